@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+
+.PHONY: run test bench soak lint forms clean install
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) forms
+
+# Designer forms and the Qt resource file compile into the package; only stale outputs rebuild.
+forms: $(STAMP)
+	$(PY) ui/compile.py
+
+run: install
+	$(VENV)/bin/lpt-desktop --demo
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: install
+	$(PY) -m ruff check lpt_desktop tests bench ui db
+
+bench: install
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist lpt_desktop/gui/forms/ui_*.py lpt_desktop/gui/resources_rc.py
