@@ -1,0 +1,13 @@
+"""Alembic environment: always runs on a connection the app hands over (already keyed)."""
+
+from alembic import context
+
+from lpt_desktop.store.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise SystemExit("Run migrations through the app (lpt_desktop.store.migrations), which holds the key.")
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

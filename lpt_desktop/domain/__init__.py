@@ -1,0 +1,1 @@
+"""Value types, codes and validation rules (pure; reference data from resources/)."""

@@ -1,0 +1,130 @@
+"""Reference data loaded once from resources/data/*.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from lpt_desktop.paths import resources_dir
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    label: str
+    kind: str  # int | text | choice | bool
+    required: bool
+    help: str
+    min: int | None = None
+    max: int | None = None
+    choices: tuple[str, ...] = ()
+    unverified: bool = False
+
+
+@dataclass(frozen=True)
+class RequirementType:
+    code: str
+    label: str
+    params: tuple[ParamSpec, ...]
+
+
+@dataclass(frozen=True)
+class RegisterType:
+    code: str
+    label: str
+    review_months: int
+    flag: str | None
+    has_category: bool = False
+    has_level: bool = False
+
+
+@dataclass(frozen=True)
+class OrderType:
+    code: str
+    label: str
+    short: str
+    has_requirements: bool
+    max_months: int | None
+
+
+@dataclass(frozen=True)
+class RoshLevel:
+    code: str
+    label: str
+    rank: int
+    definition: str
+
+
+@dataclass(frozen=True)
+class ContactType:
+    code: str
+    label: str
+    appointment: bool
+    national_standard: bool
+
+
+@dataclass(frozen=True)
+class Reference:
+    order_types: dict[str, OrderType]
+    requirement_types: dict[str, RequirementType]
+    register_types: dict[str, RegisterType]
+    flags: dict[str, str]
+    mappa_categories: dict[str, str]
+    mappa_levels: dict[str, str]
+    rosh_levels: dict[str, RoshLevel]
+    contact_types: dict[str, ContactType]
+    outcomes: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_json(name: str) -> dict[str, Any]:
+    with open(resources_dir() / "data" / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def reference() -> Reference:
+    orders = load_json("order_types.json")["order_types"]
+    reqs = load_json("requirement_types.json")["requirement_types"]
+    regs = load_json("register_types.json")
+    rosh = load_json("rosh_levels.json")["levels"]
+    contacts = load_json("contact_types.json")
+    return Reference(
+        order_types={o["code"]: OrderType(**o) for o in orders},
+        requirement_types={
+            r["code"]: RequirementType(
+                code=r["code"],
+                label=r["label"],
+                params=tuple(
+                    ParamSpec(**{**p, "choices": tuple(p.get("choices", ()))}) for p in r["params"]
+                ),
+            )
+            for r in reqs
+        },
+        register_types={r["code"]: RegisterType(**r) for r in regs["register_types"]},
+        flags=regs["flags"],
+        mappa_categories=regs["mappa_categories"],
+        mappa_levels=regs["mappa_levels"],
+        rosh_levels={r["code"]: RoshLevel(**r) for r in rosh},
+        contact_types={c["code"]: ContactType(**c) for c in contacts["contact_types"]},
+        outcomes={o["code"]: o["label"] for o in contacts["outcomes"]},
+    )
+
+
+def order_label(code: str) -> str:
+    o = reference().order_types.get(code)
+    return o.label if o else code
+
+
+def rosh_label(code: str | None) -> str:
+    if not code:
+        return "Not assessed"
+    r = reference().rosh_levels.get(code)
+    return r.label if r else code
+
+
+def rosh_rank(code: str | None) -> int:
+    r = reference().rosh_levels.get(code or "")
+    return r.rank if r else 0

@@ -1,0 +1,1 @@
+"""Encrypted local store: SQLCipher engine, key wrapping, ORM models, migrations (no Qt)."""

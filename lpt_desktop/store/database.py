@@ -1,0 +1,199 @@
+"""An opened caseload: one encrypted file, its key file, an engine and sessions.
+
+Unlock order: read the key file, derive and unwrap (fails => wrong passphrase, nothing
+touched), open the database with the raw key (fails => damaged file), check the file's id
+matches the key file, migrate forward. A database that cannot be opened is never deleted
+or re-created.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lpt_desktop.store import audit, migrations
+from lpt_desktop.store.engine import connect_raw, is_plain_sqlite, make_engine
+from lpt_desktop.store.errors import (
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseMissing,
+    NotAnLptDatabase,
+    StoreError,
+)
+from lpt_desktop.store.keyfile import KdfParams, key_path_for, read_key_file, unwrap_key, wipe, wrap_key
+from lpt_desktop.store.models import Meta
+
+log = logging.getLogger(__name__)
+
+
+class LptSession(Session):
+    """Session class with the audit hook installed."""
+
+
+audit.install(LptSession)
+
+
+class Database:
+    def __init__(self, path: Path, key: bytearray, database_id: str) -> None:
+        self.path = path
+        self.database_id = database_id
+        self._key: bytearray | None = key
+        self._lock = threading.Lock()
+        self._engine: Engine | None = make_engine(path, self._key_for_new_connection)
+        self._writer_engine = self._engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._reader = sessionmaker(bind=self._engine, class_=LptSession, expire_on_commit=False)
+        self._writer = sessionmaker(bind=self._writer_engine, class_=LptSession, expire_on_commit=False)
+        self.actor = "system"
+
+    # -- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, passphrase: str, kdf: KdfParams | None = None,
+               revision: str = "head") -> Database:
+        """Make a new, empty, encrypted caseload. Refuses to touch an existing file."""
+        path = Path(path)
+        key_path = key_path_for(path)
+        for existing in (path, key_path):
+            if existing.exists():
+                raise StoreError(f"{existing} already exists: choose another file name. Nothing has been changed.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = bytearray(os.urandom(32))
+        database_id = str(uuid.uuid4())
+        # Key file first: a database without its key file could never be opened.
+        wrap_key(key_path, key, passphrase, database_id, kdf)
+        try:
+            conn = connect_raw(path, key)
+            conn.close()
+            os.chmod(path, 0o600)
+        except sqlcipher3.DatabaseError as exc:
+            key_path.unlink(missing_ok=True)
+            raise StoreError(f"Could not create {path}: {exc}") from None
+        db = cls(path, key, database_id)
+        migrations.upgrade(db.engine, revision)
+        with db.write() as s:
+            s.add(Meta(key="database_id", value=database_id))
+        return db
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str, migrate: bool = True) -> Database:
+        path = Path(path)
+        if not path.exists():
+            raise DatabaseMissing(f"There is no caseload file at {path}. Check the path. Nothing has been changed.")
+        if path.stat().st_size and is_plain_sqlite(path):
+            raise NotAnLptDatabase(
+                f"{path.name} is an unencrypted SQLite file, not an LPT Desktop caseload. Nothing has been changed."
+            )
+        key_path = key_path_for(path)
+        read_key_file(key_path)  # a missing or damaged key file is reported before any slow work
+        key, database_id = unwrap_key(key_path, passphrase)
+        try:
+            conn = connect_raw(path, key)
+            try:
+                row = conn.execute("SELECT value FROM lpt_meta WHERE key = 'database_id'").fetchone()
+            except sqlcipher3.DatabaseError as exc:
+                if "no such table" in str(exc):
+                    raise NotAnLptDatabase(
+                        f"{path.name} opened, but it does not hold an LPT Desktop caseload. Nothing has been changed."
+                    ) from None
+                raise
+            finally:
+                conn.close()
+        except sqlcipher3.DatabaseError as exc:
+            wipe(key)
+            raise DatabaseDamaged(
+                f"Your passphrase was accepted, but {path.name} could not be read ({exc}). The file is damaged or "
+                "is not the database this key file belongs to. It has not been changed: restore it from backup "
+                "or ask the service desk."
+            ) from None
+        if row is None or row[0] != database_id:
+            wipe(key)
+            raise NotAnLptDatabase(
+                f"The key file beside {path.name} belongs to a different caseload. Nothing has been changed."
+            )
+        db = cls(path, key, database_id)
+        if migrate:
+            try:
+                migrations.upgrade(db.engine)
+            except Exception:
+                db.close()
+                raise
+        return db
+
+    # -- use -------------------------------------------------------------------------------------
+    def _key_for_new_connection(self) -> bytearray:
+        with self._lock:
+            if self._key is None:
+                raise DatabaseLocked()
+            return self._key
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise DatabaseLocked()
+        return self._engine
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        if self._engine is None:
+            raise DatabaseLocked()
+        with self._reader() as s:
+            s.info["actor"] = self.actor
+            try:
+                yield s
+            except DBAPIError as exc:
+                raise _translate(exc) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One committed transaction: everything in the block, its audit rows, or nothing."""
+        if self._engine is None:
+            raise DatabaseLocked()
+        with self._writer() as s:
+            s.info["actor"] = self.actor
+            try:
+                with s.begin():
+                    yield s
+            except DBAPIError as exc:
+                raise _translate(exc) from exc
+
+    def meta(self, key: str) -> str | None:
+        with self.read() as s:
+            return s.scalar(select(Meta.value).where(Meta.key == key))
+
+    def close(self) -> None:
+        """Lock: close every connection and wipe the key from memory."""
+        with self._lock:
+            engine, self._engine = self._engine, None
+            if engine is not None:
+                engine.dispose()
+            if self._key is not None:
+                wipe(self._key)
+                self._key = None
+
+
+def _translate(exc: DBAPIError) -> Exception:
+    msg = str(exc.orig) if exc.orig else str(exc)
+    if "not a database" in msg or "malformed" in msg:
+        return DatabaseDamaged(f"The caseload file could not be read ({msg}). Restore it from backup.")
+    return exc
+
+
+def change_passphrase(path: Path, old: str, new: str) -> None:
+    from lpt_desktop.store.keyfile import rewrap_key
+
+    if len(new) < 8:
+        raise ValueError("New passphrase: is too short: use at least 8 characters")
+    rewrap_key(key_path_for(Path(path)), old, new)
