@@ -13,13 +13,10 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _data_root() -> Path:
-    # Order: PyInstaller bundle, installed wheel (force-included), then the source checkout.
+    # A PyInstaller bundle carries resources/ and db/ beside the code; otherwise the checkout does.
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    inside = _PACKAGE / "_data"
-    if inside.is_dir():
-        return inside
     return _PACKAGE.parent
 
 

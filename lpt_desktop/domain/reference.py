@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
@@ -79,6 +79,12 @@ class Reference:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _make(cls: type, d: dict[str, Any]) -> Any:
+    # Data files may carry notes and sources beside the fields the code reads.
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in d.items() if k in names})
+
+
 def load_json(name: str) -> dict[str, Any]:
     with open(resources_dir() / "data" / name, encoding="utf-8") as fh:
         return json.load(fh)
@@ -92,23 +98,23 @@ def reference() -> Reference:
     rosh = load_json("rosh_levels.json")["levels"]
     contacts = load_json("contact_types.json")
     return Reference(
-        order_types={o["code"]: OrderType(**o) for o in orders},
+        order_types={o["code"]: _make(OrderType, o) for o in orders},
         requirement_types={
             r["code"]: RequirementType(
                 code=r["code"],
                 label=r["label"],
                 params=tuple(
-                    ParamSpec(**{**p, "choices": tuple(p.get("choices", ()))}) for p in r["params"]
+                    _make(ParamSpec, {**p, "choices": tuple(p.get("choices", ()))}) for p in r["params"]
                 ),
             )
             for r in reqs
         },
-        register_types={r["code"]: RegisterType(**r) for r in regs["register_types"]},
+        register_types={r["code"]: _make(RegisterType, r) for r in regs["register_types"]},
         flags=regs["flags"],
         mappa_categories=regs["mappa_categories"],
         mappa_levels=regs["mappa_levels"],
-        rosh_levels={r["code"]: RoshLevel(**r) for r in rosh},
-        contact_types={c["code"]: ContactType(**c) for c in contacts["contact_types"]},
+        rosh_levels={r["code"]: _make(RoshLevel, r) for r in rosh},
+        contact_types={c["code"]: _make(ContactType, c) for c in contacts["contact_types"]},
         outcomes={o["code"]: o["label"] for o in contacts["outcomes"]},
     )
 

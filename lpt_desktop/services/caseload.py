@@ -1,0 +1,120 @@
+"""The caseload list: one row per person, with flags and the next thing due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from lpt_desktop.domain.reference import order_label, reference, rosh_label, rosh_rank
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Contact, Person, Registration, Sentence
+
+FLAG_ORDER = ("MAPPA", "CP", "DA", "PPO")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    person_id: str
+    crn: str
+    name: str  # "Surname, Forename" as probation lists sort and show names
+    order_type: str
+    order_label: str
+    tier: str
+    rosh: str
+    rosh_label: str
+    rosh_rank: int
+    flags: tuple[str, ...]
+    mappa: str  # "Cat 2 Level 1", or empty
+    next_due: date | None
+    next_due_what: str
+
+    @property
+    def search_key(self) -> str:
+        return f"{self.crn} {self.name}".casefold()
+
+
+def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of many columns
+    """One statement, correlated subqueries on indexed columns; see bench/ for its cost."""
+    current_sentence = (
+        select(Sentence.id).where(Sentence.person_id == Person.id, Sentence.terminated_on.is_(None))
+        .order_by(Sentence.start_date.desc()).limit(1).correlate(Person).scalar_subquery()
+    )
+    active_regs = (Registration.person_id == Person.id) & Registration.ended_on.is_(None)
+    registers = select(func.group_concat(
+        Registration.type_code + ":" + func.coalesce(Registration.category, "") + ":"
+        + func.coalesce(Registration.level, ""), "|")).where(active_regs).correlate(Person).scalar_subquery()
+    next_review = (
+        select(func.min(Registration.next_review_date)).where(active_regs).correlate(Person).scalar_subquery()
+    )
+    next_appointment = (
+        select(func.min(Contact.starts_at))
+        .where(Contact.person_id == Person.id, Contact.outcome.is_(None),
+               Contact.starts_at >= datetime.combine(today, datetime.min.time()))
+        .correlate(Person).scalar_subquery()
+    )
+    return (
+        select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
+               Sentence.order_type, registers.label("registers"), next_review.label("next_review"),
+               next_appointment.label("next_appointment"))
+        .outerjoin(Sentence, Sentence.id == current_sentence)
+        .order_by(Person.last_name, Person.first_name)
+    )
+
+
+def _flags_and_mappa(registers: str | None) -> tuple[tuple[str, ...], str, list[str]]:
+    ref = reference()
+    flags: set[str] = set()
+    mappa = ""
+    labels: list[str] = []
+    for item in (registers or "").split("|"):
+        if not item:
+            continue
+        code, category, level = item.split(":")
+        rtype = ref.register_types.get(code)
+        if rtype is None:
+            continue
+        labels.append(rtype.label)
+        if rtype.flag:
+            flags.add(rtype.flag)
+        if code == "MAPP":
+            mappa = f"Cat {category} Level {level}"
+    return tuple(f for f in FLAG_ORDER if f in flags), mappa, labels
+
+
+def _next_due(next_review: date | None, next_appt: datetime | None) -> tuple[date | None, str]:
+    candidates: list[tuple[date, str]] = []
+    if next_review is not None:
+        candidates.append((next_review, "Register review"))
+    if next_appt is not None:
+        candidates.append((next_appt.date(), "Appointment"))
+    if not candidates:
+        return None, ""
+    return min(candidates)
+
+
+def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
+    today = today or date.today()
+    rows: list[CaseloadRow] = []
+    with db.read() as s:
+        result = s.execute(caseload_statement(today)).all()
+    for r in result:
+        flags, mappa, _labels = _flags_and_mappa(r.registers)
+        due, what = _next_due(r.next_review, r.next_appointment)
+        rows.append(CaseloadRow(
+            person_id=r.id, crn=r.crn, name=f"{r.last_name}, {r.first_name}",
+            order_type=r.order_type or "", order_label=order_label(r.order_type) if r.order_type else "None",
+            tier=r.tier or "", rosh=r.rosh or "", rosh_label=rosh_label(r.rosh), rosh_rank=rosh_rank(r.rosh),
+            flags=flags, mappa=mappa, next_due=due, next_due_what=what,
+        ))
+    return rows
+
+
+def caseload_json(rows: list[CaseloadRow]) -> list[dict]:
+    return [
+        {"crn": r.crn, "name": r.name, "order_type": r.order_type, "order": r.order_label, "tier": r.tier or None,
+         "rosh": r.rosh_label, "flags": list(r.flags), "mappa": r.mappa or None,
+         "next_due": r.next_due.isoformat() if r.next_due else None, "next_due_what": r.next_due_what or None}
+        for r in rows
+    ]

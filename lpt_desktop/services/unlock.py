@@ -1,0 +1,43 @@
+"""Creating, unlocking and re-keying a caseload file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lpt_desktop.store.database import Database, change_passphrase
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Meta, Officer
+
+__all__ = ["create_caseload", "unlock", "change_passphrase"]
+
+
+def _set_actor(db: Database) -> None:
+    with db.read() as s:
+        officer_id = s.get(Meta, "officer_id")
+        officer = s.get(Officer, officer_id.value) if officer_id else None
+    db.actor = f"{officer.staff_code} {officer.name}" if officer else "unknown officer"
+
+
+def create_caseload(path: Path, passphrase: str, officer_name: str, staff_code: str,
+                    kdf: KdfParams | None = None, team: str | None = None) -> Database:
+    if len(passphrase) < 4:
+        raise ValueError("Passphrase: is too short: use at least 8 characters")
+    db = Database.create(Path(path), passphrase, kdf)
+    db.actor = f"{staff_code} {officer_name}"
+    with db.write() as s:
+        officer = Officer(name=officer_name, staff_code=staff_code, role="PO", team=team)
+        s.add(officer)
+        s.flush()
+        s.add(Meta(key="officer_id", value=officer.id))
+    return db
+
+
+def unlock(path: Path, passphrase: str) -> Database:
+    """Open and migrate; raises a StoreError subclass with a user-facing message on any failure."""
+    db = Database.open(Path(path), passphrase)
+    _set_actor(db)
+    return db
+
+
+def officer_id(db: Database) -> str | None:
+    return db.meta("officer_id")
