@@ -1,0 +1,67 @@
+"""Entry point of the desktop app: `lpt-desktop [--db PATH] [--demo]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QFile, QSettings, QTextStream
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from lpt_desktop import APP_NAME, APP_SLUG, ORG_NAME, __version__
+from lpt_desktop.gui import resources_rc  # noqa: F401 - registers :/lpt resources
+from lpt_desktop.gui.main_window import MainWindow
+from lpt_desktop.logs import setup_logging
+from lpt_desktop.paths import default_db_path, demo_db_path
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lpt-desktop", description=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", type=Path, help="caseload file (default: in your user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo caseload of 60 fictional cases (passphrase: demo), creating it if needed")
+    return parser.parse_args(argv)
+
+
+def stylesheet() -> str:
+    f = QFile(":/lpt/styles/lpt.qss")
+    if not f.open(QFile.OpenModeFlag.ReadOnly | QFile.OpenModeFlag.Text):
+        return ""
+    try:
+        return QTextStream(f).readAll()
+    finally:
+        f.close()
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_SLUG)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+    return app  # type: ignore[return-value]
+
+
+def build_window(args: argparse.Namespace) -> MainWindow:
+    path = args.db or (demo_db_path() if args.demo else default_db_path())
+    return MainWindow(path, demo=args.demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    app = make_application(sys.argv[:1])
+    window = build_window(args)
+    window.show()
+    window.unlock_page.ui.passphraseEdit.setFocus()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""One case in a tab: personal details, diversity, sentence and requirements, registers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
+from lpt_desktop.gui.table_model import Column, RecordTableModel
+from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
+
+REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
+    Column("Requirement", lambda r: r.label),
+    Column("Details", lambda r: r.summary),
+    Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
+]
+REGISTER_COLUMNS: list[Column[RegistrationView]] = [
+    Column("Register", lambda r: r.label),
+    Column("Details", lambda r: r.detail),
+    Column("Registered", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
+    Column("Next review", lambda r: format_date(r.next_review_date), sort=lambda r: r.next_review_date),
+    Column("Status", lambda r: "Ended " + format_date(r.ended_on) if r.ended_on else "Active"),
+]
+
+
+def _value(text: str) -> QLabel:
+    label = QLabel(text or "Not recorded")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if not text:
+        label.setStyleSheet("color: #6b7480; font-style: italic;")
+    return label
+
+
+def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setAccessibleName(title)
+    form = QFormLayout(box)
+    for label, value in rows:
+        v = _value(value)
+        v.setAccessibleName(label)
+        form.addRow(label, v)
+    return box
+
+
+def _table(columns: list, rows: list, name: str) -> QTableView:  # noqa: ANN001
+    model = RecordTableModel(columns)
+    model.set_rows(rows)
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.resizeColumnsToContents()
+    view.setMinimumHeight(min(60 + 28 * len(rows), 260))
+    return view
+
+
+def _placeholder(what: str, later: str) -> QWidget:
+    w = QWidget()
+    layout = QVBoxLayout(w)
+    label = QLabel(f"<b>{what}</b><br><br>{later}")
+    label.setObjectName("emptyState")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setAccessibleName(f"{what}: not available yet")
+    layout.addWidget(label)
+    return w
+
+
+class CaseView(QWidget):
+    def __init__(self, case: CaseRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.setAccessibleName(f"Case record {case.crn}")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._header())
+        self.sections = QTabWidget()
+        self.sections.setAccessibleName("Case sections")
+        self.sections.addTab(self._scroll(self._person_page()), "&Personal details")
+        self.sections.addTab(self._scroll(self._sentence_page()), "&Sentence")
+        self.sections.addTab(self._scroll(self._registers_page()), "&Registers")
+        self.sections.addTab(_placeholder("Contacts", "Recording contacts, outcomes and enforcement arrives with "
+                                          "the case recording release."), "C&ontacts")
+        self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
+                                          "release."), "&Assessments")
+        self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
+                                          "release."), "P&lans")
+        layout.addWidget(self.sections)
+
+    def _header(self) -> QHBoxLayout:
+        c = self.case
+        row = QHBoxLayout()
+        title = QLabel(f"{c.name}  ·  {c.crn}")
+        title.setObjectName("caseHeader")
+        title.setAccessibleName("Case name and CRN")
+        row.addWidget(title)
+        row.addStretch(1)
+        rosh = QLabel(f"RoSH: {c.rosh_label}")
+        rosh.setAccessibleName(f"Risk of serious harm {c.rosh_label}")
+        colour = ROSH_COLOURS.get(c.rosh, "#4a5563")
+        rosh.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; padding: 3px 8px;"
+                           "font-weight: 600;")
+        row.addWidget(rosh)
+        tier = QLabel(f"Tier {c.tier or 'not set'}")
+        tier.setStyleSheet("background: #e9eef4; border-radius: 4px; padding: 3px 8px; font-weight: 600;")
+        row.addWidget(tier)
+        for flag in c.flags:
+            chip = QLabel(FLAG_NAMES.get(flag, flag))
+            chip.setAccessibleName(f"Flag: {FLAG_NAMES.get(flag, flag)}")
+            chip.setStyleSheet("background: #fde7e9; color: #7a1020; border: 1px solid #f2b8bf; "
+                               "border-radius: 4px; padding: 3px 8px; font-weight: 600;")
+            row.addWidget(chip)
+        return row
+
+    @staticmethod
+    def _scroll(inner: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(inner)
+        return area
+
+    def _person_page(self) -> QWidget:
+        from datetime import date
+
+        c = self.case
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        left = QVBoxLayout()
+        left.addWidget(_form("Personal details", [
+            ("Name", c.name), ("Preferred name", c.preferred_name), ("CRN", c.crn),
+            ("Date of birth", f"{format_date(c.date_of_birth)} (age {age_on(c.date_of_birth, date.today())})"),
+            ("PNC number", c.pnc), ("Gender", c.gender), ("Offender manager", c.officer),
+        ]))
+        left.addWidget(_form("Addresses", [(f"Address {i + 1}", a) for i, a in enumerate(c.addresses)]
+                             or [("Address", "")]))
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(_form("Diversity and individual needs", [
+            ("Ethnicity", c.ethnicity), ("Religion or belief", c.religion), ("First language", c.first_language),
+            ("Interpreter", "Required" if c.interpreter_required else "Not required"),
+            ("Disabilities", c.disabilities), ("Caring responsibilities", c.caring_responsibilities),
+            ("Individual needs", c.individual_needs),
+        ]))
+        right.addStretch(1)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 1)
+        return page
+
+    def _sentence_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        if not self.case.sentences:
+            layout.addWidget(_placeholder("No sentence recorded", "This person has no current order or licence."))
+        for s in self.case.sentences:
+            layout.addWidget(self._sentence_box(s))
+        layout.addStretch(1)
+        return page
+
+    def _sentence_box(self, s: SentenceView) -> QGroupBox:
+        box = QGroupBox(f"{s.order_label} from {format_date(s.start_date)}")
+        box.setAccessibleName(f"{s.order_label} sentence")
+        layout = QVBoxLayout(box)
+        form = QFormLayout()
+        for label, value in (("Order", s.order_label), ("Offence", s.offence), ("Court", s.court),
+                             ("Sentence date", format_date(s.sentence_date)),
+                             ("Start", format_date(s.start_date)), ("End", format_date(s.end_date)),
+                             ("Length", f"{s.length_months} months" if s.length_months else "")):
+            form.addRow(label, _value(value))
+        layout.addLayout(form)
+        if s.requirements:
+            layout.addWidget(QLabel("<b>Requirements</b>"))
+            layout.addWidget(_table(REQUIREMENT_COLUMNS, list(s.requirements), "Requirements"))
+        if s.licence_conditions:
+            layout.addWidget(QLabel("<b>Licence conditions</b>"))
+            for i, text in enumerate(s.licence_conditions, 1):
+                layout.addWidget(_value(f"{i}. {text}"))
+        if not s.requirements and not s.licence_conditions:
+            layout.addWidget(_value(""))
+        return box
+
+    def _registers_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        if self.case.registrations:
+            layout.addWidget(_table(REGISTER_COLUMNS, list(self.case.registrations), "Registers"))
+        else:
+            layout.addWidget(_placeholder("No registers", "This person is on no register (MAPPA, child "
+                                          "protection, domestic abuse and others appear here)."))
+        layout.addStretch(1)
+        return page

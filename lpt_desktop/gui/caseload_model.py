@@ -1,0 +1,102 @@
+"""The caseload as a Qt model, and the proxy that sorts and filters it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.table_model import SORT_ROLE, Column, RecordTableModel
+from lpt_desktop.services.caseload import CaseloadRow
+
+FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM"}
+ROSH_COLOURS = {"VH": "#8b0000", "H": "#b3261e", "M": "#8a5a00", "L": "#2e6b30"}
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def _tier_key(r: CaseloadRow) -> tuple[str, str]:
+    # A3 is the highest tier: letter ascending, then digit descending.
+    return (r.tier[:1] or "Z", str(9 - int(r.tier[1])) if len(r.tier) > 1 and r.tier[1].isdigit() else "9")
+
+
+def _flags_tip(r: CaseloadRow) -> str:
+    names = [FLAG_NAMES[f] + (f" ({r.mappa})" if f == "MAPPA" and r.mappa else "") for f in r.flags]
+    return "\n".join(names) or "No flags"
+
+
+CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
+    Column("CRN", lambda r: r.crn),
+    Column("Name", lambda r: r.name),
+    Column("Order", lambda r: r.order_label),
+    Column("Tier", lambda r: r.tier, sort=_tier_key, align_centre=True),
+    Column("RoSH", lambda r: r.rosh_label, sort=lambda r: -r.rosh_rank),
+    Column("Flags", lambda r: "  ".join(r.flags), sort=lambda r: (-len(r.flags), r.flags), tooltip=_flags_tip),
+    Column("Next due", lambda r: format_date(r.next_due), sort=lambda r: r.next_due or FAR_FUTURE),
+    Column("Due for", lambda r: r.next_due_what),
+]
+COL_CRN, COL_NAME, COL_ORDER, COL_TIER, COL_ROSH, COL_FLAGS, COL_DUE, COL_DUE_FOR = range(len(CASELOAD_COLUMNS))
+
+
+class CaseloadTableModel(RecordTableModel[CaseloadRow]):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(CASELOAD_COLUMNS, parent)
+        self.today = date.today()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def extra_data(self, rec: CaseloadRow, column: int, role: int) -> Any:
+        if column == COL_ROSH and role == Qt.ItemDataRole.ForegroundRole and rec.rosh in ROSH_COLOURS:
+            return QBrush(QColor(ROSH_COLOURS[rec.rosh]))
+        if column == COL_ROSH and role == Qt.ItemDataRole.FontRole and rec.rosh in ("H", "VH"):
+            return self._bold
+        if column in (COL_DUE, COL_DUE_FOR) and rec.next_due is not None:
+            days = (rec.next_due - self.today).days
+            if role == Qt.ItemDataRole.ForegroundRole and days < 0:
+                return QBrush(QColor("#a4161a"))
+            if role == Qt.ItemDataRole.FontRole and days <= 2:
+                return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Overdue" if days < 0 else ("Due today" if days == 0 else f"Due in {days} days")
+        return None
+
+
+class CaseloadFilterProxy(QSortFilterProxyModel):
+    """Free text (name or CRN) plus tier letter, RoSH level and order type."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self._text = ""
+        self._tier = ""
+        self._rosh = ""
+        self._order = ""
+
+    def set_filters(self, text: str | None = None, tier: str | None = None, rosh: str | None = None,
+                    order: str | None = None) -> None:
+        if text is not None:
+            self._text = text.strip().casefold()
+        if tier is not None:
+            self._tier = tier
+        if rosh is not None:
+            self._rosh = rosh
+        if order is not None:
+            self._order = order
+        self.invalidateFilter()
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self._text or self._tier or self._rosh or self._order)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        rec: CaseloadRow = self.sourceModel().record(source_row)  # type: ignore[attr-defined]
+        if self._text and self._text not in rec.search_key:
+            return False
+        if self._tier and not rec.tier.startswith(self._tier):
+            return False
+        if self._rosh and rec.rosh != self._rosh:
+            return False
+        return not (self._order and rec.order_type != self._order)

@@ -1,0 +1,170 @@
+"""The caseload tab: filter bar, sortable table, empty states."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.reference import reference
+from lpt_desktop.gui.caseload_model import COL_NAME, CaseloadFilterProxy, CaseloadTableModel
+from lpt_desktop.services.caseload import CaseloadRow
+
+
+class CaseloadView(QWidget):
+    case_requested = Signal(str)  # person id
+    counts_changed = Signal(int, int)  # shown, total
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CaseloadTableModel(self)
+        self.proxy = CaseloadFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by name or CRN  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter caseload by name or CRN")
+        self.tier = self._combo("Tier", [("All tiers", "")] + [(f"Tier {t}", t) for t in "ABCD"])
+        ref = reference()
+        self.rosh = self._combo("RoSH level", [("All RoSH levels", "")] + [
+            (f"RoSH {lvl.label.lower()}", lvl.code) for lvl in sorted(ref.rosh_levels.values(), key=lambda x: -x.rank)])
+        self.order = self._combo("Order type", [("All orders", "")] + [(o.label, o.code)
+                                                                        for o in ref.order_types.values()])
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.setAccessibleName("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for w in (self.tier, self.rosh, self.order):
+            bar.addWidget(w, 1)
+        bar.addWidget(self.clear_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Caseload")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.activated.connect(self._activated)
+        self.table.doubleClicked.connect(self._activated)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setAccessibleName("Caseload message")
+        self.body = QStackedWidget()
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.body)
+
+        self.search.textChanged.connect(lambda t: self._refilter(text=t))
+        self.search.installEventFilter(self)
+        self.tier.currentIndexChanged.connect(lambda _i: self._refilter(tier=self.tier.currentData()))
+        self.rosh.currentIndexChanged.connect(lambda _i: self._refilter(rosh=self.rosh.currentData()))
+        self.order.currentIndexChanged.connect(lambda _i: self._refilter(order=self.order.currentData()))
+        self._update_state()
+
+    def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(f"Filter by {name}")
+        for label, data in items:
+            box.addItem(label, data)
+        return box
+
+    # -- data --------------------------------------------------------------------------------------
+    def set_rows(self, rows: list[CaseloadRow]) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.table.resizeColumnsToContents()
+        self._update_state()
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.clear_filters()
+        self._update_state()
+
+    # -- filtering ---------------------------------------------------------------------------------
+    def _refilter(self, **kwargs: str) -> None:
+        self.proxy.set_filters(**kwargs)
+        self._update_state()
+
+    def clear_filters(self) -> None:
+        for box in (self.tier, self.rosh, self.order):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.proxy.set_filters(text="", tier="", rosh="", order="")
+        self._update_state()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        from PySide6.QtGui import QKeyEvent
+
+        if watched is self.search and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.clear_filters()
+                return True
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
+                self.table.setFocus()
+                self.table.selectRow(0)
+                if event.key() != Qt.Key.Key_Down and self.proxy.rowCount() == 1:
+                    self._open_current()
+                return True
+        return False
+
+    def _update_state(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.clear_button.setEnabled(self.proxy.is_filtered)
+        if total == 0:
+            self.empty.setText("There are no cases on this caseload yet.\n\n"
+                               "Cases allocated to you appear here once they are added or synced.")
+            self.body.setCurrentWidget(self.empty)
+        elif shown == 0:
+            self.empty.setText("No cases match these filters.\n\nPress Esc in the filter box or "
+                               "choose Clear filters to see the whole caseload.")
+            self.body.setCurrentWidget(self.empty)
+        else:
+            self.body.setCurrentWidget(self.table)
+        self.counts_changed.emit(shown, total)
+
+    # -- opening -----------------------------------------------------------------------------------
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            rec = self.model.record(self.proxy.mapToSource(index).row())
+            self.case_requested.emit(rec.person_id)
+
+    def _open_current(self) -> None:
+        self._activated(self.table.currentIndex())

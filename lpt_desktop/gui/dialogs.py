@@ -1,0 +1,92 @@
+"""Preferences and change-passphrase dialogs (forms from ui/*.ui)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
+from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
+from lpt_desktop.gui.preferences import Preferences
+from lpt_desktop.gui.workers import Jobs, Worker
+from lpt_desktop.services.unlock import change_passphrase
+from lpt_desktop.store.errors import StoreError, WrongPassphrase
+
+MIN_PASSPHRASE = 8
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_PreferencesDialog()
+        self.ui.setupUi(self)
+        self.prefs = prefs
+        self.ui.idleMinutes.setValue(prefs.idle_minutes)
+
+    def accept(self) -> None:
+        self.prefs.idle_minutes = self.ui.idleMinutes.value()
+        self.prefs.sync()
+        super().accept()
+
+
+def passphrase_problem(current: str, new: str, confirm: str) -> str:
+    """What is wrong with a requested change, or '' (pure: tested directly)."""
+    if not current:
+        return "Current passphrase: is empty: type the passphrase you unlock with now."
+    if len(new) < MIN_PASSPHRASE:
+        return f"New passphrase: is too short: use at least {MIN_PASSPHRASE} characters."
+    if new != confirm:
+        return "Type it again: does not match the new passphrase: type the same passphrase twice."
+    if new == current:
+        return "New passphrase: is the same as the current one: choose a different passphrase."
+    return ""
+
+
+class ChangePassphraseDialog(QDialog):
+    """Re-wraps the data key in a worker (the key derivation takes about a second)."""
+
+    def __init__(self, db_path: Path, jobs: Jobs, on_changed: Callable[[], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_ChangePassphraseDialog()
+        self.ui.setupUi(self)
+        self.ui.busy.hide()
+        self.db_path = db_path
+        self.jobs = jobs
+        self.on_changed = on_changed
+        self.ui.buttons.accepted.connect(self._submit)
+        self.ui.buttons.rejected.connect(self.reject)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.ui.busy.setVisible(busy)
+        self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        for edit in (self.ui.currentEdit, self.ui.newEdit, self.ui.confirmEdit):
+            edit.setEnabled(not busy)
+
+    def _submit(self) -> None:
+        current, new, confirm = (self.ui.currentEdit.text(), self.ui.newEdit.text(), self.ui.confirmEdit.text())
+        problem = passphrase_problem(current, new, confirm)
+        if problem:
+            self.ui.errorLabel.setText(problem)
+            return
+        self.ui.errorLabel.setText("")
+        self._set_busy(True)
+        self.jobs.start(Worker(change_passphrase, self.db_path, current, new), self._done, self._failed)
+
+    def _done(self, _result: object) -> None:
+        self._set_busy(False)
+        self.on_changed()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, WrongPassphrase):
+            self.ui.errorLabel.setText("Current passphrase: not accepted: type the passphrase you unlock with now.")
+            self.ui.currentEdit.selectAll()
+            self.ui.currentEdit.setFocus()
+        elif isinstance(exc, (StoreError, ValueError)):
+            self.ui.errorLabel.setText(str(exc))
+        else:
+            self.ui.errorLabel.setText("The passphrase could not be changed; it is unchanged. See the log for details.")

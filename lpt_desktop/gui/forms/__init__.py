@@ -1,0 +1,1 @@
+"""Generated Designer forms (see ui/compile.py)."""

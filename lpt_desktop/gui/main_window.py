@@ -1,0 +1,380 @@
+"""The main window: unlock screen, then the caseload and case tabs; locks itself when idle."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QTabWidget,
+)
+
+from lpt_desktop import APP_NAME, __version__
+from lpt_desktop.gui.case_view import CaseView
+from lpt_desktop.gui.caseload_view import CaseloadView
+from lpt_desktop.gui.dialogs import ChangePassphraseDialog, PreferencesDialog
+from lpt_desktop.gui.idle import IdleWatcher
+from lpt_desktop.gui.preferences import Preferences
+from lpt_desktop.gui.unlock_page import UnlockPage
+from lpt_desktop.gui.workers import Jobs, Worker
+from lpt_desktop.services.caseload import CaseloadRow, load_caseload
+from lpt_desktop.services.cases import CaseRecord, open_case
+from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
+from lpt_desktop.services.unlock import unlock
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.errors import StoreError, WrongPassphrase
+
+log = logging.getLogger(__name__)
+
+
+def _unlock_and_load(path: Path, passphrase: str) -> tuple[Database, list[CaseloadRow]]:
+    db = unlock(path, passphrase)
+    try:
+        return db, load_caseload(db)
+    except BaseException:
+        db.close()
+        raise
+
+
+def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is the worker's callback
+    create_demo(path, DEMO_PASSPHRASE, progress=progress).close()
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+    case_opened = Signal(str)
+
+    def __init__(self, db_path: Path, demo: bool = False, prefs: Preferences | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.demo = demo
+        self.prefs = prefs or Preferences()
+        self.db: Database | None = None
+        self.jobs = Jobs(self)
+        self.last_message: QMessageBox | None = None
+        # Results of work started before a lock are dropped: the generation moves on at every lock.
+        self._generation = 0
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
+        self.setAccessibleName(APP_NAME)
+
+        self.unlock_page = UnlockPage()
+        self.unlock_page.set_file(self.db_path, demo)
+        self.unlock_page.unlock_requested.connect(self.request_unlock)
+        self.caseload_view = CaseloadView()
+        self.caseload_view.case_requested.connect(self.open_case)
+        self.caseload_view.counts_changed.connect(self._show_counts)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setAccessibleName("Open records")
+        self.tabs.addTab(self.caseload_view, QIcon(":/lpt/icons/caseload.svg"), "Caseload")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unlock_page)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.idle = IdleWatcher(self.prefs.idle_minutes, self)
+        self.idle.timed_out.connect(lambda: self.lock("idle"))
+        self._restore_layout()
+        self._set_unlocked_actions(False)
+        self._prepare_file()
+
+    # -- construction ------------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setAccessibleName("Progress")
+        self.progress.hide()
+        self.count_label = QLabel("")
+        self.count_label.setAccessibleName("Caseload count")
+        self.sync_label = QLabel("Sync: not set up · working offline")
+        self.sync_label.setAccessibleName("Sync status")
+        self.sync_label.setToolTip("Everything is saved on this computer, encrypted. Synchronisation with the "
+                                   "central store arrives in a later release.")
+        self.lock_label = QLabel("Locked")
+        self.lock_label.setAccessibleName("Lock status")
+        for w in (self.progress, self.count_label, self.sync_label, self.lock_label):
+            bar.addPermanentWidget(w)
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
+                icon: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            action.setIcon(QIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.lock_action = self._action("&Lock caseload", lambda: self.lock("user"), "Ctrl+L",
+                                        ":/lpt/icons/lock.svg", "Close the caseload and ask for the passphrase")
+        self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase, None,
+                                              tip="Change the passphrase that unlocks this caseload")
+        self.refresh_action = self._action("&Refresh caseload", self.refresh_caseload, QKeySequence.StandardKey.Refresh)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        for a in (self.lock_action, self.passphrase_action, self.refresh_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.prefs_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
+        edit_menu.addAction(self.prefs_action)
+
+        view_menu = menu.addMenu("&View")
+        self.find_action = self._action("&Find in caseload", self.find, QKeySequence.StandardKey.Find)
+        self.caseload_action = self._action("&Caseload", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self.close_tab_action = self._action("Close &tab", lambda: self.close_tab(self.tabs.currentIndex()),
+                                             QKeySequence.StandardKey.Close)
+        self.next_tab_action = self._action("&Next tab", lambda: self._step_tab(1), "Ctrl+Tab")
+        self.prev_tab_action = self._action("Pre&vious tab", lambda: self._step_tab(-1), "Ctrl+Shift+Tab")
+        for a in (self.find_action, self.caseload_action, self.close_tab_action, self.next_tab_action,
+                  self.prev_tab_action):
+            view_menu.addAction(a)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&About LPT Desktop", self.about))
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.lock_action)
+
+    def _set_unlocked_actions(self, unlocked: bool) -> None:
+        for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
+                  self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action):
+            a.setEnabled(unlocked)
+        self.lock_label.setText("Unlocked" if unlocked else "Locked")
+
+    def _restore_layout(self) -> None:
+        geometry = self.prefs.state("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        state = self.prefs.state("window")
+        if state is not None:
+            self.restoreState(state)
+        header = self.prefs.state("caseload_header")
+        if header is not None:
+            self.caseload_view.table.horizontalHeader().restoreState(header)
+
+    def _save_layout(self) -> None:
+        self.prefs.save_state("geometry", self.saveGeometry())
+        self.prefs.save_state("window", self.saveState())
+        self.prefs.save_state("caseload_header", self.caseload_view.table.horizontalHeader().saveState())
+        self.prefs.sync()
+
+    # -- first run of the demo -----------------------------------------------------------------------
+    def _prepare_file(self) -> None:
+        if self.demo and not self.db_path.exists():
+            self.unlock_page.set_busy(True, "Preparing the demo caseload of fictional people…")
+            self.unlock_page.set_progress(0, 1)
+            gen = self._generation
+            self.jobs.start(Worker(_make_demo, self.db_path, with_progress=True),
+                            lambda _r: self._demo_ready(gen), self._demo_failed, self.unlock_page.set_progress)
+        elif not self.db_path.exists():
+            self.unlock_page.show_error(f"There is no caseload file at {self.db_path}. Start LPT Desktop with "
+                                        "--demo to try it, or ask the service desk to set up your caseload.")
+        else:
+            self.unlock_page.reset()
+
+    def _demo_ready(self, gen: int) -> None:
+        if gen == self._generation:
+            self.unlock_page.reset("The demo caseload is ready.")
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self.unlock_page.show_error(f"The demo caseload could not be prepared: {exc}")
+
+    # -- unlock and lock ----------------------------------------------------------------------------
+    def request_unlock(self, passphrase: str) -> None:
+        if self.db is not None or self.jobs.running:
+            return
+        self.unlock_page.set_busy(True, "Unlocking…")
+        gen = self._generation
+        self.jobs.start(Worker(_unlock_and_load, self.db_path, passphrase),
+                        lambda result: self._unlocked(gen, result), lambda exc: self._unlock_failed(gen, exc))
+
+    def _unlocked(self, gen: int, result: tuple[Database, list[CaseloadRow]]) -> None:
+        db, rows = result
+        if gen != self._generation:
+            db.close()
+            return
+        self.db = db
+        self.caseload_view.set_rows(rows)
+        self.unlock_page.reset()
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(0)
+        self._set_unlocked_actions(True)
+        self.idle.start()
+        self.caseload_view.table.setFocus()
+        self.statusBar().showMessage(f"Caseload unlocked for {db.actor.split(' ', 1)[-1]}", 5000)
+        log.info("caseload unlocked (%d cases)", len(rows))
+        self.unlocked.emit()
+
+    def _unlock_failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._generation:
+            return
+        if isinstance(exc, WrongPassphrase):
+            title, text = "Passphrase not accepted", str(exc)
+        elif isinstance(exc, StoreError):
+            title, text = "The caseload cannot be opened", str(exc)
+        else:
+            title = "The caseload cannot be opened"
+            text = f"Something went wrong while opening the caseload ({exc.__class__.__name__}). Nothing has " \
+                   "been changed. The log has the details for the service desk."
+        self.unlock_page.show_error(text)
+        self.show_message(QMessageBox.Icon.Warning, title, text)
+
+    def lock(self, reason: str = "user") -> None:
+        """Clear every view, close the database and drop the key."""
+        self._generation += 1
+        self.idle.stop()
+        for i in range(self.tabs.count() - 1, 0, -1):
+            self.close_tab(i)
+        self.caseload_view.clear()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self._set_unlocked_actions(False)
+        self.count_label.setText("")
+        message = "Locked after a spell of inactivity. Type your passphrase to carry on." if reason == "idle" \
+            else "Locked. Type your passphrase to carry on."
+        self.unlock_page.reset(message)
+        self.stack.setCurrentWidget(self.unlock_page)
+        log.info("caseload locked (%s)", reason)
+        self.locked.emit()
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.db is not None
+
+    # -- caseload and cases -------------------------------------------------------------------------
+    def refresh_caseload(self) -> None:
+        if self.db is None:
+            return
+        gen = self._generation
+        self.jobs.start(Worker(load_caseload, self.db),
+                        lambda rows: gen == self._generation and self.caseload_view.set_rows(rows),
+                        self._job_failed)
+
+    def open_case(self, person_id: str) -> None:
+        if self.db is None:
+            return
+        for i in range(1, self.tabs.count()):
+            view = self.tabs.widget(i)
+            if isinstance(view, CaseView) and view.case.person_id == person_id:
+                self.tabs.setCurrentIndex(i)
+                return
+        gen = self._generation
+        self.statusBar().showMessage("Opening case…")
+        self.jobs.start(Worker(open_case, self.db, person_id),
+                        lambda case: self._case_loaded(gen, case), self._job_failed)
+
+    def _case_loaded(self, gen: int, case: CaseRecord) -> None:
+        if gen != self._generation:
+            return
+        view = CaseView(case)
+        index = self.tabs.addTab(view, QIcon(":/lpt/icons/case.svg"), f"{case.name} · {case.crn}")
+        self.tabs.setTabToolTip(index, f"{case.name}, {case.crn}")
+        self.tabs.setCurrentIndex(index)
+        self.statusBar().showMessage(f"Opened {case.crn}", 3000)
+        self.case_opened.emit(case.person_id)
+
+    def close_tab(self, index: int) -> None:
+        if index <= 0:
+            return  # the caseload tab stays
+        widget = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        if widget is not None:
+            widget.deleteLater()
+
+    def case_views(self) -> list[CaseView]:
+        return [w for i in range(1, self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
+
+    def _step_tab(self, step: int) -> None:
+        if self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def find(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.caseload_view.focus_search()
+
+    def _show_counts(self, shown: int, total: int) -> None:
+        if total == 0:
+            self.count_label.setText("")
+        elif shown == total:
+            self.count_label.setText(f"{total} cases")
+        else:
+            self.count_label.setText(f"Showing {shown} of {total} cases")
+
+    def _job_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        if isinstance(exc, StoreError):
+            text = str(exc)
+        else:
+            text = f"That did not work ({exc.__class__.__name__}). Nothing has been half-saved. The log has details."
+        self.show_message(QMessageBox.Icon.Warning, APP_NAME, text)
+
+    # -- dialogs ----------------------------------------------------------------------------------
+    def show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        """A window-modal message that does not block the event loop (work carries on behind it)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setAccessibleName(title)
+        self.last_message = box
+        box.open()
+        return box
+
+    def change_passphrase(self) -> None:
+        if self.db is None:
+            return
+        dialog = ChangePassphraseDialog(self.db_path, self.jobs, self._passphrase_changed, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.passphrase_dialog = dialog
+        dialog.open()
+
+    def _passphrase_changed(self) -> None:
+        self.statusBar().showMessage("Passphrase changed. Use the new passphrase next time you unlock.", 8000)
+        self.show_message(QMessageBox.Icon.Information, "Passphrase changed",
+                          "Your passphrase has been changed. Use the new one next time you unlock.")
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.prefs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.idle.set_timeout_ms(self.prefs.idle_minutes * 60_000))
+        self.preferences_dialog = dialog
+        dialog.open()
+
+    def about(self) -> None:
+        self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\n\nCaseload application for probation offender managers "
+                          "in England and Wales. Your caseload is stored on this computer in an encrypted "
+                          "database.\n\nOFFICIAL-SENSITIVE when it holds case data.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_layout()
+        self.jobs.cancel_all()
+        self.jobs.wait(10000)
+        if self.db is not None:
+            self.lock("user")
+        event.accept()

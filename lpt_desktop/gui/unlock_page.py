@@ -1,0 +1,74 @@
+"""The unlock screen: passphrase in, nothing else shown until the caseload is open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import QWidget
+
+from lpt_desktop.gui.forms.ui_unlock import Ui_UnlockPage
+
+
+class UnlockPage(QWidget):
+    unlock_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_UnlockPage()
+        self.ui.setupUi(self)
+        self.ui.logo.setPixmap(QIcon(":/lpt/icons/app.svg").pixmap(64, 64))
+        self.ui.busy.hide()
+        self.ui.demoNotice.hide()
+        self.ui.unlockButton.clicked.connect(self._submit)
+        self.ui.passphraseEdit.returnPressed.connect(self._submit)
+        self.ui.passphraseEdit.installEventFilter(self)
+
+    def set_file(self, path: Path, demo: bool) -> None:
+        self.ui.fileLabel.setText(f"Caseload file: {path}")
+        self.ui.demoNotice.setVisible(demo)
+        if demo:
+            self.ui.demoNotice.setText("This is the demo caseload of fictional people. Its passphrase is "
+                                       "<b>demo</b>.")
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.ui.busy.setVisible(busy)
+        self.ui.unlockButton.setEnabled(not busy)
+        self.ui.passphraseEdit.setEnabled(not busy)
+        if busy:
+            self.ui.errorLabel.setText(text)
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.ui.busy.setMaximum(total)
+        self.ui.busy.setValue(done)
+
+    def show_error(self, message: str) -> None:
+        self.set_busy(False)
+        self.ui.errorLabel.setText(message)
+        self.ui.passphraseEdit.selectAll()
+        self.ui.passphraseEdit.setFocus()
+
+    def reset(self, message: str = "") -> None:
+        self.set_busy(False)
+        self.ui.passphraseEdit.clear()
+        self.ui.errorLabel.setText(message)
+        self.ui.busy.setMaximum(0)
+        self.ui.passphraseEdit.setFocus()
+
+    def _submit(self) -> None:
+        text = self.ui.passphraseEdit.text()
+        if not text:
+            self.ui.errorLabel.setText("Passphrase: is empty: type your passphrase, then press Enter.")
+            return
+        self.unlock_requested.emit(text)
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        if isinstance(event, QKeyEvent) and watched is self.ui.passphraseEdit:
+            # Caps Lock is a common cause of a refused passphrase; Qt exposes it only via key text case.
+            text = event.text()
+            if text.isalpha():
+                shifted = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                caps = text.isupper() != shifted
+                self.ui.capsLockLabel.setText("Caps Lock appears to be on." if caps else "")
+        return False
