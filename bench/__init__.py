@@ -1,0 +1,1 @@
+"""LPT Desktop benchmark harness (see bench/README.md)."""

@@ -1,0 +1,259 @@
+"""GUI benchmarks: launch, unlock to caseload painted, filtering at Trust scale.
+
+Each runs the real app in a fresh process (`python -m bench.probes ...`) and assumes only that
+`lpt_desktop.gui.app.main()` builds a Qt application, accepts `--db PATH`, and calls exec()
+once its first window is up. Widgets are found by Qt type (see bench/probes.py for the object
+names preferred if the GUI sets them). Until `lpt_desktop.gui.app` can be imported the app's
+side reports "not yet available"; the Qt floors are measured regardless.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (
+    BENCH_PASSPHRASE,
+    BENCH_TODAY,
+    REPO,
+    Context,
+    Result,
+    fmt_s,
+    goal_line,
+    say,
+)
+
+APP_MODULE = "lpt_desktop.gui.app"
+FILTER_GOAL_S = 0.050
+
+
+def app_unavailable() -> str | None:
+    """None if lpt_desktop.gui.app imports and has main(); otherwise the reason it does not."""
+    try:
+        module = importlib.import_module(APP_MODULE)
+    except Exception as exc:  # noqa: BLE001 - any import failure means "not yet available"
+        return f"{APP_MODULE} cannot be imported ({type(exc).__name__}: {exc})"
+    if not callable(getattr(module, "main", None)):
+        return f"{APP_MODULE} has no main()"
+    return None
+
+
+def _child_env(home: Path) -> dict[str, str]:
+    """Qt offscreen, and settings, data and logs in a throwaway directory, not the user's."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                     ("XDG_STATE_HOME", "state")):
+        env[var] = str(home / sub)
+    return env
+
+
+def _launch_once(args: list[str], env: dict[str, str], timeout: float = 60) -> tuple[float, dict]:
+    """Wall time from spawning `python -m bench.probes ARGS` to its READY line, and its report."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.probes", *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    report: dict = {}
+    wall = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "READY":
+            wall = time.perf_counter() - started
+            break
+        with contextlib.suppress(ValueError):
+            report = json.loads(line)
+    try:
+        _out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+    if wall is None:
+        tail = " | ".join(err.strip().splitlines()[-4:])
+        raise RuntimeError(f"{args[0]} never showed a window (exit {proc.returncode}): {tail}")
+    return wall, report
+
+
+def _launch_median(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float, dict]:
+    _launch_once(args, env)  # warm-up: Python bytecode and shared libraries cached
+    walls, readies, report = [], [], {}
+    for _ in range(runs):
+        wall, report = _launch_once(args, env)
+        walls.append(wall)
+        readies.append(report.get("ready", float("nan")))
+    return statistics.median(walls), statistics.median(readies), report
+
+
+def _probe(args: list[str], env: dict[str, str], timeout: float = 900) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "bench.probes", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    lines = proc.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, ValueError):
+        tail = " | ".join(proc.stderr.strip().splitlines()[-4:])
+        return {"error": f"exit {proc.returncode}: {tail}"}
+
+
+def _not_available(ctx: Context, bench: str, what: str, reason: str) -> None:
+    say(f"  {what}: not yet available ({reason})")
+    ctx.add(Result(bench, what, None, note="not yet available"))
+
+
+# -- launch to unlock prompt ---------------------------------------------------------------------
+def bench_launch(ctx: Context) -> None:
+    """Launch to unlock prompt, against a bare QApplication with one QMainWindow."""
+    from bench.store_bench import small_caseload
+    from lpt_desktop.store.keyfile import KdfParams
+
+    name = "gui-launch"
+    runs = 3 if ctx.quick else ctx.runs
+    tmp = Path(tempfile.mkdtemp(prefix="lpt-bench-launch-"))
+    try:
+        env = _child_env(tmp)
+        bare_wall, bare_ready, _ = _launch_median(["qt-bare"], env, runs)
+        say(f"  bare QApplication + one QMainWindow shown: {fmt_s(bare_wall):>9} from spawn "
+            f"({fmt_s(bare_ready)} after the interpreter started), median of {runs}")
+        base = "bare QApplication + window"
+        ctx.add(Result(name, base, bare_wall))
+        reason = app_unavailable()
+        if reason:
+            _not_available(ctx, name, "launch to unlock prompt", reason)
+            return
+        db = small_caseload(tmp, KdfParams.fast(), "launch")
+        try:
+            wall, ready, report = _launch_median(["gui-launch", APP_MODULE, str(db)], env, runs)
+        except RuntimeError as exc:
+            say(f"  launch to unlock prompt: failed: {exc}")
+            ctx.add(Result(name, "launch to unlock prompt", None, note="failed"))
+            return
+        ratio = wall / bare_wall
+        say(f"  launch to unlock prompt (lpt-desktop --db):  {fmt_s(wall):>9} from spawn "
+            f"({fmt_s(ready)} after the interpreter started), median of {runs}; windows shown: "
+            f"{', '.join(report.get('windows', [])) or 'none'}")
+        say(f"  launch is {ratio:.2f}x the bare QApplication floor ({fmt_s(wall - bare_wall)} more)")
+        ctx.add(Result(name, "launch to unlock prompt", wall, baseline=base, ratio=ratio))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- unlock to caseload painted --------------------------------------------------------------------
+def bench_unlock_paint(ctx: Context) -> None:
+    """Enter in the passphrase field to the caseload view painted with 60 rows, with and without the KDF."""
+    from bench.store_bench import small_caseload
+    from lpt_desktop.store.keyfile import KdfParams
+
+    name = "gui-unlock-paint"
+    reason = app_unavailable()
+    if reason:
+        _not_available(ctx, name, "unlock to caseload painted (60 cases)", reason)
+        return
+    runs = 3 if ctx.quick else ctx.runs
+    tmp = Path(tempfile.mkdtemp(prefix="lpt-bench-unlock-paint-"))
+    try:
+        env = _child_env(tmp)
+        figures = {}
+        for label, kdf in (("fast", KdfParams.fast()), ("calibrated", KdfParams.calibrated())):
+            db = small_caseload(tmp, kdf, label)
+            args = ["gui-unlock-paint", APP_MODULE, str(db), BENCH_PASSPHRASE, "60"]
+            _probe(args, env)  # warm-up
+            samples = []
+            for _ in range(runs):
+                report = _probe(args, env)
+                if "error" in report:
+                    say(f"  unlock to caseload painted ({label} KDF): failed: {report['error']}")
+                    ctx.add(Result(name, f"unlock to painted, {label} KDF", None, note="failed"))
+                    return
+                samples.append(report["elapsed"])
+            figures[label] = statistics.median(samples)
+            say(f"  unlock to caseload painted, 60 cases, {label} KDF: {fmt_s(figures[label]):>9} "
+                f"(median of {runs}, min {fmt_s(min(samples))}, max {fmt_s(max(samples))})")
+        ratio = figures["calibrated"] / figures["fast"]
+        say(f"  with the key derivation it is {ratio:.1f}x the figure without it "
+            f"({fmt_s(figures['calibrated'] - figures['fast'])} more)")
+        ctx.add(Result(name, "unlock to painted (60), fast KDF", figures["fast"]))
+        ctx.add(Result(name, "unlock to painted (60), calibrated KDF", figures["calibrated"],
+                       baseline="fast KDF", ratio=ratio))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- filtering the caseload view at Trust scale ----------------------------------------------------
+def _filter_terms(plain: Path) -> list[str]:
+    """A common surname's first letters and a CRN prefix, taken from the data itself."""
+    conn = sqlite3.connect(plain)
+    try:
+        surname = conn.execute("SELECT last_name FROM person GROUP BY last_name ORDER BY count(*) DESC "
+                               "LIMIT 1").fetchone()[0]
+        crn = conn.execute("SELECT crn FROM person ORDER BY crn LIMIT 1 OFFSET 100").fetchone()[0]
+    finally:
+        conn.close()
+    return [surname[:4].lower(), crn[:3]]
+
+
+def bench_filter(ctx: Context) -> None:
+    """A keystroke in the caseload filter to the view repainted, on the Trust-scale database."""
+    from bench.store_bench import QUICK, TRUST, ensure_database
+    from lpt_desktop.services.caseload import load_caseload
+    from lpt_desktop.store.database import Database
+
+    name = "gui-filter"
+    spec = QUICK if ctx.quick else TRUST
+    cached = ensure_database(spec)
+    terms = _filter_terms(cached.plain)
+
+    # The floor: the filtering work alone, a substring test over every row's search key in Python.
+    db = Database.open(cached.path, BENCH_PASSPHRASE, migrate=False)
+    try:
+        rows = load_caseload(db, BENCH_TODAY)
+    finally:
+        db.close()
+    floors = []
+    for term in terms:
+        folded = term.casefold()
+        started = time.perf_counter()
+        for _ in range(5):
+            [r for r in rows if folded in r.search_key]
+        floors.append((time.perf_counter() - started) / 5)
+    floor = statistics.median(floors)
+    base = f"substring filter of {len(rows):,} rows in Python"
+    say(f"  floor: {base}: {fmt_s(floor)}")
+    ctx.add(Result(name, base, floor))
+
+    reason = app_unavailable()
+    if reason:
+        _not_available(ctx, name, f"filter caseload view ({spec.cases:,} cases)", reason)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="lpt-bench-filter-"))
+    try:
+        report = _probe(["gui-filter", APP_MODULE, str(cached.path), BENCH_PASSPHRASE, str(spec.cases),
+                         ",".join(terms)], _child_env(tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if "error" in report:
+        say(f"  filter caseload view: failed: {report['error']}")
+        ctx.add(Result(name, "filter caseload view", None, note="failed"))
+        return
+    for d in report["details"]:
+        say(f"    {d['action']:>5} {d['term']!r}: {d['rows_before']:,} -> {d['rows_after']:,} rows, "
+            f"{fmt_s(d['seconds'])}")
+    samples = report["samples"]
+    figure = statistics.median(samples)
+    worst = max(samples)
+    met = worst < FILTER_GOAL_S
+    goal_line(f"filter caseload view, {spec.cases:,} cases (worst keystroke)", f"< {FILTER_GOAL_S * 1000:.0f} ms",
+              met, f"median {fmt_s(figure)}, worst {fmt_s(worst)} over {len(samples)} keystrokes")
+    ctx.add(Result(name, "filter view, keystroke to repaint (median)", figure, baseline="Python filter floor",
+                   ratio=figure / floor if floor else None))
+    ctx.add(Result(name, "filter view, keystroke to repaint (worst)", worst,
+                   goal=f"< {FILTER_GOAL_S * 1000:.0f} ms", met=met))

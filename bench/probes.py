@@ -1,0 +1,354 @@
+"""Measurements that need a fresh interpreter: `python -m bench.probes NAME ARGS...`.
+
+Each probe prints one JSON object on its last line of stdout. Only the standard library is
+imported at module level, so a probe's own start-up cost is the same for the app and its baseline.
+"""
+
+from __future__ import annotations
+
+import time
+
+_T0 = time.perf_counter()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def _rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _evict(*paths: Path) -> bool:
+    if not hasattr(os, "posix_fadvise"):
+        return False
+    for path in paths:
+        if path.exists():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+    return True
+
+
+def _emit(doc: dict) -> None:
+    print(json.dumps(doc), flush=True)
+
+
+def cold_plain(db: str, sql: str) -> None:
+    import sqlite3
+
+    path = Path(db)
+    evicted = _evict(path, path.with_name(path.name + "-wal"))
+    conn = sqlite3.connect(path)
+    started = time.perf_counter()
+    n = len(conn.execute(sql).fetchall())
+    first = time.perf_counter() - started
+    conn.close()
+    _emit({"first": first, "rows": n, "evicted": evicted, "rss_mib": _rss_mib()})
+
+
+def cold_store(db: str, today: str) -> None:
+    from datetime import date
+
+    from bench.common import BENCH_PASSPHRASE
+    from lpt_desktop.services.caseload import load_caseload
+    from lpt_desktop.store.database import Database
+    from lpt_desktop.store.keyfile import key_path_for
+
+    path = Path(db)
+    day = date.fromisoformat(today)
+    rss_before = _rss_mib()
+    evicted = _evict(path, path.with_name(path.name + "-wal"), key_path_for(path))
+    started = time.perf_counter()
+    database = Database.open(path, BENCH_PASSPHRASE, migrate=False)
+    opened = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        n = len(load_caseload(database, day))
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        load_caseload(database, day)
+        second = time.perf_counter() - started
+    finally:
+        database.close()
+    _emit({"open": opened, "first": first, "second": second, "rows": n, "evicted": evicted,
+           "rss_before_mib": rss_before, "rss_mib": _rss_mib()})
+
+
+def qt_bare() -> None:
+    """The launch floor: QApplication, one QMainWindow shown, events processed once."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setWindowTitle("bare")
+    window.resize(800, 600)
+    window.show()
+    app.processEvents()
+    ready = time.perf_counter() - _T0
+    _emit({"ready": ready, "windows": [window.windowTitle()]})
+    print("READY", flush=True)
+    window.close()
+
+
+def _visible_windows() -> list:
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
+
+
+def _patch_exec(on_exec) -> None:  # noqa: ANN001 - a callable(app, original_exec) -> int
+    """Replace exec() on the Qt application classes so the probe runs when the app enters its loop.
+
+    This is the only assumption made about the app: that main() builds a Q*Application and calls
+    its exec() (as an instance or static call) once its first window is up.
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    originals = {cls: cls.exec for cls in (QCoreApplication, QGuiApplication, QApplication)}
+
+    def patched(*_args: object) -> int:
+        app = QCoreApplication.instance()
+        for cls, fn in originals.items():
+            cls.exec = fn
+        return on_exec(app, originals[QApplication])
+
+    for cls in originals:
+        cls.exec = patched
+
+
+def _run_app_main(module: str, argv: list[str]) -> int:
+    import importlib
+
+    sys.argv = ["lpt-desktop", *argv]
+    main = importlib.import_module(module).main
+    try:
+        code = main()
+    except SystemExit as exc:  # main() may call sys.exit(app.exec())
+        code = exc.code
+    return int(code or 0)
+
+
+def gui_launch(module: str, db: str) -> None:
+    """Launch to unlock prompt: from interpreter start to the app's first window shown."""
+
+    def on_exec(app, _original) -> int:  # noqa: ANN001
+        app.processEvents()
+        ready = time.perf_counter() - _T0
+        windows = [type(w).__name__ + ":" + (w.windowTitle() or w.objectName()) for w in _visible_windows()]
+        _emit({"ready": ready, "windows": windows})
+        print("READY", flush=True)
+        return 0
+
+    _patch_exec(on_exec)
+    code = _run_app_main(module, ["--db", db])
+    if code:
+        raise SystemExit(code)
+
+
+# -- driving the real window, knowing only Qt ---------------------------------------------------
+# The GUI benchmarks find widgets by type, preferring these object names if the GUI sets them.
+PASSPHRASE_NAMES = ("passphraseEdit", "passphrase")
+FILTER_NAMES = ("caseloadFilter", "filterEdit", "filter", "search")
+VIEW_NAMES = ("caseloadView", "caseloadTable")
+
+
+def _find_edit(password: bool, names: tuple[str, ...]):  # noqa: ANN202
+    from PySide6.QtWidgets import QLineEdit
+
+    found = []
+    for window in _visible_windows():
+        for edit in window.findChildren(QLineEdit):
+            if not edit.isVisible() or edit.isReadOnly():
+                continue
+            is_password = edit.echoMode() != QLineEdit.EchoMode.Normal
+            if is_password == password:
+                found.append(edit)
+    for name in names:
+        for edit in found:
+            if edit.objectName() == name:
+                return edit
+    if not password:
+        hints = ("filter", "search", "name", "crn")
+        for edit in found:
+            text = f"{edit.objectName()} {edit.placeholderText()} {edit.accessibleName()}".lower()
+            if any(h in text for h in hints):
+                return edit
+    return found[0] if found else None
+
+
+def _find_view(min_rows: int):  # noqa: ANN202
+    from PySide6.QtWidgets import QAbstractItemView
+
+    views = []
+    for window in _visible_windows():
+        for view in window.findChildren(QAbstractItemView):
+            model = view.model()
+            if view.isVisible() and model is not None and model.rowCount() >= min_rows:
+                views.append(view)
+    for name in VIEW_NAMES:
+        for view in views:
+            if view.objectName() == name:
+                return view
+    return max(views, key=lambda v: v.model().rowCount()) if views else None
+
+
+class _Driver:
+    """Steps run from the event loop; each step polls until its condition holds or time runs out."""
+
+    def __init__(self, app, timeout_s: float) -> None:  # noqa: ANN001
+        from PySide6.QtCore import QEvent, QObject
+
+        self.app = app
+        self.deadline = time.perf_counter() + timeout_s
+        self.result: dict = {}
+        self.error = ""
+        self.last_paint: dict[int, float] = {}  # id(viewport) -> perf_counter of its last paint
+
+        driver = self
+
+        class PaintSpy(QObject):
+            def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt's name
+                if event.type() == QEvent.Type.Paint:
+                    driver.last_paint[id(obj)] = time.perf_counter()
+                return False
+
+        self.spy = PaintSpy()
+        app.installEventFilter(self.spy)
+
+    def wait_for(self, condition, limit_s: float | None = None):  # noqa: ANN001, ANN201
+        from PySide6.QtCore import QEventLoop
+
+        end = min(self.deadline, time.perf_counter() + limit_s) if limit_s else self.deadline
+        while time.perf_counter() < end:
+            value = condition()
+            if value:
+                return value
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        return None
+
+    def painted_since(self, view, since: float) -> bool:  # noqa: ANN001
+        return self.last_paint.get(id(view.viewport()), 0.0) > since
+
+    def unlock(self, passphrase: str) -> float:
+        """Type the passphrase and press Enter; returns the perf_counter time Enter was pressed."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        edit = self.wait_for(lambda: _find_edit(True, PASSPHRASE_NAMES), 30)
+        if edit is None:
+            raise LookupError("no passphrase field (a visible QLineEdit in Password mode) appeared")
+        edit.setFocus()
+        QTest.keyClicks(edit, passphrase)
+        pressed = time.perf_counter()
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+        return pressed
+
+
+def _drive(module: str, db: str, passphrase: str, steps, timeout_s: float) -> None:  # noqa: ANN001
+    outcome: dict = {}
+
+    def on_exec(app, original) -> int:  # noqa: ANN001
+        from PySide6.QtCore import QTimer
+
+        driver = _Driver(app, timeout_s)
+
+        def run() -> None:
+            try:
+                outcome.update(steps(driver, passphrase))
+            except Exception as exc:  # noqa: BLE001 - reported to the harness, not raised
+                outcome["error"] = f"{type(exc).__name__}: {exc}"
+            app.quit()
+
+        QTimer.singleShot(0, run)
+        return original()
+
+    _patch_exec(on_exec)
+    try:
+        _run_app_main(module, ["--db", db])
+    except Exception as exc:  # noqa: BLE001
+        outcome.setdefault("error", f"{type(exc).__name__}: {exc}")
+    _emit(outcome)
+
+
+def _unlock_to_painted(driver: _Driver, passphrase: str, rows: int) -> tuple[float, object]:
+    pressed = driver.unlock(passphrase)
+    view = driver.wait_for(lambda: _find_view(rows))
+    if view is None:
+        raise LookupError(f"no visible item view with {rows} rows appeared after unlocking")
+    if not driver.wait_for(lambda: driver.painted_since(view, pressed)):
+        raise LookupError("the caseload view was never painted")
+    return driver.last_paint[id(view.viewport())] - pressed, view
+
+
+def gui_unlock_paint(module: str, db: str, passphrase: str, rows: str) -> None:
+    """Unlock to caseload painted: Enter in the passphrase field to the first paint with all rows."""
+
+    def steps(driver: _Driver, pp: str) -> dict:
+        elapsed, view = _unlock_to_painted(driver, pp, int(rows))
+        return {"elapsed": elapsed, "rows": view.model().rowCount()}
+
+    _drive(module, db, passphrase, steps, timeout_s=120)
+
+
+def gui_filter(module: str, db: str, passphrase: str, rows: str, terms: str) -> None:
+    """Filtering: a keystroke in the filter field to the view painted with the new row count."""
+    from PySide6.QtCore import Qt
+
+    def steps(driver: _Driver, pp: str) -> dict:
+        from PySide6.QtTest import QTest
+
+        _elapsed, view = _unlock_to_painted(driver, pp, int(rows))
+        edit = driver.wait_for(lambda: _find_edit(False, FILTER_NAMES), 10)
+        if edit is None:
+            raise LookupError("no filter field (a visible, editable, non-password QLineEdit) found")
+        samples: list[float] = []
+        details = []
+        for term in terms.split(","):
+            # Type all but the last character, let it settle, then time the last keystroke
+            # and, after it, clearing the field (Ctrl+A, Backspace).
+            edit.setFocus()
+            edit.clear()
+            driver.wait_for(lambda: view.model().rowCount() >= int(rows), 10)
+            QTest.keyClicks(edit, term[:-1])
+            driver.wait_for(lambda: False, 0.3)
+            for action in ("type", "clear"):
+                before = view.model().rowCount()
+                pressed = time.perf_counter()
+                if action == "type":
+                    QTest.keyClick(edit, term[-1])
+                else:
+                    QTest.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+                    QTest.keyClick(edit, Qt.Key.Key_Backspace)
+
+                def settled(before: int = before, pressed: float = pressed) -> bool:
+                    return view.model().rowCount() != before and driver.painted_since(view, pressed)
+
+                if not driver.wait_for(settled, 10):
+                    raise LookupError(f"typing {term!r} in the filter field did not change the view's rows")
+                samples.append(driver.last_paint[id(view.viewport())] - pressed)
+                details.append({"term": term, "action": action, "rows_before": before,
+                                "rows_after": view.model().rowCount(), "seconds": samples[-1]})
+        return {"samples": samples, "details": details, "field": edit.objectName() or edit.placeholderText()}
+
+    _drive(module, db, passphrase, steps, timeout_s=600)
+
+
+PROBES = {
+    "cold-plain": cold_plain,
+    "cold-store": cold_store,
+    "qt-bare": qt_bare,
+    "gui-launch": gui_launch,
+    "gui-unlock-paint": gui_unlock_paint,
+    "gui-filter": gui_filter,
+}
+
+if __name__ == "__main__":
+    PROBES[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,343 @@
+"""Store-side benchmarks: the caseload query at Trust scale, and the cost of unlocking.
+
+The Trust-scale database (7,500 cases, about 1M contacts) is generated once and cached in
+bench/.cache/ under a name made from the demo spec, the schema revision and the generator's
+source, together with a plain (unencrypted) SQLite copy made with sqlcipher_export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+import lpt_desktop.services.demo as demo_module
+from bench.common import (
+    BENCH_PASSPHRASE,
+    BENCH_TODAY,
+    CACHE_DIR,
+    Context,
+    Result,
+    fmt_s,
+    goal_line,
+    measure,
+    progress_printer,
+    run_probe,
+    say,
+)
+from lpt_desktop.services.caseload import caseload_statement, load_caseload
+from lpt_desktop.services.demo import DemoSpec, create_demo
+from lpt_desktop.store import engine as store_engine
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.engine import connect_raw, is_plain_sqlite
+from lpt_desktop.store.keyfile import KdfParams, key_path_for, read_key_file, unwrap_key, wipe
+from lpt_desktop.store.migrations import head_revision
+
+TRUST = DemoSpec(cases=7_500, contacts_per_case=133, seed=1, today=BENCH_TODAY)  # 997,500 contacts
+QUICK = DemoSpec(cases=750, contacts_per_case=40, seed=1, today=BENCH_TODAY)  # a smoke run's size
+SMALL = DemoSpec(cases=60, contacts_per_case=20, seed=1, today=BENCH_TODAY)  # the demo caseload's size
+QUERY_GOAL = 1.5  # store query at most 1.5x the raw query on plain SQLite, warm
+KDF_TARGET = 0.5  # seconds; "about half a second" is read as 0.25 to 0.75 s
+KDF_BAND = (0.25, 0.75)
+
+
+@dataclass
+class CachedDb:
+    spec: DemoSpec
+    path: Path  # the encrypted caseload (its key file sits beside it)
+    plain: Path  # the unencrypted copy made with sqlcipher_export
+    meta: dict
+
+
+def _spec_dict(spec: DemoSpec) -> dict:
+    d = asdict(spec)
+    d["today"] = spec.today.isoformat() if spec.today else None
+    return d
+
+
+def cache_stem(spec: DemoSpec) -> str:
+    # The generator's source is part of the key, so a changed generator never reuses stale data.
+    source = hashlib.sha256(Path(demo_module.__file__).read_bytes()).hexdigest()[:8]
+    today = spec.today.strftime("%Y%m%d") if spec.today else "today"
+    return (f"caseload-{spec.cases}c-{spec.contacts_per_case}k-seed{spec.seed}-{today}"
+            f"-schema{head_revision()}-gen{source}")
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        for q in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm"), p.with_name(p.name + "-journal")):
+            q.unlink(missing_ok=True)
+
+
+def ensure_database(spec: DemoSpec) -> CachedDb:
+    """The cached encrypted database and its plain copy for this spec, made if missing."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    stem = cache_stem(spec)
+    path = CACHE_DIR / f"{stem}.lptdb"
+    plain = CACHE_DIR / f"{stem}.plain.sqlite"
+    meta_path = CACHE_DIR / f"{stem}.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"spec": _spec_dict(spec)}
+    contacts = spec.cases * spec.contacts_per_case
+
+    if path.exists() and key_path_for(path).exists():
+        say(f"  reusing {path.relative_to(CACHE_DIR.parent.parent)} "
+            f"(generated in {fmt_s(meta.get('generation_seconds'))} when it was made)")
+    else:
+        partial = CACHE_DIR / f"{stem}.partial.lptdb"
+        _remove(partial, key_path_for(partial))
+        say(f"  generating {spec.cases:,} cases and {contacts:,} contacts into bench/.cache/ "
+            "(once; later runs reuse it)")
+        started = time.perf_counter()
+        db = create_demo(partial, BENCH_PASSPHRASE, spec, kdf=KdfParams.fast(),
+                         progress=progress_printer("cases written"))
+        db.close()
+        meta["generation_seconds"] = time.perf_counter() - started
+        os.replace(key_path_for(partial), key_path_for(path))
+        os.replace(partial, path)
+        _remove(plain)  # a plain copy of an older file is stale
+        say(f"  generated in {fmt_s(meta['generation_seconds'])}")
+
+    if not plain.exists():
+        partial = CACHE_DIR / f"{stem}.plain.partial.sqlite"
+        _remove(partial)
+        started = time.perf_counter()
+        key, _ = unwrap_key(key_path_for(path), BENCH_PASSPHRASE)
+        try:
+            conn = connect_raw(path, key)
+        finally:
+            wipe(key)
+        try:
+            conn.execute(f"ATTACH DATABASE '{partial}' AS plaintext KEY ''")
+            conn.execute("SELECT sqlcipher_export('plaintext')")
+            conn.execute("DETACH DATABASE plaintext")
+        finally:
+            conn.close()
+        if not is_plain_sqlite(partial):
+            raise RuntimeError(f"{partial} is not a plain SQLite file after sqlcipher_export")
+        os.replace(partial, plain)
+        meta["export_seconds"] = time.perf_counter() - started
+        say(f"  plain SQLite copy exported in {fmt_s(meta['export_seconds'])}")
+
+    meta["encrypted_bytes"] = path.stat().st_size
+    meta["plain_bytes"] = plain.stat().st_size
+    meta_path.write_text(json.dumps(meta, indent=2))
+    return CachedDb(spec, path, plain, meta)
+
+
+def caseload_sql(today: date) -> str:
+    """caseload_statement(today) as one SQL string with its values inlined, for the raw runs."""
+    stmt = caseload_statement(today)
+    return str(stmt.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+# -- 1. the caseload query at Trust scale --------------------------------------------------------
+def bench_caseload_query(ctx: Context) -> None:
+    """load_caseload through the store against the same SQL on a plain SQLite copy (stdlib sqlite3)."""
+    spec = QUICK if ctx.quick else TRUST
+    name = "caseload-query"
+    cached = ensure_database(spec)
+    contacts = spec.cases * spec.contacts_per_case
+    say(f"  database: {spec.cases:,} cases, {contacts:,} contacts; encrypted "
+        f"{cached.meta['encrypted_bytes'] / 2**20:.0f} MiB, plain {cached.meta['plain_bytes'] / 2**20:.0f} MiB")
+    say(f"  SQLite: stdlib {sqlite3.sqlite_version}, SQLCipher build {sqlcipher3.sqlite_version}; "
+        f"store cache_size {store_engine.CACHE_KIB:,} KiB per connection")
+    sql = caseload_sql(BENCH_TODAY)
+    runs = ctx.runs
+    label = f"{spec.cases:,} cases"
+
+    # (b) the floor: stdlib sqlite3, default settings, plain copy.
+    plain_conn = sqlite3.connect(cached.plain)
+    try:
+        n_plain = len(plain_conn.execute(sql).fetchall())
+        t_plain = measure(lambda: plain_conn.execute(sql).fetchall(), runs)
+    finally:
+        plain_conn.close()
+    say(f"  raw SQL, stdlib sqlite3, plain copy:        {fmt_s(t_plain.median):>9}  ({t_plain.spread()})")
+
+    # Same SQLite build as the store, no cipher: tells SQLite-version effects from cipher cost.
+    same_build = sqlcipher3.connect(str(cached.plain))
+    try:
+        same_build.execute(f"PRAGMA cache_size = -{store_engine.CACHE_KIB}")
+        t_same = measure(lambda: same_build.execute(sql).fetchall(), runs)
+    finally:
+        same_build.close()
+    say(f"  raw SQL, SQLCipher build, plain copy:       {fmt_s(t_same.median):>9}  ({t_same.spread()})")
+
+    # Raw SQL on the encrypted file through connect_raw: the cipher's cost without the ORM.
+    key, _ = unwrap_key(key_path_for(cached.path), BENCH_PASSPHRASE)
+    try:
+        cipher_conn = connect_raw(cached.path, key)
+    finally:
+        wipe(key)
+    try:
+        n_cipher = len(cipher_conn.execute(sql).fetchall())
+        t_cipher = measure(lambda: cipher_conn.execute(sql).fetchall(), runs)
+    finally:
+        cipher_conn.close()
+    say(f"  raw SQL, SQLCipher file (connect_raw):      {fmt_s(t_cipher.median):>9}  ({t_cipher.spread()})")
+
+    # (a) through the store, and the same minus the Python row building.
+    db = Database.open(cached.path, BENCH_PASSPHRASE, migrate=False)
+    try:
+        stmt = caseload_statement(BENCH_TODAY)
+
+        def core_only() -> list:
+            with db.read() as s:
+                return s.execute(stmt).all()
+
+        n_store = len(load_caseload(db, BENCH_TODAY))
+        t_core = measure(core_only, runs)
+        t_store = measure(lambda: load_caseload(db, BENCH_TODAY), runs)
+    finally:
+        db.close()
+    say(f"  SQLAlchemy execute().all(), no row objects: {fmt_s(t_core.median):>9}  ({t_core.spread()})")
+    say(f"  load_caseload(db) through the store:        {fmt_s(t_store.median):>9}  ({t_store.spread()})")
+    if not n_plain == n_cipher == n_store == spec.cases:
+        say(f"  WARNING: row counts differ: plain {n_plain}, cipher {n_cipher}, store {n_store}")
+
+    ratio = t_store.median / t_plain.median
+    met = ratio <= QUERY_GOAL
+    goal_line("load_caseload vs raw SQL on plain SQLite, warm", f"<= {QUERY_GOAL}x",
+              met, f"{ratio:.2f}x ({fmt_s(t_store.median)} / {fmt_s(t_plain.median)})")
+    say(f"  breakdown of the gap: SQLite build {t_same.median / t_plain.median:.2f}x, "
+        f"cipher {t_cipher.median / t_same.median:.2f}x, "
+        f"SQLAlchemy {t_core.median / t_cipher.median:.2f}x, row building {t_store.median / t_core.median:.2f}x")
+
+    base = "raw plain (stdlib)"
+    ctx.add(Result(name, f"{base}, {label}, warm", t_plain.median))
+    ctx.add(Result(name, "raw plain (SQLCipher build), warm", t_same.median, baseline=base,
+                   ratio=t_same.median / t_plain.median))
+    ctx.add(Result(name, "raw SQL on SQLCipher file, warm", t_cipher.median, baseline=base,
+                   ratio=t_cipher.median / t_plain.median))
+    ctx.add(Result(name, "SQLAlchemy execute, no row build, warm", t_core.median, baseline=base,
+                   ratio=t_core.median / t_plain.median))
+    ctx.add(Result(name, "load_caseload (store), warm", t_store.median, baseline=base, ratio=ratio,
+                   goal=f"<= {QUERY_GOAL}x", met=met))
+
+    # Cold: a fresh process, the files dropped from the OS cache first, the first query timed.
+    try:
+        cold_store = run_probe("cold-store", str(cached.path), BENCH_TODAY.isoformat())
+        cold_plain = run_probe("cold-plain", str(cached.plain), sql)
+    except (RuntimeError, OSError) as exc:
+        say(f"  cold runs failed: {exc}")
+        return
+    evicted = "OS file cache evicted" if cold_store["evicted"] else "OS file cache NOT evicted (no fadvise)"
+    say(f"  cold ({evicted}, new process):")
+    say(f"    raw SQL, stdlib sqlite3, plain copy:   first query {fmt_s(cold_plain['first']):>9}, "
+        f"peak RSS {cold_plain['rss_mib']:.0f} MiB")
+    say(f"    store: Database.open {fmt_s(cold_store['open'])}, "
+        f"first load_caseload {fmt_s(cold_store['first']):>9}, second {fmt_s(cold_store['second'])}, "
+        f"peak RSS {cold_store['rss_mib']:.0f} MiB (after importing Python modules: "
+        f"{cold_store['rss_before_mib']:.0f} MiB)")
+    pbase = "raw plain, cold"
+    ctx.add(Result(name, f"{pbase} first query", cold_plain["first"], note=evicted))
+    ctx.add(Result(name, "load_caseload, cold first query", cold_store["first"], baseline=pbase,
+                   ratio=cold_store["first"] / cold_plain["first"]))
+    ctx.add(Result(name, "peak RSS, raw plain process", cold_plain["rss_mib"], unit="MiB"))
+    ctx.add(Result(name, "peak RSS, store process", cold_store["rss_mib"], unit="MiB",
+                   baseline="peak RSS, raw plain", ratio=cold_store["rss_mib"] / cold_plain["rss_mib"]))
+
+
+def bench_cache_sweep(ctx: Context) -> None:
+    """Warm load_caseload with other values of engine.CACHE_KIB (patched in memory, no file edited)."""
+    spec = QUICK if ctx.quick else TRUST
+    cached = ensure_database(spec)
+    original = store_engine.CACHE_KIB
+    sizes = (2_000, 16_384, 65_536, 262_144)
+    base = None
+    try:
+        for kib in sizes:
+            store_engine.CACHE_KIB = kib
+            db = Database.open(cached.path, BENCH_PASSPHRASE, migrate=False)
+            try:
+                t = measure(lambda db=db: load_caseload(db, BENCH_TODAY), ctx.runs)
+            finally:
+                db.close()
+            base = base or t.median
+            mark = "  (current)" if kib == original else ""
+            say(f"  cache_size {kib:>7,} KiB: load_caseload warm {fmt_s(t.median):>9}  ({t.spread()}){mark}")
+            ctx.add(Result("cache-sweep", f"load_caseload, cache {kib // 1024} MiB{mark}", t.median,
+                           baseline="cache 1 MiB" if kib != sizes[0] else "", ratio=t.median / base))
+    finally:
+        store_engine.CACHE_KIB = original
+
+
+# -- 2. unlock cost ----------------------------------------------------------------------------------
+def bench_unlock(ctx: Context) -> None:
+    """Database.open with calibrated key derivation against the same with the fast (test) parameters."""
+    name = "unlock"
+    runs = max(3, ctx.runs // 2) if ctx.quick else ctx.runs
+    tmp = Path(tempfile.mkdtemp(prefix="lpt-bench-unlock-"))
+    try:
+        started = time.perf_counter()
+        calibrated = KdfParams.calibrated()
+        calibration_s = time.perf_counter() - started
+        say(f"  KdfParams.calibrated() chose Argon2id iterations={calibrated.iterations}, "
+            f"memory={calibrated.memory_kib // 1024} MiB, lanes={calibrated.lanes} (calibration took "
+            f"{fmt_s(calibration_s)})")
+        paths = {}
+        for label, kdf in (("calibrated", calibrated), ("fast", KdfParams.fast())):
+            paths[label] = tmp / f"{label}.lptdb"
+            create_demo(paths[label], BENCH_PASSPHRASE, SMALL, kdf=kdf).close()
+
+        key_file = key_path_for(paths["calibrated"])
+        t_kdf = measure(lambda: wipe(unwrap_key(key_file, BENCH_PASSPHRASE)[0]), runs)
+        t_kdf_fast = measure(lambda: wipe(unwrap_key(key_path_for(paths["fast"]), BENCH_PASSPHRASE)[0]), runs)
+        say(f"  key derivation + unwrap, calibrated:  {fmt_s(t_kdf.median):>9}  ({t_kdf.spread()})")
+        say(f"  key derivation + unwrap, fast:        {fmt_s(t_kdf_fast.median):>9}  ({t_kdf_fast.spread()})")
+
+        def open_close(path: Path) -> None:
+            Database.open(path, BENCH_PASSPHRASE).close()
+
+        def open_load_close(path: Path) -> None:
+            db = Database.open(path, BENCH_PASSPHRASE)
+            try:
+                load_caseload(db, BENCH_TODAY)
+            finally:
+                db.close()
+
+        t_open = {k: measure(lambda p=p: open_close(p), runs) for k, p in paths.items()}
+        t_load = {k: measure(lambda p=p: open_load_close(p), runs) for k, p in paths.items()}
+        for k in paths:
+            say(f"  Database.open, {k + ':':<11}              {fmt_s(t_open[k].median):>9}  ({t_open[k].spread()})")
+        for k in paths:
+            say(f"  open + load_caseload (60), {k + ':':<11}  {fmt_s(t_load[k].median):>9}  ({t_load[k].spread()})")
+        params = read_key_file(key_file).params
+        lo, hi = KDF_BAND
+        met = lo <= t_kdf.median <= hi
+        goal_line("key derivation at unlock", f"about {KDF_TARGET} s ({lo}-{hi} s)", met,
+                  f"{fmt_s(t_kdf.median)} with iterations={params.iterations}, memory={params.memory_kib // 1024} MiB")
+        ratio_open = t_open["calibrated"].median / t_open["fast"].median
+        say(f"  the key derivation is {t_kdf.median / t_open['calibrated'].median:.0%} of a calibrated unlock; "
+            f"unlock with it is {ratio_open:.1f}x unlock without it")
+
+        ctx.add(Result(name, "key derivation (calibrated Argon2id)", t_kdf.median,
+                       goal=f"about {KDF_TARGET} s", met=met))
+        ctx.add(Result(name, "Database.open, fast KDF (no derivation)", t_open["fast"].median))
+        ctx.add(Result(name, "Database.open, calibrated KDF", t_open["calibrated"].median,
+                       baseline="open, fast KDF", ratio=ratio_open))
+        ctx.add(Result(name, "open + load_caseload(60), fast KDF", t_load["fast"].median))
+        ctx.add(Result(name, "open + load_caseload(60), calibrated", t_load["calibrated"].median,
+                       baseline="open+load, fast KDF",
+                       ratio=t_load["calibrated"].median / t_load["fast"].median))
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
+
+
+def small_caseload(tmp: Path, kdf: KdfParams, label: str) -> Path:
+    """A 60-case caseload in tmp (used by the GUI benchmarks too)."""
+    path = tmp / f"{label}.lptdb"
+    create_demo(path, BENCH_PASSPHRASE, SMALL, kdf=kdf).close()
+    return path
