@@ -1,0 +1,91 @@
+"""Shared fixtures for the core (non-GUI) suite; tests/gui/ reuses these names.
+
+Every test runs with HOME, the XDG directories and the temp directory pointed into its own
+tmp_path, so platformdirs (user data, logs) and temp files never touch the real home.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lpt_desktop.services.demo import DemoSpec, create_demo
+from lpt_desktop.store.keyfile import KdfParams
+
+PASSPHRASE = "correct horse battery"
+DEMO_TODAY = date(2026, 11, 23)
+DEMO_SPEC = DemoSpec(cases=60, contacts_per_case=10, seed=7, today=DEMO_TODAY)
+
+_ENV_NAMES = {
+    "home": "HOME",
+    "data": "XDG_DATA_HOME",
+    "config": "XDG_CONFIG_HOME",
+    "cache": "XDG_CACHE_HOME",
+    "state": "XDG_STATE_HOME",
+    "tmp": "TMPDIR",
+}
+
+
+@dataclass(frozen=True)
+class IsolatedDirs:
+    """The per-test stand-ins for the user's directories (attribute or item access)."""
+
+    home: Path
+    data: Path
+    config: Path
+    cache: Path
+    state: Path
+    tmp: Path
+
+    def __getitem__(self, name: str) -> Path:
+        return getattr(self, name)
+
+    def as_dict(self) -> dict[str, Path]:
+        return {name: getattr(self, name) for name in _ENV_NAMES}
+
+    def all(self) -> list[Path]:
+        return list(self.as_dict().values())
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """An environment for a subprocess that sees only the isolated directories."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LPT_")}
+        env.update({var: str(getattr(self, name)) for name, var in _ENV_NAMES.items()})
+        env["SQLITE_TMPDIR"] = str(self.tmp)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        env.update(extra)
+        return env
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch) -> IsolatedDirs:
+    root = tmp_path / "_isolated"
+    dirs = IsolatedDirs(*(root / name for name in _ENV_NAMES))
+    for name, var in _ENV_NAMES.items():
+        d = dirs[name]
+        d.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(d))
+    monkeypatch.setenv("SQLITE_TMPDIR", str(dirs.tmp))
+    for var in ("LPT_PASSPHRASE", "LPT_NEW_PASSPHRASE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(dirs.tmp))
+    return dirs
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASSPHRASE
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> Path:
+    """A closed 60-case demo caseload (10 contacts a case, seed 7, today 23/11/2026)."""
+    path = tmp_path / "demo" / "caseload.lptdb"
+    db = create_demo(path, PASSPHRASE, DemoSpec(cases=60, contacts_per_case=10, seed=7, today=DEMO_TODAY),
+                     kdf=KdfParams.fast())
+    db.close()
+    return path
