@@ -1,0 +1,310 @@
+"""The caseload list: one row per person, with order, tier, RoSH, flags and the next thing due."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lpt_desktop.domain.reference import reference
+from lpt_desktop.services.caseload import FLAG_ORDER, caseload_json, load_caseload
+from lpt_desktop.services.cases import add_person, add_registration, add_sentence
+from lpt_desktop.services.unlock import create_caseload, unlock
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Contact, Person, Registration, Sentence
+from tests.conftest import DEMO_TODAY, PASSPHRASE
+
+TODAY = date(2026, 11, 23)
+
+
+def is_review(what: str, register_label: str) -> bool:
+    """A register review is named generically or by its register ("MAPPA review")."""
+    return what in ("Register review", f"{register_label} review")
+
+
+# -- the 60-case demo caseload --------------------------------------------------------------------
+
+@pytest.fixture
+def demo(demo_db):
+    db = unlock(demo_db, PASSPHRASE)
+    yield db
+    db.close()
+
+
+def test_demo_caseload_rows(demo):
+    rows = load_caseload(demo, DEMO_TODAY)
+    assert len(rows) == 60
+    assert len({r.person_id for r in rows}) == 60
+    assert len({r.crn for r in rows}) == 60
+    ref = reference()
+    rosh_labels = {lvl.label for lvl in ref.rosh_levels.values()}
+    for r in rows:
+        assert re.fullmatch(r"L\d{6}", r.crn), r.crn
+        assert re.fullmatch(r"[^,]+, [^,]+", r.name), r.name
+        assert r.order_type in ref.order_types
+        assert r.order_label == ref.order_types[r.order_type].label
+        assert re.fullmatch(r"[A-D][0-3]", r.tier)
+        assert r.rosh in ref.rosh_levels
+        assert r.rosh_label in rosh_labels
+        assert r.rosh_label == ref.rosh_levels[r.rosh].label
+        assert r.rosh_rank == ref.rosh_levels[r.rosh].rank
+        assert set(r.flags) <= {"MAPPA", "CP", "DA", "PPO"}
+        assert list(r.flags) == [f for f in FLAG_ORDER if f in r.flags]  # fixed order, no repeats
+        assert bool(r.mappa) == ("MAPPA" in r.flags)
+        if r.mappa:
+            assert re.fullmatch(r"Cat [123] Level [123]", r.mappa)
+        # Every demo case has pending future appointments, so something is always due.
+        assert r.next_due is not None
+        if r.next_due_what == "Appointment":
+            assert r.next_due >= DEMO_TODAY
+        else:
+            assert r.next_due_what.endswith("review")
+
+
+def test_demo_caseload_is_sorted_by_surname_then_forename(demo):
+    rows = load_caseload(demo, DEMO_TODAY)
+    keys = [tuple(r.name.split(", ", 1)) for r in rows]
+    assert keys == sorted(keys)
+    assert len({k[0] for k in keys}) > 10  # a real spread of surnames, so the order means something
+
+
+def test_demo_caseload_matches_the_records(demo):
+    """next_due, flags and order agree with a plain reading of each person's rows."""
+    ref = reference()
+    rows = {r.person_id: r for r in load_caseload(demo, DEMO_TODAY)}
+    start_of_today = datetime.combine(DEMO_TODAY, time.min)
+    with demo.read() as s:
+        people = s.scalars(select(Person).options(selectinload(Person.registrations),
+                                                  selectinload(Person.sentences))).all()
+        contacts: dict[str, list[Contact]] = {}
+        for c in s.scalars(select(Contact)):
+            contacts.setdefault(c.person_id, []).append(c)
+    assert {p.id for p in people} == set(rows)
+    for p in people:
+        row = rows[p.id]
+        active = [g for g in p.registrations if g.ended_on is None]
+        reviews = [g.next_review_date for g in active if g.next_review_date]
+        appts = [c.starts_at.date() for c in contacts.get(p.id, []) if c.outcome is None
+                 and c.starts_at >= start_of_today]
+        expected = min(reviews + appts, default=None)
+        assert row.next_due == expected, row.crn
+        appt_due = bool(appts) and min(appts) == expected
+        review_due = bool(reviews) and min(reviews) == expected
+        if appt_due and not review_due:
+            assert row.next_due_what == "Appointment", row.crn
+        elif review_due and not appt_due:
+            assert row.next_due_what.endswith(" review"), row.crn
+        flags = {ref.register_types[g.type_code].flag for g in active} - {None}
+        assert set(row.flags) == flags
+        current = [x for x in p.sentences if x.terminated_on is None]
+        assert row.order_type == max(current, key=lambda x: x.start_date).order_type
+        assert (row.tier, row.rosh) == (p.tier, p.rosh)
+
+
+def test_demo_caseload_has_some_of_everything(demo):
+    """A 60-case demo shows the variety the window needs (orders, flags, RoSH levels)."""
+    rows = load_caseload(demo, DEMO_TODAY)
+    assert {r.order_type for r in rows} >= {"CO", "LIC"}
+    assert any(r.flags for r in rows)
+    assert any(not r.flags for r in rows)
+    assert any(r.next_due_what == "Appointment" for r in rows)
+    assert len({r.rosh for r in rows}) >= 3
+
+
+def test_json_items(demo):
+    rows = load_caseload(demo, DEMO_TODAY)
+    items = caseload_json(rows)
+    assert len(items) == 60
+    for item, row in zip(items, rows, strict=True):
+        assert {"crn", "name", "order_type", "tier", "rosh", "next_due"} <= set(item)
+        assert item["crn"] == row.crn
+        assert item["name"] == row.name
+        assert item["order_type"] == row.order_type
+        assert item["rosh"] == row.rosh_label
+        assert item["next_due"] == (row.next_due.isoformat() if row.next_due else None)
+        assert item["flags"] == list(row.flags)
+
+
+# -- a small hand-made caseload with known dates ----------------------------------------------------
+
+def _contact(s, person_id: str, when: datetime, outcome: str | None = None, type_code: str = "COAP") -> None:
+    s.add(Contact(person_id=person_id, type_code=type_code, starts_at=when, outcome=outcome,
+                  location="Preston office"))
+
+
+@pytest.fixture
+def handmade(tmp_path):
+    db = create_caseload(tmp_path / "hand.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    ids: dict[str, str] = {}
+
+    def person(key: str, crn: str, first: str, last: str, **kw) -> str:
+        ids[key] = add_person(db, crn=crn, first_name=first, last_name=last, date_of_birth=date(1988, 5, 17),
+                              today=TODAY, **kw)
+        return ids[key]
+
+    # Adams: MAPPA review due 28/11/2026 beats an appointment on 01/12/2026.
+    a = person("adams", "A100001", "Zoe", "Adams", tier="A2", rosh="VH")
+    add_sentence(db, a, order_type="CO", start_date=date(2026, 6, 1), end_date=date(2027, 6, 1))
+    add_registration(db, a, "MAPP", date(2026, 8, 28), category="2", level="1")
+    # Brown: a missed appointment in the past and a future one already given an outcome do not count.
+    b = person("brown", "B100002", "Yusuf", "Brown", tier="C1", rosh="M")
+    add_sentence(db, b, order_type="LIC", start_date=date(2026, 3, 1), end_date=date(2027, 3, 1))
+    add_registration(db, b, "ADVP", date(2026, 10, 1))  # review 01/01/2027
+    # Clarke: nothing at all.
+    person("clarke", "C100003", "Xavier", "Clarke")
+    # Davies: CP and PPO flags, a flagless register, an ended MAPPA entry; appointment today at 08:00.
+    d = person("davies", "D100004", "Wendy", "Davies", tier="B3", rosh="H")
+    add_sentence(db, d, order_type="SSO", start_date=date(2026, 2, 1), end_date=date(2027, 8, 1))
+    add_registration(db, d, "RCPR", date(2026, 9, 10))  # review 10/12/2026
+    add_registration(db, d, "IIOM", date(2026, 7, 1))  # review 01/01/2027
+    add_registration(db, d, "WEAP", date(2026, 10, 1))
+    ended = add_registration(db, d, "MAPP", date(2026, 6, 1), category="1", level="2")  # review 01/09/2026
+    # Evans, Victor: an overdue register review (01/11/2026) still shows as what is due.
+    e = person("evans_v", "E100005", "Victor", "Evans", tier="C2", rosh="L")
+    add_sentence(db, e, order_type="PSS", start_date=date(2026, 5, 1), end_date=date(2027, 5, 1))
+    add_registration(db, e, "ADVP", date(2026, 8, 1))
+    # Evans, Alice: every flag; sorts before Victor.
+    f = person("evans_a", "E100006", "Alice", "Evans", tier="A1", rosh="H")
+    for code in ("APPO", "ADVP", "RCPR"):
+        add_registration(db, f, code, date(2026, 11, 1))
+    add_registration(db, f, "MAPP", date(2026, 11, 1), category="3", level="3")
+    # Fisher: an older active CO and a newer licence: the newest current sentence is shown.
+    g = person("fisher", "F100007", "Uma", "Fisher")
+    add_sentence(db, g, order_type="CO", start_date=date(2025, 1, 1), end_date=date(2027, 1, 1))
+    add_sentence(db, g, order_type="LIC", start_date=date(2026, 2, 1), end_date=date(2027, 2, 1))
+    # Green: a newer SSO that was terminated; the older active CO is current.
+    h = person("green", "G100008", "Tom", "Green")
+    add_sentence(db, h, order_type="CO", start_date=date(2025, 9, 1), end_date=date(2027, 9, 1))
+    newer = add_sentence(db, h, order_type="SSO", start_date=date(2026, 4, 1), end_date=date(2027, 4, 1))
+
+    with db.write() as s:
+        _contact(s, a, datetime(2026, 12, 1, 10, 0))
+        _contact(s, a, datetime(2026, 11, 10, 10, 0), outcome="ATTC")
+        _contact(s, b, datetime(2026, 11, 20, 9, 30))  # in the past, no outcome recorded
+        _contact(s, b, datetime(2026, 11, 25, 11, 0), outcome="RSOF")  # future, already has an outcome
+        _contact(s, b, datetime(2026, 12, 5, 14, 0))
+        _contact(s, b, datetime(2026, 12, 19, 14, 0))
+        _contact(s, d, datetime(2026, 11, 23, 8, 0))
+        _contact(s, d, datetime(2026, 11, 22, 23, 59))  # yesterday: does not count
+        _contact(s, e, datetime(2026, 11, 30, 9, 0))
+        s.get(Registration, ended).ended_on = date(2026, 10, 15)
+        s.get(Sentence, newer).terminated_on = date(2026, 8, 1)
+    yield db, ids
+    db.close()
+
+
+def _by_crn(db, today: date = TODAY) -> dict[str, object]:
+    return {r.crn: r for r in load_caseload(db, today)}
+
+
+def test_handmade_order_of_rows(handmade):
+    db, _ids = handmade
+    assert [r.name for r in load_caseload(db, TODAY)] == [
+        "Adams, Zoe", "Brown, Yusuf", "Clarke, Xavier", "Davies, Wendy", "Evans, Alice", "Evans, Victor",
+        "Fisher, Uma", "Green, Tom",
+    ]
+
+
+def test_register_review_before_appointment(handmade):
+    db, ids = handmade
+    row = _by_crn(db)["A100001"]
+    assert row.person_id == ids["adams"]
+    assert row.next_due == date(2026, 11, 28)
+    assert is_review(row.next_due_what, "MAPPA")
+    assert row.flags == ("MAPPA",)
+    assert row.mappa == "Cat 2 Level 1"
+    assert (row.order_type, row.order_label) == ("CO", "Community order")
+    assert (row.tier, row.rosh, row.rosh_label, row.rosh_rank) == ("A2", "VH", "Very high", 4)
+
+
+def test_appointment_with_outcome_or_in_the_past_does_not_count(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["B100002"]
+    assert (row.next_due, row.next_due_what) == (date(2026, 12, 5), "Appointment")
+    assert row.flags == ("DA",)
+    assert row.mappa == ""
+    assert (row.order_type, row.order_label) == ("LIC", "Licence")
+
+
+def test_nothing_due_and_no_sentence(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["C100003"]
+    assert (row.next_due, row.next_due_what) == (None, "")
+    assert row.flags == ()
+    assert row.mappa == ""
+    assert (row.order_type, row.order_label) == ("", "None")
+    assert (row.tier, row.rosh, row.rosh_label, row.rosh_rank) == ("", "", "Not assessed", 0)
+
+
+def test_appointment_today_counts_and_ended_register_does_not(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["D100004"]
+    assert (row.next_due, row.next_due_what) == (TODAY, "Appointment")
+    assert row.flags == ("CP", "PPO")
+    assert row.mappa == ""  # the MAPPA entry ended
+    assert row.order_type == "SSO"
+
+
+def test_ended_register_review_is_not_due(handmade):
+    """Davies' ended MAPPA entry had a review on 01/09/2026; only the CP review (10/12/2026) is live."""
+    db, _ids = handmade
+    row = _by_crn(db, date(2026, 11, 24))["D100004"]  # the appointment is now yesterday
+    assert row.next_due == date(2026, 12, 10)
+    assert is_review(row.next_due_what, "Child protection")
+
+
+def test_overdue_register_review_is_shown(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["E100005"]
+    assert row.next_due == date(2026, 11, 1)
+    assert row.next_due < TODAY
+    assert is_review(row.next_due_what, "Domestic abuse perpetrator")
+    assert row.order_type == "PSS"
+
+
+def test_all_flags_in_fixed_order(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["E100006"]
+    assert row.flags == ("MAPPA", "CP", "DA", "PPO")
+    assert row.mappa == "Cat 3 Level 3"
+    assert row.next_due == date(2027, 2, 1)  # every register reviewed 3 months after 01/11/2026
+
+
+def test_newest_current_sentence_is_shown(handmade):
+    db, _ids = handmade
+    rows = _by_crn(db)
+    assert rows["F100007"].order_type == "LIC"
+    assert rows["G100008"].order_type == "CO"
+
+
+def test_next_due_follows_today(handmade):
+    db, _ids = handmade
+    # On 02/12/2026 Adams' 01/12 appointment is past; the (still unreviewed) MAPPA review remains.
+    assert _by_crn(db, date(2026, 12, 2))["A100001"].next_due == date(2026, 11, 28)
+    # On 06/12/2026 Brown's next pending appointment is the one on 19/12.
+    assert _by_crn(db, date(2026, 12, 6))["B100002"].next_due == date(2026, 12, 19)
+    # After every appointment, Brown's DA review (01/01/2027) is next.
+    row = _by_crn(db, date(2026, 12, 20))["B100002"]
+    assert row.next_due == date(2027, 1, 1)
+    assert is_review(row.next_due_what, "Domestic abuse perpetrator")
+
+
+def test_handmade_json(handmade):
+    db, _ids = handmade
+    items = {i["crn"]: i for i in caseload_json(load_caseload(db, TODAY))}
+    a = items["A100001"]
+    assert (a["name"], a["order_type"], a["tier"], a["rosh"], a["next_due"]) == (
+        "Adams, Zoe", "CO", "A2", "Very high", "2026-11-28")
+    assert a["flags"] == ["MAPPA"]
+    assert a["mappa"] == "Cat 2 Level 1"
+    c = items["C100003"]
+    assert (c["tier"], c["rosh"], c["next_due"], c["mappa"], c["flags"]) == (None, "Not assessed", None, None, [])
+
+
+def test_search_key_is_crn_and_name_casefolded(handmade):
+    db, _ids = handmade
+    row = _by_crn(db)["A100001"]
+    assert row.search_key == "a100001 adams, zoe"
