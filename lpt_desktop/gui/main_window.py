@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.lock_action)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
@@ -256,6 +257,7 @@ class MainWindow(QMainWindow):
             self.db = None
         self._set_unlocked_actions(False)
         self.count_label.setText("")
+        self.statusBar().clearMessage()  # it may name a case
         message = "Locked after a spell of inactivity. Type your passphrase to carry on." if reason == "idle" \
             else "Locked. Type your passphrase to carry on."
         self.unlock_page.reset(message)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from lpt_desktop.gui.forms.ui_unlock import Ui_UnlockPage
 
@@ -19,6 +19,10 @@ class UnlockPage(QWidget):
         self.ui = Ui_UnlockPage()
         self.ui.setupUi(self)
         self.ui.logo.setPixmap(QIcon(":/lpt/icons/app.svg").pixmap(64, 64))
+        self.ui.logo.setFixedHeight(72)
+        # A fixed width lets the word-wrapped labels report their true height to the centred card.
+        self.ui.card.setFixedWidth(480)
+        self.ui.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.ui.busy.hide()
         self.ui.demoNotice.hide()
         self.ui.unlockButton.clicked.connect(self._submit)
@@ -29,37 +33,43 @@ class UnlockPage(QWidget):
         self.ui.fileLabel.setText(f"Caseload file: {path}")
         self.ui.demoNotice.setVisible(demo)
         if demo:
-            self.ui.demoNotice.setText("This is the demo caseload of fictional people. Its passphrase is "
-                                       "<b>demo</b>.")
+            self.ui.demoNotice.setText("Demo caseload of fictional people. Passphrase: <b>demo</b>")
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.ui.busy.setVisible(busy)
         self.ui.unlockButton.setEnabled(not busy)
         self.ui.passphraseEdit.setEnabled(not busy)
         if busy:
-            self.ui.errorLabel.setText(text)
+            self._say(text, "info")
 
     def set_progress(self, done: int, total: int) -> None:
         self.ui.busy.setMaximum(total)
         self.ui.busy.setValue(done)
 
+    def _say(self, message: str, kind: str) -> None:
+        label = self.ui.errorLabel
+        label.setProperty("kind", kind)
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setText(message)
+
     def show_error(self, message: str) -> None:
         self.set_busy(False)
-        self.ui.errorLabel.setText(message)
+        self._say(message, "error")
         self.ui.passphraseEdit.selectAll()
         self.ui.passphraseEdit.setFocus()
 
     def reset(self, message: str = "") -> None:
         self.set_busy(False)
         self.ui.passphraseEdit.clear()
-        self.ui.errorLabel.setText(message)
+        self._say(message, "info")
         self.ui.busy.setMaximum(0)
         self.ui.passphraseEdit.setFocus()
 
     def _submit(self) -> None:
         text = self.ui.passphraseEdit.text()
         if not text:
-            self.ui.errorLabel.setText("Passphrase: is empty: type your passphrase, then press Enter.")
+            self._say("Passphrase: is empty: type your passphrase, then press Enter.", "error")
             return
         self.unlock_requested.emit(text)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from lpt_desktop.domain.reference import order_label, reference, rosh_label, rosh_rank
 from lpt_desktop.store.database import Database
@@ -42,12 +42,11 @@ def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of ma
         .order_by(Sentence.start_date.desc()).limit(1).correlate(Person).scalar_subquery()
     )
     active_regs = (Registration.person_id == Person.id) & Registration.ended_on.is_(None)
+    # code:category:level:next review (ISO date) for each active registration, "|"-separated.
     registers = select(func.group_concat(
         Registration.type_code + ":" + func.coalesce(Registration.category, "") + ":"
-        + func.coalesce(Registration.level, ""), "|")).where(active_regs).correlate(Person).scalar_subquery()
-    next_review = (
-        select(func.min(Registration.next_review_date)).where(active_regs).correlate(Person).scalar_subquery()
-    )
+        + func.coalesce(Registration.level, "") + ":" + func.coalesce(Registration.next_review_date, "", type_=String),
+        "|")).where(active_regs).correlate(Person).scalar_subquery()
     next_appointment = (
         select(func.min(Contact.starts_at))
         .where(Contact.person_id == Person.id, Contact.outcome.is_(None),
@@ -56,42 +55,50 @@ def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of ma
     )
     return (
         select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
-               Sentence.order_type, registers.label("registers"), next_review.label("next_review"),
-               next_appointment.label("next_appointment"))
+               Sentence.order_type, registers.label("registers"), next_appointment.label("next_appointment"))
         .outerjoin(Sentence, Sentence.id == current_sentence)
         .order_by(Person.last_name, Person.first_name)
     )
 
 
-def _flags_and_mappa(registers: str | None) -> tuple[tuple[str, ...], str, list[str]]:
+@dataclass(frozen=True)
+class RegisterSummary:
+    flags: tuple[str, ...]
+    mappa: str
+    next_review: date | None
+    next_review_of: str
+
+
+def summarise_registers(registers: str | None) -> RegisterSummary:
+    """Flags, MAPPA arrangement and the earliest review from the caseload query's packed column."""
     ref = reference()
     flags: set[str] = set()
     mappa = ""
-    labels: list[str] = []
+    reviews: list[tuple[date, str]] = []
     for item in (registers or "").split("|"):
         if not item:
             continue
-        code, category, level = item.split(":")
+        code, category, level, review = item.split(":")
         rtype = ref.register_types.get(code)
         if rtype is None:
             continue
-        labels.append(rtype.label)
         if rtype.flag:
             flags.add(rtype.flag)
         if code == "MAPP":
             mappa = f"Cat {category} Level {level}"
-    return tuple(f for f in FLAG_ORDER if f in flags), mappa, labels
+        if review:
+            reviews.append((date.fromisoformat(review), rtype.label))
+    first = min(reviews) if reviews else (None, "")
+    return RegisterSummary(tuple(f for f in FLAG_ORDER if f in flags), mappa, first[0], first[1])
 
 
-def _next_due(next_review: date | None, next_appt: datetime | None) -> tuple[date | None, str]:
+def next_due(regs: RegisterSummary, next_appt: datetime | None) -> tuple[date | None, str]:
     candidates: list[tuple[date, str]] = []
-    if next_review is not None:
-        candidates.append((next_review, "Register review"))
+    if regs.next_review is not None:
+        candidates.append((regs.next_review, f"{regs.next_review_of} review"))
     if next_appt is not None:
         candidates.append((next_appt.date(), "Appointment"))
-    if not candidates:
-        return None, ""
-    return min(candidates)
+    return min(candidates) if candidates else (None, "")
 
 
 def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
@@ -100,13 +107,13 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     with db.read() as s:
         result = s.execute(caseload_statement(today)).all()
     for r in result:
-        flags, mappa, _labels = _flags_and_mappa(r.registers)
-        due, what = _next_due(r.next_review, r.next_appointment)
+        regs = summarise_registers(r.registers)
+        due, what = next_due(regs, r.next_appointment)
         rows.append(CaseloadRow(
             person_id=r.id, crn=r.crn, name=f"{r.last_name}, {r.first_name}",
             order_type=r.order_type or "", order_label=order_label(r.order_type) if r.order_type else "None",
             tier=r.tier or "", rosh=r.rosh or "", rosh_label=rosh_label(r.rosh), rosh_rank=rosh_rank(r.rosh),
-            flags=flags, mappa=mappa, next_due=due, next_due_what=what,
+            flags=regs.flags, mappa=regs.mappa, next_due=due, next_due_what=what,
         ))
     return rows
 
