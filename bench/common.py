@@ -6,6 +6,7 @@ benchmark carries an absolute threshold from another machine.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -52,14 +53,34 @@ class Timing:
 
 
 def measure(fn: Callable[[], object], runs: int, warmup: int = 1) -> Timing:
+    """Median-friendly samples: warm-up first, and a full collection before each run so garbage left
+    by one run is not collected (and charged) in the next. The collector stays on while timing."""
     for _ in range(warmup):
         fn()
     samples = []
     for _ in range(runs):
+        gc.collect()
         started = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - started)
     return Timing(samples)
+
+
+def measure_interleaved(fns: dict[str, Callable[[], object]], runs: int, warmup: int = 1) -> dict[str, Timing]:
+    """Like measure(), but round-robin over several functions, so a baseline and what is compared
+    with it see the same machine conditions (a shared or throttled CPU drifts over seconds)."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    keys = list(fns)
+    for i in range(runs):
+        for k in keys[i % len(keys):] + keys[:i % len(keys)]:  # rotate who goes first
+            gc.collect()
+            started = time.perf_counter()
+            fns[k]()
+            samples[k].append(time.perf_counter() - started)
+    return {k: Timing(v) for k, v in samples.items()}
 
 
 @dataclass
@@ -140,7 +161,18 @@ def progress_printer(label: str) -> Callable[[int, int], None]:
 
 
 def peak_rss_mib() -> float:
-    """Peak resident set size of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """Peak resident set size of this process, in MiB.
+
+    Linux: VmHWM of this program image. ru_maxrss is not used there because it carries over the
+    parent's peak across fork and exec, so a child started by a big parent reports the parent's size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -67,7 +67,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="run only this benchmark (repeat, or separate names with commas)")
     parser.add_argument("--quick", action="store_true",
                         help="smaller data and fewer runs: a smoke run, not figures to quote")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs per measurement (default 7, quick 3)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per measurement (default 9, quick 3)")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     return parser.parse_args(argv)
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     else:
         names = [k for k, b in BENCHMARKS.items() if b.default]
-    ctx = Context(quick=args.quick, runs=args.runs or (3 if args.quick else 7))
+    ctx = Context(quick=args.quick, runs=args.runs or (3 if args.quick else 9))
     say(f"LPT Desktop benchmarks ({'quick smoke run' if args.quick else 'full'}; "
         f"{ctx.runs} timed runs after a warm-up; Python {sys.version.split()[0]}, {sys.platform}, "
         f"{os.cpu_count()} CPUs)")
