@@ -105,6 +105,19 @@ def _probe(args: list[str], env: dict[str, str], timeout: float = 900) -> dict:
         return {"error": f"exit {proc.returncode}: {tail}"}
 
 
+_warned: list[bool] = []
+
+
+def _warn_refcount(report: dict) -> None:
+    if report.get("none_refs_lost_per_void_call", 0) >= 0.9 and not _warned:
+        _warned.append(True)
+        import PySide6
+
+        say(f"  WARNING: this PySide6 ({PySide6.__version__}) drops a reference to None on every void Qt call "
+            f"on Python {sys.version.split()[0]}: the app will abort with 'none_dealloc' after a few "
+            "thousand calls. The probes work around it; the app does not.")
+
+
 def _not_available(ctx: Context, bench: str, what: str, reason: str) -> None:
     say(f"  {what}: not yet available ({reason})")
     ctx.add(Result(bench, what, None, note="not yet available"))
@@ -170,6 +183,7 @@ def bench_unlock_paint(ctx: Context) -> None:
             samples = []
             for _ in range(runs):
                 report = _probe(args, env)
+                _warn_refcount(report)
                 if "error" in report:
                     say(f"  unlock to caseload painted ({label} KDF): failed: {report['error']}")
                     ctx.add(Result(name, f"unlock to painted, {label} KDF", None, note="failed"))
@@ -240,6 +254,7 @@ def bench_filter(ctx: Context) -> None:
                          ",".join(terms)], _child_env(tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _warn_refcount(report)
     if "error" in report:
         say(f"  filter caseload view: failed: {report['error']}")
         ctx.add(Result(name, "filter caseload view", None, note="failed"))
