@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from lpt_desktop.domain.dates import format_date
-from lpt_desktop.gui.table_model import SORT_ROLE, Column, RecordTableModel
+from lpt_desktop.gui.table_model import Column, RecordSortProxy, RecordTableModel
 from lpt_desktop.services.caseload import CaseloadRow
 
 FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM"}
@@ -63,13 +63,11 @@ class CaseloadTableModel(RecordTableModel[CaseloadRow]):
         return None
 
 
-class CaseloadFilterProxy(QSortFilterProxyModel):
+class CaseloadFilterProxy(RecordSortProxy):
     """Free text (name or CRN) plus tier letter, RoSH level and order type."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
         self._text = ""
         self._tier = ""
         self._rosh = ""
@@ -77,6 +75,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
 
     def set_filters(self, text: str | None = None, tier: str | None = None, rosh: str | None = None,
                     order: str | None = None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self._text = text.strip().casefold()
         if tier is not None:
@@ -85,7 +84,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
             self._rosh = rosh
         if order is not None:
             self._order = order
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @property
     def is_filtered(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -78,3 +78,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
     def extra_data(self, rec: T, column: int, role: int) -> Any:
         """Subclasses add colours and fonts here."""
         return None
+
+
+class RecordSortProxy(QSortFilterProxyModel):
+    """Sorts on the Python sort keys of SORT_ROLE (dates, tuples), which QVariant cannot compare."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:  # a missing value beside a present one
+            return (a is None, str(a)) < (b is None, str(b))

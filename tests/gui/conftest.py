@@ -1,0 +1,52 @@
+"""Fixtures that drive the real main window offscreen (pytest-qt)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from lpt_desktop.gui import resources_rc  # noqa: E402,F401 - registers :/lpt resources
+from lpt_desktop.gui.main_window import MainWindow  # noqa: E402
+from lpt_desktop.gui.preferences import Preferences  # noqa: E402
+
+
+@pytest.fixture
+def settings_path(tmp_path) -> Path:
+    return tmp_path / "settings" / "lpt-desktop.ini"
+
+
+@pytest.fixture
+def prefs(settings_path) -> Preferences:
+    return Preferences(QSettings(str(settings_path), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def make_window(qtbot, prefs) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(path: Path, demo: bool = False, preferences: Preferences | None = None) -> MainWindow:
+        window = MainWindow(path, demo=demo, prefs=preferences or prefs)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for w in windows:
+        w.close()
+
+
+def unlock(qtbot, window: MainWindow, passphrase: str) -> None:
+    """Type the passphrase and press Enter, then wait for the caseload (or a failure)."""
+    edit = window.unlock_page.ui.passphraseEdit
+    qtbot.waitUntil(lambda: edit.isEnabled(), timeout=20000)
+    edit.setText(passphrase)
+    with qtbot.waitSignal(window.jobs.changed, timeout=20000, check_params_cb=lambda n: n == 0):
+        window.unlock_page.ui.unlockButton.click()

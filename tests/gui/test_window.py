@@ -1,0 +1,371 @@
+"""The real window, driven offscreen: unlock, filter, sort, open, lock, passphrase, damage, migration."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from lpt_desktop.domain.reference import reference
+from lpt_desktop.gui.case_view import CaseView
+from lpt_desktop.gui.caseload_model import COL_DUE, COL_NAME, COL_ROSH, COL_TIER
+from lpt_desktop.gui.table_model import SORT_ROLE
+from lpt_desktop.services.cases import audit_trail
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams, key_path_for
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
+
+pytestmark = pytest.mark.gui
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _column(window, col: int) -> list:
+    proxy = window.caseload_view.proxy
+    return [proxy.index(r, col).data() for r in range(proxy.rowCount())]
+
+
+def _sort_keys(window, col: int) -> list:
+    proxy = window.caseload_view.proxy
+    return [proxy.index(r, col).data(SORT_ROLE) for r in range(proxy.rowCount())]
+
+
+def test_unlock_shows_the_caseload(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    assert window.stack.currentWidget() is window.unlock_page
+    assert not window.lock_action.isEnabled()
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked
+    assert window.stack.currentWidget() is window.tabs
+    assert window.caseload_view.proxy.rowCount() == 60
+    assert window.count_label.text() == "60 cases"
+    assert window.lock_action.isEnabled()
+    names = _column(window, COL_NAME)
+    assert names == sorted(names, key=str.casefold)
+    # The passphrase does not linger in the widget once used.
+    assert window.unlock_page.ui.passphraseEdit.text() == ""
+
+
+def test_wrong_passphrase_is_refused_and_touches_nothing(make_window, qtbot, demo_db):
+    before = (_digest(demo_db), _digest(key_path_for(demo_db)))
+    window = make_window(demo_db)
+    unlock(qtbot, window, "not the passphrase")
+    assert not window.is_unlocked
+    assert window.stack.currentWidget() is window.unlock_page
+    assert "Passphrase not accepted" in window.unlock_page.ui.errorLabel.text()
+    box = window.last_message
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.windowTitle() == "Passphrase not accepted"
+    assert "Traceback" not in box.text()
+    box.close()
+    assert (_digest(demo_db), _digest(key_path_for(demo_db))) == before
+    # A second try with the right passphrase still works.
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked
+
+
+def test_filter_by_text_tier_rosh_and_order(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = window.caseload_view
+    all_rows = view.model.records
+    surname = all_rows[0].name.split(",")[0]
+    qtbot.keyClicks(view.search, surname.lower())
+    expected = [r for r in all_rows if surname.casefold() in r.search_key]
+    assert view.proxy.rowCount() == len(expected) > 0
+    assert all(surname in n for n in _column(window, COL_NAME))
+    assert window.count_label.text() == f"Showing {len(expected)} of 60 cases"
+
+    view.search.setText(all_rows[5].crn)
+    assert view.proxy.rowCount() == 1
+    assert _column(window, 0) == [all_rows[5].crn]
+
+    view.search.clear()
+    view.tier.setCurrentIndex(view.tier.findData("C"))
+    assert view.proxy.rowCount() == sum(r.tier.startswith("C") for r in all_rows)
+    assert all(t.startswith("C") for t in _column(window, COL_TIER))
+
+    view.tier.setCurrentIndex(0)
+    view.rosh.setCurrentIndex(view.rosh.findData("M"))
+    view.order.setCurrentIndex(view.order.findData("LIC"))
+    expected = [r for r in all_rows if r.rosh == "M" and r.order_type == "LIC"]
+    assert view.proxy.rowCount() == len(expected)
+    assert set(_column(window, COL_ROSH)) <= {"Medium"}
+
+    view.search.setText("zzzz-no-such-person")
+    assert view.proxy.rowCount() == 0
+    assert view.body.currentWidget() is view.empty
+    assert "No cases match" in view.empty.text()
+
+    qtbot.keyClick(view.search, Qt.Key.Key_Escape)  # Esc clears every filter
+    assert view.proxy.rowCount() == 60
+    assert view.rosh.currentIndex() == 0 and view.search.text() == ""
+    assert view.body.currentWidget() is view.table
+
+
+def test_sort_columns(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    table = window.caseload_view.table
+    table.sortByColumn(COL_ROSH, Qt.SortOrder.AscendingOrder)
+    ranks = [-k for k in _sort_keys(window, COL_ROSH)]
+    assert ranks == sorted(ranks, reverse=True)  # highest risk first
+    labels = _column(window, COL_ROSH)
+    order = {lvl.label: lvl.rank for lvl in reference().rosh_levels.values()}
+    assert [order[label] for label in labels] == sorted((order[label] for label in labels), reverse=True)
+
+    table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
+    dues = [window.caseload_view.model.record(window.caseload_view.proxy.mapToSource(
+        window.caseload_view.proxy.index(r, 0)).row()).next_due for r in range(60)]
+    present = [d for d in dues if d is not None]
+    assert present == sorted(present)
+    assert dues[: len(present)] == present  # cases with nothing due sort last
+
+    table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
+    names = _column(window, COL_NAME)
+    assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_open_case_in_a_tab_and_audit_it(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = window.caseload_view
+    proxy_index = view.proxy.index(2, 0)
+    rec = view.model.record(view.proxy.mapToSource(proxy_index).row())
+    with qtbot.waitSignal(window.case_opened, timeout=10000):
+        view.table.doubleClicked.emit(proxy_index)
+    cases = window.case_views()
+    assert len(cases) == 1
+    case_view = cases[0]
+    assert isinstance(case_view, CaseView)
+    assert case_view.case.crn == rec.crn
+    assert window.tabs.currentWidget() is case_view
+    assert rec.crn in window.tabs.tabText(window.tabs.currentIndex())
+    titles = [case_view.sections.tabText(i).replace("&", "") for i in range(case_view.sections.count())]
+    assert titles == ["Personal details", "Sentence", "Registers", "Contacts", "Assessments", "Plans"]
+    # Opening the same case again focuses its tab instead of adding another.
+    window.tabs.setCurrentIndex(0)
+    window.open_case(rec.person_id)
+    assert len(window.case_views()) == 1 and window.tabs.currentWidget() is case_view
+    # The open was audited in the database.
+    db = window.db
+    assert db is not None
+    opens = [a for a in audit_trail(db, rec.person_id) if a.action == "open"]
+    assert len(opens) == 1 and opens[0].actor.endswith("Alex Morgan")
+    # Ctrl+W (Close tab) closes it; the caseload tab cannot be closed.
+    window.close_tab_action.trigger()
+    assert window.case_views() == []
+    window.close_tab(0)
+    assert window.tabs.count() == 1
+
+
+def test_idle_lock_clears_views_and_drops_the_key(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.open_case(window.caseload_view.model.record(0).person_id)
+    qtbot.waitUntil(lambda: len(window.case_views()) == 1, timeout=10000)
+    db = window.db
+    key = db._key
+    assert key is not None and any(key)
+    window.idle.set_timeout_ms(300)
+    with qtbot.waitSignal(window.locked, timeout=5000):
+        pass
+    assert window.db is None and not db.is_open
+    assert db._key is None and not any(key)  # the bytearray itself was wiped
+    assert window.caseload_view.model.rowCount() == 0
+    assert window.case_views() == []
+    assert window.stack.currentWidget() is window.unlock_page
+    assert "inactivity" in window.unlock_page.ui.errorLabel.text()
+    assert window.statusBar().currentMessage() == ""
+    assert not window.idle.active
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked and window.caseload_view.model.rowCount() == 60
+
+
+def test_activity_keeps_the_caseload_open(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.idle.set_timeout_ms(700)
+    for _ in range(6):
+        qtbot.wait(300)
+        qtbot.keyClick(window.caseload_view.search, Qt.Key.Key_A)
+    assert window.is_unlocked  # 1.8 s of typing outlasted a 0.7 s timeout
+    with qtbot.waitSignal(window.locked, timeout=5000):
+        pass
+    assert not window.is_unlocked
+
+
+def test_change_passphrase_then_unlock_with_the_new_one(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.passphrase_action.trigger()
+    dialog = window.passphrase_dialog
+    ui = dialog.ui
+    ui.currentEdit.setText(PASSPHRASE)
+    ui.newEdit.setText("short")
+    ui.confirmEdit.setText("short")
+    ui.buttons.accepted.emit()
+    assert "too short" in ui.errorLabel.text() and dialog.isVisible()
+    ui.newEdit.setText("a much longer passphrase")
+    ui.confirmEdit.setText("a much longer passphrase!")
+    ui.buttons.accepted.emit()
+    assert "does not match" in ui.errorLabel.text()
+    ui.currentEdit.setText("wrong current passphrase")
+    ui.confirmEdit.setText("a much longer passphrase")
+    with qtbot.waitSignal(window.jobs.changed, timeout=10000, check_params_cb=lambda n: n == 0):
+        ui.buttons.accepted.emit()
+    assert "not accepted" in ui.errorLabel.text() and dialog.isVisible()
+    ui.currentEdit.setText(PASSPHRASE)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        ui.buttons.accepted.emit()
+    assert window.last_message is not None and window.last_message.windowTitle() == "Passphrase changed"
+    window.last_message.close()
+    window.lock_action.trigger()
+    unlock(qtbot, window, PASSPHRASE)
+    assert not window.is_unlocked
+    window.last_message.close()
+    unlock(qtbot, window, "a much longer passphrase")
+    assert window.is_unlocked
+
+
+def test_damaged_file_is_told_apart_from_a_wrong_passphrase(make_window, qtbot, demo_db):
+    data = bytearray(demo_db.read_bytes())
+    data[100:400] = bytes(300)  # wipe part of page 1: its authentication code no longer matches
+    demo_db.write_bytes(bytes(data))
+    size = demo_db.stat().st_size
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    assert not window.is_unlocked
+    text = window.unlock_page.ui.errorLabel.text()
+    assert "Passphrase not accepted" not in text
+    assert "passphrase was accepted" in text and "could not be read" in text
+    assert window.last_message.windowTitle() == "The caseload cannot be opened"
+    assert demo_db.exists() and demo_db.stat().st_size == size  # never deleted or re-created
+
+
+def test_older_schema_is_migrated_on_unlock(make_window, qtbot, tmp_path):
+    path = tmp_path / "old" / "caseload.lptdb"
+    db = Database.create(path, PASSPHRASE, KdfParams.fast(), revision="0001")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO person (id, created_at, updated_at, crn, first_name, last_name, date_of_birth, tier, rosh)"
+            " VALUES ('p-1', '2025-01-01', '2025-01-01', 'X123456', 'Ada', 'Oldschema', '1980-02-03', 'C2', 'M')")
+    db.close()
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked
+    rows = window.caseload_view.model.records
+    assert [(r.crn, r.name, r.tier, r.rosh_label) for r in rows] == [("X123456", "Oldschema, Ada", "C2", "Medium")]
+    from lpt_desktop.store.migrations import current_revision, head_revision
+
+    assert current_revision(window.db.engine) == head_revision() != "0001"
+
+
+def test_empty_caseload_has_a_helpful_empty_state(make_window, qtbot, tmp_path):
+    path = tmp_path / "empty" / "caseload.lptdb"
+    create_caseload(path, PASSPHRASE, "Sam Jones", "LPT0007", kdf=KdfParams.fast()).close()
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    view = window.caseload_view
+    assert window.is_unlocked and view.model.rowCount() == 0
+    assert view.body.currentWidget() is view.empty
+    assert "no cases on this caseload yet" in view.empty.text()
+
+
+def test_demo_mode_creates_the_demo_caseload_on_first_use(make_window, qtbot, tmp_path):
+    path = tmp_path / "userdata" / "demo-caseload.lptdb"
+    window = make_window(path, demo=True)
+    assert window.unlock_page.ui.demoNotice.isVisible()
+    assert "demo" in window.unlock_page.ui.demoNotice.text()
+    qtbot.waitUntil(lambda: path.exists() and window.jobs.running == 0, timeout=30000)
+    unlock(qtbot, window, "demo")
+    assert window.is_unlocked and window.caseload_view.model.rowCount() == 60
+
+
+def test_missing_file_says_what_to_do(make_window, tmp_path):
+    window = make_window(tmp_path / "nowhere.lptdb")
+    text = window.unlock_page.ui.errorLabel.text()
+    assert "There is no caseload file" in text and "--demo" in text
+    assert not (tmp_path / "nowhere.lptdb").exists()
+
+
+def test_preferences_set_the_idle_timeout(make_window, qtbot, demo_db, prefs, settings_path):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.idle.timeout_ms == 10 * 60_000  # the default is 10 minutes
+    window.prefs_action.trigger()
+    dialog = window.preferences_dialog
+    dialog.ui.idleMinutes.setValue(3)
+    dialog.accept()
+    assert window.idle.timeout_ms == 3 * 60_000
+    assert prefs.idle_minutes == 3
+    assert "idle_minutes=3" in settings_path.read_text()
+
+
+def test_window_layout_is_remembered_and_settings_hold_no_case_data(make_window, qtbot, demo_db, settings_path,
+                                                                     prefs):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.resize(720, 520)
+    names = [r.name.split(",")[0] for r in window.caseload_view.model.records]
+    crns = [r.crn for r in window.caseload_view.model.records]
+    window.close()
+    assert not window.is_unlocked  # closing locks
+    text = settings_path.read_text(encoding="utf-8", errors="replace")
+    assert "geometry" in text
+    for s in names + crns:
+        assert s not in text
+    again = make_window(demo_db)
+    assert (again.width(), again.height()) == (720, 520)
+
+
+def test_find_shortcut_focuses_the_filter(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.tabs.currentIndex() == 0
+    assert window.caseload_view.search.hasFocus() or window.focusWidget() is window.caseload_view.search
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    assert window.lock_action.shortcut().toString() == "Ctrl+L"
+
+
+def test_unlock_page_accessible_names(make_window, demo_db):
+    window = make_window(demo_db)
+    ui = window.unlock_page.ui
+    assert ui.passphraseEdit.accessibleName() == "Passphrase"
+    assert ui.unlockButton.accessibleName() == "Unlock"
+    assert window.caseload_view.table.accessibleName() == "Caseload"
+    assert window.sync_label.accessibleName() == "Sync status"
+    assert "offline" in window.sync_label.text()
+
+
+def test_stale_results_after_lock_are_dropped(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    person = window.caseload_view.model.record(0).person_id
+    window.open_case(person)
+    window.lock("user")  # locks before the case arrives
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=10000)
+    assert window.case_views() == []
+    assert window.stack.currentWidget() is window.unlock_page
+
+
+def test_overdue_dates_are_marked(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    model = window.caseload_view.model
+    model.today = date(2099, 1, 1)  # everything is overdue from then
+    row = next(i for i, r in enumerate(model.records) if r.next_due is not None)
+    brush = model.index(row, COL_DUE).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush is not None and brush.color().name() == "#a4161a"
+    assert model.index(row, COL_DUE).data(Qt.ItemDataRole.ToolTipRole) == "Overdue"
+    assert model.index(0, 0, QModelIndex()).isValid()
