@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.last_message: QMessageBox | None = None
         # Results of work started before a lock are dropped: the generation moves on at every lock.
         self._generation = 0
+        self._unlocking = False
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
@@ -207,8 +208,9 @@ class MainWindow(QMainWindow):
 
     # -- unlock and lock ----------------------------------------------------------------------------
     def request_unlock(self, passphrase: str) -> None:
-        if self.db is not None or self.jobs.running:
+        if self.db is not None or self._unlocking:
             return
+        self._unlocking = True
         self.unlock_page.set_busy(True, "Unlocking…")
         gen = self._generation
         self.jobs.start(Worker(_unlock_and_load, self.db_path, passphrase),
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, gen: int, result: tuple[Database, list[CaseloadRow]]) -> None:
         db, rows = result
+        self._unlocking = False
         if gen != self._generation:
             db.close()
             return
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
         self.unlocked.emit()
 
     def _unlock_failed(self, gen: int, exc: BaseException) -> None:
+        self._unlocking = False
         if gen != self._generation:
             return
         if isinstance(exc, WrongPassphrase):
@@ -264,6 +268,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.unlock_page)
         log.info("caseload locked (%s)", reason)
         self.locked.emit()
+
+    @property
+    def unlocking(self) -> bool:
+        return self._unlocking
 
     @property
     def is_unlocked(self) -> bool:

@@ -48,5 +48,6 @@ def unlock(qtbot, window: MainWindow, passphrase: str) -> None:
     edit = window.unlock_page.ui.passphraseEdit
     qtbot.waitUntil(lambda: edit.isEnabled(), timeout=20000)
     edit.setText(passphrase)
-    with qtbot.waitSignal(window.jobs.changed, timeout=20000, check_params_cb=lambda n: n == 0):
-        window.unlock_page.ui.unlockButton.click()
+    window.unlock_page.ui.unlockButton.click()
+    assert window.unlocking or window.is_unlocked
+    qtbot.waitUntil(lambda: not window.unlocking, timeout=20000)
