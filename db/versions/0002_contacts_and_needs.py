@@ -15,12 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person") as batch:
-        batch.add_column(sa.Column("preferred_name", sa.String(80)))
-        batch.add_column(sa.Column("first_language", sa.String(60)))
-        batch.add_column(sa.Column("interpreter_required", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))
-        batch.add_column(sa.Column("caring_responsibilities", sa.Text))
+    # Plain ADD COLUMN: SQLite does it in place, without rebuilding the table.
+    op.add_column("person", sa.Column("preferred_name", sa.String(80)))
+    op.add_column("person", sa.Column("first_language", sa.String(60)))
+    op.add_column("person", sa.Column("interpreter_required", sa.Boolean, nullable=False,
+                                      server_default=sa.false()))
+    op.add_column("person", sa.Column("caring_responsibilities", sa.Text))
     op.create_table(
         "contact",
         sa.Column("id", sa.String(36), primary_key=True),

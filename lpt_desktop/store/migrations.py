@@ -31,6 +31,20 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a failure rolls everything back and leaves the file as it was."""
-    with engine.begin() as conn:
-        command.upgrade(_config(conn), revision)
+    """Bring the schema to `revision`; a failure rolls everything back and leaves the file as it was.
+
+    Foreign keys are off while migrating: SQLite rebuilds a table by dropping it, and with
+    enforcement on, ON DELETE CASCADE would empty its child tables. Integrity is checked with
+    foreign_key_check before the commit instead.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+        try:
+            with conn.begin():
+                command.upgrade(_config(conn), revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration to {revision} broke {len(broken)} foreign key(s); rolled back")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
