@@ -19,7 +19,6 @@ from lpt_desktop.store.keyfile import KdfParams
 
 PASSPHRASE = "correct horse battery"
 DEMO_TODAY = date(2026, 11, 23)
-DEMO_SPEC = DemoSpec(cases=60, contacts_per_case=10, seed=7, today=DEMO_TODAY)
 
 _ENV_NAMES = {
     "home": "HOME",
