@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from lpt_desktop.domain.dates import add_months, age_on
 from lpt_desktop.domain.reference import reference
 
 CRN_RE = re.compile(r"^[A-Z]\d{6}$")
@@ -72,7 +73,7 @@ def validate_person(crn: str, first_name: str, last_name: str, date_of_birth: da
         errors.append(FieldError("Date of birth", "is empty: enter it as dd/mm/yyyy"))
     elif date_of_birth > today:
         errors.append(FieldError("Date of birth", "is in the future: check the year"))
-    elif (today.year - date_of_birth.year) < 10:
+    elif age_on(date_of_birth, today) < 10:
         errors.append(FieldError("Date of birth", "makes the person under 10: check the year"))
     return errors
 
@@ -89,9 +90,10 @@ def validate_sentence(order_type: str, start: date | None, end: date | None) -> 
     if start and end and end < start:
         errors.append(FieldError("End date", "is before the start date: check both dates"))
     max_months = ref.order_types[order_type].max_months
-    if start and end and max_months and (end - start).days > max_months * 31:
+    if start and end and max_months and end > add_months(start, max_months):
         label = ref.order_types[order_type].label
-        errors.append(FieldError("End date", f"makes the {label.lower()} longer than {max_months} months"))
+        errors.append(FieldError("End date", f"makes the {label.lower()} longer than {max_months} months: "
+                                             "check the end date against the order"))
     return errors
 
 

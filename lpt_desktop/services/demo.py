@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.reference import load_json, reference
-from lpt_desktop.services.registers import add_months
 from lpt_desktop.services.unlock import create_caseload, officer_id
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
@@ -90,12 +90,16 @@ def _tier(rng: random.Random, rosh: str, mappa_level: str | None) -> str:
     return f"{letter}{rng.choices('0123', weights=(1, 3, 4, 2))[0]}"
 
 
-def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] | None = None) -> None:
-    """Fill an empty caseload with spec.cases people; bulk inserts in a few transactions."""
+def check_spec(spec: DemoSpec) -> None:
     if not 1 <= spec.cases <= MAX_CASES:
         raise ValueError(f"Cases: {spec.cases} is out of range: choose 1 to {MAX_CASES}")
     if spec.contacts_per_case < 0 or spec.cases * spec.contacts_per_case > MAX_CONTACTS:
         raise ValueError(f"Contacts per case: choose 0 or more, at most {MAX_CONTACTS:,} in all")
+
+
+def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] | None = None) -> None:
+    """Fill an empty caseload with spec.cases people; bulk inserts in a few transactions."""
+    check_spec(spec)
     rng = random.Random(spec.seed)
     today = spec.today or date.today()
     names = load_json("demo_names.json")
@@ -251,9 +255,11 @@ def create_demo(path: Path, passphrase: str = DEMO_PASSPHRASE, spec: DemoSpec | 
                 kdf: KdfParams | None = None,
                 progress: Callable[[int, int], None] | None = None) -> Database:
     """A new encrypted file holding a demo caseload (refuses to overwrite an existing file)."""
+    spec = spec or DemoSpec()
+    check_spec(spec)  # before any file is written
     db = create_caseload(Path(path), passphrase, "Alex Morgan", "LPT0042", kdf=kdf, team="Preston Central")
     try:
-        generate(db, spec or DemoSpec(), progress)
+        generate(db, spec, progress)
     except BaseException:
         db.close()
         raise

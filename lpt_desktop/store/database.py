@@ -88,7 +88,12 @@ class Database:
         path = Path(path)
         if not path.exists():
             raise DatabaseMissing(f"There is no caseload file at {path}. Check the path. Nothing has been changed.")
-        if path.stat().st_size and is_plain_sqlite(path):
+        if path.stat().st_size == 0:
+            raise DatabaseDamaged(
+                f"{path.name} is empty: it holds no caseload. It has not been changed: restore it from backup "
+                "or ask the service desk."
+            )
+        if is_plain_sqlite(path):
             raise NotAnLptDatabase(
                 f"{path.name} is an unencrypted SQLite file, not an LPT Desktop caseload. Nothing has been changed."
             )
@@ -123,7 +128,10 @@ class Database:
         if migrate:
             try:
                 migrations.upgrade(db.engine)
-            except Exception:
+            except (sqlcipher3.DatabaseError, DBAPIError) as exc:
+                db.close()
+                raise _translate(exc) from exc
+            except BaseException:
                 db.close()
                 raise
         return db
@@ -153,7 +161,7 @@ class Database:
             s.info["actor"] = self.actor
             try:
                 yield s
-            except DBAPIError as exc:
+            except (DBAPIError, sqlcipher3.DatabaseError) as exc:
                 raise _translate(exc) from exc
 
     @contextmanager
@@ -166,7 +174,7 @@ class Database:
             try:
                 with s.begin():
                     yield s
-            except DBAPIError as exc:
+            except (DBAPIError, sqlcipher3.DatabaseError) as exc:
                 raise _translate(exc) from exc
 
     def meta(self, key: str) -> str | None:
@@ -184,10 +192,12 @@ class Database:
                 self._key = None
 
 
-def _translate(exc: DBAPIError) -> Exception:
-    msg = str(exc.orig) if exc.orig else str(exc)
+def _translate(exc: Exception) -> Exception:
+    orig = getattr(exc, "orig", None)
+    msg = str(orig if orig is not None else exc)
     if "not a database" in msg or "malformed" in msg:
-        return DatabaseDamaged(f"The caseload file could not be read ({msg}). Restore it from backup.")
+        return DatabaseDamaged(f"Part of the caseload file could not be read ({msg}): it is damaged. It has not "
+                               "been changed: restore it from backup or ask the service desk.")
     return exc
 
 

@@ -50,7 +50,9 @@ def make_engine(path: Path, key_source: Callable[[], bytearray]) -> Engine:
     def creator() -> sqlcipher3.Connection:
         return connect_raw(path, key_source())
 
-    engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool, pool_size=4, max_overflow=4)
+    # module= tells SQLAlchemy which DB-API raised an error, so sqlcipher3 errors are wrapped like sqlite3 ones.
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, creator=creator, poolclass=QueuePool,
+                           pool_size=4, max_overflow=4)
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy event signature

@@ -117,6 +117,8 @@ def read_key_file(path: Path) -> KeyFile:
         )
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict):
+            raise ValueError("not an object")
         if doc.get("format") != FORMAT:
             raise ValueError("format")
         if doc.get("version") != VERSION:
@@ -125,12 +127,16 @@ def read_key_file(path: Path) -> KeyFile:
         if kdf["name"] != "argon2id":
             raise ValueError("kdf")
         params = KdfParams(int(kdf["iterations"]), int(kdf["memory_kib"]), int(kdf["lanes"]))
+        if params.iterations < 1 or params.lanes < 1 or params.memory_kib < 8 * params.lanes:
+            raise ValueError("kdf parameters")
+        if len(base64.b64decode(kdf["salt"], validate=True)) < 16:
+            raise ValueError("salt")
         return KeyFile(
             database_id=str(doc["database_id"]), kdf=kdf, params=params,
             nonce=base64.b64decode(doc["wrap"]["nonce"], validate=True),
             ciphertext=base64.b64decode(doc["wrap"]["ciphertext"], validate=True),
         )
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise KeyFileDamaged(
             f"The key file {path.name} is damaged or is not an LPT Desktop key file ({exc.__class__.__name__}). "
             "Restore it from your backup or ask the service desk. Nothing has been changed."
