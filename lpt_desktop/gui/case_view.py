@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QScrollArea,
     QTableView,
@@ -66,9 +67,10 @@ def _table(columns: list, rows: list, name: str) -> QTableView:  # noqa: ANN001
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
     view.resizeColumnsToContents()
+    # The "Details" column takes the spare width; dates stay narrow.
+    view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     view.setMinimumHeight(min(60 + 28 * len(rows), 260))
     return view
 
