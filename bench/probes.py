@@ -212,6 +212,12 @@ def _find_view(min_rows: int):  # noqa: ANN202
     return max(views, key=lambda v: v.model().rowCount()) if views else None
 
 
+def _address(obj) -> int:  # noqa: ANN001
+    import shiboken6
+
+    return shiboken6.getCppPointer(obj)[0]
+
+
 class _Driver:
     """Steps run from the event loop; each step polls until its condition holds or time runs out."""
 
@@ -222,14 +228,16 @@ class _Driver:
         self.deadline = time.perf_counter() + timeout_s
         self.result: dict = {}
         self.error = ""
-        self.last_paint: dict[int, float] = {}  # id(viewport) -> perf_counter of its last paint
+        # C++ address of a widget -> perf_counter of its last paint. (Not id(): PySide wrappers
+        # of the same widget come and go, and a dead wrapper's id is reused by the next.)
+        self.last_paint: dict[int, float] = {}
 
         driver = self
 
         class PaintSpy(QObject):
             def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt's name
                 if event.type() == QEvent.Type.Paint:
-                    driver.last_paint[id(obj)] = time.perf_counter()
+                    driver.last_paint[_address(obj)] = time.perf_counter()
                 return False
 
         self.spy = PaintSpy()
@@ -255,7 +263,7 @@ class _Driver:
         return None
 
     def painted_since(self, view, since: float) -> bool:  # noqa: ANN001
-        return self.last_paint.get(id(view.viewport()), 0.0) > since
+        return self.last_paint.get(_address(view.viewport()), 0.0) > since
 
     def unlock(self, passphrase: str) -> float:
         """Type the passphrase and press Enter; returns the perf_counter time Enter was pressed."""
@@ -331,7 +339,7 @@ def _unlock_to_painted(driver: _Driver, passphrase: str, rows: int) -> tuple[flo
         raise LookupError(f"no visible item view with {rows} rows appeared after unlocking")
     if not driver.wait_for(lambda: driver.painted_since(view, pressed)):
         raise LookupError("the caseload view was never painted")
-    return driver.last_paint[id(view.viewport())] - pressed, view
+    return driver.last_paint[_address(view.viewport())] - pressed, view
 
 
 def gui_unlock_paint(module: str, db: str, passphrase: str, rows: str) -> None:
@@ -381,7 +389,7 @@ def gui_filter(module: str, db: str, passphrase: str, rows: str, terms: str) -> 
                     details.append({"term": term, "action": action, "rows_before": before,
                                     "rows_after": view.model().rowCount(), "seconds": None})
                     continue
-                samples.append(driver.last_paint[id(view.viewport())] - pressed)
+                samples.append(driver.last_paint[_address(view.viewport())] - pressed)
                 details.append({"term": term, "action": action, "rows_before": before,
                                 "rows_after": view.model().rowCount(), "seconds": samples[-1]})
         if not samples:

@@ -1,8 +1,8 @@
 """Store-side benchmarks: the caseload query at Trust scale, and the cost of unlocking.
 
 The Trust-scale database (7,500 cases, about 1M contacts) is generated once and cached in
-bench/.cache/ under a name made from the demo spec, the schema revision and the generator's
-source, together with a plain (unencrypted) SQLite copy made with sqlcipher_export.
+bench/.cache/ under a name made from the demo spec and the schema revision, together with a
+plain (unencrypted) SQLite copy made with sqlcipher_export.
 """
 
 from __future__ import annotations
@@ -67,12 +67,26 @@ def _spec_dict(spec: DemoSpec) -> dict:
     return d
 
 
-def cache_stem(spec: DemoSpec) -> str:
-    # The generator's source is part of the key, so a changed generator never reuses stale data.
-    source = hashlib.sha256(Path(demo_module.__file__).read_bytes()).hexdigest()[:8]
+def _spec_prefix(spec: DemoSpec) -> str:
     today = spec.today.strftime("%Y%m%d") if spec.today else "today"
-    return (f"caseload-{spec.cases}c-{spec.contacts_per_case}k-seed{spec.seed}-{today}"
-            f"-schema{head_revision()}-gen{source}")
+    return f"caseload-{spec.cases}c-{spec.contacts_per_case}k-seed{spec.seed}-{today}-"
+
+
+def cache_stem(spec: DemoSpec) -> str:
+    """The spec and the schema revision name the file: a migration makes a new one."""
+    return f"{_spec_prefix(spec)}schema{head_revision()}"
+
+
+def generator_hash() -> str:
+    return hashlib.sha256(Path(demo_module.__file__).read_bytes()).hexdigest()[:12]
+
+
+def _prune_stale(spec: DemoSpec, stem: str) -> None:
+    """Remove files of the same spec made for another schema revision (each is hundreds of MiB)."""
+    for f in CACHE_DIR.glob(_spec_prefix(spec) + "*"):
+        if not f.name.startswith(stem + "."):
+            say(f"  removing stale {f.name}")
+            f.unlink(missing_ok=True)
 
 
 def _remove(*paths: Path) -> None:
@@ -94,7 +108,11 @@ def ensure_database(spec: DemoSpec) -> CachedDb:
     if path.exists() and key_path_for(path).exists():
         say(f"  reusing {path.relative_to(CACHE_DIR.parent.parent)} "
             f"(generated in {fmt_s(meta.get('generation_seconds'))} when it was made)")
+        if meta.get("generator_sha256") not in (None, generator_hash()):
+            say("  note: lpt_desktop/services/demo.py has changed since this file was made; "
+                "delete bench/.cache/ to regenerate it if the change alters the data")
     else:
+        _prune_stale(spec, stem)
         partial = CACHE_DIR / f"{stem}.partial.lptdb"
         _remove(partial, key_path_for(partial))
         say(f"  generating {spec.cases:,} cases and {contacts:,} contacts into bench/.cache/ "
@@ -104,6 +122,7 @@ def ensure_database(spec: DemoSpec) -> CachedDb:
                          progress=progress_printer("cases written"))
         db.close()
         meta["generation_seconds"] = time.perf_counter() - started
+        meta["generator_sha256"] = generator_hash()
         os.replace(key_path_for(partial), key_path_for(path))
         os.replace(partial, path)
         _remove(plain)  # a plain copy of an older file is stale
