@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 
-.PHONY: run test bench soak lint forms clean install
+.PHONY: run test test-fast bench soak lint forms clean install installer
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,installer]'
 	touch $(STAMP)
 
 install: $(STAMP) forms
@@ -26,6 +26,16 @@ run: install
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Everything but the bundle build (about a minute quicker); CI runs `make test`.
+test-fast: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not bundle"
+
+# One-folder desktop bundle in dist/lpt-desktop (see installer/README.md).
+installer: install
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		installer/lpt-desktop.spec
+	QT_QPA_PLATFORM=offscreen dist/lpt-desktop/lpt-desktop --self-test
 
 lint: install
 	$(PY) -m ruff check lpt_desktop tests bench ui db

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QFile, QSettings, QTextStream
+from PySide6.QtCore import QFile, QMessageLogContext, QSettings, QTextStream, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +23,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", type=Path, help="caseload file (default: in your user data folder)")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo caseload of 60 fictional cases (passphrase: demo), creating it if needed")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation on a throwaway caseload, print one line and exit")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_args(argv)
 
 
@@ -35,7 +39,22 @@ def stylesheet() -> str:
         f.close()
 
 
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    # Qt's own messages go to the app log, not the terminal.
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def route_qt_messages() -> None:
+    qInstallMessageHandler(_qt_message)
+
+
 def make_application(argv: list[str]) -> QApplication:
+    route_qt_messages()
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_SLUG)
@@ -56,6 +75,10 @@ def build_window(args: argparse.Namespace) -> MainWindow:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    if args.self_test:
+        from lpt_desktop.gui.selftest import run
+
+        return run()
     app = make_application(sys.argv[:1])
     window = build_window(args)
     window.show()

@@ -1,0 +1,1 @@
+"""Report builders: plain data in, PDF bytes out (reportlab; no Qt, no I/O)."""

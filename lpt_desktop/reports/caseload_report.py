@@ -1,0 +1,67 @@
+"""The caseload summary as a PDF: what an officer prints for supervision or a team meeting."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from lpt_desktop.domain.dates import format_date, format_datetime
+from lpt_desktop.services.caseload import CaseloadRow
+
+MARKING = "OFFICIAL-SENSITIVE"
+HEADINGS = ("CRN", "Name", "Order", "Tier", "RoSH", "Flags", "Next due", "Due for")
+
+
+def _marking(canvas, doc) -> None:  # noqa: ANN001 - reportlab's page callback
+    # Government Security Classification marking at the top and bottom of every page.
+    width, height = doc.pagesize
+    canvas.saveState()
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawCentredString(width / 2, height - 10 * mm, MARKING)
+    canvas.drawCentredString(width / 2, 8 * mm, MARKING)
+    canvas.setFont("Helvetica", 8)
+    canvas.drawRightString(width - 15 * mm, 8 * mm, f"Page {doc.page}")
+    canvas.restoreState()
+
+
+def caseload_pdf(rows: Sequence[CaseloadRow], officer: str, generated: datetime, title: str = "Caseload") -> bytes:
+    styles = getSampleStyleSheet()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,
+                            topMargin=18 * mm, bottomMargin=16 * mm, title=f"{title}: {officer}",
+                            author="LPT Desktop", subject=MARKING)
+    story = [
+        Paragraph(f"{title}: {officer}", styles["Title"]),
+        Paragraph(f"{len(rows)} cases. Printed {format_datetime(generated)}.", styles["Normal"]),
+        Spacer(1, 4 * mm),
+    ]
+    cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10)
+    data = [list(HEADINGS)] + [
+        [r.crn, Paragraph(r.name, cell), r.order_label, r.tier, r.rosh_label, " ".join(r.flags),
+         format_date(r.next_due), Paragraph(r.next_due_what, cell)]
+        for r in rows
+    ]
+    table = Table(data, repeatRows=1, colWidths=[20 * mm, 50 * mm, 48 * mm, 12 * mm, 20 * mm, 34 * mm, 22 * mm,
+                                                 None])
+    style = [
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9eef4")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1d4f7a")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f5f7fa")]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for i, r in enumerate(rows, start=1):
+        if r.rosh in ("H", "VH"):
+            style.append(("TEXTCOLOR", (4, i), (4, i), colors.HexColor("#b3261e")))
+    table.setStyle(TableStyle(style))
+    story.append(table if rows else Paragraph("There are no cases on this caseload.", styles["Normal"]))
+    doc.build(story, onFirstPage=_marking, onLaterPages=_marking)
+    return buf.getvalue()
