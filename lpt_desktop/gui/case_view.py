@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.table_model import Column, RecordTableModel
-from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
+
+if TYPE_CHECKING:
+    from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
 
 REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
     Column("Requirement", lambda r: r.label),

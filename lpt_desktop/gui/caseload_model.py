@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from lpt_desktop.domain.dates import format_date
-from lpt_desktop.gui.table_model import Column, RecordSortProxy, RecordTableModel
-from lpt_desktop.services.caseload import CaseloadRow
+from lpt_desktop.gui.table_model import Column, RecordTableModel
+
+if TYPE_CHECKING:
+    from lpt_desktop.services.caseload import CaseloadRow
 
 FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM"}
 ROSH_COLOURS = {"VH": "#8b0000", "H": "#b3261e", "M": "#8a5a00", "L": "#2e6b30"}
@@ -40,7 +42,7 @@ CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
 COL_CRN, COL_NAME, COL_ORDER, COL_TIER, COL_ROSH, COL_FLAGS, COL_DUE, COL_DUE_FOR = range(len(CASELOAD_COLUMNS))
 
 
-class CaseloadTableModel(RecordTableModel[CaseloadRow]):
+class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(CASELOAD_COLUMNS, parent)
         self.today = date.today()
@@ -63,8 +65,12 @@ class CaseloadTableModel(RecordTableModel[CaseloadRow]):
         return None
 
 
-class CaseloadFilterProxy(RecordSortProxy):
-    """Free text (name or CRN) plus tier letter, RoSH level and order type."""
+class CaseloadFilterProxy(QSortFilterProxyModel):
+    """Free text (name or CRN) plus tier letter, RoSH level and order type.
+
+    It filters only: sorting is passed to the source model, which sorts its list in C
+    (RecordTableModel.sort), so clearing a filter never re-sorts through Python comparisons.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -85,6 +91,9 @@ class CaseloadFilterProxy(RecordSortProxy):
         if order is not None:
             self._order = order
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     @property
     def is_filtered(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.caseload_model import COL_NAME, CaseloadFilterProxy, CaseloadTableModel
-from lpt_desktop.services.caseload import CaseloadRow
+
+if TYPE_CHECKING:
+    from lpt_desktop.services.caseload import CaseloadRow
 
 
 class CaseloadView(QWidget):

@@ -11,7 +11,6 @@ from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
 from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
 from lpt_desktop.gui.preferences import Preferences
 from lpt_desktop.gui.workers import Jobs, Worker
-from lpt_desktop.services.unlock import change_passphrase
 from lpt_desktop.store.errors import StoreError, WrongPassphrase
 
 MIN_PASSPHRASE = 8
@@ -73,6 +72,8 @@ class ChangePassphraseDialog(QDialog):
             return
         self.ui.errorLabel.setText("")
         self._set_busy(True)
+        from lpt_desktop.services.unlock import change_passphrase
+
         self.jobs.start(Worker(change_passphrase, self.db_path, current, new), self._done, self._failed)
 
     def _done(self, _result: object) -> None:

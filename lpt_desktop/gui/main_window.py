@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -24,17 +25,23 @@ from lpt_desktop.gui.idle import IdleWatcher
 from lpt_desktop.gui.preferences import Preferences
 from lpt_desktop.gui.unlock_page import UnlockPage
 from lpt_desktop.gui.workers import Jobs, Worker
-from lpt_desktop.services.caseload import CaseloadRow, load_caseload
-from lpt_desktop.services.cases import CaseRecord, open_case
-from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
-from lpt_desktop.services.unlock import unlock
-from lpt_desktop.store.database import Database
 from lpt_desktop.store.errors import StoreError, WrongPassphrase
+
+if TYPE_CHECKING:
+    from lpt_desktop.services.caseload import CaseloadRow
+    from lpt_desktop.services.cases import CaseRecord
+    from lpt_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
 
+# The services (SQLAlchemy, Alembic) are imported inside these jobs, on a worker thread, so the
+# unlock prompt appears without waiting for them (bench/: gui-launch).
+
 
 def _unlock_and_load(path: Path, passphrase: str) -> tuple[Database, list[CaseloadRow]]:
+    from lpt_desktop.services.caseload import load_caseload
+    from lpt_desktop.services.unlock import unlock
+
     db = unlock(path, passphrase)
     try:
         return db, load_caseload(db)
@@ -43,7 +50,21 @@ def _unlock_and_load(path: Path, passphrase: str) -> tuple[Database, list[Caselo
         raise
 
 
+def _load_caseload(db: Database) -> list[CaseloadRow]:
+    from lpt_desktop.services.caseload import load_caseload
+
+    return load_caseload(db)
+
+
+def _open_case(db: Database, person_id: str) -> CaseRecord:
+    from lpt_desktop.services.cases import open_case
+
+    return open_case(db, person_id)
+
+
 def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is the worker's callback
+    from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
+
     create_demo(path, DEMO_PASSPHRASE, progress=progress).close()
 
 
@@ -282,7 +303,7 @@ class MainWindow(QMainWindow):
         if self.db is None:
             return
         gen = self._generation
-        self.jobs.start(Worker(load_caseload, self.db),
+        self.jobs.start(Worker(_load_caseload, self.db),
                         lambda rows: gen == self._generation and self.caseload_view.set_rows(rows),
                         self._job_failed)
 
@@ -296,7 +317,7 @@ class MainWindow(QMainWindow):
                 return
         gen = self._generation
         self.statusBar().showMessage("Opening case…")
-        self.jobs.start(Worker(open_case, self.db, person_id),
+        self.jobs.start(Worker(_open_case, self.db, person_id),
                         lambda case: self._case_loaded(gen, case), self._job_failed)
 
     def _case_loaded(self, gen: int, case: CaseRecord) -> None:
