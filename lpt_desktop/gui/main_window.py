@@ -62,6 +62,14 @@ def _open_case(db: Database, person_id: str) -> CaseRecord:
     return open_case(db, person_id)
 
 
+def _warm_imports() -> None:
+    # Runs while the officer types the passphrase, so the first unlock does not wait for imports.
+    import lpt_desktop.services.caseload  # noqa: F401
+    import lpt_desktop.services.cases  # noqa: F401
+    import lpt_desktop.services.unlock  # noqa: F401
+    import lpt_desktop.store.migrations  # noqa: F401
+
+
 def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is the worker's callback
     from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
 
@@ -114,6 +122,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._set_unlocked_actions(False)
         self._prepare_file()
+        self.jobs.start(Worker(_warm_imports), lambda _r: None, self._warm_up_failed)
 
     # -- construction ------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -219,6 +228,9 @@ class MainWindow(QMainWindow):
                                         "--demo to try it, or ask the service desk to set up your caseload.")
         else:
             self.unlock_page.reset()
+
+    def _warm_up_failed(self, exc: BaseException) -> None:
+        log.error("could not load the application's services: %s", exc.__class__.__name__)
 
     def _demo_ready(self, gen: int) -> None:
         if gen == self._generation:
