@@ -2,12 +2,13 @@
 
 from alembic import context
 
-from lpt_desktop.store.models import Base
+from lpt_desktop.store.models import Base, include_in_autogenerate
 
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise SystemExit("Run migrations through the app (lpt_desktop.store.migrations), which holds the key.")
 
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                  include_name=include_in_autogenerate)
 with context.begin_transaction():
     context.run_migrations()

@@ -17,7 +17,7 @@ from lpt_desktop.store import migrations
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.migrations import current_revision, head_revision
-from lpt_desktop.store.models import Base, Person
+from lpt_desktop.store.models import Base, Person, include_in_autogenerate
 from tests.conftest import PASSPHRASE
 
 TODAY = date(2026, 11, 23)
@@ -201,7 +201,7 @@ def test_failed_migration_rolls_back_and_leaves_the_file_as_it_was(tmp_path):
 
 def _schema_diffs(db) -> list:
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_in_autogenerate})
         return compare_metadata(ctx, Base.metadata)
 
 

@@ -29,7 +29,8 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], None]]]:
     from lpt_desktop.reports.caseload_report import caseload_pdf
     from lpt_desktop.services.caseload import load_caseload
     from lpt_desktop.services.cases import add_person, add_sentence, open_case
-    from lpt_desktop.services.contacts import add_contact, contacts_for
+    from lpt_desktop.domain.contacts import ContactInput
+    from lpt_desktop.services.contacts import list_contacts, record_contact, search_notes
     from lpt_desktop.services.unlock import create_caseload, unlock
     from lpt_desktop.store.engine import is_plain_sqlite
     from lpt_desktop.store.keyfile import KdfParams
@@ -61,10 +62,13 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], None]]]:
 
     def contact() -> None:
         db = state["db"]
-        add_contact(db, state["pid"], "COAP", datetime(2026, 2, 2, 10, 30), outcome="ATTC")
-        read = contacts_for(db, state["pid"])
+        record_contact(db, state["pid"], ContactInput("COAP", datetime(2026, 2, 2, 10, 30), outcome="ATTC",
+                                                      notes="Self-test contact note"))
+        read = list_contacts(db, state["pid"])
         if [(c.type_code, c.outcome) for c in read] != [("COAP", "ATTC")]:
             raise AssertionError("the contact read back differs from the contact written")
+        if [h.crn for h in search_notes(db, "self-test note")] != ["Z999999"]:
+            raise AssertionError("the note search did not find the contact")
 
     def report() -> None:
         pdf = caseload_pdf(load_caseload(state["db"]), "Self Test", datetime.now())

@@ -1,57 +1,609 @@
-"""Recording a contact (first cut: the case recording issue builds the full structure)."""
+"""Recording contacts, amending them, enforcement decisions, unpaid work, drafts and note search.
+
+Every function that writes is one transaction with its audit rows (store/audit.py). A saved
+contact is never edited: amend_contact adds a corrected row that points at the original.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session, aliased
 
-from lpt_desktop.domain.reference import reference
-from lpt_desktop.domain.validation import FieldError, require
+from lpt_desktop.domain.contacts import ContactInput, check_contact, contact_codes
+from lpt_desktop.domain.dates import add_months
+from lpt_desktop.domain.enforcement import (
+    OpenItem,
+    Requirement,
+    check_action,
+    failure_number,
+    open_items,
+    policy,
+    required,
+    warned_within_window,
+)
+from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Contact, Person
+from lpt_desktop.store.models import (
+    Contact,
+    ContactDraft,
+    ContactPlanLink,
+    ContactRmpLink,
+    Enforcement,
+    NoteTemplate,
+    Person,
+    Sentence,
+)
+from lpt_desktop.store.models import (
+    Requirement as RequirementRow,
+)
+
+RESTRICTED_NOTE = "Restricted: victim liaison contact. Only the case's officer and victim liaison staff can read it."
+DEFAULT_TEMPLATES = {
+    "Supervision": "Progress since last contact:\n\nRisk of harm:\n\nNeeds worked on:\n\nActions agreed:\n\n"
+                   "Next appointment:\n",
+    "Home visit": "Who was present:\n\nHome conditions:\n\nRisk to others in the household:\n\nConcerns:\n\n"
+                  "Actions:\n",
+    "Failure to comply": "What happened:\n\nThe person's explanation:\n\nRisk implications:\n\n"
+                         "Enforcement decision and why:\n",
+}
+
+
+# -- views -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EnforcementView:
+    id: str
+    action: str
+    label: str
+    reason: str
+    decided_on: date
+    author: str
 
 
 @dataclass(frozen=True)
 class ContactView:
     id: str
+    person_id: str
     type_code: str
     type_label: str
     starts_at: datetime
     outcome: str
     outcome_label: str
+    absence_reason: str
+    absence_reason_label: str
+    evidence: str
     location: str
+    present: str
     notes: str
+    risk_areas: tuple[str, ...]
+    needs: tuple[str, ...]
+    sensitive: bool
+    alert: bool
+    management_oversight: bool
+    restricted: bool
+    hidden: bool  # restricted and this officer may not read it: free text is withheld
+    upw_minutes_worked: int
+    upw_minutes_credited: int
+    upw_skills: str
+    victim_views: str
+    author: str
+    recorded_at: datetime
+    amends_id: str | None
+    amendment_reason: str
+    amended_by_id: str | None
+    is_failure: bool
+    enforcement: tuple[EnforcementView, ...] = ()
+    open_items: tuple[OpenItem, ...] = ()
+    requirement: Requirement | None = None
+
+    @property
+    def roh_relevant(self) -> bool:
+        return bool(self.risk_areas)
+
+    @property
+    def is_current(self) -> bool:
+        return self.amended_by_id is None
+
+    def as_input(self) -> ContactInput:
+        """The contact as the entry form's input (to start an amendment from it)."""
+        return ContactInput(
+            type_code=self.type_code, starts_at=self.starts_at, outcome=self.outcome,
+            absence_reason=self.absence_reason, evidence=self.evidence, location=self.location,
+            present=self.present, notes=self.notes, risk_areas=self.risk_areas, needs=self.needs,
+            sensitive=self.sensitive, alert=self.alert, management_oversight=self.management_oversight,
+            upw_minutes_worked=self.upw_minutes_worked, upw_minutes_credited=self.upw_minutes_credited,
+            upw_skills=self.upw_skills, victim_views=self.victim_views)
 
 
-def add_contact(db: Database, person_id: str, type_code: str, starts_at: datetime | None,
-                outcome: str | None = None, location: str | None = None, notes: str | None = None) -> str:
-    ref = reference()
-    errors = []
-    if type_code not in ref.contact_types:
-        errors.append(FieldError("Contact type", f"'{type_code}' is unknown: choose a contact type from the list"))
-    if starts_at is None:
-        errors.append(FieldError("Date and time", "is empty: enter when the contact took place or is booked"))
-    if outcome and outcome not in ref.outcomes:
-        errors.append(FieldError("Outcome", f"'{outcome}' is unknown: choose an outcome from the list"))
-    require(errors)
+class ContactNotFound(LookupError):
+    pass
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _person(s: Session, person_id: str) -> Person:
+    p = s.get(Person, person_id)
+    if p is None:
+        raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])
+    return p
+
+
+def current_sentence(s: Session, person_id: str) -> Sentence | None:
+    return s.scalar(select(Sentence).where(Sentence.person_id == person_id, Sentence.terminated_on.is_(None))
+                    .order_by(Sentence.start_date.desc()).limit(1))
+
+
+def _can_read_restricted(db: Database, person: Person) -> bool:
+    return db.role == "VLO" or (db.officer_id is not None and person.officer_id == db.officer_id)
+
+
+def _current_failures(s: Session, person_id: str) -> list[Contact]:
+    newer = aliased(Contact)
+    failure_codes = [c for c, o in contact_codes().outcomes.items() if o.failure]
+    return list(s.scalars(
+        select(Contact).where(Contact.person_id == person_id, Contact.outcome.in_(failure_codes),
+                              ~exists().where(newer.amends_id == Contact.id))
+        .order_by(Contact.starts_at)))
+
+
+def _chain_ids(s: Session, contact: Contact) -> list[str]:
+    """This contact and every earlier version it corrects."""
+    ids = [contact.id]
+    prev = contact.amends_id
+    while prev:
+        ids.append(prev)
+        prev = s.scalar(select(Contact.amends_id).where(Contact.id == prev))
+    return ids
+
+
+def _warning_dates(s: Session, person_id: str) -> list[date]:
+    warnings = [code for code, a in policy().actions.items() if a.kind == "warning"]
+    return list(s.scalars(select(Enforcement.decided_on).where(Enforcement.person_id == person_id,
+                                                               Enforcement.action.in_(warnings))))
+
+
+def _requirement_for(s: Session, person_id: str, order_type: str, failure_on: date,
+                     exclude_ids: tuple[str, ...] = ()) -> Requirement:
+    dates = [c.starts_at.date() for c in _current_failures(s, person_id) if c.id not in exclude_ids]
+    number = failure_number([*dates, failure_on], failure_on)
+    last = warned_within_window([d for d in _warning_dates(s, person_id) if d <= failure_on], failure_on)
+    return required(order_type, number, last)
+
+
+def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
+    return list(s.scalars(select(Enforcement).where(Enforcement.contact_id.in_(ids))
+                          .order_by(Enforcement.decided_on, Enforcement.created_at)))
+
+
+# -- recording -------------------------------------------------------------------------------------
+def record_contact(db: Database, person_id: str, data: ContactInput, now: datetime | None = None,
+                   amends_id: str | None = None, amendment_reason: str = "") -> str:
+    """Check and save one contact (and its enforcement decision, if given) in one transaction."""
+    now = now or datetime.now()
     with db.write() as s:
-        if s.get(Person, person_id) is None:
-            require([FieldError("Case", "is not on this caseload: open the case and try again")])
-        c = Contact(person_id=person_id, type_code=type_code, starts_at=starts_at, outcome=outcome or None,
-                    location=location, notes=notes)
-        s.add(c)
+        person = _person(s, person_id)
+        sentence = current_sentence(s, person_id)
+        errors = check_contact(data, now, sentence.start_date if sentence else None,
+                               sentence.end_date if sentence else None)
+        original = None
+        if amends_id is not None:
+            original = s.get(Contact, amends_id)
+            if original is None or original.person_id != person_id:
+                raise ContactNotFound("The contact being amended is not on this case.")
+            if s.scalar(select(Contact.id).where(Contact.amends_id == amends_id)):
+                errors.append(FieldError("Amendment", "this contact has already been amended: amend the latest "
+                                                      "version instead"))
+            if not amendment_reason.strip():
+                errors.append(FieldError("Reason for amendment", "is empty: say what was wrong with the original"))
+        need = None
+        if data.enforcement_action and not errors:
+            if sentence is None:
+                errors.append(FieldError("Enforcement action", "needs a current order or licence on the case"))
+            else:
+                exclude = tuple(_chain_ids(s, original)) if original else ()
+                need = _requirement_for(s, person_id, sentence.order_type, data.starts_at.date(), exclude)
+                errors += check_action(sentence.order_type, need, data.enforcement_action, data.enforcement_reason)
+        require(errors)
+        kind = contact_codes().kinds[data.type_code]
+        contact = Contact(
+            person_id=person_id, type_code=data.type_code, starts_at=data.starts_at, outcome=data.outcome or None,
+            location=data.location.strip() or None, notes=data.notes.strip() or None,
+            present=data.present.strip() or None, absence_reason=data.absence_reason or None,
+            evidence=data.evidence or None, risk_areas=list(data.risk_areas), needs=list(data.needs),
+            sensitive=data.sensitive, alert=data.alert, management_oversight=data.management_oversight,
+            restricted=kind.restricted, upw_minutes_worked=data.upw_minutes_worked,
+            upw_minutes_credited=data.upw_minutes_credited, upw_skills=data.upw_skills.strip() or None,
+            victim_views=data.victim_views.strip() or None, author=db.actor, amends_id=amends_id,
+            amendment_reason=amendment_reason.strip() or None)
+        s.add(contact)
         s.flush()
-        return c.id
+        s.add_all([ContactPlanLink(contact_id=contact.id, objective_id=o) for o in data.plan_objective_ids])
+        s.add_all([ContactRmpLink(contact_id=contact.id, action_id=a) for a in data.rmp_action_ids])
+        if need is not None:
+            s.add(Enforcement(contact_id=contact.id, person_id=person_id, action=data.enforcement_action,
+                              reason=data.enforcement_reason.strip() or None, decided_on=now.date(),
+                              required_kind=need.kind, failure_number=need.number, author=db.actor))
+        s.execute(delete(ContactDraft).where(ContactDraft.person_id == person_id,
+                                             ContactDraft.amends_id.is_(amends_id) if amends_id is None
+                                             else ContactDraft.amends_id == amends_id))
+        return contact.id
 
 
-def contacts_for(db: Database, person_id: str) -> list[ContactView]:
-    ref = reference()
+def amend_contact(db: Database, contact_id: str, data: ContactInput, reason: str,
+                  now: datetime | None = None) -> str:
     with db.read() as s:
-        rows = s.scalars(select(Contact).where(Contact.person_id == person_id).order_by(Contact.starts_at.desc()))
-        return [ContactView(id=c.id, type_code=c.type_code,
-                            type_label=ref.contact_types[c.type_code].label if c.type_code in ref.contact_types
-                            else c.type_code, starts_at=c.starts_at, outcome=c.outcome or "",
-                            outcome_label=ref.outcomes.get(c.outcome or "", ""), location=c.location or "",
-                            notes=c.notes or "") for c in rows]
+        original = s.get(Contact, contact_id)
+        if original is None:
+            raise ContactNotFound("That contact is not on this caseload.")
+        person_id = original.person_id
+    return record_contact(db, person_id, data, now, amends_id=contact_id, amendment_reason=reason)
+
+
+def decide_enforcement(db: Database, contact_id: str, action: str, reason: str = "",
+                       on: date | None = None) -> str:
+    """Record an enforcement decision on a failure already saved (the usual path: within 2 working days)."""
+    on = on or date.today()
+    with db.write() as s:
+        contact = s.get(Contact, contact_id)
+        if contact is None:
+            raise ContactNotFound("That contact is not on this caseload.")
+        outcome = contact_codes().outcomes.get(contact.outcome or "")
+        if outcome is None or not outcome.failure:
+            require([FieldError("Enforcement action", "is only for a failure: this contact's outcome is "
+                                                      f"{outcome.label.lower() if outcome else 'not recorded'}")])
+        if s.scalar(select(Contact.id).where(Contact.amends_id == contact_id)):
+            require([FieldError("Enforcement action", "this contact has been amended: decide on the latest version")])
+        sentence = current_sentence(s, contact.person_id)
+        if sentence is None:
+            require([FieldError("Enforcement action", "needs a current order or licence on the case")])
+        chain = _chain_ids(s, contact)
+        need = _requirement_for(s, contact.person_id, sentence.order_type, contact.starts_at.date(), tuple(chain))
+        require(check_action(sentence.order_type, need, action, reason))
+        if on < contact.starts_at.date():
+            require([FieldError("Decision date", "is before the failure: check the date")])
+        e = Enforcement(contact_id=contact_id, person_id=contact.person_id, action=action,
+                        reason=reason.strip() or None, decided_on=on, required_kind=need.kind,
+                        failure_number=need.number, author=db.actor)
+        s.add(e)
+        s.flush()
+        return e.id
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def _view(c: Contact, readable: bool, amended_by: str | None, decisions: list[Enforcement] = (),  # type: ignore[assignment]
+          items: list[OpenItem] = (), need: Requirement | None = None) -> ContactView:  # type: ignore[assignment]
+    codes = contact_codes()
+    actions = policy().actions
+    kind = codes.kinds.get(c.type_code)
+    outcome = codes.outcomes.get(c.outcome or "")
+    reason = codes.absence_reasons.get(c.absence_reason or "")
+    hidden = c.restricted and not readable
+    return ContactView(
+        id=c.id, person_id=c.person_id, type_code=c.type_code, type_label=kind.label if kind else c.type_code,
+        starts_at=c.starts_at, outcome=c.outcome or "", outcome_label=outcome.label if outcome else "",
+        absence_reason=c.absence_reason or "", absence_reason_label=reason.label if reason else "",
+        evidence=c.evidence or "", location=c.location or "", present="" if hidden else (c.present or ""),
+        notes=RESTRICTED_NOTE if hidden else (c.notes or ""), risk_areas=tuple(c.risk_areas or ()),
+        needs=tuple(c.needs or ()), sensitive=c.sensitive, alert=c.alert,
+        management_oversight=c.management_oversight, restricted=c.restricted, hidden=hidden,
+        upw_minutes_worked=c.upw_minutes_worked, upw_minutes_credited=c.upw_minutes_credited,
+        upw_skills=c.upw_skills or "", victim_views="" if hidden else (c.victim_views or ""), author=c.author or "",
+        recorded_at=c.created_at, amends_id=c.amends_id, amendment_reason=c.amendment_reason or "",
+        amended_by_id=amended_by, is_failure=bool(outcome and outcome.failure),
+        enforcement=tuple(EnforcementView(e.id, e.action, actions[e.action].label if e.action in actions
+                                          else e.action, e.reason or "", e.decided_on, e.author or "")
+                          for e in decisions),
+        open_items=tuple(items), requirement=need)
+
+
+def list_contacts(db: Database, person_id: str, include_history: bool = False) -> list[ContactView]:
+    """The case's contact log, newest first: current versions only unless include_history."""
+    with db.read() as s:
+        person = _person(s, person_id)
+        readable = _can_read_restricted(db, person)
+        rows = list(s.scalars(select(Contact).where(Contact.person_id == person_id)
+                              .order_by(Contact.starts_at.desc(), Contact.created_at.desc())))
+        amended_by = {c.amends_id: c.id for c in rows if c.amends_id}
+        status = _enforcement_status(s, person_id, rows, amended_by)
+        views = []
+        for c in rows:
+            if c.id in amended_by and not include_history:
+                continue
+            decisions, items, need = status.get(c.id, ([], [], None))
+            views.append(_view(c, readable, amended_by.get(c.id), decisions, items, need))
+        return views
+
+
+def contact_history(db: Database, contact_id: str) -> list[ContactView]:
+    """Every version of one contact, newest first (the amendment trail)."""
+    with db.read() as s:
+        c = s.get(Contact, contact_id)
+        if c is None:
+            raise ContactNotFound("That contact is not on this caseload.")
+        person = _person(s, c.person_id)
+        readable = _can_read_restricted(db, person)
+        # Walk forward to the latest version, then back through the chain.
+        while (newer := s.scalar(select(Contact).where(Contact.amends_id == c.id))) is not None:
+            c = newer
+        out: list[ContactView] = []
+        later: str | None = None
+        while c is not None:
+            out.append(_view(c, readable, later, _decisions(s, [c.id])))
+            later = c.id
+            c = s.get(Contact, c.amends_id) if c.amends_id else None
+        return out
+
+
+def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended_by: dict[str, str]
+                        ) -> dict[str, tuple[list[Enforcement], list[OpenItem], Requirement | None]]:
+    sentence = current_sentence(s, person_id)
+    if sentence is None:
+        return {}
+    codes = contact_codes()
+    by_id = {c.id: c for c in rows}
+    failures = sorted((c for c in rows if c.id not in amended_by and codes.outcomes.get(c.outcome or "")
+                       and codes.outcomes[c.outcome].failure), key=lambda c: c.starts_at)
+    all_decisions = _decisions(s, list(by_id))
+    by_contact: dict[str, list[Enforcement]] = defaultdict(list)
+    for e in all_decisions:
+        by_contact[e.contact_id].append(e)
+    warnings = [e.decided_on for e in all_decisions if policy().actions.get(e.action)
+                and policy().actions[e.action].kind == "warning"]
+    dates = [c.starts_at.date() for c in failures]
+    result = {}
+    for c in failures:
+        on = c.starts_at.date()
+        need = required(sentence.order_type, failure_number(dates, on),
+                        warned_within_window([w for w in warnings if w < on], on))
+        chain = [c.id]
+        prev = c.amends_id
+        while prev and prev in by_id:
+            chain.append(prev)
+            prev = by_id[prev].amends_id
+        decisions = sorted((e for cid in chain for e in by_contact.get(cid, [])),
+                           key=lambda e: (e.decided_on, e.created_at))
+        result[c.id] = (decisions, open_items(sentence.order_type, on, need, [e.action for e in decisions]), need)
+    return result
+
+
+@dataclass(frozen=True)
+class DueItem:
+    person_id: str
+    crn: str
+    name: str
+    contact_id: str
+    failure_on: date
+    outcome_label: str
+    what: str
+    due: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def enforcement_due(db: Database, today: date | None = None) -> list[DueItem]:
+    """Open enforcement decisions and breach deadlines across the caseload, soonest first."""
+    today = today or date.today()
+    codes = contact_codes()
+    failure_codes = [c for c, o in codes.outcomes.items() if o.failure]
+    items: list[DueItem] = []
+    with db.read() as s:
+        people = list(s.execute(
+            select(Person.id, Person.crn, Person.first_name, Person.last_name)
+            .where(exists().where(Contact.person_id == Person.id, Contact.outcome.in_(failure_codes)))))
+        for pid, crn, first, last in people:
+            rows = list(s.scalars(select(Contact).where(Contact.person_id == pid)))
+            amended_by = {c.amends_id: c.id for c in rows if c.amends_id}
+            by_id = {c.id: c for c in rows}
+            for cid, (_d, open_, _n) in _enforcement_status(s, pid, rows, amended_by).items():
+                for it in open_:
+                    outcome = codes.outcomes.get(by_id[cid].outcome or "")
+                    items.append(DueItem(pid, crn, f"{last}, {first}", cid, it.failure_on,
+                                         outcome.label if outcome else "", it.what, it.due, (it.due - today).days))
+    return sorted(items, key=lambda i: (i.due, i.name))
+
+
+# -- unpaid work -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UpwSummary:
+    ordered_hours: int
+    worked_minutes: int
+    credited_minutes: int
+    remaining_minutes: int
+    must_finish_by: date
+    on_track: bool
+    projected_finish: date | None
+    skills: tuple[tuple[date, str], ...]
+
+    @property
+    def done_minutes(self) -> int:
+        return self.worked_minutes + self.credited_minutes
+
+
+def upw_summary(db: Database, person_id: str, today: date | None = None) -> UpwSummary | None:
+    """Hours ordered, worked and remaining, and whether the pace finishes within 12 months."""
+    today = today or date.today()
+    with db.read() as s:
+        sentence = current_sentence(s, person_id)
+        if sentence is None:
+            return None
+        req = s.scalar(select(RequirementRow).where(RequirementRow.sentence_id == sentence.id,
+                                                    RequirementRow.type_code == "UPW"))
+        if req is None:
+            return None
+        newer = aliased(Contact)
+        sessions = list(s.scalars(select(Contact).where(
+            Contact.person_id == person_id, Contact.type_code.in_(
+                [k for k, v in contact_codes().kinds.items() if v.unpaid_work]),
+            ~exists().where(newer.amends_id == Contact.id)).order_by(Contact.starts_at)))
+    ordered = int(req.params.get("hours", 0))
+    start = req.start_date or sentence.start_date
+    worked = sum(c.upw_minutes_worked for c in sessions)
+    credited = sum(c.upw_minutes_credited for c in sessions)
+    remaining = max(0, ordered * 60 - worked - credited)
+    deadline = add_months(start, 12)
+    elapsed = max((today - start).days, 1)
+    done = worked + credited
+    projected = None
+    if remaining == 0:
+        projected = max((c.starts_at.date() for c in sessions), default=today)
+    elif done > 0:
+        projected = today + timedelta(days=round(remaining / (done / elapsed)))
+    on_track = remaining == 0 or (projected is not None and projected <= deadline)
+    skills = tuple((c.starts_at.date(), c.upw_skills) for c in sessions if c.upw_skills)
+    return UpwSummary(ordered, worked, credited, remaining, deadline, on_track, projected, skills)
+
+
+# -- drafts and templates --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    person_id: str
+    crn: str
+    name: str
+    amends_id: str | None
+    data: ContactInput
+    saved_at: datetime
+
+
+def _to_payload(data: ContactInput) -> dict[str, Any]:
+    payload = asdict(data)
+    payload["starts_at"] = data.starts_at.isoformat(timespec="minutes") if data.starts_at else None
+    return payload
+
+
+def _from_payload(payload: dict[str, Any]) -> ContactInput:
+    fields = dict(payload)
+    fields["starts_at"] = datetime.fromisoformat(fields["starts_at"]) if fields.get("starts_at") else None
+    for key in ("risk_areas", "needs", "plan_objective_ids", "rmp_action_ids"):
+        fields[key] = tuple(fields.get(key) or ())
+    known = set(ContactInput.__dataclass_fields__)
+    return ContactInput(**{k: v for k, v in fields.items() if k in known})
+
+
+def save_draft(db: Database, person_id: str, data: ContactInput, amends_id: str | None = None) -> str:
+    """Upsert the one draft per case (and per amended contact). Never validated: it is work in progress."""
+    with db.write() as s:
+        _person(s, person_id)
+        draft = s.scalar(select(ContactDraft).where(
+            ContactDraft.person_id == person_id,
+            ContactDraft.amends_id.is_(None) if amends_id is None else ContactDraft.amends_id == amends_id))
+        if draft is None:
+            draft = ContactDraft(person_id=person_id, amends_id=amends_id)
+            s.add(draft)
+        draft.payload = _to_payload(data)
+        s.flush()
+        return draft.id
+
+
+def drafts(db: Database, person_id: str | None = None) -> list[Draft]:
+    with db.read() as s:
+        q = select(ContactDraft, Person.crn, Person.first_name, Person.last_name).join(
+            Person, Person.id == ContactDraft.person_id).order_by(ContactDraft.updated_at.desc())
+        if person_id:
+            q = q.where(ContactDraft.person_id == person_id)
+        return [Draft(d.id, d.person_id, crn, f"{last}, {first}", d.amends_id, _from_payload(d.payload),
+                      d.updated_at) for d, crn, first, last in s.execute(q)]
+
+
+def discard_draft(db: Database, draft_id: str) -> None:
+    with db.write() as s:
+        s.execute(delete(ContactDraft).where(ContactDraft.id == draft_id))
+
+
+def note_templates(db: Database) -> dict[str, str]:
+    with db.read() as s:
+        rows = {t.name: t.body for t in s.scalars(select(NoteTemplate).order_by(NoteTemplate.name))}
+    return rows or dict(DEFAULT_TEMPLATES)
+
+
+def save_note_template(db: Database, name: str, body: str) -> None:
+    if not name.strip():
+        raise ValidationError([FieldError("Template name", "is empty: give the template a short name")])
+    if not body.strip():
+        raise ValidationError([FieldError("Template", "is empty: write the headings you want")])
+    with db.write() as s:
+        if not s.scalar(select(NoteTemplate.id).limit(1)):  # first edit: keep the defaults alongside
+            s.add_all([NoteTemplate(name=n, body=b) for n, b in DEFAULT_TEMPLATES.items() if n != name.strip()])
+        t = s.scalar(select(NoteTemplate).where(NoteTemplate.name == name.strip()))
+        if t is None:
+            s.add(NoteTemplate(name=name.strip(), body=body))
+        else:
+            t.body = body
+
+
+def defaults_for(db: Database, person_id: str, now: datetime | None = None) -> ContactInput:
+    """Sensible starting values: now, the case's usual type and the last location used."""
+    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    with db.read() as s:
+        recent = list(s.execute(select(Contact.type_code, Contact.location).where(Contact.person_id == person_id)
+                                .order_by(Contact.starts_at.desc()).limit(20)))
+    kinds = contact_codes().kinds
+    usual = max((t for t, _ in recent if t in kinds and kinds[t].appointment and not kinds[t].unpaid_work),
+                key=[t for t, _ in recent].count, default="COAP")
+    location = next((loc for _, loc in recent if loc), "")
+    return ContactInput(type_code=usual, starts_at=now, location=location)
+
+
+def replace_input(data: ContactInput, **changes: Any) -> ContactInput:
+    return replace(data, **changes)
+
+
+# -- search ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchHit:
+    contact_id: str
+    person_id: str
+    crn: str
+    name: str
+    starts_at: datetime
+    type_label: str
+    snippet: str
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """The officer's words as an FTS5 query: every word must appear; the last may be a prefix."""
+    words = _WORD.findall(text)
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search_notes(db: Database, text: str, limit: int = 200) -> list[SearchHit]:
+    """Full-text search over every contact note on the caseload (best matches first)."""
+    query = fts_query(text)
+    if not query:
+        return []
+    kinds = contact_codes().kinds
+    with db.read() as s:
+        rows = s.connection().exec_driver_sql(
+            "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
+            " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
+            " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
+            " WHERE contact_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).all()
+    hits = []
+    for cid, snip, pid, starts, type_code, restricted, crn, first, last, officer in rows:
+        if restricted and not (db.role == "VLO" or officer == db.officer_id):
+            continue  # a restricted note is not searchable by those who may not read it
+        starts_at = starts if isinstance(starts, datetime) else datetime.fromisoformat(str(starts))
+        hits.append(SearchHit(cid, pid, crn, f"{last}, {first}", starts_at,
+                              kinds[type_code].label if type_code in kinds else type_code, snip))
+    return hits
+
+
+def describe_minutes(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}h {mins:02d}m" if mins else f"{hours}h"
+
+

@@ -223,7 +223,7 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict, ref, 
 
 
 APPOINTMENT_TYPES = ("COAP", "COAP", "COAP", "COAP", "COPT", "CHVS", "COVC", "C084")
-PAST_OUTCOMES = (("ATTC", 86), ("AFTA", 3), ("UAAB", 3), ("AAME", 5), ("AAEM", 2), ("AFTC", 1))
+PAST_OUTCOMES = (("ATTC", 86), ("AFTA", 3), ("UAAB", 3), ("AA", 7), ("AFTC", 1))
 
 
 def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: date, n: int,

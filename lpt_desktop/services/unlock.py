@@ -16,6 +16,8 @@ def _set_actor(db: Database) -> None:
         officer_id = s.get(Meta, "officer_id")
         officer = s.get(Officer, officer_id.value) if officer_id else None
     db.actor = f"{officer.staff_code} {officer.name}" if officer else "unknown officer"
+    db.officer_id = officer.id if officer else None
+    db.role = officer.role if officer else "PO"
 
 
 def create_caseload(path: Path, passphrase: str, officer_name: str, staff_code: str,
@@ -30,6 +32,7 @@ def create_caseload(path: Path, passphrase: str, officer_name: str, staff_code: 
         s.add(officer)
         s.flush()
         s.add(Meta(key="officer_id", value=officer.id))
+    db.officer_id = officer.id
     return db
 
 

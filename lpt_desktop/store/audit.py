@@ -13,7 +13,7 @@ from lpt_desktop.store.models import Audit, Row, new_id
 def person_id_of(obj: Row) -> str | None:
     if obj.__tablename__ == "person":
         return obj.id
-    pid = getattr(obj, "person_id", None)
+    pid = getattr(obj, "person_id", None)  # contacts, drafts, enforcement, registrations...
     if pid is None and getattr(obj, "sentence", None) is not None:
         pid = obj.sentence.person_id
     return pid
@@ -27,19 +27,20 @@ def _changed_fields(obj: Row) -> list[str]:
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     actor = session.info.get("actor", "system")
     for obj in list(session.new):
-        if isinstance(obj, Row):
+        if isinstance(obj, Row) and getattr(obj, "__audited__", True):
             if obj.id is None:
                 obj.id = new_id()
             session.add(Audit(actor=actor, action="create", table_name=obj.__tablename__, record_id=obj.id,
                               person_id=person_id_of(obj)))
     for obj in list(session.dirty):
-        if isinstance(obj, Row) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, Row) and getattr(obj, "__audited__", True) and session.is_modified(
+                obj, include_collections=False):
             fields = _changed_fields(obj)
             if fields:
                 session.add(Audit(actor=actor, action="update", table_name=obj.__tablename__,
                                   record_id=obj.id, person_id=person_id_of(obj), detail=", ".join(fields)))
     for obj in list(session.deleted):
-        if isinstance(obj, Row):
+        if isinstance(obj, Row) and getattr(obj, "__audited__", True):
             session.add(Audit(actor=actor, action="delete", table_name=obj.__tablename__, record_id=obj.id,
                               person_id=person_id_of(obj)))
 

@@ -54,6 +54,9 @@ class Database:
         self._reader = sessionmaker(bind=self._engine, class_=LptSession, expire_on_commit=False)
         self._writer = sessionmaker(bind=self._writer_engine, class_=LptSession, expire_on_commit=False)
         self.actor = "system"
+        # Who is working: set by services.unlock from the caseload's officer (read rules use them).
+        self.officer_id: str | None = None
+        self.role = "PO"
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod

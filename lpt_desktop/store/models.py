@@ -23,6 +23,15 @@ class Base(DeclarativeBase):
     pass
 
 
+# Tables the migrations create with raw SQL (FTS5 and its shadow tables): not ORM models.
+RAW_SQL_TABLES = ("contact_fts",)
+
+
+def include_in_autogenerate(name: str | None, type_: str, _parents: dict) -> bool:
+    """Alembic include_name hook: leave the raw-SQL tables out of model comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith(RAW_SQL_TABLES))
+
+
 class Row(Base):
     """Columns every case row carries: a UUID and created/updated timestamps."""
 
@@ -150,7 +159,11 @@ class Registration(Row):
 
 
 class Contact(Row):
-    """First cut of a contact (an appointment or event); the case recording issue extends it."""
+    """A contact: an appointment or event with its outcome and the structure the inspectorate asks for.
+
+    Saved contacts are never edited in place: a correction is a new row whose amends_id points
+    at the row it corrects (see services/contacts.amend_contact); both stay, both are audited.
+    """
 
     __tablename__ = "contact"
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
@@ -159,12 +172,77 @@ class Contact(Row):
     outcome: Mapped[str | None] = mapped_column(String(6))
     location: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
+    present: Mapped[str | None] = mapped_column(Text)
+    absence_reason: Mapped[str | None] = mapped_column(String(6))
+    evidence: Mapped[str | None] = mapped_column(String(12))
+    risk_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    alert: Mapped[bool] = mapped_column(Boolean, default=False)
+    management_oversight: Mapped[bool] = mapped_column(Boolean, default=False)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    upw_minutes_worked: Mapped[int] = mapped_column(Integer, default=0)
+    upw_minutes_credited: Mapped[int] = mapped_column(Integer, default=0)
+    upw_skills: Mapped[str | None] = mapped_column(Text)
+    victim_views: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(120))
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"))
+    amendment_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_contact_person_starts", "person_id", "starts_at"),
         # The caseload's "next appointment" reads only pending appointments: a small partial index.
         Index("ix_contact_pending", "person_id", "starts_at", sqlite_where=text("outcome IS NULL")),
+        Index("ix_contact_amends", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
     )
+
+
+class Enforcement(Row):
+    """An enforcement decision on one failure; decisions are added, never edited."""
+
+    __tablename__ = "enforcement"
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(6))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    required_kind: Mapped[str] = mapped_column(String(10))
+    failure_number: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str | None] = mapped_column(String(120))
+
+
+class ContactPlanLink(Base):
+    """Sentence plan objectives a contact delivered (live when sentence plans land)."""
+
+    __tablename__ = "contact_plan_link"
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    objective_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class ContactRmpLink(Base):
+    """Risk management plan actions a contact delivered (live when risk plans land)."""
+
+    __tablename__ = "contact_rmp_link"
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class ContactDraft(Row):
+    """What the officer is typing, saved every few seconds so a crash or a lock loses nothing."""
+
+    __tablename__ = "contact_draft"
+    __audited__ = False  # autosaved every few seconds; the saved contact is what gets audited
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    amends_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class NoteTemplate(Row):
+    """Headings the officer likes to write notes under (e.g. 'Progress / Risk / Next steps')."""
+
+    __tablename__ = "note_template"
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class Audit(Base):

@@ -1,0 +1,156 @@
+"""Enforcement rules: counting failures, what action is required, and by when (pure).
+
+Orders (community orders, SSOs, PSS): a warning at the first unacceptable failure unless one was
+given in the previous 12 months; breach action at the second (CJA 2003 Sch 8; PI 06/2014).
+Licences: warnings, and the recall decision at the third failure in 12 months, or sooner on risk.
+A decision is due within 2 working days of the failure; breach proceedings within 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.domain.reference import _make, load_json
+from lpt_desktop.domain.validation import FieldError
+from lpt_desktop.standards.calendar import add_working_days
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+    kind: str  # warning | breach | recall | nfa | refer
+    needs_reason: bool = False
+    letter: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    decision_working_days: int
+    breach_working_days: int
+    window_months: int
+    orders_breach_at: int
+    licence_recall_at: int
+    licence_types: tuple[str, ...]
+    actions: dict[str, Action]
+
+
+@cache
+def policy() -> Policy:
+    doc = load_json("enforcement.json")
+    return Policy(
+        decision_working_days=doc["decision_working_days"], breach_working_days=doc["breach_working_days"],
+        window_months=doc["window_months"], orders_breach_at=doc["orders_breach_at"],
+        licence_recall_at=doc["licence_recall_at"], licence_types=tuple(doc["licence_types"]),
+        actions={a["code"]: _make(Action, a) for a in doc["actions"]},
+    )
+
+
+def is_licence(order_type: str) -> bool:
+    return order_type in policy().licence_types
+
+
+def window_start(on: date) -> date:
+    """The first day of the rolling window that ends on `on`."""
+    return add_months(on, -policy().window_months)
+
+
+def failure_number(failure_dates: Iterable[date], on: date, since: date | None = None) -> int:
+    """Which failure this is: failures in the 12 months up to and including `on` (after `since`)."""
+    start = window_start(on)
+    if since and since > start:
+        start = since
+    return sum(1 for d in failure_dates if start < d <= on)
+
+
+def warned_within_window(warning_dates: Iterable[date], on: date) -> date | None:
+    """The latest warning given in the 12 months before `on`, if any."""
+    start = window_start(on)
+    recent = [d for d in warning_dates if start < d <= on]
+    return max(recent) if recent else None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What the law and policy ask for at this failure."""
+
+    kind: str  # warning | breach | recall
+    number: int
+    why: str
+
+
+def required(order_type: str, number: int, last_warning: date | None) -> Requirement:
+    p = policy()
+    if is_licence(order_type):
+        if number >= p.licence_recall_at:
+            return Requirement("recall", number, f"failure {number} in 12 months on licence: a recall decision is due")
+        return Requirement("warning", number, f"failure {number} in 12 months on licence: a warning (or recall "
+                                              "sooner on risk)")
+    if number >= p.orders_breach_at:
+        return Requirement("breach", number, f"failure {number} in 12 months on an order: breach action is required")
+    if last_warning is not None:
+        return Requirement("breach", number, f"a warning was given on {format_date(last_warning)}, within 12 "
+                                             "months: breach action is required")
+    return Requirement("warning", number, "first failure in 12 months: a warning")
+
+
+def allowed_actions(order_type: str, need: Requirement) -> list[str]:
+    """Action codes that satisfy the requirement (refer to manager always; NFA only at a warning)."""
+    licence = is_licence(order_type)
+    if need.kind == "warning":
+        codes = ["EA02", "EA03", "NFA", "ROM", "EA11" if licence else "IBR"]
+    elif need.kind == "breach":
+        codes = ["IBR", "ROM"]
+    else:
+        codes = ["EA11", "ROM"]
+    return codes
+
+
+def check_action(order_type: str, need: Requirement, action: str, reason: str) -> list[FieldError]:
+    p = policy()
+    allowed = allowed_actions(order_type, need)
+    labels = ", ".join(p.actions[c].label.lower() for c in allowed)
+    if not action.strip():
+        return [FieldError("Enforcement action", f"is empty: {need.why}; choose {labels}")]
+    a = p.actions.get(action)
+    if a is None:
+        return [FieldError("Enforcement action", f"'{action}' is unknown: choose an action from the list")]
+    if action not in allowed:
+        return [FieldError("Enforcement action", f"{a.label.lower()} does not fit: {need.why}; choose {labels}")]
+    if a.needs_reason and not reason.strip():
+        return [FieldError("Reason", f"is empty: say why {a.label.lower()} is right for this failure")]
+    return []
+
+
+def decision_due(failure_on: date) -> date:
+    return add_working_days(failure_on, policy().decision_working_days)
+
+
+def breach_due(failure_on: date) -> date:
+    return add_working_days(failure_on, policy().breach_working_days)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something enforcement still owes for one failure."""
+
+    what: str  # "Enforcement decision" | "Breach to be initiated" | "Recall decision"
+    due: date
+    failure_on: date
+
+
+def open_items(order_type: str, failure_on: date, need: Requirement, decisions: Iterable[str]) -> list[OpenItem]:
+    """What is still owed for one failure, given the action codes decided so far (in order)."""
+    taken = list(decisions)
+    items: list[OpenItem] = []
+    if not taken:
+        items.append(OpenItem("Enforcement decision", decision_due(failure_on), failure_on))
+    if need.kind == "breach" and "IBR" not in taken:
+        items.append(OpenItem("Breach to be initiated", breach_due(failure_on), failure_on))
+    if need.kind == "recall" and "EA11" not in taken and taken and taken[-1] == "ROM":
+        items.append(OpenItem("Recall decision", decision_due(failure_on), failure_on))
+    return items

@@ -1,0 +1,1 @@
+"""Working-day calendar and National Standards rules (pure; no Qt, no database)."""

@@ -1,0 +1,50 @@
+"""Working days in England and Wales: Monday to Friday except bank holidays.
+
+Bank holidays come from the `holidays` package (subdivision ENG), which carries substitute
+days and the one-offs (29/04/2011, 04-05/06/2012, 08/05/2020, 02-03/06/2022, 19/09/2022,
+08/05/2023). The event day is day 0: two working days after a Friday failure is Tuesday.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
+
+
+def is_bank_holiday(d: date) -> bool:
+    return d in _bank_holidays(d.year)
+
+
+def is_working_day(d: date) -> bool:
+    return d.weekday() < 5 and not is_bank_holiday(d)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself is day 0, whatever day it is)."""
+    if days < 0:
+        raise ValueError("days must be 0 or more")
+    d = start
+    remaining = days
+    while remaining:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            remaining -= 1
+    return d
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    count = 0
+    d = start
+    while d < end:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            count += 1
+    return count
