@@ -26,10 +26,10 @@ class StepFailed(Exception):
 
 
 def _steps(folder: Path) -> list[tuple[str, Callable[[], None]]]:
+    from lpt_desktop.domain.contacts import ContactInput
     from lpt_desktop.reports.caseload_report import caseload_pdf
     from lpt_desktop.services.caseload import load_caseload
     from lpt_desktop.services.cases import add_person, add_sentence, open_case
-    from lpt_desktop.domain.contacts import ContactInput
     from lpt_desktop.services.contacts import list_contacts, record_contact, search_notes
     from lpt_desktop.services.unlock import create_caseload, unlock
     from lpt_desktop.store.engine import is_plain_sqlite

@@ -274,3 +274,12 @@ def add_registration(db: Database, person_id: str, type_code: str, start_date: d
 def audit_trail(db: Database, person_id: str) -> list[Audit]:
     with db.read() as s:
         return list(s.scalars(select(Audit).where(Audit.person_id == person_id).order_by(Audit.id)))
+
+
+def person_id_for_crn(db: Database, crn: str) -> str:
+    crn = (crn or "").strip().upper()
+    with db.read() as s:
+        pid = s.scalar(select(Person.id).where(Person.crn == crn))
+    if pid is None:
+        raise ValidationError([FieldError("CRN", f"{crn or 'an empty CRN'} is not on this caseload: check it")])
+    return pid

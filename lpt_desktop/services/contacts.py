@@ -185,7 +185,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
     """Check and save one contact (and its enforcement decision, if given) in one transaction."""
     now = now or datetime.now()
     with db.write() as s:
-        person = _person(s, person_id)
+        _person(s, person_id)
         sentence = current_sentence(s, person_id)
         errors = check_contact(data, now, sentence.start_date if sentence else None,
                                sentence.end_date if sentence else None)
