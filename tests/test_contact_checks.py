@@ -122,11 +122,18 @@ def test_no_sentence_dates_means_no_date_range_check():
 
 # --- bad input: the outcome ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("outcome", ["ATTC", "AFTA", "UAAB", "RSOF"])
+@pytest.mark.parametrize("outcome", ["ATTC", "AFTA", "UAAB", "AA"])
 def test_outcome_on_a_future_contact(outcome):
-    c = ContactInput(type_code="COAP", starts_at=NOW + timedelta(minutes=1), outcome=outcome, notes="x")
+    c = ContactInput(type_code="COAP", starts_at=NOW + timedelta(minutes=1), outcome=outcome, notes="x",
+                     absence_reason="AAME" if outcome == "AA" else "")
     e = only(check(c), "Outcome")
     assert "future" in e.message and "leave it empty" in e.message
+
+
+@pytest.mark.parametrize("outcome", ["RSOF", "RSSR"])
+def test_an_appointment_can_be_rescheduled_before_it_happens(outcome):
+    c = ContactInput(type_code="COAP", starts_at=NOW + timedelta(days=3), outcome=outcome, notes="Moved")
+    assert check(c) == []
 
 
 @pytest.mark.parametrize("type_code", NON_APPOINTMENTS)

@@ -111,7 +111,7 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
     outcome = codes.outcomes.get(c.outcome) if c.outcome else None
     if c.outcome and outcome is None:
         errors.append(FieldError("Outcome", f"'{c.outcome}' is unknown: choose an outcome from the list"))
-    if outcome and c.starts_at and c.starts_at > now:
+    if outcome and not outcome.rescheduled and c.starts_at and c.starts_at > now:
         errors.append(FieldError("Outcome", "is set for a contact in the future: leave it empty until the contact "
                                             "has happened"))
     if outcome and kind and not kind.appointment and outcome.code != "ATTC":

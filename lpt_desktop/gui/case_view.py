@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
+from lpt_desktop.gui.contact_log import ContactLogView, Runner
 from lpt_desktop.gui.table_model import Column, RecordTableModel
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _placeholder(what: str, later: str) -> QWidget:
 
 
 class CaseView(QWidget):
-    def __init__(self, case: CaseRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, case: CaseRecord, run: Runner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
         self.setAccessibleName(f"Case record {case.crn}")
@@ -102,13 +103,24 @@ class CaseView(QWidget):
         self.sections.addTab(self._scroll(self._person_page()), "&Personal details")
         self.sections.addTab(self._scroll(self._sentence_page()), "&Sentence")
         self.sections.addTab(self._scroll(self._registers_page()), "&Registers")
-        self.sections.addTab(_placeholder("Contacts", "Recording contacts, outcomes and enforcement arrives with "
-                                          "the case recording release."), "C&ontacts")
+        order_type = case.sentences[0].order_type if case.sentences else ""
+        self.contacts: ContactLogView | None = None
+        if run is not None:
+            self.contacts = ContactLogView(case.person_id, order_type, run)
+            self.sections.addTab(self.contacts, "C&ontacts")
+            self.contacts.refresh()
+        else:
+            self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "C&ontacts")
         self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
                                           "release."), "&Assessments")
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
                                           "release."), "P&lans")
         layout.addWidget(self.sections)
+
+    def show_contacts(self) -> ContactLogView | None:
+        if self.contacts is not None:
+            self.sections.setCurrentWidget(self.contacts)
+        return self.contacts
 
     def _header(self) -> QHBoxLayout:
         c = self.case

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -20,9 +22,12 @@ from PySide6.QtWidgets import (
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
+from lpt_desktop.gui.contact_models import SEARCH_COLUMNS, DueTableModel
 from lpt_desktop.gui.dialogs import ChangePassphraseDialog, PreferencesDialog
 from lpt_desktop.gui.idle import IdleWatcher
+from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.preferences import Preferences
+from lpt_desktop.gui.table_model import RecordTableModel
 from lpt_desktop.gui.unlock_page import UnlockPage
 from lpt_desktop.gui.workers import Jobs, Worker
 from lpt_desktop.store.errors import StoreError, WrongPassphrase
@@ -70,6 +75,24 @@ def _warm_imports() -> None:
     import lpt_desktop.store.migrations  # noqa: F401
 
 
+def _drafts(db: Database) -> list:
+    from lpt_desktop.services.contacts import drafts
+
+    return drafts(db)
+
+
+def _enforcement_due(db: Database) -> list:
+    from lpt_desktop.services.contacts import enforcement_due
+
+    return enforcement_due(db)
+
+
+def _search(db: Database, text: str) -> list:
+    from lpt_desktop.services.contacts import search_notes
+
+    return search_notes(db, text)
+
+
 def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is the worker's callback
     from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
 
@@ -92,6 +115,10 @@ class MainWindow(QMainWindow):
         # Results of work started before a lock are dropped: the generation moves on at every lock.
         self._generation = 0
         self._unlocking = False
+        self._after_open: dict[str, list[Callable[[CaseView], None]]] = {}
+        self.pending_drafts: list = []
+        self.due_view: RecordListView | None = None
+        self.search_view: RecordListView | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
@@ -184,6 +211,18 @@ class MainWindow(QMainWindow):
                   self.prev_tab_action):
             view_menu.addAction(a)
 
+        case_menu = menu.addMenu("&Case")
+        self.record_action = self._action("&Record contact…", self.record_contact, QKeySequence.StandardKey.New,
+                                          tip="Record a contact on the open case")
+        self.due_action = self._action("&Enforcement due", self.show_enforcement_due, "Ctrl+E",
+                                       tip="Open enforcement decisions and breach deadlines across the caseload")
+        self.search_action = self._action("&Search notes", self.focus_note_search, "Ctrl+Shift+F",
+                                          tip="Search every contact note on the caseload")
+        self.drafts_action = self._action("Restore &drafts", self.restore_drafts, None,
+                                          tip="Reopen contacts you had started but not saved")
+        for a in (self.record_action, self.due_action, self.search_action, self.drafts_action):
+            case_menu.addAction(a)
+
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About LPT Desktop", self.about))
         toolbar = self.addToolBar("Main")
@@ -191,11 +230,22 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.lock_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.due_action)
+        self.note_search = QLineEdit()
+        self.note_search.setPlaceholderText("Search all contact notes  (Ctrl+Shift+F)")
+        self.note_search.setAccessibleName("Search contact notes")
+        self.note_search.setClearButtonEnabled(True)
+        self.note_search.setMaximumWidth(360)
+        self.note_search.returnPressed.connect(lambda: self.search_notes(self.note_search.text()))
+        toolbar.addWidget(self.note_search)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
-                  self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action):
+                  self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action,
+                  self.record_action, self.due_action, self.search_action, self.drafts_action):
             a.setEnabled(unlocked)
+        self.note_search.setEnabled(unlocked)
         self.lock_label.setText("Unlocked" if unlocked else "Locked")
 
     def _restore_layout(self) -> None:
@@ -265,6 +315,7 @@ class MainWindow(QMainWindow):
         self.caseload_view.table.setFocus()
         self.statusBar().showMessage(f"Caseload unlocked for {db.actor.split(' ', 1)[-1]}", 5000)
         log.info("caseload unlocked (%d cases)", len(rows))
+        self.run_db(_drafts, on_ok=self._offer_drafts)
         self.unlocked.emit()
 
     def _unlock_failed(self, gen: int, exc: BaseException) -> None:
@@ -283,12 +334,26 @@ class MainWindow(QMainWindow):
         self.show_message(QMessageBox.Icon.Warning, title, text)
 
     def lock(self, reason: str = "user") -> None:
-        """Clear every view, close the database and drop the key."""
+        """Clear every view, close the database and drop the key. Contacts being typed become drafts."""
+        if self.db is not None:
+            for view in self.case_views():
+                if view.contacts is not None:
+                    try:
+                        # A short write on the UI thread: the database closes straight after it.
+                        view.contacts.save_draft_now(self.db)
+                    except Exception as exc:  # a draft must never stop the lock
+                        log.error("draft not saved at lock: %s", exc.__class__.__name__)
         self._generation += 1
+        self._after_open.clear()
+        self.pending_drafts = []
         self.idle.stop()
         for i in range(self.tabs.count() - 1, 0, -1):
             self.close_tab(i)
         self.caseload_view.clear()
+        for view in (self.due_view, self.search_view):
+            if view is not None:
+                view.set_rows([])
+        self.note_search.clear()
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -319,14 +384,37 @@ class MainWindow(QMainWindow):
                         lambda rows: gen == self._generation and self.caseload_view.set_rows(rows),
                         self._job_failed)
 
-    def open_case(self, person_id: str) -> None:
+    def run_db(self, fn: Callable[..., Any], *args: Any, on_ok: Callable[[Any], Any],
+               on_error: Callable[[BaseException], Any] | None = None) -> None:
+        """fn(db, *args) on a worker; the result comes back only if the caseload was not locked meanwhile."""
+        if self.db is None:
+            return
+        gen = self._generation
+
+        def ok(result: Any) -> None:
+            if gen == self._generation:
+                on_ok(result)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._generation:
+                (on_error or self._job_failed)(exc)
+
+        self.jobs.start(Worker(fn, self.db, *args), ok, failed)
+
+    def open_case(self, person_id: str, then: Callable[[CaseView], None] | None = None) -> None:
         if self.db is None:
             return
         for i in range(1, self.tabs.count()):
             view = self.tabs.widget(i)
             if isinstance(view, CaseView) and view.case.person_id == person_id:
                 self.tabs.setCurrentIndex(i)
+                if then is not None:
+                    then(view)
                 return
+        if then is not None:
+            self._after_open.setdefault(person_id, []).append(then)
+        if len(self._after_open.get(person_id, [])) > 1:
+            return  # already being opened
         gen = self._generation
         self.statusBar().showMessage("Opening case…")
         self.jobs.start(Worker(_open_case, self.db, person_id),
@@ -335,12 +423,94 @@ class MainWindow(QMainWindow):
     def _case_loaded(self, gen: int, case: CaseRecord) -> None:
         if gen != self._generation:
             return
-        view = CaseView(case)
+        view = CaseView(case, self.run_db)
         index = self.tabs.addTab(view, QIcon(":/lpt/icons/case.svg"), f"{case.name} · {case.crn}")
         self.tabs.setTabToolTip(index, f"{case.name}, {case.crn}")
         self.tabs.setCurrentIndex(index)
         self.statusBar().showMessage(f"Opened {case.crn}", 3000)
+        for callback in self._after_open.pop(case.person_id, []):
+            callback(view)
         self.case_opened.emit(case.person_id)
+
+    # -- contacts across the caseload ---------------------------------------------------------------
+    def current_case(self) -> CaseView | None:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, CaseView) else None
+
+    def record_contact(self) -> None:
+        view = self.current_case()
+        if view is None:
+            self.statusBar().showMessage("Open a case first (double-click it in the caseload), then press Ctrl+N.",
+                                         6000)
+            return
+        contacts = view.show_contacts()
+        if contacts is not None:
+            contacts.start_entry()
+
+    def _list_tab(self, view: RecordListView) -> None:
+        index = self.tabs.indexOf(view)
+        if index < 0:
+            index = self.tabs.addTab(view, view.title.text())
+        self.tabs.setCurrentIndex(index)
+
+    def show_enforcement_due(self) -> None:
+        if self.db is None:
+            return
+        if self.due_view is None:
+            self.due_view = RecordListView(DueTableModel(), "Enforcement due",
+                                           "Nothing is due: every failure has its enforcement decision.")
+            self.due_view.activated.connect(lambda item: self.open_contact(item.person_id, item.contact_id))
+        self._list_tab(self.due_view)
+        self.run_db(_enforcement_due, on_ok=lambda items: self.due_view.set_rows(
+            items, f"Enforcement due ({len(items)})"))
+
+    def focus_note_search(self) -> None:
+        self.note_search.setFocus()
+        self.note_search.selectAll()
+
+    def search_notes(self, text: str) -> None:
+        if self.db is None or not text.strip():
+            return
+        if self.search_view is None:
+            self.search_view = RecordListView(RecordTableModel(SEARCH_COLUMNS), "Search",
+                                              "No contact notes match. Try fewer or shorter words.")
+            self.search_view.activated.connect(lambda hit: self.open_contact(hit.person_id, hit.contact_id))
+        self._list_tab(self.search_view)
+        self.run_db(_search, text, on_ok=lambda hits: self.search_view.set_rows(
+            hits, f"Notes matching “{text}” ({len(hits)}{'+' if len(hits) >= 200 else ''})"))
+
+    def open_contact(self, person_id: str, contact_id: str) -> None:
+        def show(view: CaseView) -> None:
+            contacts = view.show_contacts()
+            if contacts is not None:
+                contacts.refresh(select_id=contact_id)
+
+        self.open_case(person_id, then=show)
+
+    def _offer_drafts(self, drafts: list) -> None:
+        self.pending_drafts = drafts
+        if not drafts:
+            return
+        names = "\n".join(f"• {d.crn} {d.name}, last saved {d.saved_at:%d/%m/%Y %H:%M}" for d in drafts[:8])
+        box = self.show_message(QMessageBox.Icon.Information, "Unsaved contacts",
+                                f"You had started {len(drafts)} contact record(s) that were not saved:\n\n{names}"
+                                "\n\nRestore them now? (You can also use Case › Restore drafts later.)")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Restore")
+        box.button(QMessageBox.StandardButton.No).setText("Later")
+        box.accepted.connect(self.restore_drafts)
+
+    def restore_drafts(self) -> None:
+        if self.db is None:
+            return
+        if not self.pending_drafts:
+            self.run_db(_drafts, on_ok=lambda drafts: drafts and (setattr(self, "pending_drafts", drafts),
+                                                                  self.restore_drafts()))
+            return
+        drafts, self.pending_drafts = self.pending_drafts, []
+        for d in drafts:
+            self.open_case(d.person_id, then=lambda view, d=d: view.show_contacts() and view.contacts.start_entry(
+                d.data, d.amends_id, "Restored draft: check it and save"))
 
     def close_tab(self, index: int) -> None:
         if index <= 0:

@@ -160,17 +160,19 @@ def _chain_ids(s: Session, contact: Contact) -> list[str]:
     return ids
 
 
-def _warning_dates(s: Session, person_id: str) -> list[date]:
+def _warning_dates(s: Session, person_id: str, exclude_contact_ids: tuple[str, ...] = ()) -> list[date]:
+    """Warnings given on the case, leaving out those given for the failure being judged."""
     warnings = [code for code, a in policy().actions.items() if a.kind == "warning"]
-    return list(s.scalars(select(Enforcement.decided_on).where(Enforcement.person_id == person_id,
-                                                               Enforcement.action.in_(warnings))))
+    return list(s.scalars(select(Enforcement.decided_on).where(
+        Enforcement.person_id == person_id, Enforcement.action.in_(warnings),
+        Enforcement.contact_id.not_in(exclude_contact_ids))))
 
 
 def _requirement_for(s: Session, person_id: str, order_type: str, failure_on: date,
                      exclude_ids: tuple[str, ...] = ()) -> Requirement:
     dates = [c.starts_at.date() for c in _current_failures(s, person_id) if c.id not in exclude_ids]
     number = failure_number([*dates, failure_on], failure_on)
-    last = warned_within_window([d for d in _warning_dates(s, person_id) if d <= failure_on], failure_on)
+    last = warned_within_window(_warning_dates(s, person_id, exclude_ids), failure_on)
     return required(order_type, number, last)
 
 
@@ -351,19 +353,20 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
     by_contact: dict[str, list[Enforcement]] = defaultdict(list)
     for e in all_decisions:
         by_contact[e.contact_id].append(e)
-    warnings = [e.decided_on for e in all_decisions if policy().actions.get(e.action)
+    warnings = [(e.contact_id, e.decided_on) for e in all_decisions if policy().actions.get(e.action)
                 and policy().actions[e.action].kind == "warning"]
     dates = [c.starts_at.date() for c in failures]
     result = {}
     for c in failures:
         on = c.starts_at.date()
-        need = required(sentence.order_type, failure_number(dates, on),
-                        warned_within_window([w for w in warnings if w < on], on))
         chain = [c.id]
         prev = c.amends_id
         while prev and prev in by_id:
             chain.append(prev)
             prev = by_id[prev].amends_id
+        # The same rule as _requirement_for: warnings given for this failure do not count against it.
+        need = required(sentence.order_type, failure_number(dates, on),
+                        warned_within_window([d for cid, d in warnings if cid not in chain], on))
         decisions = sorted((e for cid in chain for e in by_contact.get(cid, [])),
                            key=lambda e: (e.decided_on, e.created_at))
         result[c.id] = (decisions, open_items(sentence.order_type, on, need, [e.action for e in decisions]), need)

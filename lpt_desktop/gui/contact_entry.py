@@ -1,0 +1,344 @@
+"""The contact entry panel: keyboard-first, sensible defaults, drafts saved every few seconds.
+
+The common case needs no mouse: Ctrl+N opens the panel with the focus on Outcome; "a" picks
+"Attended and complied", Tab moves to the notes, Ctrl+Return saves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.contacts import ContactInput, contact_codes
+from lpt_desktop.domain.enforcement import policy
+
+AUTOSAVE_MS = 3000
+
+
+def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName(name)
+    for label, data in items:
+        box.addItem(label, data)
+    return box
+
+
+def _select(box: QComboBox, data: str) -> None:
+    i = box.findData(data)
+    box.setCurrentIndex(i if i >= 0 else 0)
+
+
+class ContactEntry(QWidget):
+    """Emits save_requested(input, amendment_reason) and draft_changed(input); the view does the I/O."""
+
+    save_requested = Signal(object, str)
+    draft_changed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Record a contact")
+        codes = contact_codes()
+        self.amends_id: str | None = None
+        self.dirty = False
+        self._loading = False
+
+        self.title = QLabel("<b>Record a contact</b>")
+        self.errors = QLabel("")
+        self.errors.setObjectName("errorLabel")
+        self.errors.setWordWrap(True)
+        self.errors.setAccessibleName("Problems to put right before saving")
+        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.when = QDateTimeEdit()
+        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.when.setCalendarPopup(True)
+        self.when.setAccessibleName("Date and time")
+        self.type = _combo("Contact type", [(k.label, k.code) for k in codes.kinds.values()])
+        self.location = QLineEdit()
+        self.location.setAccessibleName("Location")
+        self.present = QLineEdit()
+        self.present.setAccessibleName("Who was present")
+        self.present.setPlaceholderText("e.g. partner, support worker")
+        # Attended and complied first, so typing "a" in Outcome picks the common case.
+        self.outcome = _combo("Outcome", [("Not yet known", "")] + [(o.label, o.code)
+                                                                     for o in codes.outcomes.values()])
+        self.reason = _combo("Absence reason", [("", "")] + [(r.label, r.code)
+                                                              for r in codes.absence_reasons.values()])
+        self.evidence = _combo("Evidence", [("", "")] + [(e.label, e.code) for e in codes.evidence.values()])
+        self.action = _combo("Enforcement action", [("Decide later (within 2 working days)", "")] + [
+            (a.label, a.code) for a in policy().actions.values()])
+        self.action_reason = QLineEdit()
+        self.action_reason.setAccessibleName("Reason for the enforcement decision")
+
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setPlaceholderText("What happened, what was discussed, what was agreed. Ctrl+Return saves.")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMinimumHeight(110)
+        self.templates_button = QToolButton()
+        self.templates_button.setText("Headings")
+        self.templates_button.setAccessibleName("Insert note headings from a template")
+        self.templates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.templates_menu = QMenu(self.templates_button)
+        self.templates_button.setMenu(self.templates_menu)
+
+        self.risk_boxes = {code: QCheckBox(c.label) for code, c in codes.risk_areas.items()}
+        self.need_boxes = {code: QCheckBox(c.label) for code, c in codes.needs.items()}
+        self.sensitive = QCheckBox("Sensitive")
+        self.alert = QCheckBox("Alert")
+        self.oversight = QCheckBox("Management oversight")
+        self.upw_worked = self._hours("Hours worked")
+        self.upw_credited = self._hours("Hours credited")
+        self.upw_skills = QLineEdit()
+        self.upw_skills.setAccessibleName("Skills developed")
+        self.victim_views = QPlainTextEdit()
+        self.victim_views.setAccessibleName("Victim's views on licence conditions")
+        self.victim_views.setMaximumHeight(70)
+        self.amend_reason = QLineEdit()
+        self.amend_reason.setAccessibleName("Reason for amendment")
+        self.amend_reason.setPlaceholderText("What was wrong with the original?")
+
+        self.save_button = QPushButton("&Save contact")
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("Save (Ctrl+Return)")
+        self.cancel_button = QPushButton("Discard")
+        self.draft_label = QLabel("")
+        self.draft_label.setAccessibleName("Draft status")
+        self._build_layout()
+
+        self.outcome.currentIndexChanged.connect(self._refresh_enabled)
+        self.type.currentIndexChanged.connect(self._refresh_enabled)
+        self.save_button.clicked.connect(self._save)
+        self.cancel_button.clicked.connect(self.cancelled)
+        for shortcut in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            QShortcut(QKeySequence(shortcut), self, self._save,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.flush_draft)
+        for w in (self.when, self.type, self.location, self.present, self.outcome, self.reason, self.evidence,
+                  self.action, self.action_reason, self.notes, self.upw_worked, self.upw_credited, self.upw_skills,
+                  self.victim_views, self.amend_reason, self.sensitive, self.alert, self.oversight,
+                  *self.risk_boxes.values(), *self.need_boxes.values()):
+            signal = getattr(w, "textChanged", None) or getattr(w, "currentIndexChanged", None) or getattr(
+                w, "dateTimeChanged", None) or getattr(w, "valueChanged", None) or w.toggled
+            signal.connect(self._changed)
+        self._refresh_enabled()
+
+    @staticmethod
+    def _hours(name: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setAccessibleName(name)
+        box.setRange(0, 12)
+        box.setSingleStep(0.25)
+        box.setDecimals(2)
+        box.setSuffix(" h")
+        return box
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("&Outcome", self.outcome)
+        form.addRow("&Type", self.type)
+        form.addRow("&When", self.when)
+        form.addRow("&Location", self.location)
+        form.addRow("&Present", self.present)
+        self.reason_label = QLabel("Absence &reason")
+        self.reason_label.setBuddy(self.reason)
+        form.addRow(self.reason_label, self.reason)
+        form.addRow("E&vidence", self.evidence)
+        form.addRow("&Enforcement", self.action)
+        form.addRow("Decision reason", self.action_reason)
+        notes_head = QHBoxLayout()
+        notes_label = QLabel("&Notes")
+        notes_label.setBuddy(self.notes)
+        notes_head.addWidget(notes_label)
+        notes_head.addStretch(1)
+        notes_head.addWidget(self.templates_button)
+
+        risk = QGroupBox("Risk of harm addressed")
+        risk_layout = QHBoxLayout(risk)
+        for box in self.risk_boxes.values():
+            risk_layout.addWidget(box)
+        needs = QGroupBox("Needs worked on")
+        needs_layout = QGridLayout(needs)
+        for i, box in enumerate(self.need_boxes.values()):
+            needs_layout.addWidget(box, i // 3, i % 3)
+        flags = QHBoxLayout()
+        for box in (self.sensitive, self.alert, self.oversight):
+            flags.addWidget(box)
+        flags.addStretch(1)
+        self.upw_group = QGroupBox("Unpaid work")
+        upw = QFormLayout(self.upw_group)
+        upw.addRow("Hours worked", self.upw_worked)
+        upw.addRow("Hours credited", self.upw_credited)
+        upw.addRow("Skills developed", self.upw_skills)
+        self.victim_group = QGroupBox("Victim liaison")
+        victim = QFormLayout(self.victim_group)
+        victim.addRow("Victim's views on licence conditions", self.victim_views)
+        self.amend_group = QGroupBox("Amendment")
+        amend = QFormLayout(self.amend_group)
+        amend.addRow("Reason", self.amend_reason)
+
+        inner = QWidget()
+        body = QVBoxLayout(inner)
+        body.addWidget(self.title)
+        body.addWidget(self.errors)
+        body.addWidget(self.amend_group)
+        body.addLayout(form)
+        body.addLayout(notes_head)
+        body.addWidget(self.notes, 1)
+        body.addWidget(self.upw_group)
+        body.addWidget(self.victim_group)
+        body.addWidget(risk)
+        body.addWidget(needs)
+        body.addLayout(flags)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.draft_label)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(buttons)
+        # Tab order for the fast path: Outcome -> Notes -> Save.
+        QWidget.setTabOrder(self.outcome, self.notes)
+        QWidget.setTabOrder(self.notes, self.save_button)
+
+    # -- state -------------------------------------------------------------------------------------
+    def set_templates(self, templates: dict[str, str]) -> None:
+        self.templates_menu.clear()
+        for name, body in templates.items():
+            action = self.templates_menu.addAction(name)
+            action.triggered.connect(lambda _c=False, b=body: self._insert_template(b))
+
+    def _insert_template(self, body: str) -> None:
+        cursor = self.notes.textCursor()
+        if self.notes.toPlainText() and not self.notes.toPlainText().endswith("\n"):
+            cursor.insertText("\n")
+        cursor.insertText(body)
+        self.notes.setFocus()
+
+    def load(self, data: ContactInput, amends_id: str | None = None, title: str = "Record a contact") -> None:
+        """Fill the form (defaults, a draft or a contact to amend) without marking it changed."""
+        self._loading = True
+        try:
+            self.amends_id = amends_id
+            self.title.setText(f"<b>{title}</b>")
+            self.errors.setText("")
+            _select(self.type, data.type_code)
+            when = data.starts_at or datetime.now()
+            self.when.setDateTime(QDateTime(when.year, when.month, when.day, when.hour, when.minute, 0))
+            self.location.setText(data.location)
+            self.present.setText(data.present)
+            _select(self.outcome, data.outcome)
+            _select(self.reason, data.absence_reason)
+            _select(self.evidence, data.evidence)
+            _select(self.action, data.enforcement_action)
+            self.action_reason.setText(data.enforcement_reason)
+            self.notes.setPlainText(data.notes)
+            for code, box in self.risk_boxes.items():
+                box.setChecked(code in data.risk_areas)
+            for code, box in self.need_boxes.items():
+                box.setChecked(code in data.needs)
+            self.sensitive.setChecked(data.sensitive)
+            self.alert.setChecked(data.alert)
+            self.oversight.setChecked(data.management_oversight)
+            self.upw_worked.setValue(data.upw_minutes_worked / 60)
+            self.upw_credited.setValue(data.upw_minutes_credited / 60)
+            self.upw_skills.setText(data.upw_skills)
+            self.victim_views.setPlainText(data.victim_views)
+            self.amend_reason.clear()
+            self.amend_group.setVisible(amends_id is not None)
+            self.draft_label.setText("")
+        finally:
+            self._loading = False
+        self.dirty = False
+        self._refresh_enabled()
+        self.outcome.setFocus()
+
+    def value(self) -> ContactInput:
+        dt = self.when.dateTime()
+        d, t = dt.date(), dt.time()
+        return ContactInput(
+            type_code=self.type.currentData() or "", starts_at=datetime(d.year(), d.month(), d.day(), t.hour(),
+                                                                        t.minute()),
+            outcome=self.outcome.currentData() or "", absence_reason=self.reason.currentData() or "",
+            evidence=self.evidence.currentData() or "", location=self.location.text(), present=self.present.text(),
+            notes=self.notes.toPlainText(),
+            risk_areas=tuple(c for c, b in self.risk_boxes.items() if b.isChecked()),
+            needs=tuple(c for c, b in self.need_boxes.items() if b.isChecked()),
+            sensitive=self.sensitive.isChecked(), alert=self.alert.isChecked(),
+            management_oversight=self.oversight.isChecked(), enforcement_action=self.action.currentData() or "",
+            enforcement_reason=self.action_reason.text(),
+            upw_minutes_worked=round(self.upw_worked.value() * 60),
+            upw_minutes_credited=round(self.upw_credited.value() * 60),
+            upw_skills=self.upw_skills.text(), victim_views=self.victim_views.toPlainText())
+
+    def _refresh_enabled(self) -> None:
+        codes = contact_codes()
+        outcome = codes.outcomes.get(self.outcome.currentData() or "")
+        kind = codes.kinds.get(self.type.currentData() or "")
+        absence = bool(outcome and outcome.needs_reason)
+        failure = bool(outcome and outcome.failure)
+        # Fields that cannot apply are hidden, not just greyed: fewer stops on the keyboard path.
+        for w in (self.reason, self.evidence):
+            w.setEnabled(absence)
+        self.action.setEnabled(failure)
+        self.action_reason.setEnabled(failure)
+        self.upw_group.setVisible(bool(kind and kind.unpaid_work))
+        self.victim_group.setVisible(bool(kind and kind.restricted))
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self.draft_label.setText("Draft not yet saved…")
+        self._autosave.start()
+
+    def flush_draft(self) -> None:
+        """Hand the current draft to whoever saves it (a worker); called by the timer and on lock."""
+        self._autosave.stop()
+        if self.dirty:
+            self.draft_changed.emit(self.value())
+
+    def mark_draft_saved(self, when: datetime) -> None:
+        self.draft_label.setText(f"Draft saved {when:%H:%M:%S}")
+
+    def show_errors(self, messages: list[str]) -> None:
+        self.errors.setText("Not saved yet. Put these right:\n• " + "\n• ".join(messages))
+
+    def _save(self) -> None:
+        if not self.isVisible():
+            return
+        self._autosave.stop()
+        self.save_requested.emit(self.value(), self.amend_reason.text())

@@ -1,0 +1,419 @@
+"""A case's contact log: filters, the table, and a side panel with the contact or the entry form."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.contacts import ContactInput, contact_codes
+from lpt_desktop.domain.dates import format_date, format_datetime
+from lpt_desktop.domain.enforcement import allowed_actions, policy
+from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.gui.contact_entry import ContactEntry
+from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterProxy, ContactTableModel
+
+if TYPE_CHECKING:
+    from lpt_desktop.services.contacts import ContactView, UpwSummary
+
+# run(fn, *args, on_ok=..., on_error=...): fn(db, *args) on a worker thread; the main window supplies it.
+Runner = Callable[..., None]
+
+
+def _services() -> Any:
+    from lpt_desktop.services import contacts
+
+    return contacts
+
+
+class DecisionDialog(QDialog):
+    """Record an enforcement decision on a failure already saved."""
+
+    def __init__(self, contact: ContactView, order_type: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Enforcement decision")
+        self.setAccessibleName("Enforcement decision")
+        need = contact.requirement
+        actions = policy().actions
+        codes = allowed_actions(order_type, need) if need else list(actions)
+        self.action = QComboBox()
+        self.action.setAccessibleName("Enforcement action")
+        for code in codes:
+            self.action.addItem(actions[code].label, code)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason")
+        self.errors = QLabel("")
+        self.errors.setObjectName("errorLabel")
+        self.errors.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(QLabel(f"{contact.outcome_label} on {format_datetime(contact.starts_at)}."
+                           + (f" {need.why[0].upper()}{need.why[1:]}." if need else "")))
+        form.addRow("&Action", self.action)
+        form.addRow("&Reason", self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+
+
+class ContactLogView(QWidget):
+    def __init__(self, person_id: str, order_type: str, run: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person_id = person_id
+        self.order_type = order_type
+        self.run = run
+        self.model = ContactTableModel(self)
+        self.proxy = ContactFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.current: ContactView | None = None
+        self.decision_dialog: DecisionDialog | None = None
+
+        codes = contact_codes()
+        self.record_button = QPushButton("&Record contact")
+        self.record_button.setToolTip("Record a contact (Ctrl+N)")
+        self.record_button.clicked.connect(lambda: self.start_entry())
+        self.type_filter = self._combo("Filter by contact type", [("All types", "")] + [
+            (k.label, k.code) for k in codes.kinds.values()])
+        self.outcome_filter = self._combo("Filter by outcome", [("All outcomes", ""), ("Failures only", "failure")] + [
+            (o.label, o.code) for o in codes.outcomes.values()])
+        self.enforcement_filter = self._combo("Filter by enforcement", list(
+            (label, key) for key, label in ENFORCEMENT_FILTERS.items()))
+        self.roh_filter = QCheckBox("RoH relevant")
+        self.roh_filter.setAccessibleName("Only contacts that addressed risk of harm")
+        self.text_filter = QLineEdit()
+        self.text_filter.setPlaceholderText("Filter notes")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.setAccessibleName("Filter contacts by text")
+        self.type_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(type_code=self.type_filter.currentData()))
+        self.outcome_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(outcome=self.outcome_filter.currentData()))
+        self.enforcement_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(enforcement=self.enforcement_filter.currentData()))
+        self.roh_filter.toggled.connect(lambda on: self.proxy.set_filter(roh_only=on))
+        self.text_filter.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        bar = QHBoxLayout()
+        bar.addWidget(self.record_button)
+        for w in (self.type_filter, self.outcome_filter, self.enforcement_filter):
+            bar.addWidget(w)
+        bar.addWidget(self.roh_filter)
+        bar.addWidget(self.text_filter, 1)
+
+        self.upw_label = QLabel("")
+        self.upw_label.setWordWrap(True)
+        self.upw_label.setAccessibleName("Unpaid work progress")
+        self.upw_label.hide()
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Contact log")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.empty = QLabel("No contacts recorded yet. Press Ctrl+N to record the first one.")
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Contact details")
+        self.detail.setOpenLinks(False)
+        self.amend_button = QPushButton("&Amend…")
+        self.amend_button.setToolTip("Correct this contact: the original is kept and both are shown")
+        self.amend_button.clicked.connect(self.start_amendment)
+        self.decide_button = QPushButton("Enforcement &decision…")
+        self.decide_button.clicked.connect(self.open_decision)
+        self.letter_button = QPushButton("&Warning letter…")
+        self.letter_button.setToolTip("Produce the warning letter as a PDF")
+        detail_buttons = QHBoxLayout()
+        for b in (self.amend_button, self.decide_button, self.letter_button):
+            detail_buttons.addWidget(b)
+        detail_buttons.addStretch(1)
+        detail_page = QWidget()
+        detail_layout = QVBoxLayout(detail_page)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addLayout(detail_buttons)
+
+        self.entry = ContactEntry()
+        self.entry.save_requested.connect(self._save)
+        self.entry.draft_changed.connect(self._save_draft)
+        self.entry.cancelled.connect(self._cancel_entry)
+        self.side = QStackedWidget()
+        self.side.addWidget(detail_page)
+        self.side.addWidget(self.entry)
+        self.side.setMinimumWidth(380)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        left_layout.addWidget(self.list_stack)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.upw_label)
+        layout.addWidget(self.splitter, 1)
+        self._show_detail(None)
+
+    @staticmethod
+    def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(name)
+        for label, data in items:
+            box.addItem(label, data)
+        return box
+
+    # -- loading -----------------------------------------------------------------------------------
+    def refresh(self, select_id: str | None = None) -> None:
+        pid = self.person_id
+
+        def load(db: Any) -> tuple[list[ContactView], UpwSummary | None, dict[str, str]]:
+            s = _services()
+            return s.list_contacts(db, pid), s.upw_summary(db, pid), s.note_templates(db)
+
+        self.run(load, on_ok=lambda result: self._loaded(result, select_id))
+
+    def _loaded(self, result: tuple[list[ContactView], UpwSummary | None, dict[str, str]],
+                select_id: str | None) -> None:
+        contacts, upw, templates = result
+        self.model.set_rows(contacts)
+        self.entry.set_templates(templates)
+        self.list_stack.setCurrentWidget(self.table if contacts else self.empty)
+        if contacts and self.table.horizontalHeader().sectionSize(0) < 60:
+            self.table.resizeColumnsToContents()
+        self._show_upw(upw)
+        if select_id:
+            for row in range(self.proxy.rowCount()):
+                rec = self.model.record(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+                if rec.id == select_id:
+                    self.table.selectRow(row)
+                    break
+
+    def _show_upw(self, upw: UpwSummary | None) -> None:
+        from lpt_desktop.services.contacts import describe_minutes
+
+        if upw is None:
+            self.upw_label.hide()
+            return
+        pace = "on track to finish" if upw.on_track else "behind pace to finish"
+        projected = f" (at this pace: {format_date(upw.projected_finish)})" if upw.projected_finish and \
+            upw.remaining_minutes else ""
+        skills = "; ".join(f"{format_date(d)}: {s}" for d, s in upw.skills[-3:])
+        self.upw_label.setText(
+            f"<b>Unpaid work</b>: {upw.ordered_hours} h ordered · {describe_minutes(upw.worked_minutes)} worked · "
+            f"{describe_minutes(upw.credited_minutes)} credited · {describe_minutes(upw.remaining_minutes)} to do · "
+            f"{pace} by {format_date(upw.must_finish_by)}{projected}"
+            + (f"<br><b>Skills</b>: {html.escape(skills)}" if skills else ""))
+        self.upw_label.setStyleSheet("" if upw.on_track else "color: #a4161a;")
+        self.upw_label.show()
+
+    # -- detail ------------------------------------------------------------------------------------
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self._show_detail(None)
+            return
+        rec = self.model.record(self.proxy.mapToSource(rows[0]).row())
+        if self.side.currentWidget() is self.entry and self.entry.dirty:
+            return  # never swap away an entry in progress
+        self._show_detail(rec)
+
+    def _show_detail(self, c: ContactView | None) -> None:
+        self.current = c
+        self.side.setCurrentIndex(0)
+        for b in (self.amend_button, self.decide_button, self.letter_button):
+            b.setEnabled(False)
+        if c is None:
+            self.detail.setHtml("<p style='color:#4a5563'>Select a contact to see it here, or press "
+                                "<b>Ctrl+N</b> to record one.</p>")
+            return
+        self.amend_button.setEnabled(c.is_current and not c.hidden)
+        self.decide_button.setEnabled(c.is_current and c.is_failure)
+        self.letter_button.setEnabled(any(e.action in ("EA02", "EA03") for e in c.enforcement))
+        self.detail.setHtml(contact_html(c))
+        if c.amends_id or c.amended_by_id:
+            self.run(lambda db: _services().contact_history(db, c.id),
+                     on_ok=lambda history: self.current is c and self.detail.setHtml(contact_html(c, history)))
+
+    # -- entry -------------------------------------------------------------------------------------
+    def start_entry(self, data: ContactInput | None = None, amends_id: str | None = None,
+                    title: str = "Record a contact") -> None:
+        if data is not None:
+            self._open_entry(data, amends_id, title)
+            return
+        pid = self.person_id
+        self.run(lambda db: _services().defaults_for(db, pid),
+                 on_ok=lambda defaults: self._open_entry(defaults, None, title))
+
+    def _open_entry(self, data: ContactInput, amends_id: str | None, title: str) -> None:
+        self.entry.load(data, amends_id, title)
+        self.side.setCurrentWidget(self.entry)
+        self.entry.outcome.setFocus()
+
+    def start_amendment(self) -> None:
+        c = self.current
+        if c is None or not c.is_current:
+            return
+        self.start_entry(c.as_input(), c.id, f"Amend the contact of {format_datetime(c.starts_at)}")
+
+    def _save(self, data: ContactInput, amendment_reason: str) -> None:
+        pid, amends = self.person_id, self.entry.amends_id
+
+        def save(db: Any) -> str:
+            s = _services()
+            if amends:
+                return s.amend_contact(db, amends, data, amendment_reason)
+            return s.record_contact(db, pid, data)
+
+        self.entry.save_button.setEnabled(False)
+        self.run(save, on_ok=self._saved, on_error=self._save_failed)
+
+    def _saved(self, contact_id: str) -> None:
+        self.entry.save_button.setEnabled(True)
+        self.entry.dirty = False
+        self.refresh(select_id=contact_id)
+        self._show_detail(None)
+        self.window().statusBar().showMessage("Contact saved", 4000)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.entry.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.entry.show_errors([str(e) for e in exc.errors])
+        else:
+            self.entry.show_errors([f"The contact could not be saved ({exc.__class__.__name__}); nothing was "
+                                    "half-saved and your draft is kept."])
+
+    def _save_draft(self, data: ContactInput) -> None:
+        pid, amends = self.person_id, self.entry.amends_id
+        self.run(lambda db: _services().save_draft(db, pid, data, amends),
+                 on_ok=lambda _id: self.entry.mark_draft_saved(datetime.now()), on_error=lambda _e: None)
+
+    def save_draft_now(self, db: Any) -> bool:
+        """On lock: write the draft synchronously (the database is about to close)."""
+        if self.side.currentWidget() is self.entry and self.entry.dirty:
+            _services().save_draft(db, self.person_id, self.entry.value(), self.entry.amends_id)
+            return True
+        return False
+
+    def _cancel_entry(self) -> None:
+        pid, amends = self.person_id, self.entry.amends_id
+
+        def discard(db: Any) -> None:
+            s = _services()
+            for d in s.drafts(db, pid):
+                if d.amends_id == amends:
+                    s.discard_draft(db, d.id)
+
+        self.entry.dirty = False
+        self.run(discard, on_ok=lambda _r: None)
+        self._show_detail(self.current)
+
+    # -- enforcement -------------------------------------------------------------------------------
+    def open_decision(self) -> None:
+        c = self.current
+        if c is None or not c.is_failure:
+            return
+        dialog = DecisionDialog(c, self.order_type, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.decision_dialog = dialog
+
+        def accepted() -> None:
+            action, reason = dialog.action.currentData(), dialog.reason.text()
+            self.run(lambda db: _services().decide_enforcement(db, c.id, action, reason, date.today()),
+                     on_ok=lambda _id: self.refresh(select_id=c.id), on_error=self._decision_failed)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def _decision_failed(self, exc: BaseException) -> None:
+        text = "; ".join(str(e) for e in exc.errors) if isinstance(exc, ValidationError) else str(exc)
+        self.detail.append(f"<p style='color:#a4161a'><b>Decision not recorded:</b> {html.escape(text)}</p>")
+
+
+def contact_html(c: ContactView, history: list[ContactView] | None = None) -> str:
+    codes = contact_codes()
+    e = html.escape
+    rows = [("When", format_datetime(c.starts_at)), ("Type", c.type_label), ("Outcome", c.outcome_label or
+                                                                             "Not yet recorded")]
+    if c.absence_reason_label:
+        rows.append(("Absence reason", c.absence_reason_label))
+    if c.evidence:
+        rows.append(("Evidence", codes.evidence[c.evidence].label if c.evidence in codes.evidence else c.evidence))
+    rows += [("Location", c.location), ("Present", c.present)]
+    if c.risk_areas:
+        rows.append(("Risk of harm addressed", ", ".join(codes.risk_areas[r].label for r in c.risk_areas
+                                                        if r in codes.risk_areas)))
+    if c.needs:
+        rows.append(("Needs worked on", ", ".join(codes.needs[n].label for n in c.needs if n in codes.needs)))
+    if c.upw_minutes_worked or c.upw_minutes_credited:
+        rows.append(("Unpaid work", f"{c.upw_minutes_worked / 60:g} h worked, {c.upw_minutes_credited / 60:g} h "
+                                    "credited"))
+    if c.upw_skills:
+        rows.append(("Skills developed", c.upw_skills))
+    if c.victim_views:
+        rows.append(("Victim's views", c.victim_views))
+    rows.append(("Recorded by", f"{c.author} on {format_datetime(c.recorded_at)}"))
+    table = "".join(f"<tr><td style='color:#4a5563;padding-right:10px'>{e(k)}</td><td>{e(v)}</td></tr>"
+                    for k, v in rows if v)
+    parts = [f"<h3 style='color:#1d4f7a'>{e(c.type_label)}, {e(format_datetime(c.starts_at))}</h3>"]
+    flags = [f for f, on in (("Restricted", c.restricted), ("Alert", c.alert), ("Sensitive", c.sensitive),
+                              ("Management oversight", c.management_oversight)) if on]
+    if flags:
+        parts.append("<p><b style='color:#7a1020'>" + e(" · ".join(flags)) + "</b></p>")
+    if c.amended_by_id:
+        parts.append("<p style='color:#a4161a'><b>This version has been amended.</b> The latest version is in "
+                     "the log.</p>")
+    parts.append(f"<table>{table}</table>")
+    parts.append("<h4>Notes</h4><p>" + e(c.notes or "No notes.").replace("\n", "<br>") + "</p>")
+    if c.is_failure or c.enforcement:
+        parts.append("<h4>Enforcement</h4>")
+        if c.requirement:
+            parts.append(f"<p>{e(c.requirement.why[0].upper() + c.requirement.why[1:])}.</p>")
+        for d in c.enforcement:
+            reason = f": {e(d.reason)}" if d.reason else ""
+            parts.append(f"<p>✔ {e(d.label)} on {format_date(d.decided_on)} by {e(d.author)}{reason}</p>")
+        for item in c.open_items:
+            parts.append(f"<p style='color:#a4161a'><b>{e(item.what)} due by {format_date(item.due)}</b></p>")
+    if history and len(history) > 1:
+        parts.append("<h4>Versions</h4>")
+        for v in history:
+            label = "Latest" if v.amended_by_id is None else "Superseded"
+            why = f" — reason: {e(v.amendment_reason)}" if v.amendment_reason else ""
+            parts.append(f"<p><b>{label}</b>, recorded {format_datetime(v.recorded_at)} by {e(v.author)}: "
+                         f"{e(v.outcome_label or 'no outcome')}; {e((v.notes or '')[:120])}{why}</p>")
+    return "".join(parts)
