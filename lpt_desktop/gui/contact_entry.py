@@ -182,13 +182,13 @@ class ContactEntry(QWidget):
         notes_head.addWidget(self.templates_button)
 
         risk = QGroupBox("Risk of harm addressed")
-        risk_layout = QHBoxLayout(risk)
-        for box in self.risk_boxes.values():
-            risk_layout.addWidget(box)
+        risk_layout = QGridLayout(risk)
+        for i, box in enumerate(self.risk_boxes.values()):
+            risk_layout.addWidget(box, i // 2, i % 2)
         needs = QGroupBox("Needs worked on")
         needs_layout = QGridLayout(needs)
         for i, box in enumerate(self.need_boxes.values()):
-            needs_layout.addWidget(box, i // 3, i % 3)
+            needs_layout.addWidget(box, i // 2, i % 2)
         flags = QHBoxLayout()
         for box in (self.sensitive, self.alert, self.oversight):
             flags.addWidget(box)
@@ -220,7 +220,10 @@ class ContactEntry(QWidget):
         body.addLayout(flags)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
+        self.save_button.setMinimumWidth(130)
         buttons = QHBoxLayout()
         buttons.addWidget(self.draft_label)
         buttons.addStretch(1)

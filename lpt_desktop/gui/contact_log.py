@@ -91,6 +91,7 @@ class ContactLogView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.current: ContactView | None = None
         self.decision_dialog: DecisionDialog | None = None
+        self._sized = False
 
         codes = contact_codes()
         self.record_button = QPushButton("&Record contact")
@@ -214,8 +215,12 @@ class ContactLogView(QWidget):
         self.model.set_rows(contacts)
         self.entry.set_templates(templates)
         self.list_stack.setCurrentWidget(self.table if contacts else self.empty)
-        if contacts and self.table.horizontalHeader().sectionSize(0) < 60:
+        if contacts and not self._sized:
             self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            for col in range(header.count() - 1):  # the notes column takes what is left
+                header.resizeSection(col, min(header.sectionSize(col), 190))
+            self._sized = True
         self._show_upw(upw)
         if select_id:
             for row in range(self.proxy.rowCount()):
@@ -387,7 +392,7 @@ def contact_html(c: ContactView, history: list[ContactView] | None = None) -> st
         rows.append(("Skills developed", c.upw_skills))
     if c.victim_views:
         rows.append(("Victim's views", c.victim_views))
-    rows.append(("Recorded by", f"{c.author} on {format_datetime(c.recorded_at)}"))
+    rows.append(("Recorded", f"{format_datetime(c.recorded_at)}" + (f" by {c.author}" if c.author else "")))
     table = "".join(f"<tr><td style='color:#4a5563;padding-right:10px'>{e(k)}</td><td>{e(v)}</td></tr>"
                     for k, v in rows if v)
     parts = [f"<h3 style='color:#1d4f7a'>{e(c.type_label)}, {e(format_datetime(c.starts_at))}</h3>"]

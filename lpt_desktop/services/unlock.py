@@ -39,7 +39,11 @@ def create_caseload(path: Path, passphrase: str, officer_name: str, staff_code: 
 def unlock(path: Path, passphrase: str) -> Database:
     """Open and migrate; raises a StoreError subclass with a user-facing message on any failure."""
     db = Database.open(Path(path), passphrase)
-    _set_actor(db)
+    try:
+        _set_actor(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 

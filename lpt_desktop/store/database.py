@@ -8,6 +8,7 @@ or re-created.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +29,7 @@ from lpt_desktop.store.errors import (
     DatabaseDamaged,
     DatabaseLocked,
     DatabaseMissing,
+    NewerSchema,
     NotAnLptDatabase,
     StoreError,
 )
@@ -73,17 +76,26 @@ class Database:
         database_id = str(uuid.uuid4())
         # Key file first: a database without its key file could never be opened.
         wrap_key(key_path, key, passphrase, database_id, kdf)
+        db = None
         try:
             conn = connect_raw(path, key)
             conn.close()
             os.chmod(path, 0o600)
-        except sqlcipher3.DatabaseError as exc:
-            key_path.unlink(missing_ok=True)
-            raise StoreError(f"Could not create {path}: {exc}") from None
-        db = cls(path, key, database_id)
-        migrations.upgrade(db.engine, revision)
-        with db.write() as s:
-            s.add(Meta(key="database_id", value=database_id))
+            db = cls(path, key, database_id)
+            migrations.upgrade(db.engine, revision)
+            with db.write() as s:
+                s.add(Meta(key="database_id", value=database_id))
+        except BaseException as exc:
+            # Only files this call made are removed: a half-made caseload must not be mistaken for one.
+            if db is not None:
+                db.close()
+            else:
+                wipe(key)
+            for made in (path, key_path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                made.unlink(missing_ok=True)
+            if isinstance(exc, Exception) and not isinstance(exc, StoreError):
+                raise StoreError(f"Could not create {path.name}: {exc}. Nothing was left behind.") from exc
+            raise
         return db
 
     @classmethod
@@ -104,6 +116,14 @@ class Database:
         read_key_file(key_path)  # a missing or damaged key file is reported before any slow work
         key, database_id = unwrap_key(key_path, passphrase)
         try:
+            return cls._open_with_key(path, key, database_id, migrate)
+        except BaseException:
+            wipe(key)  # every failure path drops the key
+            raise
+
+    @classmethod
+    def _open_with_key(cls, path: Path, key: bytearray, database_id: str, migrate: bool) -> Database:
+        try:
             conn = connect_raw(path, key)
             try:
                 row = conn.execute("SELECT value FROM lpt_meta WHERE key = 'database_id'").fetchone()
@@ -116,14 +136,12 @@ class Database:
             finally:
                 conn.close()
         except sqlcipher3.DatabaseError as exc:
-            wipe(key)
             raise DatabaseDamaged(
                 f"Your passphrase was accepted, but {path.name} could not be read ({exc}). The file is damaged or "
                 "is not the database this key file belongs to. It has not been changed: restore it from backup "
                 "or ask the service desk."
             ) from None
         if row is None or row[0] != database_id:
-            wipe(key)
             raise NotAnLptDatabase(
                 f"The key file beside {path.name} belongs to a different caseload. Nothing has been changed."
             )
@@ -134,6 +152,14 @@ class Database:
             except (sqlcipher3.DatabaseError, DBAPIError) as exc:
                 db.close()
                 raise _translate(exc) from exc
+            except CommandError as exc:
+                db.close()
+                if "Can't locate revision" in str(exc):
+                    raise NewerSchema(
+                        f"{path.name} was saved by a newer version of LPT Desktop. Install that version (or newer) "
+                        "to open it. Nothing has been changed."
+                    ) from None
+                raise
             except BaseException:
                 db.close()
                 raise
@@ -185,10 +211,15 @@ class Database:
             return s.scalar(select(Meta.value).where(Meta.key == key))
 
     def close(self) -> None:
-        """Lock: close every connection and wipe the key from memory."""
+        """Lock: stop and close every connection, including those a worker is using, and wipe the key."""
         with self._lock:
             engine, self._engine = self._engine, None
             if engine is not None:
+                engine.locked = True  # type: ignore[attr-defined] - connections returned later are closed
+                for conn in list(engine.lpt_in_use):  # type: ignore[attr-defined]
+                    # Thread-safe: the worker's statement fails and its transaction rolls back.
+                    with contextlib.suppress(Exception):
+                        conn.interrupt()
                 engine.dispose()
             if self._key is not None:
                 wipe(self._key)

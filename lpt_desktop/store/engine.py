@@ -31,7 +31,8 @@ def connect_raw(path: Path, key: bytearray) -> sqlcipher3.Connection:
     """Open one keyed connection with the app's pragmas; raises sqlcipher3.DatabaseError on a bad key."""
     conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
     # SQLCipher's own messages go to the app's log directory, not stderr. They never contain case data.
-    conn.execute(f"PRAGMA cipher_log = '{_cipher_log_path()}'")
+    quoted = str(_cipher_log_path()).replace("'", "''")  # an O'Brien in the home path must not break SQL
+    conn.execute(f"PRAGMA cipher_log = '{quoted}'")
     conn.execute("PRAGMA cipher_log_level = WARN")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     # cipher_memory_security stays at SQLCipher 4's default (off): wiping every freed page costs
@@ -54,6 +55,18 @@ def make_engine(path: Path, key_source: Callable[[], bytearray]) -> Engine:
     # module= tells SQLAlchemy which DB-API raised an error, so sqlcipher3 errors are wrapped like sqlite3 ones.
     engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, creator=creator, poolclass=QueuePool,
                            pool_size=4, max_overflow=4)
+    in_use: set = set()
+    engine.lpt_in_use = in_use  # type: ignore[attr-defined] - read by Database.close()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+        in_use.add(dbapi_conn)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(dbapi_conn, record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+        in_use.discard(dbapi_conn)
+        if getattr(engine, "locked", False) and dbapi_conn is not None:
+            record.invalidate()  # returned after a lock: close it rather than keep a keyed connection
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy event signature

@@ -32,6 +32,10 @@ class DatabaseDamaged(StoreError):
     pass
 
 
+class NewerSchema(StoreError):
+    """The file was migrated by a newer version of the app than this one."""
+
+
 class DatabaseLocked(StoreError):
     """Raised when the vault is used after it has been locked."""
 
