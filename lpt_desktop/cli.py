@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -229,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and friends
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a folder given as --db, a full disk, no permission
+        print(f"lpt: {exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for the officer; the type goes to the log for support
+        logging.getLogger(__name__).error("lpt %s failed: %s", args.command, exc.__class__.__name__)
+        print(f"lpt: that did not work ({exc.__class__.__name__}); nothing was half-saved", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("lpt: interrupted; nothing half-saved (each batch is one transaction)", file=sys.stderr)
         return 130

@@ -235,7 +235,7 @@ def test_nothing_due_and_no_sentence(handmade):
     assert (row.next_due, row.next_due_what) == (None, "")
     assert row.flags == ()
     assert row.mappa == ""
-    assert (row.order_type, row.order_label) == ("", "None")
+    assert (row.order_type, row.order_label) == ("", "No current order")
     assert (row.tier, row.rosh, row.rosh_label, row.rosh_rank) == ("", "", "Not assessed", 0)
 
 

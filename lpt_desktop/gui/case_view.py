@@ -56,9 +56,7 @@ def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
     box.setAccessibleName(title)
     form = QFormLayout(box)
     for label, value in rows:
-        v = _value(value)
-        v.setAccessibleName(label)
-        form.addRow(label, v)
+        form.addRow(label, _value(value))  # the form row's label names the value for screen readers
     return box
 
 
@@ -127,7 +125,6 @@ class CaseView(QWidget):
         row = QHBoxLayout()
         title = QLabel(f"{c.name}  ·  {c.crn}")
         title.setObjectName("caseHeader")
-        title.setAccessibleName("Case name and CRN")
         row.addWidget(title)
         row.addStretch(1)
         rosh = QLabel(f"RoSH: {c.rosh_label}")

@@ -49,6 +49,10 @@ class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
         self._bold = QFont()
         self._bold.setBold(True)
 
+    def set_rows(self, rows: Any) -> None:
+        self.today = date.today()  # the app may stay open for days: overdue marks follow the calendar
+        super().set_rows(rows)
+
     def extra_data(self, rec: CaseloadRow, column: int, role: int) -> Any:
         if column == COL_ROSH and role == Qt.ItemDataRole.ForegroundRole and rec.rosh in ROSH_COLOURS:
             return QBrush(QColor(ROSH_COLOURS[rec.rosh]))
@@ -75,6 +79,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._terms: tuple[str, ...] = ()
         self._tier = ""
         self._rosh = ""
         self._order = ""
@@ -84,6 +89,8 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         if text is not None:
             self._text = text.strip().casefold()
+            # "Tony Bennett" finds "Bennett, Tony": every word must appear, in any order.
+            self._terms = tuple(t.strip(",") for t in self._text.split() if t.strip(","))
         if tier is not None:
             self._tier = tier
         if rosh is not None:
@@ -101,7 +108,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         rec: CaseloadRow = self.sourceModel().record(source_row)  # type: ignore[attr-defined]
-        if self._text and self._text not in rec.search_key:
+        if self._terms and not all(t in rec.search_key for t in self._terms):
             return False
         if self._tier and not rec.tier.startswith(self._tier):
             return False

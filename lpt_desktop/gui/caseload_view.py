@@ -34,6 +34,7 @@ class CaseloadView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CaseloadTableModel(self)
+        self.sized = False
         self.proxy = CaseloadFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -70,16 +71,19 @@ class CaseloadView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table instead of walking 8 x N cells
+        # activated fires on a double-click (or single click where the platform says so); double-click
+        # is not connected as well, or one double-click would open the case twice.
         self.table.activated.connect(self._activated)
-        self.table.doubleClicked.connect(self._activated)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self._open_current,
+                      context=Qt.ShortcutContext.WidgetShortcut)
 
         self.empty = QLabel()
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setAccessibleName("Caseload message")
+
         self.body = QStackedWidget()
         self.body.addWidget(self.table)
         self.body.addWidget(self.empty)
@@ -105,8 +109,9 @@ class CaseloadView(QWidget):
     # -- data --------------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseloadRow]) -> None:
         self.model.set_rows(rows)
-        if rows:
+        if rows and not self.sized:  # size once; after that the officer's widths stand
             self.table.resizeColumnsToContents()
+            self.sized = True
         self._update_state()
 
     def clear(self) -> None:

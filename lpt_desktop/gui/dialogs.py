@@ -58,9 +58,15 @@ class ChangePassphraseDialog(QDialog):
         self.ui.buttons.accepted.connect(self._submit)
         self.ui.buttons.rejected.connect(self.reject)
 
+    def reject(self) -> None:
+        if self.ui.busy.isVisible():
+            return  # the change is under way: it finishes and says so, it cannot be half-cancelled
+        super().reject()
+
     def _set_busy(self, busy: bool) -> None:
         self.ui.busy.setVisible(busy)
         self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
+        self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
         for edit in (self.ui.currentEdit, self.ui.newEdit, self.ui.confirmEdit):
             edit.setEnabled(not busy)
 

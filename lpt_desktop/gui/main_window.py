@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -116,10 +117,11 @@ class MainWindow(QMainWindow):
         self._generation = 0
         self._unlocking = False
         self._after_open: dict[str, list[Callable[[CaseView], None]]] = {}
+        self._opening: set[str] = set()
         self.pending_drafts: list = []
         self.due_view: RecordListView | None = None
         self.search_view: RecordListView | None = None
-        self.setWindowTitle(APP_NAME)
+        self.setWindowTitle(f"{APP_NAME} — DEMO: fictional people" if demo else APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
 
@@ -345,6 +347,7 @@ class MainWindow(QMainWindow):
                         log.error("draft not saved at lock: %s", exc.__class__.__name__)
         self._generation += 1
         self._after_open.clear()
+        self._opening.clear()
         self.pending_drafts = []
         self.idle.stop()
         for i in range(self.tabs.count() - 1, 0, -1):
@@ -360,6 +363,9 @@ class MainWindow(QMainWindow):
         self._set_unlocked_actions(False)
         self.count_label.setText("")
         self.statusBar().clearMessage()  # it may name a case
+        for child in self.findChildren(QDialog):  # dialogs and messages would cover the unlock page
+            if child.isVisible():
+                child.reject()
         message = "Locked after a spell of inactivity. Type your passphrase to carry on." if reason == "idle" \
             else "Locked. Type your passphrase to carry on."
         self.unlock_page.reset(message)
@@ -413,16 +419,22 @@ class MainWindow(QMainWindow):
                 return
         if then is not None:
             self._after_open.setdefault(person_id, []).append(then)
-        if len(self._after_open.get(person_id, [])) > 1:
-            return  # already being opened
+        if person_id in self._opening:
+            return  # already on its way: one tab, one audited open
+        self._opening.add(person_id)
         gen = self._generation
         self.statusBar().showMessage("Opening case…")
-        self.jobs.start(Worker(_open_case, self.db, person_id),
-                        lambda case: self._case_loaded(gen, case), self._job_failed)
+        def failed(exc: BaseException) -> None:
+            self._opening.discard(person_id)
+            self._after_open.pop(person_id, None)
+            self._job_failed(exc)
+
+        self.jobs.start(Worker(_open_case, self.db, person_id), lambda case: self._case_loaded(gen, case), failed)
 
     def _case_loaded(self, gen: int, case: CaseRecord) -> None:
         if gen != self._generation:
             return
+        self._opening.discard(case.person_id)
         view = CaseView(case, self.run_db)
         index = self.tabs.addTab(view, QIcon(":/lpt/icons/case.svg"), f"{case.name} · {case.crn}")
         self.tabs.setTabToolTip(index, f"{case.name}, {case.crn}")
@@ -535,11 +547,13 @@ class MainWindow(QMainWindow):
         if total == 0:
             self.count_label.setText("")
         elif shown == total:
-            self.count_label.setText(f"{total} cases")
+            self.count_label.setText(f"{total} case" + ("" if total == 1 else "s"))
         else:
             self.count_label.setText(f"Showing {shown} of {total} cases")
 
     def _job_failed(self, exc: BaseException) -> None:
+        if self.db is None:
+            return  # failed because the caseload was locked under it: nothing to tell
         self.statusBar().clearMessage()
         if isinstance(exc, StoreError):
             text = str(exc)

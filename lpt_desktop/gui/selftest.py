@@ -25,7 +25,7 @@ class StepFailed(Exception):
         self.step = step
 
 
-def _steps(folder: Path) -> list[tuple[str, Callable[[], None]]]:
+def _steps(folder: Path, state: dict) -> list[tuple[str, Callable[[], None]]]:
     from lpt_desktop.domain.contacts import ContactInput
     from lpt_desktop.reports.caseload_report import caseload_pdf
     from lpt_desktop.services.caseload import load_caseload
@@ -37,7 +37,6 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], None]]]:
     from lpt_desktop.store.migrations import current_revision, head_revision
 
     path = folder / "self-test.lptdb"
-    state: dict = {}
 
     def create() -> None:
         create_caseload(path, PASSPHRASE, "Self Test", "SELF0001", kdf=KdfParams.fast()).close()
@@ -118,9 +117,10 @@ def _window_round_trip(path: Path, folder: Path) -> None:
 
 def run() -> int:
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lpt-self-test-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lpt-self-test-", ignore_cleanup_errors=True) as tmp:
+        state: dict = {}
         try:
-            steps = _steps(Path(tmp))
+            steps = _steps(Path(tmp), state)
         except BaseException as exc:  # a module missing from the bundle shows up here
             print(f"LPT Desktop {__version__} self-test FAILED at 'load the application': "
                   f"{exc.__class__.__name__}: {exc}")
@@ -129,6 +129,8 @@ def run() -> int:
             try:
                 fn()
             except BaseException as exc:  # report the step, never a traceback
+                if "db" in state:
+                    state["db"].close()  # so the temporary folder can be removed, on Windows too
                 print(f"LPT Desktop {__version__} self-test FAILED at '{name}': {exc.__class__.__name__}: {exc}")
                 return 1
     elapsed = time.perf_counter() - started

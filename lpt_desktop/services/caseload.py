@@ -119,7 +119,8 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         level = rosh_levels.get(rosh or "")
         rows.append(CaseloadRow(
             person_id=pid, crn=crn, name=f"{last}, {first}", order_type=order or "",
-            order_label=order_labels.get(order, order) if order else "None", tier=tier or "", rosh=rosh or "",
+            order_label=order_labels.get(order, order) if order else "No current order",
+            tier=tier or "", rosh=rosh or "",
             rosh_label=level.label if level else "Not assessed", rosh_rank=level.rank if level else 0,
             flags=regs.flags, mappa=regs.mappa, next_due=due, next_due_what=what,
         ))

@@ -140,8 +140,13 @@ def test_open_case_in_a_tab_and_audit_it(make_window, qtbot, demo_db):
     view = window.caseload_view
     proxy_index = view.proxy.index(2, 0)
     rec = view.model.record(view.proxy.mapToSource(proxy_index).row())
+    # A real double-click on the row: one case tab and one audited open, not two.
+    rect = view.table.visualRect(proxy_index)
     with qtbot.waitSignal(window.case_opened, timeout=10000):
-        view.table.doubleClicked.emit(proxy_index)
+        # QTest needs the first press of the pair, as a real mouse gives it.
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(200)
     cases = window.case_views()
     assert len(cases) == 1
     case_view = cases[0]
@@ -336,6 +341,29 @@ def test_find_shortcut_focuses_the_filter(make_window, qtbot, demo_db):
     assert window.caseload_view.search.hasFocus() or window.focusWidget() is window.caseload_view.search
     assert window.find_action.shortcut().toString() == "Ctrl+F"
     assert window.lock_action.shortcut().toString() == "Ctrl+L"
+
+
+def test_enter_in_the_filter_opens_the_only_match(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = window.caseload_view
+    rec = view.model.records[7]
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, rec.crn)
+    assert view.proxy.rowCount() == 1
+    with qtbot.waitSignal(window.case_opened, timeout=10000):
+        qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert [c.case.crn for c in window.case_views()] == [rec.crn]
+
+
+def test_names_in_any_order_find_the_person(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = window.caseload_view
+    rec = view.model.records[3]
+    surname, forename = rec.name.split(", ")
+    view.search.setText(f"{forename} {surname}")
+    assert rec.crn in _column(window, 0)
 
 
 def test_unlock_page_accessible_names(make_window, demo_db):
