@@ -1,0 +1,218 @@
+"""Recording contacts in the real window: the keyboard path, drafts, amendments, filters, lists."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from lpt_desktop.services.contacts import list_contacts
+from lpt_desktop.services.unlock import unlock as open_db
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _open_contacts(qtbot, window, index: int = 0):
+    rec = window.caseload_view.model.records[index]
+    holder = {}
+    window.open_case(rec.person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    contacts = holder["view"].show_contacts()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
+    return rec, contacts
+
+
+class Keys:
+    """Presses keys on whatever has the focus, and counts them."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def press(self, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+        self.count += 1
+
+    def type(self, text: str) -> None:
+        self.qtbot.keyClicks(QApplication.focusWidget(), text)
+        self.count += len(text)
+
+
+def test_common_contact_by_keystrokes_alone(make_window, qtbot, demo_db, capsys):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.activateWindow()
+    rec, contacts = _open_contacts(qtbot, window)
+    before = contacts.model.rowCount()
+    keys = Keys(qtbot)
+    keys.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Case › Record contact
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    assert QApplication.focusWidget() is contacts.entry.outcome
+    keys.type("a")  # Attended and complied
+    keys.press(Qt.Key.Key_Tab)  # to the notes
+    assert QApplication.focusWidget() is contacts.entry.notes
+    note = "Seen in office, doing well."
+    keys.type(note)
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # save
+    qtbot.waitUntil(lambda: contacts.model.rowCount() == before + 1, timeout=10000)
+    saved = [c for c in contacts.model.records if c.notes == note]
+    assert len(saved) == 1
+    c = saved[0]
+    assert (c.outcome, c.type_code) == ("ATTC", "COAP")
+    assert c.location  # the last location used on the case, by default
+    assert keys.count == 4 + len(note)
+    with capsys.disabled():
+        print(f"\n[keyboard path] common contact recorded in {keys.count} keystrokes "
+              f"(4 plus a {len(note)}-character note)")
+
+
+def test_bad_input_is_shown_and_nothing_saved(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_contacts(qtbot, window)
+    before = contacts.model.rowCount()
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    entry = contacts.entry
+    entry.outcome.setCurrentIndex(entry.outcome.findData("UAAB"))
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: "Not saved yet" in entry.errors.text(), timeout=5000)
+    assert "Notes:" in entry.errors.text()
+    assert not entry.reason.isEnabled()  # no absence reason on an unacceptable absence
+    assert entry.action.isEnabled()  # but an enforcement action can be chosen
+    window.refresh_caseload()
+    qtbot.wait(300)
+    assert contacts.model.rowCount() == before
+
+
+def test_draft_survives_a_killed_process(make_window, qtbot, demo_db, isolated_dirs, tmp_path):
+    db = open_db(demo_db, PASSPHRASE)
+    try:
+        from lpt_desktop.services.caseload import load_caseload
+
+        person = load_caseload(db)[4]
+    finally:
+        db.close()
+    text = "Half-written note about accommodation, do not lose me"
+    env = isolated_dirs.env(PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "tests.gui.draft_probe", str(demo_db), PASSPHRASE,
+                             person.person_id, text, str(tmp_path / "probe.ini")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "DRAFT-SAVED", proc.stderr.read()[-2000:]
+    finally:
+        proc.send_signal(signal.SIGKILL)  # no clean shutdown: the power goes, the laptop crashes
+        proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: bool(window.pending_drafts), timeout=10000)
+    assert [d.crn for d in window.pending_drafts] == [person.crn]
+    assert window.last_message is not None and window.last_message.windowTitle() == "Unsaved contacts"
+    window.last_message.close()
+    window.restore_drafts()
+    qtbot.waitUntil(lambda: any(v.contacts and v.contacts.side.currentWidget() is v.contacts.entry
+                                for v in window.case_views()), timeout=10000)
+    entry = window.case_views()[0].contacts.entry
+    assert entry.notes.toPlainText() == text
+    assert "Restored draft" in entry.title.text()
+
+
+def test_lock_keeps_what_was_being_typed(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_contacts(qtbot, window, 2)
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    contacts.entry.notes.setPlainText("Typed just before the idle lock")
+    window.lock("idle")  # before the autosave has run
+    unlock(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: bool(window.pending_drafts), timeout=10000)
+    assert window.pending_drafts[0].data.notes == "Typed just before the idle lock"
+
+
+def test_amend_keeps_the_original(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_contacts(qtbot, window, 1)
+    past = next(i for i, c in enumerate(contacts.model.records) if c.outcome == "ATTC")
+    original = contacts.model.records[past]
+    contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(past, 0)).row())
+    assert contacts.current is not None and contacts.current.id == original.id
+    assert contacts.amend_button.isEnabled()
+    contacts.amend_button.click()
+    entry = contacts.entry
+    assert entry.amend_group.isVisible()
+    entry.notes.setPlainText("Corrected: seen with support worker present.")
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: "Reason for amendment" in entry.errors.text(), timeout=5000)
+    entry.amend_reason.setText("Support worker was present, not recorded")
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: any(c.amends_id == original.id for c in contacts.model.records), timeout=10000)
+    assert original.id not in [c.id for c in contacts.model.records]  # the log shows the latest version
+    latest = next(c for c in contacts.model.records if c.amends_id == original.id)
+    contacts.table.selectRow(contacts.proxy.mapFromSource(
+        contacts.model.index(contacts.model.records.index(latest), 0)).row())
+    qtbot.waitUntil(lambda: "Superseded" in contacts.detail.toPlainText(), timeout=5000)
+    assert "Support worker was present" in contacts.detail.toPlainText()
+
+
+def test_contact_log_filters(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    records = []
+    for i in range(len(window.caseload_view.model.records)):
+        rec, contacts = _open_contacts(qtbot, window, i)
+        records = contacts.model.records
+        if any(c.is_failure for c in records):
+            break
+    failures = [c for c in records if c.is_failure]
+    assert failures, "the demo caseload has failures"
+    contacts.outcome_filter.setCurrentIndex(contacts.outcome_filter.findData("failure"))
+    assert contacts.proxy.rowCount() == len(failures)
+    contacts.outcome_filter.setCurrentIndex(0)
+    contacts.type_filter.setCurrentIndex(contacts.type_filter.findData("COPT"))
+    assert contacts.proxy.rowCount() == sum(c.type_code == "COPT" for c in records)
+    contacts.type_filter.setCurrentIndex(0)
+    contacts.roh_filter.setChecked(True)
+    assert contacts.proxy.rowCount() == sum(bool(c.risk_areas) for c in records)
+    contacts.roh_filter.setChecked(False)
+    word = next(w for c in records for w in c.notes.split() if len(w) > 5)
+    contacts.text_filter.setText(word)
+    assert 0 < contacts.proxy.rowCount() == sum(word.casefold() in c.notes.casefold() or
+                                                word.casefold() in c.type_label.casefold() for c in records)
+
+
+def test_enforcement_due_and_note_search(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    db = window.db
+    window.due_action.trigger()
+    qtbot.waitUntil(lambda: window.due_view is not None and window.due_view.model.rowCount() > 0, timeout=10000)
+    from lpt_desktop.services.contacts import enforcement_due
+
+    assert window.due_view.model.rowCount() == len(enforcement_due(db))
+    item = window.due_view.model.record(0)
+    with qtbot.waitSignal(window.case_opened, timeout=10000):
+        window.due_view.activated.emit(item)
+    contacts = window.case_views()[-1].contacts
+    qtbot.waitUntil(lambda: contacts.current is not None and contacts.current.id == item.contact_id, timeout=10000)
+    assert contacts.decide_button.isEnabled()
+
+    notes = [c.notes for c in list_contacts(db, item.person_id) if c.notes]
+    word = next(w.strip(".,") for n in notes for w in n.split() if len(w.strip(".,")) > 6)
+    window.note_search.setText(word)
+    qtbot.keyClick(window.note_search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.search_view is not None and window.search_view.model.rowCount() > 0,
+                    timeout=10000)
+    assert word.casefold() in window.search_view.title.text().casefold()
