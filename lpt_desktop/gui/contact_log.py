@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -154,6 +157,7 @@ class ContactLogView(QWidget):
         self.decide_button.clicked.connect(self.open_decision)
         self.letter_button = QPushButton("&Warning letter…")
         self.letter_button.setToolTip("Produce the warning letter as a PDF")
+        self.letter_button.clicked.connect(self.export_letter)
         detail_buttons = QHBoxLayout()
         for b in (self.amend_button, self.decide_button, self.letter_button):
             detail_buttons.addWidget(b)
@@ -347,6 +351,37 @@ class ContactLogView(QWidget):
         self.entry.dirty = False
         self.run(discard, on_ok=lambda _r: None)
         self._show_detail(self.current)
+
+    # -- letters -----------------------------------------------------------------------------------
+    def export_letter(self) -> None:
+        """Warn that the PDF leaves the encryption, then ask where to save it."""
+        c = self.current
+        if c is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unprotected file",
+                          "The warning letter will be saved as a PDF file that is NOT encrypted: it leaves the "
+                          "protection of your caseload. Save it only to an encrypted drive or the secure print "
+                          "folder, and delete it once the letter is sent.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.export_warning = box
+        box.accepted.connect(lambda: self._choose_letter_file(c))
+        box.open()
+
+    def _choose_letter_file(self, c: ContactView) -> None:
+        from lpt_desktop.services.letters import warning_letter
+
+        def made(result: tuple[str, bytes]) -> None:
+            name, pdf = result
+            path, _ = QFileDialog.getSaveFileName(self, "Save warning letter", str(Path.home() / name),
+                                                  "PDF files (*.pdf)")
+            if path:
+                self.run(lambda _db: Path(path).write_bytes(pdf),
+                         on_ok=lambda _n: self.window().statusBar().showMessage(
+                             f"Warning letter saved (unprotected) to {path}", 8000))
+
+        self.run(lambda db: warning_letter(db, c.id), on_ok=made, on_error=self._decision_failed)
 
     # -- enforcement -------------------------------------------------------------------------------
     def open_decision(self) -> None:
