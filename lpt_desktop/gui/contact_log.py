@@ -136,6 +136,7 @@ class ContactLogView(QWidget):
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Contact log")
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -189,6 +190,7 @@ class ContactLogView(QWidget):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 420])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.upw_label)
@@ -223,7 +225,7 @@ class ContactLogView(QWidget):
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             for col in range(header.count() - 1):  # the notes column takes what is left
-                header.resizeSection(col, min(header.sectionSize(col), 190))
+                header.resizeSection(col, min(header.sectionSize(col), 160))
             self._sized = True
         self._show_upw(upw)
         if select_id:

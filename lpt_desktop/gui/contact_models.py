@@ -112,6 +112,14 @@ class ContactFilterProxy(QSortFilterProxyModel):
         return True
 
 
+def _due_status(days_left: int) -> str:
+    if days_left == 0:
+        return "Due today"
+    n = abs(days_left)
+    span = f"{n} day" + ("" if n == 1 else "s")
+    return f"Overdue by {span}" if days_left < 0 else f"Due in {span}"
+
+
 DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Due", lambda i: format_date(i.due), sort=lambda i: i.due),
     Column("What", lambda i: i.what),
@@ -119,8 +127,7 @@ DUE_COLUMNS: list[Column[DueItem]] = [
     Column("Name", lambda i: i.name),
     Column("Failure", lambda i: format_date(i.failure_on), sort=lambda i: i.failure_on),
     Column("Outcome", lambda i: i.outcome_label),
-    Column("Status", lambda i: ("Overdue by " if i.overdue else "Due in ") + f"{abs(i.days_left)} days"
-           if i.days_left else "Due today", sort=lambda i: i.days_left),
+    Column("Status", lambda i: _due_status(i.days_left), sort=lambda i: i.days_left),
 ]
 
 
