@@ -97,3 +97,56 @@ class ChangePassphraseDialog(QDialog):
             self.ui.errorLabel.setText(str(exc))
         else:
             self.ui.errorLabel.setText("The passphrase could not be changed; it is unchanged. See the log for details.")
+
+
+class NoteTemplatesDialog(QDialog):
+    """Officers define the headings they write notes under; saved in the encrypted caseload."""
+
+    def __init__(self, templates: dict[str, str], save: Callable[[str, str], None],
+                 parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
+
+        super().__init__(parent)
+        self.setWindowTitle("Note templates")
+        self.setAccessibleName("Note templates")
+        self.templates = dict(templates)
+        self.save = save
+        self.name = QComboBox()
+        self.name.setEditable(True)
+        self.name.setAccessibleName("Template name")
+        self.name.addItems(list(self.templates))
+        self.body = QPlainTextEdit()
+        self.body.setAccessibleName("Template headings")
+        self.body.setPlaceholderText("One heading per line, e.g.\nProgress:\nRisk of harm:\nNext steps:")
+        self.errors = QLabel("")
+        self.errors.setObjectName("errorLabel")
+        self.errors.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("&Headings", self.body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Templates appear under Headings when you record a contact. Choose one to change "
+                                "it, or type a new name."))
+        layout.addLayout(form)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+        self.name.currentTextChanged.connect(lambda n: n in self.templates and self.body.setPlainText(
+            self.templates[n]))
+        if self.templates:
+            self.body.setPlainText(next(iter(self.templates.values())))
+        self.resize(480, 380)
+
+    def _save(self) -> None:
+        name, body = self.name.currentText().strip(), self.body.toPlainText()
+        if not name or not body.strip():
+            self.errors.setText("Name and Headings are both needed: give the template a name and at least one "
+                                "heading.")
+            return
+        self.errors.setText("")
+        self.templates[name] = body
+        if self.name.findText(name) < 0:
+            self.name.addItem(name)
+        self.save(name, body)

@@ -24,7 +24,7 @@ from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
 from lpt_desktop.gui.contact_models import SEARCH_COLUMNS, DueTableModel
-from lpt_desktop.gui.dialogs import ChangePassphraseDialog, PreferencesDialog
+from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
 from lpt_desktop.gui.idle import IdleWatcher
 from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.preferences import Preferences
@@ -86,6 +86,18 @@ def _enforcement_due(db: Database) -> list:
     from lpt_desktop.services.contacts import enforcement_due
 
     return enforcement_due(db)
+
+
+def _note_templates(db: Database) -> dict[str, str]:
+    from lpt_desktop.services.contacts import note_templates
+
+    return note_templates(db)
+
+
+def _save_template(db: Database, name: str, body: str) -> None:
+    from lpt_desktop.services.contacts import save_note_template
+
+    save_note_template(db, name, body)
 
 
 def _search(db: Database, text: str) -> list:
@@ -200,7 +212,10 @@ class MainWindow(QMainWindow):
 
         edit_menu = menu.addMenu("&Edit")
         self.prefs_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
+        self.templates_action = self._action("&Note templates…", self.edit_note_templates, None,
+                                             tip="The headings offered when you write contact notes")
         edit_menu.addAction(self.prefs_action)
+        edit_menu.addAction(self.templates_action)
 
         view_menu = menu.addMenu("&View")
         self.find_action = self._action("&Find in caseload", self.find, QKeySequence.StandardKey.Find)
@@ -245,7 +260,8 @@ class MainWindow(QMainWindow):
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
                   self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action,
-                  self.record_action, self.due_action, self.search_action, self.drafts_action):
+                  self.record_action, self.due_action, self.search_action, self.drafts_action,
+                  self.templates_action):
             a.setEnabled(unlocked)
         self.note_search.setEnabled(unlocked)
         self.lock_label.setText("Unlocked" if unlocked else "Locked")
@@ -591,6 +607,19 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.idle.set_timeout_ms(self.prefs.idle_minutes * 60_000))
         self.preferences_dialog = dialog
         dialog.open()
+
+    def edit_note_templates(self) -> None:
+        def show(templates: dict[str, str]) -> None:
+            def save(name: str, body: str) -> None:
+                self.run_db(_save_template, name, body, on_ok=lambda _r: self.statusBar().showMessage(
+                    f"Template “{name}” saved", 4000))
+
+            dialog = NoteTemplatesDialog(templates, save, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.templates_dialog = dialog
+            dialog.open()
+
+        self.run_db(_note_templates, on_ok=show)
 
     def about(self) -> None:
         self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}",

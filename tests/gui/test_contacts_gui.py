@@ -216,3 +216,24 @@ def test_enforcement_due_and_note_search(make_window, qtbot, demo_db):
     qtbot.waitUntil(lambda: window.search_view is not None and window.search_view.model.rowCount() > 0,
                     timeout=10000)
     assert word.casefold() in window.search_view.title.text().casefold()
+
+
+def test_officer_defines_a_note_template_and_uses_it(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.templates_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "templates_dialog", None) is not None, timeout=5000)
+    dialog = window.templates_dialog
+    assert dialog.name.count() == 3  # the built-in templates
+    dialog.name.setEditText("Employment review")
+    dialog.body.setPlainText("Job search this week:\nBarriers:\nNext steps:\n")
+    dialog._save()
+    qtbot.waitUntil(lambda: "saved" in window.statusBar().currentMessage(), timeout=5000)
+    dialog.reject()
+    rec, contacts = _open_contacts(qtbot, window)
+    names = [a.text() for a in contacts.entry.templates_menu.actions()]
+    assert "Employment review" in names and "Supervision" in names
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    next(a for a in contacts.entry.templates_menu.actions() if a.text() == "Employment review").trigger()
+    assert contacts.entry.notes.toPlainText().startswith("Job search this week:")
