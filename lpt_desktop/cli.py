@@ -11,13 +11,19 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lpt_desktop import __version__
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.logs import setup_logging
 from lpt_desktop.paths import default_db_path
 from lpt_desktop.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from lpt_desktop.store.database import Database
 
 
 def _passphrase(var: str, prompt: str, confirm: bool = False) -> str:
@@ -30,6 +36,23 @@ def _passphrase(var: str, prompt: str, confirm: bool = False) -> str:
     if confirm and getpass.getpass("Type it again: ") != value:
         raise SystemExit("lpt: the two passphrases differ; nothing has been changed")
     return value
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[Database]:
+    """The caseload at `path`, unlocked for one command and locked again however the command ends."""
+    from lpt_desktop.services.unlock import unlock
+
+    db = unlock(path, _passphrase("LPT_PASSPHRASE", "Passphrase: "))
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=1)
+    print()
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -52,16 +75,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_caseload(args: argparse.Namespace) -> int:
     from lpt_desktop.domain.dates import format_date
     from lpt_desktop.services.caseload import caseload_json, load_caseload
-    from lpt_desktop.services.unlock import unlock
 
-    db = unlock(args.db, _passphrase("LPT_PASSPHRASE", "Passphrase: "))
-    try:
+    with _opened(args.db) as db:
         rows = load_caseload(db)
-    finally:
-        db.close()
     if args.json:
-        json.dump(caseload_json(rows), sys.stdout, indent=1)
-        print()
+        _print_json(caseload_json(rows))
     else:
         for r in rows:
             flags = ",".join(r.flags)
@@ -99,14 +117,12 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
     from lpt_desktop.domain.contacts import ContactInput
     from lpt_desktop.services.cases import person_id_for_crn
     from lpt_desktop.services.contacts import list_contacts, record_contact
-    from lpt_desktop.services.unlock import unlock
 
     try:
         at = datetime.fromisoformat(args.at)
     except ValueError:
         raise ValueError(f"--at: '{args.at}' is not a date and time: use ISO form, e.g. 2026-11-23T10:30") from None
-    db = unlock(args.db, _passphrase("LPT_PASSPHRASE", "Passphrase: "))
-    try:
+    with _opened(args.db) as db:
         pid = person_id_for_crn(db, args.crn)
         cid = record_contact(db, pid, ContactInput(
             type_code=args.type.upper(), starts_at=at, outcome=(args.outcome or "").upper(),
@@ -114,11 +130,8 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
             notes=args.notes or "", enforcement_action=(args.enforcement or "").upper(),
             enforcement_reason=args.enforcement_reason or ""))
         view = next(v for v in list_contacts(db, pid) if v.id == cid)
-    finally:
-        db.close()
     if args.json:
-        json.dump(_contact_json(view), sys.stdout, indent=1)
-        print()
+        _print_json(_contact_json(view))
     else:
         print(f"Recorded {view.type_label.lower()} on {view.starts_at:%d/%m/%Y %H:%M} for {args.crn.upper()}"
               f"{': ' + view.outcome_label.lower() if view.outcome_label else ''}")
@@ -128,16 +141,11 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
 def _cmd_contacts_list(args: argparse.Namespace) -> int:
     from lpt_desktop.services.cases import person_id_for_crn
     from lpt_desktop.services.contacts import list_contacts
-    from lpt_desktop.services.unlock import unlock
 
-    db = unlock(args.db, _passphrase("LPT_PASSPHRASE", "Passphrase: "))
-    try:
+    with _opened(args.db) as db:
         views = list_contacts(db, person_id_for_crn(db, args.crn), include_history=args.history)
-    finally:
-        db.close()
     if args.json:
-        json.dump([_contact_json(v) for v in views], sys.stdout, indent=1)
-        print()
+        _print_json([_contact_json(v) for v in views])
     else:
         for v in views:
             print(f"{v.starts_at:%d/%m/%Y %H:%M}  {v.type_label:<28} {v.outcome_label:<28} {v.notes[:60]}")
@@ -147,18 +155,13 @@ def _cmd_contacts_list(args: argparse.Namespace) -> int:
 def _cmd_enforcement_due(args: argparse.Namespace) -> int:
     from lpt_desktop.domain.dates import format_date
     from lpt_desktop.services.contacts import enforcement_due
-    from lpt_desktop.services.unlock import unlock
 
-    db = unlock(args.db, _passphrase("LPT_PASSPHRASE", "Passphrase: "))
-    try:
+    with _opened(args.db) as db:
         items = enforcement_due(db)
-    finally:
-        db.close()
     if args.json:
-        json.dump([{"crn": i.crn, "name": i.name, "contact_id": i.contact_id, "failure_on": i.failure_on.isoformat(),
+        _print_json([{"crn": i.crn, "name": i.name, "contact_id": i.contact_id, "failure_on": i.failure_on.isoformat(),
                     "outcome": i.outcome_label, "what": i.what, "due": i.due.isoformat(), "overdue": i.overdue}
-                   for i in items], sys.stdout, indent=1)
-        print()
+                   for i in items])
     else:
         for i in items:
             flag = "OVERDUE " if i.overdue else ""
