@@ -6,6 +6,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bundle=${1:-"$here/../../dist/lpt-desktop"}
+[ -x "$here/../../lpt-desktop" ] && [ -z "${1:-}" ] && bundle="$here/../.."  # run from inside a bundle
 prefix=${2:-/opt/lpt-desktop}
 [ -x "$bundle/lpt-desktop" ] || { echo "install.sh: no bundle at $bundle (run 'make installer' first)" >&2; exit 2; }
 "$bundle/lpt-desktop" --self-test >/dev/null 2>&1 || QT_QPA_PLATFORM=offscreen "$bundle/lpt-desktop" --self-test
@@ -18,8 +19,9 @@ mv "$tmp" "$prefix"
 rm -rf "$prefix.old"
 ln -sf "$prefix/lpt-desktop" /usr/local/bin/lpt-desktop
 ln -sf "$prefix/lpt" /usr/local/bin/lpt
-install -Dm644 "$here/lpt-desktop.desktop" /usr/share/applications/lpt-desktop.desktop
-for dir in "$here"/../../resources/icons/hicolor/*/; do
+# The menu entry and icons come from the bundle itself, so this works from an unpacked bundle alone.
+install -Dm644 "$prefix/_internal/installer/linux/lpt-desktop.desktop" /usr/share/applications/lpt-desktop.desktop
+for dir in "$prefix"/_internal/resources/icons/hicolor/*/; do
   size=$(basename "$dir")
   install -Dm644 "$dir/apps/lpt-desktop.png" "/usr/share/icons/hicolor/$size/apps/lpt-desktop.png"
 done

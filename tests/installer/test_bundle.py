@@ -69,6 +69,8 @@ def test_bundle_carries_data_and_leaves_out_unused_qt(bundle):
     internal = bundle / "_internal"
     assert (internal / "resources" / "data" / "requirement_types.json").is_file()
     assert (internal / "db" / "env.py").is_file()
+    assert (internal / "installer" / "linux" / "lpt-desktop.desktop").is_file()
+    assert (internal / "resources" / "icons" / "hicolor" / "256x256" / "apps" / "lpt-desktop.png").is_file()
     assert sorted(p.name for p in (internal / "db" / "versions").glob("0*.py")) == sorted(
         p.name for p in (ROOT / "db" / "versions").glob("0*.py"))
     plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
@@ -78,10 +80,20 @@ def test_bundle_carries_data_and_leaves_out_unused_qt(bundle):
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
 
 
-def test_upgrade_migrates_an_older_database(bundle, isolated_dirs, tmp_path):
-    """A caseload written by the previous schema revision opens in the new bundle with its data."""
+def _previous_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from lpt_desktop.store.migrations import _config
+
+    head = ScriptDirectory.from_config(_config()).get_revision(head_revision())
+    return head.down_revision
+
+
+@pytest.mark.parametrize("revision", ["0001", _previous_revision()])
+def test_upgrade_migrates_an_older_database(bundle, isolated_dirs, tmp_path, revision):
+    """A caseload written by an earlier schema revision (the first and the previous one) opens with its data."""
     path = tmp_path / "data" / "caseload.lptdb"
-    db = Database.create(path, PASSPHRASE, KdfParams.fast(), revision="0001")
+    db = Database.create(path, PASSPHRASE, KdfParams.fast(), revision=revision)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO person (id, created_at, updated_at, crn, first_name, last_name, date_of_birth, tier, rosh)"
@@ -94,7 +106,7 @@ def test_upgrade_migrates_an_older_database(bundle, isolated_dirs, tmp_path):
     assert [(r["crn"], r["name"], r["tier"], r["rosh"]) for r in rows] == [("X654321", "Upgrade, Olive", "B2", "High")]
     reopened = Database.open(path, PASSPHRASE, migrate=False)
     try:
-        assert current_revision(reopened.engine) == head_revision() != "0001"
+        assert current_revision(reopened.engine) == head_revision() != revision
     finally:
         reopened.close()
 
