@@ -120,6 +120,8 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
 
     try:
         at = datetime.fromisoformat(args.at)
+        if at.tzinfo is not None:  # the record keeps local wall-clock time, as the window does
+            at = at.astimezone().replace(tzinfo=None)
     except ValueError:
         raise ValueError(f"--at: '{args.at}' is not a date and time: use ISO form, e.g. 2026-11-23T10:30") from None
     with _opened(args.db) as db:

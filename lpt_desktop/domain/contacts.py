@@ -152,6 +152,9 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
             and not (c.upw_minutes_worked or c.upw_minutes_credited)):
         errors.append(FieldError("Hours worked", "are empty for an attended session: enter the hours worked "
                                                  "(or the hours credited)"))
+    if unpaid and c.upw_minutes_worked and not (outcome and outcome.attended):
+        errors.append(FieldError("Hours worked", "are only for a session the person attended: set the outcome to "
+                                                 "an attended one, or record the hours as credited"))
     if c.upw_skills and not unpaid:
         errors.append(FieldError("Skills developed", "are only for an unpaid work session: clear them"))
     if c.victim_views and not (kind and kind.restricted):

@@ -137,8 +137,13 @@ def current_sentence(s: Session, person_id: str) -> Sentence | None:
                     .order_by(Sentence.start_date.desc()).limit(1))
 
 
+def _may_read(db: Database, case_officer_id: str | None) -> bool:
+    """Restricted (victim liaison) contacts: the case's own officer and victim liaison staff only."""
+    return db.role == "VLO" or (db.officer_id is not None and case_officer_id == db.officer_id)
+
+
 def _can_read_restricted(db: Database, person: Person) -> bool:
-    return db.role == "VLO" or (db.officer_id is not None and person.officer_id == db.officer_id)
+    return _may_read(db, person.officer_id)
 
 
 def _current_failures(s: Session, person_id: str) -> list[Contact]:
@@ -160,20 +165,26 @@ def _chain_ids(s: Session, contact: Contact) -> list[str]:
     return ids
 
 
-def _warning_dates(s: Session, person_id: str, exclude_contact_ids: tuple[str, ...] = ()) -> list[date]:
-    """Warnings given on the case, leaving out those given for the failure being judged."""
+def _warning_dates(s: Session, person_id: str, since: date, exclude_contact_ids: tuple[str, ...] = ()) -> list[date]:
+    """Warnings given under the current sentence, leaving out those given for the failure being judged."""
     warnings = [code for code, a in policy().actions.items() if a.kind == "warning"]
     return list(s.scalars(select(Enforcement.decided_on).where(
-        Enforcement.person_id == person_id, Enforcement.action.in_(warnings),
+        Enforcement.person_id == person_id, Enforcement.action.in_(warnings), Enforcement.decided_on >= since,
         Enforcement.contact_id.not_in(exclude_contact_ids))))
 
 
-def _requirement_for(s: Session, person_id: str, order_type: str, failure_on: date,
+def _counting_since(sentence: Sentence) -> date:
+    # Failures and warnings count per order (CJA 2003 Sch 8): nothing from an earlier sentence.
+    # failure_number's `since` is exclusive, so the day before the start keeps a first-day failure.
+    return sentence.start_date - timedelta(days=1)
+
+
+def _requirement_for(s: Session, person_id: str, sentence: Sentence, failure_on: date,
                      exclude_ids: tuple[str, ...] = ()) -> Requirement:
     dates = [c.starts_at.date() for c in _current_failures(s, person_id) if c.id not in exclude_ids]
-    number = failure_number([*dates, failure_on], failure_on)
-    last = warned_within_window(_warning_dates(s, person_id, exclude_ids), failure_on)
-    return required(order_type, number, last)
+    number = failure_number([*dates, failure_on], failure_on, since=_counting_since(sentence))
+    last = warned_within_window(_warning_dates(s, person_id, sentence.start_date, exclude_ids), failure_on)
+    return required(sentence.order_type, number, last)
 
 
 def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
@@ -201,13 +212,16 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                                                       "version instead"))
             if not amendment_reason.strip():
                 errors.append(FieldError("Reason for amendment", "is empty: say what was wrong with the original"))
+            if original.restricted and not _may_read(db, s.get(Person, person_id).officer_id):
+                errors.append(FieldError("Amendment", "this is a restricted victim liaison contact: only the case's "
+                                                      "officer or victim liaison staff can amend it"))
         need = None
         if data.enforcement_action and not errors:
             if sentence is None:
                 errors.append(FieldError("Enforcement action", "needs a current order or licence on the case"))
             else:
                 exclude = tuple(_chain_ids(s, original)) if original else ()
-                need = _requirement_for(s, person_id, sentence.order_type, data.starts_at.date(), exclude)
+                need = _requirement_for(s, person_id, sentence, data.starts_at.date(), exclude)
                 errors += check_action(sentence.order_type, need, data.enforcement_action, data.enforcement_reason)
         require(errors)
         kind = contact_codes().kinds[data.type_code]
@@ -263,7 +277,7 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
         if sentence is None:
             require([FieldError("Enforcement action", "needs a current order or licence on the case")])
         chain = _chain_ids(s, contact)
-        need = _requirement_for(s, contact.person_id, sentence.order_type, contact.starts_at.date(), tuple(chain))
+        need = _requirement_for(s, contact.person_id, sentence, contact.starts_at.date(), tuple(chain))
         require(check_action(sentence.order_type, need, action, reason))
         if on < contact.starts_at.date():
             require([FieldError("Decision date", "is before the failure: check the date")])
@@ -288,13 +302,15 @@ def _view(c: Contact, readable: bool, amended_by: str | None, decisions: list[En
         id=c.id, person_id=c.person_id, type_code=c.type_code, type_label=kind.label if kind else c.type_code,
         starts_at=c.starts_at, outcome=c.outcome or "", outcome_label=outcome.label if outcome else "",
         absence_reason=c.absence_reason or "", absence_reason_label=reason.label if reason else "",
-        evidence=c.evidence or "", location=c.location or "", present="" if hidden else (c.present or ""),
+        evidence=c.evidence or "", location="" if hidden else (c.location or ""),
+        present="" if hidden else (c.present or ""),
         notes=RESTRICTED_NOTE if hidden else (c.notes or ""), risk_areas=tuple(c.risk_areas or ()),
         needs=tuple(c.needs or ()), sensitive=c.sensitive, alert=c.alert,
         management_oversight=c.management_oversight, restricted=c.restricted, hidden=hidden,
         upw_minutes_worked=c.upw_minutes_worked, upw_minutes_credited=c.upw_minutes_credited,
-        upw_skills=c.upw_skills or "", victim_views="" if hidden else (c.victim_views or ""), author=c.author or "",
-        recorded_at=c.created_at, amends_id=c.amends_id, amendment_reason=c.amendment_reason or "",
+        upw_skills="" if hidden else (c.upw_skills or ""), victim_views="" if hidden else (c.victim_views or ""),
+        author=c.author or "", recorded_at=c.created_at, amends_id=c.amends_id,
+        amendment_reason="" if hidden else (c.amendment_reason or ""),
         amended_by_id=amended_by, is_failure=bool(outcome and outcome.failure),
         enforcement=tuple(EnforcementView(e.id, e.action, actions[e.action].label if e.action in actions
                                           else e.action, e.reason or "", e.decided_on, e.author or "")
@@ -354,7 +370,8 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
     for e in all_decisions:
         by_contact[e.contact_id].append(e)
     warnings = [(e.contact_id, e.decided_on) for e in all_decisions if policy().actions.get(e.action)
-                and policy().actions[e.action].kind == "warning"]
+                and policy().actions[e.action].kind == "warning" and e.decided_on >= sentence.start_date]
+    since = _counting_since(sentence)
     dates = [c.starts_at.date() for c in failures]
     result = {}
     for c in failures:
@@ -365,7 +382,7 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
             chain.append(prev)
             prev = by_id[prev].amends_id
         # The same rule as _requirement_for: warnings given for this failure do not count against it.
-        need = required(sentence.order_type, failure_number(dates, on),
+        need = required(sentence.order_type, failure_number(dates, on, since=since),
                         warned_within_window([d for cid, d in warnings if cid not in chain], on))
         decisions = sorted((e for cid in chain for e in by_contact.get(cid, [])),
                            key=lambda e: (e.decided_on, e.created_at))
@@ -594,10 +611,12 @@ def search_notes(db: Database, text: str, limit: int = 200) -> list[SearchHit]:
             "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
             " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
             " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
-            " WHERE contact_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).all()
+            " WHERE contact_fts MATCH ?"
+            " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"  # superseded versions
+            " ORDER BY rank LIMIT ?", (query, limit)).all()
     hits = []
     for cid, snip, pid, starts, type_code, restricted, crn, first, last, officer in rows:
-        if restricted and not (db.role == "VLO" or officer == db.officer_id):
+        if restricted and not _may_read(db, officer):
             continue  # a restricted note is not searchable by those who may not read it
         starts_at = starts if isinstance(starts, datetime) else datetime.fromisoformat(str(starts))
         hits.append(SearchHit(cid, pid, crn, f"{last}, {first}", starts_at,
