@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About LPT Desktop", self.about))
-        toolbar = self.addToolBar("Main")
+        self.toolbar = toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
                   self.templates_action):
             a.setEnabled(unlocked)
         self.note_search.setEnabled(unlocked)
+        self.toolbar.setVisible(unlocked)  # the unlock screen shows the passphrase box and nothing else
         self.lock_label.setText("Unlocked" if unlocked else "Locked")
 
     def _restore_layout(self) -> None:
@@ -294,6 +295,8 @@ class MainWindow(QMainWindow):
         elif not self.db_path.exists():
             self.unlock_page.show_error(f"There is no caseload file at {self.db_path}. Start LPT Desktop with "
                                         "--demo to try it, or ask the service desk to set up your caseload.")
+            self.unlock_page.ui.passphraseEdit.setEnabled(False)
+            self.unlock_page.ui.unlockButton.setEnabled(False)
         else:
             self.unlock_page.reset()
 
