@@ -267,3 +267,12 @@ def test_notes_are_searchable_and_the_index_keeps_working(small):
                                             notes="Discussed the zebracrossing project"),
                    now=datetime(2026, 11, 23, 9, 0))
     assert [h.person_id for h in search_notes(small, "zebracrossing")] == [pid]
+
+
+def test_generation_leaves_the_store_settings_as_they_were(small):
+    from lpt_desktop.store import engine
+
+    with small.read() as s:
+        assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -engine.CACHE_KIB
+    with small.write() as s:
+        assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -engine.CACHE_KIB

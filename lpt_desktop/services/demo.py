@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, insert
+from sqlalchemy.exc import DBAPIError
 
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import Requirement as Need
@@ -127,7 +128,7 @@ def check_spec(spec: DemoSpec) -> None:
 
 
 def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] | None = None) -> None:
-    """Fill an empty caseload with spec.cases people; bulk inserts in a few transactions."""
+    """Fill an empty caseload with spec.cases people: Core bulk inserts in batches, one transaction."""
     check_spec(spec)
     rng = random.Random(spec.seed)
     today = spec.today or date.today()
@@ -137,33 +138,55 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
     now = utcnow()
     crn_numbers = rng.sample(range(100000, 999999), spec.cases)
     batch = 500
-    for start in range(0, spec.cases, batch):
-        rows: dict[type, list[dict]] = {m: [] for m in (Person, Address, Sentence, Requirement, LicenceCondition,
-                                                        Registration, Contact, Enforcement)}
-        for i in range(start, min(start + batch, spec.cases)):
-            _one_case(rng, today, now, names, ref, owner, crn_numbers[i], spec.contacts_per_case, rows,
-                      author=db.actor)
-        with db.write() as s:
-            conn = s.connection()  # Core executemany: one statement per table, no ORM bookkeeping
-            with _fts_filled_in_bulk(conn):
-                for model, items in rows.items():
-                    if items:
-                        conn.execute(insert(model), items)
-            if start == 0:
-                s.add(Audit(actor=s.info["actor"], action="create", table_name="demo", record_id="demo",
-                            detail=f"demo caseload: {spec.cases} cases, seed {spec.seed}"))
-        if progress:
-            progress(min(start + batch, spec.cases), spec.cases)
+    # One transaction: a demo is all there or not at all, and one connection keeps a warm cache.
+    with db.write() as s:
+        conn = s.connection()  # Core executemany: one statement per table, no ORM bookkeeping
+        s.add(Audit(actor=s.info["actor"], action="create", table_name="demo", record_id="demo",
+                    detail=f"demo caseload: {spec.cases} cases, seed {spec.seed}"))
+        with _bulk_cache(conn):
+            for start in range(0, spec.cases, batch):
+                rows: dict[type, list[dict]] = {m: [] for m in (Person, Address, Sentence, Requirement,
+                                                                LicenceCondition, Registration, Contact,
+                                                                Enforcement)}
+                for i in range(start, min(start + batch, spec.cases)):
+                    _one_case(rng, today, now, names, ref, owner, crn_numbers[i], spec.contacts_per_case, rows,
+                              author=db.actor)
+                with _fts_filled_in_bulk(conn):
+                    for model, items in rows.items():
+                        if items:
+                            conn.execute(insert(model), items)
+                if progress:
+                    progress(min(start + batch, spec.cases), spec.cases)
+
+
+BULK_CACHE_KIB = 262_144
+
+
+@contextlib.contextmanager
+def _bulk_cache(conn: Connection) -> Iterator[None]:
+    """A bigger page cache on this connection while the demo is written, then its own again.
+
+    The contact table's UUID key and the note index take inserts all over their B-trees; at Trust
+    scale they outgrow the store's cache, and every miss is a page decrypted again (about 13% of
+    the generation time at 7,500 cases).
+    """
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DBAPIError):  # after a failed write the caller closes the database anyway
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextlib.contextmanager
 def _fts_filled_in_bulk(conn: Connection) -> Iterator[None]:
     """Index the notes of the rows inserted in this block in one statement, not one trigger call a row.
 
-    FTS5 flushes its pending index at every statement's savepoint, so the insert trigger of
-    migration 0003 makes a bulk insert of notes several times slower. Inside the caller's
-    transaction the trigger is dropped, the new rows are indexed with one INSERT ... SELECT (the
-    trigger's own statement for many rows), and the trigger is recreated from its stored SQL.
+    Indexing through migration 0003's insert trigger, one FTS5 insert per row, costs two to three
+    times as much as one INSERT ... SELECT over the batch (measured on 100,000 demo notes). Inside
+    the caller's transaction the trigger is dropped, the new rows are indexed with the trigger's
+    own statement for many rows, and the trigger is recreated from its stored SQL.
     """
     trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
                                    "AND name = 'contact_fts_insert'").scalar()
