@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a package when run as a script
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import bundle_bench, gui_bench, store_bench  # noqa: E402
+from bench import bundle_bench, gui_bench, search_bench, store_bench  # noqa: E402
 from bench.common import Context, Result, fmt_s, print_table, say  # noqa: E402
 
 
@@ -54,6 +54,9 @@ BENCHMARKS: dict[str, Benchmark] = {
     "gui-filter": Benchmark(
         "Filter the caseload view on the Trust-scale database (goal under 50 ms)",
         gui_bench.bench_filter),
+    "note-search": Benchmark(
+        "Note search at Trust scale: search_notes vs the same FTS5 SQL on a plain SQLite copy (goal under 100 ms)",
+        search_bench.bench_note_search),
     "bundle": Benchmark(
         "Installed bundle: size, and launch to unlock prompt vs the venv and a bare QApplication",
         bundle_bench.bench_bundle),
