@@ -33,7 +33,9 @@ SEARCH_SQL = (
     "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
     " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
     " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
-    " WHERE contact_fts MATCH ? ORDER BY rank LIMIT ?")
+    " WHERE contact_fts MATCH ?"
+    " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"  # superseded versions
+    " ORDER BY rank LIMIT ?")
 MATCH_ONLY_SQL = "SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?"
 RANK_ONLY_SQL = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? ORDER BY rank LIMIT ?"
 # Candidate: rank only the newest RECENT matches (all of them when there are fewer). The cut-off is
@@ -45,6 +47,7 @@ BOUNDED_SQL = (
     " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
     " WHERE contact_fts MATCH ?1 AND f.rowid >= coalesce((SELECT rowid FROM contact_fts"
     " WHERE contact_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?3), 0)"
+    " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"
     " ORDER BY rank LIMIT ?2")
 
 
