@@ -1098,3 +1098,15 @@ def test_the_note_index_is_inside_the_encrypted_file(db, db_path):
         assert [h.contact_id for h in search_notes(again, NEEDLE)] == [cid]
     finally:
         again.close()
+
+
+def test_search_ranks_only_the_newest_matches_when_very_many_match(db, monkeypatch):
+    """A word in thousands of notes ranks among the newest RECENT_MATCHES only (the Trust-scale speed trade)."""
+    from lpt_desktop.services import contacts as service
+
+    pid = make_case(db)
+    ids = [record_contact(db, pid, office(datetime(2026, 3, 2 + i, 10, 0), notes=f"Discussed tenancy {i}"),
+                          now=NOW) for i in range(6)]
+    assert {h.contact_id for h in search_notes(db, "tenancy")} == set(ids)  # few matches: all ranked
+    monkeypatch.setattr(service, "RECENT_MATCHES", 2)
+    assert {h.contact_id for h in search_notes(db, "tenancy")} == set(ids[-2:])  # the two recorded last

@@ -600,20 +600,29 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
+# Ranking (bm25) every match of a very common word costs half a second at Trust scale, so only the
+# newest RECENT_MATCHES matching notes are ranked: all of them whenever fewer match. The cut-off is
+# the rowid of the RECENT_MATCHES-th newest match, found by walking the index backwards without
+# ranking (bench/: note-search). Parameters: ?1 query, ?2 limit, ?3 RECENT_MATCHES - 1.
+RECENT_MATCHES = 5_000
+SEARCH_SQL = (
+    "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
+    " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
+    " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
+    " WHERE contact_fts MATCH ?1 AND f.rowid >= coalesce((SELECT rowid FROM contact_fts"
+    " WHERE contact_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?3), 0)"
+    " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"  # superseded versions
+    " ORDER BY rank LIMIT ?2")
+
+
 def search_notes(db: Database, text: str, limit: int = 200) -> list[SearchHit]:
-    """Full-text search over every contact note on the caseload (best matches first)."""
+    """Full-text search over the caseload's contact notes: best matches first among the newest 5,000."""
     query = fts_query(text)
     if not query:
         return []
     kinds = contact_codes().kinds
     with db.read() as s:
-        rows = s.connection().exec_driver_sql(
-            "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
-            " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
-            " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
-            " WHERE contact_fts MATCH ?"
-            " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"  # superseded versions
-            " ORDER BY rank LIMIT ?", (query, limit)).all()
+        rows = s.connection().exec_driver_sql(SEARCH_SQL, (query, limit, RECENT_MATCHES - 1)).all()
     hits = []
     for cid, snip, pid, starts, type_code, restricted, crn, first, last, officer in rows:
         if restricted and not _may_read(db, officer):
