@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -76,7 +76,6 @@ class Reference:
     rosh_levels: dict[str, RoshLevel]
     contact_types: dict[str, ContactType]
     outcomes: dict[str, str]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _make(cls: type, d: dict[str, Any]) -> Any:

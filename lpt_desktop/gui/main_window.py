@@ -174,13 +174,15 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.count_label = QLabel("")
         self.count_label.setAccessibleName("Caseload count")
+        self.sync_icon = QLabel()
+        self.sync_icon.setPixmap(QIcon(":/lpt/icons/sync-offline.svg").pixmap(14, 14))
         self.sync_label = QLabel("Sync: not set up · working offline")
         self.sync_label.setAccessibleName("Sync status")
         self.sync_label.setToolTip("Everything is saved on this computer, encrypted. Synchronisation with the "
                                    "central store arrives in a later release.")
         self.lock_label = QLabel("Locked")
         self.lock_label.setAccessibleName("Lock status")
-        for w in (self.progress, self.count_label, self.sync_label, self.lock_label):
+        for w in (self.progress, self.count_label, self.sync_icon, self.sync_label, self.lock_label):
             bar.addPermanentWidget(w)
 
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
@@ -532,16 +534,24 @@ class MainWindow(QMainWindow):
         box.accepted.connect(self.restore_drafts)
 
     def restore_drafts(self) -> None:
+        """Reopen each unsaved contact in its case's entry panel (Case › Restore drafts, or on unlock)."""
         if self.db is None:
             return
-        if not self.pending_drafts:
-            self.run_db(_drafts, on_ok=lambda drafts: drafts and (setattr(self, "pending_drafts", drafts),
-                                                                  self.restore_drafts()))
-            return
-        drafts, self.pending_drafts = self.pending_drafts, []
+        if self.pending_drafts:
+            self._restore(self.pending_drafts)
+        else:
+            self.run_db(_drafts, on_ok=self._restore)
+
+    def _restore(self, drafts: list) -> None:
+        self.pending_drafts = []
         for d in drafts:
-            self.open_case(d.person_id, then=lambda view, d=d: view.show_contacts() and view.contacts.start_entry(
-                d.data, d.amends_id, "Restored draft: check it and save"))
+            self.open_case(d.person_id, then=lambda view, d=d: self._restore_one(view, d))
+
+    @staticmethod
+    def _restore_one(view: CaseView, draft: Any) -> None:
+        contacts = view.show_contacts()
+        if contacts is not None:
+            contacts.start_entry(draft.data, draft.amends_id, "Restored draft: check it and save")
 
     def close_tab(self, index: int) -> None:
         if index <= 0:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -74,8 +73,6 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return col.tooltip(rec)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_centre:
             return int(Qt.AlignmentFlag.AlignCenter)
-        if role == RECORD_ROLE:
-            return rec
         return self.extra_data(rec, index.column(), role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -290,8 +291,8 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
 
 
 # -- reading ---------------------------------------------------------------------------------------
-def _view(c: Contact, readable: bool, amended_by: str | None, decisions: list[Enforcement] = (),  # type: ignore[assignment]
-          items: list[OpenItem] = (), need: Requirement | None = None) -> ContactView:  # type: ignore[assignment]
+def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequence[Enforcement] = (),
+          items: Sequence[OpenItem] = (), need: Requirement | None = None) -> ContactView:
     codes = contact_codes()
     actions = policy().actions
     kind = codes.kinds.get(c.type_code)
@@ -569,10 +570,6 @@ def defaults_for(db: Database, person_id: str, now: datetime | None = None) -> C
                 key=[t for t, _ in recent].count, default="COAP")
     location = next((loc for _, loc in recent if loc), "")
     return ContactInput(type_code=usual, starts_at=now, location=location)
-
-
-def replace_input(data: ContactInput, **changes: Any) -> ContactInput:
-    return replace(data, **changes)
 
 
 # -- search ----------------------------------------------------------------------------------------
