@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from lpt_desktop import __version__
 from lpt_desktop.domain.validation import ValidationError
-from lpt_desktop.logs import setup_logging
+from lpt_desktop.logs import log_exception, setup_logging
 from lpt_desktop.paths import default_db_path
 from lpt_desktop.store.errors import StoreError
 
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lpt: {exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except Exception as exc:  # never a traceback for the officer; the type goes to the log for support
-        logging.getLogger(__name__).error("lpt %s failed: %s", args.command, exc.__class__.__name__)
+        log_exception(logging.getLogger(__name__), f"lpt {args.command} failed", exc)
         print(f"lpt: that did not work ({exc.__class__.__name__}); nothing was half-saved", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

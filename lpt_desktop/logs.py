@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import traceback
+from pathlib import Path
 
 from lpt_desktop.paths import log_dir
+
+
+def frames(exc: BaseException) -> str:
+    """Where an error happened, for support: file, line and function of each frame, never the message
+    (messages can quote what the officer typed)."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    return " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(tb[-8:]))
+
+
+def log_exception(logger: logging.Logger, what: str, exc: BaseException) -> None:
+    logger.error("%s: %s at %s", what, exc.__class__.__name__, frames(exc))
 
 
 def setup_logging(level: int = logging.INFO) -> None:

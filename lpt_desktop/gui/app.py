@@ -73,9 +73,18 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     return MainWindow(path, demo=args.demo)
 
 
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    # An error in a Qt slot would otherwise print its message (which may quote case data) to stderr.
+    from lpt_desktop.logs import log_exception
+
+    exc.__traceback__ = tb  # type: ignore[assignment]
+    log_exception(logging.getLogger("lpt_desktop"), "unexpected error", exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
+    sys.excepthook = _excepthook
     if args.self_test:
         from lpt_desktop.gui.selftest import run
 

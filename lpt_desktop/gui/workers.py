@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from lpt_desktop.logs import log_exception
+
 log = logging.getLogger(__name__)
 
 
@@ -49,8 +51,7 @@ class Worker(QRunnable):
             result = self.fn(*self.args, **kwargs)
         except BaseException as exc:  # every failure goes back to the UI as a message, never a crash
             if not isinstance(exc, Cancelled):
-                log.warning("background job %s failed: %s", getattr(self.fn, "__name__", self.fn),
-                            exc.__class__.__name__)
+                log_exception(log, f"background job {getattr(self.fn, '__name__', 'job')} failed", exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)

@@ -198,11 +198,11 @@ def test_idle_lock_clears_views_and_drops_the_key(make_window, qtbot, demo_db):
 def test_activity_keeps_the_caseload_open(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
-    window.idle.set_timeout_ms(700)
-    for _ in range(6):
+    window.idle.set_timeout_ms(1500)
+    for _ in range(8):
         qtbot.wait(300)
         qtbot.keyClick(window.caseload_view.search, Qt.Key.Key_A)
-    assert window.is_unlocked  # 1.8 s of typing outlasted a 0.7 s timeout
+    assert window.is_unlocked  # 2.4 s of typing outlasted a 1.5 s timeout
     with qtbot.waitSignal(window.locked, timeout=5000):
         pass
     assert not window.is_unlocked
