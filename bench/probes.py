@@ -11,40 +11,12 @@ import time
 _T0 = time.perf_counter()
 
 import json  # noqa: E402
-import os  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-
-def _rss_mib() -> float:
-    """Peak resident set size of this process, in MiB.
-
-    Linux: VmHWM of this program image. ru_maxrss is not used there because it carries over the
-    parent's peak across fork and exec, so a child started by a big parent reports the parent's size.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _evict(*paths: Path) -> bool:
-    if not hasattr(os, "posix_fadvise"):
-        return False
-    for path in paths:
-        if path.exists():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
-    return True
+# Standard library only, like this module: the probe's start-up cost stays that of a bare interpreter.
+from bench.common import evict_from_os_cache as _evict  # noqa: E402
+from bench.common import peak_rss_mib as _rss_mib  # noqa: E402
 
 
 def _emit(doc: dict) -> None:

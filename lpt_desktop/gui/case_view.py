@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView, Runner
-from lpt_desktop.gui.table_model import Column, RecordTableModel
+from lpt_desktop.gui.table_model import Column, RecordTableModel, record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
@@ -63,13 +62,8 @@ def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
 def _table(columns: list, rows: list, name: str) -> QTableView:  # noqa: ANN001
     model = RecordTableModel(columns)
     model.set_rows(rows)
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
+    view = record_table(model, name, sortable=False)
+    view.horizontalHeader().setStretchLastSection(False)
     view.resizeColumnsToContents()
     # The "Details" column takes the spare width; dates stay narrow.
     view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -15,13 +14,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.caseload_model import COL_NAME, CaseloadFilterProxy, CaseloadTableModel
+from lpt_desktop.gui.table_model import record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.caseload import CaseloadRow
@@ -58,20 +57,10 @@ class CaseloadView(QWidget):
             bar.addWidget(w, 1)
         bar.addWidget(self.clear_button)
 
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Caseload")
-        self.table.setSortingEnabled(True)
+        self.table = record_table(self.proxy, "Caseload")
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table instead of walking 8 x N cells
         # activated fires on a double-click (or single click where the platform says so); double-click
         # is not connected as well, or one double-click would open the case twice.
         self.table.activated.connect(self._activated)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -36,6 +34,7 @@ from lpt_desktop.domain.enforcement import allowed_actions, policy
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.gui.contact_entry import ContactEntry
 from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterProxy, ContactTableModel
+from lpt_desktop.gui.table_model import record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.contacts import ContactView, UpwSummary
@@ -132,18 +131,9 @@ class ContactLogView(QWidget):
         self.upw_label.setAccessibleName("Unpaid work progress")
         self.upw_label.hide()
 
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Contact log")
+        self.table = record_table(self.proxy, "Contact log")
         self.table.setWordWrap(False)  # one line per contact; the side panel has the whole note
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.empty = QLabel("No contacts recorded yet. Press Ctrl+N to record the first one.")
         self.empty.setObjectName("emptyState")

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QStackedWidget, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from lpt_desktop.gui.table_model import RecordTableModel
+from lpt_desktop.gui.table_model import RecordTableModel, record_table
 
 
 class _PassSortProxy(QSortFilterProxyModel):
@@ -27,17 +27,8 @@ class RecordListView(QWidget):
         self.title = QLabel(title)
         self.title.setObjectName("caseHeader")
         self.empty_text = empty_text
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName(title)
-        self.table.setSortingEnabled(True)
+        self.table = record_table(self.proxy, title)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default indicator is descending
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
         self.empty = QLabel(empty_text)

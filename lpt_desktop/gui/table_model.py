@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -100,3 +101,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         """Subclasses add colours and fonts here."""
         return None
 
+
+
+def record_table(model: Any, name: str, sortable: bool = True) -> QTableView:
+    """A read-only table of whole rows as every list in the app shows them (one place to change them all)."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSortingEnabled(sortable)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table instead of walking every cell
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -13,22 +14,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lpt_desktop.domain.dates import format_date, format_datetime
-from lpt_desktop.services.caseload import CaseloadRow
+from lpt_desktop.reports.marking import MARKING, page_marking
 
-MARKING = "OFFICIAL-SENSITIVE"
+if TYPE_CHECKING:  # reports sit below services: the row type is only named here, not imported at run time
+    from lpt_desktop.services.caseload import CaseloadRow
+
 HEADINGS = ("CRN", "Name", "Order", "Tier", "RoSH", "Flags", "Next due", "Due for")
-
-
-def _marking(canvas, doc) -> None:  # noqa: ANN001 - reportlab's page callback
-    # Government Security Classification marking at the top and bottom of every page.
-    width, height = doc.pagesize
-    canvas.saveState()
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawCentredString(width / 2, height - 10 * mm, MARKING)
-    canvas.drawCentredString(width / 2, 8 * mm, MARKING)
-    canvas.setFont("Helvetica", 8)
-    canvas.drawRightString(width - 15 * mm, 8 * mm, f"Page {doc.page}")
-    canvas.restoreState()
 
 
 def caseload_pdf(rows: Sequence[CaseloadRow], officer: str, generated: datetime, title: str = "Caseload") -> bytes:
@@ -63,5 +54,6 @@ def caseload_pdf(rows: Sequence[CaseloadRow], officer: str, generated: datetime,
             style.append(("TEXTCOLOR", (4, i), (4, i), colors.HexColor("#b3261e")))
     table.setStyle(TableStyle(style))
     story.append(table if rows else Paragraph("There are no cases on this caseload.", styles["Normal"]))
-    doc.build(story, onFirstPage=_marking, onLaterPages=_marking)
+    marking = page_marking()
+    doc.build(story, onFirstPage=marking, onLaterPages=marking)
     return buf.getvalue()

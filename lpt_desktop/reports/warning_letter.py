@@ -19,8 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.reports.marking import MARKING, page_marking
 
-MARKING = "OFFICIAL-SENSITIVE"
 LETTERS = {"first": "First warning", "second": "Final warning"}
 # Month and day names written out here, not by strftime, so the letter does not depend on the locale.
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -102,16 +102,7 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
                             bottomMargin=20 * mm, title=f"{kind} letter: {name} ({crn})", author=officer,
                             subject=MARKING, invariant=True)
 
-    def page(canvas, doc) -> None:  # noqa: ANN001 - reportlab's page callback
-        width, height = doc.pagesize
-        canvas.saveState()
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawCentredString(width / 2, height - 10 * mm, MARKING)
-        canvas.drawCentredString(width / 2, 8 * mm, MARKING)
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(22 * mm, 8 * mm, f"{kind} letter. CRN {crn}")
-        canvas.drawRightString(width - 22 * mm, 8 * mm, f"Page {doc.page}")
-        canvas.restoreState()
+    page = page_marking(f"{kind} letter. CRN {crn}", margin=22 * mm)
 
     letterhead = Table(
         [[Paragraph("<b>Probation Service</b>", ParagraphStyle("org", parent=body, fontSize=14, leading=17,
