@@ -206,8 +206,10 @@ class MainWindow(QMainWindow):
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase, None,
                                               tip="Change the passphrase that unlocks this caseload")
         self.refresh_action = self._action("&Refresh caseload", self.refresh_caseload, QKeySequence.StandardKey.Refresh)
+        self.print_action = self._action("&Print caseload…", self.print_caseload, QKeySequence.StandardKey.Print,
+                                         tip="Print the caseload as shown, marked OFFICIAL-SENSITIVE")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        for a in (self.lock_action, self.passphrase_action, self.refresh_action):
+        for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.print_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
         for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
                   self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action,
                   self.record_action, self.due_action, self.search_action, self.drafts_action,
-                  self.templates_action):
+                  self.templates_action, self.print_action):
             a.setEnabled(unlocked)
         self.note_search.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)  # the unlock screen shows the passphrase box and nothing else
@@ -620,6 +622,34 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.idle.set_timeout_ms(self.prefs.idle_minutes * 60_000))
         self.preferences_dialog = dialog
         dialog.open()
+
+    def shown_caseload(self) -> list:
+        view = self.caseload_view
+        return [view.model.record(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
+                for r in range(view.proxy.rowCount())]
+
+    def print_caseload(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from lpt_desktop.gui.printing import print_caseload
+
+        if self.db is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print caseload")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if printer.outputFileName():
+            # "Print to file" writes case data outside the encrypted caseload: say so, and let the officer stop.
+            answer = QMessageBox.warning(
+                self, "Unprotected file", f"The caseload will be written to {printer.outputFileName()}, a file "
+                "that is NOT encrypted. Save it only to an encrypted drive and delete it when done.",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                return
+        print_caseload(printer, self.shown_caseload(), self.db.actor.split(" ", 1)[-1])
+        self.statusBar().showMessage("Caseload sent to the printer", 4000)
 
     def edit_note_templates(self) -> None:
         def show(templates: dict[str, str]) -> None:

@@ -397,3 +397,27 @@ def test_overdue_dates_are_marked(make_window, qtbot, demo_db):
     assert brush is not None and brush.color().name() == "#a4161a"
     assert model.index(row, COL_DUE).data(Qt.ItemDataRole.ToolTipRole) == "Overdue"
     assert model.index(0, 0, QModelIndex()).isValid()
+
+
+def test_printing_the_caseload_as_shown(make_window, qtbot, demo_db, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from lpt_desktop.gui.printing import caseload_html, print_caseload
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.caseload_view.rosh.setCurrentIndex(window.caseload_view.rosh.findData("H"))
+    shown = window.shown_caseload()
+    assert shown and all(r.rosh == "H" for r in shown)
+    from datetime import datetime
+
+    text = caseload_html(shown, "Alex Morgan", datetime(2026, 11, 23, 9, 5))
+    assert text.count("OFFICIAL-SENSITIVE") == 2 and "23/11/2026 09:05" in text
+    assert all(r.crn in text for r in shown)
+    assert not any(r.crn in text for r in window.caseload_view.model.records if r.rosh != "H")
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "caseload.pdf"))
+    print_caseload(printer, shown, "Alex Morgan")
+    assert (tmp_path / "caseload.pdf").read_bytes().startswith(b"%PDF")
+    assert window.print_action.shortcut().toString() == "Ctrl+P"
