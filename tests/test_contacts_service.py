@@ -8,7 +8,7 @@ real date.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -1110,3 +1110,11 @@ def test_search_ranks_only_the_newest_matches_when_very_many_match(db, monkeypat
     assert {h.contact_id for h in search_notes(db, "tenancy")} == set(ids)  # few matches: all ranked
     monkeypatch.setattr(service, "RECENT_MATCHES", 2)
     assert {h.contact_id for h in search_notes(db, "tenancy")} == set(ids[-2:])  # the two recorded last
+
+
+def test_a_new_order_with_no_hours_yet_is_not_behind(db):
+    pid = make_case(db)
+    add_requirement(db, sentence_id(db, pid), "UPW", {"hours": 100})
+    start = CO_START
+    assert upw_summary(db, pid, start + timedelta(days=3)).on_track  # nothing done yet, four weeks' grace
+    assert not upw_summary(db, pid, start + timedelta(days=60)).on_track  # two months in, still nothing

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -32,6 +34,18 @@ REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
     Column("Details", lambda r: r.summary),
     Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
 ]
+class RegisterTableModel(RecordTableModel["RegistrationView"]):
+    """Registers with their review dates; a review that is due or overdue stands out as on the caseload."""
+
+    def extra_data(self, rec: RegistrationView, column: int, role: int) -> object:
+        if column == 3 and rec.next_review_date and rec.ended_on is None and rec.next_review_date <= date.today():
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#a4161a"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Review overdue" if rec.next_review_date < date.today() else "Review due today"
+        return None
+
+
 REGISTER_COLUMNS: list[Column[RegistrationView]] = [
     Column("Register", lambda r: r.label),
     Column("Details", lambda r: r.detail),
@@ -59,8 +73,8 @@ def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
     return box
 
 
-def _table(columns: list, rows: list, name: str) -> QTableView:  # noqa: ANN001
-    model = RecordTableModel(columns)
+def _table(columns: list, rows: list, name: str, model: RecordTableModel | None = None) -> QTableView:
+    model = model or RecordTableModel(columns)
     model.set_rows(rows)
     view = record_table(model, name, sortable=False)
     view.horizontalHeader().setStretchLastSection(False)
@@ -146,8 +160,6 @@ class CaseView(QWidget):
         return area
 
     def _person_page(self) -> QWidget:
-        from datetime import date
-
         c = self.case
         page = QWidget()
         layout = QHBoxLayout(page)
@@ -208,7 +220,8 @@ class CaseView(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         if self.case.registrations:
-            layout.addWidget(_table(REGISTER_COLUMNS, list(self.case.registrations), "Registers"))
+            layout.addWidget(_table(REGISTER_COLUMNS, list(self.case.registrations), "Registers",
+                                    RegisterTableModel(REGISTER_COLUMNS)))
         else:
             layout.addWidget(_placeholder("No registers", "This person is on no register (MAPPA, child "
                                           "protection, domestic abuse and others appear here)."))

@@ -431,6 +431,9 @@ def enforcement_due(db: Database, today: date | None = None) -> list[DueItem]:
 
 
 # -- unpaid work -----------------------------------------------------------------------------------
+UPW_GRACE_DAYS = 28
+
+
 @dataclass(frozen=True)
 class UpwSummary:
     ordered_hours: int
@@ -476,7 +479,9 @@ def upw_summary(db: Database, person_id: str, today: date | None = None) -> UpwS
         projected = max((c.starts_at.date() for c in sessions), default=today)
     elif done > 0:
         projected = today + timedelta(days=round(remaining / (done / elapsed)))
-    on_track = remaining == 0 or (projected is not None and projected <= deadline)
+    # With no hours yet there is no pace to judge: a new order is on track for its first four weeks.
+    starting = done == 0 and elapsed < UPW_GRACE_DAYS
+    on_track = remaining == 0 or starting or (projected is not None and projected <= deadline)
     skills = tuple((c.starts_at.date(), c.upw_skills) for c in sessions if c.upw_skills)
     return UpwSummary(ordered, worked, credited, remaining, deadline, on_track, projected, skills)
 

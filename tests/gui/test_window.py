@@ -421,3 +421,24 @@ def test_printing_the_caseload_as_shown(make_window, qtbot, demo_db, tmp_path):
     print_caseload(printer, shown, "Alex Morgan")
     assert (tmp_path / "caseload.pdf").read_bytes().startswith(b"%PDF")
     assert window.print_action.shortcut().toString() == "Ctrl+P"
+
+
+def test_overdue_register_review_stands_out_on_the_case(make_window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QTableView
+
+    from lpt_desktop.services.cases import add_person, add_registration
+
+    path = tmp_path / "regs" / "caseload.lptdb"
+    db = create_caseload(path, PASSPHRASE, "Sam Jones", "LPT0007", kdf=KdfParams.fast())
+    pid = add_person(db, crn="R123456", first_name="Rae", last_name="Review", date_of_birth=date(1985, 5, 5))
+    add_registration(db, pid, "ADVP", date(2020, 1, 6))  # review due three months later: long overdue
+    db.close()
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    with qtbot.waitSignal(window.case_opened, timeout=10000):
+        window.open_case(pid)
+    table = next(t for t in window.case_views()[0].findChildren(QTableView) if t.accessibleName() == "Registers")
+    index = table.model().index(0, 3)
+    assert index.data() == "06/04/2020"
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#a4161a"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "Review overdue"
