@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView, Runner
-from lpt_desktop.gui.table_model import Column, RecordTableModel, record_table
+from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
@@ -88,10 +88,7 @@ def _table(columns: list, rows: list, name: str, model: RecordTableModel | None 
 def _placeholder(what: str, later: str) -> QWidget:
     w = QWidget()
     layout = QVBoxLayout(w)
-    label = QLabel(f"<b>{what}</b><br><br>{later}")
-    label.setObjectName("emptyState")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
+    label = empty_state(f"<b>{what}</b><br><br>{later}")
     label.setAccessibleName(f"{what}: not available yet")
     layout.addWidget(label)
     return w

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.caseload_model import COL_NAME, CaseloadFilterProxy, CaseloadTableModel
-from lpt_desktop.gui.table_model import record_table
+from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.caseload import CaseloadRow
@@ -68,10 +67,7 @@ class CaseloadView(QWidget):
             QShortcut(QKeySequence(key), self.table, self._open_current,
                       context=Qt.ShortcutContext.WidgetShortcut)
 
-        self.empty = QLabel()
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        self.empty = empty_state()
 
         self.body = QStackedWidget()
         self.body.addWidget(self.table)

@@ -34,7 +34,7 @@ from lpt_desktop.domain.enforcement import allowed_actions, policy
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.gui.contact_entry import ContactEntry
 from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterProxy, ContactTableModel
-from lpt_desktop.gui.table_model import record_table
+from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
     from lpt_desktop.services.contacts import ContactView, UpwSummary
@@ -135,9 +135,7 @@ class ContactLogView(QWidget):
         self.table.setWordWrap(False)  # one line per contact; the side panel has the whole note
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.empty = QLabel("No contacts recorded yet. Press Ctrl+N to record the first one.")
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = empty_state("No contacts recorded yet. Press Ctrl+N to record the first one.")
 
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Contact details")

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from lpt_desktop.gui.table_model import RecordTableModel, record_table
+from lpt_desktop.gui.table_model import RecordTableModel, empty_state, record_table
 
 
 class _PassSortProxy(QSortFilterProxyModel):
@@ -29,12 +29,9 @@ class RecordListView(QWidget):
         self.empty_text = empty_text
         self.table = record_table(self.proxy, title)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default indicator is descending
+        # activated alone: it already fires on a double-click, so connecting doubleClicked too opens twice.
         self.table.activated.connect(self._activated)
-        self.table.doubleClicked.connect(self._activated)
-        self.empty = QLabel(empty_text)
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        self.empty = empty_state(empty_text)
         self.body = QStackedWidget()
         self.body.addWidget(self.table)
         self.body.addWidget(self.empty)

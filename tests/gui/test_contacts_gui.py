@@ -237,3 +237,19 @@ def test_officer_defines_a_note_template_and_uses_it(make_window, qtbot, demo_db
     qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
     next(a for a in contacts.entry.templates_menu.actions() if a.text() == "Employment review").trigger()
     assert contacts.entry.notes.toPlainText().startswith("Job search this week:")
+
+
+def test_double_click_in_a_list_opens_once(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.due_action.trigger()
+    qtbot.waitUntil(lambda: window.due_view is not None and window.due_view.model.rowCount() > 0, timeout=10000)
+    opened = []
+    window.due_view.activated.connect(opened.append)
+    table = window.due_view.table
+    rect = table.visualRect(table.model().index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: len(window.case_views()) == 1, timeout=10000)
+    qtbot.wait(200)
+    assert len(opened) == 1
