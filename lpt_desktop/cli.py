@@ -221,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     pp = sub.add_parser("passphrase", help="change the passphrase (the database is not re-encrypted)")
     pp.add_argument("--db", type=Path, default=default_db_path())
     pp.set_defaults(func=_cmd_passphrase)
+
+    # Feature commands live beside their feature: standards (workdays, obligations, due), court reports.
+    from lpt_desktop import cli_court, cli_standards
+
+    for feature in (cli_standards, cli_court):
+        feature.add_commands(sub)
     return parser
 
 

@@ -24,10 +24,13 @@ from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
 from lpt_desktop.gui.contact_models import SEARCH_COLUMNS, DueTableModel
+from lpt_desktop.gui.court_actions import install as install_court
 from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
 from lpt_desktop.gui.idle import IdleWatcher
 from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.preferences import Preferences
+from lpt_desktop.gui.standards_actions import install as install_standards
+from lpt_desktop.gui.sync_actions import install as install_sync
 from lpt_desktop.gui.table_model import RecordTableModel
 from lpt_desktop.gui.unlock_page import UnlockPage
 from lpt_desktop.gui.workers import Jobs, Worker
@@ -133,6 +136,8 @@ class MainWindow(QMainWindow):
         self.pending_drafts: list = []
         self.due_view: RecordListView | None = None
         self.search_view: RecordListView | None = None
+        # Actions the feature modules add (standards, court work, sync): enabled only while unlocked.
+        self.feature_actions: list[QAction] = []
         self.setWindowTitle(f"{APP_NAME} — DEMO: fictional people" if demo else APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
@@ -244,6 +249,10 @@ class MainWindow(QMainWindow):
         for a in (self.record_action, self.due_action, self.search_action, self.drafts_action):
             case_menu.addAction(a)
 
+        # Each feature adds its own menus and status-bar pieces, so this window stays the frame.
+        for install in (install_standards, install_court, install_sync):
+            install(self)
+
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About LPT Desktop", self.about))
         self.toolbar = toolbar = self.addToolBar("Main")
@@ -265,7 +274,7 @@ class MainWindow(QMainWindow):
         for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
                   self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action,
                   self.record_action, self.due_action, self.search_action, self.drafts_action,
-                  self.templates_action, self.print_action):
+                  self.templates_action, self.print_action, *self.feature_actions):
             a.setEnabled(unlocked)
         self.note_search.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)  # the unlock screen shows the passphrase box and nothing else

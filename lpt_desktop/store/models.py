@@ -259,3 +259,7 @@ class Audit(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_record", "record_id"), Index("ix_audit_person", "person_id"))
+
+
+# Feature tables live in their own modules; importing them here registers them on Base.metadata.
+from lpt_desktop.store import court_models, schedule_models, sync_models  # noqa: E402, F401
