@@ -23,10 +23,53 @@ class PreferencesDialog(QDialog):
         self.ui.setupUi(self)
         self.prefs = prefs
         self.ui.idleMinutes.setValue(prefs.idle_minutes)
+        self.policy_in_force = ""
+        self._add_policy_choice(parent)
+
+    def _add_policy_choice(self, parent: QWidget | None) -> None:
+        """The National Standards policy in force: kept in the caseload, not in settings, as the CLI reads it."""
+        from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel
+
+        from lpt_desktop.gui import standards_common
+
+        self.policy = QComboBox()
+        self.policy.setAccessibleName("National Standards policy in force")
+        self.policy.setEnabled(False)
+        self.policy_help = QLabel("Unlock the caseload to choose the policy.")
+        self.policy_help.setWordWrap(True)
+        box = QGroupBox("National Standards")
+        form = QFormLayout(box)
+        form.addRow("&Policy in force", self.policy)
+        form.addRow(self.policy_help)
+        self.ui.layout.insertWidget(self.ui.layout.indexOf(self.ui.buttons), box)
+        # The main window lends its database runner (duck-typed, so this dialog also opens without one).
+        self.run_db = getattr(parent, "run_db", None) if getattr(parent, "is_unlocked", False) else None
+        if self.run_db is not None:
+            self.policy_help.setText("Loading…")
+            self.run_db(standards_common.policy_choices, on_ok=standards_common.alive(self, self._policies_loaded),
+                        on_error=standards_common.alive(self, lambda exc: self.policy_help.setText(
+                            f"Policies not available ({exc.__class__.__name__}).")))
+
+    def _policies_loaded(self, result: tuple[str, list[tuple[str, str]]]) -> None:
+        self.policy_in_force, choices = result
+        self.policy.clear()
+        for name, title in choices:
+            self.policy.addItem(title, name)
+        self.policy.setCurrentIndex(max(0, self.policy.findData(self.policy_in_force)))
+        self.policy.setEnabled(True)
+        self.policy_help.setText("Every screen and the command line measure what is due by this policy. It is "
+                                 "stored in this caseload.")
 
     def accept(self) -> None:
         self.prefs.idle_minutes = self.ui.idleMinutes.value()
         self.prefs.sync()
+        chosen = self.policy.currentData() if self.policy.isEnabled() else None
+        if chosen and chosen != self.policy_in_force and self.run_db is not None:
+            from lpt_desktop.gui import standards_common
+
+            parent, title = self.parent(), self.policy.currentText()
+            self.run_db(standards_common.set_policy_in_force, chosen,
+                        on_ok=lambda _r: parent.statusBar().showMessage(f"Policy in force: {title}", 6000))
         super().accept()
 
 

@@ -1,0 +1,467 @@
+"""The diary: a week or a month of booked appointments and National Standards due windows.
+
+A grid of days (each cell lists its appointments and what falls due that day) above a list of the chosen
+day's entries; from a due window in that list the officer books an appointment (once or repeating)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QBrush, QColor, QKeySequence, QPalette, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.gui import standards_common as common
+from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.standards.obligations import Obligation
+    from lpt_desktop.store.database import Database
+
+HTML_ROLE = Qt.ItemDataRole.UserRole + 10
+DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+APPOINTMENT_COLOUR = "#1d4f7a"
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One line in the diary: a booked appointment or a due window's last day."""
+
+    day: date
+    kind: str  # 'appointment' or 'due'
+    time: str  # '10:00' for appointments, '' for due windows
+    what: str
+    person_id: str
+    crn: str
+    name: str
+    status: str = ""  # an obligation status for due entries
+    place: str = ""  # appointment location, or the due window
+    obligation: Obligation | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return self.day, self.kind != "due", self.time, self.crn
+
+
+def _attr(obj: Any, *names: str, default: Any = "") -> Any:
+    for n in names:
+        value = getattr(obj, n, None)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+def appointment_entry(a: Any) -> CalendarEntry:
+    """A CalendarEntry from the service's AppointmentView (read by attribute, so it can grow)."""
+    starts: datetime = a.starts_at
+    return CalendarEntry(starts.date(), "appointment", f"{starts:%H:%M}",
+                         str(_attr(a, "type_label", "type_code", default="Appointment")),
+                         str(_attr(a, "person_id")), str(_attr(a, "crn")), str(_attr(a, "name")),
+                         str(_attr(a, "status")), str(_attr(a, "location")))
+
+
+def due_entry(item: Any) -> CalendarEntry:
+    o = item.obligation
+    return CalendarEntry(o.due_by, "due", "", o.description, item.person_id, item.crn, item.name, o.status,
+                         common.window_text(o), o)
+
+
+def week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def visible_days(mode: str, anchor: date) -> list[date]:
+    """The days a week (7) or month (whole weeks Monday to Sunday covering the month) view shows."""
+    if mode == "week":
+        first = week_start(anchor)
+        return [first + timedelta(days=i) for i in range(7)]
+    first = week_start(anchor.replace(day=1))
+    last = add_months(anchor.replace(day=1), 1) - timedelta(days=1)
+    days = []
+    d = first
+    while d <= last or len(days) % 7:
+        days.append(d)
+        d += timedelta(days=1)
+    return days
+
+
+def load_calendar(db: Database, start: date, end: date, as_of: date) -> tuple[list[Any], list[Any], str]:
+    """Appointments from start to end (inclusive) and what falls due up to end (worker side)."""
+    from lpt_desktop.services.appointments import appointments_between
+    from lpt_desktop.services.obligations import caseload_due
+
+    appointments = appointments_between(db, start, end + timedelta(days=1))
+    horizon = max(0, (end - as_of).days)
+    due = [i for i in caseload_due(db, as_of, horizon) if i.obligation.due_by <= end]
+    return appointments, due, common.policy_title(db)
+
+
+def cell_html(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool) -> str:
+    """A day cell: its entries one per line (week), or counts by status when limit is 0 (month)."""
+    head_colour = "#1b1f24" if in_month else "#6b7480"
+    head = f"{DAY_NAMES[day.weekday()]} {day.day}" + (f" {day:%b}" if day.day == 1 else "")
+    if is_today:
+        head += " · today"
+    parts = [f"<div style='color:{head_colour}; font-weight:600'>{html.escape(head)}</div>"]
+    if limit == 0:
+        for status in ("overdue", "due", "upcoming"):
+            n = sum(1 for e in entries if e.kind == "due" and e.status == status)
+            if n:
+                s = common.status_style(status)
+                parts.append(f"<div style='color:{s.colour}; white-space:pre'>{s.symbol} {n} {s.label.lower()}</div>")
+        booked = sum(1 for e in entries if e.kind == "appointment")
+        if booked:
+            parts.append(f"<div style='color:{APPOINTMENT_COLOUR}; white-space:pre'>{booked} booked</div>")
+        return "".join(parts)
+    for e in entries[:limit]:
+        if e.kind == "appointment":
+            parts.append(f"<div style='color:{APPOINTMENT_COLOUR}'>{e.time} {html.escape(e.crn)} "
+                         f"{html.escape(e.what)}</div>")
+        else:
+            s = common.status_style(e.status)
+            parts.append(f"<div style='color:{s.colour}'>{s.symbol} {html.escape(e.crn)} {s.label.lower()}: "
+                         f"{html.escape(e.what)}</div>")
+    if len(entries) > limit:
+        parts.append(f"<div style='color:#3d4754'>+ {len(entries) - limit} more</div>")
+    return "".join(parts)
+
+
+class CalendarGridModel(QAbstractTableModel):
+    """Days in rows of seven; each cell's HTML lists that day's entries."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.days: list[date] = []
+        self.by_day: dict[date, list[CalendarEntry]] = {}
+        self.month = 0
+        self.limit = 12
+
+    def set_days(self, days: list[date], entries: Sequence[CalendarEntry], month: int, limit: int) -> None:
+        self.beginResetModel()
+        self.days, self.month, self.limit = days, month, limit
+        self.by_day = {}
+        for e in sorted(entries, key=lambda e: e.sort_key):
+            self.by_day.setdefault(e.day, []).append(e)
+        self.endResetModel()
+
+    def day_at(self, index: QModelIndex | QPersistentModelIndex) -> date | None:
+        i = index.row() * 7 + index.column()
+        return self.days[i] if index.isValid() and i < len(self.days) else None
+
+    def index_of(self, day: date) -> QModelIndex:
+        if day in self.days:
+            i = self.days.index(day)
+            return self.index(i // 7, i % 7)
+        return QModelIndex()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.days) // 7
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else 7
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return DAY_NAMES[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        day = self.day_at(index)
+        if day is None:
+            return None
+        entries = self.by_day.get(day, [])
+        in_month = self.month == 0 or day.month == self.month
+        if role == HTML_ROLE:
+            return cell_html(day, entries, self.limit, in_month, day == common.today())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            appts = sum(1 for e in entries if e.kind == "appointment")
+            due = len(entries) - appts
+            return f"{format_date(day)}: {appts} appointment(s), {due} due"
+        if role == Qt.ItemDataRole.ToolTipRole and entries:
+            return "\n".join((f"{e.time} " if e.time else "Due: ") + f"{e.crn} {e.name}: {e.what}" for e in entries)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if day == common.today():
+                return QBrush(QColor("#fff6d6"))
+            if not in_month or day.weekday() >= 5:
+                return QBrush(QColor("#f2f4f7"))
+        return None
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Paints a cell's HTML_ROLE text (coloured lines) top-left, clipped to the cell."""
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(opt.font)
+        doc.setDocumentMargin(4)
+        doc.setHtml(index.data(HTML_ROLE) or "")
+        doc.setTextWidth(opt.rect.width())
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        clip = QRectF(0, 0, opt.rect.width(), opt.rect.height())
+        painter.setClipRect(clip)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        ctx.clip = clip
+        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.Text))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return QSize(120, 90)
+
+
+ENTRY_COLUMNS: list[Column[CalendarEntry]] = [
+    Column("Date or due by", lambda e: format_date(e.obligation.due_by if e.obligation else e.day),
+           sort=lambda e: e.sort_key),
+    Column("Time", lambda e: e.time or "Due", sort=lambda e: (e.kind != "due", e.time)),
+    Column("Status", lambda e: common.status_text(e.status) if e.kind == "due" else "Booked",
+           sort=lambda e: common.status_style(e.status).rank if e.kind == "due" else 10),
+    Column("What", lambda e: e.what),
+    Column("CRN", lambda e: e.crn),
+    Column("Name", lambda e: e.name),
+    Column("Where or window", lambda e: e.place),
+]
+
+
+class EntryTableModel(RecordTableModel[CalendarEntry]):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(ENTRY_COLUMNS, parent)
+
+    def extra_data(self, rec: CalendarEntry, column: int, role: int) -> Any:
+        if column == 2 and rec.kind == "due":
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return common.status_brush(rec.status)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return common.status_brush(rec.status, background=True)
+        return None
+
+
+class CalendarView(QWidget):
+    """open_case(person_id) is called on a double-click; book(entry or None, day) when the officer books."""
+
+    book_requested = Signal(object, object)  # CalendarEntry | None, date
+    case_requested = Signal(str)
+
+    def __init__(self, run: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = run
+        self.setAccessibleName("Calendar")
+        self.mode = "week"
+        self.anchor = common.today()
+        self.selected_day = self.anchor
+        self.entries: list[CalendarEntry] = []
+        self.loaded = False
+
+        self.title = QLabel("Calendar")
+        self.title.setObjectName("caseHeader")
+        self.policy = common.policy_label()
+        self.week_button = QPushButton("&Week")
+        self.month_button = QPushButton("&Month")
+        self.modes = QButtonGroup(self)
+        for b, mode in ((self.week_button, "week"), (self.month_button, "month")):
+            b.setCheckable(True)
+            b.setAccessibleName(f"{mode.capitalize()} view")
+            self.modes.addButton(b)
+            b.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
+        self.week_button.setChecked(True)
+        for b in (self.week_button, self.month_button):
+            b.setStyleSheet("QPushButton:checked { background: #1d4f7a; color: white; border-color: #1d4f7a; "
+                            "font-weight: 600; }")
+            b.setMinimumWidth(b.sizeHint().width() + 12)  # room for the bold text when checked
+        self.prev_button = QPushButton("◀ &Previous")
+        self.prev_button.setAccessibleName("Previous period")
+        self.today_button = QPushButton("&Today")
+        self.next_button = QPushButton("&Next ▶")
+        self.next_button.setAccessibleName("Next period")
+        self.prev_button.clicked.connect(lambda: self.step(-1))
+        self.next_button.clicked.connect(lambda: self.step(1))
+        self.today_button.clicked.connect(lambda: self.go_to(common.today()))
+        self.book_button = QPushButton("&Book appointment…")
+        self.book_button.setAccessibleName("Book appointment")
+        self.book_button.setToolTip("Book an appointment on the chosen day, or for the chosen due window")
+        self.book_button.clicked.connect(self.request_booking)
+        self.range_label = QLabel("")
+        self.range_label.setAccessibleName("Dates shown")
+        self.range_label.setStyleSheet("font-weight: 600;")
+        bar = QHBoxLayout()
+        for w in (self.title, self.week_button, self.month_button, self.prev_button, self.today_button,
+                  self.next_button, self.range_label):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.book_button)
+        bar.addWidget(self.policy)
+
+        self.grid_model = CalendarGridModel(self)
+        self.grid = QTableView()
+        self.grid.setModel(self.grid_model)
+        self.grid.setAccessibleName("Calendar days")
+        self.grid.setItemDelegate(HtmlDelegate(self.grid))
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.setTabKeyNavigation(False)
+        self.grid.verticalHeader().hide()
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.setWordWrap(True)
+        self.grid.selectionModel().currentChanged.connect(self._day_chosen)
+
+        self.day_title = QLabel("")
+        self.day_title.setStyleSheet("font-weight: 600;")
+        self.list_model = EntryTableModel(self)
+        self.list = record_table(self.list_model, "Entries on the chosen day")
+        self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.list.activated.connect(self._entry_activated)
+        self.list.selectionModel().currentRowChanged.connect(lambda *_a: self._update_book_button())
+        self.list_empty = empty_state("Nothing booked and nothing due on this day.")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.list)
+        self.list_stack.addWidget(self.list_empty)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.day_title)
+        lower_layout.addWidget(self.list_stack)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.grid)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        for keys, step in ((QKeySequence.StandardKey.MoveToPreviousPage, -1),
+                           (QKeySequence.StandardKey.MoveToNextPage, 1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=step: self.step(s))
+
+    # -- navigation ------------------------------------------------------------------------------
+    @property
+    def days(self) -> list[date]:
+        return visible_days(self.mode, self.anchor)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        total = sum(self.splitter.sizes()) or 600
+        self.splitter.setSizes([int(total * (0.7 if mode == "month" else 0.6)), int(total * (0.3 if mode == "month"
+                                                                                             else 0.4))])
+        (self.week_button if mode == "week" else self.month_button).setChecked(True)
+        self.anchor = self.selected_day
+        self.refresh()
+
+    def step(self, n: int) -> None:
+        self.anchor = self.anchor + timedelta(days=7 * n) if self.mode == "week" else add_months(
+            self.anchor.replace(day=1), n)
+        self.selected_day = self.anchor if self.mode == "week" else self.anchor.replace(day=1)
+        self.refresh()
+
+    def go_to(self, day: date) -> None:
+        self.anchor = self.selected_day = day
+        self.refresh()
+
+    def refresh(self) -> None:
+        days = self.days
+        if self.mode == "week":
+            self.range_label.setText(f"{format_date(days[0])} to {format_date(days[-1])}")
+        else:
+            self.range_label.setText(f"{self.anchor:%B %Y}")
+        self.run(load_calendar, days[0], days[-1], common.today(), on_ok=common.alive(self, self._loaded))
+
+    def _loaded(self, result: tuple[list[Any], list[Any], str]) -> None:
+        appointments, due, title = result
+        self.show_entries([appointment_entry(a) for a in appointments] + [due_entry(i) for i in due], title)
+
+    def show_entries(self, entries: list[CalendarEntry], policy_title: str) -> None:
+        days = self.days
+        shown = set(days)
+        today = common.today()
+        if today in shown:
+            # Still owed: what fell overdue before this period is carried to today, where it must be done.
+            entries = [replace(e, day=today) if e.kind == "due" and e.day < days[0] else e for e in entries]
+        self.entries = [e for e in entries if e.day in shown]
+        month = self.anchor.month if self.mode == "month" else 0
+        self.grid_model.set_days(days, self.entries, month, 12 if self.mode == "week" else 0)
+        common.set_policy(self.policy, policy_title)
+        self.title.setText("Calendar")
+        if self.selected_day not in shown:
+            self.selected_day = days[0]
+        self.grid.setCurrentIndex(self.grid_model.index_of(self.selected_day))
+        self._show_day(self.selected_day)
+        self.loaded = True
+
+    def clear(self) -> None:
+        self.entries = []
+        self.grid_model.set_days([], [], 0, 3)
+        self.list_model.clear()
+        self.policy.setText("Policy: …")
+        self.loaded = False
+
+    # -- the chosen day --------------------------------------------------------------------------
+    def _day_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        day = self.grid_model.day_at(current)
+        if day is not None:
+            self.selected_day = day
+            self._show_day(day)
+
+    def _show_day(self, day: date) -> None:
+        entries = self.grid_model.by_day.get(day, [])
+        self.list_model.set_rows(entries)
+        self.day_title.setText(f"{DAY_NAMES[day.weekday()]} {format_date(day)}: "
+                               f"{sum(e.kind == 'appointment' for e in entries)} booked, "
+                               f"{sum(e.kind == 'due' for e in entries)} due")
+        self.list_stack.setCurrentWidget(self.list if entries else self.list_empty)
+        if entries:
+            self.list.resizeColumnsToContents()
+        self._update_book_button()
+
+    def selected_entry(self) -> CalendarEntry | None:
+        rows = self.list.selectionModel().selectedRows()
+        return self.list_model.record(rows[0].row()) if rows else None
+
+    def _update_book_button(self) -> None:
+        e = self.selected_entry()
+        self.book_button.setText("&Book for this due window…" if e is not None and e.kind == "due"
+                                 else "&Book appointment…")
+
+    def request_booking(self) -> None:
+        e = self.selected_entry()
+        self.book_requested.emit(e if e is not None and e.kind == "due" else None, self.selected_day)
+
+    def _entry_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.case_requested.emit(self.list_model.record(index.row()).person_id)
+
+
+def people_from(records: Sequence[Any]) -> list[tuple[str, str]]:
+    """(person_id, 'CRN Name') for the booking dialog, from caseload rows."""
+    return [(r.person_id, f"{r.crn}  {r.name}") for r in records]
+
+

@@ -1,0 +1,147 @@
+"""A case's National Standards obligations: status (colour, symbol and word), the rule's wording and source,
+the due window and what met it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui import standards_common as common
+from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.standards.obligations import Obligation
+    from lpt_desktop.store.database import Database
+
+OBLIGATION_COLUMNS: list[Column[Obligation]] = [
+    Column("Status", lambda o: common.status_text(o.status),
+           sort=lambda o: (common.status_style(o.status).rank, o.due_by)),
+    Column("Due by", lambda o: format_date(o.due_by), sort=lambda o: o.due_by),
+    Column("From", lambda o: format_date(o.due_from), sort=lambda o: o.due_from or o.due_by),
+    Column("What", lambda o: o.description, tooltip=lambda o: f"{o.description}\nRule: {o.rule}\n{o.source}"),
+    Column("Kind", lambda o: common.kind_text(o.kind)),
+    Column("Met by", common.met_text, sort=lambda o: o.met_on or date.max),
+    Column("Source", lambda o: o.source, tooltip=lambda o: o.source),
+]
+COL_STATUS = 0
+
+
+class ObligationTableModel(RecordTableModel["Obligation"]):
+    """Status cells carry the status colour on a tinted background; overdue rows are bold."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(OBLIGATION_COLUMNS, parent)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def extra_data(self, rec: Obligation, column: int, role: int) -> Any:
+        if column == COL_STATUS:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return common.status_brush(rec.status)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return common.status_brush(rec.status, background=True)
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{common.status_style(rec.status).label}: due {common.window_text(rec)}"
+        elif role == Qt.ItemDataRole.ForegroundRole and rec.status == "overdue":
+            return common.status_brush("overdue")
+        return None
+
+
+def _load(db: Database, person_id: str, as_of: date) -> tuple[list[Obligation], str]:
+    from lpt_desktop.services.obligations import case_obligations
+
+    return case_obligations(db, person_id, as_of), common.policy_title(db)
+
+
+class _Proxy(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.open_only = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+    def set_open_only(self, on: bool) -> None:
+        self.beginFilterChange()
+        self.open_only = on
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, _parent: Any) -> bool:
+        if not self.open_only:
+            return True
+        return self.sourceModel().record(source_row).status not in ("met", "missed")  # type: ignore[attr-defined]
+
+
+class ObligationsView(QWidget):
+    """The Obligations tab of a case. refresh() reloads it from the engine (after a contact is saved, say)."""
+
+    def __init__(self, person_id: str, run: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person_id = person_id
+        self.run = run
+        self.setAccessibleName("Obligations")
+        self.model = ObligationTableModel(self)
+        self.proxy = _Proxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = record_table(self.proxy, "Obligations")
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)  # long sources are elided; the tooltip has them whole
+        self.policy = common.policy_label()
+        self.summary = QLabel("")
+        self.summary.setAccessibleName("Obligations summary")
+        self.open_only = QPushButton("Show &open only")
+        self.open_only.setCheckable(True)
+        self.open_only.setAccessibleName("Show only obligations not yet met or missed")
+        self.open_only.toggled.connect(self.proxy.set_open_only)
+        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button.setAccessibleName("Refresh obligations")
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.open_only)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.policy)
+        self.empty = empty_state("No obligations: this case has no current order, licence or report under "
+                                 "the policy in force.")
+        self.body = QStackedWidget()
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.body, 1)
+        self._sized = False
+        self.loaded = False
+
+    def refresh(self) -> None:
+        self.run(_load, self.person_id, common.today(), on_ok=common.alive(self, self._loaded),
+                 on_error=common.alive(self, self._failed))
+
+    def _failed(self, exc: BaseException) -> None:
+        # Said here, not in a message box: the rest of the case stays usable.
+        self.summary.setText(f"The obligations could not be worked out ({exc.__class__.__name__}). The log has "
+                             "details for the service desk.")
+
+    def _loaded(self, result: tuple[list[Obligation], str]) -> None:
+        obligations, title = result
+        self.model.set_rows(obligations)
+        common.set_policy(self.policy, title)
+        counts = {s: sum(1 for o in obligations if o.status == s) for s in common.STATUS_STYLES}
+        parts = [f"{counts[s]} {common.STATUS_STYLES[s].label.lower()}" for s in common.STATUS_STYLES if counts[s]]
+        self.summary.setText(f"As of {format_date(common.today())}: " + (", ".join(parts) or "nothing owed"))
+        self.body.setCurrentWidget(self.table if obligations else self.empty)
+        if obligations and not self._sized:
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(3, min(max(header.sectionSize(3), 220), 420))
+            header.resizeSection(6, min(header.sectionSize(6), 320))
+            self._sized = True
+        self.loaded = True
