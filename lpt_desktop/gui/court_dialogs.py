@@ -1,0 +1,331 @@
+"""Court work dialogs: a new report request, a new pre-sentence record, and making a case from one.
+
+Each dialog stays open on bad input and shows the service's field errors; the I/O runs on workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from lpt_desktop.domain.court import report_types
+from lpt_desktop.domain.dates import format_date, parse_date
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.main_window import MainWindow
+
+
+def _svc() -> Any:
+    from lpt_desktop.services import court
+
+    return court
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _date_edit(name: str, value: date) -> QDateEdit:
+    edit = QDateEdit(_qdate(value))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setAccessibleName(name)
+    return edit
+
+
+def error_text(exc: BaseException) -> str | None:
+    """The field errors of a ValidationError as a list for a label, or None for any other failure."""
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        return None
+    return "Not saved yet. Put these right:\n• " + "\n• ".join(str(e) for e in errors)
+
+
+class _ServiceDialog(QDialog):
+    """A form whose OK runs a service call on a worker and closes only when it succeeded."""
+
+    def __init__(self, window: MainWindow, title: str) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Problems to put right")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.result_id: str | None = None
+
+    def run(self, fn: Callable[[Any], Any], on_ok: Callable[[Any], None]) -> None:
+        self.buttons.setEnabled(False)
+
+        def ok(result: Any) -> None:
+            self.buttons.setEnabled(True)
+            self.result_id = result
+            on_ok(result)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            text = error_text(exc)
+            if text is None:
+                self.error.setText(f"That did not work ({exc.__class__.__name__}). Nothing has been half-saved.")
+            else:
+                self.error.setText(text)
+
+        self.window_.run_db(fn, on_ok=ok, on_error=failed)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class PreSentenceDialog(_ServiceDialog):
+    """Someone the court asked about who is not on the caseload: name, date of birth, PNC, address."""
+
+    def __init__(self, window: MainWindow, on_created: Callable[[str, str], None]) -> None:
+        super().__init__(window, "New pre-sentence record")
+        self.on_created = on_created
+        self.first = QLineEdit()
+        self.first.setAccessibleName("First name")
+        self.last = QLineEdit()
+        self.last.setAccessibleName("Last name")
+        self.dob = QLineEdit()
+        self.dob.setAccessibleName("Date of birth (dd/mm/yyyy)")
+        self.dob.setPlaceholderText("dd/mm/yyyy")
+        self.pnc = QLineEdit()
+        self.pnc.setAccessibleName("PNC number")
+        self.pnc.setPlaceholderText("e.g. 2011/0123456A (optional)")
+        self.address = QPlainTextEdit()
+        self.address.setAccessibleName("Address")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(70)
+        note = QLabel("For someone not on the caseload. If a community sentence follows, make it a case "
+                      "from the court work list: nothing is typed twice.")
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&First name", self.first)
+        form.addRow("&Last name", self.last)
+        form.addRow("&Date of birth", self.dob)
+        form.addRow("&PNC", self.pnc)
+        form.addRow("&Address", self.address)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def submit(self) -> None:
+        text = self.dob.text().strip()
+        dob: date | None = None
+        if text:
+            try:
+                dob = parse_date(text)
+            except ValueError:
+                self.error.setText(f"Date of birth: '{text}' is not a date: enter it as dd/mm/yyyy")
+                self.dob.setFocus()
+                return
+        first, last = self.first.text(), self.last.text()
+        pnc, address = self.pnc.text(), self.address.toPlainText()
+        name = f"{first.strip()} {last.strip()}"
+        self.run(lambda db: _svc().create_pre_sentence(db, first_name=first, last_name=last, date_of_birth=dob,
+                                                        pnc=pnc or None, address=address or None),
+                 lambda new_id: self.on_created(new_id, name))
+
+
+class RequestDialog(_ServiceDialog):
+    """A court's request for a report, for a case on the caseload or a pre-sentence record."""
+
+    def __init__(self, window: MainWindow, caseload: Sequence[Any], requests: Sequence[Any],
+                 on_created: Callable[[str], None], person_id: str | None = None,
+                 pre_sentence: tuple[str, str] | None = None) -> None:
+        super().__init__(window, "New report request")
+        self.on_created = on_created
+        self.on_caseload = QRadioButton("A case on the &caseload")
+        self.pre_sentence = QRadioButton("Someone &not on the caseload (pre-sentence record)")
+        group = QButtonGroup(self)
+        group.addButton(self.on_caseload)
+        group.addButton(self.pre_sentence)
+        self.person = QComboBox()
+        self.person.setAccessibleName("Case on the caseload")
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.person.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        for row in sorted(caseload, key=lambda r: r.name.casefold()):
+            self.person.addItem(f"{row.name} · {row.crn}", row.person_id)
+        self.person.setCurrentIndex(-1)
+        self.person.lineEdit().setPlaceholderText("Type a name or CRN")
+        self.record = QComboBox()
+        self.record.setAccessibleName("Pre-sentence record")
+        seen: set[str] = set()
+        for r in requests:
+            if r.person_id is None and r.pre_sentence_id and r.pre_sentence_id not in seen:
+                seen.add(r.pre_sentence_id)
+                self.record.addItem(r.name, r.pre_sentence_id)
+        if pre_sentence is not None and pre_sentence[0] not in seen:
+            self.record.addItem(pre_sentence[1], pre_sentence[0])
+        if pre_sentence is not None:
+            self.record.setCurrentIndex(self.record.findData(pre_sentence[0]))
+            person_id = None
+        self.new_record = QPushButton("New pre-sentence &record…")
+        self.new_record.setAccessibleName("New pre-sentence record")
+        self.court = QLineEdit()
+        self.court.setAccessibleName("Court")
+        self.lja = QLineEdit()
+        self.lja.setAccessibleName("Local justice area")
+        courts = sorted({r.court for r in requests if r.court})
+        areas = sorted({r.lja for r in requests if r.lja})
+        if courts:
+            self.court.setText(courts[0] if len(courts) == 1 else "")
+            self.court.setCompleter(QCompleter(courts, self.court))
+        if areas:
+            self.lja.setCompleter(QCompleter(areas, self.lja))
+        today = date.today()
+        self.hearing = _date_edit("Hearing date", today)
+        self.requested = _date_edit("Requested on", today)
+        self.type = QComboBox()
+        self.type.setAccessibleName("Report type")
+        for code, t in report_types().items():
+            self.type.addItem(t.label, code)
+        self.remanded = QCheckBox("Remanded in &custody")
+        self.due = QLabel()
+        self.due.setAccessibleName("Due date")
+
+        record_row = QHBoxLayout()
+        record_row.addWidget(self.record, 1)
+        record_row.addWidget(self.new_record)
+        form = QFormLayout()
+        form.addRow(self.on_caseload)
+        form.addRow("&Person", self.person)
+        form.addRow(self.pre_sentence)
+        form.addRow("Recor&d", record_row)
+        form.addRow("C&ourt", self.court)
+        form.addRow("Local &justice area", self.lja)
+        form.addRow("&Hearing date", self.hearing)
+        form.addRow("Report &type", self.type)
+        form.addRow("", self.remanded)
+        form.addRow("Re&quested on", self.requested)
+        form.addRow("Due", self.due)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.on_caseload.toggled.connect(self._who_changed)
+        self.new_record.clicked.connect(self._new_record)
+        for signal in (self.hearing.dateChanged, self.requested.dateChanged, self.type.currentIndexChanged,
+                       self.remanded.toggled):
+            signal.connect(self._update_due)
+        if person_id is not None:
+            self.person.setCurrentIndex(self.person.findData(person_id))
+        on_caseload = pre_sentence is None and bool(caseload)
+        (self.on_caseload if on_caseload else self.pre_sentence).setChecked(True)
+        self._who_changed()
+        self._update_due()
+        self.resize(560, self.sizeHint().height())
+
+    def _who_changed(self) -> None:
+        known = self.on_caseload.isChecked()
+        self.person.setEnabled(known)
+        self.record.setEnabled(not known)
+        self.new_record.setEnabled(not known)
+
+    def _new_record(self) -> None:
+        def created(new_id: str, name: str) -> None:
+            self.record.addItem(name, new_id)
+            self.record.setCurrentIndex(self.record.count() - 1)
+            self.pre_sentence.setChecked(True)
+            self.court.setFocus()
+
+        dialog = PreSentenceDialog(self.window_, created)
+        dialog.setParent(self, dialog.windowFlags())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.pre_sentence_dialog = dialog
+        dialog.open()
+
+    def _update_due(self) -> None:
+        try:
+            due = _svc().due_date_for(self.type.currentData(), _pydate(self.requested.date()),
+                                      self.remanded.isChecked(), _pydate(self.hearing.date()))
+        except Exception:  # the preview is a help, never a blocker: the service checks again on save
+            self.due.setText("")
+            return
+        self.due.setText(f"{format_date(due)} (from the national standard; never after the hearing)")
+
+    def chosen(self) -> tuple[str | None, str | None]:
+        if self.on_caseload.isChecked():
+            pid = self.person.currentData() if self.person.currentIndex() >= 0 else None
+            # A typed name that matches exactly one case counts as choosing it.
+            if pid is None and self.person.currentText().strip():
+                i = self.person.findText(self.person.currentText(), Qt.MatchFlag.MatchContains)
+                pid = self.person.itemData(i) if i >= 0 else None
+            return pid, None
+        return None, self.record.currentData()
+
+    def submit(self) -> None:
+        person_id, pre_id = self.chosen()
+        if person_id is None and pre_id is None:
+            self.error.setText("Person: choose a case on the caseload, or choose or make a pre-sentence record.")
+            return
+        kwargs = dict(person_id=person_id, pre_sentence_id=pre_id, court=self.court.text(), lja=self.lja.text(),
+                      hearing_date=_pydate(self.hearing.date()), report_type=self.type.currentData(),
+                      remanded=self.remanded.isChecked(), requested_on=_pydate(self.requested.date()))
+        self.run(lambda db: _svc().create_request(db, **kwargs), self.on_created)
+
+
+class PromoteDialog(_ServiceDialog):
+    """Make a case from a pre-sentence record after a community sentence: the details carry over."""
+
+    def __init__(self, window: MainWindow, request: Any, on_done: Callable[[str], None]) -> None:
+        super().__init__(window, "Make a case")
+        self.request = request
+        self.on_done = on_done
+        text = QLabel(f"Make <b>{request.name}</b> a case on your caseload. Their name, date of birth, PNC, "
+                      "address and reports carry over from the pre-sentence record.")
+        text.setWordWrap(True)
+        self.crn = QLineEdit()
+        self.crn.setAccessibleName("CRN")
+        self.crn.setPlaceholderText("leave empty to use the next free CRN")
+        form = QFormLayout()
+        form.addRow("&CRN", self.crn)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make case")
+        self.resize(440, self.sizeHint().height())
+
+    def submit(self) -> None:
+        crn = self.crn.text().strip() or None
+        pre_id = self.request.pre_sentence_id
+        self.run(lambda db: _svc().promote_to_case(db, pre_id, crn=crn), self.on_done)
+

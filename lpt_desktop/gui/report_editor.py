@@ -1,0 +1,682 @@
+"""The report editor: one section per page, guidance beside it, a running word count, autosave.
+
+Oral reports use the same editor in a compact form: every section on one scrolling page, short
+boxes, guidance in tooltips, for notes taken in court. Saves go through a serial queue so an older
+autosave can never land after a newer one; each job writes the pending sections first, so a check
+or an export always sees what is on screen.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.court import report_types
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.court_list import status_label, type_label
+from lpt_desktop.gui.report_fields import FieldWidget, make_field, word_count
+from lpt_desktop.reports.marking import MARKING
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from lpt_desktop.gui.main_window import MainWindow
+
+AUTOSAVE_MS = 2000
+PREFILL_TEXT = "Prefilled from the case — confirm"
+
+
+def _svc() -> Any:
+    from lpt_desktop.services import court
+
+    return court
+
+
+def _save_and_then(db: Any, report_id: str, pending: dict[str, dict[str, Any]],
+                   after: Callable[[Any], Any] | None) -> Any:
+    svc = _svc()
+    for section_id, fields in pending.items():
+        svc.save_section(db, report_id, section_id, fields)
+    return after(db) if after is not None else None
+
+
+class _PrefillBanner(QFrame):
+    """The mark beside a field filled from the case; it goes when the writer confirms (or changes it)."""
+
+    def __init__(self, label: str, on_confirm: Callable[[], None]) -> None:
+        super().__init__()
+        self.setObjectName("prefillBanner")
+        self.setStyleSheet("QFrame#prefillBanner { background: #fff6d6; border: 1px solid #e8d48a; "
+                           "border-radius: 4px; }")
+        self.setAccessibleName(f"{label}: {PREFILL_TEXT}")
+        text = QLabel(f"<i>{PREFILL_TEXT.replace(' — ', '<br>— ')}</i>")
+        text.setStyleSheet("font-size: 8pt; color: #6b5300;")
+        self.button = QPushButton("Confirm")
+        self.button.setAccessibleName(f"Confirm prefilled {label}")
+        self.button.setToolTip("You have checked this against the defendant and the papers")
+        self.button.clicked.connect(on_confirm)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 1, 4, 1)
+        layout.addWidget(text)
+        layout.addWidget(self.button)
+        self.setFixedWidth(235)
+        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().Policy.Maximum)
+
+
+class ReportEditor(QWidget):
+    """Edits one report. Emits status_changed(request_id) when it is marked ready or sent."""
+
+    status_changed = Signal(str)
+
+    def __init__(self, window: MainWindow, request: Any, draft: Any, sections: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.request = request
+        self.draft = draft
+        self.report_id: str = draft.id
+        self.compact = draft.report_type == "oral"
+        self.specs = list(sections)
+        self.fields: dict[str, dict[str, FieldWidget]] = {}
+        self.banners: dict[tuple[str, str], _PrefillBanner] = {}
+        self._dirty: dict[str, set[str]] = {}  # section id -> field ids changed since the last save
+        self._queue: list[tuple[Callable[[Any], Any] | None, Callable[[Any], None] | None,
+                                Callable[[BaseException], None] | None]] = []
+        self._busy = False
+        self._inflight: dict[str, dict[str, Any]] = {}  # what the running save job is writing
+        self._loading = True
+        self.saves = 0  # completed save jobs (tests and the status line read it)
+        self.setAccessibleName(("Oral report record" if self.compact else "Report editor") + f": {request.name}")
+
+        self.header = QLabel()
+        self.header.setObjectName("caseHeader")
+        self.header.setWordWrap(True)
+        self.subheader = QLabel()
+        self.subheader.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setAccessibleName("Report status")
+        self.sections = QListWidget()
+        self.sections.setAccessibleName("Report sections")
+        self.sections.setMinimumWidth(250)
+        self.sections.setMaximumWidth(300)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages = QStackedWidget()
+        self.words = QLabel()
+        self.words.setAccessibleName("Word count")
+        self.saved = QLabel()
+        self.saved.setAccessibleName("Save status")
+        self.checks = QLabel()
+        self.checks.setObjectName("errorLabel")
+        self.checks.setWordWrap(True)
+        self.checks.setAccessibleName("Ready checks")
+        self.checks.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.checks.hide()
+        self.ready_button = QPushButton("Check and mark &ready")
+        self.ready_button.setAccessibleName("Check the report and mark it ready for countersign")
+        self.sent_button = QPushButton("Mark &sent")
+        self.sent_button.setAccessibleName("Mark the report sent to court")
+        self.export_button = QPushButton("&Export PDF…")
+        self.export_button.setAccessibleName("Export the report as a PDF")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Print the report")
+        self._build()
+        self.load(draft)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save)
+        self.sections.currentRowChanged.connect(self._section_changed)
+        self.ready_button.clicked.connect(self.check_and_mark_ready)
+        self.sent_button.clicked.connect(self.mark_sent)
+        self.export_button.clicked.connect(self.ask_export)
+        self.print_button.clicked.connect(self.ask_print)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save, context=ctx)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.go_to(self.sections.currentRow() + 1), context=ctx)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.go_to(self.sections.currentRow() - 1), context=ctx)
+        for i in range(min(9, len(self.specs))):
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.go_to(i), context=ctx)
+
+    # -- construction ------------------------------------------------------------------------------
+    def _field_specs(self, spec: Any) -> list[Any]:
+        if hasattr(spec, "fields_for"):
+            return list(spec.fields_for(self.draft.report_type))
+        return list(spec.fields)
+
+    def _field_block(self, section_id: str, fspec: Any, form: QFormLayout) -> None:
+        w = make_field(fspec, self.compact)
+        w.changed.connect(lambda sid=section_id, fid=fspec.id: self._changed(sid, fid))
+        self.fields[section_id][fspec.id] = w
+        holder = QWidget()
+        box = QHBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(6)
+        box.addWidget(w, 1)
+        if fspec.id in set(self.draft.prefilled.get(section_id, ()) or ()):
+            banner = _PrefillBanner(fspec.label, lambda sid=section_id, fid=fspec.id: self.confirm(sid, fid))
+            self.banners[(section_id, fspec.id)] = banner
+            box.addWidget(banner, 0, Qt.AlignmentFlag.AlignTop)
+        if fspec.kind == "bool":
+            form.addRow("", holder)
+        else:
+            label = QLabel(fspec.label)
+            label.setBuddy(w)
+            label.setWordWrap(True)
+            form.addRow(label, holder)
+
+    def _section_form(self, spec: Any) -> QWidget:
+        self.fields[spec.id] = {}
+        inner = QWidget()
+        form = QFormLayout(inner)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for fspec in self._field_specs(spec):
+            self._field_block(spec.id, fspec, form)
+        return inner
+
+    def _build(self) -> None:
+        if self.compact:
+            # Oral: all sections on one page, guidance in tooltips, so notes can be taken as the court sits.
+            page = QWidget()
+            col = QVBoxLayout(page)
+            self.groups: list[QGroupBox] = []
+            for spec in self.specs:
+                group = QGroupBox(f"{spec.number}. {spec.title}")
+                group.setToolTip(spec.guidance)
+                group.setAccessibleDescription(spec.guidance)
+                inner = QVBoxLayout(group)
+                inner.setContentsMargins(6, 4, 6, 4)
+                inner.addWidget(self._section_form(spec))
+                col.addWidget(group)
+                self.groups.append(group)
+                self.sections.addItem(f"{spec.number}. {spec.title}")
+            col.addStretch(1)
+            self.compact_scroll = self._scroll(page)
+            self.pages.addWidget(self.compact_scroll)
+        else:
+            for spec in self.specs:
+                guidance = QLabel(spec.guidance)
+                guidance.setWordWrap(True)
+                guidance.setAlignment(Qt.AlignmentFlag.AlignTop)
+                guidance.setAccessibleName(f"Guidance for {spec.title}")
+                guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                guide_box = QGroupBox("Guidance")
+                gl = QVBoxLayout(guide_box)
+                gl.addWidget(guidance)
+                gl.addStretch(1)
+                guide_box.setMinimumWidth(220)
+                guide_box.setMaximumWidth(320)
+                title = QLabel(f"<b>{spec.number}. {html.escape(spec.title)}</b>")
+                title.setStyleSheet("font-size: 13pt; color: #1d4f7a;")
+                left = QWidget()
+                lcol = QVBoxLayout(left)
+                lcol.setContentsMargins(0, 0, 0, 0)
+                lcol.addWidget(title)
+                lcol.addWidget(self._section_form(spec))
+                lcol.addStretch(1)
+                page = QWidget()
+                row = QHBoxLayout(page)
+                row.addWidget(self._scroll(left), 3)
+                row.addWidget(guide_box, 0)
+                self.pages.addWidget(page)
+                self.sections.addItem(f"{spec.number}. {spec.title}")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.words)
+        buttons.addWidget(self.saved)
+        buttons.addStretch(1)
+        for b in (self.ready_button, self.sent_button, self.export_button, self.print_button):
+            buttons.addWidget(b)
+        split = QSplitter()
+        split.addWidget(self.sections)
+        split.addWidget(self.pages)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        head = QHBoxLayout()
+        head.addWidget(self.header, 1)
+        head.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.subheader)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.checks)
+        layout.addLayout(buttons)
+
+    @staticmethod
+    def _scroll(widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(widget)
+        return scroll
+
+    # -- state -------------------------------------------------------------------------------------
+    def load(self, draft: Any) -> None:
+        """Show a draft's values without marking anything changed."""
+        self._loading = True
+        try:
+            self.draft = draft
+            for sid, widgets in self.fields.items():
+                values = draft.sections.get(sid, {}) or {}
+                for fid, w in widgets.items():
+                    w.set_value(values.get(fid))
+            for (sid, fid), banner in self.banners.items():
+                banner.setVisible(fid in set(draft.prefilled.get(sid, ()) or ()))
+        finally:
+            self._loading = False
+        self._refresh_header()
+        self._refresh_section_marks()
+        if self.sections.currentRow() < 0:
+            self.sections.setCurrentRow(0)
+        self._update_words()
+
+    def _refresh_header(self) -> None:
+        r = self.request
+        who = f"{r.name} · {r.crn}" if r.crn else f"{r.name} · pre-sentence record"
+        kind = "Oral report record" if self.compact else f"{type_label(r.report_type)} report"
+        self.header.setText(html.escape(f"{kind}: {who}"))
+        self.subheader.setText(
+            f"{r.court}, {r.lja} · hearing {format_date(r.hearing_date)} · "
+            f"{'remanded in custody' if r.remanded else 'on bail'} · due {format_date(r.due_by)}")
+        status = getattr(self.draft, "status", None) or r.status
+        self.status.setText(f"<b>{html.escape(status_label(status))}</b>")
+        self.sent_button.setVisible(status == "ready")
+        sent = status == "sent"
+        self.pages.setEnabled(not sent)  # a report sent to court is changed by an addendum, not edited
+        self.ready_button.setEnabled(not sent)
+
+    def _refresh_section_marks(self) -> None:
+        for i, spec in enumerate(self.specs):
+            waiting = [fid for (sid, fid), b in self.banners.items() if sid == spec.id and not b.isHidden()]
+            item = self.sections.item(i)
+            text = f"{spec.number}. {spec.title}"
+            item.setText(text + (f"  ● {len(waiting)}" if waiting else ""))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         text + (f", {len(waiting)} prefilled to confirm" if waiting else ""))
+            item.setToolTip("Prefilled from the case: confirm each marked field" if waiting else spec.guidance)
+
+    def go_to(self, row: int) -> None:
+        if 0 <= row < self.sections.count():
+            self.sections.setCurrentRow(row)
+            self.focus_section(row)
+
+    def focus_section(self, row: int) -> None:
+        widgets = list(self.fields[self.specs[row].id].values())
+        if widgets:
+            widgets[0].setFocus()
+
+    def _section_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        if self._dirty:
+            self.save()  # leaving a section saves it
+        if self.compact:
+            self.compact_scroll.ensureWidgetVisible(self.groups[row], 0, 0)
+        else:
+            self.pages.setCurrentIndex(row)
+        self._update_words()
+
+    def current_section_id(self) -> str:
+        row = max(self.sections.currentRow(), 0)
+        return self.specs[row].id
+
+    def _section_words(self, sid: str) -> int:
+        return word_count([w.text_for_count() for w in self.fields[sid].values()])
+
+    def _update_words(self) -> None:
+        here = self._section_words(self.current_section_id())
+        total = sum(self._section_words(sid) for sid in self.fields)
+        self.words.setText(f"Words: {here:,} in this section · {total:,} in the report")
+
+    def _changed(self, section_id: str, field_id: str) -> None:
+        if self._loading:
+            return
+        self._dirty.setdefault(section_id, set()).add(field_id)
+        self.saved.setText("Changes not yet saved…")
+        self._update_words()
+        self._autosave.start()
+
+    def section_values(self, section_id: str) -> dict[str, Any]:
+        return {fid: w.value() for fid, w in self.fields[section_id].items()
+                if not (hasattr(w, "valid") and not w.valid())}  # a half-typed date waits; the rest saves
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        return {sid: self.section_values(sid) for sid in self.fields}
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirty)
+
+    # -- saving ------------------------------------------------------------------------------------
+    def _take_pending(self) -> dict[str, dict[str, Any]]:
+        """The changed fields only (the service treats a changed prefilled field as confirmed).
+
+        A half-typed date stays pending, so the rest of its section still saves."""
+        pending: dict[str, dict[str, Any]] = {}
+        keep: dict[str, set[str]] = {}
+        for sid, fids in self._dirty.items():
+            for fid in fids:
+                w = self.fields[sid][fid]
+                if hasattr(w, "valid") and not w.valid():
+                    keep.setdefault(sid, set()).add(fid)
+                else:
+                    pending.setdefault(sid, {})[fid] = w.value()
+        self._dirty = keep
+        return pending
+
+    def save(self) -> None:
+        """Autosave (timer, leaving a section, Ctrl+S, hiding the tab)."""
+        self._autosave.stop()
+        if self._dirty and not any(after is None for after, _o, _e in self._queue):
+            self._submit(None)
+
+    def _submit(self, after: Callable[[Any], Any] | None, on_ok: Callable[[Any], None] | None = None,
+                on_error: Callable[[BaseException], None] | None = None) -> None:
+        self._queue.append((after, on_ok, on_error))
+        self._pump()
+
+    def _pump(self) -> None:
+        if self._busy or not self._queue or self.window.db is None:
+            return
+        after, on_ok, on_error = self._queue.pop(0)
+        pending = self._take_pending()
+        if not pending and after is None:
+            self._pump()
+            return
+        self._busy = True
+        self._inflight = pending
+
+        def ok(result: Any) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._busy = False
+            self._inflight = {}
+            self.saves += 1
+            if pending:
+                self.saved.setText(f"Saved {datetime.now():%H:%M:%S}")
+                self._saved_fields(pending)
+            if on_ok is not None:
+                on_ok(result)
+            self._pump()
+
+        def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._busy = False
+            self._inflight = {}
+            for sid, fields in pending.items():  # not saved: tried again with the next change or Ctrl+S
+                self._dirty.setdefault(sid, set()).update(fields)
+            errors = getattr(exc, "errors", None)
+            if errors:
+                self.saved.setText("Not saved: " + "; ".join(str(e) for e in errors))
+            else:
+                self.saved.setText(f"Not saved ({exc.__class__.__name__}); your text is still here")
+            if on_error is not None:
+                on_error(exc)
+            self._pump()
+
+        self.window.run_db(_save_and_then, self.report_id, pending, after, on_ok=ok, on_error=failed)
+
+    def _saved_fields(self, pending: dict[str, dict[str, Any]]) -> None:
+        # The service unmarks a prefilled field the writer changed: the banner goes too.
+        hid = False
+        for sid, fields in pending.items():
+            for fid in fields:
+                banner = self.banners.get((sid, fid))
+                if banner is not None and not banner.isHidden():
+                    banner.hide()
+                    hid = True
+        if hid:
+            self._refresh_section_marks()
+
+    def save_now_sync(self, db: Any) -> None:
+        """On lock: write what is on screen synchronously (the database closes straight after)."""
+        self._autosave.stop()
+        svc = _svc()
+        pending = {sid: dict(fields) for sid, fields in self._inflight.items()}  # the job may not finish
+        for sid, fields in self._take_pending().items():
+            pending.setdefault(sid, {}).update(fields)
+        for sid, fields in pending.items():
+            svc.save_section(db, self.report_id, sid, fields)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        # Switching or closing the tab hides the editor: save what was typed.
+        if self._dirty and self.window.db is not None:
+            self.save()
+        super().hideEvent(event)
+
+    # -- prefill -----------------------------------------------------------------------------------
+    def confirm(self, section_id: str, field_id: str) -> None:
+        banner = self.banners.get((section_id, field_id))
+        report_id = self.report_id
+
+        def done(_r: Any) -> None:
+            if banner is not None:
+                banner.hide()
+            self._refresh_section_marks()
+            w = self.fields[section_id].get(field_id)
+            if w is not None:
+                w.setFocus()
+
+        self._submit(lambda db: _svc().confirm_prefill(db, report_id, section_id, field_id), done)
+
+    def unconfirmed(self) -> list[tuple[str, str]]:
+        return [key for key, b in self.banners.items() if not b.isHidden()]
+
+    # -- ready and sent ----------------------------------------------------------------------------
+    def check_and_mark_ready(self) -> None:
+        report_id = self.report_id
+
+        def run(db: Any) -> tuple[list[Any], Any]:
+            svc = _svc()
+            results = svc.ready_checks(svc.load_report(db, report_id))
+            if all(r.ok for r in results):
+                svc.mark_ready(db, report_id)
+            return results, svc.load_report(db, report_id)
+
+        self.saved.setText("Checking…")
+        self._submit(run, self._show_checks)
+
+    def _show_checks(self, result: tuple[list[Any], Any]) -> None:
+        results, draft = result
+        self.draft = draft
+        failing = [r for r in results if not r.ok]
+        self.checks.show()
+        if failing:
+            self.checks.setProperty("kind", "")
+            self.checks.setText("Not ready yet. Add these, then check again:\n• "
+                                + "\n• ".join(r.message for r in failing))
+            self.saved.setText(f"{len(failing)} of {len(results)} checks to put right")
+        else:
+            self.checks.setProperty("kind", "info")
+            self.checks.setText(f"All {len(results)} checks passed: the report is ready for countersign.")
+            self.saved.setText("Marked ready")
+            self.status_changed.emit(self.request.id)
+        self.checks.style().unpolish(self.checks)
+        self.checks.style().polish(self.checks)
+        self._refresh_header()
+
+    def mark_sent(self) -> None:
+        report_id = self.report_id
+
+        def run(db: Any) -> Any:
+            _svc().mark_sent(db, report_id)
+            return _svc().load_report(db, report_id)
+
+        def done(draft: Any) -> None:
+            self.draft = draft
+            self._refresh_header()
+            self.saved.setText("Marked sent to court")
+            self.status_changed.emit(self.request.id)
+
+        self._submit(run, done)
+
+    # -- export and print --------------------------------------------------------------------------
+    def ask_export(self) -> None:
+        dialog = ExportDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.export_to(dialog.path(), dialog.password() or None))
+        self.export_dialog = dialog
+        dialog.open()
+
+    def export_to(self, path: str, password: str | None = None) -> None:
+        """Render on a worker (after saving what is on screen) and write the file atomically."""
+        report_id = self.report_id
+
+        def run(db: Any) -> str:
+            svc = _svc()
+            svc.export_pdf(path, svc.render_pdf(db, report_id, password=password))
+            return path
+
+        def done(written: str) -> None:
+            self.saved.setText("PDF exported")
+            protected = "It is protected by the password you chose. " if password else ""
+            self.window.show_message(
+                QMessageBox.Icon.Information, "Report exported",
+                f"The report was saved to {written}.\n\nThis file is outside the encrypted caseload store. "
+                f"{protected}Keep it only on an encrypted drive and delete it once it has gone to court.")
+
+        self.saved.setText("Exporting PDF…")
+        self._submit(run, done)
+
+    def report_html(self) -> str:
+        """The report as printed: the same sections as the PDF, marked at top and bottom."""
+        e = html.escape
+        r = self.request
+        rtype = report_types().get(r.report_type)
+        title = rtype.title if rtype else f"{type_label(r.report_type)} report"
+        parts = [f"<p align='center'><b>{MARKING}</b></p>",
+                 f"<h2>{e(r.court)}</h2><p>{e(r.lja)} · hearing {format_date(r.hearing_date)}</p>",
+                 f"<h1>{e(title)}</h1><p><b>{e(r.name)}</b>{' · ' + e(r.crn) if r.crn else ''}</p>"]
+        for spec in self.specs:
+            rows = []
+            for w in self.fields[spec.id].values():
+                text = w.display()
+                if not text or (w.spec.kind == "bool" and text == "No"):
+                    continue
+                body = e(text).replace("\n", "<br>")
+                rows.append(f"<p><b>{e(w.spec.label)}</b><br>{body}</p>")
+            parts.append(f"<h3>{spec.number}. {e(spec.title)}</h3>" + ("".join(rows) or "<p><i>Not completed</i></p>"))
+        parts.append(f"<p align='center'><b>{MARKING}</b></p>")
+        return "".join(parts)
+
+    def ask_print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print report")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if printer.outputFileName():
+            answer = QMessageBox.warning(
+                self, "Unprotected file", f"The report will be written to {printer.outputFileName()}, a file that "
+                "is NOT encrypted and is outside the caseload store. Save it only to an encrypted drive and "
+                "delete it when done.", QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        # QtPdf is not in PySide6-Essentials, so the PDF cannot be rasterised here: print the same
+        # sections as a text document instead, marked OFFICIAL-SENSITIVE.
+        doc = QTextDocument()
+        doc.setHtml(self.report_html())
+        doc.print_(printer)
+        self.window.statusBar().showMessage("Report sent to the printer", 4000)
+
+
+class ExportDialog(QDialog):
+    """Where to write the PDF and an optional password; says plainly the file is not encrypted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export report as PDF")
+        self.setAccessibleName("Export report as PDF")
+        self.path_edit = QLineEdit()
+        self.path_edit.setAccessibleName("File to write")
+        self.browse = QPushButton("&Browse…")
+        self.browse.setAccessibleName("Choose the file")
+        self.pw = QLineEdit()
+        self.pw.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pw.setAccessibleName("PDF password (optional)")
+        self.pw.setPlaceholderText("optional")
+        self.pw2 = QLineEdit()
+        self.pw2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pw2.setAccessibleName("PDF password again")
+        self.warning = QLabel("The PDF is written outside the encrypted caseload store. Save it only to an "
+                              "encrypted drive, and delete it once the report has gone to court.")
+        self.warning.setWordWrap(True)
+        self.warning.setObjectName("demoNotice")
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse)
+        form = QFormLayout()
+        form.addRow("&File", row)
+        form.addRow("&Password", self.pw)
+        form.addRow("&Again", self.pw2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.browse.clicked.connect(self._browse)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.resize(520, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, "Export report as PDF", self.path_edit.text(), "PDF (*.pdf)")
+        if path:
+            self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def path(self) -> str:
+        return self.path_edit.text().strip()
+
+    def password(self) -> str:
+        return self.pw.text()
+
+    def problem(self) -> str:
+        if not self.path():
+            return "File: is empty: choose where to save the PDF (Browse…)."
+        if self.pw.text() != self.pw2.text():
+            return "Again: does not match the password: type the same password twice, or leave both empty."
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        super().accept()

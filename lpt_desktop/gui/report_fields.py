@@ -1,0 +1,409 @@
+"""Field widgets for the report editor, built from the section specs (text, date, choice, multi, bool, int,
+requirements). Each gives value(), set_value() and a changed signal, so the editor treats them alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.dates import format_date, parse_date
+from lpt_desktop.domain.reference import reference
+
+
+def choice_pairs(choices: Any) -> list[tuple[str, str]]:
+    """(code, label) pairs from whatever the spec holds: pairs, objects with code/label, or plain strings."""
+    pairs: list[tuple[str, str]] = []
+    for c in choices or ():
+        if isinstance(c, (tuple, list)) and len(c) == 2:
+            pairs.append((str(c[0]), str(c[1])))
+        elif hasattr(c, "code"):
+            pairs.append((c.code, getattr(c, "label", c.code)))
+        elif isinstance(c, dict):
+            pairs.append((c.get("code", ""), c.get("label", c.get("code", ""))))
+        else:
+            pairs.append((str(c), str(c)))
+    return pairs
+
+
+class FieldWidget(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.compact = compact
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.setAccessibleName(spec.label)
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def text_for_count(self) -> str:
+        return ""
+
+    def display(self) -> str:
+        """The value as printed."""
+        v = self.value()
+        return "" if v is None else str(v)
+
+    def focus_target(self) -> QWidget:
+        return self
+
+
+class TextField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.edit = QPlainTextEdit()
+        self.edit.setAccessibleName(spec.label)
+        self.edit.setTabChangesFocus(True)  # Tab moves on; the report text needs no tab characters
+        # One-line facts get one line; the address a few; the writing gets room (more in the full editor).
+        short = spec.id in ("name", "crn", "pnc", "gender", "ethnicity", "first_language", "court", "lja",
+                            "author", "role", "office", "main_offence", "predictors")
+        if short:
+            self.edit.setFixedHeight(32)
+        elif spec.id in ("address", "other_offences", "disabilities"):
+            self.edit.setFixedHeight(56)
+        else:
+            self.edit.setMinimumHeight(60 if compact else 110)
+            self.edit.setMaximumHeight(90 if compact else 260)
+        self.layout_.addWidget(self.edit)
+        self.edit.textChanged.connect(self.changed)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+    def text_for_count(self) -> str:
+        return self.edit.toPlainText()
+
+
+class DateField(FieldWidget):
+    """dd/mm/yyyy typed in a line edit: a date may be unknown (empty), which a QDateEdit cannot show."""
+
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName(f"{spec.label} (dd/mm/yyyy)")
+        self.edit.setPlaceholderText("dd/mm/yyyy")
+        self.edit.setMaximumWidth(140)
+        self.layout_.addWidget(self.edit)
+        self.edit.textChanged.connect(self._check)
+        self.edit.textChanged.connect(self.changed)
+        self.setFocusProxy(self.edit)
+
+    def _check(self) -> None:
+        ok = self.valid()
+        self.edit.setStyleSheet("" if ok else "border: 2px solid #a4161a;")
+        self.edit.setToolTip("" if ok else "Type the date as dd/mm/yyyy, e.g. 23/11/2026")
+
+    def valid(self) -> bool:
+        text = self.edit.text().strip()
+        if not text:
+            return True
+        try:
+            parse_date(text)
+        except ValueError:
+            return False
+        return True
+
+    def value(self) -> date | str | None:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError:
+            return text  # kept as typed so nothing is lost; the ready check and the red border say why
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, date):
+            self.edit.setText(format_date(value))
+        elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
+            try:
+                self.edit.setText(format_date(date.fromisoformat(value)))
+            except ValueError:
+                self.edit.setText(value)
+        else:
+            self.edit.setText(value or "")
+
+    def display(self) -> str:
+        v = self.value()
+        return format_date(v) if isinstance(v, date) else (v or "")
+
+
+class ChoiceField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.box = QComboBox()
+        self.box.setAccessibleName(spec.label)
+        self.box.addItem("", "")
+        for code, label in choice_pairs(spec.choices):
+            self.box.addItem(label, code)
+        self.layout_.addWidget(self.box)
+        self.box.currentIndexChanged.connect(self.changed)
+        self.setFocusProxy(self.box)
+
+    def value(self) -> str:
+        return self.box.currentData() or ""
+
+    def set_value(self, value: Any) -> None:
+        i = self.box.findData(value or "")
+        if i < 0 and value:  # a value the list does not hold (older data): keep it rather than lose it
+            self.box.addItem(str(value), value)
+            i = self.box.count() - 1
+        self.box.setCurrentIndex(max(i, 0))
+
+    def display(self) -> str:
+        return self.box.currentText()
+
+
+class MultiField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        per_row = 3 if compact else 2
+        for i, (code, label) in enumerate(choice_pairs(spec.choices)):
+            box = QCheckBox(label)
+            box.setAccessibleName(f"{spec.label}: {label}")
+            box.toggled.connect(self.changed)
+            self.boxes[code] = box
+            grid.addWidget(box, i // per_row, i % per_row)
+        self.layout_.addLayout(grid)
+        if self.boxes:
+            self.setFocusProxy(next(iter(self.boxes.values())))
+
+    def value(self) -> list[str]:
+        return [c for c, b in self.boxes.items() if b.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or ())
+        for c, b in self.boxes.items():
+            b.setChecked(c in chosen)
+
+    def display(self) -> str:
+        return ", ".join(b.text() for b in self.boxes.values() if b.isChecked())
+
+
+class BoolField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.box = QCheckBox(spec.label)
+        self.box.setAccessibleName(spec.label)
+        self.layout_.addWidget(self.box)
+        self.box.toggled.connect(self.changed)
+        self.setFocusProxy(self.box)
+
+    def value(self) -> bool:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.box.setChecked(bool(value))
+
+    def display(self) -> str:
+        return "Yes" if self.box.isChecked() else "No"
+
+
+class IntField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName(spec.label)
+        self.edit.setValidator(QIntValidator(0, 100000, self.edit))
+        self.edit.setMaximumWidth(100)
+        self.layout_.addWidget(self.edit)
+        self.edit.textChanged.connect(self.changed)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> int | None:
+        text = self.edit.text().strip()
+        return int(text) if text.isdigit() else None
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+class _RequirementRow(QWidget):
+    """One proposed requirement: its type and a box per parameter (limits from requirement_types.json)."""
+
+    changed = Signal()
+    remove = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.type = QComboBox()
+        self.type.setAccessibleName("Requirement type")
+        self.type.addItem("Choose a requirement", "")
+        for code, t in reference().requirement_types.items():
+            self.type.addItem(t.label, code)
+        self.params = QHBoxLayout()
+        self.param_widgets: dict[str, QWidget] = {}
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setAccessibleName("Remove this requirement")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.type)
+        layout.addLayout(self.params, 1)
+        layout.addWidget(self.remove_button)
+        self.type.currentIndexChanged.connect(self._rebuild)
+        self.type.currentIndexChanged.connect(self.changed)
+        self.remove_button.clicked.connect(lambda: self.remove.emit(self))
+
+    def _rebuild(self) -> None:
+        while self.params.count():
+            item = self.params.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.param_widgets = {}
+        rtype = reference().requirement_types.get(self.type.currentData() or "")
+        if rtype is None:
+            return
+        for p in rtype.params:
+            label = QLabel(p.label)
+            if p.kind == "choice":
+                w: QWidget = QComboBox()
+                w.addItem("", "")
+                for c in p.choices or ():
+                    w.addItem(c, c)
+                w.currentIndexChanged.connect(self.changed)
+            elif p.kind == "bool":
+                w = QCheckBox()
+                w.toggled.connect(self.changed)
+            else:
+                w = QLineEdit()
+                if p.kind == "int":
+                    w.setMaximumWidth(80)
+                    lo, hi = getattr(p, "min", None), getattr(p, "max", None)
+                    if lo is not None and hi is not None:
+                        w.setPlaceholderText(f"{lo}-{hi}")
+                w.textChanged.connect(self.changed)
+            w.setAccessibleName(f"{rtype.label}: {p.label}")
+            w.setToolTip(p.help)
+            label.setBuddy(w)
+            self.params.addWidget(label)
+            self.params.addWidget(w)
+            self.param_widgets[p.name] = w
+
+    def value(self) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        rtype = reference().requirement_types.get(self.type.currentData() or "")
+        kinds = {p.name: p.kind for p in rtype.params} if rtype else {}
+        for name, w in self.param_widgets.items():
+            if isinstance(w, QComboBox):
+                v: Any = w.currentData() or ""
+            elif isinstance(w, QCheckBox):
+                v = w.isChecked()
+            else:
+                text = w.text().strip()
+                v = int(text) if kinds.get(name) == "int" and text.lstrip("-").isdigit() else text
+            if v not in ("", None):
+                params[name] = v
+        return {"type_code": self.type.currentData() or "", "params": params}
+
+    def set_value(self, value: dict[str, Any]) -> None:
+        i = self.type.findData(value.get("type_code", ""))
+        self.type.setCurrentIndex(max(i, 0))
+        self._rebuild()
+        for name, v in (value.get("params") or {}).items():
+            w = self.param_widgets.get(name)
+            if isinstance(w, QComboBox):
+                w.setCurrentIndex(max(w.findData(v), 0))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(v))
+            elif isinstance(w, QLineEdit):
+                w.setText(str(v))
+
+    def display(self) -> str:
+        v = self.value()
+        if not v["type_code"]:
+            return ""
+        parts = ", ".join(f"{k.replace('_', ' ')} {val}" for k, val in v["params"].items())
+        return f"{self.type.currentText()}" + (f" ({parts})" if parts else "")
+
+
+class RequirementsField(FieldWidget):
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.rows: list[_RequirementRow] = []
+        self.rows_box = QVBoxLayout()
+        self.add_button = QPushButton("&Add requirement")
+        self.add_button.setAccessibleName("Add a requirement to the proposal")
+        head = QHBoxLayout()
+        head.addWidget(self.add_button)
+        head.addStretch(1)
+        self.layout_.addLayout(self.rows_box)
+        self.layout_.addLayout(head)
+        self.add_button.clicked.connect(self._add_clicked)
+        self.setFocusProxy(self.add_button)
+
+    def _add_clicked(self) -> None:
+        row = self.add_row()
+        row.type.setFocus()
+        self.changed.emit()
+
+    def add_row(self, value: dict[str, Any] | None = None) -> _RequirementRow:
+        row = _RequirementRow()
+        if value:
+            row.set_value(value)
+        row.changed.connect(self.changed)
+        row.remove.connect(self._remove)
+        self.rows.append(row)
+        self.rows_box.addWidget(row)
+        return row
+
+    def _remove(self, row: _RequirementRow) -> None:
+        self.rows.remove(row)
+        row.deleteLater()
+        self.add_button.setFocus()
+        self.changed.emit()
+
+    def value(self) -> list[dict[str, Any]]:
+        return [r.value() for r in self.rows if r.value()["type_code"]]
+
+    def set_value(self, value: Any) -> None:
+        for r in self.rows:
+            r.deleteLater()
+        self.rows = []
+        for v in value or ():
+            if isinstance(v, dict):
+                self.add_row(v)
+
+    def display(self) -> str:
+        return "; ".join(d for r in self.rows if (d := r.display()))
+
+
+KINDS: dict[str, type[FieldWidget]] = {"text": TextField, "date": DateField, "choice": ChoiceField,
+                                       "multi": MultiField, "bool": BoolField, "int": IntField,
+                                       "requirements": RequirementsField}
+
+
+def make_field(spec: Any, compact: bool = False) -> FieldWidget:
+    return KINDS.get(spec.kind, TextField)(spec, compact)
+
+
+def word_count(texts: Sequence[str]) -> int:
+    return sum(len(t.split()) for t in texts)
