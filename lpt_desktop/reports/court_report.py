@@ -124,8 +124,7 @@ def format_value(spec: rules.FieldSpec, value: Any) -> str:
     return str(value)
 
 
-def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphStyle], prefilled: bool,
-                     draft: bool) -> list[Any]:
+def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphStyle], marked: bool) -> list[Any]:
     out: list[Any] = [Paragraph(escape(spec.label), st["label"])]
     if spec.kind == "requirements":
         out.append(ListFlowable([ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]),
@@ -133,9 +132,16 @@ def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphS
                                 leftIndent=10, bulletFontSize=9))
     else:
         out.append(Paragraph(_text(format_value(spec, value)), st["body"]))
-    if prefilled and draft:
+    if marked:
         out.append(Paragraph(f"({PREFILL_NOTE})", st["note"]))
     return out
+
+
+def _is_short(spec: rules.FieldSpec, value: Any) -> bool:
+    if spec.kind in ("date", "bool", "int", "choice"):
+        return True
+    text = format_value(spec, value)
+    return spec.kind == "text" and len(text) <= 70 and "\n" not in text
 
 
 def _table(rows: list[list[Any]], widths: list[float | None]) -> Table:
@@ -216,8 +222,19 @@ def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, A
             rows.append([Paragraph(f"<b>{escape(f.label)}</b>", st["small"]), Paragraph(text, st["small"])])
         return [KeepTogether([heading, _table(rows, [45 * mm, None])])]
     body: list[Any] = []
+    rows: list[list[Any]] = []  # short facts gather into one label/value table; long text flows below
     for f in fields:
-        body += _field_flowables(f, values[f.id], st, draft.is_prefilled(spec.id, f.id), is_draft)
+        marked = is_draft and draft.is_prefilled(spec.id, f.id)
+        if _is_short(f, values[f.id]):
+            text = _text(format_value(f, values[f.id])) + (f" <i>({PREFILL_NOTE})</i>" if marked else "")
+            rows.append([Paragraph(f"<b>{escape(f.label)}</b>", st["small"]), Paragraph(text, st["small"])])
+            continue
+        if rows:
+            body += [_table(rows, [45 * mm, None]), Spacer(1, 2 * mm)]
+            rows = []
+        body += _field_flowables(f, values[f.id], st, marked)
+    if rows:
+        body.append(_table(rows, [45 * mm, None]))
     # Keep a heading with the start of its section; long sections may then flow on.
     return [CondPageBreak(30 * mm), KeepTogether([heading, *body[:2]]), *body[2:]]
 
