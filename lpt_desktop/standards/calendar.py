@@ -3,6 +3,9 @@
 Bank holidays come from the `holidays` package (subdivision ENG), which carries substitute
 days and the one-offs (29/04/2011, 04-05/06/2012, 08/05/2020, 02-03/06/2022, 19/09/2022,
 08/05/2023). The event day is day 0: two working days after a Friday failure is Tuesday.
+
+Office closure days (an administrator adds them; services/closures.py keeps them in the database)
+are not working days either: the service layer hands them to set_office_closures().
 """
 
 from __future__ import annotations
@@ -11,6 +14,18 @@ from datetime import date, timedelta
 from functools import cache
 
 import holidays
+
+_office_closures: frozenset[date] = frozenset()
+
+
+def set_office_closures(days: frozenset[date] | set[date] | list[date]) -> None:
+    """Replace the office closure days every working-day sum in this process respects."""
+    global _office_closures
+    _office_closures = frozenset(days)
+
+
+def office_closures() -> frozenset[date]:
+    return _office_closures
 
 
 @cache
@@ -23,7 +38,19 @@ def is_bank_holiday(d: date) -> bool:
 
 
 def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and not is_bank_holiday(d)
+    return d.weekday() < 5 and not is_bank_holiday(d) and d not in _office_closures
+
+
+def last_working_day_on_or_before(d: date) -> date:
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
+def first_working_day_on_or_after(d: date) -> date:
+    while not is_working_day(d):
+        d += timedelta(days=1)
+    return d
 
 
 def add_working_days(start: date, days: int) -> date:

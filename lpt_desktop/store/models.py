@@ -188,12 +188,14 @@ class Contact(Row):
     author: Mapped[str | None] = mapped_column(String(120))
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"))
     amendment_reason: Mapped[str | None] = mapped_column(Text)
+    series_id: Mapped[str | None] = mapped_column(ForeignKey("appointment_series.id"))  # a recurring booking
 
     __table_args__ = (
         Index("ix_contact_person_starts", "person_id", "starts_at"),
         # The caseload's "next appointment" reads only pending appointments: a small partial index.
         Index("ix_contact_pending", "person_id", "starts_at", sqlite_where=text("outcome IS NULL")),
         Index("ix_contact_amends", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
+        Index("ix_contact_series", "series_id", sqlite_where=text("series_id IS NOT NULL")),
     )
 
 

@@ -1,0 +1,361 @@
+"""National Standards for the caseload: the policy in force, each case's obligations, "what is due",
+compliance, and the officer's per-case frequency overrides.
+
+Facts are read in bulk (a handful of queries for the whole caseload, never one per case) and handed to
+the pure engine in standards/obligations.py, so every screen shows the same statuses.
+
+Approximations, until the tables exist: sentence plans and plan/RoSH reviews are read from
+standards_record rows; the offence category comes from keywords in the offence text
+(resources/standards/_offences.toml); custody length for a licence is taken as twice the licence period
+(release at the halfway point).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from lpt_desktop.domain.validation import FieldError, ValidationError
+from lpt_desktop.paths import resources_dir
+from lpt_desktop.standards.calendar import set_office_closures
+from lpt_desktop.standards.obligations import (
+    RULE_IDS,
+    CaseFacts,
+    ContactFact,
+    EnforcementFact,
+    Obligation,
+    RecordFact,
+    RegisterFact,
+    obligations,
+)
+from lpt_desktop.standards.policy import Policy, load_policy, policy_names
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.schedule_models import OfficeClosure, StandardsOverride, StandardsRecord
+
+POLICY_KEY = "standards_policy"
+DEFAULT_POLICY = "current"
+RECORD_KINDS = ("sentence_plan", "plan_review", "rosh_review")
+
+# Extra obligation sources (court reports register their report_due items here).
+ObligationSource = Callable[[Session, date, Sequence[str] | None], list[Obligation]]
+_sources: list[ObligationSource] = []
+
+
+def register_source(fn: ObligationSource) -> None:
+    """Add obligations from another feature; fn(session, as_of, person_ids or None for all)."""
+    if fn not in _sources:
+        _sources.append(fn)
+
+
+# -- the policy in force ----------------------------------------------------------------------------
+def policy_in_force(db: Database) -> str:
+    with db.read() as s:
+        name = s.scalar(select(Meta.value).where(Meta.key == POLICY_KEY))
+    return name if name in policy_names() else DEFAULT_POLICY
+
+
+def set_policy_in_force(db: Database, name: str) -> None:
+    if name not in policy_names():
+        raise ValidationError([FieldError("Standards policy", f"'{name}' is not a policy: choose one of "
+                                                               f"{', '.join(policy_names())}")])
+    with db.write() as s:
+        row = s.get(Meta, POLICY_KEY)
+        if row is None:
+            s.add(Meta(key=POLICY_KEY, value=name))
+        else:
+            row.value = name
+
+
+def _policy(s: Session) -> Policy:
+    name = s.scalar(select(Meta.value).where(Meta.key == POLICY_KEY))
+    return load_policy(name if name in policy_names() else DEFAULT_POLICY)
+
+
+def sync_closures(s: Session) -> None:
+    """Hand the database's office closure days to the working-day calendar."""
+    set_office_closures(set(s.scalars(select(OfficeClosure.day))))
+
+
+# -- overrides and records --------------------------------------------------------------------------
+def set_frequency_override(db: Database, person_id: str, rule: str, every_days: int | None) -> None:
+    """Set (or with None clear) how often `rule` repeats for this case, where the policy allows it."""
+    if rule not in RULE_IDS:
+        raise ValidationError([FieldError("Rule", f"'{rule}' is not a standards rule, e.g. ns_contacts")])
+    if every_days is not None and not 1 <= every_days <= 366:
+        raise ValidationError([FieldError("Frequency", f"{every_days} days is out of range: give 1 to 366 days")])
+    with db.write() as s:
+        if s.get(Person, person_id) is None:
+            raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])
+        row = s.scalar(select(StandardsOverride).where(StandardsOverride.person_id == person_id,
+                                                       StandardsOverride.rule == rule))
+        if every_days is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(StandardsOverride(person_id=person_id, rule=rule, every_days=every_days))
+        else:
+            row.every_days = every_days
+
+
+def frequency_overrides(db: Database, person_id: str) -> dict[str, int]:
+    with db.read() as s:
+        return dict(s.execute(select(StandardsOverride.rule, StandardsOverride.every_days)
+                              .where(StandardsOverride.person_id == person_id)).tuples())
+
+
+def record_done(db: Database, person_id: str, kind: str, on: date, note: str = "") -> str:
+    """Record a sentence plan or a plan/RoSH review as done on a day (it meets the matching obligation)."""
+    errors = []
+    if kind not in RECORD_KINDS:
+        errors.append(FieldError("Record", f"'{kind}' is not one of {', '.join(RECORD_KINDS)}"))
+    if on > date.today():
+        errors.append(FieldError("Date", "is in the future: record a plan or review once it is done"))
+    if errors:
+        raise ValidationError(errors)
+    with db.write() as s:
+        if s.get(Person, person_id) is None:
+            raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])
+        row = StandardsRecord(person_id=person_id, kind=kind, done_on=on, note=note.strip() or None)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def remove_records(db: Database, person_id: str) -> None:
+    with db.write() as s:
+        s.execute(delete(StandardsRecord).where(StandardsRecord.person_id == person_id))
+
+
+# -- facts from the database, in bulk ---------------------------------------------------------------
+@cache
+def _offence_keywords() -> dict[str, tuple[str, ...]]:
+    with open(resources_dir() / "standards" / "_offences.toml", "rb") as fh:
+        doc = tomllib.load(fh)
+    return {cat: tuple(w.casefold() for w in words) for cat, words in doc["categories"].items()}
+
+
+def offence_category(offence: str | None) -> str | None:
+    text = (offence or "").casefold()
+    for category, words in _offence_keywords().items():
+        if any(w in text for w in words):
+            return category
+    return None
+
+
+def _in(column, ids: Sequence[str] | None):  # noqa: ANN001, ANN202 - a SQLAlchemy clause
+    return column.in_(ids) if ids is not None else True
+
+
+@dataclass(frozen=True)
+class _Who:
+    crn: str
+    name: str
+
+
+def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
+               ) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
+    """CaseFacts for the given people (None: everyone) from seven queries, whatever the caseload's size."""
+    people = s.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh)
+                       .where(_in(Person.id, person_ids))).all()
+    who = {pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r in people}
+    sentences: dict[str, tuple] = {}
+    for row in s.execute(select(Sentence.id, Sentence.person_id, Sentence.order_type, Sentence.offence,
+                                Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
+                                Sentence.length_months)
+                         .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))
+                         .order_by(Sentence.start_date)):
+        sentences[row[1]] = row  # the latest start wins, as the caseload's current sentence
+    current_ids = {row[0] for row in sentences.values()}
+    reqs: dict[str, list[str]] = defaultdict(list)
+    for sid, code in s.execute(select(Requirement.sentence_id, Requirement.type_code)
+                               .join(Sentence, Sentence.id == Requirement.sentence_id)
+                               .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))):
+        if sid in current_ids:
+            reqs[sid].append(code)
+    regs: dict[str, list[RegisterFact]] = defaultdict(list)
+    for pid, code, start, review, cat, level in s.execute(
+            select(Registration.person_id, Registration.type_code, Registration.start_date,
+                   Registration.next_review_date, Registration.category, Registration.level)
+            .where(Registration.ended_on.is_(None), _in(Registration.person_id, person_ids))):
+        regs[pid].append(RegisterFact(code, start, review, cat, level))
+    # Contacts with an outcome up to "as of", under the current sentence; superseded versions dropped.
+    until = datetime.combine(as_of + timedelta(days=1), datetime.min.time())
+    raw = s.execute(select(Contact.person_id, Contact.id, Contact.type_code, Contact.starts_at, Contact.outcome,
+                           Contact.amends_id)
+                    .join(Sentence, (Sentence.person_id == Contact.person_id) & Sentence.terminated_on.is_(None))
+                    .where(Contact.outcome.is_not(None), Contact.starts_at < until,
+                           Contact.starts_at >= Sentence.start_date, _in(Contact.person_id, person_ids))).all()
+    amended_by = {r[5]: r[1] for r in raw if r[5]}
+    contacts: dict[str, list[ContactFact]] = defaultdict(list)
+    seen: set[str] = set()
+    for pid, cid, code, at, outcome, _a in raw:
+        if cid not in amended_by and cid not in seen:  # the join may repeat a row if two sentences are open
+            seen.add(cid)
+            contacts[pid].append(ContactFact(cid, at, code, outcome))
+
+    def head(cid: str) -> str:
+        while cid in amended_by:
+            cid = amended_by[cid]
+        return cid
+
+    enforcement: dict[str, list[EnforcementFact]] = defaultdict(list)
+    for eid, pid, cid, action, on in s.execute(
+            select(Enforcement.id, Enforcement.person_id, Enforcement.contact_id, Enforcement.action,
+                   Enforcement.decided_on).where(_in(Enforcement.person_id, person_ids))):
+        enforcement[pid].append(EnforcementFact(head(cid), action, on, eid))
+    records: dict[str, list[RecordFact]] = defaultdict(list)
+    for rid, pid, kind, on in s.execute(select(StandardsRecord.id, StandardsRecord.person_id, StandardsRecord.kind,
+                                               StandardsRecord.done_on)
+                                        .where(_in(StandardsRecord.person_id, person_ids))):
+        records[pid].append(RecordFact(kind, on, rid))
+    overrides: dict[str, dict[str, int]] = defaultdict(dict)
+    for pid, rule, every in s.execute(select(StandardsOverride.person_id, StandardsOverride.rule,
+                                             StandardsOverride.every_days)
+                                      .where(_in(StandardsOverride.person_id, person_ids))):
+        overrides[pid][rule] = every
+    facts: dict[str, CaseFacts] = {}
+    for pid, _crn, _f, _l, tier, rosh in people:
+        sen = sentences.get(pid)
+        if sen is None:
+            facts[pid] = CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
+                                   overrides=overrides.get(pid, {}))
+            continue
+        sid, _p, order, offence, sentence_date, start, end, months = sen
+        facts[pid] = CaseFacts(
+            person_id=pid, sentence_type=order, start=start, sentence_date=sentence_date, end=end,
+            length_months=months, requirements=tuple(reqs.get(sid, ())), tier=tier, rosh=rosh,
+            registers=tuple(regs.get(pid, ())), offence_category=offence_category(offence),
+            custody_months=months * 2 if order == "LIC" and months else None,
+            contacts=tuple(contacts.get(pid, ())), enforcement=tuple(enforcement.get(pid, ())),
+            records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}))
+    return facts, who
+
+
+def _extra(s: Session, as_of: date, person_ids: Sequence[str] | None) -> dict[str, list[Obligation]]:
+    out: dict[str, list[Obligation]] = defaultdict(list)
+    for fn in _sources:
+        for o in fn(s, as_of, person_ids):
+            if o.person_id is not None:
+                out[o.person_id].append(o)
+    return out
+
+
+def all_obligations(db: Database, as_of: date | None = None, person_ids: Sequence[str] | None = None,
+                    since: date | None = None) -> tuple[dict[str, list[Obligation]], dict[str, _Who]]:
+    """Every case's obligations (or the given cases'), keyed by person id, from a few bulk queries."""
+    as_of = as_of or date.today()
+    with db.read() as s:
+        sync_closures(s)
+        policy = _policy(s)
+        facts, who = load_facts(s, as_of, person_ids)
+        extra = _extra(s, as_of, person_ids)
+    out: dict[str, list[Obligation]] = {}
+    for pid, case in facts.items():
+        items = obligations(policy, case, as_of, since=since)
+        if pid in extra:
+            items = sorted(items + extra[pid], key=lambda o: (o.due_by, o.rule))
+        out[pid] = items
+    return out, who
+
+
+def case_obligations(db: Database, person_id: str, as_of: date | None = None) -> list[Obligation]:
+    """One case's obligations under the policy in force, soonest due first."""
+    found, _ = all_obligations(db, as_of, [person_id])
+    return found.get(person_id, [])
+
+
+def case_facts(db: Database, person_id: str, as_of: date | None = None) -> CaseFacts | None:
+    with db.read() as s:
+        facts, _ = load_facts(s, as_of or date.today(), [person_id])
+    return facts.get(person_id)
+
+
+# -- what is due ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DueItem:
+    obligation: Obligation
+    person_id: str
+    crn: str
+    name: str
+
+
+def is_on_list(o: Obligation, as_of: date, horizon_days: int) -> bool:
+    """Due and overdue always; upcoming when it opens within the horizon."""
+    if o.status in ("due", "overdue"):
+        return True
+    return o.status == "upcoming" and o.due_from is not None and o.due_from <= as_of + timedelta(days=horizon_days)
+
+
+def caseload_due(db: Database, as_of: date | None = None, horizon_days: int = 7) -> list[DueItem]:
+    """Everything due or overdue across the caseload (and what opens within horizon_days), by due date."""
+    as_of = as_of or date.today()
+    found, who = all_obligations(db, as_of, since=as_of)
+    items = [DueItem(o, pid, who[pid].crn, who[pid].name)
+             for pid, obs in found.items() for o in obs if is_on_list(o, as_of, horizon_days)]
+    return sorted(items, key=lambda i: (i.obligation.due_by, i.name, i.obligation.rule))
+
+
+def next_due(items: Sequence[Obligation]) -> Obligation | None:
+    """The caseload column: the first overdue or due obligation by due date, else the next upcoming."""
+    open_ = [o for o in items if o.status in ("overdue", "due")]
+    if open_:
+        return min(open_, key=lambda o: (o.due_by, o.rule))
+    upcoming = [o for o in items if o.status == "upcoming"]
+    return min(upcoming, key=lambda o: (o.due_by, o.rule)) if upcoming else None
+
+
+# -- compliance -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Compliance:
+    """Share of obligations met on time among those whose deadline fell in the period (SPM 5, SPM 24)."""
+
+    start: date
+    end: date
+    met_on_time: int
+    total: int
+    by_rule: dict[str, tuple[int, int]]  # rule -> (met on time, total)
+
+    @property
+    def share(self) -> float:
+        """0..1; 1.0 when nothing fell due in the period (see `total`)."""
+        return self.met_on_time / self.total if self.total else 1.0
+
+
+def compliance(db: Database, start: date, end: date, person_id: str | None = None,
+               as_of: date | None = None) -> Compliance:
+    """Obligations due in [start, end] whose deadline has passed (or that were met), judged as of `as_of`."""
+    if end < start:
+        raise ValidationError([FieldError("Period", "ends before it starts: choose an end on or after the start")])
+    as_of = as_of or min(date.today(), end)
+    found, _ = all_obligations(db, as_of, [person_id] if person_id else None, since=start)
+    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    met = total = 0
+    for obs in found.values():
+        for o in obs:
+            if not start <= o.due_by <= end or (o.status != "met" and o.due_by >= as_of):
+                continue
+            total += 1
+            by_rule[o.rule][1] += 1
+            if o.met_on_time:
+                met += 1
+                by_rule[o.rule][0] += 1
+    return Compliance(start, end, met, total, {k: (v[0], v[1]) for k, v in by_rule.items()})
+
+
+def due_counts(db: Database, as_of: date | None = None) -> dict[str, int]:
+    """How many items are due and overdue across the caseload (for the status bar)."""
+    items = caseload_due(db, as_of, horizon_days=0)
+    counts = {"due": 0, "overdue": 0}
+    for i in items:
+        if i.obligation.status in counts:
+            counts[i.obligation.status] += 1
+    return counts
+

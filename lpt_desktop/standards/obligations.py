@@ -1,0 +1,648 @@
+"""The National Standards engine: what a case owes, by when, and whether it was met (pure).
+
+One definition of each status, used by every screen:
+- upcoming: the window opens after the "as of" date;
+- due: the "as of" date is within [due_from, due_by] and nothing has met it;
+- overdue: past due_by, not met, still actionable;
+- missed: past due_by and no longer actionable (the window closed: a contact week that ended);
+- met: a contact or record satisfied it (met_by, met_on; met late if met_on > due_by).
+
+Dates: the event day is day 0; "within N working days" is on or before the Nth working day after it;
+"within N days/weeks/months" counts calendar time, and a deadline that lands on a weekend, bank holiday
+or office closure moves back to the working day before it (never before the event itself).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.domain.enforcement import allowed_actions
+from lpt_desktop.domain.enforcement import policy as enforcement_actions
+from lpt_desktop.domain.enforcement import required as cja_required
+from lpt_desktop.domain.reference import load_json
+from lpt_desktop.domain.validation import FieldError, ValidationError
+from lpt_desktop.standards.calendar import (
+    add_working_days,
+    first_working_day_on_or_after,
+    last_working_day_on_or_before,
+)
+from lpt_desktop.standards.policy import Phase, Policy, Rule
+
+STATUSES = ("upcoming", "due", "overdue", "met", "missed")
+RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
+            "absence_action", "warning", "breach_initiation", "recall_decision", "report_due", "ns_contacts",
+            "upw_placement", "register_review")
+HORIZON_DAYS = 42  # repeating windows are listed this far ahead of "as of" (the next one or two)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    rule: str
+    kind: str  # contact | home_visit | plan | review | enforcement | victim | report
+    description: str
+    source: str
+    due_from: date | None
+    due_by: date
+    status: str  # one of STATUSES
+    met_by: str | None = None
+    met_on: date | None = None
+    person_id: str | None = None
+    policy: str = ""
+
+    @property
+    def met_on_time(self) -> bool:
+        return self.met_on is not None and self.met_on <= self.due_by
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "kind": self.kind, "description": self.description, "source": self.source,
+                "due_from": self.due_from.isoformat() if self.due_from else None, "due_by": self.due_by.isoformat(),
+                "status": self.status, "met_by": self.met_by,
+                "met_on": self.met_on.isoformat() if self.met_on else None, "policy": self.policy}
+
+
+# -- the facts the engine reads ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContactFact:
+    id: str
+    starts_at: datetime
+    type_code: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class EnforcementFact:
+    contact_id: str  # the current version of the failure contact
+    action: str
+    decided_on: date
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterFact:
+    code: str
+    start: date | None = None
+    next_review: date | None = None
+    category: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """A plan or review recorded for the case (kind: sentence_plan | plan_review | rosh_review)."""
+
+    kind: str
+    on: date
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    id: str
+    type: str  # FDR | SDR | PSR | ...
+    requested_on: date
+    remanded: bool = False
+    delivered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything the engine needs about one case; built from the database or from JSON."""
+
+    person_id: str | None = None
+    sentence_type: str | None = None  # CO | SSO | LIC | PSS
+    start: date | None = None  # order start, or release date for a licence or PSS
+    sentence_date: date | None = None
+    end: date | None = None
+    length_months: int | None = None
+    requirements: tuple[str, ...] = ()
+    tier: str | None = None
+    rosh: str | None = None  # L | M | H | VH
+    registers: tuple[RegisterFact, ...] = ()
+    offence_category: str | None = None  # sexual | violent | cse | other
+    custody_months: int | None = None
+    contacts: tuple[ContactFact, ...] = ()
+    enforcement: tuple[EnforcementFact, ...] = ()
+    records: tuple[RecordFact, ...] = ()
+    reports: tuple[ReportFact, ...] = ()
+    overrides: Mapping[str, int] = field(default_factory=dict)  # rule id -> every N days
+
+    @property
+    def end_date(self) -> date | None:
+        if self.end is not None:
+            return self.end
+        if self.start is not None and self.length_months:
+            return add_months(self.start, self.length_months) - timedelta(days=1)
+        return None
+
+    @property
+    def register_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.registers)
+
+    @classmethod
+    def from_json(cls, data: Any) -> CaseFacts:
+        return case_from_json(data)
+
+
+# -- reference data ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Codes:
+    national_standard: frozenset[str]
+    failures: frozenset[str]
+    outcomes: frozenset[str]
+    contact_types: frozenset[str]
+
+
+@cache
+def _codes() -> _Codes:
+    doc = load_json("contact_types.json")
+    return _Codes(
+        national_standard=frozenset(c["code"] for c in doc["contact_types"] if c["national_standard"]),
+        failures=frozenset(o["code"] for o in doc["outcomes"] if o["failure"]),
+        outcomes=frozenset(o["code"] for o in doc["outcomes"]),
+        contact_types=frozenset(c["code"] for c in doc["contact_types"]),
+    )
+
+
+# -- dates ------------------------------------------------------------------------------------------
+def deadline(event: date, within: int, unit: str) -> date:
+    """The last day to act: the event is day 0; calendar deadlines on a non-working day move back."""
+    if unit == "working_days":
+        return add_working_days(event, within) if within > 0 else first_working_day_on_or_after(event)
+    if unit == "days":
+        d = event + timedelta(days=within)
+    elif unit == "weeks":
+        d = event + timedelta(weeks=within)
+    elif unit == "months":
+        d = add_months(event, within)
+    else:
+        raise ValueError(f"unknown unit {unit!r}")
+    d = last_working_day_on_or_before(d)
+    return d if d >= event else first_working_day_on_or_after(event)
+
+
+def status_of(due_from: date | None, due_by: date, as_of: date, met_on: date | None,
+              closes: date | None = None) -> str:
+    """One definition of the statuses (see the module docstring); `closes` is the last actionable day."""
+    if met_on is not None:
+        return "met"
+    if due_from is not None and as_of < due_from:
+        return "upcoming"
+    if as_of <= due_by:
+        return "due"
+    if closes is not None and as_of > closes:
+        return "missed"
+    return "overdue"
+
+
+# -- matching a rule to a case ----------------------------------------------------------------------
+def case_tier(policy: Policy, case: CaseFacts) -> str:
+    """The case's tier in the policy's terms (ns-2007 tiers 1-4 from today's A-D letters)."""
+    tier = (case.tier or "").strip().upper()
+    if not tier:
+        return ""
+    return policy.tier_map.get(tier, policy.tier_map.get(tier[0], tier))
+
+
+def matches(policy: Policy, when: Mapping[str, Any], case: CaseFacts) -> bool:
+    for key, want in when.items():
+        if key == "orders" and case.sentence_type not in want:
+            return False
+        if key == "requirements" and not set(want) & set(case.requirements):
+            return False
+        if key == "tiers" and case_tier(policy, case) not in want:
+            return False
+        if key == "rosh" and (case.rosh or "") not in want:
+            return False
+        if key == "registers" and not set(want) & case.register_codes:
+            return False
+        if key == "offence_categories" and (case.offence_category or "") not in want:
+            return False
+        if key == "min_custody_months" and (case.custody_months or 0) < want:
+            return False
+        if key == "licence" and (case.sentence_type in policy.licence_types) != want:
+            return False
+    return True
+
+
+def rules_for(policy: Policy, case: CaseFacts) -> list[Rule]:
+    """For each rule id, the first entry whose `when` matches the case."""
+    chosen: dict[str, Rule] = {}
+    for rule in policy.rules:
+        if rule.id not in chosen and matches(policy, rule.when, case):
+            chosen[rule.id] = rule
+    return list(chosen.values())
+
+
+def two_thirds_point(policy: Policy, case: CaseFacts) -> date | None:
+    """Where supervision appointments stop under the policy, or None if they run to the end."""
+    tt = policy.two_thirds
+    end = case.end_date
+    if tt is None or case.start is None or end is None:
+        return None
+    applies = case.sentence_type in tt.orders or bool(set(case.requirements) & set(tt.requirements))
+    exempt = bool(case.register_codes & set(tt.exempt_registers)) or (case.rosh or "") in tt.exempt_rosh
+    if not applies or exempt:
+        return None
+    return case.start + timedelta(days=math.ceil((end - case.start).days * 2 / 3))
+
+
+# -- evidence ---------------------------------------------------------------------------------------
+class _Evidence:
+    """Sorted evidence of one kind for one case: (date, id) with a bisectable list of dates."""
+
+    def __init__(self, items: list[tuple[date, str]]) -> None:
+        items.sort()
+        self.items = items
+        self.dates = [d for d, _ in items]
+
+    def first_on_or_after(self, d: date, up_to: date) -> tuple[date, str] | None:
+        i = bisect.bisect_left(self.dates, d)
+        if i < len(self.items) and self.items[i][0] <= up_to:
+            return self.items[i]
+        return None
+
+    def nth_between(self, start: date, end_excl: date, n: int, up_to: date) -> tuple[date, str] | None:
+        i = bisect.bisect_left(self.dates, start)
+        j = i + n - 1
+        if j < len(self.items) and self.items[j][0] < end_excl and self.items[j][0] <= up_to:
+            return self.items[j]
+        return None
+
+
+class _Context:
+    def __init__(self, policy: Policy, case: CaseFacts, as_of: date) -> None:
+        self.policy = policy
+        self.case = case
+        self.as_of = as_of
+        self._cache: dict[tuple, _Evidence] = {}
+
+    def evidence(self, rule: Rule) -> _Evidence:
+        key = (rule.types, rule.outcomes)
+        ev = self._cache.get(key)
+        if ev is None:
+            ev = self._cache[key] = _Evidence(self._collect(rule))
+        return ev
+
+    def _collect(self, rule: Rule) -> list[tuple[date, str]]:
+        if isinstance(rule.types, str) and rule.types.startswith("record:"):
+            kind = rule.types.removeprefix("record:")
+            return [(r.on, r.id) for r in self.case.records if r.kind == kind]
+        types = _codes().national_standard if rule.types == "national_standard" else frozenset(rule.types)
+        if rule.outcomes is None:
+            outcomes: frozenset[str] | None = frozenset(self.policy.counting_outcomes)
+        else:
+            outcomes = frozenset(rule.outcomes) or None  # () = any recorded outcome
+        return [(c.starts_at.date(), c.id) for c in self.case.contacts
+                if c.type_code in types and c.outcome is not None and (outcomes is None or c.outcome in outcomes)]
+
+    def anchor(self, rule: Rule) -> date | None:
+        if rule.anchor == "sentence":
+            return self.case.sentence_date or self.case.start
+        return self.case.start
+
+
+def _ob(ctx: _Context, rule: Rule, description: str, due_from: date | None, due_by: date, met: tuple | None,
+        closes: date | None = None, source: str | None = None) -> Obligation:
+    met_on, met_by = met if met else (None, None)
+    return Obligation(rule=rule.id, kind=rule.kind, description=description, source=source or rule.source,
+                      due_from=due_from, due_by=due_by, status=status_of(due_from, due_by, ctx.as_of, met_on, closes),
+                      met_by=met_by, met_on=met_on, person_id=ctx.case.person_id, policy=ctx.policy.name)
+
+
+def _once(ctx: _Context, rule: Rule) -> list[Obligation]:
+    event = ctx.anchor(rule)
+    if event is None:
+        return []
+    due_by = deadline(event, rule.within, rule.unit)
+    met = ctx.evidence(rule).first_on_or_after(event, ctx.as_of)
+    closes = due_by + timedelta(days=rule.closes_after_days) if rule.closes_after_days is not None else None
+    return [_ob(ctx, rule, rule.description, event, due_by, met, closes)]
+
+
+def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date) -> list[tuple[date, date, int, int]]:
+    """(start, end exclusive, count, full length in days) for one phase's windows that open before `horizon`.
+
+    `limit` (the sentence's end or the two-thirds point) cuts the last window short; the horizon does not.
+    """
+    start = add_months(anchor, phase.start_months) + timedelta(weeks=phase.start_weeks)
+    if phase.end_weeks is None and phase.end_months is None:
+        end = limit
+    else:
+        end = add_months(anchor, phase.end_months or 0) + timedelta(weeks=phase.end_weeks or 0)
+    end = min(end, limit)
+    out = []
+    k = 0
+    while True:
+        if phase.every_months:
+            w_start = add_months(start, k * phase.every_months)
+            w_full_end = add_months(start, (k + 1) * phase.every_months)
+        else:
+            w_start = start + timedelta(weeks=k * (phase.every_weeks or 1))
+            w_full_end = start + timedelta(weeks=(k + 1) * (phase.every_weeks or 1))
+        if w_start >= end or w_start > horizon:
+            return out
+        out.append((w_start, min(w_full_end, end), phase.count, (w_full_end - w_start).days))
+        k += 1
+
+
+def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
+    anchor = ctx.anchor(rule)
+    if anchor is None:
+        return []
+    case = ctx.case
+    horizon = ctx.as_of + timedelta(days=HORIZON_DAYS)
+    limit = case.end_date + timedelta(days=1) if case.end_date is not None else date.max
+    description = rule.description
+    source = rule.source
+    if rule.two_thirds:
+        point = two_thirds_point(ctx.policy, case)
+        if point is not None and point < limit:
+            limit = point
+    every = case.overrides.get(rule.id) if rule.override else None
+    if every is None and rule.default_every_days and not case.overrides.get(rule.id):
+        every = rule.default_every_days
+        description = f"{rule.description} (default: one every {every} days until the officer sets it)"
+    elif every is not None:
+        description = f"Contact at least every {every} days (frequency set for this case)"
+        source = f"{rule.source}; frequency set by the officer for this case"
+    if every:
+        windows = []
+        w = anchor
+        while w < limit and w <= horizon:
+            windows.append((w, min(w + timedelta(days=every), limit), 1, every))
+            w += timedelta(days=every)
+    else:
+        windows = [w for p in rule.phases for w in _phase_windows(anchor, p, limit, horizon)]
+    ev = ctx.evidence(rule)
+    out = []
+    for w_start, w_end, count, full in windows:
+        last_day = w_end - timedelta(days=1)
+        if since is not None and last_day < since:
+            continue
+        need = max(1, math.ceil(count * (w_end - w_start).days / full)) if full else count
+        due_by = last_working_day_on_or_before(last_day)
+        if due_by < w_start:  # a window of only non-working days: due on its last day
+            due_by = last_day
+        met = ev.nth_between(w_start, w_end, need, ctx.as_of)
+        text = description if need == count else f"{description} ({need} in this shortened period)"
+        out.append(_ob(ctx, rule, text, w_start, due_by, met, closes=last_day, source=source))
+    return out
+
+
+def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
+    """Reviews every N months from the anchor: due from lead_days before; lapses when the next is due."""
+    anchor = ctx.anchor(rule)
+    if anchor is None or not rule.every_months:
+        return []
+    every = rule.every_months
+    end = ctx.case.end_date
+    horizon = ctx.as_of + timedelta(days=HORIZON_DAYS)
+    ev = ctx.evidence(rule)
+    out = []
+    k = 1
+    prev = anchor
+    while True:
+        due = add_months(anchor, k * every)
+        due_from = due - timedelta(days=rule.lead_days)
+        if due_from > horizon or (end is not None and due > end):
+            return out
+        nxt = add_months(anchor, (k + 1) * every) - timedelta(days=rule.lead_days)
+        closes = nxt - timedelta(days=1)
+        due_by = last_working_day_on_or_before(due)
+        if since is None or closes >= since:
+            met = ev.first_on_or_after(prev + timedelta(days=1), min(ctx.as_of, closes))
+            out.append(_ob(ctx, rule, rule.description, due_from, due_by, met, closes))
+        prev = due
+        k += 1
+
+
+def _register_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
+    """Register reviews from each active registration's next review date (met by moving the date on)."""
+    out = []
+    for reg in ctx.case.registers:
+        if reg.next_review is None:
+            continue
+        due_by = last_working_day_on_or_before(reg.next_review)
+        if reg.start is not None and due_by < reg.start:
+            due_by = reg.next_review
+        out.append(_ob(ctx, rule, f"{rule.description}: {reg.code}", due_by - timedelta(days=rule.lead_days),
+                       due_by, None))
+    return out
+
+
+# -- enforcement ------------------------------------------------------------------------------------
+def _required(policy: Policy, order_type: str, number: int, last_warning: date | None) -> str:
+    e = policy.enforcement
+    if order_type in policy.licence_types:
+        return "recall" if number >= e.licence_recall_at else "warning"
+    if number >= e.orders_breach_at or (e.warning_first and last_warning is not None):
+        return "breach"
+    return "warning"
+
+
+def _enforcement(ctx: _Context) -> list[Obligation]:
+    case, policy = ctx.case, ctx.policy
+    if case.start is None or case.sentence_type is None:
+        return []
+    e = policy.enforcement
+    codes = _codes()
+    kinds = {code: a.kind for code, a in enforcement_actions().actions.items()}
+    failures = sorted((c for c in case.contacts if c.outcome in codes.failures
+                       and case.start <= c.starts_at.date() <= ctx.as_of), key=lambda c: c.starts_at)
+    if not failures:
+        return []
+    decisions: dict[str, list[EnforcementFact]] = {}
+    for f in sorted(case.enforcement, key=lambda f: f.decided_on):
+        decisions.setdefault(f.contact_id, []).append(f)
+    warnings = [(f.contact_id, f.decided_on) for f in case.enforcement if kinds.get(f.action) == "warning"]
+    dates = [c.starts_at.date() for c in failures]
+    text = e.descriptions
+    out: list[Obligation] = []
+    for c in failures:
+        on = c.starts_at.date()
+        since = add_months(on, -e.window_months) if e.window_months else case.start - timedelta(days=1)
+        since = max(since, case.start - timedelta(days=1))
+        number = sum(1 for d in dates if since < d <= on)
+        recent = [d for cid, d in warnings if cid != c.id and since < d <= on]
+        last_warning = max(recent) if recent else None
+        need = _required(policy, case.sentence_type, number, last_warning)
+        taken = decisions.get(c.id, [])
+        decide_by = add_working_days(on, e.decision_working_days)
+        first = (taken[0].decided_on, taken[0].id or taken[0].action) if taken else None
+        rule_src = e.source
+        out.append(_eob(ctx, "absence_action", text.get("absence_action", "Action on an absence"), on, decide_by,
+                        first, rule_src))
+        if need == "warning":
+            # Any decision the law allows at a warning, except a referral to a manager, answers it.
+            ok = set(allowed_actions(case.sentence_type, cja_required(case.sentence_type, 1, None))) - {"ROM"}
+            hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action in ok), None)
+            out.append(_eob(ctx, "warning", text.get("warning", "Warning"), on, decide_by, hit, rule_src))
+        elif need == "breach":
+            by = add_working_days(on, e.breach_working_days or e.decision_working_days)
+            hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action == "IBR"), None)
+            out.append(_eob(ctx, "breach_initiation",
+                            text.get("breach_initiation", "Breach action") + f" (failure {number})", on, by, hit,
+                            rule_src))
+        else:
+            hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action in ("EA11", "NFA")), None)
+            out.append(_eob(ctx, "recall_decision",
+                            text.get("recall_decision", "Recall decision") + f" (failure {number})", on, decide_by,
+                            hit, rule_src))
+    return out
+
+
+def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met: tuple | None,
+         source: str) -> Obligation:
+    met_on, met_by = met if met else (None, None)
+    return Obligation(rule=rule, kind="enforcement", description=f"{description}: failure on {format_date(on)}",
+                      source=source, due_from=on, due_by=due_by,
+                      status=status_of(on, due_by, ctx.as_of, met_on), met_by=met_by, met_on=met_on,
+                      person_id=ctx.case.person_id, policy=ctx.policy.name)
+
+
+def _reports(ctx: _Context) -> list[Obligation]:
+    out = []
+    for rep in ctx.case.reports:
+        rule = next((r for r in ctx.policy.reports if rep.type in r.types
+                     and (r.remanded is None or r.remanded == rep.remanded)), None)
+        if rule is None:
+            continue
+        due_by = deadline(rep.requested_on, rule.within, rule.unit)
+        met = (rep.delivered_on, rep.id) if rep.delivered_on and rep.delivered_on <= ctx.as_of else None
+        met_on, met_by = met if met else (None, None)
+        out.append(Obligation(rule="report_due", kind="report", description=rule.description,
+                              source=ctx.policy.source, due_from=rep.requested_on, due_by=due_by,
+                              status=status_of(rep.requested_on, due_by, ctx.as_of, met_on), met_by=met_by,
+                              met_on=met_on, person_id=ctx.case.person_id, policy=ctx.policy.name))
+    return out
+
+
+def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None = None) -> list[Obligation]:
+    """The case's obligations under `policy` as of a date, soonest due first.
+
+    `since` leaves out repeating windows and review cycles that closed before it (the caseload's
+    "what is due" needs only the current ones; compliance over a period passes the period's start).
+    """
+    ctx = _Context(policy, case, as_of)
+    out: list[Obligation] = []
+    if case.start is not None and case.sentence_type is not None:
+        for rule in rules_for(policy, case):
+            if rule.types == "registers":
+                out += _register_reviews(ctx, rule)
+            elif rule.phases or rule.override or rule.default_every_days:
+                out += _windows(ctx, rule, since)
+            elif rule.every_months:
+                out += _cycles(ctx, rule, since)
+            else:
+                out += _once(ctx, rule)
+        out += _enforcement(ctx)
+    else:
+        out += [o for rule in rules_for(policy, case) if rule.types == "registers"
+                for o in _register_reviews(ctx, rule)]
+    out += _reports(ctx)
+    out.sort(key=lambda o: (o.due_by, o.rule))
+    return out
+
+
+# -- JSON input (the CLI's case.json) ---------------------------------------------------------------
+def _date(data: Mapping[str, Any], key: str, errors: list[FieldError], required: bool = False) -> date | None:
+    v = data.get(key)
+    if v in (None, ""):
+        if required:
+            errors.append(FieldError(key, "is missing: give an ISO date, e.g. 2024-01-31"))
+        return None
+    try:
+        return date.fromisoformat(str(v)[:10])
+    except ValueError:
+        errors.append(FieldError(key, f"'{v}' is not a date: use ISO form, e.g. 2024-01-31"))
+        return None
+
+
+def case_from_json(data: Any) -> CaseFacts:
+    """A case from the JSON the CLI reads (format in README "National Standards"); ValidationError if bad."""
+    if not isinstance(data, Mapping):
+        raise ValidationError([FieldError("case", "must be a JSON object")])
+    errors: list[FieldError] = []
+    stype = data.get("sentence_type")
+    if stype not in ("CO", "SSO", "LIC", "PSS"):
+        errors.append(FieldError("sentence_type", f"'{stype}' is not a sentence type: use CO, SSO, LIC or PSS"))
+    start = _date(data, "release" if "release" in data else "start", errors, required=True)
+    rosh = data.get("rosh")
+    if rosh not in (None, "", "L", "M", "H", "VH"):
+        errors.append(FieldError("rosh", f"'{rosh}' is not a RoSH level: use L, M, H or VH"))
+    contacts = []
+    for i, c in enumerate(data.get("contacts") or []):
+        if not isinstance(c, Mapping):
+            errors.append(FieldError(f"contacts[{i}]", "must be an object with at, type and outcome"))
+            continue
+        try:
+            at = datetime.fromisoformat(str(c.get("at")))
+        except ValueError:
+            errors.append(FieldError(f"contacts[{i}].at", f"'{c.get('at')}' is not a date and time: "
+                                                           "use ISO form, e.g. 2024-01-31T10:30"))
+            continue
+        if c.get("type") not in _codes().contact_types:
+            errors.append(FieldError(f"contacts[{i}].type", f"'{c.get('type')}' is not a contact type code, "
+                                                             "e.g. COAP, CHVS, CVIC"))
+        outcome = c.get("outcome") or None
+        if outcome is not None and outcome not in _codes().outcomes:
+            errors.append(FieldError(f"contacts[{i}].outcome", f"'{outcome}' is not an outcome code, e.g. ATTC, UAAB"))
+        contacts.append(ContactFact(str(c.get("id") or f"contact-{i + 1}"), at, str(c.get("type")), outcome))
+    enforcement = []
+    for i, f in enumerate(data.get("enforcement") or []):
+        on = _date(f, "on", errors, required=True)
+        if on is not None:
+            enforcement.append(EnforcementFact(str(f.get("contact_id")), str(f.get("action")), on,
+                                               str(f.get("id") or f"enforcement-{i + 1}")))
+    registers = []
+    for r in data.get("registers") or []:
+        if isinstance(r, str):
+            registers.append(RegisterFact(r))
+        else:
+            registers.append(RegisterFact(str(r.get("code")), _date(r, "start", errors),
+                                          _date(r, "next_review", errors), r.get("category"), r.get("level")))
+    records = [RecordFact(str(r.get("kind")), d, str(r.get("id") or f"record-{i + 1}"))
+               for i, r in enumerate(data.get("records") or []) if (d := _date(r, "on", errors, required=True))]
+    reports = []
+    for i, r in enumerate(data.get("reports") or []):
+        req = _date(r, "requested", errors, required=True)
+        if req is not None:
+            reports.append(ReportFact(str(r.get("id") or f"report-{i + 1}"), str(r.get("type", "SDR")), req,
+                                      bool(r.get("remanded", False)), _date(r, "delivered", errors)))
+    overrides = {}
+    for rule, every in (data.get("overrides") or {}).items():
+        if not isinstance(every, int) or every < 1:
+            errors.append(FieldError(f"overrides.{rule}", f"'{every}' is not a number of days: use a whole number "
+                                                           "of 1 or more, e.g. 14"))
+        else:
+            overrides[rule] = every
+    for key in ("length_months", "custody_months"):
+        if data.get(key) is not None and not isinstance(data.get(key), int):
+            errors.append(FieldError(key, f"'{data.get(key)}' is not a whole number of months"))
+    sentence_date = _date(data, "sentence_date", errors)
+    end = _date(data, "end", errors)
+    if errors:
+        raise ValidationError(errors)
+    return CaseFacts(
+        person_id=data.get("person_id"), sentence_type=stype, start=start, sentence_date=sentence_date, end=end,
+        length_months=data.get("length_months"), requirements=tuple(data.get("requirements") or ()),
+        tier=data.get("tier"), rosh=rosh or None, registers=tuple(registers),
+        offence_category=data.get("offence_category"), custody_months=data.get("custody_months"),
+        contacts=tuple(contacts), enforcement=tuple(enforcement), records=tuple(records), reports=tuple(reports),
+        overrides=overrides,
+    )
+
+
+def summarise(items: Sequence[Obligation]) -> dict[str, int]:
+    """How many obligations have each status (for status bars and dashboards)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for o in items:
+        counts[o.status] += 1
+    return counts
