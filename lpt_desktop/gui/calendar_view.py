@@ -78,7 +78,7 @@ def appointment_entry(a: Any) -> CalendarEntry:
     return CalendarEntry(starts.date(), "appointment", f"{starts:%H:%M}",
                          str(_attr(a, "type_label", "type_code", default="Appointment")),
                          str(_attr(a, "person_id")), str(_attr(a, "crn")), str(_attr(a, "name")),
-                         str(_attr(a, "status")), str(_attr(a, "location")))
+                         "booked" if getattr(a, "outcome", None) is None else "recorded", str(_attr(a, "location")))
 
 
 def due_entry(item: Any) -> CalendarEntry:
@@ -241,7 +241,7 @@ ENTRY_COLUMNS: list[Column[CalendarEntry]] = [
     Column("Date or due by", lambda e: format_date(e.obligation.due_by if e.obligation else e.day),
            sort=lambda e: e.sort_key),
     Column("Time", lambda e: e.time or "Due", sort=lambda e: (e.kind != "due", e.time)),
-    Column("Status", lambda e: common.status_text(e.status) if e.kind == "due" else "Booked",
+    Column("Status", lambda e: common.status_text(e.status) if e.kind == "due" else e.status.capitalize(),
            sort=lambda e: common.status_style(e.status).rank if e.kind == "due" else 10),
     Column("What", lambda e: e.what),
     Column("CRN", lambda e: e.crn),
@@ -338,7 +338,7 @@ class CalendarView(QWidget):
         self.list = record_table(self.list_model, "Entries on the chosen day")
         self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.list.activated.connect(self._entry_activated)
-        self.list.selectionModel().currentRowChanged.connect(lambda *_a: self._update_book_button())
+        self.list.selectionModel().selectionChanged.connect(lambda *_a: self._update_book_button())
         self.list_empty = empty_state("Nothing booked and nothing due on this day.")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.list)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView, Runner
+from lpt_desktop.gui.obligations_view import ObligationsView
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
@@ -114,6 +115,12 @@ class CaseView(QWidget):
             self.contacts.refresh()
         else:
             self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "C&ontacts")
+        # What the National Standards policy in force asks of this case, from the one engine every screen reads.
+        self.obligations: ObligationsView | None = None
+        if run is not None:
+            self.obligations = ObligationsView(case.person_id, run)
+            self.sections.addTab(self.obligations, "O&bligations")
+            self.obligations.refresh()
         self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
                                           "release."), "&Assessments")
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "

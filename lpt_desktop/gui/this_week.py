@@ -88,8 +88,10 @@ class ThisWeekView(RecordListView):
         self.set_rows(items, f"This week ({len(items)})")
         common.set_policy(self.policy, policy_title)
         end = common.today() + timedelta(days=HORIZON_DAYS)
-        self.note.setText(f"Everything due or overdue, of every kind, to {format_date(end)}: "
-                          f"{overdue} overdue, {due} due. Double-click a row to open the case.")
+        upcoming = len(items) - due - overdue
+        self.note.setText(f"Everything overdue or due, of every kind, and what opens by {format_date(end)}: "
+                          f"{overdue} overdue, {due} due, {upcoming} opening soon. Double-click a row to open "
+                          "the case.")
         header = self.table.horizontalHeader()
         for col, cap in ((2, 380), (6, 220), (7, 320)):
             if header.sectionSize(col) > cap:

@@ -1,0 +1,331 @@
+"""National Standards in the real window on a real demo caseload: This week, a case's obligations, the
+calendar and booking, compliance, the policy in Preferences, and the lock clearing it all.
+
+Every expectation is read from the real engine (services on the same SQLCipher file) at the demo's date, so
+these tests fail when a screen shows something other than what the engine says."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QKeySequence
+
+from lpt_desktop.gui import standards_common
+from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
+from lpt_desktop.gui.calendar_view import HTML_ROLE, visible_days
+from tests.conftest import DEMO_TODAY, PASSPHRASE
+from tests.gui.conftest import unlock
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def demo_today(monkeypatch):
+    # The demo caseload is built around 23/11/2026: every standards screen works "as of" that day.
+    monkeypatch.setattr(standards_common, "today", lambda: DEMO_TODAY)
+
+
+def _services():
+    from lpt_desktop.services import appointments, obligations
+
+    return obligations, appointments
+
+
+def _ready(qtbot, make_window, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked
+    ctl = window.standards
+    qtbot.waitUntil(lambda: ctl.count_button.isVisible() and ctl.count_button.text().startswith("Due:"),
+                    timeout=20000)
+    return window, ctl
+
+
+def _idle(qtbot, window):
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=20000)
+
+
+def _open_case(qtbot, window, person_id):
+    holder = {}
+    window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    return holder["view"]
+
+
+def test_this_week_lists_the_engines_due_items_by_due_date_with_a_status_bar_count(make_window, qtbot, demo_db):
+    obligations, _ = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    expected = obligations.caseload_due(window.db, DEMO_TODAY, 7)
+    assert expected, "the demo caseload should owe something this week"
+    due = sum(i.obligation.status == "due" for i in expected)
+    overdue = sum(i.obligation.status == "overdue" for i in expected)
+    assert ctl.count_button.text() == f"Due: {due} · Overdue: {overdue}"
+    assert ctl.count_button.accessibleName() == "Due this week"
+
+    ctl.this_week_action.trigger()
+    view = ctl.this_week
+    qtbot.waitUntil(lambda: view.loaded, timeout=10000)
+    assert window.tabs.currentWidget() is view
+    rows = view.model.records
+    key = [(i.person_id, i.obligation.rule, i.obligation.due_by) for i in rows]
+    assert sorted(key) == sorted((i.person_id, i.obligation.rule, i.obligation.due_by) for i in expected)
+    assert [i.obligation.due_by for i in rows] == sorted(i.obligation.due_by for i in expected)
+    kinds = {i.obligation.kind for i in rows}
+    assert len(kinds) > 1, "every kind of obligation is in the one list"
+    assert view.title.text() == f"This week ({len(expected)})"
+    title = standards_common.policy_title(window.db)
+    assert view.policy.text() == f"Policy: {title}"
+    # Colour is not the only cue: the status cell says the word.
+    proxy = view.proxy
+    for r in range(proxy.rowCount()):
+        status = rows[r].obligation.status
+        assert proxy.index(r, 1).data() == standards_common.status_text(status)
+        assert standards_common.STATUS_STYLES[status].label in proxy.index(r, 1).data()
+    # Sorting by status puts the overdue first.
+    view.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    statuses = [i.obligation.status for i in view.model.records]
+    assert statuses == sorted(statuses, key=lambda s: standards_common.STATUS_STYLES[s].rank)
+
+    # Double-click (activated) opens that case.
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    first = view.model.records[0]
+    with qtbot.waitSignal(window.case_opened, timeout=10000) as opened:
+        view.table.activated.emit(proxy.index(0, 2))
+    assert opened.args == [first.person_id]
+
+
+def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window, qtbot, demo_db):
+    obligations, _ = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    person_id = next(i.person_id for i in ctl.due_items)
+    case = _open_case(qtbot, window, person_id)
+    tab = case.obligations
+    assert tab is not None
+    case.sections.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.loaded, timeout=10000)
+    expected = obligations.case_obligations(window.db, person_id, DEMO_TODAY)
+    shown = tab.model.records
+    assert sorted((o.rule, o.due_by, o.status) for o in shown) == sorted((o.rule, o.due_by, o.status)
+                                                                         for o in expected)
+    assert tab.policy.text() == f"Policy: {standards_common.policy_title(window.db)}"
+    model = tab.model
+    for row, o in enumerate(shown):
+        assert model.index(row, 0).data() == standards_common.status_text(o.status)
+        assert model.index(row, 3).data() == o.description
+        assert model.index(row, 6).data() == o.source and o.source
+        bg = model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole).color().name()
+        assert bg == standards_common.STATUS_STYLES[o.status].background
+    met = [o for o in shown if o.status == "met"]
+    if met:
+        row = shown.index(met[0])
+        assert model.index(row, 5).data() == standards_common.met_text(met[0]) != ""
+    # "Open only" hides what is met or missed.
+    tab.open_only.click()
+    assert tab.proxy.rowCount() == sum(o.status not in ("met", "missed") for o in shown)
+
+
+def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_window, qtbot, demo_db):
+    _, appointments = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    person = window.caseload_view.model.records[0]
+    when = datetime.combine(DEMO_TODAY + timedelta(days=2), time(14, 30))
+    appointments.book_appointment(window.db, person.person_id, when, "COAP", "Preston office")
+
+    ctl.calendar_action.trigger()
+    cal = ctl.calendar
+    qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
+    assert cal.grid_model.rowCount() == 1 and cal.grid_model.columnCount() == 7
+    assert cal.grid_model.days == visible_days("week", DEMO_TODAY)
+    booked = [e for e in cal.entries if e.kind == "appointment" and e.person_id == person.person_id]
+    assert [(e.day, e.time) for e in booked] == [(when.date(), "14:30")]
+    cell = cal.grid_model.index_of(when.date())
+    assert "14:30" in cell.data(HTML_ROLE) and person.crn in cell.data(HTML_ROLE)
+    due = [e for e in cal.entries if e.kind == "due"]
+    expected_due = [i for i in ctl.due_items if i.obligation.due_by <= cal.days[-1]]
+    assert len(due) == len(expected_due) > 0
+    assert cal.policy.text().startswith("Policy: ")
+
+    # Choosing the day lists its entries below the grid.
+    cal.grid.setCurrentIndex(cell)
+    assert any(e.time == "14:30" for e in cal.list_model.records)
+
+    cal.month_button.click()
+    qtbot.waitUntil(lambda: cal.mode == "month" and cal.grid_model.rowCount() >= 4, timeout=10000)
+    _idle(qtbot, window)
+    days = cal.grid_model.days
+    assert days[0].weekday() == 0 and len(days) % 7 == 0
+    assert date(2026, 11, 1) in days and date(2026, 11, 30) in days
+    assert cal.range_label.text() == "November 2026"
+    assert any(e.kind == "appointment" and e.day == when.date() for e in cal.entries)
+    cal.next_button.click()
+    qtbot.waitUntil(lambda: cal.range_label.text() == "December 2026", timeout=5000)
+    _idle(qtbot, window)
+    assert date(2026, 12, 31) in cal.grid_model.days
+
+
+def _book_dialog(qtbot, window) -> AppointmentDialog:
+    qtbot.waitUntil(lambda: isinstance(window.standards.booking_dialog, AppointmentDialog)
+                    and window.standards.booking_dialog.isVisible(), timeout=5000)
+    return window.standards.booking_dialog
+
+
+def _pending(appointments, db, person_id):
+    return sorted(a.starts_at for a in appointments.appointments_between(db, DEMO_TODAY, DEMO_TODAY
+                                                                        + timedelta(days=120))
+                  if a.person_id == person_id and a.outcome is None)
+
+
+def _free_time(db, person_id: str, day: date, repeat: str, count: int) -> datetime:
+    """A time on `day` when no occurrence of the booking clashes with the diary (found by the real check)."""
+    for minutes in range(8 * 60, 19 * 60, 30):
+        at = datetime.combine(day, time(minutes // 60, minutes % 60))
+        if not check_overlaps(db, person_id, occurrences(at, repeat, count)):
+            return at
+    raise AssertionError("the demo diary has no free half hour that day")
+
+
+def test_booking_from_a_due_window_warns_of_overlaps_before_saving(make_window, qtbot, demo_db):
+    _, appointments = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    ctl.calendar_action.trigger()
+    cal = ctl.calendar
+    qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
+    entry = next(e for e in cal.entries if e.kind == "due")
+    cal.grid.setCurrentIndex(cal.grid_model.index_of(entry.day))
+    row = cal.list_model.records.index(entry)
+    cal.list.selectRow(row)
+    assert "due window" in cal.book_button.text()
+    cal.book_button.click()
+    dialog = _book_dialog(qtbot, window)
+    assert dialog.person.currentData() == entry.person_id and not dialog.person.isEnabled()
+    assert entry.obligation.description in dialog.window_label.text()
+
+    # An appointment already in the diary at the proposed time: the dialog says so before anything is saved.
+    proposed = dialog.booking().starts_at
+    appointments.book_appointment(window.db, entry.person_id, proposed, "COAP")
+    before = _pending(appointments, window.db, entry.person_id)
+    dialog._changed()
+    qtbot.waitUntil(lambda: dialog.checked_for is not None, timeout=10000)
+    assert dialog.found, "the clash should be found"
+    assert "clashes" in dialog.warnings.text()
+    dialog.book_button.click()  # first press: shows the warning, books nothing
+    _idle(qtbot, window)
+    assert dialog.isVisible() and "anyway" in dialog.book_button.text()
+    assert _pending(appointments, window.db, entry.person_id) == before
+
+    # Move it clear of every clash (the demo diary is busy), repeat fortnightly three times, and book.
+    dialog.repeat.setCurrentIndex(dialog.repeat.findData("fortnightly"))
+    dialog.count.setValue(3)
+    free = _free_time(window.db, entry.person_id, proposed.date(), "fortnightly", 3)
+    dialog.when.setDateTime(QDateTime(free.year, free.month, free.day, free.hour, free.minute, 0))
+    qtbot.waitUntil(lambda: dialog.checked_for == dialog._key(), timeout=10000)
+    assert not dialog.found
+    first = dialog.booking().starts_at
+    with qtbot.waitSignal(dialog.booked, timeout=10000) as booked:
+        dialog.book_button.click()
+    assert len(booked.args[0]) == 3
+    after = _pending(appointments, window.db, entry.person_id)
+    assert sorted(set(after) - set(before)) == occurrences(first, "fortnightly", 3)
+    assert occurrences(first, "fortnightly", 3)[2] - first == timedelta(days=28)
+    # The diary and the count refresh after the booking.
+    qtbot.waitUntil(lambda: any(e.kind == "appointment" and e.person_id == entry.person_id and e.time ==
+                                f"{first:%H:%M}" for e in cal.entries), timeout=10000)
+
+
+def test_a_single_appointment_booked_over_a_clash_needs_a_second_press(make_window, qtbot, demo_db):
+    _, appointments = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    person = window.caseload_view.model.records[1]
+    case = _open_case(qtbot, window, person.person_id)
+    assert window.current_case() is case
+    when = datetime.combine(DEMO_TODAY + timedelta(days=3), time(11, 0))
+    appointments.book_appointment(window.db, person.person_id, when, "COAP")
+    before = _pending(appointments, window.db, person.person_id)
+    ctl.book_action.trigger()
+    dialog = _book_dialog(qtbot, window)
+    assert dialog.person.currentData() == person.person_id
+    dialog.when.setDateTime(dialog.when.dateTime().fromString(f"{when:%d/%m/%Y %H:%M}", "dd/MM/yyyy HH:mm"))
+    dialog.book_button.click()  # checks first, then shows the clash
+    qtbot.waitUntil(lambda: "anyway" in dialog.book_button.text(), timeout=10000)
+    assert _pending(appointments, window.db, person.person_id) == before
+    with qtbot.waitSignal(dialog.booked, timeout=10000):
+        dialog.book_button.click()
+    assert _pending(appointments, window.db, person.person_id) == sorted([*before, when])
+
+
+def test_compliance_per_case_and_for_the_officer(make_window, qtbot, demo_db):
+    obligations, _ = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    ctl.compliance_action.trigger()
+    view = ctl.compliance
+    qtbot.waitUntil(lambda: view.result is not None, timeout=30000)
+    r = view.result
+    assert (r.end - r.start).days in range(88, 93)  # the last 3 months by default
+    overall = obligations.compliance(window.db, r.start, r.end)
+    assert (r.officer.met_on_time, r.officer.total) == (overall.met_on_time, overall.total)
+    assert overall.total > 0
+    assert f"{overall.met_on_time} of {overall.total}" in view.officer.text()
+    assert len(r.cases) == window.caseload_view.model.rowCount()
+    sample = max(r.cases, key=lambda c: c.total)
+    one = obligations.compliance(window.db, r.start, r.end, sample.person.person_id)
+    assert (sample.met_on_time, sample.total) == (one.met_on_time, one.total)
+    high = [c for c in r.cases if c.person.rosh in ("H", "VH")]
+    assert r.high_rosh.total == sum(c.total for c in high)
+    assert view.model.rowCount() == len(r.cases)
+    assert view.policy.text().startswith("Policy: ")
+    # A different period gives the engine's figure for that period.
+    view.period.setCurrentIndex(view.period.findData(12))
+    view.calculate()
+    qtbot.waitUntil(lambda: view.result is not r and view.calculate_button.isEnabled(), timeout=30000)
+    year = obligations.compliance(window.db, view.result.start, view.result.end)
+    assert view.result.officer.total == year.total
+
+
+def test_policy_is_chosen_in_preferences_and_shown(make_window, qtbot, demo_db):
+    obligations, _ = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    before = obligations.policy_in_force(window.db)
+    window.prefs_action.trigger()
+    dialog = window.preferences_dialog
+    qtbot.waitUntil(lambda: dialog.policy.isEnabled(), timeout=10000)
+    names = [dialog.policy.itemData(i) for i in range(dialog.policy.count())]
+    assert {"ns-2003", "ns-2007", "current"} <= set(names)
+    assert dialog.policy.currentData() == before
+    other = next(n for n in ("ns-2003", "ns-2007", "current") if n != before)
+    dialog.policy.setCurrentIndex(dialog.policy.findData(other))
+    title = dialog.policy.currentText()
+    dialog.accept()
+    qtbot.waitUntil(lambda: obligations.policy_in_force(window.db) == other, timeout=10000)
+    ctl.this_week_action.trigger()
+    qtbot.waitUntil(lambda: ctl.this_week.policy.text() == f"Policy: {title}", timeout=10000)
+    _idle(qtbot, window)
+    assert {i.obligation.policy for i in ctl.this_week.model.records} <= {other}
+
+
+def test_lock_clears_the_count_and_the_standards_tabs(make_window, qtbot, demo_db):
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    ctl.this_week_action.trigger()
+    ctl.calendar_action.trigger()
+    qtbot.waitUntil(lambda: ctl.calendar.loaded and ctl.this_week.loaded, timeout=10000)
+    window.lock("user")
+    assert not ctl.count_button.isVisible() and ctl.count_button.text() == ""
+    assert ctl.this_week is None and ctl.calendar is None
+    assert window.tabs.count() == 1
+    for action in (ctl.this_week_action, ctl.calendar_action, ctl.compliance_action, ctl.book_action):
+        assert not action.isEnabled()
+    # Unlocking again brings the count back.
+    unlock(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: ctl.count_button.isVisible(), timeout=20000)
+
+
+def test_no_two_actions_share_a_shortcut(make_window, qtbot, tmp_path):
+    window = make_window(tmp_path / "none.lptdb")
+    seen: dict[str, str] = {}
+    for action in window.findChildren(type(window.lock_action)):
+        for key in action.shortcuts():
+            text = key.toString(QKeySequence.SequenceFormat.PortableText)
+            assert text not in seen, f"{text} is both {seen[text]} and {action.text()}"
+            seen[text] = action.text()
+    assert seen["Ctrl+Shift+W"] == "This &week"
