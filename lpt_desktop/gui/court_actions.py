@@ -58,7 +58,7 @@ class CourtWork(QObject):
         self.timeliness: Any = None
         self.dialog: Any = None
 
-        self.list_action = self._action("Court &work list", self.show_list, LIST_KEYS,
+        self.list_action = self._action("Court &work list", lambda: self.show_list(), LIST_KEYS,
                                         "Report requests with due dates; reports due today at the top")
         self.request_action = self._action("&New report request…", lambda: self.new_request(), NEW_REQUEST_KEYS,
                                            "Record a court's request for an oral, fast or standard report")
@@ -122,7 +122,7 @@ class CourtWork(QObject):
     def _list_gone(self) -> None:
         self.list_view = None
 
-    def show_list(self) -> None:
+    def show_list(self, select_id: str | None = None) -> None:
         if self.window.db is None:
             return
         view = self._ensure_list()
@@ -133,7 +133,7 @@ class CourtWork(QObject):
             tabs.setTabToolTip(index, f"Court work list ({LIST_KEYS})")
         tabs.setCurrentIndex(index)
         view.table.setFocus()
-        self.refresh()
+        self.refresh(select_id)
 
     def refresh(self, select_id: str | None = None) -> None:
         def show(result: tuple[list[Any], Any]) -> None:
@@ -185,8 +185,7 @@ class CourtWork(QObject):
 
     def _request_made(self, request_id: str) -> None:
         self.window.statusBar().showMessage("Report request saved", 4000)
-        self.show_list()
-        self.refresh(select_id=request_id)
+        self.show_list(request_id)
 
     def new_pre_sentence(self) -> None:
         from lpt_desktop.gui.court_dialogs import PreSentenceDialog

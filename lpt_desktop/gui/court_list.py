@@ -112,11 +112,12 @@ class _FilterProxy(QSortFilterProxyModel):
         self.sourceModel().sort(column, order)
 
     def set_filter(self, text: str | None = None, show: str | None = None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self.text = text.casefold().strip()
         if show is not None:
             self.show = show
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt's name
         rec = self.sourceModel().record(row)
@@ -203,8 +204,11 @@ class CourtListView(QWidget):
 
     # -- data in ---------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any]) -> None:
+        keep = self.current()  # a refresh keeps the officer's place
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        if keep is not None:
+            self.select(keep.id)
         self._update_state()
 
     def set_timeliness(self, t: Any) -> None:

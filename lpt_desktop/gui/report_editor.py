@@ -179,7 +179,7 @@ class ReportEditor(QWidget):
         box.setSpacing(6)
         box.addWidget(w, 1)
         if fspec.id in set(self.draft.prefilled.get(section_id, ()) or ()):
-            banner = _PrefillBanner(fspec.label, lambda sid=section_id, fid=fspec.id: self.confirm(sid, fid))
+            banner = _PrefillBanner(fspec.label, lambda _c=False, sid=section_id, fid=fspec.id: self.confirm(sid, fid))
             self.banners[(section_id, fspec.id)] = banner
             box.addWidget(banner, 0, Qt.AlignmentFlag.AlignTop)
         if fspec.kind == "bool":
