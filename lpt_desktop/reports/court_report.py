@@ -93,8 +93,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 textColor=INK, spaceBefore=2, spaceAfter=2),
         "h2": ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=INK,
                              spaceBefore=9, spaceAfter=3),
+        # keepWithNext: a field's label never ends a page without its text.
         "label": ParagraphStyle("label", parent=body, fontName="Helvetica-Bold", fontSize=9.5, leading=12,
-                                spaceBefore=3, spaceAfter=1),
+                                spaceBefore=3, spaceAfter=1, keepWithNext=1),
         "note": ParagraphStyle("note", parent=body, fontName="Helvetica-Oblique", fontSize=8.5, leading=11,
                                textColor=colors.HexColor("#8a4b00"), spaceAfter=2),
         "draft": ParagraphStyle("draft", parent=body, fontName="Helvetica-Bold", fontSize=10, leading=13,

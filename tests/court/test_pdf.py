@@ -1,0 +1,134 @@
+"""The report PDF read back with pdftotext: headings, marking and 'Page n of m' on every page, password, export."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+
+from lpt_desktop.services import court
+from tests.court.conftest import COURT, FULL, TODAY
+
+HEADINGS = ["1. Offender details", "2. Sentencing court", "3. Offence details", "4. Offence analysis",
+            "5. Offender assessment", "6. Risk assessment", "7. Conclusion and proposal",
+            "8. Sources of information", "9. Sign-off"]
+TITLES = {"oral": "Record of oral pre-sentence report", "fdr": "Pre-sentence report (fast delivery)",
+          "sdr": "Pre-sentence report (standard delivery)", "addendum": "Addendum pre-sentence report"}
+LONG = " ".join(["He described the events in detail and the account matched the CPS summary closely."] * 40)
+
+
+def pages(pdf: bytes, tmp_path, password: str | None = None) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    assert shutil.which("pdftotext"), "install poppler-utils (pdftotext) to run the report tests"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    cmd = ["pdftotext", "-layout", *(["-upw", password] if password else []), str(path), "-"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[ \t]+", " ", p) for p in out.split("\f") if p.strip()]
+
+
+def _report(cl, kind: str, sections=FULL, ready: bool = True) -> str:
+    req = court.create_request(cl.db, person_id=cl.person_id, hearing_date=date(2026, 12, 21), report_type=kind,
+                               remanded=False, requested_on=TODAY, **COURT)
+    rid = court.start_report(cl.db, req, today=TODAY)
+    for section, fields in sections.items():
+        court.save_section(cl.db, rid, section, fields)
+    if ready:
+        court.confirm_prefill(cl.db, rid, "offender_details")
+        court.mark_ready(cl.db, rid, today=TODAY)
+    return rid
+
+
+def check_every_page(texts: list[str]) -> None:
+    n = len(texts)
+    for i, text in enumerate(texts, 1):
+        assert text.count("OFFICIAL-SENSITIVE") == 2, f"page {i}: marking top and bottom"
+        assert f"Page {i} of {n}" in text, f"page {i}"
+    joined = "\n".join(texts)
+    assert len(re.findall(r"Page \d+ of \d+", joined)) == n
+
+
+@pytest.mark.parametrize("kind", ["oral", "fdr", "sdr", "addendum"])
+def test_each_report_type_renders_with_headings_marking_and_page_numbers(caseload, tmp_path, kind):
+    rid = _report(caseload, kind)
+    texts = pages(court.render_pdf(caseload.db, rid), tmp_path)
+    check_every_page(texts)
+    text = "\n".join(texts)
+    assert TITLES[kind] in text
+    positions = [text.index(h) for h in HEADINGS]
+    assert positions == sorted(positions), "sections in order"
+    for words in ("Preston Magistrates' Court", "Lancashire", "Dale Whittaker", "P123456", "06/05/1990",
+                  "21/12/2026", "Theft from a shop", "14/10/2026", "Community order", "Unpaid work (hours 80)",
+                  "Drug rehabilitation (months 6, testing yes)", "Outline sentence plan", "Domestic abuse checks",
+                  "Signed by Alex Morgan on 23/11/2026", "Preston Central"):
+        assert words in text, words
+    assert "DRAFT" not in text and "not yet confirmed" not in text
+
+
+def test_oral_record_is_compact(caseload, tmp_path):
+    oral = "\n".join(pages(court.render_pdf(caseload.db, _report(caseload, "oral")), tmp_path))
+    sdr = "\n".join(pages(court.render_pdf(caseload.db, _report(caseload, "sdr")), tmp_path))
+    # Fields the compact form leaves out (trauma, alternatives) print only in the written reports.
+    assert "Time in care." in sdr and "Time in care." not in oral
+    assert "SSO considered." in sdr and "SSO considered." not in oral
+
+
+def test_a_long_report_runs_over_pages_each_marked_and_numbered(caseload, tmp_path):
+    long = {**FULL, "offence_analysis": {"analysis": LONG, "pattern": LONG},
+            "offender_assessment": {**FULL["offender_assessment"], "issues_detail": LONG}}
+    texts = pages(court.render_pdf(caseload.db, _report(caseload, "sdr", long)), tmp_path)
+    assert len(texts) >= 4
+    check_every_page(texts)
+
+
+def test_a_draft_says_so_and_marks_unconfirmed_prefill(caseload, tmp_path):
+    rid = _report(caseload, "fdr", sections={}, ready=False)
+    text = "\n".join(pages(court.render_pdf(caseload.db, rid), tmp_path))
+    assert "DRAFT: not yet signed" in text
+    assert "from the case record, not yet confirmed" in text
+    assert "Nothing recorded." in text  # empty sections still show their heading
+    for h in HEADINGS:
+        assert h in text
+    assert "Not yet signed" in text
+
+
+def test_password_protected_pdf_opens_only_with_the_password(caseload, tmp_path):
+    rid = _report(caseload, "sdr")
+    pdf = court.render_pdf(caseload.db, rid, password="s3cret-court")
+    assert b"/Encrypt" in pdf
+    assert b"Whittaker" not in pdf
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(pdf)
+    refused = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "Whittaker" not in refused.stdout
+    texts = pages(pdf, tmp_path, password="s3cret-court")
+    check_every_page(texts)
+    assert "Dale Whittaker" in texts[0]
+
+
+def test_rendering_is_reproducible(caseload):
+    rid = _report(caseload, "fdr")
+    assert court.render_pdf(caseload.db, rid) == court.render_pdf(caseload.db, rid)
+
+
+def test_export_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "out" / "report.pdf"
+    target.parent.mkdir()
+    court.export_pdf(target, b"%PDF-first")
+    assert target.read_bytes() == b"%PDF-first"
+    court.export_pdf(target, b"%PDF-second")
+    assert target.read_bytes() == b"%PDF-second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.pdf"]
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        court.export_pdf(target, b"%PDF-third")
+    assert target.read_bytes() == b"%PDF-second"  # the old file untouched
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.pdf"]  # no temp file left behind
