@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 HTML_ROLE = Qt.ItemDataRole.UserRole + 10
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 APPOINTMENT_COLOUR = "#1d4f7a"
+DUE_LINES = 4  # a week cell lists up to this many due items, and counts them when there are more
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class CalendarEntry:
 
     @property
     def sort_key(self) -> tuple:
-        return self.day, self.kind != "due", self.time, self.crn
+        rank = common.status_style(self.status).rank if self.kind == "due" else -1
+        return self.day, rank, self.time, self.crn
 
 
 def _attr(obj: Any, *names: str, default: Any = "") -> Any:
@@ -117,33 +119,46 @@ def load_calendar(db: Database, start: date, end: date, as_of: date) -> tuple[li
     return appointments, due, common.policy_title(db)
 
 
+def _line(colour: str, text: str) -> str:
+    # One line each, clipped at the cell's edge: a long rule never pushes the day's appointments out of sight.
+    return f"<div style='color:{colour}; white-space:pre'>{html.escape(text)}</div>"
+
+
+def _due_counts(entries: Sequence[CalendarEntry]) -> list[str]:
+    parts = []
+    for status in ("overdue", "due", "upcoming"):
+        n = sum(1 for e in entries if e.kind == "due" and e.status == status)
+        if n:
+            s = common.status_style(status)
+            parts.append(_line(s.colour, f"{s.symbol} {n} {s.label.lower()}"))
+    return parts
+
+
 def cell_html(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool) -> str:
-    """A day cell: its entries one per line (week), or counts by status when limit is 0 (month)."""
+    """A day cell. Week (limit > 0): the appointments one per line, then what is due (counted when there is a
+    lot). Month (limit 0): counts only; the list under the grid has the detail."""
     head_colour = "#1b1f24" if in_month else "#6b7480"
     head = f"{DAY_NAMES[day.weekday()]} {day.day}" + (f" {day:%b}" if day.day == 1 else "")
     if is_today:
         head += " · today"
     parts = [f"<div style='color:{head_colour}; font-weight:600'>{html.escape(head)}</div>"]
+    booked = [e for e in entries if e.kind == "appointment"]
+    due = [e for e in entries if e.kind == "due"]
     if limit == 0:
-        for status in ("overdue", "due", "upcoming"):
-            n = sum(1 for e in entries if e.kind == "due" and e.status == status)
-            if n:
-                s = common.status_style(status)
-                parts.append(f"<div style='color:{s.colour}; white-space:pre'>{s.symbol} {n} {s.label.lower()}</div>")
-        booked = sum(1 for e in entries if e.kind == "appointment")
+        parts += _due_counts(due)
         if booked:
-            parts.append(f"<div style='color:{APPOINTMENT_COLOUR}; white-space:pre'>{booked} booked</div>")
+            parts.append(_line(APPOINTMENT_COLOUR, f"{len(booked)} booked"))
         return "".join(parts)
-    for e in entries[:limit]:
-        if e.kind == "appointment":
-            parts.append(f"<div style='color:{APPOINTMENT_COLOUR}'>{e.time} {html.escape(e.crn)} "
-                         f"{html.escape(e.what)}</div>")
-        else:
-            s = common.status_style(e.status)
-            parts.append(f"<div style='color:{s.colour}'>{s.symbol} {html.escape(e.crn)} {s.label.lower()}: "
-                         f"{html.escape(e.what)}</div>")
-    if len(entries) > limit:
-        parts.append(f"<div style='color:#3d4754'>+ {len(entries) - limit} more</div>")
+    for e in booked[:limit]:
+        parts.append(_line(APPOINTMENT_COLOUR, f"{e.time} {e.crn} {e.what}"))
+    if len(booked) > limit:
+        parts.append(_line(APPOINTMENT_COLOUR, f"+ {len(booked) - limit} more booked"))
+    if len(due) <= DUE_LINES:
+        for e in due:
+            st = common.status_style(e.status)
+            parts.append(_line(st.colour, f"{st.symbol} {e.crn} {e.what}"))
+    else:
+        parts += _due_counts(due)
     return "".join(parts)
 
 
@@ -243,7 +258,7 @@ ENTRY_COLUMNS: list[Column[CalendarEntry]] = [
     Column("Time", lambda e: e.time or "Due", sort=lambda e: (e.kind != "due", e.time)),
     Column("Status", lambda e: common.status_text(e.status) if e.kind == "due" else e.status.capitalize(),
            sort=lambda e: common.status_style(e.status).rank if e.kind == "due" else 10),
-    Column("What", lambda e: e.what),
+    Column("What", lambda e: e.what, tooltip=lambda e: e.what),
     Column("CRN", lambda e: e.crn),
     Column("Name", lambda e: e.name),
     Column("Where or window", lambda e: e.place),
@@ -337,6 +352,7 @@ class CalendarView(QWidget):
         self.list_model = EntryTableModel(self)
         self.list = record_table(self.list_model, "Entries on the chosen day")
         self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.list.setWordWrap(False)
         self.list.activated.connect(self._entry_activated)
         self.list.selectionModel().selectionChanged.connect(lambda *_a: self._update_book_button())
         self.list_empty = empty_state("Nothing booked and nothing due on this day.")
@@ -434,12 +450,18 @@ class CalendarView(QWidget):
     def _show_day(self, day: date) -> None:
         entries = self.grid_model.by_day.get(day, [])
         self.list_model.set_rows(entries)
-        self.day_title.setText(f"{DAY_NAMES[day.weekday()]} {format_date(day)}: "
-                               f"{sum(e.kind == 'appointment' for e in entries)} booked, "
-                               f"{sum(e.kind == 'due' for e in entries)} due")
+        counts = [f"{sum(e.kind == 'appointment' for e in entries)} booked"]
+        for status in ("overdue", "due", "upcoming"):
+            n = sum(e.kind == "due" and e.status == status for e in entries)
+            if n:
+                counts.append(f"{n} {common.status_style(status).label.lower()}")
+        self.day_title.setText(f"{DAY_NAMES[day.weekday()]} {format_date(day)}: " + ", ".join(counts))
         self.list_stack.setCurrentWidget(self.list if entries else self.list_empty)
         if entries:
             self.list.resizeColumnsToContents()
+            header = self.list.horizontalHeader()
+            if header.sectionSize(3) > 420:  # leave room for the window; the tooltip has the whole rule
+                header.resizeSection(3, 420)
         self._update_book_button()
 
     def selected_entry(self) -> CalendarEntry | None:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 TARGET = 0.90  # SPM 5 and SPM 24 targets in the 2003-04 business plan
 HIGH_ROSH = ("H", "VH")
+ROSH_ORDER = {"VH": 0, "H": 1, "M": 2, "L": 3}
+NOTHING_DUE = 2.0  # sorts cases with nothing due after every share
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Person:
     crn: str
     name: str
     rosh: str
+    rosh_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,15 @@ def figure_text(f: Figure) -> str:
 CASE_COLUMNS: list[Column[CaseCompliance]] = [
     Column("CRN", lambda c: c.person.crn),
     Column("Name", lambda c: c.person.name),
-    Column("RoSH", lambda c: c.person.rosh),
+    Column("RoSH", lambda c: c.person.rosh_label or c.person.rosh,
+           sort=lambda c: ROSH_ORDER.get(c.person.rosh, 9)),
     Column("Met on time", lambda c: str(c.met_on_time), sort=lambda c: c.met_on_time, align_centre=True),
     Column("Obligations", lambda c: str(c.total), sort=lambda c: c.total, align_centre=True),
-    Column("Share", lambda c: share_text(c.share), sort=lambda c: -1.0 if c.share is None else c.share,
+    Column("Share", lambda c: share_text(c.share), sort=lambda c: NOTHING_DUE if c.share is None else c.share,
            align_centre=True),
     Column("Against target", lambda c: "" if c.share is None else ("✔ Meets 90%" if c.share >= TARGET
                                                                    else "⚠ Below 90%"),
-           sort=lambda c: -1.0 if c.share is None else c.share),
+           sort=lambda c: NOTHING_DUE if c.share is None else c.share),
 ]
 
 

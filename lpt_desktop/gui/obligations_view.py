@@ -10,7 +10,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from lpt_desktop.domain.dates import format_date
+from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
@@ -26,10 +26,11 @@ OBLIGATION_COLUMNS: list[Column[Obligation]] = [
     Column("From", lambda o: format_date(o.due_from), sort=lambda o: o.due_from or o.due_by),
     Column("What", lambda o: o.description, tooltip=lambda o: f"{o.description}\nRule: {o.rule}\n{o.source}"),
     Column("Kind", lambda o: common.kind_text(o.kind)),
-    Column("Met by", common.met_text, sort=lambda o: o.met_on or date.max),
+    Column("Met by", lambda o: "", sort=lambda o: o.met_on or date.max),  # words from the model's met_labels
     Column("Source", lambda o: o.source, tooltip=lambda o: o.source),
 ]
 COL_STATUS = 0
+COL_MET = 5
 
 
 class ObligationTableModel(RecordTableModel["Obligation"]):
@@ -39,6 +40,22 @@ class ObligationTableModel(RecordTableModel["Obligation"]):
         super().__init__(OBLIGATION_COLUMNS, parent)
         self._bold = QFont()
         self._bold.setBold(True)
+        self.met_labels: dict[str, str] = {}
+
+    def met_text(self, o: Obligation) -> str:
+        """What met it, in words: the contact's type and time, or a record's date (never a bare id)."""
+        if o.status != "met" and not o.met_on:
+            return ""
+        what = self.met_labels.get(o.met_by or "")
+        if what:
+            return what
+        return f"Recorded {format_date(o.met_on)}" if o.met_on else "Recorded"
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == COL_MET and role in (Qt.ItemDataRole.DisplayRole,
+                                                                      Qt.ItemDataRole.AccessibleTextRole):
+            return self.met_text(self.record(index.row()))
+        return super().data(index, role)
 
     def extra_data(self, rec: Obligation, column: int, role: int) -> Any:
         if column == COL_STATUS:
@@ -55,10 +72,16 @@ class ObligationTableModel(RecordTableModel["Obligation"]):
         return None
 
 
-def _load(db: Database, person_id: str, as_of: date) -> tuple[list[Obligation], str]:
+def _load(db: Database, person_id: str, as_of: date) -> tuple[list[Obligation], str, dict[str, str]]:
+    """The obligations, the policy title, and the contacts that met them in words (met_by is an id)."""
+    from lpt_desktop.services.contacts import list_contacts
     from lpt_desktop.services.obligations import case_obligations
 
-    return case_obligations(db, person_id, as_of), common.policy_title(db)
+    obligations = case_obligations(db, person_id, as_of)
+    ids = {o.met_by for o in obligations if o.met_by}
+    labels = {c.id: f"{c.type_label}, {format_datetime(c.starts_at)}" for c in list_contacts(db, person_id)
+              if c.id in ids} if ids else {}
+    return obligations, common.policy_title(db), labels
 
 
 class _Proxy(QSortFilterProxyModel):
@@ -129,8 +152,9 @@ class ObligationsView(QWidget):
         self.summary.setText(f"The obligations could not be worked out ({exc.__class__.__name__}). The log has "
                              "details for the service desk.")
 
-    def _loaded(self, result: tuple[list[Obligation], str]) -> None:
-        obligations, title = result
+    def _loaded(self, result: tuple[list[Obligation], str, dict[str, str]]) -> None:
+        obligations, title, labels = result
+        self.model.met_labels = labels
         self.model.set_rows(obligations)
         common.set_policy(self.policy, title)
         counts = {s: sum(1 for o in obligations if o.status == s) for s in common.STATUS_STYLES}

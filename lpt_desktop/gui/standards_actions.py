@@ -195,7 +195,8 @@ class StandardsController(QObject):
     def people(self) -> list[Person]:
         from lpt_desktop.gui.compliance_view import Person
 
-        return [Person(r.person_id, r.crn, r.name, r.rosh) for r in self.window.caseload_view.model.records]
+        return [Person(r.person_id, r.crn, r.name, r.rosh, r.rosh_label)
+                for r in self.window.caseload_view.model.records]
 
     # -- booking -----------------------------------------------------------------------------------
     def _people_choices(self) -> list[tuple[str, str]]:

@@ -85,14 +85,6 @@ def window_text(o: Obligation) -> str:
     return f"by {format_date(o.due_by)}"
 
 
-def met_text(o: Obligation) -> str:
-    from lpt_desktop.domain.dates import format_date
-
-    if o.met_by or o.met_on:
-        return " on ".join(part for part in (o.met_by or "Met", format_date(o.met_on)) if part)
-    return ""
-
-
 def policy_label() -> QLabel:
     """The 'Policy: …' label every screen that uses the engine shows (text set once loaded)."""
     label = QLabel("Policy: …")

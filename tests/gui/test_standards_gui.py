@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
 from lpt_desktop.gui.calendar_view import HTML_ROLE, visible_days
+from lpt_desktop.services.contacts import list_contacts
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.gui.conftest import unlock
 
@@ -99,7 +100,10 @@ def test_this_week_lists_the_engines_due_items_by_due_date_with_a_status_bar_cou
 def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window, qtbot, demo_db):
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
-    person_id = next(i.person_id for i in ctl.due_items)
+    # A case with something met and something still owed, chosen by the engine itself.
+    person_id = next(r.person_id for r in window.caseload_view.model.records
+                     if {"met", "overdue"} <= {o.status for o in obligations.case_obligations(window.db, r.person_id,
+                                                                                               DEMO_TODAY)})
     case = _open_case(qtbot, window, person_id)
     tab = case.obligations
     assert tab is not None
@@ -117,10 +121,15 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
         assert model.index(row, 6).data() == o.source and o.source
         bg = model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole).color().name()
         assert bg == standards_common.STATUS_STYLES[o.status].background
-    met = [o for o in shown if o.status == "met"]
-    if met:
-        row = shown.index(met[0])
-        assert model.index(row, 5).data() == standards_common.met_text(met[0]) != ""
+    # What met it is said in words (the contact's type and time), never as a bare id.
+    met = [o for o in shown if o.status == "met" and o.met_by]
+    contacts = {c.id: c for c in list_contacts(window.db, person_id)}
+    for o in met:
+        text = model.index(shown.index(o), 5).data()
+        assert o.met_by not in text
+        if o.met_by in contacts:
+            c = contacts[o.met_by]
+            assert text == f"{c.type_label}, {c.starts_at:%d/%m/%Y %H:%M}"
     # "Open only" hides what is met or missed.
     tab.open_only.click()
     assert tab.proxy.rowCount() == sum(o.status not in ("met", "missed") for o in shown)
