@@ -249,6 +249,7 @@ class ReportEditor(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.words)
+        buttons.addSpacing(18)
         buttons.addWidget(self.saved)
         buttons.addStretch(1)
         for b in (self.ready_button, self.sent_button, self.export_button, self.print_button):
@@ -274,6 +275,7 @@ class ReportEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not their frame
         scroll.setWidget(widget)
         return scroll
 

@@ -85,7 +85,7 @@ class TextField(FieldWidget):
             self.edit.setFixedHeight(56)
         else:
             self.edit.setMinimumHeight(60 if compact else 110)
-            self.edit.setMaximumHeight(90 if compact else 260)
+            self.edit.setMaximumHeight(90 if compact else 200)
         self.layout_.addWidget(self.edit)
         self.edit.textChanged.connect(self.changed)
         self.setFocusProxy(self.edit)

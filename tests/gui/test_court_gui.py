@@ -344,3 +344,29 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     assert window.current_case().case.date_of_birth == date(1990, 4, 2)  # carried over, not re-typed
     qtbot.waitUntil(lambda: any(r.id == rec.id and r.person_id == made.person_id
                                 for r in window.court.list_view.model.records), timeout=10000)
+
+
+def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, demo_db):
+    ids = _add_requests(demo_db)
+    window = _window(make_window, qtbot, demo_db)
+    view = _show_list(qtbot, window)
+    view.select(ids["full"])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter opens the report
+    qtbot.waitUntil(lambda: len(window.court.editors) == 1, timeout=10000)
+    editor = window.tabs.currentWidget()
+    first = editor.fields["offender_details"]["name"]
+    assert QApplication.focusWidget() is first.edit
+    # Tab walks the section's fields in order, then the confirm button beside a prefilled one.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.banners[("offender_details", "name")].button
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # confirm by keyboard
+    qtbot.waitUntil(lambda: editor.banners[("offender_details", "name")].isHidden(), timeout=10000)
+    # From the section list, Tab goes into the page shown, not to the buttons.
+    editor.sections.setFocus()
+    qtbot.keyClick(editor.sections, Qt.Key.Key_Down)
+    assert editor.pages.currentIndex() == 1
+    qtbot.keyClick(editor.sections, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.fields["sentencing_court"]["court"].edit
+    for widget in (editor.sections, editor.ready_button, editor.export_button, editor.print_button, editor.words):
+        assert widget.accessibleName()
+    assert all(w.accessibleName() for fields in editor.fields.values() for w in fields.values())
