@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,6 +26,8 @@ from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
+from lpt_desktop.services.obligations import register_source
+from lpt_desktop.standards.obligations import Obligation, status_of
 from lpt_desktop.standards.report_deadlines import report_due_date
 from lpt_desktop.store.court_models import CourtReport, PreSentence, ReportRequest
 from lpt_desktop.store.database import Database
@@ -580,7 +583,29 @@ def timeliness(db: Database, month: date, as_of: date | None = None) -> Timeline
     return Timeliness(month=first, on_time=on_time, total=total, target=rules.target_on_time())
 
 
+# -- the standards engine's view: open requests are 'report_due' obligations on the case -------------
+def report_obligations(s: Session, as_of: date, person_ids: Sequence[str] | None) -> list[Obligation]:
+    """Open report requests for known people as obligations (registered with services.obligations)."""
+    q = select(ReportRequest).where(ReportRequest.person_id.is_not(None), ReportRequest.status != "sent")
+    if person_ids is not None:
+        q = q.where(ReportRequest.person_id.in_(list(person_ids)))
+    out = []
+    for r in s.scalars(q):
+        label = rules.report_type_label(r.report_type)
+        remand = ", remanded in custody" if r.remanded else ""
+        out.append(Obligation(
+            rule="report_due", kind="report", person_id=r.person_id, policy="court",
+            description=f"{label} for {r.court} (hearing {format_date(r.hearing_date)}{remand})",
+            source="National Standards report timescales (resources/data/court_reports.json)",
+            due_from=r.requested_on, due_by=r.due_by, status=status_of(r.requested_on, r.due_by, as_of, None)))
+    return out
+
+
+register_source(report_obligations)
+
+
 __all__ = ["SECTIONS", "CheckResult", "FieldSpec", "ReportDraft", "ReportNotFound", "RequestView", "SectionSpec",
-           "Timeliness", "confirm_prefill", "countersign", "create_pre_sentence", "create_request",
+           "Timeliness", "confirm_prefill", "countersign", "create_pre_sentence", "create_request", "due_date_for",
            "export_pdf", "list_requests", "load_report", "mark_ready", "mark_sent", "promote_to_case",
-           "ready_checks", "render_pdf", "report_for_request", "save_section", "start_report", "timeliness"]
+           "ready_checks", "render_pdf", "report_for_request", "report_obligations", "save_section",
+           "start_report", "timeliness"]

@@ -247,3 +247,22 @@ def test_timeliness_against_the_target(caseload):
     assert t.share == 0.5 and not t.met
     empty = court.timeliness(db, date(2026, 1, 1), as_of=TODAY)
     assert (empty.total, empty.share, empty.met) == (0, 1.0, True)
+
+
+def test_open_requests_are_report_due_obligations_on_the_case(caseload):
+    from lpt_desktop.services.obligations import case_obligations
+
+    db = caseload.db
+    req = _request(caseload, "fdr", requested_on=date(2026, 11, 16), remanded=True)
+    due = [o for o in case_obligations(db, caseload.person_id, TODAY) if o.rule == "report_due"]
+    assert len(due) == 1
+    o = due[0]
+    assert (o.kind, o.due_from, o.due_by, o.status) == ("report", date(2026, 11, 16), date(2026, 11, 23), "due")
+    assert "Fast delivery report for Preston Magistrates' Court" in o.description and "remanded" in o.description
+    late = [o for o in case_obligations(db, caseload.person_id, date(2026, 11, 24)) if o.rule == "report_due"]
+    assert late[0].status == "overdue"
+    rid = court.start_report(db, req, today=TODAY)
+    _fill(db, rid)
+    court.mark_ready(db, rid, today=TODAY)
+    court.mark_sent(db, rid, today=TODAY)
+    assert not [o for o in case_obligations(db, caseload.person_id, TODAY) if o.rule == "report_due"]
