@@ -269,8 +269,8 @@ class AppointmentDialog(QDialog):
             lines.append(self.window_warning())
         if self.checked_for is not None and self.found:
             n = len(self.found)
-            lines.append(f"{n} of these appointment times clash with the diary:" if n > 1
-                         else "This time clashes with the diary:")
+            lines.append(f"{n} of these appointment times clash with the diary or a closed day:" if n > 1
+                         else "This time clashes with the diary or a closed day:")
             for when, clashes in self.found[:6]:
                 lines.append(f"• {format_datetime(when)}: " + "; ".join(clashes))
             if n > 6:

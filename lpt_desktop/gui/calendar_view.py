@@ -5,14 +5,13 @@ day's entries; from a due window in that list the officer books an appointment (
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QBrush, QColor, QKeySequence, QPalette, QShortcut, QTextDocument
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from lpt_desktop.standards.obligations import Obligation
     from lpt_desktop.store.database import Database
 
-HTML_ROLE = Qt.ItemDataRole.UserRole + 10
+LINES_ROLE = Qt.ItemDataRole.UserRole + 10
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 APPOINTMENT_COLOUR = "#1d4f7a"
 DUE_LINES = 4  # a week cell lists up to this many due items, and counts them when there are more
@@ -119,47 +118,42 @@ def load_calendar(db: Database, start: date, end: date, as_of: date) -> tuple[li
     return appointments, due, common.policy_title(db)
 
 
-def _line(colour: str, text: str) -> str:
-    # One line each, clipped at the cell's edge: a long rule never pushes the day's appointments out of sight.
-    return f"<div style='color:{colour}; white-space:pre'>{html.escape(text)}</div>"
+Line = tuple[str, str, bool]  # colour, text, bold
 
 
-def _due_counts(entries: Sequence[CalendarEntry]) -> list[str]:
-    parts = []
+def _due_counts(entries: Sequence[CalendarEntry]) -> list[Line]:
+    lines = []
     for status in ("overdue", "due", "upcoming"):
         n = sum(1 for e in entries if e.kind == "due" and e.status == status)
         if n:
             s = common.status_style(status)
-            parts.append(_line(s.colour, f"{s.symbol} {n} {s.label.lower()}"))
-    return parts
+            lines.append((s.colour, f"{s.symbol} {n} {s.label.lower()}", False))
+    return lines
 
 
-def cell_html(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool) -> str:
-    """A day cell. Week (limit > 0): the appointments one per line, then what is due (counted when there is a
+def cell_lines(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool) -> list[Line]:
+    """A day cell, one entry a line (each elided at the cell's edge, so a long rule never pushes the day's
+    appointments out of sight). Week (limit > 0): the appointments, then what is due (counted when there is a
     lot). Month (limit 0): counts only; the list under the grid has the detail."""
-    head_colour = "#1b1f24" if in_month else "#6b7480"
     head = f"{DAY_NAMES[day.weekday()]} {day.day}" + (f" {day:%b}" if day.day == 1 else "")
-    if is_today:
-        head += " · today"
-    parts = [f"<div style='color:{head_colour}; font-weight:600'>{html.escape(head)}</div>"]
+    lines: list[Line] = [("#1b1f24" if in_month else "#6b7480", head + (" · today" if is_today else ""), True)]
     booked = [e for e in entries if e.kind == "appointment"]
     due = [e for e in entries if e.kind == "due"]
     if limit == 0:
-        parts += _due_counts(due)
+        lines += _due_counts(due)
         if booked:
-            parts.append(_line(APPOINTMENT_COLOUR, f"{len(booked)} booked"))
-        return "".join(parts)
-    for e in booked[:limit]:
-        parts.append(_line(APPOINTMENT_COLOUR, f"{e.time} {e.crn} {e.what}"))
+            lines.append((APPOINTMENT_COLOUR, f"{len(booked)} booked", False))
+        return lines
+    lines += [(APPOINTMENT_COLOUR, f"{e.time} {e.crn} {e.what}", False) for e in booked[:limit]]
     if len(booked) > limit:
-        parts.append(_line(APPOINTMENT_COLOUR, f"+ {len(booked) - limit} more booked"))
+        lines.append((APPOINTMENT_COLOUR, f"+ {len(booked) - limit} more booked", False))
     if len(due) <= DUE_LINES:
         for e in due:
             st = common.status_style(e.status)
-            parts.append(_line(st.colour, f"{st.symbol} {e.crn} {e.what}"))
+            lines.append((st.colour, f"{st.symbol} {e.crn} {e.what}", False))
     else:
-        parts += _due_counts(due)
-    return "".join(parts)
+        lines += _due_counts(due)
+    return lines
 
 
 class CalendarGridModel(QAbstractTableModel):
@@ -207,8 +201,8 @@ class CalendarGridModel(QAbstractTableModel):
             return None
         entries = self.by_day.get(day, [])
         in_month = self.month == 0 or day.month == self.month
-        if role == HTML_ROLE:
-            return cell_html(day, entries, self.limit, in_month, day == common.today())
+        if role == LINES_ROLE:
+            return cell_lines(day, entries, self.limit, in_month, day == common.today())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             appts = sum(1 for e in entries if e.kind == "appointment")
             due = len(entries) - appts
@@ -223,8 +217,8 @@ class CalendarGridModel(QAbstractTableModel):
         return None
 
 
-class HtmlDelegate(QStyledItemDelegate):
-    """Paints a cell's HTML_ROLE text (coloured lines) top-left, clipped to the cell."""
+class DayDelegate(QStyledItemDelegate):
+    """Paints a day cell's LINES_ROLE lines top-left, each in its colour and elided to the cell's width."""
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -233,19 +227,21 @@ class HtmlDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = QTextDocument()
-        doc.setDefaultFont(opt.font)
-        doc.setDocumentMargin(4)
-        doc.setHtml(index.data(HTML_ROLE) or "")
-        doc.setTextWidth(opt.rect.width())
+        rect = opt.rect.adjusted(4, 3, -4, -3)
         painter.save()
-        painter.translate(opt.rect.topLeft())
-        clip = QRectF(0, 0, opt.rect.width(), opt.rect.height())
-        painter.setClipRect(clip)
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        ctx.clip = clip
-        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.Text))
-        doc.documentLayout().draw(painter, ctx)
+        painter.setClipRect(opt.rect)
+        y = rect.top()
+        for colour, text, bold in index.data(LINES_ROLE) or []:
+            font = QFont(opt.font)
+            font.setBold(bold)
+            metrics = QFontMetrics(font)
+            if y + metrics.height() > rect.bottom() + 1:
+                break
+            painter.setFont(font)
+            painter.setPen(QColor(colour))
+            painter.drawText(rect.left(), y + metrics.ascent(),
+                             metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+            y += metrics.height()
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
@@ -337,7 +333,7 @@ class CalendarView(QWidget):
         self.grid = QTableView()
         self.grid.setModel(self.grid_model)
         self.grid.setAccessibleName("Calendar days")
-        self.grid.setItemDelegate(HtmlDelegate(self.grid))
+        self.grid.setItemDelegate(DayDelegate(self.grid))
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setTabKeyNavigation(False)

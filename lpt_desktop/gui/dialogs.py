@@ -42,6 +42,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Policy in force", self.policy)
         form.addRow(self.policy_help)
         self.ui.layout.insertWidget(self.ui.layout.indexOf(self.ui.buttons), box)
+        self.setMinimumWidth(440)  # room for the help texts to wrap instead of being cut off
         # The main window lends its database runner (duck-typed, so this dialog also opens without one).
         self.run_db = getattr(parent, "run_db", None) if getattr(parent, "is_unlocked", False) else None
         if self.run_db is not None:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence
 
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
-from lpt_desktop.gui.calendar_view import HTML_ROLE, visible_days
+from lpt_desktop.gui.calendar_view import LINES_ROLE, visible_days
 from lpt_desktop.services.contacts import list_contacts
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.gui.conftest import unlock
@@ -150,7 +150,8 @@ def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_
     booked = [e for e in cal.entries if e.kind == "appointment" and e.person_id == person.person_id]
     assert [(e.day, e.time) for e in booked] == [(when.date(), "14:30")]
     cell = cal.grid_model.index_of(when.date())
-    assert "14:30" in cell.data(HTML_ROLE) and person.crn in cell.data(HTML_ROLE)
+    lines = [text for _colour, text, _bold in cell.data(LINES_ROLE)]
+    assert f"14:30 {person.crn} Office appointment" in lines
     due = [e for e in cal.entries if e.kind == "due"]
     expected_due = [i for i in ctl.due_items if i.obligation.due_by <= cal.days[-1]]
     assert len(due) == len(expected_due) > 0
@@ -310,7 +311,9 @@ def test_policy_is_chosen_in_preferences_and_shown(make_window, qtbot, demo_db):
     ctl.this_week_action.trigger()
     qtbot.waitUntil(lambda: ctl.this_week.policy.text() == f"Policy: {title}", timeout=10000)
     _idle(qtbot, window)
-    assert {i.obligation.policy for i in ctl.this_week.model.records} <= {other}
+    shown = {i.obligation.policy for i in ctl.this_week.model.records}
+    engine = {i.obligation.policy for i in obligations.caseload_due(window.db, DEMO_TODAY, 7)}
+    assert shown == engine and other in shown and before not in shown
 
 
 def test_lock_clears_the_count_and_the_standards_tabs(make_window, qtbot, demo_db):
