@@ -8,6 +8,7 @@ or an export always sees what is on screen.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable
 from datetime import datetime
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -138,6 +140,8 @@ class ReportEditor(QWidget):
         self.checks.hide()
         self.ready_button = QPushButton("Check and mark &ready")
         self.ready_button.setAccessibleName("Check the report and mark it ready for countersign")
+        self.countersign_button = QPushButton("&Countersign…")
+        self.countersign_button.setAccessibleName("Record the manager's countersignature")
         self.sent_button = QPushButton("Mark &sent")
         self.sent_button.setAccessibleName("Mark the report sent to court")
         self.export_button = QPushButton("&Export PDF…")
@@ -154,6 +158,7 @@ class ReportEditor(QWidget):
         self.sections.currentRowChanged.connect(self._section_changed)
         self.ready_button.clicked.connect(self.check_and_mark_ready)
         self.sent_button.clicked.connect(self.mark_sent)
+        self.countersign_button.clicked.connect(self.ask_countersign)
         self.export_button.clicked.connect(self.ask_export)
         self.print_button.clicked.connect(self.ask_print)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -252,7 +257,8 @@ class ReportEditor(QWidget):
         buttons.addSpacing(18)
         buttons.addWidget(self.saved)
         buttons.addStretch(1)
-        for b in (self.ready_button, self.sent_button, self.export_button, self.print_button):
+        for b in (self.ready_button, self.countersign_button, self.sent_button, self.export_button,
+                  self.print_button):
             buttons.addWidget(b)
         split = QSplitter()
         split.addWidget(self.sections)
@@ -310,6 +316,10 @@ class ReportEditor(QWidget):
         status = getattr(self.draft, "status", None) or r.status
         self.status.setText(f"<b>{html.escape(status_label(status))}</b>")
         self.sent_button.setVisible(status == "ready")
+        self.countersign_button.setVisible(status == "ready" and not getattr(self.draft, "countersigned_by", None))
+        signed = getattr(self.draft, "countersigned_by", None)
+        if signed and status in ("ready", "sent"):
+            self.status.setText(self.status.text() + f" · countersigned by {html.escape(signed)}")
         sent = status == "sent"
         self.pages.setEnabled(not sent)  # a report sent to court is changed by an addendum, not edited
         self.ready_button.setEnabled(not sent)
@@ -424,6 +434,12 @@ class ReportEditor(QWidget):
             if pending:
                 self.saved.setText(f"Saved {datetime.now():%H:%M:%S}")
                 self._saved_fields(pending)
+                if getattr(self.draft, "status", None) == "ready":
+                    # The service takes a changed report back to drafting: the signature covered the old text.
+                    self.draft = dataclasses.replace(self.draft, status="drafting", signed_by=None, signed_on=None,
+                                                     countersigned_by=None)
+                    self._refresh_header()
+                    self.status_changed.emit(self.request.id)
             if on_ok is not None:
                 on_ok(result)
             self._pump()
@@ -436,12 +452,12 @@ class ReportEditor(QWidget):
             for sid, fields in pending.items():  # not saved: tried again with the next change or Ctrl+S
                 self._dirty.setdefault(sid, set()).update(fields)
             errors = getattr(exc, "errors", None)
-            if errors:
+            if on_error is not None:
+                on_error(exc)  # it says what went wrong with the action
+            elif errors:
                 self.saved.setText("Not saved: " + "; ".join(str(e) for e in errors))
             else:
                 self.saved.setText(f"Not saved ({exc.__class__.__name__}); your text is still here")
-            if on_error is not None:
-                on_error(exc)
             self._pump()
 
         self.window.run_db(_save_and_then, self.report_id, pending, after, on_ok=ok, on_error=failed)
@@ -525,6 +541,35 @@ class ReportEditor(QWidget):
         self.checks.style().polish(self.checks)
         self._refresh_header()
 
+    def ask_countersign(self) -> None:
+        name, ok = QInputDialog.getText(self, "Countersign", "Countersigning manager's name:")
+        if ok and name.strip():
+            self.countersign_as(name.strip())
+
+    def countersign_as(self, name: str) -> None:
+        report_id = self.report_id
+
+        def run(db: Any) -> Any:
+            _svc().countersign(db, report_id, name)
+            return _svc().load_report(db, report_id)
+
+        def done(draft: Any) -> None:
+            self.draft = draft
+            self._refresh_header()
+            self.saved.setText("Countersigned")
+            self.status_changed.emit(self.request.id)
+
+        self._submit(run, done, self._action_failed)
+
+    def _action_failed(self, exc: BaseException) -> None:
+        errors = getattr(exc, "errors", None)
+        self.saved.setText("Not done")
+        self.checks.show()
+        self.checks.setProperty("kind", "")
+        self.checks.setText("Not done: " + ("; ".join(str(e) for e in errors) if errors else
+                                            f"something went wrong ({exc.__class__.__name__}); nothing was "
+                                            "half-saved"))
+
     def mark_sent(self) -> None:
         report_id = self.report_id
 
@@ -538,7 +583,7 @@ class ReportEditor(QWidget):
             self.saved.setText("Marked sent to court")
             self.status_changed.emit(self.request.id)
 
-        self._submit(run, done)
+        self._submit(run, done, self._action_failed)
 
     # -- export and print --------------------------------------------------------------------------
     def ask_export(self) -> None:

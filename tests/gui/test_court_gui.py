@@ -211,6 +211,28 @@ def test_ready_checks_say_what_to_add_then_mark_ready(make_window, qtbot, demo_d
     qtbot.waitUntil(lambda: any(r.id == ids["full"] and r.status == "ready" for r in view.model.records),
                     timeout=10000)
 
+    # Changing a ready report takes it back to drafting (the signature covered the old text).
+    f["offence_analysis"]["analysis"].set_value("A late correction.")
+    editor.save()
+    qtbot.waitUntil(lambda: "Drafting" in editor.status.text(), timeout=10000)
+    assert court.load_report(window.db, editor.report_id).status == "drafting"
+    assert check().startswith("All")
+
+    # A report that needs a countersignature cannot go to court without one; the refusal says so.
+    f["sign_off"]["countersignature_required"].set_value(True)
+    assert check().startswith("All")
+    editor.checks.hide()
+    editor.sent_button.click()
+    qtbot.waitUntil(lambda: editor.checks.isVisible(), timeout=10000)
+    assert "Countersignature" in editor.checks.text()
+    assert editor.countersign_button.isVisible()
+    editor.countersign_as("Sam Manager")
+    qtbot.waitUntil(lambda: "countersigned by Sam Manager" in editor.status.text(), timeout=10000)
+    editor.sent_button.click()
+    qtbot.waitUntil(lambda: "Sent" in editor.status.text(), timeout=10000)
+    assert not editor.pages.isEnabled() and not editor.ready_button.isEnabled()
+    assert court.load_report(window.db, editor.report_id).status == "sent"
+
 
 def test_export_pdf_and_print(make_window, qtbot, demo_db, tmp_path):
     ids = _add_requests(demo_db)
