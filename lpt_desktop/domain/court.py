@@ -233,9 +233,14 @@ def check_report(sections_: Mapping[str, Mapping[str, Any]]) -> list[CheckResult
     problems: list[str] = []
     if community and not reqs:
         problems.append("a community sentence needs at least one requirement: add it with its parameters")
+    order = "SSO" if sentence == "SSO" else "CO"
     for r in reqs:
-        problems += [str(e) for e in validate_requirement(r.get("type_code", ""), r.get("params") or {},
-                                                          "SSO" if sentence == "SSO" else "CO")]
+        problems += [str(e) for e in validate_requirement(r.get("type_code", ""), r.get("params") or {}, order)]
+    length = proposal.get("length_months")
+    max_months = reference().order_types[order].max_months if order in reference().order_types else None
+    if community and isinstance(length, int) and max_months and not 1 <= length <= max_months:
+        problems.append(f"Length: {length} months is out of range: a {reference().order_types[order].label.lower()} "
+                        f"lasts 1 to {max_months} months")
     results.append(CheckResult("requirements", not problems,
                                "" if not problems else "Fix the requirements in section 7: " + "; ".join(problems)))
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lpt_desktop.domain import court as rules
 from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa: F401 - part of this API
-from lpt_desktop.domain.dates import format_date
+from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
 from lpt_desktop.services.obligations import register_source
@@ -75,6 +76,22 @@ class RequestView:
 
     def overdue(self, as_of: date) -> bool:
         return self.status != "sent" and self.due_by < as_of
+
+
+@dataclass(frozen=True)
+class PreSentenceView:
+    id: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    pnc: str | None
+    address: str | None
+    person_id: str | None  # set once the record has become a case
+    promoted_on: date | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 @dataclass
@@ -210,6 +227,17 @@ def create_pre_sentence(db: Database, *, first_name: str, last_name: str, date_o
         return x.id
 
 
+def list_pre_sentence(db: Database, include_promoted: bool = False) -> list[PreSentenceView]:
+    """Pre-sentence records by name (those already made into cases only when asked)."""
+    with db.read() as s:
+        q = select(PreSentence).order_by(PreSentence.last_name, PreSentence.first_name)
+        if not include_promoted:
+            q = q.where(PreSentence.person_id.is_(None))
+        return [PreSentenceView(id=x.id, first_name=x.first_name, last_name=x.last_name,
+                                date_of_birth=x.date_of_birth, pnc=x.pnc, address=x.address, person_id=x.person_id,
+                                promoted_on=x.promoted_on) for x in s.scalars(q)]
+
+
 def _next_crn(s: Session) -> str:
     """A local CRN ('L' and six digits) not yet used on this caseload, until nDelius gives the real one."""
     taken = set(s.scalars(select(Person.crn).where(Person.crn.like("L%"))))
@@ -281,11 +309,21 @@ def _address_text(a: Address) -> str:
     return ", ".join(b for b in (a.line1, a.line2, a.town, a.postcode) if b)
 
 
+@cache
+def _failure_outcomes() -> frozenset[str]:
+    return frozenset(o["code"] for o in load_json("contact_types.json")["outcomes"] if o.get("failure"))
+
+
+@cache
+def _action_labels() -> dict[str, str]:
+    return {a["code"]: a["label"] for a in load_json("enforcement.json")["actions"]}
+
+
 def _compliance(s: Session, person_id: str, x: Sentence, today: date) -> str:
     """'12 appointments kept, 2 failures (first warning letter, breach initiated)' for one order."""
     start = datetime.combine(x.start_date, time.min)
     end = datetime.combine(x.terminated_on or x.end_date or today, time.max)
-    failures_codes = {o["code"] for o in load_json("contact_types.json")["outcomes"] if o.get("failure")}
+    failures_codes = _failure_outcomes()
     rows = s.execute(select(Contact.outcome, func.count()).where(
         Contact.person_id == person_id, Contact.starts_at.between(start, end), Contact.outcome.is_not(None),
         Contact.amends_id.is_(None)).group_by(Contact.outcome)).all()
@@ -294,7 +332,7 @@ def _compliance(s: Session, person_id: str, x: Sentence, today: date) -> str:
     failed = sum(n for o, n in counts.items() if o in failures_codes)
     actions = list(s.scalars(select(Enforcement.action).where(
         Enforcement.person_id == person_id, Enforcement.decided_on.between(x.start_date, end.date()))))
-    labels = {a["code"]: a["label"] for a in load_json("enforcement.json")["actions"]}
+    labels = _action_labels()
     text = f"{kept} appointment{'s' if kept != 1 else ''} kept, {failed} failure{'s' if failed != 1 else ''}"
     if actions:
         text += " (" + ", ".join(labels.get(a, a).lower() for a in actions) + ")"
@@ -346,7 +384,7 @@ def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dic
         risk["registers"] = "; ".join(words) + "."
 
     # Needs the contacts of the last 12 months addressed, as report issues.
-    since = datetime.combine(date(today.year - 1, today.month, min(today.day, 28)), time.min)
+    since = datetime.combine(add_months(today, -12), time.min)
     needs = Counter()
     for row in s.scalars(select(Contact.needs).where(Contact.person_id == p.id, Contact.starts_at >= since)):
         needs.update(row or [])
@@ -436,6 +474,18 @@ def report_for_request(db: Database, request_id: str) -> str | None:
         return s.scalar(select(CourtReport.id).where(CourtReport.request_id == request_id))
 
 
+def _sync_request(r: ReportRequest, court_fields: dict[str, Any]) -> None:
+    """The work list follows the report: a corrected court, area or hearing date moves the request too."""
+    if court_fields.get("court"):
+        r.court = court_fields["court"].strip()
+    if court_fields.get("lja"):
+        r.lja = court_fields["lja"].strip()
+    hearing = court_fields.get("hearing_date")
+    if hearing and date.fromisoformat(hearing) != r.hearing_date:
+        r.hearing_date = date.fromisoformat(hearing)
+        r.due_by = due_date_for(r.report_type, r.requested_on, bool(r.remanded), r.hearing_date)
+
+
 def save_section(db: Database, report_id: str, section: str, fields: dict[str, Any]) -> None:
     """Save some or all fields of one section (autosave-safe: unchanged values write nothing).
 
@@ -475,6 +525,8 @@ def save_section(db: Database, report_id: str, section: str, fields: dict[str, A
         rep.sections = {**rep.sections, section: current}
         marks = set(rep.prefilled.get(section, [])) - changed
         rep.prefilled = {**rep.prefilled, section: sorted(marks)}
+        if section == "sentencing_court":
+            _sync_request(r, current)
         if r.status == "ready":
             r.status = "drafting"  # the signature covered the old text
             rep.signed_by = rep.signed_on = None
@@ -604,8 +656,8 @@ def report_obligations(s: Session, as_of: date, person_ids: Sequence[str] | None
 register_source(report_obligations)
 
 
-__all__ = ["SECTIONS", "CheckResult", "FieldSpec", "ReportDraft", "ReportNotFound", "RequestView", "SectionSpec",
-           "Timeliness", "confirm_prefill", "countersign", "create_pre_sentence", "create_request", "due_date_for",
-           "export_pdf", "list_requests", "load_report", "mark_ready", "mark_sent", "promote_to_case",
-           "ready_checks", "render_pdf", "report_for_request", "report_obligations", "save_section",
-           "start_report", "timeliness"]
+__all__ = ["SECTIONS", "CheckResult", "FieldSpec", "PreSentenceView", "ReportDraft", "ReportNotFound", "RequestView",
+           "SectionSpec", "Timeliness", "confirm_prefill", "countersign", "create_pre_sentence", "create_request",
+           "due_date_for", "export_pdf", "list_pre_sentence", "list_requests", "load_report", "mark_ready",
+           "mark_sent", "promote_to_case", "ready_checks", "render_pdf", "report_for_request", "report_obligations",
+           "save_section", "start_report", "timeliness"]

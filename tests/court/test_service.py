@@ -266,3 +266,37 @@ def test_open_requests_are_report_due_obligations_on_the_case(caseload):
     court.mark_ready(db, rid, today=TODAY)
     court.mark_sent(db, rid, today=TODAY)
     assert not [o for o in case_obligations(db, caseload.person_id, TODAY) if o.rule == "report_due"]
+
+
+def test_correcting_the_hearing_in_the_report_moves_the_request(caseload):
+    db = caseload.db
+    req = _request(caseload, "sdr", requested_on=date(2026, 11, 16), hearing_date=date(2026, 12, 21))
+    rid = court.start_report(db, req, today=TODAY)
+    assert court.list_requests(db, TODAY)[0].due_by == date(2026, 12, 7)
+    court.save_section(db, rid, "sentencing_court", {"court": "Lancaster Magistrates' Court",
+                                                     "hearing_date": "01/12/2026"})
+    (v,) = court.list_requests(db, TODAY)
+    assert (v.court, v.lja, v.hearing_date, v.due_by) == ("Lancaster Magistrates' Court", "Lancashire",
+                                                          date(2026, 12, 1), date(2026, 12, 1))
+
+
+def test_pre_sentence_records_are_listed_until_they_become_cases(caseload):
+    db = caseload.db
+    a = court.create_pre_sentence(db, first_name="Zoe", last_name="Ainsworth", date_of_birth=date(2000, 1, 2),
+                                  today=TODAY)
+    b = court.create_pre_sentence(db, first_name="Ben", last_name="Yates", date_of_birth=date(1985, 3, 4),
+                                  address="1 Church St, Preston", today=TODAY)
+    assert [(x.id, x.name) for x in court.list_pre_sentence(db)] == [(a, "Zoe Ainsworth"), (b, "Ben Yates")]
+    pid = court.promote_to_case(db, a, crn="Z111111", today=TODAY)
+    assert [x.id for x in court.list_pre_sentence(db)] == [b]
+    promoted = court.list_pre_sentence(db, include_promoted=True)[0]
+    assert (promoted.person_id, promoted.promoted_on) == (pid, TODAY)
+
+
+def test_a_community_order_longer_than_three_years_is_refused():
+    from lpt_desktop.domain.court import check_report
+    from tests.court.conftest import FULL
+
+    long = {**FULL, "proposal": {**FULL["proposal"], "length_months": 40}}
+    (bad,) = [c for c in check_report(long) if not c.ok]
+    assert bad.check_id == "requirements" and "1 to 36 months" in bad.message
