@@ -44,6 +44,10 @@ class LptSession(Session):
 
 
 audit.install(LptSession)
+# Sync's outbox: each change to a syncable row also writes an outbox row in the same flush.
+from lpt_desktop.sync import outbox as _sync_outbox  # noqa: E402 - after the models are defined
+
+_sync_outbox.install()
 
 
 class Database:

@@ -1,0 +1,63 @@
+"""Who may see and change which case: allocation, role, restriction. Used by every endpoint.
+
+- offender manager: the cases allocated to them;
+- court officer: cases whose court work is at their court;
+- team manager: the cases of their team;
+- administrator: accounts and allocations, no case data;
+- a restricted case is withheld from everyone not named on it, whatever their role.
+A laptop may still push changes to a case moved away from its officer if the move happened after
+what the laptop has pulled (its cursor): those changes were made while the case was theirs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, or_, select
+from sqlalchemy.orm import Session
+
+from lpt_desktop.central.auth import Principal
+from lpt_desktop.central.models import Allocation, AllocationHistory, Record, RestrictedAccess
+
+
+def _not_withheld(person_col: ColumnElement, username: str) -> ColumnElement[bool]:
+    restricted = exists().where(RestrictedAccess.person_id == person_col)
+    named = exists().where(RestrictedAccess.person_id == person_col, RestrictedAccess.staff == username)
+    return or_(~restricted, named)
+
+
+def _role_condition(p: Principal) -> ColumnElement[bool]:
+    if p.role == "offender_manager":
+        return Allocation.officer == p.username
+    if p.role == "team_manager" and p.team:
+        return Allocation.team == p.team
+    if p.role == "court_officer" and p.court:
+        return Allocation.court == p.court
+    return false()
+
+
+def persons_in_scope(p: Principal) -> Select:
+    """SELECT person_id of every case this principal may see now."""
+    return select(Allocation.person_id).where(_role_condition(p), _not_withheld(Allocation.person_id, p.username))
+
+
+def record_visible(p: Principal) -> ColumnElement[bool]:
+    """A WHERE clause on Record: in a case in scope, or the principal's own case-free record."""
+    return or_(Record.person_id.in_(persons_in_scope(p)),
+               and_(Record.person_id.is_(None), Record.owner == p.username))
+
+
+def can_read(s: Session, p: Principal, person_id: str | None) -> bool:
+    if person_id is None:
+        return False
+    return s.scalar(select(exists(persons_in_scope(p).where(Allocation.person_id == person_id)))) or False
+
+
+def can_write(s: Session, p: Principal, person_id: str, cursor: int) -> bool:
+    if can_read(s, p, person_id):
+        return True
+    if p.role != "offender_manager":
+        return False
+    if not s.scalar(select(_not_withheld(literal(person_id), p.username))):
+        return False
+    return bool(s.scalar(select(exists().where(
+        AllocationHistory.person_id == person_id, AllocationHistory.officer == p.username,
+        AllocationHistory.to_seq.is_not(None), AllocationHistory.to_seq > cursor))))

@@ -1,0 +1,385 @@
+"""The central store's sync logic: push (apply, merge, conflict, reject), pull pages, verify, allocation.
+
+Every function takes an open session inside the caller's transaction; the API layer owns transactions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from lpt_desktop.central.auth import Principal
+from lpt_desktop.central.db import next_seq
+from lpt_desktop.central.models import (
+    Allocation,
+    AllocationHistory,
+    AuditEntry,
+    Device,
+    Record,
+    RestrictedAccess,
+    ScopeEvent,
+    User,
+    utcnow,
+)
+from lpt_desktop.central.scope import can_read, can_write, persons_in_scope, record_visible
+from lpt_desktop.sync import kinds as registry
+from lpt_desktop.sync.kinds import canonical
+from lpt_desktop.sync.protocol import (
+    CONFLICT_KIND,
+    Change,
+    ChangeResult,
+    Item,
+    KindDigest,
+    PullResponse,
+    checksum,
+)
+
+MAX_PAGE = 2000
+
+
+class Forbidden(Exception):
+    pass
+
+
+def audit(s: Session, p: Principal | None, action: str, kind: str | None = None, record_id: str | None = None,
+          person_id: str | None = None, detail: str | None = None) -> None:
+    s.add(AuditEntry(username=p.username if p else None, action=action, kind=kind, record_id=record_id,
+                     person_id=person_id, detail=detail))
+
+
+def _item(rec: Record, alloc: dict[str, str] | None = None) -> Item:
+    meta: dict[str, Any] = {}
+    if rec.kind == "person" and alloc is not None:
+        meta["allocated_to"] = alloc.get(rec.record_id)
+    return Item(kind=rec.kind, record_id=rec.record_id, person_id=rec.person_id, version=rec.version,
+                deleted=rec.deleted, data=None if rec.deleted else rec.data, meta=meta)
+
+
+def _allocations(s: Session, person_ids: set[str]) -> dict[str, str]:
+    if not person_ids:
+        return {}
+    rows = s.execute(select(Allocation.person_id, Allocation.officer).where(Allocation.person_id.in_(person_ids)))
+    return dict(rows.tuples().all())
+
+
+# -- push ------------------------------------------------------------------------------------------
+def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, reason: str,
+                  mine: dict[str, Any] | None, theirs: dict[str, Any] | None, fields: list[str],
+                  message: str, visible: bool = True) -> str:
+    """A conflict or rejection, stored as a record of the conflict kind so it syncs to the case's laptops."""
+    conflict_id = str(uuid.uuid4())
+    seq = next_seq(s)
+    data = {"kind": ch.kind, "record_id": ch.record_id, "reason": reason, "mine": mine, "theirs": theirs,
+            "fields": fields, "status": "open", "resolution": None, "message": message, "raised_by": p.username,
+            "laptop_id": p.laptop_id, "seq": ch.seq}
+    # A rejection of a case the officer may not see is theirs alone: it must not reveal the case to others.
+    s.add(Record(kind=CONFLICT_KIND, record_id=conflict_id, person_id=person_id if visible else None,
+                 owner=p.username, version=seq, deleted=False, data=data, updated_by=p.username))
+    audit(s, p, "conflict" if reason != "rejected" else "reject", ch.kind, ch.record_id, person_id, reason)
+    return conflict_id
+
+
+def _reject(s: Session, p: Principal, ch: Change, message: str, person_id: str | None = None,
+            visible: bool = False) -> ChangeResult:
+    mine = {k: v.new for k, v in ch.fields.items()} if ch.op == "upsert" else None
+    cid = _new_conflict(s, p, ch, person_id, "rejected", mine, None, sorted(ch.fields), message, visible)
+    return ChangeResult(seq=ch.seq, outcome="rejected", conflict_id=cid, message=message)
+
+
+def _write(s: Session, p: Principal, rec: Record, data: dict[str, Any] | None, deleted: bool) -> int:
+    """Bump the record to a new version. A tombstone keeps its last data, so a conflict can offer it back."""
+    seq = next_seq(s)
+    if data is not None:
+        rec.data = data
+    rec.deleted = deleted
+    rec.version = seq
+    rec.updated_by = p.username
+    rec.updated_at = utcnow()
+    return seq
+
+
+def _resolve_conflict_record(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeResult:
+    rec = s.get(Record, (CONFLICT_KIND, ch.record_id))
+    if rec is None or rec.deleted:
+        return ChangeResult(seq=ch.seq, outcome="applied")
+    if rec.person_id is not None and not can_write(s, p, rec.person_id, cursor):
+        return _reject(s, p, ch, "This case is not allocated to you.")
+    if rec.person_id is None and rec.owner != p.username:
+        return _reject(s, p, ch, "This conflict is not yours.")
+    data = dict(rec.data or {})
+    for name in ("status", "resolution"):
+        if name in ch.fields:
+            data[name] = ch.fields[name].new
+    version = _write(s, p, rec, data, False)
+    audit(s, p, "resolve", CONFLICT_KIND, ch.record_id, rec.person_id, str(data.get("resolution")))
+    return ChangeResult(seq=ch.seq, outcome="applied", version=version)
+
+
+def _allocate_new_case(s: Session, p: Principal, person_id: str) -> None:
+    """A case created on a laptop is allocated to the officer who created it, until it is moved."""
+    user = s.get(User, p.username)
+    seq = next_seq(s)
+    s.add(Allocation(person_id=person_id, officer=p.username, team=user.team if user else None,
+                     court=user.court if user else None, seq=seq))
+    s.add(AllocationHistory(person_id=person_id, officer=p.username, from_seq=seq))
+    s.add(ScopeEvent(seq=seq, person_id=person_id))
+
+
+def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeResult:
+    if ch.kind == CONFLICT_KIND:
+        return _resolve_conflict_record(s, p, ch, cursor)
+    kind = registry.get(ch.kind)
+    if kind is None:
+        return _reject(s, p, ch, f"This server does not know records of kind {ch.kind!r}: update the server.")
+    unknown = set(ch.fields) - set(kind.columns)
+    if unknown:
+        return _reject(s, p, ch, f"Unknown fields for {ch.kind}: {', '.join(sorted(unknown))}.")
+    rec = s.get(Record, (ch.kind, ch.record_id))
+    owner_scoped = kind.person_of is None
+    if rec is not None:
+        person_id = rec.person_id  # the server's own idea of the case, never the client's
+    elif ch.kind == "person":
+        person_id = ch.record_id
+    else:
+        person_id = ch.person_id
+    # Authorisation
+    if owner_scoped:
+        if rec is not None and rec.owner != p.username:
+            return _reject(s, p, ch, "This record belongs to another officer.")
+    elif person_id is None:
+        return _reject(s, p, ch, "The change names no case.")
+    elif not can_write(s, p, person_id, cursor):
+        new_case = (rec is None and ch.kind == "person" and ch.op == "upsert"
+                    and s.get(Allocation, person_id) is None and p.role != "administrator")
+        if not new_case:
+            return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
+        _allocate_new_case(s, p, person_id)
+
+    if ch.op == "delete":
+        if rec is None or rec.deleted:
+            return ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0)
+        if kind.append_only:
+            return _reject(s, p, ch, f"Saved {ch.kind} records are never deleted: add an amendment instead.",
+                           person_id, visible=True)
+        if ch.base_version != rec.version:
+            cid = _new_conflict(s, p, ch, person_id, "deleted_here", None, rec.data, [],
+                                "You deleted a record that was changed elsewhere.")
+            return ChangeResult(seq=ch.seq, outcome="conflict", version=rec.version, conflict_id=cid)
+        version = _write(s, p, rec, None, True)
+        audit(s, p, "delete", ch.kind, ch.record_id, person_id)
+        if ch.kind == "person":  # the case's records go with it (the laptop's database cascades the same way)
+            for child in s.scalars(select(Record).where(Record.person_id == person_id, Record.deleted.is_(False),
+                                                        Record.kind != "person", Record.kind != CONFLICT_KIND)):
+                _write(s, p, child, None, True)
+        return ChangeResult(seq=ch.seq, outcome="applied", version=version)
+
+    new = {name: fc.new for name, fc in ch.fields.items()}
+    if rec is None:
+        rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=None if owner_scoped else person_id,
+                     owner=p.username, version=0, deleted=False)
+        s.add(rec)
+        version = _write(s, p, rec, new, False)
+        audit(s, p, "create", ch.kind, ch.record_id, person_id)
+        return ChangeResult(seq=ch.seq, outcome="applied", version=version)
+    if rec.deleted:
+        if ch.base_version == rec.version:  # the laptop saw the delete and chose to bring the record back
+            version = _write(s, p, rec, {**(rec.data or {}), **new}, False)
+            audit(s, p, "restore", ch.kind, ch.record_id, person_id)
+            return ChangeResult(seq=ch.seq, outcome="applied", version=version)
+        cid = _new_conflict(s, p, ch, person_id, "deleted_there", {**(rec.data or {}), **new}, None, sorted(new),
+                            "You changed a record that was deleted elsewhere.")
+        return ChangeResult(seq=ch.seq, outcome="conflict", version=rec.version, conflict_id=cid)
+    current = dict(rec.data or {})
+    if kind.append_only and any(canonical(current.get(k)) != canonical(v) for k, v in new.items()):
+        return _reject(s, p, ch, f"Saved {ch.kind} records are never edited: add an amendment instead.",
+                       person_id, visible=True)
+    if ch.base_version == rec.version:
+        current.update(new)
+        version = _write(s, p, rec, current, False)
+        audit(s, p, "update", ch.kind, ch.record_id, person_id, ", ".join(sorted(new)))
+        return ChangeResult(seq=ch.seq, outcome="applied", version=version)
+    # Stale base: field by field. A field is ours to take if the server still holds the value we replaced.
+    take: dict[str, Any] = {}
+    clash: list[str] = []
+    for name, fc in ch.fields.items():
+        server_value = canonical(current.get(name))
+        if server_value == canonical(fc.new):
+            continue  # both sides made the same change
+        if fc.has_old and server_value == canonical(fc.old):
+            take[name] = fc.new
+        else:
+            clash.append(name)
+    version = rec.version
+    if take:
+        current.update(take)
+        version = _write(s, p, rec, current, False)
+        audit(s, p, "merge", ch.kind, ch.record_id, person_id, ", ".join(sorted(take)))
+    if clash:
+        clash.sort()
+        cid = _new_conflict(s, p, ch, person_id, "field", {k: new[k] for k in clash},
+                            {k: current.get(k) for k in clash}, clash,
+                            "This record was changed here and elsewhere: choose which to keep.")
+        return ChangeResult(seq=ch.seq, outcome="conflict", version=version, conflict_id=cid)
+    return ChangeResult(seq=ch.seq, outcome="merged", version=version)
+
+
+def push(s: Session, p: Principal, laptop_id: str, cursor: int,
+         changes: list[Change]) -> tuple[int, list[ChangeResult]]:
+    """Apply a batch in order, in the caller's transaction, with the laptop's high-water mark."""
+    if laptop_id != p.laptop_id:
+        raise Forbidden("This token was issued to another laptop.")
+    next_seq(s)  # take the sequence lock first: pushes are serialised, readers never skip a number
+    device = s.get(Device, laptop_id, with_for_update=True)
+    if device is None or device.username != p.username:
+        raise Forbidden("This laptop is not enrolled for this officer.")
+    results: list[ChangeResult] = []
+    for ch in sorted(changes, key=lambda c: c.seq):
+        if ch.seq <= device.last_applied_seq:
+            rec = s.get(Record, (ch.kind, ch.record_id))
+            results.append(ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0))
+            continue
+        try:
+            with s.begin_nested():
+                result = apply_change(s, p, ch, cursor)
+        except Exception as exc:  # noqa: BLE001 - a change that can never apply must not block the queue
+            with s.begin_nested():
+                result = _reject(s, p, ch, f"The server could not apply this change ({type(exc).__name__}).")
+        results.append(result)
+        device.last_applied_seq = ch.seq
+    device.last_seen = utcnow()
+    return device.last_applied_seq, results
+
+
+# -- pull ------------------------------------------------------------------------------------------
+def pull(s: Session, p: Principal, after: int, limit: int) -> PullResponse:
+    limit = max(1, min(limit, MAX_PAGE))
+    visible = record_visible(p)
+    recs = s.scalars(select(Record).where(Record.version > after, visible).order_by(Record.version)
+                     .limit(limit + 1)).all()
+    events = s.execute(select(ScopeEvent.seq, ScopeEvent.person_id).where(ScopeEvent.seq > after)
+                       .order_by(ScopeEvent.seq).limit(limit + 1)).tuples().all()
+    merged: list[tuple[int, Any]] = sorted([(r.version, r) for r in recs] + [(seq, pid) for seq, pid in events],
+                                           key=lambda t: t[0])
+    more = len(merged) > limit
+    merged = merged[:limit]
+    cursor = merged[-1][0] if merged else after
+    items: list[Item] = []
+    evict: list[str] = []
+    scope_people = set(s.scalars(persons_in_scope(p).where(
+        Allocation.person_id.in_({pid for _, pid in merged if isinstance(pid, str)}))))
+    person_ids: set[str] = set()
+    for _, what in merged:
+        if isinstance(what, Record):
+            items.append(_item(what))
+            if what.kind == "person":
+                person_ids.add(what.record_id)
+        elif what in scope_people:
+            # Gained (or re-checked) a case: the laptop may have passed its older records while the case was
+            # not in its scope; newer ones come in this or later pages anyway.
+            for rec in _case_records(s, what, up_to=after):
+                items.append(_item(rec))
+            person_ids.add(what)
+        else:
+            evict.append(what)
+    alloc = _allocations(s, person_ids)
+    for it in items:
+        if it.kind == "person":
+            it.meta["allocated_to"] = alloc.get(it.record_id)
+    remaining = s.scalar(select(func.count()).select_from(Record).where(Record.version > cursor, visible)) or 0
+    return PullResponse(items=items, evict=evict, cursor=cursor, more=more, remaining=int(remaining))
+
+
+def _kind_rank() -> dict[str, int]:
+    return {k.name: i for i, k in enumerate(registry.kinds())}
+
+
+def _case_records(s: Session, person_id: str, up_to: int) -> list[Record]:
+    rank = _kind_rank()
+    rows = s.scalars(select(Record).where(Record.person_id == person_id, Record.deleted.is_(False),
+                                          Record.version <= up_to)).all()
+    return sorted(rows, key=lambda r: (rank.get(r.kind, 99), r.version))
+
+
+# -- verify and repair -----------------------------------------------------------------------------
+def digests(s: Session, p: Principal) -> dict[str, KindDigest]:
+    rows = s.execute(select(Record.kind, Record.record_id, Record.version).where(
+        record_visible(p), Record.deleted.is_(False), Record.kind != CONFLICT_KIND)).tuples().all()
+    by_kind: dict[str, list[tuple[str, int]]] = {k: [] for k in registry.names()}
+    for kind, record_id, version in rows:
+        by_kind.setdefault(kind, []).append((record_id, int(version)))
+    return {k: KindDigest(count=len(v), checksum=checksum(v)) for k, v in by_kind.items()}
+
+
+def ids(s: Session, p: Principal, kind: str) -> list[tuple[str, int]]:
+    rows = s.execute(select(Record.record_id, Record.version).where(
+        Record.kind == kind, record_visible(p), Record.deleted.is_(False))).tuples().all()
+    return [(r, int(v)) for r, v in rows]
+
+
+def fetch(s: Session, p: Principal, kind: str, record_ids: list[str]) -> list[Item]:
+    """Current state of named records in scope; records out of scope or unknown come back as tombstones."""
+    found = {r.record_id: r for r in s.scalars(select(Record).where(
+        Record.kind == kind, Record.record_id.in_(record_ids), record_visible(p)))}
+    alloc = _allocations(s, set(found) if kind == "person" else set())
+    out = []
+    for rid in record_ids:
+        rec = found.get(rid)
+        out.append(_item(rec, alloc) if rec is not None else Item(kind=kind, record_id=rid, version=0, deleted=True))
+    return out
+
+
+# -- administration --------------------------------------------------------------------------------
+def allocate(s: Session, person_id: str, officer: str, court: str | None = None) -> int:
+    """Allocate a case or move it: a scope event tells every laptop concerned at its next pull."""
+    user = s.get(User, officer)
+    if user is None:
+        raise ValueError(f"There is no user {officer!r}: add them with `lpt-central user add` first.")
+    seq = next_seq(s)
+    alloc = s.get(Allocation, person_id)
+    if alloc is None:
+        s.add(Allocation(person_id=person_id, officer=officer, team=user.team, court=court, seq=seq))
+        s.add(AllocationHistory(person_id=person_id, officer=officer, from_seq=seq))
+    else:
+        if alloc.officer != officer:
+            s.execute(update(AllocationHistory).where(AllocationHistory.person_id == person_id,
+                                                      AllocationHistory.to_seq.is_(None)).values(to_seq=seq))
+            s.add(AllocationHistory(person_id=person_id, officer=officer, from_seq=seq))
+        alloc.officer, alloc.team, alloc.seq = officer, user.team, seq
+        if court is not None:
+            alloc.court = court
+    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    return seq
+
+
+def restrict(s: Session, person_id: str, staff: list[str]) -> int:
+    seq = next_seq(s)
+    for row in s.scalars(select(RestrictedAccess).where(RestrictedAccess.person_id == person_id)):
+        s.delete(row)
+    s.flush()
+    for name in sorted(set(staff)):
+        s.add(RestrictedAccess(person_id=person_id, staff=name))
+    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    return seq
+
+
+def cases(s: Session, p: Principal) -> list[dict[str, Any]]:
+    restricted = select(RestrictedAccess.person_id).distinct()
+    rows = s.execute(select(Allocation.person_id, Allocation.officer, Allocation.team, Allocation.court,
+                            Allocation.person_id.in_(restricted)).where(
+        Allocation.person_id.in_(persons_in_scope(p))).order_by(Allocation.person_id)).tuples().all()
+    return [{"person_id": a, "officer": b, "team": c, "court": d, "restricted": bool(e)} for a, b, c, d, e in rows]
+
+
+def case_readable(s: Session, p: Principal, person_id: str) -> bool:
+    return can_read(s, p, person_id)
+
+
+def head(s: Session) -> int:
+    return int(s.scalar(select(func.coalesce(func.max(Record.version), 0))) or 0)
+
+
+__all__ = ["Forbidden", "allocate", "apply_change", "audit", "cases", "digests", "fetch", "ids", "pull", "push",
+           "restrict"]

@@ -1,0 +1,68 @@
+"""Sync with the central store, for the window and the CLI: status, enrolment, sync now, conflicts.
+
+Every function takes the open Database and does its own I/O: call them on a worker, never the UI thread.
+Errors from the network are lpt_desktop.sync.client.SyncError subclasses with a readable message:
+Offline (try again later; the timer backs off, see lpt_desktop.sync.backoff), AuthFailed (enrol again),
+Refused (the server will keep refusing this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox
+from lpt_desktop.sync import conflicts as _conflicts
+from lpt_desktop.sync import engine, state
+from lpt_desktop.sync.client import AuthFailed, Offline, Refused, SyncClient, SyncError
+from lpt_desktop.sync.conflicts import Choice, ConflictView
+from lpt_desktop.sync.engine import Cancel, NotEnrolled, ProgressFn, SyncResult
+
+__all__ = ["SyncStatus", "SyncResult", "ConflictView", "SyncError", "Offline", "AuthFailed", "Refused",
+           "NotEnrolled", "sync_status", "enrol", "sync_now", "list_conflicts", "resolve_conflict"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server: str | None
+    username: str | None
+    last_synced_at: datetime | None  # UTC, naive
+    waiting_changes: int
+    open_conflicts: int
+
+
+def sync_status(db: Database) -> SyncStatus:
+    with db.read() as s:
+        st = state.read_all(s)
+        waiting = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
+        conflicts = s.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open"))
+    last = st.get(state.LAST_SYNCED_AT)
+    return SyncStatus(enrolled=state.LAPTOP_ID in st, server=st.get(state.SERVER_URL), username=st.get(state.USERNAME),
+                      last_synced_at=datetime.fromisoformat(last) if last else None, waiting_changes=waiting,
+                      open_conflicts=conflicts or 0)
+
+
+def enrol(db: Database, server_url: str, username: str, password: str, progress: ProgressFn | None = None,
+          cancel: Cancel | None = None) -> SyncResult:
+    """First sync: sign in and download the caseload (progress(phase, done, total); cancel() -> True stops)."""
+    return engine.enrol(db, server_url, username, password, progress, cancel)
+
+
+def sync_now(db: Database, progress: ProgressFn | None = None, cancel: Cancel | None = None,
+             client: SyncClient | None = None, **kw: Any) -> SyncResult:
+    """Push waiting changes, pull the server's, evict moved cases, verify. Raises NotEnrolled or SyncError."""
+    return engine.sync_once(db, client, progress, cancel, **kw)
+
+
+def list_conflicts(db: Database, include_resolved: bool = False) -> list[ConflictView]:
+    return _conflicts.list_conflicts(db, include_resolved)
+
+
+def resolve_conflict(db: Database, conflict_id: str, choice: Choice, merged: dict[str, Any] | None = None) -> None:
+    """Keep mine, keep theirs, or merge (merged: field -> value). The next sync sends the resolution."""
+    _conflicts.resolve(db, conflict_id, choice, merged)

@@ -1,0 +1,185 @@
+"""Applying server records to the laptop: upserts and tombstones, with versions, never over unsent edits.
+
+Rows from the server are written with Core statements on a connection flagged so the outbox hook stays
+silent (mapper events do not fire for Core statements anyway). Foreign keys are off while a page is
+applied: the server sends each record at its latest version, so a child can arrive before its parent
+(even a page earlier); the parent always follows, because a case's records are all in scope together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Audit, Meta, Person, utcnow
+from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncOutbox, SyncRecord
+from lpt_desktop.sync import kinds as registry
+from lpt_desktop.sync.kinds import Kind, from_json
+from lpt_desktop.sync.protocol import CONFLICT_KIND, Item
+
+
+@dataclass(frozen=True)
+class Context:
+    username: str
+    local_officer_id: str | None
+    actor: str = "sync"
+
+
+@contextmanager
+def applying(db: Database, foreign_keys: bool = False) -> Iterator[Connection]:
+    """One IMMEDIATE write transaction on its own connection, foreign keys off unless asked."""
+    engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if not foreign_keys:
+            raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if not foreign_keys:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def context(conn: Connection, username: str) -> Context:
+    officer = conn.execute(select(Meta.value).where(Meta.key == "officer_id")).scalar()
+    return Context(username=username, local_officer_id=officer)
+
+
+def pending_records(conn: Connection) -> set[tuple[str, str]]:
+    return set(conn.execute(select(SyncOutbox.kind, SyncOutbox.record_id).distinct()).tuples().all())
+
+
+def _versions(conn: Connection, kind: str, ids: list[str]) -> dict[str, tuple[int, bool]]:
+    out: dict[str, tuple[int, bool]] = {}
+    for i in range(0, len(ids), 500):
+        rows = conn.execute(select(SyncRecord.record_id, SyncRecord.version, SyncRecord.deleted).where(
+            SyncRecord.kind == kind, SyncRecord.record_id.in_(ids[i:i + 500])))
+        out.update({r: (v, d) for r, v, d in rows.tuples()})
+    return out
+
+
+def _row_values(kind: Kind, item: Item, ctx: Context) -> dict[str, Any]:
+    data = item.data or {}
+    values: dict[str, Any] = {}
+    for name in kind.columns:
+        column = kind.table.c[name]
+        if name in data:
+            values[name] = from_json(column, data[name])
+        elif column.default is not None and column.default.is_scalar:
+            values[name] = column.default.arg
+        elif column.default is not None and column.default.is_callable:
+            values[name] = column.default.arg(None)
+        else:
+            values[name] = None
+    for key, value in zip(kind.key_columns, kind.key_of(item.record_id), strict=True):
+        values[key] = value
+    if "updated_at" in kind.table.c:
+        values["updated_at"] = utcnow()
+    if kind.model is Person:
+        # The laptop's own officer row stands for "allocated to me": the contact read rules rely on it.
+        values["officer_id"] = ctx.local_officer_id if item.meta.get("allocated_to") == ctx.username else None
+    return values
+
+
+def _delete_row(conn: Connection, kind: Kind, record_id: str) -> None:
+    keys = kind.key_of(record_id)
+    conn.execute(delete(kind.table).where(and_(*(kind.table.c[k] == v for k, v in zip(kind.key_columns, keys,
+                                                                                      strict=True)))))
+
+
+def apply_conflict(conn: Connection, item: Item) -> None:
+    if item.deleted or item.data is None:
+        conn.execute(delete(SyncConflict).where(SyncConflict.id == item.record_id))
+        return
+    d = item.data
+    values = {"id": item.record_id, "kind": d.get("kind", ""), "record_id": d.get("record_id", ""),
+              "person_id": item.person_id, "reason": d.get("reason", "field"), "mine": d.get("mine"),
+              "theirs": d.get("theirs"), "fields": d.get("fields") or [], "status": d.get("status", "open"),
+              "resolution": d.get("resolution"), "message": d.get("message"), "raised_by": d.get("raised_by"),
+              "version": item.version}
+    stmt = sqlite_insert(SyncConflict).values(created_at=utcnow(), **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+
+
+def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force: bool = False,
+                pending: set[tuple[str, str]] | None = None) -> int:
+    """Write server records; returns how many changed the laptop. Records with unsent local edits are left
+    alone (the push merges or conflicts them). force: apply even at the version already held (repairs)."""
+    pending = pending_records(conn) if pending is None else pending
+    by_kind: dict[str, list[Item]] = {}
+    for item in items:
+        if item.kind == CONFLICT_KIND:
+            apply_conflict(conn, item)
+            continue
+        by_kind.setdefault(item.kind, []).append(item)
+    changed = 0
+    audit_rows: list[dict[str, Any]] = []
+    touched_people: set[str] = set()
+    now = utcnow()
+    for kind in registry.kinds():  # parents first
+        group = by_kind.pop(kind.name, [])
+        if not group:
+            continue
+        known = _versions(conn, kind.name, [i.record_id for i in group])
+        upserts: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        for item in group:
+            if (kind.name, item.record_id) in pending:
+                continue
+            have = known.get(item.record_id)
+            if not force and have is not None and have[0] >= item.version and have[1] == item.deleted:
+                continue
+            if item.deleted:
+                _delete_row(conn, kind, item.record_id)
+            else:
+                upserts.append(_row_values(kind, item, ctx))
+            records.append({"kind": kind.name, "record_id": item.record_id, "version": item.version,
+                            "deleted": item.deleted, "person_id": item.person_id})
+            audit_rows.append({"at": now, "actor": ctx.actor, "action": "sync delete" if item.deleted else "sync",
+                               "table_name": kind.table.name, "record_id": item.record_id[:80],
+                               "person_id": item.person_id, "detail": f"version {item.version}"})
+            if item.person_id:
+                touched_people.add(item.person_id)
+        if upserts:
+            stmt = sqlite_insert(kind.table)
+            cols = [c for c in upserts[0] if c not in kind.key_columns]
+            conn.execute(stmt.on_conflict_do_update(index_elements=list(kind.key_columns),
+                                                    set_={c: stmt.excluded[c] for c in cols}), upserts)
+        if records:
+            stmt = sqlite_insert(SyncRecord)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["kind", "record_id"],
+                set_={"version": stmt.excluded.version, "deleted": stmt.excluded.deleted,
+                      "person_id": stmt.excluded.person_id}), records)
+        changed += len(records)
+    if audit_rows:
+        conn.execute(insert(Audit), audit_rows)
+    if touched_people:
+        # Records of a case arriving means it is in scope again: an eviction noted earlier no longer holds.
+        conn.execute(delete(SyncEvict).where(SyncEvict.person_id.in_(touched_people)))
+    return changed
+
+
+def evict_case(conn: Connection, person_id: str, actor: str = "sync") -> None:
+    """Remove a case the officer no longer holds. Run with foreign keys ON: the database cascades from the
+    person to every row of the case (contacts, drafts, enforcement, ...), syncable or not."""
+    conn.execute(delete(Person).where(Person.id == person_id))
+    for kind in registry.kinds():  # rows not reached by a cascade (none today; a future kind might be)
+        if kind.person_of is None or kind.model is Person:
+            continue
+        ids = conn.execute(select(SyncRecord.record_id).where(SyncRecord.kind == kind.name,
+                                                              SyncRecord.person_id == person_id)).scalars().all()
+        for record_id in ids:
+            _delete_row(conn, kind, record_id)
+    conn.execute(delete(SyncRecord).where(SyncRecord.person_id == person_id))
+    conn.execute(delete(SyncConflict).where(SyncConflict.person_id == person_id))
+    conn.execute(delete(SyncEvict).where(SyncEvict.person_id == person_id))
+    conn.execute(insert(Audit).values(at=utcnow(), actor=actor, action="evict", table_name="person",
+                                      record_id=person_id, person_id=person_id, detail="case moved away"))

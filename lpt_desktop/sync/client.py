@@ -1,0 +1,152 @@
+"""HTTP client of the central store (httpx, with timeouts). Holds the access token in memory only.
+
+Errors: `Offline` (no answer: network down, timeout, 5xx; retry later), `AuthFailed` (sign in again),
+`Refused` (4xx the server will keep refusing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from lpt_desktop.sync.protocol import (
+    Change,
+    FetchResponse,
+    IdsResponse,
+    Item,
+    PullResponse,
+    PushResponse,
+    Tokens,
+    VerifyRequest,
+    VerifyResponse,
+)
+
+DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+
+class SyncError(Exception):
+    """Base of the client's errors; str() is a sentence an officer can read."""
+
+
+class Offline(SyncError):
+    pass
+
+
+class AuthFailed(SyncError):
+    pass
+
+
+class Refused(SyncError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SyncClient:
+    """One server. refresh_token comes from (and changes go back to) the encrypted database via on_tokens."""
+
+    def __init__(self, base_url: str, refresh_token: str | None = None, *,
+                 timeout: httpx.Timeout | float = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None,
+                 on_tokens: Callable[[Tokens], None] | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.refresh_token = refresh_token
+        self.access_token: str | None = None
+        self.on_tokens = on_tokens
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
+                                  headers={"User-Agent": "lpt-desktop-sync/1"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------------------
+    def _send(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> Any:
+        for attempt in (0, 1):
+            headers = {}
+            if auth:
+                if self.access_token is None:
+                    self.refresh()
+                headers["Authorization"] = f"Bearer {self.access_token}"
+            try:
+                r = self._http.request(method, path, headers=headers, **kw)
+            except httpx.TimeoutException:
+                raise Offline("The central store did not answer in time.") from None
+            except httpx.TransportError:
+                raise Offline("The central store cannot be reached.") from None
+            if r.status_code == 401 and auth and attempt == 0 and self.refresh_token:
+                self.access_token = None  # expired: refresh once and retry
+                continue
+            return self._result(r)
+        raise AuthFailed("Sign in to the central store again.")
+
+    @staticmethod
+    def _result(r: httpx.Response) -> Any:
+        if r.status_code >= 500:
+            raise Offline(f"The central store had a problem ({r.status_code}); sync will try again.")
+        if r.status_code == 401:
+            raise AuthFailed(_detail(r) or "Sign in to the central store again.")
+        if r.status_code >= 400:
+            raise Refused(r.status_code, _detail(r) or f"The central store refused this ({r.status_code}).")
+        try:
+            return r.json()
+        except ValueError:
+            raise Offline("The central store sent an answer that could not be read.") from None
+
+    # -- auth --------------------------------------------------------------------------------------
+    def sign_in(self, username: str, password: str, laptop_id: str) -> Tokens:
+        data = self._send("POST", "/auth/token", auth=False,
+                          json={"username": username, "password": password, "laptop_id": laptop_id})
+        return self._took(Tokens.model_validate(data))
+
+    def refresh(self) -> Tokens:
+        if not self.refresh_token:
+            raise AuthFailed("This laptop is not signed in to the central store.")
+        data = self._send("POST", "/auth/refresh", auth=False, json={"refresh_token": self.refresh_token})
+        return self._took(Tokens.model_validate(data))
+
+    def _took(self, tokens: Tokens) -> Tokens:
+        self.access_token = tokens.access_token
+        changed = tokens.refresh_token != self.refresh_token
+        self.refresh_token = tokens.refresh_token
+        if changed and self.on_tokens is not None:
+            self.on_tokens(tokens)
+        return tokens
+
+    # -- sync --------------------------------------------------------------------------------------
+    def push(self, laptop_id: str, cursor: int, changes: list[Change]) -> PushResponse:
+        body = {"laptop_id": laptop_id, "cursor": cursor, "changes": [c.model_dump() for c in changes]}
+        return PushResponse.model_validate(self._send("POST", "/sync/push", json=body))
+
+    def pull(self, after: int, limit: int = 500) -> PullResponse:
+        return PullResponse.model_validate(self._send("GET", "/sync/pull", params={"after": after, "limit": limit}))
+
+    def verify(self, request: VerifyRequest) -> VerifyResponse:
+        return VerifyResponse.model_validate(self._send("POST", "/sync/verify", json=request.model_dump()))
+
+    def ids(self, kind: str) -> IdsResponse:
+        return IdsResponse.model_validate(self._send("GET", "/sync/ids", params={"kind": kind}))
+
+    def fetch(self, kind: str, record_ids: list[str]) -> list[Item]:
+        out: list[Item] = []
+        for i in range(0, len(record_ids), 1000):
+            data = self._send("POST", "/sync/fetch", json={"kind": kind, "record_ids": record_ids[i:i + 1000]})
+            out.extend(FetchResponse.model_validate(data).items)
+        return out
+
+    def cases(self) -> list[dict[str, Any]]:
+        return self._send("GET", "/cases")
+
+
+def _detail(r: httpx.Response) -> str | None:
+    try:
+        detail = r.json().get("detail")
+    except (ValueError, AttributeError):
+        return None
+    return detail if isinstance(detail, str) else None

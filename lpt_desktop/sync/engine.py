@@ -1,0 +1,320 @@
+"""One sync: push the outbox, pull pages after the cursor, evict moved cases, verify and repair.
+
+Every step commits as it goes, so a sync cut at any moment (network, crash, cancel) resumes where it
+stopped: an outbox row leaves only in the transaction that records the server's answer, and a page is
+applied in the same transaction that advances the cursor. Replays are harmless: the server ignores
+outbox numbers it has applied, and a page applied twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import delete, func, select
+
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Meta, Officer, utcnow
+from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncOutbox, SyncRecord
+from lpt_desktop.sync import apply, state
+from lpt_desktop.sync import kinds as registry
+from lpt_desktop.sync.client import SyncClient
+from lpt_desktop.sync.protocol import Change, FieldChange, KindDigest, Tokens, VerifyRequest, checksum
+
+PUSH_BATCH = 200
+PULL_PAGE = 1000
+
+
+class ProgressFn(Protocol):
+    def __call__(self, phase: str, done: int, total: int | None) -> None: ...
+
+
+Cancel = Callable[[], bool] | Any  # a callable returning True, or anything with is_set() (threading.Event)
+
+
+class NotEnrolled(Exception):
+    """This caseload has not been enrolled with a central store yet."""
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0  # outbox changes the server answered for
+    applied: int = 0  # of those, applied or merged
+    conflicts: int = 0  # new conflicts raised by this laptop's pushes
+    rejected: int = 0
+    pulled: int = 0  # records written to this laptop
+    evicted: int = 0  # cases removed because they moved to another officer
+    repaired: int = 0  # records fixed after verification found a difference
+    verified: bool = False  # counts and checksums matched at the end
+    cancelled: bool = False
+    waiting: int = 0  # outbox changes still waiting after this sync
+    open_conflicts: int = 0
+    cursor: int = 0
+    finished_at: datetime | None = None
+    mismatched: list[str] = field(default_factory=list)
+
+
+def _cancelled(cancel: Cancel | None) -> bool:
+    if cancel is None:
+        return False
+    if hasattr(cancel, "is_set"):
+        return bool(cancel.is_set())
+    return bool(cancel())
+
+
+def _progress(progress: ProgressFn | None, phase: str, done: int, total: int | None) -> None:
+    if progress is not None:
+        progress(phase, done, total)
+
+
+def read_state(db: Database) -> dict[str, str]:
+    with db.read() as s:
+        return state.read_all(s)
+
+
+def client_for(db: Database, **kw: Any) -> SyncClient:
+    """A client for the enrolled server; a new refresh token (if the server issues one) is saved encrypted."""
+    st = read_state(db)
+    if state.LAPTOP_ID not in st:
+        raise NotEnrolled("This caseload is not enrolled with a central store.")
+
+    def save(tokens: Tokens) -> None:
+        with db.write() as s:
+            state.put(s, **{state.REFRESH_TOKEN: tokens.refresh_token})
+
+    return SyncClient(st[state.SERVER_URL], st.get(state.REFRESH_TOKEN), on_tokens=save, **kw)
+
+
+# -- push ------------------------------------------------------------------------------------------
+def _change(row: SyncOutbox) -> Change:
+    fields = {}
+    if row.op == "upsert":
+        fields = {name: FieldChange(new=v.get("new"), old=v.get("old"), has_old="old" in v)
+                  for name, v in (row.fields or {}).items()}
+    return Change(seq=row.seq, kind=row.kind, record_id=row.record_id, person_id=row.person_id, op=row.op,
+                  base_version=row.base_version, fields=fields)
+
+
+def push(db: Database, client: SyncClient, result: SyncResult, progress: ProgressFn | None = None,
+         cancel: Cancel | None = None) -> bool:
+    """Send the outbox in batches; False if cancelled. Records the server did not take as sent are re-read."""
+    st = read_state(db)
+    laptop_id, cursor = st[state.LAPTOP_ID], int(st.get(state.CURSOR, "0"))
+    with db.read() as s:
+        total = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
+    after = 0
+    while True:
+        if _cancelled(cancel):
+            return False
+        with db.read() as s:
+            rows = s.scalars(select(SyncOutbox).where(SyncOutbox.seq > after).order_by(SyncOutbox.seq)
+                             .limit(PUSH_BATCH)).all()
+        if not rows:
+            return True
+        response = client.push(laptop_id, cursor, [_change(r) for r in rows])
+        by_seq = {r.seq: r for r in rows}
+        refetch: dict[str, list[str]] = {}
+        with apply.applying(db, foreign_keys=True) as conn:
+            for res in response.results:
+                row = by_seq.get(res.seq)
+                if row is None:
+                    continue
+                result.pushed += 1
+                if res.outcome == "applied":
+                    result.applied += 1
+                    _set_version(conn, row, res.version)
+                else:
+                    # The server holds something other than what this laptop sent: read it back below.
+                    refetch.setdefault(row.kind, []).append(row.record_id)
+                    result.applied += res.outcome == "merged"
+                    result.conflicts += res.outcome == "conflict"
+                    result.rejected += res.outcome == "rejected"
+            answered = [r.seq for r in response.results if r.seq in by_seq]
+            conn.execute(delete(SyncOutbox).where(SyncOutbox.seq.in_(answered)))
+        after = rows[-1].seq
+        _progress(progress, "push", result.pushed, total)
+        if refetch:
+            _refetch(db, client, refetch, result)
+
+
+def _set_version(conn: Any, row: SyncOutbox, version: int) -> None:
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    stmt = sqlite_insert(SyncRecord).values(kind=row.kind, record_id=row.record_id, version=version,
+                                            deleted=row.op == "delete", person_id=row.person_id)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "record_id"], set_={
+        "version": stmt.excluded.version, "deleted": stmt.excluded.deleted,
+        "person_id": func.coalesce(stmt.excluded.person_id, SyncRecord.person_id)}))
+
+
+def _refetch(db: Database, client: SyncClient, wanted: dict[str, list[str]], result: SyncResult) -> None:
+    username = read_state(db).get(state.USERNAME, "")
+    for kind, ids in wanted.items():
+        if kind not in registry.names():
+            continue
+        items = client.fetch(kind, sorted(set(ids)))
+        with apply.applying(db) as conn:
+            ctx = apply.context(conn, username)
+            # Out-of-scope or unknown records come back as version-0 tombstones: keep such rows until the
+            # officer resolves the rejection (theirs) rather than deleting them here.
+            items = [i for i in items if i.version > 0]
+            result.pulled += apply.apply_items(conn, items, ctx, force=True)
+
+
+# -- pull ------------------------------------------------------------------------------------------
+def pull(db: Database, client: SyncClient, result: SyncResult, progress: ProgressFn | None = None,
+         cancel: Cancel | None = None, page_size: int = PULL_PAGE) -> bool:
+    st = read_state(db)
+    cursor = int(st.get(state.CURSOR, "0"))
+    username = st.get(state.USERNAME, "")
+    done = 0
+    while True:
+        if _cancelled(cancel):
+            return False
+        page = client.pull(cursor, page_size)
+        with apply.applying(db) as conn:
+            ctx = apply.context(conn, username)
+            result.pulled += apply.apply_items(conn, page.items, ctx)
+            for person_id in page.evict:
+                conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
+            state.put(conn, **{state.CURSOR: page.cursor})
+        cursor = page.cursor
+        result.cursor = cursor
+        done += len(page.items)
+        _progress(progress, "pull", done, done + page.remaining)
+        if not page.more:
+            return True
+
+
+def evict_moved(db: Database, result: SyncResult) -> None:
+    """Cases moved away leave once none of their changes wait in the outbox (those are pushed first)."""
+    with db.read() as s:
+        waiting = set(s.scalars(select(SyncOutbox.person_id).where(SyncOutbox.person_id.is_not(None))))
+        moved = [p for p in s.scalars(select(SyncEvict.person_id)) if p not in waiting]
+    for person_id in moved:
+        with apply.applying(db, foreign_keys=True) as conn:
+            apply.evict_case(conn, person_id)
+        result.evicted += 1
+
+
+# -- verify ----------------------------------------------------------------------------------------
+def local_records(conn: Any, kind: registry.Kind) -> tuple[dict[str, int], set[str]]:
+    """(record id -> version for rows this laptop had from the server, ids of rows only this laptop has)."""
+    keys = [kind.table.c[k] for k in kind.key_columns]
+    versions = dict(conn.execute(select(SyncRecord.record_id, SyncRecord.version).where(
+        SyncRecord.kind == kind.name, SyncRecord.deleted.is_(False))).tuples().all())
+    held: dict[str, int] = {}
+    local_only: set[str] = set()
+    for row in conn.execute(select(*keys)).tuples():
+        record_id = registry.KEY_SEP.join(str(v) for v in row)
+        if record_id in versions:
+            held[record_id] = versions[record_id]
+        else:
+            local_only.add(record_id)
+    return held, local_only
+
+
+def digests(db: Database) -> dict[str, KindDigest]:
+    out = {}
+    with db.read() as s:
+        conn = s.connection()
+        pending = apply.pending_records(conn)
+        for kind in registry.kinds():
+            held, _ = local_records(conn, kind)
+            pairs = [(r, v) for r, v in held.items() if (kind.name, r) not in pending]
+            out[kind.name] = KindDigest(count=len(pairs), checksum=checksum(pairs))
+    return out
+
+
+def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
+    """Compare what the laptop holds with what the server says it should; re-pull the difference only."""
+    response = client.verify(VerifyRequest(kinds=digests(db)))
+    result.mismatched = list(response.mismatched)
+    if not response.mismatched:
+        result.verified = True
+        return
+    username = read_state(db).get(state.USERNAME, "")
+    for name in response.mismatched:
+        kind = registry.get(name)
+        if kind is None:
+            continue
+        server = {r.record_id: r.version for r in client.ids(name).records}
+        with db.read() as s:
+            conn = s.connection()
+            held, _local_only = local_records(conn, kind)
+            pending = apply.pending_records(conn)
+        need = [r for r, v in server.items() if held.get(r) != v and (name, r) not in pending]
+        gone = [r for r in held if r not in server and (name, r) not in pending]
+        items = client.fetch(name, need) if need else []
+        with apply.applying(db) as conn:
+            ctx = apply.context(conn, username)
+            n = apply.apply_items(conn, items, ctx, force=True, pending=pending)
+            for record_id in gone:
+                apply._delete_row(conn, kind, record_id)
+                conn.execute(delete(SyncRecord).where(SyncRecord.kind == name, SyncRecord.record_id == record_id))
+        result.repaired += n + len(gone)
+    result.verified = not client.verify(VerifyRequest(kinds=digests(db))).mismatched
+
+
+# -- the whole sync --------------------------------------------------------------------------------
+def sync_once(db: Database, client: SyncClient | None = None, progress: ProgressFn | None = None,
+              cancel: Cancel | None = None, verify_after: bool = True) -> SyncResult:
+    """Push, pull, evict, verify. Raises client errors (Offline, AuthFailed, Refused); whatever committed stays."""
+    own = client is None
+    client = client or client_for(db)
+    result = SyncResult()
+    try:
+        if push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel):
+            evict_moved(db, result)
+            if verify_after:
+                _progress(progress, "verify", 0, None)
+                verify(db, client, result)
+            with db.write() as s:
+                state.put(s, **{state.LAST_SYNCED_AT: utcnow().isoformat(timespec="seconds")})
+            result.finished_at = utcnow()
+        else:
+            result.cancelled = True
+    finally:
+        if own:
+            client.close()
+        with db.read() as s:
+            result.waiting = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
+            result.open_conflicts = s.scalar(select(func.count()).select_from(SyncConflict).where(
+                SyncConflict.status == "open")) or 0
+            result.cursor = int(state.read_all(s).get(state.CURSOR, "0"))
+    return result
+
+
+def enrol(db: Database, server_url: str, username: str, password: str, progress: ProgressFn | None = None,
+          cancel: Cancel | None = None, client: SyncClient | None = None) -> SyncResult:
+    """First sync: sign in, remember the server (refresh token inside the encrypted file), download the caseload.
+
+    Cancelling leaves the laptop enrolled with part of its caseload; the next sync carries on from there.
+    """
+    st = read_state(db)
+    laptop_id = st.get(state.LAPTOP_ID) or str(uuid.uuid4())
+    own = client is None
+    client = client or SyncClient(server_url)
+    try:
+        tokens = client.sign_in(username, password, laptop_id)
+        with db.write() as s:
+            state.put(s, **{state.LAPTOP_ID: laptop_id, state.SERVER_URL: server_url.rstrip("/"),
+                            state.USERNAME: tokens.username, state.DISPLAY_NAME: tokens.display_name,
+                            state.ROLE: tokens.role, state.REFRESH_TOKEN: tokens.refresh_token,
+                            state.CURSOR: st.get(state.CURSOR, "0")})
+            if s.get(Meta, "officer_id") is None:
+                # A fresh caseload file: this officer becomes its own officer row (the read rules use it).
+                officer = s.scalar(select(Officer).where(Officer.staff_code == tokens.username))
+                if officer is None:
+                    officer = Officer(name=tokens.display_name, staff_code=tokens.username[:20], role="PO")
+                    s.add(officer)
+                    s.flush()
+                s.add(Meta(key="officer_id", value=officer.id))
+                db.officer_id = officer.id
+        return sync_once(db, client, progress, cancel)
+    finally:
+        if own:
+            client.close()

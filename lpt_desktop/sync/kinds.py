@@ -1,0 +1,182 @@
+"""Which local tables sync, and how a row becomes JSON and back.
+
+A new record kind needs one `register(...)` line in `_register_all` below and nothing else: the
+outbox hook, the protocol, the server (generic record storage) and the pull/verify code all work
+from this registry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Date, DateTime, select
+from sqlalchemy.orm import Session
+
+# Columns that never travel: updated_at changes on every save and would make every edit a conflict.
+LOCAL_ONLY_COLUMNS = frozenset({"updated_at"})
+# Composite keys are joined with this (UUIDs and codes never contain it).
+KEY_SEP = "|"
+
+PersonResolver = Callable[[Session, Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One syncable table."""
+
+    name: str
+    model: type
+    append_only: bool
+    person_of: PersonResolver | None  # None: the record belongs to its owner (officer), not to a case
+    key_columns: tuple[str, ...]
+    columns: tuple[str, ...]  # synced data columns (key columns included)
+    exclude: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def table(self) -> Any:
+        return self.model.__table__
+
+    def record_id(self, obj: Any) -> str:
+        return KEY_SEP.join(str(getattr(obj, k)) for k in self.key_columns)
+
+    def key_of(self, record_id: str) -> tuple[Any, ...]:
+        parts = record_id.split(KEY_SEP)
+        if len(parts) != len(self.key_columns):
+            raise ValueError(f"record id {record_id!r} does not fit kind {self.name}")
+        return tuple(parts)
+
+    def to_data(self, obj: Any) -> dict[str, Any]:
+        return {c: to_json(self.table.c[c], getattr(obj, c)) for c in self.columns}
+
+    def person_id(self, session: Session, obj: Any) -> str | None:
+        return self.person_of(session, obj) if self.person_of is not None else None
+
+
+_KINDS: dict[str, Kind] = {}
+_BY_MODEL: dict[type, Kind] = {}
+
+
+def to_json(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_json(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, DateTime) and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date) and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def canonical(value: Any) -> str:
+    """Stable text of a JSON value, for comparing field values across machines."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _resolver(person_field: str | PersonResolver | None, model: type) -> PersonResolver | None:
+    if person_field is None or callable(person_field):
+        return person_field
+    if person_field == "id":
+        return lambda _s, obj: obj.id
+    if "." not in person_field:
+        return lambda _s, obj, f=person_field: getattr(obj, f)
+    # "sentence_id->sentence.person_id" style: follow one foreign key with a query (safe inside a flush).
+    local, _, target = person_field.partition("->")
+    table_name, _, column = target.partition(".")
+    parent = next(m for m in _all_models() if getattr(m, "__tablename__", None) == table_name)
+
+    def resolve(s: Session, obj: Any) -> str | None:
+        ref = getattr(obj, local)
+        if ref is None:
+            return None
+        return s.execute(select(getattr(parent, column)).where(parent.id == ref)).scalar()
+
+    return resolve
+
+
+def _all_models() -> list[type]:
+    from lpt_desktop.store.models import Base
+
+    return [m.class_ for m in Base.registry.mappers]
+
+
+def register(model: type, *, kind: str | None = None, append_only: bool = False,
+             person_field: str | PersonResolver | None = "person_id", exclude: tuple[str, ...] = ()) -> Kind:
+    """Make `model` syncable. person_field: the column holding the case's person id, "id" for the person
+    itself, "fk_column->table.person_id" to follow a parent, a callable, or None for owner-scoped records."""
+    table = model.__table__
+    keys = tuple(c.name for c in table.primary_key.columns)
+    excluded = frozenset(exclude) | LOCAL_ONLY_COLUMNS
+    columns = tuple(c.name for c in table.columns if c.name not in excluded)
+    k = Kind(name=kind or table.name, model=model, append_only=append_only,
+             person_of=_resolver(person_field, model), key_columns=keys, columns=columns, exclude=excluded)
+    _KINDS[k.name] = k
+    _BY_MODEL[model] = k
+    return k
+
+
+def kinds() -> list[Kind]:
+    """Every registered kind, parents before children (registration order)."""
+    _ensure()
+    return list(_KINDS.values())
+
+
+def get(name: str) -> Kind | None:
+    _ensure()
+    return _KINDS.get(name)
+
+
+def for_model(model: type) -> Kind | None:
+    _ensure()
+    return _BY_MODEL.get(model)
+
+
+def names() -> list[str]:
+    return [k.name for k in kinds()]
+
+
+_done = False
+
+
+def _ensure() -> None:
+    global _done
+    if not _done:
+        _done = True
+        _register_all()
+
+
+def _contact_person(s: Session, obj: Any) -> str | None:
+    from lpt_desktop.store.models import Contact
+
+    return s.execute(select(Contact.person_id).where(Contact.id == obj.contact_id)).scalar()
+
+
+def _register_all() -> None:
+    """The one list of syncable tables (parents first). Not synced: contact_draft (a laptop's typing),
+    audit (each side audits itself), lpt_meta, officer (local sign-in), and the sync_* bookkeeping."""
+    from lpt_desktop.store import models as m
+
+    # officer_id points at this laptop's own officer row; the server's allocation decides it instead.
+    register(m.Person, person_field="id", exclude=("officer_id",))
+    register(m.Address)
+    register(m.Sentence)
+    register(m.Requirement, person_field="sentence_id->sentence.person_id")
+    register(m.LicenceCondition, person_field="sentence_id->sentence.person_id")
+    register(m.Registration)
+    register(m.Contact, append_only=True)
+    register(m.Enforcement, append_only=True)
+    register(m.ContactPlanLink, person_field=_contact_person)
+    register(m.ContactRmpLink, person_field=_contact_person)
+    register(m.NoteTemplate, person_field=None)

@@ -1,0 +1,165 @@
+"""The sync protocol's messages, shared by the desktop client and the central server (pydantic v2).
+
+Versions are the server's change sequence numbers: a record's version is the sequence number of its
+last accepted write; 0 means "the client has never had a server version of it" (a new record).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+PROTOCOL_VERSION = 1
+CONFLICT_KIND = "_conflict"  # conflicts travel through pull like records, scoped by their case
+
+
+class TokenRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=500)
+    laptop_id: str = Field(min_length=1, max_length=64)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=500)
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    username: str
+    role: str
+    display_name: str
+
+
+class FieldChange(BaseModel):
+    new: Any = None
+    old: Any = None
+    has_old: bool = False  # the client knew the value it replaced
+
+
+class Change(BaseModel):
+    """One outbox row: seq is the laptop's own counter."""
+
+    seq: int = Field(ge=1)
+    kind: str = Field(min_length=1, max_length=40)
+    record_id: str = Field(min_length=1, max_length=80)
+    person_id: str | None = Field(default=None, max_length=36)
+    op: Literal["upsert", "delete"]
+    base_version: int = Field(ge=0)
+    fields: dict[str, FieldChange] = Field(default_factory=dict)
+
+
+class PushRequest(BaseModel):
+    laptop_id: str = Field(min_length=1, max_length=64)
+    cursor: int = Field(ge=0, default=0)  # what the laptop has pulled: moves after it are not yet known there
+    changes: list[Change] = Field(max_length=1000)
+
+
+Outcome = Literal["applied", "merged", "conflict", "rejected", "duplicate"]
+
+
+class ChangeResult(BaseModel):
+    seq: int
+    outcome: Outcome
+    version: int = 0  # the record's server version after this change
+    conflict_id: str | None = None
+    message: str | None = None
+
+
+class PushResponse(BaseModel):
+    last_applied_seq: int
+    results: list[ChangeResult]
+
+
+class Item(BaseModel):
+    """One record (or tombstone, or conflict) as the server holds it now."""
+
+    kind: str
+    record_id: str
+    person_id: str | None = None
+    version: int
+    deleted: bool = False
+    data: dict[str, Any] | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class PullResponse(BaseModel):
+    items: list[Item]
+    evict: list[str] = Field(default_factory=list)  # cases no longer in this officer's scope
+    cursor: int  # pass as `after` next time
+    more: bool
+    remaining: int = 0  # records still to come after this page (for a progress bar)
+
+
+class KindDigest(BaseModel):
+    count: int
+    checksum: str
+
+
+class VerifyRequest(BaseModel):
+    kinds: dict[str, KindDigest]
+
+
+class VerifyResponse(BaseModel):
+    server: dict[str, KindDigest]
+    mismatched: list[str]
+
+
+class IdVersion(BaseModel):
+    record_id: str
+    version: int
+
+
+class IdsResponse(BaseModel):
+    kind: str
+    records: list[IdVersion]
+
+
+class FetchRequest(BaseModel):
+    kind: str
+    record_ids: list[str] = Field(max_length=5000)
+
+
+class FetchResponse(BaseModel):
+    items: list[Item]
+
+
+class CaseSummary(BaseModel):
+    person_id: str
+    officer: str
+    team: str | None = None
+    court: str | None = None
+    restricted: bool = False
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=8, max_length=500)
+    display_name: str = Field(default="", max_length=120)
+    role: Literal["offender_manager", "court_officer", "team_manager", "administrator"]
+    team: str | None = Field(default=None, max_length=120)
+    court: str | None = Field(default=None, max_length=120)
+
+
+class AllocationIn(BaseModel):
+    person_id: str = Field(min_length=1, max_length=36)
+    officer: str = Field(min_length=1, max_length=120)
+    court: str | None = Field(default=None, max_length=120)
+
+
+class RestrictionIn(BaseModel):
+    person_id: str = Field(min_length=1, max_length=36)
+    staff: list[str] = Field(max_length=100)  # empty: lift the restriction
+
+
+def checksum(pairs: list[tuple[str, int]]) -> str:
+    """Order-free digest of (record id, version) pairs, computed the same way on both sides."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for record_id, version in sorted(pairs):
+        h.update(f"{record_id}:{version}\n".encode())
+    return h.hexdigest()
