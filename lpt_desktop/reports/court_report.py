@@ -93,9 +93,8 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 textColor=INK, spaceBefore=2, spaceAfter=2),
         "h2": ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=INK,
                              spaceBefore=9, spaceAfter=3),
-        # keepWithNext: a field's label never ends a page without its text.
         "label": ParagraphStyle("label", parent=body, fontName="Helvetica-Bold", fontSize=9.5, leading=12,
-                                spaceBefore=3, spaceAfter=1, keepWithNext=1),
+                                spaceBefore=3, spaceAfter=1),
         "note": ParagraphStyle("note", parent=body, fontName="Helvetica-Oblique", fontSize=8.5, leading=11,
                                textColor=colors.HexColor("#8a4b00"), spaceAfter=2),
         "draft": ParagraphStyle("draft", parent=body, fontName="Helvetica-Bold", fontSize=10, leading=13,
@@ -126,7 +125,8 @@ def format_value(spec: rules.FieldSpec, value: Any) -> str:
 
 
 def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphStyle], marked: bool) -> list[Any]:
-    out: list[Any] = [Paragraph(escape(spec.label), st["label"])]
+    # A label starts on a new page rather than end one without its text; long text then flows on.
+    out: list[Any] = [CondPageBreak(18 * mm), Paragraph(escape(spec.label), st["label"])]
     if spec.kind == "requirements":
         out.append(ListFlowable([ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]),
                                           leftIndent=10) for r in value], bulletType="bullet", start="•",
@@ -202,7 +202,7 @@ def _signoff(draft: ReportDraft, st: dict[str, ParagraphStyle]) -> list[Any]:
         rows.append(["Countersigned", f"{draft.countersigned_by} on {format_date(draft.countersigned_on)}"
                      if draft.countersigned_by else "Awaiting countersignature"])
     return [_table([[Paragraph(f"<b>{escape(a)}</b>", st["small"]), Paragraph(_text(b or "—"), st["small"])]
-                    for a, b in rows], [32 * mm, None])]
+                    for a, b in rows], [45 * mm, None])]
 
 
 def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, Any],
@@ -236,8 +236,9 @@ def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, A
         body += _field_flowables(f, values[f.id], st, marked)
     if rows:
         body.append(_table(rows, [45 * mm, None]))
-    # Keep a heading with the start of its section; long sections may then flow on.
-    return [CondPageBreak(30 * mm), KeepTogether([heading, *body[:2]]), *body[2:]]
+    # A heading never ends a page (room for it and the start of its section), and long text flows on
+    # rather than leaving a page half empty.
+    return [CondPageBreak(32 * mm), heading, *body]
 
 
 def build_report_pdf(draft: ReportDraft, password: str | None = None) -> bytes:
