@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtCore import QRectF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QPainter, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -588,6 +589,10 @@ class ReportEditor(QWidget):
     # -- export and print --------------------------------------------------------------------------
     def ask_export(self) -> None:
         dialog = ExportDialog(self)
+        # No name or CRN in the suggested file name: file names show in folders and recent-file lists.
+        folder = Path.home() / "Documents"
+        folder = folder if folder.is_dir() else Path.home()
+        dialog.path_edit.setText(str(folder / f"pre-sentence-report-{date.today():%Y-%m-%d}.pdf"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.export_to(dialog.path(), dialog.password() or None))
         self.export_dialog = dialog
@@ -619,8 +624,7 @@ class ReportEditor(QWidget):
         r = self.request
         rtype = report_types().get(r.report_type)
         title = rtype.title if rtype else f"{type_label(r.report_type)} report"
-        parts = [f"<p align='center'><b>{MARKING}</b></p>",
-                 f"<h2>{e(r.court)}</h2><p>{e(r.lja)} · hearing {format_date(r.hearing_date)}</p>",
+        parts = [f"<h2>{e(r.court)}</h2><p>{e(r.lja)} · hearing {format_date(r.hearing_date)}</p>",
                  f"<h1>{e(title)}</h1><p><b>{e(r.name)}</b>{' · ' + e(r.crn) if r.crn else ''}</p>"]
         for spec in self.specs:
             rows = []
@@ -631,7 +635,12 @@ class ReportEditor(QWidget):
                 body = e(text).replace("\n", "<br>")
                 rows.append(f"<p><b>{e(w.spec.label)}</b><br>{body}</p>")
             parts.append(f"<h3>{spec.number}. {e(spec.title)}</h3>" + ("".join(rows) or "<p><i>Not completed</i></p>"))
-        parts.append(f"<p align='center'><b>{MARKING}</b></p>")
+        signed = getattr(self.draft, "signed_by", None)
+        if signed:
+            parts.append(f"<p>Signed: <b>{e(signed)}</b> {format_date(getattr(self.draft, 'signed_on', None))}</p>")
+        counter = getattr(self.draft, "countersigned_by", None)
+        if counter:
+            parts.append(f"<p>Countersigned: <b>{e(counter)}</b></p>")
         return "".join(parts)
 
     def ask_print(self) -> None:
@@ -651,13 +660,51 @@ class ReportEditor(QWidget):
                 return
         self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> None:
-        # QtPdf is not in PySide6-Essentials, so the PDF cannot be rasterised here: print the same
-        # sections as a text document instead, marked OFFICIAL-SENSITIVE.
-        doc = QTextDocument()
-        doc.setHtml(self.report_html())
-        doc.print_(printer)
+    def print_to(self, printer: QPrinter) -> int:
+        """Print the report; returns the number of pages.
+
+        QtPdf is not in PySide6-Essentials, so the PDF cannot be rasterised here: the same sections are
+        laid out as a text document and painted page by page, each page marked OFFICIAL-SENSITIVE at top
+        and bottom with "Page n of m", as on the PDF.
+        """
+        pages = paint_marked(printer, self.report_html())
         self.window.statusBar().showMessage("Report sent to the printer", 4000)
+        return pages
+
+
+def paint_marked(printer: QPrinter, body_html: str) -> int:
+    """Lay the HTML out on the printer's pages with the marking and page numbers on every page."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        page = printer.pageRect(QPrinter.Unit.DevicePixel)
+        band = page.height() * 0.05  # header and footer bands
+        body_h = page.height() - 2 * band
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(printer)  # lay out in the printer's own resolution
+        doc.setHtml(body_html)
+        doc.setPageSize(QSizeF(page.width(), body_h))
+        count = doc.pageCount()
+        mark_font = QFont()
+        mark_font.setBold(True)
+        for i in range(count):
+            if i:
+                printer.newPage()
+            painter.save()
+            painter.translate(0, band - i * body_h)
+            doc.drawContents(painter, QRectF(0, i * body_h, page.width(), body_h))
+            painter.restore()
+            painter.setFont(mark_font)
+            top = QRectF(0, 0, page.width(), band)
+            bottom = QRectF(0, page.height() - band, page.width(), band)
+            painter.drawText(top, int(Qt.AlignmentFlag.AlignCenter), MARKING)
+            painter.drawText(bottom, int(Qt.AlignmentFlag.AlignCenter), f"{MARKING} · Page {i + 1} of {count}")
+        return count
+    finally:
+        painter.end()
 
 
 class ExportDialog(QDialog):
@@ -690,7 +737,9 @@ class ExportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse)
         form = QFormLayout()
-        form.addRow("&File", row)
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
         form.addRow("&Password", self.pw)
         form.addRow("&Again", self.pw2)
         layout = QVBoxLayout(self)
