@@ -40,9 +40,13 @@ def upgrade() -> None:
     # SQLite adds a column with a REFERENCES clause in place; a batch rebuild of contact would drop its FTS triggers.
     op.execute("ALTER TABLE contact ADD COLUMN series_id VARCHAR(36) REFERENCES appointment_series (id)")
     op.create_index("ix_contact_series", "contact", ["series_id"], sqlite_where=sa.text("series_id IS NOT NULL"))
+    # A covering index: the standards engine reads contact facts for the whole caseload without the notes.
+    op.create_index("ix_contact_standards", "contact", ["person_id", "starts_at", "type_code", "outcome", "id",
+                                                        "amends_id"], sqlite_where=sa.text("outcome IS NOT NULL"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contact_standards", "contact")
     op.drop_index("ix_contact_series", "contact")
     op.drop_column("contact", "series_id")
     for table in ("appointment_series", "standards_record", "standards_override", "office_closure"):

@@ -388,8 +388,8 @@ def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
             continue
         need = max(1, math.ceil(count * (w_end - w_start).days / full)) if full else count
         due_by = last_working_day_on_or_before(last_day)
-        if due_by < w_start:  # a window of only non-working days: due on its last day
-            due_by = last_day
+        if due_by < w_start:  # a stub of only non-working days (cut short by the end): nothing can be owed
+            continue
         met = ev.nth_between(w_start, w_end, need, ctx.as_of)
         text = description if need == count else f"{description} ({need} in this shortened period)"
         out.append(_ob(ctx, rule, text, w_start, due_by, met, closes=last_day, source=source))

@@ -196,6 +196,9 @@ class Contact(Row):
         Index("ix_contact_pending", "person_id", "starts_at", sqlite_where=text("outcome IS NULL")),
         Index("ix_contact_amends", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
         Index("ix_contact_series", "series_id", sqlite_where=text("series_id IS NOT NULL")),
+        # The standards engine reads every recorded contact's facts from this index alone, never the notes.
+        Index("ix_contact_standards", "person_id", "starts_at", "type_code", "outcome", "id", "amends_id",
+              sqlite_where=text("outcome IS NOT NULL")),
     )
 
 
