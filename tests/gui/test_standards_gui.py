@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
 from lpt_desktop.gui.calendar_view import LINES_ROLE, visible_days
+from lpt_desktop.gui.obligations_view import overrides_for
 from lpt_desktop.services.contacts import list_contacts
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.gui.conftest import unlock
@@ -133,6 +134,55 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
     # "Open only" hides what is met or missed.
     tab.open_only.click()
     assert tab.proxy.rowCount() == sum(o.status not in ("met", "missed") for o in shown)
+
+
+def test_the_officer_sets_a_cases_contact_frequency(make_window, qtbot, demo_db):
+    obligations, _ = _services()
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    person_id = next(r.person_id for r in window.caseload_view.model.records
+                     if any(o.rule == "ns_contacts" for o in obligations.case_obligations(window.db, r.person_id,
+                                                                                           DEMO_TODAY)))
+    case = _open_case(qtbot, window, person_id)
+    tab = case.obligations
+    qtbot.waitUntil(lambda: tab.loaded and tab.frequency_button.isEnabled(), timeout=10000)
+    before = [o for o in tab.model.records if o.rule == "ns_contacts"]
+    tab.frequency_button.click()
+    dialog = tab.frequency_dialog
+    assert dialog.rule.currentData() == "ns_contacts" and dialog.use_default.isChecked()
+    dialog.use_default.setChecked(False)
+    dialog.every.setValue(7)
+    loads = tab.model.modelReset
+    with qtbot.waitSignal(loads, timeout=10000):
+        dialog.accept()
+    assert overrides_for(window.db, person_id) == {"ns_contacts": 7}
+    qtbot.waitUntil(lambda: "every 7 days (set for this case)" in tab.frequency_button.toolTip(), timeout=10000)
+    after = [o for o in tab.model.records if o.rule == "ns_contacts"]
+    assert after == [o for o in obligations.case_obligations(window.db, person_id, DEMO_TODAY)
+                     if o.rule == "ns_contacts"]
+    assert after != before
+
+
+def test_saving_a_contact_refreshes_the_count_and_the_cases_obligations(make_window, qtbot, demo_db, monkeypatch):
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    calls = []
+    real = standards_common.load_due
+    monkeypatch.setattr(standards_common, "load_due", lambda *a: calls.append(a) or real(*a))
+    person_id = window.caseload_view.model.records[0].person_id
+    case = _open_case(qtbot, window, person_id)
+    qtbot.waitUntil(lambda: case.obligations.loaded, timeout=10000)
+    contacts = case.show_contacts()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
+    _idle(qtbot, window)
+    calls.clear()
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    contacts.entry.notes.setPlainText("Seen in the office; reporting well.")
+    contacts.entry.outcome.setCurrentIndex(contacts.entry.outcome.findData("ATTC"))
+    with qtbot.waitSignal(case.obligations.model.modelReset, timeout=10000):
+        contacts.entry.save_button.click()
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)
+    _idle(qtbot, window)
+    assert len(calls) == 1  # one refresh for one save
 
 
 def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_window, qtbot, demo_db):
