@@ -116,6 +116,13 @@ class CourtWork(QObject):
             view.new_requested.connect(lambda: self.new_request())
             view.promote_requested.connect(self.promote)
             view.destroyed.connect(self._list_gone)
+            # Column widths, order and sort are remembered (layout only: no case data in settings).
+            header = view.table.horizontalHeader()
+            state = self.window.prefs.state("court_list_header")
+            if state is not None and header.restoreState(state):
+                view.sized = True
+            for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
+                signal.connect(lambda *_a, h=header: self.window.prefs.save_state("court_list_header", h.saveState()))
             self.list_view = view
         return self.list_view
 

@@ -143,6 +143,7 @@ class CourtListView(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Court work list")
         self.model = CourtRequestModel(self)
+        self.sized = False
         self.proxy = _FilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.title = QLabel("Court work")
@@ -205,8 +206,11 @@ class CourtListView(QWidget):
     # -- data in ---------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any]) -> None:
         keep = self.current()  # a refresh keeps the officer's place
+        first = self.model.rowCount() == 0
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        if first and not self.sized:
+            self.table.resizeColumnsToContents()  # once: after that the officer's widths stay
+            self.sized = bool(rows)
         if keep is not None:
             self.select(keep.id)
         self._update_state()

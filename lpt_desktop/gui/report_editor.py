@@ -387,6 +387,11 @@ class ReportEditor(QWidget):
     def dirty(self) -> bool:
         return bool(self._dirty)
 
+    @property
+    def settled(self) -> bool:
+        """Everything on screen is written (nothing pending, nothing being written)."""
+        return not self._dirty and not self._busy and not self._queue
+
     # -- saving ------------------------------------------------------------------------------------
     def _take_pending(self) -> dict[str, dict[str, Any]]:
         """The changed fields only (the service treats a changed prefilled field as confirmed).

@@ -163,7 +163,7 @@ def test_editor_sections_guidance_words_prefill_and_autosave(make_window, qtbot,
     assert _words(editor) == (before[0] + len(text.split()), before[1] + len(text.split()))
     assert editor.dirty
     saves = editor.saves
-    qtbot.waitUntil(lambda: editor.saves > saves and not editor.dirty, timeout=10000)  # the timer
+    qtbot.waitUntil(lambda: editor.saves > saves and editor.settled, timeout=10000)  # the timer
     assert court.load_report(db, editor.report_id).sections["offence_analysis"]["analysis"] == text
 
     # Leaving a section saves it at once.
@@ -301,7 +301,7 @@ def test_oral_report_compact_form(make_window, qtbot, demo_db):
     notes = editor.fields["offence_details"]["summary"]
     notes.edit.setPlainText("Pleaded guilty; CPS summary read in court.")
     editor.go_to(5)
-    qtbot.waitUntil(lambda: not editor.dirty and editor.saves > 0, timeout=10000)
+    qtbot.waitUntil(lambda: editor.settled and editor.saves > 0, timeout=10000)
     stored = court.load_report(window.db, editor.report_id)
     assert stored.sections["offence_details"]["summary"].startswith("Pleaded guilty")
     assert "Oral report record" in editor.header.text()
@@ -403,3 +403,37 @@ def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, 
     for widget in (editor.sections, editor.ready_button, editor.export_button, editor.print_button, editor.words):
         assert widget.accessibleName()
     assert all(w.accessibleName() for fields in editor.fields.values() for w in fields.values())
+
+
+def test_half_typed_date_waits_and_switching_tab_saves(make_window, qtbot, demo_db):
+    ids = _add_requests(demo_db)
+    window = _window(make_window, qtbot, demo_db)
+    editor = _open_editor(qtbot, window, ids["later"])
+    f = editor.fields["offence_details"]
+    f["offence_date"].edit.setText("31/02/2026")
+    f["main_offence"].set_value("Burglary (dwelling)")
+    assert not f["offence_date"].valid()
+    assert "dd/mm/yyyy" in f["offence_date"].edit.toolTip()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # to the caseload: hides the editor
+    assert window.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: editor.saves > 0, timeout=10000)
+    stored = court.load_report(window.db, editor.report_id).sections["offence_details"]
+    assert stored["main_offence"] == "Burglary (dwelling)"  # the rest of the section saved
+    assert "offence_date" not in stored
+    assert editor.dirty  # the bad date is still pending, still on screen
+    f["offence_date"].edit.setText("28/02/2026")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.settled, timeout=10000)
+    assert court.load_report(window.db, editor.report_id).sections["offence_details"]["offence_date"] == date(
+        2026, 2, 28)
+
+
+def test_list_layout_is_remembered(make_window, qtbot, demo_db, prefs):
+    _add_requests(demo_db)
+    window = _window(make_window, qtbot, demo_db)
+    view = _show_list(qtbot, window)
+    view.table.horizontalHeader().resizeSection(3, 333)
+    window.close()
+    second = _window(make_window, qtbot, demo_db)
+    view = _show_list(qtbot, second)
+    assert view.table.horizontalHeader().sectionSize(3) == 333
