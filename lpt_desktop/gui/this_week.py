@@ -93,7 +93,7 @@ class ThisWeekView(RecordListView):
                           f"{overdue} overdue, {due} due, {upcoming} opening soon. Double-click a row to open "
                           "the case.")
         header = self.table.horizontalHeader()
-        for col, cap in ((2, 380), (6, 220), (7, 320)):
+        for col, cap in ((2, 340), (6, 220), (7, 240)):  # fits 1280 pixels; tooltips hold the whole text
             if header.sectionSize(col) > cap:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(col, cap)
