@@ -213,6 +213,15 @@ def create_request(db: Database, *, person_id: str | None = None, pre_sentence_i
         return r.id
 
 
+def _pnc_on_caseload(s: Session, pnc: str | None) -> list[FieldError]:
+    """A person already on the caseload needs no pre-sentence record: the request belongs on their case."""
+    crn = s.scalar(select(Person.crn).where(Person.pnc == pnc)) if pnc else None
+    if crn:
+        return [FieldError("PNC number", f"{pnc} is already on the caseload as {crn}: make the request for that "
+                                         "case instead")]
+    return []
+
+
 def create_pre_sentence(db: Database, *, first_name: str, last_name: str, date_of_birth: date | None,
                         pnc: str | None = None, address: str | None = None, today: date | None = None) -> str:
     pnc = (pnc or "").strip().upper() or None
@@ -220,6 +229,7 @@ def create_pre_sentence(db: Database, *, first_name: str, last_name: str, date_o
     errors = [e for e in validate_person("X000000", first_name, last_name, date_of_birth, pnc, today=today)]
     require(errors)
     with db.write() as s:
+        require(_pnc_on_caseload(s, pnc))
         x = PreSentence(first_name=first_name.strip(), last_name=last_name.strip(), date_of_birth=date_of_birth,
                         pnc=pnc, address=(address or "").strip() or None)
         s.add(x)
@@ -270,7 +280,7 @@ def promote_to_case(db: Database, pre_sentence_id: str, *, crn: str | None = Non
         errors = validate_person(crn, x.first_name, x.last_name, x.date_of_birth, x.pnc, today=today)
         if not errors and s.scalar(select(Person.id).where(Person.crn == crn)):
             errors.append(FieldError("CRN", f"{crn} is already on this caseload: give another CRN"))
-        require(errors)
+        require(errors + _pnc_on_caseload(s, x.pnc))
         p = Person(crn=crn, first_name=x.first_name, last_name=x.last_name, date_of_birth=x.date_of_birth,
                    pnc=x.pnc)
         s.add(p)
@@ -288,6 +298,19 @@ def promote_to_case(db: Database, pre_sentence_id: str, *, crn: str | None = Non
                     details["crn"] = crn
                     rep.sections = {**rep.sections, "offender_details": details}
         return p.id
+
+
+def withdraw_request(db: Database, request_id: str) -> None:
+    """Remove a request made by mistake or withdrawn by the court, with its draft report (audited).
+
+    A report sent to court is the court's record and stays."""
+    with db.write() as s:
+        r = _request(s, request_id)
+        if r.status == "sent":
+            raise ValidationError([FieldError("Report request", "has been sent to court and is kept as the record")])
+        for rep in s.scalars(select(CourtReport).where(CourtReport.request_id == r.id)):
+            s.delete(rep)
+        s.delete(r)
 
 
 # -- drafting --------------------------------------------------------------------------------------
@@ -660,4 +683,4 @@ __all__ = ["SECTIONS", "CheckResult", "FieldSpec", "PreSentenceView", "ReportDra
            "SectionSpec", "Timeliness", "confirm_prefill", "countersign", "create_pre_sentence", "create_request",
            "due_date_for", "export_pdf", "list_pre_sentence", "list_requests", "load_report", "mark_ready",
            "mark_sent", "promote_to_case", "ready_checks", "render_pdf", "report_for_request", "report_obligations",
-           "save_section", "start_report", "timeliness"]
+           "save_section", "start_report", "timeliness", "withdraw_request"]

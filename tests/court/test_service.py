@@ -300,3 +300,36 @@ def test_a_community_order_longer_than_three_years_is_refused():
     long = {**FULL, "proposal": {**FULL["proposal"], "length_months": 40}}
     (bad,) = [c for c in check_report(long) if not c.ok]
     assert bad.check_id == "requirements" and "1 to 36 months" in bad.message
+
+
+def test_no_pre_sentence_record_for_someone_already_on_the_caseload(caseload):
+    db = caseload.db
+    with pytest.raises(ValidationError) as err:
+        court.create_pre_sentence(db, first_name="Dale", last_name="Whittaker", date_of_birth=date(1990, 5, 6),
+                                  pnc="2008/0123456a", today=TODAY)
+    (e,) = err.value.errors
+    assert e.field == "PNC number" and "P123456" in e.message
+    assert court.list_pre_sentence(db, include_promoted=True) == []
+
+
+def test_withdrawing_a_request_removes_it_and_its_draft_but_not_a_sent_report(caseload):
+    db = caseload.db
+    req = _request(caseload)
+    rid = court.start_report(db, req, today=TODAY)
+    court.withdraw_request(db, req)
+    assert court.list_requests(db, TODAY) == []
+    with pytest.raises(court.ReportNotFound):
+        court.load_report(db, rid)
+    with db.read() as s:
+        deleted = {r.table_name for r in s.scalars(select(Audit).where(Audit.action == "delete"))}
+    assert deleted == {"report_request", "court_report"}
+
+    sent = _request(caseload, "oral", hearing_date=TODAY)
+    rid = court.start_report(db, sent, today=TODAY)
+    for section, fields in FULL.items():
+        court.save_section(db, rid, section, fields)
+    court.mark_ready(db, rid, today=TODAY)
+    court.mark_sent(db, rid, today=TODAY)
+    with pytest.raises(ValidationError, match="kept as the record"):
+        court.withdraw_request(db, sent)
+    assert [v.id for v in court.list_requests(db, TODAY)] == [sent]
