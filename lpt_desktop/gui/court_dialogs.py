@@ -253,6 +253,8 @@ class RequestDialog(_ServiceDialog):
         self._who_changed()
         self._update_due()
         self.resize(560, self.sizeHint().height())
+        # Start where the typing starts: the person, or the court once the person is known.
+        (self.person if on_caseload and self.person.currentIndex() < 0 else self.court).setFocus()
 
     def _who_changed(self) -> None:
         known = self.on_caseload.isChecked()

@@ -107,6 +107,7 @@ class ReportEditor(QWidget):
         self.specs = list(sections)
         self.fields: dict[str, dict[str, FieldWidget]] = {}
         self.banners: dict[tuple[str, str], _PrefillBanner] = {}
+        self.confirm_all: dict[str, QPushButton] = {}
         self._dirty: dict[str, set[str]] = {}  # section id -> field ids changed since the last save
         self._queue: list[tuple[Callable[[Any], Any] | None, Callable[[Any], None] | None,
                                 Callable[[BaseException], None] | None]] = []
@@ -199,7 +200,18 @@ class ReportEditor(QWidget):
     def _section_form(self, spec: Any) -> QWidget:
         self.fields[spec.id] = {}
         inner = QWidget()
-        form = QFormLayout(inner)
+        outer = QVBoxLayout(inner)
+        outer.setContentsMargins(0, 0, 0, 0)
+        confirm_all = QPushButton("Confirm all prefilled in this section")
+        confirm_all.setAccessibleName(f"Confirm all prefilled fields in {spec.title}")
+        confirm_all.clicked.connect(lambda _c=False, sid=spec.id: self.confirm_section(sid))
+        self.confirm_all[spec.id] = confirm_all
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(confirm_all)
+        outer.addLayout(top)
+        form = QFormLayout()
+        outer.addLayout(form)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for fspec in self._field_specs(spec):
@@ -334,6 +346,7 @@ class ReportEditor(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          text + (f", {len(waiting)} prefilled to confirm" if waiting else ""))
             item.setToolTip("Prefilled from the case: confirm each marked field" if waiting else spec.guidance)
+            self.confirm_all[spec.id].setVisible(len(waiting) > 1)
 
     def go_to(self, row: int) -> None:
         if 0 <= row < self.sections.count():
@@ -510,6 +523,18 @@ class ReportEditor(QWidget):
                 w.setFocus()
 
         self._submit(lambda db: _svc().confirm_prefill(db, report_id, section_id, field_id), done)
+
+    def confirm_section(self, section_id: str) -> None:
+        """Every prefilled field in the section checked at once (e.g. details read back to the defendant)."""
+        report_id = self.report_id
+
+        def done(_r: Any) -> None:
+            for (sid, _fid), banner in self.banners.items():
+                if sid == section_id:
+                    banner.hide()
+            self._refresh_section_marks()
+
+        self._submit(lambda db: _svc().confirm_prefill(db, report_id, section_id, None), done)
 
     def unconfirmed(self) -> list[tuple[str, str]]:
         return [key for key, b in self.banners.items() if not b.isHidden()]

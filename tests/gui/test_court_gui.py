@@ -146,6 +146,13 @@ def test_editor_sections_guidance_words_prefill_and_autosave(make_window, qtbot,
     assert "name" not in court.load_report(db, editor.report_id).prefilled.get("offender_details", set())
     assert "pnc" in court.load_report(db, editor.report_id).prefilled.get("offender_details", set())
 
+    # One button confirms a whole section's prefilled fields.
+    assert editor.confirm_all["risk"].isVisibleTo(editor.pages.widget(5))
+    editor.confirm_all["risk"].click()
+    qtbot.waitUntil(lambda: not [k for k in editor.unconfirmed() if k[0] == "risk"], timeout=10000)
+    assert not court.load_report(db, editor.report_id).prefilled.get("risk")
+    assert "●" not in editor.sections.item(5).text()
+
     # Changing a prefilled field confirms it too (the service unmarks it; the banner goes after the save).
     address = editor.fields["offender_details"]["address"]
     address.edit.setPlainText("12 New Road, Preston PR1 2AB")
