@@ -277,7 +277,7 @@ class EntryTableModel(RecordTableModel[CalendarEntry]):
 class CalendarView(QWidget):
     """open_case(person_id) is called on a double-click; book(entry or None, day) when the officer books."""
 
-    book_requested = Signal(object, object)  # CalendarEntry | None, date
+    book_requested = Signal(object, object)  # the chosen CalendarEntry or None, the chosen day
     case_requested = Signal(str)
 
     def __init__(self, run: Runner, parent: QWidget | None = None) -> None:
@@ -342,6 +342,7 @@ class CalendarView(QWidget):
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.setWordWrap(True)
         self.grid.selectionModel().currentChanged.connect(self._day_chosen)
+        self.grid.activated.connect(lambda _i: self.list.setFocus())  # Enter on a day moves to its entries
 
         self.day_title = QLabel("")
         self.day_title.setStyleSheet("font-weight: 600;")
@@ -470,8 +471,8 @@ class CalendarView(QWidget):
                                  else "&Book appointment…")
 
     def request_booking(self) -> None:
-        e = self.selected_entry()
-        self.book_requested.emit(e if e is not None and e.kind == "due" else None, self.selected_day)
+        """Book for the chosen due window, or with the chosen appointment's person on the chosen day."""
+        self.book_requested.emit(self.selected_entry(), self.selected_day)
 
     def _entry_activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -176,6 +176,14 @@ class StandardsController(QObject):
             self.calendar.case_requested.connect(self.window.open_case)
             self.calendar.book_requested.connect(self.book_from_calendar)
             self.calendar.destroyed.connect(self._forget("calendar"))
+            # The officer's choice of week or month is remembered (layout only, never case data).
+            saved = self.window.prefs.state("calendar_mode")
+            if saved is not None and bytes(saved.data()) == b"month":
+                self.calendar.mode = "month"
+                self.calendar.month_button.setChecked(True)
+            for button, mode in ((self.calendar.week_button, b"week"), (self.calendar.month_button, b"month")):
+                button.clicked.connect(lambda _c=False, m=mode: self.window.prefs.save_state("calendar_mode",
+                                                                                              QByteArray(m)))
         self._show_tab(self.calendar, "Calendar")
         self.calendar.refresh()
         self.calendar.grid.setFocus()
@@ -224,10 +232,10 @@ class StandardsController(QObject):
     def book_from_calendar(self, entry: CalendarEntry | None, day: date) -> None:
         from lpt_desktop.gui.appointment_dialog import DEFAULT_TIME
 
-        if entry is not None:
+        if entry is not None and entry.kind == "due":
             self.open_booking(entry.person_id, None, entry.obligation)
-        else:
-            self.open_booking(None, datetime.combine(day, DEFAULT_TIME))
+        else:  # an appointment chosen: the same person, on that day, to change if need be
+            self.open_booking(entry.person_id if entry else None, datetime.combine(day, DEFAULT_TIME))
 
     def _booked(self, ids: list[str]) -> None:
         n = len(ids)

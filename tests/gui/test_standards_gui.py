@@ -315,6 +315,33 @@ def test_a_single_appointment_booked_over_a_clash_needs_a_second_press(make_wind
     assert _pending(appointments, window.db, person.person_id) == sorted([*before, when])
 
 
+def test_booking_on_a_chosen_day_and_the_remembered_month_view(make_window, qtbot, demo_db, prefs):
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    ctl.calendar_action.trigger()
+    cal = ctl.calendar
+    qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
+    day = DEMO_TODAY + timedelta(days=8)  # Tuesday of next week
+    cal.next_button.click()
+    _idle(qtbot, window)
+    cal.grid.setCurrentIndex(cal.grid_model.index_of(day))
+    cal.list.clearSelection()
+    assert cal.book_button.text() == "&Book appointment…"
+    cal.book_button.click()
+    dialog = _book_dialog(qtbot, window)
+    assert dialog.booking().starts_at == datetime.combine(day, time(10, 0))
+    assert dialog.person.isEnabled() and dialog.person.count() == window.caseload_view.model.rowCount()
+    assert not dialog.window_label.isVisible()
+    dialog.reject()
+    cal.month_button.click()
+    _idle(qtbot, window)
+    assert bytes(prefs.state("calendar_mode").data()) == b"month"
+    window.lock("user")
+    unlock(qtbot, window, PASSPHRASE)
+    ctl.calendar_action.trigger()
+    qtbot.waitUntil(lambda: ctl.calendar is not None and ctl.calendar.loaded, timeout=10000)
+    assert ctl.calendar.mode == "month" and ctl.calendar.grid_model.rowCount() >= 4
+
+
 def test_compliance_per_case_and_for_the_officer(make_window, qtbot, demo_db):
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
