@@ -44,6 +44,7 @@ INK = colors.HexColor("#1d4f7a")
 SHADE = colors.HexColor("#e9eef4")
 RULE = colors.HexColor("#b8c4d0")
 MARGIN = 20 * mm
+SHORT = {"oral": "Oral report", "fdr": "FDR", "sdr": "SDR", "addendum": "Addendum"}
 PREFILL_NOTE = "from the case record, not yet confirmed"
 
 
@@ -126,7 +127,7 @@ def format_value(spec: rules.FieldSpec, value: Any) -> str:
 
 def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphStyle], marked: bool) -> list[Any]:
     # A label starts on a new page rather than end one without its text; long text then flows on.
-    out: list[Any] = [CondPageBreak(18 * mm), Paragraph(escape(spec.label), st["label"])]
+    out: list[Any] = [CondPageBreak(14 * mm), Paragraph(escape(spec.label), st["label"])]
     if spec.kind == "requirements":
         out.append(ListFlowable([ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]),
                                           leftIndent=10) for r in value], bulletType="bullet", start="•",
@@ -238,7 +239,7 @@ def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, A
         body.append(_table(rows, [45 * mm, None]))
     # A heading never ends a page (room for it and the start of its section), and long text flows on
     # rather than leaving a page half empty.
-    return [CondPageBreak(32 * mm), heading, *body]
+    return [CondPageBreak(26 * mm), heading, *body]
 
 
 def build_report_pdf(draft: ReportDraft, password: str | None = None) -> bytes:
@@ -258,7 +259,8 @@ def build_report_pdf(draft: ReportDraft, password: str | None = None) -> bytes:
     crn = draft.sections.get("offender_details", {}).get("crn")
 
     class _Canvas(_NumberedCanvas):
-        footer = f"{rtype.label}{' (draft)' if is_draft else ''}" + (f". CRN {crn}" if crn else "")
+        # Short, so it never reaches the centred marking: "SDR draft, CRN L123456".
+        footer = f"{SHORT.get(rtype.code, rtype.code)}{' draft' if is_draft else ''}" + (f", CRN {crn}" if crn else "")
 
     doc.build(story, canvasmaker=_Canvas)
     return buf.getvalue()
