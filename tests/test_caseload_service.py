@@ -12,7 +12,9 @@ from sqlalchemy.orm import selectinload
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.caseload import FLAG_ORDER, caseload_json, load_caseload
 from lpt_desktop.services.cases import add_person, add_registration, add_sentence
+from lpt_desktop.services.obligations import case_obligations, next_due
 from lpt_desktop.services.unlock import create_caseload, unlock
+from lpt_desktop.standards.obligations import RULE_LABELS
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
 from tests.conftest import DEMO_TODAY, PASSPHRASE
@@ -56,12 +58,16 @@ def test_demo_caseload_rows(demo):
         assert bool(r.mappa) == ("MAPPA" in r.flags)
         if r.mappa:
             assert re.fullmatch(r"Cat [123] Level [123]", r.mappa)
-        # Every demo case has pending future appointments, so something is always due.
+        # Every demo case is under supervision, so the standards engine always has something next.
         assert r.next_due is not None
-        if r.next_due_what == "Appointment":
+        assert r.next_due_what in RULE_LABELS.values() or r.next_due_what.endswith(" review")
+        assert r.next_due_status in ("overdue", "due", "upcoming")
+        if r.next_due_status == "overdue":
+            assert r.next_due < DEMO_TODAY
+        if r.next_due_status == "upcoming":
             assert r.next_due >= DEMO_TODAY
-        else:
-            assert r.next_due_what.endswith("review")
+        if r.next_appointment is not None:
+            assert r.next_appointment.date() >= DEMO_TODAY
 
 
 def test_demo_caseload_is_sorted_by_surname_then_forename(demo):
@@ -72,7 +78,7 @@ def test_demo_caseload_is_sorted_by_surname_then_forename(demo):
 
 
 def test_demo_caseload_matches_the_records(demo):
-    """next_due, flags and order agree with a plain reading of each person's rows."""
+    """next_due is the case screen's; the next appointment, flags and order agree with each person's rows."""
     ref = reference()
     rows = {r.person_id: r for r in load_caseload(demo, DEMO_TODAY)}
     start_of_today = datetime.combine(DEMO_TODAY, time.min)
@@ -86,17 +92,11 @@ def test_demo_caseload_matches_the_records(demo):
     for p in people:
         row = rows[p.id]
         active = [g for g in p.registrations if g.ended_on is None]
-        reviews = [g.next_review_date for g in active if g.next_review_date]
-        appts = [c.starts_at.date() for c in contacts.get(p.id, []) if c.outcome is None
-                 and c.starts_at >= start_of_today]
-        expected = min(reviews + appts, default=None)
-        assert row.next_due == expected, row.crn
-        appt_due = bool(appts) and min(appts) == expected
-        review_due = bool(reviews) and min(reviews) == expected
-        if appt_due and not review_due:
-            assert row.next_due_what == "Appointment", row.crn
-        elif review_due and not appt_due:
-            assert row.next_due_what.endswith(" review"), row.crn
+        first = next_due(case_obligations(demo, p.id, DEMO_TODAY))  # one definition of due everywhere
+        assert (row.next_due, row.next_due_what, row.next_due_status) == (
+            (first.due_by, first.label, first.status) if first else (None, "", "")), row.crn
+        appts = [c.starts_at for c in contacts.get(p.id, []) if c.outcome is None and c.starts_at >= start_of_today]
+        assert row.next_appointment == min(appts, default=None), row.crn
         flags = {ref.register_types[g.type_code].flag for g in active} - {None}
         assert set(row.flags) == flags
         current = [x for x in p.sentences if x.terminated_on is None]
@@ -110,7 +110,8 @@ def test_demo_caseload_has_some_of_everything(demo):
     assert {r.order_type for r in rows} >= {"CO", "LIC"}
     assert any(r.flags for r in rows)
     assert any(not r.flags for r in rows)
-    assert any(r.next_due_what == "Appointment" for r in rows)
+    assert any(r.next_appointment for r in rows)
+    assert len({r.next_due_status for r in rows}) >= 2
     assert len({r.rosh for r in rows}) >= 3
 
 
@@ -208,22 +209,36 @@ def test_handmade_order_of_rows(handmade):
     ]
 
 
-def test_register_review_before_appointment(handmade):
+def test_overdue_home_visit_comes_before_reviews_and_appointments(handmade):
+    """Adams (VH, order from 01/06/2026) was first seen on 10/11/2026, late; no home visit in 15 days."""
     db, ids = handmade
     row = _by_crn(db)["A100001"]
     assert row.person_id == ids["adams"]
-    assert row.next_due == date(2026, 11, 28)
-    assert is_review(row.next_due_what, "MAPPA")
+    assert (row.next_due, row.next_due_what, row.next_due_status) == (date(2026, 6, 16), "Home visit", "overdue")
+    assert row.next_appointment == datetime(2026, 12, 1, 10, 0)
     assert row.flags == ("MAPPA",)
     assert row.mappa == "Cat 2 Level 1"
     assert (row.order_type, row.order_label) == ("CO", "Community order")
     assert (row.tier, row.rosh, row.rosh_label, row.rosh_rank) == ("A2", "VH", "Very high", 4)
 
 
+def test_recording_a_contact_moves_next_due_on(handmade):
+    """The column is recomputed after a write: with the home visit done, the MAPPA review (28/11) is next."""
+    db, ids = handmade
+    assert _by_crn(db)["A100001"].next_due == date(2026, 6, 16)
+    with db.write() as s:
+        _contact(s, ids["adams"], datetime(2026, 6, 12, 15, 0), outcome="ATTC", type_code="CHVS")
+    row = _by_crn(db)["A100001"]
+    assert (row.next_due, row.next_due_status) == (date(2026, 11, 28), "due")
+    assert is_review(row.next_due_what, "MAPPA")
+
+
 def test_appointment_with_outcome_or_in_the_past_does_not_count(handmade):
     db, _ids = handmade
     row = _by_crn(db)["B100002"]
-    assert (row.next_due, row.next_due_what) == (date(2026, 12, 5), "Appointment")
+    assert row.next_appointment == datetime(2026, 12, 5, 14, 0)
+    # A past appointment with no outcome meets nothing: the licence's first contact (by 06/03/2026) is overdue.
+    assert (row.next_due, row.next_due_what, row.next_due_status) == (date(2026, 3, 6), "First contact", "overdue")
     assert row.flags == ("DA",)
     assert row.mappa == ""
     assert (row.order_type, row.order_label) == ("LIC", "Licence")
@@ -232,7 +247,7 @@ def test_appointment_with_outcome_or_in_the_past_does_not_count(handmade):
 def test_nothing_due_and_no_sentence(handmade):
     db, _ids = handmade
     row = _by_crn(db)["C100003"]
-    assert (row.next_due, row.next_due_what) == (None, "")
+    assert (row.next_due, row.next_due_what, row.next_due_status, row.next_appointment) == (None, "", "", None)
     assert row.flags == ()
     assert row.mappa == ""
     assert (row.order_type, row.order_label) == ("", "No current order")
@@ -242,26 +257,31 @@ def test_nothing_due_and_no_sentence(handmade):
 def test_appointment_today_counts_and_ended_register_does_not(handmade):
     db, _ids = handmade
     row = _by_crn(db)["D100004"]
-    assert (row.next_due, row.next_due_what) == (TODAY, "Appointment")
+    assert row.next_appointment == datetime(2026, 11, 23, 8, 0)
+    assert (row.next_due, row.next_due_what) == (date(2026, 2, 6), "First contact")  # SSO from Sunday 01/02
     assert row.flags == ("CP", "PPO")
     assert row.mappa == ""  # the MAPPA entry ended
     assert row.order_type == "SSO"
 
 
 def test_ended_register_review_is_not_due(handmade):
-    """Davies' ended MAPPA entry had a review on 01/09/2026; only the CP review (10/12/2026) is live."""
-    db, _ids = handmade
-    row = _by_crn(db, date(2026, 11, 24))["D100004"]  # the appointment is now yesterday
-    assert row.next_due == date(2026, 12, 10)
-    assert is_review(row.next_due_what, "Child protection")
+    """Davies' ended MAPPA entry had a review on 01/09/2026; only the live registers' reviews are owed."""
+    db, ids = handmade
+    reviews = {(o.label, o.due_by, o.status) for o in case_obligations(db, ids["davies"], date(2026, 11, 24))
+               if o.rule == "register_review"}
+    assert reviews == {("Child protection review", date(2026, 12, 10), "upcoming"),  # due from 26/11
+                       ("Integrated offender management (IOM) review", date(2027, 1, 1), "upcoming"),
+                       ("Weapons review", date(2027, 1, 1), "upcoming")}
 
 
 def test_overdue_register_review_is_shown(handmade):
-    db, _ids = handmade
+    db, ids = handmade
     row = _by_crn(db)["E100005"]
-    assert row.next_due == date(2026, 11, 1)
-    assert row.next_due < TODAY
-    assert is_review(row.next_due_what, "Domestic abuse perpetrator")
+    # PSS from 01/05/2026: first contact within 5 working days, over the early May bank holiday (04/05).
+    assert (row.next_due, row.next_due_what, row.next_due_status) == (date(2026, 5, 11), "First contact", "overdue")
+    [review] = [o for o in case_obligations(db, ids["evans_v"], TODAY) if o.rule == "register_review"]
+    assert (review.due_by, review.status) == (date(2026, 11, 1), "overdue")
+    assert is_review(review.label, "Domestic abuse perpetrator")
     assert row.order_type == "PSS"
 
 
@@ -282,14 +302,15 @@ def test_newest_current_sentence_is_shown(handmade):
 
 def test_next_due_follows_today(handmade):
     db, _ids = handmade
-    # On 02/12/2026 Adams' 01/12 appointment is past; the (still unreviewed) MAPPA review remains.
-    assert _by_crn(db, date(2026, 12, 2))["A100001"].next_due == date(2026, 11, 28)
-    # On 06/12/2026 Brown's next pending appointment is the one on 19/12.
-    assert _by_crn(db, date(2026, 12, 6))["B100002"].next_due == date(2026, 12, 19)
-    # After every appointment, Brown's DA review (01/01/2027) is next.
-    row = _by_crn(db, date(2026, 12, 20))["B100002"]
-    assert row.next_due == date(2027, 1, 1)
-    assert is_review(row.next_due_what, "Domestic abuse perpetrator")
+    # Before Adams' order starts, the first contact is upcoming; in its five working days it is due.
+    assert _by_crn(db, date(2026, 5, 25))["A100001"].next_due_status == "upcoming"
+    row = _by_crn(db, date(2026, 6, 3))["A100001"]
+    assert (row.next_due, row.next_due_what, row.next_due_status) == (date(2026, 6, 8), "First contact", "due")
+    row = _by_crn(db, date(2026, 6, 9))["A100001"]
+    assert (row.next_due, row.next_due_status) == (date(2026, 6, 8), "overdue")
+    # Evans, Alice has no sentence: only her register reviews, due from two weeks before 01/02/2027.
+    assert _by_crn(db, date(2027, 1, 10))["E100006"].next_due_status == "upcoming"
+    assert _by_crn(db, date(2027, 1, 20))["E100006"].next_due_status == "due"
 
 
 def test_handmade_json(handmade):
@@ -297,7 +318,7 @@ def test_handmade_json(handmade):
     items = {i["crn"]: i for i in caseload_json(load_caseload(db, TODAY))}
     a = items["A100001"]
     assert (a["name"], a["order_type"], a["tier"], a["rosh"], a["next_due"]) == (
-        "Adams, Zoe", "CO", "A2", "Very high", "2026-11-28")
+        "Adams, Zoe", "CO", "A2", "Very high", "2026-06-16")
     assert a["flags"] == ["MAPPA"]
     assert a["mappa"] == "Cat 2 Level 1"
     c = items["C100003"]

@@ -156,7 +156,9 @@ def test_migrated_case_shows_in_caseload_and_opens(old_db):
         assert (row.crn, row.name, row.order_type, row.tier, row.rosh) == ("A123456", "Oldschema, Olwen", "CO",
                                                                           "B2", "H")
         assert row.flags == ("MAPPA",)
-        assert row.next_due == date(2026, 11, 28)
+        # The standards engine's next item: the order (from Saturday 10/01/2026) had no first contact by 16/01.
+        assert (row.next_due, row.next_due_what, row.next_due_status) == (date(2026, 1, 16), "First contact",
+                                                                           "overdue")
         record = open_case(db, "p-1")
         assert [s.order_type for s in record.sentences] == ["CO"]
         assert [r.summary for r in record.sentences[0].requirements] == ["Hours: 150"]

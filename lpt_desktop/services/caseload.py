@@ -1,4 +1,9 @@
-"""The caseload list: one row per person, with flags and the next thing due."""
+"""The caseload list: one row per person, with flags and the next thing due.
+
+"Next due" is the National Standards engine's: the case's first overdue or due obligation by due date,
+else its next upcoming one (services/obligations.next_due), the same items the case screen, "this week"
+and the calendar show. A booked appointment is not itself due: it is how a due contact gets met.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import String, func, select
 
 from lpt_desktop.domain.reference import reference
+from lpt_desktop.services.obligations import next_due_by_person
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
 
@@ -29,6 +35,8 @@ class CaseloadRow:
     mappa: str  # "Cat 2 Level 1", or empty
     next_due: date | None
     next_due_what: str
+    next_due_status: str = ""  # upcoming | due | overdue (the engine's status of that obligation)
+    next_appointment: datetime | None = None  # the next booked appointment, today or later
 
     @property
     def search_key(self) -> str:
@@ -92,21 +100,13 @@ def summarise_registers(registers: str | None) -> RegisterSummary:
     return RegisterSummary(tuple(f for f in FLAG_ORDER if f in flags), mappa, first[0], first[1])
 
 
-def next_due(regs: RegisterSummary, next_appt: datetime | None) -> tuple[date | None, str]:
-    candidates: list[tuple[date, str]] = []
-    if regs.next_review is not None:
-        candidates.append((regs.next_review, f"{regs.next_review_of} review"))
-    if next_appt is not None:
-        candidates.append((next_appt.date(), "Appointment"))
-    return min(candidates) if candidates else (None, "")
-
-
 def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     ref = reference()
     rosh_levels = ref.rosh_levels
     order_labels = {code: o.label for code, o in ref.order_types.items()}
     summaries: dict[str | None, RegisterSummary] = {}  # most people share a handful of register sets
+    due_by_person = next_due_by_person(db, today)
     with db.read() as s:
         # Core rows, unpacked as tuples: building 7,500 rows is the largest part of the cost (see bench/).
         result = s.connection().execute(caseload_statement(today)).all()
@@ -115,14 +115,16 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         regs = summaries.get(registers)
         if regs is None:
             regs = summaries[registers] = summarise_registers(registers)
-        due, what = next_due(regs, next_appt)
+        due = due_by_person.get(pid)
         level = rosh_levels.get(rosh or "")
         rows.append(CaseloadRow(
             person_id=pid, crn=crn, name=f"{last}, {first}", order_type=order or "",
             order_label=order_labels.get(order, order) if order else "No current order",
             tier=tier or "", rosh=rosh or "",
             rosh_label=level.label if level else "Not assessed", rosh_rank=level.rank if level else 0,
-            flags=regs.flags, mappa=regs.mappa, next_due=due, next_due_what=what,
+            flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
+            next_due_what=due.label if due else "", next_due_status=due.status if due else "",
+            next_appointment=next_appt,
         ))
     return rows
 
@@ -131,6 +133,7 @@ def caseload_json(rows: list[CaseloadRow]) -> list[dict]:
     return [
         {"crn": r.crn, "name": r.name, "order_type": r.order_type, "order": r.order_label, "tier": r.tier or None,
          "rosh": r.rosh_label, "flags": list(r.flags), "mappa": r.mappa or None,
-         "next_due": r.next_due.isoformat() if r.next_due else None, "next_due_what": r.next_due_what or None}
+         "next_due": r.next_due.isoformat() if r.next_due else None, "next_due_what": r.next_due_what or None,
+         "next_due_status": r.next_due_status or None}
         for r in rows
     ]

@@ -13,13 +13,14 @@ standards_record rows; the offence category comes from keywords in the offence t
 from __future__ import annotations
 
 import tomllib
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import String, delete, select, type_coerce
+from sqlalchemy import String, delete, event, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
@@ -311,6 +312,44 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
         return min(open_, key=lambda o: (o.due_by, o.rule))
     upcoming = [o for o in items if o.status == "upcoming"]
     return min(upcoming, key=lambda o: (o.due_by, o.rule)) if upcoming else None
+
+
+# -- the caseload's "next due" column ----------------------------------------------------------------
+# The caseload is reloaded after every edit and on every screen change; the engine over a Trust-scale
+# file takes seconds. The column is kept per database and recomputed when anything was written since
+# (any INSERT, UPDATE or DELETE through its engine), or the day, the policy or the closures changed.
+_writes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_next_due_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _write_count(db: Database) -> int:
+    engine = db.engine
+    if engine not in _writes:
+        counter = _writes[engine] = [0]
+
+        def after(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+            if statement.lstrip()[:6].upper() in _DML:
+                counter[0] += 1
+
+        event.listen(engine, "after_cursor_execute", after)
+    return _writes[engine][0]
+
+
+def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
+    """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
+    as_of = as_of or date.today()
+    with db.read() as s:
+        name = _policy(s).name
+        days = frozenset(s.scalars(select(OfficeClosure.day)))
+    key = (_write_count(db), as_of, name, days)
+    hit = _next_due_cache.get(db)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    found, _who = all_obligations(db, as_of, since=as_of)
+    result = {pid: o for pid, obs in found.items() if (o := next_due(obs)) is not None}
+    _next_due_cache[db] = (key, result)
+    return result
 
 
 # -- compliance -------------------------------------------------------------------------------------

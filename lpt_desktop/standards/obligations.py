@@ -26,7 +26,7 @@ from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.enforcement import allowed_actions
 from lpt_desktop.domain.enforcement import policy as enforcement_actions
 from lpt_desktop.domain.enforcement import required as cja_required
-from lpt_desktop.domain.reference import load_json
+from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.standards.calendar import (
     add_working_days,
@@ -39,6 +39,14 @@ STATUSES = ("upcoming", "due", "overdue", "met", "missed")
 RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
             "absence_action", "warning", "breach_initiation", "recall_decision", "report_due", "ns_contacts",
             "upw_placement", "register_review")
+# Short names for lists and the caseload's "next due" column (the description carries the full wording).
+RULE_LABELS = {
+    "first_contact": "First contact", "home_visit": "Home visit", "initial_sentence_plan": "Sentence plan",
+    "plan_review": "Plan review", "rosh_review": "RoSH review", "victim_contact": "Victim contact",
+    "absence_action": "Enforcement decision", "warning": "Warning", "breach_initiation": "Breach",
+    "recall_decision": "Recall decision", "report_due": "Report", "ns_contacts": "Contact",
+    "upw_placement": "Unpaid work placement", "register_review": "Register review",
+}
 HORIZON_DAYS = 42  # repeating windows are listed this far ahead of "as of" (the next one or two)
 
 
@@ -55,6 +63,11 @@ class Obligation:
     met_on: date | None = None
     person_id: str | None = None
     policy: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short name: "Home visit", "MAPPA review" (register reviews name their register)."""
+        return self.description if self.rule == "register_review" else RULE_LABELS.get(self.rule, self.rule)
 
     @property
     def met_on_time(self) -> bool:
@@ -429,11 +442,10 @@ def _register_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
     for reg in ctx.case.registers:
         if reg.next_review is None:
             continue
-        due_by = last_working_day_on_or_before(reg.next_review)
-        if reg.start is not None and due_by < reg.start:
-            due_by = reg.next_review
-        out.append(_ob(ctx, rule, f"{rule.description}: {reg.code}", due_by - timedelta(days=rule.lead_days),
-                       due_by, None))
+        due_by = reg.next_review  # a date the officer set, kept as recorded (not a computed deadline)
+        rtype = reference().register_types.get(reg.code)
+        out.append(_ob(ctx, rule, f"{rtype.label if rtype else reg.code} review",
+                       due_by - timedelta(days=rule.lead_days), due_by, None))
     return out
 
 
