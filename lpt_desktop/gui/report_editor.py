@@ -201,7 +201,7 @@ class ReportEditor(QWidget):
         self.fields[spec.id] = {}
         inner = QWidget()
         outer = QVBoxLayout(inner)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setContentsMargins(0, 0, 10, 0)  # clear of the scroll bar
         confirm_all = QPushButton("Confirm all prefilled in this section")
         confirm_all.setAccessibleName(f"Confirm all prefilled fields in {spec.title}")
         confirm_all.clicked.connect(lambda _c=False, sid=spec.id: self.confirm_section(sid))

@@ -444,3 +444,18 @@ def test_list_layout_is_remembered(make_window, qtbot, demo_db, prefs):
     second = _window(make_window, qtbot, demo_db)
     view = _show_list(qtbot, second)
     assert view.table.horizontalHeader().sectionSize(3) == 333
+
+
+def test_timeliness_menu_reads_the_month(make_window, qtbot, demo_db):
+    today = date.today()
+    db = open_db(demo_db, PASSPHRASE)
+    try:
+        expected = court.timeliness(db, today)
+    finally:
+        db.close()
+    window = _window(make_window, qtbot, demo_db)
+    window.court.timeliness_action.trigger()
+    qtbot.waitUntil(lambda: window.last_message is not None and window.last_message.isVisible(), timeout=10000)
+    text = window.last_message.text()
+    assert text.startswith(timeliness_text(expected)[0])
+    assert "target 95%" in text
