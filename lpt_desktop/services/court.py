@@ -574,7 +574,9 @@ def ready_checks(draft: ReportDraft) -> list[CheckResult]:
 
 
 def mark_ready(db: Database, report_id: str, today: date | None = None) -> None:
-    """Sign the report and mark it ready (for countersign where required); raises listing what to add."""
+    """Sign the report and mark it ready (for countersign where required); raises listing what to add.
+
+    Signing confirms any field still marked as filled in from the case: the writer signs the whole text."""
     draft = load_report(db, report_id)
     failing = [c for c in ready_checks(draft) if not c.ok]
     if failing:
@@ -588,6 +590,7 @@ def mark_ready(db: Database, report_id: str, today: date | None = None) -> None:
         r.status = "ready"
         rep.signed_by = str(draft.sections["sign_off"]["author"]).strip()
         rep.signed_on = today
+        rep.prefilled = {}  # signing the report confirms what was filled in from the case
 
 
 def countersign(db: Database, report_id: str, name: str, today: date | None = None) -> None:

@@ -160,6 +160,7 @@ def test_mark_ready_lists_what_to_add_then_signs(caseload):
     court.mark_ready(db, rid, today=TODAY)
     d = court.load_report(db, rid)
     assert (d.status, d.signed_by, d.signed_on) == ("ready", "Alex Morgan", TODAY)
+    assert d.prefilled == {}  # signing confirms what came from the case
     # Editing a ready report takes it back to drafting: the signature covered the old text.
     court.save_section(db, rid, "offence_details", {"summary": "Changed after signing."})
     d = court.load_report(db, rid)
