@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from lpt_desktop.gui import standards_common as common
 
@@ -39,7 +40,7 @@ class StandardsController(QObject):
         self.compliance: ComplianceView | None = None
         self.due_items: list[Any] = []
         self.policy_title = ""
-        self.booking_dialog: QWidget | None = None
+        self.booking_dialog: QDialog | None = None
 
         self.this_week_action = self._action("This &week", self.show_this_week, THIS_WEEK_KEYS,
                                              "Everything due or overdue across the caseload, by due date")
@@ -137,6 +138,9 @@ class StandardsController(QObject):
             if view is not None:
                 view.clear()
         self.this_week = self.calendar = self.compliance = None
+        dialog = self.booking_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.done(QDialog.DialogCode.Rejected)  # even mid-booking: it names a person, and the result is dropped
         self.booking_dialog = None
 
     # -- tabs --------------------------------------------------------------------------------------
@@ -211,7 +215,7 @@ class StandardsController(QObject):
         return [(r.person_id, f"{r.crn}  {r.name}") for r in self.window.caseload_view.model.records]
 
     def open_booking(self, person_id: str | None = None, starts_at: datetime | None = None,
-                     obligation: Any = None) -> QWidget:
+                     obligation: Any = None) -> QDialog:
         from lpt_desktop.gui.appointment_dialog import AppointmentDialog
 
         dialog = AppointmentDialog(self.window.run_db, self._people_choices(), starts_at, person_id, obligation,

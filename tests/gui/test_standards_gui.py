@@ -398,7 +398,11 @@ def test_lock_clears_the_count_and_the_standards_tabs(make_window, qtbot, demo_d
     ctl.this_week_action.trigger()
     ctl.calendar_action.trigger()
     qtbot.waitUntil(lambda: ctl.calendar.loaded and ctl.this_week.loaded, timeout=10000)
+    ctl.book_action.trigger()
+    dialog = _book_dialog(qtbot, window)
+    dialog._busy = True  # as if a booking were under way: the lock still closes it
     window.lock("user")
+    assert not dialog.isVisible()
     assert not ctl.count_button.isVisible() and ctl.count_button.text() == ""
     assert ctl.this_week is None and ctl.calendar is None
     assert window.tabs.count() == 1
