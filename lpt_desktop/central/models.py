@@ -84,6 +84,10 @@ class Record(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_by: Mapped[str | None] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The laptop whose change, based on writer_base, made this version cleanly. Its next change to the record
+    # is still based on writer_base (it cannot know the new version yet) but builds on its own change.
+    writer_laptop: Mapped[str | None] = mapped_column(String(64))
+    writer_base: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         Index("ix_record_version", "version"),
@@ -128,6 +132,18 @@ class ScopeEvent(Base):
     __tablename__ = "scope_event"
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     person_id: Mapped[str] = mapped_column(String(36))
+
+
+class ScopeAudience(Base):
+    """Who a scope event concerns, as tokens: u:<username>, t:<team>, c:<court> (before and after the change).
+
+    A laptop is only told about changes to cases it held or now holds, never about other officers' cases.
+    """
+
+    __tablename__ = "scope_audience"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(130), primary_key=True)
+    __table_args__ = (Index("ix_scope_audience_token", "token", "seq"),)
 
 
 class AuditEntry(Base):

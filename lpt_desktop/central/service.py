@@ -20,6 +20,7 @@ from lpt_desktop.central.models import (
     Device,
     Record,
     RestrictedAccess,
+    ScopeAudience,
     ScopeEvent,
     User,
     utcnow,
@@ -89,9 +90,14 @@ def _reject(s: Session, p: Principal, ch: Change, message: str, person_id: str |
     return ChangeResult(seq=ch.seq, outcome="rejected", conflict_id=cid, message=message)
 
 
-def _write(s: Session, p: Principal, rec: Record, data: dict[str, Any] | None, deleted: bool) -> int:
-    """Bump the record to a new version. A tombstone keeps its last data, so a conflict can offer it back."""
+def _write(s: Session, p: Principal, rec: Record, data: dict[str, Any] | None, deleted: bool,
+           clean_base: int | None = None) -> int:
+    """Bump the record to a new version. A tombstone keeps its last data, so a conflict can offer it back.
+
+    clean_base: the base version of a change applied whole (not merged) from this principal's laptop."""
     seq = next_seq(s)
+    rec.writer_laptop = p.laptop_id if clean_base is not None else None
+    rec.writer_base = clean_base
     if data is not None:
         rec.data = data
     rec.deleted = deleted
@@ -118,6 +124,37 @@ def _resolve_conflict_record(s: Session, p: Principal, ch: Change, cursor: int) 
     return ChangeResult(seq=ch.seq, outcome="applied", version=version)
 
 
+def _audience(s: Session, person_id: str) -> set[str]:
+    """Tokens of everyone who may see the case now (see models.ScopeAudience)."""
+    s.flush()
+    tokens: set[str] = set()
+    alloc = s.get(Allocation, person_id)
+    if alloc is not None:
+        tokens.add(f"u:{alloc.officer}")
+        if alloc.team:
+            tokens.add(f"t:{alloc.team}")
+        if alloc.court:
+            tokens.add(f"c:{alloc.court}")
+    tokens.update(f"u:{staff}" for staff in s.scalars(select(RestrictedAccess.staff).where(
+        RestrictedAccess.person_id == person_id)))
+    return tokens
+
+
+def _scope_event(s: Session, seq: int, person_id: str, audience: set[str]) -> None:
+    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    for token in sorted(audience):
+        s.add(ScopeAudience(seq=seq, token=token[:130]))
+
+
+def principal_tokens(p: Principal) -> list[str]:
+    tokens = [f"u:{p.username}"]
+    if p.role == "team_manager" and p.team:
+        tokens.append(f"t:{p.team}")
+    if p.role == "court_officer" and p.court:
+        tokens.append(f"c:{p.court}")
+    return tokens
+
+
 def _allocate_new_case(s: Session, p: Principal, person_id: str) -> None:
     """A case created on a laptop is allocated to the officer who created it, until it is moved."""
     user = s.get(User, p.username)
@@ -125,7 +162,13 @@ def _allocate_new_case(s: Session, p: Principal, person_id: str) -> None:
     s.add(Allocation(person_id=person_id, officer=p.username, team=user.team if user else None,
                      court=user.court if user else None, seq=seq))
     s.add(AllocationHistory(person_id=person_id, officer=p.username, from_seq=seq))
-    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    _scope_event(s, seq, person_id, _audience(s, person_id))
+
+
+def _based_on_current(p: Principal, ch: Change, rec: Record) -> bool:
+    """The change was made on top of the server's current version (or on this laptop's own last clean write)."""
+    return ch.base_version == rec.version or (
+        rec.writer_laptop is not None and rec.writer_laptop == p.laptop_id and ch.base_version == rec.writer_base)
 
 
 def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeResult:
@@ -164,7 +207,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
         if kind.append_only:
             return _reject(s, p, ch, f"Saved {ch.kind} records are never deleted: add an amendment instead.",
                            person_id, visible=True)
-        if ch.base_version != rec.version:
+        if not _based_on_current(p, ch, rec):
             cid = _new_conflict(s, p, ch, person_id, "deleted_here", None, rec.data, [],
                                 "You deleted a record that was changed elsewhere.")
             return ChangeResult(seq=ch.seq, outcome="conflict", version=rec.version, conflict_id=cid)
@@ -181,7 +224,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
         rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=None if owner_scoped else person_id,
                      owner=p.username, version=0, deleted=False)
         s.add(rec)
-        version = _write(s, p, rec, new, False)
+        version = _write(s, p, rec, new, False, clean_base=ch.base_version)
         audit(s, p, "create", ch.kind, ch.record_id, person_id)
         return ChangeResult(seq=ch.seq, outcome="applied", version=version)
     if rec.deleted:
@@ -196,9 +239,9 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     if kind.append_only and any(canonical(current.get(k)) != canonical(v) for k, v in new.items()):
         return _reject(s, p, ch, f"Saved {ch.kind} records are never edited: add an amendment instead.",
                        person_id, visible=True)
-    if ch.base_version == rec.version:
+    if _based_on_current(p, ch, rec):
         current.update(new)
-        version = _write(s, p, rec, current, False)
+        version = _write(s, p, rec, current, False, clean_base=ch.base_version)
         audit(s, p, "update", ch.kind, ch.record_id, person_id, ", ".join(sorted(new)))
         return ChangeResult(seq=ch.seq, outcome="applied", version=version)
     # Stale base: field by field. A field is ours to take if the server still holds the value we replaced.
@@ -259,7 +302,9 @@ def pull(s: Session, p: Principal, after: int, limit: int) -> PullResponse:
     visible = record_visible(p)
     recs = s.scalars(select(Record).where(Record.version > after, visible).order_by(Record.version)
                      .limit(limit + 1)).all()
-    events = s.execute(select(ScopeEvent.seq, ScopeEvent.person_id).where(ScopeEvent.seq > after)
+    mine = select(ScopeAudience.seq).where(ScopeAudience.token.in_(principal_tokens(p)), ScopeAudience.seq > after)
+    events = s.execute(select(ScopeEvent.seq, ScopeEvent.person_id).where(ScopeEvent.seq > after,
+                                                                          ScopeEvent.seq.in_(mine))
                        .order_by(ScopeEvent.seq).limit(limit + 1)).tuples().all()
     merged: list[tuple[int, Any]] = sorted([(r.version, r) for r in recs] + [(seq, pid) for seq, pid in events],
                                            key=lambda t: t[0])
@@ -338,6 +383,7 @@ def allocate(s: Session, person_id: str, officer: str, court: str | None = None)
     if user is None:
         raise ValueError(f"There is no user {officer!r}: add them with `lpt-central user add` first.")
     seq = next_seq(s)
+    before = _audience(s, person_id)
     alloc = s.get(Allocation, person_id)
     if alloc is None:
         s.add(Allocation(person_id=person_id, officer=officer, team=user.team, court=court, seq=seq))
@@ -350,18 +396,19 @@ def allocate(s: Session, person_id: str, officer: str, court: str | None = None)
         alloc.officer, alloc.team, alloc.seq = officer, user.team, seq
         if court is not None:
             alloc.court = court
-    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    _scope_event(s, seq, person_id, before | _audience(s, person_id))
     return seq
 
 
 def restrict(s: Session, person_id: str, staff: list[str]) -> int:
     seq = next_seq(s)
+    before = _audience(s, person_id)
     for row in s.scalars(select(RestrictedAccess).where(RestrictedAccess.person_id == person_id)):
         s.delete(row)
     s.flush()
     for name in sorted(set(staff)):
         s.add(RestrictedAccess(person_id=person_id, staff=name))
-    s.add(ScopeEvent(seq=seq, person_id=person_id))
+    _scope_event(s, seq, person_id, before | _audience(s, person_id))
     return seq
 
 

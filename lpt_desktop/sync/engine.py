@@ -166,7 +166,8 @@ def _refetch(db: Database, client: SyncClient, wanted: dict[str, list[str]], res
 
 # -- pull ------------------------------------------------------------------------------------------
 def pull(db: Database, client: SyncClient, result: SyncResult, progress: ProgressFn | None = None,
-         cancel: Cancel | None = None, page_size: int = PULL_PAGE) -> bool:
+         cancel: Cancel | None = None, page_size: int | None = None) -> bool:
+    page_size = page_size or PULL_PAGE
     st = read_state(db)
     cursor = int(st.get(state.CURSOR, "0"))
     username = st.get(state.USERNAME, "")
