@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from tests.conftest import DEMO_TODAY, PASSPHRASE
+from tests.pdftext import pdf_text
 
 
 def lpt(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess:
@@ -35,7 +36,7 @@ def test_list_and_render(demo_db, isolated_dirs, tmp_path):
     assert rendered.returncode == 0, rendered.stderr
     assert "outside the encrypted caseload" in rendered.stdout and "NOT password-protected" in rendered.stdout
     assert out.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(out)
     assert "Pre-sentence report (standard delivery)" in text and ready["name"] in text
 
     # The request id works too, and --password encrypts with the password from the environment.
