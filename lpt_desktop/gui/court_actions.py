@@ -115,6 +115,7 @@ class CourtWork(QObject):
             view.open_requested.connect(self.open_request)
             view.new_requested.connect(lambda: self.new_request())
             view.promote_requested.connect(self.promote)
+            view.withdraw_requested.connect(self.withdraw)
             view.destroyed.connect(self._list_gone)
             # Column widths, order and sort are remembered (layout only: no case data in settings).
             header = view.table.horizontalHeader()
@@ -225,6 +226,36 @@ class CourtWork(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         dialog.open()
+
+    def withdraw(self, request: Any) -> None:
+        from lpt_desktop.gui.court_list import type_label
+
+        if self.window.db is None or request.status == "sent":
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Withdraw request",
+                          f"Withdraw the {type_label(request.report_type).lower()} report request for {request.name} "
+                          f"({request.court})? Its draft report is deleted. This cannot be undone.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)
+        box.button(QMessageBox.StandardButton.Yes).setText("Withdraw")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: Any) -> None:
+            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
+                return
+            # By request: the list row may predate the report's start.
+            rid = next((k for k, e in self.editors.items() if e.request.id == request.id), None)
+            editor = self.editors.pop(rid, None) if rid else None
+            if editor is not None:
+                editor.discard()
+                self.window.close_tab(self.window.tabs.indexOf(editor))
+            self.window.run_db(lambda db: _svc().withdraw_request(db, request.id), on_ok=lambda _r: (
+                self.window.statusBar().showMessage("Report request withdrawn", 4000), self.refresh()))
+
+        box.buttonClicked.connect(answered)
+        self.dialog = box
+        box.open()
 
     # -- editors -----------------------------------------------------------------------------------
     def open_request(self, request: Any) -> None:

@@ -138,6 +138,7 @@ class CourtListView(QWidget):
     open_requested = Signal(object)
     new_requested = Signal()
     promote_requested = Signal(object)
+    withdraw_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +167,9 @@ class CourtListView(QWidget):
         self.promote_button = QPushButton("Make a &case…")
         self.promote_button.setAccessibleName("Make the selected pre-sentence record a case")
         self.promote_button.setToolTip("After a community sentence: turn the pre-sentence record into a case")
+        self.withdraw_button = QPushButton("&Withdraw…")
+        self.withdraw_button.setAccessibleName("Withdraw the selected request")
+        self.withdraw_button.setToolTip("The court withdrew the request, or it was made by mistake")
         self.table = record_table(self.proxy, "Report requests")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._activated)  # Enter and double-click
@@ -185,6 +189,7 @@ class CourtListView(QWidget):
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
         bar.addWidget(self.promote_button)
+        bar.addWidget(self.withdraw_button)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(bar)
@@ -194,12 +199,15 @@ class CourtListView(QWidget):
         QWidget.setTabOrder(self.table, self.new_button)
         QWidget.setTabOrder(self.new_button, self.open_button)
         QWidget.setTabOrder(self.open_button, self.promote_button)
+        QWidget.setTabOrder(self.promote_button, self.withdraw_button)
 
         self.search.textChanged.connect(lambda t: self._refilter(text=t))
         self.show_box.currentIndexChanged.connect(lambda _i: self._refilter(show=self.show_box.currentData()))
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open_current)
         self.promote_button.clicked.connect(self._promote_current)
+        self.withdraw_button.clicked.connect(lambda: (rec := self.current()) is not None
+                                             and self.withdraw_requested.emit(rec))
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._update_state()
 
@@ -268,6 +276,7 @@ class CourtListView(QWidget):
         rec = self.current()
         self.open_button.setEnabled(rec is not None)
         self.promote_button.setEnabled(rec is not None and rec.person_id is None and rec.pre_sentence_id is not None)
+        self.withdraw_button.setEnabled(rec is not None and rec.status != "sent")
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_Escape and self.search.text():

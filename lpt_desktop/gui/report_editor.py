@@ -493,6 +493,12 @@ class ReportEditor(QWidget):
         if hid:
             self._refresh_section_marks()
 
+    def discard(self) -> None:
+        """The request is being withdrawn: nothing more to save."""
+        self._autosave.stop()
+        self._dirty = {}
+        self._queue = []
+
     def save_now_sync(self, db: Any) -> None:
         """On lock: write what is on screen synchronously (the database closes straight after)."""
         self._autosave.stop()

@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from lpt_desktop.gui.court_list import DUE_TODAY_BG, timeliness_text
 from lpt_desktop.services import court
@@ -459,3 +460,26 @@ def test_timeliness_menu_reads_the_month(make_window, qtbot, demo_db):
     text = window.last_message.text()
     assert text.startswith(timeliness_text(expected)[0])
     assert "target 95%" in text
+
+
+def test_withdraw_request_closes_its_report(make_window, qtbot, demo_db):
+    ids = _add_requests(demo_db)
+    window = _window(make_window, qtbot, demo_db)
+    editor = _open_editor(qtbot, window, ids["later"])
+    view = window.court.list_view
+    window.tabs.setCurrentWidget(view)
+    view.select(ids["later"])
+    view.withdraw_button.click()
+    box = window.court.dialog
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
+    assert "cannot be undone" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert any(r.id == ids["later"] for r in view.model.records)
+    view.withdraw_button.click()
+    box = window.court.dialog
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not any(r.id == ids["later"] for r in view.model.records), timeout=10000)
+    assert not window.court.editors
+    assert not shiboken6.isValid(editor) or window.tabs.indexOf(editor) < 0  # its tab closed
+    assert all(r.id != ids["later"] for r in court.list_requests(window.db))
