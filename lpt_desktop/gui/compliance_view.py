@@ -248,9 +248,9 @@ class ComplianceView(QWidget):
         span = f"{format_date(result.start)} to {format_date(result.end)}"
         self.officer.setText(f"{figure_text(result.officer)} · {span}")
         self.high.setText(figure_text(result.high_rosh))
-        self.model.set_rows(result.cases)
         self.empty.setText("No cases on the caseload.")
-        self.body.setCurrentWidget(self.table if result.cases else self.empty)
+        self.body.setCurrentWidget(self.table if result.cases else self.empty)  # shown first, so it sizes right
+        self.model.set_rows(result.cases)
         self.table.resizeColumnsToContents()
 
     def _failed(self, exc: BaseException) -> None:

@@ -42,7 +42,8 @@ OBLIGATION_COLUMNS: list[Column[Obligation]] = [
     Column("From", lambda o: format_date(o.due_from), sort=lambda o: o.due_from or o.due_by),
     Column("What", lambda o: o.description, tooltip=lambda o: f"{o.description}\nRule: {o.rule}\n{o.source}"),
     Column("Kind", lambda o: common.kind_text(o.kind)),
-    Column("Met by", lambda o: "", sort=lambda o: o.met_on or date.max),  # words from the model's met_labels
+    Column("Met by", lambda o: "", sort=lambda o: o.met_on or date.max,  # words from the model's met_labels
+           tooltip=lambda o: f"Met on {format_date(o.met_on)}" if o.met_on else ""),
     Column("Source", lambda o: o.source, tooltip=lambda o: o.source),
 ]
 COL_STATUS = 0
@@ -312,7 +313,9 @@ class ObligationsView(QWidget):
             self.table.resizeColumnsToContents()
             header = self.table.horizontalHeader()
             header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(3, min(max(header.sectionSize(3), 220), 420))
-            header.resizeSection(6, min(header.sectionSize(6), 320))
+            # Fits 1280 pixels without a sideways scroll; long rules and sources are whole in their tooltips.
+            header.resizeSection(3, min(max(header.sectionSize(3), 220), 330))
+            header.resizeSection(5, min(header.sectionSize(5), 300))
+            header.resizeSection(6, min(header.sectionSize(6), 220))
             self._sized = True
         self.loaded = True
