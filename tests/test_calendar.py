@@ -245,3 +245,59 @@ def test_between_inverts_add(start, n):
 @given(start=DATES, n=st.integers(min_value=0, max_value=40))
 def test_add_is_strictly_increasing_in_days(start, n):
     assert add_working_days(start, n + 1) > add_working_days(start, n)
+
+
+# --- office closures (an administrator adds them) and the helpers that move to a working day ----------
+
+@pytest.fixture
+def closed():
+    """Set closure days for one test; always cleared afterwards (they are process-wide)."""
+    from lpt_desktop.standards.calendar import set_office_closures
+
+    yield set_office_closures
+    set_office_closures(())
+
+
+def test_office_closure_is_not_a_working_day(closed):
+    wednesday = d("06/03/2024")
+    assert is_working_day(wednesday)
+    closed({wednesday})
+    assert not is_working_day(wednesday)
+    assert not is_bank_holiday(wednesday)  # closed, not a bank holiday
+    # Two working days after Tuesday 05/03 skip the closed Wednesday.
+    assert add_working_days(d("05/03/2024"), 2) == d("08/03/2024")
+    assert working_days_between(d("04/03/2024"), d("08/03/2024")) == 3
+    closed(())
+    assert add_working_days(d("05/03/2024"), 2) == d("07/03/2024")
+
+
+@pytest.mark.parametrize(("day", "back", "forward"), [
+    ("06/03/2024", "06/03/2024", "06/03/2024"),  # a working day stays
+    ("09/03/2024", "08/03/2024", "11/03/2024"),  # Saturday
+    ("05/06/2012", "01/06/2012", "06/06/2012"),  # jubilee Tuesday
+    ("19/09/2022", "16/09/2022", "20/09/2022"),  # the Queen's funeral
+    ("08/05/2023", "05/05/2023", "09/05/2023"),  # the coronation
+    ("27/12/2022", "23/12/2022", "28/12/2022"),  # Christmas substitute day
+    ("01/04/2024", "28/03/2024", "02/04/2024"),  # Easter Monday
+])
+def test_move_to_a_working_day(day, back, forward):
+    from lpt_desktop.standards.calendar import first_working_day_on_or_after, last_working_day_on_or_before
+
+    assert last_working_day_on_or_before(d(day)) == d(back)
+    assert first_working_day_on_or_after(d(day)) == d(forward)
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=DATES, n=st.integers(min_value=1, max_value=30),
+       offsets=st.lists(st.integers(min_value=1, max_value=45), max_size=5))
+def test_add_never_lands_on_a_closure(start, n, offsets):
+    from lpt_desktop.standards.calendar import office_closures, set_office_closures
+
+    set_office_closures({start + timedelta(days=k) for k in offsets})
+    try:
+        end = add_working_days(start, n)
+        assert end not in office_closures()
+        assert is_working_day(end)
+        assert working_days_between(start, end) == n
+    finally:
+        set_office_closures(())

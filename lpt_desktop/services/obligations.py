@@ -108,8 +108,9 @@ def set_frequency_override(db: Database, person_id: str, rule: str, every_days: 
 
 def frequency_overrides(db: Database, person_id: str) -> dict[str, int]:
     with db.read() as s:
-        return dict(s.execute(select(StandardsOverride.rule, StandardsOverride.every_days)
-                              .where(StandardsOverride.person_id == person_id)).tuples())
+        rows = s.execute(select(StandardsOverride.rule, StandardsOverride.every_days)
+                         .where(StandardsOverride.person_id == person_id)).all()
+    return {rule: every for rule, every in rows}
 
 
 def record_done(db: Database, person_id: str, kind: str, on: date, note: str = "") -> str:

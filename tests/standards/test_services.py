@@ -1,0 +1,258 @@
+"""The standards services on a real encrypted file: policy in force, case obligations, "what is due",
+compliance, overrides, records, office closures, booking (one-off and series) and overlap warnings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.services import appointments as ap
+from lpt_desktop.services import obligations as so
+from lpt_desktop.services.caseload import load_caseload
+from lpt_desktop.services.cases import add_person, add_requirement, add_sentence
+from lpt_desktop.services.unlock import create_caseload, unlock
+from lpt_desktop.standards.calendar import add_working_days, office_closures
+from lpt_desktop.standards.obligations import STATUSES, Obligation
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Contact
+from tests.conftest import DEMO_TODAY, PASSPHRASE
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 0)
+
+
+@pytest.fixture
+def demo(demo_db):
+    db = unlock(demo_db, PASSPHRASE)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def small(tmp_path):
+    """Two cases: a community order from Monday 02/11/2026 and a licence from Friday 20/11/2026."""
+    db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    ids = {}
+    ids["co"] = add_person(db, crn="A100001", first_name="Zoe", last_name="Adams", date_of_birth=date(1990, 1, 1),
+                           today=TODAY, tier="C2", rosh="M")
+    sid = add_sentence(db, ids["co"], order_type="CO", start_date=date(2026, 11, 2), end_date=date(2027, 11, 1))
+    add_requirement(db, sid, "SUP", {"months": 12})
+    ids["lic"] = add_person(db, crn="B100002", first_name="Yusuf", last_name="Brown",
+                            date_of_birth=date(1985, 1, 1), today=TODAY, tier="A1", rosh="H")
+    add_sentence(db, ids["lic"], order_type="LIC", start_date=date(2026, 11, 20), end_date=date(2027, 5, 19))
+    yield db, ids
+    db.close()
+
+
+def _record(db, pid, when, type_code="COAP", outcome="ATTC"):
+    with db.write() as s:
+        c = Contact(person_id=pid, type_code=type_code, starts_at=when, outcome=outcome)
+        s.add(c)
+        s.flush()
+        return c.id
+
+
+def test_policy_in_force_defaults_to_current_and_is_stored(small):
+    db, ids = small
+    assert so.policy_in_force(db) == "current"
+    assert {o.policy for o in so.case_obligations(db, ids["co"], TODAY)} == {"current"}
+    so.set_policy_in_force(db, "ns-2003")
+    assert so.policy_in_force(db) == "ns-2003"
+    obs = so.case_obligations(db, ids["co"], TODAY)
+    assert {o.policy for o in obs} == {"ns-2003"}
+    assert any(o.description.startswith("Appointments: 12 in the first 12 weeks") for o in obs)
+    with pytest.raises(ValidationError, match="Standards policy"):
+        so.set_policy_in_force(db, "ns-1999")
+
+
+def test_case_obligations_and_met_by_a_recorded_contact(small):
+    db, ids = small
+    first = next(o for o in so.case_obligations(db, ids["co"], TODAY) if o.rule == "first_contact")
+    assert (first.due_by, first.status) == (date(2026, 11, 9), "overdue")
+    cid = _record(db, ids["co"], datetime(2026, 11, 4, 10, 0))
+    first = next(o for o in so.case_obligations(db, ids["co"], TODAY) if o.rule == "first_contact")
+    assert (first.status, first.met_by, first.met_on, first.person_id) == ("met", cid, date(2026, 11, 4), ids["co"])
+
+
+def test_amended_contact_counts_once_as_its_latest_version(small):
+    db, ids = small
+    old = _record(db, ids["co"], datetime(2026, 11, 4, 10, 0), outcome="UAAB")
+    with db.write() as s:
+        s.add(Contact(person_id=ids["co"], type_code="COAP", starts_at=datetime(2026, 11, 4, 10, 0), outcome="ATTC",
+                      amends_id=old, amendment_reason="wrong outcome"))
+    obs = so.case_obligations(db, ids["co"], TODAY)
+    assert next(o for o in obs if o.rule == "first_contact").status == "met"
+    assert not [o for o in obs if o.kind == "enforcement"]  # the absence was corrected away
+
+
+def test_caseload_due_lists_due_and_overdue_of_every_kind(demo):
+    items = so.caseload_due(demo, DEMO_TODAY, horizon_days=0)
+    assert items
+    assert {i.obligation.status for i in items} == {"due", "overdue"}
+    assert len({i.obligation.kind for i in items}) >= 4
+    assert [i.obligation.due_by for i in items] == sorted(i.obligation.due_by for i in items)
+    # One definition: each item is exactly what the case screen shows for that case.
+    for item in items[:15]:
+        assert item.obligation in so.case_obligations(demo, item.person_id, DEMO_TODAY)
+    wider = so.caseload_due(demo, DEMO_TODAY, horizon_days=14)
+    assert len(wider) > len(items)
+    assert {i.obligation.status for i in wider} == {"due", "overdue", "upcoming"}
+    assert all(i.obligation.due_from <= date(2026, 12, 7) for i in wider)
+    counts = so.due_counts(demo, DEMO_TODAY)
+    assert counts == {"due": sum(i.obligation.status == "due" for i in items),
+                      "overdue": sum(i.obligation.status == "overdue" for i in items)}
+
+
+def test_caseload_column_agrees_with_the_due_list(demo):
+    rows = {r.person_id: r for r in load_caseload(demo, DEMO_TODAY)}
+    for item in so.caseload_due(demo, DEMO_TODAY, horizon_days=0):
+        row = rows[item.person_id]
+        if row.next_due_status == "overdue" or item.obligation.status == "overdue":
+            assert row.next_due_status == "overdue"
+            assert row.next_due <= item.obligation.due_by or item.obligation.status == "due"
+
+
+def test_compliance_share(small):
+    db, ids = small
+    _record(db, ids["co"], datetime(2026, 11, 4, 10, 0))  # first contact in time
+    c = so.compliance(db, date(2026, 11, 1), date(2026, 11, 22), ids["co"], as_of=TODAY)
+    # Due in the period and judged: first contact (met in time); the home visit (medium: 6 weeks) is not due yet.
+    assert c.by_rule["first_contact"] == (1, 1)
+    assert 0 < c.share <= 1 and c.total == sum(t for _m, t in c.by_rule.values())
+    assert c.share == 1.0
+    # Brown (licence from 20/11/2026) is never seen: judged in January, his first contact was missed.
+    late = so.compliance(db, date(2026, 11, 20), date(2026, 12, 31), ids["lic"], as_of=date(2027, 1, 5))
+    assert late.by_rule["first_contact"] == (0, 1) and late.share < 1
+    whole = so.compliance(db, date(2026, 11, 1), date(2026, 11, 22), as_of=TODAY)
+    assert whole.total == c.total  # nothing of Brown's fell due by 22/11
+    assert so.compliance(db, date(2020, 1, 1), date(2020, 2, 1), as_of=TODAY).share == 1.0  # nothing due
+    with pytest.raises(ValidationError, match="Period"):
+        so.compliance(db, date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_frequency_override(small):
+    db, ids = small
+    so.set_frequency_override(db, ids["co"], "ns_contacts", 7)
+    assert so.frequency_overrides(db, ids["co"]) == {"ns_contacts": 7}
+    windows = [o for o in so.case_obligations(db, ids["co"], TODAY) if o.rule == "ns_contacts"]
+    assert [o.due_from for o in windows[:3]] == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
+    assert "set for this case" in windows[0].description
+    so.set_frequency_override(db, ids["co"], "ns_contacts", 14)
+    assert so.frequency_overrides(db, ids["co"]) == {"ns_contacts": 14}
+    so.set_frequency_override(db, ids["co"], "ns_contacts", None)
+    assert so.frequency_overrides(db, ids["co"]) == {}
+    with pytest.raises(ValidationError, match="Frequency"):
+        so.set_frequency_override(db, ids["co"], "ns_contacts", 0)
+    with pytest.raises(ValidationError, match="Rule"):
+        so.set_frequency_override(db, ids["co"], "coffee", 7)
+
+
+def test_sentence_plan_record_meets_the_plan(small):
+    db, ids = small
+    plan = next(o for o in so.case_obligations(db, ids["co"], TODAY) if o.rule == "initial_sentence_plan")
+    assert plan.status == "due" and plan.due_by == date(2026, 11, 23)
+    rid = so.record_done(db, ids["co"], "sentence_plan", date(2026, 11, 20))
+    plan = next(o for o in so.case_obligations(db, ids["co"], TODAY) if o.rule == "initial_sentence_plan")
+    assert (plan.status, plan.met_by) == ("met", rid)
+    with pytest.raises(ValidationError, match="Record"):
+        so.record_done(db, ids["co"], "horoscope", date(2026, 11, 20))
+
+
+def test_office_closure_moves_deadlines_and_the_caseload(small):
+    db, ids = small
+    assert next(r for r in load_caseload(db, TODAY) if r.crn == "B100002").next_due == date(2026, 11, 27)
+    before = next(o for o in so.case_obligations(db, ids["lic"], TODAY) if o.rule == "first_contact").due_by
+    assert before == add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)
+    ap.add_closure(db, date(2026, 11, 25), "Staff training")
+    assert [(c.day, c.reason) for c in ap.closures(db)] == [(date(2026, 11, 25), "Staff training")]
+    after = next(o for o in so.case_obligations(db, ids["lic"], TODAY) if o.rule == "first_contact").due_by
+    assert after == date(2026, 11, 30)
+    # The caseload column follows the closure too (its cache is keyed on the closures).
+    assert next(r for r in load_caseload(db, TODAY) if r.crn == "B100002").next_due == date(2026, 11, 30)
+    ap.remove_closure(db, date(2026, 11, 25))
+    assert office_closures() == frozenset()
+    with pytest.raises(ValidationError, match="Reason"):
+        ap.add_closure(db, date(2026, 11, 26), " ")
+    with pytest.raises(ValidationError, match="already not a working day"):
+        ap.add_closure(db, date(2026, 12, 25), "Christmas")
+
+
+def test_book_appointment_and_series(small):
+    db, ids = small
+    one = ap.book_appointment(db, ids["co"], datetime(2026, 11, 24, 10, 0), "COAP", "Preston office", now=NOW)
+    series = ap.book_series(db, ids["co"], datetime(2026, 12, 1, 10, 0), "fortnightly", 4, "COAP", now=NOW)
+    assert len(series) == 4
+    views = ap.appointments_between(db, date(2026, 11, 23), date(2027, 1, 31))
+    assert [(v.starts_at, v.series_id is not None) for v in views] == [
+        (datetime(2026, 11, 24, 10, 0), False), (datetime(2026, 12, 1, 10, 0), True),
+        (datetime(2026, 12, 15, 10, 0), True), (datetime(2026, 12, 29, 10, 0), True),
+        (datetime(2027, 1, 12, 10, 0), True)]
+    assert views[0].contact_id == one and views[0].booked and views[0].location == "Preston office"
+    assert views[0].crn == "A100001" and views[0].type_label == "Office appointment"
+    # A booking is a pending contact: the caseload shows it as the next appointment, and it meets nothing yet.
+    row = next(r for r in load_caseload(db, TODAY) if r.crn == "A100001")
+    assert row.next_appointment == datetime(2026, 11, 24, 10, 0)
+    assert ap.series_dates(datetime(2026, 12, 1, 10), "four-weekly", 3)[-1] == datetime(2027, 1, 26, 10)
+    ap.cancel_booking(db, one)
+    assert len(ap.appointments_between(db, date(2026, 11, 23), date(2026, 11, 30))) == 0
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"starts_at": datetime(2026, 11, 20, 10, 0)}, "Date and time"),
+    ({"type_code": "CVIC"}, "Type"),
+    ({"type_code": "ZZZZ"}, "Type"),
+])
+def test_booking_refuses_bad_input(small, kwargs, field):
+    db, ids = small
+    args = {"starts_at": datetime(2026, 11, 24, 10, 0), "type_code": "COAP", **kwargs}
+    with pytest.raises(ValidationError) as exc:
+        ap.book_appointment(db, ids["co"], args["starts_at"], args["type_code"], now=NOW)
+    assert exc.value.errors[0].field == field
+    assert ap.appointments_between(db, date(2026, 11, 1), date(2026, 12, 31)) == []
+
+
+def test_series_refuses_bad_repeat(small):
+    db, ids = small
+    with pytest.raises(ValidationError, match="Repeat"):
+        ap.book_series(db, ids["co"], datetime(2026, 12, 1, 10), "monthly", 3, "COAP", now=NOW)
+    with pytest.raises(ValidationError, match="Occurrences"):
+        ap.book_series(db, ids["co"], datetime(2026, 12, 1, 10), "weekly", 53, "COAP", now=NOW)
+
+
+def test_overlap_warnings(small):
+    db, ids = small
+    ap.book_appointment(db, ids["co"], datetime(2026, 12, 1, 10, 0), "COAP", now=NOW)
+    ap.book_appointment(db, ids["lic"], datetime(2026, 12, 1, 10, 30), "CHVS", now=NOW)
+    warnings = ap.overlaps(db, ids["co"], datetime(2026, 12, 1, 10, 15))
+    assert [(w.kind, w.person_id) for w in warnings] == [("appointment", ids["co"]), ("appointment", ids["lic"])]
+    assert "this case" in warnings[0].message and "B100002" in warnings[1].message
+    assert ap.overlaps(db, ids["co"], datetime(2026, 12, 1, 11, 30)) == []
+    assert [w.kind for w in ap.overlaps(db, None, datetime(2026, 12, 25, 10, 0))] == ["bank_holiday"]
+    assert [w.kind for w in ap.overlaps(db, None, datetime(2026, 12, 26, 10, 0))] == ["weekend"]
+    ap.add_closure(db, date(2026, 12, 2), "Office move")
+    [w] = ap.overlaps(db, None, datetime(2026, 12, 2, 10, 0))
+    assert w.kind == "closed_day" and "Office move" in w.message
+
+
+def test_registered_source_adds_report_items(small):
+    db, ids = small
+
+    def reports(_s, as_of, person_ids):
+        if person_ids is not None and ids["co"] not in person_ids:
+            return []
+        return [Obligation("report_due", "report", "Standard delivery report within 15 working days", "test",
+                           date(2026, 11, 2), date(2026, 11, 20), "overdue", person_id=ids["co"], policy="current")]
+
+    so.register_source(reports)
+    try:
+        assert any(o.rule == "report_due" for o in so.case_obligations(db, ids["co"], TODAY))
+        assert any(i.obligation.rule == "report_due" for i in so.caseload_due(db, TODAY))
+    finally:
+        so._sources.remove(reports)
+
+
+def test_statuses_are_the_known_ones(demo):
+    found, _ = so.all_obligations(demo, DEMO_TODAY)
+    assert {o.status for obs in found.values() for o in obs} == set(STATUSES)
