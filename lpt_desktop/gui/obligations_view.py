@@ -107,30 +107,11 @@ class Loaded:
     frequencies: list[Frequency]
 
 
-def overrides_for(db: Database, person_id: str) -> dict[str, int]:
-    """The case's frequency overrides (worker side)."""
-    from lpt_desktop.services.obligations import frequency_overrides
-
-    try:
-        return frequency_overrides(db, person_id)
-    except TypeError:
-        # services.obligations.frequency_overrides builds dict() from a Result, which raises (reported to the
-        # engine's owner); read the same rows here until it is fixed.
-        from sqlalchemy import select
-
-        from lpt_desktop.store.schedule_models import StandardsOverride
-
-        with db.read() as s:
-            rows = s.execute(select(StandardsOverride.rule, StandardsOverride.every_days)
-                             .where(StandardsOverride.person_id == person_id)).all()
-        return {rule: days for rule, days in rows}
-
-
 def _load(db: Database, person_id: str, as_of: date) -> Loaded:
     """The obligations, the policy title, the contacts that met them in words (met_by is an id), and the
     frequencies the officer may set for this case (worker side)."""
     from lpt_desktop.services.contacts import list_contacts
-    from lpt_desktop.services.obligations import case_obligations, policy_in_force
+    from lpt_desktop.services.obligations import case_obligations, frequency_overrides, policy_in_force
     from lpt_desktop.standards.policy import load_policy
 
     obligations = case_obligations(db, person_id, as_of)
@@ -138,7 +119,7 @@ def _load(db: Database, person_id: str, as_of: date) -> Loaded:
     labels = {c.id: f"{c.type_label}, {format_datetime(c.starts_at)}" for c in list_contacts(db, person_id)
               if c.id in ids} if ids else {}
     owed = {o.rule for o in obligations}
-    overrides = overrides_for(db, person_id)
+    overrides = frequency_overrides(db, person_id)
     frequencies: dict[str, Frequency] = {}
     for rule in load_policy(policy_in_force(db)).rules:
         if rule.override and rule.id in owed and rule.id not in frequencies:

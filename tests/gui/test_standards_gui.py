@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
 from lpt_desktop.gui.calendar_view import LINES_ROLE, visible_days
-from lpt_desktop.gui.obligations_view import overrides_for
 from lpt_desktop.services.contacts import list_contacts
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.gui.conftest import unlock
@@ -154,7 +153,7 @@ def test_the_officer_sets_a_cases_contact_frequency(make_window, qtbot, demo_db)
     loads = tab.model.modelReset
     with qtbot.waitSignal(loads, timeout=10000):
         dialog.accept()
-    assert overrides_for(window.db, person_id) == {"ns_contacts": 7}
+    assert obligations.frequency_overrides(window.db, person_id) == {"ns_contacts": 7}
     qtbot.waitUntil(lambda: "every 7 days (set for this case)" in tab.frequency_button.toolTip(), timeout=10000)
     after = [o for o in tab.model.records if o.rule == "ns_contacts"]
     assert after == [o for o in obligations.case_obligations(window.db, person_id, DEMO_TODAY)
