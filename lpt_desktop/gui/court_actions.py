@@ -293,12 +293,5 @@ def install(window: MainWindow) -> None:
     """Add this feature's menus and actions to the window (actions needing a caseload go in window.feature_actions)."""
     court = CourtWork(window)
     window.court = court  # type: ignore[attr-defined] - the feature's controller, for tests and other features
-    # The window's lock saves contact drafts but knows nothing of reports: save them first, on this thread,
-    # while the database is still open. (An 'about to lock' signal in MainWindow would make this a connect.)
-    plain_lock = window.lock
-
-    def lock(reason: str = "user") -> None:
-        court.save_all_now()
-        plain_lock(reason)
-
-    window.lock = lock  # type: ignore[method-assign]
+    # Reports being typed are written while the database is still open (a short write on this thread).
+    window.about_to_lock.connect(court.save_all_now)

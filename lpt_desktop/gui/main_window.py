@@ -116,6 +116,8 @@ def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is
 
 
 class MainWindow(QMainWindow):
+    # Emitted on the UI thread while the database is still open, so features can write what is being typed.
+    about_to_lock = Signal()
     locked = Signal()
     unlocked = Signal()
     case_opened = Signal(str)
@@ -370,6 +372,7 @@ class MainWindow(QMainWindow):
     def lock(self, reason: str = "user") -> None:
         """Clear every view, close the database and drop the key. Contacts being typed become drafts."""
         if self.db is not None:
+            self.about_to_lock.emit()
             for view in self.case_views():
                 if view.contacts is not None:
                     try:
