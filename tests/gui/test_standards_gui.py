@@ -28,6 +28,17 @@ def demo_today(monkeypatch):
     monkeypatch.setattr(standards_common, "today", lambda: DEMO_TODAY)
 
 
+def _working_day(offset: int) -> date:
+    """A working day `offset` or more days ahead: the booking service refuses times already past on the real
+    clock, and the overlap check warns of weekends and bank holidays."""
+    from lpt_desktop.standards.calendar import is_working_day
+
+    day = max(DEMO_TODAY, date.today()) + timedelta(days=offset)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def _services():
     from lpt_desktop.services import appointments, obligations
 
@@ -187,41 +198,50 @@ def test_saving_a_contact_refreshes_the_count_and_the_cases_obligations(make_win
 def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_window, qtbot, demo_db):
     _, appointments = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
-    person = window.caseload_view.model.records[0]
-    when = datetime.combine(DEMO_TODAY + timedelta(days=2), time(14, 30))
-    appointments.book_appointment(window.db, person.person_id, when, "COAP", "Preston office")
-
     ctl.calendar_action.trigger()
     cal = ctl.calendar
     qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
     assert cal.grid_model.rowCount() == 1 and cal.grid_model.columnCount() == 7
     assert cal.grid_model.days == visible_days("week", DEMO_TODAY)
-    booked = [e for e in cal.entries if e.kind == "appointment" and e.person_id == person.person_id]
-    assert [(e.day, e.time) for e in booked] == [(when.date(), "14:30")]
-    cell = cal.grid_model.index_of(when.date())
-    lines = [text for _colour, text, _bold in cell.data(LINES_ROLE)]
-    assert f"14:30 {person.crn} Office appointment" in lines
     due = [e for e in cal.entries if e.kind == "due"]
     expected_due = [i for i in ctl.due_items if i.obligation.due_by <= cal.days[-1]]
     assert len(due) == len(expected_due) > 0
     assert cal.policy.text().startswith("Policy: ")
+    assert any(e.kind == "appointment" for e in cal.entries), "the demo diary has bookings this week"
 
+    # A booking shows on its day, in the week and in the month.
+    person = window.caseload_view.model.records[0]
+    when = datetime.combine(_working_day(2), time(14, 30))
+    appointments.book_appointment(window.db, person.person_id, when, "COAP", "Preston office")
+    cal.go_to(when.date())
+    _idle(qtbot, window)
+    assert cal.grid_model.days == visible_days("week", when.date())
+    booked = [e for e in cal.entries if e.kind == "appointment" and e.person_id == person.person_id
+              and e.day == when.date()]
+    assert [(e.time, e.status) for e in booked] == [("14:30", "booked")]
+    cell = cal.grid_model.index_of(when.date())
+    lines = [text for _colour, text, _bold in cell.data(LINES_ROLE)]
+    assert f"14:30 {person.crn} Office appointment" in lines
     # Choosing the day lists its entries below the grid.
     cal.grid.setCurrentIndex(cell)
-    assert any(e.time == "14:30" for e in cal.list_model.records)
+    assert any(e.time == "14:30" and e.person_id == person.person_id for e in cal.list_model.records)
 
     cal.month_button.click()
     qtbot.waitUntil(lambda: cal.mode == "month" and cal.grid_model.rowCount() >= 4, timeout=10000)
     _idle(qtbot, window)
     days = cal.grid_model.days
+    first = when.date().replace(day=1)
+    following = (first + timedelta(days=31)).replace(day=1)
     assert days[0].weekday() == 0 and len(days) % 7 == 0
-    assert date(2026, 11, 1) in days and date(2026, 11, 30) in days
-    assert cal.range_label.text() == "November 2026"
+    assert first in days and following - timedelta(days=1) in days
+    assert cal.range_label.text() == f"{first:%B %Y}"
     assert any(e.kind == "appointment" and e.day == when.date() for e in cal.entries)
+    month_lines = [t for _c, t, _b in cal.grid_model.index_of(when.date()).data(LINES_ROLE)]
+    assert any(t.endswith("booked") for t in month_lines)
     cal.next_button.click()
-    qtbot.waitUntil(lambda: cal.range_label.text() == "December 2026", timeout=5000)
+    qtbot.waitUntil(lambda: cal.range_label.text() == f"{following:%B %Y}", timeout=5000)
     _idle(qtbot, window)
-    assert date(2026, 12, 31) in cal.grid_model.days
+    assert following in cal.grid_model.days
 
 
 def _book_dialog(qtbot, window) -> AppointmentDialog:
@@ -262,7 +282,8 @@ def test_booking_from_a_due_window_warns_of_overlaps_before_saving(make_window, 
     assert entry.obligation.description in dialog.window_label.text()
 
     # An appointment already in the diary at the proposed time: the dialog says so before anything is saved.
-    proposed = dialog.booking().starts_at
+    proposed = datetime.combine(_working_day(1), time(10, 0))
+    dialog.when.setDateTime(QDateTime(proposed.year, proposed.month, proposed.day, 10, 0, 0))
     appointments.book_appointment(window.db, entry.person_id, proposed, "COAP")
     before = _pending(appointments, window.db, entry.person_id)
     dialog._changed()
@@ -299,7 +320,7 @@ def test_a_single_appointment_booked_over_a_clash_needs_a_second_press(make_wind
     person = window.caseload_view.model.records[1]
     case = _open_case(qtbot, window, person.person_id)
     assert window.current_case() is case
-    when = datetime.combine(DEMO_TODAY + timedelta(days=3), time(11, 0))
+    when = datetime.combine(_working_day(3), time(11, 0))
     appointments.book_appointment(window.db, person.person_id, when, "COAP")
     before = _pending(appointments, window.db, person.person_id)
     ctl.book_action.trigger()
