@@ -15,7 +15,6 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from lpt_desktop.central import service
 from lpt_desktop.central.auth import (
@@ -59,12 +58,9 @@ def create_app(db: CentralDB) -> FastAPI:
     app = FastAPI(title="LPT central store", version="1", description="Sync and case allocation for LPT Desktop.")
     key = db.signing_key()
 
-    def session() -> Any:
-        with db.write() as s:
-            yield s
-
-    def principal(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-                  s: Annotated[Session, Depends(session)]) -> Principal:
+    # Each endpoint commits inside its own body (`with db.write() as s`), so nothing is answered before it is
+    # durable: a dependency with yield may run its exit code only after the response has gone.
+    def principal(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
         if creds is None:
             raise HTTPException(401, "Sign in first.", headers={"WWW-Authenticate": "Bearer"})
         try:
@@ -72,7 +68,8 @@ def create_app(db: CentralDB) -> FastAPI:
         except jwt.InvalidTokenError:
             raise HTTPException(401, "Your sign-in has expired: refresh it.",
                                 headers={"WWW-Authenticate": "Bearer"}) from None
-        user = s.get(User, username)
+        with db.read() as s:
+            user = s.get(User, username)
         if user is None or not user.active:
             raise HTTPException(401, "This account is not active.")
         return Principal(user.username, user.role, user.team, user.court, laptop_id)
@@ -82,7 +79,6 @@ def create_app(db: CentralDB) -> FastAPI:
             raise HTTPException(403, "Administrators only.")
         return p
 
-    S = Annotated[Session, Depends(session)]
     P = Annotated[Principal, Depends(principal)]
     A = Annotated[Principal, Depends(admin)]
 
@@ -94,82 +90,104 @@ def create_app(db: CentralDB) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    def _tokens(s: Session, user: User, laptop_id: str, refresh: str) -> Tokens:
+    def _tokens(user: User, laptop_id: str, refresh: str) -> Tokens:
         return Tokens(access_token=access_token(key, user, laptop_id), refresh_token=refresh,
                       expires_in=ACCESS_SECONDS, username=user.username, role=user.role,
                       display_name=user.display_name or user.username)
 
     @app.post("/auth/token")
-    def token(body: TokenRequest, s: S) -> Tokens:
-        user = s.get(User, body.username)
-        if not check_password(user, body.password):
-            service.audit(s, None, "sign-in refused", detail=body.username[:120])
-            raise HTTPException(401, "The user name or password is wrong.")
-        assert user is not None
-        device = s.get(Device, body.laptop_id)
-        if device is None:
-            s.add(Device(laptop_id=body.laptop_id, username=user.username))
-        elif device.username != user.username:
+    def token(body: TokenRequest) -> Tokens:
+        with db.write() as s:
+            user = s.get(User, body.username)
+            ok = check_password(user, body.password)
+            if not ok:
+                service.audit(s, None, "sign-in refused", detail=body.username[:120])
+            else:
+                assert user is not None
+                device = s.get(Device, body.laptop_id)
+                if device is not None and device.username != user.username:
+                    ok = None
+                else:
+                    if device is None:
+                        s.add(Device(laptop_id=body.laptop_id, username=user.username))
+                    service.audit(s, Principal(user.username, user.role, user.team, user.court, body.laptop_id),
+                                  "sign-in")
+                    tokens = _tokens(user, body.laptop_id, issue_refresh(s, user.username, body.laptop_id))
+        if ok is None:
             raise HTTPException(409, "This laptop is enrolled for another officer.")
-        service.audit(s, Principal(user.username, user.role, user.team, user.court, body.laptop_id), "sign-in")
-        return _tokens(s, user, body.laptop_id, issue_refresh(s, user.username, body.laptop_id))
+        if not ok:
+            raise HTTPException(401, "The user name or password is wrong.")
+        return tokens
 
     @app.post("/auth/refresh")
-    def refresh(body: RefreshRequest, s: S) -> Tokens:
-        row = use_refresh(s, body.refresh_token)
-        user = s.get(User, row.username) if row else None
+    def refresh(body: RefreshRequest) -> Tokens:
+        with db.read() as s:
+            row = use_refresh(s, body.refresh_token)
+            user = s.get(User, row.username) if row else None
         if row is None or user is None or not user.active:
             raise HTTPException(401, "Sign in again.")
-        return _tokens(s, user, row.laptop_id, body.refresh_token)
+        return _tokens(user, row.laptop_id, body.refresh_token)
 
     @app.post("/sync/push")
-    def push(body: PushRequest, s: S, p: P) -> PushResponse:
-        last, results = service.push(s, p, body.laptop_id, body.cursor, body.changes)
+    def push(body: PushRequest, p: P) -> PushResponse:
+        with db.write() as s:
+            last, results = service.push(s, p, body.laptop_id, body.cursor, body.changes)
         return PushResponse(last_applied_seq=last, results=results)
 
     @app.get("/sync/pull")
-    def pull(s: S, p: P, after: Annotated[int, Query(ge=0)] = 0,
+    def pull(p: P, after: Annotated[int, Query(ge=0)] = 0,
              limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 500) -> PullResponse:
-        page = service.pull(s, p, after, limit)
-        for person_id in sorted({i.person_id for i in page.items if i.person_id}):
-            service.audit(s, p, "read", person_id=person_id, detail="pull")
+        with db.write() as s:
+            page = service.pull(s, p, after, limit)
+            for person_id in sorted({i.person_id for i in page.items if i.person_id}):
+                service.audit(s, p, "read", person_id=person_id, detail="pull")
         return page
 
     @app.post("/sync/verify")
-    def verify(body: VerifyRequest, s: S, p: P) -> VerifyResponse:
-        server = service.digests(s, p)
-        names = set(server) | set(body.kinds)
-        bad = sorted(k for k in names if server.get(k) != body.kinds.get(k))
-        service.audit(s, p, "verify", detail=f"{len(bad)} kinds differ")
+    def verify(body: VerifyRequest, p: P) -> VerifyResponse:
+        with db.write() as s:
+            server = service.digests(s, p)
+            names = set(server) | set(body.kinds)
+            bad = sorted(k for k in names if server.get(k) != body.kinds.get(k))
+            service.audit(s, p, "verify", detail=f"{len(bad)} kinds differ")
         return VerifyResponse(server=server, mismatched=bad)
 
     @app.get("/sync/ids")
-    def ids(s: S, p: P, kind: Annotated[str, Query(min_length=1, max_length=40)]) -> IdsResponse:
-        rows = service.ids(s, p, kind)
-        service.audit(s, p, "read", kind=kind, detail=f"ids of {len(rows)}")
+    def ids(p: P, kind: Annotated[str, Query(min_length=1, max_length=40)]) -> IdsResponse:
+        with db.write() as s:
+            rows = service.ids(s, p, kind)
+            service.audit(s, p, "read", kind=kind, detail=f"ids of {len(rows)}")
         return IdsResponse(kind=kind, records=[IdVersion(record_id=r, version=v) for r, v in rows])
 
     @app.post("/sync/fetch")
-    def fetch(body: FetchRequest, s: S, p: P) -> FetchResponse:
-        items = service.fetch(s, p, body.kind, body.record_ids)
-        for person_id in sorted({i.person_id for i in items if i.person_id}):
-            service.audit(s, p, "read", kind=body.kind, person_id=person_id, detail="fetch")
+    def fetch(body: FetchRequest, p: P) -> FetchResponse:
+        with db.write() as s:
+            items = service.fetch(s, p, body.kind, body.record_ids)
+            for person_id in sorted({i.person_id for i in items if i.person_id}):
+                service.audit(s, p, "read", kind=body.kind, person_id=person_id, detail="fetch")
         return FetchResponse(items=items)
 
     @app.get("/cases")
-    def cases(s: S, p: P) -> list[CaseSummary]:
-        rows = service.cases(s, p)
-        service.audit(s, p, "read", detail=f"case list of {len(rows)}")
+    def cases(p: P) -> list[CaseSummary]:
+        with db.write() as s:
+            rows = service.cases(s, p)
+            service.audit(s, p, "read", detail=f"case list of {len(rows)}")
         return [CaseSummary(**r) for r in rows]
 
     @app.get("/cases/{person_id}")
-    def case(person_id: str, s: S, p: P) -> list[Item]:
-        if not service.case_readable(s, p, person_id):
-            service.audit(s, p, "read refused", person_id=person_id[:36])
+    def case(person_id: str, p: P) -> list[Item]:
+        with db.write() as s:
+            readable = service.case_readable(s, p, person_id)
+            if readable:
+                rows = s.scalars(select(Record).where(Record.person_id == person_id,
+                                                      Record.deleted.is_(False))).all()
+                items = [service._item(r) for r in rows]
+                service.audit(s, p, "read", person_id=person_id, detail="case")
+            else:
+                service.audit(s, p, "read refused", person_id=person_id[:36])
+        if not readable:
             raise HTTPException(404, "No such case on your caseload.")
-        rows = s.scalars(select(Record).where(Record.person_id == person_id, Record.deleted.is_(False))).all()
-        service.audit(s, p, "read", person_id=person_id, detail="case")
-        return [service._item(r) for r in rows]
+        return items
 
     @app.get("/kinds")
     def kinds(_p: P) -> list[str]:
@@ -177,39 +195,46 @@ def create_app(db: CentralDB) -> FastAPI:
 
     # -- administration ---------------------------------------------------------------------------
     @app.post("/admin/users", status_code=201)
-    def add_user(body: UserIn, s: S, p: A) -> dict[str, str]:
-        if s.get(User, body.username) is not None:
+    def add_user(body: UserIn, p: A) -> dict[str, str]:
+        with db.write() as s:
+            taken = s.get(User, body.username) is not None
+            if not taken:
+                s.add(User(username=body.username, password_hash=hash_password(body.password),
+                           display_name=body.display_name, role=body.role, team=body.team, court=body.court))
+                service.audit(s, p, "user add", detail=body.username)
+        if taken:
             raise HTTPException(409, "That user name is taken.")
-        s.add(User(username=body.username, password_hash=hash_password(body.password),
-                   display_name=body.display_name, role=body.role, team=body.team, court=body.court))
-        service.audit(s, p, "user add", detail=body.username)
         return {"username": body.username}
 
     @app.post("/admin/allocations")
-    def allocate(body: AllocationIn, s: S, p: A) -> dict[str, int]:
+    def allocate(body: AllocationIn, p: A) -> dict[str, int]:
         try:
-            seq = service.allocate(s, body.person_id, body.officer, body.court)
+            with db.write() as s:
+                seq = service.allocate(s, body.person_id, body.officer, body.court)
+                service.audit(s, p, "allocate", person_id=body.person_id, detail=body.officer)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
-        service.audit(s, p, "allocate", person_id=body.person_id, detail=body.officer)
         return {"seq": seq}
 
     @app.post("/admin/restrictions")
-    def restrict(body: RestrictionIn, s: S, p: A) -> dict[str, int]:
-        seq = service.restrict(s, body.person_id, body.staff)
-        service.audit(s, p, "restrict", person_id=body.person_id, detail=",".join(body.staff))
+    def restrict(body: RestrictionIn, p: A) -> dict[str, int]:
+        with db.write() as s:
+            seq = service.restrict(s, body.person_id, body.staff)
+            service.audit(s, p, "restrict", person_id=body.person_id, detail=",".join(body.staff))
         return {"seq": seq}
 
     @app.get("/admin/audit")
-    def audit_log(s: S, p: A, person_id: Annotated[str | None, Query(max_length=36)] = None,
+    def audit_log(p: A, person_id: Annotated[str | None, Query(max_length=36)] = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
-        q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-        if person_id:
-            q = q.where(AuditEntry.person_id == person_id)
-        rows = s.scalars(q).all()
-        service.audit(s, p, "read audit", person_id=person_id)
-        return [{"at": r.at.isoformat(), "username": r.username, "action": r.action, "kind": r.kind,
-                 "record_id": r.record_id, "person_id": r.person_id, "detail": r.detail} for r in rows]
+        with db.write() as s:
+            q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if person_id:
+                q = q.where(AuditEntry.person_id == person_id)
+            rows = [{"at": r.at.isoformat(), "username": r.username, "action": r.action, "kind": r.kind,
+                     "record_id": r.record_id, "person_id": r.person_id, "detail": r.detail}
+                    for r in s.scalars(q)]
+            service.audit(s, p, "read audit", person_id=person_id)
+        return rows
 
     return app
 
