@@ -1,0 +1,350 @@
+"""The conflicts screen: open conflicts on the left, the two versions side by side, field by field, on the right.
+
+Keep mine, Keep theirs, or Merge (a choice per field). A conflict leaves the list only once it is resolved;
+the list is always re-read from the caseload, never edited in place. Changed fields are marked in words
+("Differs") as well as shading, so colour is never the only sign.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+
+Index = QModelIndex | QPersistentModelIndex
+EMPTY_TEXT = ("No conflicts. When a change made on this laptop and one made elsewhere touch the same field, "
+              "it waits here until you choose which to keep. Nothing is overwritten without you.")
+DIFFER_BRUSH = QBrush(QColor("#fff3cd"))
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One open conflict as the list shows it (the view from the sync core plus who it concerns)."""
+
+    id: str
+    case: str  # "Walsh, Dana (X123456)" or "—"
+    what: str  # "Person", "Address" …
+    reason: str
+    fields: list[str]
+    raised: str  # dd/mm/yyyy
+    kind: str
+    mine: dict[str, Any] | None
+    theirs: dict[str, Any] | None
+    message: str | None = None
+    raised_by: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def humanise(name: str) -> str:
+    return name.replace("_", " ").strip().capitalize()
+
+
+def show_value(value: Any) -> str:
+    """JSON-form values as an officer reads them: UK dates, Yes/No, '(empty)'."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        m = ISO_DATE.match(value)
+        if m:
+            text = f"{m.group(3)}/{m.group(2)}/{m.group(1)}"
+            return f"{text} {m.group(4)}:{m.group(5)}" if m.group(4) else text
+        return value
+    if isinstance(value, list | dict):
+        return ", ".join(map(str, value)) if isinstance(value, list) else "; ".join(
+            f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def load_rows(db: Any) -> list[ConflictRow]:
+    """On a worker: the open conflicts with the name and CRN of each case."""
+    from sqlalchemy import select
+
+    from lpt_desktop.services import sync as svc
+    from lpt_desktop.store.models import Person
+
+    conflicts = svc.list_conflicts(db)
+    ids = {c.person_id for c in conflicts if c.person_id}
+    names: dict[str, str] = {}
+    if ids:
+        with db.read() as s:
+            for p in s.scalars(select(Person).where(Person.id.in_(ids))):
+                names[p.id] = f"{p.last_name}, {p.first_name} ({p.crn})"
+    return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
+                        humanise(c.kind), c.reason_text, list(c.fields), f"{c.created_at:%d/%m/%Y %H:%M}", c.kind,
+                        c.mine, c.theirs, c.message, c.raised_by) for c in conflicts]
+
+
+COLUMNS: list[Column[ConflictRow]] = [
+    Column("Case", lambda r: r.case),
+    Column("Record", lambda r: r.what),
+    Column("What happened", lambda r: r.reason),
+    Column("Fields", lambda r: ", ".join(humanise(f) for f in r.fields)),
+    Column("Raised", lambda r: r.raised, sort=lambda r: r.raised[6:10] + r.raised[3:5] + r.raised[:2] + r.raised[10:]),
+]
+
+
+@dataclass
+class FieldRow:
+    name: str
+    mine: Any
+    theirs: Any
+    differs: bool
+    use: str = "mine"  # for Merge: "mine" or "theirs"
+
+
+def field_rows(row: ConflictRow) -> list[FieldRow]:
+    """Every field either side holds; the conflicting ones first."""
+    mine, theirs = row.mine or {}, row.theirs or {}
+    names = list(row.fields) + sorted((set(mine) | set(theirs)) - set(row.fields))
+    out = []
+    for name in names:
+        differs = name in row.fields or mine.get(name) != theirs.get(name)
+        if row.mine is None or row.theirs is None:
+            differs = True
+        out.append(FieldRow(name, mine.get(name), theirs.get(name), differs))
+    return out
+
+
+class FieldsModel(QAbstractTableModel):
+    """Field | This laptop (mine) | Central store (theirs) | Differs | Use in merge."""
+
+    HEADERS = ["Field", "On this laptop (mine)", "Central store (theirs)", "Differs?", "Merge uses"]
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[FieldRow] = []
+        self.mine_deleted = self.theirs_deleted = False
+
+    def set_conflict(self, row: ConflictRow | None) -> None:
+        self.beginResetModel()
+        self.rows = field_rows(row) if row else []
+        self.mine_deleted = bool(row and row.mine is None)
+        self.theirs_deleted = bool(row and row.theirs is None)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, col = self.rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if col == 0:
+                return humanise(r.name)
+            if col == 1:
+                return "(deleted here)" if self.mine_deleted else show_value(r.mine)
+            if col == 2:
+                return "(deleted on the central store)" if self.theirs_deleted else show_value(r.theirs)
+            if col == 3:
+                return "Differs" if r.differs else "Same"
+            if col == 4:
+                return "Mine" if r.use == "mine" else "Theirs"
+        if role == Qt.ItemDataRole.FontRole and r.differs:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and r.differs and col in (1, 2, 3):
+            return DIFFER_BRUSH
+        return None
+
+    def set_use(self, row: int, use: str) -> None:
+        self.rows[row].use = use
+        idx = self.index(row, 4)
+        self.dataChanged.emit(idx, idx)
+
+    def merged(self) -> dict[str, Any]:
+        return {r.name: (r.mine if r.use == "mine" else r.theirs) for r in self.rows}
+
+
+class ConflictsView(QWidget):
+    """The tab. `resolve(conflict_id, choice, merged)` is the window's job (a worker), given by the controller."""
+
+    resolve_requested = Signal(str, str, object)  # conflict id, "mine" | "theirs" | "merge", merged values or None
+    refresh_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Sync conflicts")
+        self.model: RecordTableModel[ConflictRow] = RecordTableModel(COLUMNS, self)
+        self.table = record_table(self.model, "Open conflicts")
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.title = QLabel("Sync conflicts")
+        self.title.setObjectName("caseHeader")
+        self.empty = empty_state(EMPTY_TEXT)
+        self.left = QStackedWidget()
+        self.left.addWidget(self.table)
+        self.left.addWidget(self.empty)
+
+        self.detail_title = QLabel("")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setAccessibleName("Conflict")
+        self.fields = FieldsModel(self)
+        self.field_table = QTableView()
+        self.field_table.setModel(self.fields)
+        self.field_table.setAccessibleName("Both versions, field by field")
+        self.field_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.field_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.field_table.verticalHeader().hide()
+        self.field_table.setWordWrap(True)
+        header = self.field_table.horizontalHeader()
+        for c, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                  QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents,
+                                  QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(c, mode)
+        self.hint = QLabel("Merge takes, for each field, the version chosen in “Merge uses”.")
+        self.hint.setWordWrap(True)
+        self.keep_mine = QPushButton("Keep &mine")
+        self.keep_mine.setToolTip("Use this laptop's version of every field shown")
+        self.keep_theirs = QPushButton("Keep &theirs")
+        self.keep_theirs.setToolTip("Use the central store's version (what the other laptop sent)")
+        self.merge = QPushButton("Mer&ge")
+        self.merge.setToolTip("Use the version chosen for each field in “Merge uses”")
+        self.keep_mine.clicked.connect(lambda: self._resolve("mine"))
+        self.keep_theirs.clicked.connect(lambda: self._resolve("theirs"))
+        self.merge.clicked.connect(lambda: self._resolve("merge"))
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Conflict status")
+        buttons = QHBoxLayout()
+        for b in (self.keep_mine, self.keep_theirs, self.merge):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.detail = QWidget()
+        d = QVBoxLayout(self.detail)
+        d.setContentsMargins(0, 0, 0, 0)
+        d.addWidget(self.detail_title)
+        d.addWidget(self.field_table, 1)
+        d.addWidget(self.hint)
+        d.addLayout(buttons)
+        d.addWidget(self.status)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.left)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        self.split = split
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(split, 1)
+        self.busy = False
+        self.set_rows([])
+
+    # -- data --------------------------------------------------------------------------------------
+    def set_rows(self, rows: list[ConflictRow], select_id: str | None = None) -> None:
+        keep = select_id or (self.current().id if self.current() else None)
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        n = len(rows)
+        self.title.setText("Sync conflicts" if not n else f"Sync conflicts · {n} open")
+        self.left.setCurrentWidget(self.table if rows else self.empty)
+        self.detail.setVisible(bool(rows))
+        if rows:
+            index = next((i for i, r in enumerate(self.model.records) if r.id == keep), 0)
+            self.table.selectRow(index)
+            self.table.setCurrentIndex(self.model.index(index, 0))
+            self._show(index)
+        else:
+            self._show(-1)
+
+    def current(self) -> ConflictRow | None:
+        row = self.table.currentIndex().row() if self.model.rowCount() else -1
+        return self.model.record(row) if 0 <= row < self.model.rowCount() else None
+
+    def _show(self, row: int) -> None:
+        conflict = self.model.record(row) if 0 <= row < self.model.rowCount() else None
+        self.fields.set_conflict(conflict)
+        self._add_use_boxes()
+        self.field_table.resizeRowsToContents()
+        if conflict is None:
+            self.detail_title.setText("")
+            return
+        text = f"<b>{conflict.what}</b> · {conflict.case}<br>{conflict.reason}"
+        if conflict.raised_by:
+            text += f" (raised by {conflict.raised_by})"
+        if conflict.message:
+            text += f"<br>{conflict.message}"
+        self.detail_title.setText(text)
+        both = conflict.mine is not None and conflict.theirs is not None
+        self.merge.setEnabled(both and not self.busy)
+        self.hint.setVisible(both)
+        self.keep_mine.setEnabled(not self.busy)
+        self.keep_theirs.setEnabled(not self.busy)
+        self.field_table.setColumnHidden(4, not both)
+
+    def _add_use_boxes(self) -> None:
+        for i, r in enumerate(self.fields.rows):
+            box = QComboBox()
+            box.addItem("Mine", "mine")
+            box.addItem("Theirs", "theirs")
+            box.setCurrentIndex(0 if r.use == "mine" else 1)
+            box.setAccessibleName(f"Merge uses for {humanise(r.name)}")
+            box.currentIndexChanged.connect(lambda _i, i=i, box=box: self.fields.set_use(i, box.currentData()))
+            self.field_table.setIndexWidget(self.fields.index(i, 4), box)
+
+    def use_box(self, field_name: str) -> QComboBox | None:
+        for i, r in enumerate(self.fields.rows):
+            if r.name == field_name:
+                w = self.field_table.indexWidget(self.fields.index(i, 4))
+                return w if isinstance(w, QComboBox) else None
+        return None
+
+    # -- resolving ---------------------------------------------------------------------------------
+    def _resolve(self, choice: str) -> None:
+        conflict = self.current()
+        if conflict is None or self.busy:
+            return
+        merged = self.fields.merged() if choice == "merge" else None
+        self.set_busy(True, "Saving your choice…")
+        self.resolve_requested.emit(conflict.id, choice, merged)
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy = busy
+        for b in (self.keep_mine, self.keep_theirs):
+            b.setEnabled(not busy)
+        cur = self.current()
+        self.merge.setEnabled(not busy and cur is not None and cur.mine is not None and cur.theirs is not None)
+        self.status.setText(text)
+
+
+def when_alive(widget: QWidget, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Call fn only if the widget has not been deleted meanwhile (a tab closed while a worker ran)."""
+    from shiboken6 import isValid
+
+    def call(*args: Any) -> Any:
+        return fn(*args) if isValid(widget) else None
+
+    return call
+

@@ -1,0 +1,129 @@
+"""The sync piece of the status bar: offline / syncing n% / synced at HH:MM / N changes waiting / N conflicts.
+
+It takes over the window's placeholder icon and label, and adds a small progress bar and a flat
+"N conflicts" button that opens the conflicts screen. Text always says the state (colour never alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QProgressBar, QPushButton
+
+from lpt_desktop.gui.sync_runner import SyncState
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.main_window import MainWindow
+
+ICONS = {
+    "offline": ":/lpt/icons/sync-offline.svg",
+    "busy": ":/lpt/icons/sync-busy.svg",
+    "ok": ":/lpt/icons/sync-ok.svg",
+    "waiting": ":/lpt/icons/sync-waiting.svg",
+    "conflict": ":/lpt/icons/sync-conflict.svg",
+}
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def local_time(utc: datetime) -> datetime:
+    """The store keeps naive UTC; the officer reads their own clock."""
+    return utc.replace(tzinfo=UTC).astimezone() if utc.tzinfo is None else utc.astimezone()
+
+
+def synced_text(last: datetime | None, now: datetime | None = None) -> str:
+    if last is None:
+        return "Not synced yet"
+    at = local_time(last)
+    today = (now or datetime.now().astimezone()).date()
+    if at.date() == today:
+        return f"Synced at {at:%H:%M}"
+    return f"Synced {at:%d/%m/%Y} at {at:%H:%M}"
+
+
+def describe(state: SyncState, now: datetime | None = None) -> tuple[str, str, str]:
+    """(label text, tooltip, icon key) for a state; pure so the wording is tested directly."""
+    server = state.server or "the central store"
+    if state.busy and not state.locked:  # enrolment counts: it is the first sync
+        return f"Syncing… {state.percent}%", f"Sending and fetching changes with {server}.", "busy"
+    if not state.enrolled:
+        return ("Sync: not set up · working offline",
+                "Everything is saved on this computer, encrypted. Choose Sync › Set up sync… to connect "
+                "this laptop to the central store.", "offline")
+    if state.locked:
+        return "Sync paused while locked", "Sync starts again when you unlock the caseload.", "offline"
+    waiting = plural(state.waiting, "change") + " waiting"
+    if state.offline:
+        text = "Offline" + (f" · {waiting}" if state.waiting else "")
+        tip = (f"{server} cannot be reached. Everything is saved on this computer and will be sent when the "
+               "connection returns; sync tries again by itself.")
+        if state.next_try_seconds is not None:
+            tip += f" Next try in about {_duration(state.next_try_seconds)}."
+        return text, tip, "offline"
+    if state.error:
+        return "Sync failed" + (f" · {waiting}" if state.waiting else ""), state.error, "conflict"
+    if state.waiting:
+        return waiting, f"Saved on this computer; they go to {server} at the next sync (F9 syncs now).", "waiting"
+    text = synced_text(state.last_synced_at, now)
+    return text, f"Everything on this laptop matches {server}. {text}.", "ok"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return plural(max(1, round(seconds)), "second")
+    return plural(round(seconds / 60), "minute")
+
+
+class SyncStatusBar:
+    """Keeps the window's sync icon and label (and our bar and button) in step with the runner."""
+
+    def __init__(self, window: MainWindow, state: Callable[[], SyncState], open_conflicts: Callable[[], None]) -> None:
+        self.window, self._state = window, state
+        self.icon, self.label = window.sync_icon, window.sync_label
+        self.icon.setAccessibleName("Sync state")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setMaximumWidth(90)
+        self.bar.setMaximumHeight(14)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Sync progress")
+        self.bar.hide()
+        self.conflicts = QPushButton("")
+        self.conflicts.setFlat(True)
+        self.conflicts.setIcon(QIcon(ICONS["conflict"]))
+        self.conflicts.setAccessibleName("Sync conflicts")
+        self.conflicts.setToolTip("Changes made here and elsewhere to the same thing: open them to choose which "
+                                  "to keep (Ctrl+Shift+K)")
+        self.conflicts.setStyleSheet("QPushButton { border: none; padding: 0 6px; background: transparent; "
+                                     "font-weight: bold; }")
+        self.conflicts.clicked.connect(open_conflicts)
+        self.conflicts.hide()
+        bar = window.statusBar()
+        # Beside the sync label (permanent widgets: progress, count, sync icon, sync label, lock, features).
+        index = self._permanent_index(self.label)
+        bar.insertPermanentWidget(index + 1, self.bar)
+        bar.insertPermanentWidget(index + 2, self.conflicts)
+        self.update()
+
+    def _permanent_index(self, widget: object) -> int:
+        ordered = [w for w in (self.window.progress, self.window.count_label, self.icon, self.label)]
+        return ordered.index(widget) if widget in ordered else 3
+
+    def update(self) -> None:
+        state = self._state()
+        text, tip, icon = describe(state)
+        self.label.setText(text)
+        self.label.setToolTip(tip)
+        self.label.setAccessibleDescription(tip)
+        self.icon.setPixmap(QIcon(ICONS[icon]).pixmap(14, 14))
+        self.icon.setToolTip(text)
+        self.bar.setVisible(state.busy and not state.locked)
+        self.bar.setValue(state.percent)
+        show_conflicts = state.enrolled and not state.locked and state.conflicts > 0
+        self.conflicts.setText(plural(state.conflicts, "conflict"))
+        self.conflicts.setVisible(show_conflicts)

@@ -1,0 +1,286 @@
+"""Sync in the window: enrolment, the status bar's states, offline then draining, conflicts, lock mid-sync.
+
+A real `lpt-central serve` process (SQLite) on a free port, real encrypted caseload files and the real
+window offscreen. Other laptops are driven through the services, as another officer's laptop would be.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from lpt_desktop.services import sync as sync_service
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Person
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
+from tests.sync.cases import edit, get, new_person
+from tests.sync.server import PASSWORD, CentralServer, central_database, free_port
+
+SHOTS = Path(os.environ.get("LPT_SHOTS", "")) if os.environ.get("LPT_SHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("central-gui")
+    with central_database("sqlite", tmp) as url:
+        srv = CentralServer(url, log=tmp / "server.log").start()
+        try:
+            yield srv
+        finally:
+            srv.stop()
+
+
+@pytest.fixture
+def user(server):
+    """A fresh officer (and their team) per test, so tests sharing the server never see each other's cases."""
+    name = f"om-{uuid.uuid4().hex[:6]}"
+    team = f"team-{name}"
+    server.add_user(name, team=team)
+    return name, team
+
+
+def new_caseload(path: Path, server: CentralServer | None = None, username: str | None = None) -> Path:
+    db = Database.create(path, PASSPHRASE, KdfParams.fast())
+    try:
+        if server is not None and username is not None:
+            sync_service.enrol(db, server.url, username, PASSWORD)
+    finally:
+        db.close()
+    return path
+
+
+def other_laptop(tmp_path: Path, server: CentralServer, username: str) -> Database:
+    db = Database.create(tmp_path / f"other-{uuid.uuid4().hex[:6]}.lptdb", PASSPHRASE, KdfParams.fast())
+    sync_service.enrol(db, server.url, username, PASSWORD)
+    return db
+
+
+def open_window(make_window, qtbot, path: Path):
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.is_unlocked
+    return window
+
+
+def label(window) -> str:
+    return window.sync_label.text()
+
+
+def watch_labels(window) -> list[str]:
+    seen: list[str] = []
+    window.sync_ui.runner.changed.connect(lambda: seen.append(label(window)))
+    return seen
+
+
+def shot(widget, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(SHOTS / name))
+
+
+def synced(window) -> bool:
+    return re.fullmatch(r"Synced at \d\d:\d\d", label(window)) is not None
+
+
+# -- enrolment -----------------------------------------------------------------------------------------
+def test_enrol_downloads_the_caseload_with_progress(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    source = other_laptop(tmp_path, server, name)
+    for last in ("Walsh", "Okafor", "Brennan"):
+        new_person(source, last)
+    sync_service.sync_now(source)
+    source.close()
+
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb"))
+    assert label(window) == "Sync: not set up · working offline"
+    assert window.sync_label.accessibleName() == "Sync status" and window.sync_label.toolTip()
+    seen = watch_labels(window)
+    window.sync_ui.sync_action.trigger()  # F9 before enrolment offers to set up sync
+    dialog = window.sync_ui.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.server.setText(server.url)
+    dialog.username.setText(name)
+    dialog.password.setText(PASSWORD)
+    progress: list[int] = []
+    dialog.progress.valueChanged.connect(progress.append)
+    qtbot.mouseClick(dialog.sign_in, Qt.MouseButton.LeftButton)
+    assert dialog.password.text() == ""  # never kept, not even in the field
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    assert dialog.result_value is not None and not dialog.result_value.cancelled
+    assert progress and progress[-1] == 100 and any(0 < p < 100 for p in progress)
+    qtbot.waitUntil(lambda: synced(window), timeout=10000)
+    assert any(s.startswith("Syncing… ") for s in seen)
+    qtbot.waitUntil(lambda: window.caseload_view.model.rowCount() == 3, timeout=10000)
+    assert window.sync_ui.sync_action.isEnabled()
+    shot(window.statusBar(), "status-synced.png")
+
+
+@pytest.mark.parametrize(("address", "password", "expect"), [
+    ("htp:/nowhere", PASSWORD, "Server address: start it with https://"),
+    ("SERVER", "wrong-password", "did not accept that username and password"),
+    ("http://127.0.0.1:PORT", PASSWORD, "cannot be reached"),
+])
+def test_enrol_says_what_went_wrong(make_window, qtbot, tmp_path, server, user, address, password, expect):
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb"))
+    window.sync_ui.show_enrol()
+    dialog = window.sync_ui.dialog
+    dialog.server.setText(address.replace("SERVER", server.url).replace("PORT", str(free_port())))
+    dialog.username.setText(user[0])
+    dialog.password.setText(password)
+    dialog.sign_in.click()
+    qtbot.waitUntil(lambda: not dialog.running and expect in dialog.message.text(), timeout=20000)
+    assert dialog.isVisible() and dialog.sign_in.isEnabled()
+    assert not window.sync_ui.runner.state.enrolled
+    assert label(window) == "Sync: not set up · working offline"
+    shot(dialog, f"enrol-error-{expect.split()[0].strip(':')}.png")
+
+
+def test_enrol_cancel_stops_and_leaves_the_laptop_set_up(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb"))
+    window.sync_ui.show_enrol()
+    dialog = window.sync_ui.dialog
+    dialog.server.setText(server.url)
+    dialog.username.setText(name)
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in.click()
+    assert dialog.running
+    dialog.cancel_button.click()  # while signing in: the download stops before it starts
+    assert dialog.isVisible() and "Stopping" in dialog.message.text()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    assert dialog.result_value is not None and dialog.result_value.cancelled
+    qtbot.waitUntil(lambda: window.jobs.running == 0 and window.sync_ui.runner.state.enrolled, timeout=10000)
+    # The next sync carries on from where the cancelled one stopped.
+    window.sync_ui.sync_action.trigger()
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+
+
+# -- the status bar through offline and back -----------------------------------------------------------
+def test_changes_wait_while_offline_and_drain_when_the_server_returns(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.sync_ui.runner
+    runner.delay = lambda failures: 0.3 if failures else 120.0  # backoff shortened for the test
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)  # unlock syncs an enrolled caseload
+    seen = watch_labels(window)
+
+    server.kill()
+    try:
+        pid = new_person(window.db, "Nowak")
+        window.statusBar().showMessage("Person saved", 3000)  # as the window says after any save
+        qtbot.waitUntil(lambda: runner.state.waiting == 1, timeout=5000)
+        assert label(window) == "1 change waiting"
+        shot(window.statusBar(), "status-waiting.png")
+        window.sync_ui.sync_action.trigger()  # F9
+        qtbot.waitUntil(lambda: label(window).startswith("Offline"), timeout=10000)
+        assert label(window) == "Offline · 1 change waiting"
+        assert "cannot be reached" in window.sync_label.toolTip()
+        assert window.isEnabled()  # the window never waited on the network
+        shot(window.statusBar(), "status-offline.png")
+        qtbot.wait(800)  # the backoff timer retries (and fails again) meanwhile
+        assert runner.failures >= 2 and runner.state.offline
+    finally:
+        server.start()
+    qtbot.waitUntil(lambda: synced(window), timeout=15000)
+    assert runner.state.waiting == 0 and runner.failures == 0
+    assert "Offline · 1 change waiting" in seen and any(s.startswith("Syncing… ") for s in seen)
+    other = other_laptop(tmp_path, server, name)
+    try:
+        assert get(other, Person, pid).last_name == "Nowak"
+    finally:
+        other.close()
+
+
+def test_the_probe_syncs_as_soon_as_the_server_answers(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.sync_ui.runner
+    runner.delay = lambda failures: 600.0  # the timer alone would not try again during this test
+    runner.probe_timer.setInterval(200)
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    server.kill()
+    try:
+        new_person(window.db, "Ferreira")
+        window.sync_ui.sync_action.trigger()
+        qtbot.waitUntil(lambda: runner.state.offline and runner.probe_timer.isActive(), timeout=10000)
+    finally:
+        server.start()
+    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=10000)
+    assert not runner.probe_timer.isActive()
+
+
+# -- conflicts -----------------------------------------------------------------------------------------
+def test_a_conflict_from_two_laptops_is_shown_and_resolving_clears_it(make_window, qtbot, tmp_path, server, user):
+    name, team = user
+    manager = server.add_user(f"tm-{uuid.uuid4().hex[:6]}", role="team_manager", team=team)
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    pid = new_person(window.db, "Walsh")
+    edit(window.db, Person, pid, first_language="English")
+    window.sync_ui.sync_action.trigger()
+    qtbot.waitUntil(lambda: synced(window) and window.sync_ui.runner.state.waiting == 0, timeout=20000)
+    other = other_laptop(tmp_path, server, manager)
+    try:
+        edit(window.db, Person, pid, tier="D0", rosh="H")
+        edit(other, Person, pid, tier="A1", rosh="L")
+        sync_service.sync_now(other)
+        window.sync_ui.sync_action.trigger()
+        button = window.sync_ui.status.conflicts
+        qtbot.waitUntil(lambda: button.isVisible(), timeout=20000)
+        assert button.text() == "1 conflict" and button.accessibleName() == "Sync conflicts"
+        shot(window.statusBar(), "status-conflict.png")
+
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        view = window.sync_ui.view
+        assert window.tabs.currentWidget() is view
+        qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10000)
+        row = view.current()
+        assert row.case.startswith("Walsh, Dana") and row.what == "Person"
+        fields = {r.name: r for r in view.fields.rows}
+        assert (fields["tier"].mine, fields["tier"].theirs, fields["tier"].differs) == ("D0", "A1", True)
+        assert view.fields.data(view.fields.index(view.fields.rows.index(fields["tier"]), 3)) == "Differs"
+        window.resize(1280, 720)
+        shot(window, "sync-conflicts.png")
+
+        # Merge: my tier, their risk level.
+        view.use_box("rosh").setCurrentIndex(1)
+        qtbot.mouseClick(view.merge, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=10000)
+        assert view.empty.isVisible()
+        qtbot.waitUntil(lambda: not button.isVisible() and synced(window)
+                        and window.sync_ui.runner.state.waiting == 0, timeout=20000)
+        sync_service.sync_now(other)
+        p = get(other, Person, pid)
+        assert (p.tier, p.rosh) == ("D0", "L")
+        assert sync_service.list_conflicts(other) == []
+    finally:
+        other.close()
+
+
+# -- lock and quit -------------------------------------------------------------------------------------
+def test_lock_during_sync_leaves_nothing_running(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.sync_ui.runner
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    for i in range(30):
+        new_person(window.db, f"Lock{i}")
+    assert runner.sync_now() and runner.running
+    assert label(window).startswith("Syncing… ")
+    window.lock_action.trigger()
+    assert not window.is_unlocked and not runner.running
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=10000)
+    assert not any(t.isActive() for t in (runner.timer, runner.probe_timer, runner.after_save))
+    assert label(window) == "Sync paused while locked" and not window.sync_ui.status.bar.isVisible()
+    assert not window.sync_ui.sync_action.isEnabled()
+    shot(window.statusBar(), "status-locked.png")
+    # Nothing was lost: unlocking syncs again and the outbox drains.
+    unlock(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
