@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a package when run as a script
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import bundle_bench, court_bench, gui_bench, search_bench, store_bench  # noqa: E402
+from bench import bundle_bench, court_bench, gui_bench, search_bench, standards_bench, store_bench  # noqa: E402
 from bench.common import Context, Result, fmt_s, print_table, say  # noqa: E402
 
 
@@ -57,6 +57,9 @@ BENCHMARKS: dict[str, Benchmark] = {
     "note-search": Benchmark(
         "Note search at Trust scale: search_notes vs the same FTS5 SQL on a plain SQLite copy (goal under 100 ms)",
         search_bench.bench_note_search),
+    "standards": Benchmark(
+        "National Standards obligations at Trust scale: all cases (goal under 2 s) and one case (goal under 5 ms)",
+        standards_bench.bench_standards),
     "court-report": Benchmark(
         "Court report: render a full standard delivery report to PDF (goal under 0.3 s) and open it",
         court_bench.bench_court_report),

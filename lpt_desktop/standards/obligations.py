@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.enforcement import allowed_actions
@@ -81,8 +81,9 @@ class Obligation:
 
 
 # -- the facts the engine reads ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class ContactFact:
+class ContactFact(NamedTuple):
+    """One recorded contact; the engine reads contacts by position, so a plain tuple in this order will do."""
+
     id: str
     starts_at: datetime
     type_code: str
@@ -312,8 +313,10 @@ class _Context:
             outcomes: frozenset[str] | None = frozenset(self.policy.counting_outcomes)
         else:
             outcomes = frozenset(rule.outcomes) or None  # () = any recorded outcome
-        return [(c.starts_at.date(), c.id) for c in self.case.contacts
-                if c.type_code in types and c.outcome is not None and (outcomes is None or c.outcome in outcomes)]
+        # Contacts are read by position (id, starts_at, type_code, outcome): plain tuples from the database
+        # are as good as ContactFacts, and a Trust-scale caseload passes a million of them.
+        return [(c[1].date(), c[0]) for c in self.case.contacts
+                if c[2] in types and c[3] is not None and (outcomes is None or c[3] in outcomes)]
 
     def anchor(self, rule: Rule) -> date | None:
         if rule.anchor == "sentence":
@@ -466,8 +469,8 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
     e = policy.enforcement
     codes = _codes()
     kinds = {code: a.kind for code, a in enforcement_actions().actions.items()}
-    failures = sorted((c for c in case.contacts if c.outcome in codes.failures
-                       and case.start <= c.starts_at.date() <= ctx.as_of), key=lambda c: c.starts_at)
+    failures = [ContactFact(*c) for c in sorted((c for c in case.contacts if c[3] in codes.failures
+                                                 and case.start <= c[1].date() <= ctx.as_of), key=lambda c: c[1])]
     if not failures:
         return []
     decisions: dict[str, list[EnforcementFact]] = {}
