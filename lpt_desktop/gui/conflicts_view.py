@@ -1,4 +1,4 @@
-"""The conflicts screen: open conflicts on the left, the two versions side by side, field by field, on the right.
+"""The conflicts screen: the open conflicts, and below them the two versions side by side, field by field.
 
 Keep mine, Keep theirs, or Merge (a choice per field). A conflict leaves the list only once it is resolved;
 the list is always re-read from the caseload, never edited in place. Changed fields are marked in words
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.gui.sync_status import local_time
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -46,7 +48,7 @@ class ConflictRow:
     what: str  # "Person", "Address" …
     reason: str
     fields: list[str]
-    raised: str  # dd/mm/yyyy
+    raised_at: datetime  # UTC, naive
     kind: str
     mine: dict[str, Any] | None
     theirs: dict[str, Any] | None
@@ -55,8 +57,13 @@ class ConflictRow:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Field and record names officers know by another name; the rest read well with underscores as spaces.
+LABELS = {"rosh": "RoSH level", "crn": "CRN", "pnc": "PNC number", "date_of_birth": "Date of birth",
+          "ogrs": "OGRS score", "oasys": "OASys", "nomis": "NOMIS number", "person": "Person details"}
+
+
 def humanise(name: str) -> str:
-    return name.replace("_", " ").strip().capitalize()
+    return LABELS.get(name) or name.replace("_", " ").strip().capitalize()
 
 
 def show_value(value: Any) -> str:
@@ -92,7 +99,7 @@ def load_rows(db: Any) -> list[ConflictRow]:
             for p in s.scalars(select(Person).where(Person.id.in_(ids))):
                 names[p.id] = f"{p.last_name}, {p.first_name} ({p.crn})"
     return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
-                        humanise(c.kind), c.reason_text, list(c.fields), f"{c.created_at:%d/%m/%Y %H:%M}", c.kind,
+                        humanise(c.kind), c.reason_text, list(c.fields), c.created_at, c.kind,
                         c.mine, c.theirs, c.message, c.raised_by) for c in conflicts]
 
 
@@ -101,7 +108,8 @@ COLUMNS: list[Column[ConflictRow]] = [
     Column("Record", lambda r: r.what),
     Column("What happened", lambda r: r.reason),
     Column("Fields", lambda r: ", ".join(humanise(f) for f in r.fields)),
-    Column("Raised", lambda r: r.raised, sort=lambda r: r.raised[6:10] + r.raised[3:5] + r.raised[:2] + r.raised[10:]),
+    Column("Raised", lambda r: f"{local_time(r.raised_at):%d/%m/%Y}", sort=lambda r: r.raised_at,
+           tooltip=lambda r: f"Raised {local_time(r.raised_at):%d/%m/%Y at %H:%M}"),
 ]
 
 
@@ -198,6 +206,7 @@ class ConflictsView(QWidget):
         self.setAccessibleName("Sync conflicts")
         self.model: RecordTableModel[ConflictRow] = RecordTableModel(COLUMNS, self)
         self.table = record_table(self.model, "Open conflicts")
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
         self.title = QLabel("Sync conflicts")
         self.title.setObjectName("caseHeader")
@@ -242,19 +251,21 @@ class ConflictsView(QWidget):
         buttons.addStretch(1)
         self.detail = QWidget()
         d = QVBoxLayout(self.detail)
-        d.setContentsMargins(0, 0, 0, 0)
+        d.setContentsMargins(0, 6, 0, 0)
         d.addWidget(self.detail_title)
         d.addWidget(self.field_table, 1)
         d.addWidget(self.hint)
         d.addLayout(buttons)
         d.addWidget(self.status)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        # The list above, the two versions below: both get the window's full width for long values.
+        split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.left)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        split.setSizes([220, 420])
         self.split = split
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 PROBE_SECONDS = 15.0  # while offline: how often to ask the server whether it is back
 AFTER_SAVE_SECONDS = 5.0  # a save is sent shortly after, so several quick saves go in one sync
-SAVE_WORDS = ("saved", "booked", "recorded")
+SAVE_WORDS = ("saved", "booked", "recorded", "withdrawn", "made from")
 
 
 def _svc() -> Any:

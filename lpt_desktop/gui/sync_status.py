@@ -86,6 +86,7 @@ class SyncStatusBar:
         self.window, self._state = window, state
         self.icon, self.label = window.sync_icon, window.sync_label
         self.icon.setAccessibleName("Sync state")
+        self.label.setContentsMargins(0, 0, 10, 0)  # a gap before the lock state that follows
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
         self.bar.setMaximumWidth(90)

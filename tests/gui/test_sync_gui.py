@@ -242,7 +242,7 @@ def test_a_conflict_from_two_laptops_is_shown_and_resolving_clears_it(make_windo
         assert window.tabs.currentWidget() is view
         qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10000)
         row = view.current()
-        assert row.case.startswith("Walsh, Dana") and row.what == "Person"
+        assert row.case.startswith("Walsh, Dana") and row.what == "Person details"
         fields = {r.name: r for r in view.fields.rows}
         assert (fields["tier"].mine, fields["tier"].theirs, fields["tier"].differs) == ("D0", "A1", True)
         assert view.fields.data(view.fields.index(view.fields.rows.index(fields["tier"]), 3)) == "Differs"
@@ -273,7 +273,8 @@ def test_lock_during_sync_leaves_nothing_running(make_window, qtbot, tmp_path, s
     for i in range(30):
         new_person(window.db, f"Lock{i}")
     assert runner.sync_now() and runner.running
-    assert label(window).startswith("Syncing… ")
+    assert label(window).startswith("Syncing… ") and window.sync_ui.status.bar.isVisible()
+    shot(window.statusBar(), "status-syncing.png")
     window.lock_action.trigger()
     assert not window.is_unlocked and not runner.running
     qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=10000)
