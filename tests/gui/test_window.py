@@ -192,6 +192,7 @@ def test_idle_lock_clears_views_and_drops_the_key(make_window, qtbot, demo_db):
     assert "inactivity" in window.unlock_page.ui.errorLabel.text()
     assert window.statusBar().currentMessage() == ""
     assert not window.idle.active
+    window.idle.set_timeout_ms(10 * 60_000)  # a 300 ms timeout would lock again under a loaded machine
     unlock(qtbot, window, PASSPHRASE)
     assert window.is_unlocked and window.caseload_view.model.rowCount() == 60
 
