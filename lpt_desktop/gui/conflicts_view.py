@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +54,7 @@ class ConflictRow:
     theirs: dict[str, Any] | None
     message: str | None = None
     raised_by: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    reason_code: str = "field"  # field | deleted_there | deleted_here | rejected
 
 
 # Field and record names officers know by another name; the rest read well with underscores as spaces.
@@ -100,7 +100,7 @@ def load_rows(db: Any) -> list[ConflictRow]:
                 names[p.id] = f"{p.last_name}, {p.first_name} ({p.crn})"
     return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
                         humanise(c.kind), c.reason_text, list(c.fields), c.created_at, c.kind,
-                        c.mine, c.theirs, c.message, c.raised_by) for c in conflicts]
+                        c.mine, c.theirs, c.message, c.raised_by, c.reason) for c in conflicts]
 
 
 COLUMNS: list[Column[ConflictRow]] = [
@@ -144,12 +144,15 @@ class FieldsModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[FieldRow] = []
         self.mine_deleted = self.theirs_deleted = False
+        self.theirs_missing = "(deleted on the central store)"
 
     def set_conflict(self, row: ConflictRow | None) -> None:
         self.beginResetModel()
         self.rows = field_rows(row) if row else []
         self.mine_deleted = bool(row and row.mine is None)
         self.theirs_deleted = bool(row and row.theirs is None)
+        self.theirs_missing = "(not accepted by the central store)" if row and row.reason_code == "rejected" \
+            else "(deleted on the central store)"
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -173,7 +176,7 @@ class FieldsModel(QAbstractTableModel):
             if col == 1:
                 return "(deleted here)" if self.mine_deleted else show_value(r.mine)
             if col == 2:
-                return "(deleted on the central store)" if self.theirs_deleted else show_value(r.theirs)
+                return self.theirs_missing if self.theirs_deleted else show_value(r.theirs)
             if col == 3:
                 return "Differs" if r.differs else "Same"
             if col == 4:

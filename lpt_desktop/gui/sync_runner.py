@@ -10,6 +10,7 @@ Lock cancels the sync and drops its result; nothing runs while the caseload is l
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,7 @@ class SyncState:
     server: str | None = None
     locked: bool = True
     next_try_seconds: float | None = None
+    needs_sign_in: bool = False  # the server no longer accepts this laptop's sign-in
 
 
 class _SyncSignals(QObject):
@@ -70,14 +72,28 @@ class _SyncSignals(QObject):
 class SyncJob(Worker):
     """A Worker whose function receives progress(phase, done, total) and cancel (the worker's event)."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any, after: SyncJob | None = None, **kwargs: Any) -> None:
         super().__init__(fn, *args, **kwargs)
         self.sync_signals = _SyncSignals()
         self.kwargs["progress"] = self._phase
         self.kwargs["cancel"] = self.cancel_event
+        self.done_event = threading.Event()
+        self.after = after  # a cancelled sync that must have stopped before this one starts
 
     def _phase(self, phase: str, done: int, total: int | None) -> None:
         self.sync_signals.progress.emit(phase, done, -1 if total is None else total)
+
+    def run(self) -> None:
+        try:
+            if self.after is not None:
+                # One sync at a time, even when enrolment replaces a running sync: wait for it to stop.
+                while not self.after.done_event.wait(0.05):
+                    if self.cancel_event.is_set():
+                        break
+                self.after = None
+            super().run()
+        finally:
+            self.done_event.set()
 
 
 def _probe(server_url: str) -> bool:
@@ -186,10 +202,13 @@ class SyncRunner(QObject):
         """
         if not self.window.is_unlocked:
             return None
+        previous = self.job
         self.cancel()
         self.timer.stop()
+        self.again = False
         gen = self.window._generation
-        job = SyncJob(lambda db, *a, **kw: _svc().enrol(db, *a, **kw), self.window.db, server_url, username, password)
+        job = SyncJob(lambda db, *a, **kw: _svc().enrol(db, *a, **kw), self.window.db, server_url, username, password,
+                      after=previous)
         job.sync_signals.progress.connect(lambda phase, done, total: gen == self.window._generation
                                           and on_progress(percent(phase, done, total)))
 
@@ -198,7 +217,7 @@ class SyncRunner(QObject):
                 self.job = None
             if gen != self.window._generation:
                 return
-            self._set(busy=False, percent=100, offline=False, error=None)
+            self._set(busy=False, percent=100, offline=False, error=None, needs_sign_in=False)
             self.window.refresh_caseload()
             self.refresh_status(then=lambda: self.schedule(self.delay(0)))
             on_ok(result)
@@ -223,8 +242,10 @@ class SyncRunner(QObject):
         self._set(percent=pct)
 
     def _finish_job(self, gen: int, job: SyncJob) -> bool:
-        if self.job is job:
-            self.job = None
+        """True if this job's result still matters (not superseded by enrolment, not from before a lock)."""
+        if self.job is not job:
+            return False
+        self.job = None
         return gen == self.window._generation and self.window.is_unlocked
 
     def _done(self, gen: int, job: SyncJob, result: Any) -> None:
@@ -254,7 +275,7 @@ class SyncRunner(QObject):
         offline = isinstance(exc, svc.Offline)
         error = None if offline else (str(exc) if isinstance(exc, svc.SyncError) else
                                       f"Sync stopped with an error ({exc.__class__.__name__}); it will try again.")
-        self._set(busy=False, offline=offline, error=error)
+        self._set(busy=False, offline=offline, error=error, needs_sign_in=isinstance(exc, svc.AuthFailed))
         self.refresh_status()
         if offline and not self.probe_timer.isActive():
             self.probe_timer.start()

@@ -65,6 +65,10 @@ def describe(state: SyncState, now: datetime | None = None) -> tuple[str, str, s
         if state.next_try_seconds is not None:
             tip += f" Next try in about {_duration(state.next_try_seconds)}."
         return text, tip, "offline"
+    if state.needs_sign_in:
+        return ("Sync: sign in again" + (f" · {waiting}" if state.waiting else ""),
+                f"{state.error or 'The central store asks you to sign in again.'} Choose Sync › Sign in again…; "
+                "nothing on this laptop is lost meanwhile.", "conflict")
     if state.error:
         return "Sync failed" + (f" · {waiting}" if state.waiting else ""), state.error, "conflict"
     if state.waiting:

@@ -9,11 +9,16 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from lpt_desktop.gui.conflicts_view import ConflictRow, field_rows, show_value
+from lpt_desktop.gui.enrol_dialog import address_problem
+from lpt_desktop.gui.sync_runner import SyncState, percent
+from lpt_desktop.gui.sync_status import ICONS, describe
 from lpt_desktop.services import sync as sync_service
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
@@ -285,3 +290,107 @@ def test_lock_during_sync_leaves_nothing_running(make_window, qtbot, tmp_path, s
     # Nothing was lost: unlocking syncs again and the outbox drains.
     unlock(qtbot, window, PASSPHRASE)
     qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
+
+
+def test_quit_during_sync_cancels_and_waits(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.sync_ui.runner
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    for i in range(20):
+        new_person(window.db, f"Quit{i}")
+    assert runner.sync_now()
+    job = runner.job
+    window.close()
+    # close() cancelled the sync and waited for it: the worker had stopped before the window went.
+    assert job.cancel_event.is_set() and job.done_event.is_set() and not window.is_unlocked
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=2000)
+
+
+def test_sign_in_again_waits_for_the_running_sync(make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.sync_ui.runner
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    assert window.sync_ui.enrol_action.text() == "Sign in &again…"
+    for i in range(20):
+        new_person(window.db, f"Again{i}")
+    assert runner.sync_now()
+    first = runner.job
+    window.sync_ui.show_enrol()
+    dialog = window.sync_ui.dialog
+    assert dialog.server.text() == server.url and dialog.username.text() == name
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in.click()
+    second = runner.job
+    assert second is not first and first.cancel_event.is_set() and second.after is first
+    assert runner.sync_now() and runner.job is second  # still one at a time
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    assert first.done_event.is_set() and not dialog.result_value.cancelled
+    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
+
+
+# -- the words and numbers, directly -------------------------------------------------------------------
+NOW = datetime(2026, 11, 23, 15, 0).astimezone()
+TODAY_UTC = NOW.astimezone(UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(("state", "text"), [
+    (SyncState(), "Sync: not set up · working offline"),
+    (SyncState(enrolled=True, locked=True), "Sync paused while locked"),
+    (SyncState(enrolled=True, locked=False, busy=True, percent=42), "Syncing… 42%"),
+    (SyncState(enrolled=False, locked=False, busy=True, percent=7), "Syncing… 7%"),  # enrolment
+    (SyncState(enrolled=True, locked=False, offline=True), "Offline"),
+    (SyncState(enrolled=True, locked=False, offline=True, waiting=3), "Offline · 3 changes waiting"),
+    (SyncState(enrolled=True, locked=False, waiting=1), "1 change waiting"),
+    (SyncState(enrolled=True, locked=False, waiting=12), "12 changes waiting"),
+    (SyncState(enrolled=True, locked=False), "Not synced yet"),
+    (SyncState(enrolled=True, locked=False, last_synced_at=TODAY_UTC), f"Synced at {NOW:%H:%M}"),
+    (SyncState(enrolled=True, locked=False, last_synced_at=TODAY_UTC - timedelta(days=2)),
+     f"Synced {NOW - timedelta(days=2):%d/%m/%Y} at {NOW:%H:%M}"),
+    (SyncState(enrolled=True, locked=False, error="Refused"), "Sync failed"),
+    (SyncState(enrolled=True, locked=False, needs_sign_in=True, waiting=2), "Sync: sign in again · 2 changes waiting"),
+])
+def test_status_words(state, text):
+    said, tip, icon = describe(state, NOW)
+    assert said == text and tip and icon in ICONS
+
+
+@pytest.mark.parametrize(("phase", "done", "total", "pct"), [
+    ("push", 0, 10, 0), ("push", 5, 10, 20), ("push", 10, 10, 40), ("push", 0, 0, 40),
+    ("pull", 0, 100, 40), ("pull", 50, 100, 65), ("pull", 100, 100, 90), ("pull", 7, -1, 90),
+    ("pull", 200, 100, 90), ("verify", 0, -1, 95),
+])
+def test_one_bar_for_the_whole_sync(phase, done, total, pct):
+    assert percent(phase, done, total) == pct
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ("https://lpt-central.example", None), ("http://127.0.0.1:8080", None), ("https://lpt.example/base", None),
+    ("", "Server address: type the address"), ("lpt-central.example", "Server address: start it with"),
+    ("ftp://lpt.example", "Server address: start it with"), ("https://", "Server address: start it with"),
+    ("https://lpt.example:99999", "Server address: the port"), ("https://lpt.example:abc", "Server address: the port"),
+    ("https://lpt .example", "Server address: must not contain spaces"),
+])
+def test_address_problems(address, problem):
+    found = address_problem(address)
+    assert (found is None) if problem is None else (found or "").startswith(problem)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, "(empty)"), ("", "(empty)"), (True, "Yes"), (False, "No"), ("2026-11-23", "23/11/2026"),
+    ("2026-11-23T10:30:00", "23/11/2026 10:30"), ("A1", "A1"), (3, "3"), (["a", "b"], "a, b"),
+])
+def test_values_read_as_an_officer_expects(value, shown):
+    assert show_value(value) == shown
+
+
+def test_field_rows_put_the_conflicting_fields_first_and_mark_deletes():
+    row = ConflictRow("c1", "Walsh, Dana (X1)", "Address", "Changed here, deleted elsewhere", ["line1"],
+                      datetime(2026, 11, 23), "address", {"town": "Preston", "line1": "14 Fishergate"}, None,
+                      reason_code="deleted_there")
+    rows = field_rows(row)
+    assert [r.name for r in rows] == ["line1", "town"] and all(r.differs for r in rows)
+    same = ConflictRow("c2", "—", "Person details", "Changed here and elsewhere", ["tier"], datetime(2026, 11, 23),
+                       "person", {"tier": "A1", "rosh": "H"}, {"tier": "D0", "rosh": "H"})
+    assert [(r.name, r.differs) for r in field_rows(same)] == [("tier", True), ("rosh", False)]
