@@ -50,8 +50,8 @@ def bench_standards(ctx: Context) -> None:
             t = measure(lambda policy=policy: [obligations(policy, f, BENCH_TODAY, since=BENCH_TODAY)
                                                for f in facts.values()], runs)
             engine_times[policy_name] = t
-            say(f"  engine, every case, '{policy_name}' (what is due):{'':<{9 - len(policy_name)}}"
-                f"{fmt_s(t.median):>9}  ({t.spread()})")
+            label = f"engine, every case, '{policy_name}' (what is due):"
+            say(f"  {label:<50} {fmt_s(t.median):>9}  ({t.spread()})")
         policy = load_policy("current")
         t_full = measure(lambda: [obligations(policy, f, BENCH_TODAY) for f in facts.values()], runs)
         say(f"  engine, every case, 'current', full history:       {fmt_s(t_full.median):>9}  ({t_full.spread()})")

@@ -291,11 +291,21 @@ class _Evidence:
 
 
 class _Context:
-    def __init__(self, policy: Policy, case: CaseFacts, as_of: date) -> None:
+    def __init__(self, policy: Policy, case: CaseFacts, as_of: date, since: date | None = None) -> None:
+        self.since = since
         self.policy = policy
         self.case = case
         self.as_of = as_of
         self._cache: dict[tuple, _Evidence] = {}
+        self._dated: list[tuple[date, str, str, str]] | None = None
+
+    def dated(self) -> list[tuple[date, str, str, str]]:
+        """(day, id, type, outcome) of each contact with an outcome, worked out once per case."""
+        if self._dated is None:
+            # Contacts are read by position (id, starts_at, type_code, outcome): plain tuples from the
+            # database are as good as ContactFacts, and a Trust-scale caseload passes a million of them.
+            self._dated = [(c[1].date(), c[0], c[2], c[3]) for c in self.case.contacts if c[3] is not None]
+        return self._dated
 
     def evidence(self, rule: Rule) -> _Evidence:
         key = (rule.types, rule.outcomes)
@@ -313,10 +323,9 @@ class _Context:
             outcomes: frozenset[str] | None = frozenset(self.policy.counting_outcomes)
         else:
             outcomes = frozenset(rule.outcomes) or None  # () = any recorded outcome
-        # Contacts are read by position (id, starts_at, type_code, outcome): plain tuples from the database
-        # are as good as ContactFacts, and a Trust-scale caseload passes a million of them.
-        return [(c[1].date(), c[0]) for c in self.case.contacts
-                if c[2] in types and c[3] is not None and (outcomes is None or c[3] in outcomes)]
+        if outcomes is None:
+            return [(day, cid) for day, cid, t, _o in self.dated() if t in types]
+        return [(day, cid) for day, cid, t, o in self.dated() if t in types and o in outcomes]
 
     def anchor(self, rule: Rule) -> date | None:
         if rule.anchor == "sentence":
@@ -342,7 +351,8 @@ def _once(ctx: _Context, rule: Rule) -> list[Obligation]:
     return [_ob(ctx, rule, rule.description, event, due_by, met, closes)]
 
 
-def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date) -> list[tuple[date, date, int, int]]:
+def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date,
+                   since: date | None = None) -> list[tuple[date, date, int, int]]:
     """(start, end exclusive, count, full length in days) for one phase's windows that open before `horizon`.
 
     `limit` (the sentence's end or the two-thirds point) cuts the last window short; the horizon does not.
@@ -355,6 +365,11 @@ def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date) -> li
     end = min(end, limit)
     out = []
     k = 0
+    if since is not None and since > start:  # skip windows that closed long before `since` (start a step early)
+        if phase.every_months:
+            k = max(0, ((since.year - start.year) * 12 + since.month - start.month) // phase.every_months - 1)
+        else:
+            k = max(0, (since - start).days // (7 * (phase.every_weeks or 1)) - 1)
     while True:
         if phase.every_months:
             w_start = add_months(start, k * phase.every_months)
@@ -391,11 +406,13 @@ def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
     if every:
         windows = []
         w = anchor
+        if since is not None and since > anchor:
+            w = anchor + timedelta(days=max(0, (since - anchor).days // every - 1) * every)
         while w < limit and w <= horizon:
             windows.append((w, min(w + timedelta(days=every), limit), 1, every))
             w += timedelta(days=every)
     else:
-        windows = [w for p in rule.phases for w in _phase_windows(anchor, p, limit, horizon)]
+        windows = [w for p in rule.phases for w in _phase_windows(anchor, p, limit, horizon, since)]
     ev = ctx.evidence(rule)
     out = []
     for w_start, w_end, count, full in windows:
@@ -480,6 +497,11 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
     dates = [c.starts_at.date() for c in failures]
     text = e.descriptions
     out: list[Obligation] = []
+
+    def add(o: Obligation | None) -> None:
+        if o is not None:
+            out.append(o)
+
     for c in failures:
         on = c.starts_at.date()
         since = add_months(on, -e.window_months) if e.window_months else case.start - timedelta(days=1)
@@ -492,30 +514,32 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
         decide_by = add_working_days(on, e.decision_working_days)
         first = (taken[0].decided_on, taken[0].id or taken[0].action) if taken else None
         rule_src = e.source
-        out.append(_eob(ctx, "absence_action", text.get("absence_action", "Action on an absence"), on, decide_by,
+        add(_eob(ctx, "absence_action", text.get("absence_action", "Action on an absence"), on, decide_by,
                         first, rule_src))
         if need == "warning":
             # Any decision the law allows at a warning, except a referral to a manager, answers it.
             ok = set(allowed_actions(case.sentence_type, cja_required(case.sentence_type, 1, None))) - {"ROM"}
             hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action in ok), None)
-            out.append(_eob(ctx, "warning", text.get("warning", "Warning"), on, decide_by, hit, rule_src))
+            add(_eob(ctx, "warning", text.get("warning", "Warning"), on, decide_by, hit, rule_src))
         elif need == "breach":
             by = add_working_days(on, e.breach_working_days or e.decision_working_days)
             hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action == "IBR"), None)
-            out.append(_eob(ctx, "breach_initiation",
+            add(_eob(ctx, "breach_initiation",
                             text.get("breach_initiation", "Breach action") + f" (failure {number})", on, by, hit,
                             rule_src))
         else:
             hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action in ("EA11", "NFA")), None)
-            out.append(_eob(ctx, "recall_decision",
+            add(_eob(ctx, "recall_decision",
                             text.get("recall_decision", "Recall decision") + f" (failure {number})", on, decide_by,
                             hit, rule_src))
     return out
 
 
 def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met: tuple | None,
-         source: str) -> Obligation:
+         source: str) -> Obligation | None:
     met_on, met_by = met if met else (None, None)
+    if ctx.since is not None and met_on is not None and due_by < ctx.since:
+        return None  # settled before the period asked about
     return Obligation(rule=rule, kind="enforcement", description=f"{description}: failure on {format_date(on)}",
                       source=source, due_from=on, due_by=due_by,
                       status=status_of(on, due_by, ctx.as_of, met_on), met_by=met_by, met_on=met_on,
@@ -545,7 +569,7 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
     `since` leaves out repeating windows and review cycles that closed before it (the caseload's
     "what is due" needs only the current ones; compliance over a period passes the period's start).
     """
-    ctx = _Context(policy, case, as_of)
+    ctx = _Context(policy, case, as_of, since)
     out: list[Obligation] = []
     if case.start is not None and case.sentence_type is not None:
         for rule in rules_for(policy, case):

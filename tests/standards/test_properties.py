@@ -88,3 +88,21 @@ def _at(day: date):
     from datetime import datetime
 
     return datetime(day.year, day.month, day.day, 10, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(policy_names()), st.sampled_from(["CO", "LIC", "PSS"]), events, st.integers(0, 900),
+       st.integers(0, 400), contacts, st.sampled_from([{}, {"ns_contacts": 10}]))
+def test_since_only_leaves_out_what_closed_before_it(policy, stype, start, as_of_offset, since_back, contact_spec,
+                                                     overrides):
+    """The caseload's lists ask only from "since"; they must see exactly the open items the case screen shows."""
+    case = CaseFacts(person_id="p", sentence_type=stype, start=start, length_months=24, requirements=("RAR",),
+                     rosh="M", contacts=tuple(ContactFact(f"c{i}", _at(start + timedelta(days=k)), t, o)
+                                              for i, (k, t, o) in enumerate(contact_spec)), overrides=overrides)
+    as_of = start + timedelta(days=as_of_offset)
+    since = as_of - timedelta(days=since_back)
+    full = obligations(load_policy(policy), case, as_of)
+    part = obligations(load_policy(policy), case, as_of, since=since)
+    assert set(part) <= set(full)
+    assert {o for o in full if o.status in ("due", "overdue", "upcoming")} <= set(part)
+    assert {o for o in full if o.due_by >= since} <= set(part)
