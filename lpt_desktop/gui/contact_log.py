@@ -309,6 +309,7 @@ class ContactLogView(QWidget):
         self.refresh(select_id=contact_id)
         self._show_detail(None)
         self.window().statusBar().showMessage("Contact saved", 4000)
+        self.window().data_changed.emit("contact")
 
     def _save_failed(self, exc: BaseException) -> None:
         self.entry.save_button.setEnabled(True)

@@ -193,6 +193,7 @@ class CourtWork(QObject):
 
     def _request_made(self, request_id: str) -> None:
         self.window.statusBar().showMessage("Report request saved", 4000)
+        self.window.data_changed.emit("report")
         self.show_list(request_id)
 
     def new_pre_sentence(self) -> None:

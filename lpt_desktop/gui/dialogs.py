@@ -69,8 +69,12 @@ class PreferencesDialog(QDialog):
             from lpt_desktop.gui import standards_common
 
             parent, title = self.parent(), self.policy.currentText()
-            self.run_db(standards_common.set_policy_in_force, chosen,
-                        on_ok=lambda _r: parent.statusBar().showMessage(f"Policy in force: {title}", 6000))
+
+            def done(_r: object) -> None:
+                parent.statusBar().showMessage(f"Policy in force: {title}", 6000)
+                parent.data_changed.emit("policy")
+
+            self.run_db(standards_common.set_policy_in_force, chosen, on_ok=done)
         super().accept()
 
 

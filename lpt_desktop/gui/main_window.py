@@ -118,6 +118,9 @@ def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is
 class MainWindow(QMainWindow):
     # Emitted on the UI thread while the database is still open, so features can write what is being typed.
     about_to_lock = Signal()
+    # Emitted after a save that may change what is due (a contact, a booking, a report, a policy, a sync),
+    # naming what changed; views that summarise the caseload reload on it.
+    data_changed = Signal(str)
     locked = Signal()
     unlocked = Signal()
     case_opened = Signal(str)

@@ -260,7 +260,8 @@ class ObligationsView(QWidget):
 
     def _save_frequency(self, rule: str, every_days: int | None) -> None:
         def saved(_result: object) -> None:
-            self.window().statusBar().showMessage("Contact frequency saved", 4000)  # also refreshes the count
+            self.window().statusBar().showMessage("Contact frequency saved", 4000)
+            self.window().data_changed.emit("override")
             self.refresh()
 
         self.run(_set_frequency, self.person_id, rule, every_days, on_ok=common.alive(self, saved),

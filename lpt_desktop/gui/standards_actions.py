@@ -27,8 +27,6 @@ THIS_WEEK_KEYS = "Ctrl+Shift+W"
 CALENDAR_KEYS = "Ctrl+Shift+D"
 COMPLIANCE_KEYS = "Ctrl+Shift+M"
 BOOK_KEYS = "Ctrl+Shift+B"
-# Status-bar messages after which what is due may have changed (a contact or a booking saved).
-SAVE_WORDS = ("saved", "booked", "policy")
 
 
 class StandardsController(QObject):
@@ -74,7 +72,7 @@ class StandardsController(QObject):
         self.debounce.timeout.connect(self.refresh)
         window.unlocked.connect(self.refresh)
         window.locked.connect(self.clear)
-        window.statusBar().messageChanged.connect(self._status_message)
+        window.data_changed.connect(self._data_changed)
 
     @staticmethod
     def _horizon() -> int:
@@ -93,8 +91,8 @@ class StandardsController(QObject):
         return action
 
     # -- keeping in step ---------------------------------------------------------------------------
-    def _status_message(self, text: str) -> None:
-        if self.window.is_unlocked and any(w in text.casefold() for w in SAVE_WORDS):
+    def _data_changed(self, _what: str) -> None:
+        if self.window.is_unlocked:
             self.debounce.start()
 
     def refresh(self) -> None:
@@ -243,8 +241,8 @@ class StandardsController(QObject):
 
     def _booked(self, ids: list[str]) -> None:
         n = len(ids)
-        # The message also sets off the refresh (see _status_message), as a contact saved does.
         self.window.statusBar().showMessage(f"{n} appointment{'' if n == 1 else 's'} booked", 5000)
+        self.window.data_changed.emit("appointment")
 
 
 def install(window: MainWindow) -> None:
