@@ -261,8 +261,7 @@ def all_obligations(db: Database, as_of: date | None = None, person_ids: Sequenc
     """Every case's obligations (or the given cases'), keyed by person id, from a few bulk queries."""
     as_of = as_of or date.today()
     with db.read() as s:
-        sync_closures(s)
-        policy = _policy(s)
+        policy, _days = _settings(db, s)
         facts, who = load_facts(s, as_of, person_ids)
         extra = _extra(s, as_of, person_ids)
     out: dict[str, list[Obligation]] = {}
@@ -326,6 +325,7 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
 # (any INSERT, UPDATE or DELETE through its engine), or the day, the policy or the closures changed.
 _writes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _next_due_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_settings_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _DML = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
@@ -342,13 +342,23 @@ def _write_count(db: Database) -> int:
     return _writes[engine][0]
 
 
+def _settings(db: Database, s: Session) -> tuple[Policy, frozenset[date]]:
+    """The policy in force and the office closures (handed to the calendar), re-read only after a write."""
+    count = _write_count(db)
+    hit = _settings_cache.get(db)
+    if hit is None or hit[0] != count:
+        hit = (count, _policy(s), frozenset(s.scalars(select(OfficeClosure.day))))
+        _settings_cache[db] = hit
+    set_office_closures(hit[2])
+    return hit[1], hit[2]
+
+
 def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
     """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
     as_of = as_of or date.today()
     with db.read() as s:
-        name = _policy(s).name
-        days = frozenset(s.scalars(select(OfficeClosure.day)))
-    key = (_write_count(db), as_of, name, days)
+        policy, days = _settings(db, s)
+    key = (_write_count(db), as_of, policy.name, days)
     hit = _next_due_cache.get(db)
     if hit is not None and hit[0] == key:
         return hit[1]
