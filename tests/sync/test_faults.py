@@ -1,0 +1,96 @@
+"""Seeded fault runs: three laptops edit offline and sync through a proxy that drops, delays, duplicates
+and cuts requests and responses (mid-body too). After healing, every outbox drains within a bound, every
+replica equals the server, nothing is lost or applied twice, and every concurrent edit of one field is a
+conflict every officer holding the case can see (invariants: tests/sync/scenario.py).
+
+`make test` runs a bounded number of seeds per backend (LPT_FAULT_RUNS, default 6); `make soak` runs
+many more (bench/sync_faults.py). The tally is printed: runs, stalled, diverged.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from tests.sync.faultproxy import FaultPlan, FaultProxy
+from tests.sync.scenario import Tally, World, run_faulty
+
+RUNS = int(os.environ.get("LPT_FAULT_RUNS", "6"))
+
+
+def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=None) -> tuple:
+    rng = random.Random(seed)
+    with FaultProxy(server.url, seed=seed) as proxy:
+        world = World(server, tmp, rng, url=proxy.url, timeout=1.0)
+        try:
+            world.enrol_all()
+            world.seed_cases(2)
+            for name in world.laps:  # everyone starts from the same caseload
+                world.sync(name)
+            world.sync("A")
+            plan = FaultPlan.flaky(level)
+            run_faulty(world, proxy, plan, rounds, kill=kill)
+            verdict = world.heal()
+            return verdict, world, proxy.faults
+        finally:
+            world.close()
+
+
+def test_seeded_fault_runs_drain_converge_and_lose_nothing(central, tmp_path, capsys):
+    tally = Tally()
+    base = 1000 if central.db_url.startswith("sqlite") else 2000
+    for seed in range(base, base + RUNS):
+        verdict, world, faults = fault_run(central, tmp_path, seed)
+        tally.add(seed, verdict, world, faults)
+    with capsys.disabled():
+        print("\n" + tally.line(f"fault runs ({central.db_url.split(':')[0]})"))
+    assert tally.faults > RUNS * 3, "the proxy injected almost no faults: the test proves nothing"
+    assert tally.stalled == 0 and tally.diverged == 0, "\n".join(tally.details)
+
+
+def test_a_partition_mid_sync_then_healing_drains_the_outbox(central, tmp_path):
+    """The cable pulled while a laptop pushes a long outbox: the next syncs finish the job, exactly once."""
+    rng = random.Random(7)
+    with FaultProxy(central.url, seed=7) as proxy:
+        world = World(central, tmp_path, rng, url=proxy.url, timeout=1.0)
+        try:
+            world.enrol_all()
+            world.seed_cases(3)
+            for _ in range(250):
+                world.random_op("A")
+            for _ in range(30):
+                world.random_op("B")
+            import threading
+
+            cut = threading.Timer(0.15, proxy.partition)
+            cut.start()
+            assert world.sync("A") is None or world.waiting("A") == 0
+            cut.join()
+            proxy.heal()
+            verdict = world.heal()
+            assert not verdict.stalled and not verdict.diverged, str(verdict)
+        finally:
+            world.close()
+
+
+@pytest.mark.parametrize("plan", [FaultPlan(duplicate=1.0), FaultPlan(drop_response=0.5),
+                                  FaultPlan(cut_response=0.5), FaultPlan(cut_request=0.5)],
+                         ids=["every-request-twice", "half-the-answers-lost", "half-the-answers-cut",
+                              "half-the-requests-cut"])
+def test_each_fault_alone(central, tmp_path, plan):
+    rng = random.Random(11)
+    with FaultProxy(central.url, seed=11) as proxy:
+        world = World(central, tmp_path, rng, url=proxy.url, timeout=1.0)
+        try:
+            world.enrol_all()
+            world.seed_cases(2)
+            for name in world.laps:
+                world.sync(name)
+            run_faulty(world, proxy, plan, rounds=2)
+            assert proxy.faults > 0
+            verdict = world.heal()
+            assert not verdict.stalled and not verdict.diverged, str(verdict)
+        finally:
+            world.close()
