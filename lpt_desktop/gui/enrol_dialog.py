@@ -118,6 +118,10 @@ class EnrolDialog(QDialog):
         self.message.setText(text)
         self.message.setProperty("error", error)
         self.message.setStyleSheet("color: #b00020;" if error else "")
+        # A wrapped message needs more height than the dialog had: grow to fit rather than cut it off.
+        width = self.message.width() if self.message.width() > 50 else self.width() - 24
+        self.message.setMinimumHeight(self.message.heightForWidth(width) if text else 0)
+        self.adjustSize()
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.server, self.username, self.password, self.sign_in):
