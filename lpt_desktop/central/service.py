@@ -181,19 +181,20 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     if unknown:
         return _reject(s, p, ch, f"Unknown fields for {ch.kind}: {', '.join(sorted(unknown))}.")
     rec = s.get(Record, (ch.kind, ch.record_id))
-    owner_scoped = kind.person_of is None
     if rec is not None:
         person_id = rec.person_id  # the server's own idea of the case, never the client's
+        if person_id is None and rec.owner == p.username and ch.person_id and kind.person_of is not None \
+                and can_write(s, p, ch.person_id, cursor):
+            rec.person_id = person_id = ch.person_id  # the officer's own record joins a case (say, promoted)
     elif ch.kind == "person":
         person_id = ch.record_id
     else:
         person_id = ch.person_id
+    owner_scoped = person_id is None  # belongs to the officer, not to a case
     # Authorisation
     if owner_scoped:
         if rec is not None and rec.owner != p.username:
             return _reject(s, p, ch, "This record belongs to another officer.")
-    elif person_id is None:
-        return _reject(s, p, ch, "The change names no case.")
     elif not can_write(s, p, person_id, cursor):
         new_case = (rec is None and ch.kind == "person" and ch.op == "upsert"
                     and s.get(Allocation, person_id) is None and p.role != "administrator")
@@ -204,7 +205,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     if ch.op == "delete":
         if rec is None or rec.deleted:
             return ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0)
-        if kind.append_only:
+        if kind.sealed(rec.data):
             return _reject(s, p, ch, f"Saved {ch.kind} records are never deleted: add an amendment instead.",
                            person_id, visible=True)
         if not _based_on_current(p, ch, rec):
@@ -221,7 +222,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
 
     new = {name: fc.new for name, fc in ch.fields.items()}
     if rec is None:
-        rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=None if owner_scoped else person_id,
+        rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=person_id,
                      owner=p.username, version=0, deleted=False)
         s.add(rec)
         version = _write(s, p, rec, new, False, clean_base=ch.base_version)
@@ -236,7 +237,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
                             "You changed a record that was deleted elsewhere.")
         return ChangeResult(seq=ch.seq, outcome="conflict", version=rec.version, conflict_id=cid)
     current = dict(rec.data or {})
-    if kind.append_only and any(canonical(current.get(k)) != canonical(v) for k, v in new.items()):
+    if kind.sealed(current) and any(canonical(current.get(k)) != canonical(v) for k, v in new.items()):
         return _reject(s, p, ch, f"Saved {ch.kind} records are never edited: add an amendment instead.",
                        person_id, visible=True)
     if _based_on_current(p, ch, rec):

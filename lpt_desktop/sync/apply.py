@@ -8,6 +8,7 @@ applied: the server sends each record at its latest version, so a child can arri
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Meta, Person, utcnow
@@ -88,6 +90,46 @@ def _row_values(kind: Kind, item: Item, ctx: Context) -> dict[str, Any]:
     return values
 
 
+def _upsert(conn: Connection, kind: Kind, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Insert or update rows; returns {record id: reason} for rows this laptop's constraints refuse (say, a
+    second case with a CRN already here). Those are listed as conflicts; the rest of the page still applies."""
+    stmt = sqlite_insert(kind.table)
+    cols = [c for c in rows[0] if c not in kind.key_columns]
+    stmt = stmt.on_conflict_do_update(index_elements=list(kind.key_columns), set_={c: stmt.excluded[c] for c in cols})
+    try:
+        with conn.begin_nested():
+            conn.execute(stmt, rows)
+        return {}
+    except IntegrityError:
+        pass
+    refused: dict[str, str] = {}
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                conn.execute(stmt, row)
+        except IntegrityError as exc:
+            record_id = registry.KEY_SEP.join(str(row[k]) for k in kind.key_columns)
+            refused[record_id] = _constraint(exc)
+    return refused
+
+
+def _constraint(exc: IntegrityError) -> str:
+    text = str(exc.orig) if exc.orig is not None else ""
+    if "UNIQUE" in text:
+        return "a record already on this laptop has the same " + text.rsplit(".", 1)[-1].strip()
+    return "it breaks a rule of this laptop's database"
+
+
+def _local_refusal(conn: Connection, kind: Kind, item: Item, reason: str) -> None:
+    conflict_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"lpt-local:{kind.name}:{item.record_id}:{item.version}"))
+    stmt = sqlite_insert(SyncConflict).values(
+        id=conflict_id, kind=kind.name, record_id=item.record_id, person_id=item.person_id, reason="local",
+        mine=None, theirs=item.data, fields=sorted(item.data or {}), status="open", resolution=None,
+        message=f"This record from the central store could not be saved on this laptop: {reason}.",
+        raised_by=None, created_at=utcnow(), version=0)
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+
+
 def _delete_row(conn: Connection, kind: Kind, record_id: str) -> None:
     keys = kind.key_of(record_id)
     conn.execute(delete(kind.table).where(and_(*(kind.table.c[k] == v for k, v in zip(kind.key_columns, keys,
@@ -148,10 +190,12 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
             if item.person_id:
                 touched_people.add(item.person_id)
         if upserts:
-            stmt = sqlite_insert(kind.table)
-            cols = [c for c in upserts[0] if c not in kind.key_columns]
-            conn.execute(stmt.on_conflict_do_update(index_elements=list(kind.key_columns),
-                                                    set_={c: stmt.excluded[c] for c in cols}), upserts)
+            refused = _upsert(conn, kind, upserts)
+            if refused:
+                records = [r for r in records if r["record_id"] not in refused]
+                for item in group:
+                    if item.record_id in refused:
+                        _local_refusal(conn, kind, item, refused[item.record_id])
         if records:
             stmt = sqlite_insert(SyncRecord)
             conn.execute(stmt.on_conflict_do_update(

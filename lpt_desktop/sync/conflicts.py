@@ -27,6 +27,7 @@ REASONS = {
     "deleted_there": "Changed here, deleted elsewhere",
     "deleted_here": "Deleted here, changed elsewhere",
     "rejected": "Not accepted by the central store",
+    "local": "Could not be saved on this laptop",
 }
 
 
@@ -98,6 +99,8 @@ def resolve(db: Database, conflict_id: str, choice: Choice, merged: dict[str, An
             if rec is not None:
                 rec.version = 0
         c.status, c.resolution = "resolved", choice
+        if c.reason == "local":
+            return  # this laptop's own note: the server never had it
         s.flush()
         s.execute(insert(SyncOutbox).values(
             kind=CONFLICT_KIND, record_id=c.id, person_id=c.person_id, op="upsert", base_version=c.version,

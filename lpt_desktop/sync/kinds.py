@@ -35,6 +35,13 @@ class Kind:
     key_columns: tuple[str, ...]
     columns: tuple[str, ...]  # synced data columns (key columns included)
     exclude: frozenset[str] = field(default_factory=frozenset)
+    sealed_by: str | None = None  # append-only from the moment this field has a value (None: from creation)
+
+    def sealed(self, data: dict[str, Any] | None) -> bool:
+        """An append-only record that may no longer be edited or deleted (amendments are new records)."""
+        if not self.append_only:
+            return False
+        return self.sealed_by is None or (data or {}).get(self.sealed_by) is not None
 
     @property
     def table(self) -> Any:
@@ -112,16 +119,22 @@ def _all_models() -> list[type]:
     return [m.class_ for m in Base.registry.mappers]
 
 
-def register(model: type, *, kind: str | None = None, append_only: bool = False,
+def register(model: type, *, kind: str | None = None, append_only: bool = False, sealed_by: str | None = None,
              person_field: str | PersonResolver | None = "person_id", exclude: tuple[str, ...] = ()) -> Kind:
-    """Make `model` syncable. person_field: the column holding the case's person id, "id" for the person
-    itself, "fk_column->table.person_id" to follow a parent, a callable, or None for owner-scoped records."""
+    """Make `model` syncable.
+
+    person_field: the column holding the case's person id, "id" for the person itself,
+    "fk_column->table.person_id" to follow a parent, a callable, or None for records that belong to the
+    officer rather than a case (a record whose person id is empty is the officer's too).
+    append_only: never edited or deleted once saved (sealed_by: once that field has a value), so it
+    never conflicts; the server refuses edits to it."""
     table = model.__table__
     keys = tuple(c.name for c in table.primary_key.columns)
     excluded = frozenset(exclude) | LOCAL_ONLY_COLUMNS
     columns = tuple(c.name for c in table.columns if c.name not in excluded)
     k = Kind(name=kind or table.name, model=model, append_only=append_only,
-             person_of=_resolver(person_field, model), key_columns=keys, columns=columns, exclude=excluded)
+             person_of=_resolver(person_field, model), key_columns=keys, columns=columns, exclude=excluded,
+             sealed_by=sealed_by)
     _KINDS[k.name] = k
     _BY_MODEL[model] = k
     return k
@@ -166,7 +179,9 @@ def _contact_person(s: Session, obj: Any) -> str | None:
 def _register_all() -> None:
     """The one list of syncable tables (parents first). Not synced: contact_draft (a laptop's typing),
     audit (each side audits itself), lpt_meta, officer (local sign-in), and the sync_* bookkeeping."""
+    from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
+    from lpt_desktop.store import schedule_models as sched
 
     # officer_id points at this laptop's own officer row; the server's allocation decides it instead.
     register(m.Person, person_field="id", exclude=("officer_id",))
@@ -175,8 +190,16 @@ def _register_all() -> None:
     register(m.Requirement, person_field="sentence_id->sentence.person_id")
     register(m.LicenceCondition, person_field="sentence_id->sentence.person_id")
     register(m.Registration)
-    register(m.Contact, append_only=True)
+    register(sched.AppointmentSeries)
+    # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
+    register(m.Contact, append_only=True, sealed_by="outcome")
     register(m.Enforcement, append_only=True)
     register(m.ContactPlanLink, person_field=_contact_person)
     register(m.ContactRmpLink, person_field=_contact_person)
+    register(sched.StandardsOverride)
+    register(sched.StandardsRecord)
+    register(court.PreSentence)  # no case yet: the officer's own until promoted
+    register(court.ReportRequest)
+    register(court.CourtReport)
     register(m.NoteTemplate, person_field=None)
+    register(sched.OfficeClosure, person_field=None)

@@ -103,7 +103,7 @@ def test_an_officer_without_the_case_is_refused_everywhere(central, world):
         {"kind": "contact", "record_id": str(uuid.uuid4()), "person_id": pid,
          "fields": {"person_id": {"new": pid}, "type_code": {"new": "COAP"},
                     "starts_at": {"new": "2026-11-20T10:00:00"}}},
-        {"kind": "address", "record_id": str(uuid.uuid4()), "person_id": None, "fields": {"line1": {"new": "x"}}},
+        {"kind": "address", "record_id": str(uuid.uuid4()), "person_id": pid, "fields": {"line1": {"new": "x"}}},
     )
     assert [r["outcome"] for r in results] == ["rejected"] * 3
     with central.db.read() as s:

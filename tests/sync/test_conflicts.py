@@ -153,3 +153,23 @@ def test_three_laptops_converge(central, laptop_factory, unique):
     assert get(a.db, Person, pid).preferred_name == "Dee"
     conflicts = [sync_service.list_conflicts(x.db) for x in (a, b, c)]
     assert all(len(x) == 1 for x in conflicts) and conflicts[0][0].fields == ["tier"]
+
+
+def test_a_record_this_laptop_cannot_store_is_listed_and_does_not_stop_sync(central, laptop_factory, unique):
+    """Two laptops each open a case with the same CRN while offline: neither file can hold both."""
+    om = central.add_user(f"om-{unique}")
+    a, b = laptop_factory(om), laptop_factory(om)
+    first = new_person(a.db, "First", crn="Z111111")
+    second = new_person(b.db, "Second", crn="Z111111")
+    other = new_person(a.db, "Other")
+    a.sync()
+    rb = b.sync()
+    assert rb.waiting == 0 and other in ids(b.db, Person) and second in ids(b.db, Person)
+    assert first not in ids(b.db, Person)
+    [c] = sync_service.list_conflicts(b.db)
+    assert c.reason == "local" and c.record_id == first and "crn" in c.message
+    assert len(sync_service.list_conflicts(b.db)) == 1  # listed once however often it is retried
+    b.sync()
+    assert len(sync_service.list_conflicts(b.db)) == 1
+    sync_service.resolve_conflict(b.db, c.id, "theirs")
+    assert sync_service.list_conflicts(b.db) == []
