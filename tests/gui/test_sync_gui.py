@@ -142,7 +142,9 @@ def test_enrol_says_what_went_wrong(make_window, qtbot, tmp_path, server, user, 
     dialog.sign_in.click()
     qtbot.waitUntil(lambda: not dialog.running and expect in dialog.message.text(), timeout=20000)
     assert dialog.isVisible() and dialog.sign_in.isEnabled()
-    assert not window.sync_ui.runner.state.enrolled
+    runner = window.sync_ui.runner
+    assert not runner.state.enrolled and not runner.running
+    assert not any(t.isActive() for t in (runner.timer, runner.probe_timer, runner.after_save))  # nothing retries
     assert label(window) == "Sync: not set up · working offline"
     shot(dialog, f"enrol-error-{expect.split()[0].strip(':')}.png")
 
@@ -165,6 +167,21 @@ def test_enrol_cancel_stops_and_leaves_the_laptop_set_up(make_window, qtbot, tmp
     # The next sync carries on from where the cancelled one stopped.
     window.sync_ui.sync_action.trigger()
     qtbot.waitUntil(lambda: synced(window), timeout=20000)
+
+
+def test_lock_during_enrolment_closes_the_dialog_and_stops(make_window, qtbot, tmp_path, server, user):
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb"))
+    window.sync_ui.show_enrol()
+    dialog = window.sync_ui.dialog
+    dialog.server.setText(server.url)
+    dialog.username.setText(user[0])
+    dialog.password.setText(PASSWORD)
+    dialog.sign_in.click()
+    job = window.sync_ui.runner.job
+    window.lock("idle")
+    assert not dialog.isVisible() and job.cancel_event.is_set()
+    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=10000)
+    assert not window.sync_ui.status.bar.isVisible() and not label(window).startswith("Syncing")
 
 
 # -- the status bar through offline and back -----------------------------------------------------------
