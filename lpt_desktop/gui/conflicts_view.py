@@ -92,6 +92,7 @@ def load_rows(db: Any) -> list[ConflictRow]:
     from lpt_desktop.store.models import Person
 
     conflicts = svc.list_conflicts(db)
+    me = svc.sync_status(db).username
     ids = {c.person_id for c in conflicts if c.person_id}
     names: dict[str, str] = {}
     if ids:
@@ -100,7 +101,8 @@ def load_rows(db: Any) -> list[ConflictRow]:
                 names[p.id] = f"{p.last_name}, {p.first_name} ({p.crn})"
     return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
                         humanise(c.kind), c.reason_text, list(c.fields), c.created_at, c.kind,
-                        c.mine, c.theirs, c.message, c.raised_by, c.reason) for c in conflicts]
+                        c.mine, c.theirs, c.message, "you" if c.raised_by and c.raised_by == me else c.raised_by,
+                        c.reason) for c in conflicts]
 
 
 COLUMNS: list[Column[ConflictRow]] = [
