@@ -54,7 +54,7 @@ class ConflictRow:
     theirs: dict[str, Any] | None
     message: str | None = None
     raised_by: str | None = None
-    reason_code: str = "field"  # field | deleted_there | deleted_here | rejected
+    reason_code: str = "field"  # field | deleted_there | deleted_here | rejected | local
 
 
 # Field and record names officers know by another name; the rest read well with underscores as spaces.
@@ -147,6 +147,7 @@ class FieldsModel(QAbstractTableModel):
         self.rows: list[FieldRow] = []
         self.mine_deleted = self.theirs_deleted = False
         self.theirs_missing = "(deleted on the central store)"
+        self.mine_missing = "(deleted here)"
 
     def set_conflict(self, row: ConflictRow | None) -> None:
         self.beginResetModel()
@@ -155,6 +156,8 @@ class FieldsModel(QAbstractTableModel):
         self.theirs_deleted = bool(row and row.theirs is None)
         self.theirs_missing = "(not accepted by the central store)" if row and row.reason_code == "rejected" \
             else "(deleted on the central store)"
+        self.mine_missing = "(could not be saved on this laptop)" if row and row.reason_code == "local" \
+            else "(deleted here)"
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -176,7 +179,7 @@ class FieldsModel(QAbstractTableModel):
             if col == 0:
                 return humanise(r.name)
             if col == 1:
-                return "(deleted here)" if self.mine_deleted else show_value(r.mine)
+                return self.mine_missing if self.mine_deleted else show_value(r.mine)
             if col == 2:
                 return self.theirs_missing if self.theirs_deleted else show_value(r.theirs)
             if col == 3:
