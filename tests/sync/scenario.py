@@ -254,16 +254,47 @@ class World:
         return "delete"
 
     def _edit(self, name: str, model: type, record_id: str) -> str:
+        return self._edit_field(name, model, record_id, self.rng.choice(FIELDS[model]))
+
+    def _edit_field(self, name: str, model: type, record_id: str, column: str) -> str:
         kind = registry.for_model(model)
-        column = self.rng.choice(FIELDS[model])
         value = self._value(name)
         with self.laps[name].open_db.write() as s:
             obj = s.get(model, record_id)
+            if obj is None:  # not on this laptop (not pulled yet, or deleted here)
+                return "nothing"
             old = getattr(obj, column)
             setattr(obj, column, value)
         self.edits.append(Edit(name, kind.name, record_id, column, value, old))
         self._note_seq(name)
         return f"edit {kind.name}.{column}"
+
+    def resolve(self, name: str, choice: str) -> str:
+        """Resolve one of the laptop's open conflicts (keep mine / keep theirs), noting what it writes."""
+        from lpt_desktop.sync import conflicts as conflict_list
+
+        db = self.laps[name].open_db
+        open_ = conflict_list.list_conflicts(db)
+        if not open_:
+            return "no conflict"
+        c = self.rng.choice(open_)
+        kind = registry.get(c.kind)
+        model = kind.model if kind is not None else None
+        with db.read() as s:
+            obj = s.get(model, kind.key_of(c.record_id)) if model is not None else None
+            local = kind.to_data(obj) if obj is not None else None
+        if choice == "mine" and model in FIELDS:
+            if c.reason == "deleted_here":
+                if local is not None:
+                    self.deletions.append(Deletion(name, c.kind, c.record_id, local))
+            elif c.mine:
+                for column in FIELDS[model]:
+                    if column in c.mine:
+                        self.edits.append(Edit(name, c.kind, c.record_id, column, c.mine[column],
+                                               (local or {}).get(column)))
+        conflict_list.resolve(db, c.id, choice)  # type: ignore[arg-type]
+        self._note_seq(name)
+        return f"resolve {c.reason} {choice}"
 
     # -- healing and the invariants ----------------------------------------------------------------
     def waiting(self, name: str) -> int:
