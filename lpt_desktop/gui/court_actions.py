@@ -204,6 +204,7 @@ class CourtWork(QObject):
 
         def made(new_id: str, name: str) -> None:
             self.window.statusBar().showMessage("Pre-sentence record saved: now record the court's request", 5000)
+            self.window.data_changed.emit("pre-sentence")
             self.new_request(pre_sentence=(new_id, name))
 
         dialog = PreSentenceDialog(self.window, made)
@@ -219,6 +220,7 @@ class CourtWork(QObject):
 
         def done(person_id: str) -> None:
             self.window.statusBar().showMessage("Case made from the pre-sentence record", 5000)
+            self.window.data_changed.emit("case")
             self.refresh(select_id=request.id)
             self.window.refresh_caseload()
             self.window.open_case(person_id)
@@ -252,7 +254,8 @@ class CourtWork(QObject):
                 editor.discard()
                 self.window.close_tab(self.window.tabs.indexOf(editor))
             self.window.run_db(lambda db: _svc().withdraw_request(db, request.id), on_ok=lambda _r: (
-                self.window.statusBar().showMessage("Report request withdrawn", 4000), self.refresh()))
+                self.window.statusBar().showMessage("Report request withdrawn", 4000), self.refresh(),
+                self.window.data_changed.emit("report")))
 
         box.buttonClicked.connect(answered)
         self.dialog = box

@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 PROBE_SECONDS = 15.0  # while offline: how often to ask the server whether it is back
 AFTER_SAVE_SECONDS = 5.0  # a save is sent shortly after, so several quick saves go in one sync
-SAVE_WORDS = ("saved", "booked", "recorded", "withdrawn", "made from")
 
 
 def _svc() -> Any:
@@ -135,7 +134,7 @@ class SyncRunner(QObject):
         self._network = self._watch_network()
         window.unlocked.connect(self._unlocked)
         window.locked.connect(self.stop)
-        window.statusBar().messageChanged.connect(self._status_message)
+        window.data_changed.connect(self._data_changed)
 
     # -- state -------------------------------------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -164,9 +163,9 @@ class SyncRunner(QObject):
         self._set(locked=False)
         self.refresh_status(then=lambda: self.state.enrolled and self.sync_now())
 
-    def _status_message(self, text: str) -> None:
+    def _data_changed(self, what: str) -> None:
         # A save anywhere in the window: count it as waiting now, send it shortly.
-        if self.window.is_unlocked and any(w in text.casefold() for w in SAVE_WORDS):
+        if what != "sync" and self.window.is_unlocked:
             self.refresh_status()
             if self.state.enrolled and not self.state.offline:
                 self.after_save.start()
@@ -258,6 +257,7 @@ class SyncRunner(QObject):
                   last_synced_at=result.finished_at or self.state.last_synced_at)
         if result.pulled or result.evicted or result.repaired:
             self.window.refresh_caseload()
+            self.window.data_changed.emit("sync")
         self.finished.emit(result)
         if self.again or (result.waiting and not result.cancelled):
             self.sync_now()

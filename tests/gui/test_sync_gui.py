@@ -196,7 +196,7 @@ def test_changes_wait_while_offline_and_drain_when_the_server_returns(make_windo
     server.kill()
     try:
         pid = new_person(window.db, "Nowak")
-        window.statusBar().showMessage("Person saved", 3000)  # as the window says after any save
+        window.data_changed.emit("person")  # as the window signals after any save
         qtbot.waitUntil(lambda: runner.state.waiting == 1, timeout=5000)
         assert label(window) == "1 change waiting"
         shot(window.statusBar(), "status-waiting.png")
