@@ -12,6 +12,7 @@ standards_record rows; the offence category comes from keywords in the offence t
 
 from __future__ import annotations
 
+import re
 import tomllib
 import weakref
 from collections import defaultdict
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
@@ -38,7 +39,7 @@ from lpt_desktop.standards.obligations import (
 )
 from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.schedule_models import OfficeClosure, StandardsOverride, StandardsRecord
 
 POLICY_KEY = "standards_policy"
@@ -322,21 +323,28 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
 
 # -- the caseload's "next due" column ----------------------------------------------------------------
 # The caseload is reloaded after every edit and on every screen change; the engine over a Trust-scale
-# file takes seconds. The column is kept per database and recomputed when anything was written since
-# (any INSERT, UPDATE or DELETE through its engine), or the day, the policy or the closures changed.
+# file takes seconds. The column is kept per database. After a write it is recomputed only for the
+# people the new audit rows name; a write the audit does not name (bulk inserts, settings) recomputes
+# it all, as does a new day, policy or set of closures. Drafts, audit rows and note templates are
+# written every few seconds and change nothing the engine reads, so they do not count as writes.
 _writes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _next_due_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _settings_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_DML = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+_DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
+                  r"[\"`\[]?(\w+)", re.IGNORECASE)
+_NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
+INCREMENTAL_MAX = 500  # more people changed than this: recompute everyone in one bulk pass
 
 
 def _write_count(db: Database) -> int:
+    """How many statements have changed tables the engine reads, through this database's engine."""
     engine = db.engine
     if engine not in _writes:
         counter = _writes[engine] = [0]
 
         def after(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001 - SQLAlchemy event signature
-            if statement.lstrip()[:6].upper() in _DML:
+            m = _DML.match(statement)
+            if m is not None and m.group(1).lower() not in _NOT_READ:
                 counter[0] += 1
 
         event.listen(engine, "after_cursor_execute", after)
@@ -357,15 +365,26 @@ def _settings(db: Database, s: Session) -> tuple[Policy, frozenset[date]]:
 def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
     """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
     as_of = as_of or date.today()
+    count = _write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
         policy, days = _settings(db, s)
-    key = (_write_count(db), as_of, policy.name, days)
-    hit = _next_due_cache.get(db)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    found, _who = all_obligations(db, as_of, since=as_of)
-    result = {pid: o for pid, obs in found.items() if (o := next_due(obs)) is not None}
-    _next_due_cache[db] = (key, result)
+        key = (as_of, policy.name, days)
+        hit = _next_due_cache.get(db)
+        if hit is not None and hit[1] == key and hit[0] == count:
+            return hit[3]
+        changed: list[tuple[int, str | None]] = []
+        if hit is not None and hit[1] == key:
+            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2]))]
+        audit_max = s.scalar(select(func.max(Audit.id))) or 0
+    people = {pid for _id, pid in changed}
+    if changed and None not in people and len(people) <= INCREMENTAL_MAX:
+        found, _who = all_obligations(db, as_of, sorted(people), since=as_of)  # type: ignore[arg-type]
+        result = {pid: o for pid, o in hit[3].items() if pid not in people}
+        result.update({pid: o for pid in people if (o := next_due(found.get(pid, []))) is not None})
+    else:
+        found, _who = all_obligations(db, as_of, since=as_of)
+        result = {pid: o for pid, obs in found.items() if (o := next_due(obs)) is not None}
+    _next_due_cache[db] = (count, key, audit_max, result)
     return result
 
 

@@ -256,3 +256,39 @@ def test_registered_source_adds_report_items(small):
 def test_statuses_are_the_known_ones(demo):
     found, _ = so.all_obligations(demo, DEMO_TODAY)
     assert {o.status for obs in found.values() for o in obs} == set(STATUSES)
+
+
+def test_caseload_column_recomputes_only_what_changed(small, monkeypatch):
+    from sqlalchemy import update
+
+    from lpt_desktop.services.contacts import defaults_for, save_draft
+    from lpt_desktop.store.models import Person
+
+    db, ids = small
+    before = {r.crn: r for r in load_caseload(db, TODAY)}
+    assert (before["A100001"].next_due, before["A100001"].next_due_status) == (date(2026, 11, 9), "overdue")
+    calls = []
+    real = so.all_obligations
+
+    def spy(db_, as_of=None, person_ids=None, since=None):
+        calls.append(person_ids)
+        return real(db_, as_of, person_ids, since)
+
+    monkeypatch.setattr(so, "all_obligations", spy)
+    load_caseload(db, TODAY)
+    assert calls == []  # nothing written: the column is kept
+    save_draft(db, ids["co"], defaults_for(db, ids["co"], now=NOW))
+    load_caseload(db, TODAY)
+    assert calls == []  # a draft changes nothing the engine reads
+    _record(db, ids["co"], datetime(2026, 11, 4, 10, 0))  # audited: only Adams is recomputed
+    after = {r.crn: r for r in load_caseload(db, TODAY)}
+    assert calls == [[ids["co"]]]
+    assert after["A100001"].next_due != before["A100001"].next_due
+    assert after["B100002"] == before["B100002"]
+    with db.write() as s:  # a write the audit does not name: everyone is recomputed
+        s.execute(update(Person).where(Person.id == ids["lic"]).values(rosh="VH"))
+    again = {r.crn: r for r in load_caseload(db, TODAY)}
+    assert calls[-1] is None
+    assert again["B100002"].next_due == date(2026, 11, 27)
+    load_caseload(db, date(2026, 11, 24))  # a new day: everyone
+    assert calls[-1] is None and len(calls) == 3
