@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
@@ -130,11 +130,6 @@ def record_done(db: Database, person_id: str, kind: str, on: date, note: str = "
         s.add(row)
         s.flush()
         return row.id
-
-
-def remove_records(db: Database, person_id: str) -> None:
-    with db.write() as s:
-        s.execute(delete(StandardsRecord).where(StandardsRecord.person_id == person_id))
 
 
 # -- facts from the database, in bulk ---------------------------------------------------------------
@@ -250,6 +245,10 @@ def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
 
 
 def _extra(s: Session, as_of: date, person_ids: Sequence[str] | None) -> dict[str, list[Obligation]]:
+    # Features register their sources when imported; import them here so every screen and command
+    # (the CLI too) sees the same obligations.
+    import lpt_desktop.services.court  # noqa: F401, PLC0415
+
     out: dict[str, list[Obligation]] = defaultdict(list)
     for fn in _sources:
         for o in fn(s, as_of, person_ids):

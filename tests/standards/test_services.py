@@ -256,6 +256,8 @@ def test_registered_source_adds_report_items(small):
 def test_statuses_are_the_known_ones(demo):
     found, _ = so.all_obligations(demo, DEMO_TODAY)
     assert {o.status for obs in found.values() for o in obs} == set(STATUSES)
+    # Court work registers its report requests as a source: they are among the case's obligations.
+    assert any(o.rule == "report_due" and o.kind == "report" for obs in found.values() for o in obs)
 
 
 def test_caseload_column_recomputes_only_what_changed(small, monkeypatch):
