@@ -22,7 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a package when run as a script
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import bundle_bench, court_bench, gui_bench, search_bench, standards_bench, store_bench  # noqa: E402
+from bench import (  # noqa: E402
+    bundle_bench,
+    court_bench,
+    gui_bench,
+    search_bench,
+    standards_bench,
+    store_bench,
+    sync_bench,
+)
 from bench.common import Context, Result, fmt_s, print_table, say  # noqa: E402
 
 
@@ -63,6 +71,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "court-report": Benchmark(
         "Court report: render a full standard delivery report to PDF (goal under 0.3 s) and open it",
         court_bench.bench_court_report),
+    "sync": Benchmark(
+        "Sync on loopback: push + pull 1,000 changes (goal under 2 s), first download of a 60-case caseload "
+        "with its history, ~60,000 records (goal under 10 s); SQLite and PostgreSQL",
+        sync_bench.bench_sync),
     "bundle": Benchmark(
         "Installed bundle: size, and launch to unlock prompt vs the venv and a bare QApplication",
         bundle_bench.bench_bundle),
