@@ -8,6 +8,7 @@ from this registry.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -161,13 +162,25 @@ def names() -> list[str]:
 
 
 _done = False
+_lock = threading.Lock()
+_filling: int | None = None  # the thread filling the registry now
 
 
 def _ensure() -> None:
-    global _done
-    if not _done:
-        _done = True
-        _register_all()
+    """Fill the registry once. Other threads wait until it is whole (a server answers its first requests on a
+    thread pool); a call from inside the filling itself (same thread) returns at once, as it always did."""
+    global _done, _filling
+    if _done or _filling == threading.get_ident():
+        return
+    with _lock:
+        if _done:
+            return
+        _filling = threading.get_ident()
+        try:
+            _register_all()
+            _done = True
+        finally:
+            _filling = None
 
 
 def _contact_person(s: Session, obj: Any) -> str | None:
