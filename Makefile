@@ -43,5 +43,13 @@ lint: install
 bench: install
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
 
+# Long sync runs (needs PostgreSQL): 600 officers syncing at once, many seeded fault and kill runs, and the
+# stateful and schema-fuzz tests with far more (random) examples than `make test` uses.
+soak: install
+	$(PY) bench/soak.py
+	$(PY) bench/sync_faults.py --runs 100 --kill-runs 10
+	LPT_STATEFUL_RANDOM=1 LPT_STATEFUL_EXAMPLES=60 LPT_FUZZ_EXAMPLES=100 \
+		$(PY) -m pytest -q -p no:cacheprovider tests/sync/test_stateful.py tests/central/test_schema_fuzz.py
+
 clean:
 	rm -rf $(VENV) build dist lpt_desktop/gui/forms/ui_*.py lpt_desktop/gui/resources_rc.py
