@@ -16,7 +16,7 @@ import re
 import tomllib
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -32,7 +32,6 @@ from lpt_desktop.standards.calendar import set_office_closures
 from lpt_desktop.standards.obligations import (
     RULE_IDS,
     CaseFacts,
-    ContactFact,
     EnforcementFact,
     Obligation,
     RecordFact,
@@ -41,7 +40,7 @@ from lpt_desktop.standards.obligations import (
 )
 from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.schedule_models import OfficeClosure, StandardsOverride, StandardsRecord
 
 POLICY_KEY = "standards_policy"
@@ -160,12 +159,17 @@ class _Who:
     name: str
 
 
-def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
-               ) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
-    """CaseFacts for the given people (None: everyone) from seven queries, whatever the caseload's size."""
+def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
+               who: dict[str, _Who] | None = None) -> Iterator[CaseFacts]:
+    """CaseFacts for the given people (None: everyone), one case at a time, from eight queries.
+
+    Contacts stream from the covering index in person order, so a Trust-scale caseload (a million
+    contacts) is never all in memory at once; `who` is filled with each person's CRN and name.
+    """
     people = s.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh)
                        .where(_in(Person.id, person_ids))).all()
-    who = {pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r in people}
+    if who is not None:
+        who.update({pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r in people})
     sentences: dict[str, tuple] = {}
     for row in s.execute(select(Sentence.id, Sentence.person_id, Sentence.order_type, Sentence.offence,
                                 Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
@@ -186,35 +190,9 @@ def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                    Registration.next_review_date, Registration.category, Registration.level)
             .where(Registration.ended_on.is_(None), _in(Registration.person_id, person_ids))):
         regs[pid].append(RegisterFact(code, start, review, cat, level))
-    # Contacts with an outcome up to "as of", under the current sentence; superseded versions dropped.
-    # Read from the covering index ix_contact_standards (never the notes), dates as text: at Trust scale
-    # this is a million rows, and SQLAlchemy's DateTime parsing would cost more than the reading.
-    until = (as_of + timedelta(days=1)).isoformat()
-    since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
-    # SQLite's planner reads this from the covering index ix_contact_standards (no INDEXED BY: a file
-    # migrated before the index existed still works, only slower).
-    sql = "SELECT person_id, starts_at, type_code, outcome, id, amends_id FROM contact WHERE outcome IS NOT NULL"
-    params: tuple = ()
-    if person_ids is not None:
-        sql += f" AND person_id IN ({', '.join('?' * len(person_ids))})"
-        params = tuple(person_ids)
-    # Straight from the driver: SQLAlchemy's row objects would double the cost of a million rows.
-    raw = s.connection().connection.dbapi_connection.execute(sql, params).fetchall()
-    amended_by = {r[5]: r[4] for r in raw if r[5]}
-    contacts: dict[str, list[ContactFact]] = defaultdict(list)
-    parse = datetime.fromisoformat
-    # The index returns each person's rows together: one comprehension per person, plain tuples
-    # (a ContactFact by position) rather than a million constructor calls.
-    for pid, rows in groupby(raw, key=itemgetter(0)):
-        first = since_of.get(pid)
-        if first is None:
-            continue
-        if amended_by:
-            contacts[pid].extend((cid, parse(at), code, outcome) for _p, at, code, outcome, cid, _a in rows
-                                 if first <= at < until and cid not in amended_by)
-        else:
-            contacts[pid].extend((cid, parse(at), code, outcome) for _p, at, code, outcome, cid, _a in rows
-                                 if first <= at < until)
+    # Corrections: a contact amended by a newer row is superseded (few rows, from a partial index).
+    amended_by = dict(s.execute(select(Contact.amends_id, Contact.id).where(Contact.amends_id.is_not(None),
+                                                                          _in(Contact.person_id, person_ids))).all())
 
     def head(cid: str) -> str:
         while cid in amended_by:
@@ -236,22 +214,59 @@ def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                              StandardsOverride.every_days)
                                       .where(_in(StandardsOverride.person_id, person_ids))):
         overrides[pid][rule] = every
-    facts: dict[str, CaseFacts] = {}
-    for pid, _crn, _f, _l, tier, rosh in people:
+    person_rows = {row[0]: row for row in people}
+
+    def build(pid: str, contacts: list) -> CaseFacts:
+        _p, _crn, _f, _l, tier, rosh = person_rows[pid]
         sen = sentences.get(pid)
         if sen is None:
-            facts[pid] = CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
-                                   overrides=overrides.get(pid, {}))
-            continue
+            return CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
+                             overrides=overrides.get(pid, {}))
         sid, _p, order, offence, sentence_date, start, end, months = sen
-        facts[pid] = CaseFacts(
+        return CaseFacts(
             person_id=pid, sentence_type=order, start=start, sentence_date=sentence_date, end=end,
             length_months=months, requirements=tuple(reqs.get(sid, ())), tier=tier, rosh=rosh,
             registers=tuple(regs.get(pid, ())), offence_category=offence_category(offence),
             custody_months=months * 2 if order == "LIC" and months else None,
-            contacts=tuple(contacts.get(pid, ())), enforcement=tuple(enforcement.get(pid, ())),
+            contacts=tuple(contacts), enforcement=tuple(enforcement.get(pid, ())),
             records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}))
-    return facts, who
+
+    # Contacts with an outcome up to "as of", under the current sentence (from its sentence date, for
+    # victim contact in custody), superseded versions dropped. The planner reads them from the covering
+    # index ix_contact_standards, already in person order (no INDEXED BY: a file migrated before the
+    # index existed still works, only slower). Straight from the driver, dates as text, plain tuples
+    # (a ContactFact by position): SQLAlchemy rows and DateTime parsing would double the cost.
+    until = (as_of + timedelta(days=1)).isoformat()
+    since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
+    sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
+    params: tuple = ()
+    if person_ids is not None:
+        sql += f" AND person_id IN ({', '.join('?' * len(person_ids))})"
+        params = tuple(person_ids)
+    cursor = s.connection().connection.dbapi_connection.execute(sql + " ORDER BY person_id", params)
+    parse = datetime.fromisoformat
+    seen: set[str] = set()
+    for pid, rows in groupby(cursor, key=itemgetter(0)):
+        if pid not in person_rows:
+            continue
+        seen.add(pid)
+        first = since_of.get(pid)
+        if first is None:
+            yield build(pid, [])
+            continue
+        yield build(pid, [(cid, parse(at), code, outcome) for _p, at, code, outcome, cid in rows
+                          if first <= at < until and cid not in amended_by])
+    for pid in person_rows:
+        if pid not in seen:
+            yield build(pid, [])
+
+
+def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
+               ) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
+    """Every case's facts at once, keyed by person id (tests and the benchmark; services stream)."""
+    who: dict[str, _Who] = {}
+    facts = {f.person_id: f for f in iter_facts(s, as_of, person_ids, who)}
+    return facts, who  # type: ignore[return-value]
 
 
 def _extra(s: Session, as_of: date, person_ids: Sequence[str] | None) -> dict[str, list[Obligation]]:
@@ -271,16 +286,17 @@ def all_obligations(db: Database, as_of: date | None = None, person_ids: Sequenc
                     since: date | None = None) -> tuple[dict[str, list[Obligation]], dict[str, _Who]]:
     """Every case's obligations (or the given cases'), keyed by person id, from a few bulk queries."""
     as_of = as_of or date.today()
-    with db.read() as s:
-        policy, _days = _settings(db, s)
-        facts, who = load_facts(s, as_of, person_ids)
-        extra = _extra(s, as_of, person_ids)
     out: dict[str, list[Obligation]] = {}
-    for pid, case in facts.items():
-        items = obligations(policy, case, as_of, since=since)
-        if pid in extra:
-            items = sorted(items + extra[pid], key=lambda o: (o.due_by, o.rule))
-        out[pid] = items
+    who: dict[str, _Who] = {}
+    with db.read() as s:  # WAL: this read does not hold up a save while the engine works through it
+        policy, _days = _settings(db, s)
+        extra = _extra(s, as_of, person_ids)
+        for case in iter_facts(s, as_of, person_ids, who):
+            pid = case.person_id
+            items = obligations(policy, case, as_of, since=since)
+            if pid in extra:
+                items = sorted(items + extra[pid], key=lambda o: (o.due_by, o.rule))
+            out[pid] = items  # type: ignore[index]
     return out, who
 
 
