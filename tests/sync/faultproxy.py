@@ -4,6 +4,7 @@
         enrol/sync against proxy.url ...
         proxy.heal()                 # no more faults
         proxy.partition()            # every connection dropped at once (the network is gone)
+        proxy.partition_after = 3    # ... once 3 more requests have reached the server (the 3rd's answer lost)
         proxy.stats                  # Counter of what was done: "drop_request", "cut_response", ...
 
 It speaks just enough HTTP/1.1 to find message boundaries: it reads each request whole (headers and a
@@ -117,6 +118,7 @@ class FaultProxy:
         self.stats: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._partitioned = False
+        self.partition_after: int | None = None  # forwarded requests; the answer to the last one is lost
         self._conns: set[socket.socket] = set()
         proxy = self
 
@@ -275,6 +277,9 @@ class FaultProxy:
         else:
             response = self._exchange(request)
         self.stats["forwarded"] += 1
+        if self.partition_after is not None and self.stats["forwarded"] >= self.partition_after:
+            self.partition_after = None
+            self.partition()
         if response is None or self._partitioned:
             self.stats["upstream_down" if response is None else "partitioned"] += 1
             return False
