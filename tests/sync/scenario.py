@@ -134,16 +134,18 @@ class Verdict:
 
 class World:
     def __init__(self, server: CentralServer, tmp: Path, rng: random.Random, url: str | None = None,
-                 timeout: float = 2.0, laptops: int = 3) -> None:
+                 timeout: float = 2.0, laptops: int = 3, moves: bool = False) -> None:
         self.server, self.tmp, self.rng = server, tmp, rng
         self.url = url or server.url  # where the laptops sync to (a fault proxy, or the server itself)
         self.timeout = timeout
         u = uuid.uuid4().hex[:8]
         self.team = f"team-{u}"
-        names = ["A", "B", "C", "D", "E"][:laptops]
+        # moves: a second offender manager (D) in the team; cases move between A and D at random.
+        names = ["A", "B", "C", "D", "E"][:laptops] + (["D"] if moves and laptops < 4 else [])
         self.laps: dict[str, Lap] = {}
-        for i, name in enumerate(names):
-            role = "offender_manager" if i == 0 else "team_manager"
+        self.moves = 0
+        for name in names:
+            role = "offender_manager" if name in ("A", "D") else "team_manager"
             username = add_user(server, f"{name.lower()}-{u}", role=role, team=self.team)
             self.laps[name] = Lap(name, username, tmp / f"{name}-{u}.lptdb")
         self.edits: list[Edit] = []
@@ -296,6 +298,31 @@ class World:
         self._note_seq(name)
         return f"resolve {c.reason} {choice}"
 
+    def move(self) -> str:
+        """Move a random case between the team's two offender managers (A and D), as `lpt-central allocate`."""
+        from lpt_desktop.central.models import Allocation
+
+        pid = self.rng.choice(self.people)
+        with self.server.db.read() as s:
+            now = s.get(Allocation, pid).officer
+        to = self.laps["D"].username if now == self.laps["A"].username else self.laps["A"].username
+        self.server.allocate(pid, to)
+        self.moves += 1
+        return "move"
+
+    def scope(self) -> dict[str, set[str]]:
+        """Laptop -> the cases it should hold now (offender managers: their own; team managers: the team's)."""
+        from lpt_desktop.central.models import Allocation
+
+        with self.server.db.read() as s:
+            alloc = dict(s.execute(select(Allocation.person_id, Allocation.officer).where(
+                Allocation.person_id.in_(self.people))).tuples().all())
+        out = {}
+        for lap in self.laps.values():
+            mine = lap.name in ("A", "D")
+            out[lap.name] = {p for p, officer in alloc.items() if not mine or officer == lap.username}
+        return out
+
     # -- healing and the invariants ----------------------------------------------------------------
     def waiting(self, name: str) -> int:
         with self.laps[name].open_db.read() as s:
@@ -344,12 +371,13 @@ class World:
     def check(self, verdict: Verdict) -> None:
         problems = verdict.problems
         records, conflicts = self.server_state()
-        # 1. Every laptop holds exactly the server's live records.
-        server_view = {kind.name: {} for kind in map(registry.for_model, KINDS)}
-        for (kind, rid), rec in records.items():
-            if kind in server_view and not rec.deleted:
-                server_view[kind][rid] = canonical(rec.data)
+        # 1. Every laptop holds exactly the server's live records of the cases in its scope.
+        scope = self.scope()
         for lap in self.laps.values():
+            server_view: dict[str, dict[str, str]] = {kind.name: {} for kind in map(registry.for_model, KINDS)}
+            for (kind, rid), rec in records.items():
+                if kind in server_view and not rec.deleted and rec.person_id in scope[lap.name]:
+                    server_view[kind][rid] = canonical(rec.data)
             mine = snapshot(lap.open_db)
             for kind, rows in server_view.items():
                 if mine.get(kind) != rows:
@@ -364,8 +392,8 @@ class World:
         for lap in self.laps.values():
             with lap.open_db.read() as s:
                 local = set(s.scalars(select(SyncConflict.id).where(SyncConflict.status == "open")))
-            expected = {cid for cid in open_server
-                        if by_owner[cid].person_id is not None or by_owner[cid].owner == lap.username}
+            expected = {cid for cid in open_server if by_owner[cid].person_id in scope[lap.name]
+                        or (by_owner[cid].person_id is None and by_owner[cid].owner == lap.username)}
             if local != expected:
                 problems.append(f"laptop {lap.name} conflicts differ: missing {sorted(expected - local)[:3]}, "
                                 f"extra {sorted(local - expected)[:3]}")
@@ -453,6 +481,8 @@ def run_faulty(world: World, proxy: Any, plan: Any, rounds: int, ops: tuple[int,
                 world.random_op(name)
             if rng.random() < 0.8:  # sometimes a laptop stays offline for the round
                 world.sync(name)
+            if "D" in world.laps and rng.random() < 0.2:
+                world.move()
             if kill is not None and rng.random() < 0.25:
                 kill(world)
     proxy.heal()

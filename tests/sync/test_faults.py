@@ -18,10 +18,10 @@ from tests.sync.scenario import Tally, World, run_faulty
 RUNS = os.environ.get("LPT_FAULT_RUNS")
 
 
-def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=None) -> tuple:
+def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=None, moves: bool = False) -> tuple:
     rng = random.Random(seed)
     with FaultProxy(server.url, seed=seed) as proxy:
-        world = World(server, tmp, rng, url=proxy.url, timeout=1.0)
+        world = World(server, tmp, rng, url=proxy.url, timeout=1.0, moves=moves)
         try:
             world.enrol_all()
             world.seed_cases(2)
@@ -47,6 +47,23 @@ def test_seeded_fault_runs_drain_converge_and_lose_nothing(central, tmp_path, ca
     with capsys.disabled():
         print("\n" + tally.line(f"fault runs ({central.db_url.split(':')[0]})"))
     assert tally.faults > runs * 3, "the proxy injected almost no faults: the test proves nothing"
+    assert tally.stalled == 0 and tally.diverged == 0, "\n".join(tally.details)
+
+
+def test_seeded_fault_runs_with_cases_moving_between_officers(central, tmp_path, capsys):
+    """A fourth laptop (a second offender manager): cases move between the two while both edit offline.
+    A moved case leaves the old laptop once its changes are pushed; each laptop ends with exactly its scope."""
+    tally, moves = Tally(), 0
+    sqlite = central.db_url.startswith("sqlite")
+    runs = int(RUNS or (3 if sqlite else 2))
+    base = 7000 if sqlite else 8000
+    for seed in range(base, base + runs):
+        verdict, world, faults = fault_run(central, tmp_path, seed, moves=True)
+        tally.add(seed, verdict, world, faults)
+        moves += world.moves
+    with capsys.disabled():
+        print("\n" + tally.line(f"fault runs with case moves ({central.db_url.split(':')[0]})") + f"; {moves} moves")
+    assert moves > 0
     assert tally.stalled == 0 and tally.diverged == 0, "\n".join(tally.details)
 
 
