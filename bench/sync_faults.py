@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/sync_faults.py [--runs 100] [--kill-runs 20] [--backend sqlite|postgresql|both]
 
-Three laptops edit offline and sync through tests/sync/faultproxy.py (drops, delays, duplicates, cuts
-mid-body) against a real lpt-central; kill runs SIGKILL the server mid-sync and a desktop sync process at
-random moments. After healing each run is judged by tests/sync/scenario.py: stalled (an outbox not drained,
-or no quiet round, within the bound) or diverged (replicas differ from the server, or a change lost or
+Three laptops (every other run four, with cases moving between two officers) edit offline and sync
+through tests/sync/faultproxy.py (drops, delays, duplicates, cuts mid-body) against a real lpt-central;
+kill runs SIGKILL the server mid-sync and a desktop sync process at random moments. After healing each
+run is judged by tests/sync/scenario.py: stalled (an outbox not drained, or no quiet round, within the
+bound) or diverged (replicas differ from the server, or a change lost or
 applied twice). Prints how many runs were made and how many ended stalled or diverged; exit 1 if any did.
 """
 
@@ -35,7 +36,7 @@ def run_backend(backend: str, runs: int, kill_runs: int, seed0: int) -> list[tup
             t0 = time.perf_counter()
             for i in range(runs):
                 seed = seed0 + i
-                verdict, world, faults = fault_run(server, tmp, seed, level=1.0 + (i % 3) * 0.5)
+                verdict, world, faults = fault_run(server, tmp, seed, level=1.0 + (i % 3) * 0.5, moves=i % 2 == 1)
                 proxy_tally.add(seed, verdict, world, faults)
                 if verdict.stalled or verdict.diverged:
                     print(f"    seed {seed}: {verdict}", flush=True)
