@@ -1,5 +1,7 @@
-"""Property-based (hypothesis stateful): three laptops make random edits offline (creates, field edits,
-deletes, contacts, conflict resolutions) and sync in random orders against a real lpt-central.
+"""Property-based (hypothesis stateful): laptops make random edits offline (creates, field edits, deletes,
+contacts, conflict resolutions) and sync in random orders against a real lpt-central. Three laptops hold
+every case (an offender manager and two team managers); a fourth, a second offender manager, takes cases
+as they move between the two officers.
 
 Invariants (tests/sync/scenario.py), checked whenever everyone syncs until quiet and at the end: every
 replica equals the server's state, every outbox is drained, no change is lost or applied twice, and every
@@ -30,7 +32,7 @@ from sqlalchemy import select
 from lpt_desktop.central.models import Device
 from tests.sync.scenario import World
 
-LAPTOPS = st.sampled_from(["A", "B", "C"])
+LAPTOPS = st.sampled_from(["A", "B", "C", "D"])
 SEEN: list[tuple[int, int, int, int]] = []  # per example: edits, deletes, conflicts raised, syncs
 
 
@@ -40,12 +42,11 @@ def machine_for(server, tmp):
 
         @initialize(seed=st.integers(0, 2**32 - 1), cases=st.integers(1, 3))
         def start(self, seed: int, cases: int) -> None:
-            self.world = World(server, tmp, random.Random(seed), timeout=10.0)
+            self.world = World(server, tmp, random.Random(seed), timeout=10.0, moves=True)
             self.world.enrol_all()
             self.world.seed_cases(cases)
-            self.world.sync("A")
-            self.world.sync("B")
-            self.world.sync("C")
+            for lap in ("A", "B", "C", "D"):
+                self.world.sync(lap)
 
         def teardown(self) -> None:
             if self.world is not None:
@@ -77,7 +78,7 @@ def machine_for(server, tmp):
             self.world.sync(lap)
 
         @precondition(lambda self: self.world is not None)
-        @rule(order=st.permutations(["A", "B", "C"]))
+        @rule(order=st.permutations(["A", "B", "C", "D"]))
         def sync_all_in_order(self, order: list[str]) -> None:
             for lap in order:
                 self.world.sync(lap)
@@ -86,6 +87,12 @@ def machine_for(server, tmp):
         @rule(lap=LAPTOPS, choice=st.sampled_from(["mine", "theirs"]))
         def resolve_a_conflict(self, lap: str, choice: str) -> None:
             self.world.resolve(lap, choice)
+
+        @precondition(lambda self: self.world is not None)
+        @rule()
+        def move_a_case(self) -> None:
+            """The case moves between the team's two offender managers (A and D) on the server."""
+            self.world.move()
 
         @precondition(lambda self: self.world is not None)
         @rule()
