@@ -84,5 +84,9 @@ class CentralDB:
 
 def next_seq(s: Session) -> int:
     """The next change sequence number. The first call in a transaction locks the counter until commit."""
-    return int(s.execute(update(Counter).where(Counter.id == 1).values(value=Counter.value + 1)
-                         .returning(Counter.value)).scalar_one())
+    # On the connection, not the ORM: an ORM update would scan the session's objects to synchronise them.
+    return int(s.connection().execute(_BUMP).scalar_one())
+
+
+_BUMP = update(Counter.__table__).where(Counter.__table__.c.id == 1).values(
+    value=Counter.__table__.c.value + 1).returning(Counter.__table__.c.value)

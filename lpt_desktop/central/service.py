@@ -67,6 +67,47 @@ def _allocations(s: Session, person_ids: set[str]) -> dict[str, str]:
 
 
 # -- push ------------------------------------------------------------------------------------------
+class Batch:
+    """One push's view: records it touched (pending rows are not visible to queries without a flush) and the
+    authorisation answers it already has (they do not change inside one push)."""
+
+    def __init__(self, s: Session, p: Principal, cursor: int) -> None:
+        self.s, self.p, self.cursor = s, p, cursor
+        self._records: dict[tuple[str, str], Record | None] = {}
+        self._writable: dict[str, bool] = {}
+
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Load the batch's records in a few queries instead of one each."""
+        by_kind: dict[str, list[str]] = {}
+        for kind, record_id in keys:
+            if (kind, record_id) not in self._records:
+                by_kind.setdefault(kind, []).append(record_id)
+                self._records[(kind, record_id)] = None
+        for kind, ids in by_kind.items():
+            for i in range(0, len(ids), 500):
+                for rec in self.s.scalars(select(Record).where(Record.kind == kind,
+                                                               Record.record_id.in_(ids[i:i + 500]))):
+                    self._records[(rec.kind, rec.record_id)] = rec
+
+    def record(self, kind: str, record_id: str) -> Record | None:
+        key = (kind, record_id)
+        if key not in self._records:
+            self._records[key] = self.s.get(Record, key)
+        return self._records[key]
+
+    def add(self, rec: Record) -> None:
+        self.s.add(rec)
+        self._records[(rec.kind, rec.record_id)] = rec
+
+    def can_write(self, person_id: str) -> bool:
+        if person_id not in self._writable:
+            self._writable[person_id] = can_write(self.s, self.p, person_id, self.cursor)
+        return self._writable[person_id]
+
+    def allow(self, person_id: str) -> None:
+        self._writable[person_id] = True
+
+
 def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, reason: str,
                   mine: dict[str, Any] | None, theirs: dict[str, Any] | None, fields: list[str],
                   message: str, visible: bool = True) -> str:
@@ -107,11 +148,12 @@ def _write(s: Session, p: Principal, rec: Record, data: dict[str, Any] | None, d
     return seq
 
 
-def _resolve_conflict_record(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeResult:
-    rec = s.get(Record, (CONFLICT_KIND, ch.record_id))
+def _resolve_conflict_record(b: Batch, ch: Change) -> ChangeResult:
+    s, p = b.s, b.p
+    rec = b.record(CONFLICT_KIND, ch.record_id)
     if rec is None or rec.deleted:
         return ChangeResult(seq=ch.seq, outcome="applied")
-    if rec.person_id is not None and not can_write(s, p, rec.person_id, cursor):
+    if rec.person_id is not None and not b.can_write(rec.person_id):
         return _reject(s, p, ch, "This case is not allocated to you.")
     if rec.person_id is None and rec.owner != p.username:
         return _reject(s, p, ch, "This conflict is not yours.")
@@ -162,7 +204,7 @@ def _allocate_new_case(s: Session, p: Principal, person_id: str) -> None:
     s.add(Allocation(person_id=person_id, officer=p.username, team=user.team if user else None,
                      court=user.court if user else None, seq=seq))
     s.add(AllocationHistory(person_id=person_id, officer=p.username, from_seq=seq))
-    _scope_event(s, seq, person_id, _audience(s, person_id))
+    _scope_event(s, seq, person_id, _audience(s, person_id))  # flushes: later queries in the push see it
 
 
 def _based_on_current(p: Principal, ch: Change, rec: Record) -> bool:
@@ -171,20 +213,21 @@ def _based_on_current(p: Principal, ch: Change, rec: Record) -> bool:
         rec.writer_laptop is not None and rec.writer_laptop == p.laptop_id and ch.base_version == rec.writer_base)
 
 
-def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeResult:
+def apply_change(b: Batch, ch: Change) -> ChangeResult:
+    s, p = b.s, b.p
     if ch.kind == CONFLICT_KIND:
-        return _resolve_conflict_record(s, p, ch, cursor)
+        return _resolve_conflict_record(b, ch)
     kind = registry.get(ch.kind)
     if kind is None:
         return _reject(s, p, ch, f"This server does not know records of kind {ch.kind!r}: update the server.")
     unknown = set(ch.fields) - set(kind.columns)
     if unknown:
         return _reject(s, p, ch, f"Unknown fields for {ch.kind}: {', '.join(sorted(unknown))}.")
-    rec = s.get(Record, (ch.kind, ch.record_id))
+    rec = b.record(ch.kind, ch.record_id)
     if rec is not None:
         person_id = rec.person_id  # the server's own idea of the case, never the client's
         if person_id is None and rec.owner == p.username and ch.person_id and kind.person_of is not None \
-                and can_write(s, p, ch.person_id, cursor):
+                and b.can_write(ch.person_id):
             rec.person_id = person_id = ch.person_id  # the officer's own record joins a case (say, promoted)
     elif ch.kind == "person":
         person_id = ch.record_id
@@ -195,12 +238,13 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     if owner_scoped:
         if rec is not None and rec.owner != p.username:
             return _reject(s, p, ch, "This record belongs to another officer.")
-    elif not can_write(s, p, person_id, cursor):
+    elif not b.can_write(person_id):
         new_case = (rec is None and ch.kind == "person" and ch.op == "upsert"
                     and s.get(Allocation, person_id) is None and p.role != "administrator")
         if not new_case:
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
         _allocate_new_case(s, p, person_id)
+        b.allow(person_id)
 
     if ch.op == "delete":
         if rec is None or rec.deleted:
@@ -224,7 +268,7 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     if rec is None:
         rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=person_id,
                      owner=p.username, version=0, deleted=False)
-        s.add(rec)
+        b.add(rec)
         version = _write(s, p, rec, new, False, clean_base=ch.base_version)
         audit(s, p, "create", ch.kind, ch.record_id, person_id)
         return ChangeResult(seq=ch.seq, outcome="applied", version=version)
@@ -270,35 +314,48 @@ def apply_change(s: Session, p: Principal, ch: Change, cursor: int) -> ChangeRes
     return ChangeResult(seq=ch.seq, outcome="merged", version=version)
 
 
-def push(s: Session, p: Principal, laptop_id: str, cursor: int,
-         changes: list[Change]) -> tuple[int, list[ChangeResult]]:
-    """Apply a batch in order, in the caller's transaction, with the laptop's high-water mark."""
+def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Change],
+         isolate: bool = False) -> tuple[int, list[ChangeResult]]:
+    """Apply a batch in order, in the caller's transaction, with the laptop's high-water mark.
+
+    isolate: each change in its own savepoint, so one that fails unexpectedly is recorded as a rejection
+    and the rest still apply. The API first tries without (faster) and retries with it after a failure.
+    """
     if laptop_id != p.laptop_id:
         raise Forbidden("This token was issued to another laptop.")
     next_seq(s)  # take the sequence lock first: pushes are serialised, readers never skip a number
     device = s.get(Device, laptop_id, with_for_update=True)
     if device is None or device.username != p.username:
         raise Forbidden("This laptop is not enrolled for this officer.")
+    b = Batch(s, p, cursor)
+    b.prefetch([(c.kind, c.record_id) for c in changes])
     results: list[ChangeResult] = []
-    for ch in sorted(changes, key=lambda c: c.seq):
-        if ch.seq <= device.last_applied_seq:
-            rec = s.get(Record, (ch.kind, ch.record_id))
-            results.append(ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0))
-            continue
-        try:
-            with s.begin_nested():
-                result = apply_change(s, p, ch, cursor)
-        except Exception as exc:  # noqa: BLE001 - a change that can never apply must not block the queue
-            with s.begin_nested():
-                result = _reject(s, p, ch, f"The server could not apply this change ({type(exc).__name__}).")
-        results.append(result)
-        device.last_applied_seq = ch.seq
+    with s.no_autoflush:
+        for ch in sorted(changes, key=lambda c: c.seq):
+            if ch.seq <= device.last_applied_seq:
+                rec = b.record(ch.kind, ch.record_id)
+                results.append(ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0))
+                continue
+            if not isolate:
+                results.append(apply_change(b, ch))
+            else:
+                try:
+                    with s.begin_nested():
+                        result = apply_change(b, ch)
+                except Exception as exc:  # noqa: BLE001 - a change that can never apply must not block the queue
+                    b = Batch(s, p, cursor)  # what the failed savepoint held is gone: read afresh
+                    with s.begin_nested():
+                        result = _reject(s, p, ch, f"The server could not apply this change ({type(exc).__name__}).")
+                results.append(result)
+            device.last_applied_seq = ch.seq
     device.last_seen = utcnow()
     return device.last_applied_seq, results
 
 
 # -- pull ------------------------------------------------------------------------------------------
-def pull(s: Session, p: Principal, after: int, limit: int) -> PullResponse:
+def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) -> PullResponse:
+    """One page of changes after `after`. count: also say how many records are still to come (one extra scan,
+    so a client asks on its first page only and counts down from there)."""
     limit = max(1, min(limit, MAX_PAGE))
     visible = record_visible(p)
     recs = s.scalars(select(Record).where(Record.version > after, visible).order_by(Record.version)
@@ -334,8 +391,11 @@ def pull(s: Session, p: Principal, after: int, limit: int) -> PullResponse:
     for it in items:
         if it.kind == "person":
             it.meta["allocated_to"] = alloc.get(it.record_id)
-    remaining = s.scalar(select(func.count()).select_from(Record).where(Record.version > cursor, visible)) or 0
-    return PullResponse(items=items, evict=evict, cursor=cursor, more=more, remaining=int(remaining))
+    remaining = None
+    if count:
+        remaining = int(s.scalar(select(func.count()).select_from(Record).where(Record.version > cursor,
+                                                                                 visible)) or 0)
+    return PullResponse(items=items, evict=evict, cursor=cursor, more=more, remaining=remaining)
 
 
 def _kind_rank() -> dict[str, int]:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy import Connection, Date, DateTime, and_, delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -67,27 +67,67 @@ def _versions(conn: Connection, kind: str, ids: list[str]) -> dict[str, tuple[in
     return out
 
 
-def _row_values(kind: Kind, item: Item, ctx: Context) -> dict[str, Any]:
-    data = item.data or {}
-    values: dict[str, Any] = {}
+def _defaults(kind: Kind) -> dict[str, Any]:
+    """Values for columns an older server copy lacks (a column added since): the column's own default."""
+    out: dict[str, Any] = {}
     for name in kind.columns:
-        column = kind.table.c[name]
-        if name in data:
-            values[name] = from_json(column, data[name])
-        elif column.default is not None and column.default.is_scalar:
-            values[name] = column.default.arg
-        elif column.default is not None and column.default.is_callable:
-            values[name] = column.default.arg(None)
+        default = kind.table.c[name].default
+        if default is not None and default.is_scalar:
+            out[name] = default.arg
+        elif default is not None and default.is_callable:
+            out[name] = default.arg(None)
         else:
-            values[name] = None
+            out[name] = None
+    return out
+
+
+def _converters(kind: Kind) -> list[tuple[str, Any]]:
+    # Only dates and datetimes need converting back from their JSON text.
+    return [(name, kind.table.c[name]) for name in kind.columns
+            if isinstance(kind.table.c[name].type, (Date, DateTime))]
+
+
+def _row_values(kind: Kind, item: Item, ctx: Context, defaults: dict[str, Any],
+                converters: list[tuple[str, Any]], now: Any) -> dict[str, Any]:
+    data = item.data or {}
+    values = {name: data[name] if name in data else defaults[name] for name in kind.columns}
+    for name, column in converters:
+        values[name] = from_json(column, values[name])
     for key, value in zip(kind.key_columns, kind.key_of(item.record_id), strict=True):
         values[key] = value
     if "updated_at" in kind.table.c:
-        values["updated_at"] = utcnow()
+        values["updated_at"] = now
     if kind.model is Person:
         # The laptop's own officer row stands for "allocated to me": the contact read rules rely on it.
         values["officer_id"] = ctx.local_officer_id if item.meta.get("allocated_to") == ctx.username else None
     return values
+
+
+BULK_FTS_ROWS = 500
+
+
+@contextmanager
+def _fts_in_bulk(conn: Connection, table: str, rows: int) -> Iterator[None]:
+    """For a big page, index the new rows' text in one statement instead of one trigger call a row.
+
+    The same technique as services/demo._fts_filled_in_bulk (two to three times faster there): drop the
+    table's `<table>_fts_insert` trigger inside this transaction, index rows past the old last rowid with the
+    trigger's own columns, recreate the trigger from its stored SQL. Tables without such a trigger: no-op.
+    """
+    name = f"{table}_fts_insert"
+    trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                   (name,)).scalar() if rows >= BULK_FTS_ROWS else None
+    if trigger is None or table != "contact":  # only the contact note index is known to have this shape
+        yield
+        return
+    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM contact").scalar()
+    conn.exec_driver_sql(f"DROP TRIGGER {name}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("INSERT INTO contact_fts (notes, contact_id) SELECT notes, id FROM contact "
+                             "WHERE rowid > ? AND notes IS NOT NULL ORDER BY rowid", (last,))
+        conn.exec_driver_sql(trigger)
 
 
 def _upsert(conn: Connection, kind: Kind, rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -162,7 +202,8 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
             continue
         by_kind.setdefault(item.kind, []).append(item)
     changed = 0
-    audit_rows: list[dict[str, Any]] = []
+    # One audit row per case and table per page ("sync wrote N records"), not one per record.
+    audit_counts: dict[tuple[str, str | None], int] = {}
     touched_people: set[str] = set()
     now = utcnow()
     for kind in registry.kinds():  # parents first
@@ -172,6 +213,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
         known = _versions(conn, kind.name, [i.record_id for i in group])
         upserts: list[dict[str, Any]] = []
         records: list[dict[str, Any]] = []
+        defaults, converters = _defaults(kind), _converters(kind)
         for item in group:
             if (kind.name, item.record_id) in pending:
                 continue
@@ -181,16 +223,16 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
             if item.deleted:
                 _delete_row(conn, kind, item.record_id)
             else:
-                upserts.append(_row_values(kind, item, ctx))
+                upserts.append(_row_values(kind, item, ctx, defaults, converters, now))
             records.append({"kind": kind.name, "record_id": item.record_id, "version": item.version,
                             "deleted": item.deleted, "person_id": item.person_id})
-            audit_rows.append({"at": now, "actor": ctx.actor, "action": "sync delete" if item.deleted else "sync",
-                               "table_name": kind.table.name, "record_id": item.record_id[:80],
-                               "person_id": item.person_id, "detail": f"version {item.version}"})
+            key = (kind.table.name, item.person_id)
+            audit_counts[key] = audit_counts.get(key, 0) + 1
             if item.person_id:
                 touched_people.add(item.person_id)
         if upserts:
-            refused = _upsert(conn, kind, upserts)
+            with _fts_in_bulk(conn, kind.table.name, len(upserts)):
+                refused = _upsert(conn, kind, upserts)
             if refused:
                 records = [r for r in records if r["record_id"] not in refused]
                 for item in group:
@@ -203,8 +245,11 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
                 set_={"version": stmt.excluded.version, "deleted": stmt.excluded.deleted,
                       "person_id": stmt.excluded.person_id}), records)
         changed += len(records)
-    if audit_rows:
-        conn.execute(insert(Audit), audit_rows)
+    if audit_counts:
+        conn.execute(insert(Audit), [
+            {"at": now, "actor": ctx.actor, "action": "sync", "table_name": table, "record_id": person_id or "-",
+             "person_id": person_id, "detail": f"{n} record(s) from the central store"}
+            for (table, person_id), n in audit_counts.items()])
     if touched_people:
         # Records of a case arriving means it is in scope again: an eviction noted earlier no longer holds.
         conn.execute(delete(SyncEvict).where(SyncEvict.person_id.in_(touched_people)))

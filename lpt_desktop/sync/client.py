@@ -124,8 +124,11 @@ class SyncClient:
         body = {"laptop_id": laptop_id, "cursor": cursor, "changes": [c.model_dump() for c in changes]}
         return PushResponse.model_validate(self._send("POST", "/sync/push", json=body))
 
-    def pull(self, after: int, limit: int = 500) -> PullResponse:
-        return PullResponse.model_validate(self._send("GET", "/sync/pull", params={"after": after, "limit": limit}))
+    def pull(self, after: int, limit: int = 500, count: bool = False) -> PullResponse:
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if count:
+            params["count"] = "true"
+        return PullResponse.model_validate(self._send("GET", "/sync/pull", params=params))
 
     def verify(self, request: VerifyRequest) -> VerifyResponse:
         return VerifyResponse.model_validate(self._send("POST", "/sync/verify", json=request.model_dump()))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, utcnow
@@ -22,10 +24,18 @@ from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncOutbox, S
 from lpt_desktop.sync import apply, state
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncClient
-from lpt_desktop.sync.protocol import Change, FieldChange, KindDigest, Tokens, VerifyRequest, checksum
+from lpt_desktop.sync.protocol import (
+    Change,
+    FieldChange,
+    KindDigest,
+    PullResponse,
+    Tokens,
+    VerifyRequest,
+    checksum,
+)
 
 PUSH_BATCH = 200
-PULL_PAGE = 1000
+PULL_PAGE = 2000
 
 
 class ProgressFn(Protocol):
@@ -118,6 +128,7 @@ def push(db: Database, client: SyncClient, result: SyncResult, progress: Progres
         by_seq = {r.seq: r for r in rows}
         refetch: dict[str, list[str]] = {}
         with apply.applying(db, foreign_keys=True) as conn:
+            versions: list[dict[str, Any]] = []
             for res in response.results:
                 row = by_seq.get(res.seq)
                 if row is None:
@@ -125,13 +136,16 @@ def push(db: Database, client: SyncClient, result: SyncResult, progress: Progres
                 result.pushed += 1
                 if res.outcome == "applied":
                     result.applied += 1
-                    _set_version(conn, row, res.version)
+                    versions.append({"kind": row.kind, "record_id": row.record_id, "version": res.version,
+                                     "deleted": row.op == "delete", "person_id": row.person_id})
                 else:
                     # The server holds something other than what this laptop sent: read it back below.
                     refetch.setdefault(row.kind, []).append(row.record_id)
                     result.applied += res.outcome == "merged"
                     result.conflicts += res.outcome == "conflict"
                     result.rejected += res.outcome == "rejected"
+            if versions:
+                _set_versions(conn, versions)
             answered = [r.seq for r in response.results if r.seq in by_seq]
             conn.execute(delete(SyncOutbox).where(SyncOutbox.seq.in_(answered)))
         after = rows[-1].seq
@@ -140,14 +154,11 @@ def push(db: Database, client: SyncClient, result: SyncResult, progress: Progres
             _refetch(db, client, refetch, result)
 
 
-def _set_version(conn: Any, row: SyncOutbox, version: int) -> None:
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    stmt = sqlite_insert(SyncRecord).values(kind=row.kind, record_id=row.record_id, version=version,
-                                            deleted=row.op == "delete", person_id=row.person_id)
+def _set_versions(conn: Any, rows: list[dict[str, Any]]) -> None:
+    stmt = sqlite_insert(SyncRecord)
     conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "record_id"], set_={
         "version": stmt.excluded.version, "deleted": stmt.excluded.deleted,
-        "person_id": func.coalesce(stmt.excluded.person_id, SyncRecord.person_id)}))
+        "person_id": func.coalesce(stmt.excluded.person_id, SyncRecord.person_id)}), rows)
 
 
 def _refetch(db: Database, client: SyncClient, wanted: dict[str, list[str]], result: SyncResult) -> None:
@@ -167,27 +178,40 @@ def _refetch(db: Database, client: SyncClient, wanted: dict[str, list[str]], res
 # -- pull ------------------------------------------------------------------------------------------
 def pull(db: Database, client: SyncClient, result: SyncResult, progress: ProgressFn | None = None,
          cancel: Cancel | None = None, page_size: int | None = None) -> bool:
+    """Pull pages after the cursor; each page and its cursor commit together. While a page is written, the
+    next one is already being fetched (it is only applied, and its cursor kept, after this one commits)."""
     page_size = page_size or PULL_PAGE
     st = read_state(db)
     cursor = int(st.get(state.CURSOR, "0"))
     username = st.get(state.USERNAME, "")
     done = 0
-    while True:
-        if _cancelled(cancel):
-            return False
-        page = client.pull(cursor, page_size)
-        with apply.applying(db) as conn:
-            ctx = apply.context(conn, username)
-            result.pulled += apply.apply_items(conn, page.items, ctx)
-            for person_id in page.evict:
-                conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
-            state.put(conn, **{state.CURSOR: page.cursor})
-        cursor = page.cursor
-        result.cursor = cursor
-        done += len(page.items)
-        _progress(progress, "pull", done, done + page.remaining)
-        if not page.more:
-            return True
+    total: int | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lpt-sync-pull") as pool:
+        pending: Future[PullResponse] | None = None
+        while True:
+            if _cancelled(cancel):
+                if pending is not None:
+                    pending.cancel()
+                return False
+            page = pending.result() if pending is not None else client.pull(cursor, page_size, count=total is None)
+            pending = None
+            if total is None:
+                total = len(page.items) + (page.remaining or 0)
+            if page.more:
+                pending = pool.submit(client.pull, page.cursor, page_size)
+            with apply.applying(db) as conn:
+                ctx = apply.context(conn, username)
+                result.pulled += apply.apply_items(conn, page.items, ctx)
+                for person_id in page.evict:
+                    conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
+                state.put(conn, **{state.CURSOR: page.cursor})
+            cursor = page.cursor
+            result.cursor = cursor
+            done += len(page.items)
+            total = max(total, done)  # bundles of cases gained on the way can add to the first estimate
+            _progress(progress, "pull", done, total)
+            if not page.more:
+                return True
 
 
 def evict_moved(db: Database, result: SyncResult) -> None:

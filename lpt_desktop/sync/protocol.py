@@ -91,7 +91,7 @@ class PullResponse(BaseModel):
     evict: list[str] = Field(default_factory=list)  # cases no longer in this officer's scope
     cursor: int  # pass as `after` next time
     more: bool
-    remaining: int = 0  # records still to come after this page (for a progress bar)
+    remaining: int | None = None  # records still to come after this page, when asked (count=true)
 
 
 class KindDigest(BaseModel):
