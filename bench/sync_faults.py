@@ -26,6 +26,18 @@ from tests.sync.test_faults import fault_run  # noqa: E402
 from tests.sync.test_kill import KILLS_PER_RUN, desktop_kill_run, server_kill_run  # noqa: E402
 
 
+def _guarded(tally: Tally, seed: int, fn, *args) -> tuple | None:  # noqa: ANN001
+    """One run; a run that crashes (the harness, or a server that will not start) is counted, not fatal."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - reported with the tally
+        tally.runs += 1
+        tally.crashed += 1
+        tally.details.append(f"seed {seed}: CRASHED {type(exc).__name__}: {str(exc)[:200]}")
+        print(f"    seed {seed}: CRASHED {type(exc).__name__}: {str(exc)[:200]}", flush=True)
+        return None
+
+
 def run_backend(backend: str, runs: int, kill_runs: int, seed0: int) -> list[tuple[str, Tally]]:
     tmp = Path(tempfile.mkdtemp(prefix=f"lpt-faults-{backend}-"))
     out = []
@@ -36,7 +48,11 @@ def run_backend(backend: str, runs: int, kill_runs: int, seed0: int) -> list[tup
             t0 = time.perf_counter()
             for i in range(runs):
                 seed = seed0 + i
-                verdict, world, faults = fault_run(server, tmp, seed, level=1.0 + (i % 3) * 0.5, moves=i % 2 == 1)
+                done = _guarded(proxy_tally, seed, fault_run, server, tmp, seed, 3, 1.0 + (i % 3) * 0.5, None,
+                                i % 2 == 1)
+                if done is None:
+                    continue
+                verdict, world, faults = done
                 proxy_tally.add(seed, verdict, world, faults)
                 if verdict.stalled or verdict.diverged:
                     print(f"    seed {seed}: {verdict}", flush=True)
@@ -49,10 +65,14 @@ def run_backend(backend: str, runs: int, kill_runs: int, seed0: int) -> list[tup
             server_tally, desktop_tally = Tally(), Tally()
             for i in range(kill_runs):
                 seed = seed0 + 50_000 + i
-                verdict, world, _cut = server_kill_run(server, tmp, seed)
-                server_tally.add(seed, verdict, world, KILLS_PER_RUN)
-                verdict, world, _cut = desktop_kill_run(server, tmp, seed)
-                desktop_tally.add(seed, verdict, world, KILLS_PER_RUN)
+                done = _guarded(server_tally, seed, server_kill_run, server, tmp, seed)
+                if done is not None:
+                    server_tally.add(seed, done[0], done[1], KILLS_PER_RUN)
+                if server.proc is None or server.proc.poll() is not None:
+                    server.start()
+                done = _guarded(desktop_tally, seed, desktop_kill_run, server, tmp, seed)
+                if done is not None:
+                    desktop_tally.add(seed, done[0], done[1], KILLS_PER_RUN)
             if kill_runs:
                 out.append((f"server kill runs ({backend})", server_tally))
                 out.append((f"desktop kill runs ({backend})", desktop_tally))
@@ -84,10 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         print(tally.line(label))
         for d in tally.details:
             print(f"    {d}")
-        bad += tally.stalled + tally.diverged
+        bad += tally.stalled + tally.diverged + tally.crashed
     total = sum(t.runs for _, t in results)
     print(f"total: {total} randomised runs, {sum(t.stalled for _, t in results)} stalled, "
-          f"{sum(t.diverged for _, t in results)} diverged, in {time.perf_counter() - started:.0f} s")
+          f"{sum(t.diverged for _, t in results)} diverged, {sum(t.crashed for _, t in results)} crashed, "
+          f"in {time.perf_counter() - started:.0f} s")
     return 1 if bad else 0
 
 

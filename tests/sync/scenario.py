@@ -496,6 +496,7 @@ class Tally:
     faults: int = 0
     syncs: int = 0
     failed_syncs: int = 0
+    crashed: int = 0  # runs that could not finish (bench/sync_faults.py counts them instead of stopping)
     details: list[str] = field(default_factory=list)
 
     def add(self, seed: int, verdict: Verdict, world: World, faults: int) -> None:
@@ -509,5 +510,6 @@ class Tally:
             self.details.append(f"seed {seed}: {verdict}")
 
     def line(self, label: str) -> str:
-        return (f"{label}: {self.runs} randomised runs, {self.stalled} stalled, {self.diverged} diverged "
-                f"({self.faults} faults injected, {self.syncs} syncs of which {self.failed_syncs} failed)")
+        return (f"{label}: {self.runs} randomised runs, {self.stalled} stalled, {self.diverged} diverged"
+                + (f", {self.crashed} crashed " if self.crashed else " ")
+                + f"({self.faults} faults injected, {self.syncs} syncs of which {self.failed_syncs} failed)")
