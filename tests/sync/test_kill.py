@@ -2,6 +2,9 @@
 desktop PROCESS (tests/sync/sync_probe.py) SIGKILLed at a random moment of its sync. After healing every
 outbox drains, every replica equals the server, and nothing is lost or applied twice
 (invariants: tests/sync/scenario.py). Small push batches and pull pages give each sync many commit points.
+
+`make test`: LPT_SERVER_KILL_RUNS and LPT_DESKTOP_KILL_RUNS runs per backend (default 1 each, 3 kills per
+run); `make soak` runs many more through bench/sync_faults.py.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import pytest
 from lpt_desktop.sync import engine
 from tests.sync.scenario import PASSPHRASE, Tally, World
 
-SERVER_KILL_RUNS = int(os.environ.get("LPT_SERVER_KILL_RUNS", "2"))
-DESKTOP_KILL_RUNS = int(os.environ.get("LPT_DESKTOP_KILL_RUNS", "2"))
+SERVER_KILL_RUNS = int(os.environ.get("LPT_SERVER_KILL_RUNS", "1"))
+DESKTOP_KILL_RUNS = int(os.environ.get("LPT_DESKTOP_KILL_RUNS", "1"))
 KILLS_PER_RUN = 3
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
