@@ -12,11 +12,12 @@ standards_record rows; the offence category comes from keywords in the offence t
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -36,6 +37,8 @@ from lpt_desktop.standards.obligations import (
     Obligation,
     RecordFact,
     RegisterFact,
+    contacts_needed,
+    failure_outcomes,
     obligations,
 )
 from lpt_desktop.standards.policy import Policy, load_policy, policy_names
@@ -160,11 +163,14 @@ class _Who:
 
 
 def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
-               who: dict[str, _Who] | None = None) -> Iterator[CaseFacts]:
+               who: dict[str, _Who] | None = None, since: date | None = None,
+               policy: Policy | None = None) -> Iterator[CaseFacts]:
     """CaseFacts for the given people (None: everyone), one case at a time, from eight queries.
 
     Contacts stream from the covering index in person order, so a Trust-scale caseload (a million
     contacts) is never all in memory at once; `who` is filled with each person's CRN and name.
+    With `since` and `policy`, each case carries only the contacts `obligations(..., since=since)`
+    reads (standards.obligations.contacts_needed): its results are the same, from a fraction of the rows.
     """
     people = s.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh)
                        .where(_in(Person.id, person_ids))).all()
@@ -238,6 +244,9 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     # (a ContactFact by position): SQLAlchemy rows and DateTime parsing would double the cost.
     until = (as_of + timedelta(days=1)).isoformat()
     since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
+    if since is not None and policy is not None and person_ids is None:  # a few people: read them whole
+        yield from _recent_facts(s, policy, since, until, person_rows, since_of, amended_by, build)
+        return
     sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
     params: tuple = ()
     if person_ids is not None:
@@ -261,11 +270,76 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
             yield build(pid, [])
 
 
-def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
-               ) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
+_CONTACT_COLUMNS = "c.person_id, c.starts_at, c.type_code, c.outcome, c.id"
+def _recent_facts(s: Session, policy: Policy, since: date, until: str, person_rows: dict[str, tuple],
+                  since_of: dict[str, str], amended_by: dict[str, str],
+                  build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
+    """Cases with only the contacts the engine reads from `since` on (see iter_facts): recent ones,
+    failures, and the first contact meeting each one-off rule, read from three index-only queries."""
+    conn = s.connection().connection.dbapi_connection
+    cuts: dict[str, str] = {}
+    once: dict[tuple, list[list[str]]] = defaultdict(list)  # (types, outcomes) -> [[person, from day]]
+    for pid in person_rows:
+        first = since_of.get(pid)
+        if first is None:
+            continue
+        cut, lookups = contacts_needed(policy, build(pid, []), since)
+        cuts[pid] = max(cut.isoformat(), first)
+        for lk in lookups:
+            once[(tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None)].append(
+                [pid, max(lk.on.isoformat(), first)])
+    rows: dict[str, dict[str, tuple]] = defaultdict(dict)  # person -> contact id -> row
+
+    def keep(found: Iterable[tuple]) -> None:
+        for pid, at, code, outcome, cid in found:
+            first = since_of.get(pid)
+            if first is not None and first <= at < until and cid not in amended_by:
+                rows[pid][cid] = (cid, at, code, outcome)
+
+    # 1. Each case's recent contacts, by a seek into its part of the covering index (only those pages
+    # are read and decrypted), then every failure under the sentence (enforcement counts them all).
+    keep(conn.execute(
+        f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c ON c.person_id = j.key "
+        "AND c.starts_at >= j.value AND c.starts_at < ? AND c.outcome IS NOT NULL", (json.dumps(cuts), until)))
+    failures = sorted(failure_outcomes())
+    keep(conn.execute(f"SELECT {_CONTACT_COLUMNS} FROM contact AS c WHERE c.outcome IS NOT NULL "
+                      f"AND c.outcome IN ({', '.join('?' * len(failures))})", failures))
+    # 2. The first contact meeting each one-off rule (first contact, home visit, victim contact): the
+    # earliest match's day by a seek per case, then every contact that day (the engine breaks ties by id).
+    superseded = json.dumps(sorted(amended_by))
+    days: list[list[str]] = []
+    for (types, outcomes), asks in once.items():
+        match = f"c.type_code IN ({', '.join('?' * len(types))})"
+        params: list = [*types]
+        if outcomes is not None:
+            match += f" AND c.outcome IN ({', '.join('?' * len(outcomes))})"
+            params += outcomes
+        for pid, at in conn.execute(
+                "SELECT json_extract(j.value, '$[0]'), (SELECT c.starts_at FROM contact AS c "
+                "WHERE c.person_id = json_extract(j.value, '$[0]') AND c.starts_at >= json_extract(j.value, '$[1]') "
+                f"AND c.starts_at < ? AND c.outcome IS NOT NULL AND {match} "
+                "AND c.id NOT IN (SELECT value FROM json_each(?)) ORDER BY c.starts_at LIMIT 1) FROM json_each(?) AS j",
+                (until, *params, superseded, json.dumps(asks))):
+            if at is not None:
+                day = date.fromisoformat(at[:10])
+                days.append([pid, day.isoformat(), (day + timedelta(days=1)).isoformat()])
+    if days:
+        keep(conn.execute(
+            f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c "
+            "ON c.person_id = json_extract(j.value, '$[0]') AND c.starts_at >= json_extract(j.value, '$[1]') "
+            "AND c.starts_at < json_extract(j.value, '$[2]') AND c.outcome IS NOT NULL", (json.dumps(days),)))
+    parse = datetime.fromisoformat
+    for pid in person_rows:
+        found = rows.get(pid)
+        yield build(pid, [(cid, parse(at), code, outcome) for cid, at, code, outcome in found.values()]
+                    if found else [])
+
+
+def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None, since: date | None = None,
+               policy: Policy | None = None) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
     """Every case's facts at once, keyed by person id (tests and the benchmark; services stream)."""
     who: dict[str, _Who] = {}
-    facts = {f.person_id: f for f in iter_facts(s, as_of, person_ids, who)}
+    facts = {f.person_id: f for f in iter_facts(s, as_of, person_ids, who, since, policy)}
     return facts, who  # type: ignore[return-value]
 
 
@@ -291,7 +365,7 @@ def all_obligations(db: Database, as_of: date | None = None, person_ids: Sequenc
     with db.read() as s:  # WAL: this read does not hold up a save while the engine works through it
         policy, _days = _settings(db, s)
         extra = _extra(s, as_of, person_ids)
-        for case in iter_facts(s, as_of, person_ids, who):
+        for case in iter_facts(s, as_of, person_ids, who, since, policy):
             pid = case.person_id
             items = obligations(policy, case, as_of, since=since)
             if pid in extra:

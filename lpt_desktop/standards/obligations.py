@@ -590,6 +590,57 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
     return out
 
 
+# -- what the "since" path reads ----------------------------------------------------------------------
+def failure_outcomes() -> frozenset[str]:
+    """Outcome codes that are failures to comply (enforcement reads every one under the sentence)."""
+    return _codes().failures
+
+
+@dataclass(frozen=True)
+class OnceLookup:
+    """A one-off rule that reads contacts: met by the first contact of these types and outcomes on or after `on`."""
+
+    on: date
+    types: frozenset[str]
+    outcomes: frozenset[str] | None  # None: any recorded outcome
+
+
+def contacts_needed(policy: Policy, case: CaseFacts, since: date) -> tuple[date, list[OnceLookup]]:
+    """What `obligations(policy, case, as_of, since=since)` reads of the case's contacts, so a caller
+    can read only that: every contact on or after the returned day (the repeating windows and review
+    cycles still open at `since` start no earlier), every failure (enforcement), and for each one-off
+    rule the first contact that could meet it. Given those, the result is the same as with every contact.
+    """
+    cut = since
+    once: list[OnceLookup] = []
+    if case.start is None or case.sentence_type is None:
+        return cut, once
+    ctx = _Context(policy, case, since, since)
+    for rule in rules_for(policy, case):
+        if rule.types == "registers" or (isinstance(rule.types, str) and rule.types.startswith("record:")):
+            continue  # reads registrations or records, not contacts
+        if rule.phases or rule.override or rule.default_every_days:
+            # An open window ends on or after `since`, so it starts at most one window length before it.
+            lengths = [case.overrides.get(rule.id) or 0, rule.default_every_days or 0]
+            lengths += [max(7 * (p.every_weeks or 1) if not p.every_months else 0, 31 * (p.every_months or 0))
+                        for p in rule.phases]
+            cut = min(cut, since - timedelta(days=max(lengths) + 1))
+        elif rule.every_months:
+            # A cycle open at `since` looks back to the previous review date (two cycles, plus slack).
+            cut = min(cut, add_months(since, -(2 * rule.every_months + 1)) - timedelta(days=rule.lead_days))
+        else:
+            on = ctx.anchor(rule)
+            if on is None:
+                continue
+            types = _codes().national_standard if rule.types == "national_standard" else frozenset(rule.types)
+            if rule.outcomes is None:
+                outcomes: frozenset[str] | None = frozenset(policy.counting_outcomes)
+            else:
+                outcomes = frozenset(rule.outcomes) or None
+            once.append(OnceLookup(on, frozenset(types), outcomes))
+    return cut, once
+
+
 # -- JSON input (the CLI's case.json) ---------------------------------------------------------------
 def _date(data: Mapping[str, Any], key: str, errors: list[FieldError], required: bool = False) -> date | None:
     v = data.get(key)
