@@ -271,6 +271,15 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
 
 
 _CONTACT_COLUMNS = "c.person_id, c.starts_at, c.type_code, c.outcome, c.id"
+
+
+def failures_clause() -> str:
+    """`outcome IN (...)` naming the failure outcomes as literals, sorted: the words of the partial
+    index ix_contact_failures, so SQLite reads that small index (it cannot match bound parameters)."""
+    codes = sorted(failure_outcomes())
+    if not all(re.fullmatch(r"[A-Z0-9]+", c) for c in codes):  # reference data, but never quote blindly
+        raise ValueError("failure outcome codes must be letters and digits")
+    return f"outcome IN ({', '.join(repr(c) for c in codes)})"
 def _recent_facts(s: Session, policy: Policy, since: date, until: str, person_rows: dict[str, tuple],
                   since_of: dict[str, str], amended_by: dict[str, str],
                   build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
@@ -301,9 +310,7 @@ def _recent_facts(s: Session, policy: Policy, since: date, until: str, person_ro
     keep(conn.execute(
         f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c ON c.person_id = j.key "
         "AND c.starts_at >= j.value AND c.starts_at < ? AND c.outcome IS NOT NULL", (json.dumps(cuts), until)))
-    failures = sorted(failure_outcomes())
-    keep(conn.execute(f"SELECT {_CONTACT_COLUMNS} FROM contact AS c WHERE c.outcome IS NOT NULL "
-                      f"AND c.outcome IN ({', '.join('?' * len(failures))})", failures))
+    keep(conn.execute(f"SELECT {_CONTACT_COLUMNS} FROM contact AS c WHERE {failures_clause()}"))
     # 2. The first contact meeting each one-off rule (first contact, home visit, victim contact): the
     # earliest match's day by a seek per case, then every contact that day (the engine breaks ties by id).
     superseded = json.dumps(sorted(amended_by))

@@ -199,6 +199,9 @@ class Contact(Row):
         # The standards engine reads every recorded contact's facts from this index alone, never the notes.
         Index("ix_contact_standards", "person_id", "starts_at", "type_code", "outcome", "id", "amends_id",
               sqlite_where=text("outcome IS NOT NULL")),
+        # ...and every failure to comply under a sentence, for "what is due" (the failure outcome codes).
+        Index("ix_contact_failures", "person_id", "starts_at", "type_code", "outcome", "id", "amends_id",
+              sqlite_where=text("outcome IN ('AFTA', 'AFTC', 'ATSH', 'UAAB')")),
     )
 
 

@@ -55,3 +55,15 @@ def test_fast_path_lists_what_the_full_computation_lists(varied, policy):
             assert items == whole[pid], (policy, as_of, pid)
             compared += len(_open(full))
     assert compared > 100  # the comparison saw plenty of open items
+
+
+def test_failures_are_read_from_their_own_small_index(varied):
+    """Every failure under a sentence is read for enforcement: from ix_contact_failures, not a scan of all."""
+    with varied.read() as s:
+        conn = s.connection().connection.dbapi_connection
+        plan = " ".join(str(r) for r in conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT c.person_id FROM contact AS c WHERE {so.failures_clause()}"))
+        assert "ix_contact_failures" in plan, plan
+        failures = conn.execute(f"SELECT count(*) FROM contact WHERE {so.failures_clause()}").fetchone()[0]
+        assert failures == conn.execute("SELECT count(*) FROM contact NOT INDEXED WHERE outcome IN "
+                                        "('AFTA', 'AFTC', 'ATSH', 'UAAB')").fetchone()[0] > 0
