@@ -29,8 +29,9 @@ from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import Requirement as Need
 from lpt_desktop.domain.enforcement import failure_number, is_licence, required, warned_within_window
 from lpt_desktop.domain.reference import load_json, reference
+from lpt_desktop.services.obligations import offence_category
 from lpt_desktop.services.unlock import create_caseload, officer_id
-from lpt_desktop.standards.calendar import add_working_days
+from lpt_desktop.standards.calendar import add_working_days, last_working_day_on_or_before
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import (
@@ -45,6 +46,7 @@ from lpt_desktop.store.models import (
     Sentence,
     utcnow,
 )
+from lpt_desktop.store.schedule_models import StandardsRecord
 
 MAX_CASES = 7_500
 MAX_CONTACTS = 1_000_000
@@ -147,7 +149,7 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
             for start in range(0, spec.cases, batch):
                 rows: dict[type, list[dict]] = {m: [] for m in (Person, Address, Sentence, Requirement,
                                                                 LicenceCondition, Registration, Contact,
-                                                                Enforcement)}
+                                                                Enforcement, StandardsRecord)}
                 for i in range(start, min(start + batch, spec.cases)):
                     _one_case(rng, today, now, names, ref, owner, crn_numbers[i], spec.contacts_per_case, rows,
                               author=db.actor)
@@ -302,6 +304,42 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict, ref, 
     # The history has its own generator, seeded from the case: the people do not depend on how many
     # contacts each case has, and each history is reproducible on its own.
     _contacts(_QuickRandom(f"contacts:{pid}"), today, stamp, pid, start, contacts, rows, facts)
+    _plans_and_reviews(_QuickRandom(f"records:{pid}"), today, stamp, pid, start, end, rows)
+
+
+# -- plans and reviews -------------------------------------------------------------------------------
+# Mostly good practice with a realistic minority of lapses (the standards engine's plan and review
+# obligations read these rows; see services/obligations.record_done). The 'current' policy's terms:
+# a sentence plan within 15 working days, plan and RoSH reviews every 6 months.
+ON_TIME, LATE = 0.88, 0.95  # the rest are not done at all
+REVIEW_MONTHS = 6
+
+
+def _plans_and_reviews(rng: random.Random, today: date, stamp: dict, pid: str, start: date, end: date,
+                       rows: dict[type, list[dict]]) -> None:
+    yesterday = today - timedelta(days=1)
+    records = rows.setdefault(StandardsRecord, [])
+
+    def add(kind: str, on: date) -> None:
+        if on <= yesterday:  # not done yet: the engine shows it as due (or upcoming)
+            records.append({"id": _uuid(rng), **stamp, "person_id": pid, "kind": kind, "done_on": on, "note": None})
+
+    roll = rng.random()
+    if roll < ON_TIME:
+        add("sentence_plan", add_working_days(start, rng.randint(3, 14)))
+    elif roll < LATE:
+        add("sentence_plan", add_working_days(start, rng.randint(17, 35)))
+    k = 1
+    while (due := add_months(start, k * REVIEW_MONTHS)) <= end and due - timedelta(days=14) <= yesterday:
+        roll = rng.random()
+        for kind in ("plan_review", "rosh_review"):  # usually done together (one OASys review)
+            if kind == "rosh_review" and rng.random() < 0.15:
+                roll = rng.random()
+            if roll < ON_TIME:
+                add(kind, last_working_day_on_or_before(due - timedelta(days=rng.randint(0, 12))))
+            elif roll < LATE:
+                add(kind, add_working_days(due, rng.randint(3, 25)))
+        k += 1
 
 
 # -- contact histories ---------------------------------------------------------------------------
@@ -697,12 +735,20 @@ def _case_risks(facts: CaseFacts) -> list[str]:
     return risks
 
 
-def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: date) -> tuple[list[str], int]:
+def _home_visit_days(facts: CaseFacts) -> int:
+    """The 'current' policy's window for the first home visit, in days from the start."""
+    if facts.rosh in ("H", "VH") or "ARSO" in facts.registers or offence_category(facts.offence) == "cse":
+        return 15
+    return 42 if facts.rosh == "M" else 84
+
+
+def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: date,
+          home_visit: bool = False) -> tuple[list[str], int]:
     """The type of each past contact in order, and the UPW minutes the sessions should reach."""
     types = [""] * past
     types[0] = "COAI"
     free = list(range(1, past))
-    if past >= 4 and rng.random() < 0.6:
+    if (rng.random() < 0.6 or home_visit) and past >= 2:
         types[1] = "COHV"
         free.remove(1)
     reqs = dict(facts.requirements)
@@ -716,7 +762,7 @@ def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: d
         specials += ["CUPW"] * min(math.ceil(upw_target / 390), max(len(free) - 2, len(free) // 2))
     if "PROG" in reqs and elapsed > 30:
         specials += ["CPRG"] * min(rng.randint(6, 24), len(free) // 6)
-    if facts.order == "LIC" and facts.offence in VICTIM_SCHEME and rng.random() < 0.8:
+    if facts.order == "LIC" and offence_category(facts.offence) in ("sexual", "violent") and rng.random() < 0.92:
         specials += ["CVIC"] * max(1, len(free) // 40)
     if "MAPP" in facts.registers and len(free) >= 5:
         specials += ["CCMM"] * max(1, len(free) // 30)
@@ -756,7 +802,16 @@ def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: dat
     placement, skills = rng.choice(PLACEMENTS)
     upw_ordered = dict(facts.requirements).get("UPW", 0) * 60
     upw_done = 0
-    types, upw_target = _plan(rng, facts, past, start, today) if past else ([], 0)
+    # Good practice for most cases: a home visit and the first victim contact within the policy's window.
+    practice = _QuickRandom(f"practice:{pid}")
+    visit_roll, victim_roll = practice.random(), practice.random()
+    visit_by = _home_visit_days(facts)
+    visit_on = start + timedelta(days=practice.randint(1, visit_by - 3) if visit_roll < ON_TIME
+                                 else visit_by + practice.randint(3, 25))
+    victim_on = start + timedelta(days=practice.randint(2, 45) if victim_roll < 0.9 else 60 + practice.randint(1, 40))
+    victim_done = False
+    prev_day = start
+    types, upw_target = _plan(rng, facts, past, start, today, visit_roll < LATE) if past else ([], 0)
     # A few cases end with a recent failure nobody has decided on yet (some overdue by now).
     force_open = past >= 3 and days >= 10 and rng.random() < 0.09
     last_failure: date | None = None
@@ -765,9 +820,16 @@ def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: dat
         type_code = types[k]
         day = start + timedelta(days=k * days // past)
         if force_open and k == past - 1:
-            day = max(day, today - timedelta(days=rng.randint(1, 12)))
+            # Some days ago, after the contact before it: about a third still in time for a decision,
+            # the rest overdue by now.
+            ago = rng.randint(1, 3) if int(pid[-1], 16) % 3 == 0 else rng.randint(5, 12)
+            day = max(prev_day, today - timedelta(days=ago))
             if type_code != "CUPW":
                 type_code = "COAP"
+        elif k == 1 and type_code == "COHV" and visit_roll < LATE:
+            day = min(visit_on, yesterday)
+        elif type_code == "CVIC" and not victim_done:
+            day, victim_done = min(victim_on, yesterday), True
         if type_code == "CUPW" and upw_done >= upw_target:
             type_code = "COAP"  # the hours are done (or the pace is met): an ordinary appointment instead
         if type_code == "MO1" or (h.oversight_due and type_code == "COAP" and not (force_open and k == past - 1)):
@@ -784,6 +846,7 @@ def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: dat
         else:
             at = time(rng.randint(9, 18), rng.choice((0, 10, 20, 30, 40, 50)))
         when = datetime.combine(day, at)
+        prev_day = day
         row = {
             "id": _uuid(rng), **stamp, "person_id": pid, "type_code": type_code, "starts_at": when,
             "outcome": "ATTC", "notes": None,
@@ -807,6 +870,8 @@ def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: dat
             outcome = _pick(rng, _OUTCOME_TABLES[h.compliance])
             if outcome in FAILURES and (day == last_failure or type_code == "COHV"):
                 outcome = "ATTC"  # one failure a day at most keeps the counting simple
+            elif k == 1 and type_code == "COHV" and visit_roll < LATE:
+                outcome = "ATTC"  # the planned home visit took place
             elif outcome in ("AFTC", "ATSH") and type_code in REMOTE:
                 outcome = "AFTA"
         if type_code == "CUPW" and outcome == "ATTC" and rng.random() < 0.03:
