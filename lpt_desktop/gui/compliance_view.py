@@ -85,15 +85,16 @@ def pooled(rows: Sequence[CaseCompliance]) -> Figure:
 
 def load_compliance(db: Database, start: date, end: date, people: Sequence[Person]) -> ComplianceResult:
     """Per-case figures from the engine, the officer's from the engine too (worker side)."""
-    from lpt_desktop.services.obligations import compliance
+    from lpt_desktop.services.obligations import compliance_by_case
 
+    by_case = compliance_by_case(db, start, end)  # one pass over the caseload, not one per case
     cases = []
     for p in people:
-        c = compliance(db, start, end, p.person_id)
-        cases.append(CaseCompliance(p, c.met_on_time, c.total))
-    overall = compliance(db, start, end)
+        c = by_case.get(p.person_id)
+        cases.append(CaseCompliance(p, c.met_on_time if c else 0, c.total if c else 0))
+    overall = Figure(sum(c.met_on_time for c in by_case.values()), sum(c.total for c in by_case.values()))
     high = pooled([c for c in cases if c.person.rosh in HIGH_ROSH])
-    return ComplianceResult(start, end, Figure(overall.met_on_time, overall.total), high, cases,
+    return ComplianceResult(start, end, overall, high, cases,
                             common.policy_title(db))
 
 

@@ -511,25 +511,40 @@ class Compliance:
         return self.met_on_time / self.total if self.total else 1.0
 
 
+def _tally(start: date, end: date, as_of: date, items: Iterable[Obligation]) -> Compliance:
+    """The one definition: obligations due in [start, end] whose deadline has passed (or that were met)."""
+    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    met = total = 0
+    for o in items:
+        if not start <= o.due_by <= end or (o.status != "met" and o.due_by >= as_of):
+            continue
+        total += 1
+        by_rule[o.rule][1] += 1
+        if o.met_on_time:
+            met += 1
+            by_rule[o.rule][0] += 1
+    return Compliance(start, end, met, total, {k: (v[0], v[1]) for k, v in by_rule.items()})
+
+
+def _period(start: date, end: date, as_of: date | None) -> date:
+    if end < start:
+        raise ValidationError([FieldError("Period", "ends before it starts: choose an end on or after the start")])
+    return as_of or min(date.today(), end)
+
+
 def compliance(db: Database, start: date, end: date, person_id: str | None = None,
                as_of: date | None = None) -> Compliance:
     """Obligations due in [start, end] whose deadline has passed (or that were met), judged as of `as_of`."""
-    if end < start:
-        raise ValidationError([FieldError("Period", "ends before it starts: choose an end on or after the start")])
-    as_of = as_of or min(date.today(), end)
+    as_of = _period(start, end, as_of)
     found, _ = all_obligations(db, as_of, [person_id] if person_id else None, since=start)
-    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    met = total = 0
-    for obs in found.values():
-        for o in obs:
-            if not start <= o.due_by <= end or (o.status != "met" and o.due_by >= as_of):
-                continue
-            total += 1
-            by_rule[o.rule][1] += 1
-            if o.met_on_time:
-                met += 1
-                by_rule[o.rule][0] += 1
-    return Compliance(start, end, met, total, {k: (v[0], v[1]) for k, v in by_rule.items()})
+    return _tally(start, end, as_of, (o for obs in found.values() for o in obs))
+
+
+def compliance_by_case(db: Database, start: date, end: date, as_of: date | None = None) -> dict[str, Compliance]:
+    """Every case's compliance (as `compliance(db, start, end, person_id)`), from one pass over the caseload."""
+    as_of = _period(start, end, as_of)
+    found, _ = all_obligations(db, as_of, since=start)
+    return {pid: _tally(start, end, as_of, obs) for pid, obs in found.items()}
 
 
 def due_counts(db: Database, as_of: date | None = None) -> dict[str, int]:

@@ -67,3 +67,19 @@ def test_failures_are_read_from_their_own_small_index(varied):
         failures = conn.execute(f"SELECT count(*) FROM contact WHERE {so.failures_clause()}").fetchone()[0]
         assert failures == conn.execute("SELECT count(*) FROM contact NOT INDEXED WHERE outcome IN "
                                         "('AFTA', 'AFTC', 'ATSH', 'UAAB')").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("policy", policy_names())
+def test_compliance_by_case_equals_the_per_case_figures(varied, policy):
+    so.set_policy_in_force(varied, policy)
+    periods = ((DEMO_TODAY - timedelta(days=90), DEMO_TODAY, DEMO_TODAY),
+               (DEMO_TODAY - timedelta(days=400), DEMO_TODAY - timedelta(days=200), DEMO_TODAY - timedelta(days=150)),
+               (DEMO_TODAY - timedelta(days=30), DEMO_TODAY - timedelta(days=2), None))
+    for start, end, as_of in periods:
+        by_case = so.compliance_by_case(varied, start, end, as_of)
+        assert len(by_case) == 60
+        for pid, c in by_case.items():
+            assert c == so.compliance(varied, start, end, pid, as_of), (policy, start, pid)
+        overall = so.compliance(varied, start, end, as_of=as_of)
+        assert sum(c.total for c in by_case.values()) == overall.total > 0
+        assert sum(c.met_on_time for c in by_case.values()) == overall.met_on_time
