@@ -15,6 +15,8 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
 
 from lpt_desktop.central import service
 from lpt_desktop.central.auth import (
@@ -86,6 +88,13 @@ def create_app(db: CentralDB) -> FastAPI:
     async def _forbidden(_r: Request, exc: service.Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @app.exception_handler(DataError)
+    async def _bad_value(_r: Request, _exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (a NUL in a path or query, a number out of range): the caller's
+        # input, not a server fault. The database's message is not echoed: it can quote the value.
+        return JSONResponse({"detail": "The request holds a value the central store cannot keep."},
+                            status_code=422)
+
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -104,12 +113,10 @@ def create_app(db: CentralDB) -> FastAPI:
                 service.audit(s, None, "sign-in refused", detail=body.username[:120])
             else:
                 assert user is not None
-                device = s.get(Device, body.laptop_id)
-                if device is not None and device.username != user.username:
+                device = _claim_device(s, body.laptop_id, user.username)
+                if device.username != user.username:
                     ok = None
                 else:
-                    if device is None:
-                        s.add(Device(laptop_id=body.laptop_id, username=user.username))
                     service.audit(s, Principal(user.username, user.role, user.team, user.court, body.laptop_id),
                                   "sign-in")
                     tokens = _tokens(user, body.laptop_id, issue_refresh(s, user.username, body.laptop_id))
@@ -143,7 +150,7 @@ def create_app(db: CentralDB) -> FastAPI:
         return PushResponse(last_applied_seq=last, results=results)
 
     @app.get("/sync/pull", response_model=PullResponse)
-    def pull(p: P, after: Annotated[int, Query(ge=0)] = 0,
+    def pull(p: P, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
              limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 500, count: bool = False) -> Response:
         with db.write() as s:
             page = service.pull(s, p, after, limit, count)
@@ -155,6 +162,8 @@ def create_app(db: CentralDB) -> FastAPI:
     @app.post("/sync/verify")
     def verify(body: VerifyRequest, p: P) -> VerifyResponse:
         with db.write() as s:
+            if body.cursor is not None:
+                service.seen_up_to(s, p, body.cursor)
             server = service.digests(s, p)
             names = set(server) | set(body.kinds)
             bad = sorted(k for k in names if server.get(k) != body.kinds.get(k))
@@ -246,6 +255,25 @@ def create_app(db: CentralDB) -> FastAPI:
         return rows
 
     return app
+
+
+def _claim_device(s: Session, laptop_id: str, username: str) -> Device:
+    """The laptop's row, made on its first sign-in. Two first sign-ins at once (a retried request) both try to
+    insert: the loser's savepoint rolls back and it reads the row the winner committed."""
+    device = s.get(Device, laptop_id)
+    if device is not None:
+        return device
+    try:
+        with s.begin_nested():
+            device = Device(laptop_id=laptop_id, username=username)
+            s.add(device)
+        return device
+    except IntegrityError:
+        found = s.scalar(select(Device).where(Device.laptop_id == laptop_id).execution_options(
+            populate_existing=True))
+        if found is None:
+            raise
+        return found
 
 
 def app_from_env() -> FastAPI:

@@ -37,7 +37,7 @@ class CentralDB:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
@@ -50,7 +50,9 @@ class CentralDB:
                 # Writers take the lock up front: no deadlock between two upgrading readers.
                 conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", ""))
         else:
-            engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            # hide_parameters: an error logged by the server never quotes case data.
+            engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                                   hide_parameters=True)
         self.engine: Engine = engine
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         self._writer = sessionmaker(bind=engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)

@@ -58,6 +58,8 @@ class Device(Base):
     laptop_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(120), index=True)
     last_applied_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The highest cursor this laptop has pulled from: it has seen every move up to here (see scope.can_write).
+    pulled_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
 

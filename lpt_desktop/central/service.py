@@ -327,6 +327,10 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
     device = s.get(Device, laptop_id, with_for_update=True)
     if device is None or device.username != p.username:
         raise Forbidden("This laptop is not enrolled for this officer.")
+    # Moves the laptop has not yet pulled past still allow its changes. A claimed cursor can only narrow that
+    # (it says the laptop has seen more); the server's own record of how far it has pulled sets the limit.
+    device.pulled_seq = max(device.pulled_seq, cursor)
+    cursor = device.pulled_seq
     b = Batch(s, p, cursor)
     b.prefetch([(c.kind, c.record_id) for c in changes])
     results: list[ChangeResult] = []
@@ -356,6 +360,11 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
 def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) -> PullResponse:
     """One page of changes after `after`. count: also say how many records are still to come (one extra scan,
     so a client asks on its first page only and counts down from there)."""
+    device = s.get(Device, p.laptop_id)
+    if device is None or device.username != p.username:
+        raise Forbidden("This laptop is not enrolled for this officer.")
+    if after > device.pulled_seq:  # asking after X means everything up to X is applied on the laptop
+        device.pulled_seq = after
     limit = max(1, min(limit, MAX_PAGE))
     visible = record_visible(p)
     recs = s.scalars(select(Record).where(Record.version > after, visible).order_by(Record.version)
@@ -407,6 +416,13 @@ def _case_records(s: Session, person_id: str, up_to: int) -> list[Record]:
     rows = s.scalars(select(Record).where(Record.person_id == person_id, Record.deleted.is_(False),
                                           Record.version <= up_to)).all()
     return sorted(rows, key=lambda r: (rank.get(r.kind, 99), r.version))
+
+
+def seen_up_to(s: Session, p: Principal, cursor: int) -> None:
+    """The laptop says it has applied everything up to `cursor`: it can only lose grace by saying so."""
+    device = s.get(Device, p.laptop_id)
+    if device is not None and device.username == p.username and cursor > device.pulled_seq:
+        device.pulled_seq = cursor
 
 
 # -- verify and repair -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,7 +27,6 @@ from lpt_desktop.sync.protocol import (
     Change,
     FieldChange,
     KindDigest,
-    PullResponse,
     Tokens,
     VerifyRequest,
     checksum,
@@ -178,40 +176,36 @@ def _refetch(db: Database, client: SyncClient, wanted: dict[str, list[str]], res
 # -- pull ------------------------------------------------------------------------------------------
 def pull(db: Database, client: SyncClient, result: SyncResult, progress: ProgressFn | None = None,
          cancel: Cancel | None = None, page_size: int | None = None) -> bool:
-    """Pull pages after the cursor; each page and its cursor commit together. While a page is written, the
-    next one is already being fetched (it is only applied, and its cursor kept, after this one commits)."""
+    """Pull pages after the cursor; each page and its cursor commit together.
+
+    A page is asked for only once everything before it is committed here: the server takes `after` as
+    proof of what this laptop has seen (moves of cases included; see central/scope.can_write).
+    """
     page_size = page_size or PULL_PAGE
     st = read_state(db)
     cursor = int(st.get(state.CURSOR, "0"))
     username = st.get(state.USERNAME, "")
     done = 0
     total: int | None = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lpt-sync-pull") as pool:
-        pending: Future[PullResponse] | None = None
-        while True:
-            if _cancelled(cancel):
-                if pending is not None:
-                    pending.cancel()
-                return False
-            page = pending.result() if pending is not None else client.pull(cursor, page_size, count=total is None)
-            pending = None
-            if total is None:
-                total = len(page.items) + (page.remaining or 0)
-            if page.more:
-                pending = pool.submit(client.pull, page.cursor, page_size)
-            with apply.applying(db) as conn:
-                ctx = apply.context(conn, username)
-                result.pulled += apply.apply_items(conn, page.items, ctx)
-                for person_id in page.evict:
-                    conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
-                state.put(conn, **{state.CURSOR: page.cursor})
-            cursor = page.cursor
-            result.cursor = cursor
-            done += len(page.items)
-            total = max(total, done)  # bundles of cases gained on the way can add to the first estimate
-            _progress(progress, "pull", done, total)
-            if not page.more:
-                return True
+    while True:
+        if _cancelled(cancel):
+            return False
+        page = client.pull(cursor, page_size, count=total is None)
+        if total is None:
+            total = len(page.items) + (page.remaining or 0)
+        with apply.applying(db) as conn:
+            ctx = apply.context(conn, username)
+            result.pulled += apply.apply_items(conn, page.items, ctx)
+            for person_id in page.evict:
+                conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
+            state.put(conn, **{state.CURSOR: page.cursor})
+        cursor = page.cursor
+        result.cursor = cursor
+        done += len(page.items)
+        total = max(total, done)  # bundles of cases gained on the way can add to the first estimate
+        _progress(progress, "pull", done, total)
+        if not page.more:
+            return True
 
 
 def evict_moved(db: Database, result: SyncResult) -> None:
@@ -256,7 +250,8 @@ def digests(db: Database) -> dict[str, KindDigest]:
 
 def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
     """Compare what the laptop holds with what the server says it should; re-pull the difference only."""
-    response = client.verify(VerifyRequest(kinds=digests(db)))
+    cursor = int(read_state(db).get(state.CURSOR, "0"))
+    response = client.verify(VerifyRequest(kinds=digests(db), cursor=cursor))
     result.mismatched = list(response.mismatched)
     if not response.mismatched:
         result.verified = True

@@ -6,18 +6,26 @@ last accepted write; 0 means "the client has never had a server version of it" (
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 PROTOCOL_VERSION = 1
 CONFLICT_KIND = "_conflict"  # conflicts travel through pull like records, scoped by their case
 
+# Names and ids: no control characters (PostgreSQL text cannot hold NUL; nothing legitimate needs them).
+_PLAIN = r"^[^\x00-\x1f\x7f]*$"
+Kind = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=_PLAIN)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=_PLAIN)]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=_PLAIN)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PLAIN)]
+LaptopId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PLAIN)]
+
 
 class TokenRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=120)
+    username: Name
     password: str = Field(min_length=1, max_length=500)
-    laptop_id: str = Field(min_length=1, max_length=64)
+    laptop_id: LaptopId
 
 
 class RefreshRequest(BaseModel):
@@ -43,18 +51,18 @@ class FieldChange(BaseModel):
 class Change(BaseModel):
     """One outbox row: seq is the laptop's own counter."""
 
-    seq: int = Field(ge=1)
-    kind: str = Field(min_length=1, max_length=40)
-    record_id: str = Field(min_length=1, max_length=80)
-    person_id: str | None = Field(default=None, max_length=36)
+    seq: int = Field(ge=1, le=2**62)
+    kind: Kind
+    record_id: RecordId
+    person_id: PersonId | None = None
     op: Literal["upsert", "delete"]
     base_version: int = Field(ge=0)
     fields: dict[str, FieldChange] = Field(default_factory=dict)
 
 
 class PushRequest(BaseModel):
-    laptop_id: str = Field(min_length=1, max_length=64)
-    cursor: int = Field(ge=0, default=0)  # what the laptop has pulled: moves after it are not yet known there
+    laptop_id: LaptopId
+    cursor: int = Field(ge=0, le=2**62, default=0)  # what the laptop has pulled: moves after it are not yet known there
     changes: list[Change] = Field(max_length=1000)
 
 
@@ -100,7 +108,9 @@ class KindDigest(BaseModel):
 
 
 class VerifyRequest(BaseModel):
-    kinds: dict[str, KindDigest]
+    kinds: dict[Kind, KindDigest]
+    # What the laptop has applied: it has seen every move of a case up to here.
+    cursor: int | None = Field(default=None, ge=0, le=2**62)
 
 
 class VerifyResponse(BaseModel):
@@ -119,8 +129,8 @@ class IdsResponse(BaseModel):
 
 
 class FetchRequest(BaseModel):
-    kind: str
-    record_ids: list[str] = Field(max_length=5000)
+    kind: Kind
+    record_ids: list[RecordId] = Field(max_length=5000)
 
 
 class FetchResponse(BaseModel):
@@ -136,23 +146,23 @@ class CaseSummary(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=1, max_length=120)
+    username: Name
     password: str = Field(min_length=8, max_length=500)
-    display_name: str = Field(default="", max_length=120)
     role: Literal["offender_manager", "court_officer", "team_manager", "administrator"]
-    team: str | None = Field(default=None, max_length=120)
-    court: str | None = Field(default=None, max_length=120)
+    display_name: str = Field(default="", max_length=120, pattern=_PLAIN)
+    team: Name | None = None
+    court: Name | None = None
 
 
 class AllocationIn(BaseModel):
-    person_id: str = Field(min_length=1, max_length=36)
-    officer: str = Field(min_length=1, max_length=120)
-    court: str | None = Field(default=None, max_length=120)
+    person_id: PersonId
+    officer: Name
+    court: Name | None = None
 
 
 class RestrictionIn(BaseModel):
-    person_id: str = Field(min_length=1, max_length=36)
-    staff: list[str] = Field(max_length=100)  # empty: lift the restriction
+    person_id: PersonId
+    staff: list[Name] = Field(max_length=100)  # empty: lift the restriction
 
 
 def checksum(pairs: list[tuple[str, int]]) -> str:

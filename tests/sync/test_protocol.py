@@ -183,3 +183,23 @@ def test_a_wrong_password_does_not_enrol(central, laptop_factory, unique):
 def test_the_openapi_schema_is_published(central):
     schema = httpx.get(f"{central.url}/openapi.json").json()
     assert {"/sync/push", "/sync/pull", "/sync/verify", "/auth/token", "/auth/refresh"} <= set(schema["paths"])
+
+
+def test_a_laptop_cannot_claim_an_old_cursor_to_write_to_a_case_moved_away(central, laptop_factory, unique):
+    from lpt_desktop.sync.protocol import Change, FieldChange
+
+    om1 = central.add_user(f"om1-{unique}")
+    om2 = central.add_user(f"om2-{unique}")
+    a = laptop_factory(om1)
+    pid = new_person(a.db)
+    a.sync()
+    central.allocate(pid, om2)
+    assert a.sync().evicted == 1  # the laptop has now pulled past the move
+    st = engine.read_state(a.db)
+    forged = Change(seq=10_000, kind="person", record_id=pid, person_id=pid, op="upsert", base_version=0,
+                    fields={"tier": FieldChange(new="A1", old=None, has_old=True)})
+    with engine.client_for(a.db) as client:
+        [res] = client.push(st[state.LAPTOP_ID], 0, [forged]).results
+    assert res.outcome == "rejected"
+    with central.db.read() as s:
+        assert s.get(Record, ("person", pid)).data.get("tier") != "A1"

@@ -68,6 +68,7 @@ def upgrade() -> None:
     sa.Column('laptop_id', sa.String(length=64), nullable=False),
     sa.Column('username', sa.String(length=120), nullable=False),
     sa.Column('last_applied_seq', sa.BigInteger(), nullable=False),
+    sa.Column('pulled_seq', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_seen', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('laptop_id')
