@@ -17,6 +17,7 @@ from lpt_desktop.central.models import (
     Allocation,
     AllocationHistory,
     AuditEntry,
+    Counter,
     Device,
     Record,
     RestrictedAccess,
@@ -367,10 +368,16 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) 
         device.pulled_seq = after
     limit = max(1, min(limit, MAX_PAGE))
     visible = record_visible(p)
-    recs = s.scalars(select(Record).where(Record.version > after, visible).order_by(Record.version)
-                     .limit(limit + 1)).all()
+    # On PostgreSQL (read committed) each query below sees what had committed when it started: a push and an
+    # allocation committing between them would let the cursor pass the push's rows unseen. Every number up to
+    # the counter's committed value has committed (numbers are taken under its row lock, held to commit), so
+    # both queries stop there and see the same rows; anything later comes with the next page.
+    head = int(s.scalar(select(Counter.value).where(Counter.id == 1)) or 0)
+    recs = s.scalars(select(Record).where(Record.version > after, Record.version <= head, visible)
+                     .order_by(Record.version).limit(limit + 1)).all()
     mine = select(ScopeAudience.seq).where(ScopeAudience.token.in_(principal_tokens(p)), ScopeAudience.seq > after)
     events = s.execute(select(ScopeEvent.seq, ScopeEvent.person_id).where(ScopeEvent.seq > after,
+                                                                          ScopeEvent.seq <= head,
                                                                           ScopeEvent.seq.in_(mine))
                        .order_by(ScopeEvent.seq).limit(limit + 1)).tuples().all()
     merged: list[tuple[int, Any]] = sorted([(r.version, r) for r in recs] + [(seq, pid) for seq, pid in events],

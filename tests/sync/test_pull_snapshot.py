@@ -7,19 +7,14 @@ at the allocation would skip them for good. The interleaving is made determinist
 commits run from a hook just before the pull's scope-event query executes. (SQLite cannot interleave: its
 write transactions are serialised, so the test is for PostgreSQL.)
 
-KNOWN BUG, unfixed when this test was written (lpt_desktop/central/service.py was being edited by another
-session): service.pull skips the row. Proposed fix: read the committed counter first (`SELECT value FROM
-seq_counter`, a number every row at or below which has committed, since numbers are taken under the
-counter's row lock held to commit) and bound both the records and the events query by it. The test runs
-when LPT_KNOWN_BUGS=1 is set and is reported as skipped, with this reason, otherwise.
+Found by this test (the cursor passed the row); fixed in service.pull by bounding both queries by the
+counter's committed value, read first.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
-import pytest
 from sqlalchemy import event
 
 from lpt_desktop.central import service
@@ -35,9 +30,6 @@ def _change(seq: int, kind: str, record_id: str, case: str, **fields) -> Change:
                   fields={k: FieldChange(new=v) for k, v in fields.items()})
 
 
-@pytest.mark.skipif(not os.environ.get("LPT_KNOWN_BUGS"), reason=(
-    "KNOWN BUG (unfixed): on PostgreSQL a pull page can skip a record committed between its records query and its "
-    "scope-event query; set LPT_KNOWN_BUGS=1 to run (see the module docstring)"))
 def test_a_pull_never_skips_rows_committed_while_it_reads(tmp_path):
     with central_database("postgresql", tmp_path) as url:
         db = CentralDB(url, pool_size=4)
