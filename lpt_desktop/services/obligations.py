@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from operator import itemgetter
 
@@ -144,6 +144,7 @@ def _offence_keywords() -> dict[str, tuple[str, ...]]:
     return {cat: tuple(w.casefold() for w in words) for cat, words in doc["categories"].items()}
 
 
+@lru_cache(maxsize=4096)  # a caseload has a few hundred distinct offence texts
 def offence_category(offence: str | None) -> str | None:
     text = (offence or "").casefold()
     for category, words in _offence_keywords().items():
@@ -245,7 +246,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     until = (as_of + timedelta(days=1)).isoformat()
     since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
     if since is not None and policy is not None and person_ids is None:  # a few people: read them whole
-        yield from _recent_facts(s, policy, since, until, person_rows, since_of, amended_by, build)
+        yield from _recent_facts(s, policy, as_of, since, until, person_rows, since_of, amended_by, build)
         return
     sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
     params: tuple = ()
@@ -280,23 +281,26 @@ def failures_clause() -> str:
     if not all(re.fullmatch(r"[A-Z0-9]+", c) for c in codes):  # reference data, but never quote blindly
         raise ValueError("failure outcome codes must be letters and digits")
     return f"outcome IN ({', '.join(repr(c) for c in codes)})"
-def _recent_facts(s: Session, policy: Policy, since: date, until: str, person_rows: dict[str, tuple],
-                  since_of: dict[str, str], amended_by: dict[str, str],
+def _recent_facts(s: Session, policy: Policy, as_of: date, since: date, until: str,
+                  person_rows: dict[str, tuple], since_of: dict[str, str], amended_by: dict[str, str],
                   build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
-    """Cases with only the contacts the engine reads from `since` on (see iter_facts): recent ones,
-    failures, and the first contact meeting each one-off rule, read from three index-only queries."""
+    """Cases with only the contacts the engine reads from `since` on (see iter_facts and
+    standards.obligations.contacts_needed): failures from their own small index, and for each contact
+    window and one-off rule the contacts up to the one that meets it, found by index seeks."""
     conn = s.connection().connection.dbapi_connection
     cuts: dict[str, str] = {}
-    once: dict[tuple, list[list[str]]] = defaultdict(list)  # (types, outcomes) -> [[person, from day]]
+    asks: dict[tuple, list[list[str]]] = defaultdict(list)  # (types, outcomes, need) -> [[person, from, until]]
     for pid in person_rows:
         first = since_of.get(pid)
         if first is None:
             continue
-        cut, lookups = contacts_needed(policy, build(pid, []), since)
-        cuts[pid] = max(cut.isoformat(), first)
+        cut, lookups = contacts_needed(policy, build(pid, []), as_of, since)
+        if cut is not None:
+            cuts[pid] = max(cut.isoformat(), first)
         for lk in lookups:
-            once[(tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None)].append(
-                [pid, max(lk.on.isoformat(), first)])
+            key = (tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None, lk.need)
+            end = until if lk.until is None else min(until, lk.until.isoformat())
+            asks[key].append([pid, max(lk.on.isoformat(), first), end])
     rows: dict[str, dict[str, tuple]] = defaultdict(dict)  # person -> contact id -> row
 
     def keep(found: Iterable[tuple]) -> None:
@@ -305,36 +309,38 @@ def _recent_facts(s: Session, policy: Policy, since: date, until: str, person_ro
             if first is not None and first <= at < until and cid not in amended_by:
                 rows[pid][cid] = (cid, at, code, outcome)
 
-    # 1. Each case's recent contacts, by a seek into its part of the covering index (only those pages
-    # are read and decrypted), then every failure under the sentence (enforcement counts them all).
-    keep(conn.execute(
-        f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c ON c.person_id = j.key "
-        "AND c.starts_at >= j.value AND c.starts_at < ? AND c.outcome IS NOT NULL", (json.dumps(cuts), until)))
+    # Every failure under the sentence (enforcement counts them all), from the small partial index.
     keep(conn.execute(f"SELECT {_CONTACT_COLUMNS} FROM contact AS c WHERE {failures_clause()}"))
-    # 2. The first contact meeting each one-off rule (first contact, home visit, victim contact): the
-    # earliest match's day by a seek per case, then every contact that day (the engine breaks ties by id).
+    # Review cycles counted in contacts (none in the shipped policies) look back a fixed time.
+    if cuts:
+        keep(conn.execute(
+            f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c ON c.person_id = j.key "
+            "AND c.starts_at >= j.value AND c.starts_at < ? AND c.outcome IS NOT NULL", (json.dumps(cuts), until)))
+    # Each window and one-off rule: the day of the need-th matching contact by a seek per case, then every
+    # contact from the window's start to that day (the engine counts them and breaks ties by id).
     superseded = json.dumps(sorted(amended_by))
-    days: list[list[str]] = []
-    for (types, outcomes), asks in once.items():
+    for (types, outcomes, need), items in asks.items():
         match = f"c.type_code IN ({', '.join('?' * len(types))})"
         params: list = [*types]
         if outcomes is not None:
             match += f" AND c.outcome IN ({', '.join('?' * len(outcomes))})"
             params += outcomes
-        for pid, at in conn.execute(
-                "SELECT json_extract(j.value, '$[0]'), (SELECT c.starts_at FROM contact AS c "
-                "WHERE c.person_id = json_extract(j.value, '$[0]') AND c.starts_at >= json_extract(j.value, '$[1]') "
-                f"AND c.starts_at < ? AND c.outcome IS NOT NULL AND {match} "
-                "AND c.id NOT IN (SELECT value FROM json_each(?)) ORDER BY c.starts_at LIMIT 1) FROM json_each(?) AS j",
-                (until, *params, superseded, json.dumps(asks))):
+        spans: list[list[str]] = []
+        for pid, on, at in conn.execute(
+                "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), "
+                "(SELECT c.starts_at FROM contact AS c WHERE c.person_id = json_extract(j.value, '$[0]') "
+                "AND c.starts_at >= json_extract(j.value, '$[1]') "
+                f"AND c.starts_at < json_extract(j.value, '$[2]') AND c.outcome IS NOT NULL AND {match} "
+                "AND c.id NOT IN (SELECT value FROM json_each(?)) ORDER BY c.starts_at LIMIT 1 OFFSET ?) "
+                "FROM json_each(?) AS j", (*params, superseded, need - 1, json.dumps(items))):
             if at is not None:
-                day = date.fromisoformat(at[:10])
-                days.append([pid, day.isoformat(), (day + timedelta(days=1)).isoformat()])
-    if days:
-        keep(conn.execute(
-            f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c "
-            "ON c.person_id = json_extract(j.value, '$[0]') AND c.starts_at >= json_extract(j.value, '$[1]') "
-            "AND c.starts_at < json_extract(j.value, '$[2]') AND c.outcome IS NOT NULL", (json.dumps(days),)))
+                spans.append([pid, on, (date.fromisoformat(at[:10]) + timedelta(days=1)).isoformat()])
+        if spans:  # the matching contacts from the start to the end of that day
+            keep(conn.execute(
+                f"SELECT {_CONTACT_COLUMNS} FROM json_each(?) AS j CROSS JOIN contact AS c "
+                "ON c.person_id = json_extract(j.value, '$[0]') AND c.starts_at >= json_extract(j.value, '$[1]') "
+                f"AND c.starts_at < json_extract(j.value, '$[2]') AND c.outcome IS NOT NULL AND {match}",
+                (json.dumps(spans), *params)))
     parse = datetime.fromisoformat
     for pid in person_rows:
         found = rows.get(pid)

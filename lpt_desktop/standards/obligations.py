@@ -383,10 +383,19 @@ def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date,
         k += 1
 
 
-def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
+class _Window(NamedTuple):
+    start: date
+    end: date  # exclusive
+    need: int  # contacts owed in it
+    due_by: date
+    text: str
+
+
+def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[list[_Window], str]:
+    """The contact windows the engine judges for a repeating rule (and the source to cite)."""
     anchor = ctx.anchor(rule)
     if anchor is None:
-        return []
+        return [], rule.source
     case = ctx.case
     horizon = ctx.as_of + timedelta(days=HORIZON_DAYS)
     limit = case.end_date + timedelta(days=1) if case.end_date is not None else date.max
@@ -413,7 +422,6 @@ def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
             w += timedelta(days=every)
     else:
         windows = [w for p in rule.phases for w in _phase_windows(anchor, p, limit, horizon, since)]
-    ev = ctx.evidence(rule)
     out = []
     for w_start, w_end, count, full in windows:
         last_day = w_end - timedelta(days=1)
@@ -423,10 +431,16 @@ def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
         due_by = last_working_day_on_or_before(last_day)
         if due_by < w_start:  # a stub of only non-working days (cut short by the end): nothing can be owed
             continue
-        met = ev.nth_between(w_start, w_end, need, ctx.as_of)
         text = description if need == count else f"{description} ({need} in this shortened period)"
-        out.append(_ob(ctx, rule, text, w_start, due_by, met, closes=last_day, source=source))
-    return out
+        out.append(_Window(w_start, w_end, need, due_by, text))
+    return out, source
+
+
+def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
+    windows, source = _window_plan(ctx, rule, since)
+    ev = ctx.evidence(rule)
+    return [_ob(ctx, rule, w.text, w.start, w.due_by, ev.nth_between(w.start, w.end, w.need, ctx.as_of),
+                closes=w.end - timedelta(days=1), source=source) for w in windows]
 
 
 def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
@@ -485,11 +499,11 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
         return []
     e = policy.enforcement
     codes = _codes()
-    kinds = {code: a.kind for code, a in enforcement_actions().actions.items()}
     failures = [ContactFact(*c) for c in sorted((c for c in case.contacts if c[3] in codes.failures
                                                  and case.start <= c[1].date() <= ctx.as_of), key=lambda c: c[1])]
     if not failures:
         return []
+    kinds = _action_kinds()
     decisions: dict[str, list[EnforcementFact]] = {}
     for f in sorted(case.enforcement, key=lambda f: f.decided_on):
         decisions.setdefault(f.contact_id, []).append(f)
@@ -533,6 +547,11 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
                             text.get("recall_decision", "Recall decision") + f" (failure {number})", on, decide_by,
                             hit, rule_src))
     return out
+
+
+@cache
+def _action_kinds() -> dict[str, str]:
+    return {code: a.kind for code, a in enforcement_actions().actions.items()}
 
 
 def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met: tuple | None,
@@ -597,49 +616,51 @@ def failure_outcomes() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class OnceLookup:
-    """A one-off rule that reads contacts: met by the first contact of these types and outcomes on or after `on`."""
+class Lookup:
+    """The engine asks: the `need`-th contact of these types and outcomes on or after `on` (before `until`)."""
 
     on: date
     types: frozenset[str]
     outcomes: frozenset[str] | None  # None: any recorded outcome
+    need: int = 1
+    until: date | None = None  # exclusive; None: up to "as of"
 
 
-def contacts_needed(policy: Policy, case: CaseFacts, since: date) -> tuple[date, list[OnceLookup]]:
-    """What `obligations(policy, case, as_of, since=since)` reads of the case's contacts, so a caller
-    can read only that: every contact on or after the returned day (the repeating windows and review
-    cycles still open at `since` start no earlier), every failure (enforcement), and for each one-off
-    rule the first contact that could meet it. Given those, the result is the same as with every contact.
+def _lookup_terms(policy: Policy, rule: Rule) -> tuple[frozenset[str], frozenset[str] | None]:
+    types = _codes().national_standard if rule.types == "national_standard" else frozenset(rule.types)
+    if rule.outcomes is None:
+        return frozenset(types), frozenset(policy.counting_outcomes)
+    return frozenset(types), frozenset(rule.outcomes) or None
+
+
+def contacts_needed(policy: Policy, case: CaseFacts, as_of: date, since: date) -> tuple[date | None, list[Lookup]]:
+    """What `obligations(policy, case, as_of, since=since)` reads of the case's contacts, so a caller can
+    read only that. Besides every failure (enforcement counts them all), it needs, for each lookup, every
+    contact from `on` to the day of the `need`-th match (none if there are fewer before `until`), and every
+    contact on or after the returned day (None: none; review cycles counted in contacts look back).
+    Given those contacts only, the result is the same as with every contact.
     """
-    cut = since
-    once: list[OnceLookup] = []
+    cut: date | None = None
+    lookups: list[Lookup] = []
     if case.start is None or case.sentence_type is None:
-        return cut, once
-    ctx = _Context(policy, case, since, since)
+        return cut, lookups
+    ctx = _Context(policy, case, as_of, since)
     for rule in rules_for(policy, case):
         if rule.types == "registers" or (isinstance(rule.types, str) and rule.types.startswith("record:")):
             continue  # reads registrations or records, not contacts
         if rule.phases or rule.override or rule.default_every_days:
-            # An open window ends on or after `since`, so it starts at most one window length before it.
-            lengths = [case.overrides.get(rule.id) or 0, rule.default_every_days or 0]
-            lengths += [max(7 * (p.every_weeks or 1) if not p.every_months else 0, 31 * (p.every_months or 0))
-                        for p in rule.phases]
-            cut = min(cut, since - timedelta(days=max(lengths) + 1))
+            types, outcomes = _lookup_terms(policy, rule)
+            windows, _source = _window_plan(ctx, rule, since)
+            lookups += [Lookup(w.start, types, outcomes, w.need, w.end) for w in windows]
         elif rule.every_months:
             # A cycle open at `since` looks back to the previous review date (two cycles, plus slack).
-            cut = min(cut, add_months(since, -(2 * rule.every_months + 1)) - timedelta(days=rule.lead_days))
+            back = add_months(since, -(2 * rule.every_months + 1)) - timedelta(days=rule.lead_days)
+            cut = back if cut is None else min(cut, back)
         else:
             on = ctx.anchor(rule)
-            if on is None:
-                continue
-            types = _codes().national_standard if rule.types == "national_standard" else frozenset(rule.types)
-            if rule.outcomes is None:
-                outcomes: frozenset[str] | None = frozenset(policy.counting_outcomes)
-            else:
-                outcomes = frozenset(rule.outcomes) or None
-            once.append(OnceLookup(on, frozenset(types), outcomes))
-    return cut, once
-
+            if on is not None:
+                lookups.append(Lookup(on, *_lookup_terms(policy, rule)))
+    return cut, lookups
 
 # -- JSON input (the CLI's case.json) ---------------------------------------------------------------
 def _date(data: Mapping[str, Any], key: str, errors: list[FieldError], required: bool = False) -> date | None:
