@@ -95,6 +95,11 @@ def create_app(db: CentralDB) -> FastAPI:
         return JSONResponse({"detail": "The request holds a value the central store cannot keep."},
                             status_code=422)
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _bad_text(_r: Request, _exc: UnicodeEncodeError) -> JSONResponse:
+        # Text no database can store: a lone surrogate ("\ud800" in the JSON), which valid JSON may carry.
+        return JSONResponse({"detail": "The request holds text that is not valid Unicode."}, status_code=422)
+
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}

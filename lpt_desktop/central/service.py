@@ -214,8 +214,23 @@ def _based_on_current(p: Principal, ch: Change, rec: Record) -> bool:
         rec.writer_laptop is not None and rec.writer_laptop == p.laptop_id and ch.base_version == rec.writer_base)
 
 
+def _bad_text(value: Any) -> bool:
+    """A lone surrogate: valid in JSON, but no database can store it and no answer can carry it (a record
+    holding one would make every pull of its case fail)."""
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_text(v) for v in value)
+    return False
+
+
 def apply_change(b: Batch, ch: Change) -> ChangeResult:
     s, p = b.s, b.p
+    if any(_bad_text(name) or _bad_text(fc.new) or _bad_text(fc.old) for name, fc in ch.fields.items()):
+        return _reject(s, p, ch.model_copy(update={"fields": {}}),
+                       "This change holds text that is not valid Unicode: enter it again.")
     if ch.kind == CONFLICT_KIND:
         return _resolve_conflict_record(b, ch)
     kind = registry.get(ch.kind)
