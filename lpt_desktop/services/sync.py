@@ -8,10 +8,14 @@ Refused (the server will keep refusing this).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from lpt_desktop.store.database import Database
@@ -23,7 +27,28 @@ from lpt_desktop.sync.conflicts import Choice, ConflictView
 from lpt_desktop.sync.engine import Cancel, NotEnrolled, ProgressFn, SyncResult
 
 __all__ = ["SyncStatus", "SyncResult", "ConflictView", "SyncError", "Offline", "AuthFailed", "Refused",
-           "NotEnrolled", "sync_status", "enrol", "sync_now", "list_conflicts", "resolve_conflict"]
+           "NotEnrolled", "SyncBusy", "sync_status", "enrol", "sync_now", "server_reachable", "list_conflicts",
+           "resolve_conflict"]
+
+
+class SyncBusy(SyncError):
+    """A sync of this caseload is already running (the timer and Sync now can meet)."""
+
+
+_running: dict[str, threading.Lock] = {}
+_running_guard = threading.Lock()
+
+
+@contextmanager
+def _one_at_a_time(db: Database) -> Iterator[None]:
+    with _running_guard:
+        lock = _running.setdefault(str(db.path), threading.Lock())
+    if not lock.acquire(blocking=False):
+        raise SyncBusy("A sync is already running.")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @dataclass(frozen=True)
@@ -50,13 +75,29 @@ def sync_status(db: Database) -> SyncStatus:
 def enrol(db: Database, server_url: str, username: str, password: str, progress: ProgressFn | None = None,
           cancel: Cancel | None = None) -> SyncResult:
     """First sync: sign in and download the caseload (progress(phase, done, total); cancel() -> True stops)."""
-    return engine.enrol(db, server_url, username, password, progress, cancel)
+    with _one_at_a_time(db):
+        return engine.enrol(db, server_url, username, password, progress, cancel)
 
 
 def sync_now(db: Database, progress: ProgressFn | None = None, cancel: Cancel | None = None,
              client: SyncClient | None = None, **kw: Any) -> SyncResult:
-    """Push waiting changes, pull the server's, evict moved cases, verify. Raises NotEnrolled or SyncError."""
-    return engine.sync_once(db, client, progress, cancel, **kw)
+    """Push waiting changes, pull the server's, evict moved cases, verify.
+
+    Raises NotEnrolled, SyncBusy (another sync of this caseload is running) or another SyncError."""
+    with _one_at_a_time(db):
+        return engine.sync_once(db, client, progress, cancel, **kw)
+
+
+def server_reachable(db: Database, timeout: float = 3.0) -> bool:
+    """Whether the enrolled server answers now (for 'sync as soon as the network returns'); never raises."""
+    st = engine.read_state(db)
+    url = st.get(state.SERVER_URL)
+    if not url:
+        return False
+    try:
+        return httpx.get(f"{url}/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def list_conflicts(db: Database, include_resolved: bool = False) -> list[ConflictView]:

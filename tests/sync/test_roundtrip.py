@@ -56,3 +56,32 @@ def test_enrolment_downloads_the_caseload(central, laptop_factory, unique):
     assert ids(b.db, Person) == set(people)
     assert any(phase == "pull" for phase, _, _ in seen)
     assert snapshot(a.db) == snapshot(b.db)
+
+
+def test_one_sync_at_a_time_and_reachability(central, laptop_factory, unique):
+    import threading
+
+    om = central.add_user(f"om-{unique}")
+    a = laptop_factory(om)
+    assert sync_service.server_reachable(a.db)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(phase, done, total):
+        started.set()
+        release.wait(10)
+
+    new_person(a.db)
+    t = threading.Thread(target=lambda: a.sync(progress=slow))
+    t.start()
+    assert started.wait(10)
+    try:
+        import pytest
+
+        with pytest.raises(sync_service.SyncBusy):
+            a.sync()
+    finally:
+        release.set()
+        t.join(20)
+    assert a.sync().waiting == 0
+    unenrolled = laptop_factory(om, enrol=False)
+    assert not sync_service.server_reachable(unenrolled.db)
