@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, func, select
+from sqlalchemy import func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
@@ -50,11 +50,12 @@ def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of ma
         .order_by(Sentence.start_date.desc()).limit(1).correlate(Person).scalar_subquery()
     )
     active_regs = (Registration.person_id == Person.id) & Registration.ended_on.is_(None)
-    # code:category:level:next review (ISO date) for each active registration, "|"-separated.
+    # code:category:level for each active registration, "|"-separated. No review dates: register reviews
+    # come from the engine (the next-due column), and without dates most people share a handful of sets,
+    # so each distinct set is summarised once (see load_caseload).
     registers = select(func.group_concat(
         Registration.type_code + ":" + func.coalesce(Registration.category, "") + ":"
-        + func.coalesce(Registration.level, "") + ":" + func.coalesce(Registration.next_review_date, "", type_=String),
-        "|")).where(active_regs).correlate(Person).scalar_subquery()
+        + func.coalesce(Registration.level, ""), "|")).where(active_regs).correlate(Person).scalar_subquery()
     next_appointment = (
         select(func.min(Contact.starts_at))
         .where(Contact.person_id == Person.id, Contact.outcome.is_(None),
@@ -73,20 +74,17 @@ def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of ma
 class RegisterSummary:
     flags: tuple[str, ...]
     mappa: str
-    next_review: date | None
-    next_review_of: str
 
 
 def summarise_registers(registers: str | None) -> RegisterSummary:
-    """Flags, MAPPA arrangement and the earliest review from the caseload query's packed column."""
+    """Flags and MAPPA arrangement from the caseload query's packed column."""
     ref = reference()
     flags: set[str] = set()
     mappa = ""
-    reviews: list[tuple[date, str]] = []
     for item in (registers or "").split("|"):
         if not item:
             continue
-        code, category, level, review = item.split(":")
+        code, category, level = item.split(":")
         rtype = ref.register_types.get(code)
         if rtype is None:
             continue
@@ -94,10 +92,7 @@ def summarise_registers(registers: str | None) -> RegisterSummary:
             flags.add(rtype.flag)
         if code == "MAPP":
             mappa = f"Cat {category} Level {level}"
-        if review:
-            reviews.append((date.fromisoformat(review), rtype.label))
-    first = min(reviews) if reviews else (None, "")
-    return RegisterSummary(tuple(f for f in FLAG_ORDER if f in flags), mappa, first[0], first[1])
+    return RegisterSummary(tuple(f for f in FLAG_ORDER if f in flags), mappa)
 
 
 def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
