@@ -454,7 +454,10 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
     ev = ctx.evidence(rule)
     out = []
     k = 1
-    prev = anchor
+    if since is not None and since > anchor and rule.lead_days >= 0:
+        # Start two cycles before `since`: every cycle before that closed before it and is left out anyway.
+        k = max(1, ((since.year - anchor.year) * 12 + since.month - anchor.month) // every - 2)
+    prev = add_months(anchor, (k - 1) * every)
     while True:
         due = add_months(anchor, k * every)
         due_from = due - timedelta(days=rule.lead_days)
