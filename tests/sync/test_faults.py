@@ -55,7 +55,7 @@ def test_seeded_fault_runs_with_cases_moving_between_officers(central, tmp_path,
     A moved case leaves the old laptop once its changes are pushed; each laptop ends with exactly its scope."""
     tally, moves = Tally(), 0
     sqlite = central.db_url.startswith("sqlite")
-    runs = int(RUNS or (3 if sqlite else 2))
+    runs = int(RUNS or (2 if sqlite else 1))
     base = 7000 if sqlite else 8000
     for seed in range(base, base + runs):
         verdict, world, faults = fault_run(central, tmp_path, seed, moves=True)

@@ -8,7 +8,7 @@ replica equals the server's state, every outbox is drained, no change is lost or
 concurrent edit of one field is a conflict each officer holding the case can see. Between those points,
 after every step: the server never acknowledges an outbox number a laptop has not written.
 
-LPT_STATEFUL_EXAMPLES sets the number of examples (default 6 on SQLite, 3 on PostgreSQL); runs are
+LPT_STATEFUL_EXAMPLES sets the number of examples (default 4 on SQLite, 2 on PostgreSQL); runs are
 derandomised in `make test` (LPT_STATEFUL_RANDOM=1 explores new ones, as `make soak` does).
 """
 
@@ -115,7 +115,7 @@ def machine_for(server, tmp):
 def test_three_laptops_editing_offline_converge(central, tmp_path, capsys):
     SEEN.clear()
     sqlite = central.db_url.startswith("sqlite")
-    examples = int(os.environ.get("LPT_STATEFUL_EXAMPLES", "6" if sqlite else "3"))
+    examples = int(os.environ.get("LPT_STATEFUL_EXAMPLES", "4" if sqlite else "2"))
     run_state_machine_as_test(machine_for(central, tmp_path), settings=settings(
         max_examples=examples, stateful_step_count=20, deadline=None, database=None,
         derandomize=not os.environ.get("LPT_STATEFUL_RANDOM"),
