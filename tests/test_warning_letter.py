@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import re
-import shutil
-import subprocess
-import zlib
 from datetime import date
 
 import pytest
 
 from lpt_desktop.reports.warning_letter import both_dates, long_date, warning_letter_pdf
+from tests.pdftext import pdf_text as read_pdf_text
 
 BASE = dict(
     name="Jordan O'Neill", crn="L123456", address_lines=["14 Ribble Way", "Fulwood", "Preston", "PR2 8AB"],
@@ -22,28 +18,8 @@ BASE = dict(
 )
 
 
-def _streams_text(pdf: bytes) -> str:
-    """The text shown on the pages, from the (deflated) content streams: a fallback for pdftotext."""
-    out = []
-    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        data = raw.strip()
-        if data.endswith(b"~>"):  # reportlab: ASCII85, then Flate
-            data = base64.a85decode(re.sub(rb"\s", b"", data[:-2]))
-        with contextlib.suppress(zlib.error):
-            data = zlib.decompress(data)
-        for s in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data):
-            out.append(re.sub(rb"\\(.)", rb"\1", s).decode("cp1252"))
-    return " ".join(out)
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext"):
-        path = tmp_path / "letter.pdf"
-        path.write_bytes(pdf)
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
-        return re.sub(r"\s+", " ", text)
-    return re.sub(r"\s+", " ", _streams_text(pdf))
+def pdf_text(pdf: bytes, _tmp_path=None) -> str:  # noqa: ANN001
+    return re.sub(r"\s+", " ", read_pdf_text(pdf))
 
 
 def page_count(pdf: bytes) -> int:
@@ -105,12 +81,6 @@ def test_the_same_data_gives_the_same_bytes():
 def test_an_unknown_letter_kind_is_refused():
     with pytest.raises(ValueError, match="Letter"):
         warning_letter_pdf(**{**BASE, "letter": "third"})
-
-
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
-def test_fallback_text_reader_agrees_with_pdftotext(tmp_path):
-    pdf = warning_letter_pdf(**BASE)
-    assert "L123456" in _streams_text(pdf) and "16/11/2026" in _streams_text(pdf)
 
 
 def test_a_letter_for_a_warning_in_the_demo_caseload(tmp_path):
