@@ -8,7 +8,7 @@ replica equals the server's state, every outbox is drained, no change is lost or
 concurrent edit of one field is a conflict each officer holding the case can see. Between those points,
 after every step: the server never acknowledges an outbox number a laptop has not written.
 
-LPT_STATEFUL_EXAMPLES sets the number of examples (default 4 on SQLite, 2 on PostgreSQL); runs are
+LPT_STATEFUL_EXAMPLES sets the number of examples (default 4 on SQLite, 3 on PostgreSQL); runs are
 derandomised in `make test` (LPT_STATEFUL_RANDOM=1 explores new ones, as `make soak` does).
 """
 
@@ -47,6 +47,11 @@ def machine_for(server, tmp):
             self.world.seed_cases(cases)
             for lap in ("A", "B", "C", "D"):
                 self.world.sync(lap)
+            # Every example starts with one concurrent edit of one field (A and B, offline): the rules add more.
+            from lpt_desktop.store.models import Person
+
+            for lap in ("A", "B"):
+                self.world._edit_field(lap, Person, self.world.people[0], "preferred_name")
 
         def teardown(self) -> None:
             if self.world is not None:
@@ -71,6 +76,16 @@ def machine_for(server, tmp):
             from lpt_desktop.store.models import Person
 
             self.world._edit_field(lap, Person, self.world.people[0], field)
+
+        @precondition(lambda self: self.world is not None)
+        @rule(laps=st.lists(LAPTOPS, min_size=2, max_size=3, unique=True),
+              field=st.sampled_from(["preferred_name", "first_language", "religion"]))
+        def edit_one_field_on_several_laptops(self, laps: list[str], field: str) -> None:
+            """The same field of the first case changed on two or three laptops before any of them syncs."""
+            from lpt_desktop.store.models import Person
+
+            for lap in laps:
+                self.world._edit_field(lap, Person, self.world.people[0], field)
 
         @precondition(lambda self: self.world is not None)
         @rule(lap=LAPTOPS)
@@ -115,7 +130,7 @@ def machine_for(server, tmp):
 def test_three_laptops_editing_offline_converge(central, tmp_path, capsys):
     SEEN.clear()
     sqlite = central.db_url.startswith("sqlite")
-    examples = int(os.environ.get("LPT_STATEFUL_EXAMPLES", "4" if sqlite else "2"))
+    examples = int(os.environ.get("LPT_STATEFUL_EXAMPLES", "4" if sqlite else "3"))
     run_state_machine_as_test(machine_for(central, tmp_path), settings=settings(
         max_examples=examples, stateful_step_count=20, deadline=None, database=None,
         derandomize=not os.environ.get("LPT_STATEFUL_RANDOM"),
