@@ -245,13 +245,25 @@ def matches(policy: Policy, when: Mapping[str, Any], case: CaseFacts) -> bool:
     return True
 
 
+# A caseload has a few hundred kinds of case as the rules see them: each kind's rules are chosen once.
+_chosen: dict[tuple, tuple[Policy, list[Rule]]] = {}
+
+
 def rules_for(policy: Policy, case: CaseFacts) -> list[Rule]:
     """For each rule id, the first entry whose `when` matches the case."""
+    key = (id(policy), case.sentence_type, case.requirements, case.tier, case.rosh, case.register_codes,
+           case.offence_category, case.custody_months)
+    hit = _chosen.get(key)
+    if hit is not None and hit[0] is policy:
+        return hit[1]
     chosen: dict[str, Rule] = {}
     for rule in policy.rules:
         if rule.id not in chosen and matches(policy, rule.when, case):
             chosen[rule.id] = rule
-    return list(chosen.values())
+    if len(_chosen) > 10_000:
+        _chosen.clear()
+    _chosen[key] = (policy, list(chosen.values()))
+    return _chosen[key][1]
 
 
 def two_thirds_point(policy: Policy, case: CaseFacts) -> date | None:
