@@ -20,7 +20,7 @@ from lpt_desktop.store.models import Contact, Person, Registration, Sentence
 FLAG_ORDER = ("MAPPA", "CP", "DA", "PPO")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 7,500 of these are built on every caseload load
 class CaseloadRow:
     person_id: str
     crn: str
