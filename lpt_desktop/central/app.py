@@ -156,9 +156,10 @@ def create_app(db: CentralDB) -> FastAPI:
 
     @app.get("/sync/pull", response_model=PullResponse)
     def pull(p: P, after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-             limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 500, count: bool = False) -> Response:
+             limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 500, count: bool = False,
+             seen: Annotated[int | None, Query(ge=0, le=2**62)] = None) -> Response:
         with db.write() as s:
-            page = service.pull(s, p, after, limit, count)
+            page = service.pull(s, p, after, limit, count, seen)
             for person_id in sorted({i.person_id for i in page.items if i.person_id}):
                 service.audit(s, p, "read", person_id=person_id, detail="pull")
         # Serialised once by the model that built it (pages are large; no second validation pass).

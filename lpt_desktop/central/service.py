@@ -39,7 +39,7 @@ from lpt_desktop.sync.protocol import (
     checksum,
 )
 
-MAX_PAGE = 2000
+MAX_PAGE = 5000  # a first download of ~60,000 records: a dozen pages, a dozen laptop commits
 
 
 class Forbidden(Exception):
@@ -52,12 +52,19 @@ def audit(s: Session, p: Principal | None, action: str, kind: str | None = None,
                      person_id=person_id, detail=detail))
 
 
-def _item(rec: Record, alloc: dict[str, str] | None = None) -> Item:
+# What an Item carries of a record: pull reads only these.
+_ITEM_COLUMNS = (Record.kind, Record.record_id, Record.person_id, Record.version, Record.deleted, Record.data)
+
+
+def _item(rec: Any, alloc: dict[str, str] | None = None) -> Item:
+    """An Item from a Record or a row of _ITEM_COLUMNS. Built without validation: every value comes from
+    typed columns (a page is thousands of items, serialised once by the response)."""
     meta: dict[str, Any] = {}
     if rec.kind == "person" and alloc is not None:
         meta["allocated_to"] = alloc.get(rec.record_id)
-    return Item(kind=rec.kind, record_id=rec.record_id, person_id=rec.person_id, version=rec.version,
-                deleted=rec.deleted, data=None if rec.deleted else rec.data, meta=meta)
+    return Item.model_construct(kind=rec.kind, record_id=rec.record_id, person_id=rec.person_id,
+                                version=int(rec.version), deleted=bool(rec.deleted),
+                                data=None if rec.deleted else rec.data, meta=meta)
 
 
 def _allocations(s: Session, person_ids: set[str]) -> dict[str, str]:
@@ -373,14 +380,19 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
 
 
 # -- pull ------------------------------------------------------------------------------------------
-def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) -> PullResponse:
+def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
+         seen: int | None = None) -> PullResponse:
     """One page of changes after `after`. count: also say how many records are still to come (one extra scan,
-    so a client asks on its first page only and counts down from there)."""
+    so a client asks on its first page only and counts down from there).
+
+    seen: what the laptop has committed, when it asks for the next page while still applying this one (the
+    two overlap); without it, asking after X means everything up to X is applied on the laptop."""
     device = s.get(Device, p.laptop_id)
     if device is None or device.username != p.username:
         raise Forbidden("This laptop is not enrolled for this officer.")
-    if after > device.pulled_seq:  # asking after X means everything up to X is applied on the laptop
-        device.pulled_seq = after
+    applied = after if seen is None else min(seen, after)
+    if applied > device.pulled_seq:
+        device.pulled_seq = applied
     limit = max(1, min(limit, MAX_PAGE))
     visible = record_visible(p)
     # On PostgreSQL (read committed) each query below sees what had committed when it started: a push and an
@@ -388,7 +400,8 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) 
     # the counter's committed value has committed (numbers are taken under its row lock, held to commit), so
     # both queries stop there and see the same rows; anything later comes with the next page.
     head = int(s.scalar(select(Counter.value).where(Counter.id == 1)) or 0)
-    recs = s.scalars(select(Record).where(Record.version > after, Record.version <= head, visible)
+    # Plain rows, not ORM objects: a page is thousands of records only read (no identity map to fill).
+    recs = s.execute(select(*_ITEM_COLUMNS).where(Record.version > after, Record.version <= head, visible)
                      .order_by(Record.version).limit(limit + 1)).all()
     mine = select(ScopeAudience.seq).where(ScopeAudience.token.in_(principal_tokens(p)), ScopeAudience.seq > after)
     events = s.execute(select(ScopeEvent.seq, ScopeEvent.person_id).where(ScopeEvent.seq > after,
@@ -406,7 +419,7 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False) 
         Allocation.person_id.in_({pid for _, pid in merged if isinstance(pid, str)}))))
     person_ids: set[str] = set()
     for _, what in merged:
-        if isinstance(what, Record):
+        if not isinstance(what, str):  # a record row (a scope event is a person id)
             items.append(_item(what))
             if what.kind == "person":
                 person_ids.add(what.record_id)

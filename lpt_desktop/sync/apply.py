@@ -130,6 +130,28 @@ def _fts_in_bulk(conn: Connection, table: str, rows: int) -> Iterator[None]:
         conn.exec_driver_sql(trigger)
 
 
+def executemany(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """conn.execute(stmt, rows) for thousands of rows, without SQLAlchemy's per-row parameter work.
+
+    The statement is compiled once; each row becomes a tuple in the compiled order, passed through the same
+    bind processors SQLAlchemy would use (dates and datetimes to their stored text, JSON to its text), and
+    the driver's executemany runs it. On a first download this halves the time spent outside SQLite."""
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    order = list(compiled.positiontup or [])
+    if not order or any(name not in rows[0] for name in order):  # a default SQLAlchemy computes: its own way
+        conn.execute(stmt, rows)
+        return
+    processors = [(i, proc) for i, name in enumerate(order)
+                  if (proc := compiled.binds[name].type._cached_bind_processor(conn.dialect)) is not None]
+    params: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = [row[name] for name in order]
+        for i, proc in processors:
+            values[i] = proc(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(compiled.string, params)
+
+
 def _upsert(conn: Connection, kind: Kind, rows: list[dict[str, Any]]) -> dict[str, str]:
     """Insert or update rows; returns {record id: reason} for rows this laptop's constraints refuse (say, a
     second case with a CRN already here). Those are listed as conflicts; the rest of the page still applies."""
@@ -138,7 +160,7 @@ def _upsert(conn: Connection, kind: Kind, rows: list[dict[str, Any]]) -> dict[st
     stmt = stmt.on_conflict_do_update(index_elements=list(kind.key_columns), set_={c: stmt.excluded[c] for c in cols})
     try:
         with conn.begin_nested():
-            conn.execute(stmt, rows)
+            executemany(conn, stmt, rows)
         return {}
     except IntegrityError:
         pass
@@ -240,7 +262,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
                         _local_refusal(conn, kind, item, refused[item.record_id])
         if records:
             stmt = sqlite_insert(SyncRecord)
-            conn.execute(stmt.on_conflict_do_update(
+            executemany(conn, stmt.on_conflict_do_update(
                 index_elements=["kind", "record_id"],
                 set_={"version": stmt.excluded.version, "deleted": stmt.excluded.deleted,
                       "person_id": stmt.excluded.person_id}), records)

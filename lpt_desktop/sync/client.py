@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from lpt_desktop.sync.protocol import (
     Change,
@@ -67,7 +68,8 @@ class SyncClient:
         self.close()
 
     # -- plumbing ----------------------------------------------------------------------------------
-    def _send(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> Any:
+    def _send(self, method: str, path: str, *, auth: bool = True, raw: bool = False, **kw: Any) -> Any:
+        """The answer's JSON, or with raw=True its body bytes (for a model to parse in one pass)."""
         for attempt in (0, 1):
             headers = {}
             if auth:
@@ -83,17 +85,19 @@ class SyncClient:
             if r.status_code == 401 and auth and attempt == 0 and self.refresh_token:
                 self.access_token = None  # expired: refresh once and retry
                 continue
-            return self._result(r)
+            return self._result(r, raw)
         raise AuthFailed("Sign in to the central store again.")
 
     @staticmethod
-    def _result(r: httpx.Response) -> Any:
+    def _result(r: httpx.Response, raw: bool = False) -> Any:
         if r.status_code >= 500:
             raise Offline(f"The central store had a problem ({r.status_code}); sync will try again.")
         if r.status_code == 401:
             raise AuthFailed(_detail(r) or "Sign in to the central store again.")
         if r.status_code >= 400:
             raise Refused(r.status_code, _detail(r) or f"The central store refused this ({r.status_code}).")
+        if raw:
+            return r.content
         try:
             return r.json()
         except ValueError:
@@ -124,11 +128,20 @@ class SyncClient:
         body = {"laptop_id": laptop_id, "cursor": cursor, "changes": [c.model_dump() for c in changes]}
         return PushResponse.model_validate(self._send("POST", "/sync/push", json=body))
 
-    def pull(self, after: int, limit: int = 500, count: bool = False) -> PullResponse:
+    def pull(self, after: int, limit: int = 500, count: bool = False, seen: int | None = None) -> PullResponse:
+        """seen: the cursor this laptop has committed, when it asks `after` a page it is still applying."""
         params: dict[str, Any] = {"after": after, "limit": limit}
         if count:
             params["count"] = "true"
-        return PullResponse.model_validate(self._send("GET", "/sync/pull", params=params))
+        if seen is not None and seen < after:
+            params["seen"] = seen
+        body = self._send("GET", "/sync/pull", params=params, raw=True)
+        try:
+            return PullResponse.model_validate_json(body)  # pages are large: parse and check in one pass
+        except ValidationError as exc:
+            if any(e["type"] == "json_invalid" for e in exc.errors()):
+                raise Offline("The central store sent an answer that could not be read.") from None
+            raise
 
     def verify(self, request: VerifyRequest) -> VerifyResponse:
         return VerifyResponse.model_validate(self._send("POST", "/sync/verify", json=request.model_dump()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,13 +28,14 @@ from lpt_desktop.sync.protocol import (
     Change,
     FieldChange,
     KindDigest,
+    PullResponse,
     Tokens,
     VerifyRequest,
     checksum,
 )
 
 PUSH_BATCH = 200
-PULL_PAGE = 2000
+PULL_PAGE = 5000  # the server's most (central.service.MAX_PAGE): fewer commits on a first download
 
 
 class ProgressFn(Protocol):
@@ -178,8 +180,10 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
          cancel: Cancel | None = None, page_size: int | None = None) -> bool:
     """Pull pages after the cursor; each page and its cursor commit together.
 
-    A page is asked for only once everything before it is committed here: the server takes `after` as
-    proof of what this laptop has seen (moves of cases included; see central/scope.can_write).
+    The next page is fetched (on a helper thread) while this one is applied, so the server's work and the
+    laptop's overlap. That request says `seen`: the cursor committed here, which is all the server takes as
+    proof of what this laptop has seen (moves of cases included; see central/scope.can_write). A failed or
+    unwanted prefetch costs nothing: the current page still commits first, and the next sync asks again.
     """
     page_size = page_size or PULL_PAGE
     st = read_state(db)
@@ -187,25 +191,39 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
     username = st.get(state.USERNAME, "")
     done = 0
     total: int | None = None
-    while True:
-        if _cancelled(cancel):
-            return False
-        page = client.pull(cursor, page_size, count=total is None)
-        if total is None:
-            total = len(page.items) + (page.remaining or 0)
-        with apply.applying(db) as conn:
-            ctx = apply.context(conn, username)
-            result.pulled += apply.apply_items(conn, page.items, ctx)
-            for person_id in page.evict:
-                conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(person_id=person_id))
-            state.put(conn, **{state.CURSOR: page.cursor})
-        cursor = page.cursor
-        result.cursor = cursor
-        done += len(page.items)
-        total = max(total, done)  # bundles of cases gained on the way can add to the first estimate
-        _progress(progress, "pull", done, total)
-        if not page.more:
-            return True
+    if _cancelled(cancel):
+        return False
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lpt-pull") as pool:
+        page = client.pull(cursor, page_size, count=True)
+        total = len(page.items) + (page.remaining or 0)
+        while True:
+            ahead: Future[PullResponse] | None = None
+            if page.more:
+                ahead = pool.submit(client.pull, page.cursor, page_size, False, cursor)
+            try:
+                with apply.applying(db) as conn:
+                    ctx = apply.context(conn, username)
+                    result.pulled += apply.apply_items(conn, page.items, ctx)
+                    for person_id in page.evict:
+                        conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(
+                            person_id=person_id))
+                    state.put(conn, **{state.CURSOR: page.cursor})
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                    wait([ahead])  # the client is not shared between threads past this point
+                raise
+            cursor = page.cursor
+            result.cursor = cursor
+            done += len(page.items)
+            total = max(total, done)  # bundles of cases gained on the way can add to the first estimate
+            _progress(progress, "pull", done, total)
+            if ahead is None:
+                return True
+            if _cancelled(cancel):
+                wait([ahead])
+                return False
+            page = ahead.result()  # raises the client's error (Offline, ...) after this page committed
 
 
 def evict_moved(db: Database, result: SyncResult) -> None:

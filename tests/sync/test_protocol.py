@@ -53,11 +53,11 @@ class CutAfter(SyncClient):
         super().__init__(*a, **kw)
         self.pages = pages
 
-    def pull(self, after: int, limit: int = 500, count: bool = False):
+    def pull(self, after: int, limit: int = 500, count: bool = False, seen: int | None = None):
         if self.pages == 0:
             raise Offline("cut")
         self.pages -= 1
-        return super().pull(after, limit, count)
+        return super().pull(after, limit, count, seen)
 
 
 def test_a_pull_cut_mid_way_resumes_from_its_cursor(central, laptop_factory, unique, monkeypatch):
