@@ -32,6 +32,7 @@ from lpt_desktop.standards.calendar import (
     add_working_days,
     first_working_day_on_or_after,
     last_working_day_on_or_before,
+    office_closures,
 )
 from lpt_desktop.standards.policy import Phase, Policy, Rule
 
@@ -403,22 +404,42 @@ class _Window(NamedTuple):
     text: str
 
 
-def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[list[_Window], str]:
+# Window plans are pure in (rule, anchor, limit, override, as of, since, closures): the caseload works
+# each one out twice (contacts_needed, then the engine) and many cases share a start date.
+_plans: dict[tuple, tuple[Rule, tuple[tuple[_Window, ...], str]]] = {}
+
+
+def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[tuple[_Window, ...], str]:
     """The contact windows the engine judges for a repeating rule (and the source to cite)."""
     anchor = ctx.anchor(rule)
     if anchor is None:
-        return [], rule.source
+        return (), rule.source
     case = ctx.case
-    horizon = ctx.as_of + timedelta(days=HORIZON_DAYS)
-    limit = case.end_date + timedelta(days=1) if case.end_date is not None else date.max
-    description = rule.description
-    source = rule.source
+    end_date = case.end_date
+    limit = end_date + timedelta(days=1) if end_date is not None else date.max
     if rule.two_thirds:
         point = two_thirds_point(ctx.policy, case)
         if point is not None and point < limit:
             limit = point
-    every = case.overrides.get(rule.id) if rule.override else None
-    if every is None and rule.default_every_days and not case.overrides.get(rule.id):
+    override = case.overrides.get(rule.id)
+    key = (id(rule), anchor, limit, override, ctx.as_of, since, office_closures())
+    hit = _plans.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    plan = _make_plan(rule, anchor, limit, override, ctx.as_of, since)
+    if len(_plans) > 50_000:  # bounded: a long-running window must not grow without limit
+        _plans.clear()
+    _plans[key] = (rule, plan)
+    return plan
+
+
+def _make_plan(rule: Rule, anchor: date, limit: date, override: int | None, as_of: date,
+               since: date | None) -> tuple[tuple[_Window, ...], str]:
+    horizon = as_of + timedelta(days=HORIZON_DAYS)
+    description = rule.description
+    source = rule.source
+    every = override if rule.override else None
+    if every is None and rule.default_every_days and not override:
         every = rule.default_every_days
         description = f"{rule.description} (default: one every {every} days until the officer sets it)"
     elif every is not None:
@@ -445,7 +466,7 @@ def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[list[_W
             continue
         text = description if need == count else f"{description} ({need} in this shortened period)"
         out.append(_Window(w_start, w_end, need, due_by, text))
-    return out, source
+    return tuple(out), source
 
 
 def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
