@@ -73,6 +73,31 @@ def _steps(folder: Path, state: dict) -> list[tuple[str, Callable[[], None]]]:
         pdf = caseload_pdf(load_caseload(state["db"]), "Self Test", datetime.now())
         if not pdf.startswith(b"%PDF") or len(pdf) < 1000:
             raise AssertionError("the PDF is empty or malformed")
+
+    def standards() -> None:
+        # The policies are data files: this fails if the bundle left resources/standards behind.
+        from lpt_desktop.services.obligations import case_obligations
+
+        rules = {o.rule for o in case_obligations(state["db"], state["pid"], as_of=date(2026, 3, 2))}
+        if "first_contact" not in rules:
+            raise AssertionError(f"the standards engine gave no first contact obligation ({sorted(rules)})")
+
+    def court() -> None:
+        from lpt_desktop.services import court as court_work
+
+        request = court_work.create_request(state["db"], person_id=state["pid"], court="Preston Magistrates' Court",
+                                            lja="Lancashire", hearing_date=date(2026, 3, 9), report_type="fdr",
+                                            remanded=False, requested_on=date(2026, 3, 2))
+        pdf = court_work.render_pdf(state["db"], court_work.start_report(state["db"], request, today=date(2026, 3, 2)))
+        if not pdf.startswith(b"%PDF"):
+            raise AssertionError("the court report PDF is malformed")
+
+    def sync() -> None:
+        from lpt_desktop.services.sync import sync_status
+        from lpt_desktop.sync import client  # noqa: F401 - the HTTP stack must be in the bundle
+
+        if sync_status(state["db"]).enrolled:
+            raise AssertionError("a new caseload claims to be enrolled for sync")
         state["db"].close()
 
     def window() -> None:
@@ -80,7 +105,9 @@ def _steps(folder: Path, state: dict) -> list[tuple[str, Callable[[], None]]]:
 
     return [("create encrypted database", create), ("unlock and migrate", migrate),
             ("write and read a case", case), ("write and read a contact", contact),
-            ("render a report PDF", report), ("open and close the main window", window)]
+            ("render a report PDF", report), ("work out what is due", standards),
+            ("render a court report", court), ("read the sync state", sync),
+            ("open and close the main window", window)]
 
 
 def _window_round_trip(path: Path, folder: Path) -> None:

@@ -55,7 +55,7 @@ def test_self_test_passes(bundle, isolated_dirs):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"LPT Desktop {__version__} self-test passed: 6 steps")
+    assert lines[0].startswith(f"LPT Desktop {__version__} self-test passed: 9 steps")
 
 
 def test_bundle_reports_the_package_version(bundle, isolated_dirs):
