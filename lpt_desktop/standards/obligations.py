@@ -552,11 +552,12 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
         if o is not None:
             out.append(o)
 
+    before_start = case.start - timedelta(days=1)
     for c in failures:
         on = c.starts_at.date()
-        since = add_months(on, -e.window_months) if e.window_months else case.start - timedelta(days=1)
-        since = max(since, case.start - timedelta(days=1))
-        number = sum(1 for d in dates if since < d <= on)
+        since = add_months(on, -e.window_months) if e.window_months else before_start
+        since = max(since, before_start)
+        number = bisect.bisect_right(dates, on) - bisect.bisect_right(dates, since)  # dates are sorted
         recent = [d for cid, d in warnings if cid != c.id and since < d <= on]
         last_warning = max(recent) if recent else None
         need = _required(policy, case.sentence_type, number, last_warning)
@@ -568,7 +569,7 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
                         first, rule_src))
         if need == "warning":
             # Any decision the law allows at a warning, except a referral to a manager, answers it.
-            ok = set(allowed_actions(case.sentence_type, cja_required(case.sentence_type, 1, None))) - {"ROM"}
+            ok = _warning_answers(case.sentence_type)
             hit = next(((f.decided_on, f.id or f.action) for f in taken if f.action in ok), None)
             add(_eob(ctx, "warning", text.get("warning", "Warning"), on, decide_by, hit, rule_src))
         elif need == "breach":
@@ -583,6 +584,12 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
                             text.get("recall_decision", "Recall decision") + f" (failure {number})", on, decide_by,
                             hit, rule_src))
     return out
+
+
+@cache
+def _warning_answers(sentence_type: str) -> frozenset[str]:
+    """Any decision the law allows at a warning, except a referral to a manager (pure: one per sentence type)."""
+    return frozenset(allowed_actions(sentence_type, cja_required(sentence_type, 1, None))) - {"ROM"}
 
 
 @cache
