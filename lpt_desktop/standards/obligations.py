@@ -481,10 +481,29 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
     anchor = ctx.anchor(rule)
     if anchor is None or not rule.every_months:
         return []
-    every = rule.every_months
     end = ctx.case.end_date
-    horizon = ctx.as_of + timedelta(days=HORIZON_DAYS)
+    key = (id(rule), anchor, end, ctx.as_of, since, office_closures())
+    hit = _cycle_plans.get(key)
+    if hit is None or hit[0] is not rule:
+        if len(_cycle_plans) > 50_000:  # bounded: a long-running window must not grow without limit
+            _cycle_plans.clear()
+        hit = _cycle_plans[key] = (rule, _cycle_plan(rule, anchor, end, ctx.as_of, since))
     ev = ctx.evidence(rule)
+    as_of = ctx.as_of
+    return [_ob(ctx, rule, rule.description, due_from, due_by, ev.first_on_or_after(after, min(as_of, closes)), closes)
+            for after, due_from, due_by, closes in hit[1]]
+
+
+# Cycle dates are pure in (rule, anchor, end, as of, since, closures): cases sharing a start share them.
+_cycle_plans: dict[tuple, tuple[Rule, tuple[tuple[date, date, date, date], ...]]] = {}
+
+
+def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date,
+                since: date | None) -> tuple[tuple[date, date, date, date], ...]:
+    """(first day evidence counts from, due from, due by, closes) of each review cycle the engine judges."""
+    every = rule.every_months
+    assert every
+    horizon = as_of + timedelta(days=HORIZON_DAYS)
     out = []
     k = 1
     if since is not None and since > anchor and rule.lead_days >= 0:
@@ -495,13 +514,12 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
         due = add_months(anchor, k * every)
         due_from = due - timedelta(days=rule.lead_days)
         if due_from > horizon or (end is not None and due > end):
-            return out
+            return tuple(out)
         nxt = add_months(anchor, (k + 1) * every) - timedelta(days=rule.lead_days)
         closes = nxt - timedelta(days=1)
         due_by = last_working_day_on_or_before(due)
         if since is None or closes >= since:
-            met = ev.first_on_or_after(prev + timedelta(days=1), min(ctx.as_of, closes))
-            out.append(_ob(ctx, rule, rule.description, due_from, due_by, met, closes))
+            out.append((prev + timedelta(days=1), due_from, due_by, closes))
         prev = due
         k += 1
 
