@@ -193,17 +193,25 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
     total: int | None = None
     if _cancelled(cancel):
         return False
+    with db.read() as s:
+        ctx = apply.context(s.connection(), username)  # the officer row: it does not change during a pull
+
+    def fetch(after: int, seen: int | None, count: bool) -> tuple[PullResponse, apply.Prepared]:
+        page = client.pull(after, page_size, count, seen)
+        return page, apply.prepare(page.items, ctx)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lpt-pull") as pool:
-        page = client.pull(cursor, page_size, count=True)
+        page, prepared = fetch(cursor, None, True)
         total = len(page.items) + (page.remaining or 0)
         while True:
-            ahead: Future[PullResponse] | None = None
+            ahead: Future[tuple[PullResponse, apply.Prepared]] | None = None
             if page.more:
-                ahead = pool.submit(client.pull, page.cursor, page_size, False, cursor)
+                ahead = pool.submit(fetch, page.cursor, cursor, False)
             try:
                 with apply.applying(db) as conn:
-                    ctx = apply.context(conn, username)
-                    result.pulled += apply.apply_items(conn, page.items, ctx)
+                    now_ctx = apply.context(conn, username)
+                    result.pulled += apply.apply_items(conn, page.items, now_ctx,
+                                                       prepared=prepared if now_ctx == ctx else None)
                     for person_id in page.evict:
                         conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(
                             person_id=person_id))
@@ -223,7 +231,7 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
             if _cancelled(cancel):
                 wait([ahead])
                 return False
-            page = ahead.result()  # raises the client's error (Offline, ...) after this page committed
+            page, prepared = ahead.result()  # raises the client's error (Offline, ...) after this page committed
 
 
 def evict_moved(db: Database, result: SyncResult) -> None:
