@@ -212,35 +212,10 @@ def apply_conflict(conn: Connection, item: Item) -> None:
     conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
-Prepared = dict[tuple[str, str, int], dict[str, Any]]
-
-
-def prepare(items: Iterable[Item], ctx: Context) -> Prepared:
-    """The table rows of a page's records, worked out before its transaction (they depend on nothing in the
-    database): the engine does this on its fetching thread while SQLite, which lets go of the GIL, writes
-    the page before. Keyed by kind, record id and version, so a row is only used for the item it came from."""
-    out: Prepared = {}
-    now = utcnow()
-    cache: dict[str, tuple[Kind, dict[str, Any], list[tuple[str, Any]]] | None] = {}
-    for item in items:
-        if item.deleted or item.kind == CONFLICT_KIND:
-            continue
-        if item.kind not in cache:
-            kind = registry.get(item.kind)
-            cache[item.kind] = (kind, _defaults(kind), _converters(kind)) if kind is not None else None
-        found = cache[item.kind]
-        if found is not None:
-            kind, defaults, converters = found
-            out[(item.kind, item.record_id, item.version)] = _row_values(kind, item, ctx, defaults, converters, now)
-    return out
-
-
 def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force: bool = False,
-                pending: set[tuple[str, str]] | None = None, prepared: Prepared | None = None) -> int:
+                pending: set[tuple[str, str]] | None = None) -> int:
     """Write server records; returns how many changed the laptop. Records with unsent local edits are left
-    alone (the push merges or conflicts them). force: apply even at the version already held (repairs).
-    prepared: rows from prepare() for these items with the same context (any missing are made here)."""
-    prepared = prepared or {}
+    alone (the push merges or conflicts them). force: apply even at the version already held (repairs)."""
     pending = pending_records(conn) if pending is None else pending
     by_kind: dict[str, list[Item]] = {}
     for item in items:
@@ -270,8 +245,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
             if item.deleted:
                 _delete_row(conn, kind, item.record_id)
             else:
-                row = prepared.get((kind.name, item.record_id, item.version))
-                upserts.append(row if row is not None else _row_values(kind, item, ctx, defaults, converters, now))
+                upserts.append(_row_values(kind, item, ctx, defaults, converters, now))
             records.append({"kind": kind.name, "record_id": item.record_id, "version": item.version,
                             "deleted": item.deleted, "person_id": item.person_id})
             key = (kind.table.name, item.person_id)

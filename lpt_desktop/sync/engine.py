@@ -193,25 +193,17 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
     total: int | None = None
     if _cancelled(cancel):
         return False
-    with db.read() as s:
-        ctx = apply.context(s.connection(), username)  # the officer row: it does not change during a pull
-
-    def fetch(after: int, seen: int | None, count: bool) -> tuple[PullResponse, apply.Prepared]:
-        page = client.pull(after, page_size, count, seen)
-        return page, apply.prepare(page.items, ctx)
-
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lpt-pull") as pool:
-        page, prepared = fetch(cursor, None, True)
+        page = client.pull(cursor, page_size, count=True)
         total = len(page.items) + (page.remaining or 0)
         while True:
-            ahead: Future[tuple[PullResponse, apply.Prepared]] | None = None
+            ahead: Future[PullResponse] | None = None
             if page.more:
-                ahead = pool.submit(fetch, page.cursor, cursor, False)
+                ahead = pool.submit(client.pull, page.cursor, page_size, False, cursor)
             try:
                 with apply.applying(db) as conn:
-                    now_ctx = apply.context(conn, username)
-                    result.pulled += apply.apply_items(conn, page.items, now_ctx,
-                                                       prepared=prepared if now_ctx == ctx else None)
+                    ctx = apply.context(conn, username)
+                    result.pulled += apply.apply_items(conn, page.items, ctx)
                     for person_id in page.evict:
                         conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(
                             person_id=person_id))
@@ -231,7 +223,7 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
             if _cancelled(cancel):
                 wait([ahead])
                 return False
-            page, prepared = ahead.result()  # raises the client's error (Offline, ...) after this page committed
+            page = ahead.result()  # raises the client's error (Offline, ...) after this page committed
 
 
 def evict_moved(db: Database, result: SyncResult) -> None:
