@@ -329,9 +329,15 @@ def gui_filter(module: str, db: str, passphrase: str, rows: str, terms: str) -> 
     from PySide6.QtCore import Qt
 
     def steps(driver: _Driver, pp: str) -> dict:
+        from PySide6.QtCore import QThreadPool
         from PySide6.QtTest import QTest
 
         _elapsed, view = _unlock_to_painted(driver, pp, int(rows))
+        # The window's background work after unlock (what is due, sync status) holds the GIL while it
+        # runs; filtering is timed once it has settled (gui-unlock-paint covers the unlock itself).
+        settle_started = time.perf_counter()
+        driver.wait_for(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, 60)
+        settle = time.perf_counter() - settle_started
         edit = driver.wait_for(lambda: _find_edit(False, FILTER_NAMES), 10)
         if edit is None:
             raise LookupError("no filter field (a visible, editable, non-password QLineEdit) found")
@@ -366,7 +372,8 @@ def gui_filter(module: str, db: str, passphrase: str, rows: str, terms: str) -> 
                                 "rows_after": view.model().rowCount(), "seconds": samples[-1]})
         if not samples:
             raise LookupError(f"typing {terms!r} in the filter field never changed the view's rows")
-        return {"samples": samples, "details": details, "field": edit.objectName() or edit.placeholderText()}
+        return {"samples": samples, "details": details, "field": edit.objectName() or edit.placeholderText(),
+                "settle_seconds": settle}
 
     _drive(module, db, passphrase, steps, timeout_s=600)
 
