@@ -49,8 +49,7 @@ class Person:
 
 
 @dataclass(frozen=True)
-class CaseCompliance:
-    person: Person
+class Figure:
     met_on_time: int
     total: int
 
@@ -60,13 +59,8 @@ class CaseCompliance:
 
 
 @dataclass(frozen=True)
-class Figure:
-    met_on_time: int
-    total: int
-
-    @property
-    def share(self) -> float | None:
-        return self.met_on_time / self.total if self.total else None
+class CaseCompliance(Figure):
+    person: Person
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,7 @@ def load_compliance(db: Database, start: date, end: date, people: Sequence[Perso
     cases = []
     for p in people:
         c = by_case.get(p.person_id)
-        cases.append(CaseCompliance(p, c.met_on_time if c else 0, c.total if c else 0))
+        cases.append(CaseCompliance(c.met_on_time if c else 0, c.total if c else 0, p))
     overall = Figure(sum(c.met_on_time for c in by_case.values()), sum(c.total for c in by_case.values()))
     high = pooled([c for c in cases if c.person.rosh in HIGH_ROSH])
     return ComplianceResult(start, end, overall, high, cases,
