@@ -78,7 +78,11 @@ def cache_stem(spec: DemoSpec) -> str:
 
 
 def generator_hash() -> str:
-    return hashlib.sha256(Path(demo_module.__file__).read_bytes()).hexdigest()[:12]
+    """The demo generator's source: every module of the services/demo package, in name order."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(demo_module.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _prune_stale(spec: DemoSpec, stem: str) -> None:
@@ -109,7 +113,7 @@ def ensure_database(spec: DemoSpec) -> CachedDb:
         say(f"  reusing {path.relative_to(CACHE_DIR.parent.parent)} "
             f"(generated in {fmt_s(meta.get('generation_seconds'))} when it was made)")
         if meta.get("generator_sha256") not in (None, generator_hash()):
-            say("  note: lpt_desktop/services/demo.py has changed since this file was made; "
+            say("  note: lpt_desktop/services/demo/ has changed since this file was made; "
                 "delete bench/.cache/ to regenerate it if the change alters the data")
     else:
         _prune_stale(spec, stem)

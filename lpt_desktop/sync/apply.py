@@ -110,7 +110,7 @@ BULK_FTS_ROWS = 500
 def _fts_in_bulk(conn: Connection, table: str, rows: int) -> Iterator[None]:
     """For a big page, index the new rows' text in one statement instead of one trigger call a row.
 
-    The same technique as services/demo._fts_filled_in_bulk (two to three times faster there): drop the
+    The same technique as services/demo/build._fts_filled_in_bulk (two to three times faster there): drop the
     table's `<table>_fts_insert` trigger inside this transaction, index rows past the old last rowid with the
     trigger's own columns, recreate the trigger from its stored SQL. Tables without such a trigger: no-op.
     """
