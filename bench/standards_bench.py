@@ -15,6 +15,7 @@ import random
 
 from bench.common import BENCH_PASSPHRASE, BENCH_TODAY, Context, Result, fmt_s, goal_line, measure, say
 from bench.store_bench import QUICK, TRUST, ensure_database
+from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.obligations import (
     all_obligations,
@@ -42,6 +43,7 @@ def bench_standards(ctx: Context) -> None:
             indexed = s.connection().exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_contact_standards'").first()
             facts, _who = load_facts(s, BENCH_TODAY)
+            calendar = working_calendar(s)  # the office closures: the engine is given them explicitly
         contacts = sum(len(f.contacts) for f in facts.values())
         say(f"  database: {len(facts):,} cases, {contacts:,} recorded contacts under current sentences; "
             f"covering index ix_contact_standards {'present' if indexed else 'MISSING (made before it existed)'}")
@@ -52,12 +54,12 @@ def bench_standards(ctx: Context) -> None:
 
         policy = load_policy("current")
         with db.read() as s:
-            recent, _who = load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy)
+            recent, _who = load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy, calendar=calendar)
         n_recent = sum(len(f.contacts) for f in recent.values())
 
         def read_recent() -> None:
             with db.read() as s:
-                load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy)
+                load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy, calendar=calendar)
 
         t_full_read = measure(read_all, runs)
         t_read = measure(read_recent, runs)
@@ -69,15 +71,16 @@ def bench_standards(ctx: Context) -> None:
         for policy_name in policy_names():
             policy = load_policy(policy_name)
             with db.read() as s:  # what this policy's windows need
-                needed, _who = load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy)
-            t = measure(lambda policy=policy, needed=needed: [obligations(policy, f, BENCH_TODAY, since=BENCH_TODAY)
-                                                              for f in needed.values()], runs)
+                needed, _who = load_facts(s, BENCH_TODAY, since=BENCH_TODAY, policy=policy, calendar=calendar)
+            t = measure(lambda policy=policy, needed=needed: [
+                obligations(policy, f, BENCH_TODAY, since=BENCH_TODAY, calendar=calendar) for f in needed.values()],
+                runs)
             engine_times[policy_name] = t
             label = f"engine, every case, '{policy_name}' (what is due):"
             say(f"  {label:<50} {fmt_s(t.median):>9}  ({t.spread()})")
         policy = load_policy("current")
         del needed
-        t_full = measure(lambda: [obligations(policy, f, BENCH_TODAY) for f in facts.values()], runs)
+        t_full = measure(lambda: [obligations(policy, f, BENCH_TODAY, calendar=calendar) for f in facts.values()], runs)
         say(f"  engine, every case, 'current', full history:       {fmt_s(t_full.median):>9}  ({t_full.spread()})")
         t_due = measure(lambda: caseload_due(db, BENCH_TODAY), runs)
         n_due = len(caseload_due(db, BENCH_TODAY))
@@ -90,7 +93,8 @@ def bench_standards(ctx: Context) -> None:
         # One case: the case screen's call, over a sample of cases; and the engine alone.
         sample = random.Random(1).sample(sorted(facts), min(50, len(facts)))
         t_one = measure(lambda: [case_obligations(db, pid, BENCH_TODAY) for pid in sample], ctx.runs)
-        t_eng = measure(lambda: [obligations(policy, facts[pid], BENCH_TODAY) for pid in sample], ctx.runs)
+        t_eng = measure(lambda: [obligations(policy, facts[pid], BENCH_TODAY, calendar=calendar) for pid in sample],
+                        ctx.runs)
         per_case = t_one.median / len(sample)
         per_engine = t_eng.median / len(sample)
         say(f"  one case, case_obligations (queries + engine):     {fmt_s(per_case):>9}  "

@@ -19,17 +19,18 @@ def _iso_date(text: str) -> date:
 
 
 def _cmd_workdays_add(args: argparse.Namespace) -> int:
-    from lpt_desktop.standards.calendar import add_working_days
+    from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
 
     if args.n < 0:
         raise ValueError("N must be 0 or more working days")
-    print(add_working_days(args.date, args.n).isoformat())
+    print(ENGLAND_AND_WALES.add_working_days(args.date, args.n).isoformat())  # bank holidays; no office closures
     return 0
 
 
 def _cmd_obligations(args: argparse.Namespace) -> int:
     from lpt_desktop.cli import _print_json
     from lpt_desktop.domain.dates import format_date
+    from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
     from lpt_desktop.standards.obligations import case_from_json, obligations
     from lpt_desktop.standards.policy import load_policy
 
@@ -38,7 +39,7 @@ def _cmd_obligations(args: argparse.Namespace) -> int:
         data = json.load(sys.stdin)
     except json.JSONDecodeError as exc:
         raise ValueError(f"the case on standard input is not JSON ({exc.msg} at line {exc.lineno})") from None
-    items = obligations(policy, case_from_json(data), args.as_of)
+    items = obligations(policy, case_from_json(data), args.as_of, calendar=ENGLAND_AND_WALES)  # no database
     if args.json:
         _print_json([o.as_json() for o in items])
     else:

@@ -1,19 +1,24 @@
-"""Working days in England and Wales: weekends, bank holidays (substitutes and one-offs), day 0 rule."""
+"""Working days in England and Wales: weekends, bank holidays (substitutes and one-offs), day 0 rule;
+office closures as part of a WorkingCalendar value (no process-wide state)."""
 
 from __future__ import annotations
 
+import ast
+import threading
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpt_desktop.standards.calendar import (
-    add_working_days,
-    is_bank_holiday,
-    is_working_day,
-    working_days_between,
-)
+import lpt_desktop
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar, is_bank_holiday
+
+# The calendar without office closures: bank holidays and weekends only.
+add_working_days = ENGLAND_AND_WALES.add_working_days
+is_working_day = ENGLAND_AND_WALES.is_working_day
+working_days_between = ENGLAND_AND_WALES.working_days_between
 
 
 def d(text: str) -> date:
@@ -249,26 +254,19 @@ def test_add_is_strictly_increasing_in_days(start, n):
 
 # --- office closures (an administrator adds them) and the helpers that move to a working day ----------
 
-@pytest.fixture
-def closed():
-    """Set closure days for one test; always cleared afterwards (they are process-wide)."""
-    from lpt_desktop.standards.calendar import set_office_closures
-
-    yield set_office_closures
-    set_office_closures(())
-
-
-def test_office_closure_is_not_a_working_day(closed):
+def test_office_closure_is_not_a_working_day():
     wednesday = d("06/03/2024")
     assert is_working_day(wednesday)
-    closed({wednesday})
-    assert not is_working_day(wednesday)
-    assert not is_bank_holiday(wednesday)  # closed, not a bank holiday
+    closed = WorkingCalendar.of({wednesday})
+    assert not closed.is_working_day(wednesday)
+    assert not closed.is_bank_holiday(wednesday)  # closed, not a bank holiday
+    assert closed.is_closed(wednesday) and not ENGLAND_AND_WALES.is_closed(wednesday)
     # Two working days after Tuesday 05/03 skip the closed Wednesday.
-    assert add_working_days(d("05/03/2024"), 2) == d("08/03/2024")
-    assert working_days_between(d("04/03/2024"), d("08/03/2024")) == 3
-    closed(())
+    assert closed.add_working_days(d("05/03/2024"), 2) == d("08/03/2024")
+    assert closed.working_days_between(d("04/03/2024"), d("08/03/2024")) == 3
+    # The calendar without the closure is untouched.
     assert add_working_days(d("05/03/2024"), 2) == d("07/03/2024")
+    assert WorkingCalendar.of(()).add_working_days(d("05/03/2024"), 2) == d("07/03/2024")
 
 
 @pytest.mark.parametrize(("day", "back", "forward"), [
@@ -281,23 +279,130 @@ def test_office_closure_is_not_a_working_day(closed):
     ("01/04/2024", "28/03/2024", "02/04/2024"),  # Easter Monday
 ])
 def test_move_to_a_working_day(day, back, forward):
-    from lpt_desktop.standards.calendar import first_working_day_on_or_after, last_working_day_on_or_before
-
-    assert last_working_day_on_or_before(d(day)) == d(back)
-    assert first_working_day_on_or_after(d(day)) == d(forward)
+    assert ENGLAND_AND_WALES.last_working_day_on_or_before(d(day)) == d(back)
+    assert ENGLAND_AND_WALES.first_working_day_on_or_after(d(day)) == d(forward)
 
 
 @settings(max_examples=150, deadline=None)
 @given(start=DATES, n=st.integers(min_value=1, max_value=30),
        offsets=st.lists(st.integers(min_value=1, max_value=45), max_size=5))
 def test_add_never_lands_on_a_closure(start, n, offsets):
-    from lpt_desktop.standards.calendar import office_closures, set_office_closures
+    cal = WorkingCalendar.of({start + timedelta(days=k) for k in offsets})
+    end = cal.add_working_days(start, n)
+    assert end not in cal.closures
+    assert cal.is_working_day(end)
+    assert cal.working_days_between(start, end) == n
 
-    set_office_closures({start + timedelta(days=k) for k in offsets})
-    try:
-        end = add_working_days(start, n)
-        assert end not in office_closures()
-        assert is_working_day(end)
-        assert working_days_between(start, end) == n
-    finally:
-        set_office_closures(())
+
+# --- the calendar is a value: two calendars never share closures or cached answers -----------------
+
+WED, THU = d("06/03/2024"), d("07/03/2024")
+# (closures, start, days, expected): Tuesday 05/03/2024 plus working days, under different closures.
+CLOSURE_TABLE = [
+    (frozenset(), d("05/03/2024"), 2, d("07/03/2024")),
+    (frozenset({WED}), d("05/03/2024"), 2, d("08/03/2024")),
+    (frozenset({THU}), d("05/03/2024"), 2, d("08/03/2024")),
+    (frozenset({WED, THU}), d("05/03/2024"), 2, d("11/03/2024")),
+    (frozenset({WED}), d("05/03/2024"), 1, d("07/03/2024")),
+    (frozenset({THU}), d("05/03/2024"), 1, d("06/03/2024")),
+    (frozenset({d("02/04/2024")}), d("28/03/2024"), 1, d("03/04/2024")),  # Easter, then a closure
+    (frozenset({d("09/03/2024")}), d("08/03/2024"), 1, d("11/03/2024")),  # closing a Saturday changes nothing
+]
+
+
+@pytest.mark.parametrize(("closures", "start", "days", "expected"), CLOSURE_TABLE)
+def test_add_working_days_under_closures(closures, start, days, expected):
+    assert WorkingCalendar(closures).add_working_days(start, days) == expected
+    assert WorkingCalendar.of(closures).add_working_days(start, days) == expected
+
+
+def test_calendar_is_a_hashable_value():
+    a, b = WorkingCalendar(frozenset({WED})), WorkingCalendar.of([WED])
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != ENGLAND_AND_WALES and WorkingCalendar() == ENGLAND_AND_WALES
+    assert WorkingCalendar.of([WED]) is WorkingCalendar.of({WED})  # the same closures share their caches
+    with pytest.raises(AttributeError):
+        a.closures = frozenset()  # type: ignore[misc]
+
+
+def test_two_calendars_used_alternately_keep_their_own_answers():
+    """The bug the process-wide closures had: whichever service set them last decided everyone's sums,
+    and a cached sum outlived the closures it was worked out under."""
+    plain, closed_wed, closed_both = (WorkingCalendar.of(c) for c in (frozenset(), {WED}, {WED, THU}))
+    tue = d("05/03/2024")
+    for _ in range(3):
+        assert closed_wed.add_working_days(tue, 2) == d("08/03/2024")
+        assert plain.add_working_days(tue, 2) == d("07/03/2024")
+        assert closed_both.add_working_days(tue, 2) == d("11/03/2024")
+        assert plain.is_working_day(WED) and not closed_wed.is_working_day(WED)
+        assert closed_wed.working_days_between(d("04/03/2024"), d("08/03/2024")) == 3
+        assert plain.working_days_between(d("04/03/2024"), d("08/03/2024")) == 4
+        assert closed_both.last_working_day_on_or_before(THU) == tue
+        assert plain.last_working_day_on_or_before(THU) == THU
+        assert closed_wed.first_working_day_on_or_after(WED) == THU
+
+
+def test_two_calendars_from_two_threads_keep_their_own_answers():
+    """Two pool threads, each with its own closures, over many fresh dates (cold caches, years learned
+    concurrently): each gets only its own calendar's answers."""
+    starts = [date(2031, 1, 1) + timedelta(days=k) for k in range(0, 700, 3)]
+    closures_a = frozenset(s + timedelta(days=1) for s in starts)
+    closures_b = frozenset(s + timedelta(days=2) for s in starts)
+
+    def expected(closures: frozenset[date], start: date, n: int) -> date:
+        d_, left = start, n
+        while left:
+            d_ += timedelta(days=1)
+            if d_.weekday() < 5 and not is_bank_holiday(d_) and d_ not in closures:
+                left -= 1
+        return d_
+
+    want = {c: {(s, n): expected(c, s, n) for s in starts for n in (1, 2, 5)} for c in (closures_a, closures_b)}
+    barrier = threading.Barrier(2)
+    wrong: list[tuple] = []
+
+    def work(closures: frozenset[date]) -> None:
+        cal = WorkingCalendar(closures)  # a fresh calendar: nothing cached yet
+        barrier.wait()
+        for _round in range(3):
+            for (s, n), due in want[closures].items():
+                got = cal.add_working_days(s, n)
+                if got != due:
+                    wrong.append((s, n, got, due))
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in (closures_a, closures_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
+
+
+def test_nothing_sets_process_wide_closures():
+    """The closures belong to a calendar value: no module keeps or sets them for the whole process."""
+    import lpt_desktop.standards.calendar as calendar
+
+    for gone in ("set_office_closures", "office_closures", "_office_closures", "_added", "_holidays"):
+        assert not hasattr(calendar, gone), gone
+    package = Path(lpt_desktop.__file__).resolve().parent
+    offenders = [str(p.relative_to(package)) for p in package.rglob("*.py")
+                 if "set_office_closures" in p.read_text(encoding="utf-8")
+                 or "sync_closures" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_only_the_demo_uses_the_calendar_without_closures_implicitly():
+    """The module-level helpers are ENGLAND_AND_WALES's (no office closures): code that reads the
+    database passes the calendar it built from the OfficeClosure rows instead."""
+    package = Path(lpt_desktop.__file__).resolve().parent
+    helpers = ("add_working_days", "is_working_day", "last_working_day_on_or_before",
+               "first_working_day_on_or_after", "working_days_between")
+    offenders = []
+    for p in package.rglob("*.py"):
+        rel = p.relative_to(package)
+        if rel.parts[:2] == ("services", "demo") or rel == Path("services/demo.py"):
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "lpt_desktop.standards.calendar":
+                offenders += [f"{rel}: {a.name}" for a in node.names if a.name in helpers]
+    assert offenders == []

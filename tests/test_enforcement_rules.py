@@ -23,6 +23,10 @@ from lpt_desktop.domain.enforcement import (
     window_start,
 )
 from lpt_desktop.domain.validation import FieldError
+from lpt_desktop.domain.workdays import WorkingDays
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
+
+CAL = ENGLAND_AND_WALES  # bank holidays in England and Wales, no office closures
 
 FIX = re.compile(r"\b(choose|say|enter|clear|use|check)\b", re.I)
 ORDERS = ["CO", "SSO", "PSS"]
@@ -322,7 +326,7 @@ def test_check_action_empty_code_says_it_is_empty():
     ("02/03/2024", "05/03/2024"),   # Saturday (a UPW session)
 ])
 def test_decision_due_two_working_days(failure, due):
-    assert decision_due(d(failure)) == d(due)
+    assert decision_due(d(failure), CAL) == d(due)
 
 
 @pytest.mark.parametrize(("failure", "due"), [
@@ -340,7 +344,7 @@ def test_decision_due_two_working_days(failure, due):
     ("21/03/2024", "08/04/2024"),
 ])
 def test_breach_due_ten_working_days(failure, due):
-    assert breach_due(d(failure)) == d(due)
+    assert breach_due(d(failure), CAL) == d(due)
 
 
 # --- open_items ----------------------------------------------------------------------------------
@@ -352,49 +356,75 @@ BREACH = d("17/06/2022")
 
 def test_no_decision_yet_gives_a_decision_item():
     need = required("CO", 1, None)
-    assert open_items("CO", FAILURE, need, []) == [OpenItem("Enforcement decision", DECISION, FAILURE)]
+    assert open_items("CO", FAILURE, need, [], CAL) == [OpenItem("Enforcement decision", DECISION, FAILURE)]
 
 
 def test_warning_given_closes_everything():
-    assert open_items("CO", FAILURE, required("CO", 1, None), ["EA02"]) == []
+    assert open_items("CO", FAILURE, required("CO", 1, None), ["EA02"], CAL) == []
 
 
 def test_no_further_action_at_a_warning_closes_everything():
-    assert open_items("CO", FAILURE, required("CO", 1, None), ["NFA"]) == []
+    assert open_items("CO", FAILURE, required("CO", 1, None), ["NFA"], CAL) == []
 
 
 def test_breach_required_and_no_decision_gives_both_items():
-    items = open_items("CO", FAILURE, required("CO", 2, None), [])
+    items = open_items("CO", FAILURE, required("CO", 2, None), [], CAL)
     assert items == [OpenItem("Enforcement decision", DECISION, FAILURE),
                      OpenItem("Breach to be initiated", BREACH, FAILURE)]
 
 
 @pytest.mark.parametrize("decisions", [["EA02"], ["EA03"], ["ROM"], ["EA02", "ROM"]])
 def test_breach_required_and_not_yet_initiated_keeps_the_breach_item(decisions):
-    items = open_items("SSO", FAILURE, required("SSO", 2, None), decisions)
+    items = open_items("SSO", FAILURE, required("SSO", 2, None), decisions, CAL)
     assert items == [OpenItem("Breach to be initiated", BREACH, FAILURE)]
 
 
 @pytest.mark.parametrize("decisions", [["IBR"], ["ROM", "IBR"], ["EA02", "IBR"]])
 def test_breach_initiated_closes_everything(decisions):
-    assert open_items("CO", FAILURE, required("CO", 2, None), decisions) == []
+    assert open_items("CO", FAILURE, required("CO", 2, None), decisions, CAL) == []
 
 
 def test_recall_required_and_no_decision_gives_a_decision_item():
-    assert open_items("LIC", FAILURE, required("LIC", 3, None), []) == [
+    assert open_items("LIC", FAILURE, required("LIC", 3, None), [], CAL) == [
         OpenItem("Enforcement decision", DECISION, FAILURE)]
 
 
 def test_recall_required_after_refer_to_manager_gives_a_recall_item():
-    items = open_items("LIC", FAILURE, required("LIC", 3, None), ["ROM"])
+    items = open_items("LIC", FAILURE, required("LIC", 3, None), ["ROM"], CAL)
     assert items == [OpenItem("Recall decision", DECISION, FAILURE)]
 
 
 @pytest.mark.parametrize("decisions", [["EA11"], ["ROM", "EA11"]])
 def test_recall_requested_closes_everything(decisions):
-    assert open_items("LIC", FAILURE, required("LIC", 3, None), decisions) == []
+    assert open_items("LIC", FAILURE, required("LIC", 3, None), decisions, CAL) == []
 
 
 def test_open_items_accepts_a_generator():
-    items = open_items("CO", FAILURE, required("CO", 2, None), (c for c in ["ROM"]))
+    items = open_items("CO", FAILURE, required("CO", 2, None), (c for c in ["ROM"]), CAL)
     assert [i.what for i in items] == ["Breach to be initiated"]
+
+
+# --- the calendar is the caller's: an office closure moves the deadlines -------------------------------
+
+def test_deadlines_follow_the_calendar_passed():
+    closed = WorkingCalendar.of({d("06/06/2022")})  # the Monday after the jubilee weekend
+    assert decision_due(FAILURE, CAL) == DECISION
+    assert decision_due(FAILURE, closed) == d("08/06/2022")
+    assert breach_due(FAILURE, closed) == d("20/06/2022")
+    assert open_items("CO", FAILURE, required("CO", 2, None), [], closed) == [
+        OpenItem("Enforcement decision", d("08/06/2022"), FAILURE),
+        OpenItem("Breach to be initiated", d("20/06/2022"), FAILURE)]
+
+
+def test_any_working_days_will_do():
+    """The rule needs only add_working_days (domain/workdays.py): the domain does not import the calendar."""
+
+    class EveryDay:
+        def is_working_day(self, day: date) -> bool:
+            return True
+
+        def add_working_days(self, start: date, days: int) -> date:
+            return date.fromordinal(start.toordinal() + days)
+
+    cal: WorkingDays = EveryDay()
+    assert decision_due(d("03/06/2022"), cal) == d("05/06/2022")

@@ -3,7 +3,8 @@
 Orders (community orders, SSOs, PSS): a warning at the first unacceptable failure unless one was
 given in the previous 12 months; breach action at the second (CJA 2003 Sch 8; PI 06/2014).
 Licences: warnings, and the recall decision at the third failure in 12 months, or sooner on risk.
-A decision is due within 2 working days of the failure; breach proceedings within 10.
+A decision is due within 2 working days of the failure; breach proceedings within 10. Working days
+come from the calendar the caller passes (domain/workdays.py): the service's, with its office closures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import _make, load_json
 from lpt_desktop.domain.validation import FieldError
-from lpt_desktop.standards.calendar import add_working_days
+from lpt_desktop.domain.workdays import WorkingDays
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,12 @@ def check_action(order_type: str, need: Requirement, action: str, reason: str) -
     return []
 
 
-def decision_due(failure_on: date) -> date:
-    return add_working_days(failure_on, policy().decision_working_days)
+def decision_due(failure_on: date, calendar: WorkingDays) -> date:
+    return calendar.add_working_days(failure_on, policy().decision_working_days)
 
 
-def breach_due(failure_on: date) -> date:
-    return add_working_days(failure_on, policy().breach_working_days)
+def breach_due(failure_on: date, calendar: WorkingDays) -> date:
+    return calendar.add_working_days(failure_on, policy().breach_working_days)
 
 
 @dataclass(frozen=True)
@@ -143,14 +144,16 @@ class OpenItem:
     failure_on: date
 
 
-def open_items(order_type: str, failure_on: date, need: Requirement, decisions: Iterable[str]) -> list[OpenItem]:
-    """What is still owed for one failure, given the action codes decided so far (in order)."""
+def open_items(order_type: str, failure_on: date, need: Requirement, decisions: Iterable[str],
+               calendar: WorkingDays) -> list[OpenItem]:
+    """What is still owed for one failure, given the action codes decided so far (in order), with due
+    dates in the working days of `calendar`."""
     taken = list(decisions)
     items: list[OpenItem] = []
     if not taken:
-        items.append(OpenItem("Enforcement decision", decision_due(failure_on), failure_on))
+        items.append(OpenItem("Enforcement decision", decision_due(failure_on, calendar), failure_on))
     if need.kind == "breach" and "IBR" not in taken:
-        items.append(OpenItem("Breach to be initiated", breach_due(failure_on), failure_on))
+        items.append(OpenItem("Breach to be initiated", breach_due(failure_on, calendar), failure_on))
     if need.kind == "recall" and "EA11" not in taken and taken and taken[-1] == "ROM":
-        items.append(OpenItem("Recall decision", decision_due(failure_on), failure_on))
+        items.append(OpenItem("Recall decision", decision_due(failure_on, calendar), failure_on))
     return items

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
-from lpt_desktop.standards.calendar import is_bank_holiday, set_office_closures
+from lpt_desktop.standards.calendar import WorkingCalendar, is_bank_holiday
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure
@@ -145,7 +146,6 @@ def overlaps(db: Database, person_id: str | None, starts_at: datetime, minutes: 
     day = starts_at.date()
     out: list[Overlap] = []
     with db.read() as s:
-        set_office_closures(set(s.scalars(select(OfficeClosure.day))))
         closure = s.scalar(select(OfficeClosure.reason).where(OfficeClosure.day == day))
         rows = s.execute(
             select(Contact.id, Contact.person_id, Contact.starts_at, Contact.type_code, Person.crn)
@@ -214,8 +214,6 @@ def add_closure(db: Database, day: date, reason: str) -> None:
             s.add(OfficeClosure(day=day, reason=reason.strip()))
         else:
             row.reason = reason.strip()
-        s.flush()
-        set_office_closures(set(s.scalars(select(OfficeClosure.day))))
 
 
 def remove_closure(db: Database, day: date) -> None:
@@ -223,13 +221,22 @@ def remove_closure(db: Database, day: date) -> None:
         row = s.scalar(select(OfficeClosure).where(OfficeClosure.day == day))
         if row is not None:
             s.delete(row)
-            s.flush()
-        set_office_closures(set(s.scalars(select(OfficeClosure.day))))
 
 
 def closures(db: Database) -> list[Closure]:
     with db.read() as s:
         rows = s.execute(select(OfficeClosure.day, OfficeClosure.reason).order_by(OfficeClosure.day)).all()
-    set_office_closures({d for d, _ in rows})
     return [Closure(d, r) for d, r in rows]
+
+
+def working_calendar(s: Session) -> WorkingCalendar:
+    """The working-day calendar with the office closures as this session sees them (pass it down to
+    whatever counts working days: the standards engine, enforcement and report deadlines)."""
+    return WorkingCalendar.of(s.scalars(select(OfficeClosure.day)))
+
+
+def office_calendar(db: Database) -> WorkingCalendar:
+    """The working-day calendar with the database's office closures (for a caller without a session)."""
+    with db.read() as s:
+        return working_calendar(s)
 

@@ -29,6 +29,8 @@ from lpt_desktop.domain.enforcement import (
     warned_within_window,
 )
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
+from lpt_desktop.domain.workdays import WorkingDays
+from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
     Contact,
@@ -357,8 +359,11 @@ def contact_history(db: Database, contact_id: str) -> list[ContactView]:
         return out
 
 
-def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended_by: dict[str, str]
+def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended_by: dict[str, str],
+                        calendar: WorkingDays | None = None,
                         ) -> dict[str, tuple[list[Enforcement], list[OpenItem], Requirement | None]]:
+    """Each failure's decisions, what is still owed and by when (working days of `calendar`; None: the
+    office closures this session sees), and what the law requires."""
     sentence = current_sentence(s, person_id)
     if sentence is None:
         return {}
@@ -373,6 +378,8 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
     warnings = [(e.contact_id, e.decided_on) for e in all_decisions if policy().actions.get(e.action)
                 and policy().actions[e.action].kind == "warning" and e.decided_on >= sentence.start_date]
     since = _counting_since(sentence)
+    if calendar is None:
+        calendar = working_calendar(s)
     dates = [c.starts_at.date() for c in failures]
     result = {}
     for c in failures:
@@ -387,7 +394,8 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
                         warned_within_window([d for cid, d in warnings if cid not in chain], on))
         decisions = sorted((e for cid in chain for e in by_contact.get(cid, [])),
                            key=lambda e: (e.decided_on, e.created_at))
-        result[c.id] = (decisions, open_items(sentence.order_type, on, need, [e.action for e in decisions]), need)
+        result[c.id] = (decisions, open_items(sentence.order_type, on, need, [e.action for e in decisions],
+                                                 calendar), need)
     return result
 
 
@@ -415,6 +423,7 @@ def enforcement_due(db: Database, today: date | None = None) -> list[DueItem]:
     failure_codes = [c for c, o in codes.outcomes.items() if o.failure]
     items: list[DueItem] = []
     with db.read() as s:
+        calendar = working_calendar(s)
         people = list(s.execute(
             select(Person.id, Person.crn, Person.first_name, Person.last_name)
             .where(exists().where(Contact.person_id == Person.id, Contact.outcome.in_(failure_codes)))))
@@ -422,7 +431,7 @@ def enforcement_due(db: Database, today: date | None = None) -> list[DueItem]:
             rows = list(s.scalars(select(Contact).where(Contact.person_id == pid)))
             amended_by = {c.amends_id: c.id for c in rows if c.amends_id}
             by_id = {c.id: c for c in rows}
-            for cid, (_d, open_, _n) in _enforcement_status(s, pid, rows, amended_by).items():
+            for cid, (_d, open_, _n) in _enforcement_status(s, pid, rows, amended_by, calendar).items():
                 for it in open_:
                     outcome = codes.outcomes.get(by_id[cid].outcome or "")
                     items.append(DueItem(pid, crn, f"{last}, {first}", cid, it.failure_on,

@@ -27,7 +27,8 @@ from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
-from lpt_desktop.services.obligations import register_source
+from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.obligations import Obligation, status_of
 from lpt_desktop.standards.report_deadlines import report_due_date
 from lpt_desktop.store.court_models import CourtReport, PreSentence, ReportRequest
@@ -172,9 +173,11 @@ def list_requests(db: Database, as_of: date | None = None) -> list[RequestView]:
     return views
 
 
-def due_date_for(report_type: str, requested_on: date, remanded: bool, hearing_date: date) -> date:
-    """The standard's due date, but never after the hearing the report is for."""
-    due = report_due_date(report_type, requested_on, remanded)
+def due_date_for(report_type: str, requested_on: date, remanded: bool, hearing_date: date,
+                 calendar: WorkingCalendar = ENGLAND_AND_WALES) -> date:
+    """The standard's due date in the working days of `calendar`, but never after the hearing the report
+    is for. The saved request uses the office's closures; the default (no closures) is for a preview."""
+    due = report_due_date(report_type, requested_on, remanded, calendar)
     return min(due, hearing_date) if hearing_date >= requested_on else due
 
 
@@ -206,7 +209,8 @@ def create_request(db: Database, *, person_id: str | None = None, pre_sentence_i
         r = ReportRequest(person_id=person_id, pre_sentence_id=pre_sentence_id, court=court.strip(),
                           lja=lja.strip(), hearing_date=hearing_date, report_type=report_type,
                           remanded=bool(remanded), requested_on=requested_on, status="requested",
-                          due_by=due_date_for(report_type, requested_on, bool(remanded), hearing_date),
+                          due_by=due_date_for(report_type, requested_on, bool(remanded), hearing_date,
+                                              working_calendar(s)),
                           author=(author or "").strip() or _this_officer(s)[0])
         s.add(r)
         s.flush()
@@ -497,7 +501,7 @@ def report_for_request(db: Database, request_id: str) -> str | None:
         return s.scalar(select(CourtReport.id).where(CourtReport.request_id == request_id))
 
 
-def _sync_request(r: ReportRequest, court_fields: dict[str, Any]) -> None:
+def _sync_request(s: Session, r: ReportRequest, court_fields: dict[str, Any]) -> None:
     """The work list follows the report: a corrected court, area or hearing date moves the request too."""
     if court_fields.get("court"):
         r.court = court_fields["court"].strip()
@@ -506,7 +510,7 @@ def _sync_request(r: ReportRequest, court_fields: dict[str, Any]) -> None:
     hearing = court_fields.get("hearing_date")
     if hearing and date.fromisoformat(hearing) != r.hearing_date:
         r.hearing_date = date.fromisoformat(hearing)
-        r.due_by = due_date_for(r.report_type, r.requested_on, bool(r.remanded), r.hearing_date)
+        r.due_by = due_date_for(r.report_type, r.requested_on, bool(r.remanded), r.hearing_date, working_calendar(s))
 
 
 def save_section(db: Database, report_id: str, section: str, fields: dict[str, Any]) -> None:
@@ -549,7 +553,7 @@ def save_section(db: Database, report_id: str, section: str, fields: dict[str, A
         marks = set(rep.prefilled.get(section, [])) - changed
         rep.prefilled = {**rep.prefilled, section: sorted(marks)}
         if section == "sentencing_court":
-            _sync_request(r, current)
+            _sync_request(s, r, current)
         if r.status == "ready":
             r.status = "drafting"  # the signature covered the old text
             rep.signed_by = rep.signed_on = None
@@ -663,7 +667,7 @@ def timeliness(db: Database, month: date, as_of: date | None = None) -> Timeline
 
 # -- the standards engine's view: open requests are 'report_due' obligations on the case -------------
 def report_obligations(s: Session, as_of: date, person_ids: Sequence[str] | None) -> list[Obligation]:
-    """Open report requests for known people as obligations (registered with services.obligations)."""
+    """Open report requests for known people as obligations (listed in services/obligation_sources.py)."""
     q = select(ReportRequest).where(ReportRequest.person_id.is_not(None), ReportRequest.status != "sent")
     if person_ids is not None:
         q = q.where(ReportRequest.person_id.in_(list(person_ids)))
@@ -677,9 +681,6 @@ def report_obligations(s: Session, as_of: date, person_ids: Sequence[str] | None
             source="National Standards report timescales (resources/data/court_reports.json)",
             due_from=r.requested_on, due_by=r.due_by, status=status_of(r.requested_on, r.due_by, as_of, None)))
     return out
-
-
-register_source(report_obligations)
 
 
 __all__ = ["SECTIONS", "CheckResult", "FieldSpec", "PreSentenceView", "ReportDraft", "ReportNotFound", "RequestView",

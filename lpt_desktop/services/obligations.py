@@ -29,7 +29,9 @@ from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.paths import resources_dir
-from lpt_desktop.standards.calendar import set_office_closures
+from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.obligation_sources import sources
+from lpt_desktop.standards.calendar import WorkingCalendar
 from lpt_desktop.standards.obligations import (
     RULE_IDS,
     CaseFacts,
@@ -44,21 +46,11 @@ from lpt_desktop.standards.obligations import (
 from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
-from lpt_desktop.store.schedule_models import OfficeClosure, StandardsOverride, StandardsRecord
+from lpt_desktop.store.schedule_models import StandardsOverride, StandardsRecord
 
 POLICY_KEY = "standards_policy"
 DEFAULT_POLICY = "current"
 RECORD_KINDS = ("sentence_plan", "plan_review", "rosh_review")
-
-# Extra obligation sources (court reports register their report_due items here).
-ObligationSource = Callable[[Session, date, Sequence[str] | None], list[Obligation]]
-_sources: list[ObligationSource] = []
-
-
-def register_source(fn: ObligationSource) -> None:
-    """Add obligations from another feature; fn(session, as_of, person_ids or None for all)."""
-    if fn not in _sources:
-        _sources.append(fn)
 
 
 # -- the policy in force ----------------------------------------------------------------------------
@@ -83,11 +75,6 @@ def set_policy_in_force(db: Database, name: str) -> None:
 def _policy(s: Session) -> Policy:
     name = s.scalar(select(Meta.value).where(Meta.key == POLICY_KEY))
     return load_policy(name if name in policy_names() else DEFAULT_POLICY)
-
-
-def sync_closures(s: Session) -> None:
-    """Hand the database's office closure days to the working-day calendar."""
-    set_office_closures(set(s.scalars(select(OfficeClosure.day))))
 
 
 # -- overrides and records --------------------------------------------------------------------------
@@ -165,13 +152,14 @@ class _Who:
 
 def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                who: dict[str, _Who] | None = None, since: date | None = None,
-               policy: Policy | None = None) -> Iterator[CaseFacts]:
+               policy: Policy | None = None, calendar: WorkingCalendar | None = None) -> Iterator[CaseFacts]:
     """CaseFacts for the given people (None: everyone), one case at a time, from eight queries.
 
     Contacts stream from the covering index in person order, so a Trust-scale caseload (a million
     contacts) is never all in memory at once; `who` is filled with each person's CRN and name.
     With `since` and `policy`, each case carries only the contacts `obligations(..., since=since)`
     reads (standards.obligations.contacts_needed): its results are the same, from a fraction of the rows.
+    `calendar` must be the one the engine is then given (None: the office closures this session sees).
     """
     core = s.connection()  # Core rows: the ORM's row loading doubled these queries' cost
     people = core.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh)
@@ -247,7 +235,10 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     until = (as_of + timedelta(days=1)).isoformat()
     since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
     if since is not None and policy is not None and person_ids is None:  # a few people: read them whole
-        yield from _recent_facts(s, policy, as_of, since, until, person_rows, since_of, amended_by, build)
+        if calendar is None:
+            calendar = working_calendar(s)
+        yield from _recent_facts(s, policy, calendar, as_of, since, until, person_rows, since_of, amended_by,
+                                 build)
         return
     sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
     params: tuple = ()
@@ -282,7 +273,9 @@ def failures_clause() -> str:
     if not all(re.fullmatch(r"[A-Z0-9]+", c) for c in codes):  # reference data, but never quote blindly
         raise ValueError("failure outcome codes must be letters and digits")
     return f"outcome IN ({', '.join(repr(c) for c in codes)})"
-def _recent_facts(s: Session, policy: Policy, as_of: date, since: date, until: str,
+
+
+def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: date, since: date, until: str,
                   person_rows: dict[str, tuple], since_of: dict[str, str], amended_by: dict[str, str],
                   build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
     """Cases with only the contacts the engine reads from `since` on (see iter_facts and
@@ -295,7 +288,7 @@ def _recent_facts(s: Session, policy: Policy, as_of: date, since: date, until: s
         first = since_of.get(pid)
         if first is None:
             continue
-        cut, lookups = contacts_needed(policy, build(pid, []), as_of, since)
+        cut, lookups = contacts_needed(policy, build(pid, []), as_of, since, calendar)
         if cut is not None:
             cuts[pid] = max(cut.isoformat(), first)
         for lk in lookups:
@@ -365,20 +358,18 @@ def _yield_facts(person_rows: dict[str, tuple], rows: dict[str, dict[str, tuple]
 
 
 def load_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None, since: date | None = None,
-               policy: Policy | None = None) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
+               policy: Policy | None = None, calendar: WorkingCalendar | None = None
+               ) -> tuple[dict[str, CaseFacts], dict[str, _Who]]:
     """Every case's facts at once, keyed by person id (tests and the benchmark; services stream)."""
     who: dict[str, _Who] = {}
-    facts = {f.person_id: f for f in iter_facts(s, as_of, person_ids, who, since, policy)}
+    facts = {f.person_id: f for f in iter_facts(s, as_of, person_ids, who, since, policy, calendar)}
     return facts, who  # type: ignore[return-value]
 
 
 def _extra(s: Session, as_of: date, person_ids: Sequence[str] | None) -> dict[str, list[Obligation]]:
-    # Features register their sources when imported; import them here so every screen and command
-    # (the CLI too) sees the same obligations.
-    import lpt_desktop.services.court  # noqa: F401, PLC0415
-
+    """Obligations other features add (services/obligation_sources.py: court's report requests)."""
     out: dict[str, list[Obligation]] = defaultdict(list)
-    for fn in _sources:
+    for fn in sources():
         for o in fn(s, as_of, person_ids):
             if o.person_id is not None:
                 out[o.person_id].append(o)
@@ -392,11 +383,11 @@ def all_obligations(db: Database, as_of: date | None = None, person_ids: Sequenc
     out: dict[str, list[Obligation]] = {}
     who: dict[str, _Who] = {}
     with db.read() as s:  # WAL: this read does not hold up a save while the engine works through it
-        policy, _days = _settings(db, s)
+        policy, calendar = _settings(db, s)
         extra = _extra(s, as_of, person_ids)
-        for case in iter_facts(s, as_of, person_ids, who, since, policy):
+        for case in iter_facts(s, as_of, person_ids, who, since, policy, calendar):
             pid = case.person_id
-            items = obligations(policy, case, as_of, since=since)
+            items = obligations(policy, case, as_of, since=since, calendar=calendar)
             if pid in extra:
                 items = sorted(items + extra[pid], key=lambda o: (o.due_by, o.rule))
             out[pid] = items  # type: ignore[index]
@@ -479,14 +470,13 @@ def _write_count(db: Database) -> int:
     return _writes[engine][0]
 
 
-def _settings(db: Database, s: Session) -> tuple[Policy, frozenset[date]]:
-    """The policy in force and the office closures (handed to the calendar), re-read only after a write."""
+def _settings(db: Database, s: Session) -> tuple[Policy, WorkingCalendar]:
+    """The policy in force and the working-day calendar with the office closures, re-read only after a write."""
     count = _write_count(db)
     hit = _settings_cache.get(db)
     if hit is None or hit[0] != count:
-        hit = (count, _policy(s), frozenset(s.scalars(select(OfficeClosure.day))))
+        hit = (count, _policy(s), working_calendar(s))
         _settings_cache[db] = hit
-    set_office_closures(hit[2])
     return hit[1], hit[2]
 
 
@@ -495,8 +485,8 @@ def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obl
     as_of = as_of or date.today()
     count = _write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
-        policy, days = _settings(db, s)
-        key = (as_of, policy.name, days)
+        policy, calendar = _settings(db, s)
+        key = (as_of, policy.name, calendar)
         hit = _next_due_cache.get(db)
         if hit is not None and hit[1] == key and hit[0] == count:
             return hit[3]

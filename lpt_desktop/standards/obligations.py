@@ -9,7 +9,8 @@ One definition of each status, used by every screen:
 
 Dates: the event day is day 0; "within N working days" is on or before the Nth working day after it;
 "within N days/weeks/months" counts calendar time, and a deadline that lands on a weekend, bank holiday
-or office closure moves back to the working day before it (never before the event itself).
+or office closure moves back to the working day before it (never before the event itself). Working days
+are those of the calendar the caller passes (standards/calendar.py: a value with the office closures).
 """
 
 from __future__ import annotations
@@ -28,12 +29,7 @@ from lpt_desktop.domain.enforcement import policy as enforcement_actions
 from lpt_desktop.domain.enforcement import required as cja_required
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
-from lpt_desktop.standards.calendar import (
-    add_working_days,
-    first_working_day_on_or_after,
-    last_working_day_on_or_before,
-    office_closures,
-)
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.policy import Phase, Policy, Rule
 
 STATUSES = ("upcoming", "due", "overdue", "met", "missed")
@@ -186,10 +182,12 @@ def _codes() -> _Codes:
 
 
 # -- dates ------------------------------------------------------------------------------------------
-def deadline(event: date, within: int, unit: str) -> date:
+def deadline(event: date, within: int, unit: str, calendar: WorkingCalendar) -> date:
     """The last day to act: the event is day 0; calendar deadlines on a non-working day move back."""
     if unit == "working_days":
-        return add_working_days(event, within) if within > 0 else first_working_day_on_or_after(event)
+        if within > 0:
+            return calendar.add_working_days(event, within)
+        return calendar.first_working_day_on_or_after(event)
     if unit == "days":
         d = event + timedelta(days=within)
     elif unit == "weeks":
@@ -198,8 +196,8 @@ def deadline(event: date, within: int, unit: str) -> date:
         d = add_months(event, within)
     else:
         raise ValueError(f"unknown unit {unit!r}")
-    d = last_working_day_on_or_before(d)
-    return d if d >= event else first_working_day_on_or_after(event)
+    d = calendar.last_working_day_on_or_before(d)
+    return d if d >= event else calendar.first_working_day_on_or_after(event)
 
 
 def status_of(due_from: date | None, due_by: date, as_of: date, met_on: date | None,
@@ -304,8 +302,10 @@ class _Evidence:
 
 
 class _Context:
-    def __init__(self, policy: Policy, case: CaseFacts, as_of: date, since: date | None = None) -> None:
+    def __init__(self, policy: Policy, case: CaseFacts, as_of: date, since: date | None,
+                 calendar: WorkingCalendar) -> None:
         self.since = since
+        self.calendar = calendar
         self.policy = policy
         self.case = case
         self.as_of = as_of
@@ -358,7 +358,7 @@ def _once(ctx: _Context, rule: Rule) -> list[Obligation]:
     event = ctx.anchor(rule)
     if event is None:
         return []
-    due_by = deadline(event, rule.within, rule.unit)
+    due_by = deadline(event, rule.within, rule.unit, ctx.calendar)
     met = ctx.evidence(rule).first_on_or_after(event, ctx.as_of)
     closes = due_by + timedelta(days=rule.closes_after_days) if rule.closes_after_days is not None else None
     return [_ob(ctx, rule, rule.description, event, due_by, met, closes)]
@@ -404,7 +404,7 @@ class _Window(NamedTuple):
     text: str
 
 
-# Window plans are pure in (rule, anchor, limit, override, as of, since, closures): the caseload works
+# Window plans are pure in (rule, anchor, limit, override, as of, since, calendar): the caseload works
 # each one out twice (contacts_needed, then the engine) and many cases share a start date.
 _plans: dict[tuple, tuple[Rule, tuple[tuple[_Window, ...], str]]] = {}
 
@@ -422,11 +422,11 @@ def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[tuple[_
         if point is not None and point < limit:
             limit = point
     override = case.overrides.get(rule.id)
-    key = (id(rule), anchor, limit, override, ctx.as_of, since, office_closures())
+    key = (id(rule), anchor, limit, override, ctx.as_of, since, ctx.calendar)
     hit = _plans.get(key)
     if hit is not None and hit[0] is rule:
         return hit[1]
-    plan = _make_plan(rule, anchor, limit, override, ctx.as_of, since)
+    plan = _make_plan(rule, anchor, limit, override, ctx.as_of, since, ctx.calendar)
     if len(_plans) > 50_000:  # bounded: a long-running window must not grow without limit
         _plans.clear()
     _plans[key] = (rule, plan)
@@ -434,7 +434,7 @@ def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[tuple[_
 
 
 def _make_plan(rule: Rule, anchor: date, limit: date, override: int | None, as_of: date,
-               since: date | None) -> tuple[tuple[_Window, ...], str]:
+               since: date | None, calendar: WorkingCalendar) -> tuple[tuple[_Window, ...], str]:
     horizon = as_of + timedelta(days=HORIZON_DAYS)
     description = rule.description
     source = rule.source
@@ -461,7 +461,7 @@ def _make_plan(rule: Rule, anchor: date, limit: date, override: int | None, as_o
         if since is not None and last_day < since:
             continue
         need = max(1, math.ceil(count * (w_end - w_start).days / full)) if full else count
-        due_by = last_working_day_on_or_before(last_day)
+        due_by = calendar.last_working_day_on_or_before(last_day)
         if due_by < w_start:  # a stub of only non-working days (cut short by the end): nothing can be owed
             continue
         text = description if need == count else f"{description} ({need} in this shortened period)"
@@ -482,24 +482,24 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
     if anchor is None or not rule.every_months:
         return []
     end = ctx.case.end_date
-    key = (id(rule), anchor, end, ctx.as_of, since, office_closures())
+    key = (id(rule), anchor, end, ctx.as_of, since, ctx.calendar)
     hit = _cycle_plans.get(key)
     if hit is None or hit[0] is not rule:
         if len(_cycle_plans) > 50_000:  # bounded: a long-running window must not grow without limit
             _cycle_plans.clear()
-        hit = _cycle_plans[key] = (rule, _cycle_plan(rule, anchor, end, ctx.as_of, since))
+        hit = _cycle_plans[key] = (rule, _cycle_plan(rule, anchor, end, ctx.as_of, since, ctx.calendar))
     ev = ctx.evidence(rule)
     as_of = ctx.as_of
     return [_ob(ctx, rule, rule.description, due_from, due_by, ev.first_on_or_after(after, min(as_of, closes)), closes)
             for after, due_from, due_by, closes in hit[1]]
 
 
-# Cycle dates are pure in (rule, anchor, end, as of, since, closures): cases sharing a start share them.
+# Cycle dates are pure in (rule, anchor, end, as of, since, calendar): cases sharing a start share them.
 _cycle_plans: dict[tuple, tuple[Rule, tuple[tuple[date, date, date, date], ...]]] = {}
 
 
-def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date,
-                since: date | None) -> tuple[tuple[date, date, date, date], ...]:
+def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date, since: date | None,
+                calendar: WorkingCalendar) -> tuple[tuple[date, date, date, date], ...]:
     """(first day evidence counts from, due from, due by, closes) of each review cycle the engine judges."""
     every = rule.every_months
     assert every
@@ -517,7 +517,7 @@ def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date,
             return tuple(out)
         nxt = add_months(anchor, (k + 1) * every) - timedelta(days=rule.lead_days)
         closes = nxt - timedelta(days=1)
-        due_by = last_working_day_on_or_before(due)
+        due_by = calendar.last_working_day_on_or_before(due)
         if since is None or closes >= since:
             out.append((prev + timedelta(days=1), due_from, due_by, closes))
         prev = due
@@ -571,6 +571,7 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
             out.append(o)
 
     before_start = case.start - timedelta(days=1)
+    add_working_days = ctx.calendar.add_working_days
     for c in failures:
         on = c.starts_at.date()
         since = add_months(on, -e.window_months) if e.window_months else before_start
@@ -633,7 +634,7 @@ def _reports(ctx: _Context) -> list[Obligation]:
                      and (r.remanded is None or r.remanded == rep.remanded)), None)
         if rule is None:
             continue
-        due_by = deadline(rep.requested_on, rule.within, rule.unit)
+        due_by = deadline(rep.requested_on, rule.within, rule.unit, ctx.calendar)
         met = (rep.delivered_on, rep.id) if rep.delivered_on and rep.delivered_on <= ctx.as_of else None
         met_on, met_by = met if met else (None, None)
         out.append(Obligation(rule="report_due", kind="report", description=rule.description,
@@ -643,13 +644,15 @@ def _reports(ctx: _Context) -> list[Obligation]:
     return out
 
 
-def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None = None) -> list[Obligation]:
+def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None = None,
+                calendar: WorkingCalendar = ENGLAND_AND_WALES) -> list[Obligation]:
     """The case's obligations under `policy` as of a date, soonest due first.
 
     `since` leaves out repeating windows and review cycles that closed before it (the caseload's
     "what is due" needs only the current ones; compliance over a period passes the period's start).
+    `calendar` says which days are working days: a service passes the one with the office's closures.
     """
-    ctx = _Context(policy, case, as_of, since)
+    ctx = _Context(policy, case, as_of, since, calendar)
     out: list[Obligation] = []
     if case.start is not None and case.sentence_type is not None:
         for rule in rules_for(policy, case):
@@ -694,7 +697,8 @@ def _lookup_terms(policy: Policy, rule: Rule) -> tuple[frozenset[str], frozenset
     return frozenset(types), frozenset(rule.outcomes) or None
 
 
-def contacts_needed(policy: Policy, case: CaseFacts, as_of: date, since: date) -> tuple[date | None, list[Lookup]]:
+def contacts_needed(policy: Policy, case: CaseFacts, as_of: date, since: date,
+                    calendar: WorkingCalendar = ENGLAND_AND_WALES) -> tuple[date | None, list[Lookup]]:
     """What `obligations(policy, case, as_of, since=since)` reads of the case's contacts, so a caller can
     read only that. Besides every failure (enforcement counts them all), it needs, for each lookup, every
     contact from `on` to the day of the `need`-th match (none if there are fewer before `until`), and every
@@ -705,7 +709,7 @@ def contacts_needed(policy: Policy, case: CaseFacts, as_of: date, since: date) -
     lookups: list[Lookup] = []
     if case.start is None or case.sentence_type is None:
         return cut, lookups
-    ctx = _Context(policy, case, as_of, since)
+    ctx = _Context(policy, case, as_of, since, calendar)
     for rule in rules_for(policy, case):
         if rule.types == "registers" or (isinstance(rule.types, str) and rule.types.startswith("record:")):
             continue  # reads registrations or records, not contacts

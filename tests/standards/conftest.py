@@ -1,21 +1,10 @@
-"""Shared helpers for the standards tests: dd/mm/yyyy dates, small cases, closures reset after each test."""
+"""Shared helpers for the standards tests: dd/mm/yyyy dates, small cases."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
-
-from lpt_desktop.standards.calendar import set_office_closures
 from lpt_desktop.standards.obligations import CaseFacts, ContactFact, Obligation
-
-
-@pytest.fixture(autouse=True)
-def no_office_closures():
-    """Office closures are process-wide: every test starts and ends without any."""
-    set_office_closures(())
-    yield
-    set_office_closures(())
 
 
 def d(text: str) -> date:

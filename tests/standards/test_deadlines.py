@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lpt_desktop.standards.calendar import is_working_day
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
 from lpt_desktop.standards.obligations import CaseFacts, RegisterFact, ReportFact, deadline, obligations
 from lpt_desktop.standards.policy import load_policy
 from tests.standards.conftest import case, d, only
@@ -65,7 +65,7 @@ def test_deadline_table(policy, stype, start, extra, rule, due, why):
     o = only(obligations(load_policy(policy), case(stype, start, **extra), FAR), rule)
     assert o.due_by == d(due), why
     assert o.due_from == d(start)
-    assert is_working_day(o.due_by)
+    assert ENGLAND_AND_WALES.is_working_day(o.due_by)
     assert o.policy == policy
     assert o.source  # every rule cites where it comes from
 
@@ -125,4 +125,4 @@ def test_report_deadlines(policy, rtype, remanded, requested, due):
     ("26/11/2022", 1, "months", "23/12/2022"),  # 26/12/2022 Boxing Day, 24-25 weekend
 ])
 def test_deadline_units(event, within, unit, due):
-    assert deadline(d(event), within, unit) == d(due)
+    assert deadline(d(event), within, unit, ENGLAND_AND_WALES) == d(due)

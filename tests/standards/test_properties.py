@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpt_desktop.standards.calendar import is_working_day, set_office_closures
+from lpt_desktop.standards.calendar import WorkingCalendar
 from lpt_desktop.standards.obligations import (
     CaseFacts,
     ContactFact,
@@ -30,15 +30,12 @@ events = st.one_of(days, tricky.flatmap(lambda d: st.integers(-10, 10).map(lambd
 @given(events, st.integers(min_value=0, max_value=70), st.sampled_from(UNITS),
        st.lists(st.integers(0, 40), max_size=4))
 def test_deadline_is_a_working_day_on_or_after_the_event(event, within, unit, closed_offsets):
-    set_office_closures({event + timedelta(days=k) for k in closed_offsets})
-    try:
-        due = deadline(event, within, unit)
-        assert is_working_day(due)
-        assert due >= event
-        if unit == "working_days" and within > 0:
-            assert due > event
-    finally:
-        set_office_closures(())
+    calendar = WorkingCalendar.of({event + timedelta(days=k) for k in closed_offsets})
+    due = deadline(event, within, unit, calendar)
+    assert calendar.is_working_day(due)
+    assert due >= event
+    if unit == "working_days" and within > 0:
+        assert due > event
 
 
 contacts = st.lists(st.tuples(st.integers(-30, 500), st.sampled_from(["COAP", "CHVS", "COPT", "CUPW", "CVIC"]),
@@ -54,34 +51,31 @@ contacts = st.lists(st.tuples(st.integers(-30, 500), st.sampled_from(["COAP", "C
        st.sampled_from([{}, {"ns_contacts": 7}, {"ns_contacts": 30}]), st.lists(st.integers(0, 60), max_size=3))
 def test_obligation_due_dates(policy, stype, start, as_of_offset, months, tier, rosh, regs, reqs, category,
                               contact_spec, overrides, closed_offsets):
-    set_office_closures({start + timedelta(days=k) for k in closed_offsets})
-    try:
-        sentenced = start - timedelta(days=30)
-        case = CaseFacts(
-            person_id="p", sentence_type=stype, start=start, sentence_date=sentenced, length_months=months,
-            requirements=reqs, tier=tier, rosh=rosh, registers=tuple(RegisterFact(r) for r in regs),
-            offence_category=category, custody_months=24,
-            contacts=tuple(ContactFact(f"c{i}", _at(start + timedelta(days=k)), t, o)
-                           for i, (k, t, o) in enumerate(contact_spec)),
-            reports=(ReportFact("r", "SDR", start, False),), overrides=overrides)
-        as_of = start + timedelta(days=as_of_offset)
-        items = obligations(load_policy(policy), case, as_of)
-        for o in items:
-            assert is_working_day(o.due_by), o
-            assert o.due_by >= (sentenced if o.rule == "victim_contact" else start), o
-            if o.due_from is not None:
-                assert o.due_by >= o.due_from, o
-            assert (o.met_by is not None) == (o.status == "met") == (o.met_on is not None), o
-            if o.met_on is not None:
-                assert o.met_on <= as_of
-            if o.status == "upcoming":
-                assert o.due_from > as_of
-            if o.status == "due":
-                assert o.due_from <= as_of <= o.due_by
-            if o.status in ("overdue", "missed"):
-                assert as_of > o.due_by
-    finally:
-        set_office_closures(())
+    calendar = WorkingCalendar.of({start + timedelta(days=k) for k in closed_offsets})
+    sentenced = start - timedelta(days=30)
+    case = CaseFacts(
+        person_id="p", sentence_type=stype, start=start, sentence_date=sentenced, length_months=months,
+        requirements=reqs, tier=tier, rosh=rosh, registers=tuple(RegisterFact(r) for r in regs),
+        offence_category=category, custody_months=24,
+        contacts=tuple(ContactFact(f"c{i}", _at(start + timedelta(days=k)), t, o)
+                       for i, (k, t, o) in enumerate(contact_spec)),
+        reports=(ReportFact("r", "SDR", start, False),), overrides=overrides)
+    as_of = start + timedelta(days=as_of_offset)
+    items = obligations(load_policy(policy), case, as_of, calendar=calendar)
+    for o in items:
+        assert calendar.is_working_day(o.due_by), o
+        assert o.due_by >= (sentenced if o.rule == "victim_contact" else start), o
+        if o.due_from is not None:
+            assert o.due_by >= o.due_from, o
+        assert (o.met_by is not None) == (o.status == "met") == (o.met_on is not None), o
+        if o.met_on is not None:
+            assert o.met_on <= as_of
+        if o.status == "upcoming":
+            assert o.due_from > as_of
+        if o.status == "due":
+            assert o.due_from <= as_of <= o.due_by
+        if o.status in ("overdue", "missed"):
+            assert as_of > o.due_by
 
 
 def _at(day: date):

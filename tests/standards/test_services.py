@@ -12,8 +12,9 @@ from lpt_desktop.services import appointments as ap
 from lpt_desktop.services import obligations as so
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.cases import add_person, add_requirement, add_sentence
+from lpt_desktop.services.obligation_sources import extra_source
 from lpt_desktop.services.unlock import create_caseload, unlock
-from lpt_desktop.standards.calendar import add_working_days, office_closures
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.obligations import STATUSES, Obligation
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact
@@ -164,15 +165,17 @@ def test_office_closure_moves_deadlines_and_the_caseload(small):
     db, ids = small
     assert next(r for r in load_caseload(db, TODAY) if r.crn == "B100002").next_due == date(2026, 11, 27)
     before = next(o for o in so.case_obligations(db, ids["lic"], TODAY) if o.rule == "first_contact").due_by
-    assert before == add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)
+    assert before == ENGLAND_AND_WALES.add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)
     ap.add_closure(db, date(2026, 11, 25), "Staff training")
     assert [(c.day, c.reason) for c in ap.closures(db)] == [(date(2026, 11, 25), "Staff training")]
     after = next(o for o in so.case_obligations(db, ids["lic"], TODAY) if o.rule == "first_contact").due_by
     assert after == date(2026, 11, 30)
     # The caseload column follows the closure too (its cache is keyed on the closures).
     assert next(r for r in load_caseload(db, TODAY) if r.crn == "B100002").next_due == date(2026, 11, 30)
+    assert ap.office_calendar(db) == WorkingCalendar.of({date(2026, 11, 25)})
     ap.remove_closure(db, date(2026, 11, 25))
-    assert office_closures() == frozenset()
+    assert ap.office_calendar(db) == ENGLAND_AND_WALES
+    assert next(o for o in so.case_obligations(db, ids["lic"], TODAY) if o.rule == "first_contact").due_by == before
     with pytest.raises(ValidationError, match="Reason"):
         ap.add_closure(db, date(2026, 11, 26), " ")
     with pytest.raises(ValidationError, match="already not a working day"):
@@ -245,12 +248,9 @@ def test_registered_source_adds_report_items(small):
         return [Obligation("report_due", "report", "Standard delivery report within 15 working days", "test",
                            date(2026, 11, 2), date(2026, 11, 20), "overdue", person_id=ids["co"], policy="current")]
 
-    so.register_source(reports)
-    try:
+    with extra_source(reports):
         assert any(o.rule == "report_due" for o in so.case_obligations(db, ids["co"], TODAY))
         assert any(i.obligation.rule == "report_due" for i in so.caseload_due(db, TODAY))
-    finally:
-        so._sources.remove(reports)
 
 
 def test_statuses_are_the_known_ones(demo):
