@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from lpt_desktop.store.models import Base, include_in_autogenerate
+from lpt_desktop.store.all_models import Base
+from lpt_desktop.store.base import include_in_autogenerate
 
 connection = context.config.attributes.get("connection")
 if connection is None:

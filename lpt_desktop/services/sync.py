@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox
 from lpt_desktop.sync import conflicts as _conflicts
@@ -75,6 +76,7 @@ def sync_status(db: Database) -> SyncStatus:
 def enrol(db: Database, server_url: str, username: str, password: str, progress: ProgressFn | None = None,
           cancel: Cancel | None = None) -> SyncResult:
     """First sync: sign in and download the caseload (progress(phase, done, total); cancel() -> True stops)."""
+    install_hooks()  # changes made after enrolment must reach the outbox
     with _one_at_a_time(db):
         return engine.enrol(db, server_url, username, password, progress, cancel)
 
@@ -84,6 +86,7 @@ def sync_now(db: Database, progress: ProgressFn | None = None, cancel: Cancel | 
     """Push waiting changes, pull the server's, evict moved cases, verify.
 
     Raises NotEnrolled, SyncBusy (another sync of this caseload is running) or another SyncError."""
+    install_hooks()
     with _one_at_a_time(db):
         return engine.sync_once(db, client, progress, cancel, **kw)
 
@@ -106,4 +109,5 @@ def list_conflicts(db: Database, include_resolved: bool = False) -> list[Conflic
 
 def resolve_conflict(db: Database, conflict_id: str, choice: Choice, merged: dict[str, Any] | None = None) -> None:
     """Keep mine, keep theirs, or merge (merged: field -> value). The next sync sends the resolution."""
+    install_hooks()
     _conflicts.resolve(db, conflict_id, choice, merged)

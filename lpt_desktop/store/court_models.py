@@ -2,7 +2,7 @@
 
 Court work: report requests, pre-sentence records and the reports themselves.
 
-Imported at the bottom of models.py so Base.metadata is complete wherever models is imported.
+store/all_models.py imports it, so Base.metadata is complete wherever a Database is.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lpt_desktop.store.models import Base, Row  # noqa: F401
+from lpt_desktop.store import models as _core  # noqa: F401 - the core tables its foreign keys name
+from lpt_desktop.store.base import Base, Row  # noqa: F401
 
 
 class PreSentence(Row):

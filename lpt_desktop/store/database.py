@@ -23,7 +23,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from lpt_desktop.store import audit, migrations
+from lpt_desktop.store import (
+    all_models,  # noqa: F401 - every table mapped wherever a Database is
+    audit,
+    migrations,
+)
 from lpt_desktop.store.engine import connect_raw, is_plain_sqlite, make_engine
 from lpt_desktop.store.errors import (
     DatabaseDamaged,
@@ -44,10 +48,9 @@ class LptSession(Session):
 
 
 audit.install(LptSession)
-# Sync's outbox: each change to a syncable row also writes an outbox row in the same flush.
-from lpt_desktop.sync import outbox as _sync_outbox  # noqa: E402 - after the models are defined
-
-_sync_outbox.install()
+# Sync's outbox hook (each change to a syncable row also writes an outbox row in the same flush) is not
+# installed here: the store knows nothing of sync. services.unlock.install_hooks() installs it before a
+# caseload is created or unlocked, and services.sync before enrolment or a sync.
 
 
 class Database:

@@ -1,44 +1,25 @@
-"""ORM models of the local schema. Alembic migrations in db/versions must match these."""
+"""ORM models of the core schema. Alembic migrations in db/versions must match these (and the feature models).
+
+Base, Row, new_id and utcnow live in store/base.py and are importable from here too. Feature tables are
+in store/<feature>_models.py; store/all_models.py imports them all.
+"""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def new_id() -> str:
-    # Generated on the laptop so rows can be created offline and synced later without clashes.
-    return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-# Tables the migrations create with raw SQL (FTS5 and its shadow tables): not ORM models.
-RAW_SQL_TABLES = ("contact_fts",)
-
-
-def include_in_autogenerate(name: str | None, type_: str, _parents: dict) -> bool:
-    """Alembic include_name hook: leave the raw-SQL tables out of model comparisons."""
-    return not (type_ == "table" and name is not None and name.startswith(RAW_SQL_TABLES))
-
-
-class Row(Base):
-    """Columns every case row carries: a UUID and created/updated timestamps."""
-
-    __abstract__ = True
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+from lpt_desktop.store.base import (  # noqa: F401 - Base, Row, new_id, utcnow: importable from models too
+    RAW_SQL_TABLES,
+    Base,
+    Row,
+    include_in_autogenerate,
+    new_id,
+    utcnow,
+)
 
 
 class Meta(Base):
@@ -269,5 +250,3 @@ class Audit(Base):
     __table_args__ = (Index("ix_audit_record", "record_id"), Index("ix_audit_person", "person_id"))
 
 
-# Feature tables live in their own modules; importing them here registers them on Base.metadata.
-from lpt_desktop.store import court_models, schedule_models, sync_models  # noqa: E402, F401

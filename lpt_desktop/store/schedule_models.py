@@ -3,8 +3,8 @@
 Schedules and the National Standards engine's local records: appointments, office closure days, case overrides.
 
 Booked appointments are pending `contact` rows (outcome NULL, a future starts_at); a recurring series
-groups them through contact.series_id. Imported at the bottom of models.py so Base.metadata is complete
-wherever models is imported.
+groups them through contact.series_id. store/all_models.py imports it, so Base.metadata is complete
+wherever a Database is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lpt_desktop.store.models import Base, Row  # noqa: F401
+from lpt_desktop.store import models as _core  # noqa: F401 - the core tables its foreign keys name
+from lpt_desktop.store.base import Base, Row  # noqa: F401
 
 
 class OfficeClosure(Row):

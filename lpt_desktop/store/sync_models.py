@@ -3,7 +3,7 @@
 Sync bookkeeping on the laptop: the outbox of local changes, per-record versions and tombstones, cursors and conflicts.
 Kept apart from the feature tables, so a new syncable table needs no sync columns (see lpt_desktop/sync/kinds.py).
 
-Imported at the bottom of models.py so Base.metadata is complete wherever models is imported.
+store/all_models.py imports it, so Base.metadata is complete wherever a Database is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lpt_desktop.store.models import Base, Row, utcnow  # noqa: F401
+from lpt_desktop.store.base import Base, Row, utcnow  # noqa: F401
 
 
 class SyncRecord(Base):

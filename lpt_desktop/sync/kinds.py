@@ -115,7 +115,7 @@ def _resolver(person_field: str | PersonResolver | None, model: type) -> PersonR
 
 
 def _all_models() -> list[type]:
-    from lpt_desktop.store.models import Base
+    from lpt_desktop.store.all_models import Base
 
     return [m.class_ for m in Base.registry.mappers]
 

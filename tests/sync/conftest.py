@@ -12,10 +12,17 @@ from collections.abc import Iterator
 import pytest
 
 from lpt_desktop.services import sync as sync_service
+from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import PASSPHRASE
 from tests.sync.server import PASSWORD, CentralServer, central_database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def outbox_hook() -> None:
+    """The laptops here are opened with Database directly: install the outbox hook as unlocking would."""
+    install_hooks()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -52,6 +59,7 @@ def laptop_factory(tmp_path, central) -> Iterator:
     made: list[Database] = []
 
     def make(username: str, enrol: bool = True) -> Laptop:
+        install_hooks()
         db = Database.create(tmp_path / f"{username}-{len(made)}.lptdb", PASSPHRASE, KdfParams.fast())
         made.append(db)
         lap = Laptop(db, central, username)

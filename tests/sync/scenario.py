@@ -32,6 +32,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select, text
 
 from lpt_desktop.central.models import AuditEntry, Device, Record, User
+from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams, key_path_for
 from lpt_desktop.store.models import Address, Contact, Person
@@ -63,6 +64,9 @@ def _template() -> Path:
 
 
 def new_laptop_file(path: Path) -> None:
+    """A fresh encrypted caseload at `path`; also installs the outbox hook, as unlocking a caseload does (the
+    laptops here open their files with Database.open directly, and bench/sync_bench.py makes its laptops here)."""
+    install_hooks()
     template = _template()
     shutil.copyfile(template, path)
     shutil.copyfile(key_path_for(template), key_path_for(path))
@@ -157,6 +161,7 @@ class World:
 
     # -- laptops -----------------------------------------------------------------------------------
     def open_all(self) -> None:
+        install_hooks()  # what services.unlock.unlock does before it opens a caseload
         for lap in self.laps.values():
             if lap.db is None:
                 if not lap.path.exists():

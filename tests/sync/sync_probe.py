@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.sync import engine
 from lpt_desktop.sync.client import SyncError
@@ -23,6 +24,7 @@ def main() -> int:
     batch = int(os.environ.get("LPT_SYNC_TEST_BATCH", "0"))
     if batch:  # small batches and pages: many commit points for the kill to land between
         engine.PUSH_BATCH = engine.PULL_PAGE = batch
+    install_hooks()  # as services.unlock.unlock does
     db = Database.open(Path(path), passphrase)
     print("READY", flush=True)
     sys.stdin.readline()

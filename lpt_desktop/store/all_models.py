@@ -1,0 +1,10 @@
+"""Every ORM model module of the local store, imported for their side effect: Base.metadata and the mapper
+registry hold every table (the Database, Alembic's env.py and the sync registry rely on it).
+
+A new feature's store/<feature>_models.py is added here.
+"""
+
+from lpt_desktop.store import court_models, models, schedule_models, sync_models  # noqa: F401
+from lpt_desktop.store.base import Base
+
+__all__ = ["Base"]
