@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,13 +16,34 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.reports.marking import MARKING, page_marking
 
-if TYPE_CHECKING:  # reports sit below services: the row type is only named here, not imported at run time
-    from lpt_desktop.services.caseload import CaseloadRow
+
+class CaseloadLine(Protocol):
+    """What the summary prints of a case (services.caseload.CaseloadRow has it): reports sit below services."""
+
+    @property
+    def crn(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def order_label(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def rosh(self) -> str: ...
+    @property
+    def rosh_label(self) -> str: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
+    @property
+    def next_due(self) -> date | None: ...
+    @property
+    def next_due_what(self) -> str: ...
+
 
 HEADINGS = ("CRN", "Name", "Order", "Tier", "RoSH", "Flags", "Next due", "Due for")
 
 
-def caseload_pdf(rows: Sequence[CaseloadRow], officer: str, generated: datetime, title: str = "Caseload") -> bytes:
+def caseload_pdf(rows: Sequence[CaseloadLine], officer: str, generated: datetime, title: str = "Caseload") -> bytes:
     styles = getSampleStyleSheet()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm,

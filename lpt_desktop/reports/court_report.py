@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -34,11 +34,9 @@ from reportlab.platypus import (
 )
 
 from lpt_desktop.domain import court as rules
+from lpt_desktop.domain.court_views import ReportDraft
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.reports.marking import MARKING
-
-if TYPE_CHECKING:  # reports do not import services at run time
-    from lpt_desktop.services.court import ReportDraft
 
 INK = colors.HexColor("#1d4f7a")
 SHADE = colors.HexColor("#e9eef4")

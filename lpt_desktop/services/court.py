@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lpt_desktop.domain import court as rules
 from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa: F401 - part of this API
+from lpt_desktop.domain.court_views import ReportDraft
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
@@ -93,28 +94,6 @@ class PreSentenceView:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-
-@dataclass
-class ReportDraft:
-    id: str
-    request_id: str
-    report_type: str
-    sections: dict[str, dict[str, Any]]
-    prefilled: dict[str, set[str]]  # section -> field names still marked prefilled
-    status: str
-    signed_by: str | None
-    signed_on: date | None
-    countersigned_by: str | None
-    countersigned_on: date | None = None
-    person_id: str | None = None
-    name: str = ""
-    court: str = ""
-    hearing_date: date | None = None
-    due_by: date | None = None
-
-    def is_prefilled(self, section: str, field_id: str) -> bool:
-        return field_id in self.prefilled.get(section, set())
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def _court_work(db: Database, spec: DemoSpec) -> None:
         court.mark_sent(db, report, today=due + timedelta(days=2) if late else due)
 
 
-def _full_report(draft) -> dict[str, dict]:  # noqa: ANN001 - a services.court.ReportDraft
+def _full_report(draft) -> dict[str, dict]:  # noqa: ANN001 - a domain.court_views.ReportDraft
     """Every section written, as an officer would for a theft with drug misuse behind it."""
     issues = sorted(set(draft.sections.get("offender_assessment", {}).get("issues", [])) | {"substance_misuse",
                                                                                           "accommodation"})
