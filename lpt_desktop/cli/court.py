@@ -7,22 +7,22 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from lpt_desktop.cli.common import ask_passphrase, opened, print_json
 from lpt_desktop.paths import default_db_path
 
 
 def _cmd_report_render(args: argparse.Namespace) -> int:
-    from lpt_desktop.cli import _opened, _passphrase
     from lpt_desktop.services.court import ReportNotFound, export_pdf, render_pdf, report_for_request
 
     out: Path = args.out
     if not out.parent.is_dir():
         print(f"lpt: {out.parent} is not a folder: choose where to save the PDF", file=sys.stderr)
         return 2
-    password = _passphrase("LPT_PDF_PASSWORD", "PDF password: ", confirm=True) if args.password else None
+    password = ask_passphrase("LPT_PDF_PASSWORD", "PDF password: ", confirm=True) if args.password else None
     if args.password and not password:
         print("lpt: the PDF password is empty: give one, or leave out --password", file=sys.stderr)
         return 2
-    with _opened(args.db) as db:
+    with opened(args.db) as db:
         try:
             data = render_pdf(db, args.report, password=password)
         except ReportNotFound:
@@ -41,15 +41,14 @@ def _cmd_report_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_report_list(args: argparse.Namespace) -> int:
-    from lpt_desktop.cli import _opened, _print_json
     from lpt_desktop.domain.dates import format_date
     from lpt_desktop.services.court import list_requests
 
     as_of = args.as_of or date.today()
-    with _opened(args.db) as db:
+    with opened(args.db) as db:
         views = list_requests(db, as_of)
     if args.json:
-        _print_json([{"id": v.id, "report_id": v.report_id, "crn": v.crn, "name": v.name,
+        print_json([{"id": v.id, "report_id": v.report_id, "crn": v.crn, "name": v.name,
                       "pre_sentence": v.pre_sentence_id is not None and v.person_id is None, "court": v.court,
                       "lja": v.lja, "hearing_date": v.hearing_date.isoformat(), "report_type": v.report_type,
                       "remanded": v.remanded, "requested_on": v.requested_on.isoformat(),
