@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.store.keyfile import KdfParams
 
 PASSPHRASE = "correct horse battery"
-DEMO_TODAY = date(2026, 11, 23)
+# Every test runs on a frozen "today" (the clock still ticks from 09:30 London time on it), so no test depends
+# on the day it runs. `make test` also runs the date-sensitive suites at other days (tests/date_matrix.py) by
+# setting LPT_TEST_TODAY; the demo caseload is built around the same day.
+TEST_TODAY = date.fromisoformat(os.environ.get("LPT_TEST_TODAY", "2026-11-23"))
+DEMO_TODAY = TEST_TODAY
+LONDON = ZoneInfo("Europe/London")
+# Suites that talk to a real `lpt-central` process (which keeps the real clock, and checks token expiry by it)
+# keep the real clock too; nothing in them depends on the date.
+_REAL_CLOCK_DIRS = ("sync", "central", "installer")
 
 _ENV_NAMES = {
     "home": "HOME",
@@ -73,6 +84,17 @@ def isolated_dirs(tmp_path, monkeypatch) -> IsolatedDirs:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(dirs.tmp))
     return dirs
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(request) -> Iterator[date]:
+    """Travel to TEST_TODAY at 09:30 in London for the test (the clock ticks on from there)."""
+    parts = request.node.path.parts
+    if request.node.get_closest_marker("real_clock") or any(d in parts[-3:-1] for d in _REAL_CLOCK_DIRS):
+        yield date.today()
+        return
+    with time_machine.travel(datetime.combine(TEST_TODAY, time(9, 30), tzinfo=LONDON), tick=True):
+        yield TEST_TODAY
 
 
 @pytest.fixture

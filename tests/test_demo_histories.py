@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from lpt_desktop.domain.contacts import ContactInput, check_contact, contact_codes
 from lpt_desktop.domain.enforcement import allowed_actions, decision_due, is_licence
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
 from lpt_desktop.services.contacts import (
     enforcement_due,
     list_contacts,
@@ -155,7 +156,7 @@ def test_failures_have_notes_and_decisions_that_fit_the_rules(demo):
                 continue
             decided += 1
             first = v.enforcement[0]
-            within_two += first.decided_on <= decision_due(v.starts_at.date())
+            within_two += first.decided_on <= decision_due(v.starts_at.date(), ENGLAND_AND_WALES)
             allowed = allowed_actions(order, v.requirement)
             for e in v.enforcement:
                 assert e.action in allowed, (order, v.requirement, e.action)

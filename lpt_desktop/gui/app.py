@@ -8,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QFile, QMessageLogContext, QSettings, QTextStream, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QFile, QSettings, QTextStream, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from lpt_desktop import APP_NAME, APP_SLUG, ORG_NAME, __version__
 from lpt_desktop.gui import resources_rc  # noqa: F401 - registers :/lpt resources
 from lpt_desktop.gui.main_window import MainWindow
+from lpt_desktop.gui.qtlog import route_qt_messages
 from lpt_desktop.logs import setup_logging
 from lpt_desktop.paths import default_db_path, demo_db_path
 
@@ -38,20 +39,6 @@ def stylesheet() -> str:
         return QTextStream(f).readAll()
     finally:
         f.close()
-
-
-_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
-
-
-def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    # Qt's own messages go to the app log, not the terminal.
-    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
-
-
-def route_qt_messages() -> None:
-    qInstallMessageHandler(_qt_message)
 
 
 def make_application(argv: list[str]) -> QApplication:

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.domain.validation import ValidationError
-from lpt_desktop.gui.standards_common import alive, today, window_text
+from lpt_desktop.gui.standards_common import today, window_text
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.standards.obligations import Obligation
     from lpt_desktop.store.database import Database
 
@@ -108,13 +108,13 @@ def _to_qdatetime(d: datetime) -> QDateTime:
 class AppointmentDialog(QDialog):
     """people: (person_id, 'CRN Name') to choose from; or person_id fixed with obligation as the due window."""
 
-    booked = Signal(list)  # appointment ids
+    booked = Signal(list, object)  # appointment ids, the first occurrence's start (a datetime)
 
-    def __init__(self, run: Runner, people: Sequence[tuple[str, str]], starts_at: datetime | None = None,
+    def __init__(self, ops: Ops, people: Sequence[tuple[str, str]], starts_at: datetime | None = None,
                  person_id: str | None = None, obligation: Obligation | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run = run
+        self.ops = ops
         self.obligation = obligation
         self.setWindowTitle("Book appointment")
         self.setAccessibleName("Book appointment")
@@ -251,8 +251,9 @@ class AppointmentDialog(QDialog):
         if not b.person_id:
             return
         key = self._key()
-        self.run(check_overlaps, b.person_id, occurrences(b.starts_at, b.repeat, b.count),
-                 on_ok=alive(self, lambda found: self._checked(key, found)), on_error=alive(self, self._failed))
+        self.ops.query(check_overlaps, b.person_id, occurrences(b.starts_at, b.repeat, b.count),
+                       on_ok=lambda found: self._checked(key, found), on_error=self._failed, owner=self,
+                       label="check the diary")
 
     def _checked(self, key: tuple, found: list[tuple[datetime, list[str]]]) -> None:
         if key != self._key():
@@ -304,12 +305,12 @@ class AppointmentDialog(QDialog):
             return
         self._busy = True
         self.book_button.setEnabled(False)
-        self.run(book, b, on_ok=alive(self, self._booked), on_error=alive(self, self._failed))
+        self.ops.write(book, b, on_ok=self._booked, on_error=self._failed, owner=self, label="a booking")
 
     def _booked(self, ids: list[str]) -> None:
         self._busy = False
         self.book_button.setEnabled(True)
-        self.booked.emit(list(ids))
+        self.booked.emit(list(ids), self.booking().starts_at)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -34,7 +34,7 @@ from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.standards.obligations import Obligation
     from lpt_desktop.store.database import Database
 
@@ -280,9 +280,9 @@ class CalendarView(QWidget):
     book_requested = Signal(object, object)  # the chosen CalendarEntry or None, the chosen day
     case_requested = Signal(str)
 
-    def __init__(self, run: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run = run
+        self.ops = ops
         self.setAccessibleName("Calendar")
         self.mode = "week"
         self.anchor = common.today()
@@ -406,7 +406,8 @@ class CalendarView(QWidget):
             self.range_label.setText(f"{format_date(days[0])} to {format_date(days[-1])}")
         else:
             self.range_label.setText(f"{self.anchor:%B %Y}")
-        self.run(load_calendar, days[0], days[-1], common.today(), on_ok=common.alive(self, self._loaded))
+        self.ops.query(load_calendar, days[0], days[-1], common.today(), on_ok=self._loaded, owner=self,
+                       label="calendar")
 
     def _loaded(self, result: tuple[list[Any], list[Any], str]) -> None:
         appointments, due, title = result

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
-from lpt_desktop.gui.contact_log import ContactLogView, Runner
+from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
 
 REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
@@ -96,7 +97,7 @@ def _placeholder(what: str, later: str) -> QWidget:
 
 
 class CaseView(QWidget):
-    def __init__(self, case: CaseRecord, run: Runner | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, case: CaseRecord, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
         self.setAccessibleName(f"Case record {case.crn}")
@@ -109,16 +110,16 @@ class CaseView(QWidget):
         self.sections.addTab(self._scroll(self._registers_page()), "&Registers")
         order_type = case.sentences[0].order_type if case.sentences else ""
         self.contacts: ContactLogView | None = None
-        if run is not None:
-            self.contacts = ContactLogView(case.person_id, order_type, run)
+        if ops is not None:
+            self.contacts = ContactLogView(case.person_id, order_type, ops, crn=case.crn)
             self.sections.addTab(self.contacts, "C&ontacts")
             self.contacts.refresh()
         else:
             self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "C&ontacts")
         # What the National Standards policy in force asks of this case, from the one engine every screen reads.
         self.obligations: ObligationsView | None = None
-        if run is not None:
-            self.obligations = ObligationsView(case.person_id, run)
+        if ops is not None:
+            self.obligations = ObligationsView(case.person_id, ops)
             self.sections.addTab(self.obligations, "O&bligations")
             self.obligations.refresh()
         self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "

@@ -30,7 +30,7 @@ from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.store.database import Database
 
 TARGET = 0.90  # SPM 5 and SPM 24 targets in the 2003-04 business plan
@@ -155,9 +155,9 @@ def _pydate(q: QDate) -> date:
 class ComplianceView(QWidget):
     """people() gives the caseload to measure (person_id, crn, name, rosh) when the officer asks."""
 
-    def __init__(self, run: Runner, people: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, people: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run = run
+        self.ops = ops
         self.people = people
         self.setAccessibleName("Compliance")
         self.result: ComplianceResult | None = None
@@ -233,8 +233,8 @@ class ComplianceView(QWidget):
         self.calculate_button.setEnabled(False)
         self.officer.setText("Calculating…")
         self.high.setText("")
-        self.run(load_compliance, start, end, list(self.people()), on_ok=common.alive(self, self.show_result),
-                 on_error=common.alive(self, self._failed))
+        self.ops.query(load_compliance, start, end, list(self.people()), on_ok=self.show_result,
+                       on_error=self._failed, owner=self, label="compliance")
 
     def show_result(self, result: ComplianceResult) -> None:
         self.result = result

@@ -8,7 +8,6 @@ the list is always re-read from the caseload, never edited in place. Changed fie
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,20 +84,13 @@ def show_value(value: Any) -> str:
 
 
 def load_rows(db: Any) -> list[ConflictRow]:
-    """On a worker: the open conflicts with the name and CRN of each case."""
-    from sqlalchemy import select
-
+    """On a reader: the open conflicts with the name and CRN of each case."""
     from lpt_desktop.services import sync as svc
-    from lpt_desktop.store.models import Person
+    from lpt_desktop.services.cases import case_labels
 
     conflicts = svc.list_conflicts(db)
     me = svc.sync_status(db).username
-    ids = {c.person_id for c in conflicts if c.person_id}
-    names: dict[str, str] = {}
-    if ids:
-        with db.read() as s:
-            for p in s.scalars(select(Person).where(Person.id.in_(ids))):
-                names[p.id] = f"{p.last_name}, {p.first_name} ({p.crn})"
+    names = case_labels(db, {c.person_id for c in conflicts if c.person_id})
     return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
                         humanise(c.kind), c.reason_text, list(c.fields), c.created_at, c.kind,
                         c.mine, c.theirs, c.message, "you" if c.raised_by and c.raised_by == me else c.raised_by,
@@ -356,14 +348,3 @@ class ConflictsView(QWidget):
         cur = self.current()
         self.merge.setEnabled(not busy and cur is not None and cur.mine is not None and cur.theirs is not None)
         self.status.setText(text)
-
-
-def when_alive(widget: QWidget, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Call fn only if the widget has not been deleted meanwhile (a tab closed while a worker ran)."""
-    from shiboken6 import isValid
-
-    def call(*args: Any) -> Any:
-        return fn(*args) if isValid(widget) else None
-
-    return call
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,10 +36,8 @@ from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterPro
 from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.contacts import ContactView, UpwSummary
-
-# run(fn, *args, on_ok=..., on_error=...): fn(db, *args) on a worker thread; the main window supplies it.
-Runner = Callable[..., None]
 
 
 def _services() -> Any:
@@ -83,11 +80,13 @@ class DecisionDialog(QDialog):
 
 
 class ContactLogView(QWidget):
-    def __init__(self, person_id: str, order_type: str, run: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, person_id: str, order_type: str, ops: Ops, parent: QWidget | None = None,
+                 crn: str = "") -> None:
         super().__init__(parent)
         self.person_id = person_id
+        self.crn = crn
         self.order_type = order_type
-        self.run = run
+        self.ops = ops
         self.model = ContactTableModel(self)
         self.proxy = ContactFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -202,7 +201,7 @@ class ContactLogView(QWidget):
             s = _services()
             return s.list_contacts(db, pid), s.upw_summary(db, pid), s.note_templates(db)
 
-        self.run(load, on_ok=lambda result: self._loaded(result, select_id))
+        self.ops.query(load, on_ok=lambda result: self._loaded(result, select_id), owner=self, label="contacts")
 
     def _loaded(self, result: tuple[list[ContactView], UpwSummary | None, dict[str, str]],
                 select_id: str | None) -> None:
@@ -267,8 +266,9 @@ class ContactLogView(QWidget):
         self.letter_button.setEnabled(any(e.action in ("EA02", "EA03") for e in c.enforcement))
         self.detail.setHtml(contact_html(c))
         if c.amends_id or c.amended_by_id:
-            self.run(lambda db: _services().contact_history(db, c.id),
-                     on_ok=lambda history: self.current is c and self.detail.setHtml(contact_html(c, history)))
+            self.ops.query(lambda db: _services().contact_history(db, c.id),
+                           on_ok=lambda history: self.current is c and self.detail.setHtml(contact_html(c, history)),
+                           owner=self, label="contact history")
 
     # -- entry -------------------------------------------------------------------------------------
     def start_entry(self, data: ContactInput | None = None, amends_id: str | None = None,
@@ -277,8 +277,9 @@ class ContactLogView(QWidget):
             self._open_entry(data, amends_id, title)
             return
         pid = self.person_id
-        self.run(lambda db: _services().defaults_for(db, pid),
-                 on_ok=lambda defaults: self._open_entry(defaults, None, title))
+        self.ops.query(lambda db: _services().defaults_for(db, pid),
+                       on_ok=lambda defaults: self._open_entry(defaults, None, title), owner=self,
+                       label="contact defaults")
 
     def _open_entry(self, data: ContactInput, amends_id: str | None, title: str) -> None:
         self.entry.load(data, amends_id, title)
@@ -301,7 +302,7 @@ class ContactLogView(QWidget):
             return s.record_contact(db, pid, data)
 
         self.entry.save_button.setEnabled(False)
-        self.run(save, on_ok=self._saved, on_error=self._save_failed)
+        self.ops.write(save, on_ok=self._saved, on_error=self._save_failed, owner=self, label="a contact")
 
     def _saved(self, contact_id: str) -> None:
         self.entry.save_button.setEnabled(True)
@@ -309,7 +310,6 @@ class ContactLogView(QWidget):
         self.refresh(select_id=contact_id)
         self._show_detail(None)
         self.window().statusBar().showMessage("Contact saved", 4000)
-        self.window().data_changed.emit("contact")
 
     def _save_failed(self, exc: BaseException) -> None:
         self.entry.save_button.setEnabled(True)
@@ -321,13 +321,17 @@ class ContactLogView(QWidget):
 
     def _save_draft(self, data: ContactInput) -> None:
         pid, amends = self.person_id, self.entry.amends_id
-        self.run(lambda db: _services().save_draft(db, pid, data, amends),
-                 on_ok=lambda _id: self.entry.mark_draft_saved(datetime.now()), on_error=lambda _e: None)
+        # A failed autosave is not worth a message: the next one (3 s on) or the lock's tries again.
+        self.ops.write(lambda db: _services().save_draft(db, pid, data, amends),
+                       on_ok=lambda _id: self.entry.mark_draft_saved(datetime.now()), on_error=lambda _e: None,
+                       owner=self, label="a contact draft")
 
-    def save_draft_now(self, db: Any) -> bool:
-        """On lock: write the draft synchronously (the database is about to close)."""
+    def save_draft_now(self) -> bool:
+        """On lock: queue the draft as a write (the lock waits for the writer before it closes the database)."""
         if self.side.currentWidget() is self.entry and self.entry.dirty:
-            _services().save_draft(db, self.person_id, self.entry.value(), self.entry.amends_id)
+            pid, data, amends = self.person_id, self.entry.value(), self.entry.amends_id
+            self.ops.write(lambda db: _services().save_draft(db, pid, data, amends),
+                           label=f"the contact being typed on {self.crn or 'a case'}")
             return True
         return False
 
@@ -341,7 +345,7 @@ class ContactLogView(QWidget):
                     s.discard_draft(db, d.id)
 
         self.entry.dirty = False
-        self.run(discard, on_ok=lambda _r: None)
+        self.ops.write(discard, owner=self, label="discard a contact draft")
         self._show_detail(self.current)
 
     # -- letters -----------------------------------------------------------------------------------
@@ -369,11 +373,12 @@ class ContactLogView(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, "Save warning letter", str(Path.home() / name),
                                                   "PDF files (*.pdf)")
             if path:
-                self.run(lambda _db: Path(path).write_bytes(pdf),
-                         on_ok=lambda _n: self.window().statusBar().showMessage(
-                             f"Warning letter saved (unprotected) to {path}", 8000))
+                self.ops.background(Path(path).write_bytes, pdf, owner=self, label="save the warning letter",
+                                    on_ok=lambda _n: self.window().statusBar().showMessage(
+                                        f"Warning letter saved (unprotected) to {path}", 8000))
 
-        self.run(lambda db: warning_letter(db, c.id), on_ok=made, on_error=self._decision_failed)
+        self.ops.query(lambda db: warning_letter(db, c.id), on_ok=made, on_error=self._decision_failed, owner=self,
+                       label="warning letter")
 
     # -- enforcement -------------------------------------------------------------------------------
     def open_decision(self) -> None:
@@ -386,8 +391,9 @@ class ContactLogView(QWidget):
 
         def accepted() -> None:
             action, reason = dialog.action.currentData(), dialog.reason.text()
-            self.run(lambda db: _services().decide_enforcement(db, c.id, action, reason, date.today()),
-                     on_ok=lambda _id: self.refresh(select_id=c.id), on_error=self._decision_failed)
+            self.ops.write(lambda db: _services().decide_enforcement(db, c.id, action, reason, date.today()),
+                           on_ok=lambda _id: self.refresh(select_id=c.id), on_error=self._decision_failed,
+                           owner=self, label="an enforcement decision")
 
         dialog.accepted.connect(accepted)
         dialog.open()

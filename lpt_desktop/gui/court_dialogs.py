@@ -32,7 +32,7 @@ from lpt_desktop.domain.court import report_types
 from lpt_desktop.domain.dates import format_date, parse_date
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.main_window import MainWindow
+    from lpt_desktop.gui.host import Host
 
 
 def _svc() -> Any:
@@ -68,9 +68,9 @@ def error_text(exc: BaseException) -> str | None:
 class _ServiceDialog(QDialog):
     """A form whose OK runs a service call on a worker and closes only when it succeeded."""
 
-    def __init__(self, window: MainWindow, title: str) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, host: Host, title: str) -> None:
+        super().__init__(host.widget())
+        self.host = host
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -100,7 +100,7 @@ class _ServiceDialog(QDialog):
             else:
                 self.error.setText(text)
 
-        self.window_.run_db(fn, on_ok=ok, on_error=failed)
+        self.host.ops.write(fn, on_ok=ok, on_error=failed, owner=self, label=self.windowTitle().lower())
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -109,8 +109,8 @@ class _ServiceDialog(QDialog):
 class PreSentenceDialog(_ServiceDialog):
     """Someone the court asked about who is not on the caseload: name, date of birth, PNC, address."""
 
-    def __init__(self, window: MainWindow, on_created: Callable[[str, str], None]) -> None:
-        super().__init__(window, "New pre-sentence record")
+    def __init__(self, host: Host, on_created: Callable[[str, str], None]) -> None:
+        super().__init__(host, "New pre-sentence record")
         self.on_created = on_created
         self.first = QLineEdit()
         self.first.setAccessibleName("First name")
@@ -163,10 +163,10 @@ class PreSentenceDialog(_ServiceDialog):
 class RequestDialog(_ServiceDialog):
     """A court's request for a report, for a case on the caseload or a pre-sentence record."""
 
-    def __init__(self, window: MainWindow, caseload: Sequence[Any], requests: Sequence[Any],
+    def __init__(self, host: Host, caseload: Sequence[Any], requests: Sequence[Any],
                  on_created: Callable[[str], None], person_id: str | None = None,
                  pre_sentence: tuple[str, str] | None = None) -> None:
-        super().__init__(window, "New report request")
+        super().__init__(host, "New report request")
         self.on_created = on_created
         self.on_caseload = QRadioButton("A case on the &caseload")
         self.pre_sentence = QRadioButton("Someone &not on the caseload (pre-sentence record)")
@@ -269,7 +269,7 @@ class RequestDialog(_ServiceDialog):
             self.pre_sentence.setChecked(True)
             self.court.setFocus()
 
-        dialog = PreSentenceDialog(self.window_, created)
+        dialog = PreSentenceDialog(self.host, created)
         dialog.setParent(self, dialog.windowFlags())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.pre_sentence_dialog = dialog
@@ -308,8 +308,8 @@ class RequestDialog(_ServiceDialog):
 class PromoteDialog(_ServiceDialog):
     """Make a case from a pre-sentence record after a community sentence: the details carry over."""
 
-    def __init__(self, window: MainWindow, request: Any, on_done: Callable[[str], None]) -> None:
-        super().__init__(window, "Make a case")
+    def __init__(self, host: Host, request: Any, on_done: Callable[[str], None]) -> None:
+        super().__init__(host, "Make a case")
         self.request = request
         self.on_done = on_done
         text = QLabel(f"Make <b>{request.name}</b> a case on your caseload. Their name, date of birth, PNC, "

@@ -4,29 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
 from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
 from lpt_desktop.gui.preferences import Preferences
-from lpt_desktop.gui.workers import Jobs, Worker
-from lpt_desktop.store.errors import StoreError, WrongPassphrase
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.ops import Ops
 
 MIN_PASSPHRASE = 8
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    """ops: the caseload's operations while unlocked (the policy in force lives in the caseload), else None.
+    policy_saved(title) is called once a new policy in force is saved (the dialog has closed by then)."""
+
+    def __init__(self, prefs: Preferences, ops: Ops | None = None, parent: QWidget | None = None,
+                 policy_saved: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
+        self.policy_saved = policy_saved
         self.ui = Ui_PreferencesDialog()
         self.ui.setupUi(self)
         self.prefs = prefs
+        self.ops = ops
         self.ui.idleMinutes.setValue(prefs.idle_minutes)
         self.policy_in_force = ""
-        self._add_policy_choice(parent)
+        self._add_policy_choice()
 
-    def _add_policy_choice(self, parent: QWidget | None) -> None:
+    def _add_policy_choice(self) -> None:
         """The National Standards policy in force: kept in the caseload, not in settings, as the CLI reads it."""
         from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel
 
@@ -43,13 +51,11 @@ class PreferencesDialog(QDialog):
         form.addRow(self.policy_help)
         self.ui.layout.insertWidget(self.ui.layout.indexOf(self.ui.buttons), box)
         self.setMinimumWidth(440)  # room for the help texts to wrap instead of being cut off
-        # The main window lends its database runner (duck-typed, so this dialog also opens without one).
-        self.run_db = getattr(parent, "run_db", None) if getattr(parent, "is_unlocked", False) else None
-        if self.run_db is not None:
+        if self.ops is not None:
             self.policy_help.setText("Loading…")
-            self.run_db(standards_common.policy_choices, on_ok=standards_common.alive(self, self._policies_loaded),
-                        on_error=standards_common.alive(self, lambda exc: self.policy_help.setText(
-                            f"Policies not available ({exc.__class__.__name__}).")))
+            self.ops.query(standards_common.policy_choices, on_ok=self._policies_loaded, owner=self,
+                           on_error=lambda exc: self.policy_help.setText(
+                               f"Policies not available ({exc.__class__.__name__})."), label="policies")
 
     def _policies_loaded(self, result: tuple[str, list[tuple[str, str]]]) -> None:
         self.policy_in_force, choices = result
@@ -65,16 +71,13 @@ class PreferencesDialog(QDialog):
         self.prefs.idle_minutes = self.ui.idleMinutes.value()
         self.prefs.sync()
         chosen = self.policy.currentData() if self.policy.isEnabled() else None
-        if chosen and chosen != self.policy_in_force and self.run_db is not None:
+        if chosen and chosen != self.policy_in_force and self.ops is not None:
             from lpt_desktop.gui import standards_common
 
-            parent, title = self.parent(), self.policy.currentText()
-
-            def done(_r: object) -> None:
-                parent.statusBar().showMessage(f"Policy in force: {title}", 6000)
-                parent.data_changed.emit("policy")
-
-            self.run_db(standards_common.set_policy_in_force, chosen, on_ok=done)
+            title, saved = self.policy.currentText(), self.policy_saved
+            # Not owned by this dialog: it closes now, and the saved policy is still worth saying.
+            self.ops.write(standards_common.set_policy_in_force, chosen, label="the policy in force",
+                           on_ok=lambda _r: saved is not None and saved(title))
         super().accept()
 
 
@@ -94,14 +97,14 @@ def passphrase_problem(current: str, new: str, confirm: str) -> str:
 class ChangePassphraseDialog(QDialog):
     """Re-wraps the data key in a worker (the key derivation takes about a second)."""
 
-    def __init__(self, db_path: Path, jobs: Jobs, on_changed: Callable[[], None],
+    def __init__(self, db_path: Path, ops: Ops, on_changed: Callable[[], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_ChangePassphraseDialog()
         self.ui.setupUi(self)
         self.ui.busy.hide()
         self.db_path = db_path
-        self.jobs = jobs
+        self.ops = ops
         self.on_changed = on_changed
         self.ui.buttons.accepted.connect(self._submit)
         self.ui.buttons.rejected.connect(self.reject)
@@ -128,7 +131,9 @@ class ChangePassphraseDialog(QDialog):
         self._set_busy(True)
         from lpt_desktop.services.unlock import change_passphrase
 
-        self.jobs.start(Worker(change_passphrase, self.db_path, current, new), self._done, self._failed)
+        # Only the key file is rewritten (no database write), so it is background work, not a write.
+        self.ops.background(change_passphrase, self.db_path, current, new, on_ok=self._done, on_error=self._failed,
+                            owner=self, label="change the passphrase")
 
     def _done(self, _result: object) -> None:
         self._set_busy(False)
@@ -136,6 +141,8 @@ class ChangePassphraseDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        from lpt_desktop.services.errors import StoreError, WrongPassphrase
+
         self._set_busy(False)
         if isinstance(exc, WrongPassphrase):
             self.ui.errorLabel.setText("Current passphrase: not accepted: type the passphrase you unlock with now.")

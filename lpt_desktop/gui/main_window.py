@@ -14,27 +14,28 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
+    QStatusBar,
     QTabWidget,
+    QWidget,
 )
 
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
 from lpt_desktop.gui.contact_models import SEARCH_COLUMNS, DueTableModel
-from lpt_desktop.gui.court_actions import install as install_court
 from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
+from lpt_desktop.gui.features import FEATURES
 from lpt_desktop.gui.idle import IdleWatcher
 from lpt_desktop.gui.list_view import RecordListView
+from lpt_desktop.gui.ops import Ops
 from lpt_desktop.gui.preferences import Preferences
-from lpt_desktop.gui.standards_actions import install as install_standards
-from lpt_desktop.gui.sync_actions import install as install_sync
 from lpt_desktop.gui.table_model import RecordTableModel
 from lpt_desktop.gui.unlock_page import UnlockPage
-from lpt_desktop.gui.workers import Jobs, Worker
-from lpt_desktop.store.errors import StoreError, WrongPassphrase
+from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
     from lpt_desktop.services.caseload import CaseloadRow
@@ -76,16 +77,15 @@ def _warm_imports() -> None:
     import lpt_desktop.services.caseload  # noqa: F401
     import lpt_desktop.services.cases  # noqa: F401
     import lpt_desktop.services.unlock  # noqa: F401
-    import lpt_desktop.store.migrations  # noqa: F401
 
 
-def _drafts(db: Database) -> list:
+def _drafts(db: Database) -> list[Any]:
     from lpt_desktop.services.contacts import drafts
 
     return drafts(db)
 
 
-def _enforcement_due(db: Database) -> list:
+def _enforcement_due(db: Database) -> list[Any]:
     from lpt_desktop.services.contacts import enforcement_due
 
     return enforcement_due(db)
@@ -103,24 +103,35 @@ def _save_template(db: Database, name: str, body: str) -> None:
     save_note_template(db, name, body)
 
 
-def _search(db: Database, text: str) -> list:
+def _search(db: Database, text: str) -> list[Any]:
     from lpt_desktop.services.contacts import search_notes
 
     return search_notes(db, text)
 
 
-def _make_demo(path: Path, progress=None) -> None:  # noqa: ANN001 - progress is the worker's callback
+def _make_demo(path: Path, progress: Callable[[int, int], None] | None = None) -> None:
     from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
 
     create_demo(path, DEMO_PASSPHRASE, progress=progress).close()
 
 
+def _user_message(exc: BaseException) -> str:
+    from lpt_desktop.services.errors import user_message
+
+    return user_message(exc)
+
+
+def _is_wrong_passphrase(exc: BaseException) -> bool:
+    from lpt_desktop.services.errors import WrongPassphrase
+
+    return isinstance(exc, WrongPassphrase)
+
+
 class MainWindow(QMainWindow):
-    # Emitted on the UI thread while the database is still open, so features can write what is being typed.
+    """The frame: unlock page, caseload, case tabs, menus and status bar; features plug in through `Host`."""
+
+    # Emitted on the UI thread while the database is still open: features queue writes of what is being typed.
     about_to_lock = Signal()
-    # Emitted after a save that may change what is due (a contact, a booking, a report, a policy, a sync),
-    # naming what changed; views that summarise the caseload reload on it.
-    data_changed = Signal(str)
     locked = Signal()
     unlocked = Signal()
     case_opened = Signal(str)
@@ -130,19 +141,19 @@ class MainWindow(QMainWindow):
         self.db_path = Path(db_path)
         self.demo = demo
         self.prefs = prefs or Preferences()
-        self.db: Database | None = None
-        self.jobs = Jobs(self)
+        self.ops = Ops(self.report_error, self)
+        self.ops.changed.connect(self._changed)
+        self.officer = ""
         self.last_message: QMessageBox | None = None
-        # Results of work started before a lock are dropped: the generation moves on at every lock.
-        self._generation = 0
         self._unlocking = False
         self._after_open: dict[str, list[Callable[[CaseView], None]]] = {}
         self._opening: set[str] = set()
-        self.pending_drafts: list = []
+        self.pending_drafts: list[Any] = []
         self.due_view: RecordListView | None = None
         self.search_view: RecordListView | None = None
-        # Actions the feature modules add (standards, court work, sync): enabled only while unlocked.
-        self.feature_actions: list[QAction] = []
+        self._caseload_actions: list[QAction] = []  # enabled only while unlocked
+        self._shortcuts: dict[str, str] = {}  # key sequence -> the action's text: no two actions share one
+        self.features: dict[str, Any] = {}
         self.setWindowTitle(f"{APP_NAME} — DEMO: fictional people" if demo else APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
@@ -173,7 +184,72 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._set_unlocked_actions(False)
         self._prepare_file()
-        self.jobs.start(Worker(_warm_imports), lambda _r: None, self._warm_up_failed)
+        self.ops.background(_warm_imports, on_error=self._warm_up_failed, label="warm imports")
+
+    # -- Host: what features may use (gui/host.py) -------------------------------------------------
+    def widget(self) -> QWidget:
+        return self
+
+    def menu(self, title: str) -> QMenu:
+        for action in self.menuBar().actions():
+            if action.menu() is not None and action.text() == title:
+                return action.menu()  # type: ignore[return-value]
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
+
+    def add_action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None,
+                   tip: str = "", needs_caseload: bool = True, icon: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = QKeySequence(shortcut)
+            bindings = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
+                else [keys]
+            for binding in bindings:
+                name = binding.toString()
+                if name in self._shortcuts:
+                    raise ValueError(f"{name} is already {self._shortcuts[name]!r}: give {text!r} another shortcut")
+                self._shortcuts[name] = text
+            action.setShortcut(keys)
+        if icon:
+            action.setIcon(QIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                              if shortcut is not None else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        if needs_caseload:
+            self._caseload_actions.append(action)
+            action.setEnabled(self.is_unlocked)
+        return action
+
+    def status_bar(self) -> QStatusBar:
+        return self.statusBar()
+
+    def report_error(self, exc: BaseException) -> None:
+        """Every failed operation ends here unless its caller says otherwise: one message, in words."""
+        if not self.is_unlocked:
+            return  # failed because the caseload was locked under it: nothing to tell
+        self.statusBar().clearMessage()
+        self.show_message(QMessageBox.Icon.Warning, APP_NAME, _user_message(exc))
+
+    def show_tab(self, widget: QWidget, title: str, tooltip: str = "", icon: str | None = None) -> None:
+        index = self.tabs.indexOf(widget)
+        if index < 0:
+            index = self.tabs.addTab(widget, QIcon(icon), title) if icon else self.tabs.addTab(widget, title)
+            if tooltip:
+                self.tabs.setTabToolTip(index, tooltip)
+        self.tabs.setCurrentIndex(index)
+
+    def close_tab_of(self, widget: QWidget) -> None:
+        self.close_tab(self.tabs.indexOf(widget))
+
+    def caseload_records(self) -> list[CaseloadRow]:
+        return list(self.caseload_view.model.records)
+
+    def feature(self, name: str) -> Any:
+        return self.features[name]
 
     # -- construction ------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -184,82 +260,65 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.count_label = QLabel("")
         self.count_label.setAccessibleName("Caseload count")
-        self.sync_icon = QLabel()
-        self.sync_icon.setPixmap(QIcon(":/lpt/icons/sync-offline.svg").pixmap(14, 14))
-        self.sync_label = QLabel("Sync: not set up · working offline")
-        self.sync_label.setAccessibleName("Sync status")
-        self.sync_label.setToolTip("Everything is saved on this computer, encrypted. Synchronisation with the "
-                                   "central store arrives in a later release.")
         self.lock_label = QLabel("Locked")
         self.lock_label.setAccessibleName("Lock status")
-        for w in (self.progress, self.count_label, self.sync_icon, self.sync_label, self.lock_label):
+        # Features insert their own pieces (the sync state goes between the count and the lock state).
+        for w in (self.progress, self.count_label, self.lock_label):
             bar.addPermanentWidget(w)
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,  # noqa: ANN001
-                icon: str | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if icon:
-            action.setIcon(QIcon(icon))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.lock_action = self._action("&Lock caseload", lambda: self.lock("user"), "Ctrl+L",
-                                        ":/lpt/icons/lock.svg", "Close the caseload and ask for the passphrase")
-        self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase, None,
-                                              tip="Change the passphrase that unlocks this caseload")
-        self.refresh_action = self._action("&Refresh caseload", self.refresh_caseload, QKeySequence.StandardKey.Refresh)
-        self.print_action = self._action("&Print caseload…", self.print_caseload, QKeySequence.StandardKey.Print,
-                                         tip="Print the caseload as shown, marked OFFICIAL-SENSITIVE")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        edit_menu = bar.addMenu("&Edit")
+        view_menu = bar.addMenu("&View")
+        case_menu = bar.addMenu("&Case")
+        self.help_menu = bar.addMenu("&Help")
+        act = self.add_action
+        self.lock_action = act("&Lock caseload", lambda: self.lock("user"), "Ctrl+L",
+                               "Close the caseload and ask for the passphrase", icon=":/lpt/icons/lock.svg")
+        self.passphrase_action = act("Change &passphrase…", self.change_passphrase, None,
+                                     "Change the passphrase that unlocks this caseload")
+        self.refresh_action = act("&Refresh caseload", self.refresh_caseload, QKeySequence.StandardKey.Refresh)
+        self.print_action = act("&Print caseload…", self.print_caseload, QKeySequence.StandardKey.Print,
+                                "Print the caseload as shown, marked OFFICIAL-SENSITIVE")
+        self.quit_action = act("&Quit", self.close, QKeySequence.StandardKey.Quit, needs_caseload=False)
         for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.print_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        edit_menu = menu.addMenu("&Edit")
-        self.prefs_action = self._action("&Preferences…", self.edit_preferences, "Ctrl+,")
-        self.templates_action = self._action("&Note templates…", self.edit_note_templates, None,
-                                             tip="The headings offered when you write contact notes")
+        self.prefs_action = act("&Preferences…", self.edit_preferences, "Ctrl+,", needs_caseload=False)
+        self.templates_action = act("&Note templates…", self.edit_note_templates, None,
+                                    "The headings offered when you write contact notes")
         edit_menu.addAction(self.prefs_action)
         edit_menu.addAction(self.templates_action)
 
-        view_menu = menu.addMenu("&View")
-        self.find_action = self._action("&Find in caseload", self.find, QKeySequence.StandardKey.Find)
-        self.caseload_action = self._action("&Caseload", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self.close_tab_action = self._action("Close &tab", lambda: self.close_tab(self.tabs.currentIndex()),
-                                             QKeySequence.StandardKey.Close)
-        self.next_tab_action = self._action("&Next tab", lambda: self._step_tab(1), "Ctrl+Tab")
-        self.prev_tab_action = self._action("Pre&vious tab", lambda: self._step_tab(-1), "Ctrl+Shift+Tab")
+        self.find_action = act("&Find in caseload", self.find, QKeySequence.StandardKey.Find)
+        self.caseload_action = act("&Caseload", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self.close_tab_action = act("Close &tab", lambda: self.close_tab(self.tabs.currentIndex()),
+                                    QKeySequence.StandardKey.Close)
+        self.next_tab_action = act("&Next tab", lambda: self._step_tab(1), "Ctrl+Tab")
+        self.prev_tab_action = act("Pre&vious tab", lambda: self._step_tab(-1), "Ctrl+Shift+Tab")
         for a in (self.find_action, self.caseload_action, self.close_tab_action, self.next_tab_action,
                   self.prev_tab_action):
             view_menu.addAction(a)
 
-        case_menu = menu.addMenu("&Case")
-        self.record_action = self._action("&Record contact…", self.record_contact, QKeySequence.StandardKey.New,
-                                          tip="Record a contact on the open case")
-        self.due_action = self._action("&Enforcement due", self.show_enforcement_due, "Ctrl+E",
-                                       tip="Open enforcement decisions and breach deadlines across the caseload")
-        self.search_action = self._action("&Search notes", self.focus_note_search, "Ctrl+Shift+F",
-                                          tip="Search every contact note on the caseload")
-        self.drafts_action = self._action("Restore &drafts", self.restore_drafts, None,
-                                          tip="Reopen contacts you had started but not saved")
+        self.record_action = act("&Record contact…", self.record_contact, QKeySequence.StandardKey.New,
+                                 "Record a contact on the open case")
+        self.due_action = act("&Enforcement due", self.show_enforcement_due, "Ctrl+E",
+                              "Open enforcement decisions and breach deadlines across the caseload")
+        self.search_action = act("&Search notes", self.focus_note_search, "Ctrl+Shift+F",
+                                 "Search every contact note on the caseload")
+        self.drafts_action = act("Restore &drafts", self.restore_drafts, None,
+                                 "Reopen contacts you had started but not saved")
         for a in (self.record_action, self.due_action, self.search_action, self.drafts_action):
             case_menu.addAction(a)
 
-        # Each feature adds its own menus and status-bar pieces, so this window stays the frame.
-        for install in (install_standards, install_court, install_sync):
-            install(self)
+        # Each feature adds its own menus, actions and status-bar pieces (gui/features.py lists them).
+        for name, install in FEATURES:
+            self.features[name] = install(self)
 
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("&About LPT Desktop", self.about))
+        self.help_menu.addAction(act("&About LPT Desktop", self.about, needs_caseload=False))
         self.toolbar = toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -276,10 +335,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.note_search)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
-        for a in (self.lock_action, self.passphrase_action, self.refresh_action, self.find_action,
-                  self.caseload_action, self.close_tab_action, self.next_tab_action, self.prev_tab_action,
-                  self.record_action, self.due_action, self.search_action, self.drafts_action,
-                  self.templates_action, self.print_action, *self.feature_actions):
+        for a in self._caseload_actions:
             a.setEnabled(unlocked)
         self.note_search.setEnabled(unlocked)
         self.toolbar.setVisible(unlocked)  # the unlock screen shows the passphrase box and nothing else
@@ -307,9 +363,9 @@ class MainWindow(QMainWindow):
         if self.demo and not self.db_path.exists():
             self.unlock_page.set_busy(True, "Preparing the demo caseload of fictional people…")
             self.unlock_page.set_progress(0, 1)
-            gen = self._generation
-            self.jobs.start(Worker(_make_demo, self.db_path, with_progress=True),
-                            lambda _r: self._demo_ready(gen), self._demo_failed, self.unlock_page.set_progress)
+            self.ops.background(_make_demo, self.db_path, on_ok=lambda _r: self._demo_ready(),
+                                on_error=self._demo_failed, on_progress=self.unlock_page.set_progress,
+                                label="prepare the demo caseload")
         elif not self.db_path.exists():
             self.unlock_page.show_error(f"There is no caseload file at {self.db_path}. Start LPT Desktop with "
                                         "--demo to try it, or ask the service desk to set up your caseload.")
@@ -321,8 +377,8 @@ class MainWindow(QMainWindow):
     def _warm_up_failed(self, exc: BaseException) -> None:
         log.error("could not load the application's services: %s", exc.__class__.__name__)
 
-    def _demo_ready(self, gen: int) -> None:
-        if gen == self._generation:
+    def _demo_ready(self) -> None:
+        if not self.is_unlocked and not self._unlocking:
             self.unlock_page.reset("The demo caseload is ready.")
 
     def _demo_failed(self, exc: BaseException) -> None:
@@ -330,21 +386,18 @@ class MainWindow(QMainWindow):
 
     # -- unlock and lock ----------------------------------------------------------------------------
     def request_unlock(self, passphrase: str) -> None:
-        if self.db is not None or self._unlocking:
+        if self.is_unlocked or self._unlocking:
             return
         self._unlocking = True
         self.unlock_page.set_busy(True, "Unlocking…")
-        gen = self._generation
-        self.jobs.start(Worker(_unlock_and_load, self.db_path, passphrase),
-                        lambda result: self._unlocked(gen, result), lambda exc: self._unlock_failed(gen, exc))
+        self.ops.background(_unlock_and_load, self.db_path, passphrase, on_ok=self._unlocked,
+                            on_error=self._unlock_failed, label="unlock")
 
-    def _unlocked(self, gen: int, result: tuple[Database, list[CaseloadRow]]) -> None:
+    def _unlocked(self, result: tuple[Database, list[CaseloadRow]]) -> None:
         db, rows = result
         self._unlocking = False
-        if gen != self._generation:
-            db.close()
-            return
-        self.db = db
+        self.ops.open(db)
+        self.officer = db.actor.split(" ", 1)[-1]
         self.caseload_view.set_rows(rows)
         self.unlock_page.reset()
         self.stack.setCurrentWidget(self.tabs)
@@ -352,38 +405,35 @@ class MainWindow(QMainWindow):
         self._set_unlocked_actions(True)
         self.idle.start()
         self.caseload_view.table.setFocus()
-        self.statusBar().showMessage(f"Caseload unlocked for {db.actor.split(' ', 1)[-1]}", 5000)
+        self.statusBar().showMessage(f"Caseload unlocked for {self.officer}", 5000)
         log.info("caseload unlocked (%d cases)", len(rows))
-        self.run_db(_drafts, on_ok=self._offer_drafts)
+        unfinished = self.ops.take_unfinished()
+        if unfinished:
+            self.show_message(QMessageBox.Icon.Warning, "Not saved before the lock",
+                              "When the caseload last locked, these could not be saved in time and were not "
+                              "saved: " + "; ".join(unfinished) + ". Check them and enter them again.")
+        self.ops.query(_drafts, on_ok=self._offer_drafts, label="drafts")
         self.unlocked.emit()
 
-    def _unlock_failed(self, gen: int, exc: BaseException) -> None:
+    def _unlock_failed(self, exc: BaseException) -> None:
         self._unlocking = False
-        if gen != self._generation:
-            return
-        if isinstance(exc, WrongPassphrase):
+        if _is_wrong_passphrase(exc):
             title, text = "Passphrase not accepted", str(exc)
-        elif isinstance(exc, StoreError):
-            title, text = "The caseload cannot be opened", str(exc)
         else:
             title = "The caseload cannot be opened"
-            text = f"Something went wrong while opening the caseload ({exc.__class__.__name__}). Nothing has " \
-                   "been changed. The log has the details for the service desk."
+            text = _user_message(exc)
         self.unlock_page.show_error(text)
         self.show_message(QMessageBox.Icon.Warning, title, text)
 
     def lock(self, reason: str = "user") -> None:
-        """Clear every view, close the database and drop the key. Contacts being typed become drafts."""
-        if self.db is not None:
-            self.about_to_lock.emit()
+        """Hide the caseload at once, let the writer finish what is queued (drafts included), then close the
+        database and wipe the key."""
+        if self.is_unlocked:
+            self.about_to_lock.emit()  # features queue what is being typed
             for view in self.case_views():
                 if view.contacts is not None:
-                    try:
-                        # A short write on the UI thread: the database closes straight after it.
-                        view.contacts.save_draft_now(self.db)
-                    except Exception as exc:  # a draft must never stop the lock
-                        log.error("draft not saved at lock: %s", exc.__class__.__name__)
-        self._generation += 1
+                    view.contacts.save_draft_now()
+        self.stack.setCurrentWidget(self.unlock_page)  # nothing of the caseload stays on screen
         self._after_open.clear()
         self._opening.clear()
         self.pending_drafts = []
@@ -395,9 +445,7 @@ class MainWindow(QMainWindow):
             if view is not None:
                 view.set_rows([])
         self.note_search.clear()
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.ops.close()
         self._set_unlocked_actions(False)
         self.count_label.setText("")
         self.statusBar().clearMessage()  # it may name a case
@@ -407,7 +455,6 @@ class MainWindow(QMainWindow):
         message = "Locked after a spell of inactivity. Type your passphrase to carry on." if reason == "idle" \
             else "Locked. Type your passphrase to carry on."
         self.unlock_page.reset(message)
-        self.stack.setCurrentWidget(self.unlock_page)
         log.info("caseload locked (%s)", reason)
         self.locked.emit()
 
@@ -417,41 +464,23 @@ class MainWindow(QMainWindow):
 
     @property
     def is_unlocked(self) -> bool:
-        return self.db is not None
+        return self.ops.is_open
 
     # -- caseload and cases -------------------------------------------------------------------------
+    def _changed(self, changes: Change) -> None:
+        # What the caseload shows (names, tiers, RoSH, registers) came from a write: reload it.
+        if changes & (Change.CASE | Change.REGISTER):
+            self.refresh_caseload()
+
     def refresh_caseload(self) -> None:
-        if self.db is None:
-            return
-        gen = self._generation
-        self.jobs.start(Worker(_load_caseload, self.db),
-                        lambda rows: gen == self._generation and self.caseload_view.set_rows(rows),
-                        self._job_failed)
-
-    def run_db(self, fn: Callable[..., Any], *args: Any, on_ok: Callable[[Any], Any],
-               on_error: Callable[[BaseException], Any] | None = None) -> None:
-        """fn(db, *args) on a worker; the result comes back only if the caseload was not locked meanwhile."""
-        if self.db is None:
-            return
-        gen = self._generation
-
-        def ok(result: Any) -> None:
-            if gen == self._generation:
-                on_ok(result)
-
-        def failed(exc: BaseException) -> None:
-            if gen == self._generation:
-                (on_error or self._job_failed)(exc)
-
-        self.jobs.start(Worker(fn, self.db, *args), ok, failed)
+        self.ops.query(_load_caseload, on_ok=self.caseload_view.set_rows, label="load the caseload")
 
     def open_case(self, person_id: str, then: Callable[[CaseView], None] | None = None) -> None:
-        if self.db is None:
+        if not self.is_unlocked:
             return
-        for i in range(1, self.tabs.count()):
-            view = self.tabs.widget(i)
-            if isinstance(view, CaseView) and view.case.person_id == person_id:
-                self.tabs.setCurrentIndex(i)
+        for view in self.case_views():
+            if view.case.person_id == person_id:
+                self.tabs.setCurrentWidget(view)
                 if then is not None:
                     then(view)
                 return
@@ -460,20 +489,19 @@ class MainWindow(QMainWindow):
         if person_id in self._opening:
             return  # already on its way: one tab, one audited open
         self._opening.add(person_id)
-        gen = self._generation
         self.statusBar().showMessage("Opening case…")
+
         def failed(exc: BaseException) -> None:
             self._opening.discard(person_id)
             self._after_open.pop(person_id, None)
-            self._job_failed(exc)
+            self.report_error(exc)
 
-        self.jobs.start(Worker(_open_case, self.db, person_id), lambda case: self._case_loaded(gen, case), failed)
+        # Opening a case writes its audit row, so it is a write.
+        self.ops.write(_open_case, person_id, on_ok=self._case_loaded, on_error=failed, label="open a case")
 
-    def _case_loaded(self, gen: int, case: CaseRecord) -> None:
-        if gen != self._generation:
-            return
+    def _case_loaded(self, case: CaseRecord) -> None:
         self._opening.discard(case.person_id)
-        view = CaseView(case, self.run_db)
+        view = CaseView(case, self.ops)
         index = self.tabs.addTab(view, QIcon(":/lpt/icons/case.svg"), f"{case.name} · {case.crn}")
         self.tabs.setTabToolTip(index, f"{case.name}, {case.crn}")
         self.tabs.setCurrentIndex(index)
@@ -497,37 +525,34 @@ class MainWindow(QMainWindow):
         if contacts is not None:
             contacts.start_entry()
 
-    def _list_tab(self, view: RecordListView) -> None:
-        index = self.tabs.indexOf(view)
-        if index < 0:
-            index = self.tabs.addTab(view, view.title.text())
-        self.tabs.setCurrentIndex(index)
-
     def show_enforcement_due(self) -> None:
-        if self.db is None:
+        if not self.is_unlocked:
             return
         if self.due_view is None:
             self.due_view = RecordListView(DueTableModel(), "Enforcement due",
                                            "Nothing is due: every failure has its enforcement decision.")
             self.due_view.activated.connect(lambda item: self.open_contact(item.person_id, item.contact_id))
-        self._list_tab(self.due_view)
-        self.run_db(_enforcement_due, on_ok=lambda items: self.due_view.set_rows(
-            items, f"Enforcement due ({len(items)})"))
+        view = self.due_view
+        self.show_tab(view, view.title.text())
+        self.ops.query(_enforcement_due, on_ok=lambda items: view.set_rows(items, f"Enforcement due ({len(items)})"),
+                       owner=view, label="enforcement due")
 
     def focus_note_search(self) -> None:
         self.note_search.setFocus()
         self.note_search.selectAll()
 
     def search_notes(self, text: str) -> None:
-        if self.db is None or not text.strip():
+        if not self.is_unlocked or not text.strip():
             return
         if self.search_view is None:
             self.search_view = RecordListView(RecordTableModel(SEARCH_COLUMNS), "Search",
                                               "No contact notes match. Try fewer or shorter words.")
             self.search_view.activated.connect(lambda hit: self.open_contact(hit.person_id, hit.contact_id))
-        self._list_tab(self.search_view)
-        self.run_db(_search, text, on_ok=lambda hits: self.search_view.set_rows(
-            hits, f"Notes matching “{text}” ({len(hits)}{'+' if len(hits) >= 200 else ''})"))
+        view = self.search_view
+        self.show_tab(view, view.title.text())
+        self.ops.query(_search, text, on_ok=lambda hits: view.set_rows(
+            hits, f"Notes matching “{text}” ({len(hits)}{'+' if len(hits) >= 200 else ''})"), owner=view,
+            label="search notes")
 
     def open_contact(self, person_id: str, contact_id: str) -> None:
         def show(view: CaseView) -> None:
@@ -537,7 +562,7 @@ class MainWindow(QMainWindow):
 
         self.open_case(person_id, then=show)
 
-    def _offer_drafts(self, drafts: list) -> None:
+    def _offer_drafts(self, drafts: list[Any]) -> None:
         self.pending_drafts = drafts
         if not drafts:
             return
@@ -552,14 +577,14 @@ class MainWindow(QMainWindow):
 
     def restore_drafts(self) -> None:
         """Reopen each unsaved contact in its case's entry panel (Case › Restore drafts, or on unlock)."""
-        if self.db is None:
+        if not self.is_unlocked:
             return
         if self.pending_drafts:
             self._restore(self.pending_drafts)
         else:
-            self.run_db(_drafts, on_ok=self._restore)
+            self.ops.query(_drafts, on_ok=self._restore, label="drafts")
 
-    def _restore(self, drafts: list) -> None:
+    def _restore(self, drafts: list[Any]) -> None:
         self.pending_drafts = []
         for d in drafts:
             self.open_case(d.person_id, then=lambda view, d=d: self._restore_one(view, d))
@@ -597,16 +622,6 @@ class MainWindow(QMainWindow):
         else:
             self.count_label.setText(f"Showing {shown} of {total} cases")
 
-    def _job_failed(self, exc: BaseException) -> None:
-        if self.db is None:
-            return  # failed because the caseload was locked under it: nothing to tell
-        self.statusBar().clearMessage()
-        if isinstance(exc, StoreError):
-            text = str(exc)
-        else:
-            text = f"That did not work ({exc.__class__.__name__}). Nothing has been half-saved. The log has details."
-        self.show_message(QMessageBox.Icon.Warning, APP_NAME, text)
-
     # -- dialogs ----------------------------------------------------------------------------------
     def show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         """A window-modal message that does not block the event loop (work carries on behind it)."""
@@ -619,9 +634,9 @@ class MainWindow(QMainWindow):
         return box
 
     def change_passphrase(self) -> None:
-        if self.db is None:
+        if not self.is_unlocked:
             return
-        dialog = ChangePassphraseDialog(self.db_path, self.jobs, self._passphrase_changed, self)
+        dialog = ChangePassphraseDialog(self.db_path, self.ops, self._passphrase_changed, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.passphrase_dialog = dialog
         dialog.open()
@@ -632,13 +647,14 @@ class MainWindow(QMainWindow):
                           "Your passphrase has been changed. Use the new one next time you unlock.")
 
     def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(self.prefs, self)
+        dialog = PreferencesDialog(self.prefs, self.ops if self.is_unlocked else None, self,
+                                   lambda title: self.statusBar().showMessage(f"Policy in force: {title}", 6000))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.idle.set_timeout_ms(self.prefs.idle_minutes * 60_000))
         self.preferences_dialog = dialog
         dialog.open()
 
-    def shown_caseload(self) -> list:
+    def shown_caseload(self) -> list[Any]:
         view = self.caseload_view
         return [view.model.record(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
                 for r in range(view.proxy.rowCount())]
@@ -648,7 +664,7 @@ class MainWindow(QMainWindow):
 
         from lpt_desktop.gui.printing import print_caseload
 
-        if self.db is None:
+        if not self.is_unlocked:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
@@ -663,21 +679,21 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Save:
                 return
-        print_caseload(printer, self.shown_caseload(), self.db.actor.split(" ", 1)[-1])
+        print_caseload(printer, self.shown_caseload(), self.officer)
         self.statusBar().showMessage("Caseload sent to the printer", 4000)
 
     def edit_note_templates(self) -> None:
         def show(templates: dict[str, str]) -> None:
             def save(name: str, body: str) -> None:
-                self.run_db(_save_template, name, body, on_ok=lambda _r: self.statusBar().showMessage(
-                    f"Template “{name}” saved", 4000))
+                self.ops.write(_save_template, name, body, on_ok=lambda _r: self.statusBar().showMessage(
+                    f"Template “{name}” saved", 4000), label=f"note template “{name}”")
 
             dialog = NoteTemplatesDialog(templates, save, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.templates_dialog = dialog
             dialog.open()
 
-        self.run_db(_note_templates, on_ok=show)
+        self.ops.query(_note_templates, on_ok=show, label="note templates")
 
     def about(self) -> None:
         self.show_message(QMessageBox.Icon.Information, f"About {APP_NAME}",
@@ -687,8 +703,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()
-        self.jobs.cancel_all()
-        self.jobs.wait(10000)
-        if self.db is not None:
+        if self.is_unlocked:
             self.lock("user")
+        self.ops.shutdown()
         event.accept()

@@ -31,7 +31,7 @@ from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.contact_log import Runner
+    from lpt_desktop.gui.ops import Ops
     from lpt_desktop.standards.obligations import Obligation
     from lpt_desktop.store.database import Database
 
@@ -201,10 +201,10 @@ class _Proxy(QSortFilterProxyModel):
 class ObligationsView(QWidget):
     """The Obligations tab of a case. refresh() reloads it from the engine (after a contact is saved, say)."""
 
-    def __init__(self, person_id: str, run: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, person_id: str, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person_id = person_id
-        self.run = run
+        self.ops = ops
         self.setAccessibleName("Obligations")
         self.model = ObligationTableModel(self)
         self.proxy = _Proxy(self)
@@ -246,8 +246,8 @@ class ObligationsView(QWidget):
         self.loaded = False
 
     def refresh(self) -> None:
-        self.run(_load, self.person_id, common.today(), on_ok=common.alive(self, self._loaded),
-                 on_error=common.alive(self, self._failed))
+        self.ops.query(_load, self.person_id, common.today(), on_ok=self._loaded, on_error=self._failed, owner=self,
+                       label="obligations")
 
     def edit_frequency(self) -> None:
         if not self.frequencies:
@@ -261,11 +261,10 @@ class ObligationsView(QWidget):
     def _save_frequency(self, rule: str, every_days: int | None) -> None:
         def saved(_result: object) -> None:
             self.window().statusBar().showMessage("Contact frequency saved", 4000)
-            self.window().data_changed.emit("override")
             self.refresh()
 
-        self.run(_set_frequency, self.person_id, rule, every_days, on_ok=common.alive(self, saved),
-                 on_error=common.alive(self, self._failed))
+        self.ops.write(_set_frequency, self.person_id, rule, every_days, on_ok=saved, on_error=self._failed,
+                       owner=self, label="a contact frequency")
 
     def _failed(self, exc: BaseException) -> None:
         # Said here, not in a message box: the rest of the case stays usable.

@@ -1,9 +1,9 @@
 """The report editor: one section per page, guidance beside it, a running word count, autosave.
 
 Oral reports use the same editor in a compact form: every section on one scrolling page, short
-boxes, guidance in tooltips, for notes taken in court. Saves go through a serial queue so an older
-autosave can never land after a newer one; each job writes the pending sections first, so a check
-or an export always sees what is on screen.
+boxes, guidance in tooltips, for notes taken in court. Saves are write operations on the window's one
+writer, which runs them in order, so an older autosave can never land after a newer one; each job writes
+the pending sections first, so a check or an export always sees what is on screen.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QPainter, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
@@ -48,7 +47,7 @@ from lpt_desktop.reports.marking import MARKING
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from lpt_desktop.gui.main_window import MainWindow
+    from lpt_desktop.gui.host import Host
 
 AUTOSAVE_MS = 2000
 PREFILL_TEXT = "Prefilled from the case — confirm"
@@ -96,10 +95,11 @@ class ReportEditor(QWidget):
 
     status_changed = Signal(str)
 
-    def __init__(self, window: MainWindow, request: Any, draft: Any, sections: Any,
+    def __init__(self, host: Host, request: Any, draft: Any, sections: Any,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.host = host
+        self.ops = host.ops
         self.request = request
         self.draft = draft
         self.report_id: str = draft.id
@@ -109,10 +109,7 @@ class ReportEditor(QWidget):
         self.banners: dict[tuple[str, str], _PrefillBanner] = {}
         self.confirm_all: dict[str, QPushButton] = {}
         self._dirty: dict[str, set[str]] = {}  # section id -> field ids changed since the last save
-        self._queue: list[tuple[Callable[[Any], Any] | None, Callable[[Any], None] | None,
-                                Callable[[BaseException], None] | None]] = []
-        self._busy = False
-        self._inflight: dict[str, dict[str, Any]] = {}  # what the running save job is writing
+        self._writes = 0  # save jobs asked of the writer and not yet back
         self._loading = True
         self.saves = 0  # completed save jobs (tests and the status line read it)
         self.setAccessibleName(("Oral report record" if self.compact else "Report editor") + f": {request.name}")
@@ -403,7 +400,7 @@ class ReportEditor(QWidget):
     @property
     def settled(self) -> bool:
         """Everything on screen is written (nothing pending, nothing being written)."""
-        return not self._dirty and not self._busy and not self._queue
+        return not self._dirty and not self._writes
 
     # -- saving ------------------------------------------------------------------------------------
     def _take_pending(self) -> dict[str, dict[str, Any]]:
@@ -425,30 +422,19 @@ class ReportEditor(QWidget):
     def save(self) -> None:
         """Autosave (timer, leaving a section, Ctrl+S, hiding the tab)."""
         self._autosave.stop()
-        if self._dirty and not any(after is None for after, _o, _e in self._queue):
+        if self._dirty:
             self._submit(None)
 
     def _submit(self, after: Callable[[Any], Any] | None, on_ok: Callable[[Any], None] | None = None,
-                on_error: Callable[[BaseException], None] | None = None) -> None:
-        self._queue.append((after, on_ok, on_error))
-        self._pump()
-
-    def _pump(self) -> None:
-        if self._busy or not self._queue or self.window.db is None:
-            return
-        after, on_ok, on_error = self._queue.pop(0)
+                on_error: Callable[[BaseException], None] | None = None, label: str = "the report") -> None:
+        """Write what changed, then run `after` in the same write job. The one writer runs writes in the order
+        asked, so an older save can never land after a newer one."""
         pending = self._take_pending()
         if not pending and after is None:
-            self._pump()
             return
-        self._busy = True
-        self._inflight = pending
 
         def ok(result: Any) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self._busy = False
-            self._inflight = {}
+            self._writes -= 1
             self.saves += 1
             if pending:
                 self.saved.setText(f"Saved {datetime.now():%H:%M:%S}")
@@ -461,13 +447,9 @@ class ReportEditor(QWidget):
                     self.status_changed.emit(self.request.id)
             if on_ok is not None:
                 on_ok(result)
-            self._pump()
 
         def failed(exc: BaseException) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self._busy = False
-            self._inflight = {}
+            self._writes -= 1
             for sid, fields in pending.items():  # not saved: tried again with the next change or Ctrl+S
                 self._dirty.setdefault(sid, set()).update(fields)
             errors = getattr(exc, "errors", None)
@@ -477,9 +459,14 @@ class ReportEditor(QWidget):
                 self.saved.setText("Not saved: " + "; ".join(str(e) for e in errors))
             else:
                 self.saved.setText(f"Not saved ({exc.__class__.__name__}); your text is still here")
-            self._pump()
 
-        self.window.run_db(_save_and_then, self.report_id, pending, after, on_ok=ok, on_error=failed)
+        job = self.ops.write(_save_and_then, self.report_id, pending, after, on_ok=ok, on_error=failed, owner=self,
+                             label=f"{label} for {self.request.name}")
+        if job is not None:
+            self._writes += 1
+        else:  # locked: keep the changes marked, they are written at the next save
+            for sid, fields in pending.items():
+                self._dirty.setdefault(sid, set()).update(fields)
 
     def _saved_fields(self, pending: dict[str, dict[str, Any]]) -> None:
         # The service unmarks a prefilled field the writer changed: the banner goes too.
@@ -497,21 +484,16 @@ class ReportEditor(QWidget):
         """The request is being withdrawn: nothing more to save."""
         self._autosave.stop()
         self._dirty = {}
-        self._queue = []
 
-    def save_now_sync(self, db: Any) -> None:
-        """On lock: write what is on screen synchronously (the database closes straight after)."""
+    def save_now(self) -> None:
+        """On lock: queue what is on screen as a write; the lock lets the writer finish it before closing."""
         self._autosave.stop()
-        svc = _svc()
-        pending = {sid: dict(fields) for sid, fields in self._inflight.items()}  # the job may not finish
-        for sid, fields in self._take_pending().items():
-            pending.setdefault(sid, {}).update(fields)
-        for sid, fields in pending.items():
-            svc.save_section(db, self.report_id, sid, fields)
+        if self._dirty:
+            self._submit(None, label="the report being typed")
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
         # Switching or closing the tab hides the editor: save what was typed.
-        if self._dirty and self.window.db is not None:
+        if self._dirty and self.ops.is_open:
             self.save()
         super().hideEvent(event)
 
@@ -646,7 +628,7 @@ class ReportEditor(QWidget):
         def done(written: str) -> None:
             self.saved.setText("PDF exported")
             protected = "It is protected by the password you chose. " if password else ""
-            self.window.show_message(
+            self.host.show_message(
                 QMessageBox.Icon.Information, "Report exported",
                 f"The report was saved to {written}.\n\nThis file is outside the encrypted caseload store. "
                 f"{protected}Keep it only on an encrypted drive and delete it once it has gone to court.")
@@ -704,7 +686,7 @@ class ReportEditor(QWidget):
         and bottom with "Page n of m", as on the PDF.
         """
         pages = paint_marked(printer, self.report_html())
-        self.window.statusBar().showMessage("Report sent to the printer", 4000)
+        self.host.status_bar().showMessage("Report sent to the printer", 4000)
         return pages
 
 

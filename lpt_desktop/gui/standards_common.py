@@ -1,18 +1,15 @@
 """What every National Standards screen shares: today's date, status styles, the policy label, loaders.
 
-The loaders run on a worker (window.run_db) and import the services there, so the window opens without
+The loaders run on the read pool (host.ops.query) and import the services there, so the window opens without
 waiting for the engine to load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel
 
@@ -24,17 +21,6 @@ if TYPE_CHECKING:
 def today() -> date:
     """The 'as of' date of every standards screen (tests replace it to pin the demo's date)."""
     return date.today()
-
-
-def alive(owner: QObject, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """fn, called only if owner still exists: a tab or dialog closed while its job ran drops the result."""
-
-    def call(*args: Any) -> Any:
-        if shiboken6.isValid(owner):
-            return fn(*args)
-        return None
-
-    return call
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Runs sync with the central store off the UI thread: on a timer, on demand, and when the network returns.
 
-One sync at a time, on a Worker in the window's Jobs (so Quit cancels and waits for it). Progress comes
+One sync at a time, as a write operation on the window's one writer (host.ops), so a sync and the officer's
+saves never collide; it can be cut at any moment (each step commits as it goes) and resumes. Progress comes
 back as signals. After a failure the timer backs off (lpt_desktop.sync.backoff); while offline a cheap
 probe of the server's /health (also on a worker) starts a sync as soon as the server answers, and
 QNetworkInformation, where the platform has a backend, does the same when the network comes back.
-Lock cancels the sync and drops its result; nothing runs while the caseload is locked or not enrolled.
+The lock cancels the sync before it waits for the writer, and drops its result; nothing runs while the
+caseload is locked or not enrolled.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from lpt_desktop.gui.workers import Worker
+from lpt_desktop.services.changes import Change
 from lpt_desktop.sync import backoff
 
 if TYPE_CHECKING:
-    from lpt_desktop.gui.main_window import MainWindow
+    from lpt_desktop.gui.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -62,37 +64,23 @@ class SyncState:
     locked: bool = True
     next_try_seconds: float | None = None
     needs_sign_in: bool = False  # the server no longer accepts this laptop's sign-in
+    username: str = ""  # the central store's user name this laptop signed in as
 
 
-class _SyncSignals(QObject):
-    progress = Signal(str, int, int)  # phase, done, total (-1: unknown)
+class SyncJob(QObject):
+    """One sync or enrolment: its cancel flag (read by the sync engine between steps) and its progress."""
 
+    progress = Signal(str, int, int)  # phase, done, total (-1: unknown); emitted from the writer thread
 
-class SyncJob(Worker):
-    """A Worker whose function receives progress(phase, done, total) and cancel (the worker's event)."""
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancel_event = threading.Event()
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, after: SyncJob | None = None, **kwargs: Any) -> None:
-        super().__init__(fn, *args, **kwargs)
-        self.sync_signals = _SyncSignals()
-        self.kwargs["progress"] = self._phase
-        self.kwargs["cancel"] = self.cancel_event
-        self.done_event = threading.Event()
-        self.after = after  # a cancelled sync that must have stopped before this one starts
+    def cancel(self) -> None:
+        self.cancel_event.set()
 
-    def _phase(self, phase: str, done: int, total: int | None) -> None:
-        self.sync_signals.progress.emit(phase, done, -1 if total is None else total)
-
-    def run(self) -> None:
-        try:
-            if self.after is not None:
-                # One sync at a time, even when enrolment replaces a running sync: wait for it to stop.
-                while not self.after.done_event.wait(0.05):
-                    if self.cancel_event.is_set():
-                        break
-                self.after = None
-            super().run()
-        finally:
-            self.done_event.set()
+    def report(self, phase: str, done: int, total: int | None) -> None:
+        self.progress.emit(phase, done, -1 if total is None else total)
 
 
 def _probe(server_url: str) -> bool:
@@ -112,9 +100,10 @@ class SyncRunner(QObject):
     finished = Signal(object)  # SyncResult
     failed = Signal(object)  # the exception
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.widget())
+        self.host = host
+        self.ops = host.ops
         self.state = SyncState()
         self.job: SyncJob | None = None
         self.failures = 0
@@ -132,9 +121,10 @@ class SyncRunner(QObject):
         self.after_save.setInterval(int(AFTER_SAVE_SECONDS * 1000))
         self.after_save.timeout.connect(self.sync_now)
         self._network = self._watch_network()
-        window.unlocked.connect(self._unlocked)
-        window.locked.connect(self.stop)
-        window.data_changed.connect(self._data_changed)
+        host.unlocked.connect(self._unlocked)
+        host.about_to_lock.connect(self.cancel)  # before the lock waits for the writer
+        host.locked.connect(self.stop)
+        host.ops.changed.connect(self._changed)
 
     # -- state -------------------------------------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -149,11 +139,12 @@ class SyncRunner(QObject):
         """Re-read enrolment, waiting changes and conflicts from the caseload (on a worker)."""
         def got(st: Any) -> None:
             self._set(enrolled=st.enrolled, waiting=st.waiting_changes, conflicts=st.open_conflicts,
-                      last_synced_at=st.last_synced_at, server=st.server, locked=False)
+                      last_synced_at=st.last_synced_at, server=st.server, locked=False, username=st.username or "")
             if then is not None:
                 then()
 
-        self.window.run_db(lambda db: _svc().sync_status(db), on_ok=got, on_error=self._status_failed)
+        self.ops.query(lambda db: _svc().sync_status(db), on_ok=got, on_error=self._status_failed,
+                       label="sync status")
 
     def _status_failed(self, exc: BaseException) -> None:
         log.warning("sync status could not be read (%s)", exc.__class__.__name__)
@@ -163,9 +154,10 @@ class SyncRunner(QObject):
         self._set(locked=False)
         self.refresh_status(then=lambda: self.state.enrolled and self.sync_now())
 
-    def _data_changed(self, what: str) -> None:
-        # A save anywhere in the window: count it as waiting now, send it shortly.
-        if what != "sync" and self.window.is_unlocked:
+    def _changed(self, changes: Change) -> None:
+        # A save anywhere in the window: count it as waiting now, send it shortly. (A sync's own writes
+        # announce SYNC, and a pull's records are not waiting to be sent.)
+        if not changes & Change.SYNC and self.host.is_unlocked:
             self.refresh_status()
             if self.state.enrolled and not self.state.offline:
                 self.after_save.start()
@@ -176,7 +168,7 @@ class SyncRunner(QObject):
 
     def sync_now(self) -> bool:
         """Start a sync unless one is running (then run once more after it); False if it cannot start."""
-        if not self.window.is_unlocked or not self.state.enrolled:
+        if not self.host.is_unlocked or not self.state.enrolled:
             return False
         if self.job is not None:
             self.again = True
@@ -184,13 +176,13 @@ class SyncRunner(QObject):
         self.timer.stop()
         self.after_save.stop()
         self.again = False
-        gen = self.window._generation
-        job = SyncJob(lambda db, **kw: _svc().sync_now(db, **kw), self.window.db)
-        job.sync_signals.progress.connect(lambda phase, done, total: gen == self.window._generation
-                                          and self._progress(phase, done, total))
+        job = SyncJob(self)
+        job.progress.connect(self._progress)
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.window.jobs.start(job, lambda r: self._done(gen, job, r), lambda e: self._failed(gen, job, e))
+        self.ops.write(lambda db: _svc().sync_now(db, progress=job.report, cancel=job.cancel_event),
+                       on_ok=lambda r: self._done(job, r), on_error=lambda e: self._failed(job, e), owner=job,
+                       label="sync", cut_ok=True)
         return True
 
     def enrol(self, server_url: str, username: str, password: str, on_progress: Callable[[int], None],
@@ -199,40 +191,33 @@ class SyncRunner(QObject):
 
         A sync already running is cancelled first (its work so far stays); this one then counts as the running sync.
         """
-        if not self.window.is_unlocked:
+        if not self.host.is_unlocked:
             return None
-        previous = self.job
-        self.cancel()
+        self.cancel()  # the writer runs one job at a time: the cancelled sync stops before enrolment starts
         self.timer.stop()
         self.again = False
-        gen = self.window._generation
-        job = SyncJob(lambda db, *a, **kw: _svc().enrol(db, *a, **kw), self.window.db, server_url, username, password,
-                      after=previous)
-        job.sync_signals.progress.connect(lambda phase, done, total: gen == self.window._generation
-                                          and on_progress(percent(phase, done, total)))
+        job = SyncJob(self)
+        job.progress.connect(lambda phase, done, total: on_progress(percent(phase, done, total)))
 
         def ok(result: Any) -> None:
             if self.job is job:
                 self.job = None
-            if gen != self.window._generation:
-                return
             self._set(busy=False, percent=100, offline=False, error=None, needs_sign_in=False)
-            self.window.refresh_caseload()
             self.refresh_status(then=lambda: self.schedule(self.delay(0)))
             on_ok(result)
 
         def failed(exc: BaseException) -> None:
             if self.job is job:
                 self.job = None
-            if gen != self.window._generation:
-                return
             self._set(busy=False)
             self.refresh_status()
             on_error(exc)
 
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.window.jobs.start(job, ok, failed)
+        self.ops.write(lambda db: _svc().enrol(db, server_url, username, password, progress=job.report,
+                                               cancel=job.cancel_event),
+                       on_ok=ok, on_error=failed, owner=job, label="setting up sync", cut_ok=True)
         return job
 
     def _progress(self, phase: str, done: int, total: int) -> None:
@@ -240,32 +225,30 @@ class SyncRunner(QObject):
         self.progress.emit(pct)
         self._set(percent=pct)
 
-    def _finish_job(self, gen: int, job: SyncJob) -> bool:
-        """True if this job's result still matters (not superseded by enrolment, not from before a lock)."""
+    def _finish_job(self, job: SyncJob) -> bool:
+        """True if this job's result still matters (not superseded by enrolment; ops drops those of a lock)."""
         if self.job is not job:
             return False
         self.job = None
-        return gen == self.window._generation and self.window.is_unlocked
+        job.deleteLater()
+        return self.host.is_unlocked
 
-    def _done(self, gen: int, job: SyncJob, result: Any) -> None:
-        if not self._finish_job(gen, job):
+    def _done(self, job: SyncJob, result: Any) -> None:
+        if not self._finish_job(job):
             return
         self.failures = 0
         self.probe_timer.stop()
         self._set(busy=False, percent=100, offline=False, error=None, waiting=result.waiting,
                   conflicts=result.open_conflicts,
                   last_synced_at=result.finished_at or self.state.last_synced_at)
-        if result.pulled or result.evicted or result.repaired:
-            self.window.refresh_caseload()
-            self.window.data_changed.emit("sync")
-        self.finished.emit(result)
+        self.finished.emit(result)  # what it pulled was announced by the sync itself (ops.changed)
         if self.again or (result.waiting and not result.cancelled):
             self.sync_now()
         else:
             self.schedule(self.delay(0))
 
-    def _failed(self, gen: int, job: SyncJob, exc: BaseException) -> None:
-        if not self._finish_job(gen, job):
+    def _failed(self, job: SyncJob, exc: BaseException) -> None:
+        if not self._finish_job(job):
             return
         svc = _svc()
         if isinstance(exc, svc.NotEnrolled):
@@ -309,20 +292,20 @@ class SyncRunner(QObject):
 
     def _probe(self) -> None:
         if self._probing or self.job is not None or not self.state.offline or not self.state.server \
-                or not self.window.is_unlocked:
+                or not self.host.is_unlocked:
             return
         self._probing = True
-        gen = self.window._generation
+        generation = self.ops.generation
 
         def answered(ok: bool) -> None:
             self._probing = False
-            if ok and gen == self.window._generation and self.state.offline:
+            if ok and generation == self.ops.generation and self.state.offline:
                 self.sync_now()
 
         def broke(_exc: BaseException) -> None:
             self._probing = False
 
-        self.window.jobs.start(Worker(_probe, self.state.server), answered, broke)
+        self.ops.background(_probe, self.state.server, on_ok=answered, on_error=broke, label="probe the server")
 
     # -- stopping ----------------------------------------------------------------------------------
     def cancel(self) -> None:

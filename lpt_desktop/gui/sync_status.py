@@ -1,22 +1,18 @@
 """The sync piece of the status bar: offline / syncing n% / synced at HH:MM / N changes waiting / N conflicts.
 
-It takes over the window's placeholder icon and label, and adds a small progress bar and a flat
-"N conflicts" button that opens the conflicts screen. Text always says the state (colour never alone).
+It adds an icon, a label, a small progress bar and a flat "N conflicts" button that opens the
+conflicts screen. Text always says the state (colour never alone).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QProgressBar, QPushButton
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from lpt_desktop.gui.sync_runner import SyncState
-
-if TYPE_CHECKING:
-    from lpt_desktop.gui.main_window import MainWindow
 
 ICONS = {
     "offline": ":/lpt/icons/sync-offline.svg",
@@ -86,10 +82,13 @@ def _duration(seconds: float) -> str:
 class SyncStatusBar:
     """Keeps the window's sync icon and label (and our bar and button) in step with the runner."""
 
-    def __init__(self, window: MainWindow, state: Callable[[], SyncState], open_conflicts: Callable[[], None]) -> None:
-        self.window, self._state = window, state
-        self.icon, self.label = window.sync_icon, window.sync_label
+    def __init__(self, bar: QStatusBar, state: Callable[[], SyncState], open_conflicts: Callable[[], None]) -> None:
+        self._state = state
+        self.icon = QLabel()
+        self.icon.setPixmap(QIcon(ICONS["offline"]).pixmap(14, 14))
         self.icon.setAccessibleName("Sync state")
+        self.label = QLabel("")
+        self.label.setAccessibleName("Sync status")
         self.label.setContentsMargins(0, 0, 10, 0)  # a gap before the lock state that follows
         self.bar = QProgressBar()
         self.bar.setRange(0, 100)
@@ -108,16 +107,10 @@ class SyncStatusBar:
                                      "font-weight: bold; }")
         self.conflicts.clicked.connect(open_conflicts)
         self.conflicts.hide()
-        bar = window.statusBar()
-        # Beside the sync label (permanent widgets: progress, count, sync icon, sync label, lock, features).
-        index = self._permanent_index(self.label)
-        bar.insertPermanentWidget(index + 1, self.bar)
-        bar.insertPermanentWidget(index + 2, self.conflicts)
+        # After the window's progress bar and case count, before its lock state (permanent widgets 0, 1, 2).
+        for offset, widget in enumerate((self.icon, self.label, self.bar, self.conflicts)):
+            bar.insertPermanentWidget(2 + offset, widget)
         self.update()
-
-    def _permanent_index(self, widget: object) -> int:
-        ordered = [w for w in (self.window.progress, self.window.count_label, self.icon, self.label)]
-        return ordered.index(widget) if widget in ordered else 3
 
     def update(self) -> None:
         state = self._state()

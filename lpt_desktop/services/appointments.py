@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.standards.calendar import WorkingCalendar, is_bank_holiday
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person
@@ -81,6 +82,7 @@ def _person_or_fail(s, person_id: str) -> Person:  # noqa: ANN001 - a Session
     return p
 
 
+@writes(Change.APPOINTMENT, Change.CONTACT)
 def book_appointment(db: Database, person_id: str, starts_at: datetime, type_code: str,
                      location: str | None = None, now: datetime | None = None) -> str:
     """Book one appointment; returns the contact id. Check overlaps() first to warn the officer."""
@@ -100,6 +102,7 @@ def series_dates(first: datetime, every: str, count: int) -> list[datetime]:
     return [first + timedelta(days=step * k) for k in range(count)]
 
 
+@writes(Change.APPOINTMENT, Change.CONTACT)
 def book_series(db: Database, person_id: str, first: datetime, every: str, count: int, type_code: str,
                 location: str | None = None, now: datetime | None = None) -> list[str]:
     """Book a recurring series (weekly, fortnightly, four-weekly); returns the contact ids in order."""
@@ -125,6 +128,7 @@ def book_series(db: Database, person_id: str, first: datetime, every: str, count
         return [c.id for c in rows]
 
 
+@writes(Change.APPOINTMENT, Change.CONTACT)
 def cancel_booking(db: Database, contact_id: str) -> None:
     """Remove a booked appointment that has no outcome yet (a recorded contact is never deleted)."""
     with db.write() as s:
@@ -197,6 +201,7 @@ def pending_for(db: Database, person_id: str, start: date, end: date) -> list[Ap
 
 
 # -- office closures --------------------------------------------------------------------------------
+@writes(Change.STANDARDS)
 def add_closure(db: Database, day: date, reason: str) -> None:
     """Mark a day the office is shut: no working-day deadline counts it."""
     errors = []
@@ -216,6 +221,7 @@ def add_closure(db: Database, day: date, reason: str) -> None:
             row.reason = reason.strip()
 
 
+@writes(Change.STANDARDS)
 def remove_closure(db: Database, day: date) -> None:
     with db.write() as s:
         row = s.scalar(select(OfficeClosure).where(OfficeClosure.day == day))

@@ -20,6 +20,7 @@ from lpt_desktop.domain.validation import (
     validate_requirement,
     validate_sentence,
 )
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.registers import first_review_date
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
@@ -131,6 +132,7 @@ def _registration_view(r: Registration) -> RegistrationView:
                             next_review_date=r.next_review_date, ended_on=r.ended_on)
 
 
+@writes()
 def open_case(db: Database, person_id: str) -> CaseRecord:
     """Load one case for display and record that it was opened (same transaction)."""
     with db.write() as s:
@@ -177,6 +179,7 @@ def open_case(db: Database, person_id: str) -> CaseRecord:
         )
 
 
+@writes(Change.CASE)
 def add_person(db: Database, *, crn: str, first_name: str, last_name: str, date_of_birth: date | None,
                officer_id: str | None = None, today: date | None = None, **details: Any) -> str:
     crn = (crn or "").strip().upper()
@@ -195,6 +198,7 @@ def add_person(db: Database, *, crn: str, first_name: str, last_name: str, date_
         return p.id
 
 
+@writes(Change.CASE)
 def update_person(db: Database, person_id: str, **changes: Any) -> None:
     editable = {"preferred_name", "pnc", "gender", "ethnicity", "religion", "first_language",
                 "interpreter_required", "disabilities", "caring_responsibilities", "individual_needs",
@@ -214,6 +218,7 @@ def update_person(db: Database, person_id: str, **changes: Any) -> None:
             setattr(p, k, v)
 
 
+@writes(Change.CASE)
 def add_sentence(db: Database, person_id: str, *, order_type: str, start_date: date | None,
                  end_date: date | None = None, **details: Any) -> str:
     require(validate_sentence(order_type, start_date, end_date))
@@ -227,6 +232,7 @@ def add_sentence(db: Database, person_id: str, *, order_type: str, start_date: d
         return x.id
 
 
+@writes(Change.CASE)
 def add_requirement(db: Database, sentence_id: str, type_code: str, params: dict[str, Any],
                     start_date: date | None = None) -> str:
     with db.write() as s:
@@ -244,6 +250,7 @@ def add_requirement(db: Database, sentence_id: str, type_code: str, params: dict
         return r.id
 
 
+@writes(Change.CASE)
 def add_licence_condition(db: Database, sentence_id: str, code: str, text: str, standard: bool = True) -> str:
     if not text.strip():
         raise ValidationError([FieldError("Condition", "is empty: write the condition as the licence words it")])
@@ -257,6 +264,7 @@ def add_licence_condition(db: Database, sentence_id: str, code: str, text: str, 
         return c.id
 
 
+@writes(Change.REGISTER)
 def add_registration(db: Database, person_id: str, type_code: str, start_date: date, *,
                      category: str | None = None, level: str | None = None, notes: str | None = None) -> str:
     require(validate_registration(type_code, category, level))
@@ -283,3 +291,13 @@ def person_id_for_crn(db: Database, crn: str) -> str:
     if pid is None:
         raise ValidationError([FieldError("CRN", f"{crn or 'an empty CRN'} is not on this caseload: check it")])
     return pid
+
+
+def case_labels(db: Database, person_ids: set[str] | list[str]) -> dict[str, str]:
+    """'Surname, First (CRN)' for each of these cases on this laptop (those not here are left out)."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    with db.read() as s:
+        return {p.id: f"{p.last_name}, {p.first_name} ({p.crn})"
+                for p in s.scalars(select(Person).where(Person.id.in_(ids)))}

@@ -31,6 +31,7 @@ from lpt_desktop.domain.enforcement import (
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.domain.workdays import WorkingDays
 from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
     Contact,
@@ -196,6 +197,7 @@ def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
 
 
 # -- recording -------------------------------------------------------------------------------------
+@writes(Change.CONTACT, Change.ENFORCEMENT, Change.DRAFT)
 def record_contact(db: Database, person_id: str, data: ContactInput, now: datetime | None = None,
                    amends_id: str | None = None, amendment_reason: str = "") -> str:
     """Check and save one contact (and its enforcement decision, if given) in one transaction."""
@@ -252,6 +254,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
         return contact.id
 
 
+@writes(Change.CONTACT, Change.ENFORCEMENT, Change.DRAFT)
 def amend_contact(db: Database, contact_id: str, data: ContactInput, reason: str,
                   now: datetime | None = None) -> str:
     with db.read() as s:
@@ -262,6 +265,7 @@ def amend_contact(db: Database, contact_id: str, data: ContactInput, reason: str
     return record_contact(db, person_id, data, now, amends_id=contact_id, amendment_reason=reason)
 
 
+@writes(Change.ENFORCEMENT)
 def decide_enforcement(db: Database, contact_id: str, action: str, reason: str = "",
                        on: date | None = None) -> str:
     """Record an enforcement decision on a failure already saved (the usual path: within 2 working days)."""
@@ -522,6 +526,7 @@ def _from_payload(payload: dict[str, Any]) -> ContactInput:
     return ContactInput(**{k: v for k, v in fields.items() if k in known})
 
 
+@writes(Change.DRAFT)
 def save_draft(db: Database, person_id: str, data: ContactInput, amends_id: str | None = None) -> str:
     """Upsert the one draft per case (and per amended contact). Never validated: it is work in progress."""
     with db.write() as s:
@@ -547,6 +552,7 @@ def drafts(db: Database, person_id: str | None = None) -> list[Draft]:
                       d.updated_at) for d, crn, first, last in s.execute(q)]
 
 
+@writes(Change.DRAFT)
 def discard_draft(db: Database, draft_id: str) -> None:
     with db.write() as s:
         s.execute(delete(ContactDraft).where(ContactDraft.id == draft_id))
@@ -558,6 +564,7 @@ def note_templates(db: Database) -> dict[str, str]:
     return rows or dict(DEFAULT_TEMPLATES)
 
 
+@writes(Change.TEMPLATE)
 def save_note_template(db: Database, name: str, body: str) -> None:
     if not name.strip():
         raise ValidationError([FieldError("Template name", "is empty: give the template a short name")])

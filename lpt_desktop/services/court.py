@@ -29,6 +29,7 @@ from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
 from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.obligations import Obligation, status_of
 from lpt_desktop.standards.report_deadlines import report_due_date
@@ -160,6 +161,7 @@ def due_date_for(report_type: str, requested_on: date, remanded: bool, hearing_d
     return min(due, hearing_date) if hearing_date >= requested_on else due
 
 
+@writes(Change.REPORT)
 def create_request(db: Database, *, person_id: str | None = None, pre_sentence_id: str | None = None,
                    court: str, lja: str, hearing_date: date | None, report_type: str, remanded: bool = False,
                    requested_on: date | None = None, author: str | None = None) -> str:
@@ -205,6 +207,7 @@ def _pnc_on_caseload(s: Session, pnc: str | None) -> list[FieldError]:
     return []
 
 
+@writes(Change.REPORT)
 def create_pre_sentence(db: Database, *, first_name: str, last_name: str, date_of_birth: date | None,
                         pnc: str | None = None, address: str | None = None, today: date | None = None) -> str:
     pnc = (pnc or "").strip().upper() or None
@@ -249,6 +252,7 @@ def _split_address(text: str) -> dict[str, str | None]:
             "postcode": postcode}
 
 
+@writes(Change.CASE, Change.REPORT)
 def promote_to_case(db: Database, pre_sentence_id: str, *, crn: str | None = None,
                     today: date | None = None) -> str:
     """Make a case from a pre-sentence record (no re-typing); its requests and reports now point at it."""
@@ -283,6 +287,7 @@ def promote_to_case(db: Database, pre_sentence_id: str, *, crn: str | None = Non
         return p.id
 
 
+@writes(Change.REPORT)
 def withdraw_request(db: Database, request_id: str) -> None:
     """Remove a request made by mistake or withdrawn by the court, with its draft report (audited).
 
@@ -412,6 +417,7 @@ def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dic
     return {sec: {k: v for k, v in fields.items() if v not in (None, "", [])} for sec, fields in out.items()}
 
 
+@writes(Change.REPORT)
 def start_report(db: Database, request_id: str, today: date | None = None) -> str:
     """Create the report for a request, prefilled from the case where the person is known.
 
@@ -492,6 +498,7 @@ def _sync_request(s: Session, r: ReportRequest, court_fields: dict[str, Any]) ->
         r.due_by = due_date_for(r.report_type, r.requested_on, bool(r.remanded), r.hearing_date, working_calendar(s))
 
 
+@writes(Change.REPORT)
 def save_section(db: Database, report_id: str, section: str, fields: dict[str, Any]) -> None:
     """Save some or all fields of one section (autosave-safe: unchanged values write nothing).
 
@@ -541,6 +548,7 @@ def save_section(db: Database, report_id: str, section: str, fields: dict[str, A
             r.status = "drafting"
 
 
+@writes(Change.REPORT)
 def confirm_prefill(db: Database, report_id: str, section: str, field_id: str | None = None) -> None:
     """The writer checked a prefilled field (or, with field_id None, the whole section)."""
     with db.write() as s:
@@ -556,6 +564,7 @@ def ready_checks(draft: ReportDraft) -> list[CheckResult]:
     return rules.check_report(draft.sections)
 
 
+@writes(Change.REPORT)
 def mark_ready(db: Database, report_id: str, today: date | None = None) -> None:
     """Sign the report and mark it ready (for countersign where required); raises listing what to add.
 
@@ -576,6 +585,7 @@ def mark_ready(db: Database, report_id: str, today: date | None = None) -> None:
         rep.prefilled = {}  # signing the report confirms what was filled in from the case
 
 
+@writes(Change.REPORT)
 def countersign(db: Database, report_id: str, name: str, today: date | None = None) -> None:
     if not (name or "").strip():
         raise ValidationError([FieldError("Countersigned by", "is empty: enter the countersigning manager's name")])
@@ -588,6 +598,7 @@ def countersign(db: Database, report_id: str, name: str, today: date | None = No
         rep.countersigned_on = today or date.today()
 
 
+@writes(Change.REPORT)
 def mark_sent(db: Database, report_id: str, today: date | None = None) -> None:
     with db.write() as s:
         rep = _report(s, report_id)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.paths import resources_dir
 from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.obligation_sources import sources
 from lpt_desktop.standards.calendar import WorkingCalendar
 from lpt_desktop.standards.obligations import (
@@ -60,6 +61,7 @@ def policy_in_force(db: Database) -> str:
     return name if name in policy_names() else DEFAULT_POLICY
 
 
+@writes(Change.STANDARDS)
 def set_policy_in_force(db: Database, name: str) -> None:
     if name not in policy_names():
         raise ValidationError([FieldError("Standards policy", f"'{name}' is not a policy: choose one of "
@@ -78,6 +80,7 @@ def _policy(s: Session) -> Policy:
 
 
 # -- overrides and records --------------------------------------------------------------------------
+@writes(Change.STANDARDS)
 def set_frequency_override(db: Database, person_id: str, rule: str, every_days: int | None) -> None:
     """Set (or with None clear) how often `rule` repeats for this case, where the policy allows it."""
     if rule not in RULE_IDS:
@@ -105,6 +108,7 @@ def frequency_overrides(db: Database, person_id: str) -> dict[str, int]:
     return {rule: every for rule, every in rows}
 
 
+@writes(Change.STANDARDS)
 def record_done(db: Database, person_id: str, kind: str, on: date, note: str = "") -> str:
     """Record a sentence plan or a plan/RoSH review as done on a day (it meets the matching obligation)."""
     errors = []

@@ -9,7 +9,7 @@ Refused (the server will keep refusing this).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from lpt_desktop.services.changes import Change, announce
 from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox
@@ -73,12 +74,35 @@ def sync_status(db: Database) -> SyncStatus:
                       open_conflicts=conflicts or 0)
 
 
+# Every kind a pulled record can be: a sync that brought anything announces them all (it does not say which).
+RECORD_CHANGES = (Change.CASE | Change.REGISTER | Change.CONTACT | Change.ENFORCEMENT | Change.APPOINTMENT
+                  | Change.REPORT | Change.STANDARDS | Change.TEMPLATE)
+
+
+@contextmanager
+def _announcing() -> Iterator[Callable[[SyncResult], SyncResult]]:
+    """Announce what a sync changed: its own state always; every record kind if it wrote records, or if it
+    stopped part way (the pages it committed stay)."""
+    def note(result: SyncResult) -> SyncResult:
+        if result.pulled or result.evicted or result.repaired:
+            announce(RECORD_CHANGES)
+        return result
+
+    try:
+        yield note
+    except BaseException:
+        announce(RECORD_CHANGES)
+        raise
+    finally:
+        announce(Change.SYNC)
+
+
 def enrol(db: Database, server_url: str, username: str, password: str, progress: ProgressFn | None = None,
           cancel: Cancel | None = None) -> SyncResult:
     """First sync: sign in and download the caseload (progress(phase, done, total); cancel() -> True stops)."""
     install_hooks()  # changes made after enrolment must reach the outbox
-    with _one_at_a_time(db):
-        return engine.enrol(db, server_url, username, password, progress, cancel)
+    with _one_at_a_time(db), _announcing() as note:
+        return note(engine.enrol(db, server_url, username, password, progress, cancel))
 
 
 def sync_now(db: Database, progress: ProgressFn | None = None, cancel: Cancel | None = None,
@@ -87,8 +111,8 @@ def sync_now(db: Database, progress: ProgressFn | None = None, cancel: Cancel | 
 
     Raises NotEnrolled, SyncBusy (another sync of this caseload is running) or another SyncError."""
     install_hooks()
-    with _one_at_a_time(db):
-        return engine.sync_once(db, client, progress, cancel, **kw)
+    with _one_at_a_time(db), _announcing() as note:
+        return note(engine.sync_once(db, client, progress, cancel, **kw))
 
 
 def server_reachable(db: Database, timeout: float = 3.0) -> bool:
@@ -111,3 +135,5 @@ def resolve_conflict(db: Database, conflict_id: str, choice: Choice, merged: dic
     """Keep mine, keep theirs, or merge (merged: field -> value). The next sync sends the resolution."""
     install_hooks()
     _conflicts.resolve(db, conflict_id, choice, merged)
+    # The choice may rewrite any kind of record of the case (and the conflict itself).
+    announce(Change.SYNC | RECORD_CHANGES)

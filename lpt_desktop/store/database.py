@@ -36,6 +36,7 @@ from lpt_desktop.store.errors import (
     NewerSchema,
     NotAnLptDatabase,
     StoreError,
+    WrongThread,
 )
 from lpt_desktop.store.keyfile import KdfParams, key_path_for, read_key_file, unwrap_key, wipe, wrap_key
 from lpt_desktop.store.models import Meta
@@ -59,7 +60,7 @@ class Database:
         self.database_id = database_id
         self._key: bytearray | None = key
         self._lock = threading.Lock()
-        self._engine: Engine | None = make_engine(path, self._key_for_new_connection)
+        self._engine: Engine | None = make_engine(path, self._key_for_new_connection, self._check_writer)
         self._writer_engine = self._engine.execution_options(sqlite_begin="IMMEDIATE")
         self._reader = sessionmaker(bind=self._engine, class_=LptSession, expire_on_commit=False)
         self._writer = sessionmaker(bind=self._writer_engine, class_=LptSession, expire_on_commit=False)
@@ -67,6 +68,8 @@ class Database:
         # Who is working: set by services.unlock from the caseload's officer (read rules use them).
         self.officer_id: str | None = None
         self.role = "PO"
+        # The window writes on one thread only (gui/ops.py); a write from any other fails loudly.
+        self._writer_ident: int | None = None
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -200,11 +203,22 @@ class Database:
             except (DBAPIError, sqlcipher3.DatabaseError) as exc:
                 raise _translate(exc) from exc
 
+    def _check_writer(self) -> None:
+        # Called before every write transaction, the ORM's and sync's Core ones alike.
+        if self._writer_ident is not None and threading.get_ident() != self._writer_ident:
+            raise WrongThread(f"A write to {self.path.name} was made off the writer thread "
+                              f"({threading.current_thread().name}); it was refused and nothing was written.")
+
+    def restrict_writes_to(self, thread_ident: int) -> None:
+        """From now on only that thread may open a write transaction (the window's one writer)."""
+        self._writer_ident = thread_ident
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One committed transaction: everything in the block, its audit rows, or nothing."""
         if self._engine is None:
             raise DatabaseLocked()
+        self._check_writer()
         with self._writer() as s:
             s.info["actor"] = self.actor
             try:

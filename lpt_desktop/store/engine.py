@@ -48,7 +48,9 @@ def connect_raw(path: Path, key: bytearray) -> sqlcipher3.Connection:
     return conn
 
 
-def make_engine(path: Path, key_source: Callable[[], bytearray]) -> Engine:
+def make_engine(path: Path, key_source: Callable[[], bytearray],
+                write_guard: Callable[[], None] | None = None) -> Engine:
+    """write_guard runs before every write transaction (BEGIN IMMEDIATE) and may refuse it by raising."""
     def creator() -> sqlcipher3.Connection:
         return connect_raw(path, key_source())
 
@@ -73,6 +75,8 @@ def make_engine(path: Path, key_source: Callable[[], bytearray]) -> Engine:
         # The driver runs in autocommit mode; we issue BEGIN ourselves so DDL and reads are
         # transactional, and writers take the lock up front instead of failing on upgrade.
         mode = conn.get_execution_options().get("sqlite_begin", "")
+        if mode == "IMMEDIATE" and write_guard is not None:
+            write_guard()
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine

@@ -41,3 +41,7 @@ class DatabaseLocked(StoreError):
 
     def __init__(self) -> None:
         super().__init__("The caseload is locked. Unlock it with your passphrase to continue.")
+
+
+class WrongThread(StoreError):
+    """A write from a thread other than the one the caseload's writes are restricted to (a programming error)."""

@@ -51,3 +51,16 @@ def unlock(qtbot, window: MainWindow, passphrase: str) -> None:
     window.unlock_page.ui.unlockButton.click()
     assert window.unlocking or window.is_unlocked
     qtbot.waitUntil(lambda: not window.unlocking, timeout=20000)
+
+
+def on_writer(qtbot, window: MainWindow, fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """Run a write service as the window does: on its one writer thread (a write from the test's own thread is
+    refused by the database). Returns its result, or raises what it raised."""
+    box: dict[str, object] = {}
+    job = window.ops.write(lambda db: fn(db, *args, **kwargs), on_ok=lambda r: box.setdefault("ok", r),
+                           on_error=lambda e: box.setdefault("error", e), label="a test's write")
+    assert job is not None, "the caseload is locked"
+    qtbot.waitUntil(lambda: bool(box), timeout=20000)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["ok"]

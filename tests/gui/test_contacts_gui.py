@@ -196,7 +196,7 @@ def test_contact_log_filters(make_window, qtbot, demo_db):
 def test_enforcement_due_and_note_search(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
-    db = window.db
+    db = window.ops.db
     window.due_action.trigger()
     qtbot.waitUntil(lambda: window.due_view is not None and window.due_view.model.rowCount() > 0, timeout=10000)
     from lpt_desktop.services.contacts import enforcement_due

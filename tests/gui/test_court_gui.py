@@ -59,19 +59,19 @@ def _window(make_window, qtbot, path: Path):
 def _show_list(qtbot, window):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.court.list_view is not None and window.court.list_view.model.rowCount() > 0,
+    qtbot.waitUntil(lambda: window.features["court"].list_view is not None and window.features["court"].list_view.model.rowCount() > 0,
                     timeout=10000)
-    return window.court.list_view
+    return window.features["court"].list_view
 
 
 def _open_editor(qtbot, window, request_id: str):
-    view = window.court.list_view or _show_list(qtbot, window)
+    view = window.features["court"].list_view or _show_list(qtbot, window)
     rec = next(r for r in view.model.records if r.id == request_id)
-    before = len(window.court.editors)
+    before = len(window.features["court"].editors)
     view.open_requested.emit(rec)
-    qtbot.waitUntil(lambda: len(window.court.editors) == before + 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(window.features["court"].editors) == before + 1, timeout=10000)
     editor = window.tabs.currentWidget()
-    assert editor in window.court.editors.values()
+    assert editor in window.features["court"].editors.values()
     return editor
 
 
@@ -85,7 +85,7 @@ def _words(editor) -> tuple[int, int]:
 def test_list_due_today_on_top_marked_and_filtered(make_window, qtbot, demo_db):
     ids = _add_requests(demo_db)
     window = _window(make_window, qtbot, demo_db)
-    assert window.court.list_action.isEnabled()
+    assert window.features["court"].list_action.isEnabled()
     view = _show_list(qtbot, window)
     assert window.tabs.currentWidget() is view
     assert QApplication.focusWidget() is view.table  # keyboard: Ctrl+Shift+C lands on the list
@@ -112,8 +112,8 @@ def test_list_due_today_on_top_marked_and_filtered(make_window, qtbot, demo_db):
     assert view.proxy.rowCount() == len(shown)
 
     window.lock("user")
-    assert window.court.list_view is None or window.court.list_view.model.rowCount() == 0
-    assert not window.court.list_action.isEnabled()
+    assert window.features["court"].list_view is None or window.features["court"].list_view.model.rowCount() == 0
+    assert not window.features["court"].list_action.isEnabled()
 
 
 def test_timeliness_readout_against_target():
@@ -142,7 +142,7 @@ def test_editor_sections_guidance_words_prefill_and_autosave(make_window, qtbot,
     assert "●" in editor.sections.item(0).text()
     name_banner.button.click()
     qtbot.waitUntil(lambda: name_banner.isHidden(), timeout=10000)
-    db = window.db
+    db = window.ops.db
     assert "name" not in court.load_report(db, editor.report_id).prefilled.get("offender_details", set())
     assert "pnc" in court.load_report(db, editor.report_id).prefilled.get("offender_details", set())
 
@@ -215,9 +215,9 @@ def test_ready_checks_say_what_to_add_then_mark_ready(make_window, qtbot, demo_d
     text = check()
     assert text.startswith("All"), text
     assert "Ready for countersign" in editor.status.text()
-    assert court.load_report(window.db, editor.report_id).status == "ready"
+    assert court.load_report(window.ops.db, editor.report_id).status == "ready"
     assert editor.sent_button.isVisible()
-    view = window.court.list_view
+    view = window.features["court"].list_view
     qtbot.waitUntil(lambda: any(r.id == ids["full"] and r.status == "ready" for r in view.model.records),
                     timeout=10000)
 
@@ -225,7 +225,7 @@ def test_ready_checks_say_what_to_add_then_mark_ready(make_window, qtbot, demo_d
     f["offence_analysis"]["analysis"].set_value("A late correction.")
     editor.save()
     qtbot.waitUntil(lambda: "Drafting" in editor.status.text(), timeout=10000)
-    assert court.load_report(window.db, editor.report_id).status == "drafting"
+    assert court.load_report(window.ops.db, editor.report_id).status == "drafting"
     assert check().startswith("All")
 
     # A report that needs a countersignature cannot go to court without one; the refusal says so.
@@ -241,7 +241,7 @@ def test_ready_checks_say_what_to_add_then_mark_ready(make_window, qtbot, demo_d
     editor.sent_button.click()
     qtbot.waitUntil(lambda: "Sent" in editor.status.text(), timeout=10000)
     assert not editor.pages.isEnabled() and not editor.ready_button.isEnabled()
-    assert court.load_report(window.db, editor.report_id).status == "sent"
+    assert court.load_report(window.ops.db, editor.report_id).status == "sent"
 
 
 def test_export_pdf_and_print(make_window, qtbot, demo_db, tmp_path):
@@ -308,7 +308,7 @@ def test_oral_report_compact_form(make_window, qtbot, demo_db):
     notes.edit.setPlainText("Pleaded guilty; CPS summary read in court.")
     editor.go_to(5)
     qtbot.waitUntil(lambda: editor.settled and editor.saves > 0, timeout=10000)
-    stored = court.load_report(window.db, editor.report_id)
+    stored = court.load_report(window.ops.db, editor.report_id)
     assert stored.sections["offence_details"]["summary"].startswith("Pleaded guilty")
     assert "Oral report record" in editor.header.text()
 
@@ -321,7 +321,7 @@ def test_lock_keeps_typing_and_reopen_shows_it(make_window, qtbot, demo_db):
     editor.fields["offence_analysis"]["pattern"].set_value("Three thefts in a year, all while drinking.")
     assert editor.dirty
     window.lock("idle")  # before the autosave timer fires
-    assert not window.court.editors
+    assert not window.features["court"].editors
     db = open_db(demo_db, PASSPHRASE)
     try:
         assert court.load_report(db, report_id).sections["offence_analysis"]["pattern"].startswith("Three thefts")
@@ -336,8 +336,8 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     window = _window(make_window, qtbot, demo_db)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.court.dialog is not None and window.court.dialog.isVisible(), timeout=5000)
-    dialog = window.court.dialog
+    qtbot.waitUntil(lambda: window.features["court"].dialog is not None and window.features["court"].dialog.isVisible(), timeout=5000)
+    dialog = window.features["court"].dialog
     dialog.first.setText("Robin")
     dialog.last.setText("Testperson")
     dialog.dob.setText("31/02/1990")
@@ -351,9 +351,9 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     dialog.address.setPlainText("4 Mill Lane, Chorley PR7 1AA")
     dialog.submit()
     # Saving the record goes straight on to the court's request, with the record chosen.
-    qtbot.waitUntil(lambda: window.court.dialog is not dialog and window.court.dialog is not None
-                    and window.court.dialog.isVisible(), timeout=10000)
-    request_dialog = window.court.dialog
+    qtbot.waitUntil(lambda: window.features["court"].dialog is not dialog and window.features["court"].dialog is not None
+                    and window.features["court"].dialog.isVisible(), timeout=10000)
+    request_dialog = window.features["court"].dialog
     assert request_dialog.pre_sentence.isChecked()
     assert request_dialog.record.currentText() == "Robin Testperson"
     request_dialog.submit()
@@ -363,26 +363,26 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     request_dialog.type.setCurrentIndex(request_dialog.type.findData("fdr"))
     assert request_dialog.due.text()  # the due date from the standard, before saving
     request_dialog.submit()
-    qtbot.waitUntil(lambda: window.court.list_view is not None
-                    and any(r.name == "Robin Testperson" for r in window.court.list_view.model.records),
+    qtbot.waitUntil(lambda: window.features["court"].list_view is not None
+                    and any(r.name == "Robin Testperson" for r in window.features["court"].list_view.model.records),
                     timeout=10000)
-    view = window.court.list_view
+    view = window.features["court"].list_view
     rec = next(r for r in view.model.records if r.name == "Robin Testperson")
     assert rec.person_id is None and rec.crn is None
     qtbot.waitUntil(lambda: view.current() is not None and view.current().id == rec.id, timeout=5000)
     assert view.promote_button.isEnabled()
     cases_before = len(window.caseload_view.model.records)
     view.promote_button.click()
-    qtbot.waitUntil(lambda: window.court.dialog is not None and window.court.dialog.windowTitle() == "Make a case",
+    qtbot.waitUntil(lambda: window.features["court"].dialog is not None and window.features["court"].dialog.windowTitle() == "Make a case",
                     timeout=5000)
-    window.court.dialog.submit()
+    window.features["court"].dialog.submit()
     qtbot.waitUntil(lambda: len(window.caseload_view.model.records) == cases_before + 1, timeout=10000)
     made = next(r for r in window.caseload_view.model.records if "Testperson" in r.name)
     qtbot.waitUntil(lambda: window.current_case() is not None, timeout=10000)
     assert window.current_case().case.person_id == made.person_id
     assert window.current_case().case.date_of_birth == date(1990, 4, 2)  # carried over, not re-typed
     qtbot.waitUntil(lambda: any(r.id == rec.id and r.person_id == made.person_id
-                                for r in window.court.list_view.model.records), timeout=10000)
+                                for r in window.features["court"].list_view.model.records), timeout=10000)
 
 
 def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, demo_db):
@@ -391,7 +391,7 @@ def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, 
     view = _show_list(qtbot, window)
     view.select(ids["full"])
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter opens the report
-    qtbot.waitUntil(lambda: len(window.court.editors) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(window.features["court"].editors) == 1, timeout=10000)
     editor = window.tabs.currentWidget()
     first = editor.fields["offender_details"]["name"]
     assert QApplication.focusWidget() is first.edit
@@ -423,14 +423,14 @@ def test_half_typed_date_waits_and_switching_tab_saves(make_window, qtbot, demo_
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # to the caseload: hides the editor
     assert window.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: editor.saves > 0, timeout=10000)
-    stored = court.load_report(window.db, editor.report_id).sections["offence_details"]
+    stored = court.load_report(window.ops.db, editor.report_id).sections["offence_details"]
     assert stored["main_offence"] == "Burglary (dwelling)"  # the rest of the section saved
     assert "offence_date" not in stored
     assert editor.dirty  # the bad date is still pending, still on screen
     f["offence_date"].edit.setText("28/02/2026")
     editor.save()
     qtbot.waitUntil(lambda: editor.settled, timeout=10000)
-    assert court.load_report(window.db, editor.report_id).sections["offence_details"]["offence_date"] == date(
+    assert court.load_report(window.ops.db, editor.report_id).sections["offence_details"]["offence_date"] == date(
         2026, 2, 28)
 
 
@@ -453,7 +453,7 @@ def test_timeliness_menu_reads_the_month(make_window, qtbot, demo_db):
     finally:
         db.close()
     window = _window(make_window, qtbot, demo_db)
-    window.court.timeliness_action.trigger()
+    window.features["court"].timeliness_action.trigger()
     qtbot.waitUntil(lambda: window.last_message is not None and window.last_message.isVisible(), timeout=10000)
     text = window.last_message.text()
     assert text.startswith(timeliness_text(expected)[0])
@@ -464,20 +464,20 @@ def test_withdraw_request_closes_its_report(make_window, qtbot, demo_db):
     ids = _add_requests(demo_db)
     window = _window(make_window, qtbot, demo_db)
     editor = _open_editor(qtbot, window, ids["later"])
-    view = window.court.list_view
+    view = window.features["court"].list_view
     window.tabs.setCurrentWidget(view)
     view.select(ids["later"])
     view.withdraw_button.click()
-    box = window.court.dialog
+    box = window.features["court"].dialog
     qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
     assert "cannot be undone" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert any(r.id == ids["later"] for r in view.model.records)
     view.withdraw_button.click()
-    box = window.court.dialog
+    box = window.features["court"].dialog
     qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: not any(r.id == ids["later"] for r in view.model.records), timeout=10000)
-    assert not window.court.editors
+    assert not window.features["court"].editors
     assert not shiboken6.isValid(editor) or window.tabs.indexOf(editor) < 0  # its tab closed
-    assert all(r.id != ids["later"] for r in court.list_requests(window.db))
+    assert all(r.id != ids["later"] for r in court.list_requests(window.ops.db))

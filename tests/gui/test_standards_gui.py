@@ -17,7 +17,7 @@ from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps
 from lpt_desktop.gui.calendar_view import LINES_ROLE, visible_days
 from lpt_desktop.services.contacts import list_contacts
 from tests.conftest import DEMO_TODAY, PASSPHRASE
-from tests.gui.conftest import unlock
+from tests.gui.conftest import on_writer, unlock
 
 pytestmark = pytest.mark.gui
 
@@ -49,14 +49,14 @@ def _ready(qtbot, make_window, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
     assert window.is_unlocked
-    ctl = window.standards
+    ctl = window.features["standards"]
     qtbot.waitUntil(lambda: ctl.count_button.isVisible() and ctl.count_button.text().startswith("Due:"),
                     timeout=20000)
     return window, ctl
 
 
 def _idle(qtbot, window):
-    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=20000)
+    qtbot.waitUntil(lambda: window.ops.running == 0, timeout=20000)
 
 
 def _open_case(qtbot, window, person_id):
@@ -69,7 +69,7 @@ def _open_case(qtbot, window, person_id):
 def test_this_week_lists_the_engines_due_items_by_due_date_with_a_status_bar_count(make_window, qtbot, demo_db):
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
-    expected = obligations.caseload_due(window.db, DEMO_TODAY, 7)
+    expected = obligations.caseload_due(window.ops.db, DEMO_TODAY, 7)
     assert expected, "the demo caseload should owe something this week"
     due = sum(i.obligation.status == "due" for i in expected)
     overdue = sum(i.obligation.status == "overdue" for i in expected)
@@ -87,7 +87,7 @@ def test_this_week_lists_the_engines_due_items_by_due_date_with_a_status_bar_cou
     kinds = {i.obligation.kind for i in rows}
     assert len(kinds) > 1, "every kind of obligation is in the one list"
     assert view.title.text() == f"This week ({len(expected)})"
-    title = standards_common.policy_title(window.db)
+    title = standards_common.policy_title(window.ops.db)
     assert view.policy.text() == f"Policy: {title}"
     # Colour is not the only cue: the status cell says the word.
     proxy = view.proxy
@@ -113,18 +113,18 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
     window, ctl = _ready(qtbot, make_window, demo_db)
     # A case with something met and something still owed, chosen by the engine itself.
     person_id = next(r.person_id for r in window.caseload_view.model.records
-                     if {"met", "overdue"} <= {o.status for o in obligations.case_obligations(window.db, r.person_id,
+                     if {"met", "overdue"} <= {o.status for o in obligations.case_obligations(window.ops.db, r.person_id,
                                                                                                DEMO_TODAY)})
     case = _open_case(qtbot, window, person_id)
     tab = case.obligations
     assert tab is not None
     case.sections.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.loaded, timeout=10000)
-    expected = obligations.case_obligations(window.db, person_id, DEMO_TODAY)
+    expected = obligations.case_obligations(window.ops.db, person_id, DEMO_TODAY)
     shown = tab.model.records
     assert sorted((o.rule, o.due_by, o.status) for o in shown) == sorted((o.rule, o.due_by, o.status)
                                                                          for o in expected)
-    assert tab.policy.text() == f"Policy: {standards_common.policy_title(window.db)}"
+    assert tab.policy.text() == f"Policy: {standards_common.policy_title(window.ops.db)}"
     model = tab.model
     for row, o in enumerate(shown):
         assert model.index(row, 0).data() == standards_common.status_text(o.status)
@@ -134,7 +134,7 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
         assert bg == standards_common.STATUS_STYLES[o.status].background
     # What met it is said in words (the contact's type and time), never as a bare id.
     met = [o for o in shown if o.status == "met" and o.met_by]
-    contacts = {c.id: c for c in list_contacts(window.db, person_id)}
+    contacts = {c.id: c for c in list_contacts(window.ops.db, person_id)}
     for o in met:
         text = model.index(shown.index(o), 5).data()
         assert o.met_by not in text
@@ -150,7 +150,7 @@ def test_the_officer_sets_a_cases_contact_frequency(make_window, qtbot, demo_db)
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
     person_id = next(r.person_id for r in window.caseload_view.model.records
-                     if any(o.rule == "ns_contacts" for o in obligations.case_obligations(window.db, r.person_id,
+                     if any(o.rule == "ns_contacts" for o in obligations.case_obligations(window.ops.db, r.person_id,
                                                                                            DEMO_TODAY)))
     case = _open_case(qtbot, window, person_id)
     tab = case.obligations
@@ -164,10 +164,10 @@ def test_the_officer_sets_a_cases_contact_frequency(make_window, qtbot, demo_db)
     loads = tab.model.modelReset
     with qtbot.waitSignal(loads, timeout=10000):
         dialog.accept()
-    assert obligations.frequency_overrides(window.db, person_id) == {"ns_contacts": 7}
+    assert obligations.frequency_overrides(window.ops.db, person_id) == {"ns_contacts": 7}
     qtbot.waitUntil(lambda: "every 7 days (set for this case)" in tab.frequency_button.toolTip(), timeout=10000)
     after = [o for o in tab.model.records if o.rule == "ns_contacts"]
-    assert after == [o for o in obligations.case_obligations(window.db, person_id, DEMO_TODAY)
+    assert after == [o for o in obligations.case_obligations(window.ops.db, person_id, DEMO_TODAY)
                      if o.rule == "ns_contacts"]
     assert after != before
 
@@ -212,7 +212,7 @@ def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_
     # A booking shows on its day, in the week and in the month.
     person = window.caseload_view.model.records[0]
     when = datetime.combine(_working_day(2), time(14, 30))
-    appointments.book_appointment(window.db, person.person_id, when, "COAP", "Preston office")
+    on_writer(qtbot, window, appointments.book_appointment, person.person_id, when, "COAP", "Preston office")
     cal.go_to(when.date())
     _idle(qtbot, window)
     assert cal.grid_model.days == visible_days("week", when.date())
@@ -245,9 +245,9 @@ def test_calendar_shows_a_week_and_a_month_of_appointments_and_due_windows(make_
 
 
 def _book_dialog(qtbot, window) -> AppointmentDialog:
-    qtbot.waitUntil(lambda: isinstance(window.standards.booking_dialog, AppointmentDialog)
-                    and window.standards.booking_dialog.isVisible(), timeout=5000)
-    return window.standards.booking_dialog
+    qtbot.waitUntil(lambda: isinstance(window.features["standards"].booking_dialog, AppointmentDialog)
+                    and window.features["standards"].booking_dialog.isVisible(), timeout=5000)
+    return window.features["standards"].booking_dialog
 
 
 def _pending(appointments, db, person_id):
@@ -286,8 +286,8 @@ def test_booking_from_a_due_window_warns_of_overlaps_before_saving(make_window, 
     # An appointment already in the diary at the proposed time: the dialog says so before anything is saved.
     proposed = datetime.combine(_working_day(1), time(10, 0))
     dialog.when.setDateTime(QDateTime(proposed.year, proposed.month, proposed.day, 10, 0, 0))
-    appointments.book_appointment(window.db, entry.person_id, proposed, "COAP")
-    before = _pending(appointments, window.db, entry.person_id)
+    on_writer(qtbot, window, appointments.book_appointment, entry.person_id, proposed, "COAP")
+    before = _pending(appointments, window.ops.db, entry.person_id)
     dialog._changed()
     qtbot.waitUntil(lambda: dialog.checked_for is not None, timeout=10000)
     assert dialog.found, "the clash should be found"
@@ -295,12 +295,12 @@ def test_booking_from_a_due_window_warns_of_overlaps_before_saving(make_window, 
     dialog.book_button.click()  # first press: shows the warning, books nothing
     _idle(qtbot, window)
     assert dialog.isVisible() and "anyway" in dialog.book_button.text()
-    assert _pending(appointments, window.db, entry.person_id) == before
+    assert _pending(appointments, window.ops.db, entry.person_id) == before
 
     # Move it clear of every clash (the demo diary is busy), repeat fortnightly three times, and book.
     dialog.repeat.setCurrentIndex(dialog.repeat.findData("fortnightly"))
     dialog.count.setValue(3)
-    free = _free_time(window.db, entry.person_id, proposed.date(), "fortnightly", 3)
+    free = _free_time(window.ops.db, entry.person_id, proposed.date(), "fortnightly", 3)
     dialog.when.setDateTime(QDateTime(free.year, free.month, free.day, free.hour, free.minute, 0))
     qtbot.waitUntil(lambda: dialog.checked_for == dialog._key(), timeout=10000)
     assert not dialog.found
@@ -308,7 +308,7 @@ def test_booking_from_a_due_window_warns_of_overlaps_before_saving(make_window, 
     with qtbot.waitSignal(dialog.booked, timeout=10000) as booked:
         dialog.book_button.click()
     assert len(booked.args[0]) == 3
-    after = _pending(appointments, window.db, entry.person_id)
+    after = _pending(appointments, window.ops.db, entry.person_id)
     assert sorted(set(after) - set(before)) == occurrences(first, "fortnightly", 3)
     assert occurrences(first, "fortnightly", 3)[2] - first == timedelta(days=28)
     # The diary and the count refresh after the booking.
@@ -323,18 +323,43 @@ def test_a_single_appointment_booked_over_a_clash_needs_a_second_press(make_wind
     case = _open_case(qtbot, window, person.person_id)
     assert window.current_case() is case
     when = datetime.combine(_working_day(3), time(11, 0))
-    appointments.book_appointment(window.db, person.person_id, when, "COAP")
-    before = _pending(appointments, window.db, person.person_id)
+    on_writer(qtbot, window, appointments.book_appointment, person.person_id, when, "COAP")
+    before = _pending(appointments, window.ops.db, person.person_id)
     ctl.book_action.trigger()
     dialog = _book_dialog(qtbot, window)
     assert dialog.person.currentData() == person.person_id
     dialog.when.setDateTime(dialog.when.dateTime().fromString(f"{when:%d/%m/%Y %H:%M}", "dd/MM/yyyy HH:mm"))
     dialog.book_button.click()  # checks first, then shows the clash
     qtbot.waitUntil(lambda: "anyway" in dialog.book_button.text(), timeout=10000)
-    assert _pending(appointments, window.db, person.person_id) == before
+    assert _pending(appointments, window.ops.db, person.person_id) == before
     with qtbot.waitSignal(dialog.booked, timeout=10000):
         dialog.book_button.click()
-    assert _pending(appointments, window.db, person.person_id) == sorted([*before, when])
+    assert _pending(appointments, window.ops.db, person.person_id) == sorted([*before, when])
+
+
+def test_calendar_shows_a_booking_made_outside_the_visible_week(make_window, qtbot, demo_db):
+    """Booked three weeks ahead from the calendar: the diary moves to that week, the day chosen and the
+    appointment on it, and the status bar says when it is."""
+    window, ctl = _ready(qtbot, make_window, demo_db)
+    ctl.calendar_action.trigger()
+    cal = ctl.calendar
+    qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
+    person = window.caseload_view.model.records[2]
+    cal.list.clearSelection()
+    cal.book_button.click()
+    dialog = _book_dialog(qtbot, window)
+    dialog.person.setCurrentIndex(dialog.person.findData(person.person_id))
+    when = _free_time(window.ops.db, person.person_id, _working_day(21), "", 1)
+    assert when.date() not in cal.days, "the booking must fall outside the week on screen"
+    dialog.when.setDateTime(QDateTime(when.year, when.month, when.day, when.hour, when.minute, 0))
+    qtbot.waitUntil(lambda: dialog.checked_for == dialog._key(), timeout=10000)
+    with qtbot.waitSignal(dialog.booked, timeout=10000):
+        dialog.book_button.click()
+    qtbot.waitUntil(lambda: when.date() in cal.days and cal.selected_day == when.date() and any(
+        e.kind == "appointment" and e.person_id == person.person_id and e.day == when.date()
+        and e.time == f"{when:%H:%M}" for e in cal.entries), timeout=10000)
+    assert f"{when:%d/%m/%Y at %H:%M}" in window.statusBar().currentMessage()
+    assert any(e.person_id == person.person_id for e in cal.list_model.records)
 
 
 def test_booking_on_a_chosen_day_and_the_remembered_month_view(make_window, qtbot, demo_db, prefs):
@@ -372,13 +397,13 @@ def test_compliance_per_case_and_for_the_officer(make_window, qtbot, demo_db):
     qtbot.waitUntil(lambda: view.result is not None, timeout=30000)
     r = view.result
     assert (r.end - r.start).days in range(88, 93)  # the last 3 months by default
-    overall = obligations.compliance(window.db, r.start, r.end)
+    overall = obligations.compliance(window.ops.db, r.start, r.end)
     assert (r.officer.met_on_time, r.officer.total) == (overall.met_on_time, overall.total)
     assert overall.total > 0
     assert f"{overall.met_on_time} of {overall.total}" in view.officer.text()
     assert len(r.cases) == window.caseload_view.model.rowCount()
     sample = max(r.cases, key=lambda c: c.total)
-    one = obligations.compliance(window.db, r.start, r.end, sample.person.person_id)
+    one = obligations.compliance(window.ops.db, r.start, r.end, sample.person.person_id)
     assert (sample.met_on_time, sample.total) == (one.met_on_time, one.total)
     high = [c for c in r.cases if c.person.rosh in ("H", "VH")]
     assert r.high_rosh.total == sum(c.total for c in high)
@@ -388,14 +413,14 @@ def test_compliance_per_case_and_for_the_officer(make_window, qtbot, demo_db):
     view.period.setCurrentIndex(view.period.findData(12))
     view.calculate()
     qtbot.waitUntil(lambda: view.result is not r and view.calculate_button.isEnabled(), timeout=30000)
-    year = obligations.compliance(window.db, view.result.start, view.result.end)
+    year = obligations.compliance(window.ops.db, view.result.start, view.result.end)
     assert view.result.officer.total == year.total
 
 
 def test_policy_is_chosen_in_preferences_and_shown(make_window, qtbot, demo_db):
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
-    before = obligations.policy_in_force(window.db)
+    before = obligations.policy_in_force(window.ops.db)
     window.prefs_action.trigger()
     dialog = window.preferences_dialog
     qtbot.waitUntil(lambda: dialog.policy.isEnabled(), timeout=10000)
@@ -406,12 +431,12 @@ def test_policy_is_chosen_in_preferences_and_shown(make_window, qtbot, demo_db):
     dialog.policy.setCurrentIndex(dialog.policy.findData(other))
     title = dialog.policy.currentText()
     dialog.accept()
-    qtbot.waitUntil(lambda: obligations.policy_in_force(window.db) == other, timeout=10000)
+    qtbot.waitUntil(lambda: obligations.policy_in_force(window.ops.db) == other, timeout=10000)
     ctl.this_week_action.trigger()
     qtbot.waitUntil(lambda: ctl.this_week.policy.text() == f"Policy: {title}", timeout=10000)
     _idle(qtbot, window)
     shown = {i.obligation.policy for i in ctl.this_week.model.records}
-    engine = {i.obligation.policy for i in obligations.caseload_due(window.db, DEMO_TODAY, 7)}
+    engine = {i.obligation.policy for i in obligations.caseload_due(window.ops.db, DEMO_TODAY, 7)}
     assert shown == engine and other in shown and before not in shown
 
 

@@ -162,7 +162,7 @@ def test_open_case_in_a_tab_and_audit_it(make_window, qtbot, demo_db):
     window.open_case(rec.person_id)
     assert len(window.case_views()) == 1 and window.tabs.currentWidget() is case_view
     # The open was audited in the database.
-    db = window.db
+    db = window.ops.db
     assert db is not None
     opens = [a for a in audit_trail(db, rec.person_id) if a.action == "open"]
     assert len(opens) == 1 and opens[0].actor.endswith("Alex Morgan")
@@ -178,13 +178,13 @@ def test_idle_lock_clears_views_and_drops_the_key(make_window, qtbot, demo_db):
     unlock(qtbot, window, PASSPHRASE)
     window.open_case(window.caseload_view.model.record(0).person_id)
     qtbot.waitUntil(lambda: len(window.case_views()) == 1, timeout=10000)
-    db = window.db
+    db = window.ops.db
     key = db._key
     assert key is not None and any(key)
     window.idle.set_timeout_ms(300)
     with qtbot.waitSignal(window.locked, timeout=5000):
         pass
-    assert window.db is None and not db.is_open
+    assert window.ops.db is None and not db.is_open
     assert db._key is None and not any(key)  # the bytearray itself was wiped
     assert window.caseload_view.model.rowCount() == 0
     assert window.case_views() == []
@@ -227,7 +227,7 @@ def test_change_passphrase_then_unlock_with_the_new_one(make_window, qtbot, demo
     assert "does not match" in ui.errorLabel.text()
     ui.currentEdit.setText("wrong current passphrase")
     ui.confirmEdit.setText("a much longer passphrase")
-    with qtbot.waitSignal(window.jobs.changed, timeout=10000, check_params_cb=lambda n: n == 0):
+    with qtbot.waitSignal(window.ops.running_changed, timeout=10000, check_params_cb=lambda n: n == 0):
         ui.buttons.accepted.emit()
     assert "not accepted" in ui.errorLabel.text() and dialog.isVisible()
     ui.currentEdit.setText(PASSPHRASE)
@@ -273,7 +273,7 @@ def test_older_schema_is_migrated_on_unlock(make_window, qtbot, tmp_path):
     assert [(r.crn, r.name, r.tier, r.rosh_label) for r in rows] == [("X123456", "Oldschema, Ada", "C2", "Medium")]
     from lpt_desktop.store.migrations import current_revision, head_revision
 
-    assert current_revision(window.db.engine) == head_revision() != "0001"
+    assert current_revision(window.ops.db.engine) == head_revision() != "0001"
 
 
 def test_empty_caseload_has_a_helpful_empty_state(make_window, qtbot, tmp_path):
@@ -292,7 +292,7 @@ def test_demo_mode_creates_the_demo_caseload_on_first_use(make_window, qtbot, tm
     window = make_window(path, demo=True)
     assert window.unlock_page.ui.demoNotice.isVisible()
     assert "demo" in window.unlock_page.ui.demoNotice.text()
-    qtbot.waitUntil(lambda: path.exists() and window.jobs.running == 0, timeout=30000)
+    qtbot.waitUntil(lambda: path.exists() and window.ops.running == 0, timeout=30000)
     unlock(qtbot, window, "demo")
     assert window.is_unlocked and window.caseload_view.model.rowCount() == 60
 
@@ -374,8 +374,8 @@ def test_unlock_page_accessible_names(make_window, demo_db):
     assert ui.passphraseEdit.accessibleName() == "Passphrase"
     assert ui.unlockButton.accessibleName() == "Unlock"
     assert window.caseload_view.table.accessibleName() == "Caseload"
-    assert window.sync_label.accessibleName() == "Sync status"
-    assert "offline" in window.sync_label.text()
+    assert window.features["sync"].status.label.accessibleName() == "Sync status"
+    assert "offline" in window.features["sync"].status.label.text()
 
 
 def test_stale_results_after_lock_are_dropped(make_window, qtbot, demo_db):
@@ -384,7 +384,7 @@ def test_stale_results_after_lock_are_dropped(make_window, qtbot, demo_db):
     person = window.caseload_view.model.record(0).person_id
     window.open_case(person)
     window.lock("user")  # locks before the case arrives
-    qtbot.waitUntil(lambda: window.jobs.running == 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
     assert window.case_views() == []
     assert window.stack.currentWidget() is window.unlock_page
 

@@ -1,0 +1,17 @@
+"""The features the window installs, once each, in menu order: adding a feature touches its own files and this list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from lpt_desktop.gui import court_actions, standards_actions, sync_actions
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.host import Host
+
+FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
+    ("standards", standards_actions.install),
+    ("court", court_actions.install),
+    ("sync", sync_actions.install),
+)
