@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from lpt_desktop.domain.contacts import ContactInput, check_contact, contact_codes
 from lpt_desktop.domain.enforcement import allowed_actions, decision_due, is_licence
-from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
 from lpt_desktop.services.contacts import (
     enforcement_due,
     list_contacts,
@@ -21,6 +20,7 @@ from lpt_desktop.services.contacts import (
 )
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.services.obligations import offence_category
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Enforcement, Person, Requirement, Sentence
 from tests.conftest import DEMO_TODAY, PASSPHRASE

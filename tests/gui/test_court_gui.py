@@ -24,6 +24,10 @@ from tests.pdftext import pdf_pages
 pytestmark = pytest.mark.gui
 
 
+
+def _court(window):
+    return window.features["court"]
+
 def _add_requests(path: Path) -> dict[str, str]:
     """Requests relative to the real today (the list marks 'due today' by the calendar)."""
     today = date.today()
@@ -59,19 +63,19 @@ def _window(make_window, qtbot, path: Path):
 def _show_list(qtbot, window):
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.features["court"].list_view is not None and window.features["court"].list_view.model.rowCount() > 0,
+    qtbot.waitUntil(lambda: _court(window).list_view is not None and _court(window).list_view.model.rowCount() > 0,
                     timeout=10000)
-    return window.features["court"].list_view
+    return _court(window).list_view
 
 
 def _open_editor(qtbot, window, request_id: str):
-    view = window.features["court"].list_view or _show_list(qtbot, window)
+    view = _court(window).list_view or _show_list(qtbot, window)
     rec = next(r for r in view.model.records if r.id == request_id)
-    before = len(window.features["court"].editors)
+    before = len(_court(window).editors)
     view.open_requested.emit(rec)
-    qtbot.waitUntil(lambda: len(window.features["court"].editors) == before + 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(_court(window).editors) == before + 1, timeout=10000)
     editor = window.tabs.currentWidget()
-    assert editor in window.features["court"].editors.values()
+    assert editor in _court(window).editors.values()
     return editor
 
 
@@ -85,7 +89,7 @@ def _words(editor) -> tuple[int, int]:
 def test_list_due_today_on_top_marked_and_filtered(make_window, qtbot, demo_db):
     ids = _add_requests(demo_db)
     window = _window(make_window, qtbot, demo_db)
-    assert window.features["court"].list_action.isEnabled()
+    assert _court(window).list_action.isEnabled()
     view = _show_list(qtbot, window)
     assert window.tabs.currentWidget() is view
     assert QApplication.focusWidget() is view.table  # keyboard: Ctrl+Shift+C lands on the list
@@ -112,8 +116,8 @@ def test_list_due_today_on_top_marked_and_filtered(make_window, qtbot, demo_db):
     assert view.proxy.rowCount() == len(shown)
 
     window.lock("user")
-    assert window.features["court"].list_view is None or window.features["court"].list_view.model.rowCount() == 0
-    assert not window.features["court"].list_action.isEnabled()
+    assert _court(window).list_view is None or _court(window).list_view.model.rowCount() == 0
+    assert not _court(window).list_action.isEnabled()
 
 
 def test_timeliness_readout_against_target():
@@ -217,7 +221,7 @@ def test_ready_checks_say_what_to_add_then_mark_ready(make_window, qtbot, demo_d
     assert "Ready for countersign" in editor.status.text()
     assert court.load_report(window.ops.db, editor.report_id).status == "ready"
     assert editor.sent_button.isVisible()
-    view = window.features["court"].list_view
+    view = _court(window).list_view
     qtbot.waitUntil(lambda: any(r.id == ids["full"] and r.status == "ready" for r in view.model.records),
                     timeout=10000)
 
@@ -321,7 +325,7 @@ def test_lock_keeps_typing_and_reopen_shows_it(make_window, qtbot, demo_db):
     editor.fields["offence_analysis"]["pattern"].set_value("Three thefts in a year, all while drinking.")
     assert editor.dirty
     window.lock("idle")  # before the autosave timer fires
-    assert not window.features["court"].editors
+    assert not _court(window).editors
     db = open_db(demo_db, PASSPHRASE)
     try:
         assert court.load_report(db, report_id).sections["offence_analysis"]["pattern"].startswith("Three thefts")
@@ -336,8 +340,8 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     window = _window(make_window, qtbot, demo_db)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.features["court"].dialog is not None and window.features["court"].dialog.isVisible(), timeout=5000)
-    dialog = window.features["court"].dialog
+    qtbot.waitUntil(lambda: _court(window).dialog is not None and _court(window).dialog.isVisible(), timeout=5000)
+    dialog = _court(window).dialog
     dialog.first.setText("Robin")
     dialog.last.setText("Testperson")
     dialog.dob.setText("31/02/1990")
@@ -351,9 +355,9 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     dialog.address.setPlainText("4 Mill Lane, Chorley PR7 1AA")
     dialog.submit()
     # Saving the record goes straight on to the court's request, with the record chosen.
-    qtbot.waitUntil(lambda: window.features["court"].dialog is not dialog and window.features["court"].dialog is not None
-                    and window.features["court"].dialog.isVisible(), timeout=10000)
-    request_dialog = window.features["court"].dialog
+    qtbot.waitUntil(lambda: _court(window).dialog is not dialog and _court(window).dialog is not None
+                    and _court(window).dialog.isVisible(), timeout=10000)
+    request_dialog = _court(window).dialog
     assert request_dialog.pre_sentence.isChecked()
     assert request_dialog.record.currentText() == "Robin Testperson"
     request_dialog.submit()
@@ -363,26 +367,26 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     request_dialog.type.setCurrentIndex(request_dialog.type.findData("fdr"))
     assert request_dialog.due.text()  # the due date from the standard, before saving
     request_dialog.submit()
-    qtbot.waitUntil(lambda: window.features["court"].list_view is not None
-                    and any(r.name == "Robin Testperson" for r in window.features["court"].list_view.model.records),
+    qtbot.waitUntil(lambda: _court(window).list_view is not None
+                    and any(r.name == "Robin Testperson" for r in _court(window).list_view.model.records),
                     timeout=10000)
-    view = window.features["court"].list_view
+    view = _court(window).list_view
     rec = next(r for r in view.model.records if r.name == "Robin Testperson")
     assert rec.person_id is None and rec.crn is None
     qtbot.waitUntil(lambda: view.current() is not None and view.current().id == rec.id, timeout=5000)
     assert view.promote_button.isEnabled()
     cases_before = len(window.caseload_view.model.records)
     view.promote_button.click()
-    qtbot.waitUntil(lambda: window.features["court"].dialog is not None and window.features["court"].dialog.windowTitle() == "Make a case",
+    qtbot.waitUntil(lambda: _court(window).dialog is not None and _court(window).dialog.windowTitle() == "Make a case",
                     timeout=5000)
-    window.features["court"].dialog.submit()
+    _court(window).dialog.submit()
     qtbot.waitUntil(lambda: len(window.caseload_view.model.records) == cases_before + 1, timeout=10000)
     made = next(r for r in window.caseload_view.model.records if "Testperson" in r.name)
     qtbot.waitUntil(lambda: window.current_case() is not None, timeout=10000)
     assert window.current_case().case.person_id == made.person_id
     assert window.current_case().case.date_of_birth == date(1990, 4, 2)  # carried over, not re-typed
     qtbot.waitUntil(lambda: any(r.id == rec.id and r.person_id == made.person_id
-                                for r in window.features["court"].list_view.model.records), timeout=10000)
+                                for r in _court(window).list_view.model.records), timeout=10000)
 
 
 def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, demo_db):
@@ -391,7 +395,7 @@ def test_keyboard_only_list_to_editor_and_through_a_section(make_window, qtbot, 
     view = _show_list(qtbot, window)
     view.select(ids["full"])
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter opens the report
-    qtbot.waitUntil(lambda: len(window.features["court"].editors) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(_court(window).editors) == 1, timeout=10000)
     editor = window.tabs.currentWidget()
     first = editor.fields["offender_details"]["name"]
     assert QApplication.focusWidget() is first.edit
@@ -453,7 +457,7 @@ def test_timeliness_menu_reads_the_month(make_window, qtbot, demo_db):
     finally:
         db.close()
     window = _window(make_window, qtbot, demo_db)
-    window.features["court"].timeliness_action.trigger()
+    _court(window).timeliness_action.trigger()
     qtbot.waitUntil(lambda: window.last_message is not None and window.last_message.isVisible(), timeout=10000)
     text = window.last_message.text()
     assert text.startswith(timeliness_text(expected)[0])
@@ -464,20 +468,20 @@ def test_withdraw_request_closes_its_report(make_window, qtbot, demo_db):
     ids = _add_requests(demo_db)
     window = _window(make_window, qtbot, demo_db)
     editor = _open_editor(qtbot, window, ids["later"])
-    view = window.features["court"].list_view
+    view = _court(window).list_view
     window.tabs.setCurrentWidget(view)
     view.select(ids["later"])
     view.withdraw_button.click()
-    box = window.features["court"].dialog
+    box = _court(window).dialog
     qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
     assert "cannot be undone" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert any(r.id == ids["later"] for r in view.model.records)
     view.withdraw_button.click()
-    box = window.features["court"].dialog
+    box = _court(window).dialog
     qtbot.waitUntil(lambda: box.isVisible(), timeout=5000)
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: not any(r.id == ids["later"] for r in view.model.records), timeout=10000)
-    assert not window.features["court"].editors
+    assert not _court(window).editors
     assert not shiboken6.isValid(editor) or window.tabs.indexOf(editor) < 0  # its tab closed
     assert all(r.id != ids["later"] for r in court.list_requests(window.ops.db))

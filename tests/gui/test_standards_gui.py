@@ -112,8 +112,9 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
     obligations, _ = _services()
     window, ctl = _ready(qtbot, make_window, demo_db)
     # A case with something met and something still owed, chosen by the engine itself.
+    db = window.ops.db
     person_id = next(r.person_id for r in window.caseload_view.model.records
-                     if {"met", "overdue"} <= {o.status for o in obligations.case_obligations(window.ops.db, r.person_id,
+                     if {"met", "overdue"} <= {o.status for o in obligations.case_obligations(db, r.person_id,
                                                                                                DEMO_TODAY)})
     case = _open_case(qtbot, window, person_id)
     tab = case.obligations

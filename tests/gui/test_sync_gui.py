@@ -106,7 +106,8 @@ def test_enrol_downloads_the_caseload_with_progress(make_window, qtbot, tmp_path
 
     window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb"))
     assert label(window) == "Sync: not set up · working offline"
-    assert window.features["sync"].status.label.accessibleName() == "Sync status" and window.features["sync"].status.label.toolTip()
+    status_label = window.features["sync"].status.label
+    assert status_label.accessibleName() == "Sync status" and status_label.toolTip()
     seen = watch_labels(window)
     window.features["sync"].sync_action.trigger()  # F9 before enrolment offers to set up sync
     dialog = window.features["sync"].dialog
