@@ -24,7 +24,9 @@ forms: $(STAMP)
 run: install
 	$(VENV)/bin/lpt-desktop --demo
 
+# The date-sensitive suites first at five other days (tests/date_matrix.py), then every test on the frozen day.
 test: install
+	$(PY) tests/date_matrix.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 # Everything but the bundle build (about a minute quicker); CI runs `make test`.

@@ -202,8 +202,9 @@ class Ops(QObject):
             job.on_progress(done, total)
 
     # -- lock and quit ---------------------------------------------------------------------------
-    def close(self, wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
+    def close(self, wait_seconds: float | None = None) -> None:
         """Stop reads, let the writer finish what is queued (within the bound), close the database, wipe the key."""
+        wait_seconds = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
         db, self._db = self._db, None
         self._generation += 1
         for job in self._jobs:

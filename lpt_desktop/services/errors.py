@@ -6,9 +6,9 @@ The window imports this module, never the store: a store error reaches it as one
 from __future__ import annotations
 
 from lpt_desktop.domain.validation import ValidationError
-from lpt_desktop.store.errors import DatabaseLocked, StoreError, WrongPassphrase
+from lpt_desktop.store.errors import DatabaseLocked, StoreError, WrongPassphrase, WrongThread
 
-__all__ = ["DatabaseLocked", "StoreError", "ValidationError", "WrongPassphrase", "user_message"]
+__all__ = ["DatabaseLocked", "StoreError", "ValidationError", "WrongPassphrase", "WrongThread", "user_message"]
 
 # Errors whose text is written for the officer (a sentence naming what is wrong and what to do).
 _SAYABLE: tuple[type[BaseException], ...] = (StoreError, ValidationError, LookupError)
