@@ -13,9 +13,10 @@ from lpt_desktop.store.models import Audit, Row, new_id
 def person_id_of(obj: Row) -> str | None:
     if obj.__tablename__ == "person":
         return obj.id
-    pid = getattr(obj, "person_id", None)  # contacts, drafts, enforcement, registrations...
-    if pid is None and getattr(obj, "sentence", None) is not None:
-        pid = obj.sentence.person_id
+    pid: str | None = getattr(obj, "person_id", None)  # contacts, drafts, enforcement, registrations...
+    sentence = getattr(obj, "sentence", None)
+    if pid is None and sentence is not None:
+        pid = sentence.person_id
     return pid
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -31,7 +32,7 @@ class Base(DeclarativeBase):
 RAW_SQL_TABLES = ("contact_fts",)
 
 
-def include_in_autogenerate(name: str | None, type_: str, _parents: dict) -> bool:
+def include_in_autogenerate(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
     """Alembic include_name hook: leave the raw-SQL tables out of model comparisons."""
     return not (type_ == "table" and name is not None and name.startswith(RAW_SQL_TABLES))
 

@@ -236,8 +236,8 @@ class Database:
         with self._lock:
             engine, self._engine = self._engine, None
             if engine is not None:
-                engine.locked = True  # type: ignore[attr-defined] - connections returned later are closed
-                for conn in list(engine.lpt_in_use):  # type: ignore[attr-defined]
+                engine.locked = True  # type: ignore[attr-defined]  # connections returned later are closed
+                for conn in list(engine.lpt_in_use):  # type: ignore[attr-defined]  # set by make_engine
                     # Thread-safe: the worker's statement fails and its transaction rolls back.
                     with contextlib.suppress(Exception):
                         conn.interrupt()

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 
 from lpt_desktop.paths import log_dir
 
@@ -57,21 +58,21 @@ def make_engine(path: Path, key_source: Callable[[], bytearray],
     # module= tells SQLAlchemy which DB-API raised an error, so sqlcipher3 errors are wrapped like sqlite3 ones.
     engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, creator=creator, poolclass=QueuePool,
                            pool_size=4, max_overflow=4)
-    in_use: set = set()
-    engine.lpt_in_use = in_use  # type: ignore[attr-defined] - read by Database.close()
+    in_use: set[DBAPIConnection] = set()
+    engine.lpt_in_use = in_use  # type: ignore[attr-defined]  # read by Database.close()
 
     @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+    def _checkout(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection) -> None:
         in_use.add(dbapi_conn)
 
     @event.listens_for(engine, "checkin")
-    def _checkin(dbapi_conn, record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+    def _checkin(dbapi_conn: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
         in_use.discard(dbapi_conn)
         if getattr(engine, "locked", False) and dbapi_conn is not None:
             record.invalidate()  # returned after a lock: close it rather than keep a keyed connection
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+    def _begin(conn: Connection) -> None:
         # The driver runs in autocommit mode; we issue BEGIN ourselves so DDL and reads are
         # transactional, and writers take the lock up front instead of failing on upgrade.
         mode = conn.get_execution_options().get("sqlite_begin", "")

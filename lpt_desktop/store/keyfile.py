@@ -14,6 +14,7 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -69,13 +70,13 @@ def _b64(b: bytes) -> str:
     return base64.b64encode(b).decode("ascii")
 
 
-def _aad(database_id: str, kdf: dict) -> bytes:
+def _aad(database_id: str, kdf: dict[str, Any]) -> bytes:
     # Binds the ciphertext to its parameters and database, so a swapped or edited file fails.
     return json.dumps({"format": FORMAT, "version": VERSION, "database_id": database_id, "kdf": kdf},
                       sort_keys=True).encode()
 
 
-def _write_atomic(path: Path, doc: dict) -> None:
+def _write_atomic(path: Path, doc: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     data = json.dumps(doc, indent=2).encode()
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -111,7 +112,7 @@ def wrap_key(path: Path, data_key: bytes | bytearray, passphrase: str, database_
 @dataclass(frozen=True)
 class KeyFile:
     database_id: str
-    kdf: dict
+    kdf: dict[str, Any]
     nonce: bytes
     ciphertext: bytes
     params: KdfParams

@@ -39,6 +39,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has its driver connection
         raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
         try:
             with conn.begin():

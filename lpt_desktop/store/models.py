@@ -12,14 +12,13 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lpt_desktop.store.base import (  # noqa: F401 - Base, Row, new_id, utcnow: importable from models too
-    RAW_SQL_TABLES,
-    Base,
-    Row,
-    include_in_autogenerate,
-    new_id,
-    utcnow,
-)
+# Base, Row, new_id, utcnow and the autogenerate hook are importable from models too ("X as X" re-exports).
+from lpt_desktop.store.base import RAW_SQL_TABLES as RAW_SQL_TABLES
+from lpt_desktop.store.base import Base as Base
+from lpt_desktop.store.base import Row as Row
+from lpt_desktop.store.base import include_in_autogenerate as include_in_autogenerate
+from lpt_desktop.store.base import new_id as new_id
+from lpt_desktop.store.base import utcnow as utcnow
 
 
 class Meta(Base):
