@@ -86,7 +86,8 @@ def _make(cls: type, d: dict[str, Any]) -> Any:
 
 def load_json(name: str) -> dict[str, Any]:
     with open(resources_dir() / "data" / name, encoding="utf-8") as fh:
-        return json.load(fh)
+        data: dict[str, Any] = json.load(fh)
+    return data
 
 
 @cache

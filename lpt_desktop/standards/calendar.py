@@ -27,7 +27,7 @@ _ADDED_MAX = 100_000  # add_working_days results kept per calendar: a long-runni
 
 @cache
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
 def is_bank_holiday(d: date) -> bool:

@@ -245,7 +245,7 @@ def matches(policy: Policy, when: Mapping[str, Any], case: CaseFacts) -> bool:
 
 
 # A caseload has a few hundred kinds of case as the rules see them: each kind's rules are chosen once.
-_chosen: dict[tuple, tuple[Policy, list[Rule]]] = {}
+_chosen: dict[tuple[Any, ...], tuple[Policy, list[Rule]]] = {}
 
 
 def rules_for(policy: Policy, case: CaseFacts) -> list[Rule]:
@@ -309,7 +309,7 @@ class _Context:
         self.policy = policy
         self.case = case
         self.as_of = as_of
-        self._cache: dict[tuple, _Evidence] = {}
+        self._cache: dict[tuple[Any, ...], _Evidence] = {}
         self._dated: list[tuple[date, str, str, str]] | None = None
 
     def dated(self) -> list[tuple[date, str, str, str]]:
@@ -346,7 +346,7 @@ class _Context:
         return self.case.start
 
 
-def _ob(ctx: _Context, rule: Rule, description: str, due_from: date | None, due_by: date, met: tuple | None,
+def _ob(ctx: _Context, rule: Rule, description: str, due_from: date | None, due_by: date, met: tuple[date, str] | None,
         closes: date | None = None, source: str | None = None) -> Obligation:
     met_on, met_by = met if met else (None, None)
     return Obligation(rule=rule.id, kind=rule.kind, description=description, source=source or rule.source,
@@ -376,7 +376,7 @@ def _phase_windows(anchor: date, phase: Phase, limit: date, horizon: date,
     else:
         end = add_months(anchor, phase.end_months or 0) + timedelta(weeks=phase.end_weeks or 0)
     end = min(end, limit)
-    out = []
+    out: list[tuple[date, date, int, int]] = []
     k = 0
     if since is not None and since > start:  # skip windows that closed long before `since` (start a step early)
         if phase.every_months:
@@ -406,7 +406,7 @@ class _Window(NamedTuple):
 
 # Window plans are pure in (rule, anchor, limit, override, as of, since, calendar): the caseload works
 # each one out twice (contacts_needed, then the engine) and many cases share a start date.
-_plans: dict[tuple, tuple[Rule, tuple[tuple[_Window, ...], str]]] = {}
+_plans: dict[tuple[Any, ...], tuple[Rule, tuple[tuple[_Window, ...], str]]] = {}
 
 
 def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[tuple[_Window, ...], str]:
@@ -495,7 +495,7 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
 
 
 # Cycle dates are pure in (rule, anchor, end, as of, since, calendar): cases sharing a start share them.
-_cycle_plans: dict[tuple, tuple[Rule, tuple[tuple[date, date, date, date], ...]]] = {}
+_cycle_plans: dict[tuple[Any, ...], tuple[Rule, tuple[tuple[date, date, date, date], ...]]] = {}
 
 
 def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date, since: date | None,
@@ -504,7 +504,7 @@ def _cycle_plan(rule: Rule, anchor: date, end: date | None, as_of: date, since: 
     every = rule.every_months
     assert every
     horizon = as_of + timedelta(days=HORIZON_DAYS)
-    out = []
+    out: list[tuple[date, date, date, date]] = []
     k = 1
     if since is not None and since > anchor and rule.lead_days >= 0:
         # Start two cycles before `since`: every cycle before that closed before it and is left out anyway.
@@ -616,7 +616,7 @@ def _action_kinds() -> dict[str, str]:
     return {code: a.kind for code, a in enforcement_actions().actions.items()}
 
 
-def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met: tuple | None,
+def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met: tuple[date, str] | None,
          source: str) -> Obligation | None:
     met_on, met_by = met if met else (None, None)
     if ctx.since is not None and met_on is not None and due_by < ctx.since:

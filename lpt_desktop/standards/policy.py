@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lpt_desktop.paths import resources_dir
@@ -111,7 +112,7 @@ class Policy:
         return list(dict.fromkeys(r.id for r in self.rules))
 
 
-def _policy_dir():  # noqa: ANN202 - a pathlib.Path
+def _policy_dir() -> Path:
     return resources_dir() / "standards"
 
 
@@ -120,7 +121,7 @@ def policy_names() -> list[str]:
     return sorted(p.stem for p in _policy_dir().glob("*.toml") if not p.stem.startswith("_"))
 
 
-def _tuple(v: Any) -> tuple:
+def _tuple(v: Any) -> tuple[Any, ...]:
     if v is None:
         return ()
     return tuple(v) if isinstance(v, list | tuple) else (v,)
