@@ -197,7 +197,7 @@ def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
 
 
 # -- recording -------------------------------------------------------------------------------------
-@writes(Change.CONTACT, Change.ENFORCEMENT, Change.DRAFT)
+@writes(Change.CONTACT, Change.APPOINTMENT, Change.ENFORCEMENT, Change.DRAFT)
 def record_contact(db: Database, person_id: str, data: ContactInput, now: datetime | None = None,
                    amends_id: str | None = None, amendment_reason: str = "") -> str:
     """Check and save one contact (and its enforcement decision, if given) in one transaction."""
@@ -254,7 +254,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
         return contact.id
 
 
-@writes(Change.CONTACT, Change.ENFORCEMENT, Change.DRAFT)
+@writes(Change.CONTACT, Change.APPOINTMENT, Change.ENFORCEMENT, Change.DRAFT)
 def amend_contact(db: Database, contact_id: str, data: ContactInput, reason: str,
                   now: datetime | None = None) -> str:
     with db.read() as s:
