@@ -39,6 +39,7 @@ def applying(db: Database, foreign_keys: bool = False) -> Iterator[Connection]:
     engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has its driver connection
         if not foreign_keys:
             raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
         try:

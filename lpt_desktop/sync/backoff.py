@@ -20,12 +20,12 @@ def delay(failures: int, *, base: float = BASE_SECONDS, cap: float = CAP_SECONDS
     """
     if failures <= 0:
         return PERIOD_SECONDS
-    d = min(cap, base * (2 ** min(failures - 1, 30)))
-    r = (rng or random).random()
+    d = min(cap, base * (2.0 ** min(failures - 1, 30)))
+    r = rng.random() if rng is not None else random.random()
     return d / 2 + r * d / 2
 
 
 def schedule(n: int, **kw: float) -> list[float]:
     """The first n delays (for tests and the status bar's 'next try in …')."""
     rng = random.Random(0)
-    return [delay(i, rng=rng, **kw) for i in range(1, n + 1)]  # type: ignore[arg-type]
+    return [delay(i, rng=rng, **kw) for i in range(1, n + 1)]

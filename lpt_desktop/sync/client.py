@@ -157,7 +157,8 @@ class SyncClient:
         return out
 
     def cases(self) -> list[dict[str, Any]]:
-        return self._send("GET", "/cases")
+        cases: list[dict[str, Any]] = self._send("GET", "/cases")
+        return cases
 
 
 def _detail(r: httpx.Response) -> str | None:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lpt_desktop.store.database import Database
@@ -28,6 +28,7 @@ from lpt_desktop.sync.protocol import (
     Change,
     FieldChange,
     KindDigest,
+    Op,
     PullResponse,
     Tokens,
     VerifyRequest,
@@ -104,7 +105,7 @@ def _change(row: SyncOutbox) -> Change:
     if row.op == "upsert":
         fields = {name: FieldChange(new=v.get("new"), old=v.get("old"), has_old="old" in v)
                   for name, v in (row.fields or {}).items()}
-    return Change(seq=row.seq, kind=row.kind, record_id=row.record_id, person_id=row.person_id, op=row.op,
+    return Change(seq=row.seq, kind=row.kind, record_id=row.record_id, person_id=row.person_id, op=cast(Op, row.op),
                   base_version=row.base_version, fields=fields)
 
 
@@ -205,7 +206,7 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
                     ctx = apply.context(conn, username)
                     result.pulled += apply.apply_items(conn, page.items, ctx)
                     for person_id in page.evict:
-                        conn.execute(SyncEvict.__table__.insert().prefix_with("OR IGNORE").values(
+                        conn.execute(insert(SyncEvict).prefix_with("OR IGNORE").values(
                             person_id=person_id))
                     state.put(conn, **{state.CURSOR: page.cursor})
             except BaseException:

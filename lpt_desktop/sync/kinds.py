@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, select
+from sqlalchemy import Column, Connection, Date, DateTime, select
 from sqlalchemy.orm import Session
 
 # Columns that never travel: updated_at changes on every save and would make every edit a conflict.
@@ -22,7 +22,8 @@ LOCAL_ONLY_COLUMNS = frozenset({"updated_at"})
 # Composite keys are joined with this (UUIDs and codes never contain it).
 KEY_SEP = "|"
 
-PersonResolver = Callable[[Session, Any], "str | None"]
+# Called with a Session, or with the flush's Connection from the outbox hooks: resolvers only call .execute.
+PersonResolver = Callable[["Session | Connection", Any], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Kind:
     """One syncable table."""
 
     name: str
-    model: type
+    model: type[Any]
     append_only: bool
     person_of: PersonResolver | None  # None: the record belongs to its owner (officer), not to a case
     key_columns: tuple[str, ...]
@@ -60,15 +61,15 @@ class Kind:
     def to_data(self, obj: Any) -> dict[str, Any]:
         return {c: to_json(self.table.c[c], getattr(obj, c)) for c in self.columns}
 
-    def person_id(self, session: Session, obj: Any) -> str | None:
+    def person_id(self, session: Session | Connection, obj: Any) -> str | None:
         return self.person_of(session, obj) if self.person_of is not None else None
 
 
 _KINDS: dict[str, Kind] = {}
-_BY_MODEL: dict[type, Kind] = {}
+_BY_MODEL: dict[type[Any], Kind] = {}
 
 
-def to_json(column: Column, value: Any) -> Any:
+def to_json(column: Column[Any], value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -78,7 +79,7 @@ def to_json(column: Column, value: Any) -> Any:
     return value
 
 
-def from_json(column: Column, value: Any) -> Any:
+def from_json(column: Column[Any], value: Any) -> Any:
     if value is None:
         return None
     if isinstance(column.type, DateTime) and isinstance(value, str):
@@ -93,19 +94,25 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _resolver(person_field: str | PersonResolver | None, model: type) -> PersonResolver | None:
+def _resolver(person_field: str | PersonResolver | None, model: type[Any]) -> PersonResolver | None:
     if person_field is None or callable(person_field):
         return person_field
     if person_field == "id":
         return lambda _s, obj: obj.id
     if "." not in person_field:
-        return lambda _s, obj, f=person_field: getattr(obj, f)
+        field_name = person_field
+
+        def by_field(_s: Session | Connection, obj: Any) -> str | None:
+            value: str | None = getattr(obj, field_name)
+            return value
+
+        return by_field
     # "sentence_id->sentence.person_id" style: follow one foreign key with a query (safe inside a flush).
     local, _, target = person_field.partition("->")
     table_name, _, column = target.partition(".")
     parent = next(m for m in _all_models() if getattr(m, "__tablename__", None) == table_name)
 
-    def resolve(s: Session, obj: Any) -> str | None:
+    def resolve(s: Session | Connection, obj: Any) -> str | None:
         ref = getattr(obj, local)
         if ref is None:
             return None
@@ -114,13 +121,13 @@ def _resolver(person_field: str | PersonResolver | None, model: type) -> PersonR
     return resolve
 
 
-def _all_models() -> list[type]:
+def _all_models() -> list[type[Any]]:
     from lpt_desktop.store.all_models import Base
 
     return [m.class_ for m in Base.registry.mappers]
 
 
-def register(model: type, *, kind: str | None = None, append_only: bool = False, sealed_by: str | None = None,
+def register(model: type[Any], *, kind: str | None = None, append_only: bool = False, sealed_by: str | None = None,
              person_field: str | PersonResolver | None = "person_id", exclude: tuple[str, ...] = ()) -> Kind:
     """Make `model` syncable.
 
@@ -152,7 +159,7 @@ def get(name: str) -> Kind | None:
     return _KINDS.get(name)
 
 
-def for_model(model: type) -> Kind | None:
+def for_model(model: type[Any]) -> Kind | None:
     _ensure()
     return _BY_MODEL.get(model)
 
@@ -183,7 +190,7 @@ def _ensure() -> None:
             _filling = None
 
 
-def _contact_person(s: Session, obj: Any) -> str | None:
+def _contact_person(s: Session | Connection, obj: Any) -> str | None:
     from lpt_desktop.store.models import Contact
 
     return s.execute(select(Contact.person_id).where(Contact.id == obj.contact_id)).scalar()

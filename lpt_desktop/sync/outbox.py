@@ -54,10 +54,10 @@ def registry_now() -> Any:
 
 
 def _person(connection: Connection, target: Any, kind: Kind) -> str | None:
-    return kind.person_id(connection, target)  # type: ignore[arg-type] - resolvers only call .execute
+    return kind.person_id(connection, target)
 
 
-def _after_insert(mapper: Mapper, connection: Connection, target: Any) -> None:
+def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     kind = registry.for_model(mapper.class_)
     if kind is None or not _active(target, connection):
         return
@@ -67,7 +67,7 @@ def _after_insert(mapper: Mapper, connection: Connection, target: Any) -> None:
     _write(connection, kind, record_id, _person(connection, target, kind), "upsert", base, fields)
 
 
-def _after_update(mapper: Mapper, connection: Connection, target: Any) -> None:
+def _after_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     kind = registry.for_model(mapper.class_)
     if kind is None or not _active(target, connection):
         return
@@ -89,7 +89,7 @@ def _after_update(mapper: Mapper, connection: Connection, target: Any) -> None:
     _write(connection, kind, record_id, _person(connection, target, kind) or known_person, "upsert", base, fields)
 
 
-def _after_delete(mapper: Mapper, connection: Connection, target: Any) -> None:
+def _after_delete(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     kind = registry.for_model(mapper.class_)
     if kind is None or not _active(target, connection):
         return

@@ -48,6 +48,9 @@ class FieldChange(BaseModel):
     has_old: bool = False  # the client knew the value it replaced
 
 
+Op = Literal["upsert", "delete"]
+
+
 class Change(BaseModel):
     """One outbox row: seq is the laptop's own counter."""
 
@@ -55,7 +58,7 @@ class Change(BaseModel):
     kind: Kind
     record_id: RecordId
     person_id: PersonId | None = None
-    op: Literal["upsert", "delete"]
+    op: Op
     base_version: int = Field(ge=0)
     fields: dict[str, FieldChange] = Field(default_factory=dict)
 
