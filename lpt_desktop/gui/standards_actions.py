@@ -235,8 +235,9 @@ class StandardsController(QObject):
         # The diary moves to the first booking, so what was booked is on screen whichever week it falls in.
         if self.calendar is not None:
             self.calendar.go_to(first.date())
-        what = f"{n} appointment{'' if n == 1 else 's'} booked"
-        self.host.status_bar().showMessage(f"{what}, the first on {first:%a %d/%m/%Y at %H:%M}", 8000)
+        when = f"{first:%a %d/%m/%Y at %H:%M}"
+        self.host.status_bar().showMessage(f"Appointment booked for {when}" if n == 1 else
+                                           f"{n} appointments booked, the first on {when}", 8000)
 
 
 def install(host: Host) -> StandardsController:
