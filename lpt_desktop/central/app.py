@@ -113,7 +113,7 @@ def create_app(db: CentralDB) -> FastAPI:
     def token(body: TokenRequest) -> Tokens:
         with db.write() as s:
             user = s.get(User, body.username)
-            ok = check_password(user, body.password)
+            ok: bool | None = check_password(user, body.password)
             if not ok:
                 service.audit(s, None, "sign-in refused", detail=body.username[:120])
             else:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, Table, create_engine, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from lpt_desktop.central.models import Counter, Secret
 from lpt_desktop.paths import migrations_dir
@@ -40,13 +43,13 @@ class CentralDB:
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
             @event.listens_for(engine, "connect")
-            def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+            def _pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
                 dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
                 dbapi_conn.execute("PRAGMA journal_mode = WAL")
                 dbapi_conn.execute("PRAGMA synchronous = FULL")
 
             @event.listens_for(engine, "begin")
-            def _begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+            def _begin(conn: Connection) -> None:
                 # Writers take the lock up front: no deadlock between two upgrading readers.
                 conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", ""))
         else:
@@ -90,5 +93,5 @@ def next_seq(s: Session) -> int:
     return int(s.connection().execute(_BUMP).scalar_one())
 
 
-_BUMP = update(Counter.__table__).where(Counter.__table__.c.id == 1).values(
-    value=Counter.__table__.c.value + 1).returning(Counter.__table__.c.value)
+_COUNTER = cast(Table, Counter.__table__)  # a mapped class's table (typed as FromClause)
+_BUMP = update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value + 1).returning(_COUNTER.c.value)

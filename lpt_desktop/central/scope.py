@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from lpt_desktop.central.auth import Principal
 from lpt_desktop.central.models import Allocation, AllocationHistory, Record, RestrictedAccess
 
 
-def _not_withheld(person_col: ColumnElement, username: str) -> ColumnElement[bool]:
+def _not_withheld(person_col: SQLCoreOperations[str], username: str) -> ColumnElement[bool]:
     restricted = exists().where(RestrictedAccess.person_id == person_col)
     named = exists().where(RestrictedAccess.person_id == person_col, RestrictedAccess.staff == username)
     return or_(~restricted, named)
@@ -34,7 +35,7 @@ def _role_condition(p: Principal) -> ColumnElement[bool]:
     return false()
 
 
-def persons_in_scope(p: Principal) -> Select:
+def persons_in_scope(p: Principal) -> Select[tuple[str]]:
     """SELECT person_id of every case this principal may see now."""
     return select(Allocation.person_id).where(_role_condition(p), _not_withheld(Allocation.person_id, p.username))
 

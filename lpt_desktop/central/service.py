@@ -256,9 +256,8 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         person_id = ch.record_id
     else:
         person_id = ch.person_id
-    owner_scoped = person_id is None  # belongs to the officer, not to a case
     # Authorisation
-    if owner_scoped:
+    if person_id is None:  # owner-scoped: belongs to the officer, not to a case
         if rec is not None and rec.owner != p.username:
             return _reject(s, p, ch, "This record belongs to another officer.")
     elif not b.can_write(person_id):

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging()
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except (StoreError, ValidationError, ValueError) as exc:
         print(f"lpt: {exc}", file=sys.stderr)
         return 2

@@ -53,7 +53,7 @@ def _cmd_passphrase(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this feature's subcommands on the `lpt` parser."""
     demo = sub.add_parser("demo", help="write a synthetic demo caseload to a new encrypted file")
     demo.add_argument("--db", type=Path, required=True)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lpt_desktop.cli.common import opened, print_json
 from lpt_desktop.paths import default_db_path
 
+if TYPE_CHECKING:
+    from lpt_desktop.services.contacts import ContactView
 
-def _contact_json(v) -> dict:  # noqa: ANN001 - a services.contacts.ContactView
+
+def _contact_json(v: ContactView) -> dict[str, Any]:
     return {
         "id": v.id, "at": v.starts_at.isoformat(timespec="minutes"), "type": v.type_code, "type_label": v.type_label,
         "outcome": v.outcome or None, "outcome_label": v.outcome_label or None,
@@ -82,7 +86,7 @@ def _cmd_enforcement_due(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this feature's subcommands on the `lpt` parser."""
     contacts = sub.add_parser("contacts", help="record and list contacts")
     csub = contacts.add_subparsers(dest="contacts_command", required=True)

@@ -63,7 +63,7 @@ def _cmd_report_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this feature's subcommands on the `lpt` parser."""
     report = sub.add_parser("report", help="pre-sentence reports for court")
     rsub = report.add_subparsers(dest="report_command", required=True)

@@ -61,7 +61,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this feature's subcommands on the `lpt` parser."""
     wd = sub.add_parser("workdays", help="working days in England and Wales (event day is day 0)")
     wsub = wd.add_subparsers(dest="workdays_command", required=True)

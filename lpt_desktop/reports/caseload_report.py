@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -62,7 +62,7 @@ def caseload_pdf(rows: Sequence[CaseloadLine], officer: str, generated: datetime
     ]
     table = Table(data, repeatRows=1, colWidths=[20 * mm, 50 * mm, 48 * mm, 12 * mm, 20 * mm, 34 * mm, 22 * mm,
                                                  None])
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
         ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9eef4")),

@@ -57,7 +57,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset, absent from its stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -68,7 +68,7 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _decorate(self, total: int) -> None:
-        width, height = self._pagesize
+        width, height = self._pagesize  # type: ignore[attr-defined]  # set by Canvas, absent from its stubs
         self.saveState()
         self.setFillColor(colors.black)
         self.setFont("Helvetica-Bold", 9)
@@ -77,7 +77,7 @@ class _NumberedCanvas(Canvas):
         self.setFont("Helvetica", 8)
         if self.footer:
             self.drawString(MARGIN, 8 * mm, self.footer)
-        self.drawRightString(width - MARGIN, 8 * mm, f"Page {self._pageNumber} of {total}")
+        self.drawRightString(width - MARGIN, 8 * mm, f"Page {self.getPageNumber()} of {total}")
         self.restoreState()
 
 
@@ -127,8 +127,9 @@ def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphS
     # A label starts on a new page rather than end one without its text; long text then flows on.
     out: list[Any] = [CondPageBreak(14 * mm), Paragraph(escape(spec.label), st["label"])]
     if spec.kind == "requirements":
-        out.append(ListFlowable([ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]),
-                                          leftIndent=10) for r in value], bulletType="bullet", start="•",
+        items = [ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]), leftIndent=10) for r in value]
+        # The stubs leave ListItem, reportlab's own bullet item, out of what ListFlowable takes.
+        out.append(ListFlowable(items, bulletType="bullet", start="•",  # type: ignore[arg-type]
                                 leftIndent=10, bulletFontSize=9))
     else:
         out.append(Paragraph(_text(format_value(spec, value)), st["body"]))
@@ -214,7 +215,7 @@ def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, A
         return [KeepTogether([heading, Paragraph("Nothing recorded.", st["body"])])]
     if compact:
         # Oral record: label and value side by side, as notes taken in court.
-        rows = []
+        rows: list[list[Any]] = []
         for f in fields:
             text = _text(format_value(f, values[f.id]))
             if is_draft and draft.is_prefilled(spec.id, f.id):
@@ -222,7 +223,7 @@ def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, A
             rows.append([Paragraph(f"<b>{escape(f.label)}</b>", st["small"]), Paragraph(text, st["small"])])
         return [KeepTogether([heading, _table(rows, [45 * mm, None])])]
     body: list[Any] = []
-    rows: list[list[Any]] = []  # short facts gather into one label/value table; long text flows below
+    rows = []  # short facts gather into one label/value table; long text flows below
     for f in fields:
         marked = is_draft and draft.is_prefilled(spec.id, f.id)
         if _is_short(f, values[f.id]):

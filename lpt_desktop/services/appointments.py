@@ -75,7 +75,7 @@ def _check(db: Database, person_id: str, starts_at: datetime, type_code: str, no
         raise ValidationError(errors)
 
 
-def _person_or_fail(s, person_id: str) -> Person:  # noqa: ANN001 - a Session
+def _person_or_fail(s: Session, person_id: str) -> Person:
     p = s.get(Person, person_id)
     if p is None:
         raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])

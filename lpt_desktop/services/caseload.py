@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
@@ -43,7 +44,7 @@ class CaseloadRow:
         return f"{self.crn} {self.name}".casefold()
 
 
-def caseload_statement(today: date):  # noqa: ANN201 - a SQLAlchemy Select of many columns
+def caseload_statement(today: date) -> Select[Any]:  # many columns
     """One statement, correlated subqueries on indexed columns; see bench/ for its cost."""
     current_sentence = (
         select(Sentence.id).where(Sentence.person_id == Person.id, Sentence.terminated_on.is_(None))
@@ -124,7 +125,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     return rows
 
 
-def caseload_json(rows: list[CaseloadRow]) -> list[dict]:
+def caseload_json(rows: list[CaseloadRow]) -> list[dict[str, Any]]:
     return [
         {"crn": r.crn, "name": r.name, "order_type": r.order_type, "order": r.order_label, "tier": r.tier or None,
          "rosh": r.rosh_label, "flags": list(r.flags), "mappa": r.mappa or None,

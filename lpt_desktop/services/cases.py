@@ -147,9 +147,9 @@ def open_case(db: Database, person_id: str) -> CaseRecord:
             raise CaseNotFound(f"No case with id {person_id} in this caseload.")
         s.add(Audit(actor=s.info["actor"], action="open", table_name="person", record_id=p.id, person_id=p.id))
         ref = reference()
-        flags = tuple(sorted({ref.register_types[r.type_code].flag for r in p.registrations
+        flags = tuple(sorted({flag for r in p.registrations
                               if r.ended_on is None and r.type_code in ref.register_types
-                              and ref.register_types[r.type_code].flag}))
+                              and (flag := ref.register_types[r.type_code].flag)}))
         return CaseRecord(
             person_id=p.id, crn=p.crn, name=p.full_name, preferred_name=p.preferred_name or "",
             date_of_birth=p.date_of_birth, pnc=p.pnc or "", gender=p.gender or "", ethnicity=p.ethnicity or "",

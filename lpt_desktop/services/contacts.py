@@ -203,7 +203,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
     """Check and save one contact (and its enforcement decision, if given) in one transaction."""
     now = now or datetime.now()
     with db.write() as s:
-        _person(s, person_id)
+        person = _person(s, person_id)
         sentence = current_sentence(s, person_id)
         errors = check_contact(data, now, sentence.start_date if sentence else None,
                                sentence.end_date if sentence else None)
@@ -217,7 +217,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                                                       "version instead"))
             if not amendment_reason.strip():
                 errors.append(FieldError("Reason for amendment", "is empty: say what was wrong with the original"))
-            if original.restricted and not _may_read(db, s.get(Person, person_id).officer_id):
+            if original.restricted and not _may_read(db, person.officer_id):
                 errors.append(FieldError("Amendment", "this is a restricted victim liaison contact: only the case's "
                                                       "officer or victim liaison staff can amend it"))
         need = None
@@ -226,6 +226,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                 errors.append(FieldError("Enforcement action", "needs a current order or licence on the case"))
             else:
                 exclude = tuple(_chain_ids(s, original)) if original else ()
+                assert data.starts_at is not None  # check_contact refused an empty date
                 need = _requirement_for(s, person_id, sentence, data.starts_at.date(), exclude)
                 errors += check_action(sentence.order_type, need, data.enforcement_action, data.enforcement_reason)
         require(errors)
@@ -282,7 +283,7 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
             require([FieldError("Enforcement action", "this contact has been amended: decide on the latest version")])
         sentence = current_sentence(s, contact.person_id)
         if sentence is None:
-            require([FieldError("Enforcement action", "needs a current order or licence on the case")])
+            raise ValidationError([FieldError("Enforcement action", "needs a current order or licence on the case")])
         chain = _chain_ids(s, contact)
         need = _requirement_for(s, contact.person_id, sentence, contact.starts_at.date(), tuple(chain))
         require(check_action(sentence.order_type, need, action, reason))
@@ -374,7 +375,7 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
     codes = contact_codes()
     by_id = {c.id: c for c in rows}
     failures = sorted((c for c in rows if c.id not in amended_by and codes.outcomes.get(c.outcome or "")
-                       and codes.outcomes[c.outcome].failure), key=lambda c: c.starts_at)
+                       and codes.outcomes[c.outcome or ""].failure), key=lambda c: c.starts_at)
     all_decisions = _decisions(s, list(by_id))
     by_contact: dict[str, list[Enforcement]] = defaultdict(list)
     for e in all_decisions:
@@ -385,7 +386,7 @@ def _enforcement_status(s: Session, person_id: str, rows: list[Contact], amended
     if calendar is None:
         calendar = working_calendar(s)
     dates = [c.starts_at.date() for c in failures]
-    result = {}
+    result: dict[str, tuple[list[Enforcement], list[OpenItem], Requirement | None]] = {}
     for c in failures:
         on = c.starts_at.date()
         chain = [c.id]

@@ -140,7 +140,8 @@ def list_requests(db: Database, as_of: date | None = None) -> list[RequestView]:
             Person.id.in_({r.person_id for r in rows if r.person_id})))}
         pres = {x.id: x for x in s.scalars(select(PreSentence).where(
             PreSentence.id.in_({r.pre_sentence_id for r in rows if r.pre_sentence_id})))}
-        reports = dict(s.execute(select(CourtReport.request_id, CourtReport.id)).all())
+        reports: dict[str, str] = {request_id: report_id for request_id, report_id in
+                                   s.execute(select(CourtReport.request_id, CourtReport.id)).all()}
         views = []
         for r in rows:
             name, crn = _name_of(r, people, pres)
@@ -187,6 +188,7 @@ def create_request(db: Database, *, person_id: str | None = None, pre_sentence_i
         if pre_sentence_id and s.get(PreSentence, pre_sentence_id) is None:
             errors.append(FieldError("Pre-sentence record", "was not found: create it again"))
         require(errors)
+        assert hearing_date is not None  # refused above when empty
         r = ReportRequest(person_id=person_id, pre_sentence_id=pre_sentence_id, court=court.strip(),
                           lja=lja.strip(), hearing_date=hearing_date, report_type=report_type,
                           remanded=bool(remanded), requested_on=requested_on, status="requested",
@@ -396,7 +398,7 @@ def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dic
 
     # Needs the contacts of the last 12 months addressed, as report issues.
     since = datetime.combine(add_months(today, -12), time.min)
-    needs = Counter()
+    needs: Counter[str] = Counter()
     for row in s.scalars(select(Contact.needs).where(Contact.person_id == p.id, Contact.starts_at >= since)):
         needs.update(row or [])
     mapping = rules.issue_for_need()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.enforcement import policy
 from lpt_desktop.domain.reference import order_label
-from lpt_desktop.domain.validation import FieldError, require
+from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.services.contacts import ContactNotFound, current_sentence
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Address, Contact, Enforcement, Officer, Person
@@ -28,9 +28,10 @@ def warning_letter(db: Database, contact_id: str, issued_on: date | None = None)
                                                       Enforcement.action.in_(("EA02", "EA03")))
                             .order_by(Enforcement.decided_on.desc()).limit(1))
         if decision is None:
-            require([FieldError("Warning letter", "there is no warning decision on this failure: record the "
-                                                  "enforcement decision first")])
+            raise ValidationError([FieldError("Warning letter", "there is no warning decision on this failure: "
+                                                                "record the enforcement decision first")])
         person = s.get(Person, contact.person_id)
+        assert person is not None  # the contact's person (a foreign key)
         address = s.scalar(select(Address).where(Address.person_id == person.id, Address.status == "main")
                            .order_by(Address.from_date.desc()).limit(1))
         sentence = current_sentence(s, person.id)

@@ -23,9 +23,11 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Engine, Row, event, func, select, true
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.paths import resources_dir
@@ -36,6 +38,7 @@ from lpt_desktop.standards.calendar import WorkingCalendar
 from lpt_desktop.standards.obligations import (
     RULE_IDS,
     CaseFacts,
+    ContactRow,
     EnforcementFact,
     Obligation,
     RecordFact,
@@ -144,8 +147,24 @@ def offence_category(offence: str | None) -> str | None:
     return None
 
 
-def _in(column, ids: Sequence[str] | None):  # noqa: ANN001, ANN202 - a SQLAlchemy clause
-    return column.in_(ids) if ids is not None else True
+def _in(column: QueryableAttribute[Any], ids: Sequence[str] | None) -> ColumnElement[bool]:
+    return column.in_(ids) if ids is not None else true()
+
+
+# Core rows iter_facts reads: a person (id, crn, first, last, tier, rosh) and a current sentence
+# (id, person, order type, offence, sentence date, start, end, length in months).
+_PersonRow = Row[tuple[str, str, str, str, str | None, str | None]]
+_SentenceRow = Row[tuple[str, str, str, str | None, date | None, date, date | None, int | None]]
+# A contact straight from the driver, dates as text: (person, starts at, type, outcome, id).
+_RawContact = tuple[str, str, str, str | None, str]
+# A contact as kept for the engine, dates as text: (id, starts at, type, outcome).
+_KeptContact = tuple[str, str, str, str | None]
+
+
+def _raw_connection(s: Session) -> DBAPIConnection:
+    conn = s.connection().connection.dbapi_connection
+    assert conn is not None  # a session's checked-out connection is open
+    return conn
 
 
 @dataclass(frozen=True)
@@ -170,7 +189,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                        .where(_in(Person.id, person_ids))).all()
     if who is not None:
         who.update({pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r in people})
-    sentences: dict[str, tuple] = {}
+    sentences: dict[str, _SentenceRow] = {}
     for row in core.execute(select(Sentence.id, Sentence.person_id, Sentence.order_type, Sentence.offence,
                                 Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
                                 Sentence.length_months)
@@ -191,8 +210,9 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
             .where(Registration.ended_on.is_(None), _in(Registration.person_id, person_ids))):
         regs[pid].append(RegisterFact(code, start, review, cat, level))
     # Corrections: a contact amended by a newer row is superseded (few rows, from a partial index).
-    amended_by = dict(core.execute(select(Contact.amends_id, Contact.id).where(Contact.amends_id.is_not(None),
-                                                                          _in(Contact.person_id, person_ids))).all())
+    amended_by = {amends: cid for amends, cid in core.execute(
+        select(Contact.amends_id, Contact.id).where(Contact.amends_id.is_not(None), _in(Contact.person_id, person_ids)))
+        if amends is not None}
 
     def head(cid: str) -> str:
         while cid in amended_by:
@@ -216,7 +236,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
         overrides[pid][rule] = every
     person_rows = {row[0]: row for row in people}
 
-    def build(pid: str, contacts: list) -> CaseFacts:
+    def build(pid: str, contacts: list[ContactRow]) -> CaseFacts:
         _p, _crn, _f, _l, tier, rosh = person_rows[pid]
         sen = sentences.get(pid)
         if sen is None:
@@ -245,11 +265,11 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                  build)
         return
     sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
-    params: tuple = ()
+    params: tuple[str, ...] = ()
     if person_ids is not None:
         sql += f" AND person_id IN ({', '.join('?' * len(person_ids))})"
         params = tuple(person_ids)
-    cursor = s.connection().connection.dbapi_connection.execute(sql + " ORDER BY person_id", params)
+    cursor = _raw_connection(s).execute(sql + " ORDER BY person_id", params)
     parse = datetime.fromisoformat
     seen: set[str] = set()
     for pid, rows in groupby(cursor, key=itemgetter(0)):
@@ -280,14 +300,15 @@ def failures_clause() -> str:
 
 
 def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: date, since: date, until: str,
-                  person_rows: dict[str, tuple], since_of: dict[str, str], amended_by: dict[str, str],
-                  build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
+                  person_rows: dict[str, _PersonRow], since_of: dict[str, str], amended_by: dict[str, str],
+                  build: Callable[[str, list[ContactRow]], CaseFacts]) -> Iterator[CaseFacts]:
     """Cases with only the contacts the engine reads from `since` on (see iter_facts and
     standards.obligations.contacts_needed): failures from their own small index, and for each contact
     window and one-off rule the contacts up to the one that meets it, found by index seeks."""
-    conn = s.connection().connection.dbapi_connection
+    conn = _raw_connection(s)
     cuts: dict[str, str] = {}
-    asks: dict[tuple, list[list[str]]] = defaultdict(list)  # (types, outcomes, need) -> [[person, from, until]]
+    # (types, outcomes, need) -> [[person, from, until]]
+    asks: dict[tuple[tuple[str, ...], tuple[str, ...] | None, int], list[list[str]]] = defaultdict(list)
     for pid in person_rows:
         first = since_of.get(pid)
         if first is None:
@@ -299,9 +320,9 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
             key = (tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None, lk.need)
             end = until if lk.until is None else min(until, lk.until.isoformat())
             asks[key].append([pid, max(lk.on.isoformat(), first), end])
-    rows: dict[str, dict[str, tuple]] = defaultdict(dict)  # person -> contact id -> row
+    rows: dict[str, dict[str, _KeptContact]] = defaultdict(dict)  # person -> contact id -> row
 
-    def keep(found: Iterable[tuple]) -> None:
+    def keep(found: Iterable[_RawContact]) -> None:
         for pid, at, code, outcome, cid in found:
             first = since_of.get(pid)
             if first is not None and first <= at < until and cid not in amended_by:
@@ -321,10 +342,10 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
     if not asks:
         return _yield_facts(person_rows, rows, build)
     kinds = list(asks)
-    matches: list[tuple[str, list]] = []
+    matches: list[tuple[str, list[str]]] = []
     for types, outcomes, _need in kinds:
         match = f"c.type_code IN ({', '.join('?' * len(types))})"
-        params: list = [*types]
+        params: list[str] = [*types]
         if outcomes is not None:
             match += f" AND c.outcome IN ({', '.join('?' * len(outcomes))})"
             params += outcomes
@@ -352,8 +373,8 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
     return _yield_facts(person_rows, rows, build)
 
 
-def _yield_facts(person_rows: dict[str, tuple], rows: dict[str, dict[str, tuple]],
-                 build: Callable[[str, list], CaseFacts]) -> Iterator[CaseFacts]:
+def _yield_facts(person_rows: dict[str, _PersonRow], rows: dict[str, dict[str, _KeptContact]],
+                 build: Callable[[str, list[ContactRow]], CaseFacts]) -> Iterator[CaseFacts]:
     parse = datetime.fromisoformat
     for pid in person_rows:
         found = rows.get(pid)
@@ -450,9 +471,11 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
 # people the new audit rows name; a write the audit does not name (bulk inserts, settings) recomputes
 # it all, as does a new day, policy or set of closures. Drafts, audit rows and note templates are
 # written every few seconds and change nothing the engine reads, so they do not count as writes.
-_writes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_next_due_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_settings_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_writes: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
+# db -> (write count, (as of, policy name, calendar), last audit id, next due by person)
+_next_due_cache: weakref.WeakKeyDictionary[
+    Database, tuple[int, tuple[date, str, WorkingCalendar], int, dict[str, Obligation]]] = weakref.WeakKeyDictionary()
+_settings_cache: weakref.WeakKeyDictionary[Database, tuple[int, Policy, WorkingCalendar]] = weakref.WeakKeyDictionary()
 _DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
                   r"[\"`\[]?(\w+)", re.IGNORECASE)
 _NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
@@ -465,7 +488,7 @@ def _write_count(db: Database) -> int:
     if engine not in _writes:
         counter = _writes[engine] = [0]
 
-        def after(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+        def after(_conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object) -> None:
             m = _DML.match(statement)
             if m is not None and m.group(1).lower() not in _NOT_READ:
                 counter[0] += 1
@@ -498,9 +521,10 @@ def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obl
         if hit is not None and hit[1] == key:
             changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2]))]
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
-    people = {pid for _id, pid in changed}
-    if changed and None not in people and len(people) <= INCREMENTAL_MAX:
-        found, _who = all_obligations(db, as_of, sorted(people), since=as_of)  # type: ignore[arg-type]
+    people = {pid for _id, pid in changed if pid is not None}
+    unnamed = any(pid is None for _id, pid in changed)  # a write the audit does not tie to one case
+    if hit is not None and changed and not unnamed and len(people) <= INCREMENTAL_MAX:
+        found, _who = all_obligations(db, as_of, sorted(people), since=as_of)
         result = {pid: o for pid, o in hit[3].items() if pid not in people}
         result.update({pid: o for pid in people if (o := next_due(found.get(pid, []))) is not None})
     else:

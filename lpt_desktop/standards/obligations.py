@@ -87,6 +87,10 @@ class ContactFact(NamedTuple):
     outcome: str | None
 
 
+# What CaseFacts.contacts holds: ContactFacts, or plain tuples in the same order (read by position).
+ContactRow = tuple[str, datetime, str, str | None]
+
+
 @dataclass(frozen=True)
 class EnforcementFact:
     contact_id: str  # the current version of the failure contact
@@ -138,7 +142,7 @@ class CaseFacts:
     registers: tuple[RegisterFact, ...] = ()
     offence_category: str | None = None  # sexual | violent | cse | other
     custody_months: int | None = None
-    contacts: tuple[ContactFact, ...] = ()
+    contacts: tuple[ContactRow, ...] = ()
     enforcement: tuple[EnforcementFact, ...] = ()
     records: tuple[RecordFact, ...] = ()
     reports: tuple[ReportFact, ...] = ()

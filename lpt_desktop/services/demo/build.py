@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import DBAPIError
@@ -51,7 +52,7 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
                     detail=f"demo caseload: {spec.cases} cases, seed {spec.seed}"))
         with _bulk_cache(conn):
             for start in range(0, spec.cases, batch):
-                rows: dict[type, list[dict]] = {m: [] for m in (Person, Address, Sentence, Requirement,
+                rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (Person, Address, Sentence, Requirement,
                                                                 LicenceCondition, Registration, Contact,
                                                                 Enforcement, StandardsRecord)}
                 for i in range(start, min(start + batch, spec.cases)):
@@ -76,7 +77,7 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
     scale they outgrow the store's cache, and every miss is a page decrypted again (about 13% of
     the generation time at 7,500 cases).
     """
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield

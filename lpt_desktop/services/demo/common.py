@@ -5,6 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+_T = TypeVar("_T")
 
 MAX_CASES = 7_500
 MAX_CONTACTS = 1_000_000
@@ -37,7 +43,7 @@ _UUID_SET = (0x8000 << 48) | (4 << 76)  # RFC 4122 variant, version 4
 class _QuickRandom(random.Random):
     """Random with a cheaper choice and randint (one random() call each), for the contact hot path."""
 
-    def choice(self, seq):  # noqa: ANN001 - as random.Random.choice
+    def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:  # as random.Random.choice
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:

@@ -6,6 +6,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import Requirement as Need
@@ -174,8 +175,8 @@ def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: d
     return types, upw_target
 
 
-def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: date, n: int,
-              rows: dict[type, list[dict]], facts: CaseFacts | None = None) -> None:
+def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, start: date, n: int,
+              rows: dict[type, list[dict[str, Any]]], facts: CaseFacts | None = None) -> None:
     """n contacts for one case: a history up to yesterday and one or two appointments still to come.
 
     The history carries notes, structure (risk of harm, needs, flags), absences and failures with
@@ -313,7 +314,7 @@ def _contacts(rng: random.Random, today: date, stamp: dict, pid: str, start: dat
         })
 
 
-def _needs_text(rng: random.Random, text: dict, needs: list[str], row: dict) -> str:
+def _needs_text(rng: random.Random, text: dict[str, Any], needs: list[str], row: dict[str, Any]) -> str:
     i = rng.randint(0, len(needs) - 1)
     if len(needs) > 1 and rng.random() < 0.35:  # two needs, in the reference order
         j = (i + rng.randint(1, len(needs) - 1)) % len(needs)
@@ -321,10 +322,11 @@ def _needs_text(rng: random.Random, text: dict, needs: list[str], row: dict) -> 
         row["needs"] = [first, second]
         return f"{rng.choice(text['needs'][first])} {rng.choice(text['needs'][second])}"
     row["needs"] = [needs[i]]
-    return rng.choice(text["needs"][needs[i]])
+    sentence: str = rng.choice(text["needs"][needs[i]])
+    return sentence
 
 
-def _supervision(rng: random.Random, row: dict, type_code: str, text: dict, needs: list[str],
+def _supervision(rng: random.Random, row: dict[str, Any], type_code: str, text: dict[str, Any], needs: list[str],
                  risks: list[str]) -> None:
     openers = text["openers"]
     if type_code in ("CHVS", "COHV"):
@@ -346,7 +348,7 @@ def _supervision(rng: random.Random, row: dict, type_code: str, text: dict, need
     row["sensitive"] = "emotional" in row["needs"] and rng.random() < 0.3
 
 
-def _event(rng: random.Random, row: dict, type_code: str, text: dict, risks: list[str]) -> None:
+def _event(rng: random.Random, row: dict[str, Any], type_code: str, text: dict[str, Any], risks: list[str]) -> None:
     """A contact that is not an appointment (outcome Attended and complied, as check_contact allows)."""
     if type_code == "CVIC":
         notes, views = rng.choice(text["victim"])
@@ -367,7 +369,7 @@ def _event(rng: random.Random, row: dict, type_code: str, text: dict, risks: lis
         row["notes"] = rng.choice(_LETTER)
 
 
-def _upw_session(rng: random.Random, row: dict, text: dict, placement: str, skills: tuple[str, ...],
+def _upw_session(rng: random.Random, row: dict[str, Any], text: dict[str, Any], placement: str, skills: tuple[str, ...],
                  remaining: int) -> int:
     """Fill in an unpaid work session; returns the minutes it adds to the hours done."""
     row["location"] = placement
@@ -388,8 +390,9 @@ def _upw_session(rng: random.Random, row: dict, text: dict, placement: str, skil
     return worked
 
 
-def _failure(rng: random.Random, h: _History, row: dict, outcome: str, day: date, today: date, text: dict,
-             enforcement: list[dict], stamp: dict, pid: str, author: str | None, decide: bool) -> None:
+def _failure(rng: random.Random, h: _History, row: dict[str, Any], outcome: str, day: date, today: date,
+             text: dict[str, Any], enforcement: list[dict[str, Any]], stamp: dict[str, Any], pid: str,
+             author: str | None, decide: bool) -> None:
     """Notes for a failure, and the enforcement decisions the rules call for (unless still open)."""
     key = outcome
     if outcome == "AFTA" and row["type_code"] in REMOTE:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
+from lpt_desktop.domain.court_views import ReportDraft
 from lpt_desktop.services.demo.common import DemoSpec
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
@@ -69,7 +71,7 @@ def _court_work(db: Database, spec: DemoSpec) -> None:
         court.mark_sent(db, report, today=due + timedelta(days=2) if late else due)
 
 
-def _full_report(draft) -> dict[str, dict]:  # noqa: ANN001 - a domain.court_views.ReportDraft
+def _full_report(draft: ReportDraft) -> dict[str, dict[str, Any]]:
     """Every section written, as an officer would for a theft with drug misuse behind it."""
     issues = sorted(set(draft.sections.get("offender_assessment", {}).get("issues", [])) | {"substance_misuse",
                                                                                           "accommodation"})

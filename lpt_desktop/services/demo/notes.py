@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from typing import Any
 
 # -- contact histories ---------------------------------------------------------------------------
 # Short case notes composed from fragments (fictional; British English). {he}/{his}/{him}/{He}/{His}
@@ -291,7 +292,7 @@ _TEXT_PARTS = {"openers": _OPENERS, "needs": _NEEDS, "risks": _RISKS, "actions":
                "induction": _INDUCTION, "failure": _FAILURE, "absence": _ABSENCE, "rescheduled": _RESCHEDULED,
                "home": _PRESENT_HOME, "upw": _UPW, "police": _POLICE, "victim": _VICTIM}
 # TEXT[male][part]: the fragments for a man (True) or a woman (False).
-TEXT: dict[bool, dict] = {male: {k: _gendered(v, words) for k, v in _TEXT_PARTS.items()}
+TEXT: dict[bool, dict[str, Any]] = {male: {k: _gendered(v, words) for k, v in _TEXT_PARTS.items()}
                           for male, words in _PRONOUNS.items()}
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from lpt_desktop.domain.dates import add_months
+from lpt_desktop.domain.reference import Reference
 from lpt_desktop.services.demo.common import _QuickRandom, _uuid, _weighted
 from lpt_desktop.services.demo.contacts import CaseFacts, _contacts
 from lpt_desktop.services.demo.standards import _plans_and_reviews
@@ -57,8 +59,8 @@ def _tier(rng: random.Random, rosh: str, mappa_level: str | None) -> str:
 
 
 
-def _one_case(rng: random.Random, today: date, now: datetime, names: dict, ref, owner: str | None,  # noqa: ANN001
-              crn_number: int, contacts: int, rows: dict[type, list[dict]], author: str = "") -> None:
+def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, Any], ref: Reference, owner: str | None,
+              crn_number: int, contacts: int, rows: dict[type, list[dict[str, Any]]], author: str = "") -> None:
     stamp = {"created_at": now, "updated_at": now}
     pid = _uuid(rng)
     male = rng.random() < 0.85
@@ -69,7 +71,7 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict, ref, 
     registers: list[tuple[str, str | None, str | None]] = []
     mappa_level = None
     if rng.random() < (0.08 if rosh in ("L", "M") else 0.45):
-        category = rng.choices("123", weights=(5, 4, 1))[0]
+        category: str | None = rng.choices("123", weights=(5, 4, 1))[0]
         mappa_level = rng.choices("123", weights=(8, 3, 1))[0]
         registers.append(("MAPP", category, mappa_level))
         if category == "1":
@@ -114,7 +116,7 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict, ref, 
         "court": rng.choice(names["courts"]), "sentence_date": start - timedelta(days=rng.randint(0, 2)),
         "start_date": start, "end_date": end, "length_months": months, "terminated_on": None,
     })
-    chosen: dict[str, dict] = {}
+    chosen: dict[str, dict[str, Any]] = {}
     if order in ("CO", "SSO"):
         if rng.random() < 0.55:
             chosen["UPW"] = {"hours": rng.randrange(40, 301, 10)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.services.demo.common import _uuid
@@ -18,8 +19,8 @@ ON_TIME, LATE = 0.88, 0.95  # the rest are not done at all
 REVIEW_MONTHS = 6
 
 
-def _plans_and_reviews(rng: random.Random, today: date, stamp: dict, pid: str, start: date, end: date,
-                       rows: dict[type, list[dict]]) -> None:
+def _plans_and_reviews(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, start: date, end: date,
+                       rows: dict[type, list[dict[str, Any]]]) -> None:
     yesterday = today - timedelta(days=1)
     records = rows.setdefault(StandardsRecord, [])
 
