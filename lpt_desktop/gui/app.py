@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QFile, QSettings, QTextStream, QTimer
 from PySide6.QtGui import QIcon
@@ -43,7 +44,7 @@ def stylesheet() -> str:
 
 def make_application(argv: list[str]) -> QApplication:
     route_qt_messages()
-    app = QApplication.instance() or QApplication(argv)
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_SLUG)
     app.setApplicationDisplayName(APP_NAME)
@@ -52,7 +53,7 @@ def make_application(argv: list[str]) -> QApplication:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     app.setStyle("Fusion")
     app.setStyleSheet(stylesheet())
-    return app  # type: ignore[return-value]
+    return app
 
 
 def build_window(args: argparse.Namespace) -> MainWindow:

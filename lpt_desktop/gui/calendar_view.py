@@ -99,7 +99,7 @@ def visible_days(mode: str, anchor: date) -> list[date]:
         return [first + timedelta(days=i) for i in range(7)]
     first = week_start(anchor.replace(day=1))
     last = add_months(anchor.replace(day=1), 1) - timedelta(days=1)
-    days = []
+    days: list[date] = []
     d = first
     while d <= last or len(days) % 7:
         days.append(d)
@@ -220,7 +220,7 @@ class CalendarGridModel(QAbstractTableModel):
 class DayDelegate(QStyledItemDelegate):
     """Paints a day cell's LINES_ROLE lines top-left, each in its colour and elided to the cell's width."""
 
-    def paint(self, painter: Any, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -244,7 +244,7 @@ class DayDelegate(QStyledItemDelegate):
             y += metrics.height()
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(120, 90)
 
 
@@ -347,7 +347,7 @@ class CalendarView(QWidget):
         self.day_title = QLabel("")
         self.day_title.setStyleSheet("font-weight: 600;")
         self.list_model = EntryTableModel(self)
-        self.list = record_table(self.list_model, "Entries on the chosen day")
+        self.list: QTableView = record_table(self.list_model, "Entries on the chosen day")
         self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.list.setWordWrap(False)
         self.list.activated.connect(self._entry_activated)

@@ -193,9 +193,9 @@ class ComplianceView(QWidget):
         self.officer.setAccessibleName("SPM 5: officer's compliance")
         self.high = QLabel("")
         self.high.setAccessibleName("SPM 24: high and very high RoSH compliance")
-        for label in (self.officer, self.high):
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for figure in (self.officer, self.high):
+            figure.setWordWrap(True)
+            figure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         figures = QGridLayout()
         figures.addWidget(QLabel("<b>SPM 5</b> · your caseload, every obligation due in the period:"), 0, 0)
         figures.addWidget(self.officer, 0, 1)

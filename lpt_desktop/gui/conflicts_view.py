@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.gui.sync_status import local_time
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+
+if TYPE_CHECKING:
+    from lpt_desktop.store.database import Database
 
 Index = QModelIndex | QPersistentModelIndex
 EMPTY_TEXT = ("No conflicts. When a change made on this laptop and one made elsewhere touch the same field, "
@@ -83,7 +86,7 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def load_rows(db: Any) -> list[ConflictRow]:
+def load_rows(db: Database) -> list[ConflictRow]:
     """On a reader: the open conflicts with the name and CRN of each case."""
     from lpt_desktop.services import sync as svc
     from lpt_desktop.services.cases import case_labels
@@ -275,7 +278,7 @@ class ConflictsView(QWidget):
 
     # -- data --------------------------------------------------------------------------------------
     def set_rows(self, rows: list[ConflictRow], select_id: str | None = None) -> None:
-        keep = select_id or (self.current().id if self.current() else None)
+        keep = select_id or (current.id if (current := self.current()) else None)
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         n = len(rows)

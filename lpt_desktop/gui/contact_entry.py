@@ -7,6 +7,7 @@ The common case needs no mouse: Ctrl+N opens the panel with the focus on Outcome
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -135,7 +136,7 @@ class ContactEntry(QWidget):
         for shortcut in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             QShortcut(QKeySequence(shortcut), self, self._save,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled,
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self._autosave = QTimer(self)
@@ -147,7 +148,7 @@ class ContactEntry(QWidget):
                   self.victim_views, self.amend_reason, self.sensitive, self.alert, self.oversight,
                   *self.risk_boxes.values(), *self.need_boxes.values()):
             signal = getattr(w, "textChanged", None) or getattr(w, "currentIndexChanged", None) or getattr(
-                w, "dateTimeChanged", None) or getattr(w, "valueChanged", None) or w.toggled
+                w, "dateTimeChanged", None) or getattr(w, "valueChanged", None) or cast(QCheckBox, w).toggled
             signal.connect(self._changed)
         self._refresh_enabled()
 

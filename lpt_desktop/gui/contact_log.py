@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -38,12 +39,8 @@ from lpt_desktop.gui.table_model import empty_state, record_table
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.contacts import ContactView, UpwSummary
+    from lpt_desktop.store.database import Database
 
-
-def _services() -> Any:
-    from lpt_desktop.services import contacts
-
-    return contacts
 
 
 class DecisionDialog(QDialog):
@@ -197,8 +194,8 @@ class ContactLogView(QWidget):
     def refresh(self, select_id: str | None = None) -> None:
         pid = self.person_id
 
-        def load(db: Any) -> tuple[list[ContactView], UpwSummary | None, dict[str, str]]:
-            s = _services()
+        def load(db: Database) -> tuple[list[ContactView], UpwSummary | None, dict[str, str]]:
+            from lpt_desktop.services import contacts as s
             return s.list_contacts(db, pid), s.upw_summary(db, pid), s.note_templates(db)
 
         self.ops.query(load, on_ok=lambda result: self._loaded(result, select_id), owner=self, label="contacts")
@@ -253,6 +250,7 @@ class ContactLogView(QWidget):
         self._show_detail(rec)
 
     def _show_detail(self, c: ContactView | None) -> None:
+        from lpt_desktop.services import contacts as svc
         self.current = c
         self.side.setCurrentIndex(0)
         for b in (self.amend_button, self.decide_button, self.letter_button):
@@ -266,18 +264,22 @@ class ContactLogView(QWidget):
         self.letter_button.setEnabled(any(e.action in ("EA02", "EA03") for e in c.enforcement))
         self.detail.setHtml(contact_html(c))
         if c.amends_id or c.amended_by_id:
-            self.ops.query(lambda db: _services().contact_history(db, c.id),
-                           on_ok=lambda history: self.current is c and self.detail.setHtml(contact_html(c, history)),
-                           owner=self, label="contact history")
+            def show_history(history: list[ContactView]) -> None:
+                if self.current is c:
+                    self.detail.setHtml(contact_html(c, history))
+
+            self.ops.query(lambda db: svc.contact_history(db, c.id), on_ok=show_history, owner=self,
+                           label="contact history")
 
     # -- entry -------------------------------------------------------------------------------------
     def start_entry(self, data: ContactInput | None = None, amends_id: str | None = None,
                     title: str = "Record a contact") -> None:
+        from lpt_desktop.services import contacts as svc
         if data is not None:
             self._open_entry(data, amends_id, title)
             return
         pid = self.person_id
-        self.ops.query(lambda db: _services().defaults_for(db, pid),
+        self.ops.query(lambda db: svc.defaults_for(db, pid),
                        on_ok=lambda defaults: self._open_entry(defaults, None, title), owner=self,
                        label="contact defaults")
 
@@ -295,8 +297,8 @@ class ContactLogView(QWidget):
     def _save(self, data: ContactInput, amendment_reason: str) -> None:
         pid, amends = self.person_id, self.entry.amends_id
 
-        def save(db: Any) -> str:
-            s = _services()
+        def save(db: Database) -> str:
+            from lpt_desktop.services import contacts as s
             if amends:
                 return s.amend_contact(db, amends, data, amendment_reason)
             return s.record_contact(db, pid, data)
@@ -309,7 +311,7 @@ class ContactLogView(QWidget):
         self.entry.dirty = False
         self.refresh(select_id=contact_id)
         self._show_detail(None)
-        self.window().statusBar().showMessage("Contact saved", 4000)
+        cast(QMainWindow, self.window()).statusBar().showMessage("Contact saved", 4000)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.entry.save_button.setEnabled(True)
@@ -320,17 +322,19 @@ class ContactLogView(QWidget):
                                     "half-saved and your draft is kept."])
 
     def _save_draft(self, data: ContactInput) -> None:
+        from lpt_desktop.services import contacts as svc
         pid, amends = self.person_id, self.entry.amends_id
         # A failed autosave is not worth a message: the next one (3 s on) or the lock's tries again.
-        self.ops.write(lambda db: _services().save_draft(db, pid, data, amends),
+        self.ops.write(lambda db: svc.save_draft(db, pid, data, amends),
                        on_ok=lambda _id: self.entry.mark_draft_saved(datetime.now()), on_error=lambda _e: None,
                        owner=self, label="a contact draft")
 
     def save_draft_now(self) -> bool:
         """On lock: queue the draft as a write (the lock waits for the writer before it closes the database)."""
+        from lpt_desktop.services import contacts as svc
         if self.side.currentWidget() is self.entry and self.entry.dirty:
             pid, data, amends = self.person_id, self.entry.value(), self.entry.amends_id
-            self.ops.write(lambda db: _services().save_draft(db, pid, data, amends),
+            self.ops.write(lambda db: svc.save_draft(db, pid, data, amends),
                            label=f"the contact being typed on {self.crn or 'a case'}")
             return True
         return False
@@ -338,8 +342,8 @@ class ContactLogView(QWidget):
     def _cancel_entry(self) -> None:
         pid, amends = self.person_id, self.entry.amends_id
 
-        def discard(db: Any) -> None:
-            s = _services()
+        def discard(db: Database) -> None:
+            from lpt_desktop.services import contacts as s
             for d in s.drafts(db, pid):
                 if d.amends_id == amends:
                     s.discard_draft(db, d.id)
@@ -374,7 +378,7 @@ class ContactLogView(QWidget):
                                                   "PDF files (*.pdf)")
             if path:
                 self.ops.background(Path(path).write_bytes, pdf, owner=self, label="save the warning letter",
-                                    on_ok=lambda _n: self.window().statusBar().showMessage(
+                                    on_ok=lambda _n: cast(QMainWindow, self.window()).statusBar().showMessage(
                                         f"Warning letter saved (unprotected) to {path}", 8000))
 
         self.ops.query(lambda db: warning_letter(db, c.id), on_ok=made, on_error=self._decision_failed, owner=self,
@@ -390,8 +394,9 @@ class ContactLogView(QWidget):
         self.decision_dialog = dialog
 
         def accepted() -> None:
+            from lpt_desktop.services import contacts as svc
             action, reason = dialog.action.currentData(), dialog.reason.text()
-            self.ops.write(lambda db: _services().decide_enforcement(db, c.id, action, reason, date.today()),
+            self.ops.write(lambda db: svc.decide_enforcement(db, c.id, action, reason, date.today()),
                            on_ok=lambda _id: self.refresh(select_id=c.id), on_error=self._decision_failed,
                            owner=self, label="an enforcement decision")
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lpt_desktop.gui.court_list import CourtListView
     from lpt_desktop.gui.host import Host
     from lpt_desktop.gui.report_editor import ReportEditor
+    from lpt_desktop.store.database import Database
 
 # Free in the main window and the Diary menu (Ctrl+Shift+W, D, M, B are the diary's).
 LIST_KEYS = "Ctrl+Shift+C"
@@ -26,21 +27,16 @@ NEW_REQUEST_KEYS = "Ctrl+Shift+R"
 NEW_PRE_SENTENCE_KEYS = "Ctrl+Shift+P"
 
 
-def _svc() -> Any:
-    from lpt_desktop.services import court
 
-    return court
-
-
-def _load_list(db: Any) -> tuple[list[Any], Any]:
-    svc = _svc()
+def _load_list(db: Database) -> tuple[list[Any], Any]:
+    from lpt_desktop.services import court as svc
     today = date.today()
     return svc.list_requests(db, as_of=today), svc.timeliness(db, today)
 
 
-def _open_report(db: Any, request_id: str) -> tuple[Any, Any]:
+def _open_report(db: Database, request_id: str) -> tuple[Any, Any]:
     """Start the report if need be (the service returns the existing one), then load it and its request."""
-    svc = _svc()
+    from lpt_desktop.services import court as svc
     report_id = svc.start_report(db, request_id)
     request = next(r for r in svc.list_requests(db) if r.id == request_id)
     return request, svc.load_report(db, report_id)
@@ -225,6 +221,7 @@ class CourtWork(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(button: Any) -> None:
+            from lpt_desktop.services import court as svc
             if box.standardButton(button) != QMessageBox.StandardButton.Yes:
                 return
             # By request: the list row may predate the report's start.
@@ -233,7 +230,7 @@ class CourtWork(QObject):
             if editor is not None:
                 editor.discard()
                 self.host.close_tab_of(editor)
-            self.ops.write(lambda db: _svc().withdraw_request(db, request.id), label="withdraw a report request",
+            self.ops.write(lambda db: svc.withdraw_request(db, request.id), label="withdraw a report request",
                            on_ok=lambda _r: self.host.status_bar().showMessage("Report request withdrawn", 4000))
 
         box.buttonClicked.connect(answered)
@@ -254,6 +251,7 @@ class CourtWork(QObject):
 
     def _report_loaded(self, result: tuple[Any, Any]) -> None:
         from lpt_desktop.gui.report_editor import ReportEditor
+        from lpt_desktop.services import court as svc
 
         request, draft = result
         self.host.status_bar().clearMessage()
@@ -261,7 +259,7 @@ class CourtWork(QObject):
         if existing is not None:  # opened twice while loading: one tab
             self.host.show_tab(existing, existing.accessibleName())
             return
-        editor = ReportEditor(self.host, request, draft, _svc().SECTIONS)
+        editor = ReportEditor(self.host, request, draft, svc.SECTIONS)
         editor.status_changed.connect(lambda rid: self.refresh(select_id=rid))
         report_id = draft.id
         editor.destroyed.connect(lambda _o=None, rid=report_id: self.editors.pop(rid, None))

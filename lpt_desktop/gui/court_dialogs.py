@@ -35,11 +35,6 @@ if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
 
 
-def _svc() -> Any:
-    from lpt_desktop.services import court
-
-    return court
-
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
@@ -143,6 +138,7 @@ class PreSentenceDialog(_ServiceDialog):
         self.resize(460, self.sizeHint().height())
 
     def submit(self) -> None:
+        from lpt_desktop.services import court as svc
         text = self.dob.text().strip()
         dob: date | None = None
         if text:
@@ -155,7 +151,7 @@ class PreSentenceDialog(_ServiceDialog):
         first, last = self.first.text(), self.last.text()
         pnc, address = self.pnc.text(), self.address.toPlainText()
         name = f"{first.strip()} {last.strip()}"
-        self.run(lambda db: _svc().create_pre_sentence(db, first_name=first, last_name=last, date_of_birth=dob,
+        self.run(lambda db: svc.create_pre_sentence(db, first_name=first, last_name=last, date_of_birth=dob,
                                                         pnc=pnc or None, address=address or None),
                  lambda new_id: self.on_created(new_id, name))
 
@@ -177,12 +173,16 @@ class RequestDialog(_ServiceDialog):
         self.person.setAccessibleName("Case on the caseload")
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.person.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.person.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.person.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         for row in sorted(caseload, key=lambda r: r.name.casefold()):
             self.person.addItem(f"{row.name} · {row.crn}", row.person_id)
         self.person.setCurrentIndex(-1)
-        self.person.lineEdit().setPlaceholderText("Type a name or CRN")
+        line = self.person.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.setPlaceholderText("Type a name or CRN")
         self.record = QComboBox()
         self.record.setAccessibleName("Pre-sentence record")
         seen: set[str] = set()
@@ -276,8 +276,9 @@ class RequestDialog(_ServiceDialog):
         dialog.open()
 
     def _update_due(self) -> None:
+        from lpt_desktop.services import court as svc
         try:
-            due = _svc().due_date_for(self.type.currentData(), _pydate(self.requested.date()),
+            due = svc.due_date_for(self.type.currentData(), _pydate(self.requested.date()),
                                       self.remanded.isChecked(), _pydate(self.hearing.date()))
         except Exception:  # the preview is a help, never a blocker: the service checks again on save
             self.due.setText("")
@@ -295,6 +296,7 @@ class RequestDialog(_ServiceDialog):
         return None, self.record.currentData()
 
     def submit(self) -> None:
+        from lpt_desktop.services import court as svc
         person_id, pre_id = self.chosen()
         if person_id is None and pre_id is None:
             self.error.setText("Person: choose a case on the caseload, or choose or make a pre-sentence record.")
@@ -302,7 +304,7 @@ class RequestDialog(_ServiceDialog):
         kwargs = dict(person_id=person_id, pre_sentence_id=pre_id, court=self.court.text(), lja=self.lja.text(),
                       hearing_date=_pydate(self.hearing.date()), report_type=self.type.currentData(),
                       remanded=self.remanded.isChecked(), requested_on=_pydate(self.requested.date()))
-        self.run(lambda db: _svc().create_request(db, **kwargs), self.on_created)
+        self.run(lambda db: svc.create_request(db, **kwargs), self.on_created)
 
 
 class PromoteDialog(_ServiceDialog):
@@ -329,7 +331,8 @@ class PromoteDialog(_ServiceDialog):
         self.resize(440, self.sizeHint().height())
 
     def submit(self) -> None:
+        from lpt_desktop.services import court as svc
         crn = self.crn.text().strip() or None
         pre_id = self.request.pre_sentence_id
-        self.run(lambda db: _svc().promote_to_case(db, pre_id, crn=crn), self.on_done)
+        self.run(lambda db: svc.promote_to_case(db, pre_id, crn=crn), self.on_done)
 

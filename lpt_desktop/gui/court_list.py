@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -119,11 +119,12 @@ class _FilterProxy(QSortFilterProxyModel):
             self.show = show
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt's name
-        rec = self.sourceModel().record(row)
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        model = cast(CourtRequestModel, self.sourceModel())
+        rec = model.record(row)
         if self.show == "open" and rec.status == "sent":
             return False
-        if self.show == "today" and urgency(rec, self.sourceModel().today) > 1:
+        if self.show == "today" and urgency(rec, model.today) > 1:
             return False
         if not self.text:
             return True
@@ -206,8 +207,7 @@ class CourtListView(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open_current)
         self.promote_button.clicked.connect(self._promote_current)
-        self.withdraw_button.clicked.connect(lambda: (rec := self.current()) is not None
-                                             and self.withdraw_requested.emit(rec))
+        self.withdraw_button.clicked.connect(self._withdraw_current)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._update_state()
 
@@ -298,3 +298,8 @@ class CourtListView(QWidget):
         rec = self.current()
         if rec is not None:
             self.promote_requested.emit(rec)
+
+    def _withdraw_current(self) -> None:
+        rec = self.current()
+        if rec is not None:
+            self.withdraw_requested.emit(rec)

@@ -188,11 +188,14 @@ class NoteTemplatesDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
-        self.name.currentTextChanged.connect(lambda n: n in self.templates and self.body.setPlainText(
-            self.templates[n]))
+        self.name.currentTextChanged.connect(self._template_chosen)
         if self.templates:
             self.body.setPlainText(next(iter(self.templates.values())))
         self.resize(480, 380)
+
+    def _template_chosen(self, name: str) -> None:
+        if name in self.templates:
+            self.body.setPlainText(self.templates[name])
 
     def _save(self) -> None:
         name, body = self.name.currentText().strip(), self.body.toPlainText()

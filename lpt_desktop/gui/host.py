@@ -43,8 +43,9 @@ class Host(Protocol):
         """A top-level menu by its title (made, before Help, if new)."""
         ...
 
-    def add_action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None,
-                   tip: str = "", needs_caseload: bool = True) -> QAction:
+    def add_action(self, text: str, slot: Callable[[], Any],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "",
+                   needs_caseload: bool = True, icon: str | None = None) -> QAction:
         """A window-wide action (shortcut checked against every other); disabled while locked if it needs one."""
         ...
 

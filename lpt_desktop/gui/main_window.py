@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -198,8 +199,9 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         return menu
 
-    def add_action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None,
-                   tip: str = "", needs_caseload: bool = True, icon: str | None = None) -> QAction:
+    def add_action(self, text: str, slot: Callable[[], Any],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "",
+                   needs_caseload: bool = True, icon: str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             keys = QKeySequence(shortcut)
@@ -441,9 +443,9 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count() - 1, 0, -1):
             self.close_tab(i)
         self.caseload_view.clear()
-        for view in (self.due_view, self.search_view):
-            if view is not None:
-                view.set_rows([])
+        for list_view in (self.due_view, self.search_view):
+            if list_view is not None:
+                list_view.set_rows([])
         self.note_search.clear()
         self.ops.close()
         self._set_unlocked_actions(False)
@@ -587,7 +589,7 @@ class MainWindow(QMainWindow):
     def _restore(self, drafts: list[Any]) -> None:
         self.pending_drafts = []
         for d in drafts:
-            self.open_case(d.person_id, then=lambda view, d=d: self._restore_one(view, d))
+            self.open_case(d.person_id, then=functools.partial(self._restore_one, draft=d))
 
     @staticmethod
     def _restore_one(view: CaseView, draft: Any) -> None:
@@ -610,7 +612,7 @@ class MainWindow(QMainWindow):
         if self.tabs.count():
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
-    def find(self) -> None:
+    def find(self) -> None:  # type: ignore[override]  # the Find action; QWidget.find(id) is never used
         self.tabs.setCurrentIndex(0)
         self.caseload_view.focus_search()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -260,7 +261,7 @@ class ObligationsView(QWidget):
 
     def _save_frequency(self, rule: str, every_days: int | None) -> None:
         def saved(_result: object) -> None:
-            self.window().statusBar().showMessage("Contact frequency saved", 4000)
+            cast(QMainWindow, self.window()).statusBar().showMessage("Contact frequency saved", 4000)
             self.refresh()
 
         self.ops.write(_set_frequency, self.person_id, rule, every_days, on_ok=saved, on_error=self._failed,

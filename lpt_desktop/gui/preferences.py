@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings
 
 DEFAULT_IDLE_MINUTES = 10
@@ -13,7 +15,7 @@ class Preferences:
 
     @property
     def idle_minutes(self) -> int:
-        value = self.settings.value("security/idle_minutes", DEFAULT_IDLE_MINUTES)
+        value: Any = self.settings.value("security/idle_minutes", DEFAULT_IDLE_MINUTES)  # int or its text
         try:
             return max(1, min(60, int(value)))
         except (TypeError, ValueError):

@@ -9,6 +9,7 @@ the pending sections first, so a check or an export always sees what is on scree
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 from collections.abc import Callable
 from datetime import date, datetime
@@ -48,20 +49,16 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from lpt_desktop.gui.host import Host
+    from lpt_desktop.store.database import Database
 
 AUTOSAVE_MS = 2000
 PREFILL_TEXT = "Prefilled from the case — confirm"
 
 
-def _svc() -> Any:
-    from lpt_desktop.services import court
 
-    return court
-
-
-def _save_and_then(db: Any, report_id: str, pending: dict[str, dict[str, Any]],
+def _save_and_then(db: Database, report_id: str, pending: dict[str, dict[str, Any]],
                    after: Callable[[Any], Any] | None) -> Any:
-    svc = _svc()
+    from lpt_desktop.services import court as svc
     for section_id, fields in pending.items():
         svc.save_section(db, report_id, section_id, fields)
     return after(db) if after is not None else None
@@ -183,7 +180,7 @@ class ReportEditor(QWidget):
         box.setSpacing(6)
         box.addWidget(w, 1)
         if fspec.id in set(self.draft.prefilled.get(section_id, ()) or ()):
-            banner = _PrefillBanner(fspec.label, lambda _c=False, sid=section_id, fid=fspec.id: self.confirm(sid, fid))
+            banner = _PrefillBanner(fspec.label, functools.partial(self._confirm_banner, section_id, fspec.id))
             self.banners[(section_id, fspec.id)] = banner
             box.addWidget(banner, 0, Qt.AlignmentFlag.AlignTop)
         if fspec.kind == "bool":
@@ -498,7 +495,11 @@ class ReportEditor(QWidget):
         super().hideEvent(event)
 
     # -- prefill -----------------------------------------------------------------------------------
+    def _confirm_banner(self, section_id: str, field_id: str, _checked: bool = False) -> None:
+        self.confirm(section_id, field_id)
+
     def confirm(self, section_id: str, field_id: str) -> None:
+        from lpt_desktop.services import court as svc
         banner = self.banners.get((section_id, field_id))
         report_id = self.report_id
 
@@ -510,10 +511,11 @@ class ReportEditor(QWidget):
             if w is not None:
                 w.setFocus()
 
-        self._submit(lambda db: _svc().confirm_prefill(db, report_id, section_id, field_id), done)
+        self._submit(lambda db: svc.confirm_prefill(db, report_id, section_id, field_id), done)
 
     def confirm_section(self, section_id: str) -> None:
         """Every prefilled field in the section checked at once (e.g. details read back to the defendant)."""
+        from lpt_desktop.services import court as svc
         report_id = self.report_id
 
         def done(_r: Any) -> None:
@@ -522,7 +524,7 @@ class ReportEditor(QWidget):
                     banner.hide()
             self._refresh_section_marks()
 
-        self._submit(lambda db: _svc().confirm_prefill(db, report_id, section_id, None), done)
+        self._submit(lambda db: svc.confirm_prefill(db, report_id, section_id, None), done)
 
     def unconfirmed(self) -> list[tuple[str, str]]:
         return [key for key, b in self.banners.items() if not b.isHidden()]
@@ -531,8 +533,8 @@ class ReportEditor(QWidget):
     def check_and_mark_ready(self) -> None:
         report_id = self.report_id
 
-        def run(db: Any) -> tuple[list[Any], Any]:
-            svc = _svc()
+        def run(db: Database) -> tuple[list[Any], Any]:
+            from lpt_desktop.services import court as svc
             results = svc.ready_checks(svc.load_report(db, report_id))
             if all(r.ok for r in results):
                 svc.mark_ready(db, report_id)
@@ -568,9 +570,10 @@ class ReportEditor(QWidget):
     def countersign_as(self, name: str) -> None:
         report_id = self.report_id
 
-        def run(db: Any) -> Any:
-            _svc().countersign(db, report_id, name)
-            return _svc().load_report(db, report_id)
+        def run(db: Database) -> Any:
+            from lpt_desktop.services import court as svc
+            svc.countersign(db, report_id, name)
+            return svc.load_report(db, report_id)
 
         def done(draft: Any) -> None:
             self.draft = draft
@@ -592,9 +595,10 @@ class ReportEditor(QWidget):
     def mark_sent(self) -> None:
         report_id = self.report_id
 
-        def run(db: Any) -> Any:
-            _svc().mark_sent(db, report_id)
-            return _svc().load_report(db, report_id)
+        def run(db: Database) -> Any:
+            from lpt_desktop.services import court as svc
+            svc.mark_sent(db, report_id)
+            return svc.load_report(db, report_id)
 
         def done(draft: Any) -> None:
             self.draft = draft
@@ -620,8 +624,8 @@ class ReportEditor(QWidget):
         """Render on a worker (after saving what is on screen) and write the file atomically."""
         report_id = self.report_id
 
-        def run(db: Any) -> str:
-            svc = _svc()
+        def run(db: Database) -> str:
+            from lpt_desktop.services import court as svc
             svc.export_pdf(path, svc.render_pdf(db, report_id, password=password))
             return path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QIntValidator
@@ -35,7 +35,8 @@ def choice_pairs(choices: Any) -> list[tuple[str, str]]:
         elif hasattr(c, "code"):
             pairs.append((c.code, getattr(c, "label", c.code)))
         elif isinstance(c, dict):
-            pairs.append((c.get("code", ""), c.get("label", c.get("code", ""))))
+            d: dict[str, str] = c
+            pairs.append((d.get("code", ""), d.get("label", d.get("code", ""))))
         else:
             pairs.append((str(c), str(c)))
     return pairs
@@ -276,31 +277,32 @@ class _RequirementRow(QWidget):
     def _rebuild(self) -> None:
         while self.params.count():
             item = self.params.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            if item is not None and (old := item.widget()) is not None:
+                old.deleteLater()
         self.param_widgets = {}
         rtype = reference().requirement_types.get(self.type.currentData() or "")
         if rtype is None:
             return
         for p in rtype.params:
             label = QLabel(p.label)
+            w: QWidget
             if p.kind == "choice":
-                w: QWidget = QComboBox()
-                w.addItem("", "")
+                w = combo = QComboBox()
+                combo.addItem("", "")
                 for c in p.choices or ():
-                    w.addItem(c, c)
-                w.currentIndexChanged.connect(self.changed)
+                    combo.addItem(c, c)
+                combo.currentIndexChanged.connect(self.changed)
             elif p.kind == "bool":
-                w = QCheckBox()
-                w.toggled.connect(self.changed)
+                w = check = QCheckBox()
+                check.toggled.connect(self.changed)
             else:
-                w = QLineEdit()
+                w = line = QLineEdit()
                 if p.kind == "int":
-                    w.setMaximumWidth(80)
+                    line.setMaximumWidth(80)
                     lo, hi = getattr(p, "min", None), getattr(p, "max", None)
                     if lo is not None and hi is not None:
-                        w.setPlaceholderText(f"{lo}-{hi}")
-                w.textChanged.connect(self.changed)
+                        line.setPlaceholderText(f"{lo}-{hi}")
+                line.textChanged.connect(self.changed)
             w.setAccessibleName(f"{rtype.label}: {p.label}")
             w.setToolTip(p.help)
             label.setBuddy(w)
@@ -318,7 +320,7 @@ class _RequirementRow(QWidget):
             elif isinstance(w, QCheckBox):
                 v = w.isChecked()
             else:
-                text = w.text().strip()
+                text = cast(QLineEdit, w).text().strip()
                 v = int(text) if kinds.get(name) == "int" and text.lstrip("-").isdigit() else text
             if v not in ("", None):
                 params[name] = v

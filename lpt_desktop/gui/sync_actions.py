@@ -8,7 +8,7 @@ touches the network or the caseload runs through host.ops; the lock cancels it a
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject
 
@@ -128,7 +128,7 @@ class SyncUI(QObject):
         self.ops.query(load_rows, on_ok=lambda rows: view.set_rows(rows, select_id), owner=view,
                        label="sync conflicts")
 
-    def _resolve(self, conflict_id: str, choice: str, merged: Any) -> None:
+    def _resolve(self, conflict_id: str, choice: Literal["mine", "theirs", "merge"], merged: Any) -> None:
         from lpt_desktop.services import sync as svc
 
         def done(_r: Any) -> None:

@@ -32,11 +32,6 @@ PROBE_SECONDS = 15.0  # while offline: how often to ask the server whether it is
 AFTER_SAVE_SECONDS = 5.0  # a save is sent shortly after, so several quick saves go in one sync
 
 
-def _svc() -> Any:
-    from lpt_desktop.services import sync
-
-    return sync
-
 
 def percent(phase: str, done: int, total: int) -> int:
     """One bar for the whole sync: push fills 0-40%, pull 40-90%, verify the rest (total < 0: unknown)."""
@@ -135,15 +130,16 @@ class SyncRunner(QObject):
     def running(self) -> bool:
         return self.job is not None
 
-    def refresh_status(self, then: Callable[[], None] | None = None) -> None:
+    def refresh_status(self, then: Callable[[], object] | None = None) -> None:
         """Re-read enrolment, waiting changes and conflicts from the caseload (on a worker)."""
+        from lpt_desktop.services import sync as svc
         def got(st: Any) -> None:
             self._set(enrolled=st.enrolled, waiting=st.waiting_changes, conflicts=st.open_conflicts,
                       last_synced_at=st.last_synced_at, server=st.server, locked=False, username=st.username or "")
             if then is not None:
                 then()
 
-        self.ops.query(lambda db: _svc().sync_status(db), on_ok=got, on_error=self._status_failed,
+        self.ops.query(lambda db: svc.sync_status(db), on_ok=got, on_error=self._status_failed,
                        label="sync status")
 
     def _status_failed(self, exc: BaseException) -> None:
@@ -168,6 +164,7 @@ class SyncRunner(QObject):
 
     def sync_now(self) -> bool:
         """Start a sync unless one is running (then run once more after it); False if it cannot start."""
+        from lpt_desktop.services import sync as svc
         if not self.host.is_unlocked or not self.state.enrolled:
             return False
         if self.job is not None:
@@ -180,7 +177,7 @@ class SyncRunner(QObject):
         job.progress.connect(self._progress)
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.ops.write(lambda db: _svc().sync_now(db, progress=job.report, cancel=job.cancel_event),
+        self.ops.write(lambda db: svc.sync_now(db, progress=job.report, cancel=job.cancel_event),
                        on_ok=lambda r: self._done(job, r), on_error=lambda e: self._failed(job, e), owner=job,
                        label="sync", cut_ok=True)
         return True
@@ -191,6 +188,7 @@ class SyncRunner(QObject):
 
         A sync already running is cancelled first (its work so far stays); this one then counts as the running sync.
         """
+        from lpt_desktop.services import sync as svc
         if not self.host.is_unlocked:
             return None
         self.cancel()  # the writer runs one job at a time: the cancelled sync stops before enrolment starts
@@ -215,7 +213,7 @@ class SyncRunner(QObject):
 
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.ops.write(lambda db: _svc().enrol(db, server_url, username, password, progress=job.report,
+        self.ops.write(lambda db: svc.enrol(db, server_url, username, password, progress=job.report,
                                                cancel=job.cancel_event),
                        on_ok=ok, on_error=failed, owner=job, label="setting up sync", cut_ok=True)
         return job
@@ -248,9 +246,9 @@ class SyncRunner(QObject):
             self.schedule(self.delay(0))
 
     def _failed(self, job: SyncJob, exc: BaseException) -> None:
+        from lpt_desktop.services import sync as svc
         if not self._finish_job(job):
             return
-        svc = _svc()
         if isinstance(exc, svc.NotEnrolled):
             self._set(busy=False, enrolled=False)
             return

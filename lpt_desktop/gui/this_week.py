@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QHeaderView, QLabel, QWidget
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui import standards_common as common
@@ -78,7 +78,7 @@ class ThisWeekView(RecordListView):
         bar = QHBoxLayout()
         bar.addWidget(self.note, 1)
         bar.addWidget(self.policy)
-        self.layout().insertLayout(1, bar)  # type: ignore[attr-defined]
+        cast(QBoxLayout, self.layout()).insertLayout(1, bar)
         self.table.setToolTip("Double-click or press Enter to open the case")
         self.table.setWordWrap(False)
         self.loaded = False
