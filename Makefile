@@ -26,6 +26,7 @@ run: install
 
 # The date-sensitive suites first at five other days (tests/date_matrix.py), then every test on the frozen day.
 test: install
+	$(PY) -m mypy
 	$(PY) tests/date_matrix.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
@@ -41,6 +42,7 @@ installer: install
 
 lint: install
 	$(PY) -m ruff check lpt_desktop tests bench ui db
+	$(PY) -m mypy
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py
