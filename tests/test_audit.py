@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -20,14 +20,15 @@ from lpt_desktop.services.cases import (
 from lpt_desktop.services.unlock import create_caseload, unlock
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Audit, Person, Registration, Requirement, Sentence
-from tests.conftest import PASSPHRASE
+from tests.conftest import LONDON, PASSPHRASE, TEST_TODAY
 
 TODAY = date(2026, 11, 23)
 ACTOR = "LPT0042 Alex Morgan"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+# The suite's clock (tests/conftest.py, frozen_today) starts at 09:30 London time on TEST_TODAY and ticks on;
+# audit rows are stamped in UTC.
+CLOCK_STARTS_UTC = datetime.combine(TEST_TODAY, time(9, 30), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture
@@ -63,11 +64,10 @@ def _shape(rows: list[Audit]) -> list[tuple]:
 
 def test_add_person_writes_a_create_row(db):
     mark = _last_audit_id(db)
-    before = _utcnow() - timedelta(seconds=5)
     pid = _person(db)
     rows = _audit_after(db, mark)
     assert _shape(rows) == [("create", "person", pid, pid, ACTOR)]
-    assert before <= rows[0].at <= _utcnow() + timedelta(seconds=5)
+    assert CLOCK_STARTS_UTC <= rows[0].at <= CLOCK_STARTS_UTC + timedelta(minutes=2)
 
 
 def test_update_person_writes_an_update_row_naming_the_fields(db):

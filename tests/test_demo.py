@@ -27,9 +27,9 @@ from lpt_desktop.store.models import (
     Requirement,
     Sentence,
 )
-from tests.conftest import PASSPHRASE
+from tests.conftest import DEMO_TODAY, PASSPHRASE
 
-TODAY = date(2026, 11, 23)
+TODAY = DEMO_TODAY  # the demo is generated around the suite's frozen today
 
 
 def _make(tmp_path, name: str, spec: DemoSpec, **kw):

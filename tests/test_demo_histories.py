@@ -4,7 +4,7 @@ follows the rules, unpaid work, victim liaison, and open enforcement items near 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -25,8 +25,7 @@ from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Enforcement, Person, Requirement, Sentence
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 
-TODAY = date(2026, 11, 23)
-SPEC = DemoSpec(cases=150, contacts_per_case=60, seed=7, today=TODAY)
+SPEC = DemoSpec(cases=150, contacts_per_case=60, seed=7, today=DEMO_TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def _as_input(c: Contact) -> ContactInput:
 @pytest.mark.parametrize("which", ["demo", "small"])
 def test_every_contact_passes_the_entry_checks(which, request):
     db = request.getfixturevalue(which)
-    today = TODAY if which == "demo" else DEMO_TODAY
+    today = DEMO_TODAY  # both demos are generated around the suite's frozen today
     now = datetime.combine(today, time.min)  # the history is all before today
     sentences = _sentences(db)
     contacts = _contacts(db)
@@ -82,7 +81,7 @@ def test_sizes_and_future_appointments(demo):
     contacts = _contacts(demo)
     per_person = Counter(c.person_id for c in contacts)
     assert set(per_person.values()) == {SPEC.contacts_per_case}
-    start_of_today = datetime.combine(TODAY, time.min)
+    start_of_today = datetime.combine(DEMO_TODAY, time.min)
     sentences = _sentences(demo)
     pending = defaultdict(list)
     for c in contacts:
@@ -160,7 +159,7 @@ def test_failures_have_notes_and_decisions_that_fit_the_rules(demo):
             allowed = allowed_actions(order, v.requirement)
             for e in v.enforcement:
                 assert e.action in allowed, (order, v.requirement, e.action)
-                assert v.starts_at.date() <= e.decided_on < TODAY
+                assert v.starts_at.date() <= e.decided_on < DEMO_TODAY
                 assert e.reason.strip()
             kinds[(is_licence(order), v.requirement.kind, v.requirement.number >= 2, first.action)] += 1
     assert failures > 100
@@ -193,7 +192,7 @@ def test_decision_rows_match_the_services_counting(demo):
 @pytest.mark.parametrize("which", ["demo", "small"])
 def test_open_enforcement_items_near_today(which, request):
     db = request.getfixturevalue(which)
-    today = TODAY if which == "demo" else DEMO_TODAY
+    today = DEMO_TODAY  # both demos are generated around the suite's frozen today
     due = enforcement_due(db, today)
     assert len(due) >= 3
     decisions = [i for i in due if i.what == "Enforcement decision"]
@@ -215,7 +214,7 @@ def test_unpaid_work_sessions_and_pace(demo):
     assert worked and Counter(360 <= m <= 420 for m in worked)[True] > len(worked) * 0.9
     assert any(c.upw_minutes_credited for c in sessions)
     assert any(c.upw_skills and "safely" in c.upw_skills for c in sessions)
-    summaries = [upw_summary(demo, pid, TODAY) for pid in people]
+    summaries = [upw_summary(demo, pid, DEMO_TODAY) for pid in people]
     on_track = sum(u.on_track for u in summaries)
     assert 0.2 * len(summaries) < on_track < 0.8 * len(summaries), on_track
     assert all(u.done_minutes <= u.ordered_hours * 60 for u in summaries)
@@ -237,7 +236,7 @@ def test_victim_liaison_contacts_are_restricted_and_only_on_violent_or_sexual_ca
 
 
 def test_same_seed_gives_the_same_histories(tmp_path):
-    spec = DemoSpec(cases=12, contacts_per_case=30, seed=4, today=TODAY)
+    spec = DemoSpec(cases=12, contacts_per_case=30, seed=4, today=DEMO_TODAY)
     a = create_demo(tmp_path / "a.lptdb", PASSPHRASE, spec, kdf=KdfParams.fast())
     b = create_demo(tmp_path / "b.lptdb", PASSPHRASE, spec, kdf=KdfParams.fast())
     cols = [c for c in Contact.__table__.columns if c.name not in ("created_at", "updated_at")]
@@ -262,12 +261,14 @@ def test_notes_are_searchable_and_the_index_keeps_working(small):
     assert search_notes(small, "accom")
     assert search_notes(small, "job applications")
     # A contact recorded after generation is indexed by the trigger as usual.
-    with small.read() as s:
-        pid = s.scalar(select(Sentence.person_id).where(Sentence.start_date < date(2026, 11, 1))
-                       .order_by(Sentence.person_id).limit(1))
-    record_contact(small, pid, ContactInput("COAP", datetime(2026, 11, 20, 10, 0), outcome="ATTC",
-                                            notes="Discussed the zebracrossing project"),
-                   now=datetime(2026, 11, 23, 9, 0))
+    seen = datetime.combine(DEMO_TODAY - timedelta(days=3), time(10, 0))
+    with small.read() as s:  # a case whose order ran on the day of the contact
+        running = (Sentence.start_date < seen.date(),
+                   Sentence.end_date.is_(None) | (Sentence.end_date >= seen.date()))
+        pid = s.scalar(select(Sentence.person_id).where(*running).order_by(Sentence.person_id).limit(1))
+    assert pid is not None
+    record_contact(small, pid, ContactInput("COAP", seen, outcome="ATTC", notes="Discussed the zebracrossing project"),
+                   now=datetime.combine(DEMO_TODAY, time(9, 0)))
     assert [h.person_id for h in search_notes(small, "zebracrossing")] == [pid]
 
 

@@ -20,6 +20,7 @@ from lpt_desktop.domain.validation import (
     validate_sentence,
 )
 from lpt_desktop.services.registers import add_months
+from tests.conftest import TEST_TODAY
 
 TODAY = date(2026, 11, 23)
 FIX = re.compile(r"\b(use|choose|enter|check|remove|add|leave|write|give|name|describe|must be)\b", re.I)
@@ -303,9 +304,13 @@ def test_every_problem_is_reported_at_once():
                       "Date of birth")
 
 
-def test_default_today_is_the_real_today():
-    assert validate_person("X123456", "Ann", "Example", date.today() + timedelta(days=2))[0].field == \
-        "Date of birth"
+def test_default_today_is_the_clocks_today(frozen_today):
+    # The suite's clock is frozen at TEST_TODAY (tests/conftest.py): the default reads it.
+    assert frozen_today == TEST_TODAY
+    [error] = validate_person("X123456", "Ann", "Example", TEST_TODAY + timedelta(days=1))
+    assert (error.field, error.message) == ("Date of birth", "is in the future: check the year")
+    [error] = validate_person("X123456", "Ann", "Example", TEST_TODAY)
+    assert (error.field, error.message) == ("Date of birth", "makes the person under 10: check the year")
 
 
 # -- sentences ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from lpt_desktop.gui.court_list import DUE_TODAY_BG, timeliness_text
 from lpt_desktop.services import court
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.unlock import unlock as open_db
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TEST_TODAY
 from tests.gui.conftest import unlock
 from tests.pdftext import pdf_pages
 
@@ -29,11 +29,11 @@ def _court(window):
     return window.features["court"]
 
 def _add_requests(path: Path) -> dict[str, str]:
-    """Requests relative to the real today (the list marks 'due today' by the calendar)."""
-    today = date.today()
+    """Requests relative to today, the day the suite's clock is frozen at (the list marks 'due today' by it)."""
+    today = TEST_TODAY
     db = open_db(path, PASSPHRASE)
     try:
-        rows = load_caseload(db)
+        rows = load_caseload(db, today)
         ids = {
             "later": court.create_request(db, person_id=rows[10].person_id, court="Lancaster Magistrates' Court",
                                           lja="Lancashire", hearing_date=today + timedelta(days=30),
@@ -94,7 +94,7 @@ def test_list_due_today_on_top_marked_and_filtered(make_window, qtbot, demo_db):
     assert window.tabs.currentWidget() is view
     assert QApplication.focusWidget() is view.table  # keyboard: Ctrl+Shift+C lands on the list
     shown = view.shown()
-    today = date.today()
+    today = TEST_TODAY  # the frozen clock's today, which the window reads
     due_today = [r for r in shown if r.due_by == today and r.status != "sent"]
     assert due_today, "the request for an oral report today is due today"
     # Every request due today comes before every other request.
@@ -450,7 +450,7 @@ def test_list_layout_is_remembered(make_window, qtbot, demo_db, prefs):
 
 
 def test_timeliness_menu_reads_the_month(make_window, qtbot, demo_db):
-    today = date.today()
+    today = TEST_TODAY  # the frozen clock's today, which the window reads
     db = open_db(demo_db, PASSPHRASE)
     try:
         expected = court.timeliness(db, today)

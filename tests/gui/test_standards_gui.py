@@ -23,17 +23,19 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture(autouse=True)
-def demo_today(monkeypatch):
-    # The demo caseload is built around 23/11/2026: every standards screen works "as of" that day.
+def demo_today(monkeypatch, frozen_today):
+    # The demo caseload is built around DEMO_TODAY, the day the suite's clock is frozen at (tests/conftest.py):
+    # every standards screen works "as of" that day.
+    assert frozen_today == DEMO_TODAY
     monkeypatch.setattr(standards_common, "today", lambda: DEMO_TODAY)
 
 
 def _working_day(offset: int) -> date:
-    """A working day `offset` or more days ahead: the booking service refuses times already past on the real
-    clock, and the overlap check warns of weekends and bank holidays."""
+    """A working day `offset` or more days ahead: the booking service refuses times already past on the clock
+    (frozen at 09:30 on DEMO_TODAY), and the overlap check warns of weekends and bank holidays."""
     from lpt_desktop.standards.calendar import is_working_day
 
-    day = max(DEMO_TODAY, date.today()) + timedelta(days=offset)
+    day = DEMO_TODAY + timedelta(days=offset)
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
@@ -368,7 +370,7 @@ def test_booking_on_a_chosen_day_and_the_remembered_month_view(make_window, qtbo
     ctl.calendar_action.trigger()
     cal = ctl.calendar
     qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
-    day = DEMO_TODAY + timedelta(days=8)  # Tuesday of next week
+    day = DEMO_TODAY + timedelta(days=7 - DEMO_TODAY.weekday() + 1)  # Tuesday of next week
     cal.next_button.click()
     _idle(qtbot, window)
     cal.grid.setCurrentIndex(cal.grid_model.index_of(day))

@@ -3,9 +3,10 @@ compliance, overrides, records, office closures, booking (one-off and series) an
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import appointments as ap
@@ -18,8 +19,11 @@ from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.obligations import STATUSES, Obligation
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact
-from tests.conftest import DEMO_TODAY, PASSPHRASE
+from tests.conftest import DEMO_TODAY, LONDON, PASSPHRASE
 
+# The small caseload is a fixed calendar (its deadlines are facts about November and December 2026): its
+# tests pass TODAY and NOW explicitly, and the clock is pinned there too for the one check that reads it
+# (a record cannot be dated in the future). The demo tests work at DEMO_TODAY, whatever day that is.
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0)
 
@@ -33,18 +37,19 @@ def demo(demo_db):
 
 @pytest.fixture
 def small(tmp_path):
-    """Two cases: a community order from Monday 02/11/2026 and a licence from Friday 20/11/2026."""
-    db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
-    ids = {}
-    ids["co"] = add_person(db, crn="A100001", first_name="Zoe", last_name="Adams", date_of_birth=date(1990, 1, 1),
-                           today=TODAY, tier="C2", rosh="M")
-    sid = add_sentence(db, ids["co"], order_type="CO", start_date=date(2026, 11, 2), end_date=date(2027, 11, 1))
-    add_requirement(db, sid, "SUP", {"months": 12})
-    ids["lic"] = add_person(db, crn="B100002", first_name="Yusuf", last_name="Brown",
-                            date_of_birth=date(1985, 1, 1), today=TODAY, tier="A1", rosh="H")
-    add_sentence(db, ids["lic"], order_type="LIC", start_date=date(2026, 11, 20), end_date=date(2027, 5, 19))
-    yield db, ids
-    db.close()
+    """Two cases: a community order from Monday 02/11/2026 and a licence from Friday 20/11/2026 (on NOW's clock)."""
+    with time_machine.travel(NOW.replace(tzinfo=LONDON), tick=True):
+        db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+        ids = {}
+        ids["co"] = add_person(db, crn="A100001", first_name="Zoe", last_name="Adams",
+                               date_of_birth=date(1990, 1, 1), today=TODAY, tier="C2", rosh="M")
+        sid = add_sentence(db, ids["co"], order_type="CO", start_date=date(2026, 11, 2), end_date=date(2027, 11, 1))
+        add_requirement(db, sid, "SUP", {"months": 12})
+        ids["lic"] = add_person(db, crn="B100002", first_name="Yusuf", last_name="Brown",
+                                date_of_birth=date(1985, 1, 1), today=TODAY, tier="A1", rosh="H")
+        add_sentence(db, ids["lic"], order_type="LIC", start_date=date(2026, 11, 20), end_date=date(2027, 5, 19))
+        yield db, ids
+        db.close()
 
 
 def _record(db, pid, when, type_code="COAP", outcome="ATTC"):
@@ -100,7 +105,7 @@ def test_caseload_due_lists_due_and_overdue_of_every_kind(demo):
     wider = so.caseload_due(demo, DEMO_TODAY, horizon_days=14)
     assert len(wider) > len(items)
     assert {i.obligation.status for i in wider} == {"due", "overdue", "upcoming"}
-    assert all(i.obligation.due_from <= date(2026, 12, 7) for i in wider)
+    assert all(i.obligation.due_from <= DEMO_TODAY + timedelta(days=14) for i in wider)
     counts = so.due_counts(demo, DEMO_TODAY)
     assert counts == {"due": sum(i.obligation.status == "due" for i in items),
                       "overdue": sum(i.obligation.status == "overdue" for i in items)}
@@ -159,6 +164,8 @@ def test_sentence_plan_record_meets_the_plan(small):
     assert (plan.status, plan.met_by) == ("met", rid)
     with pytest.raises(ValidationError, match="Record"):
         so.record_done(db, ids["co"], "horoscope", date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="Date: is in the future"):  # by the clock, pinned at NOW
+        so.record_done(db, ids["co"], "sentence_plan", TODAY + timedelta(days=1))
 
 
 def test_office_closure_moves_deadlines_and_the_caseload(small):
