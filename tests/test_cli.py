@@ -152,3 +152,26 @@ def test_version(isolated_dirs, tmp_path):
     result = lpt("--version", env=isolated_dirs.env(), cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.strip() == f"lpt {__version__}"
+
+
+def test_init_starts_an_empty_caseload_that_opens(isolated_dirs, tmp_path):
+    path = tmp_path / "new" / "mine.lptdb"
+    env = isolated_dirs.env(LPT_PASSPHRASE="a long passphrase")
+    result = lpt("init", "--db", str(path), "--officer", "Sam Patel", "--staff-code", "LPT0099", env=env,
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "New caseload for Sam Patel" in result.stdout and "lpt sync setup" in result.stdout
+    listed = lpt("caseload", "--db", str(path), "--json", env=env, cwd=tmp_path)
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    again = lpt("init", "--db", str(path), "--officer", "Sam Patel", "--staff-code", "LPT0099", env=env,
+                cwd=tmp_path)
+    assert_one_line_error(again, "Caseload file:", "already exists")
+
+
+def test_init_names_each_bad_field_and_writes_nothing(isolated_dirs, tmp_path):
+    path = tmp_path / "mine.lptdb"
+    result = lpt("init", "--db", str(path), "--officer", " ", "--staff-code", "L-1", cwd=tmp_path,
+                 env=isolated_dirs.env(LPT_PASSPHRASE="short"))
+    assert_one_line_error(result, "Officer's name: is empty", "Staff code: 'L-1' is not a staff code",
+                          "Passphrase: is too short")
+    assert not path.exists() and not key_path_for(path).exists()

@@ -27,6 +27,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from lpt_desktop.domain.validation import ValidationError
+    from lpt_desktop.services.unlock import start_caseload
+
+    passphrase = ask_passphrase("LPT_PASSPHRASE", "Passphrase for the new caseload: ", confirm=True)
+    try:
+        start_caseload(args.db, passphrase, args.officer, args.staff_code, team=args.team)
+    except ValidationError as exc:
+        print(f"lpt init: {exc}", file=sys.stderr)
+        return 2
+    print(f"New caseload for {args.officer.strip()} at {args.db}. Set up sync to download your cases: "
+          f"lpt sync setup --db {args.db} --server URL --user NAME")
+    return 0
+
+
 def _cmd_caseload(args: argparse.Namespace) -> int:
     from lpt_desktop.domain.dates import format_date
     from lpt_desktop.services.caseload import caseload_json, load_caseload
@@ -62,6 +77,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=_cmd_demo)
+
+    init = sub.add_parser("init", help="start a new, empty caseload for an officer (then set up sync)")
+    init.add_argument("--db", type=Path, required=True)
+    init.add_argument("--officer", required=True, help="the officer's name")
+    init.add_argument("--staff-code", required=True)
+    init.add_argument("--team", default=None)
+    init.set_defaults(func=_cmd_init)
 
     caseload = sub.add_parser("caseload", help="list the caseload")
     caseload.add_argument("--db", type=Path, default=default_db_path())

@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
         self.unlock_page = UnlockPage()
         self.unlock_page.set_file(self.db_path, demo)
         self.unlock_page.unlock_requested.connect(self.request_unlock)
+        self.unlock_page.new_caseload_requested.connect(self.new_caseload)
+        self._just_started = False  # a caseload started here: offer sync set-up once it is open
         self.caseload_view = CaseloadView()
         self.caseload_view.case_requested.connect(self.open_case)
         self.caseload_view.counts_changed.connect(self._show_counts)
@@ -369,12 +371,32 @@ class MainWindow(QMainWindow):
                                 on_error=self._demo_failed, on_progress=self.unlock_page.set_progress,
                                 label="prepare the demo caseload")
         elif not self.db_path.exists():
-            self.unlock_page.show_error(f"There is no caseload file at {self.db_path}. Start LPT Desktop with "
-                                        "--demo to try it, or ask the service desk to set up your caseload.")
-            self.unlock_page.ui.passphraseEdit.setEnabled(False)
-            self.unlock_page.ui.unlockButton.setEnabled(False)
+            self.unlock_page.set_first_run(True)
         else:
             self.unlock_page.reset()
+
+    def new_caseload(self) -> None:
+        """First run: start an empty caseload here, open it, then offer to set up sync."""
+        from lpt_desktop.gui.first_run import NewCaseloadDialog
+
+        def created(passphrase: str) -> None:
+            self._just_started = True
+            self.unlock_page.set_first_run(False)
+            self.request_unlock(passphrase)
+
+        dialog = NewCaseloadDialog(self.db_path, self.ops, created, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.new_caseload_dialog = dialog
+        dialog.open()
+
+    def _offer_sync_setup(self) -> None:
+        box = self.show_message(QMessageBox.Icon.Information, "Your caseload is ready",
+                                "Your new caseload is open, and empty. Set up sync now to download your cases "
+                                "from the central store? (You can do it later: Sync › Set up sync…)")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Set up sync…")
+        box.button(QMessageBox.StandardButton.No).setText("Later")
+        box.accepted.connect(lambda: self.feature("sync").show_enrol())
 
     def _warm_up_failed(self, exc: BaseException) -> None:
         log.error("could not load the application's services: %s", exc.__class__.__name__)
@@ -414,7 +436,11 @@ class MainWindow(QMainWindow):
             self.show_message(QMessageBox.Icon.Warning, "Not saved before the lock",
                               "When the caseload last locked, these could not be saved in time and were not "
                               "saved: " + "; ".join(unfinished) + ". Check them and enter them again.")
-        self.ops.query(_drafts, on_ok=self._offer_drafts, label="drafts")
+        if self._just_started:
+            self._just_started = False
+            self._offer_sync_setup()
+        else:
+            self.ops.query(_drafts, on_ok=self._offer_drafts, label="drafts")
         self.unlocked.emit()
 
     def _unlock_failed(self, exc: BaseException) -> None:

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from lpt_desktop.gui.forms.ui_unlock import Ui_UnlockPage
 
 
 class UnlockPage(QWidget):
     unlock_requested = Signal(str)
+    new_caseload_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +29,25 @@ class UnlockPage(QWidget):
         self.ui.unlockButton.clicked.connect(self._submit)
         self.ui.passphraseEdit.returnPressed.connect(self._submit)
         self.ui.passphraseEdit.installEventFilter(self)
+        # First run: no caseload on this computer yet. Offered only then (set_first_run).
+        self.new_button = QPushButton("&New caseload…")
+        self.new_button.setAccessibleName("Start a new caseload")
+        self.new_button.setToolTip("Start an empty caseload on this computer, then set up sync to download your cases")
+        self.new_button.clicked.connect(self.new_caseload_requested)
+        self.new_button.hide()
+        self.ui.cardLayout.addWidget(self.new_button)
+
+    def set_first_run(self, first_run: bool) -> None:
+        """No caseload file yet: the passphrase box is of no use; offer to start one instead."""
+        self.new_button.setVisible(first_run)
+        self.ui.passphraseEdit.setEnabled(not first_run)
+        self.ui.unlockButton.setEnabled(not first_run)
+        self.ui.unlockButton.setVisible(not first_run)
+        if first_run:
+            self._say("There is no caseload on this computer yet. Start one with <b>New caseload…</b>, then set "
+                      "up sync to download your cases from the central store.", "info")
+            self.new_button.setDefault(True)
+            self.new_button.setFocus()
 
     def set_file(self, path: Path, demo: bool) -> None:
         self.ui.fileLabel.setText(f"Caseload file: {path}")

@@ -9,14 +9,20 @@ benchmarks) calls install_hooks() itself before writing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.store.database import Database, change_passphrase
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Meta, Officer
 from lpt_desktop.sync import outbox
 
-__all__ = ["install_hooks", "create_caseload", "unlock", "change_passphrase"]
+__all__ = ["install_hooks", "create_caseload", "new_caseload_problems", "start_caseload", "unlock",
+           "change_passphrase"]
+
+MIN_PASSPHRASE = 8
+STAFF_CODE = re.compile(r"^[A-Za-z0-9]{2,20}$")
 
 
 def install_hooks() -> None:
@@ -48,6 +54,38 @@ def create_caseload(path: Path, passphrase: str, officer_name: str, staff_code: 
         s.add(Meta(key="officer_id", value=officer.id))
     db.officer_id = officer.id
     return db
+
+
+def new_caseload_problems(path: Path, passphrase: str, confirm: str | None, officer_name: str,
+                          staff_code: str) -> list[FieldError]:
+    """What is wrong with a request for a new, empty caseload (each naming its field and the fix)."""
+    problems: list[FieldError] = []
+    if not officer_name.strip():
+        problems.append(FieldError("Officer's name", "is empty: type your name as colleagues know it"))
+    if not STAFF_CODE.match(staff_code.strip()):
+        problems.append(FieldError("Staff code", f"'{staff_code}' is not a staff code: use 2 to 20 letters and "
+                                                 "digits, e.g. LPT0042"))
+    if len(passphrase) < MIN_PASSPHRASE:
+        problems.append(FieldError("Passphrase", f"is too short: use at least {MIN_PASSPHRASE} characters"))
+    elif confirm is not None and confirm != passphrase:
+        problems.append(FieldError("Type it again", "does not match the passphrase: type the same one twice"))
+    for existing in (Path(path), Path(str(path) + ".key")):
+        if existing.exists():
+            problems.append(FieldError("Caseload file", f"{existing} already exists: open it, or choose another "
+                                                        "file. Nothing has been changed"))
+            break
+    return problems
+
+
+def start_caseload(path: Path, passphrase: str, officer_name: str, staff_code: str, team: str | None = None,
+                   confirm: str | None = None, kdf: KdfParams | None = None) -> None:
+    """A new, empty caseload for an officer's first run (the window's New caseload, `lpt init`); sync then
+    downloads their cases. Raises ValidationError naming each field to put right; writes nothing then."""
+    problems = new_caseload_problems(path, passphrase, confirm, officer_name, staff_code)
+    if problems:
+        raise ValidationError(problems)
+    create_caseload(Path(path), passphrase, officer_name.strip(), staff_code.strip().upper(), kdf=kdf,
+                    team=(team or "").strip() or None).close()
 
 
 def unlock(path: Path, passphrase: str) -> Database:

@@ -297,10 +297,11 @@ def test_demo_mode_creates_the_demo_caseload_on_first_use(make_window, qtbot, tm
     assert window.is_unlocked and window.caseload_view.model.rowCount() == 60
 
 
-def test_missing_file_says_what_to_do(make_window, tmp_path):
+def test_missing_file_offers_a_new_caseload(make_window, tmp_path):
     window = make_window(tmp_path / "nowhere.lptdb")
     text = window.unlock_page.ui.errorLabel.text()
-    assert "There is no caseload file" in text and "--demo" in text
+    assert "no caseload on this computer yet" in text and "New caseload" in text
+    assert window.unlock_page.new_button.isVisible() and not window.unlock_page.ui.passphraseEdit.isEnabled()
     assert not (tmp_path / "nowhere.lptdb").exists()
 
 
