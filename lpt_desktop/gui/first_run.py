@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from lpt_desktop.gui.ops import Ops
@@ -37,6 +38,7 @@ class NewCaseloadDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("&Start caseload")
+        ok.setIcon(QIcon())  # the style's icon would crowd the words out
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()

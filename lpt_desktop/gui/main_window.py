@@ -394,8 +394,10 @@ class MainWindow(QMainWindow):
                                 "Your new caseload is open, and empty. Set up sync now to download your cases "
                                 "from the central store? (You can do it later: Sync › Set up sync…)")
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText("Set up sync…")
-        box.button(QMessageBox.StandardButton.No).setText("Later")
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        for button, text in ((yes, "Set up sync…"), (no, "Later")):
+            box.button(button).setText(text)
+            box.button(button).setIcon(QIcon())  # the style's icon would crowd the words out
         box.accepted.connect(lambda: self.feature("sync").show_enrol())
 
     def _warm_up_failed(self, exc: BaseException) -> None:

@@ -40,6 +40,8 @@ class UnlockPage(QWidget):
     def set_first_run(self, first_run: bool) -> None:
         """No caseload file yet: the passphrase box is of no use; offer to start one instead."""
         self.new_button.setVisible(first_run)
+        for w in (self.ui.passphraseLabel, self.ui.passphraseEdit, self.ui.capsLockLabel):
+            w.setVisible(not first_run)
         self.ui.passphraseEdit.setEnabled(not first_run)
         self.ui.unlockButton.setEnabled(not first_run)
         self.ui.unlockButton.setVisible(not first_run)
@@ -48,6 +50,13 @@ class UnlockPage(QWidget):
                       "up sync to download your cases from the central store.", "info")
             self.new_button.setDefault(True)
             self.new_button.setFocus()
+        # Rows shown or hidden: the fixed-size card must take its new height, or its rows overlap.
+        if first_run:
+            self.ui.cardLayout.activate()
+            self.ui.card.setFixedHeight(self.ui.cardLayout.sizeHint().height())
+        else:  # back to following its rows (a long error message needs the room)
+            self.ui.card.setMinimumHeight(0)
+            self.ui.card.setMaximumHeight(16777215)
 
     def set_file(self, path: Path, demo: bool) -> None:
         self.ui.fileLabel.setText(f"Caseload file: {path}")
