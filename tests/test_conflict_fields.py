@@ -65,12 +65,16 @@ def test_other_records_hide_ids_timestamps_versions_and_foreign_keys():
     assert fields[1].mine_text == "05/01/2026"
     person = cf.conflict_fields("person", {"rosh": "H", "crn": "X1"}, {"rosh": "L", "crn": "X1"}, ["rosh"])
     assert [f.label for f in person] == ["RoSH level", "CRN"]
+    # Empty on both sides: nothing to compare.
+    assert [f.key for f in cf.conflict_fields("person", {"tier": "A1", "pnc": None}, {"tier": "D0", "pnc": ""},
+                                              ["tier"])] == ["tier"]
 
 
 def test_a_deleted_side_makes_every_field_differ():
     fields = cf.conflict_fields("court_report", MINE, None, ["sections"])
     assert fields and all(f.differs for f in fields)
     assert all(f.key.startswith("sections.") or f.key == "signed_by" for f in fields)
+    assert "signed_by" in [f.key for f in fields]  # a side deleted: every field differs, empty or not
 
 
 def test_merged_sections_are_assembled_from_per_field_picks():

@@ -7,7 +7,8 @@ the list is always re-read from the caseload, never edited in place. Changed fie
 
 from __future__ import annotations
 
-import re
+import dataclasses
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.domain.court import report_type_label
 from lpt_desktop.gui.sync_status import local_time
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+from lpt_desktop.services import conflict_fields as fields_grain
 
 if TYPE_CHECKING:
     from lpt_desktop.store.database import Database
@@ -37,8 +40,10 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 EMPTY_TEXT = ("No conflicts. When a change made on this laptop and one made elsewhere touch the same field, "
               "it waits here until you choose which to keep. Nothing is overwritten without you.")
+MERGE_HINT = "Merge takes, for each field, the version chosen in “Merge uses”."
+MERGE_HINT_REPORT = ("Merge takes, for each field of the report, the version chosen in “Merge uses”, and saves the "
+                     "report put together from your choices. Fields empty on both laptops are not listed.")
 DIFFER_BRUSH = QBrush(QColor("#fff3cd"))
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 
 
 @dataclass(frozen=True)
@@ -57,33 +62,13 @@ class ConflictRow:
     message: str | None = None
     raised_by: str | None = None
     reason_code: str = "field"  # field | deleted_there | deleted_here | rejected | local
+    summary: str = ""  # the labels of the fields that differ, for the list (load_rows fills it)
 
 
-# Field and record names officers know by another name; the rest read well with underscores as spaces.
-LABELS = {"rosh": "RoSH level", "crn": "CRN", "pnc": "PNC number", "date_of_birth": "Date of birth",
-          "ogrs": "OGRS score", "oasys": "OASys", "nomis": "NOMIS number", "person": "Person details"}
-
-
-def humanise(name: str) -> str:
-    return LABELS.get(name) or name.replace("_", " ").strip().capitalize()
-
-
-def show_value(value: Any) -> str:
-    """JSON-form values as an officer reads them: UK dates, Yes/No, '(empty)'."""
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, str):
-        m = ISO_DATE.match(value)
-        if m:
-            text = f"{m.group(3)}/{m.group(2)}/{m.group(1)}"
-            return f"{text} {m.group(4)}:{m.group(5)}" if m.group(4) else text
-        return value
-    if isinstance(value, list | dict):
-        return ", ".join(map(str, value)) if isinstance(value, list) else "; ".join(
-            f"{k}: {v}" for k, v in value.items())
-    return str(value)
+# The words for fields and values live with the field grain (services/conflict_fields.py, no Qt).
+LABELS = fields_grain.LABELS
+humanise = fields_grain.humanise
+show_value = fields_grain.show_value
 
 
 def load_rows(db: Database) -> list[ConflictRow]:
@@ -94,17 +79,35 @@ def load_rows(db: Database) -> list[ConflictRow]:
     conflicts = svc.list_conflicts(db)
     me = svc.sync_status(db).username
     names = case_labels(db, {c.person_id for c in conflicts if c.person_id})
-    return [ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
-                        humanise(c.kind), c.reason_text, list(c.fields), c.created_at, c.kind,
-                        c.mine, c.theirs, c.message, "you" if c.raised_by and c.raised_by == me else c.raised_by,
-                        c.reason) for c in conflicts]
+    rows = []
+    for c in conflicts:
+        row = ConflictRow(c.id, names.get(c.person_id or "", "—" if not c.person_id else "Case not on this laptop"),
+                          record_label(c.kind, c.mine, c.theirs), c.reason_text, list(c.fields), c.created_at, c.kind,
+                          c.mine, c.theirs, c.message, "you" if c.raised_by and c.raised_by == me else c.raised_by,
+                          c.reason)
+        rows.append(dataclasses.replace(row, summary=summary(row)))
+    return rows
+
+
+def record_label(kind: str, mine: dict[str, Any] | None, theirs: dict[str, Any] | None) -> str:
+    """"Person details", "Court report (fast delivery)" …"""
+    what = humanise(kind)
+    report_type = (mine or theirs or {}).get("report_type") if kind == fields_grain.REPORT_KIND else None
+    return f"{what} ({report_type_label(report_type).lower()})" if report_type else what
+
+
+def summary(row: ConflictRow) -> str:
+    """The fields that differ, by their labels (a report's by field, without the section number)."""
+    labels = [r.label.split(" › ")[-1] for r in field_rows(row) if r.differs]
+    return ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
 
 
 COLUMNS: list[Column[ConflictRow]] = [
     Column("Case", lambda r: r.case),
     Column("Record", lambda r: r.what),
     Column("What happened", lambda r: r.reason),
-    Column("Fields", lambda r: ", ".join(humanise(f) for f in r.fields)),
+    Column("Fields that differ", lambda r: r.summary or ", ".join(humanise(f) for f in r.fields),
+           tooltip=lambda r: r.summary),
     Column("Raised", lambda r: f"{local_time(r.raised_at):%d/%m/%Y}", sort=lambda r: r.raised_at,
            tooltip=lambda r: f"Raised {local_time(r.raised_at):%d/%m/%Y at %H:%M}"),
 ]
@@ -112,24 +115,21 @@ COLUMNS: list[Column[ConflictRow]] = [
 
 @dataclass
 class FieldRow:
-    name: str
+    name: str  # the column, or "sections.<section>.<field>" for a field of a court report
     mine: Any
     theirs: Any
     differs: bool
     use: str = "mine"  # for Merge: "mine" or "theirs"
+    label: str = ""
+    mine_text: str = ""
+    theirs_text: str = ""
 
 
 def field_rows(row: ConflictRow) -> list[FieldRow]:
-    """Every field either side holds; the conflicting ones first."""
-    mine, theirs = row.mine or {}, row.theirs or {}
-    names = list(row.fields) + sorted((set(mine) | set(theirs)) - set(row.fields))
-    out = []
-    for name in names:
-        differs = name in row.fields or mine.get(name) != theirs.get(name)
-        if row.mine is None or row.theirs is None:
-            differs = True
-        out.append(FieldRow(name, mine.get(name), theirs.get(name), differs))
-    return out
+    """The fields a person edits (a report's field by field, internal columns hidden); differing ones first."""
+    return [FieldRow(f.key, f.mine, f.theirs, f.differs, label=f.label, mine_text=f.mine_text,
+                     theirs_text=f.theirs_text)
+            for f in fields_grain.conflict_fields(row.kind, row.mine, row.theirs, row.fields)]
 
 
 class FieldsModel(QAbstractTableModel):
@@ -140,12 +140,14 @@ class FieldsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[FieldRow] = []
+        self.conflict: ConflictRow | None = None
         self.mine_deleted = self.theirs_deleted = False
         self.theirs_missing = "(deleted on the central store)"
         self.mine_missing = "(deleted here)"
 
     def set_conflict(self, row: ConflictRow | None) -> None:
         self.beginResetModel()
+        self.conflict = row
         self.rows = field_rows(row) if row else []
         self.mine_deleted = bool(row and row.mine is None)
         self.theirs_deleted = bool(row and row.theirs is None)
@@ -172,11 +174,11 @@ class FieldsModel(QAbstractTableModel):
         r, col = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == 0:
-                return humanise(r.name)
+                return r.label or humanise(r.name)
             if col == 1:
-                return self.mine_missing if self.mine_deleted else show_value(r.mine)
+                return self.mine_missing if self.mine_deleted else (r.mine_text or show_value(r.mine))
             if col == 2:
-                return self.theirs_missing if self.theirs_deleted else show_value(r.theirs)
+                return self.theirs_missing if self.theirs_deleted else (r.theirs_text or show_value(r.theirs))
             if col == 3:
                 return "Differs" if r.differs else "Same"
             if col == 4:
@@ -195,7 +197,10 @@ class FieldsModel(QAbstractTableModel):
         self.dataChanged.emit(idx, idx)
 
     def merged(self) -> dict[str, Any]:
-        return {r.name: (r.mine if r.use == "mine" else r.theirs) for r in self.rows}
+        """What resolve_conflict's merge takes: column -> value, a report's sections put together field by field."""
+        picks: dict[str, fields_grain.Side] = {r.name: "theirs" if r.use == "theirs" else "mine" for r in self.rows}
+        c = self.conflict
+        return fields_grain.merged_values(c.kind if c else "", c.mine if c else None, c.theirs if c else None, picks)
 
 
 class ConflictsView(QWidget):
@@ -234,7 +239,7 @@ class ConflictsView(QWidget):
                                   QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents,
                                   QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(c, mode)
-        self.hint = QLabel("Merge takes, for each field, the version chosen in “Merge uses”.")
+        self.hint = QLabel(MERGE_HINT)
         self.hint.setWordWrap(True)
         self.keep_mine = QPushButton("Keep &mine")
         self.keep_mine.setToolTip("Use this laptop's version of every field shown")
@@ -305,14 +310,19 @@ class ConflictsView(QWidget):
         if conflict is None:
             self.detail_title.setText("")
             return
-        text = f"<b>{conflict.what}</b> · {conflict.case}<br>{conflict.reason}"
+        e = html.escape
+        text = f"<b>{e(conflict.what)}</b> · {e(conflict.case)}<br>{e(conflict.reason)}"
         if conflict.raised_by:
-            text += f" (raised by {conflict.raised_by})"
+            text += f" (raised by {e(conflict.raised_by)})"
+        differ = sum(1 for r in self.fields.rows if r.differs)
+        n = len(self.fields.rows)
+        text += f" · {differ} of {n} field{'s' if n != 1 else ''} differ{'s' if differ == 1 else ''}"
         if conflict.message:
-            text += f"<br>{conflict.message}"
+            text += f"<br>{e(conflict.message)}"
         self.detail_title.setText(text)
         both = conflict.mine is not None and conflict.theirs is not None
         self.merge.setEnabled(both and not self.busy)
+        self.hint.setText(MERGE_HINT_REPORT if conflict.kind == fields_grain.REPORT_KIND else MERGE_HINT)
         self.hint.setVisible(both)
         self.keep_mine.setEnabled(not self.busy)
         self.keep_theirs.setEnabled(not self.busy)
@@ -324,7 +334,7 @@ class ConflictsView(QWidget):
             box.addItem("Mine", "mine")
             box.addItem("Theirs", "theirs")
             box.setCurrentIndex(0 if r.use == "mine" else 1)
-            box.setAccessibleName(f"Merge uses for {humanise(r.name)}")
+            box.setAccessibleName(f"Merge uses for {r.label or humanise(r.name)}")
             box.currentIndexChanged.connect(lambda _i, i=i, box=box: self.fields.set_use(i, box.currentData()))
             self.field_table.setIndexWidget(self.fields.index(i, 4), box)
 

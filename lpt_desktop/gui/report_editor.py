@@ -44,10 +44,12 @@ from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
 from lpt_desktop.gui.report_fields import FieldWidget, make_field, word_count
 from lpt_desktop.reports.marking import MARKING
+from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from lpt_desktop.domain.court_views import ReportDraft
     from lpt_desktop.gui.host import Host
     from lpt_desktop.store.database import Database
 
@@ -56,12 +58,77 @@ PREFILL_TEXT = "Prefilled from the case — confirm"
 
 
 
-def _save_and_then(db: Database, report_id: str, pending: dict[str, dict[str, Any]],
-                   after: Callable[[Any], Any] | None) -> Any:
+def _stored(db: Database, report_id: str) -> ReportDraft | None:
+    """The report as stored now (None once it is gone): what the editor compares with what it loaded."""
     from lpt_desktop.services import court as svc
+    try:
+        return svc.load_report(db, report_id)
+    except svc.ReportNotFound:
+        return None
+
+
+def _save_and_then(db: Database, report_id: str, pending: dict[str, dict[str, Any]],
+                   after: Callable[[Any], Any] | None) -> tuple[ReportDraft | None, Any, ReportDraft | None]:
+    """(the report before this job, what `after` returned, the report after it). The editor's own jobs run in
+    order on the one writer, so a report that differs before a job from how the last job left it was changed
+    by someone else meanwhile (a sync that pulled it, a conflict resolved)."""
+    from lpt_desktop.services import court as svc
+    before = _stored(db, report_id)
     for section_id, fields in pending.items():
         svc.save_section(db, report_id, section_id, fields)
-    return after(db) if after is not None else None
+    result = after(db) if after is not None else None
+    return before, result, _stored(db, report_id)
+
+
+def changed_labels(old: ReportDraft | None, new: ReportDraft) -> list[str]:
+    """The report's fields that differ between two stored versions, in the editor's labels."""
+    from lpt_desktop.services.conflict_fields import report_fields
+
+    labels = [f.label for f in report_fields({"sections": old.sections if old else {}}, {"sections": new.sections})
+              if f.differs]
+    if old is not None and (old.status, old.signed_by, old.countersigned_by) != (
+            new.status, new.signed_by, new.countersigned_by):
+        labels.append("its status or signatures")
+    return labels
+
+
+class _ChangedBanner(QFrame):
+    """Says the report changed underneath the editor: reloaded (info), or kept the typing (warning, two choices)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("changedBanner")
+        self.setAccessibleName("Report changed elsewhere")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.keep = QPushButton("&Keep my typing, load the rest")
+        self.keep.setAccessibleName("Save what I typed, and show the other laptop's changes everywhere else")
+        self.keep.setToolTip("Saves the fields you typed in; every other field shows the other laptop's version")
+        self.reload = QPushButton("&Discard my typing and reload")
+        self.reload.setAccessibleName("Discard what I typed and show the report as the other laptop left it")
+        self.dismiss = QPushButton("OK")
+        self.dismiss.setAccessibleName("Close this notice")
+        self.dismiss.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 6, 4)
+        row.addWidget(self.text, 1)
+        for b in (self.keep, self.reload, self.dismiss):
+            row.addWidget(b, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.warning = False
+        self.hide()
+
+    def show_notice(self, text: str, warning: bool) -> None:
+        self.warning = warning
+        colours = ("#fdecea", "#e0a39c", "#7a1f12") if warning else ("#e8f1fb", "#a9c6e8", "#1d4f7a")
+        self.setStyleSheet(f"QFrame#changedBanner {{ background: {colours[0]}; border: 1px solid {colours[1]}; "
+                           f"border-radius: 4px; }} QFrame#changedBanner QLabel {{ color: {colours[2]}; }}")
+        self.text.setText(text)
+        self.setAccessibleDescription(text)
+        self.keep.setVisible(warning)
+        self.reload.setVisible(warning)
+        self.dismiss.setVisible(not warning)
+        self.show()
 
 
 class _PrefillBanner(QFrame):
@@ -109,6 +176,14 @@ class ReportEditor(QWidget):
         self._writes = 0  # save jobs asked of the writer and not yet back
         self._loading = True
         self.saves = 0  # completed save jobs (tests and the status line read it)
+        # The report as stored when this editor last saw it (loaded, or left by its own last job): a stored
+        # report that differs was changed underneath it (a sync pull, a conflict resolved).
+        self._known: Any = draft
+        self._submitted = 0  # jobs asked of the writer, ever (a check read before a newer job is stale)
+        self._underneath: list[str] | None = None  # what changed underneath, until the editor has settled
+        self.changed_banner = _ChangedBanner()
+        self.changed_banner.keep.clicked.connect(self.keep_typing_load_rest)
+        self.changed_banner.reload.clicked.connect(self.discard_typing_and_reload)
         self.setAccessibleName(("Oral report record" if self.compact else "Report editor") + f": {request.name}")
 
         self.header = QLabel()
@@ -157,6 +232,7 @@ class ReportEditor(QWidget):
         self.countersign_button.clicked.connect(self.ask_countersign)
         self.export_button.clicked.connect(self.ask_export)
         self.print_button.clicked.connect(self.ask_print)
+        self.ops.changed.connect(self._ops_changed)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence("Ctrl+S"), self, self.save, context=ctx)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.go_to(self.sections.currentRow() + 1), context=ctx)
@@ -278,6 +354,7 @@ class ReportEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.subheader)
+        layout.addWidget(self.changed_banner)
         layout.addWidget(split, 1)
         layout.addWidget(self.checks)
         layout.addLayout(buttons)
@@ -381,7 +458,8 @@ class ReportEditor(QWidget):
         self._dirty.setdefault(section_id, set()).add(field_id)
         self.saved.setText("Changes not yet saved…")
         self._update_words()
-        self._autosave.start()
+        if not self.held:  # while the warning is up, the officer decides before anything is saved over it
+            self._autosave.start()
 
     def section_values(self, section_id: str) -> dict[str, Any]:
         return {fid: w.value() for fid, w in self.fields[section_id].items()
@@ -430,9 +508,14 @@ class ReportEditor(QWidget):
         if not pending and after is None:
             return
 
-        def ok(result: Any) -> None:
+        def ok(answer: tuple[Any, Any, Any]) -> None:
+            before, result, stored = answer
             self._writes -= 1
             self.saves += 1
+            if before is not None and before != self._known:
+                self._noticed(self._known, before)
+            if stored is not None:
+                self._known = stored
             if pending:
                 self.saved.setText(f"Saved {datetime.now():%H:%M:%S}")
                 self._saved_fields(pending)
@@ -444,11 +527,13 @@ class ReportEditor(QWidget):
                     self.status_changed.emit(self.request.id)
             if on_ok is not None:
                 on_ok(result)
+            self._settle()
 
         def failed(exc: BaseException) -> None:
             self._writes -= 1
             for sid, fields in pending.items():  # not saved: tried again with the next change or Ctrl+S
                 self._dirty.setdefault(sid, set()).update(fields)
+            self._settle()  # the typing is still unsaved: a change underneath warns, never reloads over it
             errors = getattr(exc, "errors", None)
             if on_error is not None:
                 on_error(exc)  # it says what went wrong with the action
@@ -461,6 +546,7 @@ class ReportEditor(QWidget):
                              label=f"{label} for {self.request.name}")
         if job is not None:
             self._writes += 1
+            self._submitted += 1
         else:  # locked: keep the changes marked, they are written at the next save
             for sid, fields in pending.items():
                 self._dirty.setdefault(sid, set()).update(fields)
@@ -493,6 +579,85 @@ class ReportEditor(QWidget):
         if self._dirty and self.ops.is_open:
             self.save()
         super().hideEvent(event)
+
+    # -- changed underneath ------------------------------------------------------------------------
+    @property
+    def held(self) -> bool:
+        """The warning is up: the report changed elsewhere while there was typing here."""
+        return not self.changed_banner.isHidden() and self.changed_banner.warning
+
+    def _ops_changed(self, changes: Change) -> None:
+        """After any committed write that may touch reports: has this one changed underneath the editor?
+
+        While a job of the editor's own is on the writer nothing is read: that job runs after the write just
+        announced and compares the report before it with how the editor's last job left it."""
+        if not changes & (Change.REPORT | Change.SYNC) or self._writes or not self.ops.is_open:
+            return
+        asked = self._submitted
+
+        def got(stored: ReportDraft | None) -> None:
+            if stored is None or asked != self._submitted or self._writes:
+                return  # gone (withdrawn: the controller closes it), or a newer job of ours checks instead
+            if stored != self._known:
+                self._noticed(self._known, stored)
+                self._known = stored
+                self._settle()
+
+        self.ops.query(_stored, self.report_id, on_ok=got, owner=self, label="check the open report")
+
+    def _noticed(self, old: Any, stored: Any) -> None:
+        labels = changed_labels(old, stored)
+        self._underneath = (self._underneath or []) + [x for x in labels if x not in (self._underneath or [])]
+
+    def _settle(self) -> None:
+        """Once the editor's own jobs are back: reload if nothing is typed, else keep the typing and warn."""
+        if self._underneath is None or self._writes:
+            return
+        labels, self._underneath = self._underneath, None
+        what = _listed(labels)
+        when = f"{datetime.now():%H:%M}"
+        if not self._dirty:
+            self.load(self._known)
+            if not labels:
+                return  # nothing shown here changed (the case's name, say): reloaded without a word
+            self.changed_banner.show_notice(
+                f"<b>This report was changed on another laptop</b> ({when}): {what}. "
+                "It now shows that version.", warning=False)
+            self.saved.setText(f"Reloaded {when}: changed on another laptop")
+            return
+        self._autosave.stop()
+        mine = _listed([self._field_label(sid, fid) for sid, fids in self._dirty.items() for fid in sorted(fids)])
+        self.changed_banner.show_notice(
+            f"<b>This report was changed on another laptop</b> ({when}): {what}.<br>What you typed here "
+            f"({mine}) is kept on screen and not saved yet; the other fields here show the older version. "
+            "Keep your typing (it is saved, everything else is reloaded), or discard it and reload.", warning=True)
+        self.saved.setText("Not saved: the report changed on another laptop")
+
+    def _field_label(self, section_id: str, field_id: str) -> str:
+        spec = next((s for s in self.specs if s.id == section_id), None)
+        w = self.fields.get(section_id, {}).get(field_id)
+        return f"{spec.number}. {spec.title} › {w.spec.label}" if spec is not None and w is not None else field_id
+
+    def keep_typing_load_rest(self) -> None:
+        """Save the fields typed here over the other laptop's, then show its version of everything else."""
+        self.changed_banner.hide()
+        report_id = self.report_id
+
+        def reload(_stored_now: Any) -> None:
+            if not self._dirty:
+                self.load(self._known)
+                self.saved.setText(f"Saved {datetime.now():%H:%M:%S}; the rest reloaded")
+
+        self._submit(lambda db: _stored(db, report_id), reload)
+
+    def discard_typing_and_reload(self) -> None:
+        """Drop what was typed here and show the report as stored."""
+        self.changed_banner.hide()
+        self._autosave.stop()
+        self._dirty = {}
+        self._underneath = []
+        self._settle()
+        self.saved.setText(f"Reloaded {datetime.now():%H:%M}: your typing was discarded")
 
     # -- prefill -----------------------------------------------------------------------------------
     def _confirm_banner(self, section_id: str, field_id: str, _checked: bool = False) -> None:
@@ -692,6 +857,14 @@ class ReportEditor(QWidget):
         pages = paint_marked(printer, self.report_html())
         self.host.status_bar().showMessage("Report sent to the printer", 4000)
         return pages
+
+
+def _listed(labels: list[str]) -> str:
+    if not labels:
+        return "no field you can see"
+    shown = labels[:5]
+    text = "; ".join(shown)
+    return text + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
 
 
 def paint_marked(printer: QPrinter, body_html: str) -> int:

@@ -145,7 +145,8 @@ def _differs(x: Any, y: Any) -> bool:
 
 def conflict_fields(kind: str, mine: Mapping[str, Any] | None, theirs: Mapping[str, Any] | None,
                     conflicting: Iterable[str] = ()) -> list[ConflictField]:
-    """The fields of one conflict a person compares: the differing ones first, internal columns hidden.
+    """The fields of one conflict a person compares: the differing ones first, internal columns and fields
+    empty on both sides left out.
 
     A side that is None (deleted there, or not kept here) makes every field differ."""
     one_side = mine is None or theirs is None
@@ -161,8 +162,10 @@ def conflict_fields(kind: str, mine: Mapping[str, Any] | None, theirs: Mapping[s
                        for f in report_fields(mine, theirs))
             continue
         x, y = a.get(column), b.get(column)
-        out.append(ConflictField(column, humanise(column), x, y,
-                                 one_side or column in named or _differs(x, y), show_value(x), show_value(y)))
+        differs = one_side or column in named or _differs(x, y)
+        if not differs and _empty(x):
+            continue  # empty on both sides: nothing to compare
+        out.append(ConflictField(column, humanise(column), x, y, differs, show_value(x), show_value(y)))
     # Differing first, each group in its own order (a stable sort keeps the editor's order within).
     return sorted(out, key=lambda f: not f.differs)
 
