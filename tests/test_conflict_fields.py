@@ -107,6 +107,10 @@ def test_merged_values_are_what_resolve_conflict_takes():
     assert values["sections"]["proposal"]["length_months"] == 12  # not picked: stays as it is here
     # The prefill mark follows the side a field was taken from (their RoSH level was confirmed there).
     assert values["prefilled"] == {"offender_details": ["name"], "risk": []}
+    # A conflict carries only the columns that clashed: without the prefill marks, they are not touched.
+    only_sections = cf.merged_values("court_report", {"sections": MINE["sections"]}, {"sections": THEIRS["sections"]},
+                                     {"sections.risk.rosh_level": "theirs"})
+    assert set(only_sections) == {"sections"} and only_sections["sections"]["risk"]["rosh_level"] == "H"
     # Plain records: column -> the picked side's value; internal columns never travel in a merge.
     plain = cf.merged_values("person", {"id": "p1", "tier": "D0", "rosh": "H"}, {"id": "p1", "tier": "A1", "rosh": "L"},
                              {"tier": "mine", "rosh": "theirs", "id": "theirs"})

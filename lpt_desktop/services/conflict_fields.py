@@ -227,7 +227,9 @@ def merged_values(kind: str, mine: Mapping[str, Any] | None, theirs: Mapping[str
             report_picks[key] = side
         elif not is_internal(kind, key):
             out[key] = copy.deepcopy((a if side == "mine" else b).get(key))
-    if kind == REPORT_KIND and (report_picks or SECTIONS_COLUMN in a or SECTIONS_COLUMN in b):
+    # A conflict holds only the columns that clashed: a column neither side holds is not written at all.
+    if kind == REPORT_KIND and (SECTIONS_COLUMN in a or SECTIONS_COLUMN in b):
         out[SECTIONS_COLUMN] = merged_sections(mine, theirs, report_picks)
+    if kind == REPORT_KIND and (PREFILLED_COLUMN in a or PREFILLED_COLUMN in b):
         out[PREFILLED_COLUMN] = merged_prefill(mine, theirs, report_picks)
     return out

@@ -228,6 +228,8 @@ def test_a_report_edited_on_two_laptops_merges_field_by_field_and_the_open_edito
         shot(window, "sync-conflict-report-window.png")
 
         # Merge: my risk summary, their pattern.
+        marks = court.load_report(window.ops.db, rid).prefilled
+        assert marks.get("offender_details")
         view.use_box("sections.offence_analysis.pattern").setCurrentIndex(1)
         qtbot.mouseClick(view.merge, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=10000)
@@ -236,6 +238,7 @@ def test_a_report_edited_on_two_laptops_merges_field_by_field_and_the_open_edito
         stored = court.load_report(window.ops.db, rid).sections
         assert stored["risk"]["rosh_summary"] == "Mine: medium, to a partner."
         assert stored["offence_analysis"]["pattern"] == "Drinking and debts."
+        assert court.load_report(window.ops.db, rid).prefilled == marks  # the merge leaves the marks alone
         # The open editor shows the merged report without being closed.
         qtbot.waitUntil(lambda: editor.fields["offence_analysis"]["pattern"].value() == "Drinking and debts.",
                         timeout=10000)
