@@ -414,6 +414,7 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
     cursor = merged[-1][0] if merged else after
     items: list[Item] = []
     evict: list[str] = []
+    gained: list[str] = []
     scope_people = set(s.scalars(persons_in_scope(p).where(
         Allocation.person_id.in_({pid for _, pid in merged if isinstance(pid, str)}))))
     person_ids: set[str] = set()
@@ -428,6 +429,7 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
             for rec in _case_records(s, what, up_to=after):
                 items.append(_item(rec))
             person_ids.add(what)
+            gained.append(what)
         else:
             evict.append(what)
     alloc = _allocations(s, person_ids)
@@ -438,7 +440,7 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
     if count:
         remaining = int(s.scalar(select(func.count()).select_from(Record).where(Record.version > cursor,
                                                                                  visible)) or 0)
-    return PullResponse(items=items, evict=evict, cursor=cursor, more=more, remaining=remaining)
+    return PullResponse(items=items, evict=evict, gained=gained, cursor=cursor, more=more, remaining=remaining)
 
 
 def _kind_rank() -> dict[str, int]:

@@ -12,12 +12,12 @@ import logging
 import sys
 
 from lpt_desktop import __version__
-from lpt_desktop.cli import caseload, contacts, court, standards
+from lpt_desktop.cli import caseload, contacts, court, standards, sync
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.logs import log_exception, setup_logging
 from lpt_desktop.store.errors import StoreError
 
-FEATURES = (caseload, contacts, standards, court)
+FEATURES = (caseload, contacts, standards, court, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

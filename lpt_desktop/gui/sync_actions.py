@@ -1,19 +1,23 @@
-"""Sync with the central store: status bar, Sync now, enrolment, conflicts.
+"""Sync with the central store: status bar, Sync now, enrolment, conflicts, changes not accepted.
 
 install(host) adds the Sync menu and the sync state in the status bar, and returns one controller
-(host.feature("sync")) holding the runner, the conflicts tab and the enrolment dialog. Everything that
-touches the network or the caseload runs through host.ops; the lock cancels it all.
+(host.feature("sync")) holding the runner, the conflicts tab, the Not accepted tab and the enrolment dialog.
+Everything that touches the network or the caseload runs through host.ops; the lock cancels it all.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lpt_desktop.gui.conflicts_view import ConflictsView, load_rows
 from lpt_desktop.gui.enrol_dialog import EnrolDialog
+from lpt_desktop.gui.rejections_view import RejectionsView
+from lpt_desktop.gui.rejections_view import load_rows as load_rejections
 from lpt_desktop.gui.sync_runner import SyncRunner
 from lpt_desktop.gui.sync_status import SyncStatusBar, plural
 
@@ -33,10 +37,14 @@ class SyncUI(QObject):
         self.host = host
         self.ops = host.ops
         self.runner = SyncRunner(host)
-        self.status = SyncStatusBar(host.status_bar(), lambda: self.runner.state, self.show_conflicts)
+        self.status = SyncStatusBar(host.status_bar(), lambda: self.runner.state, self.show_conflicts,
+                                    self.show_rejections)
         self.runner.changed.connect(self._changed)
         self.runner.finished.connect(self._synced)
         self.view: ConflictsView | None = None
+        self.rejections: RejectionsView | None = None
+        self.export_warning: QMessageBox | None = None
+        self._last_rejected = -1
         self.dialog: EnrolDialog | None = None
         self._last_conflicts = -1
         host.locked.connect(self.clear)
@@ -48,10 +56,12 @@ class SyncUI(QObject):
                                icon=":/lpt/icons/sync-busy.svg")
         self.conflicts_action = act("&Conflicts…", self.show_conflicts, CONFLICTS_KEYS,
                                     "Changes made here and elsewhere to the same thing: choose which to keep")
+        self.rejections_action = act("&Not accepted…", self.show_rejections, None,
+                                     "Changes the central store did not accept: see why, try again or export them")
         self.enrol_action = act("Set &up sync…", self.show_enrol, None,
                                 "Connect this laptop to the central store and download your caseload")
         self.cancel_action = act("S&top sync", self.runner.cancel, None, "Stop the sync that is running")
-        for a in (self.sync_action, self.cancel_action, self.conflicts_action):
+        for a in (self.sync_action, self.cancel_action, self.conflicts_action, self.rejections_action):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.enrol_action)
@@ -64,16 +74,24 @@ class SyncUI(QObject):
             self.sync_action.setEnabled(not state.busy)  # before enrolment it offers to set sync up
             self.cancel_action.setEnabled(state.busy)
             self.conflicts_action.setEnabled(state.enrolled)
+            self.rejections_action.setEnabled(state.enrolled)
             self.enrol_action.setText("Sign in &again…" if state.enrolled else "Set &up sync…")
         if state.conflicts != self._last_conflicts and self.view is not None and not state.locked:
             self.refresh_conflicts()
         self._last_conflicts = state.conflicts
+        if state.rejected != self._last_rejected and self.rejections is not None and not state.locked:
+            self.refresh_rejections()
+        self._last_rejected = state.rejected
 
     def _synced(self, result: Any) -> None:
         if result.conflicts:
             self.host.status_bar().showMessage(
                 f"Sync found {plural(result.conflicts, 'conflict')}: open Sync › Conflicts to choose what to keep",
                 8000)
+        elif result.rejected:
+            self.host.status_bar().showMessage(
+                f"The central store did not accept {plural(result.rejected, 'change')} just sent: open Sync › "
+                "Not accepted to see why", 8000)
 
     def clear(self) -> None:
         if self.dialog is not None:
@@ -81,7 +99,14 @@ class SyncUI(QObject):
         if self.view is not None:
             self.view.set_rows([])  # the lock closed its tab; drop what it showed
             self.view = None
+        if self.rejections is not None:
+            self.rejections.set_rows([])
+            self.rejections = None
+        if self.export_warning is not None:
+            self.export_warning.close()
+            self.export_warning = None
         self._last_conflicts = -1
+        self._last_rejected = -1
 
     # -- actions -----------------------------------------------------------------------------------
     def sync_now(self) -> None:
@@ -148,6 +173,96 @@ class SyncUI(QObject):
         # Not owned by the tab: a choice saved after the tab closed still sends and refreshes.
         self.ops.write(lambda db: svc.resolve_conflict(db, conflict_id, choice, merged), on_ok=done,
                        on_error=failed, label="your choice on a sync conflict")
+
+    # -- changes not accepted ----------------------------------------------------------------------
+    def show_rejections(self) -> None:
+        if not self.host.is_unlocked:
+            return
+        if self.rejections is None:
+            self.rejections = RejectionsView()
+            self.rejections.retry_requested.connect(self.retry_rejected)
+            self.rejections.export_requested.connect(self.export_rejected)
+            self.rejections.destroyed.connect(self._rejections_gone)
+        self.host.show_tab(self.rejections, "Not accepted", "Changes the central store did not accept",
+                           ":/lpt/icons/sync-conflict.svg")
+        self.rejections.table.setFocus()
+        self.refresh_rejections()
+
+    def _rejections_gone(self) -> None:
+        self.rejections = None
+
+    def refresh_rejections(self) -> None:
+        view = self.rejections
+        if view is None:
+            return
+        self.ops.query(load_rejections, on_ok=view.set_rows, owner=view, label="changes not accepted")
+
+    def retry_rejected(self) -> None:
+        from lpt_desktop.services import sync as svc
+
+        def done(n: int) -> None:
+            if self.rejections is not None:
+                self.rejections.set_busy(False, "")
+            self.host.status_bar().showMessage(
+                f"{plural(n, 'change')} queued to be sent again; any not accepted again come back to the list", 8000)
+            self.refresh_rejections()
+            self.runner.refresh_status(then=self.runner.sync_now)
+
+        def failed(exc: BaseException) -> None:
+            if self.rejections is not None:
+                self.rejections.set_busy(False, f"Nothing was queued ({exc.__class__.__name__}); the list is as "
+                                                "it was.")
+            self.refresh_rejections()
+
+        self.ops.write(svc.retry_rejected, on_ok=done, on_error=failed, label="sending changes again")
+
+    def export_rejected(self) -> None:
+        """Warn that the file leaves the encryption, then ask where to save it (as every export in the app)."""
+        if not self.host.is_unlocked or self.rejections is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unprotected file",
+                          "The changes not accepted will be saved as a JSON file that is NOT encrypted: it leaves "
+                          "the protection of your caseload. Save it only to an encrypted drive, and delete it once "
+                          "the changes are dealt with. They are then taken off the Not accepted list.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self.host.widget())
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.export_warning = box
+        box.accepted.connect(self._choose_export_file)
+        box.finished.connect(lambda _r: setattr(self, "export_warning", None))
+        box.open()
+
+    def choose_export_path(self) -> str:
+        """Where to save (a test replaces this; the dialog is modal)."""
+        path, _ = QFileDialog.getSaveFileName(self.host.widget(), "Export changes not accepted",
+                                              str(Path.home() / "not-accepted.json"), "JSON files (*.json)")
+        return path
+
+    def _choose_export_file(self) -> None:
+        from lpt_desktop.services import sync as svc
+
+        path = self.choose_export_path()
+        if not path or not self.host.is_unlocked:
+            return
+
+        def done(n: int) -> None:
+            if self.rejections is not None:
+                self.rejections.set_busy(False, "")
+            self.host.status_bar().showMessage(
+                f"{plural(n, 'change')} exported (unprotected) to {path} and set aside", 8000)
+            self.refresh_rejections()
+            self.runner.refresh_status(then=self.runner.sync_now)  # closes them on the central store too
+
+        def failed(exc: BaseException) -> None:
+            text = (f"Not exported: {exc.strerror or exc.__class__.__name__}" if isinstance(exc, OSError) else
+                    f"Not exported ({exc.__class__.__name__})") + "; the list is as it was."
+            if self.rejections is not None:
+                self.rejections.set_busy(False, text)
+
+        if self.rejections is not None:
+            self.rejections.set_busy(True, "Exporting…")
+        self.ops.write(lambda db: svc.export_rejected(db, Path(path)), on_ok=done, on_error=failed,
+                       label="exporting changes not accepted")
 
 
 def install(host: Host) -> SyncUI:

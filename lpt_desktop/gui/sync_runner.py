@@ -54,6 +54,7 @@ class SyncState:
     error: str | None = None  # a readable reason the last sync failed (other than being offline)
     waiting: int = 0
     conflicts: int = 0
+    rejected: int = 0  # changes the central store did not accept, still listed
     last_synced_at: datetime | None = None  # UTC, naive (as the store keeps it)
     server: str | None = None
     locked: bool = True
@@ -135,7 +136,8 @@ class SyncRunner(QObject):
         from lpt_desktop.services import sync as svc
         def got(st: Any) -> None:
             self._set(enrolled=st.enrolled, waiting=st.waiting_changes, conflicts=st.open_conflicts,
-                      last_synced_at=st.last_synced_at, server=st.server, locked=False, username=st.username or "")
+                      rejected=st.rejected, last_synced_at=st.last_synced_at, server=st.server, locked=False,
+                      username=st.username or "")
             if then is not None:
                 then()
 
@@ -237,7 +239,7 @@ class SyncRunner(QObject):
         self.failures = 0
         self.probe_timer.stop()
         self._set(busy=False, percent=100, offline=False, error=None, waiting=result.waiting,
-                  conflicts=result.open_conflicts,
+                  conflicts=result.open_conflicts, rejected=result.open_rejections,
                   last_synced_at=result.finished_at or self.state.last_synced_at)
         self.finished.emit(result)  # what it pulled was announced by the sync itself (ops.changed)
         if self.again or (result.waiting and not result.cancelled):

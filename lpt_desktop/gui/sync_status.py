@@ -1,7 +1,9 @@
-"""The sync piece of the status bar: offline / syncing n% / synced at HH:MM / N changes waiting / N conflicts.
+"""The sync piece of the status bar: offline / syncing n% / synced at HH:MM / N changes waiting / N not accepted
+/ N conflicts.
 
-It adds an icon, a label, a small progress bar and a flat "N conflicts" button that opens the
-conflicts screen. Text always says the state (colour never alone).
+It adds an icon, a label, a small progress bar and flat "N not accepted" and "N conflicts" buttons that open
+their screens. Text always says the state (colour never alone). What it says comes from the one derived state
+(sync/status.overall, as `lpt sync status`): never "Synced" while anything waits, was refused or conflicts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from lpt_desktop.gui.sync_runner import SyncState
+from lpt_desktop.sync.status import overall
 
 ICONS = {
     "offline": ":/lpt/icons/sync-offline.svg",
@@ -54,7 +57,9 @@ def describe(state: SyncState, now: datetime | None = None) -> tuple[str, str, s
     if state.locked:
         return "Sync paused while locked", "Sync starts again when you unlock the caseload.", "offline"
     waiting = plural(state.waiting, "change") + " waiting"
-    if state.offline:
+    kind = overall(enrolled=state.enrolled, offline=state.offline, waiting=state.waiting, rejected=state.rejected,
+                   conflicts=state.conflicts, last_synced_at=state.last_synced_at)
+    if kind == "offline":
         text = "Offline" + (f" · {waiting}" if state.waiting else "")
         tip = (f"{server} cannot be reached. Everything is saved on this computer and will be sent when the "
                "connection returns; sync tries again by itself.")
@@ -67,8 +72,19 @@ def describe(state: SyncState, now: datetime | None = None) -> tuple[str, str, s
                 "nothing on this laptop is lost meanwhile.", "conflict")
     if state.error:
         return "Sync failed" + (f" · {waiting}" if state.waiting else ""), state.error, "conflict"
-    if state.waiting:
-        return waiting, f"Saved on this computer; they go to {server} at the next sync (F9 syncs now).", "waiting"
+    if kind == "rejected":
+        # The count is on the "N changes not accepted" button beside this label, which opens the list.
+        text = "Not synced" + (f" · {waiting}" if state.waiting else "")
+        return text, (f"{server} did not accept {plural(state.rejected, 'change')}. They are kept on this laptop: "
+                      "open Sync › Not accepted to see why, try again, or export them."), "conflict"
+    if kind == "conflicts":
+        text = "Not synced: your choice needed" + (f" · {waiting}" if state.waiting else "")
+        return text, ("Changes made here and elsewhere to the same thing wait for your choice: open Sync › "
+                      "Conflicts."), "conflict"
+    if kind == "waiting":
+        if state.waiting:
+            return waiting, f"Saved on this computer; they go to {server} at the next sync (F9 syncs now).", "waiting"
+        return "Not synced yet", f"No sync with {server} has finished yet (F9 syncs now).", "waiting"
     text = synced_text(state.last_synced_at, now)
     return text, f"Everything on this laptop matches {server}. {text}.", "ok"
 
@@ -82,7 +98,8 @@ def _duration(seconds: float) -> str:
 class SyncStatusBar:
     """Keeps the window's sync icon and label (and our bar and button) in step with the runner."""
 
-    def __init__(self, bar: QStatusBar, state: Callable[[], SyncState], open_conflicts: Callable[[], None]) -> None:
+    def __init__(self, bar: QStatusBar, state: Callable[[], SyncState], open_conflicts: Callable[[], None],
+                 open_rejections: Callable[[], None] | None = None) -> None:
         self._state = state
         self.icon = QLabel()
         self.icon.setPixmap(QIcon(ICONS["offline"]).pixmap(14, 14))
@@ -107,8 +124,18 @@ class SyncStatusBar:
                                      "font-weight: bold; }")
         self.conflicts.clicked.connect(open_conflicts)
         self.conflicts.hide()
+        self.rejections = QPushButton("")
+        self.rejections.setFlat(True)
+        self.rejections.setIcon(QIcon(ICONS["conflict"]))
+        self.rejections.setAccessibleName("Changes not accepted")
+        self.rejections.setToolTip("Changes the central store did not accept: open them to see why, try again or "
+                                   "export them")
+        self.rejections.setStyleSheet(self.conflicts.styleSheet())
+        if open_rejections is not None:
+            self.rejections.clicked.connect(open_rejections)
+        self.rejections.hide()
         # After the window's progress bar and case count, before its lock state (permanent widgets 0, 1, 2).
-        for offset, widget in enumerate((self.icon, self.label, self.bar, self.conflicts)):
+        for offset, widget in enumerate((self.icon, self.label, self.bar, self.rejections, self.conflicts)):
             bar.insertPermanentWidget(2 + offset, widget)
         self.update()
 
@@ -125,3 +152,5 @@ class SyncStatusBar:
         show_conflicts = state.enrolled and not state.locked and state.conflicts > 0
         self.conflicts.setText(plural(state.conflicts, "conflict"))
         self.conflicts.setVisible(show_conflicts)
+        self.rejections.setText(plural(state.rejected, "change") + " not accepted")
+        self.rejections.setVisible(state.enrolled and not state.locked and state.rejected > 0)

@@ -13,24 +13,29 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
 
+from lpt_desktop.services import rejections as _views
 from lpt_desktop.services.changes import Change, announce
 from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox
+from lpt_desktop.store.sync_models import SyncOutbox
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import engine, state
+from lpt_desktop.sync import rejections as _rejections
 from lpt_desktop.sync.client import AuthFailed, Offline, Refused, SyncClient, SyncError
 from lpt_desktop.sync.conflicts import Choice, ConflictView
 from lpt_desktop.sync.engine import Cancel, NotEnrolled, ProgressFn, SyncResult
+from lpt_desktop.sync.status import State as SyncStateName
+from lpt_desktop.sync.status import overall
 
 __all__ = ["SyncStatus", "SyncResult", "ConflictView", "SyncError", "Offline", "AuthFailed", "Refused",
            "NotEnrolled", "SyncBusy", "sync_status", "enrol", "sync_now", "server_reachable", "list_conflicts",
-           "resolve_conflict"]
+           "resolve_conflict", "SyncStateName", "list_rejections", "retry_rejected", "export_rejected"]
 
 
 class SyncBusy(SyncError):
@@ -61,17 +66,24 @@ class SyncStatus:
     last_synced_at: datetime | None  # UTC, naive
     waiting_changes: int
     open_conflicts: int
+    rejected: int = 0  # changes the central store did not accept, still listed (Not accepted)
+
+    def state(self, offline: bool = False) -> SyncStateName:
+        """The one derived answer (sync/status.overall): never "synced" while anything waits or was refused."""
+        return overall(enrolled=self.enrolled, offline=offline, waiting=self.waiting_changes,
+                       rejected=self.rejected, conflicts=self.open_conflicts, last_synced_at=self.last_synced_at)
 
 
 def sync_status(db: Database) -> SyncStatus:
     with db.read() as s:
         st = state.read_all(s)
         waiting = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
-        conflicts = s.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open"))
+        conflicts = _conflicts.count_open(s)
+        rejected = _rejections.count_open(s)
     last = st.get(state.LAST_SYNCED_AT)
     return SyncStatus(enrolled=state.LAPTOP_ID in st, server=st.get(state.SERVER_URL), username=st.get(state.USERNAME),
                       last_synced_at=datetime.fromisoformat(last) if last else None, waiting_changes=waiting,
-                      open_conflicts=conflicts or 0)
+                      open_conflicts=conflicts, rejected=rejected)
 
 
 # Every kind a pulled record can be: a sync that brought anything announces them all (it does not say which).
@@ -137,3 +149,39 @@ def resolve_conflict(db: Database, conflict_id: str, choice: Choice, merged: dic
     _conflicts.resolve(db, conflict_id, choice, merged)
     # The choice may rewrite any kind of record of the case (and the conflict itself).
     announce(Change.SYNC | RECORD_CHANGES)
+
+
+# -- changes the central store did not accept ------------------------------------------------------
+def list_rejections(db: Database) -> list[_views.RejectionView]:
+    """The Not accepted list: case name and CRN, kind of record, fields in their labels, reason, advice."""
+    return _views.list_rejections(db)
+
+
+def retry_rejected(db: Database, ids: list[str] | None = None) -> int:
+    """Queue these rejected changes (None: all of them) to be sent again at the next sync; how many.
+
+    Each leaves the list now; if the central store refuses it again it comes back, as a new rejection."""
+    install_hooks()
+    n = _rejections.retry(db, ids=None if ids is None else set(ids))
+    announce(Change.SYNC)
+    return n
+
+
+def export_rejected(db: Database, out: Path, ids: list[str] | None = None) -> int:
+    """Write these rejected changes (None: all) to a JSON file, NOT encrypted, then set them aside (they leave
+    the list, here and on the central store). Returns how many; with none listed, no file is written."""
+    import json
+    import os
+
+    install_hooks()
+    views = [v for v in list_rejections(db) if ids is None or v.id in ids]
+    if not views:
+        return 0
+    text = json.dumps(_views.export_document(db, views), indent=1, ensure_ascii=False)
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    os.replace(tmp, out)  # the whole file or none: only then are they set aside
+    n = _rejections.set_aside(db, [v.id for v in views])
+    announce(Change.SYNC)
+    return n

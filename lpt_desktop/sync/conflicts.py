@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.store.database import Database
@@ -20,6 +20,7 @@ from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox, SyncRecord
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.kinds import from_json
 from lpt_desktop.sync.protocol import CONFLICT_KIND
+from lpt_desktop.sync.rejections import REJECTED
 
 Choice = Literal["mine", "theirs", "merge"]
 REASONS = {
@@ -56,8 +57,10 @@ def _view(c: SyncConflict) -> ConflictView:
 
 
 def list_conflicts(db: Database, include_resolved: bool = False) -> list[ConflictView]:
+    """Conflicts only: a change the server refused is a rejection (sync/rejections.py), listed on its own."""
     with db.read() as s:
-        q = select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.id)
+        q = select(SyncConflict).where(SyncConflict.reason != REJECTED).order_by(SyncConflict.created_at,
+                                                                                 SyncConflict.id)
         if not include_resolved:
             q = q.where(SyncConflict.status == "open")
         return [_view(c) for c in s.scalars(q)]
@@ -73,6 +76,10 @@ def resolve(db: Database, conflict_id: str, choice: Choice, merged: dict[str, An
             raise ValidationError([FieldError("Conflict", "is no longer on the list: refresh it")])
         if c.status != "open":
             raise ValidationError([FieldError("Conflict", "is already resolved")])
+        if c.reason == REJECTED:
+            raise ValidationError([FieldError("Change", "was not accepted by the central store: there is nothing "
+                                                        "to choose between. Try it again, or export it to set "
+                                                        "it aside (Sync › Not accepted)")])
         kind = registry.get(c.kind)
         if kind is None and choice != "theirs":
             raise ValidationError([FieldError("Conflict", f"concerns {c.kind} records this version cannot edit: "
@@ -116,3 +123,9 @@ def _write_values(s: Any, kind: registry.Kind, record_id: str, values: dict[str,
     for name, value in values.items():
         if name in kind.columns and name not in kind.key_columns:
             setattr(obj, name, from_json(kind.table.c[name], value))
+
+
+def count_open(s: Any) -> int:
+    """Open conflicts (rejections are counted on their own: sync/rejections.count_open)."""
+    return int(s.scalar(select(func.count()).select_from(SyncConflict).where(
+        SyncConflict.status == "open", SyncConflict.reason != REJECTED)) or 0)

@@ -20,8 +20,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, utcnow
-from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncOutbox, SyncRecord
-from lpt_desktop.sync import apply, state
+from lpt_desktop.store.sync_models import SyncEvict, SyncOutbox, SyncRecord
+from lpt_desktop.sync import apply, rejections, state
+from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncClient
 from lpt_desktop.sync.protocol import (
@@ -63,6 +64,9 @@ class SyncResult:
     cancelled: bool = False
     waiting: int = 0  # outbox changes still waiting after this sync
     open_conflicts: int = 0
+    open_rejections: int = 0  # changes the server did not accept, still listed (sync/rejections.py)
+    retried: int = 0  # rejected changes sent again because the server granted their case
+    gained: list[str] = field(default_factory=list)  # cases the server reported in this officer's scope
     cursor: int = 0
     finished_at: datetime | None = None
     mismatched: list[str] = field(default_factory=list)
@@ -209,6 +213,7 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
                         conn.execute(insert(SyncEvict).prefix_with("OR IGNORE").values(
                             person_id=person_id))
                     state.put(conn, **{state.CURSOR: page.cursor})
+                result.gained.extend(page.gained)
             except BaseException:
                 if ahead is not None:
                     ahead.cancel()
@@ -306,7 +311,13 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
     client = client or client_for(db)
     result = SyncResult()
     try:
-        if push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel):
+        done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
+        if done and result.gained:
+            # A case granted to this officer: what the server refused for it (out of scope then) goes again.
+            result.retried = rejections.retry(db, cases=set(result.gained), only_out_of_scope=True)
+            if result.retried:
+                done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
+        if done:
             evict_moved(db, result)
             if verify_after:
                 _progress(progress, "verify", 0, None)
@@ -321,8 +332,8 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
             client.close()
         with db.read() as s:
             result.waiting = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
-            result.open_conflicts = s.scalar(select(func.count()).select_from(SyncConflict).where(
-                SyncConflict.status == "open")) or 0
+            result.open_conflicts = _conflicts.count_open(s)
+            result.open_rejections = rejections.count_open(s)
             result.cursor = int(state.read_all(s).get(state.CURSOR, "0"))
     return result
 

@@ -100,6 +100,7 @@ class Item(BaseModel):
 class PullResponse(BaseModel):
     items: list[Item]
     evict: list[str] = Field(default_factory=list)  # cases no longer in this officer's scope
+    gained: list[str] = Field(default_factory=list)  # cases that came into (or were re-checked in) its scope
     cursor: int  # pass as `after` next time
     more: bool
     remaining: int | None = None  # records still to come after this page, when asked (count=true)

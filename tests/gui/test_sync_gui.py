@@ -6,6 +6,7 @@ window offscreen. Other laptops are driven through the services, as another offi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from lpt_desktop.gui.conflicts_view import ConflictRow, field_rows, show_value
 from lpt_desktop.gui.enrol_dialog import address_problem
@@ -23,7 +25,7 @@ from lpt_desktop.services import sync as sync_service
 from lpt_desktop.services.cases import add_person
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
-from lpt_desktop.store.models import Person
+from lpt_desktop.store.models import Contact, Person
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import on_writer, unlock
 from tests.sync.cases import edit, get, new_person
@@ -372,6 +374,13 @@ TODAY_UTC = NOW.astimezone(UTC).replace(tzinfo=None)
      f"Synced {NOW - timedelta(days=2):%d/%m/%Y} at {NOW:%H:%M}"),
     (SyncState(enrolled=True, locked=False, error="Refused"), "Sync failed"),
     (SyncState(enrolled=True, locked=False, needs_sign_in=True, waiting=2), "Sync: sign in again · 2 changes waiting"),
+    # Derived from what waits (sync/status.overall), not from when a sync last worked: never "Synced" falsely.
+    (SyncState(enrolled=True, locked=False, rejected=2, last_synced_at=TODAY_UTC), "Not synced"),
+    (SyncState(enrolled=True, locked=False, rejected=1, waiting=3, last_synced_at=TODAY_UTC),
+     "Not synced · 3 changes waiting"),
+    (SyncState(enrolled=True, locked=False, conflicts=1, last_synced_at=TODAY_UTC), "Not synced: your choice needed"),
+    (SyncState(enrolled=True, locked=False, waiting=1, last_synced_at=TODAY_UTC), "1 change waiting"),
+    (SyncState(enrolled=True, locked=False, offline=True, rejected=1, last_synced_at=TODAY_UTC), "Offline"),
 ])
 def test_status_words(state, text):
     said, tip, icon = describe(state, NOW)
@@ -416,3 +425,130 @@ def test_field_rows_put_the_conflicting_fields_first_and_mark_deletes():
     same = ConflictRow("c2", "—", "Person details", "Changed here and elsewhere", ["tier"], datetime(2026, 11, 23),
                        "person", {"tier": "A1", "rosh": "H"}, {"tier": "D0", "rosh": "H"})
     assert [(r.name, r.differs) for r in field_rows(same)] == [("tier", True), ("rosh", False)]
+
+
+# -- changes the central store does not accept (issue 13, items 1 and 4) ------------------------------
+def refused_caseload(tmp_path: Path, server: CentralServer, username: str, crn: str) -> tuple[Path, str]:
+    """A caseload holding a case the server has allocated to another officer, enrolled for `username`."""
+    path = tmp_path / "mine.lptdb"
+    other = server.add_user(f"om2-{uuid.uuid4().hex[:6]}")
+    db = Database.create(path, PASSPHRASE, KdfParams.fast())
+    try:
+        pid = new_person(db, "Walsh", crn=crn)
+        server.allocate(pid, other)
+        sync_service.enrol(db, server.url, username, PASSWORD)
+    finally:
+        db.close()
+    return path, pid
+
+
+def record_refused_contact(qtbot, window, pid: str):
+    """A contact on the refused case, sent: the Not accepted list opens from the status bar."""
+    from tests.sync.cases import add_contact
+
+    runner = window.features["sync"].runner
+    qtbot.waitUntil(lambda: not runner.running and runner.state.last_synced_at is not None, timeout=20000)
+    cid = on_writer(qtbot, window, add_contact, pid, "Seen at the office; new job")
+    window.features["sync"].sync_action.trigger()
+    button = window.features["sync"].status.rejections
+    qtbot.waitUntil(lambda: button.isVisible() and not runner.running, timeout=20000)
+    assert button.text().endswith("not accepted") and button.accessibleName() == "Changes not accepted"
+    assert label(window).startswith("Not synced") and not synced(window)  # never "Synced" with a change refused
+    assert not window.features["sync"].status.conflicts.isVisible()  # a rejection is not a conflict
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    view = window.features["sync"].rejections
+    assert view is not None and window.tabs.currentWidget() is view
+    qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=10000)
+    return cid, view
+
+
+def test_a_refused_contact_is_not_accepted_until_the_case_is_allocated_and_tried_again(
+        make_window, qtbot, tmp_path, server, user):
+    name, _team = user
+    path, pid = refused_caseload(tmp_path, server, name, "R480215")
+    window = open_window(make_window, qtbot, path)
+    cid, view = record_refused_contact(qtbot, window, pid)
+    [row] = [r for r in view.model.records if r.kind == "contact"]
+    view.table.selectRow(view.model.records.index(row))
+    assert row.record_id == cid and row.case == "Walsh, Dana (R480215)" and row.what == "Contact"
+    assert row.action == "New record"
+    assert row.reason == "This case is not allocated to you, or it is restricted." and "allocate" in row.advice
+    words = {view.fields.record(i).label: view.fields.record(i).text for i in range(view.fields.rowCount())}
+    assert words["Notes"] == "Seen at the office; new job" and not any(w.lower() == "id" for w in words)
+    assert words["Contact type"] != "COAP" and words["Outcome"] != "ATTC"  # codes in words
+    assert "Walsh, Dana (R480215)" in view.detail_title.text() and "What you can do" in view.detail_title.text()
+    assert view.retry.isEnabled() and view.export.isEnabled()
+    assert not hasattr(view, "keep_mine")  # nothing to choose between: no keep mine / theirs / merge
+    window.resize(1280, 720)
+    shot(window, "sync-not-accepted.png")
+    # Still listed after another sync: nothing is dropped.
+    window.features["sync"].sync_action.trigger()
+    qtbot.waitUntil(lambda: not window.features["sync"].runner.running, timeout=20000)
+    qtbot.wait(200)
+    assert any(r.record_id == cid for r in view.model.records)
+
+    server.allocate(pid, name)
+    qtbot.mouseClick(view.retry, Qt.MouseButton.LeftButton)
+    runner = window.features["sync"].runner
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0 and synced(window) and runner.state.waiting == 0
+                    and runner.state.rejected == 0, timeout=20000)
+    assert view.empty.isVisible() and not window.features["sync"].status.rejections.isVisible()
+    other = other_laptop(tmp_path, server, name)
+    try:
+        assert get(other, Contact, cid).notes == "Seen at the office; new job"
+    finally:
+        other.close()
+
+
+def test_exporting_the_not_accepted_changes_warns_writes_the_file_and_sets_them_aside(
+        make_window, qtbot, tmp_path, server, user, monkeypatch):
+    name, _team = user
+    path, pid = refused_caseload(tmp_path, server, name, "R480216")
+    window = open_window(make_window, qtbot, path)
+    cid, view = record_refused_contact(qtbot, window, pid)
+    sync_ui = window.features["sync"]
+    out = tmp_path / "not-accepted.json"
+    monkeypatch.setattr(sync_ui, "choose_export_path", lambda: str(out))
+    qtbot.mouseClick(view.export, Qt.MouseButton.LeftButton)
+    box = sync_ui.export_warning
+    assert box is not None and box.isVisible() and "NOT encrypted" in box.text()
+    assert box.windowTitle() == "Unprotected file"
+    box.button(QMessageBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: out.exists() and view.model.rowCount() == 0, timeout=10000)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    [entry] = [e for e in doc["rejected"] if e["kind"] == "contact"]
+    assert entry["record_id"] == cid and entry["case"] == "Walsh, Dana (R480216)" and entry["crn"] == "R480216"
+    assert entry["fields"]["notes"] == "Seen at the office; new job" and entry["reason"].startswith("This case")
+    assert "unprotected" in window.statusBar().currentMessage()
+    runner = sync_ui.runner
+    qtbot.waitUntil(lambda: synced(window) and runner.state.rejected == 0 and runner.state.waiting == 0,
+                    timeout=20000)
+
+
+def test_a_report_edit_sends_itself_soon_after(make_window, qtbot, tmp_path, server, user):
+    """Every kind of save starts the quick sync, a report's autosave included (Change.REPORT)."""
+    from lpt_desktop.services import court
+
+    name, _team = user
+    window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
+    runner = window.features["sync"].runner
+    runner.delay = lambda failures: 600.0  # only the quick sync after a save can send it during this test
+    runner.after_save.setInterval(1500)
+    qtbot.waitUntil(lambda: synced(window), timeout=20000)
+    pid = on_writer(qtbot, window, new_person, "Reid")
+    request = on_writer(qtbot, window, court.create_request, person_id=pid, court="Preston Magistrates' Court",
+                        lja="Lancashire", hearing_date=date(2026, 12, 21), report_type="sdr")
+    report = on_writer(qtbot, window, court.start_report, request)
+    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
+    seen = watch_labels(window)
+    on_writer(qtbot, window, court.save_section, report, "offence_details",
+              {"main_offence": "Theft from a shop", "summary": "Took goods worth £86; admitted it."})
+    assert runner.after_save.isActive()  # the save itself started the quick sync
+    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
+    assert any(s.endswith("waiting") for s in seen)  # said "waiting", not "Synced", until it was sent
+    other = other_laptop(tmp_path, server, name)
+    try:
+        draft = court.load_report(other, report)
+        assert draft.sections["offence_details"]["main_offence"] == "Theft from a shop"
+    finally:
+        other.close()
