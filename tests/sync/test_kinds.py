@@ -42,8 +42,9 @@ def test_appointments_book_cancel_and_record(central, laptop_factory, unique):
     edit(a.db, Contact, booked[1], notes="Rewritten")
     result = a.sync()
     assert result.rejected == 1 and get(a.db, Contact, booked[1]).notes == "Attended"
-    [c] = sync_service.list_conflicts(a.db)
-    assert c.reason == "rejected" and "amendment" in c.message
+    assert sync_service.list_conflicts(a.db) == []  # a refusal is not a conflict: nothing to choose between
+    [r] = sync_service.list_rejections(a.db)  # listed as not accepted, keeping the refused change
+    assert r.kind == "contact" and "amendment" in r.reason and r.action == "Edited" and r.data == {"notes": "Rewritten"}
     assert snapshot(a.db, ALL) == snapshot(b.db, ALL)
 
 
