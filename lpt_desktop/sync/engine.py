@@ -8,6 +8,7 @@ outbox numbers it has applied, and a page applied twice changes nothing.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -213,6 +214,8 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
                         conn.execute(insert(SyncEvict).prefix_with("OR IGNORE").values(
                             person_id=person_id))
                     state.put(conn, **{state.CURSOR: page.cursor})
+                    if page.gained:
+                        _note_gained(conn, page.gained)
                 result.gained.extend(page.gained)
             except BaseException:
                 if ahead is not None:
@@ -303,6 +306,27 @@ def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
     result.verified = not client.verify(VerifyRequest(kinds=digests(db))).mismatched
 
 
+# -- cases granted: their refused changes go again ---------------------------------------------------
+GAINED = "gained_cases"  # sync_state: cases a pull reported granted, whose refused changes are to go again
+
+
+def _note_gained(conn: Any, person_ids: list[str]) -> None:
+    """Noted with the page that reported them (same transaction), so a sync cut before the retry still does it."""
+    held = json.loads(state.read_all(conn).get(GAINED) or "[]")
+    state.put(conn, **{GAINED: json.dumps(sorted(set(held) | set(person_ids)))})
+
+
+def _retry_granted(db: Database) -> int:
+    """What the server refused for a case not then the officer's goes again once a pull reports the case granted."""
+    gained = json.loads(read_state(db).get(GAINED) or "[]")
+    if not gained:
+        return 0
+    n = rejections.retry(db, cases=set(gained), only_out_of_scope=True)
+    with db.write() as s:
+        state.put(s, **{GAINED: None})
+    return n
+
+
 # -- the whole sync --------------------------------------------------------------------------------
 def sync_once(db: Database, client: SyncClient | None = None, progress: ProgressFn | None = None,
               cancel: Cancel | None = None, verify_after: bool = True) -> SyncResult:
@@ -312,9 +336,8 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
     result = SyncResult()
     try:
         done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
-        if done and result.gained:
-            # A case granted to this officer: what the server refused for it (out of scope then) goes again.
-            result.retried = rejections.retry(db, cases=set(result.gained), only_out_of_scope=True)
+        if done:
+            result.retried = _retry_granted(db)
             if result.retried:
                 done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
         if done:

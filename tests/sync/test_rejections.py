@@ -16,6 +16,8 @@ import pytest
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import sync as sync_service
 from lpt_desktop.store.models import Contact
+from lpt_desktop.sync import rejections
+from lpt_desktop.sync.client import Offline
 from lpt_desktop.sync.status import overall
 from tests.sync.cases import add_contact, get, new_person
 from tests.sync.server import CentralServer, central_database
@@ -95,6 +97,25 @@ def test_granting_the_case_sends_it_again_by_itself(refused, central, laptop_fac
     assert contact_rejections(lap.db) == [] and result.open_rejections == 0
     second = laptop_factory(lap.username)
     assert get(second.db, Contact, cid) is not None
+
+
+def test_a_grant_is_remembered_when_the_sync_stops_before_sending_again(refused, central, laptop_factory,
+                                                                       monkeypatch):
+    lap, pid, cid, _ = refused
+    central.allocate(pid, lap.username)
+    real = rejections.retry
+
+    def cut(*_a, **_k):
+        raise Offline("The central store cannot be reached.")
+
+    monkeypatch.setattr(rejections, "retry", cut)
+    with pytest.raises(Offline):
+        lap.sync()  # the page that reported the grant committed; the retry did not happen
+    monkeypatch.setattr(rejections, "retry", real)
+    result = lap.sync()
+    assert not result.gained and result.retried >= 1  # noted with that page, so it goes now
+    assert contact_rejections(lap.db) == [] and result.open_rejections == 0
+    assert get(laptop_factory(lap.username).db, Contact, cid) is not None
 
 
 def test_a_retry_refused_again_comes_back(refused):
