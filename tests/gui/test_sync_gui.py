@@ -493,6 +493,7 @@ def test_a_refused_contact_is_not_accepted_until_the_case_is_allocated_and_tried
     qtbot.waitUntil(lambda: view.model.rowCount() == 0 and synced(window) and runner.state.waiting == 0
                     and runner.state.rejected == 0, timeout=20000)
     assert view.empty.isVisible() and not window.features["sync"].status.rejections.isVisible()
+    shot(window, "sync-not-accepted-empty.png")
     other = other_laptop(tmp_path, server, name)
     try:
         assert get(other, Contact, cid).notes == "Seen at the office; new job"
@@ -513,6 +514,7 @@ def test_exporting_the_not_accepted_changes_warns_writes_the_file_and_sets_them_
     box = sync_ui.export_warning
     assert box is not None and box.isVisible() and "NOT encrypted" in box.text()
     assert box.windowTitle() == "Unprotected file"
+    shot(box, "sync-export-warning.png")
     box.button(QMessageBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: out.exists() and view.model.rowCount() == 0, timeout=10000)
     doc = json.loads(out.read_text(encoding="utf-8"))
