@@ -69,6 +69,8 @@ NOT_RUN = {
     "sync.enrol": "needs an lpt-central server; announces what it pulled itself (tests/sync/)",
     "sync.sync_now": "needs an lpt-central server; announces what it pulled itself (tests/sync/)",
     "sync.resolve_conflict": "needs a conflict from a real sync; announces SYNC and every record kind itself",
+    "sync.mark_notices_read": "needs a notice from a conflict settled on another laptop (tests/sync/"
+                              "test_overridden.py); announces SYNC itself",
     "sync.retry_rejected": "needs a rejection from a real sync (tests/sync/test_rejections.py); announces SYNC",
     "sync.export_rejected": "needs a rejection from a real sync (tests/sync/test_rejections.py); announces SYNC",
     "unlock.create_caseload": "creates the file before any window operation: nothing open to refresh",

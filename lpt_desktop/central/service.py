@@ -83,6 +83,7 @@ class Batch:
         self.s, self.p, self.cursor = s, p, cursor
         self._records: dict[tuple[str, str], Record | None] = {}
         self._writable: dict[str, bool] = {}
+        self._crns: dict[str, set[str]] = {}  # CRN -> ids of the live person records holding it
 
     def prefetch(self, keys: list[tuple[str, str]]) -> None:
         """Load the batch's records in a few queries instead of one each."""
@@ -115,16 +116,44 @@ class Batch:
     def allow(self, person_id: str) -> None:
         self._writable[person_id] = True
 
+    def prefetch_crns(self, crns: set[str]) -> None:
+        """Which live person records hold these CRNs, in a few queries (a first enrolment sends hundreds)."""
+        todo = sorted(c for c in crns if c not in self._crns)
+        for crn in todo:
+            self._crns[crn] = set()
+        crn_of = Record.data["crn"].as_string()
+        for i in range(0, len(todo), 500):
+            rows = self.s.execute(select(Record.record_id, crn_of).where(
+                Record.kind == "person", Record.deleted.is_(False), crn_of.in_(todo[i:i + 500]))).tuples()
+            for record_id, crn in rows:
+                self._crns.setdefault(crn, set()).add(record_id)
+
+    def crn_holders(self, crn: str) -> set[str]:
+        if crn not in self._crns:
+            self.prefetch_crns({crn})
+        return self._crns[crn]
+
+    def person_written(self, rec: Record) -> None:
+        """Keep the CRN map true after this batch writes a person (the writes are not flushed yet)."""
+        for holders in self._crns.values():
+            holders.discard(rec.record_id)
+        crn = (rec.data or {}).get("crn")
+        if isinstance(crn, str) and not rec.deleted:
+            self._crns.setdefault(crn, set()).add(rec.record_id)
+
 
 def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, reason: str,
                   mine: dict[str, Any] | None, theirs: dict[str, Any] | None, fields: list[str],
-                  message: str, visible: bool = True) -> str:
+                  message: str, visible: bool = True,
+                  theirs_from: tuple[str | None, str | None] | None = None) -> str:
     """A conflict or rejection, stored as a record of the conflict kind so it syncs to the case's laptops."""
     conflict_id = str(uuid.uuid4())
     seq = next_seq(s)
     data = {"kind": ch.kind, "record_id": ch.record_id, "reason": reason, "mine": mine, "theirs": theirs,
             "fields": fields, "status": "open", "resolution": None, "message": message, "raised_by": p.username,
             "laptop_id": p.laptop_id, "seq": ch.seq}
+    if theirs_from is not None:  # (laptop, officer) that wrote the server's side (no laptop: a merge wrote it)
+        data["theirs_laptop"], data["theirs_by"] = theirs_from
     # A rejection of a case the officer may not see is theirs alone: it must not reveal the case to others.
     s.add(Record(kind=CONFLICT_KIND, record_id=conflict_id, person_id=person_id if visible else None,
                  owner=p.username, version=seq, deleted=False, data=data, updated_by=p.username))
@@ -169,6 +198,8 @@ def _resolve_conflict_record(b: Batch, ch: Change) -> ChangeResult:
     for name in ("status", "resolution"):
         if name in ch.fields:
             data[name] = ch.fields[name].new
+    # Who settled it: every other laptop whose version lost is told (sync/apply.py, notices).
+    data["resolved_by"], data["resolved_laptop"] = p.username, p.laptop_id
     version = _write(s, p, rec, data, False)
     audit(s, p, "resolve", CONFLICT_KIND, ch.record_id, rec.person_id, str(data.get("resolution")))
     return ChangeResult(seq=ch.seq, outcome="applied", version=version)
@@ -247,6 +278,10 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
     if unknown:
         return _reject(s, p, ch, f"Unknown fields for {ch.kind}: {', '.join(sorted(unknown))}.")
     rec = b.record(ch.kind, ch.record_id)
+    if ch.kind == "person" and ch.op == "upsert":
+        refusal = _person_refusal(b, ch, rec)
+        if refusal is not None:
+            return _reject(s, p, ch, refusal)  # the officer's alone: it names no other officer's case
     if rec is not None:
         person_id = rec.person_id  # the server's own idea of the case, never the client's
         if person_id is None and rec.owner == p.username and ch.person_id and kind.person_of is not None \
@@ -264,6 +299,9 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         new_case = (rec is None and ch.kind == "person" and ch.op == "upsert"
                     and s.get(Allocation, person_id) is None and p.role != "administrator")
         if not new_case:
+            if rec is None and s.get(Allocation, person_id) is None and b.record("person", person_id) is None:
+                return _reject(s, p, ch, "The central store does not hold this record's case: the case itself was "
+                                         "not accepted (see the case on this list).")
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
         _allocate_new_case(s, p, person_id)
         b.allow(person_id)
@@ -276,7 +314,8 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
                            person_id, visible=True)
         if not _based_on_current(p, ch, rec):
             cid = _new_conflict(s, p, ch, person_id, "deleted_here", None, rec.data, [],
-                                "You deleted a record that was changed elsewhere.")
+                                "You deleted a record that was changed elsewhere.",
+                                theirs_from=(rec.writer_laptop, rec.updated_by))
             return ChangeResult(seq=ch.seq, outcome="conflict", version=rec.version, conflict_id=cid)
         version = _write(s, p, rec, None, True)
         audit(s, p, "delete", ch.kind, ch.record_id, person_id)
@@ -323,6 +362,7 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         else:
             clash.append(name)
     version = rec.version
+    theirs_from = (rec.writer_laptop, rec.updated_by)  # before a merge below rewrites them
     if take:
         current.update(take)
         version = _write(s, p, rec, current, False)
@@ -331,9 +371,34 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         clash.sort()
         cid = _new_conflict(s, p, ch, person_id, "field", {k: new[k] for k in clash},
                             {k: current.get(k) for k in clash}, clash,
-                            "This record was changed here and elsewhere: choose which to keep.")
+                            "This record was changed here and elsewhere: choose which to keep.",
+                            theirs_from=theirs_from)
         return ChangeResult(seq=ch.seq, outcome="conflict", version=version, conflict_id=cid)
     return ChangeResult(seq=ch.seq, outcome="merged", version=version)
+
+
+def _person_refusal(b: Batch, ch: Change, rec: Record | None) -> str | None:
+    """Why a case record can never be taken: a CRN the store already holds for another record (one person,
+    one case), or a first save that never arrived (an edit of a case the store refused must not create it)."""
+    crn = ch.fields["crn"].new if "crn" in ch.fields else None
+    if rec is None and not crn:
+        return ("This changes a case the central store does not hold (its first save was not accepted), "
+                "so it cannot be applied on its own.")
+    if not isinstance(crn, str) or not crn:
+        return None
+    others = b.crn_holders(crn) - {ch.record_id}
+    if not others:
+        return None
+    holder = b.s.get(Allocation, sorted(others)[0])
+    if holder is not None and holder.officer == b.p.username:
+        return (f"The central store already holds CRN {crn} for another case of yours: this would be a second "
+                "record of the same person.")
+    return f"The central store already holds CRN {crn} for another officer."
+
+
+def _crns_of(changes: list[Change]) -> set[str]:
+    return {c.fields["crn"].new for c in changes
+            if c.kind == "person" and "crn" in c.fields and isinstance(c.fields["crn"].new, str)}
 
 
 def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Change],
@@ -355,6 +420,7 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
     cursor = device.pulled_seq
     b = Batch(s, p, cursor)
     b.prefetch([(c.kind, c.record_id) for c in changes])
+    b.prefetch_crns(_crns_of(changes))
     results: list[ChangeResult] = []
     with s.no_autoflush:
         for ch in sorted(changes, key=lambda c: c.seq):
@@ -373,6 +439,10 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
                     with s.begin_nested():
                         result = _reject(s, p, ch, f"The server could not apply this change ({type(exc).__name__}).")
                 results.append(result)
+            if ch.kind == "person" and results[-1].outcome in ("applied", "merged"):
+                written = b.record("person", ch.record_id)
+                if written is not None:
+                    b.person_written(written)
             device.last_applied_seq = ch.seq
     device.last_seen = utcnow()
     return device.last_applied_seq, results

@@ -58,6 +58,7 @@ TABLE_KINDS: dict[str, Change] = {
     "sync_state": Change.SYNC,
     "sync_conflict": Change.SYNC,
     "sync_evict": Change.SYNC,
+    "sync_notice": Change.SYNC,
     "lpt_meta": Change.STANDARDS,  # the policy in force (the file's id and officer are written once, at creation)
 }
 BOOKKEEPING_TABLES = frozenset({"audit", "sync_outbox", "sync_record", "alembic_version"})

@@ -26,6 +26,7 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.sync_models import SyncOutbox
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import engine, state
+from lpt_desktop.sync import notices as _notices
 from lpt_desktop.sync import rejections as _rejections
 from lpt_desktop.sync.client import AuthFailed, Offline, Refused, SyncClient, SyncError
 from lpt_desktop.sync.conflicts import Choice, ConflictView
@@ -183,5 +184,24 @@ def export_rejected(db: Database, out: Path, ids: list[str] | None = None) -> in
     tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, out)  # the whole file or none: only then are they set aside
     n = _rejections.set_aside(db, [v.id for v in views])
+    announce(Change.SYNC)
+    return n
+
+
+def list_notices(db: Database, include_read: bool = True) -> list[_notices.Notice]:
+    """Word that a choice made on another laptop replaced a change made here (newest first): each holds the
+    message, this laptop's losing values (`yours`) and the values kept. For the sync feature's notices list."""
+    return _notices.list_notices(db, include_read)
+
+
+def unread_notices(db: Database) -> int:
+    """How many of those notices the officer has not yet read (for a word in the status bar)."""
+    with db.read() as s:
+        return _notices.count_unread(s)
+
+
+def mark_notices_read(db: Database, ids: list[str] | None = None) -> int:
+    """The officer has read these notices (None: all); they stay on the list."""
+    n = _notices.mark_read(db, ids)
     announce(Change.SYNC)
     return n

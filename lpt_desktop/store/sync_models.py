@@ -84,3 +84,24 @@ class SyncEvict(Base):
 
     __tablename__ = "sync_evict"
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class SyncNotice(Base):
+    """Word to this laptop that a choice made on another laptop replaced its change (a settled conflict).
+
+    id is the conflict's id (one notice per conflict); yours holds this laptop's losing values, so they stay
+    readable after the record itself shows the version kept.
+    """
+
+    __tablename__ = "sync_notice"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(80))
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    yours: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: this laptop's change was a delete
+    kept: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the version kept, where the conflict holds it
+    resolution: Mapped[str | None] = mapped_column(String(20))  # mine | theirs | merge (the conflict's words)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Meta, Person, utcnow
-from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncOutbox, SyncRecord
+from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncNotice, SyncOutbox, SyncRecord, SyncState
 from lpt_desktop.sync import kinds as registry
+from lpt_desktop.sync import notices
 from lpt_desktop.sync.kinds import Kind, from_json
 from lpt_desktop.sync.protocol import CONFLICT_KIND, Item
 
@@ -31,6 +32,7 @@ class Context:
     username: str
     local_officer_id: str | None
     actor: str = "sync"
+    laptop_id: str | None = None  # this laptop's (a conflict settled on another one may call for a notice)
 
 
 @contextmanager
@@ -52,7 +54,8 @@ def applying(db: Database, foreign_keys: bool = False) -> Iterator[Connection]:
 
 def context(conn: Connection, username: str) -> Context:
     officer = conn.execute(select(Meta.value).where(Meta.key == "officer_id")).scalar()
-    return Context(username=username, local_officer_id=officer)
+    laptop = conn.execute(select(SyncState.value).where(SyncState.key == "laptop_id")).scalar()
+    return Context(username=username, local_officer_id=officer, laptop_id=laptop)
 
 
 def pending_records(conn: Connection) -> set[tuple[str, str]]:
@@ -199,11 +202,14 @@ def _delete_row(conn: Connection, kind: Kind, record_id: str) -> None:
                                                                                       strict=True)))))
 
 
-def apply_conflict(conn: Connection, item: Item) -> None:
+def apply_conflict(conn: Connection, item: Item, laptop_id: str | None = None) -> None:
     if item.deleted or item.data is None:
         conn.execute(delete(SyncConflict).where(SyncConflict.id == item.record_id))
         return
     d = item.data
+    before = conn.execute(select(SyncConflict.status).where(SyncConflict.id == item.record_id)).scalar()
+    if before != "resolved":  # settled elsewhere: tell this laptop if its version lost (sync/notices.py)
+        notices.note_if_overridden(conn, item.record_id, item.person_id, d, laptop_id)
     values = {"id": item.record_id, "kind": d.get("kind", ""), "record_id": d.get("record_id", ""),
               "person_id": item.person_id, "reason": d.get("reason", "field"), "mine": d.get("mine"),
               "theirs": d.get("theirs"), "fields": d.get("fields") or [], "status": d.get("status", "open"),
@@ -221,7 +227,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
     by_kind: dict[str, list[Item]] = {}
     for item in items:
         if item.kind == CONFLICT_KIND:
-            apply_conflict(conn, item)
+            apply_conflict(conn, item, ctx.laptop_id)
             continue
         by_kind.setdefault(item.kind, []).append(item)
     changed = 0
@@ -292,6 +298,7 @@ def evict_case(conn: Connection, person_id: str, actor: str = "sync") -> None:
             _delete_row(conn, kind, record_id)
     conn.execute(delete(SyncRecord).where(SyncRecord.person_id == person_id))
     conn.execute(delete(SyncConflict).where(SyncConflict.person_id == person_id))
+    conn.execute(delete(SyncNotice).where(SyncNotice.person_id == person_id))
     conn.execute(delete(SyncEvict).where(SyncEvict.person_id == person_id))
     conn.execute(insert(Audit).values(at=utcnow(), actor=actor, action="evict", table_name="person",
                                       record_id=person_id, person_id=person_id, detail="case moved away"))

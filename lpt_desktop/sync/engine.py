@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, utcnow
 from lpt_desktop.store.sync_models import SyncEvict, SyncOutbox, SyncRecord
-from lpt_desktop.sync import apply, rejections, state
+from lpt_desktop.sync import apply, rejections, state, sweep
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncClient
@@ -248,18 +248,20 @@ def evict_moved(db: Database, result: SyncResult) -> None:
 
 # -- verify ----------------------------------------------------------------------------------------
 def local_records(conn: Any, kind: registry.Kind) -> tuple[dict[str, int], set[str]]:
-    """(record id -> version for rows this laptop had from the server, ids of rows only this laptop has)."""
+    """(record id -> version for rows this laptop had from the server, ids of rows the server never answered for:
+    no sync_record row at all, as sweep.unsent_ids counts them)."""
     keys = [kind.table.c[k] for k in kind.key_columns]
-    versions = dict(conn.execute(select(SyncRecord.record_id, SyncRecord.version).where(
-        SyncRecord.kind == kind.name, SyncRecord.deleted.is_(False))).tuples().all())
+    versions: dict[str, int | None] = {r: (None if d else v) for r, v, d in conn.execute(
+        select(SyncRecord.record_id, SyncRecord.version, SyncRecord.deleted).where(
+            SyncRecord.kind == kind.name)).tuples()}
     held: dict[str, int] = {}
     local_only: set[str] = set()
     for row in conn.execute(select(*keys)).tuples():
         record_id = registry.KEY_SEP.join(str(v) for v in row)
-        if record_id in versions:
-            held[record_id] = versions[record_id]
-        else:
+        if record_id not in versions:
             local_only.add(record_id)
+        elif (version := versions[record_id]) is not None:
+            held[record_id] = version
     return held, local_only
 
 
@@ -268,9 +270,13 @@ def digests(db: Database) -> dict[str, KindDigest]:
     with db.read() as s:
         conn = s.connection()
         pending = apply.pending_records(conn)
+        refused = sweep.rejected_records(conn)
         for kind in registry.kinds():
-            held, _ = local_records(conn, kind)
+            held, local_only = local_records(conn, kind)
             pairs = [(r, v) for r, v in held.items() if (kind.name, r) not in pending]
+            # What only this laptop holds counts too, at version 0: the server lacking it is a difference (unless
+            # it waits in the outbox, or the server refused it and it is on the rejection list).
+            pairs += [(r, 0) for r in local_only if (kind.name, r) not in pending and (kind.name, r) not in refused]
             out[kind.name] = KindDigest(count=len(pairs), checksum=checksum(pairs))
     return out
 
@@ -283,6 +289,13 @@ def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
     if not response.mismatched:
         result.verified = True
         return
+    # Records the server never had (written before enrolment, or past the outbox hook): send them now, then pull
+    # what the server made of them (its rejections among it).
+    if sweep.queue_unsent(db) and push(db, client, result) and pull(db, client, result):
+        response = client.verify(VerifyRequest(kinds=digests(db), cursor=int(read_state(db).get(state.CURSOR, "0"))))
+        if not response.mismatched:  # result.mismatched still names what differed at first
+            result.verified = True
+            return
     username = read_state(db).get(state.USERNAME, "")
     for name in response.mismatched:
         kind = registry.get(name)
@@ -387,6 +400,9 @@ def enrol(db: Database, server_url: str, username: str, password: str, progress:
                     s.flush()
                 s.add(Meta(key="officer_id", value=officer.id))
                 db.officer_id = officer.id
+        # Whatever the laptop already holds (a caseload started offline, a demo, records written before it enrolled
+        # or past the outbox hook) goes with the first push, parents before children.
+        sweep.queue_unsent(db)
         return sync_once(db, client, progress, cancel)
     finally:
         if own:

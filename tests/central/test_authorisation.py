@@ -43,8 +43,9 @@ class Officer:
 
     def new_case(self) -> str:
         pid = str(uuid.uuid4())
-        fields = {"id": pid, "crn": "X000001", "first_name": "Dana", "last_name": "Walsh",
-                  "date_of_birth": "1990-04-01"}
+        # A CRN of its own: the store holds one case per CRN (a second is refused).
+        fields = {"id": pid, "crn": f"X{uuid.UUID(pid).int % 1_000_000:06d}", "first_name": "Dana",
+                  "last_name": "Walsh", "date_of_birth": "1990-04-01"}
         [res] = self.push({"kind": "person", "record_id": pid, "person_id": pid,
                            "fields": {k: {"new": v} for k, v in fields.items()}})
         assert res["outcome"] == "applied"

@@ -69,3 +69,35 @@ def snapshot(db: Database, models: tuple[type, ...] = (Person, Address, Contact)
             kind = kinds.for_model(model)
             out[kind.name] = {kind.record_id(o): kind.to_data(o) for o in s.scalars(select(model))}
     return out
+
+
+def placed(db: Database, server_db, username: str) -> tuple[dict[str, set[str]], dict[tuple[str, str], str], list[str]]:
+    """Where each syncable record this laptop holds ended: ({kind: ids live on the server}, {(kind, id): reason
+    the server refused it}, records in neither place). The rejections are the server's own records of them."""
+    from lpt_desktop.central.models import Record
+    from lpt_desktop.sync import kinds
+    from lpt_desktop.sync.protocol import CONFLICT_KIND
+
+    local: dict[str, set[str]] = {}
+    with db.read() as s:
+        conn = s.connection()
+        for kind in kinds.kinds():
+            keys = [kind.table.c[k] for k in kind.key_columns]
+            local[kind.name] = {kinds.KEY_SEP.join(str(v) for v in row) for row in conn.execute(select(*keys))}
+    on_server: dict[str, set[str]] = {}
+    refused: dict[tuple[str, str], str] = {}
+    with server_db.read() as s:
+        for kind_name, wanted in local.items():
+            ids = sorted(wanted)
+            found: set[str] = set()
+            for i in range(0, len(ids), 500):
+                found |= set(s.scalars(select(Record.record_id).where(
+                    Record.kind == kind_name, Record.record_id.in_(ids[i:i + 500]), Record.deleted.is_(False))))
+            on_server[kind_name] = found
+        for rec in s.scalars(select(Record).where(Record.kind == CONFLICT_KIND, Record.owner == username)):
+            d = rec.data or {}
+            if d.get("reason") == "rejected":
+                refused[(d.get("kind"), d.get("record_id"))] = d.get("message") or ""
+    neither = [f"{kind} {rid}" for kind, ids in local.items() for rid in sorted(ids)
+               if rid not in on_server[kind] and (kind, rid) not in refused]
+    return on_server, refused, neither

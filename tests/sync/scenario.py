@@ -110,6 +110,7 @@ class Lap:
     syncs: int = 0
     errors: int = 0
     last_error: str = ""
+    own_cases: bool = False  # an offender manager: holds the cases allocated to them (else the team's)
 
     @property
     def open_db(self) -> Database:
@@ -151,13 +152,22 @@ class World:
         for name in names:
             role = "offender_manager" if name in ("A", "D") else "team_manager"
             username = add_user(server, f"{name.lower()}-{u}", role=role, team=self.team)
-            self.laps[name] = Lap(name, username, tmp / f"{name}-{u}.lptdb")
+            self.laps[name] = Lap(name, username, tmp / f"{name}-{u}.lptdb", own_cases=name in ("A", "D"))
         self.edits: list[Edit] = []
         self.deletions: list[Deletion] = []
         self.created: dict[tuple[str, str], str] = {}  # (kind, record id) -> laptop
         self.people: list[str] = []
         self.counter = 0
         self.max_seq: dict[str, int] = {n: 0 for n in self.laps}
+        self.u = u
+        # CRNs from the world's own id, not the scenario's seed: the store holds one case per CRN, and examples
+        # replayed with one seed against one server must not collide with each other.
+        self.crns = random.Random(u)
+        # Laptops that held records before they enrolled: (kind, record id) -> laptop, every record they held
+        # then; cases the server refused (a CRN it holds for another officer) and every record made in them.
+        self.pre_enrolled: dict[tuple[str, str], str] = {}
+        self.refused_cases: set[str] = set()
+        self.refused_records: set[tuple[str, str]] = set()
 
     # -- laptops -----------------------------------------------------------------------------------
     def open_all(self) -> None:
@@ -205,7 +215,7 @@ class World:
         db = self.laps["A"].open_db
         for i in range(n):
             with db.write() as s:
-                p = Person(crn=f"Z{self.rng.randint(0, 999999):06d}", first_name="Dana", last_name=f"Case{i}",
+                p = Person(crn=f"Z{self.crns.randint(0, 999999):06d}", first_name="Dana", last_name=f"Case{i}",
                            date_of_birth=date(1990, 4, 1), tier="B2")
                 s.add(p)
                 s.flush()
@@ -239,6 +249,8 @@ class World:
                 s.add(c)
                 s.flush()
                 self.created[("contact", c.id)] = name
+                if pid in self.refused_cases:
+                    self.refused_records.add(("contact", c.id))
             self._note_seq(name)
             return "contact"
         if r < 0.9 or not addresses:
@@ -248,6 +260,8 @@ class World:
                 s.add(a)
                 s.flush()
                 self.created[("address", a.id)] = name
+                if pid in self.refused_cases:
+                    self.refused_records.add(("address", a.id))
             self._note_seq(name)
             return "address"
         aid = self.rng.choice(addresses)
@@ -303,13 +317,60 @@ class World:
         self._note_seq(name)
         return f"resolve {c.reason} {choice}"
 
+    def enrol_holding(self, cases: int, refused: bool) -> str:
+        """A new offender manager's laptop that holds cases before it enrols (a caseload started offline): each
+        case a person, an address and a contact; with `refused`, one more case whose CRN the server already holds
+        for another officer (it must end on the rejection list, with every record made in it)."""
+        name = "EFGHIJ"[sum(1 for n in self.laps if n not in "ABCD")]
+        username = add_user(self.server, f"{name.lower()}-{self.u}", role="offender_manager", team=self.team)
+        lap = Lap(name, username, self.tmp / f"{name}-{self.u}.lptdb", own_cases=True)
+        self.laps[name] = lap
+        self.max_seq[name] = 0
+        new_laptop_file(lap.path)
+        lap.db = Database.open(lap.path, PASSPHRASE)
+        taken = None
+        if refused:
+            with self.server.db.read() as s:
+                held = [r for r in (s.get(Record, ("person", pid)) for pid in self.people) if r is not None]
+            taken = (held[0].data or {}).get("crn") if held else None
+        mine: list[str] = []
+        for i in range(cases + (taken is not None)):
+            crn = taken if i == cases else f"Y{self.crns.randint(0, 999999):06d}"
+            with lap.open_db.write() as s:
+                p = Person(crn=crn, first_name="Held", last_name=f"Before{i}", date_of_birth=date(1988, 2, 3),
+                           tier="C1")
+                s.add(p)
+                s.flush()
+                a = Address(person_id=p.id, line1=self._value(name), town="Chorley", postcode="PR7 1AA")
+                c = Contact(person_id=p.id, type_code="COAP", starts_at=datetime(2026, 11, 19, 14, 0), outcome="ATTC",
+                            notes=self._value(name))
+                s.add_all([a, c])
+                s.flush()
+                made = [("person", p.id), ("address", a.id), ("contact", c.id)]
+            for key in made:
+                self.pre_enrolled[key] = name
+            if i == cases:
+                self.refused_cases.add(p.id)
+                self.refused_records.update(made)
+            else:
+                mine.append(p.id)
+        engine.enrol(lap.open_db, self.url, username, PASSWORD)
+        self._note_seq(name)
+        self.people.extend(mine)
+        for pid in mine:
+            self.created[("person", pid)] = name
+        return f"enrolled {name} holding {cases} case(s)" + (" and a refused one" if taken else "")
+
     def move(self) -> str:
         """Move a random case between the team's two offender managers (A and D), as `lpt-central allocate`."""
         from lpt_desktop.central.models import Allocation
 
         pid = self.rng.choice(self.people)
         with self.server.db.read() as s:
-            now = s.get(Allocation, pid).officer
+            alloc = s.get(Allocation, pid)
+        if alloc is None:  # a case that never reached the server (the invariants say so)
+            return "nothing"
+        now = alloc.officer
         to = self.laps["D"].username if now == self.laps["A"].username else self.laps["A"].username
         self.server.allocate(pid, to)
         self.moves += 1
@@ -324,7 +385,7 @@ class World:
                 Allocation.person_id.in_(self.people))).tuples().all())
         out = {}
         for lap in self.laps.values():
-            mine = lap.name in ("A", "D")
+            mine = lap.own_cases
             out[lap.name] = {p for p, officer in alloc.items() if not mine or officer == lap.username}
         return out
 
@@ -384,6 +445,15 @@ class World:
                 if kind in server_view and not rec.deleted and rec.person_id in scope[lap.name]:
                     server_view[kind][rid] = canonical(rec.data)
             mine = snapshot(lap.open_db)
+            # What the server refused stays on the laptop that made it, on its rejection list (not on the server).
+            with lap.open_db.read() as s:
+                listed = set(s.execute(select(SyncConflict.kind, SyncConflict.record_id).where(
+                    SyncConflict.reason == "rejected")).tuples().all())
+            for kind, rows in mine.items():
+                for rid in [r for r in rows if (kind, r) in listed]:
+                    if (kind, rid) not in self.refused_records:
+                        problems.append(f"laptop {lap.name} {kind} {rid[:8]} was refused, though its case was not")
+                    del rows[rid]
             for kind, rows in server_view.items():
                 if mine.get(kind) != rows:
                     missing = sorted(set(rows) - set(mine.get(kind, {})))[:3]
@@ -426,6 +496,31 @@ class World:
                                 f"the laptop wrote up to {self.max_seq[lap.name]}")
         # 5. Nothing lost.
         problems.extend(self.lost(records, conflicts))
+        # 6. Whatever a laptop held when it enrolled is on the server or on a rejection list, never in neither;
+        # refused exactly when its case was (with the reason in words).
+        problems.extend(self.unplaced(records, conflicts))
+
+    def unplaced(self, records: dict[tuple[str, str], Record], conflicts: list[Record]) -> list[str]:
+        out = []
+        rejected: dict[tuple[str, str], str] = {}
+        for c in conflicts:
+            d = c.data or {}
+            if d.get("reason") == "rejected":
+                rejected[(d.get("kind"), d.get("record_id"))] = d.get("message") or ""
+        for (kind, rid), lap in self.pre_enrolled.items():
+            rec = records.get((kind, rid))
+            if (kind, rid) in self.refused_records:
+                if rec is not None:
+                    out.append(f"{kind} {rid[:8]} of a refused case (laptop {lap}) is on the server")
+                elif (kind, rid) not in rejected:
+                    out.append(f"{kind} {rid[:8]} held by {lap} before it enrolled is neither on the server nor "
+                               "on a rejection list")
+                elif kind == "person" and "already holds CRN" not in rejected[(kind, rid)]:
+                    out.append(f"the refused case {rid[:8]} has no reason in words: {rejected[(kind, rid)]!r}")
+            elif rec is None:
+                out.append(f"{kind} {rid[:8]} held by {lap} before it enrolled never reached the server"
+                           + (" (it was refused)" if (kind, rid) in rejected else ""))
+        return out
 
     def lost(self, records: dict[tuple[str, str], Record], conflicts: list[Record]) -> list[str]:
         out = []
@@ -435,6 +530,10 @@ class World:
             in_conflict.setdefault((d.get("kind"), d.get("record_id")), []).append(d)
         for (kind, rid), lap in self.created.items():
             rec = records.get((kind, rid))
+            if rec is None and (kind, rid) in self.refused_records and any(
+                    (c.data or {}).get("reason") == "rejected" and (c.data or {}).get("record_id") == rid
+                    for c in conflicts):
+                continue  # made in a case the server refused: on the rejection list, with the reason
             if rec is None:
                 out.append(f"{kind} {rid[:8]} made on {lap} never reached the server")
             elif rec.deleted and not (kind == "address" and any(d.record_id == rid for d in self.deletions)):

@@ -3,6 +3,10 @@ contacts, conflict resolutions) and sync in random orders against a real lpt-cen
 every case (an offender manager and two team managers); a fourth, a second offender manager, takes cases
 as they move between the two officers.
 
+Laptops also join holding records they made before they enrolled (a caseload started offline), some of them in
+a case the server refuses (its CRN is held by another officer): every such record must end on the server or on
+a rejection list, with the reason, never in neither.
+
 Invariants (tests/sync/scenario.py), checked whenever everyone syncs until quiet and at the end: every
 replica equals the server's state, every outbox is drained, no change is lost or applied twice, and every
 concurrent edit of one field is a conflict each officer holding the case can see. Between those points,
@@ -32,7 +36,7 @@ from sqlalchemy import select
 from lpt_desktop.central.models import Device
 from tests.sync.scenario import World
 
-LAPTOPS = st.sampled_from(["A", "B", "C", "D"])
+LAPTOPS = st.sampled_from(["A", "B", "C", "D", "E"])
 SEEN: list[tuple[int, int, int, int]] = []  # per example: edits, deletes, conflicts raised, syncs
 
 
@@ -47,6 +51,9 @@ def machine_for(server, tmp):
             self.world.seed_cases(cases)
             for lap in ("A", "B", "C", "D"):
                 self.world.sync(lap)
+            # A fifth laptop (another offender manager in the team) held a case before it enrolled, and a second
+            # case whose CRN the server already holds for A: the first reaches the server, the second is refused.
+            self.world.enrol_holding(1, refused=True)
             # Every example starts with one concurrent edit of one field (A and B, offline): the rules add more.
             from lpt_desktop.store.models import Person
 
@@ -102,6 +109,12 @@ def machine_for(server, tmp):
         @rule(lap=LAPTOPS, choice=st.sampled_from(["mine", "theirs"]))
         def resolve_a_conflict(self, lap: str, choice: str) -> None:
             self.world.resolve(lap, choice)
+
+        @precondition(lambda self: self.world is not None and len(self.world.laps) < 7)
+        @rule(cases=st.integers(0, 2), refused=st.booleans())
+        def enrol_a_laptop_holding_cases(self, cases: int, refused: bool) -> None:
+            """Another laptop that holds records before it enrols, perhaps a case the server refuses."""
+            self.world.enrol_holding(cases, refused)
 
         @precondition(lambda self: self.world is not None)
         @rule()
