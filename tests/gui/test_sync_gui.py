@@ -541,7 +541,9 @@ def test_a_report_edit_sends_itself_soon_after(make_window, qtbot, tmp_path, ser
     request = on_writer(qtbot, window, court.create_request, person_id=pid, court="Preston Magistrates' Court",
                         lja="Lancashire", hearing_date=date(2026, 12, 21), report_type="sdr")
     report = on_writer(qtbot, window, court.start_report, request)
-    qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
+    # Those saves' own quick sync has run and nothing else is due: the next sync can only be the report edit's.
+    qtbot.waitUntil(lambda: not runner.after_save.isActive() and not runner.running and synced(window)
+                    and runner.state.waiting == 0, timeout=20000)
     seen = watch_labels(window)
     on_writer(qtbot, window, court.save_section, report, "offence_details",
               {"main_offence": "Theft from a shop", "summary": "Took goods worth £86; admitted it."})
