@@ -36,6 +36,13 @@ ADVICE = (
                               "then press Try again."),
     ("Unknown fields", "The central store is older than this laptop. Ask the service desk to update it, then "
                        "press Try again."),
+    ("already holds CRN", "The central store already has a case with this CRN. Check the CRN: if it is the same "
+                          "person, ask your team manager to allocate that case to you and export this one to set "
+                          "it aside; if the CRN was mistyped, correct it on the case, then press Try again."),
+    ("does not hold this record's case", "The case itself was not accepted (it is on this list too). Once it is, "
+                                         "press Try again."),
+    ("first save was not accepted", "The case's first save was not accepted (it is on this list too). Once it is, "
+                                    "press Try again."),
     ("belongs to another officer", "This record is another officer's. Export this change to keep it and give it "
                                    "to them or your team manager."),
 )

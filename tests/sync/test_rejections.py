@@ -146,6 +146,18 @@ def test_export_writes_the_changes_and_sets_them_aside(refused, tmp_path, laptop
     assert contact_rejections(laptop_factory(lap.username).db) == []  # set aside on the server too
 
 
+@pytest.mark.parametrize(("reason", "advice"), [
+    ("This case is not allocated to you, or it is restricted.", "allocate it to you"),
+    ("Saved contact records are never edited: add an amendment instead.", "Add an amendment"),
+    ("The central store already holds CRN X123456 for another officer.", "Check the CRN"),
+    ("Something new the server says.", "Press Try again"),
+])
+def test_every_reason_says_what_the_officer_can_do(reason, advice):
+    from lpt_desktop.services.rejections import advice_for
+
+    assert advice in advice_for(reason)
+
+
 AT = datetime(2026, 11, 23, 9, 0)
 
 
