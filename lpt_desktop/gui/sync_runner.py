@@ -25,6 +25,8 @@ from lpt_desktop.sync import backoff
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
+    from lpt_desktop.services.sync import SyncResult, SyncStatus
+    from lpt_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,26 @@ class SyncState:
     next_try_seconds: float | None = None
     needs_sign_in: bool = False  # the server no longer accepts this laptop's sign-in
     username: str = ""  # the central store's user name this laptop signed in as
+
+
+# The jobs import the sync services on the worker: they bring httpx and pydantic, which the UI thread must not
+# wait for at unlock.
+def _sync_status(db: Database) -> SyncStatus:
+    from lpt_desktop.services import sync as svc
+
+    return svc.sync_status(db)
+
+
+def _sync_now(db: Database, job: SyncJob) -> SyncResult:
+    from lpt_desktop.services import sync as svc
+
+    return svc.sync_now(db, progress=job.report, cancel=job.cancel_event)
+
+
+def _enrol(db: Database, job: SyncJob, server_url: str, username: str, password: str) -> SyncResult:
+    from lpt_desktop.services import sync as svc
+
+    return svc.enrol(db, server_url, username, password, progress=job.report, cancel=job.cancel_event)
 
 
 class SyncJob(QObject):
@@ -133,7 +155,6 @@ class SyncRunner(QObject):
 
     def refresh_status(self, then: Callable[[], object] | None = None) -> None:
         """Re-read enrolment, waiting changes and conflicts from the caseload (on a worker)."""
-        from lpt_desktop.services import sync as svc
         def got(st: Any) -> None:
             self._set(enrolled=st.enrolled, waiting=st.waiting_changes, conflicts=st.open_conflicts,
                       rejected=st.rejected, last_synced_at=st.last_synced_at, server=st.server, locked=False,
@@ -141,8 +162,7 @@ class SyncRunner(QObject):
             if then is not None:
                 then()
 
-        self.ops.query(lambda db: svc.sync_status(db), on_ok=got, on_error=self._status_failed,
-                       label="sync status")
+        self.ops.query(_sync_status, on_ok=got, on_error=self._status_failed, label="sync status")
 
     def _status_failed(self, exc: BaseException) -> None:
         log.warning("sync status could not be read (%s)", exc.__class__.__name__)
@@ -166,7 +186,6 @@ class SyncRunner(QObject):
 
     def sync_now(self) -> bool:
         """Start a sync unless one is running (then run once more after it); False if it cannot start."""
-        from lpt_desktop.services import sync as svc
         if not self.host.is_unlocked or not self.state.enrolled:
             return False
         if self.job is not None:
@@ -179,9 +198,8 @@ class SyncRunner(QObject):
         job.progress.connect(self._progress)
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.ops.write(lambda db: svc.sync_now(db, progress=job.report, cancel=job.cancel_event),
-                       on_ok=lambda r: self._done(job, r), on_error=lambda e: self._failed(job, e), owner=job,
-                       label="sync", cut_ok=True)
+        self.ops.write(_sync_now, job, on_ok=lambda r: self._done(job, r), on_error=lambda e: self._failed(job, e),
+                       owner=job, label="sync", cut_ok=True)
         return True
 
     def enrol(self, server_url: str, username: str, password: str, on_progress: Callable[[int], None],
@@ -190,7 +208,6 @@ class SyncRunner(QObject):
 
         A sync already running is cancelled first (its work so far stays); this one then counts as the running sync.
         """
-        from lpt_desktop.services import sync as svc
         if not self.host.is_unlocked:
             return None
         self.cancel()  # the writer runs one job at a time: the cancelled sync stops before enrolment starts
@@ -215,9 +232,8 @@ class SyncRunner(QObject):
 
         self.job = job
         self._set(busy=True, percent=0, error=None)
-        self.ops.write(lambda db: svc.enrol(db, server_url, username, password, progress=job.report,
-                                               cancel=job.cancel_event),
-                       on_ok=ok, on_error=failed, owner=job, label="setting up sync", cut_ok=True)
+        self.ops.write(_enrol, job, server_url, username, password, on_ok=ok, on_error=failed, owner=job,
+                       label="setting up sync", cut_ok=True)
         return job
 
     def _progress(self, phase: str, done: int, total: int) -> None:
