@@ -160,9 +160,9 @@ class World:
         self.counter = 0
         self.max_seq: dict[str, int] = {n: 0 for n in self.laps}
         self.u = u
-        # CRNs from the world's own id, not the scenario's seed: the store holds one case per CRN, and examples
-        # replayed with one seed against one server must not collide with each other.
-        self.crns = random.Random(u)
+        # CRNs shifted by the world's own id: the store holds one case per CRN, and examples replayed with one
+        # seed against one server must not collide (the seed's own draws stay as they were: same scenarios).
+        self.crn_offset = int(u, 16) % 1_000_000
         # Laptops that held records before they enrolled: (kind, record id) -> laptop, every record they held
         # then; cases the server refused (a CRN it holds for another officer) and every record made in them.
         self.pre_enrolled: dict[tuple[str, str], str] = {}
@@ -211,11 +211,14 @@ class World:
         self.counter += 1
         return f"{name}{self.counter}"
 
+    def _crn(self, letter: str) -> str:
+        return f"{letter}{(self.rng.randint(0, 999999) + self.crn_offset) % 1_000_000:06d}"
+
     def seed_cases(self, n: int = 2) -> None:
         db = self.laps["A"].open_db
         for i in range(n):
             with db.write() as s:
-                p = Person(crn=f"Z{self.crns.randint(0, 999999):06d}", first_name="Dana", last_name=f"Case{i}",
+                p = Person(crn=self._crn("Z"), first_name="Dana", last_name=f"Case{i}",
                            date_of_birth=date(1990, 4, 1), tier="B2")
                 s.add(p)
                 s.flush()
@@ -335,7 +338,7 @@ class World:
             taken = (held[0].data or {}).get("crn") if held else None
         mine: list[str] = []
         for i in range(cases + (taken is not None)):
-            crn = taken if i == cases else f"Y{self.crns.randint(0, 999999):06d}"
+            crn = taken if i == cases else self._crn("Y")
             with lap.open_db.write() as s:
                 p = Person(crn=crn, first_name="Held", last_name=f"Before{i}", date_of_birth=date(1988, 2, 3),
                            tier="C1")
