@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from lpt_desktop.gui.conflicts_view import ConflictRow, ConflictsView, field_rows, summary
 from lpt_desktop.services import court
 from lpt_desktop.services import sync as sync_service
+from tests.conftest import TEST_TODAY
 from tests.gui.conftest import on_writer
 from tests.gui.test_court_gui import _add_requests, _open_editor, _show_list, _window
 from tests.gui.test_sync_gui import new_caseload, open_window, other_laptop, server, synced, user  # noqa: F401
@@ -191,7 +192,7 @@ def test_a_report_edited_on_two_laptops_merges_field_by_field_and_the_open_edito
     window = open_window(make_window, qtbot, new_caseload(tmp_path / "mine.lptdb", server, name))
     sync = window.features["sync"]
     qtbot.waitUntil(lambda: synced(window), timeout=20000)
-    today = date.today()
+    today = TEST_TODAY
     pid = on_writer(qtbot, window, new_person, "Walsh")
     request_id = on_writer(qtbot, window, court.create_request, person_id=pid, court="Preston Magistrates' Court",
                            lja="Lancashire", hearing_date=today + timedelta(days=40), report_type="sdr",
