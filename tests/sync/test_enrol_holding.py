@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import insert, select
 
 from lpt_desktop.central.models import Record
+from lpt_desktop.services import rejections as rejection_list
 from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person
@@ -90,6 +91,11 @@ def test_a_case_the_server_refuses_ends_as_a_rejection_with_its_reason(central, 
     # The laptop lists each refused record once, keeps it, and says so; verification counts them as settled.
     assert _rejected_here(b.db) == rejections
     assert refused in ids(b.db, Person) and refused_contact in ids(b.db, Contact)
+    # ...on the officer's Not accepted list, one entry each, naming the case and saying why.
+    listed = {(r.kind, r.record_id): r for r in rejection_list.list_rejections(b.db)}
+    assert set(listed) == set(rejections)
+    assert listed[("person", refused)].crn == crn and "already holds CRN" in listed[("person", refused)].reason
+    assert listed[("contact", refused_contact)].crn == crn
     assert result.verified and result.waiting == 0
     again = b.sync()
     assert again.pushed == 0 and again.verified and len(_rejected_here(b.db)) == 2
