@@ -84,3 +84,19 @@ def test_a_choice_made_on_a_third_laptop_tells_only_the_laptop_that_lost(laptops
     assert sync_service.list_notices(one.db) == [] and sync_service.list_notices(manager.db) == []
     [n] = sync_service.list_notices(two.db)
     assert n.resolved_by == manager.username and f"by {manager.username}" in n.message
+
+
+def test_a_merge_made_elsewhere_tells_both_laptops_to_check_the_record(laptops):
+    one, two, manager, pid = laptops
+    _clash(one, two, pid)
+    manager.sync()
+    [c] = sync_service.list_conflicts(manager.db)
+    sync_service.resolve_conflict(manager.db, c.id, "merge", {"preferred_name": "Dee or Dana"})
+    manager.sync()
+    one.sync()
+    two.sync()
+    for lap, yours in ((one, "Dee (laptop one)"), (two, "Dana (laptop two)")):
+        assert get(lap.db, Person, pid).preferred_name == "Dee or Dana"
+        [n] = sync_service.list_notices(lap.db)
+        assert "was merged with another version" in n.message and n.yours == {"preferred_name": yours}
+    assert sync_service.list_notices(manager.db) == []
