@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import sync as sync_service
 from lpt_desktop.store.models import Address, Person
+from lpt_desktop.store.sync_models import SyncConflict
 from tests.sync.cases import add_address, delete, edit, get, ids, new_person, snapshot
 
 
@@ -166,6 +168,10 @@ def test_a_record_this_laptop_cannot_store_is_listed_and_does_not_stop_sync(cent
     rb = b.sync()
     assert rb.waiting == 0 and other in ids(b.db, Person) and second in ids(b.db, Person)
     assert first not in ids(b.db, Person)
+    # The store holds one case per CRN: it refused laptop b's second case (on b's Not accepted list).
+    with b.db.read() as s:
+        [refused] = s.scalars(select(SyncConflict).where(SyncConflict.reason == "rejected")).all()
+    assert refused.record_id == second and "already holds CRN Z111111 for another case of yours" in refused.message
     [c] = sync_service.list_conflicts(b.db)
     assert c.reason == "local" and c.record_id == first and "crn" in c.message
     assert len(sync_service.list_conflicts(b.db)) == 1  # listed once however often it is retried
