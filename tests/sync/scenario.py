@@ -505,11 +505,11 @@ class World:
 
     def unplaced(self, records: dict[tuple[str, str], Record], conflicts: list[Record]) -> list[str]:
         out = []
-        rejected: dict[tuple[str, str], str] = {}
+        rejected: dict[tuple[str, str], list[str]] = {}  # a refused record's later edits are refused too
         for c in conflicts:
             d = c.data or {}
             if d.get("reason") == "rejected":
-                rejected[(d.get("kind"), d.get("record_id"))] = d.get("message") or ""
+                rejected.setdefault((d.get("kind"), d.get("record_id")), []).append(d.get("message") or "")
         for (kind, rid), lap in self.pre_enrolled.items():
             rec = records.get((kind, rid))
             if (kind, rid) in self.refused_records:
@@ -518,7 +518,7 @@ class World:
                 elif (kind, rid) not in rejected:
                     out.append(f"{kind} {rid[:8]} held by {lap} before it enrolled is neither on the server nor "
                                "on a rejection list")
-                elif kind == "person" and "already holds CRN" not in rejected[(kind, rid)]:
+                elif kind == "person" and not any("already holds CRN" in m for m in rejected[(kind, rid)]):
                     out.append(f"the refused case {rid[:8]} has no reason in words: {rejected[(kind, rid)]!r}")
             elif rec is None:
                 out.append(f"{kind} {rid[:8]} held by {lap} before it enrolled never reached the server"
