@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lpt_desktop.gui.conflicts_view import ConflictsView, load_rows
 from lpt_desktop.gui.enrol_dialog import EnrolDialog
+from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.rejections_view import RejectionsView
 from lpt_desktop.gui.rejections_view import load_rows as load_rejections
 from lpt_desktop.gui.sync_runner import SyncRunner
@@ -42,6 +43,8 @@ class SyncUI(QObject):
         self.runner.changed.connect(self._changed)
         self.runner.finished.connect(self._synced)
         self.view: ConflictsView | None = None
+        self.notices: RecordListView | None = None
+        self._told_replaced = 0
         self.rejections: RejectionsView | None = None
         self.export_warning: QMessageBox | None = None
         self._last_rejected = -1
@@ -61,7 +64,10 @@ class SyncUI(QObject):
         self.enrol_action = act("Set &up sync…", self.show_enrol, None,
                                 "Connect this laptop to the central store and download your caseload")
         self.cancel_action = act("S&top sync", self.runner.cancel, None, "Stop the sync that is running")
-        for a in (self.sync_action, self.cancel_action, self.conflicts_action, self.rejections_action):
+        self.notices_action = act("&Replaced elsewhere…", self.show_notices, None,
+                                  "Your changes that a choice made on another laptop replaced, with your version")
+        for a in (self.sync_action, self.cancel_action, self.conflicts_action, self.rejections_action,
+                  self.notices_action):
             menu.addAction(a)
         menu.addSeparator()
         menu.addAction(self.enrol_action)
@@ -84,6 +90,9 @@ class SyncUI(QObject):
         self._last_rejected = state.rejected
 
     def _synced(self, result: Any) -> None:
+        from lpt_desktop.gui.notices_view import unread
+
+        self.ops.query(unread, on_ok=self._tell_replaced, label="replaced elsewhere")
         if result.conflicts:
             self.host.status_bar().showMessage(
                 f"Sync found {plural(result.conflicts, 'conflict')}: open Sync › Conflicts to choose what to keep",
@@ -93,7 +102,50 @@ class SyncUI(QObject):
                 f"The central store did not accept {plural(result.rejected, 'change')} just sent: open Sync › "
                 "Not accepted to see why", 8000)
 
+    def _tell_replaced(self, n: int) -> None:
+        if n and n != self._told_replaced:  # said once per new notice, not after every sync
+            what = "change of yours was" if n == 1 else "changes of yours were"
+            self.host.status_bar().showMessage(f"{n} {what} replaced by a choice made on another laptop: see "
+                                               "Sync › Replaced elsewhere", 15000)
+        self._told_replaced = n
+        if self.notices is not None:
+            self.refresh_notices()
+
+    def show_notices(self) -> None:
+        """The list of changes replaced elsewhere; opening it marks them read (they stay listed)."""
+        from lpt_desktop.gui.notices_view import notices_view
+
+        if not self.host.is_unlocked:
+            return
+        if self.notices is None:
+            self.notices = notices_view()
+            self.notices.destroyed.connect(self._notices_gone)
+        self.host.show_tab(self.notices, "Replaced elsewhere", "Your changes replaced by a choice made elsewhere")
+        self.refresh_notices(mark_read=True)
+
+    def _notices_gone(self) -> None:
+        self.notices = None
+
+    def refresh_notices(self, mark_read: bool = False) -> None:
+        from lpt_desktop.gui.notices_view import load_notices
+        from lpt_desktop.gui.notices_view import mark_read as mark
+
+        view = self.notices
+        if view is None:
+            return
+
+        def show(rows: list[Any]) -> None:
+            view.set_rows(rows, f"Replaced elsewhere · {len(rows)}" if rows else "Replaced elsewhere")
+            unread = [n.id for n in rows if not n.read]
+            if mark_read and unread:
+                self.ops.write(mark, unread, label="notices read")
+
+        self.ops.query(load_notices, on_ok=show, owner=view, label="replaced elsewhere")
+
     def clear(self) -> None:
+        if self.notices is not None:
+            self.notices.set_rows([])
+            self.notices = None
         if self.dialog is not None:
             self.dialog.stop_now()
         if self.view is not None:
