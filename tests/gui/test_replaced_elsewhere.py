@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the real-server fixtures are imported from test_sync_gui and used by name
 """The laptop whose change lost to a choice made on another laptop is told in the window, and can read its own
 version there (issue 13, item 3), against a real lpt-central."""
 
