@@ -171,3 +171,25 @@ def test_errors_are_one_line_and_non_zero(lpt, server, officers, laptop, tmp_pat
     finally:
         server.start()
     assert status(lpt, path)["state"] in ("synced", "rejected")  # the case the server refuses, if sent at setup
+
+
+def test_a_laptop_started_offline_sends_its_caseload_at_setup_and_a_new_laptop_gets_it(lpt, server, officers,
+                                                                                      isolated_dirs, tmp_path):
+    """Item 2 through `lpt`: a demo caseload made offline, then `lpt sync setup`: every case reaches the server,
+    and a laptop started with `lpt init` and set up as the same officer downloads them all."""
+    env = isolated_dirs.env(LPT_PASSPHRASE=PASSPHRASE, LPT_CENTRAL_PASSWORD=PASSWORD)
+
+    def lpt_any(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+    first, second = tmp_path / "offline.lptdb", tmp_path / "new.lptdb"
+    ok(lpt_any("demo", "--db", str(first), "--cases", "6", "--contacts-per-case", "3", "--seed", "11", "--quiet"))
+    held = {c["crn"] for c in json.loads(ok(lpt_any("caseload", "--db", str(first), "--json")))}
+    assert len(held) == 6
+    ok(lpt("setup", "--db", str(first), "--server", server.url, "--user", officers[0]))
+    st = status(lpt, first)
+    assert st["state"] == "synced" and st["waiting"] == 0 and st["rejected"] == 0
+    ok(lpt_any("init", "--db", str(second), "--officer", "Second Laptop", "--staff-code", "LPT0100"))
+    ok(lpt("setup", "--db", str(second), "--server", server.url, "--user", officers[0]))
+    assert {c["crn"] for c in json.loads(ok(lpt_any("caseload", "--db", str(second), "--json")))} == held
