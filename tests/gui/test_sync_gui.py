@@ -548,6 +548,7 @@ def test_a_report_edit_sends_itself_soon_after(make_window, qtbot, tmp_path, ser
     on_writer(qtbot, window, court.save_section, report, "offence_details",
               {"main_offence": "Theft from a shop", "summary": "Took goods worth £86; admitted it."})
     assert runner.after_save.isActive()  # the save itself started the quick sync
+    qtbot.waitUntil(lambda: any(s.startswith("Syncing") for s in seen), timeout=20000)
     qtbot.waitUntil(lambda: synced(window) and runner.state.waiting == 0, timeout=20000)
     # Never "Synced" between the save and the sync that sent it (whether "1 change waiting" showed first depends
     # on whether the status read came back before the quick sync began).
