@@ -24,15 +24,16 @@ forms: $(STAMP)
 run: install
 	$(VENV)/bin/lpt-desktop --demo
 
-# The date-sensitive suites first at five other days (tests/date_matrix.py), then every test on the frozen day.
+# The type checker, the date-sensitive suites at five other days (tests/date_matrix.py), then every test on the
+# frozen day, in two processes (one a core; each test file stays in one process: --dist loadfile).
 test: install
 	$(PY) -m mypy
 	$(PY) tests/date_matrix.py
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile
 
 # Everything but the bundle build (about a minute quicker); CI runs `make test`.
 test-fast: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not bundle"
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile -m "not bundle"
 
 # One-folder desktop bundle in dist/lpt-desktop (see installer/README.md).
 installer: install
