@@ -329,6 +329,11 @@ class ContactEntry(QWidget):
         self.draft_label.setText("Draft not yet saved…")
         self._autosave.start()
 
+    def mark_saving(self) -> None:
+        """The form was handed to a save: nothing left to autosave as a draft (a failed save marks it dirty)."""
+        self.dirty = False
+        self._autosave.stop()
+
     def flush_draft(self) -> None:
         """Hand the current draft to whoever saves it (a worker); called by the timer and on lock."""
         self._autosave.stop()

@@ -304,6 +304,9 @@ class ContactLogView(QWidget):
             return s.record_contact(db, pid, data)
 
         self.entry.save_button.setEnabled(False)
+        # Not dirty while the save is queued: a lock meanwhile must not write it back as a draft (the save clears
+        # the draft). A failure marks it dirty again.
+        self.entry.mark_saving()
         self.ops.write(save, on_ok=self._saved, on_error=self._save_failed, owner=self, label="a contact")
 
     def _saved(self, contact_id: str) -> None:
@@ -315,6 +318,7 @@ class ContactLogView(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.entry.save_button.setEnabled(True)
+        self.entry.dirty = True
         if isinstance(exc, ValidationError):
             self.entry.show_errors([str(e) for e in exc.errors])
         else:

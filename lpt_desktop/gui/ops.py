@@ -144,7 +144,8 @@ class Ops(QObject):
     def background(self, fn: Callable[..., Any], *args: Any, on_ok: OnOk | None = None,
                    on_error: OnError | None = None, owner: QObject | None = None,
                    on_progress: OnProgress | None = None, label: str = "") -> Job:
-        """fn(*args) on the read pool, needing no database (key derivation, files); survives a lock."""
+        """fn(*args) on the read pool, needing no database (key derivation, files); its result is still delivered
+        after a lock."""
         job = self._start("background", fn, args, on_ok, on_error, owner, on_progress, label)
         assert job is not None
         return job
@@ -166,17 +167,18 @@ class Ops(QObject):
 
     def _run(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         kwargs = {"progress": job.report} if job.on_progress is not None else {}
-        try:
-            if job.cancel_event.is_set():
-                raise Cancelled()
-            with collecting() as changes:
+        with collecting() as changes:
+            try:
+                if job.cancel_event.is_set():
+                    raise Cancelled()
                 value = fn(*args, **kwargs)
-        except BaseException as exc:  # every failure goes back to the UI as a message, never a crash
-            if not isinstance(exc, Cancelled):
-                log_exception(log, f"{job.kind} {job.label} failed", exc)
-            self._delivered.emit(job, False, exc, Change.NONE)
-        else:
-            self._delivered.emit(job, True, value, changes[0])
+            except BaseException as exc:  # every failure goes back to the UI as a message, never a crash
+                if not isinstance(exc, Cancelled):
+                    log_exception(log, f"{job.kind} {job.label} failed", exc)
+                # What its services committed before the failure is still announced (a sync cut part way).
+                self._delivered.emit(job, False, exc, changes[0])
+                return
+        self._delivered.emit(job, True, value, changes[0])
 
     # -- back on the UI thread -------------------------------------------------------------------
     def _current(self, job: Job) -> bool:
@@ -187,7 +189,7 @@ class Ops(QObject):
     def _deliver(self, job: Job, ok: bool, value: Any, changes: Change) -> None:
         self._jobs.discard(job)
         self.running_changed.emit(self.running)
-        if job.kind == "write" and ok and changes and job.generation == self._generation:
+        if job.kind == "write" and changes and job.generation == self._generation:
             self.changed.emit(changes)  # committed: screens refresh even if the dialog that asked has gone
         if not self._current(job):
             return

@@ -169,7 +169,7 @@ class SyncRunner(QObject):
 
     # -- when to sync ------------------------------------------------------------------------------
     def _unlocked(self) -> None:
-        self._set(locked=False)
+        # Still "paused" until the status is read again (then `locked` goes): never the last session's "Synced".
         self.refresh_status(then=lambda: self.state.enrolled and self.sync_now())
 
     def _changed(self, changes: Change) -> None:
