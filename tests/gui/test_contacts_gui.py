@@ -253,3 +253,27 @@ def test_double_click_in_a_list_opens_once(make_window, qtbot, demo_db):
     qtbot.waitUntil(lambda: len(window.case_views()) == 1, timeout=10000)
     qtbot.wait(200)
     assert len(opened) == 1
+
+
+def test_a_lock_straight_after_save_does_not_bring_the_contact_back_as_a_draft(make_window, qtbot, demo_db):
+    """Ctrl+Return then Ctrl+L before the save has come back: the contact is saved once, and no draft of it is
+    offered at the next unlock (the lock used to write the form back as a draft behind the save)."""
+    from lpt_desktop.services.contacts import drafts, list_contacts
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_contacts(qtbot, window)
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    entry = contacts.entry
+    entry.outcome.setCurrentIndex(entry.outcome.findData("ATTC"))
+    note = "Seen at the office; saved just before the lock."
+    entry.notes.setPlainText(note)
+    assert entry.dirty
+    entry.save_button.click()
+    window.lock("user")  # at once: the save's answer has not come back
+    unlock(qtbot, window, PASSPHRASE)
+    db = window.ops.db
+    assert [c.notes for c in list_contacts(db, rec.person_id)].count(note) == 1
+    assert [d for d in drafts(db) if d.person_id == rec.person_id] == []
+    assert window.pending_drafts == []

@@ -174,3 +174,19 @@ def test_a_write_the_lock_could_not_wait_for_is_reported_at_the_next_unlock(make
     from lpt_desktop.services.contacts import note_templates
 
     assert not {"Never", "Behind it"} & set(note_templates(window.ops.db))  # and not written later either
+
+
+def test_a_write_that_fails_part_way_still_announces_what_it_committed(make_window, qtbot, demo_db):
+    """A sync cut after some pages, or a save whose next step fails: what committed is announced all the same."""
+    window = _ready(qtbot, make_window, demo_db)
+    announced: list[Change] = []
+    window.ops.changed.connect(announced.append)
+    failed: list[BaseException] = []
+
+    def save_then_fail(db) -> None:
+        save_note_template(db, "Committed first", "Heading:\n")
+        raise OSError("the step after the save")
+
+    window.ops.write(save_then_fail, on_error=failed.append)
+    qtbot.waitUntil(lambda: bool(failed), timeout=10000)
+    assert isinstance(failed[0], OSError) and announced == [Change.TEMPLATE]
