@@ -37,6 +37,7 @@ OnOk = Callable[[Any], Any]
 OnError = Callable[[BaseException], Any]
 OnProgress = Callable[[int, int], Any]
 LOCK_WAIT_SECONDS = 3.0
+CUT_WAIT_SECONDS = 25.0  # more, only while typing waits behind a sync (its HTTP read times out within 20 s)
 
 
 class Cancelled(Exception):
@@ -214,6 +215,11 @@ class Ops(QObject):
                 job.cancel()  # long reads (a sync, a report) stop at their next progress report
         writes = [j for j in self._jobs if j.kind == "write" and j.future is not None]
         done, not_done = wait([j.future for j in writes if j.future is not None], timeout=wait_seconds)
+        if any(not j.cut_ok and j.future in not_done for j in writes) and \
+                any(j.cut_ok and j.future in not_done for j in writes):
+            # Typing queued behind a sync waiting on the network (it was told to stop at about_to_lock and stops
+            # at its next step): wait for it rather than lose the typing, within a second bound.
+            done, not_done = wait(not_done, timeout=CUT_WAIT_SECONDS)
         for job in writes:
             if job.future in not_done:
                 job.cancel()  # one not yet started never runs; one running is rolled back by the close

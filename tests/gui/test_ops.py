@@ -190,3 +190,21 @@ def test_a_write_that_fails_part_way_still_announces_what_it_committed(make_wind
     window.ops.write(save_then_fail, on_error=failed.append)
     qtbot.waitUntil(lambda: bool(failed), timeout=10000)
     assert isinstance(failed[0], OSError) and announced == [Change.TEMPLATE]
+
+
+def test_typing_queued_behind_a_sync_waiting_on_the_network_is_still_written_at_lock(make_window, qtbot, demo_db,
+                                                                                    monkeypatch):
+    window = _ready(qtbot, make_window, demo_db)
+    monkeypatch.setattr(ops_module, "LOCK_WAIT_SECONDS", 0.2)
+
+    def sync_waiting_on_the_network(db) -> None:
+        time.sleep(1.0)  # an HTTP read that has not timed out yet; the sync stops at its next step
+
+    window.ops.write(sync_waiting_on_the_network, label="sync", cut_ok=True)
+    window.ops.write(save_note_template, "Typed at lock", "Heading:\n", label="the typing")
+    window.lock("user")
+    unlock(qtbot, window, PASSPHRASE)
+    from lpt_desktop.services.contacts import note_templates
+
+    assert "Typed at lock" in note_templates(window.ops.db)
+    assert window.last_message is None or window.last_message.windowTitle() != "Not saved before the lock"
