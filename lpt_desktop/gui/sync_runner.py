@@ -127,6 +127,7 @@ class SyncRunner(QObject):
         self.failures = 0
         self.again = False  # asked to sync while one ran: run once more after it
         self.delay: Callable[[int], float] = backoff.delay  # tests shorten it
+        self._status_asked = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.sync_now)
@@ -155,7 +156,15 @@ class SyncRunner(QObject):
 
     def refresh_status(self, then: Callable[[], object] | None = None) -> None:
         """Re-read enrolment, waiting changes and conflicts from the caseload (on a worker)."""
+        # Reads run on two threads and may come back out of order: only the newest one sets the state.
+        self._status_asked += 1
+        asked = self._status_asked
+
         def got(st: Any) -> None:
+            if asked != self._status_asked:
+                if then is not None:
+                    then()
+                return
             self._set(enrolled=st.enrolled, waiting=st.waiting_changes, conflicts=st.open_conflicts,
                       rejected=st.rejected, last_synced_at=st.last_synced_at, server=st.server, locked=False,
                       username=st.username or "")
