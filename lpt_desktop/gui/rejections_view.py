@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.gui.sync_status import local_time
-from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+from lpt_desktop.gui.table_model import (
+    Column,
+    RecordTableModel,
+    current_record,
+    empty_state,
+    record_table,
+    select_record,
+)
 
 if TYPE_CHECKING:
     from lpt_desktop.services.rejections import RejectedField, RejectionView
@@ -132,17 +139,10 @@ class RejectionsView(QWidget):
         self.left.setCurrentWidget(self.table if rows else self.empty)
         self.detail.setVisible(bool(rows))
         self._enable()
-        if rows:
-            index = next((i for i, r in enumerate(self.model.records) if r.id == keep), 0)
-            self.table.selectRow(index)
-            self.table.setCurrentIndex(self.model.index(index, 0))
-            self._show(index)
-        else:
-            self._show(-1)
+        self._show(select_record(self.table, self.model, keep))
 
     def current(self) -> RejectionView | None:
-        row = self.table.currentIndex().row() if self.model.rowCount() else -1
-        return self.model.record(row) if 0 <= row < self.model.rowCount() else None
+        return current_record(self.table, self.model)
 
     def _show(self, row: int) -> None:
         r = self.model.record(row) if 0 <= row < self.model.rowCount() else None

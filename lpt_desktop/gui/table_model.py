@@ -103,6 +103,22 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
 
 
+def current_record(table: QTableView, model: RecordTableModel[T]) -> T | None:
+    """The record of the table's current row (a table shown straight on the model), or None."""
+    row = table.currentIndex().row() if model.rowCount() else -1
+    return model.record(row) if 0 <= row < model.rowCount() else None
+
+
+def select_record(table: QTableView, model: RecordTableModel[T], record_id: str | None) -> int:
+    """Select the row whose record has this id (the first row if none has): the row chosen, or -1 if empty."""
+    if not model.rowCount():
+        return -1
+    index = next((i for i, r in enumerate(model.records) if getattr(r, "id", None) == record_id), 0)
+    table.selectRow(index)
+    table.setCurrentIndex(model.index(index, 0))
+    return index
+
+
 def record_table(model: Any, name: str, sortable: bool = True) -> QTableView:
     """A read-only table of whole rows as every list in the app shows them (one place to change them all)."""
     view = QTableView()
