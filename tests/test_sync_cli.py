@@ -23,20 +23,15 @@ from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact
 from tests.conftest import PASSPHRASE
 from tests.sync.cases import add_contact, get, new_person
-from tests.sync.server import PASSWORD, CentralServer, central_database, free_port
+from tests.sync.server import PASSWORD, CentralServer, free_port, sqlite_central
 
 STATUS_KEYS = {"state", "waiting", "rejected", "conflicts", "last_synced"}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("central-cli")
-    with central_database("sqlite", tmp) as url:
-        srv = CentralServer(url, log=tmp / "server.log").start()
-        try:
-            yield srv
-        finally:
-            srv.stop()
+    with sqlite_central(tmp_path_factory.mktemp("central-cli")) as srv:
+        yield srv
 
 
 @pytest.fixture

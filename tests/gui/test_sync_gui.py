@@ -29,20 +29,15 @@ from lpt_desktop.store.models import Contact, Person
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import on_writer, unlock
 from tests.sync.cases import edit, get, new_person
-from tests.sync.server import PASSWORD, CentralServer, central_database, free_port
+from tests.sync.server import PASSWORD, CentralServer, free_port, sqlite_central
 
 SHOTS = Path(os.environ.get("LPT_SHOTS", "")) if os.environ.get("LPT_SHOTS") else None
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("central-gui")
-    with central_database("sqlite", tmp) as url:
-        srv = CentralServer(url, log=tmp / "server.log").start()
-        try:
-            yield srv
-        finally:
-            srv.stop()
+    with sqlite_central(tmp_path_factory.mktemp("central-gui")) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -163,3 +163,14 @@ class CentralServer:
 
 def have_postgres_tools() -> bool:
     return shutil.which("pg_isready") is not None
+
+
+@contextlib.contextmanager
+def sqlite_central(tmp: Path) -> Iterator[CentralServer]:
+    """A running `lpt-central` on a new SQLite database in `tmp` (its log beside it), stopped afterwards."""
+    with central_database("sqlite", tmp) as url:
+        server = CentralServer(url, log=tmp / "server.log").start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -20,7 +20,7 @@ from lpt_desktop.sync import rejections
 from lpt_desktop.sync.client import Offline
 from lpt_desktop.sync.status import overall
 from tests.sync.cases import add_contact, get, new_person
-from tests.sync.server import CentralServer, central_database
+from tests.sync.server import CentralServer, sqlite_central
 
 REFUSED = "This case is not allocated to you, or it is restricted."
 
@@ -28,13 +28,8 @@ REFUSED = "This case is not allocated to you, or it is restricted."
 @pytest.fixture(scope="module")
 def central(tmp_path_factory) -> Iterator[CentralServer]:
     """SQLite only: what is tested here is the laptop's side (the server code is the same on both)."""
-    tmp = tmp_path_factory.mktemp("central-rejections")
-    with central_database("sqlite", tmp) as url:
-        server = CentralServer(url, log=tmp / "server.log").start()
-        try:
-            yield server
-        finally:
-            server.stop()
+    with sqlite_central(tmp_path_factory.mktemp("central-rejections")) as server:
+        yield server
 
 
 @pytest.fixture
