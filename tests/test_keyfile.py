@@ -276,3 +276,105 @@ def test_calibrated_default_is_argon2id_strength():
     assert params.iterations >= 2
     assert params.memory_kib >= 65536
     assert params.lanes >= 1
+
+
+# -- every field out of bounds (issue 14, item 8) ------------------------------------------------------------
+# Each of these once hung the open (a billion iterations, a million lanes), raised MemoryError (a terabyte of
+# memory), leaked the library's words ("Nonce must be between 8 and 128 bytes") or was called a wrong passphrase
+# (iterations of 5.7). Each must now be named as a damaged key file, at once, before anything is derived.
+def _b64_of(size: int) -> str:
+    return base64.b64encode(os.urandom(size)).decode()
+
+
+OUT_OF_BOUNDS = [
+    pytest.param(lambda d: d.update(version=True), "version", id="version-bool"),
+    pytest.param(lambda d: d.update(version=1.0), "version", id="version-float"),
+    pytest.param(lambda d: d.update(version=0), "version", id="version-zero"),
+    pytest.param(lambda d: d.update(database_id=12), "database_id", id="database-id-number"),
+    pytest.param(lambda d: d.update(database_id="x" * 10_000), "database_id", id="database-id-long"),
+    pytest.param(lambda d: d.update(kdf=[]), "kdf", id="kdf-not-object"),
+    pytest.param(lambda d: d["kdf"].update(iterations=1_000_000_000), "iterations", id="iterations-billion"),
+    pytest.param(lambda d: d["kdf"].update(iterations=65), "iterations", id="iterations-just-over"),
+    pytest.param(lambda d: d["kdf"].update(iterations=5.7), "iterations", id="iterations-fraction"),
+    pytest.param(lambda d: d["kdf"].update(iterations=1.0), "iterations", id="iterations-float"),
+    pytest.param(lambda d: d["kdf"].update(iterations=True), "iterations", id="iterations-bool"),
+    pytest.param(lambda d: d["kdf"].update(iterations=-1), "iterations", id="iterations-negative"),
+    pytest.param(lambda d: d["kdf"].update(iterations="3"), "iterations", id="iterations-text"),
+    pytest.param(lambda d: d["kdf"].update(iterations=10**400), "iterations", id="iterations-huge"),
+    pytest.param(lambda d: d["kdf"].pop("iterations"), "iterations", id="iterations-missing"),
+    pytest.param(lambda d: d["kdf"].update(lanes=1_000_000), "lanes", id="lanes-million"),
+    pytest.param(lambda d: d["kdf"].update(lanes=17), "lanes", id="lanes-just-over"),
+    pytest.param(lambda d: d["kdf"].update(lanes=-4), "lanes", id="lanes-negative"),
+    pytest.param(lambda d: d["kdf"].update(lanes=2.5), "lanes", id="lanes-fraction"),
+    pytest.param(lambda d: d["kdf"].pop("lanes"), "lanes", id="lanes-missing"),
+    pytest.param(lambda d: d["kdf"].update(memory_kib=2**30), "memory_kib", id="memory-terabyte"),
+    pytest.param(lambda d: d["kdf"].update(memory_kib=1024 * 1024 + 1), "memory_kib", id="memory-just-over"),
+    pytest.param(lambda d: d["kdf"].update(memory_kib=7), "memory_kib", id="memory-below-lanes"),
+    pytest.param(lambda d: d["kdf"].update(memory_kib=8192.5), "memory_kib", id="memory-fraction"),
+    pytest.param(lambda d: d["kdf"].update(memory_kib=None), "memory_kib", id="memory-null"),
+    pytest.param(lambda d: d["kdf"].update(salt=_b64_of(15)), "salt", id="salt-short"),
+    pytest.param(lambda d: d["kdf"].update(salt=_b64_of(17)), "salt", id="salt-long"),
+    pytest.param(lambda d: d["kdf"].update(salt=_b64_of(300)), "salt", id="salt-300"),
+    pytest.param(lambda d: d["kdf"].update(salt=16), "salt", id="salt-number"),
+    pytest.param(lambda d: d.update(wrap="AES"), "wrap", id="wrap-not-object"),
+    pytest.param(lambda d: d["wrap"].update(cipher="AES-128-CBC"), "cipher", id="cipher"),
+    pytest.param(lambda d: d["wrap"].update(nonce=_b64_of(300)), "nonce", id="nonce-300"),
+    pytest.param(lambda d: d["wrap"].update(nonce=_b64_of(11)), "nonce", id="nonce-short"),
+    pytest.param(lambda d: d["wrap"].update(nonce=_b64_of(13)), "nonce", id="nonce-long"),
+    pytest.param(lambda d: d["wrap"].update(nonce=""), "nonce", id="nonce-empty"),
+    pytest.param(lambda d: d["wrap"].update(ciphertext=_b64_of(47)), "ciphertext", id="ciphertext-short"),
+    pytest.param(lambda d: d["wrap"].update(ciphertext=_b64_of(49)), "ciphertext", id="ciphertext-long"),
+    pytest.param(lambda d: d["wrap"].update(ciphertext=_b64_of(4096)), "ciphertext", id="ciphertext-4k"),
+    pytest.param(lambda d: d["wrap"].update(ciphertext=[1, 2]), "ciphertext", id="ciphertext-list"),
+]
+
+
+@pytest.mark.parametrize(("edit", "field"), OUT_OF_BOUNDS)
+def test_every_key_file_field_out_of_bounds_is_a_damaged_key_file(key_path, edit, field, caplog):
+    import time
+
+    doc = _load(key_path)
+    edit(doc)
+    _save(key_path, doc)
+    before = key_path.read_bytes()
+    started = time.perf_counter()
+    with pytest.raises(KeyFileDamaged) as info:
+        unwrap_key(key_path, PASSPHRASE)
+    assert time.perf_counter() - started < 2.0  # refused before deriving anything
+    assert "is damaged" in str(info.value)
+    assert field in str(info.value) and field in caplog.text  # the field is named for the service desk
+    assert "Nonce must be" not in str(info.value)
+    assert key_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("edit", "field"), OUT_OF_BOUNDS[:4] + OUT_OF_BOUNDS[6:9] + OUT_OF_BOUNDS[15:16]
+                         + OUT_OF_BOUNDS[20:21] + OUT_OF_BOUNDS[31:32])
+def test_open_with_an_out_of_bounds_key_file_changes_nothing(tmp_path, edit, field):
+    """Through the whole open: a damaged key file is named at once and neither file is touched."""
+    import hashlib
+
+    from lpt_desktop.services.unlock import create_caseload, unlock
+
+    path = tmp_path / "c.lptdb"
+    create_caseload(path, PASSPHRASE, "Sam Jones", "LPT0007", kdf=KdfParams.fast()).close()
+    kp = key_path_for(path)
+    doc = _load(kp)
+    edit(doc)
+    _save(kp, doc)
+    hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir() if p.is_file()}
+    with pytest.raises(KeyFileDamaged, match="is damaged"):
+        unlock(path, PASSPHRASE)
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir() if p.is_file()} == hashes
+
+
+def test_a_key_file_far_too_large_is_damaged(key_path):
+    key_path.write_bytes(b" " * (1 << 20) + key_path.read_bytes())
+    with pytest.raises(KeyFileDamaged, match="larger than a key file"):
+        read_key_file(key_path)
+
+
+def test_calibration_never_writes_more_iterations_than_the_reader_accepts(monkeypatch):
+    from lpt_desktop.store import keyfile
+
+    monkeypatch.setattr(keyfile, "_derive", lambda *_a: b"")  # an impossibly fast machine
+    assert KdfParams.calibrated().iterations == keyfile.MAX_ITERATIONS

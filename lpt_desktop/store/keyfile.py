@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,22 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from lpt_desktop.store.errors import KeyFileDamaged, KeyFileMissing, WrongPassphrase
 
+log = logging.getLogger(__name__)
+
 FORMAT = "lpt-desktop-key"
 VERSION = 1
 KEY_BYTES = 32
 TARGET_SECONDS = 0.5
+# What a key file this app wrote can hold. Every field is checked against these before anything is derived,
+# so an edited or damaged file is named as damaged at once, never a hang (a billion iterations, a million
+# lanes), a MemoryError (a terabyte of memory) or a "wrong passphrase" (iterations of 5.7).
+SALT_BYTES = 16
+NONCE_BYTES = 12
+CIPHERTEXT_BYTES = KEY_BYTES + 16  # the key and its GCM tag
+MAX_ITERATIONS = 64  # calibrated() picks about half a second: a handful on any laptop
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB; the app writes 128 MiB
+MAX_LANES = 16
+MAX_KEY_FILE_BYTES = 64 * 1024  # the app writes about 400 bytes
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class KdfParams:
 
         guess = max(2, round(target_seconds / seconds(1)))
         corrected = max(2, round(guess * target_seconds / seconds(guess)))
-        return cls(iterations=corrected, memory_kib=memory_kib)
+        return cls(iterations=min(corrected, MAX_ITERATIONS), memory_kib=memory_kib)
 
 
 def key_path_for(db_path: Path) -> Path:
@@ -113,50 +127,102 @@ def wrap_key(path: Path, data_key: bytes | bytearray, passphrase: str, database_
 class KeyFile:
     database_id: str
     kdf: dict[str, Any]
+    salt: bytes
     nonce: bytes
     ciphertext: bytes
     params: KdfParams
 
 
+class _Bad(Exception):
+    """One field of the key file is not what this app writes (the message names it)."""
+
+
+def _int_field(section: dict[str, Any], name: str, low: int, high: int) -> int:
+    value = section.get(name)
+    # bool is an int to Python, and 5.7 or "3" are not counts: only a whole JSON number in bounds will do.
+    if type(value) is not int:
+        raise _Bad(f"'{name}' is {type(value).__name__}, not a whole number")
+    if not low <= value <= high:
+        raise _Bad(f"'{name}' is {value}, outside {low} to {high}")
+    return value
+
+
+def _bytes_field(section: dict[str, Any], name: str, size: int) -> bytes:
+    value = section.get(name)
+    if not isinstance(value, str) or len(value) > 4 * size:
+        raise _Bad(f"'{name}' is not base64 text of {size} bytes")
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise _Bad(f"'{name}' is not valid base64") from None
+    if len(raw) != size:
+        raise _Bad(f"'{name}' is {len(raw)} bytes, not {size}")
+    return raw
+
+
+def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    value = doc.get(name)
+    if not isinstance(value, dict):
+        raise _Bad(f"'{name}' is missing or not an object")
+    return value
+
+
+def _parse(data: bytes) -> KeyFile:
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise _Bad(f"it is {len(data):,} bytes, far larger than a key file")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise _Bad("it is not JSON text") from None
+    if not isinstance(doc, dict):
+        raise _Bad("it is not a JSON object")
+    if doc.get("format") != FORMAT:
+        raise _Bad("'format' is not " + FORMAT)
+    if type(doc.get("version")) is not int or doc["version"] != VERSION:
+        raise _Bad(f"'version' is {doc.get('version')!r}, not {VERSION}")
+    database_id = doc.get("database_id")
+    try:
+        if not isinstance(database_id, str) or len(database_id) != 36:
+            raise ValueError
+        uuid.UUID(database_id)
+    except ValueError:
+        raise _Bad("'database_id' is not a database id") from None
+    kdf = _section(doc, "kdf")
+    if kdf.get("name") != "argon2id":
+        raise _Bad("'kdf.name' is not argon2id")
+    lanes = _int_field(kdf, "lanes", 1, MAX_LANES)
+    params = KdfParams(iterations=_int_field(kdf, "iterations", 1, MAX_ITERATIONS),
+                       memory_kib=_int_field(kdf, "memory_kib", 8 * lanes, MAX_MEMORY_KIB), lanes=lanes)
+    salt = _bytes_field(kdf, "salt", SALT_BYTES)
+    wrap = _section(doc, "wrap")
+    if wrap.get("cipher") != "AES-256-GCM":
+        raise _Bad("'wrap.cipher' is not AES-256-GCM")
+    return KeyFile(database_id=database_id, kdf=kdf, salt=salt, params=params,
+                   nonce=_bytes_field(wrap, "nonce", NONCE_BYTES),
+                   ciphertext=_bytes_field(wrap, "ciphertext", CIPHERTEXT_BYTES))
+
+
 def read_key_file(path: Path) -> KeyFile:
+    """The key file's fields, each checked against what this app writes; raises KeyFileDamaged naming the field."""
     if not path.exists():
         raise KeyFileMissing(
             f"The key file {path.name} is missing beside the database. Without it the caseload cannot be "
             "opened: restore it from your backup or ask the service desk. Nothing has been changed."
         )
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict):
-            raise ValueError("not an object")
-        if doc.get("format") != FORMAT:
-            raise ValueError("format")
-        if doc.get("version") != VERSION:
-            raise ValueError("version")
-        kdf = doc["kdf"]
-        if kdf["name"] != "argon2id":
-            raise ValueError("kdf")
-        params = KdfParams(int(kdf["iterations"]), int(kdf["memory_kib"]), int(kdf["lanes"]))
-        if params.iterations < 1 or params.lanes < 1 or params.memory_kib < 8 * params.lanes:
-            raise ValueError("kdf parameters")
-        if len(base64.b64decode(kdf["salt"], validate=True)) < 16:
-            raise ValueError("salt")
-        return KeyFile(
-            database_id=str(doc["database_id"]), kdf=kdf, params=params,
-            nonce=base64.b64decode(doc["wrap"]["nonce"], validate=True),
-            ciphertext=base64.b64decode(doc["wrap"]["ciphertext"], validate=True),
-        )
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        return _parse(path.read_bytes())
+    except _Bad as exc:
+        log.warning("key file %s is damaged: %s", path.name, exc)
         raise KeyFileDamaged(
-            f"The key file {path.name} is damaged or is not an LPT Desktop key file ({exc.__class__.__name__}). "
-            "Restore it from your backup or ask the service desk. Nothing has been changed."
+            f"The key file {path.name} is damaged or is not an LPT Desktop key file ({exc}). Restore it from "
+            "your backup or ask the service desk. Nothing has been changed."
         ) from None
 
 
 def unwrap_key(path: Path, passphrase: str) -> tuple[bytearray, str]:
     """Return (data key, database id); raises WrongPassphrase without touching the database."""
     kf = read_key_file(path)
-    salt = base64.b64decode(kf.kdf["salt"])
-    wrapping = _derive(passphrase.encode("utf-8"), salt, kf.params)
+    wrapping = _derive(passphrase.encode("utf-8"), kf.salt, kf.params)
     try:
         key = AESGCM(wrapping).decrypt(kf.nonce, kf.ciphertext, _aad(kf.database_id, kf.kdf))
     except InvalidTag:
