@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -36,6 +36,7 @@ from reportlab.platypus import (
 from lpt_desktop.domain import court as rules
 from lpt_desktop.domain.court_views import ReportDraft
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.reports import fonts
 from lpt_desktop.reports.marking import MARKING
 
 INK = colors.HexColor("#1d4f7a")
@@ -71,10 +72,10 @@ class _NumberedCanvas(Canvas):
         width, height = self._pagesize  # type: ignore[attr-defined]  # set by Canvas, absent from its stubs
         self.saveState()
         self.setFillColor(colors.black)
-        self.setFont("Helvetica-Bold", 9)
+        self.setFont(fonts.BOLD, 9)
         self.drawCentredString(width / 2, height - 10 * mm, MARKING)
         self.drawCentredString(width / 2, 8 * mm, MARKING)
-        self.setFont("Helvetica", 8)
+        self.setFont(fonts.REGULAR, 8)
         if self.footer:
             self.drawString(MARGIN, 8 * mm, self.footer)
         self.drawRightString(width - MARGIN, 8 * mm, f"Page {self.getPageNumber()} of {total}")
@@ -82,21 +83,21 @@ class _NumberedCanvas(Canvas):
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()["BodyText"]
-    body = ParagraphStyle("body", parent=base, fontName="Helvetica", fontSize=10, leading=13.5, spaceAfter=4)
+    base = fonts.stylesheet()["BodyText"]
+    body = ParagraphStyle("body", parent=base, fontName=fonts.REGULAR, fontSize=10, leading=13.5, spaceAfter=4)
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
         "right": ParagraphStyle("right", parent=body, fontSize=9, leading=11.5, spaceAfter=0, alignment=TA_RIGHT),
-        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20,
+        "title": ParagraphStyle("title", parent=body, fontName=fonts.BOLD, fontSize=16, leading=20,
                                 textColor=INK, spaceBefore=2, spaceAfter=2),
-        "h2": ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=INK,
+        "h2": ParagraphStyle("h2", parent=body, fontName=fonts.BOLD, fontSize=12, leading=15, textColor=INK,
                              spaceBefore=9, spaceAfter=3),
-        "label": ParagraphStyle("label", parent=body, fontName="Helvetica-Bold", fontSize=9.5, leading=12,
+        "label": ParagraphStyle("label", parent=body, fontName=fonts.BOLD, fontSize=9.5, leading=12,
                                 spaceBefore=3, spaceAfter=1),
-        "note": ParagraphStyle("note", parent=body, fontName="Helvetica-Oblique", fontSize=8.5, leading=11,
+        "note": ParagraphStyle("note", parent=body, fontName=fonts.ITALIC, fontSize=8.5, leading=11,
                                textColor=colors.HexColor("#8a4b00"), spaceAfter=2),
-        "draft": ParagraphStyle("draft", parent=body, fontName="Helvetica-Bold", fontSize=10, leading=13,
+        "draft": ParagraphStyle("draft", parent=body, fontName=fonts.BOLD, fontSize=10, leading=13,
                                 textColor=colors.HexColor("#a40000")),
     }
 
@@ -130,7 +131,7 @@ def _field_flowables(spec: rules.FieldSpec, value: Any, st: dict[str, ParagraphS
         items = [ListItem(Paragraph(escape(rules.describe_requirement(r)), st["body"]), leftIndent=10) for r in value]
         # The stubs leave ListItem, reportlab's own bullet item, out of what ListFlowable takes.
         out.append(ListFlowable(items, bulletType="bullet", start="•",  # type: ignore[arg-type]
-                                leftIndent=10, bulletFontSize=9))
+                                leftIndent=10, bulletFontName=fonts.REGULAR, bulletFontSize=9))
     else:
         out.append(Paragraph(_text(format_value(spec, value)), st["body"]))
     if marked:
@@ -147,7 +148,8 @@ def _is_short(spec: rules.FieldSpec, value: Any) -> bool:
 
 def _table(rows: list[list[Any]], widths: list[float | None]) -> Table:
     t = Table(rows, colWidths=widths)
-    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, INK), ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+    t.setStyle(TableStyle([fonts.CELL_FONT,
+                           ("BOX", (0, 0), (-1, -1), 0.6, INK), ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
                            ("BACKGROUND", (0, 0), (0, -1), SHADE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     return t
@@ -163,7 +165,8 @@ def _header(draft: ReportDraft, st: dict[str, ParagraphStyle], rtype: rules.Repo
           Paragraph(f"<b>{_text(court.get('court', draft.court))}</b><br/>"
                     f"{_text(court.get('lja', ''))}" + (f"<br/>{_text(office)}" if office else ""), st["right"])]],
         colWidths=[80 * mm, None])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    head.setStyle(TableStyle([fonts.CELL_FONT,
+                              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
                               ("BOTTOMPADDING", (0, 0), (-1, 0), 6)]))
     hearing = court.get("hearing_date") or draft.hearing_date
@@ -177,7 +180,8 @@ def _header(draft: ReportDraft, st: dict[str, ParagraphStyle], rtype: rules.Repo
              Paragraph(f"<b>{escape(c)}</b>", st["small"]), Paragraph(_text(d or "—"), st["small"])]
             for (a, b), (c, d) in zip(facts[0::2], facts[1::2], strict=True)]
     t = Table(rows, colWidths=[28 * mm, None, 28 * mm, None])
-    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, INK), ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+    t.setStyle(TableStyle([fonts.CELL_FONT,
+                           ("BOX", (0, 0), (-1, -1), 0.6, INK), ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
                            ("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     out: list[Any] = [head, Spacer(1, 5 * mm), Paragraph(escape(rtype.title), st["title"])]
@@ -250,7 +254,7 @@ def build_report_pdf(draft: ReportDraft, password: str | None = None) -> bytes:
                                  strength=128) if password else None
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=rtype.title, author=draft.signed_by or "",
-                            subject=MARKING, invariant=True, encrypt=encrypt)
+                            subject=MARKING, invariant=True, encrypt=encrypt, **fonts.doc_fonts())
     is_draft = draft.status not in ("ready", "sent")
     story: list[Any] = _header(draft, st, rtype)
     for spec in rules.sections():

@@ -14,11 +14,12 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.reports import fonts
 from lpt_desktop.reports.marking import MARKING, page_marking
 
 LETTERS = {"first": "First warning", "second": "Final warning"}
@@ -85,14 +86,14 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
         raise ValueError(f"Letter: '{letter}' is unknown: choose first or second")
     kind = LETTERS[letter]
     licence = _is_licence(order_label)
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14,
+    styles = fonts.stylesheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=fonts.REGULAR, fontSize=10.5, leading=14,
                           spaceAfter=6)
     small = ParagraphStyle("small", parent=body, fontSize=9.5, leading=12.5, spaceAfter=0)
     right = ParagraphStyle("right", parent=small, alignment=TA_RIGHT)
-    heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20,
+    heading = ParagraphStyle("heading", parent=body, fontName=fonts.BOLD, fontSize=16, leading=20,
                              textColor=INK, spaceBefore=4, spaceAfter=2)
-    subheading = ParagraphStyle("subheading", parent=body, fontName="Helvetica-Bold", fontSize=11.5, leading=15,
+    subheading = ParagraphStyle("subheading", parent=body, fontName=fonts.BOLD, fontSize=11.5, leading=15,
                                 spaceBefore=5, spaceAfter=3)
     e = escape
     word = "licence" if licence else "order"
@@ -100,7 +101,7 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
                             bottomMargin=20 * mm, title=f"{kind} letter: {name} ({crn})", author=officer,
-                            subject=MARKING, invariant=True)
+                            subject=MARKING, invariant=True, **fonts.doc_fonts())
 
     page = page_marking(f"{kind} letter. CRN {crn}", margin=22 * mm)
 
@@ -109,7 +110,8 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
                                                                 textColor=INK)),
           Paragraph(f"<b>{e(office)}</b><br/>Probation practitioner: {e(officer)}", right)]],
         colWidths=[80 * mm, None])
-    letterhead.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    letterhead.setStyle(TableStyle([fonts.CELL_FONT,
+                                    ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
                                     ("BOTTOMPADDING", (0, 0), (-1, 0), 6)]))
@@ -119,14 +121,16 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
           Paragraph(f"Date: <b>{long_date(issued_on)}</b> ({format_date(issued_on)})<br/>"
                     f"Our reference: CRN {e(crn)}", right)]],
         colWidths=[90 * mm, None])
-    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    facts.setStyle(TableStyle([fonts.CELL_FONT,
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     what = failure_description.strip() or "failed to comply"
     missed = Table(
         [[Paragraph("<b>What happened</b>", small), Paragraph(e(what[:1].upper() + what[1:]), small)],
          [Paragraph("<b>When</b>", small), Paragraph(both_dates(failure_on, weekday=True), small)]],
         colWidths=[32 * mm, None])
-    missed.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, INK), ("BACKGROUND", (0, 0), (0, -1),
+    missed.setStyle(TableStyle([fonts.CELL_FONT,
+                                ("BOX", (0, 0), (-1, -1), 0.6, INK), ("BACKGROUND", (0, 0), (0, -1),
                                                                         colors.HexColor("#e9eef4")),
                                 ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b8c4d0")),
                                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
