@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import threading
 import time
 from datetime import date
@@ -102,3 +104,125 @@ def test_a_failed_create_leaves_nothing_behind(tmp_path, monkeypatch):
         Database.create(path, PASSPHRASE, KdfParams.fast())
     assert sorted(p.name for p in path.parent.iterdir()) == []
     assert not key_path_for(path).exists()
+
+
+# -- damaged files are never written to (issue 14, item 9) --------------------------------------------------
+def _hashes(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def whole_caseload(tmp_path_factory) -> tuple[bytes, bytes]:
+    """A small caseload closed cleanly (no -wal): its database and key file bytes."""
+    folder = tmp_path_factory.mktemp("whole")
+    path = folder / "c.lptdb"
+    with pytest.MonkeyPatch.context() as mp:  # module-wide: keep SQLCipher's log out of the real home
+        mp.setenv("XDG_STATE_HOME", str(folder / "state"))
+        db = create_caseload(path, PASSPHRASE, "Sam Jones", "LPT0007", kdf=KdfParams.fast())
+        for i in range(40):  # enough rows for the file to run to many pages
+            add_person(db, crn=f"X{i:06d}", first_name="Ada", last_name=f"Page{i}", date_of_birth=date(1980, 1, 1),
+                       preferred_name="n" * 900)
+        db.close()
+    return path.read_bytes(), key_path_for(path).read_bytes()
+
+
+def _lay_out(tmp_path: Path, whole: tuple[bytes, bytes], data: bytes) -> Path:
+    path = tmp_path / "c.lptdb"
+    path.write_bytes(data)
+    key_path_for(path).write_bytes(whole[1])
+    return path
+
+
+def test_a_one_byte_database_is_not_rewritten(tmp_path, whole_caseload):
+    """The issue's case: it became 4,096 bytes while the message said nothing had been changed."""
+    from lpt_desktop.store.errors import DatabaseDamaged
+
+    path = _lay_out(tmp_path, whole_caseload, b"\x00")
+    with pytest.raises(DatabaseDamaged, match="cut short") as info:
+        unlock(path, PASSPHRASE)
+    assert "has not been changed" in str(info.value)
+    assert path.read_bytes() == b"\x00"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_isolated", "c.lptdb", "c.lptdb.key"]
+
+
+def test_every_truncation_up_to_a_page_and_beyond_changes_nothing(tmp_path, whole_caseload):
+    """Every size from 0 to 4,096 bytes, and cuts part way through later pages: refused before SQLite or the key
+    derivation runs, each leaving both files byte-identical and no -wal or -shm."""
+    from lpt_desktop.store.errors import DatabaseDamaged
+
+    data = whole_caseload[0]
+    sizes = [*range(0, 4096), 4097, 8191, 8193, len(data) // 2 + 1, len(data) - 1]
+    for size in sizes:
+        folder = tmp_path / "t"
+        folder.mkdir()
+        path = _lay_out(folder, whole_caseload, data[:size])
+        before = _hashes(folder)
+        with pytest.raises(DatabaseDamaged, match="empty|cut short"):
+            Database.open(path, PASSPHRASE)
+        assert _hashes(folder) == before, size
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("pages", [1, 2, 3, 5, 8])
+def test_a_truncation_at_a_page_boundary_changes_nothing(tmp_path, whole_caseload, pages):
+    from lpt_desktop.store.errors import StoreError as AnyStoreError
+
+    path = _lay_out(tmp_path, whole_caseload, whole_caseload[0][:pages * 4096])
+    before = _hashes(tmp_path)
+    try:
+        db = unlock(path, PASSPHRASE)
+    except AnyStoreError:
+        pass  # named as damaged: fine
+    else:
+        db.close()  # opened what there is (the integrity check names the rest: tests/test_integrity.py)
+    assert _hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize("offset", [0, 7, 15, 16, 17, 100, 1024, 2048, 4000, 4015, 4016, 4040, 4064, 4095])
+def test_a_flipped_byte_anywhere_in_page_one_is_damage_and_changes_nothing(tmp_path, whole_caseload, offset):
+    # Page 1: the salt (first 16 bytes), the encrypted header and schema, the IV and HMAC at the end.
+    from lpt_desktop.store.errors import DatabaseDamaged
+
+    data = bytearray(whole_caseload[0])
+    data[offset] ^= 0x01
+    path = _lay_out(tmp_path, whole_caseload, bytes(data))
+    before = _hashes(tmp_path)
+    with pytest.raises(DatabaseDamaged, match="has not been changed"):
+        unlock(path, PASSPHRASE)
+    assert _hashes(tmp_path) == before
+
+
+def test_a_damaged_page_one_with_a_log_left_over_is_not_written_to(tmp_path, whole_caseload):
+    """A read-write connection that fails still checkpoints a -wal into the file as it closes: the first read is
+    read-only, so neither the database nor its log is touched."""
+    from lpt_desktop.store.errors import DatabaseDamaged
+
+    path = _lay_out(tmp_path, whole_caseload, whole_caseload[0])
+    db = unlock(path, PASSPHRASE)
+    add_person(db, crn="W000001", first_name="Wal", last_name="Left", date_of_birth=date(1980, 1, 1))
+    wal = path.with_name(path.name + "-wal")
+    saved = {p.name: p.read_bytes() for p in (path, wal)}  # as a writer that stopped would leave them
+    db.close()
+    for name, content in saved.items():
+        (tmp_path / name).write_bytes(content)
+    data = bytearray(path.read_bytes())
+    data[2000] ^= 0x01
+    path.write_bytes(bytes(data))
+    before = {k: v for k, v in _hashes(tmp_path).items() if not k.endswith("-shm")}
+    with pytest.raises(DatabaseDamaged):
+        unlock(path, PASSPHRASE)
+    assert {k: v for k, v in _hashes(tmp_path).items() if not k.endswith("-shm")} == before
+
+
+def test_a_flipped_byte_in_a_later_page_changes_nothing_on_open(tmp_path, whole_caseload):
+    # Not found by opening (tests/test_integrity.py finds it); but opening and closing writes nothing.
+    data = bytearray(whole_caseload[0])
+    for page in range(2, len(data) // 4096, 3):
+        data[(page - 1) * 4096 + 1234] ^= 0x01
+    path = _lay_out(tmp_path, whole_caseload, bytes(data))
+    before = _hashes(tmp_path)
+    with contextlib.suppress(StoreError):
+        unlock(path, PASSPHRASE).close()
+    assert _hashes(tmp_path) == before

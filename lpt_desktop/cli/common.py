@@ -38,6 +38,8 @@ def opened(path: Path) -> Iterator[Database]:
     from lpt_desktop.services.unlock import unlock
 
     db = unlock(path, ask_passphrase("LPT_PASSPHRASE", "Passphrase: "))
+    for notice in db.notices:  # a damaged -wal kept aside: said before the command's own output
+        print(f"lpt: {notice}", file=sys.stderr)
     try:
         yield db
     finally:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
@@ -28,7 +30,7 @@ from lpt_desktop.store import (
     audit,
     migrations,
 )
-from lpt_desktop.store.engine import connect_raw, is_plain_sqlite, make_engine
+from lpt_desktop.store.engine import connect_raw, is_plain_sqlite, make_engine, size_problem
 from lpt_desktop.store.errors import (
     DatabaseDamaged,
     DatabaseLocked,
@@ -40,6 +42,7 @@ from lpt_desktop.store.errors import (
 )
 from lpt_desktop.store.keyfile import KdfParams, key_path_for, read_key_file, unwrap_key, wipe, wrap_key
 from lpt_desktop.store.models import Meta
+from lpt_desktop.store.walcheck import check_wal_file, wal_path_for
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,8 @@ class Database:
         self.role = "PO"
         # The window writes on one thread only (gui/ops.py); a write from any other fails loudly.
         self._writer_ident: int | None = None
+        # What the officer must be told about the opening, in words (a damaged -wal kept aside).
+        self.notices: list[str] = []
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -113,28 +118,39 @@ class Database:
         path = Path(path)
         if not path.exists():
             raise DatabaseMissing(f"There is no caseload file at {path}. Check the path. Nothing has been changed.")
-        if path.stat().st_size == 0:
-            raise DatabaseDamaged(
-                f"{path.name} is empty: it holds no caseload. It has not been changed: restore it from backup "
-                "or ask the service desk."
-            )
         if is_plain_sqlite(path):
             raise NotAnLptDatabase(
                 f"{path.name} is an unencrypted SQLite file, not an LPT Desktop caseload. Nothing has been changed."
+            )
+        # A file SQLite would take for an empty database (under one page) it would also write a new header to:
+        # refused on its size alone, before SQLite is let near it.
+        problem = size_problem(path.stat().st_size)
+        if problem:
+            raise DatabaseDamaged(
+                f"{path.name} {problem}. It has not been changed: restore it from backup or ask the service desk."
             )
         key_path = key_path_for(path)
         read_key_file(key_path)  # a missing or damaged key file is reported before any slow work
         key, database_id = unwrap_key(key_path, passphrase)
         try:
-            return cls._open_with_key(path, key, database_id, migrate)
+            # Before SQLite replays (and then deletes) a log left by a writer that stopped: check it, and keep a
+            # copy if it would drop committed saves.
+            notice = keep_damaged_wal(path)
+            db = cls._open_with_key(path, key, database_id, migrate)
         except BaseException:
             wipe(key)  # every failure path drops the key
             raise
+        if notice:
+            db.notices.append(notice)
+        return db
 
     @classmethod
     def _open_with_key(cls, path: Path, key: bytearray, database_id: str, migrate: bool) -> Database:
+        # Read-only first: nothing is written to a file (nor a -wal checkpointed into it) until it has been read.
+        # A -wal that is not there is not made by this check (SQLite would leave an empty one behind).
+        wal_existed = wal_path_for(path).exists()
         try:
-            conn = connect_raw(path, key)
+            conn = connect_raw(path, key, read_only=wal_existed)
             try:
                 row = conn.execute("SELECT value FROM lpt_meta WHERE key = 'database_id'").fetchone()
             except sqlcipher3.DatabaseError as exc:
@@ -245,6 +261,42 @@ class Database:
             if self._key is not None:
                 wipe(self._key)
                 self._key = None
+
+
+def keep_damaged_wal(path: Path) -> str:
+    """If the caseload's -wal would lose committed saves when SQLite replays it, keep a copy beside the database
+    and return what to tell the officer ("" when the log is whole or absent). Raises DatabaseDamaged, having
+    changed nothing, if the copy cannot be made: the log is never let go without one."""
+    wal = wal_path_for(path)
+    report = check_wal_file(wal)
+    if report is None or not report.damaged:
+        return ""
+    again = check_wal_file(wal)  # a writer in another process may have been part way through a frame
+    if again is None or not again.damaged:
+        return ""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = wal.with_name(f"{wal.name}.damaged-{stamp}")
+    n = 1
+    while copy.exists():
+        n += 1
+        copy = wal.with_name(f"{wal.name}.damaged-{stamp}-{n}")
+    try:
+        shutil.copyfile(wal, copy)
+        os.chmod(copy, 0o600)
+        with open(copy, "rb") as fh:
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise DatabaseDamaged(
+            f"The log of recent saves beside {path.name} ({wal.name}) is damaged, and a copy of it could not be "
+            f"kept ({exc.strerror or exc.__class__.__name__}), so the caseload was not opened. Nothing has been "
+            "changed: free some disk space and try again, or ask the service desk."
+        ) from None
+    log.warning("the -wal of %s is damaged (%s); a copy is kept at %s", path.name, again.problem, copy)
+    return (f"Some recent changes could not be recovered. The log of recent saves beside your caseload "
+            f"({wal.name}) was damaged ({again.problem}). LPT Desktop opened what could be read, but contacts and "
+            f"other changes saved shortly before it last stopped may be missing. A copy of the damaged log is kept "
+            f"at {copy} for the service desk: do not delete it. Check your latest contacts, enter again any that "
+            "are missing, and tell the service desk.")
 
 
 def _translate(exc: Exception) -> Exception:

@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 # 3.4x slower); with up to 8 pooled connections, more would only cost memory.
 CACHE_KIB = 16384
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLCipher 4's page size (the app never changes it): a caseload file is always a whole number of these pages,
+# so a file of any other size has been cut short and is refused before SQLite may touch it.
+PAGE_BYTES = 4096
 
 
 def _cipher_log_path() -> Path:
@@ -28,9 +31,15 @@ def _cipher_log_path() -> Path:
     return d / "sqlcipher.log"
 
 
-def connect_raw(path: Path, key: bytearray) -> sqlcipher3.Connection:
-    """Open one keyed connection with the app's pragmas; raises sqlcipher3.DatabaseError on a bad key."""
-    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
+def connect_raw(path: Path, key: bytearray, read_only: bool = False) -> sqlcipher3.Connection:
+    """Open one keyed connection with the app's pragmas; raises sqlcipher3.DatabaseError on a bad key.
+
+    read_only opens the file so SQLite cannot write to it at all: the check before a caseload is first opened.
+    (A read-write connection that fails still checkpoints a left-over -wal into the file and deletes the -wal
+    as it closes, so a damaged file or the wrong key file would be written to while failing.)
+    """
+    target = Path(path).resolve().as_uri() + "?mode=ro" if read_only else str(path)
+    conn = sqlcipher3.connect(target, uri=read_only, check_same_thread=False, isolation_level=None, timeout=10.0)
     # SQLCipher's own messages go to the app's log directory, not stderr. They never contain case data.
     quoted = str(_cipher_log_path()).replace("'", "''")  # an O'Brien in the home path must not break SQL
     conn.execute(f"PRAGMA cipher_log = '{quoted}'")
@@ -42,6 +51,8 @@ def connect_raw(path: Path, key: bytearray) -> sqlcipher3.Connection:
     conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never reach a plaintext file
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # decrypts page 1 or fails here
+    if read_only:
+        return conn
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode != "wal":
         log.warning("journal_mode is %s, not wal", mode)
@@ -81,6 +92,16 @@ def make_engine(path: Path, key_source: Callable[[], bytearray],
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def size_problem(size: int) -> str:
+    """Why a file of this size cannot be a whole caseload ("" if it can)."""
+    if size == 0:
+        return "is empty: it holds no caseload"
+    if size < PAGE_BYTES or size % PAGE_BYTES:
+        return (f"is {size:,} bytes, not a whole number of {PAGE_BYTES:,}-byte pages: it has been cut short "
+                "(a copy that did not finish, or a full disk)")
+    return ""
 
 
 def is_plain_sqlite(path: Path) -> bool:
