@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.gui.date_entry import DateTimeEntry
 from lpt_desktop.gui.standards_common import today, window_text
 
 if TYPE_CHECKING:
@@ -101,10 +101,6 @@ def book(db: Database, b: Booking) -> list[str]:
     return [book_appointment(db, b.person_id, b.starts_at, b.type_code, location)]
 
 
-def _to_qdatetime(d: datetime) -> QDateTime:
-    return QDateTime(d.year, d.month, d.day, d.hour, d.minute, 0)
-
-
 class AppointmentDialog(QDialog):
     """people: (person_id, 'CRN Name') to choose from; or person_id fixed with obligation as the due window."""
 
@@ -129,11 +125,8 @@ class AppointmentDialog(QDialog):
                 i = self.person.count() - 1
             self.person.setCurrentIndex(i)
             self.person.setEnabled(obligation is None)
-        self.when = QDateTimeEdit()
-        self.when.setAccessibleName("Date and time")
-        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.when.setCalendarPopup(True)
-        self.when.setDateTime(_to_qdatetime(starts_at or self._default_start()))
+        self.when = DateTimeEntry("Date and time")
+        self.when.setValue(starts_at or self._default_start())
         self.type = QComboBox()
         self.type.setAccessibleName("Appointment type")
         for kind in contact_codes().kinds.values():
@@ -196,7 +189,7 @@ class AppointmentDialog(QDialog):
         self.debounce.setInterval(300)
         self.debounce.timeout.connect(self.check)
         self.repeat.currentIndexChanged.connect(lambda _i: self.count.setEnabled(bool(self.repeat.currentData())))
-        for signal in (self.when.dateTimeChanged, self.repeat.currentIndexChanged, self.count.valueChanged,
+        for signal in (self.when.valueChanged, self.repeat.currentIndexChanged, self.count.valueChanged,
                        self.person.currentIndexChanged):
             signal.connect(self._changed)
         self._changed()
@@ -216,9 +209,8 @@ class AppointmentDialog(QDialog):
 
     # -- reading the form ------------------------------------------------------------------------
     def booking(self) -> Booking:
-        q = self.when.dateTime()
-        d, t = q.date(), q.time()
-        starts = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+        # datetime.min while the date is not one yet: nothing is looked up or booked for it (see _submit).
+        starts = self.when.value() or datetime.min
         repeat = self.repeat.currentData() or ""
         return Booking(self.person.currentData() or "", starts, self.type.currentData() or "",
                        self.location.text().strip(), repeat, self.count.value() if repeat else 1)
@@ -230,7 +222,7 @@ class AppointmentDialog(QDialog):
     def window_warning(self) -> str:
         """A booking outside the due window it was made from (a warning, not a block)."""
         o = self.obligation
-        if o is None:
+        if o is None or not self.when.is_valid():
             return ""
         day = self.booking().starts_at.date()
         if day > o.due_by:
@@ -248,7 +240,7 @@ class AppointmentDialog(QDialog):
 
     def check(self) -> None:
         b = self.booking()
-        if not b.person_id:
+        if not b.person_id or not self.when.is_valid():
             return
         key = self._key()
         self.ops.query(check_overlaps, b.person_id, occurrences(b.starts_at, b.repeat, b.count),
@@ -293,6 +285,9 @@ class AppointmentDialog(QDialog):
         b = self.booking()
         if not b.person_id:
             self.warnings.setText("Person: none chosen: choose who the appointment is with.")
+            return
+        if not self.when.validate():  # the reason shows under the field
+            self.when.setFocus()
             return
         if self.checked_for != self._key():
             self._submit_after_check = True  # check first: nothing is booked before its clashes are shown

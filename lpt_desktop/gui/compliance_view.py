@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.gui import standards_common as common
+from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
@@ -144,14 +144,6 @@ def period_for(months: int, today: date) -> tuple[date, date]:
     return add_months(today, -months) + timedelta(days=1), today
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
 class ComplianceView(QWidget):
     """people() gives the caseload to measure (person_id, crn, name, rosh) when the officer asks."""
 
@@ -168,12 +160,8 @@ class ComplianceView(QWidget):
         self.period.setAccessibleName("Period")
         for label, months in PERIODS:
             self.period.addItem(label, months)
-        self.start = QDateEdit()
-        self.end = QDateEdit()
-        for edit, name in ((self.start, "From"), (self.end, "To")):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            edit.setAccessibleName(name)
+        self.start = DateEntry("From")
+        self.end = DateEntry("To")
         self.period.currentIndexChanged.connect(self._preset)
         self.calculate_button = QPushButton("&Calculate")
         self.calculate_button.setDefault(True)
@@ -218,15 +206,19 @@ class ComplianceView(QWidget):
 
     def _preset(self, _index: int) -> None:
         start, end = period_for(self.period.currentData(), common.today())
-        self.start.setDate(_qdate(start))
-        self.end.setDate(_qdate(end))
+        self.set_period(start, end)
 
     def set_period(self, start: date, end: date) -> None:
-        self.start.setDate(_qdate(start))
-        self.end.setDate(_qdate(end))
+        self.start.setValue(start)
+        self.end.setValue(end)
 
     def calculate(self) -> None:
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        for field in (self.start, self.end):
+            if not field.validate():  # the reason shows under the field
+                field.setFocus()
+                return
+        start, end = self.start.value(), self.end.value()
+        assert start is not None and end is not None  # validate() refuses an empty date
         if end < start:
             self.officer.setText("To: is before From: choose an end date on or after the start.")
             return

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.contacts import ContactInput, contact_codes
 from lpt_desktop.domain.enforcement import policy
+from lpt_desktop.gui.date_entry import DateTimeEntry
 
 AUTOSAVE_MS = 3000
 
@@ -72,10 +72,7 @@ class ContactEntry(QWidget):
         self.errors.setAccessibleName("Problems to put right before saving")
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.when = QDateTimeEdit()
-        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.when.setCalendarPopup(True)
-        self.when.setAccessibleName("Date and time")
+        self.when = DateTimeEntry("Date and time")
         self.type = _combo("Contact type", [(k.label, k.code) for k in codes.kinds.values()])
         self.location = QLineEdit()
         self.location.setAccessibleName("Location")
@@ -148,7 +145,7 @@ class ContactEntry(QWidget):
                   self.victim_views, self.amend_reason, self.sensitive, self.alert, self.oversight,
                   *self.risk_boxes.values(), *self.need_boxes.values()):
             signal = getattr(w, "textChanged", None) or getattr(w, "currentIndexChanged", None) or getattr(
-                w, "dateTimeChanged", None) or getattr(w, "valueChanged", None) or cast(QCheckBox, w).toggled
+                w, "valueChanged", None) or cast(QCheckBox, w).toggled
             signal.connect(self._changed)
         self._refresh_enabled()
 
@@ -261,7 +258,7 @@ class ContactEntry(QWidget):
             self.errors.setText("")
             _select(self.type, data.type_code)
             when = data.starts_at or datetime.now()
-            self.when.setDateTime(QDateTime(when.year, when.month, when.day, when.hour, when.minute, 0))
+            self.when.setValue(when)
             self.location.setText(data.location)
             self.present.setText(data.present)
             _select(self.outcome, data.outcome)
@@ -291,11 +288,9 @@ class ContactEntry(QWidget):
         self.outcome.setFocus()
 
     def value(self) -> ContactInput:
-        dt = self.when.dateTime()
-        d, t = dt.date(), dt.time()
+        # A date-time that is not one yet (being typed) is None: the service refuses it, a draft keeps it empty.
         return ContactInput(
-            type_code=self.type.currentData() or "", starts_at=datetime(d.year(), d.month(), d.day(), t.hour(),
-                                                                        t.minute()),
+            type_code=self.type.currentData() or "", starts_at=self.when.value(),
             outcome=self.outcome.currentData() or "", absence_reason=self.reason.currentData() or "",
             evidence=self.evidence.currentData() or "", location=self.location.text(), present=self.present.text(),
             notes=self.notes.toPlainText(),
@@ -350,4 +345,8 @@ class ContactEntry(QWidget):
         if not self.isVisible():
             return
         self._autosave.stop()
+        if not self.when.validate():  # said under the field and at the top; nothing is saved with a wrong date
+            self.show_errors([self.when.error()])
+            self.when.setFocus()
+            return
         self.save_requested.emit(self.value(), self.amend_reason.text())

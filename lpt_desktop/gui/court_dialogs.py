@@ -9,13 +9,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,26 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.court import report_types
-from lpt_desktop.domain.dates import format_date, parse_date
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.date_entry import DateEntry
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
 
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-def _date_edit(name: str, value: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setAccessibleName(name)
+def _date_edit(name: str, value: date) -> DateEntry:
+    edit = DateEntry(name)
+    edit.setValue(value)
     return edit
 
 
@@ -111,9 +101,7 @@ class PreSentenceDialog(_ServiceDialog):
         self.first.setAccessibleName("First name")
         self.last = QLineEdit()
         self.last.setAccessibleName("Last name")
-        self.dob = QLineEdit()
-        self.dob.setAccessibleName("Date of birth (dd/mm/yyyy)")
-        self.dob.setPlaceholderText("dd/mm/yyyy")
+        self.dob = DateEntry("Date of birth", optional=True)
         self.pnc = QLineEdit()
         self.pnc.setAccessibleName("PNC number")
         self.pnc.setPlaceholderText("e.g. 2011/0123456A (optional)")
@@ -139,15 +127,10 @@ class PreSentenceDialog(_ServiceDialog):
 
     def submit(self) -> None:
         from lpt_desktop.services import court as svc
-        text = self.dob.text().strip()
-        dob: date | None = None
-        if text:
-            try:
-                dob = parse_date(text)
-            except ValueError:
-                self.error.setText(f"Date of birth: '{text}' is not a date: enter it as dd/mm/yyyy")
-                self.dob.setFocus()
-                return
+        if not self.dob.validate():  # the reason shows under the field
+            self.dob.setFocus()
+            return
+        dob = self.dob.value()
         first, last = self.first.text(), self.last.text()
         pnc, address = self.pnc.text(), self.address.toPlainText()
         name = f"{first.strip()} {last.strip()}"
@@ -243,7 +226,7 @@ class RequestDialog(_ServiceDialog):
 
         self.on_caseload.toggled.connect(self._who_changed)
         self.new_record.clicked.connect(self._new_record)
-        for signal in (self.hearing.dateChanged, self.requested.dateChanged, self.type.currentIndexChanged,
+        for signal in (self.hearing.valueChanged, self.requested.valueChanged, self.type.currentIndexChanged,
                        self.remanded.toggled):
             signal.connect(self._update_due)
         if person_id is not None:
@@ -277,9 +260,12 @@ class RequestDialog(_ServiceDialog):
 
     def _update_due(self) -> None:
         from lpt_desktop.services import court as svc
+        requested, hearing = self.requested.value(), self.hearing.value()
+        if requested is None or hearing is None:
+            self.due.setText("")
+            return
         try:
-            due = svc.due_date_for(self.type.currentData(), _pydate(self.requested.date()),
-                                      self.remanded.isChecked(), _pydate(self.hearing.date()))
+            due = svc.due_date_for(self.type.currentData(), requested, self.remanded.isChecked(), hearing)
         except Exception:  # the preview is a help, never a blocker: the service checks again on save
             self.due.setText("")
             return
@@ -301,9 +287,13 @@ class RequestDialog(_ServiceDialog):
         if person_id is None and pre_id is None:
             self.error.setText("Person: choose a case on the caseload, or choose or make a pre-sentence record.")
             return
+        for field in (self.hearing, self.requested):
+            if not field.validate():  # the reason shows under the field
+                field.setFocus()
+                return
         kwargs = dict(person_id=person_id, pre_sentence_id=pre_id, court=self.court.text(), lja=self.lja.text(),
-                      hearing_date=_pydate(self.hearing.date()), report_type=self.type.currentData(),
-                      remanded=self.remanded.isChecked(), requested_on=_pydate(self.requested.date()))
+                      hearing_date=self.hearing.value(), report_type=self.type.currentData(),
+                      remanded=self.remanded.isChecked(), requested_on=self.requested.value())
         self.run(lambda db: svc.create_request(db, **kwargs), self.on_created)
 
 

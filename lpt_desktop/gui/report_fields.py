@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.domain.dates import format_date, parse_date
+from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
+from lpt_desktop.gui.date_entry import DateEntry
 
 
 def choice_pairs(choices: Any) -> list[tuple[str, str]]:
@@ -102,49 +103,32 @@ class TextField(FieldWidget):
 
 
 class DateField(FieldWidget):
-    """dd/mm/yyyy typed in a line edit: a date may be unknown (empty), which a QDateEdit cannot show."""
+    """The window's one date entry (gui/date_entry.py); a date may be unknown (empty)."""
 
     def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(spec, compact, parent)
-        self.edit = QLineEdit()
-        self.edit.setAccessibleName(f"{spec.label} (dd/mm/yyyy)")
-        self.edit.setPlaceholderText("dd/mm/yyyy")
-        self.edit.setMaximumWidth(140)
+        self.edit = DateEntry(spec.label, optional=True)
+        self.edit.setMaximumWidth(260)
         self.layout_.addWidget(self.edit)
-        self.edit.textChanged.connect(self._check)
         self.edit.textChanged.connect(self.changed)
         self.setFocusProxy(self.edit)
 
-    def _check(self) -> None:
-        ok = self.valid()
-        self.edit.setStyleSheet("" if ok else "border: 2px solid #a4161a;")
-        self.edit.setToolTip("" if ok else "Type the date as dd/mm/yyyy, e.g. 23/11/2026")
-
     def valid(self) -> bool:
-        text = self.edit.text().strip()
-        if not text:
-            return True
-        try:
-            parse_date(text)
-        except ValueError:
-            return False
-        return True
+        return self.edit.is_valid()
 
     def value(self) -> date | str | None:
         text = self.edit.text().strip()
         if not text:
             return None
-        try:
-            return parse_date(text)
-        except ValueError:
-            return text  # kept as typed so nothing is lost; the ready check and the red border say why
+        # Kept as typed when it is not a date yet, so nothing is lost; the message under it says why.
+        return self.edit.value() or text
 
     def set_value(self, value: Any) -> None:
         if isinstance(value, date):
-            self.edit.setText(format_date(value))
+            self.edit.setValue(value)
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-":
             try:
-                self.edit.setText(format_date(date.fromisoformat(value)))
+                self.edit.setValue(date.fromisoformat(value))
             except ValueError:
                 self.edit.setText(value)
         else:

@@ -305,12 +305,15 @@ def test_oral_report_compact_form(make_window, qtbot, demo_db):
     editor = _open_editor(qtbot, window, ids["today"])
     assert editor.compact
     assert editor.pages.count() == 1  # every section on one page
-    assert editor.sections.count() == 9
-    assert "gender" not in editor.fields["offender_details"]  # the long-form-only fields are left out
-    assert "name" in editor.fields["offender_details"]
+    # Its own compact form: offence, relevant background, risk, proposal, sources (not the nine sections).
+    assert [editor.sections.item(i).text().split("  ●")[0] for i in range(editor.sections.count())] == [
+        "1. Offence", "2. Relevant background", "3. Risk", "4. Proposal", "5. Sources"]
+    assert "offender_details" not in editor.fields  # the details come from the request, in the header
+    assert "trauma" not in editor.fields["offender_assessment"]  # the long-form-only fields are left out
+    assert "analysis" in editor.fields["offence_analysis"]  # why it happened, which the court hears
     notes = editor.fields["offence_details"]["summary"]
     notes.edit.setPlainText("Pleaded guilty; CPS summary read in court.")
-    editor.go_to(5)
+    editor.go_to(4)  # leaving the section saves it
     qtbot.waitUntil(lambda: editor.settled and editor.saves > 0, timeout=10000)
     stored = court.load_report(window.ops.db, editor.report_id)
     assert stored.sections["offence_details"]["summary"].startswith("Pleaded guilty")
@@ -346,7 +349,7 @@ def test_pre_sentence_record_request_and_promotion_to_case(make_window, qtbot, d
     dialog.last.setText("Testperson")
     dialog.dob.setText("31/02/1990")
     dialog.submit()
-    assert "not a date" in dialog.error.text()
+    assert dialog.dob.message.text() == "Date of birth: 31/02/1990 does not exist: February 1990 has 28 days"
     dialog.dob.setText("02/04/1990")
     dialog.pnc.setText("bad")
     dialog.submit()
@@ -423,7 +426,7 @@ def test_half_typed_date_waits_and_switching_tab_saves(make_window, qtbot, demo_
     f["offence_date"].edit.setText("31/02/2026")
     f["main_offence"].set_value("Burglary (dwelling)")
     assert not f["offence_date"].valid()
-    assert "dd/mm/yyyy" in f["offence_date"].edit.toolTip()
+    assert "31/02/2026 does not exist" in f["offence_date"].edit.error()
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # to the caseload: hides the editor
     assert window.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: editor.saves > 0, timeout=10000)
