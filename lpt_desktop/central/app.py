@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from lpt_desktop.central import service
+from lpt_desktop.central import auth, service
 from lpt_desktop.central.auth import (
     ACCESS_SECONDS,
     Principal,
@@ -26,11 +26,9 @@ from lpt_desktop.central.auth import (
     check_password,
     decode_access,
     hash_password,
-    issue_refresh,
-    use_refresh,
 )
 from lpt_desktop.central.db import CentralDB
-from lpt_desktop.central.models import AuditEntry, Device, Record, User
+from lpt_desktop.central.models import AuditEntry, Device, Record, TokenFamily, User
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.protocol import (
     AllocationIn,
@@ -56,9 +54,11 @@ log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False)
 
 
-def create_app(db: CentralDB) -> FastAPI:
+def create_app(db: CentralDB, rules: auth.Settings | None = None) -> FastAPI:
     app = FastAPI(title="LPT central store", version="1", description="Sync and case allocation for LPT Desktop.")
     key = db.signing_key()
+    rkey = auth.refresh_key(key)
+    rules = rules or auth.Settings()
 
     # Each endpoint commits inside its own body (`with db.write() as s`), so nothing is answered before it is
     # durable: a dependency with yield may run its exit code only after the response has gone.
@@ -66,14 +66,21 @@ def create_app(db: CentralDB) -> FastAPI:
         if creds is None:
             raise HTTPException(401, "Sign in first.", headers={"WWW-Authenticate": "Bearer"})
         try:
-            username, laptop_id = decode_access(key, creds.credentials)
+            username, laptop_id, family_id = decode_access(key, creds.credentials)
         except jwt.InvalidTokenError:
             raise HTTPException(401, "Your sign-in has expired: refresh it.",
                                 headers={"WWW-Authenticate": "Bearer"}) from None
         with db.read() as s:
             user = s.get(User, username)
+            # A revoked laptop (or sign-in) is refused at once, not when its 15-minute access token expires.
+            device = s.get(Device, laptop_id) if laptop_id else None
+            family = s.get(TokenFamily, family_id) if family_id else None
         if user is None or not user.active:
             raise HTTPException(401, "This account is not active.")
+        if device is not None and device.revoked_at is not None:
+            raise HTTPException(401, auth.WITHDRAWN, headers={"WWW-Authenticate": "Bearer"})
+        if family is not None and family.revoked_at is not None:
+            raise HTTPException(401, auth.SIGN_IN_AGAIN, headers={"WWW-Authenticate": "Bearer"})
         return Principal(user.username, user.role, user.team, user.court, laptop_id)
 
     def admin(p: Annotated[Principal, Depends(principal)]) -> Principal:
@@ -104,41 +111,64 @@ def create_app(db: CentralDB) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    def _tokens(user: User, laptop_id: str, refresh: str) -> Tokens:
-        return Tokens(access_token=access_token(key, user, laptop_id), refresh_token=refresh,
-                      expires_in=ACCESS_SECONDS, username=user.username, role=user.role,
-                      display_name=user.display_name or user.username)
+    def _tokens(user: User, family: TokenFamily) -> Tokens:
+        return Tokens(access_token=access_token(key, user, family.laptop_id, family=family.id),
+                      refresh_token=auth.family_token(rkey, family), expires_in=ACCESS_SECONDS,
+                      username=user.username, role=user.role, display_name=user.display_name or user.username)
 
     @app.post("/auth/token")
-    def token(body: TokenRequest) -> Tokens:
-        with db.write() as s:
+    def token(body: TokenRequest, request: Request) -> Tokens:
+        address = request.client.host if request.client else None
+        # Throttled first, in a read: a refused attempt costs no Argon2 hash and holds no write lock.
+        with db.read() as s:
+            refused = auth.throttled(s, rules, body.username, address)
             user = s.get(User, body.username)
-            ok: bool | None = check_password(user, body.password)
+        if refused is not None:
+            with db.write() as s:
+                service.audit(s, None, "sign-in throttled", detail=body.username[:120])
+            raise HTTPException(429, refused.message, headers={"Retry-After": str(refused.seconds)})
+        ok: bool | None = check_password(user, body.password)  # outside any transaction: it is slow on purpose
+        withdrawn = False
+        with db.write() as s:
             if not ok:
+                auth.record_failure(s, rules, body.username, address)
                 service.audit(s, None, "sign-in refused", detail=body.username[:120])
             else:
                 assert user is not None
                 device = _claim_device(s, body.laptop_id, user.username)
+                # Locked: this laptop's sign-ins run one at a time (auth.sign_in_family), on any server.
+                s.refresh(device, with_for_update=True)
+                withdrawn = device.revoked_at is not None
                 if device.username != user.username:
                     ok = None
-                else:
+                elif not withdrawn:
+                    auth.record_success(s, user.username)
                     service.audit(s, Principal(user.username, user.role, user.team, user.court, body.laptop_id),
                                   "sign-in")
-                    tokens = _tokens(user, body.laptop_id, issue_refresh(s, user.username, body.laptop_id))
+                    tokens = _tokens(user, auth.sign_in_family(s, rkey, user.username, body.laptop_id,
+                                                               rules.refresh_grace))
         if ok is None:
             raise HTTPException(409, "This laptop is enrolled for another officer.")
         if not ok:
             raise HTTPException(401, "The user name or password is wrong.")
+        if withdrawn:
+            raise HTTPException(403, auth.WITHDRAWN)
         return tokens
 
     @app.post("/auth/refresh")
     def refresh(body: RefreshRequest) -> Tokens:
-        with db.read() as s:
-            row = use_refresh(s, body.refresh_token)
-            user = s.get(User, row.username) if row else None
-        if row is None or user is None or not user.active:
-            raise HTTPException(401, "Sign in again.")
-        return _tokens(user, row.laptop_id, body.refresh_token)
+        # A write: the token rotates (or, reused, its family is revoked), and that must commit before the answer.
+        with db.write() as s:
+            done = auth.refresh(s, rkey, body.refresh_token, rules.refresh_grace)
+            user = s.get(User, done.family.username) if done.family else None
+            device = s.get(Device, done.family.laptop_id) if done.family else None
+            if device is not None and device.revoked_at is not None:
+                done = auth.Refreshed(None, refusal=auth.WITHDRAWN)
+            if done.family is not None and user is not None and user.active:
+                tokens = _tokens(user, done.family)
+        if done.family is None or user is None or not user.active:
+            raise HTTPException(401, done.refusal or auth.SIGN_IN_AGAIN)
+        return tokens
 
     @app.post("/sync/push")
     def push(body: PushRequest, p: P) -> PushResponse:
@@ -284,4 +314,5 @@ def _claim_device(s: Session, laptop_id: str, username: str) -> Device:
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` with several workers: the database URL comes from LPT_CENTRAL_DB."""
-    return create_app(CentralDB(os.environ["LPT_CENTRAL_DB"]))
+    pool_size = int(os.environ.get("LPT_CENTRAL_POOL_SIZE", "10"))
+    return create_app(CentralDB(os.environ["LPT_CENTRAL_DB"], pool_size=pool_size), auth.Settings.from_env())

@@ -1,8 +1,13 @@
-"""Passwords (Argon2id), short-lived access tokens (JWT, HS256) and rotating refresh tokens."""
+"""Passwords (Argon2id), short-lived access tokens (JWT, HS256), refresh tokens that rotate on use, revoked
+laptops, and sign-in throttling kept in the database (so every application server counts alike)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import math
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,12 +16,14 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lpt_desktop.central.models import RefreshToken, User, utcnow
+from lpt_desktop.central.models import Device, RefreshToken, SignInThrottle, TokenFamily, User, utcnow
 
 ACCESS_SECONDS = 15 * 60
 REFRESH_DAYS = 30
+REFRESH_GRACE_SECONDS = 60.0
 ROLES = ("offender_manager", "court_officer", "team_manager", "administrator")
 _hasher = PasswordHasher()
 
@@ -44,39 +51,245 @@ class Principal:
     laptop_id: str
 
 
-def access_token(key: str, user: User, laptop_id: str, seconds: int = ACCESS_SECONDS) -> str:
+def access_token(key: str, user: User, laptop_id: str, seconds: int = ACCESS_SECONDS, family: str = "") -> str:
     now = utcnow()
-    claims = {"sub": user.username, "lap": laptop_id, "iat": now, "exp": now + timedelta(seconds=seconds),
-              "typ": "access"}
+    claims = {"sub": user.username, "lap": laptop_id, "fam": family, "iat": now,
+              "exp": now + timedelta(seconds=seconds), "typ": "access"}
     return jwt.encode(claims, key, algorithm="HS256")
 
 
-def decode_access(key: str, token: str) -> tuple[str, str]:
-    """(username, laptop id); raises jwt.InvalidTokenError."""
+def decode_access(key: str, token: str) -> tuple[str, str, str]:
+    """(username, laptop id, token family); raises jwt.InvalidTokenError."""
     claims = jwt.decode(token, key, algorithms=["HS256"], options={"require": ["exp", "sub"]})
     if claims.get("typ") != "access":
         raise jwt.InvalidTokenError("not an access token")
-    return claims["sub"], claims.get("lap", "")
+    return claims["sub"], claims.get("lap", ""), claims.get("fam", "")
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_refresh(s: Session, username: str, laptop_id: str) -> str:
-    token = secrets.token_urlsafe(32)
-    s.add(RefreshToken(token_hash=_digest(token), username=username, laptop_id=laptop_id,
-                       expires_at=utcnow() + timedelta(days=REFRESH_DAYS)))
-    return token
+# -- refresh tokens: families that rotate on use ------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """The sign-in rules; every application server over one database must be given the same."""
+
+    refresh_grace: float = REFRESH_GRACE_SECONDS
+    user_attempts: int = 5  # failed sign-ins per account within `window` before it is locked
+    address_attempts: int = 20  # ... and per client address, across accounts
+    window: timedelta = timedelta(minutes=15)
+    first_lock: timedelta = timedelta(minutes=15)  # each further lock in a row lasts twice the last
+    max_lock: timedelta = timedelta(hours=24)
+
+    @staticmethod
+    def from_env() -> Settings:
+        """`lpt-central serve` passes its options to every worker process through the environment."""
+        env = os.environ
+        return Settings(refresh_grace=float(env.get("LPT_CENTRAL_REFRESH_GRACE", REFRESH_GRACE_SECONDS)),
+                        user_attempts=int(env.get("LPT_CENTRAL_USER_ATTEMPTS", 5)),
+                        address_attempts=int(env.get("LPT_CENTRAL_ADDRESS_ATTEMPTS", 20)))
 
 
-def use_refresh(s: Session, token: str) -> RefreshToken | None:
-    """The refresh token's row if it is live; None if unknown, revoked or expired.
+def refresh_key(signing_key: str) -> bytes:
+    """The refresh tokens' MAC key, derived from the signing key (kept apart from the JWT's own use of it)."""
+    return hmac.new(signing_key.encode(), b"lpt refresh tokens v1", hashlib.sha256).digest()
 
-    Refresh tokens are not rotated on use: on a flaky link a lost response would otherwise strand the
-    laptop until the officer signs in again. They are stored hashed, expire, and are revoked per laptop.
-    """
-    row = s.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(token)))
-    if row is None or row.revoked or row.expires_at < utcnow():
+
+def _mac(rkey: bytes, family: str, generation: int) -> str:
+    digest = hmac.new(rkey, f"{family}.{generation}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def family_token(rkey: bytes, family: TokenFamily) -> str:
+    return f"{family.id}.{family.generation}.{_mac(rkey, family.id, family.generation)}"
+
+
+def _parse(rkey: bytes, token: str) -> tuple[str, int] | None:
+    """(family id, generation) of a token this server issued; None for anything else (checked in constant time)."""
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 9:
         return None
-    return row
+    family, generation = parts[0], int(parts[1])
+    if not hmac.compare_digest(parts[2].encode(), _mac(rkey, family, generation).encode()):
+        return None
+    return family, generation
+
+
+def sign_in_family(s: Session, rkey: bytes, username: str, laptop_id: str, grace: float) -> TokenFamily:
+    """The refresh token family of a new sign-in; the laptop's earlier sign-ins are revoked.
+
+    The caller holds the laptop's device row locked, so sign-ins of one laptop run one at a time. A sign-in
+    repeated within the grace period whose token was never used (a duplicated request, or a reply lost in
+    transit) gets the same token again rather than revoking the one the laptop may be holding.
+    """
+    now = utcnow()
+    live = s.scalars(select(TokenFamily).where(TokenFamily.laptop_id == laptop_id,
+                                               TokenFamily.revoked_at.is_(None))
+                     .order_by(TokenFamily.created_at.desc())).all()
+    if live and live[0].username == username and live[0].generation == 0 \
+            and live[0].created_at >= now - timedelta(seconds=grace) and live[0].expires_at > now:
+        return live[0]
+    for old in live:
+        old.revoked_at, old.revoked_why = now, "signed in again"
+    family = TokenFamily(id=secrets.token_hex(16), username=username, laptop_id=laptop_id, generation=0,
+                         created_at=now, expires_at=now + timedelta(days=REFRESH_DAYS))
+    s.add(family)
+    return family
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What /auth/refresh answers: the family and its current token, or why not (a sentence for the officer)."""
+
+    family: TokenFamily | None
+    token: str = ""
+    refusal: str = ""
+
+
+SIGN_IN_AGAIN = "Sign in to the central store again."
+REUSED = ("This sign-in was cancelled because an old copy of its token was used (a copied or stolen laptop "
+          "would do that): sign in to the central store again, and tell your administrator if this was not you.")
+WITHDRAWN = "This laptop's access to the central store has been withdrawn: ask an administrator."
+EXPIRED = "Your sign-in to the central store is more than 30 days old: sign in again."
+
+
+def refresh(s: Session, rkey: bytes, token: str, grace: float) -> Refreshed:
+    """Rotate a refresh token: its family moves on one generation and the new token is returned.
+
+    The token just replaced, presented again within `grace` seconds (the reply carrying its successor was
+    lost), gets that same successor. Any other replaced token is theft: the whole family is revoked, so the
+    thief's copy and the laptop's both stop working and the officer signs in again.
+    """
+    parsed = _parse(rkey, token)
+    if parsed is None:
+        return _legacy(s, rkey, token, grace)
+    family = s.get(TokenFamily, parsed[0], with_for_update=True)
+    if family is None:
+        return Refreshed(None, refusal=SIGN_IN_AGAIN)
+    now = utcnow()
+    if family.revoked_at is not None:
+        why = {"reused": REUSED, "laptop revoked": WITHDRAWN}.get(family.revoked_why or "", SIGN_IN_AGAIN)
+        return Refreshed(None, refusal=why)
+    if family.expires_at < now:
+        return Refreshed(None, refusal=EXPIRED)
+    generation = parsed[1]
+    if generation == family.generation:
+        family.generation += 1
+        family.rotated_at = now
+        return Refreshed(family, family_token(rkey, family))
+    if generation == family.generation - 1 and family.rotated_at is not None \
+            and now - family.rotated_at <= timedelta(seconds=grace):
+        return Refreshed(family, family_token(rkey, family))
+    family.revoked_at, family.revoked_why = now, "reused"
+    return Refreshed(None, refusal=REUSED)
+
+
+def _legacy(s: Session, rkey: bytes, token: str, grace: float) -> Refreshed:
+    """A refresh token issued before tokens rotated: honoured once, exchanged for a family of its own."""
+    row = s.scalar(select(RefreshToken).where(RefreshToken.token_hash == _digest(token)).with_for_update())
+    if row is None or row.revoked or row.expires_at < utcnow():
+        return Refreshed(None, refusal=SIGN_IN_AGAIN)
+    row.revoked = True
+    family = sign_in_family(s, rkey, row.username, row.laptop_id, grace)
+    return Refreshed(family, family_token(rkey, family))
+
+
+def revoke_laptops(s: Session, *, laptop_id: str | None = None, username: str | None = None) -> list[str]:
+    """Withdraw laptops (lost or stolen): their token families are revoked and their access tokens refused
+    from now on (principal checks the device). The laptops revoked, by id."""
+    now = utcnow()
+    q = select(Device).where(Device.laptop_id == laptop_id) if laptop_id else \
+        select(Device).where(Device.username == username)
+    devices = list(s.scalars(q.with_for_update()))
+    for device in devices:
+        device.revoked_at = device.revoked_at or now
+        for family in s.scalars(select(TokenFamily).where(TokenFamily.laptop_id == device.laptop_id,
+                                                          TokenFamily.revoked_at.is_(None))):
+            family.revoked_at, family.revoked_why = now, "laptop revoked"
+    return [d.laptop_id for d in devices]
+
+
+# -- sign-in throttling -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Throttled:
+    seconds: int
+    message: str
+
+
+def _keys(username: str, address: str | None) -> list[str]:
+    return [f"user:{username}"] + ([f"addr:{address}"] if address else [])
+
+
+def throttled(s: Session, rules: Settings, username: str, address: str | None) -> Throttled | None:
+    """Whether this sign-in is refused before its password is checked (so a refusal costs no Argon2 hash)."""
+    now = utcnow()
+    for key in _keys(username, address):
+        row = s.get(SignInThrottle, key)
+        if row is None:
+            continue
+        until = row.locked_until
+        if until is not None and until > now:
+            seconds = max(1, math.ceil((until - now).total_seconds()))
+            minutes = math.ceil(seconds / 60)
+            wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+            if key.startswith("user:"):
+                return Throttled(seconds, f"Too many failed sign-ins for this account: try again in {wait}, "
+                                          "or ask an administrator to unlock it.")
+            return Throttled(seconds, f"Too many failed sign-ins from this network address: try again in {wait}.")
+    return None
+
+
+def _lock_for(rules: Settings, lockouts: int) -> timedelta:
+    lock: timedelta = rules.first_lock * (2 ** min(lockouts, 20))
+    return min(rules.max_lock, lock)
+
+
+def _row(s: Session, key: str) -> SignInThrottle:
+    """The key's row, locked; made if new (two servers making it at once: the loser reads the winner's)."""
+    row = s.get(SignInThrottle, key, with_for_update=True)
+    if row is not None:
+        return row
+    try:
+        with s.begin_nested():
+            row = SignInThrottle(key=key, failures=0, window_start=utcnow(), lockouts=0)
+            s.add(row)
+        return row
+    except IntegrityError:
+        found = s.get(SignInThrottle, key, with_for_update=True, populate_existing=True)
+        if found is None:
+            raise
+        return found
+
+
+def record_failure(s: Session, rules: Settings, username: str, address: str | None) -> None:
+    """Count a failed sign-in against the account and the address; lock either that reaches its limit."""
+    now = utcnow()
+    for key in sorted(_keys(username, address)):  # one order everywhere: two servers never deadlock
+        row = _row(s, key)
+        limit = rules.user_attempts if key.startswith("user:") else rules.address_attempts
+        if now - row.window_start > rules.window:
+            row.failures, row.window_start = 0, now
+            if row.locked_until is None or row.locked_until < now - rules.max_lock:
+                row.lockouts = 0  # a quiet day since the last lock: start again from the first delay
+        row.failures += 1
+        if row.failures >= limit:
+            row.locked_until = now + _lock_for(rules, row.lockouts)
+            row.lockouts += 1
+            row.failures, row.window_start = 0, now
+
+
+def record_success(s: Session, username: str) -> None:
+    """The account's own failures are forgotten (its address's are not: other accounts may be under attack)."""
+    row = s.get(SignInThrottle, f"user:{username}", with_for_update=True)
+    if row is not None:
+        s.delete(row)
+
+
+def unlock(s: Session, username: str) -> bool:
+    """`lpt-central user unlock`: clear the account's failures and lock. Whether there was anything to clear."""
+    row = s.get(SignInThrottle, f"user:{username}", with_for_update=True)
+    if row is None:
+        return False
+    s.delete(row)
+    return True

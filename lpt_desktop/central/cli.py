@@ -1,9 +1,14 @@
-"""`lpt-central`: serve, migrate, user add, allocate, restrict.
+"""`lpt-central`: serve, migrate, user add and unlock, laptop list, revoke and restore, allocate, restrict.
 
     lpt-central migrate --db URL
-    lpt-central serve --db URL [--host 127.0.0.1] [--port 8470] [--workers 1]
+    lpt-central serve --db URL [--host 127.0.0.1] [--port 8470] [--workers 1] [--pool-size 10]
+        [--user-attempts 5] [--address-attempts 20] [--refresh-grace 60]
     lpt-central user add --db URL --username U --role offender_manager [--team T] [--court C] [--name N]
         (password from LPT_CENTRAL_PASSWORD, or asked)
+    lpt-central user unlock --db URL --username U          (after too many failed sign-ins)
+    lpt-central laptop list --db URL [--user U]
+    lpt-central laptop revoke --db URL (--laptop ID | --user U)   (lost or stolen: its tokens stop at once)
+    lpt-central laptop restore --db URL --laptop ID        (found: the officer signs in on it again)
     lpt-central allocate --db URL --person ID --officer U [--court C]     (allocate or move a case)
     lpt-central restrict --db URL --person ID [--staff U ...]             (no --staff: lift the restriction)
 
@@ -17,9 +22,12 @@ import getpass
 import os
 import sys
 
+from sqlalchemy import select
+
+from lpt_desktop.central import auth
 from lpt_desktop.central.auth import ROLES, hash_password
 from lpt_desktop.central.db import CentralDB, migrate
-from lpt_desktop.central.models import User
+from lpt_desktop.central.models import Device, TokenFamily, User, utcnow
 
 DEFAULT_DB = "sqlite:///lpt-central.db"
 
@@ -38,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--pool-size", type=int, default=10,
+                       help="database connections per worker process (and as many again at a peak)")
+    serve.add_argument("--user-attempts", type=int, default=5,
+                       help="failed sign-ins per account within 15 minutes before it is locked")
+    serve.add_argument("--address-attempts", type=int, default=20,
+                       help="failed sign-ins per client address within 15 minutes before it is refused")
+    serve.add_argument("--refresh-grace", type=float, default=auth.REFRESH_GRACE_SECONDS,
+                       help="seconds a replaced refresh token still gets its successor (a reply lost in transit)")
     user = sub.add_parser("user", help="accounts").add_subparsers(dest="user_command", required=True)
     add = with_db(user.add_parser("add", help="add an account"))
     add.add_argument("--username", required=True)
@@ -45,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--team")
     add.add_argument("--court")
+    unlock = with_db(user.add_parser("unlock", help="clear an account's failed sign-ins and its lock"))
+    unlock.add_argument("--username", required=True)
+    laptop = sub.add_parser("laptop", help="enrolled laptops").add_subparsers(dest="laptop_command", required=True)
+    with_db(laptop.add_parser("list", help="list enrolled laptops")).add_argument("--user")
+    revoke = with_db(laptop.add_parser("revoke", help="a lost or stolen laptop: its tokens stop working at once"))
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--laptop")
+    which.add_argument("--user", help="every laptop of this user")
+    restore = with_db(laptop.add_parser("restore", help="let a revoked laptop sign in again"))
+    restore.add_argument("--laptop", required=True)
     alloc = with_db(sub.add_parser("allocate", help="allocate a case to an officer, or move it"))
     alloc.add_argument("--person", required=True)
     alloc.add_argument("--officer", required=True)
@@ -65,18 +91,38 @@ def main(argv: list[str] | None = None) -> int:
         import uvicorn
 
         migrate(args.db)
+        # Worker processes read their settings from the environment (app_from_env); one process does too.
+        os.environ.update(LPT_CENTRAL_DB=args.db, LPT_CENTRAL_POOL_SIZE=str(args.pool_size),
+                          LPT_CENTRAL_USER_ATTEMPTS=str(args.user_attempts),
+                          LPT_CENTRAL_ADDRESS_ATTEMPTS=str(args.address_attempts),
+                          LPT_CENTRAL_REFRESH_GRACE=str(args.refresh_grace))
         if args.workers > 1:
-            os.environ["LPT_CENTRAL_DB"] = args.db
             uvicorn.run("lpt_desktop.central.app:app_from_env", factory=True, host=args.host, port=args.port,
                         workers=args.workers, log_level=args.log_level)
         else:
-            from lpt_desktop.central.app import create_app
+            from lpt_desktop.central.app import app_from_env
 
-            uvicorn.run(create_app(CentralDB(args.db)), host=args.host, port=args.port, log_level=args.log_level)
+            uvicorn.run(app_from_env(), host=args.host, port=args.port, log_level=args.log_level)
         return 0
     migrate(args.db)
     db = CentralDB(args.db)
     try:
+        if args.command == "user" and args.user_command == "unlock":
+            with db.write() as s:
+                known = s.get(User, args.username) is not None
+                cleared = auth.unlock(s, args.username)
+                if cleared:
+                    from lpt_desktop.central import service
+
+                    service.audit(s, None, "user unlock", detail=f"{args.username} (console)")
+            if not known and not cleared:
+                print(f"There is no user {args.username}. Nothing has been changed.", file=sys.stderr)
+                return 1
+            print(f"{args.username} may sign in again." if cleared
+                  else f"{args.username} was not locked; nothing has been changed.")
+            return 0
+        if args.command == "laptop":
+            return _laptop(db, args)
         if args.command == "user":
             password = os.environ.get("LPT_CENTRAL_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
             if len(password) < 8:
@@ -112,6 +158,51 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.dispose()
     return 2
+
+
+def _laptop(db: CentralDB, args: argparse.Namespace) -> int:
+    if args.laptop_command == "list":
+        with db.read() as s:
+            q = select(Device).order_by(Device.username, Device.created_at)
+            if args.user:
+                q = q.where(Device.username == args.user)
+            devices = list(s.scalars(q))
+            live = {f.laptop_id for f in s.scalars(select(TokenFamily).where(TokenFamily.revoked_at.is_(None),
+                                                                           TokenFamily.expires_at > utcnow()))}
+        if not devices:
+            print("No laptops are enrolled" + (f" for {args.user}." if args.user else "."))
+            return 0
+        print(f"{'laptop':<38} {'user':<20} {'enrolled':<17} {'last seen':<17} status")
+        for d in devices:
+            status = (f"revoked {d.revoked_at:%Y-%m-%d %H:%M}" if d.revoked_at else
+                      "signed in" if d.laptop_id in live else "signed out")
+            seen = f"{d.last_seen:%Y-%m-%d %H:%M}" if d.last_seen else "-"
+            print(f"{d.laptop_id:<38} {d.username:<20} {d.created_at:%Y-%m-%d %H:%M} {seen:<17} {status}")
+        return 0
+    from lpt_desktop.central import service
+
+    if args.laptop_command == "restore":
+        with db.write() as s:
+            device = s.get(Device, args.laptop)
+            if device is not None:
+                device.revoked_at = None
+                service.audit(s, None, "laptop restore", detail=f"{args.laptop} (console)")
+        if device is None:
+            print(f"There is no laptop {args.laptop}. Nothing has been changed.", file=sys.stderr)
+            return 1
+        print(f"Laptop {args.laptop} may sign in again (its officer signs in once more).")
+        return 0
+    with db.write() as s:
+        revoked = auth.revoke_laptops(s, laptop_id=args.laptop, username=args.user)
+        for laptop_id in revoked:
+            service.audit(s, None, "laptop revoke", detail=f"{laptop_id} (console)")
+    if not revoked:
+        print("No such laptop is enrolled" + (f" for {args.user}" if args.user else "") +
+              ". Nothing has been changed.", file=sys.stderr)
+        return 1
+    for laptop_id in revoked:
+        print(f"Revoked laptop {laptop_id}: its sign-in and tokens no longer work.")
+    return 0
 
 
 if __name__ == "__main__":

@@ -62,15 +62,53 @@ class Device(Base):
     pulled_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set by `lpt-central laptop revoke` (lost or stolen): its tokens stop working at once and it cannot sign in
+    # until `lpt-central laptop restore`.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class RefreshToken(Base):
+    """Refresh tokens as issued before they rotated (kept hashed): no longer issued or accepted (TokenFamily)."""
+
     __tablename__ = "refresh_token"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(120), index=True)
     laptop_id: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TokenFamily(Base):
+    """One sign-in of one laptop: its refresh tokens are generations of it, each replacing the last on use.
+
+    A token is `<id>.<generation>.<MAC>` (auth.py): the MAC, keyed from the signing key, makes it unforgeable,
+    so the server keeps no token, only which generation is current and when the one before it was replaced.
+    Presenting the previous generation within the grace period (a reply lost in transit) gets the current one
+    again; presenting any older one, or the previous after the grace period, is theft: the family is revoked.
+    """
+
+    __tablename__ = "token_family"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    laptop_id: Mapped[str] = mapped_column(String(64), index=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_why: Mapped[str | None] = mapped_column(String(40))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per account (`user:<name>`) and per client address (`addr:<ip>`), in the database so
+    every application server counts the same failures (auth.Throttle)."""
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row: each lock lasts twice the last
 
 
 class Record(Base):

@@ -86,10 +86,17 @@ def _command() -> list[str]:
 class CentralServer:
     """One `lpt-central serve` subprocess; admin helpers work on its database directly (as the CLI does)."""
 
-    def __init__(self, url: str, port: int | None = None, workers: int = 1, log: Path | None = None) -> None:
+    # Every test laptop and the schema fuzz sign in from 127.0.0.1, which is one address to the throttle: the
+    # shared test servers raise its per-address limit (tests/central/test_throttle.py starts servers with the
+    # real one). Anything else in `options` goes to `lpt-central serve` as it is.
+    TEST_OPTIONS = ("--address-attempts", "100000")
+
+    def __init__(self, url: str, port: int | None = None, workers: int = 1, log: Path | None = None,
+                 options: tuple[str, ...] = TEST_OPTIONS) -> None:
         self.db_url = url
         self.port = port or free_port()
         self.workers = workers
+        self.options = options
         self.proc: subprocess.Popen | None = None
         self.log = log
         self._db: CentralDB | None = None
@@ -108,7 +115,7 @@ class CentralServer:
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
         env = {k: v for k, v in os.environ.items() if not k.startswith("LPT_")}
         self.proc = subprocess.Popen([*_command(), "serve", "--db", self.db_url, "--host", "127.0.0.1",
-                                      "--port", str(self.port), "--workers", str(self.workers)],
+                                      "--port", str(self.port), "--workers", str(self.workers), *self.options],
                                      stdout=out, stderr=out, env=env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
