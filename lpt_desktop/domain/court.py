@@ -1,9 +1,13 @@
-"""Pre-sentence reports: report types, the nine sections and their fields, and the checks before 'ready'.
+"""Pre-sentence reports: report types, the nine sections and their fields, the forms, the checks before 'ready'.
 
 Everything here is data from resources/data/court_reports.json plus small pure functions. Field values
 in a report are plain JSON: text and choices as strings, dates as ISO strings on disk (date objects in
 memory, see coerce_value), multi as lists of codes, int as int, bool as bool, and requirements as a list
 of {"type_code": "UPW", "params": {"hours": 120}}.
+
+A form is what the writer fills in and the PDF prints: the nine sections for a written report, or the
+compact form of an oral report (five short sections gathering fields of the nine, so an oral record is stored
+like any other report and can become a written one).
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ class FieldSpec:
     label: str
     kind: str  # text | date | choice | multi | bool | int | requirements
     choices: tuple[tuple[str, str], ...] = ()  # (code, label) for choice and multi
-    oral: bool = True  # shown in the compact oral form
 
 
 @dataclass(frozen=True)
@@ -46,17 +49,26 @@ class SectionSpec:
     id: str
     number: int
     title: str
-    guidance: str
+    guidance: str  # speaks to the writer; where it comes from is in the data's "source", not shown
     fields: tuple[FieldSpec, ...]
 
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
-    def fields_for(self, report_type: str) -> tuple[FieldSpec, ...]:
-        """The fields of this section in the given report type (oral reports use a compact form)."""
-        if report_types().get(report_type, None) is not None and report_types()[report_type].compact:
-            return tuple(f for f in self.fields if f.oral)
-        return self.fields
+
+@dataclass(frozen=True)
+class FormSection:
+    """One section of a form as the writer sees it: fields as (stored section id, field spec)."""
+
+    id: str
+    number: int
+    title: str
+    guidance: str
+    fields: tuple[tuple[str, FieldSpec], ...]
+
+    @property
+    def stored_sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(sid for sid, _ in self.fields))
 
 
 @dataclass(frozen=True)
@@ -116,8 +128,7 @@ def sections() -> tuple[SectionSpec, ...]:
     out = []
     for s in _data()["sections"]:
         fields = tuple(
-            FieldSpec(id=f["id"], label=f["label"], kind=f["kind"], choices=lists.get(f.get("choices", ""), ()),
-                      oral=f.get("oral", True))
+            FieldSpec(id=f["id"], label=f["label"], kind=f["kind"], choices=lists.get(f.get("choices", ""), ()))
             for f in s["fields"])
         out.append(SectionSpec(id=s["id"], number=s["number"], title=s["title"], guidance=s["guidance"],
                                fields=fields))
@@ -126,6 +137,39 @@ def sections() -> tuple[SectionSpec, ...]:
 
 def section(section_id: str) -> SectionSpec | None:
     return next((s for s in sections() if s.id == section_id), None)
+
+
+@cache
+def _compact_form() -> tuple[FormSection, ...]:
+    out = []
+    for n, s in enumerate(_data()["compact_form"]["sections"], start=1):
+        fields = []
+        for ref in s["fields"]:
+            sid, fid = ref.split(".")
+            spec = section(sid)
+            field = spec.field(fid) if spec else None
+            if field is None:
+                raise ValueError(f"court_reports.json: compact form field '{ref}' is not a report field")
+            fields.append((sid, field))
+        out.append(FormSection(id=s["id"], number=n, title=s["title"], guidance=s["guidance"], fields=tuple(fields)))
+    return tuple(out)
+
+
+def form_for(report_type: str) -> tuple[FormSection, ...]:
+    """The sections the writer fills in for this type: the compact form for an oral report, else the nine."""
+    rtype = report_types().get(report_type)
+    if rtype is not None and rtype.compact:
+        return _compact_form()
+    return tuple(FormSection(id=s.id, number=s.number, title=s.title, guidance=s.guidance,
+                             fields=tuple((s.id, f) for f in s.fields)) for s in sections())
+
+
+def where_in_form(report_type: str, section_id: str, field_id: str | None = None) -> str:
+    """'section 7' (written report) or 'section 4 (Proposal)' (oral form): where the writer finds a field."""
+    for fs in form_for(report_type):
+        if any(sid == section_id and (field_id is None or f.id == field_id) for sid, f in fs.fields):
+            return f"section {fs.number}" if fs.id == section_id else f"section {fs.number} ({fs.title})"
+    return "the report"
 
 
 def label_of(spec: FieldSpec, code: str) -> str:
@@ -215,18 +259,52 @@ def _text(v: Any) -> str:
     return v.strip() if isinstance(v, str) else ""
 
 
-def check_report(sections_: Mapping[str, Mapping[str, Any]]) -> list[CheckResult]:
-    """The checks the issue lists, in the order the writer would fix them; each says what to add."""
+def _oral_checks(sections_: Mapping[str, Mapping[str, Any]], where: Any) -> list[CheckResult]:
+    """What a court hears in an oral report: the offence, why it happened, the background, the risk."""
+    offence = sections_.get("offence_details", {})
+    assessment = sections_.get("offender_assessment", {})
+    risk = sections_.get("risk", {})
+    results = []
+    missing = [label for key, label in (("main_offence", "the main offence"), ("summary", "what happened"))
+               if not _text(offence.get(key))]
+    results.append(CheckResult("offence", not missing, "" if not missing else
+                               f"Add {' and '.join(missing)} in {where('offence_details', 'main_offence')}."))
+    analysis = _text(sections_.get("offence_analysis", {}).get("analysis"))
+    results.append(CheckResult("offence_analysis", bool(analysis), "" if analysis else
+                               f"Add why the offence happened (analysis of the offence) in "
+                               f"{where('offence_analysis', 'analysis')}."))
+    background = bool(assessment.get("issues")) or bool(_text(assessment.get("issues_detail")))
+    results.append(CheckResult("assessment", background, "" if background else
+                               "Add the relevant background in " + where("offender_assessment", "issues")
+                               + ": tick the issues linked to offending or describe them."))
+    gaps = [label for key, label in (("likelihood", "the likelihood of further offending"),
+                                     ("rosh_level", "the risk of serious harm level")) if not risk.get(key)]
+    results.append(CheckResult("risk", not gaps, "" if not gaps else
+                               f"Add {' and '.join(gaps)} in {where('risk', 'likelihood')}."))
+    return results
+
+
+def check_report(sections_: Mapping[str, Mapping[str, Any]], report_type: str = "sdr") -> list[CheckResult]:
+    """The checks before 'ready', in the order the writer would fix them; each says what to add and where.
+
+    An oral report is checked for what the court hears (offence, analysis, background, risk) as well as the
+    checks every report has."""
+
+    def where(section_id: str, field_id: str | None = None) -> str:
+        return where_in_form(report_type, section_id, field_id)
+
+    rtype = report_types().get(report_type)
+    compact = rtype is not None and rtype.compact
     proposal = sections_.get("proposal", {})
     assessment = sections_.get("offender_assessment", {})
     risk = sections_.get("risk", {})
     sources = sections_.get("sources", {})
     sign_off = sections_.get("sign_off", {})
-    results: list[CheckResult] = []
+    results: list[CheckResult] = _oral_checks(sections_, where) if compact else []
 
     sentence = proposal.get("sentence")
-    results.append(CheckResult("proposal", bool(sentence),
-                               "" if sentence else "Add a proposal: choose the proposed sentence in section 7."))
+    results.append(CheckResult("proposal", bool(sentence), "" if sentence else
+                               f"Add a proposal: choose the proposed sentence in {where('proposal', 'sentence')}."))
 
     community = sentence in community_proposals()
     reqs = proposal.get("requirements") or []
@@ -242,12 +320,14 @@ def check_report(sections_: Mapping[str, Mapping[str, Any]]) -> list[CheckResult
         problems.append(f"Length: {length} months is out of range: a {reference().order_types[order].label.lower()} "
                         f"lasts 1 to {max_months} months")
     results.append(CheckResult("requirements", not problems,
-                               "" if not problems else "Fix the requirements in section 7: " + "; ".join(problems)))
+                               "" if not problems else f"Fix the requirements in {where('proposal', 'requirements')}: "
+                               + "; ".join(problems)))
 
     plan = _text(proposal.get("outline_plan"))
     plan_ok = bool(plan) or not community
     results.append(CheckResult("outline_plan", plan_ok, "" if plan_ok else
-                               "Add an outline sentence plan in section 7: a community sentence is proposed."))
+                               f"Add an outline sentence plan in {where('proposal', 'outline_plan')}: a community "
+                               "sentence is proposed."))
 
     # What the report records must show up in the plan (seed 002: 24 of 34 plans left vulnerability out).
     covered = set(proposal.get("plan_addresses") or [])
@@ -266,14 +346,15 @@ def check_report(sections_: Mapping[str, Mapping[str, Any]]) -> list[CheckResult
     used = set(sources.get("used") or [])
     gaps = []
     if "domestic_abuse" not in used and not _text(sources.get("da_not_done_reason")):
-        gaps.append("domestic abuse checks (tick them in section 8, or say why they were not done)")
+        gaps.append(f"domestic abuse checks (tick them in {where('sources', 'used')}, or say why they were not done)")
     if "childrens_services" not in used and not _text(sources.get("cp_not_done_reason")):
-        gaps.append("child protection checks with children's services (tick them in section 8, "
+        gaps.append(f"child protection checks with children's services (tick them in {where('sources', 'used')}, "
                     "or say why they were not done)")
     results.append(CheckResult("safeguarding_checks", not gaps, "" if not gaps else "Add " + " and ".join(gaps)
                                + "."))
 
     author = _text(sign_off.get("author"))
     results.append(CheckResult("sign_off", bool(author), "" if author else
-                               "Add your name as the author in section 9 (sign-off)."))
+                               f"Add your name as the author in {where('sign_off', 'author')}"
+                               + (" (sign-off)." if not compact else ".")))
     return results

@@ -265,7 +265,7 @@ class CourtWork(QObject):
         editor.destroyed.connect(lambda _o=None, rid=report_id: self.editors.pop(rid, None))
         self.editors[report_id] = editor
         label = "Oral report" if editor.compact else "Report"
-        self.host.show_tab(editor, f"{label} · {request.name}",
+        self.host.show_tab(editor, f"{label} · {request.name.replace('&', '&&')}",  # & shows, not a mnemonic
                            f"{label} for {request.court}, due {request.due_by:%d/%m/%Y}", ":/lpt/icons/case.svg")
         editor.focus_section(0)
         if self.list_view is not None:

@@ -1,7 +1,8 @@
 """The report editor: one section per page, guidance beside it, a running word count, autosave.
 
-Oral reports use the same editor in a compact form: every section on one scrolling page, short
-boxes, guidance in tooltips, for notes taken in court. Saves are write operations on the window's one
+Oral reports use the same editor in their compact form (offence, relevant background, risk, proposal,
+sources: domain.court.form_for): every section on one scrolling page, short boxes, guidance in tooltips,
+for notes taken in court. Saves are write operations on the window's one
 writer, which runs them in order, so an older autosave can never land after a newer one; each job writes
 the pending sections first, so a check or an export always sees what is on screen.
 """
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.domain.court import report_types
+from lpt_desktop.domain.court import form_for, report_types
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
 from lpt_desktop.gui.report_fields import FieldWidget, make_field, word_count
@@ -168,7 +169,9 @@ class ReportEditor(QWidget):
         self.draft = draft
         self.report_id: str = draft.id
         self.compact = draft.report_type == "oral"
-        self.specs = list(sections)
+        # The form's sections (the nine, or the oral report's five) come from the report type; `sections`
+        # is kept for callers. Widgets are kept by stored section, so saving is the same for every form.
+        self.specs = list(form_for(draft.report_type))
         self.fields: dict[str, dict[str, FieldWidget]] = {}
         self.banners: dict[tuple[str, str], _PrefillBanner] = {}
         self.confirm_all: dict[str, QPushButton] = {}
@@ -189,8 +192,10 @@ class ReportEditor(QWidget):
         self.header = QLabel()
         self.header.setObjectName("caseHeader")
         self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # names and courts as typed, never read as markup
         self.subheader = QLabel()
         self.subheader.setWordWrap(True)
+        self.subheader.setTextFormat(Qt.TextFormat.PlainText)
         self.status = QLabel()
         self.status.setAccessibleName("Report status")
         self.sections = QListWidget()
@@ -241,11 +246,6 @@ class ReportEditor(QWidget):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.go_to(i), context=ctx)
 
     # -- construction ------------------------------------------------------------------------------
-    def _field_specs(self, spec: Any) -> list[Any]:
-        if hasattr(spec, "fields_for"):
-            return list(spec.fields_for(self.draft.report_type))
-        return list(spec.fields)
-
     def _field_block(self, section_id: str, fspec: Any, form: QFormLayout) -> None:
         w = make_field(fspec, self.compact)
         w.changed.connect(lambda sid=section_id, fid=fspec.id: self._changed(sid, fid))
@@ -268,7 +268,6 @@ class ReportEditor(QWidget):
             form.addRow(label, holder)
 
     def _section_form(self, spec: Any) -> QWidget:
-        self.fields[spec.id] = {}
         inner = QWidget()
         outer = QVBoxLayout(inner)
         outer.setContentsMargins(0, 0, 10, 0)  # clear of the scroll bar
@@ -284,8 +283,9 @@ class ReportEditor(QWidget):
         outer.addLayout(form)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for fspec in self._field_specs(spec):
-            self._field_block(spec.id, fspec, form)
+        for sid, fspec in spec.fields:
+            self.fields.setdefault(sid, {})
+            self._field_block(sid, fspec, form)
         return inner
 
     def _build(self) -> None:
@@ -393,7 +393,7 @@ class ReportEditor(QWidget):
         r = self.request
         who = f"{r.name} · {r.crn}" if r.crn else f"{r.name} · pre-sentence record"
         kind = "Oral report record" if self.compact else f"{type_label(r.report_type)} report"
-        self.header.setText(html.escape(f"{kind}: {who}"))
+        self.header.setText(f"{kind}: {who}")  # plain text: a name shows as typed (O'Brien, not O&#x27;Brien)
         self.subheader.setText(
             f"{r.court}, {r.lja} · hearing {format_date(r.hearing_date)} · "
             f"{'remanded in custody' if r.remanded else 'on bail'} · due {format_date(r.due_by)}")
@@ -410,7 +410,7 @@ class ReportEditor(QWidget):
 
     def _refresh_section_marks(self) -> None:
         for i, spec in enumerate(self.specs):
-            waiting = [fid for (sid, fid), b in self.banners.items() if sid == spec.id and not b.isHidden()]
+            waiting = [key for key in self._keys(spec) if key in self.banners and not self.banners[key].isHidden()]
             item = self.sections.item(i)
             text = f"{spec.number}. {spec.title}"
             item.setText(text + (f"  ● {len(waiting)}" if waiting else ""))
@@ -424,8 +424,16 @@ class ReportEditor(QWidget):
             self.sections.setCurrentRow(row)
             self.focus_section(row)
 
+    @staticmethod
+    def _keys(spec: Any) -> list[tuple[str, str]]:
+        """(stored section, field) of each field of a form section."""
+        return [(sid, f.id) for sid, f in spec.fields]
+
+    def _widgets(self, spec: Any) -> list[FieldWidget]:
+        return [self.fields[sid][fid] for sid, fid in self._keys(spec)]
+
     def focus_section(self, row: int) -> None:
-        widgets = list(self.fields[self.specs[row].id].values())
+        widgets = self._widgets(self.specs[row])
         if widgets:
             widgets[0].setFocus()
 
@@ -444,12 +452,9 @@ class ReportEditor(QWidget):
         row = max(self.sections.currentRow(), 0)
         return self.specs[row].id
 
-    def _section_words(self, sid: str) -> int:
-        return word_count([w.text_for_count() for w in self.fields[sid].values()])
-
     def _update_words(self) -> None:
-        here = self._section_words(self.current_section_id())
-        total = sum(self._section_words(sid) for sid in self.fields)
+        here = word_count([w.text_for_count() for w in self._widgets(self.specs[max(self.sections.currentRow(), 0)])])
+        total = word_count([w.text_for_count() for ws in self.fields.values() for w in ws.values()])
         self.words.setText(f"Words: {here:,} in this section · {total:,} in the report")
 
     def _changed(self, section_id: str, field_id: str) -> None:
@@ -634,7 +639,7 @@ class ReportEditor(QWidget):
         self.saved.setText("Not saved: the report changed on another laptop")
 
     def _field_label(self, section_id: str, field_id: str) -> str:
-        spec = next((s for s in self.specs if s.id == section_id), None)
+        spec = next((s for s in self.specs if (section_id, field_id) in self._keys(s)), None)
         w = self.fields.get(section_id, {}).get(field_id)
         return f"{spec.number}. {spec.title} › {w.spec.label}" if spec is not None and w is not None else field_id
 
@@ -679,17 +684,22 @@ class ReportEditor(QWidget):
         self._submit(lambda db: svc.confirm_prefill(db, report_id, section_id, field_id), done)
 
     def confirm_section(self, section_id: str) -> None:
-        """Every prefilled field in the section checked at once (e.g. details read back to the defendant)."""
+        """Every prefilled field in the form's section checked at once (e.g. details read back to the defendant)."""
         from lpt_desktop.services import court as svc
         report_id = self.report_id
+        spec = next(s for s in self.specs if s.id == section_id)
+        keys = [key for key in self._keys(spec) if key in self.banners]
+
+        def run(db: Database) -> None:
+            for sid, fid in keys:
+                svc.confirm_prefill(db, report_id, sid, fid)
 
         def done(_r: Any) -> None:
-            for (sid, _fid), banner in self.banners.items():
-                if sid == section_id:
-                    banner.hide()
+            for key in keys:
+                self.banners[key].hide()
             self._refresh_section_marks()
 
-        self._submit(lambda db: svc.confirm_prefill(db, report_id, section_id, None), done)
+        self._submit(run, done)
 
     def unconfirmed(self) -> list[tuple[str, str]]:
         return [key for key, b in self.banners.items() if not b.isHidden()]
@@ -815,7 +825,7 @@ class ReportEditor(QWidget):
                  f"<h1>{e(title)}</h1><p><b>{e(r.name)}</b>{' · ' + e(r.crn) if r.crn else ''}</p>"]
         for spec in self.specs:
             rows = []
-            for w in self.fields[spec.id].values():
+            for w in self._widgets(spec):
                 text = w.display()
                 if not text or (w.spec.kind == "bool" and text == "No"):
                     continue

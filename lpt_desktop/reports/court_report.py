@@ -1,8 +1,9 @@
 """A pre-sentence report as a PDF (pure: a ReportDraft in, bytes out).
 
 Court header, the nine numbered sections, the writer's sign-off, OFFICIAL-SENSITIVE at the top and
-bottom of every page and "Page n of m". Oral reports print the same structure compactly (the written
-record of what was said in court). A report not yet signed prints as a DRAFT, with fields taken from
+bottom of every page and "Page n of m". An oral report prints its compact form (offence, relevant
+background, risk, proposal, sources) as label/value tables on one page: the written record of what was
+said in court. A report not yet signed prints as a DRAFT, with fields taken from
 the case and not yet confirmed marked as such. Optional password: reportlab's standard encryption.
 """
 
@@ -23,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
+    KeepInFrame,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -209,25 +211,34 @@ def _signoff(draft: ReportDraft, st: dict[str, ParagraphStyle]) -> list[Any]:
                     for a, b in rows], [45 * mm, None])]
 
 
+def _compact_section(form: rules.FormSection, draft: ReportDraft, st: dict[str, ParagraphStyle],
+                     is_draft: bool) -> list[Any]:
+    """Oral record: label and value side by side, as notes taken in court."""
+    heading = Paragraph(f"{form.number}. {escape(form.title)}", st["h2"])
+    rows: list[list[Any]] = []
+    for sid, f in form.fields:
+        value = draft.sections.get(sid, {}).get(f.id)
+        if value in (None, "", []) or sid == "sign_off":  # the sign-off prints once, at the end
+            continue
+        text = _text(format_value(f, value))
+        if is_draft and draft.is_prefilled(sid, f.id):
+            text += f" <i>({PREFILL_NOTE})</i>"
+        rows.append([Paragraph(f"<b>{escape(f.label)}</b>", st["small"]), Paragraph(text, st["small"])])
+    if not rows:
+        return [heading, Paragraph("Nothing recorded.", st["small"])]
+    return [heading, _table(rows, [45 * mm, None])]
+
+
 def _section(spec: rules.SectionSpec, draft: ReportDraft, values: Mapping[str, Any],
-             st: dict[str, ParagraphStyle], compact: bool, is_draft: bool) -> list[Any]:
+             st: dict[str, ParagraphStyle], is_draft: bool) -> list[Any]:
     heading = Paragraph(f"{spec.number}. {escape(spec.title)}", st["h2"])
     if spec.id == "sign_off":
         return [CondPageBreak(45 * mm), KeepTogether([heading, *_signoff(draft, st)])]
-    fields = [f for f in spec.fields_for(draft.report_type) if values.get(f.id) not in (None, "", [])]
+    fields = [f for f in spec.fields if values.get(f.id) not in (None, "", [])]
     if not fields:
         return [KeepTogether([heading, Paragraph("Nothing recorded.", st["body"])])]
-    if compact:
-        # Oral record: label and value side by side, as notes taken in court.
-        rows: list[list[Any]] = []
-        for f in fields:
-            text = _text(format_value(f, values[f.id]))
-            if is_draft and draft.is_prefilled(spec.id, f.id):
-                text += f" <i>({PREFILL_NOTE})</i>"
-            rows.append([Paragraph(f"<b>{escape(f.label)}</b>", st["small"]), Paragraph(text, st["small"])])
-        return [KeepTogether([heading, _table(rows, [45 * mm, None])])]
     body: list[Any] = []
-    rows = []  # short facts gather into one label/value table; long text flows below
+    rows: list[list[Any]] = []  # short facts gather into one label/value table; long text flows below
     for f in fields:
         marked = is_draft and draft.is_prefilled(spec.id, f.id)
         if _is_short(f, values[f.id]):
@@ -257,8 +268,17 @@ def build_report_pdf(draft: ReportDraft, password: str | None = None) -> bytes:
                             subject=MARKING, invariant=True, encrypt=encrypt, **fonts.doc_fonts())
     is_draft = draft.status not in ("ready", "sent")
     story: list[Any] = _header(draft, st, rtype)
-    for spec in rules.sections():
-        story += _section(spec, draft, draft.sections.get(spec.id, {}), st, rtype.compact, is_draft)
+    if rtype.compact:
+        for form in rules.form_for(rtype.code):
+            story += _compact_section(form, draft, st, is_draft)
+        story += [Spacer(1, 3 * mm), *_signoff(draft, st)]
+        # One page, as the court heard it: long notes shrink to fit rather than run on. (The frame is the
+        # page less its margins, with a little room for reportlab's frame padding.)
+        width, height = A4
+        story = [KeepInFrame(width - 2 * MARGIN - 12, height - 36 * mm - 12, story, mode="shrink", fakeWidth=False)]
+    else:
+        for spec in rules.sections():
+            story += _section(spec, draft, draft.sections.get(spec.id, {}), st, is_draft)
     crn = draft.sections.get("offender_details", {}).get("crn")
 
     class _Canvas(_NumberedCanvas):

@@ -563,7 +563,7 @@ def confirm_prefill(db: Database, report_id: str, section: str, field_id: str | 
 
 def ready_checks(draft: ReportDraft) -> list[CheckResult]:
     """The checks before 'ready' (pure): each failing one says what to add."""
-    return rules.check_report(draft.sections)
+    return rules.check_report(draft.sections, draft.report_type)
 
 
 @writes(Change.REPORT)

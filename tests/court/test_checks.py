@@ -147,3 +147,63 @@ def test_ready_checks_reads_a_draft():
                         prefilled={}, status="drafting", signed_by=None, signed_on=None, countersigned_by=None,
                         hearing_date=date(2026, 12, 1))
     assert [c.check_id for c in ready_checks(draft) if not c.ok] == ["proposal"]
+
+
+# -- the oral report: what a court hears ---------------------------------------------------------------
+ORAL = {**copy.deepcopy(COMPLETE),
+        "offence_details": {"main_offence": "Theft from a shop", "summary": "Took goods worth £86; admitted it."},
+        "offence_analysis": {"analysis": "Stole to buy heroin; accepts responsibility."},
+        "risk": {**COMPLETE["risk"], "likelihood": "High: five thefts this year."}}
+
+
+def test_an_oral_report_with_the_proposal_only_is_not_ready():
+    """Issue 15 item 5: 'All 6 checks' passed with no offence, no analysis and no assessment."""
+    thin = {k: v for k, v in copy.deepcopy(ORAL).items() if k not in ("offence_details", "offence_analysis",
+                                                                        "offender_assessment")}
+    thin["risk"] = {}
+    bad = {c.check_id: c.message for c in check_report(thin, "oral") if not c.ok}
+    assert set(bad) == {"offence", "offence_analysis", "assessment", "risk"}
+    # Each names the oral form's own section, not the written report's numbering.
+    assert "the main offence and what happened in section 1 (Offence)" in bad["offence"]
+    assert "why the offence happened" in bad["offence_analysis"] and "section 1 (Offence)" in bad["offence_analysis"]
+    assert "section 2 (Relevant background)" in bad["assessment"]
+    assert "likelihood of further offending and the risk of serious harm level in section 3 (Risk)" in bad["risk"]
+    # The same sections pass a written report's checks: the oral checks are the oral report's own.
+    assert not [c for c in check_report(thin, "sdr") if not c.ok]
+
+
+def test_a_complete_oral_report_passes_and_names_its_sections():
+    results = check_report(ORAL, "oral")
+    assert [c.check_id for c in results] == ["offence", "offence_analysis", "assessment", "risk", "proposal",
+                                             "requirements", "outline_plan", "plan_covers_issues",
+                                             "safeguarding_checks", "sign_off"]
+    assert all(c.ok for c in results)
+    bad = {c.check_id: c.message for c in check_report({}, "oral") if not c.ok}
+    assert "section 4 (Proposal)" in bad["proposal"]
+    assert "section 5 (Sources)" in bad["safeguarding_checks"] and "section 5 (Sources)" in bad["sign_off"]
+    assert "section 7" not in " ".join(bad.values()) and "section 9" not in " ".join(bad.values())
+
+
+@pytest.mark.parametrize(("path", "check"), [
+    ("offence_details__main_offence", "offence"), ("offence_details__summary", "offence"),
+    ("offence_analysis__analysis", "offence_analysis"), ("risk__likelihood", "risk"), ("risk__rosh_level", "risk"),
+])
+def test_each_oral_essential_is_required(path, check):
+    section, field = path.split("__")
+    sections = copy.deepcopy(ORAL)
+    sections[section].pop(field)
+    assert [c.check_id for c in check_report(sections, "oral") if not c.ok] == [check]
+
+
+def test_oral_background_is_the_issues_or_their_description():
+    sections = copy.deepcopy(ORAL)
+    sections["offender_assessment"] = {"issues_detail": "Sofa-surfing since June."}
+    assert all(c.ok for c in check_report(sections, "oral"))
+    sections["offender_assessment"] = {"caring_responsibilities": "None."}
+    assert [c.check_id for c in check_report(sections, "oral") if not c.ok] == ["assessment"]
+
+
+def test_ready_checks_use_the_drafts_report_type():
+    draft = ReportDraft(id="r", request_id="q", report_type="oral", sections=copy.deepcopy(COMPLETE),
+                        prefilled={}, status="drafting", signed_by=None, signed_on=None, countersigned_by=None)
+    assert [c.check_id for c in ready_checks(draft) if not c.ok] == ["offence", "offence_analysis", "risk"]

@@ -46,6 +46,9 @@ def check_every_page(texts: list[str]) -> None:
     assert len(re.findall(r"Page \d+ of \d+", joined)) == n
 
 
+ORAL_HEADINGS = ["1. Offence", "2. Relevant background", "3. Risk", "4. Proposal", "5. Sources"]
+
+
 @pytest.mark.parametrize("kind", ["oral", "fdr", "sdr", "addendum"])
 def test_each_report_type_renders_with_headings_marking_and_page_numbers(caseload, tmp_path, kind):
     rid = _report(caseload, kind)
@@ -53,7 +56,7 @@ def test_each_report_type_renders_with_headings_marking_and_page_numbers(caseloa
     check_every_page(texts)
     text = "\n".join(texts)
     assert TITLES[kind] in text
-    positions = [text.index(h) for h in HEADINGS]
+    positions = [text.index(h) for h in (ORAL_HEADINGS if kind == "oral" else HEADINGS)]
     assert positions == sorted(positions), "sections in order"
     for words in ("Preston Magistrates' Court", "Lancashire", "Dale Whittaker", "P123456", "06/05/1990",
                   "21/12/2026", "Theft from a shop", "14/10/2026", "Community order", "Unpaid work (hours 80)",
@@ -64,11 +67,19 @@ def test_each_report_type_renders_with_headings_marking_and_page_numbers(caseloa
 
 
 def test_oral_record_is_compact(caseload, tmp_path):
-    oral = "\n".join(pages(court.render_pdf(caseload.db, _report(caseload, "oral")), tmp_path))
+    oral_pages = pages(court.render_pdf(caseload.db, _report(caseload, "oral")), tmp_path)
+    assert len(oral_pages) == 1, "the oral record is one page"
+    oral = oral_pages[0]
+    assert "Page 1 of 1" in oral
+    for heading in HEADINGS[2:]:  # not the written report's nine sections
+        assert heading not in oral, heading
     sdr = "\n".join(pages(court.render_pdf(caseload.db, _report(caseload, "sdr")), tmp_path))
     # Fields the compact form leaves out (trauma, alternatives) print only in the written reports.
     assert "Time in care." in sdr and "Time in care." not in oral
     assert "SSO considered." in sdr and "SSO considered." not in oral
+    # Long notes shrink onto the one page rather than run on.
+    long = {**FULL, "offence_details": {**FULL["offence_details"], "summary": LONG}}
+    assert len(pages(court.render_pdf(caseload.db, _report(caseload, "oral", long)), tmp_path)) == 1
 
 
 def test_a_long_report_runs_over_pages_each_marked_and_numbered(caseload, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -39,13 +40,45 @@ def test_every_contact_need_maps_to_a_report_issue():
     assert needs == set(rules.issue_for_need())
 
 
-def test_oral_reports_use_the_same_sections_in_compact_form():
-    for s in SECTIONS:
-        oral, full = s.fields_for("oral"), s.fields_for("sdr")
-        assert set(oral) <= set(full)
-        assert oral, s.id
-    assert len(sum((s.fields_for("oral") for s in SECTIONS), ())) < len(sum((s.fields for s in SECTIONS), ()))
-    assert rules.section("proposal").field("outline_plan") in rules.section("proposal").fields_for("oral")
+def test_oral_reports_have_their_own_compact_form():
+    oral = rules.form_for("oral")
+    assert [s.title for s in oral] == ["Offence", "Relevant background", "Risk", "Proposal", "Sources"]
+    assert [s.number for s in oral] == [1, 2, 3, 4, 5]
+    fields = {(sid, f.id) for s in oral for sid, f in s.fields}
+    # What a court hears: the offence and why, the background, the risk, the proposal and its plan.
+    for key in [("offence_details", "main_offence"), ("offence_details", "summary"), ("offence_analysis", "analysis"),
+                ("offender_assessment", "issues"), ("risk", "likelihood"), ("risk", "rosh_level"),
+                ("proposal", "sentence"), ("proposal", "outline_plan"), ("sources", "used"), ("sign_off", "author")]:
+        assert key in fields, key
+    # The long form's detail stays out: a compact form, not the nine sections again.
+    for key in [("offender_details", "gender"), ("offender_assessment", "trauma"), ("proposal", "alternatives"),
+                ("risk", "registers")]:
+        assert key not in fields, key
+    every = sum(len(s.fields) for s in SECTIONS)
+    assert len(fields) < every * 0.6
+    # Each field is a field of the full report, so the record is stored like any other.
+    for s in oral:
+        for sid, f in s.fields:
+            assert rules.section(sid).field(f.id) == f
+
+
+@pytest.mark.parametrize("kind", ["fdr", "sdr", "addendum"])
+def test_written_reports_use_the_nine_sections(kind):
+    form = rules.form_for(kind)
+    assert [s.title for s in form] == [s.title for s in SECTIONS]
+    assert all(tuple(f for _sid, f in fs.fields) == s.fields for fs, s in zip(form, SECTIONS, strict=True))
+
+
+def test_shown_guidance_speaks_to_the_writer_only():
+    """Where guidance comes from is kept for developers under "source"; the writer sees only the guidance."""
+    provenance = re.compile(r"seed|\(\s*(source|see|DOMAIN|issue)|\d+ of \d+|\.md|\.json", re.IGNORECASE)
+    shown = [s.guidance for s in SECTIONS] + [s.guidance for kind in rules.report_types()
+                                              for s in rules.form_for(kind)]
+    for text in shown:
+        assert not provenance.search(text), text
+    data = rules.load_json("court_reports.json")
+    assert all("seed" not in s["guidance"].lower() for s in data["sections"])
+    assert sum("source" in s for s in data["sections"]) >= 3, "the provenance is kept, not lost"
 
 
 @pytest.mark.parametrize(("field", "value", "stored"), [
