@@ -11,11 +11,12 @@ from typing import cast
 
 from PySide6.QtCore import QFile, QSettings, QTextStream, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lpt_desktop import APP_NAME, APP_SLUG, ORG_NAME, __version__
 from lpt_desktop.gui import resources_rc  # noqa: F401 - registers :/lpt resources
 from lpt_desktop.gui.main_window import MainWindow
+from lpt_desktop.gui.platform_check import other_platform, startup_problem
 from lpt_desktop.gui.qtlog import route_qt_messages
 from lpt_desktop.logs import setup_logging
 from lpt_desktop.paths import default_db_path, demo_db_path
@@ -77,7 +78,19 @@ def main(argv: list[str] | None = None) -> int:
         from lpt_desktop.gui.selftest import run
 
         return run()
+    problem = startup_problem()
+    if problem is not None:
+        # Said on the terminal (the log alone left the officer with nothing), and in a dialog where another
+        # window system still works.
+        print(problem, file=sys.stderr, flush=True)
+        logging.getLogger("lpt_desktop").error("cannot start the window: %s", problem.splitlines()[0])
+        alternative = other_platform()
+        if alternative is None:
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = alternative
     app = make_application(sys.argv[:1])
+    if problem is not None:
+        QMessageBox.warning(None, APP_NAME, problem + "\n\nLPT Desktop will now open using Wayland instead.")
     window = build_window(args)
     window.show()
     window.unlock_page.ui.passphraseEdit.setFocus()

@@ -1,0 +1,76 @@
+"""With Qt's X libraries missing, `lpt-desktop` says why and which package to install, on the terminal.
+
+A real missing library is simulated with LD_LIBRARY_PATH pointing at a broken stub of libxcb-cursor.so.0:
+the dynamic loader then cannot load it, exactly as when the package is not installed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lpt_desktop.gui import platform_check
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "DISPLAY",
+                                                             "LD_LIBRARY_PATH")}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def _broken_stub(tmp_path: Path) -> Path:
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "libxcb-cursor.so.0").write_bytes(b"not a library" * 20)
+    return stub
+
+
+def _run(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lpt_desktop.gui.app", "--db", str(tmp_path / "c.lptdb")],
+                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux's")
+def test_a_missing_x_library_is_named_on_the_terminal_with_the_package_that_fixes_it(tmp_path):
+    stub = _broken_stub(tmp_path)
+    done = _run(tmp_path, _env(tmp_path, DISPLAY=":0", LD_LIBRARY_PATH=str(stub)))
+    assert done.returncode == 1
+    assert "cannot open its window" in done.stderr
+    assert "libxcb-cursor.so.0" in done.stderr
+    assert "sudo apt install libxcb-cursor0" in done.stderr
+    assert not (tmp_path / "c.lptdb").exists()  # nothing was opened or made
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux's")
+def test_no_display_is_said_on_the_terminal(tmp_path):
+    done = _run(tmp_path, _env(tmp_path))
+    assert done.returncode == 1
+    assert "there is no display (DISPLAY is not set)" in done.stderr
+
+
+def test_the_probe_reads_what_the_loader_says(tmp_path, monkeypatch):
+    stub = _broken_stub(tmp_path)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(stub))
+    if not platform_check._plugin_files():
+        pytest.skip("no xcb plugin in this Qt")
+    assert platform_check.missing_libraries() == ["libxcb-cursor.so.0"]
+    monkeypatch.delenv("LD_LIBRARY_PATH")
+    assert platform_check.missing_libraries() == []  # this machine has the libraries
+
+
+def test_the_message_names_every_package_and_unknown_libraries():
+    text = platform_check.problem_text(["libxkbcommon-x11.so.0", "libEGL.so.1", "libmystery.so.2"])
+    assert "sudo apt install libegl1 libxkbcommon-x11-0" in text
+    assert "libmystery.so.2" in text and "apt-file search libmystery.so.2" in text
+
+
+def test_no_other_platform_without_a_wayland_session(monkeypatch):
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert platform_check.other_platform() is None
