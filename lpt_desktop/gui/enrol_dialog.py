@@ -100,6 +100,9 @@ class EnrolDialog(QDialog):
         self.sign_in.setDefault(True)
         self.buttons.addButton(self.sign_in, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Cancel never becomes the default: while signing in, Sign in is disabled and the focus passes to Cancel,
+        # which an auto-default button would keep, so Enter after a wrong password cancelled (issue 15).
+        self.cancel_button.setAutoDefault(False)
         self.sign_in.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -126,6 +129,9 @@ class EnrolDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for w in (self.server, self.username, self.password, self.sign_in):
             w.setEnabled(not busy)
+        self.sign_in.setToolTip("Signing in: wait, or press Cancel" if busy else "")
+        if not busy:
+            self.sign_in.setDefault(True)  # Enter signs in again, whatever had the focus meanwhile
         self.progress.setVisible(busy or self.progress.value() > 0)
 
     def start(self) -> None:
