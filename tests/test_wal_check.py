@@ -238,5 +238,23 @@ def test_a_flip_in_each_frame_through_the_whole_open(killed_writer, tmp_path, fr
     assert _sha(key_path_for(path)) == key_sha
 
 
+def test_lpt_check_and_lpt_caseload_say_when_a_damaged_log_was_kept(killed_writer, tmp_path, monkeypatch, capsys):
+    from lpt_desktop.cli import main
+
+    path, _pid = _copy(killed_writer, tmp_path / "c")
+    wal = wal_path_for(path)
+    data = bytearray(wal.read_bytes())
+    data[WAL_HEADER_BYTES + 500] ^= 0xFF
+    wal.write_bytes(bytes(data))
+    monkeypatch.setenv("LPT_PASSPHRASE", PASSPHRASE)
+    assert main(["check", "--db", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "recent changes could not be recovered" in err and ".damaged-" in err
+    wal.write_bytes(bytes(data))  # the same damage again, now for an everyday command
+    assert main(["caseload", "--db", str(path)]) == 0
+    assert "recent changes could not be recovered" in capsys.readouterr().err
+    assert len(list(path.parent.glob("c.lptdb-wal.damaged-*"))) == 2
+
+
 if __name__ == "__main__":
     _writer(Path(sys.argv[1]), int(sys.argv[2]))

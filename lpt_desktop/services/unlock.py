@@ -14,12 +14,13 @@ from pathlib import Path
 
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.store.database import Database, change_passphrase
+from lpt_desktop.store.integrity import IntegrityReport, check_integrity
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Meta, Officer
 from lpt_desktop.sync import outbox
 
 __all__ = ["install_hooks", "create_caseload", "new_caseload_problems", "start_caseload", "unlock",
-           "change_passphrase"]
+           "change_passphrase", "opening_notices", "check_file", "IntegrityReport"]
 
 MIN_PASSPHRASE = 8
 STAFF_CODE = re.compile(r"^[A-Za-z0-9]{2,20}$")
@@ -102,3 +103,14 @@ def unlock(path: Path, passphrase: str) -> Database:
 
 def officer_id(db: Database) -> str | None:
     return db.meta("officer_id")
+
+
+def opening_notices(db: Database) -> list[str]:
+    """What the officer must be told about how the caseload opened (a damaged -wal kept aside), in words."""
+    return list(db.notices)
+
+
+def check_file(db: Database) -> IntegrityReport:
+    """Read every page of the open caseload and say what is damaged (the window runs it after the caseload is
+    painted; `lpt check` on demand). Only reads; a lock interrupts it."""
+    return check_integrity(db)
