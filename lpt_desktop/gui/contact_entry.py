@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.contacts import ContactInput, contact_codes
 from lpt_desktop.domain.enforcement import policy
 from lpt_desktop.gui.date_entry import DateTimeEntry
+from lpt_desktop.gui.form_errors import FormErrors
 
 AUTOSAVE_MS = 3000
 
@@ -71,6 +72,7 @@ class ContactEntry(QWidget):
         self.errors.setWordWrap(True)
         self.errors.setAccessibleName("Problems to put right before saving")
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form_errors = FormErrors(self.errors)  # a field put right loses its message as it is edited
 
         self.when = DateTimeEntry("Date and time")
         self.type = _combo("Contact type", [(k.label, k.code) for k in codes.kinds.values()])
@@ -147,6 +149,9 @@ class ContactEntry(QWidget):
             signal = getattr(w, "textChanged", None) or getattr(w, "currentIndexChanged", None) or getattr(
                 w, "valueChanged", None) or cast(QCheckBox, w).toggled
             signal.connect(self._changed)
+        self.form_errors.watch([self.when, self.type, self.location, self.present, self.outcome, self.reason,
+                                self.evidence, self.action, self.action_reason, self.notes, self.upw_worked,
+                                self.upw_credited, self.upw_skills, self.victim_views, self.amend_reason])
         self._refresh_enabled()
 
     @staticmethod
@@ -255,7 +260,7 @@ class ContactEntry(QWidget):
         try:
             self.amends_id = amends_id
             self.title.setText(f"<b>{title}</b>")
-            self.errors.setText("")
+            self.form_errors.clear()
             _select(self.type, data.type_code)
             when = data.starts_at or datetime.now()
             self.when.setValue(when)
@@ -339,7 +344,7 @@ class ContactEntry(QWidget):
         self.draft_label.setText(f"Draft saved {when:%H:%M:%S}")
 
     def show_errors(self, messages: list[str]) -> None:
-        self.errors.setText("Not saved yet. Put these right:\n• " + "\n• ".join(messages))
+        self.form_errors.show(messages)
 
     def _save(self) -> None:
         if not self.isVisible():

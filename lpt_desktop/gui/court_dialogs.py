@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.court import report_types
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.date_entry import DateEntry
+from lpt_desktop.gui.form_errors import FormErrors
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -63,6 +65,8 @@ class _ServiceDialog(QDialog):
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Problems to put right")
+        self.form_errors = FormErrors(self.error)  # a field put right loses its message as it is edited
+        self._watching = False
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -79,16 +83,23 @@ class _ServiceDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
-            text = error_text(exc)
-            if text is None:
+            errors = getattr(exc, "errors", None)
+            if not errors:
                 self.error.setText(f"That did not work ({exc.__class__.__name__}). Nothing has been half-saved.")
+                self.error.show()
             else:
-                self.error.setText(text)
+                self.form_errors.show(list(errors))
 
         self.host.ops.write(fn, on_ok=ok, on_error=failed, owner=self, label=self.windowTitle().lower())
 
     def submit(self) -> None:
         raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._watching:  # the subclass has built its fields by now
+            self._watching = True
+            self.form_errors.watch_children(self)
+        super().showEvent(event)
 
 
 class PreSentenceDialog(_ServiceDialog):
@@ -285,7 +296,8 @@ class RequestDialog(_ServiceDialog):
         from lpt_desktop.services import court as svc
         person_id, pre_id = self.chosen()
         if person_id is None and pre_id is None:
-            self.error.setText("Person: choose a case on the caseload, or choose or make a pre-sentence record.")
+            self.form_errors.show(["Person: choose a case on the caseload, or choose or make a pre-sentence "
+                                   "record."])
             return
         for field in (self.hearing, self.requested):
             if not field.validate():  # the reason shows under the field

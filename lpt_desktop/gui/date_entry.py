@@ -34,6 +34,7 @@ from lpt_desktop.domain.dates import (
     parse_datetime_text,
 )
 from lpt_desktop.gui import standards_common
+from lpt_desktop.gui.form_errors import fit_height
 
 
 def _today() -> date:
@@ -79,6 +80,7 @@ class _DateEntryBase(QWidget):
         self._maximum_why = ""
         self._last: date | datetime | None = None
         self.edit = QLineEdit()
+        super().setAccessibleName(name)  # the form's messages find the field by it (gui/form_errors.py)
         self.edit.setAccessibleName(name)
         self.edit.setPlaceholderText(self.format_hint())
         self.edit.setToolTip(self._hint_tooltip())
@@ -187,6 +189,7 @@ class _DateEntryBase(QWidget):
         self.edit.setProperty("invalid", bool(message))
         self.edit.style().unpolish(self.edit)
         self.edit.style().polish(self.edit)
+        fit_height(self.window())  # a dialog grows to hold the message rather than squeezing its rows
 
     def _text_changed(self, text: str) -> None:
         if self.message.isVisible() and not self.error():
