@@ -13,13 +13,14 @@ like any other report and can become a written one).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
-from lpt_desktop.domain.dates import parse_date
+from lpt_desktop.domain.court_views import OrderPeriod, orders_during
+from lpt_desktop.domain.dates import format_date, parse_date
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, validate_requirement
 
@@ -284,11 +285,33 @@ def _oral_checks(sections_: Mapping[str, Mapping[str, Any]], where: Any) -> list
     return results
 
 
-def check_report(sections_: Mapping[str, Mapping[str, Any]], report_type: str = "sdr") -> list[CheckResult]:
+def _during_order_check(sections_: Mapping[str, Mapping[str, Any]], orders: Sequence[OrderPeriod],
+                        where: Any) -> CheckResult | None:
+    """An offence committed during an order on the case is flagged until the writer says the court is told."""
+    offence = sections_.get("offence_details", {})
+    when = offence.get("offence_date")
+    if isinstance(when, str):  # stored ISO, or as typed (dd/mm/yyyy)
+        try:
+            when = date.fromisoformat(when) if re.match(r"^\d{4}-\d{2}-\d{2}$", when) else parse_date(when)
+        except ValueError:
+            when = None
+    during = orders_during(orders, when if isinstance(when, date) else None)
+    if not during:
+        return None
+    ok = bool(offence.get("during_order"))
+    names = "; ".join(f"the {o.label.lower()} from {format_date(o.start)}"
+                      + (f" to {format_date(o.ends)}" if o.ends else "") for o in during)
+    return CheckResult("offence_during_order", ok, "" if ok else
+                       f"The offence ({format_date(when)}) was committed during {names}: say so in the report and "
+                       f"tick 'Committed during a current order' in {where('offence_details', 'during_order')}.")
+
+
+def check_report(sections_: Mapping[str, Mapping[str, Any]], report_type: str = "sdr",
+                 orders: Sequence[OrderPeriod] = ()) -> list[CheckResult]:
     """The checks before 'ready', in the order the writer would fix them; each says what to add and where.
 
     An oral report is checked for what the court hears (offence, analysis, background, risk) as well as the
-    checks every report has."""
+    checks every report has. With the case's orders, an offence committed during one must be flagged."""
 
     def where(section_id: str, field_id: str | None = None) -> str:
         return where_in_form(report_type, section_id, field_id)
@@ -301,6 +324,9 @@ def check_report(sections_: Mapping[str, Mapping[str, Any]], report_type: str = 
     sources = sections_.get("sources", {})
     sign_off = sections_.get("sign_off", {})
     results: list[CheckResult] = _oral_checks(sections_, where) if compact else []
+    during = _during_order_check(sections_, orders, where)
+    if during is not None:
+        results.append(during)
 
     sentence = proposal.get("sentence")
     results.append(CheckResult("proposal", bool(sentence), "" if sentence else

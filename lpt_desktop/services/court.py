@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lpt_desktop.domain import court as rules
 from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa: F401 - part of this API
-from lpt_desktop.domain.court_views import ReportDraft
+from lpt_desktop.domain.court_views import OrderPeriod, ReportDraft, current_orders
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
@@ -352,6 +352,32 @@ def _compliance(s: Session, person_id: str, x: Sentence, today: date) -> str:
     return text
 
 
+OFFENCE_DURING_ORDER_NOTE = ("CHECK: the new offence may have been committed during the current order. Check the "
+                              "offence date against it: an offence during an order is a breach the court must be "
+                              "told of (tick it under Offence details).")
+
+
+def _period(x: Sentence) -> OrderPeriod:
+    return OrderPeriod(label=order_label(x.order_type), start=x.start_date, end=x.end_date,
+                       terminated_on=x.terminated_on, offence=x.offence, court=x.court,
+                       sentence_date=x.sentence_date, length_months=x.length_months)
+
+
+def _order_words(o: OrderPeriod, current: bool = False) -> str:
+    """'10/01/2026 Suspended sentence order for Theft at Preston Crown Court (12 months, runs to 09/01/2027)'."""
+    bits = [f"{format_date(o.sentence_date or o.start)} {o.label}"]
+    if o.offence:
+        bits.append(f"for {o.offence}")
+    if o.court:
+        bits.append(f"at {o.court}")
+    extra = [f"{o.length_months} months"] if o.length_months else []
+    if current and o.ends:
+        extra.append(f"runs to {format_date(o.ends)}")
+    if extra:
+        bits.append(f"({', '.join(extra)})")
+    return " ".join(bits)
+
+
 def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dict[str, Any]]:
     p = s.scalar(select(Person).where(Person.id == person_id).options(
         selectinload(Person.addresses), selectinload(Person.registrations),
@@ -367,21 +393,22 @@ def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dic
     out: dict[str, dict[str, Any]] = {"offender_details": details}
 
     if p.sentences:
-        history = []
-        for x in p.sentences:  # newest first
-            when = format_date(x.sentence_date or x.start_date)
-            bits = [f"{when} {order_label(x.order_type)}"]
-            if x.offence:
-                bits.append(f"for {x.offence}")
-            if x.court:
-                bits.append(f"at {x.court}")
-            if x.length_months:
-                bits.append(f"({x.length_months} months)")
-            history.append(" ".join(bits))
-        out["offence_analysis"] = {"pattern": "Previous orders: " + "; ".join(history) + "."}
+        # An order still running on the report date is current, not previous: a new offence during it is a
+        # breach the court must hear of, so the writer is told to check the offence date against it.
+        periods = [(x, _period(x)) for x in p.sentences]  # newest first
+        current = current_orders([o for _x, o in periods], today)
+        previous = [o for _x, o in periods if o not in current]
+        lines = []
+        if current:
+            lines.append(("Current order: " if len(current) == 1 else "Current orders: ")
+                         + "; ".join(_order_words(o, current=True) for o in current) + ".")
+            lines.append(OFFENCE_DURING_ORDER_NOTE)
+        if previous:
+            lines.append("Previous orders: " + "; ".join(_order_words(o) for o in previous) + ".")
+        out["offence_analysis"] = {"pattern": "\n".join(lines)}
         out["risk"] = {"previous_supervision": "\n".join(
-            f"{order_label(x.order_type)} from {format_date(x.start_date)}: {_compliance(s, p.id, x, today)}."
-            for x in p.sentences)}
+            f"{'Current' if o in current else 'Previous'} {o.label.lower()} from {format_date(o.start)}: "
+            f"{_compliance(s, p.id, x, today)}." for x, o in periods)}
 
     risk = out.setdefault("risk", {})
     if p.rosh:
@@ -455,7 +482,7 @@ def start_report(db: Database, request_id: str, today: date | None = None) -> st
         return rep.id
 
 
-def _draft(rep: CourtReport, r: ReportRequest, name: str) -> ReportDraft:
+def _draft(rep: CourtReport, r: ReportRequest, name: str, orders: tuple[OrderPeriod, ...] = ()) -> ReportDraft:
     secs: dict[str, dict[str, Any]] = {}
     for spec in rules.sections():
         stored = rep.sections.get(spec.id, {})
@@ -466,7 +493,7 @@ def _draft(rep: CourtReport, r: ReportRequest, name: str) -> ReportDraft:
         prefilled={k: set(v) for k, v in (rep.prefilled or {}).items() if v}, status=r.status,
         signed_by=rep.signed_by, signed_on=rep.signed_on, countersigned_by=rep.countersigned_by,
         countersigned_on=rep.countersigned_on, person_id=rep.person_id, name=name, court=r.court,
-        hearing_date=r.hearing_date, due_by=r.due_by)
+        hearing_date=r.hearing_date, due_by=r.due_by, orders=orders)
 
 
 def load_report(db: Database, report_id: str) -> ReportDraft:
@@ -474,13 +501,15 @@ def load_report(db: Database, report_id: str) -> ReportDraft:
         rep = _report(s, report_id)
         r = _request(s, rep.request_id)
         name = ""
+        orders: tuple[OrderPeriod, ...] = ()
         if r.person_id:
             p = s.get(Person, r.person_id)
             name = p.full_name if p else ""
+            orders = tuple(_period(x) for x in s.scalars(select(Sentence).where(Sentence.person_id == r.person_id)))
         elif r.pre_sentence_id:
             x = s.get(PreSentence, r.pre_sentence_id)
             name = f"{x.first_name} {x.last_name}" if x else ""
-        return _draft(rep, r, name)
+        return _draft(rep, r, name, orders)
 
 
 def report_for_request(db: Database, request_id: str) -> str | None:
@@ -563,7 +592,7 @@ def confirm_prefill(db: Database, report_id: str, section: str, field_id: str | 
 
 def ready_checks(draft: ReportDraft) -> list[CheckResult]:
     """The checks before 'ready' (pure): each failing one says what to add."""
-    return rules.check_report(draft.sections, draft.report_type)
+    return rules.check_report(draft.sections, draft.report_type, draft.orders)
 
 
 @writes(Change.REPORT)

@@ -82,7 +82,7 @@ def test_prefill_from_the_case_is_marked_until_confirmed(caseload):
     assert details["address"] == "12 Fishergate, Preston, PR1 2AA"
     assert d.sections["risk"]["rosh_level"] == "M"
     assert "MAPPA" in d.sections["risk"]["registers"] and "category 2, level 1" in d.sections["risk"]["registers"]
-    assert "Community order from 10/01/2025: 8 appointments kept, 1 failure (first warning letter)" in \
+    assert "Previous community order from 10/01/2025: 8 appointments kept, 1 failure (first warning letter)" in \
         d.sections["risk"]["previous_supervision"]
     assert "Community order for Theft at Preston Magistrates' Court (12 months)" in \
         d.sections["offence_analysis"]["pattern"]

@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from lpt_desktop.domain.court_views import ReportDraft
+from lpt_desktop.domain.court_views import ReportDraft, orders_during
 from lpt_desktop.services.demo.common import DemoSpec
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
@@ -76,10 +76,13 @@ def _full_report(draft: ReportDraft) -> dict[str, dict[str, Any]]:
     issues = sorted(set(draft.sections.get("offender_assessment", {}).get("issues", [])) | {"substance_misuse",
                                                                                           "accommodation"})
     rosh = draft.sections.get("risk", {}).get("rosh_level") or "M"
+    offence_on = (draft.hearing_date or date.today()) - timedelta(days=40)
     return {
         "offence_details": {
             "main_offence": "Theft from a shop (Theft Act 1968 s.1)",
-            "offence_date": (draft.hearing_date or date.today()) - timedelta(days=40),
+            "offence_date": offence_on,
+            # The writer flags an offence committed during an order on the case (the ready check asks).
+            "during_order": True if orders_during(draft.orders, offence_on) else None,
             "other_offences": "Failing to surrender to custody (Bail Act 1976 s.6).",
             "summary": "Took £86 of meat and toiletries from a supermarket in Preston city centre and was stopped by "
                        "security staff at the door. Admitted the offence in interview and pleaded guilty at the "
