@@ -26,6 +26,7 @@ from bench import (  # noqa: E402
     bundle_bench,
     court_bench,
     gui_bench,
+    integrity_bench,
     search_bench,
     standards_bench,
     store_bench,
@@ -53,6 +54,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "cache-sweep": Benchmark(
         "SQLCipher cache_size sweep for load_caseload (tuning aid; engine.CACHE_KIB patched in memory)",
         store_bench.bench_cache_sweep, default=False),
+    "integrity": Benchmark(
+        "Whole-file check after the paint (every page's HMAC, then quick_check) beside reading the file and "
+        "load_caseload",
+        integrity_bench.bench_integrity),
     "gui-launch": Benchmark(
         "Launch to unlock prompt vs a bare QApplication with one window",
         gui_bench.bench_launch),
