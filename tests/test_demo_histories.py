@@ -20,7 +20,7 @@ from lpt_desktop.services.contacts import (
 )
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.services.obligations import offence_category
-from lpt_desktop.standards.calendar import ENGLAND_AND_WALES
+from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, is_working_day, last_working_day_on_or_before
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Enforcement, Person, Requirement, Sentence
 from tests.conftest import DEMO_TODAY, PASSPHRASE
@@ -261,7 +261,7 @@ def test_notes_are_searchable_and_the_index_keeps_working(small):
     assert search_notes(small, "accom")
     assert search_notes(small, "job applications")
     # A contact recorded after generation is indexed by the trigger as usual.
-    seen = datetime.combine(DEMO_TODAY - timedelta(days=3), time(10, 0))
+    seen = datetime.combine(last_working_day_on_or_before(DEMO_TODAY - timedelta(days=3)), time(10, 0))
     with small.read() as s:  # a case whose order ran on the day of the contact
         running = (Sentence.start_date < seen.date(),
                    Sentence.end_date.is_(None) | (Sentence.end_date >= seen.date()))
@@ -279,3 +279,14 @@ def test_generation_leaves_the_store_settings_as_they_were(small):
         assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -engine.CACHE_KIB
     with small.write() as s:
         assert s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -engine.CACHE_KIB
+
+
+@pytest.mark.parametrize("which", ["demo", "small"])
+def test_appointments_fall_on_working_days_only(which, request):
+    # The officer's diary never has the demo booking on a weekend or a bank holiday (25/12 showed five): every
+    # appointment, past or still to come, is on a working day, whatever day the suite runs as (date_matrix.py).
+    db = request.getfixturevalue(which)
+    appointments = [c for c in _contacts(db) if contact_codes().kinds[c.type_code].appointment]
+    assert appointments
+    off = [(c.type_code, c.starts_at) for c in appointments if not is_working_day(c.starts_at.date())]
+    assert off == []

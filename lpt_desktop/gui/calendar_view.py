@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+from lpt_desktop.standards.calendar import bank_holiday_name
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 LINES_ROLE = Qt.ItemDataRole.UserRole + 10
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 APPOINTMENT_COLOUR = "#1d4f7a"
+SHUT_COLOUR = "#a61b1b"  # a bank holiday or office closure, and what is booked on a day nobody works
+SHUT_BACKGROUND = "#fbe9e7"
+WEEKEND_BACKGROUND = "#eceff3"
 DUE_LINES = 4  # a week cell lists up to this many due items, and counts them when there are more
 
 
@@ -107,15 +111,37 @@ def visible_days(mode: str, anchor: date) -> list[date]:
     return days
 
 
-def load_calendar(db: Database, start: date, end: date, as_of: date) -> tuple[list[Any], list[Any], str]:
-    """Appointments from start to end (inclusive) and what falls due up to end (worker side)."""
-    from lpt_desktop.services.appointments import appointments_between
+def load_calendar(db: Database, start: date, end: date, as_of: date
+                  ) -> tuple[list[Any], list[Any], str, dict[date, str]]:
+    """Appointments from start to end (inclusive), what falls due up to end, the policy's title and the office
+    closures in the period (day: reason) (worker side)."""
+    from lpt_desktop.services.appointments import appointments_between, closures
     from lpt_desktop.services.obligations import caseload_due
 
     appointments = appointments_between(db, start, end + timedelta(days=1))
     horizon = max(0, (end - as_of).days)
     due = [i for i in caseload_due(db, as_of, horizon) if i.obligation.due_by <= end]
-    return appointments, due, common.policy_title(db)
+    shut = {c.day: c.reason for c in closures(db) if start <= c.day <= end}
+    return appointments, due, common.policy_title(db), shut
+
+
+def day_mark(day: date, closures: dict[date, str]) -> tuple[str, str]:
+    """Why nobody works on `day`, as (kind, words): ('closed', 'Office closed: Staff training'),
+    ('bank_holiday', 'Bank holiday: Christmas Day'), ('weekend', 'Weekend'), or ('', '') on a working day.
+    The same order of reasons as the booking warning (services.appointments.overlaps)."""
+    if day in closures:
+        return "closed", f"Office closed: {closures[day]}" if closures[day] else "Office closed"
+    if day.weekday() >= 5:
+        return "weekend", "Weekend"
+    name = bank_holiday_name(day)
+    if name:
+        return "bank_holiday", f"Bank holiday: {name}"
+    return "", ""
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 appointment', '2 appointments' (many: the plural when it is not one + 's')."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 Line = tuple[str, str, bool]  # colour, text, bold
@@ -131,29 +157,44 @@ def _due_counts(entries: Sequence[CalendarEntry]) -> list[Line]:
     return lines
 
 
-def cell_lines(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool) -> list[Line]:
+def cell_lines(day: date, entries: Sequence[CalendarEntry], limit: int, in_month: bool, is_today: bool,
+               mark: tuple[str, str] = ("", "")) -> list[Line]:
     """A day cell, one entry a line (each elided at the cell's edge, so a long rule never pushes the day's
-    appointments out of sight). Week (limit > 0): the appointments, then what is due (counted when there is a
-    lot). Month (limit 0): counts only; the list under the grid has the detail."""
+    appointments out of sight; the person's name comes before the type, so the type is what elides). A bank
+    holiday or closure is named under the day, and what is booked on a day nobody works is marked ⚠. Week
+    (limit > 0): the appointments, then what is due (counted when there is a lot). Month (limit 0): counts
+    only; the list under the grid has the detail."""
+    kind, words = mark
     head = f"{DAY_NAMES[day.weekday()]} {day.day}" + (f" {day:%b}" if day.day == 1 else "")
     lines: list[Line] = [("#1b1f24" if in_month else "#6b7480", head + (" · today" if is_today else ""), True)]
+    if kind in ("closed", "bank_holiday"):
+        lines.append((SHUT_COLOUR, words, True))
     booked = [e for e in entries if e.kind == "appointment"]
     due = [e for e in entries if e.kind == "due"]
+    warn = "⚠ " if kind and booked else ""
+    colour = SHUT_COLOUR if warn else APPOINTMENT_COLOUR
     if limit == 0:
         lines += _due_counts(due)
         if booked:
-            lines.append((APPOINTMENT_COLOUR, f"{len(booked)} booked", False))
+            lines.append((colour, f"{warn}{len(booked)} booked", bool(warn)))
         return lines
-    lines += [(APPOINTMENT_COLOUR, f"{e.time} {e.crn} {e.what}", False) for e in booked[:limit]]
+    lines += [(colour, f"{warn}{e.time} {e.name} · {e.what}", False) for e in booked[:limit]]
     if len(booked) > limit:
-        lines.append((APPOINTMENT_COLOUR, f"+ {len(booked) - limit} more booked", False))
+        lines.append((colour, f"+ {len(booked) - limit} more booked", False))
     if len(due) <= DUE_LINES:
         for e in due:
             st = common.status_style(e.status)
-            lines.append((st.colour, f"{st.symbol} {e.crn} {e.what}", False))
+            lines.append((st.colour, f"{st.symbol} {e.name} · {e.what}", False))
     else:
         lines += _due_counts(due)
     return lines
+
+
+def entry_text(e: CalendarEntry) -> str:
+    """An entry in full, for a cell's tooltip (the cell itself elides)."""
+    when = e.time if e.kind == "appointment" else "Due"
+    where = f", {e.place}" if e.place else ""
+    return f"{when} {e.name} ({e.crn}): {e.what}{where}"
 
 
 class CalendarGridModel(QAbstractTableModel):
@@ -165,10 +206,13 @@ class CalendarGridModel(QAbstractTableModel):
         self.by_day: dict[date, list[CalendarEntry]] = {}
         self.month = 0
         self.limit = 12
+        self.closures: dict[date, str] = {}
 
-    def set_days(self, days: list[date], entries: Sequence[CalendarEntry], month: int, limit: int) -> None:
+    def set_days(self, days: list[date], entries: Sequence[CalendarEntry], month: int, limit: int,
+                 closures: dict[date, str] | None = None) -> None:
         self.beginResetModel()
         self.days, self.month, self.limit = days, month, limit
+        self.closures = dict(closures or {})
         self.by_day = {}
         for e in sorted(entries, key=lambda e: e.sort_key):
             self.by_day.setdefault(e.day, []).append(e)
@@ -201,19 +245,26 @@ class CalendarGridModel(QAbstractTableModel):
             return None
         entries = self.by_day.get(day, [])
         in_month = self.month == 0 or day.month == self.month
+        kind, words = mark = day_mark(day, self.closures)
         if role == LINES_ROLE:
-            return cell_lines(day, entries, self.limit, in_month, day == common.today())
+            return cell_lines(day, entries, self.limit, in_month, day == common.today(), mark)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             appts = sum(1 for e in entries if e.kind == "appointment")
             due = len(entries) - appts
-            return f"{format_date(day)}: {appts} appointment(s), {due} due"
-        if role == Qt.ItemDataRole.ToolTipRole and entries:
-            return "\n".join((f"{e.time} " if e.time else "Due: ") + f"{e.crn} {e.name}: {e.what}" for e in entries)
+            return (f"{format_date(day)}" + (f" ({words})" if kind else "")
+                    + f": {plural(appts, 'appointment')}, {due} due")
+        if role == Qt.ItemDataRole.ToolTipRole and (entries or kind):
+            head = [words + (": not a working day" if kind == "weekend" else "")] if kind else []
+            if kind and any(e.kind == "appointment" for e in entries):
+                head[0] += " (booked appointments fall on a day the office does not work)"
+            return "\n".join(head + [entry_text(e) for e in entries])
         if role == Qt.ItemDataRole.BackgroundRole:
             if day == common.today():
                 return QBrush(QColor("#fff6d6"))
-            if not in_month or day.weekday() >= 5:
-                return QBrush(QColor("#f2f4f7"))
+            if kind in ("closed", "bank_holiday"):
+                return QBrush(QColor(SHUT_BACKGROUND))
+            if not in_month or kind == "weekend":
+                return QBrush(QColor(WEEKEND_BACKGROUND))
         return None
 
 
@@ -409,11 +460,13 @@ class CalendarView(QWidget):
         self.ops.query(load_calendar, days[0], days[-1], common.today(), on_ok=self._loaded, owner=self,
                        label="calendar")
 
-    def _loaded(self, result: tuple[list[Any], list[Any], str]) -> None:
-        appointments, due, title = result
-        self.show_entries([appointment_entry(a) for a in appointments] + [due_entry(i) for i in due], title)
+    def _loaded(self, result: tuple[list[Any], list[Any], str, dict[date, str]]) -> None:
+        appointments, due, title, closures = result
+        self.show_entries([appointment_entry(a) for a in appointments] + [due_entry(i) for i in due], title,
+                          closures)
 
-    def show_entries(self, entries: list[CalendarEntry], policy_title: str) -> None:
+    def show_entries(self, entries: list[CalendarEntry], policy_title: str,
+                     closures: dict[date, str] | None = None) -> None:
         days = self.days
         shown = set(days)
         today = common.today()
@@ -422,7 +475,7 @@ class CalendarView(QWidget):
             entries = [replace(e, day=today) if e.kind == "due" and e.day < days[0] else e for e in entries]
         self.entries = [e for e in entries if e.day in shown]
         month = self.anchor.month if self.mode == "month" else 0
-        self.grid_model.set_days(days, self.entries, month, 12 if self.mode == "week" else 0)
+        self.grid_model.set_days(days, self.entries, month, 12 if self.mode == "week" else 0, closures)
         common.set_policy(self.policy, policy_title)
         self.title.setText("Calendar")
         if self.selected_day not in shown:
@@ -448,12 +501,17 @@ class CalendarView(QWidget):
     def _show_day(self, day: date) -> None:
         entries = self.grid_model.by_day.get(day, [])
         self.list_model.set_rows(entries)
-        counts = [f"{sum(e.kind == 'appointment' for e in entries)} booked"]
+        booked = sum(e.kind == 'appointment' for e in entries)
+        counts = [f"{booked} booked"]
         for status in ("overdue", "due", "upcoming"):
             n = sum(e.kind == "due" and e.status == status for e in entries)
             if n:
                 counts.append(f"{n} {common.status_style(status).label.lower()}")
-        self.day_title.setText(f"{DAY_NAMES[day.weekday()]} {format_date(day)}: " + ", ".join(counts))
+        kind, words = day_mark(day, self.grid_model.closures)
+        shut = f" ({words})" if kind else ""
+        warning = " ⚠ booked on a day the office does not work" if kind and booked else ""
+        self.day_title.setText(f"{DAY_NAMES[day.weekday()]} {format_date(day)}{shut}: " + ", ".join(counts) + warning)
+        self.day_title.setStyleSheet(f"font-weight: 600; color: {SHUT_COLOUR};" if warning else "font-weight: 600;")
         self.list_stack.setCurrentWidget(self.list if entries else self.list_empty)
         if entries:
             self.list.resizeColumnsToContents()

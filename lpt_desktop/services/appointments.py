@@ -17,7 +17,7 @@ from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.services.changes import Change, writes
-from lpt_desktop.standards.calendar import WorkingCalendar, is_bank_holiday
+from lpt_desktop.standards.calendar import WorkingCalendar, bank_holiday_name, is_bank_holiday
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure
@@ -161,7 +161,7 @@ def overlaps(db: Database, person_id: str | None, starts_at: datetime, minutes: 
     elif day.weekday() >= 5:
         out.append(Overlap("weekend", f"{format_date(day)} is a {day:%A}"))
     elif is_bank_holiday(day):
-        out.append(Overlap("bank_holiday", f"{format_date(day)} is a bank holiday"))
+        out.append(Overlap("bank_holiday", f"{format_date(day)} is a bank holiday ({bank_holiday_name(day)})"))
     labels = {c: t.label for c, t in reference().contact_types.items()}
     clashes = []
     for cid, pid, at, code, crn in rows:

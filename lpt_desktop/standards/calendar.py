@@ -35,6 +35,16 @@ def is_bank_holiday(d: date) -> bool:
     return d in _bank_holidays(d.year)
 
 
+@cache
+def _bank_holiday_names(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
+def bank_holiday_name(d: date) -> str | None:
+    """The bank holiday's name ("Christmas Day", "Boxing Day (observed)"), or None on any other day."""
+    return _bank_holiday_names(d.year).get(d)
+
+
 @dataclass(frozen=True, eq=True)
 class WorkingCalendar:
     """Working days: Monday to Friday except bank holidays in England and Wales and `closures`.

@@ -41,7 +41,7 @@ from lpt_desktop.services.demo.notes import (
 )
 from lpt_desktop.services.demo.standards import LATE, ON_TIME
 from lpt_desktop.services.obligations import offence_category
-from lpt_desktop.standards.calendar import add_working_days
+from lpt_desktop.standards.calendar import add_working_days, is_working_day
 from lpt_desktop.store.models import (
     Contact,
     Enforcement,
@@ -175,6 +175,16 @@ def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: d
     return types, upw_target
 
 
+def _working_day_near(day: date, lo: date, hi: date) -> date:
+    """The working day nearest `day` within lo..hi (the day before first, so a Saturday goes to Friday and a
+    Sunday to Monday), or `day` itself when the range has none (a case that began yesterday, a Sunday)."""
+    for shift in range(15):
+        for d in (day - timedelta(days=shift), day + timedelta(days=shift)) if shift else (day,):
+            if lo <= d <= hi and is_working_day(d):
+                return d
+    return day
+
+
 def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, start: date, n: int,
               rows: dict[type, list[dict[str, Any]]], facts: CaseFacts | None = None) -> None:
     """n contacts for one case: a history up to yesterday and one or two appointments still to come.
@@ -231,11 +241,8 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
             type_code = "COAP"  # the hours are done (or the pace is met): an ordinary appointment instead
         if type_code == "MO1" or (h.oversight_due and type_code == "COAP" and not (force_open and k == past - 1)):
             type_code, h.oversight_due = "MO1", False
-        if day.weekday() >= 5 and type_code not in ("CUPW", "CVIC"):  # offices are shut at weekends
-            for shift in ((-1, 2) if day.weekday() == 5 else (1, -2)):
-                if start <= day + timedelta(days=shift) <= yesterday:
-                    day += timedelta(days=shift)
-                    break
+        if type_code != "CVIC":  # appointments fall on working days (offices are shut at weekends and bank holidays)
+            day = _working_day_near(day, start, yesterday)
         if type_code == "CUPW":
             at = time(rng.choice((8, 9)), rng.choice((0, 30)))
         elif type_code in OFFICE_HOURS:
@@ -299,9 +306,8 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
             _supervision(rng, row, type_code, text, case_needs, case_risks)
     for k in range(future):
         latest = min(end, today + timedelta(days=42))
-        day = min(today + timedelta(days=rng.randint(1, 14) + 14 * k), latest)
-        if day.weekday() >= 5 and day + timedelta(days=7 - day.weekday()) <= latest:
-            day += timedelta(days=7 - day.weekday())  # the Monday after
+        day = _working_day_near(min(today + timedelta(days=rng.randint(1, 14) + 14 * k), latest),
+                                today + timedelta(days=1), latest)
         type_code = rng.choice(APPOINTMENT_TYPES)
         contacts.append({
             "id": _uuid(rng), **stamp, "person_id": pid, "type_code": type_code,

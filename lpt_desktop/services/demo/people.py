@@ -11,6 +11,7 @@ from lpt_desktop.domain.reference import Reference
 from lpt_desktop.services.demo.common import _QuickRandom, _uuid, _weighted
 from lpt_desktop.services.demo.contacts import CaseFacts, _contacts
 from lpt_desktop.services.demo.standards import _plans_and_reviews
+from lpt_desktop.standards.calendar import last_working_day_on_or_before
 from lpt_desktop.store.models import (
     Address,
     LicenceCondition,
@@ -108,7 +109,9 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, A
     order = rng.choices(["CO", "SSO", "LIC", "PSS"], weights=(45, 20, 30, 5))[0]
     months = {"CO": rng.choice((12, 12, 18, 24, 36)), "SSO": rng.choice((12, 18, 24)),
               "LIC": rng.choice((6, 9, 12, 18, 24, 36)), "PSS": 12}[order]
-    start = today - timedelta(days=rng.randint(1, max(2, months * 30 - 7)))
+    # Orders and licences start on a working day (the court sits, the prison releases), so the first
+    # appointments can be on working days too.
+    start = last_working_day_on_or_before(today - timedelta(days=rng.randint(1, max(2, months * 30 - 7))))
     end = add_months(start, months)
     sid = _uuid(rng)
     rows[Sentence].append({
