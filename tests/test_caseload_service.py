@@ -334,3 +334,25 @@ def test_search_key_is_crn_and_name_casefolded(handmade):
     db, _ids = handmade
     row = _by_crn(db)["A100001"]
     assert row.search_key == "a100001 adams, zoe"
+
+
+def test_one_definition_of_overdue_for_the_red_rows_and_the_count(demo):
+    """A case is overdue when anything of it is; the caseload's rows and the due items' case counts agree."""
+    from lpt_desktop.services.caseload import case_standing, count_cases, due_order, is_overdue
+    from lpt_desktop.services.obligations import caseload_due
+
+    assert case_standing(["upcoming", "overdue", "due"]) == "overdue"
+    assert case_standing(["upcoming", "due"]) == "due"
+    assert case_standing([]) == ""
+    assert count_cases([("a", "overdue"), ("a", "overdue"), ("a", "due"), ("b", "due"), ("c", "upcoming")]) == {
+        "overdue": 1, "due": 1, "upcoming": 1}
+    rows = load_caseload(demo, DEMO_TODAY)
+    overdue_rows = {r.person_id for r in rows if is_overdue(r)}
+    items = caseload_due(demo, DEMO_TODAY, 7)
+    overdue_items = [i for i in items if i.obligation.status == "overdue"]
+    assert overdue_rows and len(overdue_items) > len(overdue_rows), "some case owes more than one thing"
+    assert {i.person_id for i in overdue_items} == overdue_rows
+    assert count_cases((i.person_id, i.obligation.status) for i in items)["overdue"] == len(overdue_rows)
+    # The default order puts them first.
+    ordered = sorted(rows, key=due_order)
+    assert {r.person_id for r in ordered[: len(overdue_rows)]} == overdue_rows

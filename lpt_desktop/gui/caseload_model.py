@@ -10,13 +10,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.table_model import Column, RecordTableModel
+from lpt_desktop.services.caseload import due_order, is_overdue
 
 if TYPE_CHECKING:
     from lpt_desktop.services.caseload import CaseloadRow
 
 FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM"}
 ROSH_COLOURS = {"VH": "#8b0000", "H": "#b3261e", "M": "#8a5a00", "L": "#2e6b30"}
-FAR_FUTURE = date(9999, 12, 31)
+OVERDUE_COLOUR = "#a4161a"
+DEFAULT_SORT = ("Next due", Qt.SortOrder.AscendingOrder)  # what to do first at the top
 
 
 def _tier_key(r: CaseloadRow) -> tuple[str, str]:
@@ -36,7 +38,7 @@ CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
     Column("Tier", lambda r: r.tier, sort=_tier_key, align_centre=True),
     Column("RoSH", lambda r: r.rosh_label, sort=lambda r: -r.rosh_rank),
     Column("Flags", lambda r: "  ".join(r.flags), sort=lambda r: (-len(r.flags), r.flags), tooltip=_flags_tip),
-    Column("Next due", lambda r: format_date(r.next_due), sort=lambda r: r.next_due or FAR_FUTURE),
+    Column("Next due", lambda r: format_date(r.next_due), sort=due_order),
     Column("Due for", lambda r: r.next_due_what),
 ]
 COL_CRN, COL_NAME, COL_ORDER, COL_TIER, COL_ROSH, COL_FLAGS, COL_DUE, COL_DUE_FOR = range(len(CASELOAD_COLUMNS))
@@ -60,12 +62,15 @@ class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
             return self._bold
         if column in (COL_DUE, COL_DUE_FOR) and rec.next_due is not None:
             days = (rec.next_due - self.today).days
-            if role == Qt.ItemDataRole.ForegroundRole and days < 0:
-                return QBrush(QColor("#a4161a"))
-            if role == Qt.ItemDataRole.FontRole and days <= 2:
+            overdue = is_overdue(rec)  # the engine's word, as the status bar counts it (not the clock's)
+            if role == Qt.ItemDataRole.ForegroundRole and overdue:
+                return QBrush(QColor(OVERDUE_COLOUR))
+            if role == Qt.ItemDataRole.FontRole and (overdue or days <= 2):
                 return self._bold
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Overdue" if days < 0 else ("Due today" if days == 0 else f"Due in {days} days")
+                if overdue:
+                    return "Overdue"
+                return "Due today" if days == 0 else (f"Due in {days} days" if days > 0 else "Due")
         return None
 
 

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.reference import reference
-from lpt_desktop.gui.caseload_model import COL_NAME, CaseloadFilterProxy, CaseloadTableModel
+from lpt_desktop.gui.caseload_model import DEFAULT_SORT, CaseloadFilterProxy, CaseloadTableModel
 from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
+    from lpt_desktop.gui.preferences import Preferences
     from lpt_desktop.services.caseload import CaseloadRow
 
 
@@ -29,8 +30,9 @@ class CaseloadView(QWidget):
     case_requested = Signal(str)  # person id
     counts_changed = Signal(int, int)  # shown, total
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Preferences | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.prefs = prefs
         self.model = CaseloadTableModel(self)
         self.sized = False
         self.proxy = CaseloadFilterProxy(self)
@@ -57,7 +59,10 @@ class CaseloadView(QWidget):
         bar.addWidget(self.clear_button)
 
         self.table = record_table(self.proxy, "Caseload")
-        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.apply_saved_sort()
+        # The officer's choice of order is remembered (after the saved one is applied, so applying it
+        # does not count as a choice).
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_chosen)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # activated fires on a double-click (or single click where the platform says so); double-click
@@ -90,6 +95,27 @@ class CaseloadView(QWidget):
         for label, data in items:
             box.addItem(label, data)
         return box
+
+    # -- order ---------------------------------------------------------------------------------------
+    def column_of(self, title: str) -> int:
+        return next((i for i, c in enumerate(self.model.columns) if c.title == title), -1)
+
+    def apply_saved_sort(self) -> None:
+        """Sort as the officer last chose (Preferences), else by what is due, overdue first."""
+        saved = self.prefs.caseload_sort if self.prefs is not None else None
+        title, order = DEFAULT_SORT
+        if saved is not None and self.column_of(saved[0]) >= 0:
+            title = saved[0]
+            order = Qt.SortOrder.DescendingOrder if saved[1] else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # applying the saved order is not a new choice to save
+        self.table.sortByColumn(self.column_of(title), order)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    def _sort_chosen(self, column: int, order: Qt.SortOrder) -> None:
+        if self.prefs is not None and 0 <= column < len(self.model.columns):
+            self.prefs.caseload_sort = (self.model.columns[column].title, order == Qt.SortOrder.DescendingOrder)
 
     # -- data --------------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseloadRow]) -> None:

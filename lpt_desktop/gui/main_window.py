@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.unlock_page.unlock_requested.connect(self.request_unlock)
         self.unlock_page.new_caseload_requested.connect(self.new_caseload)
         self._just_started = False  # a caseload started here: offer sync set-up once it is open
-        self.caseload_view = CaseloadView()
+        self.caseload_view = CaseloadView(self.prefs)
         self.caseload_view.case_requested.connect(self.open_case)
         self.caseload_view.counts_changed.connect(self._show_counts)
         self.tabs = QTabWidget()
@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
         header = self.prefs.state("caseload_header")
         if header is not None:
             self.caseload_view.table.horizontalHeader().restoreState(header)
+        self.caseload_view.apply_saved_sort()  # the widths come from the header; the order from Preferences
 
     def _save_layout(self) -> None:
         self.prefs.save_state("geometry", self.saveGeometry())

@@ -25,6 +25,24 @@ class Preferences:
     def idle_minutes(self, minutes: int) -> None:
         self.settings.setValue("security/idle_minutes", int(minutes))
 
+    # -- the caseload's order: a column title (indexes move when columns are added) and a direction --
+    @property
+    def caseload_sort(self) -> tuple[str, bool] | None:
+        """(column title, descending) the officer last sorted the caseload by, or None (the default order)."""
+        column = self.settings.value("caseload/sort_column", "")
+        if not isinstance(column, str) or not column:
+            return None
+        return column, _truthy(self.settings.value("caseload/sort_descending", False))
+
+    @caseload_sort.setter
+    def caseload_sort(self, value: tuple[str, bool] | None) -> None:
+        if value is None:
+            self.settings.remove("caseload/sort_column")
+            self.settings.remove("caseload/sort_descending")
+            return
+        self.settings.setValue("caseload/sort_column", value[0])
+        self.settings.setValue("caseload/sort_descending", bool(value[1]))
+
     def state(self, key: str) -> QByteArray | None:
         value = self.settings.value(f"layout/{key}")
         return value if isinstance(value, QByteArray) else None
@@ -34,3 +52,8 @@ class Preferences:
 
     def sync(self) -> None:
         self.settings.sync()
+
+
+def _truthy(value: Any) -> bool:
+    """A QSettings boolean: a bool, or its text ('true') from an INI file."""
+    return value is True or str(value).strip().lower() in ("true", "1")

@@ -64,8 +64,8 @@ class StandardsController(QObject):
         self.count_button = QPushButton("")
         self.count_button.setFlat(True)
         self.count_button.setAccessibleName("Due this week")
-        self.count_button.setToolTip(f"Due or overdue within {self._horizon()} days: open This week "
-                                     f"({THIS_WEEK_KEYS})")
+        self.count_button.setToolTip(f"Cases with something due or overdue within {self._horizon()} days (the "
+                                     f"overdue ones are red in the caseload): open This week ({THIS_WEEK_KEYS})")
         self.count_button.setStyleSheet("QPushButton { border: none; padding: 0 6px; background: transparent; }")
         self.count_button.clicked.connect(self.show_this_week)
         self.count_button.hide()
@@ -104,12 +104,13 @@ class StandardsController(QObject):
                 obligations.refresh()
 
     def _due_loaded(self, result: tuple[list[Any], str]) -> None:
-        from lpt_desktop.gui.this_week import due_counts
+        from lpt_desktop.gui.this_week import case_counts
 
         self.due_items, self.policy_title = result
-        due, overdue = due_counts(self.due_items)
+        due, overdue = case_counts(self.due_items)  # cases, as the caseload's rows (red: overdue)
         self.count_button.setText(f"Due: {due} · Overdue: {overdue}")
-        self.count_button.setAccessibleDescription(f"{due} due and {overdue} overdue within {self._horizon()} days")
+        self.count_button.setAccessibleDescription(f"{due} cases due and {overdue} cases overdue within "
+                                                   f"{self._horizon()} days")
         self.count_button.show()
         if self.this_week is not None:
             self.this_week.show_items(self.due_items, self.policy_title)

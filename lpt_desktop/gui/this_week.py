@@ -64,6 +64,15 @@ def due_counts(items: Sequence[DueItem]) -> tuple[int, int]:
     return due, overdue
 
 
+def case_counts(items: Sequence[DueItem]) -> tuple[int, int]:
+    """(due, overdue) in cases, as the caseload shows them: the status bar's "Overdue: N" is the number of
+    rows the caseload paints red (services.caseload.case_standing and is_overdue are the one definition)."""
+    from lpt_desktop.services.caseload import count_cases
+
+    counts = count_cases((i.person_id, i.obligation.status) for i in items)
+    return counts.get("due", 0), counts.get("overdue", 0)
+
+
 class ThisWeekView(RecordListView):
     """Double-click (or Enter on) a row to open the case; `activated` carries the DueItem."""
 

@@ -7,6 +7,7 @@ and the calendar show. A booked appointment is not itself due: it is how a due c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -42,6 +43,44 @@ class CaseloadRow:
     @property
     def search_key(self) -> str:
         return f"{self.crn} {self.name}".casefold()
+
+
+OVERDUE = "overdue"
+_DUE_RANK = {"overdue": 0, "due": 1, "upcoming": 2}
+_FAR_FUTURE = date(9999, 12, 31)
+
+
+def is_overdue(row: CaseloadRow) -> bool:
+    """The one definition of an overdue case: the caseload paints these rows red and the status bar's
+    "Overdue: N" counts them (case_standing gives the same answer from the due items). The engine's next
+    obligation is the first overdue or due one, so a case is overdue exactly when anything of it is."""
+    return row.next_due_status == OVERDUE
+
+
+def case_standing(statuses: Iterable[str]) -> str:
+    """A case's standing from its obligations' statuses, as its caseload row shows it: 'overdue' if any is
+    overdue, else 'due' if any is due, else 'upcoming' or ''."""
+    found = set(statuses)
+    return next((s for s in ("overdue", "due", "upcoming") if s in found), "")
+
+
+def count_cases(standings: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """(person_id, obligation status) pairs -> cases per standing ({'overdue': 7, 'due': 3, ...}): what the
+    status bar counts, one case once, whatever number of obligations it owes."""
+    by_person: dict[str, list[str]] = {}
+    for pid, status in standings:
+        by_person.setdefault(pid, []).append(status)
+    counts: dict[str, int] = {}
+    for statuses in by_person.values():
+        standing = case_standing(statuses)
+        counts[standing] = counts.get(standing, 0) + 1
+    return counts
+
+
+def due_order(row: CaseloadRow) -> tuple[int, date, str]:
+    """The caseload's default order: what to do first at the top (overdue, then due, then upcoming, each by
+    due date; cases owing nothing last), then by name."""
+    return _DUE_RANK.get(row.next_due_status, 3), row.next_due or _FAR_FUTURE, row.name.casefold()
 
 
 def caseload_statement(today: date) -> Select[Any]:  # many columns

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.case_view import CaseView
-from lpt_desktop.gui.caseload_model import COL_DUE, COL_NAME, COL_ROSH, COL_TIER
+from lpt_desktop.gui.caseload_model import COL_DUE, COL_NAME, COL_ROSH, COL_TIER, OVERDUE_COLOUR
 from lpt_desktop.gui.table_model import SORT_ROLE
+from lpt_desktop.services.caseload import due_order, is_overdue
 from lpt_desktop.services.cases import audit_trail
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
@@ -33,6 +35,12 @@ def _column(window, col: int) -> list:
     return [proxy.index(r, col).data() for r in range(proxy.rowCount())]
 
 
+def _shown_records(window) -> list:
+    view = window.caseload_view
+    return [view.model.record(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
+            for r in range(view.proxy.rowCount())]
+
+
 def _sort_keys(window, col: int) -> list:
     proxy = window.caseload_view.proxy
     return [proxy.index(r, col).data(SORT_ROLE) for r in range(proxy.rowCount())]
@@ -48,8 +56,12 @@ def test_unlock_shows_the_caseload(make_window, qtbot, demo_db):
     assert window.caseload_view.proxy.rowCount() == 60
     assert window.count_label.text() == "60 cases"
     assert window.lock_action.isEnabled()
-    names = _column(window, COL_NAME)
-    assert names == sorted(names, key=str.casefold)
+    # It opens on what to do first: overdue at the top, by due date, and the header's arrow says so.
+    records = _shown_records(window)
+    assert [due_order(r) for r in records] == sorted(due_order(r) for r in records)
+    assert is_overdue(records[0]) and not is_overdue(records[-1])
+    header = window.caseload_view.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DUE, Qt.SortOrder.AscendingOrder)
     # The passphrase does not linger in the widget once used.
     assert window.unlock_page.ui.passphraseEdit.text() == ""
 
@@ -123,11 +135,16 @@ def test_sort_columns(make_window, qtbot, demo_db):
     assert [order[label] for label in labels] == sorted((order[label] for label in labels), reverse=True)
 
     table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
-    dues = [window.caseload_view.model.record(window.caseload_view.proxy.mapToSource(
-        window.caseload_view.proxy.index(r, 0)).row()).next_due for r in range(60)]
+    records = _shown_records(window)
+    dues = [r.next_due for r in records]
     present = [d for d in dues if d is not None]
-    assert present == sorted(present)
     assert dues[: len(present)] == present  # cases with nothing due sort last
+    standing = [r.next_due_status for r in records if r.next_due is not None]
+    rank = {"overdue": 0, "due": 1, "upcoming": 2}
+    assert [rank[s] for s in standing] == sorted(rank[s] for s in standing)  # overdue, due, then upcoming
+    for status in rank:
+        dates = [r.next_due for r in records if r.next_due_status == status]
+        assert dates == sorted(dates)
 
     table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
     names = _column(window, COL_NAME)
@@ -390,16 +407,66 @@ def test_stale_results_after_lock_are_dropped(make_window, qtbot, demo_db):
     assert window.stack.currentWidget() is window.unlock_page
 
 
+def _red_rows(window) -> list[str]:
+    proxy = window.caseload_view.proxy
+    red = []
+    for r in range(proxy.rowCount()):
+        brush = proxy.index(r, COL_DUE).data(Qt.ItemDataRole.ForegroundRole)
+        if brush is not None and brush.color().name() == OVERDUE_COLOUR:
+            red.append(proxy.index(r, 0).data())
+    return red
+
+
 def test_overdue_dates_are_marked(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
     model = window.caseload_view.model
-    model.today = date(2099, 1, 1)  # everything is overdue from then
-    row = next(i for i, r in enumerate(model.records) if r.next_due is not None)
+    overdue = [r for r in model.records if is_overdue(r)]
+    assert overdue and len(overdue) < model.rowCount()
+    row = model.records.index(overdue[0])
     brush = model.index(row, COL_DUE).data(Qt.ItemDataRole.ForegroundRole)
-    assert brush is not None and brush.color().name() == "#a4161a"
+    assert brush is not None and brush.color().name() == OVERDUE_COLOUR
     assert model.index(row, COL_DUE).data(Qt.ItemDataRole.ToolTipRole) == "Overdue"
     assert model.index(0, 0, QModelIndex()).isValid()
+    assert sorted(_red_rows(window)) == sorted(r.crn for r in overdue)
+
+
+def test_the_status_bar_overdue_count_is_the_red_rows(make_window, qtbot, demo_db):
+    """"Overdue: N" said 10 with 7 rows red: it counted obligations, the caseload counts cases. One
+    definition (services.caseload.is_overdue / case_standing) now gives both."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    count = window.features["standards"].count_button
+    qtbot.waitUntil(lambda: count.isVisible() and count.text().startswith("Due:"), timeout=20000)
+    red = _red_rows(window)
+    assert red, "the demo caseload has overdue cases"
+    assert count.text().endswith(f"Overdue: {len(red)}")
+    # Filtering the view does not change the count of the caseload's overdue cases, and a case owing
+    # several overdue things is still one row and counts once.
+    items = window.features["standards"].due_items
+    per_case = Counter(i.person_id for i in items if i.obligation.status == "overdue")
+    assert len(per_case) == len(red) and sum(per_case.values()) >= len(red)
+
+
+def test_the_officers_sort_is_remembered(make_window, qtbot, demo_db, prefs):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    header = window.caseload_view.table.horizontalHeader()
+    assert prefs.caseload_sort is None  # the default order is not a choice
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(COL_NAME) + 10, header.height() // 2))
+    assert header.sortIndicatorSection() == COL_NAME
+    chosen = header.sortIndicatorOrder()
+    assert prefs.caseload_sort == ("Name", chosen == Qt.SortOrder.DescendingOrder)
+    names = _column(window, COL_NAME)
+    assert names == sorted(names, key=str.casefold, reverse=chosen == Qt.SortOrder.DescendingOrder)
+    window.close()
+
+    again = make_window(demo_db)
+    unlock(qtbot, again, PASSPHRASE)
+    header = again.caseload_view.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_NAME, chosen)
+    assert _column(again, COL_NAME) == names
 
 
 def test_printing_the_caseload_as_shown(make_window, qtbot, demo_db, tmp_path):
