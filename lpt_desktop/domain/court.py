@@ -285,17 +285,25 @@ def _oral_checks(sections_: Mapping[str, Mapping[str, Any]], where: Any) -> list
     return results
 
 
+def _as_date(value: Any) -> date | None:
+    """A date field's value as a date: a date in a draft, ISO as stored, or dd/mm/yyyy as typed."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            return date.fromisoformat(text) if re.match(r"^\d{4}-\d{2}-\d{2}$", text) else parse_date(text)
+        except ValueError:
+            return None
+    return None
+
+
 def _during_order_check(sections_: Mapping[str, Mapping[str, Any]], orders: Sequence[OrderPeriod],
                         where: Any) -> CheckResult | None:
     """An offence committed during an order on the case is flagged until the writer says the court is told."""
     offence = sections_.get("offence_details", {})
-    when = offence.get("offence_date")
-    if isinstance(when, str):  # stored ISO, or as typed (dd/mm/yyyy)
-        try:
-            when = date.fromisoformat(when) if re.match(r"^\d{4}-\d{2}-\d{2}$", when) else parse_date(when)
-        except ValueError:
-            when = None
-    during = orders_during(orders, when if isinstance(when, date) else None)
+    when = _as_date(offence.get("offence_date"))
+    during = orders_during(orders, when)
     if not during:
         return None
     ok = bool(offence.get("during_order"))
@@ -338,8 +346,14 @@ def check_report(sections_: Mapping[str, Mapping[str, Any]], report_type: str = 
     if community and not reqs:
         problems.append("a community sentence needs at least one requirement: add it with its parameters")
     order = "SSO" if sentence == "SSO" else "CO"
+    hearing = _as_date(sections_.get("sentencing_court", {}).get("hearing_date"))
     for r in reqs:
         problems += [str(e) for e in validate_requirement(r.get("type_code", ""), r.get("params") or {}, order)]
+        req_type = reference().requirement_types.get(r.get("type_code", ""))
+        if req_type is not None and hearing is not None and not req_type.available_on(hearing):
+            until = req_type.available_until
+            ended = f" (it ended on {format_date(until)})" if until else ""
+            problems.append(f"{req_type.label} is not available for an order made on {format_date(hearing)}{ended}")
     length = proposal.get("length_months")
     max_months = reference().order_types[order].max_months if order in reference().order_types else None
     if community and isinstance(length, int) and max_months and not 1 <= length <= max_months:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -28,6 +29,13 @@ class RequirementType:
     code: str
     label: str
     params: tuple[ParamSpec, ...]
+    available_from: date | None = None  # the first day an order could include it
+    available_until: date | None = None  # the last day (inclusive); None while it is still law
+    source: str = ""
+
+    def available_on(self, order_date: date) -> bool:
+        return ((self.available_from is None or self.available_from <= order_date)
+                and (self.available_until is None or order_date <= self.available_until))
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,9 @@ def reference() -> Reference:
                 params=tuple(
                     _make(ParamSpec, {**p, "choices": tuple(p.get("choices", ()))}) for p in r["params"]
                 ),
+                available_from=date.fromisoformat(r["from"]) if r.get("from") else None,
+                available_until=date.fromisoformat(r["until"]) if r.get("until") else None,
+                source=r.get("source", ""),
             )
             for r in reqs
         },
@@ -134,3 +145,9 @@ def rosh_label(code: str | None) -> str:
 def rosh_rank(code: str | None) -> int:
     r = reference().rosh_levels.get(code or "")
     return r.rank if r else 0
+
+
+def requirement_types_for(order_date: date) -> list[RequirementType]:
+    """The requirements an order made on `order_date` can include, in the data's order (Supervision and
+    Activity until 31/01/2015, the rehabilitation activity requirement from 01/02/2015)."""
+    return [t for t in reference().requirement_types.values() if t.available_on(order_date)]

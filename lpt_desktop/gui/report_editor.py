@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.court import form_for, report_types
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
-from lpt_desktop.gui.report_fields import FieldWidget, make_field, word_count
+from lpt_desktop.gui.report_fields import FieldWidget, RequirementsField, make_field, word_count
 from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services.changes import Change
 
@@ -248,6 +248,8 @@ class ReportEditor(QWidget):
     # -- construction ------------------------------------------------------------------------------
     def _field_block(self, section_id: str, fspec: Any, form: QFormLayout) -> None:
         w = make_field(fspec, self.compact)
+        if isinstance(w, RequirementsField):  # the requirements an order made at the hearing can include
+            w.set_order_date(getattr(self.request, "hearing_date", None))
         w.changed.connect(lambda sid=section_id, fid=fspec.id: self._changed(sid, fid))
         self.fields[section_id][fspec.id] = w
         holder = QWidget()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import format_date
-from lpt_desktop.domain.reference import reference
+from lpt_desktop.domain.reference import reference, requirement_types_for
 from lpt_desktop.gui.date_entry import DateEntry
 
 
@@ -238,13 +238,16 @@ class _RequirementRow(QWidget):
     changed = Signal()
     remove = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, order_date: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.type = QComboBox()
         self.type.setAccessibleName("Requirement type")
         self.type.addItem("Choose a requirement", "")
-        for code, t in reference().requirement_types.items():
-            self.type.addItem(t.label, code)
+        # Only the requirements an order made on that day can include (no Supervision or Activity after
+        # January 2015); without a date, every type.
+        offered = requirement_types_for(order_date) if order_date else list(reference().requirement_types.values())
+        for t in offered:
+            self.type.addItem(t.label, t.code)
         self.params = QHBoxLayout()
         self.param_widgets: dict[str, QWidget] = {}
         self.remove_button = QPushButton("Remove")
@@ -311,7 +314,14 @@ class _RequirementRow(QWidget):
         return {"type_code": self.type.currentData() or "", "params": params}
 
     def set_value(self, value: dict[str, Any]) -> None:
-        i = self.type.findData(value.get("type_code", ""))
+        code = value.get("type_code", "")
+        i = self.type.findData(code)
+        rtype = reference().requirement_types.get(code)
+        if i < 0 and rtype is not None:
+            # A saved requirement no longer offered for this order's date is shown as it is, not lost (the
+            # ready check says why it cannot stay).
+            self.type.addItem(f"{rtype.label} (not available for this order's date)", code)
+            i = self.type.count() - 1
         self.type.setCurrentIndex(max(i, 0))
         self._rebuild()
         for name, v in (value.get("params") or {}).items():
@@ -328,13 +338,16 @@ class _RequirementRow(QWidget):
         if not v["type_code"]:
             return ""
         parts = ", ".join(f"{k.replace('_', ' ')} {val}" for k, val in v["params"].items())
-        return f"{self.type.currentText()}" + (f" ({parts})" if parts else "")
+        rtype = reference().requirement_types.get(v["type_code"])
+        label = rtype.label if rtype else self.type.currentText()
+        return label + (f" ({parts})" if parts else "")
 
 
 class RequirementsField(FieldWidget):
     def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(spec, compact, parent)
         self.rows: list[_RequirementRow] = []
+        self.order_date: date | None = None  # the day the order would be made (the hearing): set_order_date
         self.rows_box = QVBoxLayout()
         self.add_button = QPushButton("&Add requirement")
         self.add_button.setAccessibleName("Add a requirement to the proposal")
@@ -351,8 +364,12 @@ class RequirementsField(FieldWidget):
         row.type.setFocus()
         self.changed.emit()
 
+    def set_order_date(self, order_date: date | None) -> None:
+        """Offer the requirements an order made on this day can include (rows added from now on)."""
+        self.order_date = order_date
+
     def add_row(self, value: dict[str, Any] | None = None) -> _RequirementRow:
-        row = _RequirementRow()
+        row = _RequirementRow(self.order_date)
         if value:
             row.set_value(value)
         row.changed.connect(self.changed)

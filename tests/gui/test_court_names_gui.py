@@ -74,3 +74,27 @@ def test_written_report_guidance_has_no_internal_notes(make_window, qtbot, demo_
     assert len(guidance) == 9
     for text in guidance:
         assert not re.search(r"seed|\d+ of \d+", text, re.IGNORECASE), text
+
+
+def test_the_requirement_list_offers_only_requirements_in_force_at_the_hearing(make_window, qtbot, demo_db):
+    from lpt_desktop.gui.report_fields import RequirementsField
+
+    _window, editor = _editor(make_window, qtbot, demo_db, _request(demo_db, "sdr"))
+    field = editor.fields["proposal"]["requirements"]
+    assert isinstance(field, RequirementsField) and field.order_date == TEST_TODAY + timedelta(days=3)
+    field.add_button.click()
+    offered = {field.rows[0].type.itemData(i) for i in range(1, field.rows[0].type.count())}
+    assert "RAR" in offered and "UPW" in offered
+    assert not offered & {"SUP", "ACT"}, "replaced by the rehabilitation activity requirement in 2015"
+    # A saved requirement from before 2015 still shows (marked), rather than silently becoming 'Choose'.
+    field.set_value([{"type_code": "SUP", "params": {"months": 12}}])
+    row = field.rows[0]
+    assert row.type.currentData() == "SUP" and "not available" in row.type.currentText()
+    assert field.value() == [{"type_code": "SUP", "params": {"months": 12}}]
+    # An order made in 2014 is offered supervision and activity, and not the RAR.
+    old = RequirementsField(field.spec)
+    qtbot.addWidget(old)
+    old.set_order_date(TEST_TODAY.replace(year=2014))
+    old.add_row()
+    offered = {old.rows[0].type.itemData(i) for i in range(1, old.rows[0].type.count())}
+    assert {"SUP", "ACT"} <= offered and "RAR" not in offered
