@@ -115,8 +115,9 @@ def check_wal(data: bytes) -> WalReport:
                 lost += 1
     problem = ""
     if lost:
-        problem = (f"frame {first_bad + 1 if first_bad is not None else 0} of {frames} in the log does not check "
-                   f"out, so the {lost} committed change(s) from there on cannot be replayed")
+        saves = "1 save" if lost == 1 else f"{lost} saves"
+        problem = (f"part {first_bad + 1 if first_bad is not None else 0} of its {frames} parts does not check out, "
+                   f"so {saves} from there on cannot be replayed")
     return WalReport(size=size, page_size=page_size, frames=frames, valid_frames=valid,
                      committed_frames=committed, first_bad_frame=first_bad, lost_commits=lost, problem=problem)
 
