@@ -6,13 +6,17 @@ run behind a load balancer over one PostgreSQL.
 """
 
 
+import json
 import logging
 import os
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
@@ -53,9 +57,125 @@ from lpt_desktop.sync.protocol import (
 log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False)
 
+# The largest request body taken (a push of 200 changes with long notes is well under a megabyte). Larger is
+# refused with 413 before it is read. LPT_CENTRAL_MAX_BODY (bytes) changes it for a deployment.
+MAX_BODY_BYTES = int(os.environ.get("LPT_CENTRAL_MAX_BODY", str(32 * 1024 * 1024)))
+
+
+class _NotStandardJSON(Exception):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotStandardJSON(name)
+
+
+_MARK = object()
+
+
+def _where(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """The path of the first NaN/Infinity in a parsed body (marked by _MARK), without recursion."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, path)]
+    while stack:
+        v, at = stack.pop()
+        if v is _MARK:
+            return at
+        if isinstance(v, dict):
+            stack.extend((item, (*at, k)) for k, item in v.items())
+        elif isinstance(v, list):
+            stack.extend((item, (*at, i)) for i, item in enumerate(v))
+    return None
+
+
+def strict_json(body: bytes) -> Any:
+    """Parse a request body as standard JSON: NaN, Infinity and -Infinity (which Python's json takes, and no
+    database or reply can hold) are refused with a 422 naming the field; so is nesting too deep to parse."""
+    try:
+        return json.loads(body, parse_constant=_refuse_constant)
+    except _NotStandardJSON as exc:
+        constant = str(exc)
+        marked = json.loads(body, parse_constant=lambda _c: _MARK)  # only now: find where, to name the field
+        at = _where(marked) or ()
+        raise HTTPException(422, [{"loc": ["body", *at], "type": "json_invalid",
+                                   "msg": f"{constant} is not a standard JSON number: send a finite number."}]) \
+            from None
+    except RecursionError:
+        raise HTTPException(422, [{"loc": ["body"], "type": "json_invalid",
+                                   "msg": "The JSON is nested too deeply to read."}]) from None
+
+
+class StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_json(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Every endpoint reads its JSON body with strict_json (FastAPI's documented custom request class)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over `limit` bytes with 413, naming the limit. A declared Content-Length
+    over it is answered before any of the body is read; a body streamed without one is cut off at the limit."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    def _message(self) -> str:
+        return (f"The request is larger than the central store takes ({self.limit:,} bytes at most): "
+                "send it in smaller parts.")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await JSONResponse({"detail": "The Content-Length header is not a number."},
+                                   status_code=400)(scope, receive, send)
+                return
+            if int(declared) > self.limit:
+                await JSONResponse({"detail": self._message(), "limit_bytes": self.limit},
+                                   status_code=413, headers={"Connection": "close"})(scope, receive, send)
+                return
+        received = 0
+
+        async def limited() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # An HTTPException: FastAPI passes it on from reading the body, and answers it as such.
+                    raise HTTPException(413, self._message(), headers={"Connection": "close"})
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _validation_reply(exc: RequestValidationError) -> JSONResponse:
+    """Where and what, never the input: it may be NaN (which cannot be written as JSON), megabytes long, or
+    case data. Messages are pydantic's own words, which name the rule, not the value."""
+    errors = [{"loc": [str(part)[:80] if not isinstance(part, int) else part for part in e.get("loc", ())][:12],
+               "msg": str(e.get("msg", ""))[:200], "type": str(e.get("type", ""))[:60]}
+              for e in exc.errors()[:20]]
+    return JSONResponse({"detail": errors}, status_code=422)
+
 
 def create_app(db: CentralDB, rules: auth.Settings | None = None) -> FastAPI:
     app = FastAPI(title="LPT central store", version="1", description="Sync and case allocation for LPT Desktop.")
+    app.router.route_class = StrictJSONRoute  # before any route is added
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     key = db.signing_key()
     rkey = auth.refresh_key(key)
     rules = rules or auth.Settings()
@@ -90,6 +210,10 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None) -> FastAPI:
 
     P = Annotated[Principal, Depends(principal)]
     A = Annotated[Principal, Depends(admin)]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_reply(exc)
 
     @app.exception_handler(service.Forbidden)
     async def _forbidden(_r: Request, exc: service.Forbidden) -> JSONResponse:

@@ -5,18 +5,21 @@
 - team manager: the cases of their team;
 - administrator: accounts and allocations, no case data;
 - a restricted case is withheld from everyone not named on it, whatever their role.
-A laptop may still push changes to a case moved away from its officer if the move happened after
-what the laptop has pulled (its cursor): those changes were made while the case was theirs.
+Writing follows the same rules, from who holds the case now: nothing a laptop says (its cursor, what it has
+pulled, the person id on a change) widens it. A change made offline to a case moved away before it was sent
+is refused, and kept on the officer's rejection list (a newly enrolled laptop has pulled nothing, so any
+allowance for "moves it has not seen yet" let an officer write to every case they ever held).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 from lpt_desktop.central.auth import Principal
-from lpt_desktop.central.models import Allocation, AllocationHistory, Record, RestrictedAccess
+from lpt_desktop.central.models import Allocation, Record, RestrictedAccess
+from lpt_desktop.sync.protocol import CONFLICT_KIND
 
 
 def _not_withheld(person_col: SQLCoreOperations[str], username: str) -> ColumnElement[bool]:
@@ -41,9 +44,12 @@ def persons_in_scope(p: Principal) -> Select[tuple[str]]:
 
 
 def record_visible(p: Principal) -> ColumnElement[bool]:
-    """A WHERE clause on Record: in a case in scope, or the principal's own case-free record."""
+    """A WHERE clause on Record: in a case in scope, the principal's own case-free record, or a rejection of
+    their own change (it reaches their laptop even when the case moved away before they pulled it)."""
     return or_(Record.person_id.in_(persons_in_scope(p)),
-               and_(Record.person_id.is_(None), Record.owner == p.username))
+               and_(Record.person_id.is_(None), Record.owner == p.username),
+               and_(Record.kind == CONFLICT_KIND, Record.owner == p.username,
+                    Record.data["reason"].as_string() == "rejected"))
 
 
 def can_read(s: Session, p: Principal, person_id: str | None) -> bool:
@@ -52,13 +58,6 @@ def can_read(s: Session, p: Principal, person_id: str | None) -> bool:
     return s.scalar(select(exists(persons_in_scope(p).where(Allocation.person_id == person_id)))) or False
 
 
-def can_write(s: Session, p: Principal, person_id: str, cursor: int) -> bool:
-    if can_read(s, p, person_id):
-        return True
-    if p.role != "offender_manager":
-        return False
-    if not s.scalar(select(_not_withheld(literal(person_id), p.username))):
-        return False
-    return bool(s.scalar(select(exists().where(
-        AllocationHistory.person_id == person_id, AllocationHistory.officer == p.username,
-        AllocationHistory.to_seq.is_not(None), AllocationHistory.to_seq > cursor))))
+def can_write(s: Session, p: Principal, person_id: str) -> bool:
+    """Whether this principal may change the case now: it is in their scope (allocation, role, restriction)."""
+    return can_read(s, p, person_id)

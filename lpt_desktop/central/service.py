@@ -5,6 +5,7 @@ Every function takes an open session inside the caller's transaction; the API la
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -28,9 +29,11 @@ from lpt_desktop.central.models import (
 )
 from lpt_desktop.central.scope import can_read, can_write, persons_in_scope, record_visible
 from lpt_desktop.sync import kinds as registry
+from lpt_desktop.sync import schemas
 from lpt_desktop.sync.kinds import canonical
 from lpt_desktop.sync.protocol import (
     CONFLICT_KIND,
+    MOVED_AWAY,
     Change,
     ChangeResult,
     Item,
@@ -79,8 +82,8 @@ class Batch:
     """One push's view: records it touched (pending rows are not visible to queries without a flush) and the
     authorisation answers it already has (they do not change inside one push)."""
 
-    def __init__(self, s: Session, p: Principal, cursor: int) -> None:
-        self.s, self.p, self.cursor = s, p, cursor
+    def __init__(self, s: Session, p: Principal) -> None:
+        self.s, self.p = s, p
         self._records: dict[tuple[str, str], Record | None] = {}
         self._writable: dict[str, bool] = {}
         self._crns: dict[str, set[str]] = {}  # CRN -> ids of the live person records holding it
@@ -110,7 +113,7 @@ class Batch:
 
     def can_write(self, person_id: str) -> bool:
         if person_id not in self._writable:
-            self._writable[person_id] = can_write(self.s, self.p, person_id, self.cursor)
+            self._writable[person_id] = can_write(self.s, self.p, person_id)
         return self._writable[person_id]
 
     def allow(self, person_id: str) -> None:
@@ -145,7 +148,8 @@ class Batch:
 def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, reason: str,
                   mine: dict[str, Any] | None, theirs: dict[str, Any] | None, fields: list[str],
                   message: str, visible: bool = True,
-                  theirs_from: tuple[str | None, str | None] | None = None) -> str:
+                  theirs_from: tuple[str | None, str | None] | None = None,
+                  refused: dict[str, str] | None = None) -> str:
     """A conflict or rejection, stored as a record of the conflict kind so it syncs to the case's laptops."""
     conflict_id = str(uuid.uuid4())
     seq = next_seq(s)
@@ -154,6 +158,8 @@ def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, r
             "laptop_id": p.laptop_id, "seq": ch.seq}
     if theirs_from is not None:  # (laptop, officer) that wrote the server's side (no laptop: a merge wrote it)
         data["theirs_laptop"], data["theirs_by"] = theirs_from
+    if refused:  # field -> what was refused, described (the value itself could not be served back)
+        data["refused"] = refused
     # A rejection of a case the officer may not see is theirs alone: it must not reveal the case to others.
     s.add(Record(kind=CONFLICT_KIND, record_id=conflict_id, person_id=person_id if visible else None,
                  owner=p.username, version=seq, deleted=False, data=data, updated_by=p.username))
@@ -163,9 +169,38 @@ def _new_conflict(s: Session, p: Principal, ch: Change, person_id: str | None, r
 
 def _reject(s: Session, p: Principal, ch: Change, message: str, person_id: str | None = None,
             visible: bool = False) -> ChangeResult:
-    mine = {k: v.new for k, v in ch.fields.items()} if ch.op == "upsert" else None
-    cid = _new_conflict(s, p, ch, person_id, "rejected", mine, None, sorted(ch.fields), message, visible)
+    """A rejection keeps the refused values for the officer, but only those that can be served back: a value
+    no field can hold (a list nested hundreds deep, megabytes of text) would break every pull that carries the
+    rejection, so a short description of it is kept instead, and the value stays on the laptop."""
+    mine: dict[str, Any] | None = None
+    refused: dict[str, str] = {}
+    if ch.op == "upsert":
+        kind = registry.get(ch.kind)
+        mine = {}
+        for name, fc in ch.fields.items():
+            field = kind.schema.get(name) if kind is not None else None
+            if (field or schemas.ANY).problem(fc.new) is None:
+                mine[name] = fc.new
+            else:
+                refused[name] = schemas.describe(fc.new)
+    cid = _new_conflict(s, p, ch, person_id, "rejected", mine, None, sorted(ch.fields), message, visible,
+                        refused=refused)
     return ChangeResult(seq=ch.seq, outcome="rejected", conflict_id=cid, message=message)
+
+
+def _schema_refusal(kind: registry.Kind, ch: Change) -> str | None:
+    """Why a pushed value cannot be kept in its field (type, length, depth: sync/schemas.py), naming the field
+    and the limit; None when every value fits."""
+    problems = []
+    for name, fc in ch.fields.items():
+        field = kind.schema.get(name, schemas.ANY)
+        problem = field.problem(fc.new) or (field.problem(fc.old) if fc.has_old or fc.old is not None else None)
+        if problem is not None:
+            problems.append(problem)
+    if not problems:
+        return None
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return f"The central store cannot keep this value: {' '.join(problems[:3])}{more}"
 
 
 def _write(s: Session, p: Principal, rec: Record, data: dict[str, Any] | None, deleted: bool,
@@ -190,11 +225,19 @@ def _resolve_conflict_record(b: Batch, ch: Change) -> ChangeResult:
     rec = b.record(CONFLICT_KIND, ch.record_id)
     if rec is None or rec.deleted:
         return ChangeResult(seq=ch.seq, outcome="applied")
-    if rec.person_id is not None and not b.can_write(rec.person_id):
+    # Closing one's own rejection changes no case data and reveals nothing: allowed after the case has moved
+    # away (the laptop keeps its rejections when it lets the case go).
+    own_rejection = rec.owner == p.username and (rec.data or {}).get("reason") == "rejected"
+    if rec.person_id is not None and not own_rejection and not b.can_write(rec.person_id):
         return _reject(s, p, ch, "This case is not allocated to you.")
     if rec.person_id is None and rec.owner != p.username:
         return _reject(s, p, ch, "This conflict is not yours.")
     data = dict(rec.data or {})
+    for name in ("status", "resolution"):
+        value = ch.fields[name].new if name in ch.fields else None
+        if value is not None and not (isinstance(value, str) and len(value) <= 20 and schemas.servable(value)):
+            return _reject(s, p, ch, f"The central store cannot keep this value: {name} must be text of at most "
+                                     "20 characters.")
     for name in ("status", "resolution"):
         if name in ch.fields:
             data[name] = ch.fields[name].new
@@ -252,15 +295,23 @@ def _based_on_current(p: Principal, ch: Change, rec: Record) -> bool:
         rec.writer_laptop is not None and rec.writer_laptop == p.laptop_id and ch.base_version == rec.writer_base)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _bad_text(value: Any) -> bool:
     """A lone surrogate: valid in JSON, but no database can store it and no answer can carry it (a record
     holding one would make every pull of its case fail)."""
-    if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
-    if isinstance(value, dict):
-        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_bad_text(v) for v in value)
+    stack = [value]
+    while stack:  # without recursion: a value may be nested far deeper than Python recurses
+        v = stack.pop()
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
     return False
 
 
@@ -277,6 +328,9 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
     unknown = set(ch.fields) - set(kind.columns)
     if unknown:
         return _reject(s, p, ch, f"Unknown fields for {ch.kind}: {', '.join(sorted(unknown))}.")
+    refusal = _schema_refusal(kind, ch)
+    if refusal is not None:
+        return _reject(s, p, ch, refusal)  # at the door: before anything reads or stores the values
     rec = b.record(ch.kind, ch.record_id)
     if ch.kind == "person" and ch.op == "upsert":
         refusal = _person_refusal(b, ch, rec)
@@ -302,6 +356,10 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
             if rec is None and s.get(Allocation, person_id) is None and b.record("person", person_id) is None:
                 return _reject(s, p, ch, "The central store does not hold this record's case: the case itself was "
                                          "not accepted (see the case on this list).")
+            if s.scalar(select(AllocationHistory.person_id).where(AllocationHistory.person_id == person_id,
+                                                                  AllocationHistory.officer == p.username).limit(1)):
+                return _reject(s, p, ch, f"{MOVED_AWAY} (or restricted): this change, made while it was yours, was "
+                                         "not applied. Tell its officer what it holds, or export it.")
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
         _allocate_new_case(s, p, person_id)
         b.allow(person_id)
@@ -414,11 +472,10 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
     device = s.get(Device, laptop_id, with_for_update=True)
     if device is None or device.username != p.username:
         raise Forbidden("This laptop is not enrolled for this officer.")
-    # Moves the laptop has not yet pulled past still allow its changes. A claimed cursor can only narrow that
-    # (it says the laptop has seen more); the server's own record of how far it has pulled sets the limit.
+    # How far the laptop says it has pulled is noted, never trusted: who may write a case is decided from who
+    # holds it now (scope.can_write), whatever the laptop has or has not pulled.
     device.pulled_seq = max(device.pulled_seq, cursor)
-    cursor = device.pulled_seq
-    b = Batch(s, p, cursor)
+    b = Batch(s, p)
     b.prefetch([(c.kind, c.record_id) for c in changes])
     b.prefetch_crns(_crns_of(changes))
     results: list[ChangeResult] = []
@@ -435,7 +492,7 @@ def push(s: Session, p: Principal, laptop_id: str, cursor: int, changes: list[Ch
                     with s.begin_nested():
                         result = apply_change(b, ch)
                 except Exception as exc:  # noqa: BLE001 - a change that can never apply must not block the queue
-                    b = Batch(s, p, cursor)  # what the failed savepoint held is gone: read afresh
+                    b = Batch(s, p)  # what the failed savepoint held is gone: read afresh
                     with s.begin_nested():
                         result = _reject(s, p, ch, f"The server could not apply this change ({type(exc).__name__}).")
                 results.append(result)

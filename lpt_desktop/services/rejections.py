@@ -24,6 +24,11 @@ UNPROTECTED = ("This file is NOT encrypted: it holds case details outside the pr
 
 # What the officer can do, by what the server said (its reasons are fixed sentences in central/service.py).
 ADVICE = (
+    ("moved to another officer", "The case was moved to another officer before this change reached the central "
+                                 "store, so it was not applied. Tell the case's officer what it holds (or export "
+                                 "it and give them the file); export it here to set it aside."),
+    ("cannot keep this value", "A value is too long or not of the kind its field holds (the reason names the "
+                               "field). Correct it, then export this change to set it aside."),
     ("not allocated to you", "The central store says this case is not yours, or it is restricted. Ask your team "
                              "manager to allocate it to you: the change is sent again by itself once they have. "
                              "Or press Try again later, or export it to keep it outside the caseload."),

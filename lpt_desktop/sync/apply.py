@@ -287,7 +287,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
 
 def evict_case(conn: Connection, person_id: str, actor: str = "sync") -> None:
     """Remove a case the officer no longer holds. Run with foreign keys ON: the database cascades from the
-    person to every row of the case (contacts, drafts, enforcement, ...), syncable or not."""
+    person to every row of the case (contacts, drafts, enforcement, ...), syncable or not. Rejections stay."""
     conn.execute(delete(Person).where(Person.id == person_id))
     for kind in registry.kinds():  # rows not reached by a cascade (none today; a future kind might be)
         if kind.person_of is None or kind.model is Person:
@@ -297,7 +297,10 @@ def evict_case(conn: Connection, person_id: str, actor: str = "sync") -> None:
         for record_id in ids:
             _delete_row(conn, kind, record_id)
     conn.execute(delete(SyncRecord).where(SyncRecord.person_id == person_id))
-    conn.execute(delete(SyncConflict).where(SyncConflict.person_id == person_id))
+    # The case's conflicts go with it (its new holder settles them), but never a rejection: it is the officer's
+    # record of what the central store refused, kept until they try it again or set it aside.
+    conn.execute(delete(SyncConflict).where(SyncConflict.person_id == person_id,
+                                            SyncConflict.reason != "rejected"))
     conn.execute(delete(SyncNotice).where(SyncNotice.person_id == person_id))
     conn.execute(delete(SyncEvict).where(SyncEvict.person_id == person_id))
     conn.execute(insert(Audit).values(at=utcnow(), actor=actor, action="evict", table_name="person",

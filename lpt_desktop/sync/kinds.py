@@ -2,7 +2,7 @@
 
 A new record kind needs one `register(...)` line in `_register_all` below and nothing else: the
 outbox hook, the protocol, the server (generic record storage) and the pull/verify code all work
-from this registry.
+from this registry, and the schema the server checks pushed values against comes from the model's columns.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Date, DateTime, select
 from sqlalchemy.orm import Session
+
+from lpt_desktop.sync import schemas
+from lpt_desktop.sync.schemas import FieldSchema
 
 # Columns that never travel: updated_at changes on every save and would make every edit a conflict.
 LOCAL_ONLY_COLUMNS = frozenset({"updated_at"})
@@ -38,6 +41,8 @@ class Kind:
     columns: tuple[str, ...]  # synced data columns (key columns included)
     exclude: frozenset[str] = field(default_factory=frozenset)
     sealed_by: str | None = None  # append-only from the moment this field has a value (None: from creation)
+    # What each synced field may hold (type, length, depth), from the model's columns (sync/schemas.py).
+    schema: dict[str, FieldSchema] = field(default_factory=dict)
 
     def sealed(self, data: dict[str, Any] | None) -> bool:
         """An append-only record that may no longer be edited or deleted (amendments are new records)."""
@@ -142,7 +147,7 @@ def register(model: type[Any], *, kind: str | None = None, append_only: bool = F
     columns = tuple(c.name for c in table.columns if c.name not in excluded)
     k = Kind(name=kind or table.name, model=model, append_only=append_only,
              person_of=_resolver(person_field, model), key_columns=keys, columns=columns, exclude=excluded,
-             sealed_by=sealed_by)
+             sealed_by=sealed_by, schema=schemas.for_columns([table.c[c] for c in columns]))
     _KINDS[k.name] = k
     _BY_MODEL[model] = k
     return k

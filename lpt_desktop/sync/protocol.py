@@ -12,6 +12,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 PROTOCOL_VERSION = 1
 CONFLICT_KIND = "_conflict"  # conflicts travel through pull like records, scoped by their case
+# How a rejection of a change to a case since moved to another officer begins. Such a change is not sent again
+# by itself when the case comes back (it was made before newer work by others): the officer decides.
+MOVED_AWAY = "This case has been moved to another officer"
 
 # Names and ids: no control characters (PostgreSQL text cannot hold NUL; nothing legitimate needs them).
 _PLAIN = r"^[^\x00-\x1f\x7f]*$"
@@ -20,6 +23,7 @@ RecordId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=_PLAIN)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PLAIN)]
 LaptopId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PLAIN)]
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_PLAIN)]
 
 
 class TokenRequest(BaseModel):
@@ -60,7 +64,8 @@ class Change(BaseModel):
     person_id: PersonId | None = None
     op: Op
     base_version: int = Field(ge=0)
-    fields: dict[str, FieldChange] = Field(default_factory=dict)
+    # What each value may be is the kind's schema (sync/schemas.py), checked by the server per field.
+    fields: dict[FieldName, FieldChange] = Field(default_factory=dict, max_length=200)
 
 
 class PushRequest(BaseModel):

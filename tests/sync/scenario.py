@@ -41,7 +41,7 @@ from lpt_desktop.sync import engine
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncError
 from lpt_desktop.sync.kinds import canonical
-from lpt_desktop.sync.protocol import CONFLICT_KIND
+from lpt_desktop.sync.protocol import CONFLICT_KIND, MOVED_AWAY
 from tests.sync.server import PASSWORD, CentralServer
 
 PASSPHRASE = "correct horse battery"
@@ -449,10 +449,16 @@ class World:
                     server_view[kind][rid] = canonical(rec.data)
             mine = snapshot(lap.open_db)
             # What the server refused stays on the laptop that made it, on its rejection list (not on the server).
+            # (A change to a case moved away before it was sent is refused too: its record stays on the laptop, as
+            # refused, only if the case came back before the laptop let it go.)
             with lap.open_db.read() as s:
-                listed = set(s.execute(select(SyncConflict.kind, SyncConflict.record_id).where(
-                    SyncConflict.reason == "rejected")).tuples().all())
+                refusals = s.execute(select(SyncConflict.kind, SyncConflict.record_id, SyncConflict.message).where(
+                    SyncConflict.reason == "rejected")).tuples().all()
+            listed = {(k, r) for k, r, m in refusals if not str(m).startswith(MOVED_AWAY)}
+            moved = {(k, r) for k, r, m in refusals if str(m).startswith(MOVED_AWAY)} - listed
             for kind, rows in mine.items():
+                for rid in [r for r in rows if (kind, r) in moved and r not in server_view.get(kind, {})]:
+                    del rows[rid]
                 for rid in [r for r in rows if (kind, r) in listed]:
                     if (kind, rid) not in self.refused_records:
                         problems.append(f"laptop {lap.name} {kind} {rid[:8]} was refused, though its case was not")
@@ -470,8 +476,11 @@ class World:
         for lap in self.laps.values():
             with lap.open_db.read() as s:
                 local = set(s.scalars(select(SyncConflict.id).where(SyncConflict.status == "open")))
+            # A laptop's own rejections stay with it when their case moves away (never dropped silently).
             expected = {cid for cid in open_server if by_owner[cid].person_id in scope[lap.name]
-                        or (by_owner[cid].person_id is None and by_owner[cid].owner == lap.username)}
+                        or (by_owner[cid].person_id is None and by_owner[cid].owner == lap.username)
+                        or ((by_owner[cid].data or {}).get("reason") == "rejected"
+                            and by_owner[cid].owner == lap.username)}
             if local != expected:
                 problems.append(f"laptop {lap.name} conflicts differ: missing {sorted(expected - local)[:3]}, "
                                 f"extra {sorted(local - expected)[:3]}")
@@ -494,6 +503,7 @@ class World:
             problems.append(f"{len(creates)} records created twice, e.g. {creates[0][:2]}")
         # 4. The server applied each laptop's outbox up to its last number, and nothing is waiting.
         for lap in self.laps.values():
+            self._note_seq(lap.name)  # the laptop's own last number (a rejection sent again by itself takes one)
             if marks.get(lap.username, 0) != self.max_seq[lap.name]:
                 problems.append(f"laptop {lap.name}: server applied up to {marks.get(lap.username)}, "
                                 f"the laptop wrote up to {self.max_seq[lap.name]}")
@@ -533,6 +543,9 @@ class World:
             in_conflict.setdefault((d.get("kind"), d.get("record_id")), []).append(d)
         for (kind, rid), lap in self.created.items():
             rec = records.get((kind, rid))
+            if rec is None and any((c.data or {}).get("reason") == "rejected" and (c.data or {}).get("record_id") == rid
+                                   and str((c.data or {}).get("message")).startswith(MOVED_AWAY) for c in conflicts):
+                continue  # made in a case moved away before it was sent: on the rejection list, with the reason
             if rec is None and (kind, rid) in self.refused_records and any(
                     (c.data or {}).get("reason") == "rejected" and (c.data or {}).get("record_id") == rid
                     for c in conflicts):

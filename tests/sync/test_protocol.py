@@ -115,15 +115,20 @@ def test_a_moved_case_leaves_the_old_laptop_after_its_changes_are_pushed(central
     edit(a.db, Person, pid, tier="A2")
     central.allocate(pid, om2)
     result = a.sync()
-    assert result.rejected == 0 and result.evicted == 1
+    # The server decides from who holds the case now (issue 14): both changes are refused, and kept on the old
+    # officer's rejection list (with what was entered) when the case leaves their laptop.
+    assert result.rejected == 2 and result.evicted == 1
     assert pid not in ids(a.db, Person) and keep in ids(a.db, Person)
     assert not ({cid, late} & ids(a.db, Contact))
     with a.db.read() as s:
         from lpt_desktop.store.sync_models import SyncRecord
 
         assert s.scalar(select(func.count()).select_from(SyncRecord).where(SyncRecord.person_id == pid)) == 0
+    refused = {(r.kind, r.record_id): r for r in sync_service.list_rejections(a.db)}
+    assert set(refused) == {("contact", late), ("person", pid)}
+    assert refused[("contact", late)].data["notes"] == "Home visit: all well"
     b.sync()
-    assert get(b.db, Person, pid).tier == "A2" and get(b.db, Contact, late).notes == "Home visit: all well"
+    assert get(b.db, Person, pid).tier != "A2" and get(b.db, Contact, late) is None
     assert get(b.db, Person, pid).officer_id is not None  # now the new officer's own case
     # After the move is known on the old laptop, it can no longer change the case.
     assert a.sync().evicted == 0
