@@ -28,6 +28,7 @@ from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.gui.date_entry import DateTimeEntry
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.standards_common import today, window_text
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class AppointmentDialog(QDialog):
                 self.person.addItem(person_id, person_id)
                 i = self.person.count() - 1
             self.person.setCurrentIndex(i)
-            self.person.setEnabled(obligation is None)
+            set_available(self.person, obligation is None, "booked for this case's due window")
         self.when = DateTimeEntry("Date and time")
         self.when.setValue(starts_at or self._default_start())
         self.type = QComboBox()
@@ -146,7 +147,7 @@ class AppointmentDialog(QDialog):
         self.count.setRange(2, 52)
         self.count.setValue(6)
         self.count.setSuffix(" appointments")
-        self.count.setEnabled(False)
+        set_available(self.count, False, "choose how it repeats first")
         self.window_label = QLabel("")
         self.window_label.setWordWrap(True)
         self.window_label.setAccessibleName("Due window")
@@ -188,7 +189,8 @@ class AppointmentDialog(QDialog):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(300)
         self.debounce.timeout.connect(self.check)
-        self.repeat.currentIndexChanged.connect(lambda _i: self.count.setEnabled(bool(self.repeat.currentData())))
+        self.repeat.currentIndexChanged.connect(lambda _i: set_available(
+            self.count, bool(self.repeat.currentData()), "choose how it repeats first"))
         for signal in (self.when.valueChanged, self.repeat.currentIndexChanged, self.count.valueChanged,
                        self.person.currentIndexChanged):
             signal.connect(self._changed)

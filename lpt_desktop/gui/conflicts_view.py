@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.court import report_type_label
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.sync_status import local_time
 from lpt_desktop.gui.table_model import (
     Column,
@@ -321,11 +322,13 @@ class ConflictsView(QWidget):
             text += f"<br>{e(conflict.message)}"
         self.detail_title.setText(text)
         both = conflict.mine is not None and conflict.theirs is not None
-        self.merge.setEnabled(both and not self.busy)
+        set_available(self.merge, both and not self.busy,
+                      "wait: the last choice is being saved" if self.busy else
+                      "one side deleted the record: keep yours or theirs")
         self.hint.setText(MERGE_HINT_REPORT if conflict.kind == fields_grain.REPORT_KIND else MERGE_HINT)
         self.hint.setVisible(both)
-        self.keep_mine.setEnabled(not self.busy)
-        self.keep_theirs.setEnabled(not self.busy)
+        set_available(self.keep_mine, not self.busy, "wait: the last choice is being saved")
+        set_available(self.keep_theirs, not self.busy, "wait: the last choice is being saved")
         self.field_table.setColumnHidden(4, not both)
 
     def _add_use_boxes(self) -> None:

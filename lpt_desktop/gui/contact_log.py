@@ -34,6 +34,7 @@ from lpt_desktop.domain.enforcement import allowed_actions, policy
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.gui.contact_entry import ContactEntry
 from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterProxy, ContactTableModel
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
@@ -254,14 +255,21 @@ class ContactLogView(QWidget):
         self.current = c
         self.side.setCurrentIndex(0)
         for b in (self.amend_button, self.decide_button, self.letter_button):
-            b.setEnabled(False)
+            set_available(b, False, "select a contact first")
         if c is None:
             self.detail.setHtml("<p style='color:#4a5563'>Select a contact to see it here, or press "
                                 "<b>Ctrl+N</b> to record one.</p>")
             return
-        self.amend_button.setEnabled(c.is_current and not c.hidden)
-        self.decide_button.setEnabled(c.is_current and c.is_failure)
-        self.letter_button.setEnabled(any(e.action in ("EA02", "EA03") for e in c.enforcement))
+        set_available(self.amend_button, c.is_current and not c.hidden,
+                      "this is an earlier version; amend the current one" if not c.is_current
+                      else "this contact is hidden from you")
+        set_available(self.decide_button, c.is_current and c.is_failure,
+                      "enforcement is decided only on a failure to attend or comply" if c.is_current
+                      else "this is an earlier version of the contact")
+        decided = ", ".join(e.label for e in c.enforcement)
+        set_available(self.letter_button, any(e.action in ("EA02", "EA03") for e in c.enforcement),
+                      "a warning letter follows a first or second warning decision, and this contact has none"
+                      + (f" (decided: {decided})" if decided else ""))
         self.detail.setHtml(contact_html(c))
         if c.amends_id or c.amended_by_id:
             def show_history(history: list[ContactView]) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 REPORT_TYPES: dict[str, str] = {"oral": "Oral", "fdr": "Fast delivery", "sdr": "Standard delivery",
@@ -274,9 +275,13 @@ class CourtListView(QWidget):
 
     def _update_buttons(self) -> None:
         rec = self.current()
-        self.open_button.setEnabled(rec is not None)
-        self.promote_button.setEnabled(rec is not None and rec.person_id is None and rec.pre_sentence_id is not None)
-        self.withdraw_button.setEnabled(rec is not None and rec.status != "sent")
+        set_available(self.open_button, rec is not None, "select a request first")
+        set_available(self.promote_button, rec is not None and rec.person_id is None
+                      and rec.pre_sentence_id is not None,
+                      "select a request first" if rec is None else "only a pre-sentence record is made a case; "
+                      "this person is already on the caseload")
+        set_available(self.withdraw_button, rec is not None and rec.status != "sent",
+                      "select a request first" if rec is None else "the report has been sent to court")
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_Escape and self.search.text():

@@ -51,6 +51,10 @@ class _CalendarPopup(QFrame):
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setGridVisible(True)
         self.calendar.setAccessibleName("Choose a date")
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        # Its size hint alone cut the last week off: give the grid room for six weeks.
+        hint = self.calendar.sizeHint()
+        self.calendar.setMinimumSize(hint.width(), hint.height() + 24)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.calendar)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.gui import standards_common as common
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ class ObligationsView(QWidget):
         self.frequencies: list[Frequency] = []
         self.frequency_button = QPushButton("Contact fre&quency…")
         self.frequency_button.setAccessibleName("Set the contact frequency for this case")
-        self.frequency_button.setEnabled(False)
+        set_available(self.frequency_button, False, "loading the case's obligations")
         self.frequency_button.clicked.connect(self.edit_frequency)
         self.frequency_dialog: FrequencyDialog | None = None
         self.refresh_button = QPushButton("Re&fresh")
@@ -279,7 +280,8 @@ class ObligationsView(QWidget):
         obligations, title = result.obligations, result.policy_title
         self.model.met_labels = result.met_labels
         self.frequencies = result.frequencies
-        self.frequency_button.setEnabled(bool(result.frequencies))
+        set_available(self.frequency_button, bool(result.frequencies),
+                      "this case's orders have no contact frequency to set")
         if result.frequencies:
             parts = [f"every {f.every_days} days (set for this case)" if f.every_days else
                      f"every {f.default_days} days (policy default)" if f.default_days else "the policy's schedule"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.sync_status import local_time
 from lpt_desktop.gui.table_model import (
     Column,
@@ -161,8 +162,9 @@ class RejectionsView(QWidget):
     # -- acting ------------------------------------------------------------------------------------
     def _enable(self) -> None:
         has = self.model.rowCount() > 0
-        self.retry.setEnabled(has and not self.busy)
-        self.export.setEnabled(has and not self.busy)
+        why = "nothing was refused" if not has else "wait: the last request is still running"
+        set_available(self.retry, has and not self.busy, why)
+        set_available(self.export, has and not self.busy, why)
 
     def _retry(self) -> None:
         if not self.busy and self.model.rowCount():

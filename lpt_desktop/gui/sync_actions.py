@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lpt_desktop.gui.conflicts_view import ConflictsView, load_rows
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.enrol_dialog import EnrolDialog
 from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.rejections_view import RejectionsView
@@ -77,10 +78,11 @@ class SyncUI(QObject):
         state = self.runner.state
         self.status.update()
         if self.host.is_unlocked:
-            self.sync_action.setEnabled(not state.busy)  # before enrolment it offers to set sync up
-            self.cancel_action.setEnabled(state.busy)
-            self.conflicts_action.setEnabled(state.enrolled)
-            self.rejections_action.setEnabled(state.enrolled)
+            # Before enrolment Sync offers to set sync up.
+            set_available(self.sync_action, not state.busy, "a sync is running")
+            set_available(self.cancel_action, state.busy, "no sync is running")
+            set_available(self.conflicts_action, state.enrolled, "sync is not set up on this laptop")
+            set_available(self.rejections_action, state.enrolled, "sync is not set up on this laptop")
             self.enrol_action.setText("Sign in &again…" if state.enrolled else "Set &up sync…")
         if state.conflicts != self._last_conflicts and self.view is not None and not state.locked:
             self.refresh_conflicts()
