@@ -367,7 +367,8 @@ def _(db: Database, demo: Demo) -> Args:
 
 @scenario(contacts.record_contact, "a failure with its enforcement decision")
 def _(db: Database, demo: Demo) -> Args:
-    return call(fresh_case(db), failed(at(-1), enforcement_action="EA02"), now=NOW)
+    return call(fresh_case(db), failed(at(-1), absence_judgement="unacceptable", enforcement_action="EA02",
+                                    enforcement_reason="No reason given."), now=NOW)
 
 
 @scenario(contacts.record_contact, "a failure left for a decision")
@@ -390,7 +391,8 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     pid = fresh_case(db)
     cid = contacts.record_contact(db, pid, failed(at(-1)), now=NOW)
-    return call(cid, failed(at(-1), enforcement_action="EA02"), "decision left off", now=NOW)
+    return call(cid, failed(at(-1), absence_judgement="unacceptable", enforcement_action="EA02",
+                                    enforcement_reason="No reason given."), "decision left off", now=NOW)
 
 
 @scenario(contacts.amend_contact, "a booking moved (still no outcome)")
@@ -409,7 +411,7 @@ def _(db: Database, demo: Demo) -> Args:
 @scenario(contacts.decide_enforcement, "a warning on a failure")
 def _(db: Database, demo: Demo) -> Args:
     cid = contacts.record_contact(db, fresh_case(db), failed(at(-1)), now=NOW)
-    return call(cid, "EA02", on=TODAY)
+    return call(cid, "EA02", "No reason given.", on=TODAY)
 
 
 @scenario(contacts.save_draft, "a new draft")

@@ -87,7 +87,7 @@ GOOD = {
     "unpaid work session booked, no outcome yet": ContactInput(type_code="CUPW", starts_at=NOW + timedelta(days=3)),
     "failed to attend with a note and a first warning": ContactInput(
         type_code="COAP", starts_at=EARLIER, outcome="AFTA", notes="No contact; phone off.",
-        enforcement_action="EA02"),
+        absence_judgement="unacceptable", enforcement_action="EA02", enforcement_reason="No reason given."),
     "unacceptable absence with a note": ContactInput(
         type_code="COAP", starts_at=EARLIER, outcome="UAAB", notes="Said he overslept."),
     "future appointment without an outcome": ContactInput(type_code="COAP", starts_at=NOW + timedelta(days=7)),
@@ -225,7 +225,8 @@ def test_enforcement_action_on_an_acceptable_absence():
 
 @pytest.mark.parametrize("outcome", FAILURES)
 def test_enforcement_action_on_a_failure_passes_the_contact_check(outcome):
-    c = ContactInput(type_code="COAP", starts_at=EARLIER, outcome=outcome, notes="x", enforcement_action="EA02")
+    c = ContactInput(type_code="COAP", starts_at=EARLIER, outcome=outcome, notes="x", enforcement_action="EA02",
+                     absence_judgement="unacceptable" if outcome == "AFTA" else "")
     assert check(c) == []
 
 

@@ -97,7 +97,8 @@ def test_add_returns_the_contact_as_json(run):
 
 def test_add_a_failure_with_its_enforcement_decision(run):
     c = add_json(run, "--type", "COAP", "--outcome", "AFTA", "--at", "2021-03-03T10:00",
-                 "--notes", "Did not attend; no phone call.", "--enforcement", "EA02")
+                 "--notes", "Did not attend; no phone call.", "--judgement", "unacceptable",
+                 "--enforcement", "EA02", "--enforcement-reason", "No reason given.")
     assert c["outcome"] == "AFTA"
     [e] = c["enforcement"]
     assert (e["action"], e["label"]) == ("EA02", "First warning letter")
@@ -131,7 +132,7 @@ def test_add_without_json_prints_one_line(run):
     (["--type", "COAP", "--outcome", "ATTC", "--at", "2021-03-03T10:00", "--notes", "Seen.", "--enforcement",
       "EA02"], ["Enforcement action"]),
     (["--type", "COAP", "--outcome", "AFTA", "--at", "2021-03-03T10:00", "--notes", "Not seen.",
-      "--enforcement", "NFA"], ["Reason"]),
+      "--judgement", "unacceptable", "--enforcement", "NFA"], ["Decision reason"]),
     (["--type", "XXXX", "--outcome", "ATTC", "--at", "2021-03-03T10:00"], ["Contact type", "XXXX"]),
     (["--type", "COAP", "--outcome", "NOPE", "--at", "2021-03-03T10:00"], ["Outcome", "NOPE"]),
     (["--type", "COAP", "--outcome", "ATTC", "--at", "yesterday"], ["--at", "yesterday"]),
@@ -156,14 +157,15 @@ def test_an_outcome_for_a_future_contact_is_refused(run):
 
 def test_an_enforcement_action_that_does_not_fit_the_count(run):
     add_json(run, "--type", "COAP", "--outcome", "AFTA", "--at", "2021-03-03T10:00", "--notes", "Not seen.",
-             "--enforcement", "EA02")
+             "--judgement", "unacceptable", "--enforcement", "EA02", "--enforcement-reason", "No reason given.")
     line = one_line_error(run("contacts", "add", "--crn", CRN, "--type", "COAP", "--outcome", "AFTA",
-                              "--at", "2021-04-07T10:00", "--notes", "Not seen again.", "--enforcement", "EA02"),
+                              "--at", "2021-04-07T10:00", "--notes", "Not seen again.", "--judgement", "unacceptable",
+                              "--enforcement", "EA02", "--enforcement-reason", "No reason given."),
                           "Enforcement action")
     assert "breach" in line
     assert len(listed(run)) == 1
     c = add_json(run, "--type", "COAP", "--outcome", "AFTA", "--at", "2021-04-07T10:00", "--notes", "Not seen again.",
-                 "--enforcement", "IBR")
+                 "--judgement", "unacceptable", "--enforcement", "IBR", "--enforcement-reason", "Second failure.")
     assert [e["action"] for e in c["enforcement"]] == ["IBR"]
 
 
@@ -263,7 +265,7 @@ def test_enforcement_due_lists_the_open_decision_with_its_due_date(run):
 
 def test_enforcement_due_breach_item_and_order_across_cases(run):
     add_json(run, "--type", "COAP", "--outcome", "AFTA", "--at", "2022-11-01T10:00", "--notes", "Not seen.",
-             "--enforcement", "EA02")
+             "--judgement", "unacceptable", "--enforcement", "EA02", "--enforcement-reason", "No reason given.")
     second = add_json(run, "--type", "COAP", "--outcome", "AFTA", "--at", "2022-12-23T10:00", "--notes", "Again.")
     other = run("contacts", "add", "--crn", OTHER_CRN, "--type", "COAP", "--outcome", "UAAB",
                 "--at", "2022-12-28T10:00", "--notes", "Said he was busy.", "--json")

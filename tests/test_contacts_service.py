@@ -54,6 +54,7 @@ from tests.conftest import PASSPHRASE
 ACTOR = "LPT0042 Alex Morgan"
 NOW = datetime(2026, 11, 23, 15, 30)
 TODAY = NOW.date()
+REASON = "No contact and no reason given."
 CO_START = date(2026, 1, 5)
 CO_END = date(2027, 1, 4)
 
@@ -96,8 +97,13 @@ def office(at: datetime, **changes) -> ContactInput:
 
 
 def failure(at: datetime, outcome: str = "AFTA", **changes) -> ContactInput:
-    return replace(ContactInput(type_code="COAP", starts_at=at, outcome=outcome, location="Preston office",
-                                notes="Did not attend and did not phone."), **changes)
+    """A failure; a failure to attend judged unacceptable, and any decision with its reason."""
+    base = ContactInput(type_code="COAP", starts_at=at, outcome=outcome, location="Preston office",
+                        notes="Did not attend and did not phone.",
+                        absence_judgement="unacceptable" if outcome == "AFTA" else "")
+    if changes.get("enforcement_action") and "enforcement_reason" not in changes:
+        changes["enforcement_reason"] = "No contact and no reason given."
+    return replace(base, **changes)
 
 
 def evening(d: date) -> datetime:
@@ -245,7 +251,7 @@ def test_audit_rows_for_the_contact_and_its_enforcement_decision(db):
 def test_a_later_enforcement_decision_is_audited(db):
     pid = make_case(db)
     cid = fail(db, pid, date(2026, 11, 20))
-    eid = decide_enforcement(db, cid, "EA02", on=date(2026, 11, 23))
+    eid = decide_enforcement(db, cid, "EA02", REASON, on=date(2026, 11, 23))
     [a] = audits(db, "enforcement", eid)
     assert (a.action, a.actor, a.person_id) == ("create", ACTOR, pid)
 
@@ -315,7 +321,8 @@ def test_bad_enforcement_action_on_an_attended_contact(db):
 
 def test_bad_no_further_action_without_a_reason(db):
     pid = make_case(db)
-    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action="NFA"), "Reason")
+    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action="NFA", enforcement_reason=""),
+             "Decision reason")
 
 
 @pytest.mark.parametrize("at", [datetime(2026, 1, 4, 10, 0), datetime(2027, 1, 5, 10, 0)])
@@ -341,7 +348,7 @@ def test_community_order_warning_then_breach(db):
     assert v1.is_failure
     assert (v1.requirement.kind, v1.requirement.number) == ("warning", 1)
     assert v1.open_items == (OpenItem("Enforcement decision", date(2025, 3, 5), date(2025, 3, 3)),)
-    decide_enforcement(db, f1, "EA02", on=date(2025, 3, 4))
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2025, 3, 4))
     v1 = view(db, pid, f1)
     assert v1.open_items == ()
     assert [(e.action, e.label, e.decided_on, e.author) for e in v1.enforcement] == [
@@ -355,7 +362,7 @@ def test_community_order_warning_then_breach(db):
     assert items(v2) == [("Enforcement decision", date(2025, 5, 14)), ("Breach to be initiated", date(2025, 5, 27))]
     for refused in ("EA02", "EA03"):
         with pytest.raises(ValidationError) as exc:
-            decide_enforcement(db, f2, refused, on=date(2025, 5, 13))
+            decide_enforcement(db, f2, refused, REASON, on=date(2025, 5, 13))
         assert fields_of(exc) == ["Enforcement action"]
         assert "breach" in exc.value.errors[0].message
     with pytest.raises(ValidationError):
@@ -363,9 +370,9 @@ def test_community_order_warning_then_breach(db):
     assert enforcement_rows(db, f2) == []
 
     # Referring to the manager answers the decision, but the breach is still owed until IBR.
-    decide_enforcement(db, f2, "ROM", on=date(2025, 5, 13))
+    decide_enforcement(db, f2, "ROM", REASON, on=date(2025, 5, 13))
     assert items(view(db, pid, f2)) == [("Breach to be initiated", date(2025, 5, 27))]
-    decide_enforcement(db, f2, "IBR", on=date(2025, 5, 15))
+    decide_enforcement(db, f2, "IBR", REASON, on=date(2025, 5, 15))
     v2 = view(db, pid, f2)
     assert v2.open_items == ()
     assert [e.action for e in v2.enforcement] == ["ROM", "IBR"]
@@ -387,7 +394,7 @@ def test_a_first_failure_with_a_warning_in_the_last_12_months_is_a_breach(db):
     failure the warning was for is itself older than 12 months."""
     pid = make_case(db, "CO", date(2025, 1, 6), date(2027, 1, 5))
     f1 = fail(db, pid, date(2025, 1, 13))
-    decide_enforcement(db, f1, "EA02", on=date(2025, 2, 20))  # decided late
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2025, 2, 20))  # decided late
     f2 = fail(db, pid, date(2026, 1, 20))  # over 12 months after the failure, within 12 of the warning
     v2 = view(db, pid, f2)
     assert (v2.requirement.kind, v2.requirement.number) == ("breach", 1)
@@ -397,12 +404,12 @@ def test_a_first_failure_with_a_warning_in_the_last_12_months_is_a_breach(db):
 def test_a_failure_13_months_after_the_first_is_a_warning_again(db):
     pid = make_case(db, "CO", date(2025, 1, 6), date(2027, 1, 5))
     f1 = fail(db, pid, date(2025, 3, 3))
-    decide_enforcement(db, f1, "EA02", on=date(2025, 3, 4))
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2025, 3, 4))
     f2 = fail(db, pid, date(2026, 4, 6))
     v2 = view(db, pid, f2)
     assert (v2.requirement.kind, v2.requirement.number) == ("warning", 1)
     assert items(v2) == [("Enforcement decision", date(2026, 4, 8))]
-    decide_enforcement(db, f2, "EA02", on=date(2026, 4, 7))
+    decide_enforcement(db, f2, "EA02", REASON, on=date(2026, 4, 7))
     assert view(db, pid, f2).open_items == ()
 
 
@@ -424,7 +431,7 @@ def test_a_same_day_warning_does_not_turn_its_own_failure_into_a_breach(db):
     assert v1.requirement.kind == "warning"
     assert v1.open_items == ()
     # Re-checked for a second decision on the same failure: still warning level.
-    decide_enforcement(db, f1, "ROM", on=on)
+    decide_enforcement(db, f1, "ROM", REASON, on=on)
     decide_enforcement(db, f1, "NFA", "manager agreed the warning is enough", on=on)  # only allowed at a warning
     assert [(e.action, e.required_kind, e.failure_number) for e in enforcement_rows(db, f1)] == [
         ("EA02", "warning", 1), ("ROM", "warning", 1), ("NFA", "warning", 1)]
@@ -436,7 +443,7 @@ def test_decision_on_a_non_failure_is_refused(db):
     pid = make_case(db)
     cid = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0)), now=NOW)
     with pytest.raises(ValidationError) as exc:
-        decide_enforcement(db, cid, "EA02", on=TODAY)
+        decide_enforcement(db, cid, "EA02", REASON, on=TODAY)
     assert fields_of(exc) == ["Enforcement action"]
 
 
@@ -444,7 +451,7 @@ def test_decision_dated_before_the_failure_is_refused(db):
     pid = make_case(db)
     cid = fail(db, pid, date(2026, 11, 20))
     with pytest.raises(ValidationError) as exc:
-        decide_enforcement(db, cid, "EA02", on=date(2026, 11, 19))
+        decide_enforcement(db, cid, "EA02", REASON, on=date(2026, 11, 19))
     assert fields_of(exc) == ["Decision date"]
     assert enforcement_rows(db, cid) == []
 
@@ -454,26 +461,26 @@ def test_licence_warnings_then_recall_at_the_third(db):
     pid = make_case(db, "LIC", date(2025, 1, 6), date(2026, 6, 30))
     f1 = fail(db, pid, date(2025, 2, 3))
     assert view(db, pid, f1).requirement.kind == "warning"
-    decide_enforcement(db, f1, "EA02", on=date(2025, 2, 4))
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2025, 2, 4))
     f2 = fail(db, pid, date(2025, 3, 3))
     v2 = view(db, pid, f2)
     assert (v2.requirement.kind, v2.requirement.number) == ("warning", 2)  # a warning on licence is no breach
     assert items(v2) == [("Enforcement decision", date(2025, 3, 5))]
     with pytest.raises(ValidationError) as exc:
-        decide_enforcement(db, f2, "IBR", on=date(2025, 3, 4))  # licences are recalled, not breached
+        decide_enforcement(db, f2, "IBR", REASON, on=date(2025, 3, 4))  # licences are recalled, not breached
     assert fields_of(exc) == ["Enforcement action"]
-    decide_enforcement(db, f2, "EA03", on=date(2025, 3, 4))
+    decide_enforcement(db, f2, "EA03", REASON, on=date(2025, 3, 4))
     f3 = fail(db, pid, date(2025, 4, 7))
     v3 = view(db, pid, f3)
     assert (v3.requirement.kind, v3.requirement.number) == ("recall", 3)
     assert items(v3) == [("Enforcement decision", date(2025, 4, 9))]
     with pytest.raises(ValidationError) as exc:
-        decide_enforcement(db, f3, "EA03", on=date(2025, 4, 8))
+        decide_enforcement(db, f3, "EA03", REASON, on=date(2025, 4, 8))
     assert fields_of(exc) == ["Enforcement action"]
     assert "recall" in exc.value.errors[0].message
-    decide_enforcement(db, f3, "ROM", on=date(2025, 4, 8))
+    decide_enforcement(db, f3, "ROM", REASON, on=date(2025, 4, 8))
     assert items(view(db, pid, f3)) == [("Recall decision", date(2025, 4, 9))]
-    decide_enforcement(db, f3, "EA11", on=date(2025, 4, 9))
+    decide_enforcement(db, f3, "EA11", REASON, on=date(2025, 4, 9))
     assert view(db, pid, f3).open_items == ()
 
 
@@ -513,7 +520,7 @@ def test_deadlines_over_the_2022_jubilee_holidays(db):
     pid = make_case(db, "CO", date(2022, 1, 4), date(2023, 1, 3))
     f1 = fail(db, pid, date(2022, 5, 3))  # Tuesday after the early May bank holiday
     assert items(view(db, pid, f1)) == [("Enforcement decision", date(2022, 5, 5))]
-    decide_enforcement(db, f1, "EA02", on=date(2022, 5, 4))
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2022, 5, 4))
     f2 = fail(db, pid, date(2022, 6, 1))
     assert items(view(db, pid, f2)) == [("Enforcement decision", date(2022, 6, 7)),
                                         ("Breach to be initiated", date(2022, 6, 17))]
@@ -564,8 +571,8 @@ def test_enforcement_due_across_cases_sorted_with_days_left(db):
               and i.crn == "A100001"]
     assert (late.days_left, late.overdue) == (-1, True)
     # deciding removes the items
-    decide_enforcement(db, fb, "EA02", on=today)
-    decide_enforcement(db, fa2, "IBR", on=today)
+    decide_enforcement(db, fb, "EA02", REASON, on=today)
+    decide_enforcement(db, fa2, "IBR", REASON, on=today)
     assert enforcement_due(db, today=today) == []
 
 
@@ -641,13 +648,13 @@ def test_amending_a_failure_to_an_acceptable_absence_clears_its_enforcement_item
     f2 = fail(db, pid, date(2026, 11, 23))
     assert view(db, pid, f2).requirement.kind == "warning"
     with pytest.raises(ValidationError):
-        decide_enforcement(db, f, "EA02", on=TODAY)  # the original has been amended
+        decide_enforcement(db, f, "EA02", REASON, on=TODAY)  # the original has been amended
 
 
 def test_an_amended_failure_keeps_its_decisions_and_is_not_counted_twice(db):
     pid = make_case(db, "CO", date(2025, 1, 6), date(2027, 1, 5))
     f1 = fail(db, pid, date(2025, 3, 3))
-    decide_enforcement(db, f1, "EA02", on=date(2025, 3, 4))
+    decide_enforcement(db, f1, "EA02", REASON, on=date(2025, 3, 4))
     f1b = amend_contact(db, f1, failure(datetime(2025, 3, 3, 10, 0), notes="Did not attend; no reply to calls."),
                         "fuller note", now=datetime(2025, 3, 5, 9, 0))
     v = view(db, pid, f1b)
@@ -1118,3 +1125,91 @@ def test_a_new_order_with_no_hours_yet_is_not_behind(db):
     start = CO_START
     assert upw_summary(db, pid, start + timedelta(days=3)).on_track  # nothing done yet, four weeks' grace
     assert not upw_summary(db, pid, start + timedelta(days=60)).on_track  # two months in, still nothing
+
+
+# -- issue 15 item 4: every decision has its reason; a failure to attend is judged first; recall on licences only
+@pytest.mark.parametrize("action", ["IBR", "EA02", "ROM", "NFA"])
+def test_every_enforcement_decision_is_refused_without_its_reason(db, action):
+    pid = make_case(db)
+    fail(db, pid, date(2026, 11, 2), enforcement_action="EA02")  # so a breach fits the second
+    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action=action, enforcement_reason="  "),
+             "Decision reason" if action in ("IBR", "ROM") else "Enforcement action")
+
+
+def test_breach_initiated_with_no_reason_is_refused_later_too(db):
+    pid = make_case(db)
+    fail(db, pid, date(2026, 11, 2), enforcement_action="EA02")
+    f2 = fail(db, pid, date(2026, 11, 16))
+    with pytest.raises(ValidationError) as exc:
+        decide_enforcement(db, f2, "IBR", "", on=date(2026, 11, 17))
+    assert fields_of(exc) == ["Decision reason"]
+    assert enforcement_rows(db, f2) == []
+
+
+@pytest.mark.parametrize("order_type", ["CO", "SSO", "PSS"])
+def test_recall_is_refused_on_an_order_and_on_post_sentence_supervision(db, order_type):
+    pid = make_case(db, order_type)
+    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action="EA11"), "Enforcement action",
+             "only a licence is recalled", "magistrates")
+
+
+def test_recall_is_accepted_on_a_licence(db):
+    pid = make_case(db, "LIC", date(2026, 1, 5), date(2027, 6, 30))
+    cid = record_contact(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action="EA11",
+                                          enforcement_reason="Whereabouts unknown; risk to partner."), now=NOW)
+    assert [e.action for e in enforcement_rows(db, cid)] == ["EA11"]
+
+
+def test_a_failure_to_attend_is_judged_before_enforcement(db):
+    pid = make_case(db)
+    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), absence_judgement="", enforcement_action="EA02"),
+             "Judgement", "acceptable or unacceptable before")
+    # Not yet judged and no decision: saved, with the decision owed within 2 working days.
+    cid = record_contact(db, pid, failure(datetime(2026, 11, 20, 10, 0), absence_judgement=""), now=NOW)
+    assert view(db, pid, cid).outcome == "AFTA"
+
+
+def test_a_failure_to_attend_judged_acceptable_is_an_acceptable_absence_with_its_reason_and_evidence(db):
+    pid = make_case(db)
+    at = datetime(2026, 11, 20, 10, 0)
+    _refused(db, pid, failure(at, absence_judgement="acceptable"), "Absence reason", "is empty")
+    _refused(db, pid, failure(at, absence_judgement="acceptable", absence_reason="AAME", evidence="awaited",
+                              enforcement_action="EA02"), "Enforcement action", "judged acceptable")
+    cid = record_contact(db, pid, failure(at, absence_judgement="acceptable", absence_reason="AAME",
+                                          evidence="awaited"), now=NOW)
+    v = view(db, pid, cid)
+    assert (v.outcome, v.absence_reason, v.evidence, v.is_failure) == ("AA", "AAME", "awaited", False)
+    assert v.open_items == ()
+
+
+def test_a_judgement_on_another_outcome_is_refused(db):
+    pid = make_case(db)
+    _refused(db, pid, office(datetime(2026, 11, 20, 10, 0), absence_judgement="unacceptable"), "Judgement",
+             "only for a failure to attend")
+
+
+# -- issue 15 item 19: warnings, not refusals ------------------------------------------------------
+def test_an_attended_contact_with_no_note_is_warned_of_and_saved_if_confirmed(db):
+    from lpt_desktop.services.contacts import warnings_for
+
+    pid = make_case(db)
+    data = office(datetime(2026, 11, 20, 10, 0), notes="  ")
+    assert [w.field for w in warnings_for(db, pid, data)] == ["Notes"]
+    assert warnings_for(db, pid, replace(data, notes="Seen.")) == []
+    assert warnings_for(db, pid, failure(datetime(2026, 11, 20, 10, 0))) == []  # not attended: no such warning
+    cid = record_contact(db, pid, data, now=NOW)  # a warning never refuses
+    assert view(db, pid, cid).notes == ""
+
+
+def test_a_second_contact_of_the_same_type_the_same_day_is_warned_of(db):
+    from lpt_desktop.services.contacts import warnings_for
+
+    pid = make_case(db)
+    first = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0)), now=NOW)
+    again = office(datetime(2026, 11, 20, 15, 30), notes="Seen again.")
+    got = warnings_for(db, pid, again)
+    assert [w.field for w in got] == ["Date and time"]
+    assert "office appointment on 20/11/2026 (at 10:00)" in got[0].message
+    assert warnings_for(db, pid, replace(again, type_code="COPT")) == []  # another type
+    assert warnings_for(db, pid, replace(again, starts_at=datetime(2026, 11, 21, 10, 0))) == []  # another day
+    assert warnings_for(db, pid, again, amends_id=first) == []  # amending the same contact

@@ -13,13 +13,19 @@ from lpt_desktop.domain.enforcement import (
     allowed_actions,
     breach_due,
     check_action,
+    check_judgement,
     decision_due,
+    enforcement_open,
     failure_number,
     is_licence,
+    judged_outcome,
+    needs_judgement,
+    offered_actions,
     open_items,
     policy,
     required,
     warned_within_window,
+    warning_period,
     window_start,
 )
 from lpt_desktop.domain.validation import FieldError
@@ -48,8 +54,8 @@ def test_policy_numbers_come_from_the_data_file():
 
 
 @pytest.mark.parametrize(("code", "kind", "needs_reason"), [
-    ("EA02", "warning", False), ("EA03", "warning", False), ("IBR", "breach", False),
-    ("EA11", "recall", False), ("NFA", "nfa", True), ("ROM", "refer", False),
+    ("EA02", "warning", True), ("EA03", "warning", True), ("IBR", "breach", True),
+    ("EA11", "recall", True), ("NFA", "nfa", True), ("ROM", "refer", True),
 ])
 def test_policy_actions(code, kind, needs_reason):
     a = policy().actions[code]
@@ -238,7 +244,7 @@ def test_licence_recall_required_no_warning_or_nfa():
 
 def _assert_good_errors(errors: list[FieldError]) -> None:
     for e in errors:
-        assert e.field in {"Enforcement action", "Reason"}
+        assert e.field in {"Enforcement action", "Decision reason"}
         assert e.message.strip()
         assert FIX.search(e.message), f"no fix in {e}"
 
@@ -250,7 +256,7 @@ def _assert_good_errors(errors: list[FieldError]) -> None:
     ("LIC", 3, None, "ROM"),
 ])
 def test_check_action_accepts_fitting_actions(order_type, number, warning, action):
-    assert check_action(order_type, required(order_type, number, warning), action, "") == []
+    assert check_action(order_type, required(order_type, number, warning), action, "Missed without a reason") == []
 
 
 @pytest.mark.parametrize(("order_type", "number", "action", "right"), [
@@ -288,7 +294,7 @@ def test_check_action_breach_after_warning_names_the_warning_date():
 @pytest.mark.parametrize(("order_type", "number"), [("CO", 1), ("LIC", 1), ("LIC", 2)])
 def test_no_further_action_needs_a_reason(order_type, number, reason):
     errors = check_action(order_type, required(order_type, number, None), "NFA", reason)
-    assert [e.field for e in errors] == ["Reason"]
+    assert [e.field for e in errors] == ["Decision reason"]
     assert "no further action" in errors[0].message.lower()
     _assert_good_errors(errors)
 
@@ -428,3 +434,116 @@ def test_any_working_days_will_do():
 
     cal: WorkingDays = EveryDay()
     assert decision_due(d("03/06/2022"), cal) == d("05/06/2022")
+
+
+# --- the warning period: one function for the letter and the breach rule (issue 15 item 3) ---------
+
+@pytest.mark.parametrize(("given", "last_day"), [
+    ("17/07/2026", "16/07/2027"),   # the issue's warning: runs to July 2027, not December
+    ("01/01/2026", "31/12/2026"),
+    ("29/02/2024", "27/02/2025"),   # a leap day: 12 months beginning 29/02/2024 end before 28/02/2025
+    ("28/02/2023", "27/02/2024"),
+    ("01/03/2023", "29/02/2024"),
+    ("31/03/2025", "30/03/2026"),
+    ("31/12/2026", "30/12/2027"),
+])
+def test_warning_period_is_twelve_months_beginning_with_the_day_given(given, last_day):
+    assert warning_period(d(given)) == (d(given), d(last_day))
+
+
+def test_warning_period_length_comes_from_the_data_file():
+    assert policy().warning_months == 12
+
+
+@pytest.mark.parametrize("given", ["17/07/2026", "29/02/2024", "01/03/2023", "31/12/2026", "15/06/2023"])
+def test_the_breach_rule_counts_exactly_the_warning_period(given):
+    """A further failure on the period's last day needs breach action; the day after, a new warning."""
+    start, end = warning_period(d(given))
+    assert warned_within_window([start], start) == start
+    assert warned_within_window([start], end) == start
+    assert required("CO", 1, warned_within_window([start], end)).kind == "breach"
+    day_after = date.fromordinal(end.toordinal() + 1)
+    assert warned_within_window([start], day_after) is None
+    assert required("CO", 1, warned_within_window([start], day_after)).kind == "warning"
+
+
+# --- what is offered: recall on licences only (issue 15 item 4) ---------------------------------
+
+@pytest.mark.parametrize(("order_type", "offered"), [
+    ("CO", ["EA02", "EA03", "IBR", "NFA", "ROM"]),
+    ("SSO", ["EA02", "EA03", "IBR", "NFA", "ROM"]),
+    ("PSS", ["EA02", "EA03", "IBR", "NFA", "ROM"]),  # breach to the magistrates, never recall (s.256AC)
+    ("LIC", ["EA02", "EA03", "EA11", "NFA", "ROM"]),
+])
+def test_offered_actions(order_type, offered):
+    assert offered_actions(order_type) == offered
+
+
+@pytest.mark.parametrize("order_type", ["CO", "SSO", "PSS", "LIC"])
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_allowed_actions_are_always_offered_ones(order_type, number):
+    assert set(allowed_actions(order_type, required(order_type, number, None))) <= set(offered_actions(order_type))
+
+
+@pytest.mark.parametrize("order_type", ["CO", "SSO", "PSS"])
+def test_recall_on_an_order_is_refused_saying_why(order_type):
+    errors = check_action(order_type, required(order_type, 1, None), "EA11", "Risk")
+    assert [e.field for e in errors] == ["Enforcement action"]
+    assert "only a licence is recalled" in errors[0].message and "magistrates" in errors[0].message
+
+
+@pytest.mark.parametrize("action", ["EA02", "EA03", "NFA", "ROM", "IBR"])
+@pytest.mark.parametrize("reason", ["", " "])
+def test_every_decision_needs_its_reason(action, reason):
+    errors = check_action("CO", required("CO", 1, None), action, reason)
+    assert [e.field for e in errors] == ["Decision reason"]
+    assert policy().actions[action].label.lower() in errors[0].message
+
+
+@pytest.mark.parametrize("action", ["IBR", "ROM"])
+def test_breach_needs_its_reason(action):
+    errors = check_action("CO", required("CO", 2, None), action, "")
+    assert [e.field for e in errors] == ["Decision reason"]
+
+
+# --- judging a failure to attend -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("outcome", "judged"), [
+    ("AFTA", True), ("UAAB", False), ("AFTC", False), ("ATSH", False), ("ATTC", False), ("AA", False), ("", False),
+])
+def test_needs_judgement(outcome, judged):
+    assert needs_judgement(outcome) is judged
+
+
+@pytest.mark.parametrize(("outcome", "judgement", "recorded"), [
+    ("AFTA", "acceptable", "AA"), ("AFTA", "unacceptable", "AFTA"), ("AFTA", "", "AFTA"),
+    ("UAAB", "acceptable", "UAAB"), ("ATTC", "", "ATTC"), ("", "", ""),
+])
+def test_judged_outcome(outcome, judgement, recorded):
+    assert judged_outcome(outcome, judgement) == recorded
+
+
+@pytest.mark.parametrize(("outcome", "failure", "judgement", "open_"), [
+    ("AFTA", True, "", False), ("AFTA", True, "acceptable", False), ("AFTA", True, "unacceptable", True),
+    ("UAAB", True, "", True), ("AFTC", True, "", True), ("ATTC", False, "", False), ("AA", False, "", False),
+])
+def test_enforcement_is_offered_only_once_judged_unacceptable(outcome, failure, judgement, open_):
+    assert enforcement_open(outcome, failure, judgement) is open_
+
+
+@pytest.mark.parametrize(("outcome", "judgement", "action", "fields"), [
+    ("AFTA", "unacceptable", "EA02", []),
+    ("AFTA", "", "", []),
+    ("AFTA", "acceptable", "", []),
+    ("AFTA", "", "EA02", ["Judgement"]),
+    ("AFTA", "acceptable", "EA02", ["Enforcement action"]),
+    ("AFTA", "maybe", "", ["Judgement"]),
+    ("UAAB", "unacceptable", "", ["Judgement"]),
+    ("UAAB", "", "EA02", []),
+])
+def test_check_judgement(outcome, judgement, action, fields):
+    errors = check_judgement(outcome, judgement, action)
+    assert [e.field for e in errors] == fields
+    _assert_good_errors([e for e in errors if e.field != "Judgement"])
+    for e in errors:
+        assert FIX.search(e.message), e

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
 
     from lpt_desktop.domain.contacts import ContactInput
     from lpt_desktop.services.cases import person_id_for_crn
-    from lpt_desktop.services.contacts import list_contacts, record_contact
+    from lpt_desktop.services.contacts import list_contacts, record_contact, warnings_for
 
     try:
         at = datetime.fromisoformat(args.at)
@@ -41,11 +42,16 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
         raise ValueError(f"--at: '{args.at}' is not a date and time: use ISO form, e.g. 2026-11-23T10:30") from None
     with opened(args.db) as db:
         pid = person_id_for_crn(db, args.crn)
-        cid = record_contact(db, pid, ContactInput(
+        data = ContactInput(
             type_code=args.type.upper(), starts_at=at, outcome=(args.outcome or "").upper(),
-            absence_reason=(args.absence_reason or "").upper(), location=args.location or "",
-            notes=args.notes or "", enforcement_action=(args.enforcement or "").upper(),
-            enforcement_reason=args.enforcement_reason or ""))
+            absence_reason=(args.absence_reason or "").upper(), evidence=(args.evidence or "").lower(),
+            location=args.location or "", notes=args.notes or "",
+            enforcement_action=(args.enforcement or "").upper(), enforcement_reason=args.enforcement_reason or "",
+            absence_judgement=(args.judgement or "").lower())
+        cid = record_contact(db, pid, data)
+        # Warnings are not refusals: the contact is saved, and what may be a slip is said on stderr.
+        for w in warnings_for(db, pid, data, amends_id=cid):
+            print(f"Warning: {w}", file=sys.stderr)
         view = next(v for v in list_contacts(db, pid) if v.id == cid)
     if args.json:
         print_json(_contact_json(view))
@@ -99,8 +105,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     add.add_argument("--at", required=True, help="date and time, ISO form: 2026-11-23T10:30")
     add.add_argument("--location")
     add.add_argument("--notes")
+    add.add_argument("--evidence", help="evidence for an acceptable absence: awaited, received or not_needed")
+    add.add_argument("--judgement", choices=("acceptable", "unacceptable"),
+                     help="a failure to attend (AFTA) judged acceptable or unacceptable; needed before --enforcement")
     add.add_argument("--enforcement", help="enforcement action code for a failure, e.g. EA02")
-    add.add_argument("--enforcement-reason")
+    add.add_argument("--enforcement-reason", help="why this decision (needed with --enforcement)")
     add.add_argument("--json", action="store_true")
     add.set_defaults(func=_cmd_contacts_add)
     lst = csub.add_parser("list", help="a case's contact log, newest first")

@@ -8,10 +8,13 @@ from datetime import date, datetime
 from functools import cache
 
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.domain.enforcement import check_judgement, judged_outcome, needs_judgement
 from lpt_desktop.domain.reference import _make, load_json
 from lpt_desktop.domain.validation import FieldError
 
 MAX_UPW_HOURS_PER_SESSION = 12
+# The one wording for a contact with no outcome yet: the form's choice and the saved contact's column.
+NO_OUTCOME = "Not yet recorded"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class ContactInput:
     management_oversight: bool = False
     enforcement_action: str = ""
     enforcement_reason: str = ""
+    absence_judgement: str = ""  # a failure to attend: "acceptable" | "unacceptable" | "" (not yet judged)
     upw_minutes_worked: int = 0
     upw_minutes_credited: int = 0
     upw_skills: str = ""
@@ -108,9 +112,12 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
     elif sentence_end and c.starts_at.date() > sentence_end:
         errors.append(FieldError("Date and time", f"is after the sentence ends ({format_date(sentence_end)}): "
                                                   "check the date"))
-    outcome = codes.outcomes.get(c.outcome) if c.outcome else None
+    # A failure to attend judged acceptable is checked (and saved) as the acceptable absence it is.
+    recorded = judged_outcome(c.outcome, c.absence_judgement)
+    outcome = codes.outcomes.get(recorded) if recorded else None
     if c.outcome and outcome is None:
         errors.append(FieldError("Outcome", f"'{c.outcome}' is unknown: choose an outcome from the list"))
+    errors += check_judgement(c.outcome, c.absence_judgement, c.enforcement_action)
     if outcome and not outcome.rescheduled and c.starts_at and c.starts_at > now:
         errors.append(FieldError("Outcome", "is set for a contact in the future: leave it empty until the contact "
                                             "has happened"))
@@ -122,7 +129,9 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
             errors.append(FieldError("Absence reason", f"'{c.absence_reason}' is unknown: choose a reason"))
         elif not (outcome and outcome.needs_reason):
             errors.append(FieldError("Absence reason", "is only for an acceptable absence: clear it, or change the "
-                                                       "outcome to Acceptable absence"))
+                                                       "outcome to Acceptable absence"
+                                                       + (" (or judge the absence acceptable)"
+                                                          if needs_judgement(c.outcome) else "")))
     elif outcome and outcome.needs_reason:
         errors.append(FieldError("Absence reason", "is empty: say why the absence is acceptable (medical, "
                                                    "employment, ...)"))
@@ -134,7 +143,8 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
     if outcome and outcome.failure and not c.notes.strip():
         errors.append(FieldError("Notes", f"are empty: say what happened ({outcome.label.lower()}) so the "
                                           "enforcement decision can be checked"))
-    if c.enforcement_action and not (outcome and outcome.failure):
+    if c.enforcement_action and not (outcome and outcome.failure) and not (
+            c.absence_judgement == "acceptable" and needs_judgement(c.outcome)):  # said by check_judgement
         errors.append(FieldError("Enforcement action", "is only for a failure (failed to attend, failed to comply, "
                                                        "sent home for behaviour, unacceptable absence): clear it"))
     errors += _check_codes("Risk of harm addressed", c.risk_areas, codes.risk_areas)
@@ -166,3 +176,36 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
 def _check_codes(field_name: str, chosen: Sequence[str], allowed: dict[str, Code]) -> list[FieldError]:
     bad = [c for c in chosen if c not in allowed]
     return [FieldError(field_name, f"'{c}' is unknown: tick items from the list") for c in bad]
+
+
+# -- warnings: saved if the officer confirms --------------------------------------------------------
+@dataclass(frozen=True)
+class SameDayContact:
+    """A contact already on the case, as the duplicate check needs it."""
+
+    id: str
+    type_code: str
+    starts_at: datetime
+
+
+def contact_warnings(c: ContactInput, others: Sequence[SameDayContact], amends_id: str | None = None,
+                     ) -> list[FieldError]:
+    """What is probably a slip but may be right: said before saving, saved if the officer confirms (the
+    form asks; the CLI prints them). `others`: the case's current contacts (any day)."""
+    codes = contact_codes()
+    warnings: list[FieldError] = []
+    outcome = codes.outcomes.get(judged_outcome(c.outcome, c.absence_judgement))
+    if outcome and outcome.attended and not c.notes.strip():
+        warnings.append(FieldError("Notes", "are empty for an attended contact: a contact with no note says "
+                                            "nothing to whoever reads the record next"))
+    if c.starts_at is not None:
+        same = [o for o in others if o.id != amends_id and o.type_code == c.type_code
+                and o.starts_at.date() == c.starts_at.date()]
+        if same:
+            kind = codes.kinds.get(c.type_code)
+            label = (kind.label if kind else c.type_code).lower()
+            times = ", ".join(f"{o.starts_at:%H:%M}" for o in sorted(same, key=lambda o: o.starts_at))
+            warnings.append(FieldError("Date and time", f"there is already a {label} on "
+                                                        f"{format_date(c.starts_at.date())} (at {times}): check "
+                                                        "this is not the same contact twice"))
+    return warnings

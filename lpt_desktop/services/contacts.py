@@ -16,13 +16,21 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from lpt_desktop.domain.contacts import ContactInput, check_contact, contact_codes
+from lpt_desktop.domain.contacts import (
+    NO_OUTCOME,
+    ContactInput,
+    SameDayContact,
+    check_contact,
+    contact_codes,
+    contact_warnings,
+)
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import (
     OpenItem,
     Requirement,
     check_action,
     failure_number,
+    judged_outcome,
     open_items,
     policy,
     required,
@@ -232,7 +240,8 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
         require(errors)
         kind = contact_codes().kinds[data.type_code]
         contact = Contact(
-            person_id=person_id, type_code=data.type_code, starts_at=data.starts_at, outcome=data.outcome or None,
+            person_id=person_id, type_code=data.type_code, starts_at=data.starts_at,
+            outcome=judged_outcome(data.outcome, data.absence_judgement) or None,
             location=data.location.strip() or None, notes=data.notes.strip() or None,
             present=data.present.strip() or None, absence_reason=data.absence_reason or None,
             evidence=data.evidence or None, risk_areas=list(data.risk_areas), needs=list(data.needs),
@@ -253,6 +262,20 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                                              ContactDraft.amends_id.is_(amends_id) if amends_id is None
                                              else ContactDraft.amends_id == amends_id))
         return contact.id
+
+
+def warnings_for(db: Database, person_id: str, data: ContactInput, amends_id: str | None = None) -> list[FieldError]:
+    """What to ask the officer to confirm before saving (an attended contact with no note, a second contact of
+    the same type the same day): saved anyway if they confirm. The form asks; `lpt contacts add` prints."""
+    if data.starts_at is None:
+        return contact_warnings(data, [], amends_id)
+    day = data.starts_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    with db.read() as s:
+        newer = aliased(Contact)
+        rows = s.execute(select(Contact.id, Contact.type_code, Contact.starts_at).where(
+            Contact.person_id == person_id, Contact.type_code == data.type_code, Contact.starts_at >= day,
+            Contact.starts_at < day + timedelta(days=1), ~exists().where(newer.amends_id == Contact.id))).all()
+    return contact_warnings(data, [SameDayContact(i, t, at) for i, t, at in rows], amends_id)
 
 
 @writes(Change.CONTACT, Change.APPOINTMENT, Change.ENFORCEMENT, Change.DRAFT)
@@ -278,7 +301,7 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
         outcome = contact_codes().outcomes.get(contact.outcome or "")
         if outcome is None or not outcome.failure:
             require([FieldError("Enforcement action", "is only for a failure: this contact's outcome is "
-                                                      f"{outcome.label.lower() if outcome else 'not recorded'}")])
+                                                      f"{outcome.label.lower() if outcome else NO_OUTCOME.lower()}")])
         if s.scalar(select(Contact.id).where(Contact.amends_id == contact_id)):
             require([FieldError("Enforcement action", "this contact has been amended: decide on the latest version")])
         sentence = current_sentence(s, contact.person_id)
