@@ -9,6 +9,7 @@ run behind a load balancer over one PostgreSQL.
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -96,7 +97,7 @@ def strict_json(body: bytes) -> Any:
         constant = str(exc)
         marked = json.loads(body, parse_constant=lambda _c: _MARK)  # only now: find where, to name the field
         at = _where(marked) or ()
-        raise HTTPException(422, [{"loc": ["body", *at], "type": "json_invalid",
+        raise HTTPException(422, [{"loc": _loc(["body", *at]), "type": "json_invalid",
                                    "msg": f"{constant} is not a standard JSON number: send a finite number."}]) \
             from None
     except RecursionError:
@@ -163,11 +164,19 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+_NAME = re.compile(r"^[A-Za-z0-9_\-\[\]]{1,64}$")
+
+
+def _loc(parts: Any) -> list[Any]:
+    """A field's location, for a reply: names and positions only. A part that is not a plain name (a key of
+    the sender's own making) is not repeated back."""
+    return [p if isinstance(p, int) or (isinstance(p, str) and _NAME.match(p)) else "..." for p in parts][:16]
+
+
 def _validation_reply(exc: RequestValidationError) -> JSONResponse:
     """Where and what, never the input: it may be NaN (which cannot be written as JSON), megabytes long, or
     case data. Messages are pydantic's own words, which name the rule, not the value."""
-    errors = [{"loc": [str(part)[:80] if not isinstance(part, int) else part for part in e.get("loc", ())][:12],
-               "msg": str(e.get("msg", ""))[:200], "type": str(e.get("type", ""))[:60]}
+    errors = [{"loc": _loc(e.get("loc", ())), "msg": str(e.get("msg", ""))[:200], "type": str(e.get("type", ""))[:60]}
               for e in exc.errors()[:20]]
     return JSONResponse({"detail": errors}, status_code=422)
 

@@ -49,7 +49,13 @@ def test_non_standard_numbers_are_refused_naming_the_field(central, unique, cons
     assert officer.http.get("/sync/pull", params={"after": 0}).status_code == 200
 
 
-def test_an_error_reply_never_echoes_the_input(central):
+def test_an_error_reply_never_echoes_the_input(central, unique):
+    officer = Officer(central, central.add_user(f"echo-{unique}"))
+    pid = str(uuid.uuid4())
+    r = officer.http.post("/sync/push", json={"laptop_id": officer.laptop_id, "changes": [
+        {"seq": 1, "kind": "person", "record_id": pid, "op": "upsert", "base_version": 0,
+         "fields": {"SECRET name of a field\n": {"new": "SECRET value"}}}]})  # not a field name: refused
+    assert r.status_code == 422 and "SECRET" not in r.text, r.text
     secret = "SECRET-" + "x" * 200  # too long for a user name: a 422 that once quoted it
     r = httpx.post(f"{central.url}/auth/token", json={"username": secret, "password": secret, "laptop_id": "l"})
     assert r.status_code == 422 and "SECRET" not in r.text
