@@ -105,17 +105,17 @@ class CaseView(QWidget):
         layout.addLayout(self._header())
         self.sections = QTabWidget()
         self.sections.setAccessibleName("Case sections")
-        self.sections.addTab(self._scroll(self._person_page()), "&Personal details")
-        self.sections.addTab(self._scroll(self._sentence_page()), "&Sentence")
-        self.sections.addTab(self._scroll(self._registers_page()), "&Registers")
+        self.sections.addTab(self._scroll(self._person_page()), "Personal details")
+        self.sections.addTab(self._scroll(self._sentence_page()), "Sentence")
+        self.sections.addTab(self._scroll(self._registers_page()), "Re&gisters")
         order_type = case.sentences[0].order_type if case.sentences else ""
         self.contacts: ContactLogView | None = None
         if ops is not None:
             self.contacts = ContactLogView(case.person_id, order_type, ops, crn=case.crn)
-            self.sections.addTab(self.contacts, "C&ontacts")
+            self.sections.addTab(self.contacts, "Contacts")
             self.contacts.refresh()
         else:
-            self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "C&ontacts")
+            self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "Contacts")
         # What the National Standards policy in force asks of this case, from the one engine every screen reads.
         self.obligations: ObligationsView | None = None
         if ops is not None:
@@ -123,9 +123,9 @@ class CaseView(QWidget):
             self.sections.addTab(self.obligations, "O&bligations")
             self.obligations.refresh()
         self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
-                                          "release."), "&Assessments")
+                                          "release."), "Assessments")
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
-                                          "release."), "P&lans")
+                                          "release."), "Plans")
         layout.addWidget(self.sections)
 
     def show_contacts(self) -> ContactLogView | None:

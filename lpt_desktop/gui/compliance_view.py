@@ -163,7 +163,7 @@ class ComplianceView(QWidget):
         self.start = DateEntry("From")
         self.end = DateEntry("To")
         self.period.currentIndexChanged.connect(self._preset)
-        self.calculate_button = QPushButton("&Calculate")
+        self.calculate_button = QPushButton("Ca&lculate")
         self.calculate_button.setDefault(True)
         self.calculate_button.setMinimumWidth(self.calculate_button.sizeHint().width() + 16)  # bold when default
         self.calculate_button.clicked.connect(self.calculate)

@@ -166,7 +166,7 @@ class ContactEntry(QWidget):
 
     def _build_layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Outcome", self.outcome)
+        form.addRow("O&utcome", self.outcome)
         form.addRow("&Type", self.type)
         form.addRow("&When", self.when)
         form.addRow("&Location", self.location)
@@ -174,8 +174,8 @@ class ContactEntry(QWidget):
         self.reason_label = QLabel("Absence &reason")
         self.reason_label.setBuddy(self.reason)
         form.addRow(self.reason_label, self.reason)
-        form.addRow("E&vidence", self.evidence)
-        form.addRow("&Enforcement", self.action)
+        form.addRow("Ev&idence", self.evidence)
+        form.addRow("Enforce&ment", self.action)
         form.addRow("Decision reason", self.action_reason)
         notes_head = QHBoxLayout()
         notes_label = QLabel("&Notes")

@@ -93,7 +93,7 @@ class ContactLogView(QWidget):
         self._sized = False
 
         codes = contact_codes()
-        self.record_button = QPushButton("&Record contact")
+        self.record_button = QPushButton("Record cont&act")
         self.record_button.setToolTip("Record a contact (Ctrl+N)")
         self.record_button.clicked.connect(lambda: self.start_entry())
         self.type_filter = self._combo("Filter by contact type", [("All types", "")] + [
@@ -137,10 +137,10 @@ class ContactLogView(QWidget):
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Contact details")
         self.detail.setOpenLinks(False)
-        self.amend_button = QPushButton("&Amend…")
+        self.amend_button = QPushButton("A&mend…")
         self.amend_button.setToolTip("Correct this contact: the original is kept and both are shown")
         self.amend_button.clicked.connect(self.start_amendment)
-        self.decide_button = QPushButton("Enforcement &decision…")
+        self.decide_button = QPushButton("Enforcement decis&ion…")
         self.decide_button.clicked.connect(self.open_decision)
         self.letter_button = QPushButton("&Warning letter…")
         self.letter_button.setToolTip("Produce the warning letter as a PDF")

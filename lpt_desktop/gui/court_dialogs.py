@@ -210,7 +210,7 @@ class RequestDialog(_ServiceDialog):
         self.type.setAccessibleName("Report type")
         for code, t in report_types().items():
             self.type.addItem(t.label, code)
-        self.remanded = QCheckBox("Remanded in &custody")
+        self.remanded = QCheckBox("Re&manded in custody")
         self.due = QLabel()
         self.due.setAccessibleName("Due date")
 

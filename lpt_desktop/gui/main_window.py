@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         act = self.add_action
         self.lock_action = act("&Lock caseload", lambda: self.lock("user"), "Ctrl+L",
                                "Close the caseload and ask for the passphrase", icon=":/lpt/icons/lock.svg")
-        self.passphrase_action = act("Change &passphrase…", self.change_passphrase, None,
+        self.passphrase_action = act("Change p&assphrase…", self.change_passphrase, None,
                                      "Change the passphrase that unlocks this caseload")
         self.refresh_action = act("&Refresh caseload", self.refresh_caseload, QKeySequence.StandardKey.Refresh)
         self.print_action = act("&Print caseload…", self.print_caseload, QKeySequence.StandardKey.Print,

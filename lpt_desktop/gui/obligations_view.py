@@ -217,7 +217,7 @@ class ObligationsView(QWidget):
         self.policy = common.policy_label()
         self.summary = QLabel("")
         self.summary.setAccessibleName("Obligations summary")
-        self.open_only = QPushButton("Show &open only")
+        self.open_only = QPushButton("&Show open only")
         self.open_only.setCheckable(True)
         self.open_only.setAccessibleName("Show only obligations not yet met or missed")
         self.open_only.toggled.connect(self.proxy.set_open_only)
@@ -227,7 +227,7 @@ class ObligationsView(QWidget):
         set_available(self.frequency_button, False, "loading the case's obligations")
         self.frequency_button.clicked.connect(self.edit_frequency)
         self.frequency_dialog: FrequencyDialog | None = None
-        self.refresh_button = QPushButton("Re&fresh")
+        self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setAccessibleName("Refresh obligations")
         self.refresh_button.clicked.connect(self.refresh)
         top = QHBoxLayout()

@@ -1,0 +1,251 @@
+"""One set of unique Alt+letter mnemonics and shortcuts per window, checked by walking the real window.
+
+In the contact form Alt+R (absence reason) jumped to the Registers tab and Alt+P (present) to Personal details;
+Alt+C and Alt+O opened the Case and Court menus. A scope is a window or dialog and everything visible in it
+without leaving it (the menu bar's titles, the tab titles, the current tab's page, labels with a buddy,
+buttons, check boxes, group boxes); a menu is its own scope for its items. Alt+letter shortcuts count as
+mnemonics; any duplicate fails, naming both widgets."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabBar,
+    QWidget,
+)
+
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
+
+pytestmark = pytest.mark.gui
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single '&' ('&&' is a literal ampersand), upper case; None when there is none."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] == "&":
+                i += 2
+                continue
+            return text[i + 1].upper()
+        i += 1
+    return None
+
+
+def _name(w: object, text: str) -> str:
+    kind = type(w).__name__
+    return f"{kind} '{text.replace('&', '')}'"
+
+
+def _shown(w: QWidget, top: QWidget) -> bool:
+    return w.isVisibleTo(top) and w.window() is top
+
+
+def scope_keys(top: QWidget) -> dict[str, list[str]]:
+    """Alt+letter (or a shortcut's text) -> the widgets that use it, within one window."""
+    keys: dict[str, list[str]] = {}
+
+    def add(key: str | None, who: str) -> None:
+        if key:
+            keys.setdefault(key, []).append(who)
+
+    if isinstance(top, QMainWindow) and top.menuBar().isVisible():
+        for action in top.menuBar().actions():
+            if action.isVisible():
+                add(mnemonic(action.text()), f"menu '{action.text().replace('&', '')}'")
+    for label in top.findChildren(QLabel):
+        if label.buddy() is not None and _shown(label, top):
+            add(mnemonic(label.text()), _name(label, label.text()))
+    for button in top.findChildren(QAbstractButton):
+        if _shown(button, top) and not isinstance(button.parent(), QTabBar):
+            add(mnemonic(button.text()), _name(button, button.text()))
+    for box in top.findChildren(QGroupBox):
+        if _shown(box, top):
+            add(mnemonic(box.title()), _name(box, box.title()))
+    for bar in top.findChildren(QTabBar):
+        if _shown(bar, top):
+            for i in range(bar.count()):
+                if bar.isTabVisible(i):
+                    add(mnemonic(bar.tabText(i)), f"tab '{bar.tabText(i).replace('&', '')}'")
+    # Shortcuts: the window's actions (menus included) and QShortcuts of the widgets on show.
+    actions: set[int] = set()
+    for action in top.findChildren(QAction):
+        if id(action) in actions:
+            continue
+        actions.add(id(action))
+        for seq in action.shortcuts():
+            add(_alt_letter(seq) or seq.toString(), f"action '{action.text().replace('&', '')}'")
+    for shortcut in top.findChildren(QShortcut):
+        parent = shortcut.parent()
+        if isinstance(parent, QWidget) and (parent is top or _shown(parent, top)) and shortcut.isEnabled():
+            for seq in (shortcut.key(), *shortcut.keys()[1:]):
+                if not seq.isEmpty():
+                    add(_alt_letter(seq) or seq.toString(), f"shortcut {seq.toString()} of {_name(parent, '')}")
+    # One shortcut listed twice by the same thing (an action's alternatives) is not a clash.
+    return {k: sorted(set(v)) if len(set(v)) == 1 else v for k, v in keys.items()}
+
+
+def _alt_letter(seq: QKeySequence) -> str | None:
+    text = seq.toString()
+    if text.startswith("Alt+") and len(text) == 5:
+        return text[-1].upper()
+    return None
+
+
+def clashes(top: QWidget) -> list[str]:
+    found: list[str] = []
+    for key, users in scope_keys(top).items():
+        if len(users) > 1:
+            found.append(f"{'Alt+' + key if len(key) == 1 else key}: " + " and ".join(users))
+    for menu in top.findChildren(QMenu):
+        letters: dict[str, list[str]] = {}
+        for action in menu.actions():
+            if action.isVisible() and not action.isSeparator():
+                letter = mnemonic(action.text())
+                if letter:
+                    letters.setdefault(letter, []).append(action.text().replace("&", ""))
+        for letter, users in letters.items():
+            if len(users) > 1:
+                found.append(f"menu '{menu.title().replace('&', '')}' Alt+{letter}: " + " and ".join(users))
+    return found
+
+
+def test_mnemonic_reading():
+    assert mnemonic("&When") == "W"
+    assert mnemonic("Absence &reason") == "R"
+    assert mnemonic("Tom && Jerry") is None
+    assert mnemonic("Tom && &Jerry") == "J"
+    assert mnemonic("No key") is None
+
+
+def test_a_clash_is_found_and_named(qtbot):
+    from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    form = QFormLayout(top)
+    form.addRow("Absence &reason", QLineEdit())
+    form.addRow(QCheckBox("&Remanded"))
+    form.addRow(QPushButton("&Save"))
+    top.show()
+    assert clashes(top) == ["Alt+R: QLabel 'Absence reason' and QCheckBox 'Remanded'"]
+
+
+def _open_case(qtbot, window):
+    rec = window.caseload_view.model.records[0]
+    holder = {}
+    window.open_case(rec.person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    return holder["view"]
+
+
+def test_main_window_every_tab_and_the_contact_form(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    problems: list[str] = [f"locked: {c}" for c in clashes(window)]
+    unlock(qtbot, window, PASSPHRASE)
+    if window.last_message is not None and window.last_message.isVisible():
+        window.last_message.close()
+    problems += [f"caseload: {c}" for c in clashes(window)]
+    view = _open_case(qtbot, window)
+    tabs = view.findChild(QTabBar)
+    inner = [t for t in view.findChildren(QTabBar) if t.isVisibleTo(window)]
+    assert inner, "the case has tabs"
+    for bar in inner:
+        for i in range(bar.count()):
+            bar.setCurrentIndex(i)
+            qtbot.wait(20)
+            problems += [f"case tab '{bar.tabText(i).replace('&', '')}': {c}" for c in clashes(window)]
+    contacts = view.show_contacts()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
+    window.activateWindow()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: contacts.entry.isVisible(), timeout=5000)
+    # Every outcome shows a different set of fields: a failure shows the enforcement ones.
+    for i in range(contacts.entry.outcome.count()):
+        contacts.entry.outcome.setCurrentIndex(i)
+        problems += [f"contact form ({contacts.entry.outcome.currentText()}): {c}" for c in clashes(window)]
+    assert tabs is not None
+    assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
+
+
+def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
+    from lpt_desktop.gui.appointment_dialog import AppointmentDialog
+    from lpt_desktop.gui.contact_log import DecisionDialog
+    from lpt_desktop.gui.court_dialogs import PreSentenceDialog, PromoteDialog, RequestDialog
+    from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
+    from lpt_desktop.gui.enrol_dialog import EnrolDialog
+    from lpt_desktop.gui.first_run import NewCaseloadDialog
+    from lpt_desktop.gui.obligations_view import Frequency, FrequencyDialog
+    from lpt_desktop.gui.report_editor import ExportDialog
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = _open_case(qtbot, window)
+    contacts = view.show_contacts()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
+    failure = next((c for c in contacts.model.records if c.is_failure), contacts.model.records[0])
+    people = [(r.person_id, f"{r.crn} {r.name}") for r in window.caseload_view.model.records]
+    request = SimpleNamespace(name="Robin Testperson", pre_sentence_id="x", person_id=None, id="r",
+                              court="", lja="", hearing_date=None)
+    runner = window.features["sync"].runner if "sync" in window.features else None
+    makers = {
+        "Preferences": lambda: PreferencesDialog(prefs, window.ops, window),
+        "Change passphrase": lambda: ChangePassphraseDialog(demo_db, window.ops, lambda: None, window),
+        "Note templates": lambda: NoteTemplatesDialog({"Supervision": "Progress:"}, lambda n, b: None, window),
+        "Set up sync": lambda: EnrolDialog(runner, "https://lpt-central.example", "officer", window),
+        "Book appointment": lambda: AppointmentDialog(window.ops, people, parent=window),
+        "Enforcement decision": lambda: DecisionDialog(failure, "community", window),
+        "New pre-sentence record": lambda: PreSentenceDialog(window, lambda i, n: None),
+        "New report request": lambda: RequestDialog(window, window.caseload_view.model.records, [],
+                                                    lambda i: None),
+        "Make a case": lambda: PromoteDialog(window, request, lambda i: None),
+        "New caseload": lambda: NewCaseloadDialog(tmp_path / "new.lptdb", window.ops, lambda p: None, window),
+        "Contact frequency": lambda: FrequencyDialog([Frequency("contact", "Contact", None, 28)], window),
+        "Export report": lambda: ExportDialog(window),
+    }
+    problems: list[str] = []
+    for title, make in makers.items():
+        try:
+            dialog = make()
+        except TypeError as e:  # a constructor changed: say which, rather than skip it silently
+            problems.append(f"{title}: could not be made ({e})")
+            continue
+        dialog.show()
+        qtbot.wait(10)
+        problems += [f"{title}: {c}" for c in clashes(dialog)]
+        dialog.close()
+        dialog.deleteLater()
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_other_tab_of_the_window(make_window, qtbot, demo_db):
+    """This week, the calendar, compliance, the court work list and a report in the editor."""
+    from tests.gui.test_court_gui import _add_requests, _court, _open_editor
+
+    ids = _add_requests(demo_db)
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    standards = window.features["standards"]
+    for action in (standards.this_week_action, standards.calendar_action, standards.compliance_action):
+        action.trigger()
+        qtbot.wait(200)
+    _open_editor(qtbot, window, ids["later"])
+    assert _court(window).list_view is not None
+    problems: list[str] = []
+    assert window.tabs.count() >= 5
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(50)
+        problems += [f"tab '{window.tabs.tabText(i)}': {c}" for c in clashes(window)]
+    assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
