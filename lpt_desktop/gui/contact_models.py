@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from lpt_desktop.domain.dates import format_date, format_datetime
-from lpt_desktop.gui.table_model import Column, RecordTableModel
+from lpt_desktop.gui.table_model import SEGMENTS_ROLE, Column, RecordTableModel
 
 if TYPE_CHECKING:
     from lpt_desktop.services.contacts import ContactView, DueItem, SearchHit
@@ -141,10 +142,62 @@ class DueTableModel(RecordTableModel["DueItem"]):
         return None
 
 
+_MARKED = re.compile(r"\[([^\[\]\n]+)\]")
+
+
+def search_terms(text: str) -> tuple[str, ...]:
+    """The words searched for, folded (the index matches each as a word or, the last, as a prefix)."""
+    return tuple(w.casefold() for w in re.findall(r"\w+", text))
+
+
+def hit_segments(snippet: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """The snippet as (text, matched) runs. The index marks its matches [like this]; a bracketed run is a
+    match only when it starts with a word searched for, so brackets the officer typed in a note stay as
+    typed."""
+    flat = snippet.replace("\n", " ")
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in _MARKED.finditer(flat):
+        inner = m.group(1)
+        if not any(inner.casefold().startswith(t) for t in terms):
+            continue
+        if m.start() > at:
+            out.append((flat[at:m.start()], False))
+        out.append((inner, True))
+        at = m.end()
+    if at < len(flat):
+        out.append((flat[at:], False))
+    return out
+
+
+def _plain(segments: list[tuple[str, bool]]) -> str:
+    return "".join(text for text, _hit in segments)
+
+
 SEARCH_COLUMNS: list[Column[SearchHit]] = [
     Column("Date", lambda h: format_datetime(h.starts_at), sort=lambda h: h.starts_at),
     Column("CRN", lambda h: h.crn),
     Column("Name", lambda h: h.name),
     Column("Type", lambda h: h.type_label),
-    Column("Note", lambda h: h.snippet.replace("\n", " ")),
+    Column("Note", lambda h: _plain(hit_segments(h.snippet, ()))),
 ]
+COL_NOTE = len(SEARCH_COLUMNS) - 1
+
+
+class SearchTableModel(RecordTableModel["SearchHit"]):
+    """Search results; the note's matched words are highlighted by a delegate (SEGMENTS_ROLE), never shown
+    as [brackets]."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(SEARCH_COLUMNS, parent)
+        self.terms: tuple[str, ...] = ()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == COL_NOTE:
+            segments = hit_segments(self.record(index.row()).snippet, self.terms)
+            if role == SEGMENTS_ROLE:
+                return segments
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.ToolTipRole):
+                return _plain(segments)
+        return super().data(index, role)

@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -27,14 +27,13 @@ from PySide6.QtWidgets import (
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
-from lpt_desktop.gui.contact_models import SEARCH_COLUMNS, DueTableModel
+from lpt_desktop.gui.contact_models import COL_NOTE, DueTableModel, SearchTableModel, search_terms
 from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
 from lpt_desktop.gui.features import FEATURES
 from lpt_desktop.gui.idle import IdleWatcher
-from lpt_desktop.gui.list_view import RecordListView
+from lpt_desktop.gui.list_view import HighlightDelegate, RecordListView
 from lpt_desktop.gui.ops import Ops
 from lpt_desktop.gui.preferences import Preferences
-from lpt_desktop.gui.table_model import RecordTableModel
 from lpt_desktop.gui.unlock_page import UnlockPage
 from lpt_desktop.services.changes import Change
 
@@ -576,14 +575,19 @@ class MainWindow(QMainWindow):
         if not self.is_unlocked or not text.strip():
             return
         if self.search_view is None:
-            self.search_view = RecordListView(RecordTableModel(SEARCH_COLUMNS), "Search",
+            self.search_view = RecordListView(SearchTableModel(), "Search",
                                               "No contact notes match. Try fewer or shorter words.")
+            self.search_view.table.setItemDelegateForColumn(COL_NOTE, HighlightDelegate(self.search_view.table))
+            self.search_view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first, as the log
             self.search_view.activated.connect(lambda hit: self.open_contact(hit.person_id, hit.contact_id))
         view = self.search_view
+
+        def found(hits: list[Any]) -> None:
+            cast(SearchTableModel, view.model).terms = search_terms(text)  # the words to highlight
+            view.set_rows(hits, f"Notes matching “{text}” ({len(hits)}{'+' if len(hits) >= 200 else ''})")
+
         self.show_tab(view, view.title.text())
-        self.ops.query(_search, text, on_ok=lambda hits: view.set_rows(
-            hits, f"Notes matching “{text}” ({len(hits)}{'+' if len(hits) >= 200 else ''})"), owner=view,
-            label="search notes")
+        self.ops.query(_search, text, on_ok=found, owner=view, label="search notes")
 
     def open_contact(self, person_id: str, contact_id: str) -> None:
         def show(view: CaseView) -> None:

@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QWidget,
+)
 
 T = TypeVar("T")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SEGMENTS_ROLE = Qt.ItemDataRole.UserRole + 20  # [(text, is a match)]: runs the highlight delegate paints
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -119,6 +130,31 @@ def select_record(table: QTableView, model: RecordTableModel[T], record_id: str 
     return index
 
 
+class SortArrowStyle(QProxyStyle):
+    """The header's sort arrow points the way officers read it: ▲ ascending (oldest, smallest, A first at the
+    top), ▼ descending (newest first). Qt hands Fusion "SortDown" for an ascending sort, which it draws as ▼,
+    so the contacts list said "Date ▲" while showing the newest first."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: Any,
+                      widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = {up: down, down: up}.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+_arrow_style: list[SortArrowStyle] = []  # one for every header, made once the application exists
+
+
+def sort_arrows(header: QHeaderView) -> None:
+    """Give a header the arrows that agree with the order shown (SortArrowStyle)."""
+    if not _arrow_style:
+        _arrow_style.append(SortArrowStyle())
+    header.setStyle(_arrow_style[0])
+
+
 def record_table(model: Any, name: str, sortable: bool = True) -> QTableView:
     """A read-only table of whole rows as every list in the app shows them (one place to change them all)."""
     view = QTableView()
@@ -132,6 +168,8 @@ def record_table(model: Any, name: str, sortable: bool = True) -> QTableView:
     view.setTabKeyNavigation(False)  # Tab leaves the table instead of walking every cell
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
+    if sortable:
+        sort_arrows(view.horizontalHeader())
     return view
 
 
