@@ -52,9 +52,11 @@ bench: install
 # stateful and schema-fuzz tests with far more (random) examples than `make test` uses.
 soak: install
 	$(PY) bench/soak.py
-	$(PY) bench/sync_faults.py --runs 100 --kill-runs 10
+	$(PY) bench/sync_faults.py --runs 100 --kill-runs 10 --two-server-runs 40
 	LPT_STATEFUL_RANDOM=1 LPT_STATEFUL_EXAMPLES=60 LPT_FUZZ_EXAMPLES=100 \
-		$(PY) -m pytest -q -p no:cacheprovider tests/sync/test_stateful.py tests/central/test_schema_fuzz.py
+	LPT_TWO_SERVER_RUNS=10 LPT_TWO_SERVER_EXAMPLES=20 LPT_TWO_SERVER_STEPS=20 \
+		$(PY) -m pytest -q -p no:cacheprovider tests/sync/test_stateful.py tests/central/test_schema_fuzz.py \
+		tests/central/test_two_servers.py
 
 clean:
 	rm -rf $(VENV) build dist lpt_desktop/gui/forms/ui_*.py lpt_desktop/gui/resources_rc.py

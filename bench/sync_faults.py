@@ -1,6 +1,7 @@
 """Many seeded fault runs (the bounded version runs in `make test`: tests/sync/test_faults.py, test_kill.py).
 
     .venv/bin/python bench/sync_faults.py [--runs 100] [--kill-runs 20] [--backend sqlite|postgresql|both]
+                                          [--two-server-runs 40]
 
 Three laptops (every other run four, with cases moving between two officers) edit offline and sync
 through tests/sync/faultproxy.py (drops, delays, duplicates, cuts mid-body) against a real lpt-central;
@@ -8,6 +9,8 @@ kill runs SIGKILL the server mid-sync and a desktop sync process at random momen
 run is judged by tests/sync/scenario.py: stalled (an outbox not drained, or no quiet round, within the
 bound) or diverged (replicas differ from the server, or a change lost or
 applied twice). Prints how many runs were made and how many ended stalled or diverged; exit 1 if any did.
+Two-server runs: two `lpt-central serve` processes over one PostgreSQL, the proxy sending each request to
+the next in turn (so every laptop's requests alternate between them; tests/central/test_two_servers.py).
 """
 
 from __future__ import annotations
@@ -81,12 +84,44 @@ def run_backend(backend: str, runs: int, kill_runs: int, seed0: int) -> list[tup
     return out
 
 
+def run_two_servers(runs: int, seed0: int) -> list[tuple[str, Tally]]:
+    """Fault runs through a round-robin proxy over two servers sharing one PostgreSQL database."""
+    from collections import Counter
+
+    tmp = Path(tempfile.mkdtemp(prefix="lpt-faults-two-"))
+    tally, sent = Tally(), Counter[int]()
+    with central_database("postgresql", tmp) as url:
+        one = CentralServer(url, log=tmp / "server-1.log").start()
+        two = CentralServer(url, log=tmp / "server-2.log").start()
+        try:
+            t0 = time.perf_counter()
+            for i in range(runs):
+                seed = seed0 + 90_000 + i
+                done = _guarded(tally, seed, fault_run, one, tmp, seed, 3, 1.0 + (i % 3) * 0.5, None, i % 2 == 1,
+                                [one.url, two.url], sent)
+                if done is None:
+                    continue
+                verdict, world, faults = done
+                tally.add(seed, verdict, world, faults)
+                if verdict.stalled or verdict.diverged:
+                    print(f"    seed {seed}: {verdict}", flush=True)
+                if (i + 1) % 10 == 0:
+                    print(f"    {i + 1}/{runs} two-server runs ({time.perf_counter() - t0:.0f} s)", flush=True)
+        finally:
+            two.stop()
+            one.stop()
+    print(f"    requests sent to server 1: {sent[0]}, server 2: {sent[1]}", flush=True)
+    return [("proxy fault runs over two servers (postgresql)", tally)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=100, help="proxy fault runs per backend")
     ap.add_argument("--kill-runs", type=int, default=10, help="server-kill and desktop-kill runs per backend")
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     ap.add_argument("--seed", type=int, default=10_000)
+    ap.add_argument("--two-server-runs", type=int, default=0,
+                    help="proxy fault runs over two servers sharing one PostgreSQL (needs PostgreSQL)")
     args = ap.parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and pg_reason():
@@ -98,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {backend}: {args.runs} proxy fault runs, {args.kill_runs} server-kill and desktop-kill runs "
               f"({KILLS_PER_RUN} kills each)", flush=True)
         results.extend(run_backend(backend, args.runs, args.kill_runs, args.seed))
+    if args.two_server_runs and not pg_reason():
+        print(f"== two servers over one PostgreSQL: {args.two_server_runs} proxy fault runs, requests alternating",
+              flush=True)
+        results.extend(run_two_servers(args.two_server_runs, args.seed))
     print()
     bad = 0
     for label, tally in results:

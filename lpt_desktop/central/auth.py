@@ -174,6 +174,8 @@ def refresh(s: Session, rkey: bytes, token: str, grace: float) -> Refreshed:
     if family.expires_at < now:
         return Refreshed(None, refusal=EXPIRED)
     generation = parsed[1]
+    if generation > family.generation:  # only after the database was restored from a backup: not theft
+        return Refreshed(None, refusal=SIGN_IN_AGAIN)
     if generation == family.generation:
         family.generation += 1
         family.rotated_at = now

@@ -1,11 +1,18 @@
 """HTTP client of the central store (httpx, with timeouts). Holds the access token in memory only.
 
 Errors: `Offline` (no answer: network down, timeout, 5xx; retry later), `AuthFailed` (sign in again),
-`Refused` (4xx the server will keep refusing).
+`Refused` (4xx the server will keep refusing, or 429: too many failed sign-ins, with the wait in its words).
+
+The refresh token rotates: each refresh answers a new one and the server retires the old. `on_tokens` saves
+the new one (in the laptop's encrypted file) before the client adopts it, so a crash never leaves the laptop
+holding only a retired token; if saving fails, the server still gives the same new token for the old one within
+its grace period, so the next sync recovers.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -40,9 +47,10 @@ class AuthFailed(SyncError):
 
 
 class Refused(SyncError):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, when the server said (429)
 
 
 class SyncClient:
@@ -55,6 +63,8 @@ class SyncClient:
         self.refresh_token = refresh_token
         self.access_token: str | None = None
         self.on_tokens = on_tokens
+        self._expires = 0.0  # monotonic time the access token runs out
+        self._refreshing = threading.RLock()  # two threads needing a token refresh once, not twice
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
                                   headers={"User-Agent": "lpt-desktop-sync/1"})
 
@@ -72,10 +82,12 @@ class SyncClient:
         """The answer's JSON, or with raw=True its body bytes (for a model to parse in one pass)."""
         for attempt in (0, 1):
             headers = {}
+            used = self.access_token
             if auth:
-                if self.access_token is None:
-                    self.refresh()
-                headers["Authorization"] = f"Bearer {self.access_token}"
+                if used is None:
+                    self._renew(None)
+                    used = self.access_token
+                headers["Authorization"] = f"Bearer {used}"
             try:
                 r = self._http.request(method, path, headers=headers, **kw)
             except httpx.TimeoutException:
@@ -83,7 +95,7 @@ class SyncClient:
             except httpx.TransportError:
                 raise Offline("The central store cannot be reached.") from None
             if r.status_code == 401 and auth and attempt == 0 and self.refresh_token:
-                self.access_token = None  # expired: refresh once and retry
+                self._renew(used)  # expired: refresh once and retry
                 continue
             return self._result(r, raw)
         raise AuthFailed("Sign in to the central store again.")
@@ -95,7 +107,9 @@ class SyncClient:
         if r.status_code == 401:
             raise AuthFailed(_detail(r) or "Sign in to the central store again.")
         if r.status_code >= 400:
-            raise Refused(r.status_code, _detail(r) or f"The central store refused this ({r.status_code}).")
+            wait = r.headers.get("Retry-After", "")
+            raise Refused(r.status_code, _detail(r) or f"The central store refused this ({r.status_code}).",
+                          int(wait) if wait.isdigit() else None)
         if raw:
             return r.content
         try:
@@ -112,15 +126,33 @@ class SyncClient:
     def refresh(self) -> Tokens:
         if not self.refresh_token:
             raise AuthFailed("This laptop is not signed in to the central store.")
-        data = self._send("POST", "/auth/refresh", auth=False, json={"refresh_token": self.refresh_token})
-        return self._took(Tokens.model_validate(data))
+        with self._refreshing:
+            data = self._send("POST", "/auth/refresh", auth=False, json={"refresh_token": self.refresh_token})
+            return self._took(Tokens.model_validate(data))
+
+    def _renew(self, stale: str | None) -> None:
+        """Refresh because the access token `stale` is missing or was refused, unless another thread has
+        already replaced it (two threads finding it expired rotate the refresh token once, not twice)."""
+        with self._refreshing:
+            if self.access_token is not None and self.access_token != stale:
+                return
+            self.access_token = None
+            self.refresh()
+
+    def ensure_fresh(self, margin: float = 120.0) -> None:
+        """Refresh now if the access token has less than `margin` seconds left: called between requests on the
+        thread that may write to the caseload, so a request made on another thread (a page fetched ahead) never
+        needs to refresh, and so never needs to save a new refresh token from there."""
+        if self.refresh_token and (self.access_token is None or time.monotonic() + margin >= self._expires):
+            self.refresh()
 
     def _took(self, tokens: Tokens) -> Tokens:
-        self.access_token = tokens.access_token
-        changed = tokens.refresh_token != self.refresh_token
-        self.refresh_token = tokens.refresh_token
-        if changed and self.on_tokens is not None:
+        # Saved first: the server has already retired the token this client holds.
+        if tokens.refresh_token != self.refresh_token and self.on_tokens is not None:
             self.on_tokens(tokens)
+        self.refresh_token = tokens.refresh_token
+        self.access_token = tokens.access_token
+        self._expires = time.monotonic() + tokens.expires_in
         return tokens
 
     # -- sync --------------------------------------------------------------------------------------

@@ -97,11 +97,16 @@ def client_for(db: Database, **kw: Any) -> SyncClient:
     if state.LAPTOP_ID not in st:
         raise NotEnrolled("This caseload is not enrolled with a central store.")
 
+    return SyncClient(st[state.SERVER_URL], st.get(state.REFRESH_TOKEN), on_tokens=token_saver(db), **kw)
+
+
+def token_saver(db: Database) -> Callable[[Tokens], None]:
+    """Saves each new refresh token (they rotate on every refresh) in the encrypted file, in its own commit."""
     def save(tokens: Tokens) -> None:
         with db.write() as s:
             state.put(s, **{state.REFRESH_TOKEN: tokens.refresh_token})
 
-    return SyncClient(st[state.SERVER_URL], st.get(state.REFRESH_TOKEN), on_tokens=save, **kw)
+    return save
 
 
 # -- push ------------------------------------------------------------------------------------------
@@ -205,6 +210,7 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
         while True:
             ahead: Future[PullResponse] | None = None
             if page.more:
+                client.ensure_fresh()  # here, not on the pool's thread: a new refresh token is saved from here
                 ahead = pool.submit(client.pull, page.cursor, page_size, False, cursor)
             try:
                 with apply.applying(db) as conn:
@@ -386,6 +392,8 @@ def enrol(db: Database, server_url: str, username: str, password: str, progress:
     client = client or SyncClient(server_url)
     try:
         tokens = client.sign_in(username, password, laptop_id)
+        if client.on_tokens is None:
+            client.on_tokens = token_saver(db)  # a first download can outlast the access token: it refreshes
         with db.write() as s:
             state.put(s, **{state.LAPTOP_ID: laptop_id, state.SERVER_URL: server_url.rstrip("/"),
                             state.USERNAME: tokens.username, state.DISPLAY_NAME: tokens.display_name,

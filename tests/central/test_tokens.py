@@ -153,3 +153,40 @@ def test_the_laptop_saves_each_rotated_token_before_using_it(central, laptop_fac
     assert after != stored
     assert refresh(central, after).status_code == 200
 
+
+
+def test_enrolment_saves_a_token_rotated_during_the_first_download(central, laptop_factory):
+    """A first download can outlast the 15-minute access token: the refresh it makes rotates the refresh token,
+    and the laptop must keep the new one (before, the enrolling client had nowhere to save it)."""
+    from lpt_desktop.sync.client import SyncClient
+
+    lap = laptop_factory(f"enr-{uuid.uuid4().hex[:6]}", enrol=False)
+    central.add_user(lap.username)
+    client = SyncClient(central.url)
+    try:
+        engine.enrol(lap.db, central.url, lap.username, PASSWORD, client=client)
+        client.refresh()  # as the download would when its access token ran out
+    finally:
+        client.close()
+    stored = engine.read_state(lap.db)[state.REFRESH_TOKEN]
+    assert stored == client.refresh_token
+    assert refresh(central, stored).status_code == 200
+
+
+def test_a_token_near_its_end_is_refreshed_on_the_calling_thread_before_pages_are_fetched_ahead(central,
+                                                                                              laptop_factory):
+    lap = laptop_factory(f"fresh-{uuid.uuid4().hex[:6]}", enrol=False)
+    central.add_user(lap.username)
+    lap.enrol()
+    client = engine.client_for(lap.db)
+    try:
+        client.ensure_fresh()
+        first = client.refresh_token  # each refresh rotates it, so it tells whether one was made
+        client.ensure_fresh()
+        assert client.refresh_token == first, "a fresh token was refreshed again"
+        client._expires = time.monotonic() + 60  # a minute left: less than the margin
+        client.ensure_fresh()
+        assert client.refresh_token != first
+        assert engine.read_state(lap.db)[state.REFRESH_TOKEN] == client.refresh_token
+    finally:
+        client.close()

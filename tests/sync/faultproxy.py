@@ -19,6 +19,10 @@ response until the server closes, and then, under a seeded RNG, may:
 - cut the response part-way (in its headers or mid-body).
 
 A server that is down (killed) shows as a dropped connection. Everything runs on daemon threads.
+
+Given several upstreams (`FaultProxy([server1.url, server2.url])`), it sends each request to the next in turn
+(a round-robin load balancer): a laptop's consecutive requests alternate between the servers, and the two
+copies of a duplicated request go to different ones. `proxy.per_upstream` counts what each was sent.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import socketserver
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -110,9 +115,13 @@ def _with_close(head: bytes) -> bytes:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, seed: int = 0, plan: FaultPlan = HEALTHY, port: int = 0) -> None:
-        parts = urlsplit(upstream)
-        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+    def __init__(self, upstream: str | Sequence[str], seed: int = 0, plan: FaultPlan = HEALTHY,
+                 port: int = 0) -> None:
+        urls = [upstream] if isinstance(upstream, str) else list(upstream)
+        self.upstreams = [(p.hostname or "127.0.0.1", p.port or 80) for p in map(urlsplit, urls)]
+        self.upstream = self.upstreams[0]
+        self.per_upstream: Counter[int] = Counter()
+        self._turn = 0
         self.plan = plan
         self.rng = random.Random(seed)
         self.stats: Counter[str] = Counter()
@@ -199,8 +208,12 @@ class FaultProxy:
 
     def _exchange(self, request: bytes, cut: int | None = None) -> bytes | None:
         """Send request upstream (only `cut` bytes of it, then hang up, if given); the whole response or None."""
+        with self._lock:  # round-robin over the upstreams
+            which = self._turn % len(self.upstreams)
+            self._turn += 1
+            self.per_upstream[which] += 1
         try:
-            up = socket.create_connection(self.upstream, timeout=5.0)
+            up = socket.create_connection(self.upstreams[which], timeout=5.0)
         except OSError:
             return None
         self._track(up, True)

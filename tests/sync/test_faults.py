@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections import Counter
 
 from tests.sync.faultproxy import FaultPlan, FaultProxy
 from tests.sync.scenario import Tally, World, run_faulty
@@ -18,9 +19,12 @@ from tests.sync.scenario import Tally, World, run_faulty
 RUNS = os.environ.get("LPT_FAULT_RUNS")
 
 
-def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=None, moves: bool = False) -> tuple:
+def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=None, moves: bool = False,
+              upstreams: list[str] | None = None, sent: Counter[int] | None = None) -> tuple:
+    """upstreams: several servers over one database, the proxy sending requests to each in turn (`sent` gets
+    how many requests each was sent)."""
     rng = random.Random(seed)
-    with FaultProxy(server.url, seed=seed) as proxy:
+    with FaultProxy(upstreams or server.url, seed=seed) as proxy:
         world = World(server, tmp, rng, url=proxy.url, timeout=1.0, moves=moves)
         try:
             world.enrol_all()
@@ -31,6 +35,8 @@ def fault_run(server, tmp, seed: int, rounds: int = 3, level: float = 1.0, kill=
             plan = FaultPlan.flaky(level)
             run_faulty(world, proxy, plan, rounds, kill=kill)
             verdict = world.heal()
+            if sent is not None:
+                sent.update(proxy.per_upstream)
             return verdict, world, proxy.faults
         finally:
             world.close()

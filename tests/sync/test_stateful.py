@@ -40,13 +40,14 @@ LAPTOPS = st.sampled_from(["A", "B", "C", "D", "E"])
 SEEN: list[tuple[int, int, int, int]] = []  # per example: edits, deletes, conflicts raised, syncs
 
 
-def machine_for(server, tmp):
+def machine_for(server, tmp, url: str | None = None):
+    """url: where the laptops sync to (default the server itself; a round-robin proxy over two servers)."""
     class ThreeLaptops(RuleBasedStateMachine):
         world: World | None = None
 
         @initialize(seed=st.integers(0, 2**32 - 1), cases=st.integers(1, 3))
         def start(self, seed: int, cases: int) -> None:
-            self.world = World(server, tmp, random.Random(seed), timeout=10.0, moves=True)
+            self.world = World(server, tmp, random.Random(seed), url=url, timeout=10.0, moves=True)
             self.world.enrol_all()
             self.world.seed_cases(cases)
             for lap in ("A", "B", "C", "D"):
