@@ -40,7 +40,7 @@ from sqlalchemy import inspect as sa_inspect
 
 import lpt_desktop.services as services_pkg
 from lpt_desktop.domain.contacts import ContactInput, contact_codes
-from lpt_desktop.services import appointments, cases, contacts, court, obligations
+from lpt_desktop.services import appointments, cases, contacts, court, obligations, offices
 from lpt_desktop.services.changes import (
     BOOKKEEPING_TABLES,
     TABLE_KINDS,
@@ -294,6 +294,26 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     appointments.add_closure(db, working_day(30), "Staff training")
     return call(working_day(30), "Fire alarm test")
+
+
+OFFICE = offices.OfficeIn("Lancaster", ("Lancaster Road", "Lancaster"), "LA1 1AA", "01524 201234")
+
+
+@scenario(offices.save_office, "a new office")
+def _(db: Database, demo: Demo) -> Args:
+    return call(OFFICE)
+
+
+@scenario(offices.save_office, "an office's phone number changed")
+def _(db: Database, demo: Demo) -> Args:
+    oid = offices.save_office(db, replace(OFFICE, name="Chorley"))
+    return call(replace(OFFICE, name="Chorley", phone="01257 123456", id=oid))
+
+
+@scenario(offices.set_officer_office, "the officer's office chosen, then changed")
+def _(db: Database, demo: Demo) -> Args:
+    offices.set_officer_office(db, offices.save_office(db, replace(OFFICE, name="Accrington")))
+    return call(offices.save_office(db, replace(OFFICE, name="Burnley")))
 
 
 @scenario(appointments.remove_closure, "a closed day")

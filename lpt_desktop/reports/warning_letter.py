@@ -3,6 +3,9 @@
 Plain English, as the probation service writes to the person: what was missed and when, that it
 was not acceptable, what happens at a further failure (orders: back to court; licences: recall),
 and how to reach the officer. "first" gives a First warning, "second" a Final warning.
+
+A letter is a legal record: it carries the date of the decision (reprinted later, still that date), and the
+warning period it states is domain.enforcement.warning_period, the same function the breach rule counts with.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.domain.enforcement import warning_period
 from lpt_desktop.reports import fonts
 from lpt_desktop.reports.marking import MARKING, page_marking
 
@@ -62,7 +66,7 @@ def _sentence_phrase(order_label: str, court: str, sentence_date: date | None) -
     return text + "."
 
 
-def _next_steps(letter: str, licence: bool, issued_on: date) -> list[str]:
+def _next_steps(letter: str, licence: bool, decided_on: date) -> list[str]:
     final = letter == "second"
     if licence:
         first = ("This is your final warning." if final else "This is a formal warning.") + (
@@ -70,7 +74,7 @@ def _next_steps(letter: str, licence: bool, issued_on: date) -> list[str]:
             "to be revoked. This may lead to your recall to prison.")
         return [first, "If you put anyone at risk, or I cannot keep in touch with you, I can ask for your recall "
                        "straight away, without a further warning."]
-    window_end = long_date(add_months(issued_on, 12))
+    window_end = long_date(warning_period(decided_on)[1])
     first = ("This is your final warning." if final else "This is a formal warning.") + (
         f" If you fail to comply again in the next 12 months (up to {window_end}), you will be returned to court "
         "for breach of your order.")
@@ -80,8 +84,11 @@ def _next_steps(letter: str, licence: bool, issued_on: date) -> list[str]:
 
 def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_label: str, court: str,
                        sentence_date: date | None, failure_on: date, failure_description: str, letter: str,
-                       officer: str, office: str, issued_on: date) -> bytes:
-    """The warning letter as PDF bytes; `letter` is "first" (First warning) or "second" (Final warning)."""
+                       officer: str, office: str, decided_on: date, office_lines: list[str] | None = None,
+                       office_phone: str = "") -> bytes:
+    """The warning letter as PDF bytes; `letter` is "first" (First warning) or "second" (Final warning).
+    Dated `decided_on`, the day the warning was decided; `office_lines` (address, postcode last) and
+    `office_phone` are the officer's office, printed in the letterhead and where to reach them."""
     if letter not in LETTERS:
         raise ValueError(f"Letter: '{letter}' is unknown: choose first or second")
     kind = LETTERS[letter]
@@ -108,7 +115,12 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
     letterhead = Table(
         [[Paragraph("<b>Probation Service</b>", ParagraphStyle("org", parent=body, fontSize=14, leading=17,
                                                                 textColor=INK)),
-          Paragraph(f"<b>{e(office)}</b><br/>Probation practitioner: {e(officer)}", right)]],
+          # The office's address on one line and its phone on the next: the letter stays one page.
+          Paragraph("<br/>".join([f"<b>{e(office)}</b>",
+                                  *([e(", ".join(x.strip() for x in office_lines if x.strip()))]
+                                    if office_lines and any(x.strip() for x in office_lines) else []),
+                                  *([f"Phone: {e(office_phone)}"] if office_phone.strip() else []),
+                                  f"Probation practitioner: {e(officer)}"]), right)]],
         colWidths=[80 * mm, None])
     letterhead.setStyle(TableStyle([fonts.CELL_FONT,
                                     ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -118,7 +130,7 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
     address = "<br/>".join(e(x) for x in [name, *address_lines] if x.strip())
     facts = Table(
         [[Paragraph(address, small),
-          Paragraph(f"Date: <b>{long_date(issued_on)}</b> ({format_date(issued_on)})<br/>"
+          Paragraph(f"Date: <b>{long_date(decided_on)}</b> ({format_date(decided_on)})<br/>"
                     f"Our reference: CRN {e(crn)}", right)]],
         colWidths=[90 * mm, None])
     facts.setStyle(TableStyle([fonts.CELL_FONT,
@@ -135,9 +147,9 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
                                 ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b8c4d0")),
                                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
-    steps = _next_steps(letter, licence, issued_on)
+    steps = _next_steps(letter, licence, decided_on)
     story = [
-        letterhead, Spacer(1, 6 * mm), facts, Spacer(1, 7 * mm),
+        letterhead, Spacer(1, 5 * mm), facts, Spacer(1, 5 * mm),
         Paragraph(f"{kind.upper()}", heading),
         Paragraph("Failure to keep to your licence conditions" if licence else
                   f"Failure to comply with your {e(order_label.strip().lower() or 'order')}", subheading),
@@ -157,11 +169,12 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
                   "me why, and bring proof (for example a fit note from your doctor or a letter from your "
                   "employer).", body),
         Paragraph("If you think this warning is wrong, or there is something I should know, contact me as "
-                  f"soon as you can: ask for {e(officer)} at {e(office)}, by phone on the number on your "
-                  "appointment card, or at your next appointment. If you need this letter in another language "
+                  f"soon as you can: ask for {e(officer)} at {e(office)}, by phone on "
+                  + (f"<b>{e(office_phone)}</b>" if office_phone.strip() else "the number on your appointment card")
+                  + ", or at your next appointment. If you need this letter in another language "
                   "or format, please tell me.", body),
-        KeepTogether([Spacer(1, 2 * mm), Paragraph("Yours sincerely,", body), Spacer(1, 8 * mm),
-                      Paragraph(f"<b>{e(officer)}</b><br/>Probation practitioner<br/>{e(office)}", body)]),
+        KeepTogether([Spacer(1, 1 * mm), Paragraph("Yours sincerely,", body), Spacer(1, 6 * mm),
+                      Paragraph(f"<b>{e(officer)}</b><br/>Probation practitioner, {e(office)}", body)]),
     ]
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return buf.getvalue()

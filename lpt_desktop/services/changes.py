@@ -53,6 +53,8 @@ TABLE_KINDS: dict[str, Change] = {
     "standards_override": Change.STANDARDS,
     "standards_record": Change.STANDARDS,
     "office_closure": Change.STANDARDS,
+    "office": Change.STANDARDS,  # offices and who works where: settings letters are written from
+    "officer_office": Change.STANDARDS,
     "contact_draft": Change.DRAFT,
     "note_template": Change.TEMPLATE,
     "sync_state": Change.SYNC,

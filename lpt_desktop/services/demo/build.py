@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.services.demo.common import DEMO_PASSPHRASE, DemoSpec, check_spec
 from lpt_desktop.services.demo.court import _court_work
+from lpt_desktop.services.demo.offices import add_offices
 from lpt_desktop.services.demo.people import _one_case
 from lpt_desktop.services.unlock import create_caseload, officer_id
 from lpt_desktop.store.database import Database
@@ -118,6 +119,7 @@ def create_demo(path: Path, passphrase: str = DEMO_PASSPHRASE, spec: DemoSpec | 
     try:
         generate(db, spec, progress)
         _court_work(db, spec)
+        add_offices(db)
     except BaseException:
         db.close()
         raise
