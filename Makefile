@@ -52,6 +52,7 @@ bench: install
 # stateful and schema-fuzz tests with far more (random) examples than `make test` uses.
 soak: install
 	$(PY) bench/soak.py
+	$(PY) bench/soak.py --servers 2 --workers 1
 	$(PY) bench/sync_faults.py --runs 100 --kill-runs 10 --two-server-runs 40
 	LPT_STATEFUL_RANDOM=1 LPT_STATEFUL_EXAMPLES=60 LPT_FUZZ_EXAMPLES=100 \
 	LPT_TWO_SERVER_RUNS=10 LPT_TWO_SERVER_EXAMPLES=20 LPT_TWO_SERVER_STEPS=20 \

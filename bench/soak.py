@@ -1,6 +1,9 @@
 """Soak: 600 simulated officers syncing against one PostgreSQL behind a real `lpt-central serve --workers N`.
 
-    .venv/bin/python bench/soak.py [--officers 600] [--window 60] [--syncs 1] [--workers 2]
+    .venv/bin/python bench/soak.py [--officers 600] [--window 60] [--syncs 1] [--workers 2] [--servers 1]
+
+With --servers 2, two `lpt-central serve` processes (each with --workers) share the one database and every
+officer's requests alternate between them, as behind a round-robin load balancer.
 
 Each officer is an asyncio httpx client holding one case (a person and 20 contacts on the server). A sync
 is what the desktop does: push 3 changes (two new contacts and an edit with its base version), pull every
@@ -107,23 +110,28 @@ class Officer:
         self.held: dict[str, dict[str, int]] = {}  # kind -> record id -> version
         self.tier = "C2"
         self.kinds: list[str] = []
+        self.turn = random.randrange(2)  # which server next, when there are several
+
+    def pick(self, https: list[httpx.AsyncClient]) -> httpx.AsyncClient:
+        self.turn += 1
+        return https[self.turn % len(https)]
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    async def sign_in(self, http: httpx.AsyncClient) -> None:
-        r = await http.post("/auth/token", json={"username": self.username, "password": PASSWORD,
+    async def sign_in(self, https: list[httpx.AsyncClient]) -> None:
+        r = await self.pick(https).post("/auth/token", json={"username": self.username, "password": PASSWORD,
                                                   "laptop_id": self.laptop_id})
         r.raise_for_status()
         self.token = r.json()["access_token"]
-        r = await http.get("/kinds", headers=self.headers())
+        r = await self.pick(https).get("/kinds", headers=self.headers())
         r.raise_for_status()
         self.kinds = r.json()
 
-    async def sync(self, http: httpx.AsyncClient, requests: list[tuple[str, float]]) -> None:
+    async def sync(self, https: list[httpx.AsyncClient], requests: list[tuple[str, float]]) -> None:
         async def call(label: str, method: str, path: str, **kw: object) -> dict:
             t0 = time.perf_counter()
-            r = await http.request(method, path, headers=self.headers(), **kw)
+            r = await self.pick(https).request(method, path, headers=self.headers(), **kw)
             requests.append((label, time.perf_counter() - t0))
             if r.status_code >= 400:
                 raise RuntimeError(f"{label} {r.status_code}")
@@ -171,51 +179,59 @@ class Officer:
             raise RuntimeError(f"verify mismatched (kind, server count, held count): {detail[:3]}")
 
 
-async def soak(url: str, people: list[dict], window: float, syncs: int) -> dict:
+async def soak(urls: list[str], people: list[dict], window: float, syncs: int) -> dict:
     officers = [Officer(p["username"], p["person_id"]) for p in people]
     limits = httpx.Limits(max_connections=len(officers) + 50, max_keepalive_connections=len(officers) + 50)
-    async with httpx.AsyncClient(base_url=url, timeout=60.0, limits=limits) as http:
-        sem = asyncio.Semaphore(50)
+    https = [httpx.AsyncClient(base_url=url, timeout=60.0, limits=limits) for url in urls]
+    try:
+        return await _soak(https, officers, window, syncs)
+    finally:
+        for http in https:
+            await http.aclose()
 
-        async def sign_in(o: Officer) -> None:
-            async with sem:
-                await o.sign_in(http)
 
-        await asyncio.gather(*(sign_in(o) for o in officers))
-        errors: Counter[str] = Counter()
-        phases: dict[str, tuple[list[float], list[tuple[str, float]]]] = {}
+async def _soak(https: list[httpx.AsyncClient], officers: list[Officer], window: float, syncs: int) -> dict:
+    sem = asyncio.Semaphore(50)
 
-        async def one(o: Officer, delay: float, syncs_out: list[float], reqs: list[tuple[str, float]]) -> None:
-            await asyncio.sleep(delay)
-            t0 = time.perf_counter()
-            try:
-                await o.sync(http, reqs)
-                syncs_out.append(time.perf_counter() - t0)
-            except Exception as exc:  # noqa: BLE001 - counted and reported
-                errors[f"{type(exc).__name__}: {str(exc)[:160]}"] += 1
+    async def sign_in(o: Officer) -> None:
+        async with sem:
+            await o.sign_in(https)
 
-        burst: tuple[list[float], list[tuple[str, float]]] = ([], [])
+    await asyncio.gather(*(sign_in(o) for o in officers))
+    errors: Counter[str] = Counter()
+    phases: dict[str, tuple[list[float], list[tuple[str, float]]]] = {}
+
+    async def one(o: Officer, delay: float, syncs_out: list[float], reqs: list[tuple[str, float]]) -> None:
+        await asyncio.sleep(delay)
         t0 = time.perf_counter()
-        await asyncio.gather(*(one(o, 0.0, *burst) for o in officers))
-        burst_wall = time.perf_counter() - t0
-        phases["burst"] = burst
-        steady: tuple[list[float], list[tuple[str, float]]] = ([], [])
-        rng = random.Random(1)
-        jobs = []
-        for o in officers:
-            times = sorted(rng.uniform(0, window) for _ in range(syncs))
+        try:
+            await o.sync(https, reqs)
+            syncs_out.append(time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            errors[f"{type(exc).__name__}: {str(exc)[:160]}"] += 1
 
-            async def series(o: Officer = o, times: list[float] = times) -> None:
-                last = 0.0
-                for t in times:
-                    await one(o, t - last, *steady)
-                    last = t
+    burst: tuple[list[float], list[tuple[str, float]]] = ([], [])
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(o, 0.0, *burst) for o in officers))
+    burst_wall = time.perf_counter() - t0
+    phases["burst"] = burst
+    steady: tuple[list[float], list[tuple[str, float]]] = ([], [])
+    rng = random.Random(1)
+    jobs = []
+    for o in officers:
+        times = sorted(rng.uniform(0, window) for _ in range(syncs))
 
-            jobs.append(series())
-        t0 = time.perf_counter()
-        await asyncio.gather(*jobs)
-        steady_wall = time.perf_counter() - t0
-        phases["steady"] = steady
+        async def series(o: Officer = o, times: list[float] = times) -> None:
+            last = 0.0
+            for t in times:
+                await one(o, t - last, *steady)
+                last = t
+
+        jobs.append(series())
+    t0 = time.perf_counter()
+    await asyncio.gather(*jobs)
+    steady_wall = time.perf_counter() - t0
+    phases["steady"] = steady
     return {"phases": phases, "errors": errors, "burst_wall": burst_wall, "steady_wall": steady_wall}
 
 
@@ -226,24 +242,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--syncs", type=int, default=1, help="steady syncs per officer")
     ap.add_argument("--workers", type=int, default=2, help="lpt-central worker processes")
     ap.add_argument("--contacts", type=int, default=20)
+    ap.add_argument("--servers", type=int, default=1, help="lpt-central processes over the one database")
     args = ap.parse_args(argv)
     reason = pg_reason()
     if reason:
         print(f"soak: needs PostgreSQL: {reason}")
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="lpt-soak-"))
-    print(f"Soak: {args.officers} officers against PostgreSQL, lpt-central with {args.workers} workers "
+    print(f"Soak: {args.officers} officers against PostgreSQL, {args.servers} lpt-central process(es) with "
+          f"{args.workers} workers each"
           f"(one machine, {__import__('os').cpu_count()} CPUs shared by clients, server and database)", flush=True)
     with central_database("postgresql", tmp) as url:
-        server = CentralServer(url, workers=args.workers, log=tmp / "server.log").start()
+        servers = [CentralServer(url, workers=args.workers, log=tmp / f"server-{i}.log")
+                   for i in range(max(1, args.servers))]
         try:
+            for server in servers:
+                server.start()
             t0 = time.perf_counter()
-            people = setup(server, args.officers, args.contacts)
+            people = setup(servers[0], args.officers, args.contacts)
             print(f"  set-up: {len(people)} officers, {len(people) * (args.contacts + 1):,} records "
                   f"in {time.perf_counter() - t0:.1f} s (not timed)", flush=True)
-            out = asyncio.run(soak(server.url, people, args.window, args.syncs))
+            out = asyncio.run(soak([s.url for s in servers], people, args.window, args.syncs))
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
     errors = out["errors"]
     for phase, (syncs, reqs) in out["phases"].items():
         wall = out[f"{phase}_wall"]
