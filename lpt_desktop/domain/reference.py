@@ -151,3 +151,39 @@ def requirement_types_for(order_date: date) -> list[RequirementType]:
     """The requirements an order made on `order_date` can include, in the data's order (Supervision and
     Activity until 31/01/2015, the rehabilitation activity requirement from 01/02/2015)."""
     return [t for t in reference().requirement_types.values() if t.available_on(order_date)]
+
+
+# -- courts and local justice areas (resources/data/courts.json) -------------------------------------------
+@dataclass(frozen=True)
+class Court:
+    name: str  # as the court finder gives it: "Preston Magistrates' Court"
+    kind: str  # crown | magistrates
+    town: str
+    lja: str  # its local justice area
+
+
+@cache
+def courts() -> tuple[Court, ...]:
+    return tuple(_make(Court, c) for c in load_json("courts.json")["courts"])
+
+
+@cache
+def local_justice_areas() -> tuple[str, ...]:
+    return tuple(a["name"] for a in load_json("courts.json")["local_justice_areas"])
+
+
+def court_key(text: str) -> str:
+    """What two spellings of one court share: "Preston Magistrates Court" and "preston magistrates’ court"."""
+    return " ".join(text.replace("'", "").replace("’", "").replace("‘", "").casefold().split())
+
+
+def find_court(text: str) -> Court | None:
+    """The court on the list that `text` names, however its apostrophes, case and spaces were typed."""
+    key = court_key(text or "")
+    return next((c for c in courts() if court_key(c.name) == key), None) if key else None
+
+
+def canonical_court(text: str) -> tuple[str, bool]:
+    """(the court's name as the list spells it, True), or (the text as typed, False) for a court not on it."""
+    court = find_court(text)
+    return (court.name, True) if court else ((text or "").strip(), False)

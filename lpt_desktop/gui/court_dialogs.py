@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.court import report_types
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.domain.reference import local_justice_areas
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.form_errors import FormErrors
+from lpt_desktop.gui.report_fields import CourtPicker
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -192,17 +194,17 @@ class RequestDialog(_ServiceDialog):
             person_id = None
         self.new_record = QPushButton("New pre-sentence &record…")
         self.new_record.setAccessibleName("New pre-sentence record")
-        self.court = QLineEdit()
-        self.court.setAccessibleName("Court")
+        # The court from the court list (typed, a court not on it is kept and marked); its local justice area
+        # comes with it. The last court used is the default: most requests come from the same court.
+        self.court = CourtPicker("Court")
         self.lja = QLineEdit()
         self.lja.setAccessibleName("Local justice area")
-        courts = sorted({r.court for r in requests if r.court})
-        areas = sorted({r.lja for r in requests if r.lja})
-        if courts:
-            self.court.setText(courts[0] if len(courts) == 1 else "")
-            self.court.setCompleter(QCompleter(courts, self.court))
-        if areas:
-            self.lja.setCompleter(QCompleter(areas, self.lja))
+        areas = sorted(set(local_justice_areas()) | {r.lja for r in requests if r.lja})
+        self.lja.setCompleter(QCompleter(areas, self.lja))
+        self.court.courtChosen.connect(lambda c: self.lja.setText(c.lja) if c is not None else None)
+        last = getattr(getattr(host, "prefs", None), "last_court", "")
+        if last:
+            self.court.setText(last)
         today = date.today()
         self.hearing = _date_edit("Hearing date", today)
         self.requested = _date_edit("Requested on", today)
@@ -304,10 +306,18 @@ class RequestDialog(_ServiceDialog):
             if not field.validate():  # the reason shows under the field
                 field.setFocus()
                 return
-        kwargs = dict(person_id=person_id, pre_sentence_id=pre_id, court=self.court.text(), lja=self.lja.text(),
+        court = self.court.text()
+        kwargs = dict(person_id=person_id, pre_sentence_id=pre_id, court=court, lja=self.lja.text(),
                       hearing_date=self.hearing.value(), report_type=self.type.currentData(),
                       remanded=self.remanded.isChecked(), requested_on=self.requested.value())
-        self.run(lambda db: svc.create_request(db, **kwargs), self.on_created)
+
+        def made(request_id: str) -> None:
+            prefs = getattr(self.host, "prefs", None)
+            if prefs is not None and court.strip():
+                prefs.last_court = court.strip()  # the default for the next request
+            self.on_created(request_id)
+
+        self.run(lambda db: svc.create_request(db, **kwargs), made)
 
 
 class PromoteDialog(_ServiceDialog):

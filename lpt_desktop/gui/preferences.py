@@ -43,6 +43,16 @@ class Preferences:
         self.settings.setValue("caseload/sort_column", value[0])
         self.settings.setValue("caseload/sort_descending", bool(value[1]))
 
+    @property
+    def last_court(self) -> str:
+        """The court of the last report request made: the default for the next one."""
+        value = self.settings.value("court/last_court", "")
+        return value if isinstance(value, str) else ""
+
+    @last_court.setter
+    def last_court(self, name: str) -> None:
+        self.settings.setValue("court/last_court", name)
+
     def state(self, key: str) -> QByteArray | None:
         value = self.settings.value(f"layout/{key}")
         return value if isinstance(value, QByteArray) else None

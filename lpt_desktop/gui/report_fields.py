@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import format_date
-from lpt_desktop.domain.reference import reference, requirement_types_for
+from lpt_desktop.domain.reference import Court, canonical_court, courts, find_court, reference, requirement_types_for
 from lpt_desktop.gui.date_entry import DateEntry
 
 
@@ -41,6 +42,71 @@ def choice_pairs(choices: Any) -> list[tuple[str, str]]:
         else:
             pairs.append((str(c), str(c)))
     return pairs
+
+
+NOT_ON_LIST = "Not on the court list: kept as typed"
+
+
+class CourtPicker(QWidget):
+    """A court chosen from the list in resources/data/courts.json (typing any part of the name finds it).
+
+    A court not on the list is kept as typed and marked as such beside the box; text() gives a listed court
+    as the list spells it, so "Preston Magistrates Court" is saved as "Preston Magistrates' Court"."""
+
+    textChanged = Signal(str)
+    courtChosen = Signal(object)  # the listed Court, or None
+
+    def __init__(self, name: str = "Court", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setAccessibleName(name)
+        for c in courts():
+            self.combo.addItem(c.name, c.name)
+        self.combo.setCurrentIndex(-1)
+        completer = self.combo.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        line = self.combo.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("Type to find the court")
+        self.note = QLabel("")
+        self.note.setAccessibleName(f"{name}: not on the list")
+        self.note.setStyleSheet("color: #8a4b00;")
+        self.note.hide()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.note)
+        self.setFocusProxy(self.combo)
+        self.combo.currentTextChanged.connect(self._changed)
+
+    def text(self) -> str:
+        return canonical_court(self.combo.currentText())[0]
+
+    def setText(self, text: str) -> None:  # noqa: N802 - the QLineEdit name callers already use
+        i = self.combo.findText(canonical_court(text)[0])
+        if i >= 0:
+            self.combo.setCurrentIndex(i)
+        else:
+            self.combo.setEditText(text)
+        self._changed(self.combo.currentText())
+
+    def court(self) -> Court | None:
+        return find_court(self.combo.currentText())
+
+    def on_list(self) -> bool:
+        return self.court() is not None
+
+    def _changed(self, text: str) -> None:
+        off = bool(text.strip()) and not self.on_list()
+        self.note.setText(NOT_ON_LIST if off else "")
+        self.note.setVisible(off)
+        self.textChanged.emit(text)
+        self.courtChosen.emit(self.court())
 
 
 class FieldWidget(QWidget):
@@ -404,7 +470,30 @@ KINDS: dict[str, type[FieldWidget]] = {"text": TextField, "date": DateField, "ch
                                        "requirements": RequirementsField}
 
 
+class CourtField(FieldWidget):
+    """The report's court: from the court list, or typed and marked not on it."""
+
+    def __init__(self, spec: Any, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(spec, compact, parent)
+        self.picker = CourtPicker(spec.label)
+        self.edit = self.picker.combo  # the widget that takes the focus, as in the other fields
+        self.layout_.addWidget(self.picker)
+        self.picker.textChanged.connect(self.changed)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> str:
+        return self.picker.text()
+
+    def set_value(self, value: Any) -> None:
+        self.picker.setText("" if value is None else str(value))
+
+    def text_for_count(self) -> str:
+        return self.picker.text()
+
+
 def make_field(spec: Any, compact: bool = False) -> FieldWidget:
+    if spec.id == "court" and spec.kind == "text":  # the sentencing court: chosen from the court list
+        return CourtField(spec, compact)
     return KINDS.get(spec.kind, TextField)(spec, compact)
 
 

@@ -26,7 +26,7 @@ from lpt_desktop.domain import court as rules
 from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa: F401 - part of this API
 from lpt_desktop.domain.court_views import OrderPeriod, ReportDraft, current_orders
 from lpt_desktop.domain.dates import add_months, format_date
-from lpt_desktop.domain.reference import load_json, order_label, reference
+from lpt_desktop.domain.reference import canonical_court, find_court, load_json, order_label, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.changes import Change, writes
@@ -167,6 +167,12 @@ def create_request(db: Database, *, person_id: str | None = None, pre_sentence_i
                    court: str, lja: str, hearing_date: date | None, report_type: str, remanded: bool = False,
                    requested_on: date | None = None, author: str | None = None) -> str:
     requested_on = requested_on or date.today()
+    # A court on the list is stored as the list spells it (one "Preston Magistrates' Court", not two); its
+    # local justice area comes with it when none was given. A court not on the list is kept as typed.
+    court = canonical_court(court)[0]
+    listed = find_court(court)
+    if listed is not None and not (lja or "").strip():
+        lja = listed.lja
     errors: list[FieldError] = []
     if bool(person_id) == bool(pre_sentence_id):
         errors.append(FieldError("Person", "choose a case on the caseload or a pre-sentence record (one of them)"))
@@ -520,7 +526,7 @@ def report_for_request(db: Database, request_id: str) -> str | None:
 def _sync_request(s: Session, r: ReportRequest, court_fields: dict[str, Any]) -> None:
     """The work list follows the report: a corrected court, area or hearing date moves the request too."""
     if court_fields.get("court"):
-        r.court = court_fields["court"].strip()
+        r.court = canonical_court(court_fields["court"])[0]
     if court_fields.get("lja"):
         r.lja = court_fields["lja"].strip()
     hearing = court_fields.get("hearing_date")
@@ -550,6 +556,8 @@ def save_section(db: Database, report_id: str, section: str, fields: dict[str, A
             errors.append(err)
         clean[key] = stored
     require(errors)
+    if section == "sentencing_court" and clean.get("court"):
+        clean["court"] = canonical_court(clean["court"])[0]  # as the court list spells it, if it is on it
     with db.write() as s:
         rep = _report(s, report_id)
         r = _request(s, rep.request_id)

@@ -58,7 +58,7 @@ def test_sent_requests_sink_to_the_bottom(caseload):
 
 @pytest.mark.parametrize(("changes", "field"), [
     (dict(court=" "), "Court"),
-    (dict(lja=""), "Local justice area"),
+    (dict(lja="", court="Chorley Magistrates' Court"), "Local justice area"),  # a listed court brings its own
     (dict(hearing_date=None), "Hearing date"),
     (dict(hearing_date=date(2026, 11, 1)), "Hearing date"),
     (dict(report_type="psr"), "Report type"),

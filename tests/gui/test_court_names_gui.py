@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QGroupBox, QLabel
 
 from lpt_desktop.services import court
@@ -98,3 +99,61 @@ def test_the_requirement_list_offers_only_requirements_in_force_at_the_hearing(m
     old.add_row()
     offered = {old.rows[0].type.itemData(i) for i in range(1, old.rows[0].type.count())}
     assert {"SUP", "ACT"} <= offered and "RAR" not in offered
+
+
+def _request_dialog(qtbot, window):
+    work = window.features["court"]
+    before = work.dialog
+    work.new_request()
+    qtbot.waitUntil(lambda: work.dialog is not None and work.dialog is not before and shiboken6.isValid(work.dialog)
+                    and work.dialog.isVisible(), timeout=10000)
+    return work.dialog
+
+
+def test_the_court_is_chosen_from_the_list_and_the_last_one_is_remembered(make_window, qtbot, demo_db, prefs):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    if window.last_message is not None and window.last_message.isVisible():
+        window.last_message.close()
+    dialog = _request_dialog(qtbot, window)
+    assert dialog.court.text() == "" and prefs.last_court == ""
+    listed = [dialog.court.combo.itemText(i) for i in range(dialog.court.combo.count())]
+    assert "Preston Magistrates' Court" in listed and "Reedley Magistrates' Court" in listed
+    # Typing part of a name offers the court; the typed spelling without the apostrophe is the listed court.
+    dialog.court.combo.setFocus()
+    qtbot.keyClicks(dialog.court.combo.lineEdit(), "blackpool mag")
+    popup = dialog.court.combo.completer().popup()
+    qtbot.waitUntil(lambda: popup.isVisible(), timeout=5000)
+    assert popup.model().rowCount() == 1 and popup.model().index(0, 0).data() == "Blackpool Magistrates' Court"
+    dialog.court.setText("Blackpool Magistrates Court")
+    assert dialog.court.text() == "Blackpool Magistrates' Court" and not dialog.court.note.isVisible()
+    assert dialog.lja.text() == "Lancashire"  # the court's local justice area comes with it
+    # A court not on the list is kept, and marked as such.
+    dialog.court.setText("Chorley Magistrates' Court")
+    assert dialog.court.text() == "Chorley Magistrates' Court"
+    assert dialog.court.note.isVisible() and "Not on the court list" in dialog.court.note.text()
+    dialog.court.setText("Preston Magistrates Court")
+    dialog.on_caseload.setChecked(True)
+    dialog.person.setCurrentIndex(0)
+    dialog.type.setCurrentIndex(dialog.type.findData("fdr"))
+    dialog.submit()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=10000)
+    assert prefs.last_court == "Preston Magistrates' Court"
+    made = [r for r in court.list_requests(window.ops.db, TEST_TODAY) if r.court.startswith("Preston Mag")]
+    assert {r.court for r in made} == {"Preston Magistrates' Court"}
+    # The next request starts at the last court used.
+    again = _request_dialog(qtbot, window)
+    assert again.court.text() == "Preston Magistrates' Court"
+    assert again.court.combo.currentIndex() >= 0 and again.lja.text() == "Lancashire"
+    again.reject()
+
+
+def test_the_report_editor_picks_its_court_from_the_list(make_window, qtbot, demo_db):
+    from lpt_desktop.gui.report_fields import CourtField
+
+    _window, editor = _editor(make_window, qtbot, demo_db, _request(demo_db, "sdr"))
+    field = editor.fields["sentencing_court"]["court"]
+    assert isinstance(field, CourtField) and field.value() == "Preston Magistrates' Court"
+    assert field.picker.combo.currentIndex() >= 0 and field.picker.note.isHidden()
+    field.set_value("Somewhere Else Court")
+    assert not field.picker.note.isHidden()
