@@ -190,3 +190,23 @@ def test_a_token_near_its_end_is_refreshed_on_the_calling_thread_before_pages_ar
         assert engine.read_state(lap.db)[state.REFRESH_TOKEN] == client.refresh_token
     finally:
         client.close()
+
+
+def test_a_refresh_token_issued_before_tokens_rotated_is_exchanged_once(central):
+    """Laptops enrolled before the upgrade hold an old-style token (kept hashed in refresh_token): it is honoured
+    once, for a token of the new kind, so nobody has to sign in again because the server was upgraded."""
+    import hashlib
+    from datetime import timedelta
+
+    from lpt_desktop.central.models import RefreshToken, utcnow
+
+    user, laptop, old = central.add_user(f"legacy-{uuid.uuid4().hex[:6]}"), str(uuid.uuid4()), uuid.uuid4().hex * 2
+    with central.db.write() as s:
+        s.add(RefreshToken(token_hash=hashlib.sha256(old.encode()).hexdigest(), username=user, laptop_id=laptop,
+                           expires_at=utcnow() + timedelta(days=3), revoked=False))
+    first = refresh(central, old)
+    assert first.status_code == 200, first.text
+    new = first.json()["refresh_token"]
+    assert new.count(".") == 2 and works(central, first.json()["access_token"])
+    assert refresh(central, old).status_code == 401
+    assert refresh(central, new).status_code == 200
