@@ -110,6 +110,9 @@ class _DateEntryBase(QWidget):
         outer.addLayout(row)
         outer.addWidget(self.message)  # in the layout: a message pushes the rows below down, never over them
         self.setFocusProxy(self.edit)
+        # A label's Alt+letter focuses its buddy only if the buddy takes focus; the proxy passes it on (Tab
+        # skips a widget with a focus proxy, so this adds no stop).
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.popup: _CalendarPopup | None = None
         self.button.clicked.connect(self.show_calendar)
         self.edit.textChanged.connect(self._text_changed)

@@ -249,3 +249,29 @@ def test_every_other_tab_of_the_window(make_window, qtbot, demo_db):
         qtbot.wait(50)
         problems += [f"tab '{window.tabs.tabText(i)}': {c}" for c in clashes(window)]
     assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
+
+
+def test_alt_keys_in_the_contact_form_reach_its_fields(make_window, qtbot, demo_db):
+    """Alt+P and Alt+R went to the Personal details and Registers tabs; Alt+O opened the Court menu."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.activateWindow()
+    view = _open_case(qtbot, window)
+    contacts = view.show_contacts()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    entry = contacts.entry
+    qtbot.waitUntil(lambda: entry.isVisible() and QApplication.focusWidget() is entry.outcome, timeout=5000)
+    from lpt_desktop.domain.contacts import contact_codes
+
+    absence = next(o.code for o in contact_codes().outcomes.values() if o.needs_reason)
+    entry.outcome.setCurrentIndex(entry.outcome.findData(absence))  # the absence reason is enabled
+    assert entry.reason.isEnabled()
+    tab = view.sections.currentIndex()
+    alt = Qt.KeyboardModifier.AltModifier
+    for key, field in ((Qt.Key.Key_P, entry.present), (Qt.Key.Key_R, entry.reason), (Qt.Key.Key_W, entry.when.edit),
+                       (Qt.Key.Key_L, entry.location), (Qt.Key.Key_N, entry.notes), (Qt.Key.Key_U, entry.outcome)):
+        qtbot.keyClick(QApplication.focusWidget(), key, alt)
+        assert QApplication.focusWidget() is field, QKeySequence(key | alt).toString()
+        assert view.sections.currentIndex() == tab  # still on Contacts
+        assert window.menuBar().activeAction() is None  # no menu opened
