@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import format_date
-from lpt_desktop.domain.reference import Court, canonical_court, courts, find_court, reference, requirement_types_for
+from lpt_desktop.domain.reference import (
+    Court,
+    canonical_court,
+    court_key,
+    courts,
+    find_court,
+    reference,
+    requirement_types_for,
+)
 from lpt_desktop.gui.date_entry import DateEntry
 
 
@@ -102,7 +110,9 @@ class CourtPicker(QWidget):
         return self.court() is not None
 
     def _changed(self, text: str) -> None:
-        off = bool(text.strip()) and not self.on_list()
+        # Flagged once the text can no longer become a listed court (not while "prest" is still being typed).
+        key = court_key(text)
+        off = bool(key) and not self.on_list() and not any(key in court_key(c.name) for c in courts())
         self.note.setText(NOT_ON_LIST if off else "")
         self.note.setVisible(off)
         self.textChanged.emit(text)

@@ -157,3 +157,15 @@ def test_the_report_editor_picks_its_court_from_the_list(make_window, qtbot, dem
     assert field.picker.combo.currentIndex() >= 0 and field.picker.note.isHidden()
     field.set_value("Somewhere Else Court")
     assert not field.picker.note.isHidden()
+
+
+def test_a_court_being_typed_is_not_flagged_until_it_cannot_be_on_the_list(qtbot):
+    from lpt_desktop.gui.report_fields import CourtPicker
+
+    picker = CourtPicker()
+    qtbot.addWidget(picker)
+    for partial in ("prest", "Preston Mag", "blackpool magistrates"):
+        picker.setText(partial)
+        assert picker.note.isHidden(), partial
+    picker.setText("Prestonn")
+    assert not picker.note.isHidden() and picker.text() == "Prestonn"
