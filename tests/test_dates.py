@@ -148,3 +148,13 @@ def test_age(born, on, age):
                                                            (date(2026, 3, 31), -1, date(2026, 2, 28))])
 def test_add_months_clamps_to_the_month_end(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def test_a_report_date_that_does_not_exist_says_so():
+    from lpt_desktop.domain.court import FieldSpec, coerce_value
+
+    spec = FieldSpec("offence_date", "Date of offence", "date")
+    value, error = coerce_value(spec, "31/02/2026", "Offence")
+    assert value is None
+    assert str(error) == "Offence: Date of offence: 31/02/2026 does not exist: February 2026 has 28 days"
+    assert coerce_value(spec, "1/2/26", "Offence") == ("2026-02-01", None)

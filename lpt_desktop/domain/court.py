@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from lpt_desktop.domain.court_views import OrderPeriod, orders_during
-from lpt_desktop.domain.dates import format_date, parse_date
+from lpt_desktop.domain.dates import DateTextError, format_date, parse_date
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, validate_requirement
 
@@ -192,8 +192,9 @@ def coerce_value(spec: FieldSpec, value: Any, where: str) -> tuple[Any, FieldErr
             text = str(value).strip()
             return (date.fromisoformat(text) if re.match(r"^\d{4}-\d{2}-\d{2}$", text) else parse_date(text)
                     ).isoformat(), None
-        except ValueError:
-            return None, FieldError(field, f"'{value}' is not a date: enter it as dd/mm/yyyy")
+        except ValueError as e:  # says why: "31/02/2026 does not exist: February 2026 has 28 days"
+            return None, FieldError(field, str(e) if isinstance(e, DateTextError) else
+                                    f"'{value}' is not a date: enter it as dd/mm/yyyy")
     if spec.kind == "int":
         try:
             if isinstance(value, bool):

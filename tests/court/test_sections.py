@@ -94,7 +94,8 @@ def test_values_are_stored_as_json(field, value, stored):
 
 
 @pytest.mark.parametrize(("section", "field", "value", "words"), [
-    ("offence_details", "offence_date", "31/02/2026", "dd/mm/yyyy"),
+    ("offence_details", "offence_date", "31/02/2026", "does not exist: February 2026 has 28 days"),
+    ("offence_details", "offence_date", "soon", "dd/mm/yyyy"),
     ("proposal", "length_months", "a year", "whole number"),
     ("proposal", "sentence", "hanging", "not one of the choices"),
     ("sources", "used", ["cps", "tea leaves"], "tea leaves"),
