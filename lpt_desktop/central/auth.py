@@ -15,7 +15,7 @@ from datetime import timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -267,6 +267,11 @@ def _row(s: Session, key: str) -> SignInThrottle:
 def record_failure(s: Session, rules: Settings, username: str, address: str | None) -> None:
     """Count a failed sign-in against the account and the address; lock either that reaches its limit."""
     now = utcnow()
+    if secrets.randbelow(100) == 0:  # now and then, forget counts long quiet (names sprayed from many addresses)
+        stale = now - rules.max_lock - rules.window
+        s.execute(delete(SignInThrottle).where(SignInThrottle.window_start < stale,
+                                               (SignInThrottle.locked_until.is_(None))
+                                               | (SignInThrottle.locked_until < stale)))
     for key in sorted(_keys(username, address)):  # one order everywhere: two servers never deadlock
         row = _row(s, key)
         limit = rules.user_attempts if key.startswith("user:") else rules.address_attempts

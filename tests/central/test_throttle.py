@@ -19,6 +19,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from lpt_desktop.central import auth
 from lpt_desktop.central.app import create_app
@@ -166,3 +167,28 @@ def test_refused_attempts_compute_no_hash_and_each_lock_lasts_longer(tmp_path, m
     finally:
         client.close()
         db.dispose()
+
+
+def test_counts_long_quiet_are_forgotten(tmp_path, monkeypatch):
+    """Names sprayed from many addresses each leave a row; rows quiet for over a day are cleared now and then."""
+    from lpt_desktop.central.db import migrate
+    from lpt_desktop.central.models import SignInThrottle, utcnow
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    migrate(url)
+    db = CentralDB(url)
+    rules = auth.Settings()
+    old = utcnow() - timedelta(days=2)
+    try:
+        with db.write() as s:
+            s.add(SignInThrottle(key="user:gone", failures=2, window_start=old, lockouts=0))
+            s.add(SignInThrottle(key="user:locked", failures=0, window_start=old, lockouts=9,
+                                 locked_until=utcnow() + timedelta(hours=1)))
+        monkeypatch.setattr(auth.secrets, "randbelow", lambda _n: 0)
+        with db.write() as s:
+            auth.record_failure(s, rules, "someone", "10.0.0.1")
+        with db.read() as s:
+            keys = set(s.scalars(select(SignInThrottle.key)))
+    finally:
+        db.dispose()
+    assert keys == {"user:locked", "user:someone", "addr:10.0.0.1"}
