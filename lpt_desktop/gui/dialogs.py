@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from lpt_desktop.gui.form_errors import FormErrors
 from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
 from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
 from lpt_desktop.gui.preferences import Preferences
@@ -103,6 +104,9 @@ class ChangePassphraseDialog(QDialog):
         self.ui = Ui_ChangePassphraseDialog()
         self.ui.setupUi(self)
         self.ui.busy.hide()
+        # One message at a time, gone as soon as the field it names is edited.
+        self.form_errors = FormErrors(self.ui.errorLabel, heading="")
+        self.form_errors.watch([self.ui.currentEdit, self.ui.newEdit, self.ui.confirmEdit])
         self.db_path = db_path
         self.ops = ops
         self.on_changed = on_changed
@@ -125,9 +129,9 @@ class ChangePassphraseDialog(QDialog):
         current, new, confirm = (self.ui.currentEdit.text(), self.ui.newEdit.text(), self.ui.confirmEdit.text())
         problem = passphrase_problem(current, new, confirm)
         if problem:
-            self.ui.errorLabel.setText(problem)
+            self.form_errors.show([problem])
             return
-        self.ui.errorLabel.setText("")
+        self.form_errors.clear()
         self._set_busy(True)
         from lpt_desktop.services.unlock import change_passphrase
 
@@ -145,13 +149,13 @@ class ChangePassphraseDialog(QDialog):
 
         self._set_busy(False)
         if isinstance(exc, WrongPassphrase):
-            self.ui.errorLabel.setText("Current passphrase: not accepted: type the passphrase you unlock with now.")
+            self.form_errors.show(["Current passphrase: not accepted: type the passphrase you unlock with now."])
             self.ui.currentEdit.selectAll()
             self.ui.currentEdit.setFocus()
         elif isinstance(exc, (StoreError, ValueError)):
-            self.ui.errorLabel.setText(str(exc))
+            self.form_errors.show([str(exc)])
         else:
-            self.ui.errorLabel.setText("The passphrase could not be changed; it is unchanged. See the log for details.")
+            self.form_errors.show(["The passphrase could not be changed; it is unchanged. See the log for details."])
 
 
 class NoteTemplatesDialog(QDialog):

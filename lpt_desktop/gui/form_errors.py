@@ -33,6 +33,7 @@ class FormErrors(QObject):
         self.label = label
         self.heading = heading
         self.messages: list[tuple[str, str]] = []  # (field, text as shown)
+        self.names: dict[int, list[str]] = {}  # a watched widget -> its accessible name and its label's text
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -41,6 +42,9 @@ class FormErrors(QObject):
     def watch(self, fields: Iterable[QWidget]) -> None:
         """Clear a field's message when it is edited (by whatever change signal the widget has)."""
         for w in fields:
+            labels = [label.text().replace("&", "") for label in w.window().findChildren(QLabel)
+                      if label.buddy() is w]
+            self.names[id(w)] = [w.accessibleName(), *labels]
             for name in ("textChanged", "currentIndexChanged", "valueChanged", "toggled", "dateTimeChanged"):
                 signal = getattr(w, name, None)
                 if signal is not None and hasattr(signal, "connect"):
@@ -64,15 +68,20 @@ class FormErrors(QObject):
         self._render()
 
     def field_edited(self, widget: QWidget) -> None:
-        name = widget.accessibleName()
-        kept = [(f, t) for f, t in self.messages if not _same_field(f, name)]
+        names = self.names.get(id(widget), [widget.accessibleName()])
+        kept = [(f, t) for f, t in self.messages if not any(_same_field(f, n) for n in names)]
         if len(kept) != len(self.messages):
             self.messages = kept
             self._render()
 
     def _render(self) -> None:
         texts = [t for _f, t in self.messages]
-        self.label.setText(f"{self.heading}\n• " + "\n• ".join(texts) if texts else "")
+        if not texts:
+            self.label.setText("")
+        elif self.heading:
+            self.label.setText(f"{self.heading}\n• " + "\n• ".join(texts))
+        else:
+            self.label.setText("\n".join(texts))
         self.label.setVisible(bool(texts))
         self.label.updateGeometry()
         fit_height(self.label.window())

@@ -82,3 +82,22 @@ def test_dialog_errors_push_rows_down_and_go_when_fixed(make_window, qtbot, demo
     qtbot.keyClicks(dialog.pnc, "x")  # editing the PNC takes its message away
     assert "PNC" not in dialog.error.text()
     assert not dialog.error.isVisible()
+
+
+def test_change_passphrase_message_goes_when_its_field_is_edited(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.passphrase_action.trigger()
+    dialog = window.passphrase_dialog
+    ui = dialog.ui
+    qtbot.keyClicks(ui.currentEdit, PASSPHRASE)
+    qtbot.keyClicks(ui.newEdit, "longer passphrase")
+    qtbot.keyClicks(ui.confirmEdit, "longer passphrase!")
+    qtbot.keyClick(ui.confirmEdit, Qt.Key.Key_Return)
+    assert ui.errorLabel.isVisible() and "does not match" in ui.errorLabel.text()
+    qtbot.keyClicks(ui.newEdit, "x")  # another field: the message stays
+    assert "does not match" in ui.errorLabel.text()
+    qtbot.keyClick(ui.confirmEdit, Qt.Key.Key_Backspace)  # the field it names ("Type it again"): it goes
+    assert ui.errorLabel.text() == "" and not ui.errorLabel.isVisible()
+    _no_overlaps(dialog)
+    dialog.reject()
