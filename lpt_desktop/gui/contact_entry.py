@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.domain.contacts import ContactInput, contact_codes
-from lpt_desktop.domain.enforcement import policy
+from lpt_desktop.domain.contacts import NO_OUTCOME, ContactInput, contact_codes
+from lpt_desktop.domain.enforcement import enforcement_open, needs_judgement, offered_actions, policy
 from lpt_desktop.gui.date_entry import DateTimeEntry
 from lpt_desktop.gui.form_errors import FormErrors
 
@@ -82,8 +82,11 @@ class ContactEntry(QWidget):
         self.present.setAccessibleName("Who was present")
         self.present.setPlaceholderText("e.g. partner, support worker")
         # Attended and complied first, so typing "a" in Outcome picks the common case.
-        self.outcome = _combo("Outcome", [("Not yet known", "")] + [(o.label, o.code)
-                                                                     for o in codes.outcomes.values()])
+        self.outcome = _combo("Outcome", [(NO_OUTCOME, "")] + [(o.label, o.code) for o in codes.outcomes.values()])
+        # A failure to attend is judged before enforcement is offered: "u" picks unacceptable, "a" acceptable.
+        self.judgement = _combo("Judgement of the failure to attend", [
+            ("Not yet judged", ""), ("Unacceptable: no acceptable reason", "unacceptable"),
+            ("Acceptable: record the reason and evidence", "acceptable")])
         self.reason = _combo("Absence reason", [("", "")] + [(r.label, r.code)
                                                               for r in codes.absence_reasons.values()])
         self.evidence = _combo("Evidence", [("", "")] + [(e.label, e.code) for e in codes.evidence.values()])
@@ -91,6 +94,8 @@ class ContactEntry(QWidget):
             (a.label, a.code) for a in policy().actions.values()])
         self.action_reason = QLineEdit()
         self.action_reason.setAccessibleName("Reason for the enforcement decision")
+        self.action_reason.setPlaceholderText("Why this decision (required)")
+        self._enforcement_open = False
 
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
@@ -129,6 +134,7 @@ class ContactEntry(QWidget):
         self._build_layout()
 
         self.outcome.currentIndexChanged.connect(self._refresh_enabled)
+        self.judgement.currentIndexChanged.connect(self._refresh_enabled)
         self.type.currentIndexChanged.connect(self._refresh_enabled)
         self.save_button.clicked.connect(self._save)
         self.cancel_button.clicked.connect(self.cancelled)
@@ -142,7 +148,8 @@ class ContactEntry(QWidget):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.flush_draft)
-        for w in (self.when, self.type, self.location, self.present, self.outcome, self.reason, self.evidence,
+        for w in (self.when, self.type, self.location, self.present, self.outcome, self.judgement, self.reason,
+                  self.evidence,
                   self.action, self.action_reason, self.notes, self.upw_worked, self.upw_credited, self.upw_skills,
                   self.victim_views, self.amend_reason, self.sensitive, self.alert, self.oversight,
                   *self.risk_boxes.values(), *self.need_boxes.values()):
@@ -171,6 +178,7 @@ class ContactEntry(QWidget):
         form.addRow("&When", self.when)
         form.addRow("&Location", self.location)
         form.addRow("&Present", self.present)
+        form.addRow("&Judgement", self.judgement)
         self.reason_label = QLabel("Absence &reason")
         self.reason_label.setBuddy(self.reason)
         form.addRow(self.reason_label, self.reason)
@@ -237,8 +245,12 @@ class ContactEntry(QWidget):
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
         # Tab order for the fast path: Outcome -> Notes -> Save.
-        QWidget.setTabOrder(self.outcome, self.notes)
-        QWidget.setTabOrder(self.notes, self.save_button)
+        # A failure to attend: Outcome -> Judgement -> (reason, evidence if acceptable) -> Enforcement -> Decision
+        # reason -> Notes. Disabled fields are skipped, so the common case is still Outcome -> Notes.
+        chain = [self.outcome, self.judgement, self.reason, self.evidence, self.action, self.action_reason,
+                 self.notes, self.save_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     # -- state -------------------------------------------------------------------------------------
     def set_templates(self, templates: dict[str, str]) -> None:
@@ -267,6 +279,7 @@ class ContactEntry(QWidget):
             self.location.setText(data.location)
             self.present.setText(data.present)
             _select(self.outcome, data.outcome)
+            _select(self.judgement, data.absence_judgement)
             _select(self.reason, data.absence_reason)
             _select(self.evidence, data.evidence)
             _select(self.action, data.enforcement_action)
@@ -302,8 +315,12 @@ class ContactEntry(QWidget):
             risk_areas=tuple(c for c, b in self.risk_boxes.items() if b.isChecked()),
             needs=tuple(c for c, b in self.need_boxes.items() if b.isChecked()),
             sensitive=self.sensitive.isChecked(), alert=self.alert.isChecked(),
-            management_oversight=self.oversight.isChecked(), enforcement_action=self.action.currentData() or "",
-            enforcement_reason=self.action_reason.text(),
+            management_oversight=self.oversight.isChecked(),
+            # An action left chosen before the judgement changed is not the officer's decision any more.
+            enforcement_action=(self.action.currentData() or "") if self._enforcement_open else "",
+            enforcement_reason=self.action_reason.text() if self._enforcement_open else "",
+            absence_judgement=(self.judgement.currentData() or "") if needs_judgement(
+                self.outcome.currentData() or "") else "",
             upw_minutes_worked=round(self.upw_worked.value() * 60),
             upw_minutes_credited=round(self.upw_credited.value() * 60),
             upw_skills=self.upw_skills.text(), victim_views=self.victim_views.toPlainText())
@@ -312,15 +329,39 @@ class ContactEntry(QWidget):
         codes = contact_codes()
         outcome = codes.outcomes.get(self.outcome.currentData() or "")
         kind = codes.kinds.get(self.type.currentData() or "")
-        absence = bool(outcome and outcome.needs_reason)
+        code = outcome.code if outcome else ""
+        judge = needs_judgement(code)
+        judgement = (self.judgement.currentData() or "") if judge else ""
+        absence = bool(outcome and outcome.needs_reason) or judgement == "acceptable"
         failure = bool(outcome and outcome.failure)
-        # Fields that cannot apply are hidden, not just greyed: fewer stops on the keyboard path.
+        self._enforcement_open = enforcement_open(code, failure, judgement)
+        # Fields that cannot apply are disabled, so Tab skips them: fewer stops on the keyboard path.
+        self.judgement.setEnabled(judge)
+        self.judgement.setToolTip("" if judge else "Only a failure to attend is judged acceptable or unacceptable")
         for w in (self.reason, self.evidence):
             w.setEnabled(absence)
-        self.action.setEnabled(failure)
-        self.action_reason.setEnabled(failure)
+            w.setToolTip("" if absence else "Only for an acceptable absence")
+        for field in (self.action, self.action_reason):
+            field.setEnabled(self._enforcement_open)
+            field.setToolTip("" if self._enforcement_open else
+                         "Judge the failure to attend first: enforcement follows an unacceptable one" if judge else
+                         "Only for a failure (failed to attend or comply, sent home for behaviour, unacceptable "
+                         "absence)")
         self.upw_group.setVisible(bool(kind and kind.unpaid_work))
         self.victim_group.setVisible(bool(kind and kind.restricted))
+
+    def set_order_type(self, order_type: str) -> None:
+        """Offer only the actions this sentence allows (recall on a licence only: CJA 2003 s.256AC for PSS)."""
+        chosen = self.action.currentData() or ""
+        self.action.blockSignals(True)
+        try:
+            self.action.clear()
+            self.action.addItem("Decide later (within 2 working days)", "")
+            for code in offered_actions(order_type):
+                self.action.addItem(policy().actions[code].label, code)
+            _select(self.action, chosen)
+        finally:
+            self.action.blockSignals(False)
 
     def _changed(self, *_args: object) -> None:
         if self._loading:

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.domain.contacts import ContactInput, contact_codes
+from lpt_desktop.domain.contacts import NO_OUTCOME, ContactInput, contact_codes
 from lpt_desktop.domain.dates import format_date, format_datetime
 from lpt_desktop.domain.enforcement import allowed_actions, policy
-from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.gui.contact_entry import ContactEntry
 from lpt_desktop.gui.contact_models import ENFORCEMENT_FILTERS, ContactFilterProxy, ContactTableModel
 from lpt_desktop.gui.enabling import set_available
@@ -156,6 +156,8 @@ class ContactLogView(QWidget):
         detail_layout.addLayout(detail_buttons)
 
         self.entry = ContactEntry()
+        self.entry.set_order_type(order_type)  # recall offered on a licence only
+        self.confirm_box: QMessageBox | None = None  # the warnings asked before a save (tests answer it)
         self.entry.save_requested.connect(self._save)
         self.entry.draft_changed.connect(self._save_draft)
         self.entry.cancelled.connect(self._cancel_entry)
@@ -302,20 +304,55 @@ class ContactLogView(QWidget):
             return
         self.start_entry(c.as_input(), c.id, f"Amend the contact of {format_datetime(c.starts_at)}")
 
-    def _save(self, data: ContactInput, amendment_reason: str) -> None:
+    def _save(self, data: ContactInput, amendment_reason: str, confirmed: bool = False) -> None:
+        """One write: the warnings first (an attended contact with no note, the same type twice in a day) and,
+        if there are none or the officer has confirmed them, the save, which refuses what is wrong. One job, so
+        a lock straight after Save still finds the save queued."""
         pid, amends = self.person_id, self.entry.amends_id
 
-        def save(db: Database) -> str:
+        def save(db: Database) -> str | list[FieldError]:
             from lpt_desktop.services import contacts as s
+            if not confirmed:
+                warnings = s.warnings_for(db, pid, data, amends)
+                if warnings:
+                    return warnings
             if amends:
                 return s.amend_contact(db, amends, data, amendment_reason)
             return s.record_contact(db, pid, data)
 
+        def done(result: str | list[FieldError]) -> None:
+            if isinstance(result, list):
+                self._confirm(result, data, amendment_reason)
+            else:
+                self._saved(result)
+
         self.entry.save_button.setEnabled(False)
         # Not dirty while the save is queued: a lock meanwhile must not write it back as a draft (the save clears
-        # the draft). A failure marks it dirty again.
+        # the draft). A failure, or a warning to confirm, marks it dirty again.
         self.entry.mark_saving()
-        self.ops.write(save, on_ok=self._saved, on_error=self._save_failed, owner=self, label="a contact")
+        self.ops.write(save, on_ok=done, on_error=self._save_failed, owner=self, label="a contact")
+
+    def _confirm(self, warnings: list[FieldError], data: ContactInput, amendment_reason: str) -> None:
+        """Warned, not refused: Save anyway (the default, Enter) or Go back (Escape) to the form."""
+        self.entry.dirty = True
+        box = QMessageBox(QMessageBox.Icon.Question, "Save this contact?",
+                          "Before saving, check:\n\n" + "\n".join(f"• {w}" for w in warnings), parent=self)
+        save = box.addButton("&Save anyway", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.setEscapeButton(back)
+        self.confirm_box = box
+
+        def answered(_result: int) -> None:
+            self.confirm_box = None
+            if box.clickedButton() is save:
+                self._save(data, amendment_reason, confirmed=True)
+            else:
+                self.entry.save_button.setEnabled(True)
+                self.entry.notes.setFocus()
+
+        box.finished.connect(answered)
+        box.open()
 
     def _saved(self, contact_id: str) -> None:
         self.entry.save_button.setEnabled(True)
@@ -424,7 +461,7 @@ def contact_html(c: ContactView, history: list[ContactView] | None = None) -> st
     codes = contact_codes()
     e = html.escape
     rows = [("When", format_datetime(c.starts_at)), ("Type", c.type_label), ("Outcome", c.outcome_label or
-                                                                             "Not yet recorded")]
+                                                                             NO_OUTCOME)]
     if c.absence_reason_label:
         rows.append(("Absence reason", c.absence_reason_label))
     if c.evidence:

@@ -74,6 +74,119 @@ def test_common_contact_by_keystrokes_alone(make_window, qtbot, demo_db, capsys)
               f"(4 plus a {len(note)}-character note)")
 
 
+def _open_order_case_free_today(qtbot, window):
+    """A case on an order (not a licence) with no office appointment today, so nothing asks to confirm."""
+    from datetime import date
+
+    for index in range(len(window.caseload_view.model.records)):
+        rec, contacts = _open_contacts(qtbot, window, index)
+        if contacts.order_type != "LIC" and not any(
+                c.type_code == "COAP" and c.starts_at.date() == date.today() for c in contacts.model.records):
+            return rec, contacts
+    raise AssertionError("no case on an order without an office appointment today")
+
+
+def test_failure_to_attend_with_its_enforcement_decision_by_keystrokes_alone(make_window, qtbot, demo_db, capsys):
+    """Issue 15 item 8: failed to attend, judged unacceptable, referred to the manager with a reason, a note,
+    saved: by keyboard alone, counted as the common contact's keystrokes are."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.activateWindow()
+    rec, contacts = _open_order_case_free_today(qtbot, window)
+    before = contacts.model.rowCount()
+    entry = contacts.entry
+    keys = Keys(qtbot)
+    keys.press(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Case › Record contact
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is entry, timeout=5000)
+    assert QApplication.focusWidget() is entry.outcome
+    assert not entry.judgement.isEnabled() and not entry.action.isEnabled()
+    keys.type("f")  # Failed to attend
+    assert entry.outcome.currentData() == "AFTA"
+    assert entry.judgement.isEnabled() and not entry.action.isEnabled()  # judged before enforcement is offered
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is entry.judgement
+    keys.type("u")  # Unacceptable
+    assert entry.action.isEnabled() and not entry.reason.isEnabled()
+    keys.press(Qt.Key.Key_Tab)  # past the absence reason and evidence (not for an unacceptable failure)
+    assert QApplication.focusWidget() is entry.action
+    keys.type("r")  # Refer to manager: fits whatever this failure's count requires
+    assert entry.action.currentData() == "ROM"
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is entry.action_reason
+    reason = "Third missed this year"
+    keys.type(reason)
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is entry.notes
+    note = "No contact, phone off."
+    keys.type(note)
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # save
+    qtbot.waitUntil(lambda: contacts.model.rowCount() == before + 1, timeout=10000)
+    saved = [c for c in contacts.model.records if c.notes == note]
+    assert len(saved) == 1
+    c = saved[0]
+    assert (c.outcome, c.type_code) == ("AFTA", "COAP")
+    assert [(e.action, e.reason) for e in c.enforcement] == [("ROM", reason)]
+    assert keys.count == 9 + len(reason) + len(note)
+    with capsys.disabled():
+        print(f"\n[keyboard path] failure to attend with its enforcement decision in {keys.count} keystrokes "
+              f"(9 plus a {len(reason)}-character reason and a {len(note)}-character note)")
+
+
+def test_a_failure_to_attend_judged_acceptable_takes_reason_and_evidence_not_enforcement(make_window, qtbot,
+                                                                                         demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_order_case_free_today(qtbot, window)
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    entry = contacts.entry
+    assert entry.outcome.itemText(0) == "Not yet recorded"  # the saved contact's wording too (NO_OUTCOME)
+    assert entry.action.findData("EA11") == -1  # recall is offered on a licence only
+    entry.outcome.setCurrentIndex(entry.outcome.findData("AFTA"))
+    assert not entry.reason.isEnabled() and not entry.evidence.isEnabled() and not entry.action.isEnabled()
+    entry.judgement.setCurrentIndex(entry.judgement.findData("acceptable"))
+    assert entry.reason.isEnabled() and entry.evidence.isEnabled() and not entry.action.isEnabled()
+    entry.reason.setCurrentIndex(entry.reason.findData("AAME"))
+    entry.evidence.setCurrentIndex(entry.evidence.findData("awaited"))
+    entry.notes.setPlainText("Phoned at 09:00: in hospital.")
+    before = contacts.model.rowCount()
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: contacts.model.rowCount() == before + 1, timeout=10000)
+    c = next(c for c in contacts.model.records if c.notes == "Phoned at 09:00: in hospital.")
+    assert (c.outcome, c.absence_reason, c.evidence, c.is_failure) == ("AA", "AAME", "awaited", False)
+
+
+def test_recall_is_offered_on_a_licence(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    index = next(i for i, r in enumerate(window.caseload_view.model.records) if r.order_type == "LIC")
+    _rec, contacts = _open_contacts(qtbot, window, index)
+    assert contacts.entry.action.findData("EA11") > 0 and contacts.entry.action.findData("IBR") == -1
+
+
+def test_an_attended_contact_with_no_note_asks_before_saving(make_window, qtbot, demo_db):
+    """Issue 15 item 19: warned, not refused: Go back keeps the form, Save anyway saves."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec, contacts = _open_order_case_free_today(qtbot, window)
+    before = contacts.model.rowCount()
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=5000)
+    entry = contacts.entry
+    entry.outcome.setCurrentIndex(entry.outcome.findData("ATTC"))
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: contacts.confirm_box is not None and contacts.confirm_box.isVisible(), timeout=5000)
+    assert "Notes: are empty for an attended contact" in contacts.confirm_box.text()
+    qtbot.keyClick(contacts.confirm_box, Qt.Key.Key_Escape)  # Go back
+    qtbot.waitUntil(lambda: contacts.confirm_box is None, timeout=5000)
+    qtbot.wait(200)
+    assert contacts.model.rowCount() == before and contacts.side.currentWidget() is entry
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: contacts.confirm_box is not None and contacts.confirm_box.isVisible(), timeout=5000)
+    qtbot.keyClick(contacts.confirm_box, Qt.Key.Key_Return)  # Save anyway (the default)
+    qtbot.waitUntil(lambda: contacts.model.rowCount() == before + 1, timeout=10000)
+
+
 def test_bad_input_is_shown_and_nothing_saved(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
