@@ -301,19 +301,19 @@ class AppointmentDialog(QDialog):
             self._show_warnings()  # the clashes are on screen; a second press books anyway
             return
         self._busy = True
-        self.book_button.setEnabled(False)
+        set_available(self.book_button, False, "booking: wait for it to finish")
         self.ops.write(book, b, on_ok=self._booked, on_error=self._failed, owner=self, label="a booking")
 
     def _booked(self, ids: list[str]) -> None:
         self._busy = False
-        self.book_button.setEnabled(True)
+        set_available(self.book_button, True, "")
         self.booked.emit(list(ids), self.booking().starts_at)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self._submit_after_check = False
-        self.book_button.setEnabled(True)
+        set_available(self.book_button, True, "")
         if isinstance(exc, ValidationError):
             self.warnings.setText("\n".join(str(e) for e in exc.errors))
         else:

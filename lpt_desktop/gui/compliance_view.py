@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.date_entry import DateEntry
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class ComplianceView(QWidget):
         if end < start:
             self.officer.setText("To: is before From: choose an end date on or after the start.")
             return
-        self.calculate_button.setEnabled(False)
+        set_available(self.calculate_button, False, "calculating: wait for the figures")
         self.officer.setText("Calculating…")
         self.high.setText("")
         self.ops.query(load_compliance, start, end, list(self.people()), on_ok=self.show_result,
@@ -230,7 +231,7 @@ class ComplianceView(QWidget):
 
     def show_result(self, result: ComplianceResult) -> None:
         self.result = result
-        self.calculate_button.setEnabled(True)
+        set_available(self.calculate_button, True, "")
         common.set_policy(self.policy, result.policy_title)
         span = f"{format_date(result.start)} to {format_date(result.end)}"
         self.officer.setText(f"{figure_text(result.officer)} · {span}")
@@ -241,7 +242,7 @@ class ComplianceView(QWidget):
         self.table.resizeColumnsToContents()
 
     def _failed(self, exc: BaseException) -> None:
-        self.calculate_button.setEnabled(True)
+        set_available(self.calculate_button, True, "")
         self.officer.setText(f"Compliance could not be calculated ({exc.__class__.__name__}).")
 
     def clear(self) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.form_errors import FormErrors
 from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
 from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
@@ -43,7 +44,7 @@ class PreferencesDialog(QDialog):
 
         self.policy = QComboBox()
         self.policy.setAccessibleName("National Standards policy in force")
-        self.policy.setEnabled(False)
+        set_available(self.policy, False, "unlock the caseload: the policy is kept in it")
         self.policy_help = QLabel("Unlock the caseload to choose the policy.")
         self.policy_help.setWordWrap(True)
         box = QGroupBox("National Standards")
@@ -64,7 +65,7 @@ class PreferencesDialog(QDialog):
         for name, title in choices:
             self.policy.addItem(title, name)
         self.policy.setCurrentIndex(max(0, self.policy.findData(self.policy_in_force)))
-        self.policy.setEnabled(True)
+        set_available(self.policy, True, "")
         self.policy_help.setText("Every screen and the command line measure what is due by this policy. It is "
                                  "stored in this caseload.")
 
@@ -120,8 +121,9 @@ class ChangePassphraseDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.ui.busy.setVisible(busy)
-        self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
-        self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+        for which in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel):
+            set_available(self.ui.buttons.button(which), not busy, "the passphrase is being changed: it takes a "
+                          "second or two and cannot be half-done")
         for edit in (self.ui.currentEdit, self.ui.newEdit, self.ui.confirmEdit):
             edit.setEnabled(not busy)
 

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.court import form_for, report_types
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
+from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.report_fields import FieldWidget, RequirementsField, make_field, word_count
 from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services.changes import Change
@@ -408,7 +409,7 @@ class ReportEditor(QWidget):
             self.status.setText(self.status.text() + f" · countersigned by {html.escape(signed)}")
         sent = status == "sent"
         self.pages.setEnabled(not sent)  # a report sent to court is changed by an addendum, not edited
-        self.ready_button.setEnabled(not sent)
+        set_available(self.ready_button, not sent, "the report has been sent to court: add an addendum instead")
 
     def _refresh_section_marks(self) -> None:
         for i, spec in enumerate(self.specs):
