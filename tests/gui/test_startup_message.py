@@ -74,3 +74,21 @@ def test_the_message_names_every_package_and_unknown_libraries():
 def test_no_other_platform_without_a_wayland_session(monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert platform_check.other_platform() is None
+
+
+def test_where_another_platform_works_the_reason_is_also_shown_in_a_dialog(qapp, tmp_path, monkeypatch, capsys):
+    from PySide6.QtWidgets import QMessageBox
+
+    from lpt_desktop.gui import app
+
+    shown: list[str] = []
+    monkeypatch.setattr(app, "startup_problem", lambda: "LPT Desktop cannot open its window: libxcb-cursor.so.0")
+    monkeypatch.setattr(app, "other_platform", lambda: "offscreen")
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(app, "setup_logging", lambda: None)
+    monkeypatch.setenv("LPT_REPORT_READY", "1")  # quit as soon as the window is up
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() sets its own
+    assert app.main(["--db", str(tmp_path / "c.lptdb")]) == 0
+    assert "libxcb-cursor.so.0" in capsys.readouterr().err
+    assert len(shown) == 1 and "libxcb-cursor.so.0" in shown[0] and "Wayland" in shown[0]
