@@ -355,3 +355,41 @@ def test_every_problem_is_reported_not_just_the_first():
     fields = {e.field for e in check(c)}
     assert fields == {"Absence reason", "Evidence", "Notes", "Risk of harm addressed", "Hours worked",
                       "Victim's views"}
+
+
+# --- the default location (issue 15 item 2) ----------------------------------------------------------------
+def _used(*rows: tuple[str, str, str]) -> list:
+    from lpt_desktop.domain.contacts import UsedLocation
+
+    return [UsedLocation(code, datetime.strptime(when, "%d/%m/%Y %H:%M"), loc) for code, when, loc in rows]
+
+
+DEFAULT_NOW = datetime(2026, 11, 23, 9, 30)
+
+
+@pytest.mark.parametrize(("type_code", "used", "office", "expected"), [
+    # the issue: a video contact booked for a future date gave a new office appointment "Video call"
+    ("COAP", [("COVC", "30/11/2026 10:00", "Video call")], "Preston Central", "Preston Central"),
+    ("COAP", [("COVC", "30/11/2026 10:00", "Video call"), ("COAP", "16/11/2026 10:00", "Preston office")], "",
+     "Preston office"),
+    # a booking of the same type still to come says nothing either
+    ("COAP", [("COAP", "30/11/2026 10:00", "Lancaster office"), ("COAP", "16/11/2026 10:00", "Preston office")],
+     "", "Preston office"),
+    ("COAP", [("COAP", "02/11/2026 10:00", "Chorley office"), ("COAP", "16/11/2026 10:00", "Preston office")],
+     "", "Preston office"),  # the latest past one
+    ("COAP", [("COAP", "23/11/2026 09:30", "Room 4")], "", "Room 4"),  # now itself is past
+    ("COAP", [("COAP", "23/11/2026 09:31", "Room 4")], "Preston Central", "Preston Central"),
+    ("COAP", [("COAP", "16/11/2026 10:00", "   ")], "Preston Central", "Preston Central"),  # blank: not a place
+    ("COAP", [], "Preston Central", "Preston Central"),
+    ("COAI", [], "Preston Central", "Preston Central"),
+    ("COAP", [], "", ""),
+    ("COVC", [("COVC", "16/11/2026 10:00", "Video call")], "Preston Central", "Video call"),
+    ("COVC", [("COAP", "16/11/2026 10:00", "Preston office")], "Preston Central", ""),  # not held at the office
+    ("CHVS", [("CHVS", "01/10/2026 14:00", "14 Ribble Way")], "Preston Central", "14 Ribble Way"),
+    ("CHVS", [("COAP", "16/11/2026 10:00", "Preston office")], "Preston Central", ""),
+    ("COPT", [], "Preston Central", ""),
+])
+def test_default_location(type_code, used, office, expected):
+    from lpt_desktop.domain.contacts import default_location
+
+    assert default_location(type_code, _used(*used), DEFAULT_NOW, office) == expected

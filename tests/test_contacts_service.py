@@ -953,7 +953,9 @@ def test_defaults_use_the_usual_type_and_the_last_location(db):
                                          notes="Letter sent."), now=NOW)
     d = defaults_for(db, pid, now=datetime(2026, 11, 23, 15, 31, 59))
     assert d.type_code == "COPT"
-    assert d.location == "Community garden"  # the last location used
+    # Where the usual type (phone) last took place: never, so nothing; not the unpaid work's "Community garden"
+    # (issue 15 item 2: a location comes from a past contact of the same type, or the office).
+    assert d.location == ""
     assert d.starts_at == datetime(2026, 11, 23, 15, 31)
 
 
@@ -1213,3 +1215,22 @@ def test_a_second_contact_of_the_same_type_the_same_day_is_warned_of(db):
     assert warnings_for(db, pid, replace(again, type_code="COPT")) == []  # another type
     assert warnings_for(db, pid, replace(again, starts_at=datetime(2026, 11, 21, 10, 0))) == []  # another day
     assert warnings_for(db, pid, again, amends_id=first) == []  # amending the same contact
+
+
+# -- issue 15 item 2: the default location comes from the past, never from a booking ------------------
+def test_defaults_take_the_location_from_a_past_contact_of_the_type_never_a_future_booking(db):
+    from lpt_desktop.services.appointments import book_appointment
+    from lpt_desktop.services.contacts import default_location_for, defaults_for
+    from lpt_desktop.services.offices import OfficeIn, save_office, set_officer_office
+
+    pid = make_case(db)
+    record_contact(db, pid, office(datetime(2026, 11, 2, 10, 0), location="Preston office, room 2"), now=NOW)
+    book_appointment(db, pid, datetime(2026, 11, 30, 10, 0), "COVC", "Video call", now=NOW)
+    d = defaults_for(db, pid, NOW)
+    assert (d.type_code, d.location) == ("COAP", "Preston office, room 2")
+    assert default_location_for(db, pid, "COVC", NOW) == ""  # the video call is still to come
+    assert default_location_for(db, pid, "COAI", NOW) == ""  # no office chosen yet
+    set_officer_office(db, save_office(db, OfficeIn("Preston Central", ("14 Lancaster Road", "Preston"), "PR1 2QA",
+                                                    "01772 201234")))
+    assert default_location_for(db, pid, "COAI", NOW) == "Preston Central"
+    assert default_location_for(db, pid, "CHVS", NOW) == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -26,6 +26,7 @@ class ContactKind:
     group: str = "Other"
     unpaid_work: bool = False
     restricted: bool = False  # victim liaison: only the case's officer and VLOs may read it
+    at_office: bool = False  # held at the officer's office (its default location when nothing else says)
 
 
 @dataclass(frozen=True)
@@ -209,3 +210,24 @@ def contact_warnings(c: ContactInput, others: Sequence[SameDayContact], amends_i
                                                         f"{format_date(c.starts_at.date())} (at {times}): check "
                                                         "this is not the same contact twice"))
     return warnings
+
+
+# -- the default location of a new contact or booking ----------------------------------------------
+@dataclass(frozen=True)
+class UsedLocation:
+    """Where one of the case's contacts took place (or is booked)."""
+
+    type_code: str
+    starts_at: datetime
+    location: str
+
+
+def default_location(type_code: str, used: Iterable[UsedLocation], now: datetime, office: str = "") -> str:
+    """Where a new contact of this type most likely is: the location of the latest contact of the same type
+    that has already happened (never a booking still to come: a video call booked for next week says nothing
+    about today's office appointment); failing that, the officer's office for a type held there; else empty."""
+    past = [u for u in used if u.type_code == type_code and u.location.strip() and u.starts_at <= now]
+    if past:
+        return max(past, key=lambda u: u.starts_at).location.strip()
+    kind = contact_codes().kinds.get(type_code)
+    return office.strip() if kind and kind.at_office else ""

@@ -20,9 +20,11 @@ from lpt_desktop.domain.contacts import (
     NO_OUTCOME,
     ContactInput,
     SameDayContact,
+    UsedLocation,
     check_contact,
     contact_codes,
     contact_warnings,
+    default_location,
 )
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import (
@@ -605,16 +607,32 @@ def save_note_template(db: Database, name: str, body: str) -> None:
 
 
 def defaults_for(db: Database, person_id: str, now: datetime | None = None) -> ContactInput:
-    """Sensible starting values: now, the case's usual type and the last location used."""
+    """Sensible starting values: now, the case's usual type, and where that type last took place (both from
+    contacts that have happened, never from a booking still to come; domain.contacts.default_location)."""
     now = (now or datetime.now()).replace(second=0, microsecond=0)
     with db.read() as s:
-        recent = list(s.execute(select(Contact.type_code, Contact.location).where(Contact.person_id == person_id)
-                                .order_by(Contact.starts_at.desc()).limit(20)))
+        recent = list(s.execute(select(Contact.type_code, Contact.location).where(
+            Contact.person_id == person_id, Contact.starts_at <= now).order_by(Contact.starts_at.desc()).limit(20)))
     kinds = contact_codes().kinds
     usual = max((t for t, _ in recent if t in kinds and kinds[t].appointment and not kinds[t].unpaid_work),
                 key=[t for t, _ in recent].count, default="COAP")
-    location = next((loc for _, loc in recent if loc), "")
-    return ContactInput(type_code=usual, starts_at=now, location=location)
+    return ContactInput(type_code=usual, starts_at=now, location=default_location_for(db, person_id, usual, now))
+
+
+def default_location_for(db: Database, person_id: str, type_code: str, now: datetime | None = None) -> str:
+    """The location a new contact or booking of this type starts with (domain.contacts.default_location): the
+    case's latest past contact of the type, else the officer's office for an office type."""
+    from lpt_desktop.services.offices import officer_office
+
+    now = now or datetime.now()
+    with db.read() as s:
+        rows = s.execute(select(Contact.starts_at, Contact.location).where(
+            Contact.person_id == person_id, Contact.type_code == type_code, Contact.location.is_not(None),
+            Contact.restricted.is_(False), Contact.starts_at <= now)
+            .order_by(Contact.starts_at.desc()).limit(1)).all()
+    office = officer_office(db)
+    return default_location(type_code, [UsedLocation(type_code, at, loc) for at, loc in rows], now,
+                            office.name if office else "")
 
 
 # -- search ----------------------------------------------------------------------------------------
