@@ -122,3 +122,27 @@ def test_standard_fonts_would_fail_this_test():
     canvas.drawString(72, 72, "Lukasz")
     canvas.save()
     assert fonts_used(buf.getvalue()) & STANDARD_14
+
+
+def test_no_builder_names_a_standard_font():
+    """A new table or heading in any builder reaching for Helvetica is caught before it prints a black box."""
+    from pathlib import Path
+
+    import lpt_desktop.reports as reports
+
+    folder = Path(reports.__file__).parent
+    for source in folder.glob("*.py"):
+        if source.name == "fonts.py":
+            continue  # the one place that names them, to say why it replaces them
+        text = source.read_text(encoding="utf-8")
+        for name in ("Helvetica", "Times-", "Courier", "getSampleStyleSheet()"):
+            assert name not in text, f"{source.name} uses {name}"
+
+
+def test_the_fonts_ship_with_their_licence():
+    from lpt_desktop.paths import resources_dir
+
+    folder = resources_dir() / "fonts"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"):
+        assert (folder / name).stat().st_size > 100_000, name
+    assert "Bitstream" in (folder / "LICENSE").read_text(encoding="utf-8")
