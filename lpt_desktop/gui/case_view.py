@@ -112,10 +112,10 @@ class CaseView(QWidget):
         self.contacts: ContactLogView | None = None
         if ops is not None:
             self.contacts = ContactLogView(case.person_id, order_type, ops, crn=case.crn)
-            self.sections.addTab(self.contacts, "Contacts")
+            self.sections.addTab(self.contacts, "Cont&acts")
             self.contacts.refresh()
         else:
-            self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "Contacts")
+            self.sections.addTab(_placeholder("Contacts", "Unlock the caseload to see contacts."), "Cont&acts")
         # What the National Standards policy in force asks of this case, from the one engine every screen reads.
         self.obligations: ObligationsView | None = None
         if ops is not None:

@@ -93,7 +93,8 @@ class ContactLogView(QWidget):
         self._sized = False
 
         codes = contact_codes()
-        self.record_button = QPushButton("Record cont&act")
+        # No Alt+letter: Ctrl+N records a contact from anywhere, and Alt+A is the Contacts tab's.
+        self.record_button = QPushButton("Record contact")
         self.record_button.setToolTip("Record a contact (Ctrl+N)")
         self.record_button.clicked.connect(lambda: self.start_entry())
         self.type_filter = self._combo("Filter by contact type", [("All types", "")] + [
