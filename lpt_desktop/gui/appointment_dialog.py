@@ -195,6 +195,31 @@ class AppointmentDialog(QDialog):
                        self.person.currentIndexChanged):
             signal.connect(self._changed)
         self._changed()
+        # The location starts where this type last took place for the person (never a booking still to come),
+        # else the officer's office for an office type, until the officer types one of their own.
+        self.location_typed = False
+        self.location.textEdited.connect(self._location_edited)
+        self.type.currentIndexChanged.connect(self.fill_default_location)
+        self.person.currentIndexChanged.connect(self.fill_default_location)
+        self.fill_default_location()
+
+    def _location_edited(self, _text: str) -> None:
+        self.location_typed = True
+
+    def fill_default_location(self, *_args: Any) -> None:
+        from lpt_desktop.services.contacts import default_location_for
+
+        pid, code = self.person.currentData() or "", self.type.currentData() or ""
+        if self.location_typed or not pid or not code:
+            return
+
+        def fill(location: str) -> None:
+            # Only if nothing was typed meanwhile and the answer is still for the chosen person and type.
+            if not self.location_typed and (pid, code) == (self.person.currentData(), self.type.currentData()):
+                self.location.setText(location)
+
+        self.ops.query(lambda db: default_location_for(db, pid, code), on_ok=fill, owner=self,
+                       label="the default location")
 
     def _default_start(self) -> datetime:
         # The next working morning, inside the due window when the window allows it.
