@@ -211,15 +211,9 @@ def test_a_damaged_log_that_cannot_be_copied_is_not_let_go(killed_writer, tmp_pa
     assert {p.name: _sha(p) for p in path.parent.iterdir() if not p.name.endswith("-shm")} == before
 
 
-def _frame_count(killed) -> int:
-    wal = wal_path_for(killed[0] / "c.lptdb").read_bytes()
-    size, _ = _frames(wal)
-    return (len(wal) - WAL_HEADER_BYTES) // size
-
-
-@pytest.mark.parametrize("frame", range(0, 40, 3))
+@pytest.mark.parametrize("frame", range(64))
 def test_a_flip_in_each_frame_through_the_whole_open(killed_writer, tmp_path, frame):
-    """Every few frames, through unlock: damage before the last commit is kept and told; the copy is the log."""
+    """Every frame, through unlock: damage before the last commit is kept and told; the copy is the log."""
     path, _pid = _copy(killed_writer, tmp_path / "c")
     wal = wal_path_for(path)
     data = bytearray(wal.read_bytes())
