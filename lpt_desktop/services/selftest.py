@@ -18,7 +18,7 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
     from lpt_desktop.services.caseload import load_caseload
     from lpt_desktop.services.cases import add_person, add_sentence, open_case
     from lpt_desktop.services.contacts import list_contacts, record_contact, search_notes
-    from lpt_desktop.services.unlock import create_caseload, unlock
+    from lpt_desktop.services.unlock import check_file, create_caseload, unlock
     from lpt_desktop.store.engine import is_plain_sqlite
     from lpt_desktop.store.keyfile import KdfParams
     from lpt_desktop.store.migrations import current_revision, head_revision
@@ -35,6 +35,10 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
         state["db"] = db
         if current_revision(db.engine) != head_revision():
             raise AssertionError(f"schema at {current_revision(db.engine)}, expected {head_revision()}")
+        # The whole-file check the window runs after every unlock: the bundle's SQLCipher must know its pragmas.
+        report = check_file(db)
+        if not report.whole or report.pages < 2:
+            raise AssertionError(f"the new file does not check out whole: {report.problems[:3]}")
 
     def case() -> None:
         db = state["db"]
@@ -87,7 +91,7 @@ def core_steps(folder: Path, state: dict[str, Any]) -> list[tuple[str, Callable[
             raise AssertionError("a new caseload claims to be enrolled for sync")
         state["db"].close()
 
-    return [("create encrypted database", create), ("unlock and migrate", migrate),
+    return [("create encrypted database", create), ("unlock, migrate and check the file", migrate),
             ("write and read a case", case), ("write and read a contact", contact),
             ("render a report PDF", report), ("work out what is due", standards),
             ("render a court report", court), ("read the sync state", sync)]
