@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lpt_desktop.gui import court_actions, integrity_actions, standards_actions, sync_actions
+from lpt_desktop.gui import court_actions, integrity_actions, offices_dialog, standards_actions, sync_actions
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -15,4 +15,5 @@ FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
     ("court", court_actions.install),
     ("sync", sync_actions.install),
     ("integrity", integrity_actions.install),
+    ("offices", offices_dialog.install),
 )
