@@ -213,9 +213,12 @@ class AppointmentDialog(QDialog):
         if self.location_typed or not pid or not code:
             return
 
+        shown = self.location.text()
+
         def fill(location: str) -> None:
-            # Only if nothing was typed meanwhile and the answer is still for the chosen person and type.
-            if not self.location_typed and (pid, code) == (self.person.currentData(), self.type.currentData()):
+            # Only if nothing was typed or set meanwhile and the answer is still for the chosen person and type.
+            if (not self.location_typed and self.location.text() == shown
+                    and (pid, code) == (self.person.currentData(), self.type.currentData())):
                 self.location.setText(location)
 
         self.ops.query(lambda db: default_location_for(db, pid, code), on_ok=fill, owner=self,
