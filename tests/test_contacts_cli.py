@@ -277,3 +277,31 @@ def test_enforcement_due_breach_item_and_order_across_cases(run):
         (OTHER_CRN, other_id, "Enforcement decision", "2022-12-30"),
         (CRN, second["id"], "Breach to be initiated", "2023-01-11"),
     ]
+
+
+def test_warnings_are_printed_but_the_contact_is_saved(run):
+    """Issue 15 item 19: an attended contact with no note, and the same type twice in a day, are warned of on
+    stderr, not refused."""
+    first = run("contacts", "add", "--crn", CRN, "--type", "COAP", "--outcome", "ATTC", "--at", "2021-03-03T10:00",
+                "--json")
+    assert first.returncode == 0 and json.loads(first.stdout)["outcome"] == "ATTC"
+    assert first.stderr.splitlines() == [
+        "Warning: Notes: are empty for an attended contact: a contact with no note says nothing to whoever reads "
+        "the record next"]
+    again = run("contacts", "add", "--crn", CRN, "--type", "COAP", "--outcome", "ATTC", "--at", "2021-03-03T15:00",
+                "--notes", "Came back in the afternoon.", "--json")
+    assert again.returncode == 0
+    assert again.stderr.splitlines() == [
+        "Warning: Date and time: there is already an office appointment on 03/03/2021 (at 10:00): check this is "
+        "not the same contact twice"]
+    assert len([c for c in listed(run) if c["at"].startswith("2021-03-03")]) == 2
+
+
+def test_a_failure_to_attend_judged_acceptable_from_the_cli(run):
+    c = add_json(run, "--type", "COAP", "--outcome", "AFTA", "--judgement", "acceptable", "--absence-reason", "AAME",
+                 "--evidence", "received", "--at", "2021-03-03T10:00", "--notes", "In hospital; letter seen.")
+    assert (c["outcome"], c["absence_reason"], c["evidence"]) == ("AA", "AAME", "received")
+    line = one_line_error(run("contacts", "add", "--crn", CRN, "--type", "COAP", "--outcome", "AFTA", "--at",
+                              "2021-04-07T10:00", "--notes", "Not seen.", "--enforcement", "EA02",
+                              "--enforcement-reason", "No reason."), "Judgement")
+    assert "acceptable or unacceptable" in line

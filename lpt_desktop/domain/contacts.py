@@ -206,7 +206,8 @@ def contact_warnings(c: ContactInput, others: Sequence[SameDayContact], amends_i
             kind = codes.kinds.get(c.type_code)
             label = (kind.label if kind else c.type_code).lower()
             times = ", ".join(f"{o.starts_at:%H:%M}" for o in sorted(same, key=lambda o: o.starts_at))
-            warnings.append(FieldError("Date and time", f"there is already a {label} on "
+            article = "an" if label[:1] in "aeiou" else "a"
+            warnings.append(FieldError("Date and time", f"there is already {article} {label} on "
                                                         f"{format_date(c.starts_at.date())} (at {times}): check "
                                                         "this is not the same contact twice"))
     return warnings
