@@ -57,7 +57,8 @@ def main(force: bool = False) -> int:
         code = subprocess.run([_tool("pyside6-rcc"), str(QRC)], check=True, capture_output=True, text=True).stdout
         _write(RC_OUT, QRC, code)
         built += 1
-    print(f"ui/compile.py: {built} file(s) rebuilt" if built else "ui/compile.py: forms up to date")
+    files = "file" if built == 1 else "files"
+    print(f"ui/compile.py: {built} {files} rebuilt" if built else "ui/compile.py: forms up to date")
     return 0
 
 

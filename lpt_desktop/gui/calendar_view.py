@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.domain.words import plural
 from lpt_desktop.gui import standards_common as common
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
 from lpt_desktop.standards.calendar import bank_holiday_name
@@ -137,11 +138,6 @@ def day_mark(day: date, closures: dict[date, str]) -> tuple[str, str]:
     if name:
         return "bank_holiday", f"Bank holiday: {name}"
     return "", ""
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 appointment', '2 appointments' (many: the plural when it is not one + 's')."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 Line = tuple[str, str, bool]  # colour, text, bold

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStatusBar,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 
 from lpt_desktop import APP_NAME, __version__
+from lpt_desktop.domain.words import plural
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
 from lpt_desktop.gui.contact_models import COL_NOTE, DueTableModel, SearchTableModel, search_terms
@@ -154,7 +156,8 @@ class MainWindow(QMainWindow):
         self._caseload_actions: list[QAction] = []  # enabled only while unlocked
         self._shortcuts: dict[str, str] = {}  # key sequence -> the action's text: no two actions share one
         self.features: dict[str, Any] = {}
-        self.setWindowTitle(f"{APP_NAME} — DEMO: fictional people" if demo else APP_NAME)
+        # Ends with the application's name, so Qt does not add it again ("LPT Desktop — … — LPT Desktop").
+        self.setWindowTitle(f"DEMO: fictional people — {APP_NAME}" if demo else APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
         self.setAccessibleName(APP_NAME)
 
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Open records")
         self.tabs.addTab(self.caseload_view, QIcon(":/lpt/icons/caseload.svg"), "Caseload")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self._pin_caseload_tab()
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_page)
@@ -448,12 +452,12 @@ class MainWindow(QMainWindow):
     def _unlock_failed(self, exc: BaseException) -> None:
         self._unlocking = False
         if _is_wrong_passphrase(exc):
-            title, text = "Passphrase not accepted", str(exc)
-        else:
-            title = "The caseload cannot be opened"
-            text = _user_message(exc)
+            # Said once, beside the passphrase box the officer is about to retype into (no popup to dismiss).
+            self.unlock_page.show_error(str(exc))
+            return
+        text = _user_message(exc)
         self.unlock_page.show_error(text)
-        self.show_message(QMessageBox.Icon.Warning, title, text)
+        self.show_message(QMessageBox.Icon.Warning, "The caseload cannot be opened", text)
 
     def lock(self, reason: str = "user") -> None:
         """Hide the caseload at once, let the writer finish what is queued (drafts included), then close the
@@ -602,12 +606,17 @@ class MainWindow(QMainWindow):
         if not drafts:
             return
         names = "\n".join(f"• {d.crn} {d.name}, last saved {d.saved_at:%d/%m/%Y %H:%M}" for d in drafts[:8])
+        one = len(drafts) == 1
         box = self.show_message(QMessageBox.Icon.Information, "Unsaved contacts",
-                                f"You had started {len(drafts)} contact record(s) that were not saved:\n\n{names}"
-                                "\n\nRestore them now? (You can also use Case › Restore drafts later.)")
+                                f"You had started {plural(len(drafts), 'contact record')} that "
+                                f"{'was' if one else 'were'} not saved:\n\n{names}\n\nRestore "
+                                f"{'it' if one else 'them'} now? (You can also use Case › Restore drafts later.)")
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText("Restore")
-        box.button(QMessageBox.StandardButton.No).setText("Later")
+        for which, text in ((QMessageBox.StandardButton.Yes, "Restore"), (QMessageBox.StandardButton.No, "Later")):
+            button = box.button(which)
+            button.setText(text)
+            # Sized for its own words: the box sized the buttons for "Yes" and "No" and cut "Restore" off.
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + 32)
         box.accepted.connect(self.restore_drafts)
 
     def restore_drafts(self) -> None:
@@ -635,11 +644,61 @@ class MainWindow(QMainWindow):
             return  # the caseload tab stays
         widget = self.tabs.widget(index)
         self.tabs.removeTab(index)
+        self._place_caseload_tab()  # the last record closed: the caseload is an ordinary tab again
         if widget is not None:
             widget.deleteLater()
 
     def case_views(self) -> list[CaseView]:
         return [w for i in range(1, self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
+
+    def _pin_caseload_tab(self) -> None:
+        """The caseload's tab stays in sight however many records are open: it is a button fixed at the left of
+        the tab bar, which scrolls only the records. Behind it the caseload stays the first page (index 0), so
+        Ctrl+1, Ctrl+Tab and the rest work as before; a record dragged before it is put back after it."""
+        button = self.caseload_tab_button = QToolButton()
+        button.setText("Caseload")
+        button.setIcon(QIcon(":/lpt/icons/caseload.svg"))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setCheckable(True)
+        button.setChecked(True)
+        button.setAccessibleName("Caseload tab")
+        button.setToolTip("The caseload (Ctrl+1)")
+        button.setObjectName("pinnedTab")
+        button.setStyleSheet("QToolButton#pinnedTab { border: none; padding: 5px 12px; margin-right: 2px; } "
+                             "QToolButton#pinnedTab:checked { background: white; font-weight: 600; "
+                             "border-bottom: 2px solid #1d4f7a; }")
+        button.clicked.connect(lambda: self.tabs.setCurrentIndex(0))
+        self.tabs.setCornerWidget(button, Qt.Corner.TopLeftCorner)
+        bar = self.tabs.tabBar()
+        busy: list[bool] = []
+
+        def current(index: int) -> None:
+            if busy:
+                return
+            busy.append(True)
+            try:
+                # With records open the caseload is the pinned button; alone, it is an ordinary tab (a bar with
+                # no tab in it would vanish, button and all). Qt hides the page of a hidden tab: show it again.
+                alone = self.tabs.count() == 1
+                self.tabs.setTabVisible(0, alone)
+                button.setVisible(not alone)
+                if self.tabs.currentIndex() < 0:
+                    self.tabs.setCurrentIndex(0)
+                if self.tabs.currentIndex() == 0:
+                    self.caseload_view.show()
+                button.setChecked(self.tabs.currentIndex() == 0)
+            finally:
+                busy.clear()
+
+        def keep_first(_from: int, _to: int) -> None:
+            at = self.tabs.indexOf(self.caseload_view)
+            if at > 0:
+                bar.moveTab(at, 0)
+
+        self.tabs.currentChanged.connect(current)
+        bar.tabMoved.connect(keep_first)
+        self._place_caseload_tab = lambda: current(self.tabs.currentIndex())
+        current(0)
 
     def _step_tab(self, step: int) -> None:
         if self.tabs.count():

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from lpt_desktop.domain.words import plural
 from lpt_desktop.logs import log_exception
 from lpt_desktop.services.changes import Change, collecting
 
@@ -228,7 +229,7 @@ class Ops(QObject):
         if db is not None:
             db.close()  # interrupts a statement still running: its transaction rolls back
         if not_done:
-            log.warning("%d write(s) did not finish before the lock", len(not_done))
+            log.warning("%s did not finish before the lock", plural(len(not_done), "write"))
 
     def shutdown(self, wait_seconds: float = 10.0) -> None:
         """At quit: close, then let the threads end."""

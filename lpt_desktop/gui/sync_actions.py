@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from lpt_desktop.domain.words import plural
 from lpt_desktop.gui.conflicts_view import ConflictsView, load_rows
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.enrol_dialog import EnrolDialog
@@ -21,7 +22,7 @@ from lpt_desktop.gui.list_view import RecordListView
 from lpt_desktop.gui.rejections_view import RejectionsView
 from lpt_desktop.gui.rejections_view import load_rows as load_rejections
 from lpt_desktop.gui.sync_runner import SyncRunner
-from lpt_desktop.gui.sync_status import SyncStatusBar, plural
+from lpt_desktop.gui.sync_status import SyncStatusBar
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
+from lpt_desktop.domain.words import plural
 from lpt_desktop.gui.sync_runner import SyncState
 from lpt_desktop.sync.status import overall
 
@@ -24,10 +25,6 @@ ICONS = {
     "waiting": ":/lpt/icons/sync-waiting.svg",
     "conflict": ":/lpt/icons/sync-conflict.svg",
 }
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def local_time(utc: datetime) -> datetime:

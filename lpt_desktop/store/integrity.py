@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
+from lpt_desktop.domain.words import plural
+
 if TYPE_CHECKING:
     from lpt_desktop.store.database import Database
 
@@ -77,7 +79,8 @@ def check_integrity(db: Database) -> IntegrityReport:
             problems.append(str(orig))
     report = IntegrityReport(db.path.name, pages, tuple(problems[:MAX_PROBLEMS]), time.perf_counter() - started)
     if problems:
-        log.error("integrity check of %s: %d problem(s): %s", db.path.name, len(problems), "; ".join(problems[:10]))
+        log.error("integrity check of %s: %s: %s", db.path.name, plural(len(problems), "problem"),
+                  "; ".join(problems[:10]))
     else:
         log.info("integrity check of %s: whole (%d pages, %.2f s)", db.path.name, pages, report.seconds)
     return report

@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from lpt_desktop.domain.words import plural
 from lpt_desktop.paths import migrations_dir
 
 
@@ -46,6 +47,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 command.upgrade(_config(conn), revision)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise RuntimeError(f"migration to {revision} broke {len(broken)} foreign key(s); rolled back")
+                    raise RuntimeError(f"migration to {revision} broke {plural(len(broken), 'foreign key')}; "
+                                       "rolled back")
         finally:
             raw.execute("PRAGMA foreign_keys = ON")

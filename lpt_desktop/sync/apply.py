@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Date, DateTime, and_, delete, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from lpt_desktop.domain.words import plural
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Meta, Person, utcnow
 from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncNotice, SyncOutbox, SyncRecord, SyncState
@@ -277,7 +278,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
     if audit_counts:
         conn.execute(insert(Audit), [
             {"at": now, "actor": ctx.actor, "action": "sync", "table_name": table, "record_id": person_id or "-",
-             "person_id": person_id, "detail": f"{n} record(s) from the central store"}
+             "person_id": person_id, "detail": f"{plural(n, 'record')} from the central store"}
             for (table, person_id), n in audit_counts.items()])
     if touched_people:
         # Records of a case arriving means it is in scope again: an eviction noted earlier no longer holds.

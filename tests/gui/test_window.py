@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.case_view import CaseView
@@ -73,11 +73,10 @@ def test_wrong_passphrase_is_refused_and_touches_nothing(make_window, qtbot, dem
     assert not window.is_unlocked
     assert window.stack.currentWidget() is window.unlock_page
     assert "Passphrase not accepted" in window.unlock_page.ui.errorLabel.text()
-    box = window.last_message
-    assert isinstance(box, QMessageBox) and box.isVisible()
-    assert box.windowTitle() == "Passphrase not accepted"
-    assert "Traceback" not in box.text()
-    box.close()
+    assert "Traceback" not in window.unlock_page.ui.errorLabel.text()
+    # Said once, beside the box: no popup to dismiss as well.
+    assert window.last_message is None
+    assert not any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets())
     assert (_digest(demo_db), _digest(key_path_for(demo_db))) == before
     # A second try with the right passphrase still works.
     unlock(qtbot, window, PASSPHRASE)
@@ -255,7 +254,7 @@ def test_change_passphrase_then_unlock_with_the_new_one(make_window, qtbot, demo
     window.lock_action.trigger()
     unlock(qtbot, window, PASSPHRASE)
     assert not window.is_unlocked
-    window.last_message.close()
+    assert "Passphrase not accepted" in window.unlock_page.ui.errorLabel.text()  # said on the page, no popup
     unlock(qtbot, window, "a much longer passphrase")
     assert window.is_unlocked
 
@@ -512,3 +511,43 @@ def test_overdue_register_review_stands_out_on_the_case(make_window, qtbot, tmp_
     assert index.data() == "06/04/2020"
     assert index.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#a4161a"
     assert index.data(Qt.ItemDataRole.ToolTipRole) == "Review overdue"
+
+
+def test_the_caseload_tab_stays_in_sight_with_many_records_open(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    button = window.caseload_tab_button
+    assert window.tabs.isTabVisible(0) and not button.isVisible()  # alone: an ordinary tab
+    people = [r.person_id for r in window.caseload_view.model.records[:15]]
+    for pid in people:
+        opened = {}
+        window.open_case(pid, then=lambda view, o=opened: o.setdefault("view", view))
+        qtbot.waitUntil(lambda o=opened: "view" in o, timeout=10000)
+    assert window.tabs.count() == 16
+    bar = window.tabs.tabBar()
+    assert sum(bar.tabRect(i).width() for i in range(1, 16)) > bar.width(), "the records overflow the bar"
+    # The caseload is the pinned button at the left of the bar, not a tab that scrolls away.
+    assert button.isVisible() and not window.tabs.isTabVisible(0)
+    assert button.mapTo(window, button.rect().topLeft()).x() < bar.mapTo(window, bar.rect().topLeft()).x()
+    assert not button.isChecked()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.caseload_view and window.caseload_view.isVisible()
+    assert button.isChecked()
+    window.caseload_action.trigger()
+    assert window.tabs.currentIndex() == 0
+    # A record dragged before it is put back after it.
+    window.tabs.tabBar().moveTab(3, 0)
+    assert window.tabs.widget(0) is window.caseload_view
+    for _ in range(15):
+        window.close_tab(window.tabs.count() - 1)
+    assert window.tabs.count() == 1 and window.tabs.isTabVisible(0) and not button.isVisible()
+    assert window.caseload_view.isVisible()
+
+
+def test_the_title_names_the_application_once(make_window, qtbot, tmp_path, demo_db):
+    from lpt_desktop import APP_NAME
+
+    # Qt adds the application's name to a title that does not end with it ("LPT Desktop — … — LPT Desktop").
+    window = make_window(demo_db, demo=True)
+    assert window.windowTitle().endswith(APP_NAME) and window.windowTitle().count(APP_NAME) == 1
+    assert "DEMO" in window.windowTitle()
