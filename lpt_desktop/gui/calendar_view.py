@@ -163,8 +163,8 @@ def cell_lines(day: date, entries: Sequence[CalendarEntry], limit: int, in_month
     kind, words = mark
     head = f"{DAY_NAMES[day.weekday()]} {day.day}" + (f" {day:%b}" if day.day == 1 else "")
     lines: list[Line] = [("#1b1f24" if in_month else "#6b7480", head + (" · today" if is_today else ""), True)]
-    if kind in ("closed", "bank_holiday"):
-        lines.append((SHUT_COLOUR, words, True))
+    if kind in ("closed", "bank_holiday"):  # short enough for a month cell; the tooltip says it in full
+        lines.append((SHUT_COLOUR, words.removeprefix("Bank holiday: ").replace("Office closed", "Closed"), True))
     booked = [e for e in entries if e.kind == "appointment"]
     due = [e for e in entries if e.kind == "due"]
     warn = "⚠ " if kind and booked else ""
