@@ -85,13 +85,18 @@ class ContactEntry(QWidget):
         self.outcome = _combo("Outcome", [(NO_OUTCOME, "")] + [(o.label, o.code) for o in codes.outcomes.values()])
         # A failure to attend is judged before enforcement is offered: "u" picks unacceptable, "a" acceptable.
         self.judgement = _combo("Judgement of the failure to attend", [
-            ("Not yet judged", ""), ("Unacceptable: no acceptable reason", "unacceptable"),
-            ("Acceptable: record the reason and evidence", "acceptable")])
+            ("Not yet judged", ""), ("Unacceptable", "unacceptable"), ("Acceptable (give reason, evidence)",
+                                                                        "acceptable")])
+        # Short enough not to widen the form past the side panel.
+        self.judgement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.judgement.setMinimumContentsLength(14)
         self.reason = _combo("Absence reason", [("", "")] + [(r.label, r.code)
                                                               for r in codes.absence_reasons.values()])
         self.evidence = _combo("Evidence", [("", "")] + [(e.label, e.code) for e in codes.evidence.values()])
         self.action = _combo("Enforcement action", [("Decide later (within 2 working days)", "")] + [
             (a.label, a.code) for a in policy().actions.values()])
+        self.action.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.action.setMinimumContentsLength(14)
         self.action_reason = QLineEdit()
         self.action_reason.setAccessibleName("Reason for the enforcement decision")
         self.action_reason.setPlaceholderText("Why this decision (required)")

@@ -170,7 +170,9 @@ def warning_letter_pdf(*, name: str, crn: str, address_lines: list[str], order_l
                   "employer).", body),
         Paragraph("If you think this warning is wrong, or there is something I should know, contact me as "
                   f"soon as you can: ask for {e(officer)} at {e(office)}, by phone on "
-                  + (f"<b>{e(office_phone)}</b>" if office_phone.strip() else "the number on your appointment card")
+                  # non-breaking spaces: a phone number is never split across lines
+                  + (f"<b>{e(office_phone.strip()).replace(' ', '&nbsp;')}</b>" if office_phone.strip()
+                     else "the number on your appointment card")
                   + ", or at your next appointment. If you need this letter in another language "
                   "or format, please tell me.", body),
         KeepTogether([Spacer(1, 1 * mm), Paragraph("Yours sincerely,", body), Spacer(1, 6 * mm),
