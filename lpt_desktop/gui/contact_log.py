@@ -59,7 +59,7 @@ class DecisionDialog(QDialog):
         for code in codes:
             self.action.addItem(actions[code].label, code)
         self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason")
+        self.reason.setAccessibleName("Decision reason")
         self.errors = QLabel("")
         self.errors.setObjectName("errorLabel")
         self.errors.setWordWrap(True)
@@ -67,7 +67,7 @@ class DecisionDialog(QDialog):
         form.addRow(QLabel(f"{contact.outcome_label} on {format_datetime(contact.starts_at)}."
                            + (f" {need.why[0].upper()}{need.why[1:]}." if need else "")))
         form.addRow("&Action", self.action)
-        form.addRow("&Reason", self.reason)
+        form.addRow("Decision &reason", self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
