@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
@@ -16,8 +16,16 @@ from lpt_desktop.gui.preferences import Preferences
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
+    from lpt_desktop.store.database import Database
 
 MIN_PASSPHRASE = 8
+
+
+def _offices(db: Database) -> tuple[list[Any], Any]:
+    """The caseload's offices and the one this officer writes letters from (worker side)."""
+    from lpt_desktop.services.offices import list_offices, officer_office
+
+    return list_offices(db), officer_office(db)
 
 
 class PreferencesDialog(QDialog):
@@ -34,7 +42,48 @@ class PreferencesDialog(QDialog):
         self.ops = ops
         self.ui.idleMinutes.setValue(prefs.idle_minutes)
         self.policy_in_force = ""
+        self.office_in_use: str | None = None
+        self._show_settings()
         self._add_policy_choice()
+        # What lives in the caseload (the policy, the offices) is read after the dialog shows, off the UI
+        # thread: the dialog never waits for the database.
+        self._load_offices()
+
+    def _show_settings(self) -> None:
+        """What is kept in this computer's settings: shown at once."""
+        from lpt_desktop.gui.caseload_model import CASELOAD_COLUMNS, DEFAULT_SORT
+
+        self.ui.defaultLocation.setText(self.prefs.default_location)
+        self.ui.syncServer.setText(self.prefs.sync_server)
+        for column in CASELOAD_COLUMNS:
+            self.ui.sortColumn.addItem(column.title, column.title)
+        title, descending = self.prefs.caseload_sort or (DEFAULT_SORT[0], False)
+        self.ui.sortColumn.setCurrentIndex(max(0, self.ui.sortColumn.findData(title)))
+        self.ui.sortDescending.setChecked(descending)
+        set_available(self.ui.office, False, "unlock the caseload: the offices are kept in it")
+
+    def _load_offices(self) -> None:
+        if self.ops is None:
+            return
+        self.ui.officeHelp.setText("Loading…")
+        self.ops.query(_offices, on_ok=self._offices_loaded, owner=self, label="offices",
+                       on_error=lambda exc: self.ui.officeHelp.setText(
+                           f"Offices not available ({exc.__class__.__name__})."))
+
+    def _offices_loaded(self, result: tuple[list[Any], Any]) -> None:
+        offices, mine = result
+        self.ui.office.clear()
+        if not offices:
+            self.ui.officeHelp.setText("No offices are kept in this caseload yet.")
+            return
+        if mine is None:
+            self.ui.office.addItem("Not chosen", None)
+        for office in offices:
+            self.ui.office.addItem(f"{office.name}, {', '.join(office.letter_lines)}, {office.phone}", office.id)
+        self.office_in_use = mine.id if mine is not None else None
+        self.ui.office.setCurrentIndex(max(0, self.ui.office.findData(self.office_in_use)))
+        set_available(self.ui.office, True, "")
+        self.ui.officeHelp.setText("Letters you print carry this office's address and phone number.")
 
     def _add_policy_choice(self) -> None:
         """The National Standards policy in force: kept in the caseload, not in settings, as the CLI reads it."""
@@ -71,7 +120,15 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         self.prefs.idle_minutes = self.ui.idleMinutes.value()
+        self.prefs.default_location = self.ui.defaultLocation.text()
+        self.prefs.sync_server = self.ui.syncServer.text()
+        self.prefs.caseload_sort = (self.ui.sortColumn.currentData(), self.ui.sortDescending.isChecked())
         self.prefs.sync()
+        office = self.ui.office.currentData() if self.ui.office.isEnabled() else None
+        if office and office != self.office_in_use and self.ops is not None:
+            from lpt_desktop.services.offices import set_officer_office
+
+            self.ops.write(set_officer_office, office, label="the office for letters")
         chosen = self.policy.currentData() if self.policy.isEnabled() else None
         if chosen and chosen != self.policy_in_force and self.ops is not None:
             from lpt_desktop.gui import standards_common

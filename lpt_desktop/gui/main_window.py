@@ -745,6 +745,7 @@ class MainWindow(QMainWindow):
                                    lambda title: self.statusBar().showMessage(f"Policy in force: {title}", 6000))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.idle.set_timeout_ms(self.prefs.idle_minutes * 60_000))
+        dialog.accepted.connect(self.caseload_view.apply_saved_sort)  # the order chosen there, at once
         self.preferences_dialog = dialog
         dialog.open()
 

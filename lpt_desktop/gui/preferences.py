@@ -53,6 +53,29 @@ class Preferences:
     def last_court(self, name: str) -> None:
         self.settings.setValue("court/last_court", name)
 
+    # -- what the officer sets in Preferences ----------------------------------------------------------
+    def _text(self, key: str) -> str:
+        value = self.settings.value(key, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def default_location(self) -> str:
+        """Where the officer's contacts usually happen (their office), offered when nothing better is known."""
+        return self._text("contacts/default_location")
+
+    @default_location.setter
+    def default_location(self, text: str) -> None:
+        self.settings.setValue("contacts/default_location", text.strip())
+
+    @property
+    def sync_server(self) -> str:
+        """The central store's address last used to set up sync (Set up sync starts from it)."""
+        return self._text("sync/server")
+
+    @sync_server.setter
+    def sync_server(self, address: str) -> None:
+        self.settings.setValue("sync/server", address.strip())
+
     def state(self, key: str) -> QByteArray | None:
         value = self.settings.value(f"layout/{key}")
         return value if isinstance(value, QByteArray) else None

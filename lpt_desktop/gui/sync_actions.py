@@ -179,9 +179,18 @@ class SyncUI(QObject):
         if self.dialog is not None:
             self.dialog.deleteLater()  # kept until now so its outcome can be read after it closed
         state = self.runner.state
-        dialog = EnrolDialog(self.runner, state.server or "", self._username(), self.host.widget())
+        # The address last used (Preferences keeps it) when this laptop is not set up yet.
+        dialog = EnrolDialog(self.runner, state.server or self.host.prefs.sync_server, self._username(),
+                             self.host.widget())
         self.dialog = dialog
+        dialog.finished.connect(lambda _result: self._remember_server(dialog))
         dialog.open()
+
+    def _remember_server(self, dialog: EnrolDialog) -> None:
+        """An address that signed in is the one to offer next time (one that failed is not)."""
+        if dialog.result_value is not None:
+            self.host.prefs.sync_server = dialog.server.text()
+            self.host.prefs.sync()
 
     def _username(self) -> str:
         return self.runner.state.username if self.runner.state.enrolled else ""
