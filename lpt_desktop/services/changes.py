@@ -42,6 +42,12 @@ TABLE_KINDS: dict[str, Change] = {
     "requirement": Change.CASE,
     "licence_condition": Change.CASE,
     "registration": Change.REGISTER,
+    "alias": Change.CASE,
+    "disability": Change.CASE,
+    "personal_contact": Change.CASE,
+    "circumstance": Change.CASE,
+    "sentence_event": Change.CASE,
+    "case_event": Change.CASE,  # the timeline: written beside every change to the record (issue 16)
     "contact": Change.CONTACT,
     "contact_plan_link": Change.CONTACT,
     "contact_rmp_link": Change.CONTACT,

@@ -4,7 +4,14 @@ registry hold every table (the Database, Alembic's env.py and the sync registry 
 A new feature's store/<feature>_models.py is added here.
 """
 
-from lpt_desktop.store import court_models, models, office_models, schedule_models, sync_models  # noqa: F401
+from lpt_desktop.store import (  # noqa: F401
+    case_record_models,
+    court_models,
+    models,
+    office_models,
+    schedule_models,
+    sync_models,
+)
 from lpt_desktop.store.base import Base
 
 __all__ = ["Base"]

@@ -53,6 +53,9 @@ class Person(Row):
     disabilities: Mapped[str | None] = mapped_column(Text)
     caring_responsibilities: Mapped[str | None] = mapped_column(Text)
     individual_needs: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    mobile: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
     tier: Mapped[str | None] = mapped_column(String(3))
     rosh: Mapped[str | None] = mapped_column(String(2))
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officer.id"))
@@ -79,6 +82,9 @@ class Address(Row):
     town: Mapped[str | None] = mapped_column(String(80))
     postcode: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="main")  # main | previous | secondary
+    # What sort of address: home | nfa (no fixed abode) | approved_premises (status says main or previous).
+    kind: Mapped[str] = mapped_column(String(20), default="home")
+    notes: Mapped[str | None] = mapped_column(Text)
     from_date: Mapped[date | None] = mapped_column(Date)
     to_date: Mapped[date | None] = mapped_column(Date)
     person: Mapped[Person] = relationship(back_populates="addresses")
@@ -97,6 +103,11 @@ class Sentence(Row):
     end_date: Mapped[date | None] = mapped_column(Date)
     length_months: Mapped[int | None] = mapped_column(Integer)
     terminated_on: Mapped[date | None] = mapped_column(Date)
+    # completed | revoked | breached_resentenced | transferred | licence_ended (domain/case_codes.py)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    hdc: Mapped[bool] = mapped_column(Boolean, default=False)  # released on home detention curfew
+    hdc_end_date: Mapped[date | None] = mapped_column(Date)  # the curfew's end (the automatic release date)
+    recalled_on: Mapped[date | None] = mapped_column(Date)  # set while recalled; cleared on re-release
     person: Mapped[Person] = relationship(back_populates="sentences")
     requirements: Mapped[list[Requirement]] = relationship(back_populates="sentence",
                                                            cascade="all, delete-orphan")
@@ -111,6 +122,7 @@ class Requirement(Row):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
     sentence: Mapped[Sentence] = relationship(back_populates="requirements")
 
 
@@ -120,6 +132,8 @@ class LicenceCondition(Row):
     code: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
     standard: Mapped[bool] = mapped_column(Boolean, default=True)
+    from_date: Mapped[date | None] = mapped_column(Date)  # a variation's date (None: from the licence's start)
+    to_date: Mapped[date | None] = mapped_column(Date)  # removed or replaced by a variation from the next day
     sentence: Mapped[Sentence] = relationship(back_populates="licence_conditions")
 
 
@@ -134,6 +148,8 @@ class Registration(Row):
     start_date: Mapped[date] = mapped_column(Date)
     next_review_date: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)  # the last review (its history is on the timeline)
     notes: Mapped[str | None] = mapped_column(Text)
     person: Mapped[Person] = relationship(back_populates="registrations")
 

@@ -204,6 +204,7 @@ def _contact_person(s: Session | Connection, obj: Any) -> str | None:
 def _register_all() -> None:
     """The one list of syncable tables (parents first). Not synced: contact_draft (a laptop's typing),
     audit (each side audits itself), lpt_meta, officer (local sign-in), and the sync_* bookkeeping."""
+    from lpt_desktop.store import case_record_models as record
     from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
     from lpt_desktop.store import schedule_models as sched
@@ -215,6 +216,12 @@ def _register_all() -> None:
     register(m.Requirement, person_field="sentence_id->sentence.person_id")
     register(m.LicenceCondition, person_field="sentence_id->sentence.person_id")
     register(m.Registration)
+    register(record.Alias)
+    register(record.Disability)
+    register(record.PersonalContact)
+    register(record.Circumstance)
+    register(record.SentenceEvent, append_only=True)  # history: a wrong event is followed by another
+    register(record.CaseEvent, append_only=True)  # the timeline: added, never edited
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")
