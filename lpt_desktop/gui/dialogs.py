@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from lpt_desktop.gui.enabling import set_available
@@ -45,6 +46,7 @@ class PreferencesDialog(QDialog):
         self.office_in_use: str | None = None
         self._show_settings()
         self._add_policy_choice()
+        self.setMinimumWidth(560)  # an office's whole address fits its choice
         # What lives in the caseload (the policy, the offices) is read after the dialog shows, off the UI
         # thread: the dialog never waits for the database.
         self._load_offices()
@@ -79,7 +81,9 @@ class PreferencesDialog(QDialog):
         if mine is None:
             self.ui.office.addItem("Not chosen", None)
         for office in offices:
-            self.ui.office.addItem(f"{office.name}, {', '.join(office.letter_lines)}, {office.phone}", office.id)
+            text = f"{office.name}, {', '.join(office.letter_lines)}, {office.phone}"
+            self.ui.office.addItem(text, office.id)
+            self.ui.office.setItemData(self.ui.office.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         self.office_in_use = mine.id if mine is not None else None
         self.ui.office.setCurrentIndex(max(0, self.ui.office.findData(self.office_in_use)))
         set_available(self.ui.office, True, "")

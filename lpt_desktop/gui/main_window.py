@@ -357,7 +357,12 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         header = self.prefs.state("caseload_header")
         if header is not None:
-            self.caseload_view.table.horizontalHeader().restoreState(header)
+            # Widths and column order only: restoring the old sort indicator is no choice of the officer's
+            # (layouts saved before the order was kept would otherwise fix every caseload on Name).
+            caseload_header = self.caseload_view.table.horizontalHeader()
+            caseload_header.blockSignals(True)
+            caseload_header.restoreState(header)
+            caseload_header.blockSignals(False)
         self.caseload_view.apply_saved_sort()  # the widths come from the header; the order from Preferences
 
     def _save_layout(self) -> None:

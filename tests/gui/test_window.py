@@ -551,3 +551,21 @@ def test_the_title_names_the_application_once(make_window, qtbot, tmp_path, demo
     window = make_window(demo_db, demo=True)
     assert window.windowTitle().endswith(APP_NAME) and window.windowTitle().count(APP_NAME) == 1
     assert "DEMO" in window.windowTitle()
+
+
+def test_a_layout_saved_before_the_order_was_kept_does_not_fix_it_on_name(make_window, qtbot, demo_db, prefs):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    header = window.caseload_view.table.horizontalHeader()
+    header.blockSignals(True)  # as the old window saved it: sorted by Name, no choice kept
+    window.caseload_view.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+    header.blockSignals(False)
+    window._save_layout()
+    prefs.caseload_sort = None
+    window.close()
+
+    again = make_window(demo_db)
+    unlock(qtbot, again, PASSPHRASE)
+    header = again.caseload_view.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DUE, Qt.SortOrder.AscendingOrder)
+    assert prefs.caseload_sort is None
