@@ -69,8 +69,11 @@ class CaseloadView(QWidget):
         # is not connected as well, or one double-click would open the case twice.
         self.table.activated.connect(self._activated)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self._open_current,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+            # Only while the table has the focus. (Passed to the constructor, PySide6 left the context at
+            # WindowShortcut: Enter in the note search opened the current caseload row.)
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self._open_current)
 
         self.empty = empty_state()
 

@@ -97,7 +97,7 @@ def test_search_hits_are_highlighted_newest_first_with_no_brackets(make_window, 
     unlock(qtbot, window, PASSPHRASE)
     window.focus_note_search()
     qtbot.keyClicks(window.note_search, "accommodation")
-    window.note_search.returnPressed.emit()
+    qtbot.keyClick(window.note_search, Qt.Key.Key_Return)  # searches: it opened the caseload's current row
     qtbot.waitUntil(lambda: window.search_view is not None and window.search_view.model.rowCount() > 2,
                     timeout=10000)
     view = window.search_view
@@ -127,3 +127,15 @@ def test_brackets_typed_in_a_note_stay_and_only_matches_are_marked():
     runs = hit_segments("Saw him [at home] about [housing]…", search_terms("housing"))
     assert runs == [("Saw him [at home] about ", False), ("housing", True), ("…", False)]
     assert hit_segments("no match here", ("x",)) == [("no match here", False)]
+
+
+def test_enter_on_the_caseload_opens_the_case_and_only_there(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    table = window.caseload_view.table
+    table.setFocus()
+    table.selectRow(1)
+    expected = window.caseload_view.model.record(window.caseload_view.proxy.mapToSource(table.currentIndex()).row())
+    with qtbot.waitSignal(window.case_opened, timeout=10000) as opened:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened.args == [expected.person_id]
