@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +151,16 @@ def search_terms(text: str) -> tuple[str, ...]:
     return tuple(w.casefold() for w in re.findall(r"\w+", text))
 
 
+def _same_word(marked: str, term: str) -> bool:
+    """A marked run is a hit for a word searched: the word or its prefix, or the same stem (the index stems,
+    so "housing" also marks "house")."""
+    word = marked.casefold()
+    if word.startswith(term) or term.startswith(word):
+        return True
+    common = len(os.path.commonprefix([word, term]))
+    return common >= 4 and common >= min(len(word), len(term)) - 2
+
+
 def hit_segments(snippet: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     """The snippet as (text, matched) runs. The index marks its matches [like this]; a bracketed run is a
     match only when it starts with a word searched for, so brackets the officer typed in a note stay as
@@ -159,7 +170,7 @@ def hit_segments(snippet: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]
     at = 0
     for m in _MARKED.finditer(flat):
         inner = m.group(1)
-        if not any(inner.casefold().startswith(t) for t in terms):
+        if not any(_same_word(inner, t) for t in terms):
             continue
         if m.start() > at:
             out.append((flat[at:m.start()], False))
