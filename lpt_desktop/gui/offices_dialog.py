@@ -72,6 +72,8 @@ class OfficesDialog(QDialog):
         self.save_button = QPushButton("&Save office")
         self.mine_button = QPushButton("&Use as my office")
         self.mine_button.setToolTip("Your letters carry this office's address and phone number")
+        # Room for the whole label in its disabled look too (which draws a wider edge).
+        self.mine_button.setMinimumWidth(self.mine_button.fontMetrics().horizontalAdvance("Use as my office") + 40)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
