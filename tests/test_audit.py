@@ -75,8 +75,10 @@ def test_update_person_writes_an_update_row_naming_the_fields(db):
     mark = _last_audit_id(db)
     update_person(db, pid, tier="B2", individual_needs="Large-print letters")
     rows = _audit_after(db, mark)
-    assert _shape(rows) == [("update", "person", pid, pid, ACTOR)]
-    assert rows[0].detail == "individual_needs, tier"
+    # ...and the timeline event it records (issue 16), in the same transaction.
+    assert [(a.action, a.table_name, a.person_id) for a in rows] == [("create", "case_event", pid),
+                                                                   ("update", "person", pid)]
+    assert rows[1].detail == "individual_needs, tier" and rows[1].record_id == pid
     with db.read() as s:
         assert s.get(Person, pid).tier == "B2"
 
@@ -124,8 +126,8 @@ def test_audit_trail_lists_a_persons_history_in_order(db):
     open_case(db, pid)
     trail = audit_trail(db, pid)
     assert [(a.action, a.table_name) for a in trail] == [
-        ("create", "person"), ("create", "sentence"), ("create", "requirement"), ("update", "person"),
-        ("open", "person"),
+        ("create", "person"), ("create", "sentence"), ("create", "requirement"), ("create", "case_event"),
+        ("update", "person"), ("open", "person"),
     ]
     assert all(a.person_id == pid for a in trail)
 

@@ -40,7 +40,17 @@ from sqlalchemy import inspect as sa_inspect
 
 import lpt_desktop.services as services_pkg
 from lpt_desktop.domain.contacts import ContactInput, contact_codes
-from lpt_desktop.services import appointments, cases, contacts, court, obligations, offices
+from lpt_desktop.services import (
+    appointments,
+    case_events,
+    case_record,
+    cases,
+    contacts,
+    court,
+    obligations,
+    offices,
+    registers,
+)
 from lpt_desktop.services.changes import (
     BOOKKEEPING_TABLES,
     TABLE_KINDS,
@@ -587,6 +597,181 @@ def _(db: Database, demo: Demo) -> Args:
 @scenario(obligations.record_done, "a plan review")
 def _(db: Database, demo: Demo) -> Args:
     return call(demo.person, "plan_review", TODAY - timedelta(days=1), "Reviewed with the person.")
+
+
+# the editable case record (issue 16)
+def _fresh_licence(db: Database) -> str:
+    pid = fresh_case(db)
+    return case_record.release_on_licence(db, pid, case_record.ReleaseIn(TODAY - timedelta(days=30),
+                                                                          TODAY - timedelta(days=200),
+                                                                          TODAY + timedelta(days=300),
+                                                                          conditions=("Be of good behaviour",)))
+
+
+def _fresh_requirement(db: Database) -> str:
+    pid = fresh_case(db)
+    with db.read() as s:
+        sid = s.scalar(select(Sentence.id).where(Sentence.person_id == pid))
+    return cases.add_requirement(db, sid, "UPW", {"hours": 80})
+
+
+HOME = case_record.AddressIn("3 Moor Lane", "", "Lancaster", "LA1 1QD")
+
+
+@scenario(case_record.create_case, "a person and their order")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.NewCase("Z100002", "Robin", "Newcombe", date(1985, 2, 3), case_record.SentenceIn(
+        "CO", TODAY, TODAY + timedelta(days=365), requirements=(case_record.RequirementIn("UPW", {"hours": 60}),)),
+        address=HOME), today=TODAY)
+
+
+@scenario(case_record.add_alias, "another name")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, "Jo", "Smith", "birth")
+
+
+@scenario(case_record.remove_alias, "another name")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.add_alias(db, demo.person, "Jo", "Smith"))
+
+
+@scenario(case_record.add_disability, "with its adjustment")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, "Dyslexia", "Letters read aloud", TODAY)
+
+
+@scenario(case_record.end_disability, "no longer applies")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.add_disability(db, demo.person, "Broken leg", "Ground floor room", TODAY), TODAY)
+
+
+GP = case_record.PersonalContactIn("gp", "Dr Patel", "Fishergate Surgery", "01772 111222")
+
+
+@scenario(case_record.add_personal_contact, "a GP")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, GP)
+
+
+@scenario(case_record.update_personal_contact, "a GP's phone")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.add_personal_contact(db, demo.person, GP), replace(GP, phone="01772 333444"))
+
+
+@scenario(case_record.remove_personal_contact, "a GP")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.add_personal_contact(db, demo.person, GP))
+
+
+@scenario(case_record.new_main_address, "the old one becomes previous")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), HOME, TODAY)
+
+
+@scenario(case_record.no_fixed_abode, "from today")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), TODAY)
+
+
+@scenario(case_record.approved_premises, "from today")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), replace(HOME, line1="Highfield House"), TODAY)
+
+
+@scenario(case_record.add_secondary_address, "a second home")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, HOME, TODAY)
+
+
+@scenario(case_record.end_address, "a secondary address")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_record.add_secondary_address(db, demo.person, HOME, TODAY - timedelta(days=9)), TODAY)
+
+
+@scenario(case_record.record_circumstance, "a job")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, "ete", "full_time", TODAY, "Warehouse")
+
+
+@scenario(case_record.new_sentence, "a suspended sentence order with unpaid work")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, case_record.SentenceIn("SSO", TODAY, TODAY + timedelta(days=365), requirements=(
+        case_record.RequirementIn("UPW", {"hours": 80}),)))
+
+
+@scenario(case_record.start_requirement, "unpaid work")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_fresh_requirement(db), TODAY)
+
+
+@scenario(case_record.end_requirement, "unpaid work")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_fresh_requirement(db), TODAY, "Hours completed")
+
+
+@scenario(case_record.terminate_sentence, "completed")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.co_sentence, TODAY, "completed")
+
+
+@scenario(case_record.release_on_licence, "on home detention curfew")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), case_record.ReleaseIn(TODAY, TODAY - timedelta(days=100), TODAY + timedelta(days=200),
+                                                      hdc=True, hdc_end_date=TODAY + timedelta(days=60)))
+
+
+@scenario(case_record.recall, "standard")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_fresh_licence(db), TODAY, "Failed to reside", "standard")
+
+
+@scenario(case_record.release_after_recall, "re-released")
+def _(db: Database, demo: Demo) -> Args:
+    sid = _fresh_licence(db)
+    case_record.recall(db, sid, TODAY - timedelta(days=5), "Failed to reside", "fixed_term")
+    return call(sid, TODAY)
+
+
+@scenario(case_record.vary_licence, "a condition added")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_fresh_licence(db), TODAY, add=["Curfew 7pm to 7am"])
+
+
+@scenario(case_record.end_licence, "at its end")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_fresh_licence(db), TODAY)
+
+
+@scenario(case_record.transfer_in, "from Cumbria")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, TODAY, "Cumbria")
+
+
+@scenario(case_record.transfer_out, "to Cumbria")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, TODAY, "Cumbria", "Moved to Carlisle")
+
+
+@scenario(case_events.record_significant_change, "an arrest")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, "new_offence", TODAY, "Arrested for shoplifting", today=TODAY)
+
+
+@scenario(registers.add_register, "MAPPA")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), "MAPP", TODAY, category="2", level="1", today=TODAY)
+
+
+@scenario(registers.review_register, "next review from the interval")
+def _(db: Database, demo: Demo) -> Args:
+    return call(registers.add_register(db, fresh_case(db), "ADVP", TODAY - timedelta(days=20), today=TODAY), TODAY,
+                today=TODAY)
+
+
+@scenario(registers.end_register, "with a reason")
+def _(db: Database, demo: Demo) -> Args:
+    return call(registers.add_register(db, fresh_case(db), "ADVP", TODAY - timedelta(days=20), today=TODAY), TODAY,
+                "Risk reduced", today=TODAY)
 
 
 # -- discovery: every write service is accounted for ------------------------------------------------

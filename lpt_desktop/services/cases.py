@@ -20,6 +20,8 @@ from lpt_desktop.domain.validation import (
     validate_requirement,
     validate_sentence,
 )
+from lpt_desktop.services.case_events import add_event
+from lpt_desktop.services.case_record import check_email, check_phone
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.registers import first_review_date
 from lpt_desktop.store.database import Database
@@ -200,12 +202,16 @@ def add_person(db: Database, *, crn: str, first_name: str, last_name: str, date_
 
 @writes(Change.CASE)
 def update_person(db: Database, person_id: str, **changes: Any) -> None:
+    """Change personal details; recorded on the case's timeline (issue 16: phones and email too)."""
     editable = {"preferred_name", "pnc", "gender", "ethnicity", "religion", "first_language",
                 "interpreter_required", "disabilities", "caring_responsibilities", "individual_needs",
-                "tier", "rosh", "first_name", "last_name", "date_of_birth"}
+                "tier", "rosh", "first_name", "last_name", "date_of_birth", "phone", "mobile", "email"}
     bad = sorted(set(changes) - editable)
     if bad:
         raise ValidationError([FieldError(b, "cannot be changed here") for b in bad])
+    contact_errors = [e for e in (check_phone("Phone", changes.get("phone") or ""),
+                                  check_phone("Mobile", changes.get("mobile") or ""),
+                                  check_email("Email", changes.get("email") or "")) if e]
     with db.write() as s:
         p = s.get(Person, person_id)
         if p is None:
@@ -213,9 +219,14 @@ def update_person(db: Database, person_id: str, **changes: Any) -> None:
         merged = {c: getattr(p, c) for c in ("crn", "first_name", "last_name", "date_of_birth", "pnc", "tier",
                                               "rosh")} | changes
         require(validate_person(merged["crn"], merged["first_name"], merged["last_name"],
-                                merged["date_of_birth"], merged["pnc"], merged["tier"], merged["rosh"]))
+                                merged["date_of_birth"], merged["pnc"], merged["tier"], merged["rosh"])
+                + contact_errors)
         for k, v in changes.items():
-            setattr(p, k, v)
+            setattr(p, k, (v.strip() or None) if isinstance(v, str) and k in ("phone", "mobile", "email") else v)
+        changed = sorted(changes)
+        if changed:
+            add_event(s, p.id, "personal_details", date.today(),
+                      "Changed: " + ", ".join(k.replace("_", " ") for k in changed), p)
 
 
 @writes(Change.CASE)
