@@ -582,7 +582,7 @@ def _case_records(s: Session, person_id: str, up_to: int) -> list[Record]:
 
 
 def seen_up_to(s: Session, p: Principal, cursor: int) -> None:
-    """The laptop says it has applied everything up to `cursor`: it can only lose grace by saying so."""
+    """The laptop says it has applied everything up to `cursor` (noted for the record; it grants nothing)."""
     device = s.get(Device, p.laptop_id)
     if device is not None and device.username == p.username and cursor > device.pulled_seq:
         device.pulled_seq = cursor

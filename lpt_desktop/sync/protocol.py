@@ -70,7 +70,7 @@ class Change(BaseModel):
 
 class PushRequest(BaseModel):
     laptop_id: LaptopId
-    cursor: int = Field(ge=0, le=2**62, default=0)  # what the laptop has pulled: moves after it are not yet known there
+    cursor: int = Field(ge=0, le=2**62, default=0)  # what the laptop has pulled (noted; grants no access)
     changes: list[Change] = Field(max_length=1000)
 
 
