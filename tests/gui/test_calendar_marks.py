@@ -4,7 +4,7 @@ person (not the CRN) and the whole entry is in the cell's tooltip."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -41,63 +41,86 @@ def _lines(cal, day):
     return [text for _colour, text, _bold in cal.grid_model.index_of(day).data(LINES_ROLE)]
 
 
+def _days(today: date) -> tuple[date, date, date, date]:
+    """After today (the suite's frozen day, whichever date_matrix.py runs it at): a bank holiday on a weekday,
+    a working day to close the office, a Saturday and an ordinary working day."""
+    from lpt_desktop.standards.calendar import bank_holiday_name, is_working_day
+
+    later = [today + timedelta(days=n) for n in range(1, 400)]
+    holiday = next(d for d in later if d.weekday() < 5 and bank_holiday_name(d))
+    working = [d for d in later if is_working_day(d)]
+    saturday = next(d for d in later if d.weekday() == 5)
+    return holiday, working[0], saturday, working[1]
+
+
 def test_the_month_marks_shut_days_and_what_is_booked_on_them(make_window, qtbot, demo_db):
     from lpt_desktop.services import appointments
+    from lpt_desktop.standards.calendar import bank_holiday_name
 
+    holiday, closed, saturday, working = _days(DEMO_TODAY)
+    name = bank_holiday_name(holiday)
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
     ctl = window.features["standards"]
     qtbot.waitUntil(lambda: window.caseload_view.model.rowCount() > 0, timeout=20000)
     person = window.caseload_view.model.records[0]
     now = datetime.combine(DEMO_TODAY, time(9, 0))
-    on_writer(qtbot, window, appointments.add_closure, CLOSED, "Staff training")
-    for day in (CHRISTMAS, CLOSED, SATURDAY, WORKING):
+    on_writer(qtbot, window, appointments.add_closure, closed, "Staff training")
+    for day in (holiday, closed, saturday, working):
         on_writer(qtbot, window, appointments.book_appointment, person.person_id,
                   datetime.combine(day, time(11, 0)), "COAP", "Preston office", now=now)
 
     # The booking dialog's check warns of each shut day, naming the bank holiday.
-    found = dict(check_overlaps(window.ops.db, person.person_id,
-                                [datetime.combine(d, time(15, 0)) for d in (CHRISTMAS, CLOSED, SATURDAY, WORKING)]))
-    assert any("bank holiday (Christmas Day)" in w for w in found[datetime.combine(CHRISTMAS, time(15, 0))])
-    assert any("closed (Staff training)" in w for w in found[datetime.combine(CLOSED, time(15, 0))])
-    assert any("Saturday" in w for w in found[datetime.combine(SATURDAY, time(15, 0))])
-    assert not any("bank holiday" in w or "closed" in w or "Saturday" in w
-                   for w in found.get(datetime.combine(WORKING, time(15, 0)), []))
+    at = {d: datetime.combine(d, time(15, 0)) for d in (holiday, closed, saturday, working)}
+    found = dict(check_overlaps(window.ops.db, person.person_id, list(at.values())))
+    assert any(f"bank holiday ({name})" in w for w in found[at[holiday]])
+    assert any("closed (Staff training)" in w for w in found[at[closed]])
+    assert any("Saturday" in w for w in found[at[saturday]])
+    assert not any("bank holiday" in w or "closed" in w or "Saturday" in w for w in found.get(at[working], []))
 
     ctl.calendar_action.trigger()
     cal = ctl.calendar
     qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
     cal.month_button.click()
-    cal.go_to(CHRISTMAS)
-    qtbot.waitUntil(lambda: cal.range_label.text() == "December 2026" and CHRISTMAS in cal.grid_model.days
-                    and any(e.day == CHRISTMAS for e in cal.entries), timeout=10000)
-    qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
 
-    christmas = _lines(cal, CHRISTMAS)
-    assert christmas[1] == "Christmas Day"  # the cell is short: the tooltip and the day's heading say "Bank holiday"
-    assert any(t.startswith("⚠ ") and t.endswith("booked") for t in christmas)
-    assert _lines(cal, CLOSED)[1] == "Closed: Staff training"
-    assert any(t.startswith("⚠ ") for t in _lines(cal, SATURDAY))
-    assert not any("⚠" in t or "Bank holiday" in t for t in _lines(cal, WORKING))
+    def month_of(day: date) -> None:
+        cal.go_to(day)
+        qtbot.waitUntil(lambda: cal.range_label.text() == f"{day:%B %Y}" and any(
+            e.day == day and e.kind == "appointment" for e in cal.entries), timeout=10000)
+        qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
+
     bg = Qt.ItemDataRole.BackgroundRole
-    assert cal.grid_model.index_of(CHRISTMAS).data(bg).color().name() == SHUT_BACKGROUND
-    assert cal.grid_model.index_of(CLOSED).data(bg).color().name() == SHUT_BACKGROUND
-    assert cal.grid_model.index_of(SATURDAY).data(bg).color().name() == WEEKEND_BACKGROUND
-    assert cal.grid_model.index_of(WORKING).data(bg) is None
-    tip = cal.grid_model.index_of(CHRISTMAS).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("Bank holiday: Christmas Day")
+    month_of(holiday)
+    lines = _lines(cal, holiday)
+    assert lines[1] == name  # the cell is short: the tooltip and the day's heading say "Bank holiday"
+    assert any(t.startswith("⚠ ") and t.endswith("booked") for t in lines)
+    if holiday != DEMO_TODAY:
+        assert cal.grid_model.index_of(holiday).data(bg).color().name() == SHUT_BACKGROUND
+    tip = cal.grid_model.index_of(holiday).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(f"Bank holiday: {name}")
     assert f"11:00 {person.name} ({person.crn}): Office appointment, Preston office" in tip
-    assert "appointment(s)" not in cal.grid_model.index_of(CHRISTMAS).data(Qt.ItemDataRole.AccessibleTextRole)
-
+    assert "appointment(s)" not in cal.grid_model.index_of(holiday).data(Qt.ItemDataRole.AccessibleTextRole)
     # Choosing the day says so above its list.
-    cal.grid.setCurrentIndex(cal.grid_model.index_of(CHRISTMAS))
-    assert "(Bank holiday: Christmas Day)" in cal.day_title.text()
+    cal.grid.setCurrentIndex(cal.grid_model.index_of(holiday))
+    assert f"(Bank holiday: {name})" in cal.day_title.text()
     assert "booked on a day the office does not work" in cal.day_title.text()
 
+    month_of(closed)
+    assert _lines(cal, closed)[1] == "Closed: Staff training"
+    assert cal.grid_model.index_of(closed).data(bg).color().name() == SHUT_BACKGROUND
+    month_of(saturday)
+    assert any(t.startswith("⚠ ") for t in _lines(cal, saturday))
+    assert cal.grid_model.index_of(saturday).data(bg).color().name() == WEEKEND_BACKGROUND
+    month_of(working)
+    assert not any("⚠" in t or "Bank holiday" in t for t in _lines(cal, working))
+    assert cal.grid_model.index_of(working).data(bg) is None
+
     # The week names the person, not the CRN, and marks the booking on the bank holiday.
+    cal.go_to(holiday)
     cal.week_button.click()
-    qtbot.waitUntil(lambda: cal.mode == "week" and CHRISTMAS in cal.grid_model.days, timeout=10000)
+    qtbot.waitUntil(lambda: cal.mode == "week" and holiday in cal.grid_model.days and any(
+        e.day == holiday for e in cal.entries), timeout=10000)
     qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
-    week = _lines(cal, CHRISTMAS)
+    week = _lines(cal, holiday)
     assert f"⚠ 11:00 {person.name} · Office appointment" in week
     assert not any(person.crn in t for t in week)
