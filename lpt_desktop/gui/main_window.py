@@ -401,12 +401,8 @@ class MainWindow(QMainWindow):
     def _offer_sync_setup(self) -> None:
         box = self.show_message(QMessageBox.Icon.Information, "Your caseload is ready",
                                 "Your new caseload is open, and empty. Set up sync now to download your cases "
-                                "from the central store? (You can do it later: Sync › Set up sync…)")
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        for button, text in ((yes, "Set up sync…"), (no, "Later")):
-            box.button(button).setText(text)
-            box.button(button).setIcon(QIcon())  # the style's icon would crowd the words out
+                                "from the central store? (You can do it later: Sync › Set up sync…)",
+                                answers=("Set up sync…", "Later"))
         box.accepted.connect(lambda: self.feature("sync").show_enrol())
 
     def _warm_up_failed(self, exc: BaseException) -> None:
@@ -615,13 +611,8 @@ class MainWindow(QMainWindow):
         box = self.show_message(QMessageBox.Icon.Information, "Unsaved contacts",
                                 f"You had started {plural(len(drafts), 'contact record')} that "
                                 f"{'was' if one else 'were'} not saved:\n\n{names}\n\nRestore "
-                                f"{'it' if one else 'them'} now? (You can also use Case › Restore drafts later.)")
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        for which, text in ((QMessageBox.StandardButton.Yes, "Restore"), (QMessageBox.StandardButton.No, "Later")):
-            button = box.button(which)
-            button.setText(text)
-            # Sized for its own words: the box sized the buttons for "Yes" and "No" and cut "Restore" off.
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + 32)
+                                f"{'it' if one else 'them'} now? (You can also use Case › Restore drafts later.)",
+                                answers=("Restore", "Later"))
         box.accepted.connect(self.restore_drafts)
 
     def restore_drafts(self) -> None:
@@ -722,9 +713,26 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"Showing {shown} of {total} cases")
 
     # -- dialogs ----------------------------------------------------------------------------------
-    def show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-        """A window-modal message that does not block the event loop (work carries on behind it)."""
+    def show_message(self, icon: QMessageBox.Icon, title: str, text: str,
+                     answers: tuple[str, str] | None = None) -> QMessageBox:
+        """A window-modal message that does not block the event loop (work carries on behind it).
+
+        With `answers` (yes, no) it asks: Yes accepts, No (and Escape) rejects. The buttons are made before the
+        box is shown: Qt picks the Escape button when it shows a box and does not forget it when the buttons are
+        replaced afterwards, so Escape then clicked a deleted button and the app crashed (seen under real keys).
+        """
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        if answers is not None:
+            yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+            box.setStandardButtons(yes | no)
+            for which, words in zip((yes, no), answers, strict=True):
+                button = box.button(which)
+                button.setText(words)
+                button.setIcon(QIcon())  # the style's icon crowded the words out ("Restore" was cut off)
+                # Sized for its own words: the box sized the buttons for "Yes" and "No".
+                button.setMinimumWidth(button.fontMetrics().horizontalAdvance(words) + 32)
+            box.setDefaultButton(yes)
+            box.setEscapeButton(box.button(no))
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setAccessibleName(title)
