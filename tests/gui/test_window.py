@@ -569,3 +569,23 @@ def test_a_layout_saved_before_the_order_was_kept_does_not_fix_it_on_name(make_w
     header = again.caseload_view.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DUE, Qt.SortOrder.AscendingOrder)
     assert prefs.caseload_sort is None
+
+
+def test_the_drafts_box_says_restore_in_full_and_counts_in_words(make_window, qtbot, demo_db):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    draft = SimpleNamespace(crn="L123456", name="Smith, Jo", saved_at=datetime(2026, 11, 23, 9, 15))
+    window._offer_drafts([draft])
+    box = window.last_message
+    assert "1 contact record that was not saved" in box.text() and "Restore it now?" in box.text()
+    for which, text in ((QMessageBox.StandardButton.Yes, "Restore"), (QMessageBox.StandardButton.No, "Later")):
+        button = box.button(which)
+        assert button.text() == text
+        assert button.width() >= button.fontMetrics().horizontalAdvance(text) + 16, "the label is cut off"
+    box.done(0)
+    window._offer_drafts([draft, draft])
+    assert "2 contact records that were not saved" in window.last_message.text()
+    window.last_message.done(0)
