@@ -481,6 +481,8 @@ def _filled_report(db: Database, person_id: str, **sign_off: Any) -> str:
     rid = court.start_report(db, _request(db, person_id), today=TODAY)
     for section, fields in FULL.items():
         court.save_section(db, rid, section, fields)
+    # The demo person's offence falls inside their current order: the writer says so (a ready check).
+    court.save_section(db, rid, "offence_details", {"during_order": True})
     if sign_off:
         court.save_section(db, rid, "sign_off", sign_off)
     return rid
