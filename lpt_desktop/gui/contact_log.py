@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -81,6 +83,8 @@ class ContactLogView(QWidget):
     def __init__(self, person_id: str, order_type: str, ops: Ops, parent: QWidget | None = None,
                  crn: str = "") -> None:
         super().__init__(parent)
+        # The officer's default contact location (Preferences), for when the case and the office give none.
+        self.default_location: Callable[[], str] = lambda: ""
         self.person_id = person_id
         self.crn = crn
         self.order_type = order_type
@@ -290,9 +294,13 @@ class ContactLogView(QWidget):
             self._open_entry(data, amends_id, title)
             return
         pid = self.person_id
-        self.ops.query(lambda db: svc.defaults_for(db, pid),
-                       on_ok=lambda defaults: self._open_entry(defaults, None, title), owner=self,
-                       label="contact defaults")
+
+        def opened(defaults: ContactInput) -> None:
+            if not defaults.location and self.default_location():  # nothing from the case or the office
+                defaults = dataclasses.replace(defaults, location=self.default_location())
+            self._open_entry(defaults, None, title)
+
+        self.ops.query(lambda db: svc.defaults_for(db, pid), on_ok=opened, owner=self, label="contact defaults")
 
     def _open_entry(self, data: ContactInput, amends_id: str | None, title: str) -> None:
         self.entry.load(data, amends_id, title)

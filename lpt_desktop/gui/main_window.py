@@ -537,6 +537,8 @@ class MainWindow(QMainWindow):
     def _case_loaded(self, case: CaseRecord) -> None:
         self._opening.discard(case.person_id)
         view = CaseView(case, self.ops)
+        if view.contacts is not None:
+            view.contacts.default_location = lambda: self.prefs.default_location
         index = self.tabs.addTab(view, QIcon(":/lpt/icons/case.svg"), f"{case.name} · {case.crn}")
         self.tabs.setTabToolTip(index, f"{case.name}, {case.crn}")
         self.tabs.setCurrentIndex(index)

@@ -92,3 +92,32 @@ def test_the_address_that_signed_in_is_remembered(make_window, qtbot, demo_db, p
     dialog.result_value = object()  # what a finished sign-in leaves
     dialog.accept()
     assert prefs.sync_server == "https://central.lancs.example"
+
+
+def test_the_default_contact_location_fills_a_form_nothing_else_fills(make_window, qtbot, demo_db, prefs,
+                                                                      monkeypatch):
+    from datetime import datetime
+
+    from lpt_desktop.domain.contacts import ContactInput
+    from lpt_desktop.services import contacts as svc
+
+    prefs.default_location = "Preston Central office"
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    holder = {}
+    window.open_case(window.caseload_view.model.records[0].person_id,
+                     then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    contacts = holder["view"].show_contacts()
+    # The case and the office give no location for this contact: the officer's default does.
+    monkeypatch.setattr(svc, "defaults_for", lambda db, pid, now=None: ContactInput(
+        type_code="COAP", starts_at=datetime(2026, 11, 23, 9, 30), location=""))
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.side.currentWidget() is contacts.entry, timeout=10000)
+    assert contacts.entry.location.text() == "Preston Central office"
+    # One the case gives stands.
+    monkeypatch.setattr(svc, "defaults_for", lambda db, pid, now=None: ContactInput(
+        type_code="COAP", starts_at=datetime(2026, 11, 23, 9, 30), location="Blackburn office"))
+    contacts.entry.location.clear()
+    contacts.start_entry()
+    qtbot.waitUntil(lambda: contacts.entry.location.text() == "Blackburn office", timeout=10000)
