@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.domain.words import plural
+
 if TYPE_CHECKING:
     from lpt_desktop.gui.sync_runner import SyncJob, SyncRunner
 
@@ -170,7 +172,7 @@ class EnrolDialog(QDialog):
             super().reject()
             return
         self.progress.setValue(100)
-        self._say(f"Done: {result.pulled} records downloaded.")
+        self._say(f"Done: {plural(result.pulled, 'record')} downloaded.")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
