@@ -5,7 +5,8 @@ Facts are read in bulk (a handful of queries for the whole caseload, never one p
 the pure engine in standards/obligations.py, so every screen shows the same statuses.
 
 Approximations, until the tables exist: sentence plans and plan/RoSH reviews are read from
-standards_record rows; the offence category comes from keywords in the offence text
+standards_record rows (they also meet the reviews a significant change on the case's timeline opens); the
+offence category comes from keywords in the offence text
 (resources/standards/_offences.toml); custody length for a licence is taken as twice the licence period
 (release at the halfway point).
 """
@@ -29,6 +30,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Row, event, func, sele
 from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.paths import resources_dir
 from lpt_desktop.services.appointments import working_calendar
@@ -40,6 +42,7 @@ from lpt_desktop.standards.obligations import (
     CaseFacts,
     ContactRow,
     EnforcementFact,
+    EventFact,
     Obligation,
     RecordFact,
     RegisterFact,
@@ -48,6 +51,7 @@ from lpt_desktop.standards.obligations import (
     obligations,
 )
 from lpt_desktop.standards.policy import Policy, load_policy, policy_names
+from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.schedule_models import StandardsOverride, StandardsRecord
@@ -229,6 +233,13 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                                StandardsRecord.done_on)
                                         .where(_in(StandardsRecord.person_id, person_ids))):
         records[pid].append(RecordFact(kind, on, rid))
+    # The timeline's significant changes only (a few per case): the reviews they open (issue 16).
+    events: dict[str, list[EventFact]] = defaultdict(list)
+    for eid, pid, kind, on in core.execute(select(CaseEvent.id, CaseEvent.person_id, CaseEvent.kind,
+                                                  CaseEvent.on_date)
+                                           .where(CaseEvent.kind.in_(sorted(case_codes().significant())),
+                                                  _in(CaseEvent.person_id, person_ids))):
+        events[pid].append(EventFact(kind, on, eid))
     overrides: dict[str, dict[str, int]] = defaultdict(dict)
     for pid, rule, every in core.execute(select(StandardsOverride.person_id, StandardsOverride.rule,
                                              StandardsOverride.every_days)
@@ -249,7 +260,8 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
             registers=tuple(regs.get(pid, ())), offence_category=offence_category(offence),
             custody_months=months * 2 if order == "LIC" and months else None,
             contacts=tuple(contacts), enforcement=tuple(enforcement.get(pid, ())),
-            records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}))
+            records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}),
+            events=tuple(sorted(events.get(pid, ()), key=lambda e: (e.on, e.id))))
 
     # Contacts with an outcome up to "as of", under the current sentence (from its sentence date, for
     # victim contact in custody), superseded versions dropped. The planner reads them from the covering

@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
+from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.enforcement import allowed_actions
 from lpt_desktop.domain.enforcement import policy as enforcement_actions
@@ -118,6 +119,15 @@ class RecordFact:
 
 
 @dataclass(frozen=True)
+class EventFact:
+    """A change on the case's timeline (kind: a case_event kind of resources/data/significant_changes.json)."""
+
+    kind: str
+    on: date
+    id: str = ""
+
+
+@dataclass(frozen=True)
 class ReportFact:
     id: str
     type: str  # FDR | SDR | PSR | ...
@@ -147,6 +157,7 @@ class CaseFacts:
     records: tuple[RecordFact, ...] = ()
     reports: tuple[ReportFact, ...] = ()
     overrides: Mapping[str, int] = field(default_factory=dict)  # rule id -> every N days
+    events: tuple[EventFact, ...] = ()  # the timeline's significant changes (others are ignored)
 
     @property
     def end_date(self) -> date | None:
@@ -541,6 +552,38 @@ def _register_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
     return out
 
 
+SIGNIFICANT_SOURCE = ("Review on significant change: HM Inspectorate of Probation, Lancashire 2011 (seed 002); "
+                      "timescale in working days from resources/data/significant_changes.json (unverified)")
+
+
+def _significant_changes(ctx: _Context, rule: Rule) -> list[Obligation]:
+    """A review owed after each significant change on the timeline under the current sentence (changes on the
+    same day owe one review, due by the soonest of their timescales); met by a review recorded on or after it."""
+    codes = case_codes()
+    start = ctx.case.start
+    if start is None or not ctx.case.events:
+        return []
+    by_day: dict[date, list[tuple[int, str]]] = {}
+    for e in ctx.case.events:
+        kind = codes.events.get(e.kind)
+        if kind is None or rule.id not in kind.reviews or not start <= e.on <= ctx.as_of:
+            continue
+        by_day.setdefault(e.on, []).append((kind.reviews[rule.id], kind.label))
+    out = []
+    ev = ctx.evidence(rule)
+    what = RULE_LABELS.get(rule.id, rule.id)
+    for on in sorted(by_day):
+        found = by_day[on]
+        due_by = deadline(on, min(days for days, _label in found), "working_days", ctx.calendar)
+        met = ev.first_on_or_after(on, ctx.as_of)
+        if ctx.since is not None and met is not None and due_by < ctx.since:
+            continue  # settled before the period asked about
+        labels = ", ".join(dict.fromkeys(label.lower() for _days, label in sorted(found)))
+        out.append(_ob(ctx, rule, f"{what} after a significant change ({labels}) on {format_date(on)}", on, due_by,
+                       met, source=SIGNIFICANT_SOURCE))
+    return out
+
+
 # -- enforcement ------------------------------------------------------------------------------------
 def _required(policy: Policy, order_type: str, number: int, last_warning: date | None) -> str:
     e = policy.enforcement
@@ -668,6 +711,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
                 out += _cycles(ctx, rule, since)
             else:
                 out += _once(ctx, rule)
+            if rule.on_significant_change:
+                out += _significant_changes(ctx, rule)
         out += _enforcement(ctx)
     else:
         out += [o for rule in rules_for(policy, case) if rule.types == "registers"
@@ -790,6 +835,13 @@ def case_from_json(data: Any) -> CaseFacts:
                                           _date(r, "next_review", errors), r.get("category"), r.get("level")))
     records = [RecordFact(str(r.get("kind")), d, str(r.get("id") or f"record-{i + 1}"))
                for i, r in enumerate(data.get("records") or []) if (d := _date(r, "on", errors, required=True))]
+    events = []
+    for i, e in enumerate(data.get("events") or []):
+        if not isinstance(e, Mapping) or e.get("kind") not in case_codes().events:
+            errors.append(FieldError(f"events[{i}].kind", f"'{e.get('kind') if isinstance(e, Mapping) else e}' is "
+                                                          "not a case event kind, e.g. change_of_address, recall"))
+        elif (d := _date(e, "on", errors, required=True)) is not None:
+            events.append(EventFact(str(e["kind"]), d, str(e.get("id") or f"event-{i + 1}")))
     reports = []
     for i, r in enumerate(data.get("reports") or []):
         req = _date(r, "requested", errors, required=True)
@@ -816,7 +868,7 @@ def case_from_json(data: Any) -> CaseFacts:
         tier=data.get("tier"), rosh=rosh or None, registers=tuple(registers),
         offence_category=data.get("offence_category"), custody_months=data.get("custody_months"),
         contacts=tuple(contacts), enforcement=tuple(enforcement), records=tuple(records), reports=tuple(reports),
-        overrides=overrides,
+        overrides=overrides, events=tuple(events),
     )
 
 

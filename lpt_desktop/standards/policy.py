@@ -60,6 +60,9 @@ class Rule:
     override: bool = False  # the officer may set the frequency for this case
     default_every_days: int | None = None  # frequency when the officer has set none (None: phases apply)
     two_thirds: bool = False  # stops at the two-thirds point where the policy's two_thirds section applies
+    # Also owed after each significant change (a review rule: resources/data/significant_changes.json says which
+    # changes are significant and how many working days after one the review falls due).
+    on_significant_change: bool = False
     source: str = ""
 
 

@@ -12,6 +12,8 @@ from lpt_desktop.standards.calendar import WorkingCalendar
 from lpt_desktop.standards.obligations import (
     CaseFacts,
     ContactFact,
+    EventFact,
+    RecordFact,
     RegisterFact,
     ReportFact,
     deadline,
@@ -84,15 +86,25 @@ def _at(day: date):
     return datetime(day.year, day.month, day.day, 10, 0)
 
 
+# Timeline changes (kind, days after the start) and reviews recorded (kind, days after the start).
+timeline = st.lists(st.tuples(st.sampled_from(["change_of_address", "recall", "register_reviewed", "new_offence"]),
+                              st.integers(-30, 900)), max_size=6)
+reviews = st.lists(st.tuples(st.sampled_from(["rosh_review", "plan_review"]), st.integers(0, 900)), max_size=4)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(policy_names()), st.sampled_from(["CO", "LIC", "PSS"]), events, st.integers(0, 900),
-       st.integers(0, 400), contacts, st.sampled_from([{}, {"ns_contacts": 10}]))
+       st.integers(0, 400), contacts, st.sampled_from([{}, {"ns_contacts": 10}]), timeline, reviews)
 def test_since_only_leaves_out_what_closed_before_it(policy, stype, start, as_of_offset, since_back, contact_spec,
-                                                     overrides):
+                                                     overrides, changes, done):
     """The caseload's lists ask only from "since"; they must see exactly the open items the case screen shows."""
     case = CaseFacts(person_id="p", sentence_type=stype, start=start, length_months=24, requirements=("RAR",),
                      rosh="M", contacts=tuple(ContactFact(f"c{i}", _at(start + timedelta(days=k)), t, o)
-                                              for i, (k, t, o) in enumerate(contact_spec)), overrides=overrides)
+                                              for i, (k, t, o) in enumerate(contact_spec)), overrides=overrides,
+                     events=tuple(EventFact(kind, start + timedelta(days=k), f"e{i}")
+                                  for i, (kind, k) in enumerate(changes)),
+                     records=tuple(RecordFact(kind, start + timedelta(days=k), f"r{i}")
+                                   for i, (kind, k) in enumerate(done)))
     as_of = start + timedelta(days=as_of_offset)
     since = as_of - timedelta(days=since_back)
     full = obligations(load_policy(policy), case, as_of)

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from lpt_desktop.services import obligations as so
 from lpt_desktop.services.unlock import unlock
 from lpt_desktop.standards.policy import policy_names
+from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.models import Contact
+from lpt_desktop.store.schedule_models import StandardsRecord
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 
 OPEN = ("due", "overdue", "upcoming")
@@ -31,6 +33,14 @@ def varied(demo_db):
             if first is not None:
                 s.add(Contact(person_id=pid, type_code="CCMM", starts_at=first.starts_at + timedelta(days=9),
                               outcome="ATTC", amends_id=first.id))
+        # Significant changes on the timeline (issue 16), some with a review after them, some long ago.
+        changes = ("change_of_address", "recall", "register_added", "register_reviewed", "new_offence", "release")
+        for k, pid in enumerate(people[20:32]):
+            for j, back in enumerate((3 + k, 40 + 9 * k, 300 + k)):
+                on = DEMO_TODAY - timedelta(days=back)
+                s.add(CaseEvent(person_id=pid, kind=changes[(k + j) % len(changes)], on_date=on, summary="Change"))
+                if (k + j) % 3 == 0:
+                    s.add(StandardsRecord(person_id=pid, kind="rosh_review", done_on=on + timedelta(days=2)))
     yield db
     db.close()
 
@@ -42,7 +52,7 @@ def _open(items):
 @pytest.mark.parametrize("policy", policy_names())
 def test_fast_path_lists_what_the_full_computation_lists(varied, policy):
     so.set_policy_in_force(varied, policy)
-    compared = 0
+    compared = significant = 0
     for as_of in (DEMO_TODAY, DEMO_TODAY - timedelta(days=75), DEMO_TODAY - timedelta(days=400),
                   DEMO_TODAY + timedelta(days=20)):
         fast, _ = so.all_obligations(varied, as_of, since=as_of)  # the caseload's path: few rows read
@@ -54,7 +64,9 @@ def test_fast_path_lists_what_the_full_computation_lists(varied, policy):
             whole, _ = so.all_obligations(varied, as_of, [pid], since=as_of)
             assert items == whole[pid], (policy, as_of, pid)
             compared += len(_open(full))
+            significant += sum("after a significant change" in o.description for o in full)
     assert compared > 100  # the comparison saw plenty of open items
+    assert significant > 10 if policy == "current" else significant == 0  # and reviews on significant change
 
 
 def test_failures_are_read_from_their_own_small_index(varied):
