@@ -24,6 +24,7 @@ from lpt_desktop.services.case_record import (
     RequirementIn,
     SentenceIn,
 )
+from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.case_record_models import CaseEvent, Circumstance, Disability
 from lpt_desktop.store.database import Database
@@ -351,3 +352,12 @@ def test_every_event_kind_written_is_in_the_data():
     significant = case_codes().significant()
     assert {"change_of_address", "recall", "release", "register_added", "breach", "new_offence"} <= significant
     assert not {"case_created", "register_reviewed", "alias_added"} & significant
+
+
+def test_the_caseload_filter_finds_other_names(db, case):
+    cr.add_alias(db, case.person, "Joanne", "Smythe", "birth")
+    rows = {r.person_id: r for r in load_caseload(db, TODAY)}
+    assert "smythe" in rows[case.person].search_key and "smythe" not in rows[case.licensee].search_key
+    assert rows[case.person].aliases == "Joanne Smythe"
+    cr.remove_alias(db, cr.case_details(db, case.person).aliases[0].id)
+    assert "smythe" not in {r.person_id: r for r in load_caseload(db, TODAY)}[case.person].search_key

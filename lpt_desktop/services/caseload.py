@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
+from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
 
@@ -39,10 +40,11 @@ class CaseloadRow:
     next_due_what: str
     next_due_status: str = ""  # upcoming | due | overdue (the engine's status of that obligation)
     next_appointment: datetime | None = None  # the next booked appointment, today or later
+    aliases: str = ""  # other names the person is known by, "First Last; ..." (the filter finds them too)
 
     @property
     def search_key(self) -> str:
-        return f"{self.crn} {self.name}".casefold()
+        return (f"{self.crn} {self.name} {self.aliases}" if self.aliases else f"{self.crn} {self.name}").casefold()
 
 
 OVERDUE = "overdue"
@@ -145,6 +147,9 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     with db.read() as s:
         # Core rows, unpacked as tuples: building 7,500 rows is the largest part of the cost (see bench/).
         result = s.connection().execute(caseload_statement(today)).all()
+        aliases: dict[str, list[str]] = {}  # few people have other names: one small query, not a column
+        for pid, first, last in s.connection().execute(select(Alias.person_id, Alias.first_name, Alias.last_name)):
+            aliases.setdefault(pid, []).append(f"{first} {last}".strip())
     rows: list[CaseloadRow] = []
     for pid, crn, first, last, tier, rosh, order, registers, next_appt in result:
         regs = summaries.get(registers)
@@ -159,7 +164,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             rosh_label=level.label if level else "Not assessed", rosh_rank=level.rank if level else 0,
             flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
             next_due_what=due.label if due else "", next_due_status=due.status if due else "",
-            next_appointment=next_appt,
+            next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
         ))
     return rows
 
