@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +33,7 @@ from lpt_desktop.domain.contacts import NO_OUTCOME, ContactInput, contact_codes
 from lpt_desktop.domain.enforcement import enforcement_open, needs_judgement, offered_actions, policy
 from lpt_desktop.gui.date_entry import DateTimeEntry
 from lpt_desktop.gui.form_errors import FormErrors
+from lpt_desktop.gui.shortcuts import local_shortcut
 
 AUTOSAVE_MS = 3000
 
@@ -143,11 +143,9 @@ class ContactEntry(QWidget):
         self.type.currentIndexChanged.connect(self._refresh_enabled)
         self.save_button.clicked.connect(self._save)
         self.cancel_button.clicked.connect(self.cancelled)
-        for shortcut in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(shortcut), self, self._save,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            local_shortcut(keys, self, self._save)
+        local_shortcut(Qt.Key.Key_Escape, self, self.cancelled.emit)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)

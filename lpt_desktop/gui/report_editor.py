@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QPainter, QShortcut, QTextDocument
+from PySide6.QtGui import QFont, QHideEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,6 +45,7 @@ from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.report_fields import FieldWidget, RequirementsField, make_field, word_count
+from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services.changes import Change
 
@@ -239,12 +240,11 @@ class ReportEditor(QWidget):
         self.export_button.clicked.connect(self.ask_export)
         self.print_button.clicked.connect(self.ask_print)
         self.ops.changed.connect(self._ops_changed)
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save, context=ctx)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.go_to(self.sections.currentRow() + 1), context=ctx)
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.go_to(self.sections.currentRow() - 1), context=ctx)
+        local_shortcut("Ctrl+S", self, self.save)
+        local_shortcut("Ctrl+PgDown", self, lambda: self.go_to(self.sections.currentRow() + 1))
+        local_shortcut("Ctrl+PgUp", self, lambda: self.go_to(self.sections.currentRow() - 1))
         for i in range(min(9, len(self.specs))):
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.go_to(i), context=ctx)
+            local_shortcut(f"Alt+{i + 1}", self, functools.partial(self.go_to, i))
 
     # -- construction ------------------------------------------------------------------------------
     def _field_block(self, section_id: str, fspec: Any, form: QFormLayout) -> None:
