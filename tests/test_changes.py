@@ -26,6 +26,7 @@ import pkgutil
 import re
 import shutil
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ from lpt_desktop.services import (
     appointments,
     case_events,
     case_record,
+    case_transfer,
     cases,
     contacts,
     court,
@@ -774,6 +776,58 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     return call(registers.add_register(db, fresh_case(db), "ADVP", TODAY - timedelta(days=20), today=TODAY), TODAY,
                 "Risk reduced", today=TODAY)
+
+
+def _rekeyed(data: Any) -> Any:
+    """The file's cases as other cases: every id and CRN new, each reference following its record."""
+    ids: dict[str, str] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                ids[value["id"]] = str(uuid.uuid4())
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return ids.get(value, value) if isinstance(value, str) else value
+
+    collect(data["cases"])
+    out = {**data, "cases": swap(data["cases"])}
+    for case in out["cases"]:
+        case["person"]["crn"] = f"Y{next(_crns)}"
+    return out
+
+
+@scenario(case_transfer.import_cases, "every demo case again, under new ids and CRNs, and a closed day")
+def _(db: Database, demo: Demo) -> Args:
+    contacts.record_contact(db, fresh_case(db), failed(at(-1), absence_judgement="unacceptable",
+                                                       enforcement_action="EA02", enforcement_reason="None given."),
+                            now=NOW)
+    data = _rekeyed(case_transfer.export_cases(db, include_restricted=True))
+    data["office_closures"] = [{"day": working_day(40).isoformat(), "reason": "Staff training"}]
+    return call(data)
+
+
+@scenario(case_transfer.import_cases, "a case here updated from the file (--update)")
+def _(db: Database, demo: Demo) -> Args:
+    with db.read() as s:
+        crn = s.scalar(select(Person.crn).where(Person.id == demo.person))
+    data = case_transfer.export_cases(db, [crn])
+    data["cases"][0]["person"]["tier"] = "A3" if data["cases"][0]["person"]["tier"] != "A3" else "B1"
+    return call(data, update=True)
+
+
+@scenario(case_transfer.import_cases, "cases already here (writes nothing)")
+def _(db: Database, demo: Demo) -> Args:
+    return call(case_transfer.export_cases(db))
 
 
 # -- discovery: every write service is accounted for ------------------------------------------------

@@ -1,9 +1,9 @@
 """The `lpt` command: scripting, support staff and tests (no Qt).
 
 One module per feature, each with add_commands(sub): caseload (demo, caseload, passphrase), contacts
-(contacts, enforcement), standards (workdays, standards, due), court (report), sync and check (is the file
-whole); shared helpers in common. The passphrase comes from LPT_PASSPHRASE or a prompt; a new one from
-LPT_NEW_PASSPHRASE or a prompt.
+(contacts, enforcement), standards (workdays, standards, due), court (report), sync, check (is the file
+whole) and transfer (export and import of whole cases); shared helpers in common. The passphrase comes from
+LPT_PASSPHRASE or a prompt; a new one from LPT_NEW_PASSPHRASE or a prompt.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import logging
 import sys
 
 from lpt_desktop import __version__
-from lpt_desktop.cli import caseload, check, contacts, court, standards, sync
+from lpt_desktop.cli import caseload, check, contacts, court, standards, sync, transfer
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.logs import log_exception, setup_logging
 from lpt_desktop.store.errors import StoreError
 
-FEATURES = (caseload, contacts, standards, court, sync, check)
+FEATURES = (caseload, contacts, standards, court, sync, check, transfer)
 
 
 def build_parser() -> argparse.ArgumentParser:
