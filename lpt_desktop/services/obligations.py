@@ -156,9 +156,9 @@ def _in(column: QueryableAttribute[Any], ids: Sequence[str] | None) -> ColumnEle
 
 
 # Core rows iter_facts reads: a person (id, crn, first, last, tier, rosh) and a current sentence
-# (id, person, order type, offence, sentence date, start, end, length in months).
+# (id, person, order type, offence, sentence date, start, end, length in months, recalled on).
 _PersonRow = Row[tuple[str, str, str, str, str | None, str | None]]
-_SentenceRow = Row[tuple[str, str, str, str | None, date | None, date, date | None, int | None]]
+_SentenceRow = Row[tuple[str, str, str, str | None, date | None, date, date | None, int | None, date | None]]
 # A contact straight from the driver, dates as text: (person, starts at, type, outcome, id).
 _RawContact = tuple[str, str, str, str | None, str]
 # A contact as kept for the engine, dates as text: (id, starts at, type, outcome).
@@ -196,7 +196,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     sentences: dict[str, _SentenceRow] = {}
     for row in core.execute(select(Sentence.id, Sentence.person_id, Sentence.order_type, Sentence.offence,
                                 Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
-                                Sentence.length_months)
+                                Sentence.length_months, Sentence.recalled_on)
                          .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))
                          .order_by(Sentence.start_date)):
         sentences[row[1]] = row  # the latest start wins, as the caseload's current sentence
@@ -253,7 +253,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
         if sen is None:
             return CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
                              overrides=overrides.get(pid, {}))
-        sid, _p, order, offence, sentence_date, start, end, months = sen
+        sid, _p, order, offence, sentence_date, start, end, months, recalled_on = sen
         return CaseFacts(
             person_id=pid, sentence_type=order, start=start, sentence_date=sentence_date, end=end,
             length_months=months, requirements=tuple(reqs.get(sid, ())), tier=tier, rosh=rosh,
@@ -261,7 +261,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
             custody_months=months * 2 if order == "LIC" and months else None,
             contacts=tuple(contacts), enforcement=tuple(enforcement.get(pid, ())),
             records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}),
-            events=tuple(sorted(events.get(pid, ()), key=lambda e: (e.on, e.id))))
+            events=tuple(sorted(events.get(pid, ()), key=lambda e: (e.on, e.id))), recalled_on=recalled_on)
 
     # Contacts with an outcome up to "as of", under the current sentence (from its sentence date, for
     # victim contact in custody), superseded versions dropped. The planner reads them from the covering

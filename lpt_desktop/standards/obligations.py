@@ -158,6 +158,7 @@ class CaseFacts:
     reports: tuple[ReportFact, ...] = ()
     overrides: Mapping[str, int] = field(default_factory=dict)  # rule id -> every N days
     events: tuple[EventFact, ...] = ()  # the timeline's significant changes (others are ignored)
+    recalled_on: date | None = None  # a licence recalled and not yet re-released
 
     @property
     def end_date(self) -> date | None:
@@ -436,6 +437,8 @@ def _window_plan(ctx: _Context, rule: Rule, since: date | None) -> tuple[tuple[_
         point = two_thirds_point(ctx.policy, case)
         if point is not None and point < limit:
             limit = point
+    if case.recalled_on is not None and case.recalled_on < limit:
+        limit = case.recalled_on  # back in custody: no contact owed in the community from the day of recall
     override = case.overrides.get(rule.id)
     key = (id(rule), anchor, limit, override, ctx.as_of, since, ctx.calendar)
     hit = _plans.get(key)
@@ -860,6 +863,7 @@ def case_from_json(data: Any) -> CaseFacts:
             errors.append(FieldError(key, f"'{data.get(key)}' is not a whole number of months"))
     sentence_date = _date(data, "sentence_date", errors)
     end = _date(data, "end", errors)
+    recalled_on = _date(data, "recalled", errors)
     if errors:
         raise ValidationError(errors)
     return CaseFacts(
@@ -868,7 +872,7 @@ def case_from_json(data: Any) -> CaseFacts:
         tier=data.get("tier"), rosh=rosh or None, registers=tuple(registers),
         offence_category=data.get("offence_category"), custody_months=data.get("custody_months"),
         contacts=tuple(contacts), enforcement=tuple(enforcement), records=tuple(records), reports=tuple(reports),
-        overrides=overrides, events=tuple(events),
+        overrides=overrides, events=tuple(events), recalled_on=recalled_on,
     )
 
 

@@ -94,9 +94,10 @@ reviews = st.lists(st.tuples(st.sampled_from(["rosh_review", "plan_review"]), st
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(policy_names()), st.sampled_from(["CO", "LIC", "PSS"]), events, st.integers(0, 900),
-       st.integers(0, 400), contacts, st.sampled_from([{}, {"ns_contacts": 10}]), timeline, reviews)
+       st.integers(0, 400), contacts, st.sampled_from([{}, {"ns_contacts": 10}]), timeline, reviews,
+       st.one_of(st.none(), st.integers(0, 900)))
 def test_since_only_leaves_out_what_closed_before_it(policy, stype, start, as_of_offset, since_back, contact_spec,
-                                                     overrides, changes, done):
+                                                     overrides, changes, done, recalled):
     """The caseload's lists ask only from "since"; they must see exactly the open items the case screen shows."""
     case = CaseFacts(person_id="p", sentence_type=stype, start=start, length_months=24, requirements=("RAR",),
                      rosh="M", contacts=tuple(ContactFact(f"c{i}", _at(start + timedelta(days=k)), t, o)
@@ -104,7 +105,8 @@ def test_since_only_leaves_out_what_closed_before_it(policy, stype, start, as_of
                      events=tuple(EventFact(kind, start + timedelta(days=k), f"e{i}")
                                   for i, (kind, k) in enumerate(changes)),
                      records=tuple(RecordFact(kind, start + timedelta(days=k), f"r{i}")
-                                   for i, (kind, k) in enumerate(done)))
+                                   for i, (kind, k) in enumerate(done)),
+                     recalled_on=start + timedelta(days=recalled) if recalled is not None else None)
     as_of = start + timedelta(days=as_of_offset)
     since = as_of - timedelta(days=since_back)
     full = obligations(load_policy(policy), case, as_of)

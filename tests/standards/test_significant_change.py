@@ -11,6 +11,7 @@ import pytest
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import case_record as cr
+from lpt_desktop.services import cases
 from lpt_desktop.services import obligations as so
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.standards.obligations import CaseFacts, EventFact, RecordFact, case_from_json, obligations
@@ -106,7 +107,31 @@ def test_case_json_reads_events_and_refuses_an_unknown_kind():
         case_from_json({"sentence_type": "CO", "start": "2026-06-01", "events": [{"kind": "moved", "on": "x"}]})
 
 
+@pytest.mark.parametrize(("recalled", "last_window_before"), [
+    (None, date(2027, 6, 1)),  # no recall: contact owed to the end of the licence's supervision
+    (MON, MON),  # recalled: no contact owed in the community from the day of recall
+    (MON + timedelta(days=14), MON + timedelta(days=14)),  # a recall after "as of" still stops the windows ahead
+])
+def test_a_recalled_licence_owes_no_contact_from_the_recall(recalled, last_window_before):
+    case = CaseFacts(person_id="p", sentence_type="LIC", start=START, length_months=12, rosh="M",
+                     overrides={"ns_contacts": 14}, recalled_on=recalled)
+    windows = [o for o in obligations(load_policy("current"), case, MON + timedelta(days=30))
+               if o.rule == "ns_contacts"]
+    assert windows and all(o.due_from < last_window_before for o in windows)
+    assert (max(o.due_from for o in windows) + timedelta(days=14) >= last_window_before) == (recalled is not None)
+    if recalled is not None:  # the rosh review the recall owes is unaffected
+        case = CaseFacts(person_id="p", sentence_type="LIC", start=START, length_months=12, recalled_on=recalled,
+                         events=(EventFact("recall", MON, "e"),))
+        assert [o.rule for o in obligations(load_policy("current"), case, MON + timedelta(days=30))
+                if AFTER in o.description] == ["rosh_review", "plan_review"]
+
+
 # -- through the database: the service's facts carry the timeline -------------------------------------
+def so_current(db, pid: str) -> str:
+    [sentence] = [x for x in cases.open_case(db, pid).sentences]
+    return sentence.id
+
+
 def test_a_recorded_change_opens_reviews_and_a_recorded_review_meets_one(tmp_path):
     db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
     try:
@@ -124,5 +149,16 @@ def test_a_recorded_change_opens_reviews_and_a_recorded_review_meets_one(tmp_pat
         # The caseload's fast path sees the same.
         fast, _ = so.all_obligations(db, MON, since=MON)
         assert {o.rule: o.status for o in fast[pid] if AFTER in o.description} == owed
+        # A recalled licence owes no contact from the recall; re-released, it does again.
+        cr.terminate_sentence(db, so_current(db, pid), MON - timedelta(days=60), "breached_resentenced")
+        lic = cr.release_on_licence(db, pid, cr.ReleaseIn(MON - timedelta(days=50), MON - timedelta(days=59),
+                                                          MON + timedelta(days=720)))
+        so.set_frequency_override(db, pid, "ns_contacts", 14)
+        assert any(o.due_from >= MON for o in so.case_obligations(db, pid, MON) if o.rule == "ns_contacts")
+        cr.recall(db, lic, MON - timedelta(days=7), "Further offence", "standard")
+        assert not any(o.due_from >= MON - timedelta(days=7) for o in so.case_obligations(db, pid, MON)
+                       if o.rule == "ns_contacts")
+        cr.release_after_recall(db, lic, MON)
+        assert any(o.due_from >= MON for o in so.case_obligations(db, pid, MON) if o.rule == "ns_contacts")
     finally:
         db.close()

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lpt_desktop.services import obligations as so
 from lpt_desktop.services.unlock import unlock
 from lpt_desktop.standards.policy import policy_names
 from lpt_desktop.store.case_record_models import CaseEvent
-from lpt_desktop.store.models import Contact
+from lpt_desktop.store.models import Contact, Sentence
 from lpt_desktop.store.schedule_models import StandardsRecord
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 
@@ -41,6 +41,12 @@ def varied(demo_db):
                 s.add(CaseEvent(person_id=pid, kind=changes[(k + j) % len(changes)], on_date=on, summary="Change"))
                 if (k + j) % 3 == 0:
                     s.add(StandardsRecord(person_id=pid, kind="rosh_review", done_on=on + timedelta(days=2)))
+        # A few licences recalled (no contact owed from the recall), one of them after the days asked about.
+        licences = s.scalars(select(Sentence).where(Sentence.order_type == "LIC", Sentence.terminated_on.is_(None),
+                                                    Sentence.start_date < DEMO_TODAY - timedelta(days=100))
+                             .order_by(Sentence.id).limit(4)).all()
+        for x, back in zip(licences, (20, 90, 5, -10), strict=False):
+            x.recalled_on = DEMO_TODAY - timedelta(days=back)
     yield db
     db.close()
 
@@ -67,6 +73,8 @@ def test_fast_path_lists_what_the_full_computation_lists(varied, policy):
             significant += sum("after a significant change" in o.description for o in full)
     assert compared > 100  # the comparison saw plenty of open items
     assert significant > 10 if policy == "current" else significant == 0  # and reviews on significant change
+    with varied.read() as s:
+        assert s.scalar(select(func.count()).where(Sentence.recalled_on.is_not(None))) >= 3
 
 
 def test_failures_are_read_from_their_own_small_index(varied):
