@@ -67,8 +67,9 @@ def db(tmp_path):
 def case(db) -> Case:
     pid = cr.create_case(db, NewCase("X123456", "Jo", "Bloggs", date(1990, 5, 6), CO, address=HOME), today=TODAY)
     lic_pid = cr.create_case(db, NewCase("X654321", "Sam", "Lee", date(1985, 1, 2),
-                                         SentenceIn("CO", ORDER_START - timedelta(days=900),
-                                                    ORDER_START - timedelta(days=500))), today=TODAY)
+                                         replace(CO, start_date=ORDER_START - timedelta(days=900),
+                                                 sentence_date=None, end_date=ORDER_START - timedelta(days=500))),
+                             today=TODAY)
     licence = cr.release_on_licence(db, lic_pid, LICENCE)
     with db.read() as s:
         order = s.scalar(select(Sentence.id).where(Sentence.person_id == pid))
@@ -174,6 +175,10 @@ REFUSALS: list[tuple[str, Call, str]] = [
      "End date"),
     ("order starts before the sentence", lambda db, c: cr.new_sentence(
         db, c.person, replace(CO, start_date=TODAY, sentence_date=TODAY + timedelta(days=1))), "Start date"),
+    ("community order with no requirement", lambda db, c: cr.new_sentence(db, c.person, replace(CO, requirements=())),
+     "Requirements"),
+    ("order longer than the law allows", lambda db, c: cr.new_sentence(db, c.person, replace(CO, length_months=37)),
+     "Length"),
     ("unpaid work hours out of range", lambda db, c: cr.new_sentence(
         db, c.person, replace(CO, requirements=(RequirementIn("UPW", {"hours": 20}),))),
      "Requirement 1: Unpaid work: Hours"),

@@ -497,6 +497,15 @@ def _check_sentence(x: SentenceIn) -> list[FieldError]:
         return errors
     made_on = x.sentence_date or x.start_date
     offered = {t.code for t in requirement_types_for(made_on)} if made_on else set(ref.requirement_types)
+    # As the court report's requirement editor checks a proposal (domain/court.ready_checks): a community order
+    # has at least one requirement (CJA 2003 s.177; a suspended sentence order may have none since LASPO 2012),
+    # and an order's length is within its limit.
+    if x.order_type == "CO" and not x.requirements:
+        errors.append(FieldError("Requirements", "a community order needs at least one requirement: add it with "
+                                                 "its parameters"))
+    if x.length_months is not None and order.max_months and not 1 <= x.length_months <= order.max_months:
+        errors.append(FieldError("Length", f"{x.length_months} months is out of range: a {order.label.lower()} "
+                                           f"lasts 1 to {order.max_months} months"))
     for i, req in enumerate(x.requirements, start=1):
         rtype = ref.requirement_types.get(req.type_code)
         if rtype is not None and order.has_requirements and req.type_code not in offered:

@@ -136,7 +136,8 @@ def test_a_recorded_change_opens_reviews_and_a_recorded_review_meets_one(tmp_pat
     db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
     try:
         pid = cr.create_case(db, cr.NewCase("X123456", "Jo", "Bloggs", date(1990, 5, 6),
-                                            cr.SentenceIn("CO", START, START + timedelta(days=364))), today=MON)
+                                            cr.SentenceIn("CO", START, START + timedelta(days=364), requirements=(
+                                                cr.RequirementIn("UPW", {"hours": 60}),))), today=MON)
         assert not [o for o in so.case_obligations(db, pid, MON) if "after a significant change" in o.description]
         cr.new_main_address(db, pid, cr.AddressIn("3 Moor Lane", "", "Lancaster", "LA1 1QD"), MON)
         owed = {o.rule: o for o in so.case_obligations(db, pid, MON) if "after a significant change" in o.description}
