@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -22,38 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.gui.case_record.registers_panel import RegistersPanel
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
 from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+from lpt_desktop.services.cases import case_record
+from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
-    from lpt_desktop.services.cases import CaseRecord, RegistrationView, RequirementView, SentenceView
+    from lpt_desktop.services.cases import CaseRecord, RequirementView, SentenceView
 
 REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
     Column("Requirement", lambda r: r.label),
     Column("Details", lambda r: r.summary),
     Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
-]
-class RegisterTableModel(RecordTableModel["RegistrationView"]):
-    """Registers with their review dates; a review that is due or overdue stands out as on the caseload."""
-
-    def extra_data(self, rec: RegistrationView, column: int, role: int) -> object:
-        if column == 3 and rec.next_review_date and rec.ended_on is None and rec.next_review_date <= date.today():
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor("#a4161a"))
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return "Review overdue" if rec.next_review_date < date.today() else "Review due today"
-        return None
-
-
-REGISTER_COLUMNS: list[Column[RegistrationView]] = [
-    Column("Register", lambda r: r.label),
-    Column("Details", lambda r: r.detail),
-    Column("Registered", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
-    Column("Next review", lambda r: format_date(r.next_review_date), sort=lambda r: r.next_review_date),
-    Column("Status", lambda r: "Ended " + format_date(r.ended_on) if r.ended_on else "Active"),
 ]
 
 
@@ -107,7 +90,8 @@ class CaseView(QWidget):
         self.sections.setAccessibleName("Case sections")
         self.sections.addTab(self._scroll(self._person_page()), "Personal details")
         self.sections.addTab(self._scroll(self._sentence_page()), "Sentence")
-        self.sections.addTab(self._scroll(self._registers_page()), "Re&gisters")
+        self.registers = RegistersPanel(case, ops)
+        self.sections.addTab(self._scroll(self.registers), "Re&gisters")
         order_type = case.sentences[0].order_type if case.sentences else ""
         self.contacts: ContactLogView | None = None
         if ops is not None:
@@ -127,6 +111,21 @@ class CaseView(QWidget):
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
                                           "release."), "Plans")
         layout.addWidget(self.sections)
+        self.ops = ops
+        if ops is not None:
+            # An edit anywhere (this tab's forms, a sync) shows here at once.
+            ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Change) -> None:
+        if changes & (Change.CASE | Change.REGISTER) and self.ops is not None:
+            self.ops.query(case_record, self.case.person_id, on_ok=self.show_case, owner=self,
+                           label="read the case again")
+
+    def show_case(self, case: CaseRecord) -> None:
+        """The case as read again after a change: the header's flags and the editable pages follow."""
+        self.case = case
+        self._show_flags(case.flags)
+        self.registers.set_case(case)
 
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:
@@ -149,13 +148,22 @@ class CaseView(QWidget):
         tier = QLabel(f"Tier {c.tier or 'not set'}")
         tier.setStyleSheet("background: #e9eef4; border-radius: 4px; padding: 3px 8px; font-weight: 600;")
         row.addWidget(tier)
-        for flag in c.flags:
+        self.flag_row = QHBoxLayout()
+        row.addLayout(self.flag_row)
+        self._show_flags(c.flags)
+        return row
+
+    def _show_flags(self, flags: Iterable[str]) -> None:
+        while self.flag_row.count():
+            item = self.flag_row.takeAt(0)
+            if item is not None and (old := item.widget()) is not None:
+                old.deleteLater()
+        for flag in flags:
             chip = QLabel(FLAG_NAMES.get(flag, flag))
             chip.setAccessibleName(f"Flag: {FLAG_NAMES.get(flag, flag)}")
             chip.setStyleSheet("background: #fde7e9; color: #7a1020; border: 1px solid #f2b8bf; "
                                "border-radius: 4px; padding: 3px 8px; font-weight: 600;")
-            row.addWidget(chip)
-        return row
+            self.flag_row.addWidget(chip)
 
     @staticmethod
     def _scroll(inner: QWidget) -> QScrollArea:
@@ -220,15 +228,3 @@ class CaseView(QWidget):
         if not s.requirements and not s.licence_conditions:
             layout.addWidget(_value(""))
         return box
-
-    def _registers_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        if self.case.registrations:
-            layout.addWidget(_table(REGISTER_COLUMNS, list(self.case.registrations), "Registers",
-                                    RegisterTableModel(REGISTER_COLUMNS)))
-        else:
-            layout.addWidget(_placeholder("No registers", "This person is on no register (MAPPA, child "
-                                          "protection, domestic abuse and others appear here)."))
-        layout.addStretch(1)
-        return page

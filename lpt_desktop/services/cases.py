@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import order_label, reference, rosh_label
@@ -62,6 +62,12 @@ class SentenceView:
     length_months: int | None
     requirements: tuple[RequirementView, ...]
     licence_conditions: tuple[str, ...]
+    # How it stands (issue 16's sentence events): ended with an outcome, recalled, on home detention curfew.
+    terminated_on: date | None = None
+    outcome: str | None = None
+    recalled_on: date | None = None
+    hdc: bool = False
+    hdc_end_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -138,47 +144,65 @@ def _registration_view(r: Registration) -> RegistrationView:
 def open_case(db: Database, person_id: str) -> CaseRecord:
     """Load one case for display and record that it was opened (same transaction)."""
     with db.write() as s:
-        p = s.scalar(
-            select(Person).where(Person.id == person_id).options(
-                selectinload(Person.addresses), selectinload(Person.registrations), selectinload(Person.officer),
-                selectinload(Person.sentences).selectinload(Sentence.requirements),
-                selectinload(Person.sentences).selectinload(Sentence.licence_conditions),
-            )
-        )
-        if p is None:
-            raise CaseNotFound(f"No case with id {person_id} in this caseload.")
+        p = _load_person(s, person_id)
         s.add(Audit(actor=s.info["actor"], action="open", table_name="person", record_id=p.id, person_id=p.id))
-        ref = reference()
-        flags = tuple(sorted({flag for r in p.registrations
-                              if r.ended_on is None and r.type_code in ref.register_types
-                              and (flag := ref.register_types[r.type_code].flag)}))
-        return CaseRecord(
-            person_id=p.id, crn=p.crn, name=p.full_name, preferred_name=p.preferred_name or "",
-            date_of_birth=p.date_of_birth, pnc=p.pnc or "", gender=p.gender or "", ethnicity=p.ethnicity or "",
-            religion=p.religion or "", first_language=p.first_language or "",
-            interpreter_required=bool(p.interpreter_required), disabilities=p.disabilities or "",
-            caring_responsibilities=p.caring_responsibilities or "", individual_needs=p.individual_needs or "",
-            tier=p.tier or "", rosh=p.rosh or "", rosh_label=rosh_label(p.rosh),
-            officer=p.officer.name if p.officer else "",
-            addresses=tuple(_address_line(a) for a in p.addresses),
-            sentences=tuple(
-                SentenceView(
-                    id=x.id, order_type=x.order_type, order_label=order_label(x.order_type),
-                    offence=x.offence or "", court=x.court or "", sentence_date=x.sentence_date,
-                    start_date=x.start_date, end_date=x.end_date, length_months=x.length_months,
-                    requirements=tuple(
-                        RequirementView(id=r.id, label=ref.requirement_types[r.type_code].label
-                                        if r.type_code in ref.requirement_types else r.type_code,
-                                        summary=describe_params(r.type_code, r.params),
-                                        start_date=r.start_date, end_date=r.end_date)
-                        for r in x.requirements),
-                    licence_conditions=tuple(c.text for c in x.licence_conditions),
-                )
-                for x in p.sentences
-            ),
-            registrations=tuple(_registration_view(r) for r in p.registrations),
-            flags=flags,
+        return _case_record(p)
+
+
+def case_record(db: Database, person_id: str) -> CaseRecord:
+    """The open case again after an edit (no audit row: open_case recorded the opening)."""
+    with db.read() as s:
+        return _case_record(_load_person(s, person_id))
+
+
+def _load_person(s: Session, person_id: str) -> Person:
+    p = s.scalar(
+        select(Person).where(Person.id == person_id).options(
+            selectinload(Person.addresses), selectinload(Person.registrations), selectinload(Person.officer),
+            selectinload(Person.sentences).selectinload(Sentence.requirements),
+            selectinload(Person.sentences).selectinload(Sentence.licence_conditions),
         )
+    )
+    if p is None:
+        raise CaseNotFound(f"No case with id {person_id} in this caseload.")
+    assert isinstance(p, Person)
+    return p
+
+
+def _case_record(p: Person) -> CaseRecord:
+    ref = reference()
+    flags = tuple(sorted({flag for r in p.registrations
+                          if r.ended_on is None and r.type_code in ref.register_types
+                          and (flag := ref.register_types[r.type_code].flag)}))
+    return CaseRecord(
+        person_id=p.id, crn=p.crn, name=p.full_name, preferred_name=p.preferred_name or "",
+        date_of_birth=p.date_of_birth, pnc=p.pnc or "", gender=p.gender or "", ethnicity=p.ethnicity or "",
+        religion=p.religion or "", first_language=p.first_language or "",
+        interpreter_required=bool(p.interpreter_required), disabilities=p.disabilities or "",
+        caring_responsibilities=p.caring_responsibilities or "", individual_needs=p.individual_needs or "",
+        tier=p.tier or "", rosh=p.rosh or "", rosh_label=rosh_label(p.rosh),
+        officer=p.officer.name if p.officer else "",
+        addresses=tuple(_address_line(a) for a in p.addresses),
+        sentences=tuple(
+            SentenceView(
+                id=x.id, order_type=x.order_type, order_label=order_label(x.order_type),
+                offence=x.offence or "", court=x.court or "", sentence_date=x.sentence_date,
+                start_date=x.start_date, end_date=x.end_date, length_months=x.length_months,
+                requirements=tuple(
+                    RequirementView(id=r.id, label=ref.requirement_types[r.type_code].label
+                                    if r.type_code in ref.requirement_types else r.type_code,
+                                    summary=describe_params(r.type_code, r.params),
+                                    start_date=r.start_date, end_date=r.end_date)
+                    for r in x.requirements),
+                licence_conditions=tuple(c.text for c in x.licence_conditions),
+                terminated_on=x.terminated_on, outcome=x.outcome, recalled_on=x.recalled_on,
+                hdc=bool(x.hdc), hdc_end_date=x.hdc_end_date,
+            )
+            for x in p.sentences
+        ),
+        registrations=tuple(_registration_view(r) for r in p.registrations),
+        flags=flags,
+    )
 
 
 @writes(Change.CASE)

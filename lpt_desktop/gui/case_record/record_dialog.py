@@ -1,0 +1,84 @@
+"""A small form whose OK runs one service write: the base of the case record's dialogs.
+
+The dialog stays open on a refusal and lists the service's field errors (gui/form_errors.py), each cleared as
+its field is edited; it closes only once the write committed, so nothing is half-saved or lost by a slip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from lpt_desktop.gui.form_errors import FormErrors
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.ops import Ops
+
+
+class RecordDialog(QDialog):
+    saved = Signal(object)  # what the service returned, after it committed
+
+    def __init__(self, ops: Ops, title: str, parent: QWidget | None = None, ok_text: str = "Save",
+                 intro: str = "") -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        if intro:
+            text = QLabel(intro)
+            text.setWordWrap(True)
+            layout.addWidget(text)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setAccessibleName("Problems to put right")
+        self.form_errors = FormErrors(self.error)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._watching = False
+        self.result_value: Any = None
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def run(self, fn: Callable[[Any], Any], label: str) -> None:
+        """fn(db) on the writer thread; close on success, show the field errors on a refusal."""
+        self.buttons.setEnabled(False)
+
+        def ok(result: Any) -> None:
+            self.buttons.setEnabled(True)
+            self.result_value = result
+            self.saved.emit(result)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self.refused(exc)
+
+        self.ops.write(fn, on_ok=ok, on_error=failed, owner=self, label=label)
+
+    def refused(self, exc: BaseException) -> None:
+        errors = getattr(exc, "errors", None)
+        if errors:
+            self.form_errors.show(list(errors))
+        else:
+            self.form_errors.show([f"That did not work ({exc.__class__.__name__}): nothing has been saved. "
+                                   "Try again, or lock and unlock the caseload."])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._watching:  # the subclass has built its fields by now
+            self._watching = True
+            self.form_errors.watch_children(self)
+        super().showEvent(event)
