@@ -333,3 +333,22 @@ def test_records_without_ids_are_made_new_and_children_follow_them(empty):
         assert person is not None and person.sentences[0].requirements[0].params == {"hours": 100}
         assert s.scalar(select(Circumstance.value).where(Circumstance.person_id == person.id)) == "settled"
         assert s.scalar(select(func.count()).select_from(OfficeClosure)) == 0
+
+
+def test_coded_fields_take_the_codes_the_case_record_data_lists(empty):
+    data = {"format": FORMAT, "version": VERSION, "cases": [{
+        "person": {"crn": "X123456", "first_name": "Jo", "last_name": "Bloggs", "date_of_birth": "1990-05-06"},
+        "aliases": [{"first_name": "Joe", "last_name": "B", "kind": "stage_name"}],
+        "circumstances": [{"kind": "accommodation", "value": "castle", "from_date": "2026-01-05"},
+                          {"kind": "hobbies", "value": "golf", "from_date": "2026-01-05"}],
+    }]}
+    with pytest.raises(ValidationError) as caught:
+        case_transfer.import_cases(empty, data)
+    said = [str(e) for e in caught.value.errors]
+    assert [s.split(":")[0] for s in said] == ["cases[0].aliases[0].kind", "cases[0].circumstances[0].value",
+                                               "cases[0].circumstances[1].kind"]
+    assert said[0].startswith('cases[0].aliases[0].kind: "stage_name" is not a kind of name: use one of alias, ')
+    assert said[1].startswith('cases[0].circumstances[0].value: "castle" is not a value for accommodation: use one of ')
+    assert "settled" in said[1]
+    with empty.read() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 0

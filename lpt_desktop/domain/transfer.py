@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.validation import FieldError
 
 FORMAT = "lpt-cases"
@@ -140,6 +141,35 @@ def check_date_order(path: str, table: str, values: dict[str, Any]) -> list[Fiel
         if isinstance(a, date) and isinstance(b, date) and b < a:
             problems.append(FieldError(f"{path}.{later}", f"{what} ({b.isoformat()}) is before {earlier} "
                                                           f"({a.isoformat()}): correct one of the two dates"))
+    return problems
+
+
+def _code_lists(table: str, values: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """column -> (what it is, its codes), for a record's coded fields the case record's data lists."""
+    codes = case_codes()
+    by_table: dict[str, dict[str, tuple[str, Any]]] = {
+        "alias": {"kind": ("kind of name", codes.alias_kinds)},
+        "personal_contact": {"relationship": ("relationship", codes.relationships)},
+        "address": {"kind": ("kind of address", codes.address_kinds)},
+        "circumstance": {"kind": ("kind of circumstance", codes.circumstances)},
+        "case_event": {"kind": ("kind of change", codes.events)},
+        "sentence_event": {"kind": ("kind of sentence event", codes.sentence_event_kinds)},
+    }
+    found = dict(by_table.get(table, {}))
+    kind = codes.circumstances.get(values.get("kind") or "") if table == "circumstance" else None
+    if kind is not None:
+        found["value"] = (f"value for {kind.label.lower()}", kind.values)
+    return found
+
+
+def check_codes(path: str, table: str, values: dict[str, Any]) -> list[FieldError]:
+    """Coded fields hold a code from resources/data (case_codes.py reads them)."""
+    problems = []
+    for column, (what, codes) in _code_lists(table, values).items():
+        value = values.get(column)
+        if value is not None and value not in codes:
+            problems.append(FieldError(f"{path}.{column}", f"{_shown(value)} is not a {what}: use one of "
+                                                           f"{', '.join(sorted(codes))}"))
     return problems
 
 

@@ -35,6 +35,7 @@ from lpt_desktop.domain.transfer import (
     VERSION,
     FieldSpec,
     ValueKind,
+    check_codes,
     check_date_order,
     check_envelope,
     check_record,
@@ -299,7 +300,7 @@ def _named(path: str, errors: list[FieldError], fields: dict[str, str], otherwis
 def _rules(node: _Node, sentence: _Node | None) -> list[FieldError]:
     """The checks a record's own service makes, beyond its fields' types."""
     v, path, table = node.values, node.path, node.part.table.name
-    out = check_date_order(path, table, v)
+    out = check_date_order(path, table, v) + check_codes(path, table, v)
     if node.part is PERSON and {"crn", "first_name", "last_name", "date_of_birth"} <= set(v):
         out += _named(path, validate_person(v["crn"], v["first_name"], v["last_name"], v["date_of_birth"],
                                             v.get("pnc"), v.get("tier"), v.get("rosh")), _PERSON_FIELDS, "crn")
@@ -477,11 +478,17 @@ def _plan(s: Session, parsed: _Parsed, update: bool, result: ImportResult
     caseload can show (an id already used by another case's record, a CRN taken by another case)."""
     problems: list[FieldError] = []
     todo: list[tuple[_Node, Person | None]] = []
+    # A few queries for the whole file, not a few per case (a Trust-scale file has thousands).
+    ids = [c.id for c in parsed.cases if c.id]
+    crns = [c.values["crn"] for c in parsed.cases]
+    people = {p.id: p for chunk in _chunks(ids) for p in s.scalars(select(Person).where(Person.id.in_(chunk)))}
+    people_by_crn = {p.crn: p for chunk in _chunks(crns)
+                     for p in s.scalars(select(Person).where(Person.crn.in_(chunk)))}
     for case in parsed.cases:
         crn = case.values["crn"]
         name = f"{crn} ({case.values['first_name']} {case.values['last_name']})"
-        by_id = s.get(Person, case.id) if case.id else None
-        by_crn = s.scalar(select(Person).where(Person.crn == crn))
+        by_id = people.get(case.id) if case.id else None
+        by_crn = people_by_crn.get(crn)
         if by_id is None and by_crn is None:
             todo.append((case, None))
         elif not update:
@@ -497,21 +504,22 @@ def _plan(s: Session, parsed: _Parsed, update: bool, result: ImportResult
         else:
             todo.append((case, by_id))
     # Every record id the cases to write carry: new, or (when updating) already this case's and in the same place.
+    wanted: dict[Part, list[str]] = defaultdict(list)
+    for case, _person in todo:
+        for n, _p in case.walk():
+            if n.id:
+                wanted[n.part].append(n.id)
+    here = {part: _existing(s, part.table, part.link, part_ids) for part, part_ids in wanted.items()}
     for case, person in todo:
-        nodes = [(n, p) for n, p in case.walk() if n.id]
-        by_table: dict[Part, list[tuple[_Node, _Node | None]]] = defaultdict(list)
-        for n, p in nodes:
-            by_table[n.part].append((n, p))
-        for part, items in by_table.items():
-            found = _existing(s, part.table, part.link, [n.id for n, _p in items if n.id])
-            for n, parent in items:
-                if n.id not in found:
-                    continue
-                owner = parent.id if parent is not None else case.id
-                if person is None or found[n.id] != owner:
-                    problems.append(FieldError(f"{n.path}.id", f"'{n.id}' is already a record of another case "
-                                                               "(or under another record) on this caseload: leave "
-                                                               "the id out to make a new record"))
+        for n, parent in case.walk():
+            found = here.get(n.part, {})
+            if n.id is None or n.id not in found:
+                continue
+            owner = parent.id if parent is not None else case.id
+            if person is None or found[n.id] != owner:
+                problems.append(FieldError(f"{n.path}.id", f"'{n.id}' is already a record of another case "
+                                                           "(or under another record) on this caseload: leave "
+                                                           "the id out to make a new record"))
         if person is not None:
             problems += _unique_clashes(s, case)
     closures: list[_Node] = []
