@@ -143,7 +143,7 @@ class _PrefillBanner(QFrame):
         self.setStyleSheet("QFrame#prefillBanner { background: #fff6d6; border: 1px solid #e8d48a; "
                            "border-radius: 4px; }")
         self.setAccessibleName(f"{label}: {PREFILL_TEXT}")
-        text = QLabel(f"<i>{PREFILL_TEXT.replace(' — ', '<br>— ')}</i>")
+        text = QLabel(f"<i>{html.escape(PREFILL_TEXT)}</i>")
         text.setStyleSheet("font-size: 8pt; color: #6b5300;")
         self.button = QPushButton("Confirm")
         self.button.setAccessibleName(f"Confirm prefilled {label}")
@@ -153,8 +153,10 @@ class _PrefillBanner(QFrame):
         layout.setContentsMargins(6, 1, 4, 1)
         layout.addWidget(text)
         layout.addWidget(self.button)
-        self.setFixedWidth(235)
-        self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().Policy.Maximum)
+        # Above its field and as wide as its words: beside the field it widened every row, and on a
+        # 1024-pixel screen the Confirm buttons were cut off.
+        policy = self.sizePolicy().Policy.Maximum
+        self.setSizePolicy(policy, policy)
 
 
 class ReportEditor(QWidget):
@@ -202,7 +204,10 @@ class ReportEditor(QWidget):
         self.status.setAccessibleName("Report status")
         self.sections = QListWidget()
         self.sections.setAccessibleName("Report sections")
-        self.sections.setMinimumWidth(250)
+        # As wide as "5. Offender assessment ● 3" needs and no wider: on a 1024-pixel laptop screen the
+        # section's fields and their Confirm buttons need the room.
+        self.sections.setMinimumWidth(self.sections.fontMetrics().horizontalAdvance("5. Offender assessment ● 99")
+                                      + 24)
         self.sections.setMaximumWidth(300)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
@@ -254,14 +259,16 @@ class ReportEditor(QWidget):
         w.changed.connect(lambda sid=section_id, fid=fspec.id: self._changed(sid, fid))
         self.fields[section_id][fspec.id] = w
         holder = QWidget()
-        box = QHBoxLayout(holder)
+        box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(6)
+        box.setSpacing(3)
         box.addWidget(w, 1)
         if fspec.id in set(self.draft.prefilled.get(section_id, ()) or ()):
             banner = _PrefillBanner(fspec.label, functools.partial(self._confirm_banner, section_id, fspec.id))
             self.banners[(section_id, fspec.id)] = banner
-            box.addWidget(banner, 0, Qt.AlignmentFlag.AlignTop)
+            # Shown above the field, but reached after it by Tab (check the field, then confirm it): the
+            # field joined the holder first, so it comes first in the focus chain.
+            box.insertWidget(0, banner, 0, Qt.AlignmentFlag.AlignLeft)
         if fspec.kind == "bool":
             form.addRow("", holder)
         else:
@@ -367,7 +374,8 @@ class ReportEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # As needed, never off: a narrow window scrolls to the Confirm buttons rather than cutting them off.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not their frame
         scroll.setWidget(widget)
         return scroll
