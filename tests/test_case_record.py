@@ -285,6 +285,13 @@ def test_register_review_and_end(db, case):
         assert s.get(Registration, rid).next_review_date == date(2027, 2, 13)  # MAPPA: every 3 months
     assert registers.review_register(db, rid, TODAY, today=TODAY) == date(2027, 2, 23)  # MAPPA: every 3 months
     assert registers.review_register(db, rid, TODAY, date(2027, 1, 5), today=TODAY) == date(2027, 1, 5)
+    registers.review_register(db, rid, TODAY, level="1", today=TODAY)  # a MAPPA level changed at review
+    with db.read() as s:
+        assert (s.get(Registration, rid).category, s.get(Registration, rid).level) == ("2", "1")
+    assert timeline(db, case.person)[0].summary == "MAPPA reviewed; level 2 to 1; next review 23/02/2027"
+    with pytest.raises(ValidationError) as refused:
+        registers.review_register(db, rid, TODAY, level="4", today=TODAY)
+    assert refused.value.errors[0].field == "MAPPA level"
     registers.end_register(db, rid, TODAY, "Level 1 at review", today=TODAY)
     with db.read() as s:
         reg = s.get(Registration, rid)
@@ -317,6 +324,17 @@ def test_recall_then_release_after_recall(db, case):
     with db.read() as s:
         assert s.get(Sentence, case.licence).recalled_on is None
     assert [t.kind for t in timeline(db, case.licensee)][:2] == ["release", "recall"]
+
+
+def test_terminating_an_order_ends_its_requirements_still_running(db, case):
+    cr.terminate_sentence(db, case.order, TODAY, "revoked", "Revoked on application")
+    with db.read() as s:
+        order, req = s.get(Sentence, case.order), s.get(Requirement, case.requirement)
+    assert (order.terminated_on, order.outcome) == (TODAY, "revoked")
+    assert (req.end_date, req.end_reason) == (TODAY, "Order terminated: revoked")
+    assert [t.kind for t in timeline(db, case.person)][0] == "order_revoked"
+    with pytest.raises(ValidationError, match="nothing more can be recorded"):
+        cr.terminate_sentence(db, case.order, TODAY, "completed")
 
 
 def test_create_case_refuses_a_duplicate_crn_naming_the_existing_case(db, case):

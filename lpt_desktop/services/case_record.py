@@ -655,6 +655,10 @@ def terminate_sentence(db: Database, sentence_id: str, on: date | None, outcome:
         require(errors)
         x.terminated_on = on
         x.outcome = outcome
+        for r in x.requirements:  # the order's requirements end with it (those already ended keep their day)
+            if r.end_reason is None and (r.end_date is None or r.end_date > on):
+                r.end_date = on
+                r.end_reason = f"Order terminated: {result.label.lower()}"
         _sentence_event(s, x, "terminated", on, outcome=outcome, notes=_clean(notes))
         add_event(s, x.person_id, result.event, on,
                   f"{order_label(x.order_type)} terminated on {_d(on)}: {result.label}", x)

@@ -66,8 +66,11 @@ def add_register(db: Database, person_id: str, type_code: str, start_date: date 
 
 @writes(Change.REGISTER, Change.CASE)
 def review_register(db: Database, registration_id: str, reviewed_on: date | None, next_review: date | None = None,
-                    *, notes: str | None = None, today: date | None = None) -> date:
-    """Record a review of a register; the next review is next_review, or one interval on. Returns it."""
+                    *, notes: str | None = None, category: str | None = None, level: str | None = None,
+                    today: date | None = None) -> date:
+    """Record a review of a register; the next review is next_review, or one interval on. Returns it.
+
+    category and level (None: as they were) record a MAPPA category or level changed at the review."""
     errors: list[FieldError] = []
     if reviewed_on is None:
         errors.append(FieldError("Review date", "is empty: enter it as dd/mm/yyyy"))
@@ -84,16 +87,25 @@ def review_register(db: Database, registration_id: str, reviewed_on: date | None
         if reviewed_on < r.start_date:
             errors.append(FieldError("Review date", f"{format_date(reviewed_on)} is before the register started "
                                                     f"({format_date(r.start_date)}): check the date"))
+        new_category = r.category if category is None else category or None
+        new_level = r.level if level is None else level or None
+        if (new_category, new_level) != (r.category, r.level):
+            errors += validate_registration(r.type_code, new_category, new_level)
         upcoming = next_review or first_review_date(r.type_code, reviewed_on)
         if upcoming is not None and upcoming <= reviewed_on:
             errors.append(FieldError("Next review", f"{format_date(upcoming)} is not after the review "
                                                     f"({format_date(reviewed_on)}): choose a later date"))
         require(errors)
+        changed = [f"{what} {old or 'none'} to {new or 'none'}"
+                   for what, old, new in (("category", r.category, new_category), ("level", r.level, new_level))
+                   if old != new]
         r.reviewed_on = reviewed_on
         r.next_review_date = upcoming
+        r.category, r.level = new_category, new_level
         if notes and notes.strip():
             r.notes = notes.strip()
-        then = f"; next review {format_date(upcoming)}" if upcoming else ""
+        then = (f"; {', '.join(changed)}" if changed else "") + (f"; next review {format_date(upcoming)}"
+                                                                 if upcoming else "")
         add_event(s, r.person_id, "register_reviewed", reviewed_on, f"{_label(r.type_code)} reviewed{then}", r)
         return upcoming or reviewed_on
 
