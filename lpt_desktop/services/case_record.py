@@ -31,13 +31,15 @@ Circumstances
                                                                                    its kind)
 Registers (services/registers.py)
   add_register(db, person_id, type_code, start_date, category=, level=, notes=, today=) -> id
-  review_register(db, registration_id, reviewed_on, next_review=None, notes=, today=) -> next review date
+  review_register(db, registration_id, reviewed_on, next_review=None, notes=, category=, level=, today=)
+                                                           -> next review date (a MAPPA level may change at it)
   end_register(db, registration_id, ended_on, reason, today=)
 Sentences (SentenceIn with RequirementIn and licence condition texts)
-  new_sentence(db, person_id, SentenceIn) -> sentence id
+  new_sentence(db, person_id, SentenceIn) -> sentence id      (a community order needs a requirement)
   start_requirement(db, requirement_id, on) / end_requirement(db, requirement_id, on, reason)
   terminate_sentence(db, sentence_id, on, outcome, notes=None)   outcome: completed | revoked |
-                                                                 breached_resentenced | transferred
+                                                                 breached_resentenced | transferred (its running
+                                                                 requirements end with it)
   release_on_licence(db, person_id, ReleaseIn) -> licence sentence id  (home detention curfew in ReleaseIn)
   release_after_recall(db, sentence_id, on)
   vary_licence(db, sentence_id, on, add=(texts), change={condition id: text}, remove=(condition ids))
