@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, String, Table, UniqueConstraint, select
@@ -135,6 +136,7 @@ def _all_parts(parts: Iterable[Part] = CASE_PARTS) -> Iterator[Part]:
         yield from _all_parts(p.children)
 
 
+@cache
 def _set_from_place(part: Part) -> frozenset[str]:
     cols = set(part.table.columns.keys())
     return frozenset({"person_id", part.link, "officer_id"} & cols)
@@ -157,6 +159,7 @@ def _value_kind(col: Column[Any]) -> ValueKind:
     return "text"
 
 
+@cache
 def _specs(part: Part) -> dict[str, FieldSpec]:
     """The record's fields, from its table's columns."""
     out: dict[str, FieldSpec] = {}
@@ -590,6 +593,22 @@ def _apply(s: Session, db: Database, case: _Node, person: Person | None, result:
     return new
 
 
+def _load_updated(s: Session, cases: list[_Node]) -> list[Any]:
+    """The records of the cases being updated, loaded a table at a time (not one query a record): the session
+    finds them by id from then on. Returned so they stay in its (weak) identity map while the import runs."""
+    wanted: dict[Part, list[str]] = defaultdict(list)
+    for case in cases:
+        for node, _parent in case.walk():
+            if node.id:
+                wanted[node.part].append(node.id)
+    loaded: list[Any] = []
+    for part, ids in wanted.items():
+        model: Any = part.model
+        for chunk in _chunks(ids):
+            loaded += s.scalars(select(model).where(model.id.in_(chunk))).all()
+    return loaded
+
+
 def _new_id() -> str:
     from lpt_desktop.store.base import new_id
 
@@ -648,6 +667,7 @@ def import_cases(db: Database, data: Any, update: bool = False) -> ImportResult:
     if not todo and not closures:
         return result
     with db.write() as s:
+        loaded = _load_updated(s, [case for case, person in todo if person is not None])  # noqa: F841 - held
         new: list[Row] = []
         for case, _person in todo:
             person = s.get(Person, _person.id) if _person is not None else None
