@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -20,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.case_record.personal_page import PersonalPage
 from lpt_desktop.gui.case_record.registers_panel import RegistersPanel
+from lpt_desktop.gui.case_record.timeline_view import TimelineView
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
@@ -47,15 +48,6 @@ def _value(text: str) -> QLabel:
     if not text:
         label.setStyleSheet("color: #6b7480; font-style: italic;")
     return label
-
-
-def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
-    box = QGroupBox(title)
-    box.setAccessibleName(title)
-    form = QFormLayout(box)
-    for label, value in rows:
-        form.addRow(label, _value(value))  # the form row's label names the value for screen readers
-    return box
 
 
 def _table(columns: list, rows: list, name: str, model: RecordTableModel | None = None) -> QTableView:
@@ -88,7 +80,8 @@ class CaseView(QWidget):
         layout.addLayout(self._header())
         self.sections = QTabWidget()
         self.sections.setAccessibleName("Case sections")
-        self.sections.addTab(self._scroll(self._person_page()), "Personal details")
+        self.personal = PersonalPage(case, ops)  # editable in place (gui/case_record)
+        self.sections.addTab(self._scroll(self.personal), "Personal details")
         self.sections.addTab(self._scroll(self._sentence_page()), "Sentence")
         self.registers = RegistersPanel(case, ops)
         self.sections.addTab(self._scroll(self.registers), "Re&gisters")
@@ -106,6 +99,12 @@ class CaseView(QWidget):
             self.obligations = ObligationsView(case.person_id, ops)
             self.sections.addTab(self.obligations, "O&bligations")
             self.obligations.refresh()
+        # Every change to the record, newest first (refreshes itself on a change to the case or its registers).
+        self.timeline: TimelineView | None = None
+        if ops is not None:
+            self.timeline = TimelineView(case.person_id, ops)
+            self.sections.addTab(self.timeline, "Timeline")  # no letter left: the contact form uses them all
+            self.timeline.refresh()
         self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
                                           "release."), "Assessments")
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
@@ -126,6 +125,7 @@ class CaseView(QWidget):
         self.case = case
         self._show_flags(case.flags)
         self.registers.set_case(case)
+        self.personal.set_case(case)
 
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:
@@ -171,31 +171,6 @@ class CaseView(QWidget):
         area.setWidgetResizable(True)
         area.setWidget(inner)
         return area
-
-    def _person_page(self) -> QWidget:
-        c = self.case
-        page = QWidget()
-        layout = QHBoxLayout(page)
-        left = QVBoxLayout()
-        left.addWidget(_form("Personal details", [
-            ("Name", c.name), ("Preferred name", c.preferred_name), ("CRN", c.crn),
-            ("Date of birth", f"{format_date(c.date_of_birth)} (age {age_on(c.date_of_birth, date.today())})"),
-            ("PNC number", c.pnc), ("Gender", c.gender), ("Offender manager", c.officer),
-        ]))
-        left.addWidget(_form("Addresses", [(f"Address {i + 1}", a) for i, a in enumerate(c.addresses)]
-                             or [("Address", "")]))
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(_form("Diversity and individual needs", [
-            ("Ethnicity", c.ethnicity), ("Religion or belief", c.religion), ("First language", c.first_language),
-            ("Interpreter", "Required" if c.interpreter_required else "Not required"),
-            ("Disabilities", c.disabilities), ("Caring responsibilities", c.caring_responsibilities),
-            ("Individual needs", c.individual_needs),
-        ]))
-        right.addStretch(1)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
-        return page
 
     def _sentence_page(self) -> QWidget:
         page = QWidget()

@@ -957,6 +957,8 @@ class CaseDetails:
     addresses: tuple[AddressView, ...]
     circumstances: tuple[CircumstanceView, ...]  # newest first, every kind
     sentence_events: tuple[SentenceEvent, ...]
+    first_name: str = ""  # the names apart, for the editable personal details
+    last_name: str = ""
 
     def current(self, kind: str) -> CircumstanceView | None:
         return next((c for c in self.circumstances if c.kind == kind and c.to_date is None), None)
@@ -986,4 +988,5 @@ def case_details(db: Database, person_id: str) -> CaseDetails:
             personal_contacts=rows(PersonalContact, PersonalContact.relationship, PersonalContact.name),
             addresses=addresses, circumstances=tuple(circumstances),
             sentence_events=rows(SentenceEvent, SentenceEvent.on_date.desc(), SentenceEvent.created_at.desc()),
+            first_name=p.first_name, last_name=p.last_name,
         )

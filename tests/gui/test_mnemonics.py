@@ -213,6 +213,8 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         "New caseload": lambda: NewCaseloadDialog(tmp_path / "new.lptdb", window.ops, lambda p: None, window),
         "Contact frequency": lambda: FrequencyDialog([Frequency("contact", "Contact", None, 28)], window),
         "Export report": lambda: ExportDialog(window),
+        # The editable case record's dialogs (gui/case_record/dialogs.py)
+        **{f"Case record: {title}": make for title, make in _case_record_dialogs(window, view).items()},
     }
     problems: list[str] = []
     for title, make in makers.items():
@@ -227,6 +229,24 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         dialog.close()
         dialog.deleteLater()
     assert problems == [], "\n".join(problems)
+
+
+def _case_record_dialogs(window, view):
+    from lpt_desktop.gui.case_record import dialogs
+    from lpt_desktop.services.case_record import end_address
+
+    person, ops = view.case.person_id, window.ops
+    return {
+        "New main address": lambda: dialogs.AddressDialog(ops, person, "main", window),
+        "Approved premises": lambda: dialogs.AddressDialog(ops, person, "approved_premises", window),
+        "Secondary address": lambda: dialogs.AddressDialog(ops, person, "secondary", window),
+        "No fixed abode": lambda: dialogs.NoFixedAbodeDialog(ops, person, window),
+        "End address": lambda: dialogs.EndDateDialog(ops, "End address", "", "To", end_address, "x", window),
+        "Other name": lambda: dialogs.AliasDialog(ops, person, window),
+        "Disability": lambda: dialogs.DisabilityDialog(ops, person, window),
+        "Personal contact": lambda: dialogs.PersonalContactDialog(ops, person, parent=window),
+        "Circumstances": lambda: dialogs.CircumstanceDialog(ops, person, parent=window),
+    }
 
 
 def test_every_other_tab_of_the_window(make_window, qtbot, demo_db):

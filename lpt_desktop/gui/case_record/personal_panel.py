@@ -1,0 +1,486 @@
+"""Personal details, editable in place: the forms turn into fields (Edit details, F2), Save (Ctrl+S or
+Ctrl+Return, as in the contact form) writes the changed ones through cases.update_person, Cancel or Escape
+goes back. Below them: other names, disabilities with their adjustments, and personal contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lpt_desktop.domain.case_codes import case_codes
+from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.gui import standards_common
+from lpt_desktop.gui.case_record import dialogs
+from lpt_desktop.gui.date_entry import DateEntry
+from lpt_desktop.gui.enabling import set_available
+from lpt_desktop.gui.form_errors import FormErrors
+from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
+from lpt_desktop.services import case_record as svc
+
+if TYPE_CHECKING:
+    from lpt_desktop.gui.ops import Ops
+    from lpt_desktop.services.case_record import CaseDetails
+    from lpt_desktop.services.cases import CaseRecord
+
+EDIT_KEYS = "F2"
+SAVE_KEYS = ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter")  # the contact form's keys
+TEXT_FIELDS = ("first_name", "last_name", "preferred_name", "pnc", "gender", "ethnicity", "religion",
+               "first_language", "caring_responsibilities", "individual_needs", "phone", "mobile", "email")
+
+
+def update_person(db: Any, person_id: str, changes: dict[str, Any]) -> None:
+    """On the writer thread: cases.update_person takes its changes as keywords."""
+    from lpt_desktop.services.cases import update_person as update
+
+    update(db, person_id, **changes)
+
+
+def value_label(text: str) -> QLabel:
+    label = QLabel(text or "Not recorded")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if not text:
+        label.setStyleSheet("color: #6b7480; font-style: italic;")
+    return label
+
+
+def small_table(columns: list[Column[Any]], name: str, stretch: int = 1) -> tuple[RecordTableModel[Any], QTableView]:
+    model: RecordTableModel[Any] = RecordTableModel(columns)
+    view = record_table(model, name, sortable=False)
+    view.horizontalHeader().setStretchLastSection(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.setMinimumHeight(110)
+    view.setMaximumHeight(220)
+    return model, view
+
+
+def button(text: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setAccessibleName(text.replace("&", "").replace("…", ""))
+    if tip:
+        b.setToolTip(tip)
+    b.clicked.connect(slot)
+    return b
+
+
+class _Fields(QWidget):
+    """The edit page: one field per detail, named as the service names them in its messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_name = self._line("First name")
+        self.last_name = self._line("Last name")
+        self.preferred_name = self._line("Preferred name")
+        self.date_of_birth = DateEntry("Date of birth")
+        self.pnc = self._line("PNC number")
+        self.pnc.setPlaceholderText("e.g. 2011/0012345A")
+        self.gender = self._line("Gender")
+        self.phone = self._line("Phone")
+        self.mobile = self._line("Mobile")
+        self.email = self._line("Email")
+        self.ethnicity = self._line("Ethnicity")
+        self.religion = self._line("Religion or belief")
+        self.first_language = self._line("First language")
+        self.interpreter_required = QCheckBox("Interpreter needed")
+        self.interpreter_required.setAccessibleName("Interpreter needed")
+        self.caring_responsibilities = self._line("Caring responsibilities")
+        self.individual_needs = QPlainTextEdit()
+        self.individual_needs.setAccessibleName("Individual needs")
+        self.individual_needs.setTabChangesFocus(True)
+        self.individual_needs.setFixedHeight(70)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QGroupBox("Personal details")
+        form = QFormLayout(left)
+        w: QWidget
+        for label, w in (("First name:", self.first_name), ("Last name:", self.last_name),
+                         ("Preferred name:", self.preferred_name), ("Date of birth:", self.date_of_birth),
+                         ("PNC number:", self.pnc), ("Gender:", self.gender), ("Phone:", self.phone),
+                         ("Mobile:", self.mobile), ("Email:", self.email)):
+            form.addRow(label, w)
+        right = QGroupBox("Diversity and individual needs")
+        form = QFormLayout(right)
+        for label, w in (("Ethnicity:", self.ethnicity), ("Religion or belief:", self.religion),
+                         ("First language:", self.first_language), ("Interpreter:", self.interpreter_required),
+                         ("Caring responsibilities:", self.caring_responsibilities),
+                         ("Individual needs:", self.individual_needs)):
+            form.addRow(label, w)
+        layout.addWidget(left, 1)
+        layout.addWidget(right, 1)
+
+    @staticmethod
+    def _line(name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        return edit
+
+    def fill(self, values: dict[str, Any]) -> None:
+        for name in TEXT_FIELDS:
+            w = getattr(self, name)
+            if isinstance(w, QPlainTextEdit):
+                w.setPlainText(values[name])
+            else:
+                w.setText(values[name])
+        self.date_of_birth.setValue(values["date_of_birth"])
+        self.interpreter_required.setChecked(values["interpreter_required"])
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in TEXT_FIELDS:
+            w = getattr(self, name)
+            out[name] = (w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()).strip()
+        out["date_of_birth"] = self.date_of_birth.value()
+        out["interpreter_required"] = self.interpreter_required.isChecked()
+        return out
+
+
+def current_values(case: CaseRecord, details: CaseDetails) -> dict[str, Any]:
+    return {"first_name": details.first_name, "last_name": details.last_name,
+            "preferred_name": case.preferred_name, "date_of_birth": case.date_of_birth, "pnc": case.pnc,
+            "gender": case.gender, "ethnicity": case.ethnicity, "religion": case.religion,
+            "first_language": case.first_language, "interpreter_required": case.interpreter_required,
+            "caring_responsibilities": case.caring_responsibilities, "individual_needs": case.individual_needs,
+            "phone": details.phone, "mobile": details.mobile, "email": details.email}
+
+
+class DetailsPanel(QWidget):
+    """The details forms, read-only until Edit details; Save writes only what was changed."""
+
+    editing_changed = Signal(bool)
+
+    def __init__(self, ops: Ops | None) -> None:
+        super().__init__()
+        self.ops = ops
+        self.case: CaseRecord | None = None
+        self.details: CaseDetails | None = None
+        self.stack = QStackedWidget()
+        self.read_page = QWidget()
+        self.read_layout = QHBoxLayout(self.read_page)
+        self.read_layout.setContentsMargins(0, 0, 0, 0)
+        self.fields = _Fields()
+        edit_page = QWidget()
+        edit_layout = QVBoxLayout(edit_page)
+        edit_layout.setContentsMargins(0, 0, 0, 0)
+        edit_layout.addWidget(self.fields)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setAccessibleName("Problems to put right")
+        edit_layout.addWidget(self.error)
+        self.form_errors = FormErrors(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = button("Save", self.save, "Save the personal details (Ctrl+S or Ctrl+Return)")
+        self.cancel_button = button("Cancel", self.cancel, "Leave the details as they were (Escape)")
+        row.addWidget(self.save_button)
+        row.addWidget(self.cancel_button)
+        edit_layout.addLayout(row)
+        self.stack.addWidget(self.read_page)
+        self.stack.addWidget(edit_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        self.edit_button = button("Edit detai&ls", self.edit, f"Change the personal details ({EDIT_KEYS})")
+        top.addWidget(self.edit_button)
+        layout.addLayout(top)
+        layout.addWidget(self.stack)
+        self.form_errors.watch_children(self.fields)
+        self._shortcuts: list[QShortcut] = []
+        self._shortcut(EDIT_KEYS, self.edit)
+        for keys in SAVE_KEYS:
+            self._shortcut(keys, self.save)
+        self._shortcut("Escape", self.cancel)
+        if ops is None:
+            set_available(self.edit_button, False, "unlock the caseload to change the details")
+
+    def _shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
+        # Context set on the shortcut, not passed to the constructor (PySide6 left that at window scope): the
+        # keys act only while the personal details page is on show.
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        self._shortcuts.append(shortcut)
+
+    @property
+    def editing(self) -> bool:
+        return self.stack.currentIndex() == 1
+
+    def show_record(self, case: CaseRecord, details: CaseDetails) -> None:
+        self.case, self.details = case, details
+        while self.read_layout.count():
+            item = self.read_layout.takeAt(0)
+            if item is not None and (w := item.widget()) is not None:
+                w.deleteLater()
+        today = standards_common.today()
+        self.read_layout.addWidget(self._form("Personal details", [
+            ("Name", case.name), ("Preferred name", case.preferred_name), ("CRN", case.crn),
+            ("Date of birth", f"{format_date(case.date_of_birth)} (age {age_on(case.date_of_birth, today)})"),
+            ("PNC number", case.pnc), ("Gender", case.gender), ("Phone", details.phone),
+            ("Mobile", details.mobile), ("Email", details.email), ("Offender manager", case.officer),
+        ]), 1)
+        self.read_layout.addWidget(self._form("Diversity and individual needs", [
+            ("Ethnicity", case.ethnicity), ("Religion or belief", case.religion),
+            ("First language", case.first_language),
+            ("Interpreter", "Required" if case.interpreter_required else "Not required"),
+            ("Caring responsibilities", case.caring_responsibilities), ("Individual needs", case.individual_needs),
+            *([("Disabilities (noted)", case.disabilities)] if case.disabilities else []),
+        ]), 1)
+
+    @staticmethod
+    def _form(title: str, rows: Iterable[tuple[str, str]]) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setAccessibleName(title)
+        form = QFormLayout(box)
+        for label, value in rows:
+            form.addRow(label, value_label(value))
+        return box
+
+    # -- editing ----------------------------------------------------------------------------------
+    def edit(self) -> None:
+        if self.editing or self.case is None or self.details is None or self.ops is None:
+            return
+        self.fields.fill(current_values(self.case, self.details))
+        self.form_errors.clear()
+        self.fields.date_of_birth.validate()
+        self.stack.setCurrentIndex(1)
+        self.edit_button.hide()
+        self.fields.first_name.setFocus()
+        self.fields.first_name.selectAll()
+        self.editing_changed.emit(True)
+
+    def cancel(self) -> None:
+        if not self.editing:
+            return
+        self.form_errors.clear()
+        self._leave()
+
+    def _leave(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.edit_button.show()
+        self.edit_button.setFocus()
+        self.editing_changed.emit(False)
+
+    def changes(self) -> dict[str, Any]:
+        assert self.case is not None and self.details is not None
+        before = current_values(self.case, self.details)
+        return {k: v for k, v in self.fields.values().items() if v != before[k]}
+
+    def save(self) -> None:
+        if not self.editing or self.ops is None or self.case is None:
+            return
+        if problem := self.fields.date_of_birth.error():
+            self.fields.date_of_birth.validate()
+            self.form_errors.show([problem])
+            return
+        changes = self.changes()
+        if not changes:
+            self._leave()  # nothing changed: nothing to write, nothing on the timeline
+            return
+        for name in ("preferred_name", "pnc", "gender", "ethnicity", "religion", "first_language",
+                     "caring_responsibilities", "individual_needs"):
+            if name in changes and changes[name] == "":
+                changes[name] = None  # cleared, as the record holds an empty detail
+        self.save_button.setEnabled(False)
+
+        def saved(_result: object) -> None:
+            self.save_button.setEnabled(True)
+            self._leave()
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            errors = getattr(exc, "errors", None)
+            self.form_errors.show(list(errors) if errors else
+                                  [f"That did not work ({exc.__class__.__name__}). Nothing has been saved."])
+
+        self.ops.write(update_person, self.case.person_id, changes, on_ok=saved, on_error=failed, owner=self,
+                       label="save the personal details")
+
+
+# -- other names, disabilities, personal contacts ---------------------------------------------------
+def _alias_name(a: Any) -> str:
+    return f"{a.first_name} {a.last_name}".strip()
+
+
+ALIAS_COLUMNS: list[Column[Any]] = [
+    Column("Name", _alias_name),
+    Column("Kind", lambda a: case_codes().alias_kinds.get(a.kind, a.kind)),
+    Column("Notes", lambda a: a.notes or ""),
+]
+DISABILITY_COLUMNS: list[Column[Any]] = [
+    Column("Disability", lambda d: d.description),
+    Column("Adjustment made", lambda d: d.adjustment or "None recorded"),
+    Column("From", lambda d: format_date(d.from_date)),
+    Column("To", lambda d: format_date(d.to_date) if d.to_date else "Current"),
+]
+CONTACT_COLUMNS: list[Column[Any]] = [
+    Column("Relationship", lambda c: case_codes().relationships.get(c.relationship, c.relationship)),
+    Column("Name", lambda c: c.name + (f" ({c.organisation})" if c.organisation else "")),
+    Column("Phone", lambda c: c.phone or ""),
+    Column("Email", lambda c: c.email or ""),
+    Column("Address", lambda c: c.address or ""),
+]
+
+
+class _ListBox(QGroupBox):
+    """A titled table of the record's rows with its buttons; buttons needing a row say so until one is chosen."""
+
+    def __init__(self, title: str, columns: list[Column[Any]], stretch: int = 1) -> None:
+        super().__init__(title)
+        self.setAccessibleName(title)
+        self.model, self.table = small_table(columns, title, stretch)
+        self.buttons = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(self.buttons)
+        self.needs_row: list[tuple[QPushButton, Callable[[Any], str]]] = []
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.table.doubleClicked.connect(lambda *_: self.activated())
+
+    def add(self, b: QPushButton, needs_row: Callable[[Any], str] | None = None) -> None:
+        self.buttons.addWidget(b)
+        if needs_row is not None:
+            self.needs_row.append((b, needs_row))
+
+    def finish(self) -> None:
+        self.buttons.addStretch(1)
+        self._enable()
+
+    def activated(self) -> None:
+        """Double-click or Enter on a row (a subclass may open it)."""
+
+    def current(self) -> Any:
+        return current_record(self.table, self.model)
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        chosen = self.current()
+        self.model.set_rows(list(rows))
+        if chosen is not None:
+            select_record(self.table, self.model, chosen.id)
+        self._enable()
+
+    def _enable(self) -> None:
+        row = self.current()
+        for b, why_not in self.needs_row:
+            reason = "choose a row in the table first" if row is None else why_not(row)
+            set_available(b, not reason, reason)
+
+
+class PersonalPanel(QWidget):
+    """The personal details page's editable parts below the details: other names, disabilities, contacts."""
+
+    def __init__(self, ops: Ops | None, person_id: str) -> None:
+        super().__init__()
+        self.ops = ops
+        self.person_id = person_id
+        self.details_panel = DetailsPanel(ops)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.details_panel)
+
+        self.aliases = _ListBox("Other names", ALIAS_COLUMNS, 2)
+        self.aliases.add(button("Add name…", self.add_alias, "Another name the person is known by"))
+        self.remove_alias_button = button("Remove name", self.remove_alias)
+        self.aliases.add(self.remove_alias_button, lambda a: "")
+        self.aliases.finish()
+        self.disabilities = _ListBox("Disabilities and adjustments", DISABILITY_COLUMNS, 1)
+        self.disabilities.add(button("Add disability…", self.add_disability))
+        self.end_disability_button = button("End disability…", self.end_disability,
+                                            "The disability no longer applies from a date")
+        self.disabilities.add(self.end_disability_button,
+                              lambda d: f"it ended on {format_date(d.to_date)}" if d.to_date else "")
+        self.disabilities.finish()
+        row = QHBoxLayout()
+        row.addWidget(self.aliases, 1)
+        row.addWidget(self.disabilities, 2)
+        layout.addLayout(row)
+
+        self.contacts = _ListBox("Personal contacts", CONTACT_COLUMNS, 1)
+        self.contacts.add(button("Add contact…", self.add_contact,
+                                 "Next of kin, family, GP, solicitor or another agency's worker"))
+        self.edit_contact_button = button("Change contact…", self.edit_contact)
+        self.contacts.add(self.edit_contact_button, lambda c: "")
+        self.remove_contact_button = button("Remove contact", self.remove_contact)
+        self.contacts.add(self.remove_contact_button, lambda c: "")
+        self.contacts.finish()
+        self.contacts.activated = self.edit_contact  # type: ignore[method-assign]
+        layout.addWidget(self.contacts)
+        if ops is None:
+            for box in (self.aliases, self.disabilities, self.contacts):
+                box.setEnabled(False)
+
+    def show_record(self, case: CaseRecord, details: CaseDetails) -> None:
+        self.details_panel.show_record(case, details)
+        self.aliases.set_rows(details.aliases)
+        self.disabilities.set_rows(details.disabilities)
+        self.contacts.set_rows(details.personal_contacts)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.open()
+        return dialog
+
+    def add_alias(self) -> None:
+        if self.ops is not None:
+            self._open(dialogs.AliasDialog(self.ops, self.person_id, self))
+
+    def remove_alias(self) -> None:
+        alias = self.aliases.current()
+        if alias is None or self.ops is None:
+            return
+        if self._confirm("Remove other name", f"Remove '{_alias_name(alias)}' from the other names?"):
+            self.ops.write(svc.remove_alias, alias.id, owner=self, label="remove another name")
+
+    def add_disability(self) -> None:
+        if self.ops is not None:
+            self._open(dialogs.DisabilityDialog(self.ops, self.person_id, self))
+
+    def end_disability(self) -> None:
+        d = self.disabilities.current()
+        if d is None or self.ops is None:
+            return
+        self._open(dialogs.EndDateDialog(self.ops, "End disability", f"'{d.description}' no longer applies from:",
+                                         "End date", svc.end_disability, d.id, self))
+
+    def add_contact(self) -> None:
+        if self.ops is not None:
+            self._open(dialogs.PersonalContactDialog(self.ops, self.person_id, parent=self))
+
+    def edit_contact(self) -> None:
+        c = self.contacts.current()
+        if c is not None and self.ops is not None:
+            self._open(dialogs.PersonalContactDialog(self.ops, self.person_id, c, self))
+
+    def remove_contact(self) -> None:
+        c = self.contacts.current()
+        if c is None or self.ops is None:
+            return
+        if self._confirm("Remove personal contact", f"Remove {c.name} from the personal contacts?"):
+            self.ops.write(svc.remove_personal_contact, c.id, owner=self, label="remove a personal contact")
+
+    def _confirm(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+        box.setEscapeButton(box.buttons()[-1])
+        box.exec()
+        return box.clickedButton() is remove
