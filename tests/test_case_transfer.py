@@ -352,3 +352,24 @@ def test_coded_fields_take_the_codes_the_case_record_data_lists(empty):
     assert "settled" in said[1]
     with empty.read() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_an_order_and_its_requirements_are_checked_as_the_services_check_them(empty):
+    data = {"format": FORMAT, "version": VERSION, "cases": [{
+        "person": {"crn": "X123456", "first_name": "Jo", "last_name": "", "date_of_birth": "1990-05-06"},
+        "sentences": [{"order_type": "CO", "sentence_date": "2026-01-06", "start_date": "2026-01-05",
+                       "requirements": [{"type_code": "UPW", "params": {}}, {"type_code": "ZZZ"}]}],
+        "registers": [{"type_code": "MAPP", "start_date": "2026-02-01", "next_review_date": "2026-01-01"}],
+    }]}
+    said = [str(e) for e in case_transfer.check_file(data)]
+    assert said[0] == "cases[0].person.last_name: is empty: enter the person's last name"
+    assert "cases[0].sentences[0].start_date: the start (or release on licence) (2026-01-05) is before " \
+           "sentence_date (2026-01-06): correct one of the two dates" in said
+    upw = next(s for s in said if s.startswith("cases[0].sentences[0].requirements[0].params: "))
+    assert "is empty" in upw and "Unpaid work" in upw
+    assert any(s.startswith("cases[0].sentences[0].requirements[1].type_code: 'ZZZ' is unknown") for s in said)
+    assert "cases[0].registers[0].next_review_date: the next review (2026-01-01) is before start_date (2026-02-01): " \
+           "correct one of the two dates" in said
+    assert any(s.startswith("cases[0].registers[0].category: is missing or wrong") for s in said)
+    with pytest.raises(ValidationError):
+        case_transfer.import_cases(empty, data)

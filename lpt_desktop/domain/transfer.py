@@ -123,7 +123,7 @@ def check_record(path: str, fields: dict[str, FieldSpec], record: Any, set_from_
 DATE_ORDER: dict[str, tuple[tuple[str, str, str], ...]] = {
     "address": (("from_date", "to_date", "the address's end"),),
     "sentence": (("start_date", "terminated_on", "the termination"),  # its end: validation.validate_sentence
-                 ("sentence_date", "start_date", "the start (a release on licence comes after the sentence)")),
+                 ("sentence_date", "start_date", "the start (or release on licence)")),
     "requirement": (("start_date", "end_date", "the requirement's end"),),
     "licence_condition": (("from_date", "to_date", "the condition's end"),),
     "registration": (("start_date", "next_review_date", "the next review"),

@@ -297,7 +297,9 @@ _REGISTER_FIELDS = {"Register": "type_code", "MAPPA category": "category", "MAPP
 
 
 def _named(path: str, errors: list[FieldError], fields: dict[str, str], otherwise: str) -> list[FieldError]:
-    return [FieldError(f"{path}.{fields.get(e.field, otherwise)}", e.message) for e in errors]
+    """A service's problems at their place in the file (a requirement's parameter keeps its label)."""
+    return [FieldError(f"{path}.{fields[e.field]}", e.message) if e.field in fields
+            else FieldError(f"{path}.{otherwise}", f"{e.field} {e.message}") for e in errors]
 
 
 def _rules(node: _Node, sentence: _Node | None) -> list[FieldError]:
