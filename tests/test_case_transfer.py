@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 
 from lpt_desktop.domain.transfer import FORMAT, VERSION
 from lpt_desktop.domain.validation import ValidationError
-from lpt_desktop.services import appointments, case_record, case_transfer, contacts, obligations, registers
+from lpt_desktop.services import appointments, case_record, case_transfer, contacts, court, obligations, registers
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.services.unlock import create_caseload, unlock
 from lpt_desktop.store.case_record_models import Alias, Circumstance
+from lpt_desktop.store.court_models import PreSentence
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Audit, Contact, Person, Sentence
@@ -67,6 +68,10 @@ def _enrich(db: Database) -> None:
     obligations.record_done(db, c, "sentence_plan", TODAY - timedelta(days=2), "Plan agreed")
     appointments.book_series(db, c, datetime.combine(TODAY + timedelta(days=7), time(10)), "weekly", 3, "COAP")
     appointments.add_closure(db, TODAY + timedelta(days=16), "Staff training")
+    with db.read() as s:  # the demo's pre-sentence person, made a case: their record travels with it
+        stranger = s.scalar(select(PreSentence.id).where(PreSentence.person_id.is_(None)))
+    assert stranger is not None
+    court.promote_to_case(db, stranger, crn="P123456", today=TODAY)
 
 
 @pytest.fixture
@@ -99,11 +104,14 @@ def _contacts(db: Database) -> dict[str, list[Any]]:
 def test_the_round_trip_gives_the_same_cases_contacts_and_obligations(source, empty):
     first = case_transfer.export_cases(source, include_restricted=True)
     assert first["format"] == FORMAT and first["version"] == VERSION
-    assert len(first["cases"]) == 14 and first["office_closures"]
+    assert len(first["cases"]) == 15 and first["office_closures"]
     kinds = {k for case in first["cases"] for k, v in case.items() if v}
+    assert kinds == {"person", *(p.key for p in case_transfer.CASE_PARTS)}, "the test exercises every part of a case"
     assert {"person", "aliases", "addresses", "circumstances", "personal_contacts", "disabilities", "sentences",
             "registers", "events", "contacts", "appointments", "report_requests", "reports", "standards_records",
-            "overrides"} <= kinds, "the demo exercises every part of a case"
+            "overrides"} <= kinds
+    recalled = [x for case in first["cases"] for x in case["sentences"] if x["recalled_on"]]
+    assert recalled and all(x["events"] and x["licence_conditions"] for x in recalled)
     assert any(c["restricted"] for case in first["cases"] for c in case["contacts"])
     assert any(c["enforcement"] for case in first["cases"] for c in case["contacts"])
 
@@ -253,7 +261,7 @@ def test_a_file_of_cases_already_here_writes_nothing(source):
     with source.read() as s:
         audits = s.scalar(select(func.count()).select_from(Audit))
     result = case_transfer.import_cases(source, data)
-    assert len(result.skipped) == 14 and not result.wrote
+    assert len(result.skipped) == 15 and not result.wrote
     with source.read() as s:
         assert s.scalar(select(func.count()).select_from(Audit)) == audits
 

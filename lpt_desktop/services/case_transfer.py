@@ -115,7 +115,7 @@ CASE_PARTS: tuple[Part, ...] = (
         Part("enforcement", Enforcement, "contact_id", ("decided_on", "id")),
     )),
     Part("appointments", AppointmentSeries, "person_id", ("first_at", "id")),  # recurring bookings' series
-    Part("pre_sentence", PreSentence, "person_id", ("promoted_on", "id")),  # where a case came from, if court's
+    Part("pre_sentence_records", PreSentence, "person_id", ("promoted_on", "id")),  # a promoted one: where it came from
     Part("report_requests", ReportRequest, "person_id", ("requested_on", "id")),
     Part("reports", CourtReport, "person_id", ("signed_on", "id")),
     Part("standards_records", StandardsRecord, "person_id", ("done_on", "id")),
