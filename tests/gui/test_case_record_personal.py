@@ -141,7 +141,7 @@ def test_new_main_address_by_keystrokes(make_window, qtbot, demo_db):
     qtbot.keyClick(_focus(), Qt.Key.Key_M, ALT)  # New main address…
     dialog = _dialog(qtbot, dialogs.AddressDialog)
     assert dialog.kind == "main"
-    dialog.line1.setFocus()
+    assert _focus() is dialog.line1  # the first field, not Save (a space typed there pressed it)
     qtbot.keyClicks(_focus(), "14 Fishergate Hill")
     qtbot.keyClick(_focus(), Qt.Key.Key_T, ALT)  # Town
     qtbot.keyClicks(_focus(), "Preston")
@@ -313,3 +313,19 @@ def test_timeline_tab_lists_the_changes_newest_first(make_window, qtbot, demo_db
     alias_row = next(i for i, r in enumerate(rows) if r.kind == "alias_added")
     assert model.data(model.index(alias_row, 3)) == "No"
     assert model.data(model.index(alias_row, 0)) == "23/11/2026"
+
+
+def test_f2_edits_from_anywhere_on_the_page_but_not_from_another_tab(make_window, qtbot, demo_db):
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window)
+    panel = view.personal.details_panel
+    view.sections.setCurrentIndex(view.sections.indexOf(view.timeline))
+    view.timeline.table.setFocus()
+    qtbot.keyClick(_focus(), Qt.Key.Key_F2)
+    assert not panel.editing  # the page is not on show: its keys are off
+    view.sections.setCurrentIndex(0)
+    view.sections.tabBar().setFocus()  # where the focus is after choosing the tab
+    qtbot.keyClick(_focus(), Qt.Key.Key_F2)
+    assert panel.editing and _focus() is panel.fields.first_name
+    qtbot.keyClick(_focus(), Qt.Key.Key_Escape)
+    assert not panel.editing

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
@@ -59,9 +60,22 @@ class _Dialog(RecordDialog):
     def __init__(self, ops: Ops, title: str, parent: QWidget | None = None, intro: str = "") -> None:
         super().__init__(ops, title, parent, intro=intro)
         self.setMinimumWidth(440)
+        self._fields: list[QWidget] = []
+        self._ordered = False
 
     def add_row(self, label: str, field: QWidget) -> None:
         self.form.addRow(label, field)  # the label is the field's buddy: its Alt+letter reaches it
+        self._fields.append(field)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._fields and not self._ordered:
+            self._ordered = True
+            # The buttons were made before the fields, so they came first on the Tab path and took the focus:
+            # typing a space into the form pressed Save. Fields first, in their order, then the buttons.
+            for a, b in zip(self._fields, [*self._fields[1:], self.buttons], strict=True):
+                QWidget.setTabOrder(a, b)
+            self._fields[0].setFocus()
+        super().showEvent(event)
 
     def dates(self) -> list[DateEntry]:
         return self.findChildren(DateEntry)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -174,13 +173,12 @@ class DetailsPanel(QWidget):
         self.ops = ops
         self.case: CaseRecord | None = None
         self.details: CaseDetails | None = None
-        self.stack = QStackedWidget()
         self.read_page = QWidget()
         self.read_layout = QHBoxLayout(self.read_page)
         self.read_layout.setContentsMargins(0, 0, 0, 0)
         self.fields = _Fields()
-        edit_page = QWidget()
-        edit_layout = QVBoxLayout(edit_page)
+        self.edit_page = QWidget()
+        edit_layout = QVBoxLayout(self.edit_page)
         edit_layout.setContentsMargins(0, 0, 0, 0)
         edit_layout.addWidget(self.fields)
         self.error = QLabel("")
@@ -195,8 +193,8 @@ class DetailsPanel(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.cancel_button)
         edit_layout.addLayout(row)
-        self.stack.addWidget(self.read_page)
-        self.stack.addWidget(edit_page)
+        self._editing = False
+        self.edit_page.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -204,27 +202,30 @@ class DetailsPanel(QWidget):
         self.edit_button = button("Edit detai&ls", self.edit, f"Change the personal details ({EDIT_KEYS})")
         top.addWidget(self.edit_button)
         layout.addLayout(top)
-        layout.addWidget(self.stack)
+        # Both pages in the layout, one hidden (a stacked widget kept the taller edit page's height when reading).
+        layout.addWidget(self.read_page)
+        layout.addWidget(self.edit_page)
         self.form_errors.watch_children(self.fields)
         self._shortcuts: list[QShortcut] = []
-        self._shortcut(EDIT_KEYS, self.edit)
+        # F2 and Save act wherever the focus is in the window while this page is on show (a hidden widget's
+        # shortcuts are off, so another case's tab or the contact form never shares them); Escape only from
+        # within the fields, so it still closes popups elsewhere.
+        self._shortcut(EDIT_KEYS, self.edit, Qt.ShortcutContext.WindowShortcut)
         for keys in SAVE_KEYS:
-            self._shortcut(keys, self.save)
-        self._shortcut("Escape", self.cancel)
+            self._shortcut(keys, self.save, Qt.ShortcutContext.WindowShortcut)
+        self._shortcut("Escape", self.cancel, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if ops is None:
             set_available(self.edit_button, False, "unlock the caseload to change the details")
 
-    def _shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
-        # Context set on the shortcut, not passed to the constructor (PySide6 left that at window scope): the
-        # keys act only while the personal details page is on show.
+    def _shortcut(self, keys: str, slot: Callable[[], Any], context: Qt.ShortcutContext) -> None:
         shortcut = QShortcut(QKeySequence(keys), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.setContext(context)  # set here: passed to the constructor, PySide6 left it at window scope
         shortcut.activated.connect(slot)
         self._shortcuts.append(shortcut)
 
     @property
     def editing(self) -> bool:
-        return self.stack.currentIndex() == 1
+        return self._editing
 
     def show_record(self, case: CaseRecord, details: CaseDetails) -> None:
         self.case, self.details = case, details
@@ -263,7 +264,9 @@ class DetailsPanel(QWidget):
         self.fields.fill(current_values(self.case, self.details))
         self.form_errors.clear()
         self.fields.date_of_birth.validate()
-        self.stack.setCurrentIndex(1)
+        self._editing = True
+        self.read_page.hide()
+        self.edit_page.show()
         self.edit_button.hide()
         self.fields.first_name.setFocus()
         self.fields.first_name.selectAll()
@@ -276,7 +279,9 @@ class DetailsPanel(QWidget):
         self._leave()
 
     def _leave(self) -> None:
-        self.stack.setCurrentIndex(0)
+        self._editing = False
+        self.edit_page.hide()
+        self.read_page.show()
         self.edit_button.show()
         self.edit_button.setFocus()
         self.editing_changed.emit(False)
