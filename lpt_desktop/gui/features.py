@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lpt_desktop.gui import court_actions, integrity_actions, offices_dialog, standards_actions, sync_actions
+from lpt_desktop.gui.case_record import new_case_actions
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
 
 FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
+    ("new_case", new_case_actions.install),
     ("standards", standards_actions.install),
     ("court", court_actions.install),
     ("sync", sync_actions.install),

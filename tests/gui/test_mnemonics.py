@@ -215,6 +215,7 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         "Export report": lambda: ExportDialog(window),
         # The editable case record's dialogs (gui/case_record/dialogs.py)
         **{f"Case record: {title}": make for title, make in _case_record_dialogs(window, view).items()},
+        **{f"Case record: {title}": make for title, make in _register_and_sentence_dialogs(window, view).items()},
     }
     problems: list[str] = []
     for title, make in makers.items():
@@ -246,6 +247,32 @@ def _case_record_dialogs(window, view):
         "Disability": lambda: dialogs.DisabilityDialog(ops, person, window),
         "Personal contact": lambda: dialogs.PersonalContactDialog(ops, person, parent=window),
         "Circumstances": lambda: dialogs.CircumstanceDialog(ops, person, parent=window),
+    }
+
+
+def _register_and_sentence_dialogs(window, view) -> dict:
+    """Registers, sentence events and New case (gui/case_record): a form per kind of change."""
+    from datetime import date
+
+    from lpt_desktop.gui.case_record.new_case_dialog import NewCaseDialog
+    from lpt_desktop.gui.case_record.registers_panel import (
+        AddRegisterDialog,
+        EndRegisterDialog,
+        ReviewRegisterDialog,
+    )
+
+    def with_category() -> AddRegisterDialog:
+        dialog = AddRegisterDialog(window.ops, view.case.person_id, window)
+        dialog.type.setCurrentIndex(dialog.type.findData("MAPP"))  # the category and level rows show
+        return dialog
+
+    register = SimpleNamespace(id="r", type_code="MAPP", label="MAPPA", start_date=date(2026, 1, 5),
+                               next_review_date=date(2026, 4, 5), ended_on=None)
+    return {
+        "Add register": with_category,
+        "Record register review": lambda: ReviewRegisterDialog(window.ops, register, window),
+        "End register": lambda: EndRegisterDialog(window.ops, register, window),
+        "New case": lambda: NewCaseDialog(window.ops, lambda _p: None, window),
     }
 
 
