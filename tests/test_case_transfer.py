@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from lpt_desktop.domain.transfer import FORMAT, VERSION
+from lpt_desktop.domain.transfer import FORMAT, VERSION, FieldSpec, parse_value
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import appointments, case_record, case_transfer, contacts, court, obligations, registers
 from lpt_desktop.services.caseload import load_caseload
@@ -381,3 +381,32 @@ def test_an_order_and_its_requirements_are_checked_as_the_services_check_them(em
     assert any(s.startswith("cases[0].registers[0].category: is missing or wrong") for s in said)
     with pytest.raises(ValidationError):
         case_transfer.import_cases(empty, data)
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("date", "2026-02-28", date(2026, 2, 28)),
+    ("date", "2026-02-29", '"2026-02-29" is not a date (yyyy-mm-dd)'),
+    ("date", "20261201", '"20261201" is not a date (yyyy-mm-dd)'),  # ISO, but not the file's form
+    ("date", "01/12/2026", '"01/12/2026" is not a date (yyyy-mm-dd)'),
+    ("datetime", "2026-12-01T14:30", datetime(2026, 12, 1, 14, 30)),
+    ("datetime", "2026-12-01T14:30:05.123456", datetime(2026, 12, 1, 14, 30, 5, 123456)),
+    ("datetime", "2026-12-01T14:30+01:00", '"2026-12-01T14:30+01:00" is not a date and time'),
+    ("datetime", "2026-12-01", '"2026-12-01" is not a date and time'),
+    ("int", 12, 12),
+    ("int", True, "true is not a whole number"),
+    ("int", "12", '"12" is not a whole number'),
+    ("int", 2**63, "9223372036854775808 is too large"),
+    ("bool", 0, "0 is not true or false"),
+    ("text", 7, "7 is not text"),
+    ("object", [], "[] is not an object"),
+    ("list", ["victim", 3], '["victim", 3] is not a list of text'),
+])
+def test_a_value_is_read_strictly_as_its_kind(kind, value, expected):
+    got, problem = parse_value(FieldSpec("f", kind, required=True, nullable=False), value)
+    if isinstance(expected, str):
+        assert got is None and problem is not None and problem.message.startswith(expected)
+    else:
+        assert problem is None and got == expected
+    assert parse_value(FieldSpec("f", kind, required=True, nullable=False), None)[1] is not None
+    assert parse_value(FieldSpec("f", kind, required=False, nullable=True), None) == (None, None)
+    assert parse_value(FieldSpec("f", "text", required=True, nullable=False, max_length=3), "abcd")[1] is not None

@@ -58,6 +58,8 @@ def parse_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
     if spec.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             return None, FieldError("", f"{_shown(value)} is not a whole number: write digits only, e.g. 12")
+        if not -(2**63) <= value < 2**63:  # what SQLite holds: a larger number would fail part way through
+            return None, FieldError("", f"{value} is too large: check the number")
         return value, None
     if spec.kind == "bool":
         if not isinstance(value, bool):
