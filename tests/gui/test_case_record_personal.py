@@ -233,7 +233,7 @@ def test_a_change_of_circumstances(make_window, qtbot, demo_db):
     dialog.value.setCurrentIndex(dialog.value.findData("full_time"))
     dialog.from_date.setValue(date(2026, 11, 16))
     qtbot.keyClicks(dialog.details, "Warehouse work, days")
-    dialog.buttons.accepted.emit()
+    qtbot.keyClick(dialog.details, Qt.Key.Key_Return, CTRL)  # saves from the notes, where Return is a new line
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
     now = case_details(window.ops.db, person).current("ete")
     assert now is not None and (now.value, now.from_date, now.details) == ("full_time", date(2026, 11, 16),

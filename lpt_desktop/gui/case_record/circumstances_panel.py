@@ -51,7 +51,10 @@ class CircumstancesPanel(QGroupBox):
         self.person_id = person_id
         self.current_model, self.current_table = small_table(CURRENT_COLUMNS, "Current circumstances", 3)
         self.history_model, self.history_table = small_table(HISTORY_COLUMNS, "Circumstances history", 4)
-        self.current_table.setMinimumHeight(200)
+        # Every kind on show without a scroll bar of its own (one row a kind, the header above).
+        rows = len(case_codes().circumstances)
+        self.current_table.setFixedHeight(self.current_table.horizontalHeader().sizeHint().height()
+                                          + rows * self.current_table.verticalHeader().defaultSectionSize() + 6)
         self.current_table.doubleClicked.connect(lambda *_: self.record_change())
         self.record_button = button("&Record a change…", self.record_change,
                                     "A new circumstance from a date; the current one of its kind ends the day before")

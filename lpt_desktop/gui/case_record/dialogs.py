@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
@@ -62,6 +63,10 @@ class _Dialog(RecordDialog):
         self.setMinimumWidth(440)
         self._fields: list[QWidget] = []
         self._ordered = False
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # saves from a notes field too, as in the contact form
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.submit)
 
     def add_row(self, label: str, field: QWidget) -> None:
         self.form.addRow(label, field)  # the label is the field's buddy: its Alt+letter reaches it
