@@ -39,7 +39,7 @@ class CaseloadView(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by name or CRN  (Ctrl+F)")
+        self.search.setPlaceholderText("Filter by name, other name or CRN  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter caseload by name or CRN")
         self.tier = self._combo("Tier", [("All tiers", "")] + [(f"Tier {t}", t) for t in "ABCD"])

@@ -329,3 +329,24 @@ def test_f2_edits_from_anywhere_on_the_page_but_not_from_another_tab(make_window
     assert panel.editing and _focus() is panel.fields.first_name
     qtbot.keyClick(_focus(), Qt.Key.Key_Escape)
     assert not panel.editing
+
+
+def test_the_caseload_filter_finds_another_name_added_in_the_window(make_window, qtbot, demo_db):
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window, 3)
+    person = view.case.person_id
+    caseload = window.caseload_view
+    view.personal.personal.add_alias()
+    alias = _dialog(qtbot, dialogs.AliasDialog)
+    qtbot.keyClicks(alias.first, "Zebedee")
+    qtbot.keyClicks(alias.last, "Quartermaine")
+    qtbot.keyClick(alias.last, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _gone(alias), timeout=10000)
+    # The caseload is read again after the write; its filter then finds the person by the other name.
+    qtbot.waitUntil(lambda: any("Quartermaine" in r.aliases for r in caseload.model.records), timeout=10000)
+    window.tabs.setCurrentIndex(0)
+    caseload.search.setFocus()
+    qtbot.keyClicks(caseload.search, "quartermaine zeb")
+    qtbot.waitUntil(lambda: caseload.proxy.rowCount() == 1, timeout=5000)
+    shown = caseload.proxy.mapToSource(caseload.proxy.index(0, 0)).row()
+    assert caseload.model.record(shown).person_id == person
