@@ -376,3 +376,37 @@ def test_the_caseload_filter_finds_another_name_added_in_the_window(make_window,
     qtbot.waitUntil(lambda: caseload.proxy.rowCount() == 1, timeout=5000)
     shown = caseload.proxy.mapToSource(caseload.proxy.index(0, 0)).row()
     assert caseload.model.record(shown).person_id == person
+
+
+def test_removing_a_contact_asks_and_escape_or_return_keep_it(make_window, qtbot, demo_db):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from lpt_desktop.services import case_record as svc
+    from tests.gui.conftest import on_writer
+
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window)
+    person = view.case.person_id
+    panel = view.personal.personal
+    on_writer(qtbot, window, svc.add_personal_contact, person, svc.PersonalContactIn("solicitor", "Ms Khan"))
+    qtbot.waitUntil(lambda: panel.contacts.model.rowCount() == 1, timeout=10000)
+    asked: list[str] = []
+
+    def answer(key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        qtbot.keyClick(box, key, mods)
+
+    for key in (Qt.Key.Key_Escape, Qt.Key.Key_Return):
+        panel.contacts.table.selectRow(0)
+        QTimer.singleShot(300, lambda key=key: answer(key))
+        panel.remove_contact()
+        qtbot.wait(200)
+        assert len(case_details(window.ops.db, person).personal_contacts) == 1
+    assert asked == ["Remove Ms Khan from the personal contacts?"] * 2
+    panel.contacts.table.selectRow(0)
+    QTimer.singleShot(300, lambda: answer(Qt.Key.Key_R, ALT))
+    panel.remove_contact()
+    qtbot.waitUntil(lambda: not case_details(window.ops.db, person).personal_contacts, timeout=10000)

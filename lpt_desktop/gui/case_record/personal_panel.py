@@ -484,8 +484,10 @@ class PersonalPanel(QWidget):
 
     def _confirm(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-        box.setEscapeButton(box.buttons()[-1])
+        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        # Both buttons are made before it shows, and Escape and Return keep: removing takes a deliberate choice.
+        box.setEscapeButton(keep)
+        box.setDefaultButton(keep)
         box.exec()
         return box.clickedButton() is remove
