@@ -410,3 +410,28 @@ def test_removing_a_contact_asks_and_escape_or_return_keep_it(make_window, qtbot
     QTimer.singleShot(300, lambda: answer(Qt.Key.Key_R, ALT))
     panel.remove_contact()
     qtbot.waitUntil(lambda: not case_details(window.ops.db, person).personal_contacts, timeout=10000)
+
+
+def test_approved_premises_by_keystrokes(make_window, qtbot, demo_db):
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window, 1)
+    person = view.case.person_id
+    page = view.personal
+    page.details_panel.edit_button.setFocus()
+    qtbot.keyClick(_focus(), Qt.Key.Key_P, ALT)  # Approved premises…
+    dialog = _dialog(qtbot, dialogs.AddressDialog)
+    assert dialog.kind == "approved_premises" and _focus() is dialog.line1
+    qtbot.keyClicks(_focus(), "Highfield House, 4 Mill Road")
+    qtbot.keyClick(_focus(), Qt.Key.Key_T, ALT)
+    qtbot.keyClicks(_focus(), "Preston")
+    qtbot.keyClick(_focus(), Qt.Key.Key_P, ALT)  # the postcode (the premises' own line is Alt+R here)
+    assert _focus() is dialog.postcode
+    qtbot.keyClicks(_focus(), "PR1 5XY")
+    qtbot.keyClick(_focus(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    main = [a for a in case_details(window.ops.db, person).addresses if a.status == "main"]
+    assert [(a.kind, a.text, a.from_date) for a in main] == [
+        ("approved_premises", "Highfield House, 4 Mill Road, Preston, PR1 5XY", date(2026, 11, 23))]
+    qtbot.waitUntil(lambda: page.addresses.model.rowCount() > 0
+                    and page.addresses.model.data(page.addresses.model.index(0, 0)) == "Main: approved premises",
+                    timeout=10000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import format_date
@@ -66,6 +66,7 @@ class CircumstancesPanel(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.current_table)
         layout.addLayout(row)
+        layout.addWidget(QLabel("<b>History</b> (newest first)"))
         layout.addWidget(self.history_table)
         self.show_rows(())
 
