@@ -5,61 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.case_record.personal_page import PersonalPage
 from lpt_desktop.gui.case_record.registers_panel import RegistersPanel
+from lpt_desktop.gui.case_record.sentence_panel import SentencePanel
 from lpt_desktop.gui.case_record.timeline_view import TimelineView
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
-from lpt_desktop.gui.table_model import Column, RecordTableModel, empty_state, record_table
+from lpt_desktop.gui.table_model import empty_state
 from lpt_desktop.services.cases import case_record
 from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
-    from lpt_desktop.services.cases import CaseRecord, RequirementView, SentenceView
-
-REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
-    Column("Requirement", lambda r: r.label),
-    Column("Details", lambda r: r.summary),
-    Column("Start", lambda r: format_date(r.start_date), sort=lambda r: r.start_date),
-]
-
-
-def _value(text: str) -> QLabel:
-    label = QLabel(text or "Not recorded")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if not text:
-        label.setStyleSheet("color: #6b7480; font-style: italic;")
-    return label
-
-
-def _table(columns: list, rows: list, name: str, model: RecordTableModel | None = None) -> QTableView:
-    model = model or RecordTableModel(columns)
-    model.set_rows(rows)
-    view = record_table(model, name, sortable=False)
-    view.horizontalHeader().setStretchLastSection(False)
-    view.resizeColumnsToContents()
-    # The "Details" column takes the spare width; dates stay narrow.
-    view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    view.setMinimumHeight(min(60 + 28 * len(rows), 260))
-    return view
+    from lpt_desktop.services.cases import CaseRecord
 
 
 def _placeholder(what: str, later: str) -> QWidget:
@@ -82,7 +50,8 @@ class CaseView(QWidget):
         self.sections.setAccessibleName("Case sections")
         self.personal = PersonalPage(case, ops)  # editable in place (gui/case_record)
         self.sections.addTab(self._scroll(self.personal), "Personal details")
-        self.sections.addTab(self._scroll(self._sentence_page()), "Sentence")
+        self.sentence = SentencePanel(case, ops)
+        self.sections.addTab(self._scroll(self.sentence), "Sentence")
         self.registers = RegistersPanel(case, ops)
         self.sections.addTab(self._scroll(self.registers), "Re&gisters")
         order_type = case.sentences[0].order_type if case.sentences else ""
@@ -125,6 +94,7 @@ class CaseView(QWidget):
         self.case = case
         self._show_flags(case.flags)
         self.registers.set_case(case)
+        self.sentence.set_case(case)
         self.personal.set_case(case)
 
     def show_contacts(self) -> ContactLogView | None:
@@ -171,35 +141,3 @@ class CaseView(QWidget):
         area.setWidgetResizable(True)
         area.setWidget(inner)
         return area
-
-    def _sentence_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        if not self.case.sentences:
-            layout.addWidget(_placeholder("No sentence recorded", "This person has no current order or licence."))
-        for s in self.case.sentences:
-            layout.addWidget(self._sentence_box(s))
-        layout.addStretch(1)
-        return page
-
-    def _sentence_box(self, s: SentenceView) -> QGroupBox:
-        box = QGroupBox(f"{s.order_label} from {format_date(s.start_date)}")
-        box.setAccessibleName(f"{s.order_label} sentence")
-        layout = QVBoxLayout(box)
-        form = QFormLayout()
-        for label, value in (("Order", s.order_label), ("Offence", s.offence), ("Court", s.court),
-                             ("Sentence date", format_date(s.sentence_date)),
-                             ("Start", format_date(s.start_date)), ("End", format_date(s.end_date)),
-                             ("Length", f"{s.length_months} months" if s.length_months else "")):
-            form.addRow(label, _value(value))
-        layout.addLayout(form)
-        if s.requirements:
-            layout.addWidget(QLabel("<b>Requirements</b>"))
-            layout.addWidget(_table(REQUIREMENT_COLUMNS, list(s.requirements), "Requirements"))
-        if s.licence_conditions:
-            layout.addWidget(QLabel("<b>Licence conditions</b>"))
-            for i, text in enumerate(s.licence_conditions, 1):
-                layout.addWidget(_value(f"{i}. {text}"))
-        if not s.requirements and not s.licence_conditions:
-            layout.addWidget(_value(""))
-        return box

@@ -68,6 +68,7 @@ class SentenceView:
     recalled_on: date | None = None
     hdc: bool = False
     hdc_end_date: date | None = None
+    current_conditions: tuple[tuple[str, str], ...] = ()  # (id, text) of the licence conditions in force
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def _case_record(p: Person) -> CaseRecord:
                 licence_conditions=tuple(c.text for c in x.licence_conditions),
                 terminated_on=x.terminated_on, outcome=x.outcome, recalled_on=x.recalled_on,
                 hdc=bool(x.hdc), hdc_end_date=x.hdc_end_date,
+                current_conditions=tuple((c.id, c.text) for c in x.licence_conditions if c.to_date is None),
             )
             for x in p.sentences
         ),

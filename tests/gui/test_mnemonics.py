@@ -268,7 +268,22 @@ def _register_and_sentence_dialogs(window, view) -> dict:
 
     register = SimpleNamespace(id="r", type_code="MAPP", label="MAPPA", start_date=date(2026, 1, 5),
                                next_review_date=date(2026, 4, 5), ended_on=None)
+    from lpt_desktop.gui.case_record import sentence_dialogs as sd
+
+    licence = SimpleNamespace(id="s", order_type="LIC", order_label="Licence", start_date=date(2026, 1, 5),
+                              end_date=None, recalled_on=date(2026, 3, 1), current_conditions=(("c", "Reside"),),
+                              requirements=(SimpleNamespace(id="q", label="Unpaid work", summary="", end_date=None),))
+    person = view.case.person_id
     return {
+        "New order or licence": lambda: sd.NewSentenceDialog(window.ops, person, window),
+        "Release on licence": lambda: sd.ReleaseDialog(window.ops, person, window),
+        "Transfer in or out": lambda: sd.TransferDialog(window.ops, person, window),
+        "Recall": lambda: sd.RecallDialog(window.ops, licence, window),
+        "Re-release after recall": lambda: sd.ReReleaseDialog(window.ops, licence, window),
+        "Terminate": lambda: sd.TerminateDialog(window.ops, licence, window),
+        "Licence ended": lambda: sd.LicenceEndedDialog(window.ops, licence, window),
+        "Vary licence": lambda: sd.VaryLicenceDialog(window.ops, licence, window),
+        "Requirement started or ended": lambda: sd.RequirementDialog(window.ops, licence, window),
         "Add register": with_category,
         "Record register review": lambda: ReviewRegisterDialog(window.ops, register, window),
         "End register": lambda: EndRegisterDialog(window.ops, register, window),
