@@ -64,9 +64,7 @@ class AddressesPanel(QGroupBox):
         self.setAccessibleName("Addresses")
         self.ops = ops
         self.person_id = person_id
-        self.model, self.table = small_table(ADDRESS_COLUMNS, "Address history", 1)
-        self.table.setModel(AddressModel(ADDRESS_COLUMNS))
-        self.model = self.table.model()  # type: ignore[assignment]
+        self.model, self.table = small_table(ADDRESS_COLUMNS, "Address history", 1, AddressModel(ADDRESS_COLUMNS))
         self.table.setMaximumHeight(260)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         row = QHBoxLayout()

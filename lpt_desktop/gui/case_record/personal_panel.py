@@ -35,6 +35,7 @@ from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.form_errors import FormErrors
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
 from lpt_desktop.services import case_record as svc
+from lpt_desktop.services import cases
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
@@ -48,10 +49,8 @@ TEXT_FIELDS = ("first_name", "last_name", "preferred_name", "pnc", "gender", "et
 
 
 def update_person(db: Any, person_id: str, changes: dict[str, Any]) -> None:
-    """On the writer thread: cases.update_person takes its changes as keywords."""
-    from lpt_desktop.services.cases import update_person as update
-
-    update(db, person_id, **changes)
+    """On the writer thread: cases.update_person takes its changes as keywords, ops.write passes positions."""
+    cases.update_person(db, person_id, **changes)
 
 
 def value_label(text: str) -> QLabel:
@@ -63,8 +62,10 @@ def value_label(text: str) -> QLabel:
     return label
 
 
-def small_table(columns: list[Column[Any]], name: str, stretch: int = 1) -> tuple[RecordTableModel[Any], QTableView]:
-    model: RecordTableModel[Any] = RecordTableModel(columns)
+def small_table(columns: list[Column[Any]], name: str, stretch: int = 1,
+                model: RecordTableModel[Any] | None = None) -> tuple[RecordTableModel[Any], QTableView]:
+    """A short read-only table of a record's rows; `stretch` is the column that takes the spare width."""
+    model = model or RecordTableModel(columns)
     view = record_table(model, name, sortable=False)
     view.horizontalHeader().setStretchLastSection(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -350,8 +351,10 @@ CONTACT_COLUMNS: list[Column[Any]] = [
 class _ListBox(QGroupBox):
     """A titled table of the record's rows with its buttons; buttons needing a row say so until one is chosen."""
 
-    def __init__(self, title: str, columns: list[Column[Any]], stretch: int = 1) -> None:
+    def __init__(self, title: str, columns: list[Column[Any]], stretch: int = 1,
+                 on_activate: Callable[[], Any] | None = None) -> None:
         super().__init__(title)
+        self.on_activate = on_activate
         self.setAccessibleName(title)
         self.model, self.table = small_table(columns, title, stretch)
         self.buttons = QHBoxLayout()
@@ -360,7 +363,7 @@ class _ListBox(QGroupBox):
         layout.addLayout(self.buttons)
         self.needs_row: list[tuple[QPushButton, Callable[[Any], str]]] = []
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.table.doubleClicked.connect(lambda *_: self.activated())
+        self.table.doubleClicked.connect(lambda *_: self.on_activate() if self.on_activate else None)
 
     def add(self, b: QPushButton, needs_row: Callable[[Any], str] | None = None) -> None:
         self.buttons.addWidget(b)
@@ -370,9 +373,6 @@ class _ListBox(QGroupBox):
     def finish(self) -> None:
         self.buttons.addStretch(1)
         self._enable()
-
-    def activated(self) -> None:
-        """Double-click or Enter on a row (a subclass may open it)."""
 
     def current(self) -> Any:
         return current_record(self.table, self.model)
@@ -420,7 +420,7 @@ class PersonalPanel(QWidget):
         row.addWidget(self.disabilities, 2)
         layout.addLayout(row)
 
-        self.contacts = _ListBox("Personal contacts", CONTACT_COLUMNS, 1)
+        self.contacts = _ListBox("Personal contacts", CONTACT_COLUMNS, 1, on_activate=self.edit_contact)
         self.contacts.add(button("Add contact…", self.add_contact,
                                  "Next of kin, family, GP, solicitor or another agency's worker"))
         self.edit_contact_button = button("Change contact…", self.edit_contact)
@@ -428,7 +428,6 @@ class PersonalPanel(QWidget):
         self.remove_contact_button = button("Remove contact", self.remove_contact)
         self.contacts.add(self.remove_contact_button, lambda c: "")
         self.contacts.finish()
-        self.contacts.activated = self.edit_contact  # type: ignore[method-assign]
         layout.addWidget(self.contacts)
         if ops is None:
             for box in (self.aliases, self.disabilities, self.contacts):
