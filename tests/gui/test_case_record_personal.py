@@ -442,3 +442,26 @@ def test_approved_premises_by_keystrokes(make_window, qtbot, demo_db):
     qtbot.waitUntil(lambda: page.addresses.model.rowCount() > 0
                     and page.addresses.model.data(page.addresses.model.index(0, 0)) == "Main: approved premises",
                     timeout=10000)
+
+
+def test_a_detail_changed_elsewhere_while_editing_is_not_written_back(make_window, qtbot, demo_db):
+    """Only what the officer changed is saved: a phone number synced in meanwhile is not overwritten."""
+    from lpt_desktop.services.cases import update_person
+    from tests.gui.conftest import on_writer
+
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window)
+    person = view.case.person_id
+    panel = view.personal.details_panel
+    panel.edit_button.setFocus()
+    qtbot.keyClick(_focus(), Qt.Key.Key_F2)
+    on_writer(qtbot, window, update_person, person, phone="01772 201234")  # as a sync would, meanwhile
+    qtbot.waitUntil(lambda: view.personal.details.phone == "01772 201234", timeout=10000)
+    assert panel.editing and panel.fields.phone.text() == ""  # the officer's fields are left as typed
+    panel.fields.preferred_name.setFocus()
+    panel.fields.preferred_name.selectAll()
+    qtbot.keyClicks(_focus(), "Bobby")
+    qtbot.keyClick(_focus(), Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: not panel.editing, timeout=10000)
+    assert case_record(window.ops.db, person).preferred_name == "Bobby"
+    assert case_details(window.ops.db, person).phone == "01772 201234"

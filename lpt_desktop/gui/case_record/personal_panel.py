@@ -174,6 +174,7 @@ class DetailsPanel(QWidget):
         self.ops = ops
         self.case: CaseRecord | None = None
         self.details: CaseDetails | None = None
+        self.before: dict[str, Any] = {}  # the details when editing began
         self.read_page = QWidget()
         self.read_layout = QHBoxLayout(self.read_page)
         self.read_layout.setContentsMargins(0, 0, 0, 0)
@@ -262,7 +263,8 @@ class DetailsPanel(QWidget):
     def edit(self) -> None:
         if self.editing or self.case is None or self.details is None or self.ops is None:
             return
-        self.fields.fill(current_values(self.case, self.details))
+        self.before = current_values(self.case, self.details)
+        self.fields.fill(self.before)
         self.form_errors.clear()
         self.fields.date_of_birth.validate()
         self._editing = True
@@ -288,9 +290,9 @@ class DetailsPanel(QWidget):
         self.editing_changed.emit(False)
 
     def changes(self) -> dict[str, Any]:
-        assert self.case is not None and self.details is not None
-        before = current_values(self.case, self.details)
-        return {k: v for k, v in self.fields.values().items() if v != before[k]}
+        """What the officer changed since Edit details: measured against the details as they were then, not as
+        read since, so a field another laptop changed meanwhile is not written back with its old value."""
+        return {k: v for k, v in self.fields.values().items() if v != self.before[k]}
 
     def save(self) -> None:
         if not self.editing or self.ops is None or self.case is None:
