@@ -279,3 +279,22 @@ def test_new_order_requirement_end_and_transfer_out(make_window, qtbot, demo_db)
     _save(qtbot, out)
     event = next(e for e in case_details(window.ops.db, person).sentence_events if e.kind == "transferred_out")
     assert (event.details["to_where"], event.details["reason"]) == ("Cumbria", "Moved to Carlisle")
+
+
+def test_the_save_button_shows_its_whole_label(make_window, qtbot, demo_db):
+    """'Record recall' was cut to 'Record reca' on screen: the style's icon crowded it out."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from lpt_desktop.gui.case_record import sentence_dialogs as sd
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = _open(qtbot, window, "LIC")
+    _choose(qtbot, view.sentence, "LIC")
+    dialog = sd.RecallDialog(window.ops, view.sentence.current(), window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "Record recall" and ok.icon().isNull()
+    assert ok.width() >= ok.fontMetrics().horizontalAdvance(ok.text()) + 24
+    dialog.close()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QIcon, QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from lpt_desktop.gui.form_errors import FormErrors
@@ -44,6 +44,10 @@ class RecordDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(ok_text)
+        # The style's icon crowded the words out ("Record recall" was cut to "Record reca", seen on screen), as
+        # in gui/main_window.show_message: no icon, and wide enough for its own words.
+        ok.setIcon(QIcon())
+        ok.setMinimumWidth(ok.fontMetrics().horizontalAdvance(ok_text) + 40)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -74,11 +74,16 @@ class AddRegisterDialog(RecordDialog):
         for rtype in sorted(ref.register_types.values(), key=lambda t: t.label.casefold()):
             self.type.addItem(rtype.label, rtype.code)
         self.category = QComboBox()
+        # The categories' long descriptions would widen the form to the screen: they show in full when open.
+        self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(36)
         self.category.setAccessibleName("MAPPA category")
         self.category.addItem("Choose a category", "")
         for code, label in ref.mappa_categories.items():
             self.category.addItem(f"Category {code}: {label}", code)
         self.level = QComboBox()
+        self.level.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.level.setMinimumContentsLength(36)
         self.level.setAccessibleName("MAPPA level")
         self.level.addItem("Choose a level", "")
         for code, label in ref.mappa_levels.items():
@@ -198,6 +203,7 @@ class RegistersPanel(QWidget):
         self.end_button.setToolTip("End the chosen register with the reason")
         self.model = RegisterTableModel(REGISTER_COLUMNS)
         self.table = record_table(self.model, "Registers", sortable=False)
+        self.table.horizontalHeader().setStretchLastSection(False)  # Details takes the spare width, not Status
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
         self.empty = empty_state("<b>No registers</b><br><br>This person is on no register (MAPPA, child "

@@ -125,6 +125,9 @@ class SentencePanel(QWidget):
         self.transfer_button = QPushButton("Transfer in or o&ut…")
         self.which = QComboBox()
         self.which.setAccessibleName("Which order or licence")
+        # Long labels would push the buttons beside it off the page.
+        self.which.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.which.setMinimumContentsLength(28)
         which_label = QLabel("&Which order or licence")
         which_label.setBuddy(self.which)
         self.recall_button = QPushButton("&Recall…")
