@@ -82,6 +82,9 @@ def test_a_mappa_register_added_reviewed_and_ended_by_keystrokes(make_window, qt
     # The header, the page and the caseload follow without reopening anything.
     qtbot.waitUntil(lambda: "MAPPA" in _flags_shown(view), timeout=10000)
     qtbot.waitUntil(lambda: any(r.id == added.id for r in panel.model.records), timeout=5000)
+    # What the case owes follows too: the MAPPA review is on its Obligations tab.
+    qtbot.waitUntil(lambda: any(o.rule == "register_review" and o.due_by == date(2027, 2, 2)
+                                for o in view.obligations.model.records), timeout=10000)
     qtbot.waitUntil(lambda: "MAPPA" in next(r for r in window.caseload_view.model.records
                                             if r.person_id == person).flags, timeout=10000)
 
