@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QVBoxLayout
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.case_record import dialogs
-from lpt_desktop.gui.case_record.personal_panel import button, small_table
+from lpt_desktop.gui.case_record.personal_panel import button, fit_rows, small_table
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, select_record
 from lpt_desktop.services import case_record as svc
@@ -65,7 +65,6 @@ class AddressesPanel(QGroupBox):
         self.ops = ops
         self.person_id = person_id
         self.model, self.table = small_table(ADDRESS_COLUMNS, "Address history", 1, AddressModel(ADDRESS_COLUMNS))
-        self.table.setMaximumHeight(260)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         row = QHBoxLayout()
         self.new_main = button("New &main address…", lambda: self._dialog("main"),
@@ -88,6 +87,7 @@ class AddressesPanel(QGroupBox):
     def show_record(self, details: CaseDetails) -> None:
         chosen = self.current()
         self.model.set_rows(history(details.addresses))
+        fit_rows(self.table, self.model.rowCount(), most=8)
         if chosen is not None:
             select_record(self.table, self.model, chosen.id)
         self._enable()

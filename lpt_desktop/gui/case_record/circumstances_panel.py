@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.case_record import dialogs
-from lpt_desktop.gui.case_record.personal_panel import button, small_table
+from lpt_desktop.gui.case_record.personal_panel import button, fit_rows, small_table
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column
 
@@ -53,8 +53,7 @@ class CircumstancesPanel(QGroupBox):
         self.history_model, self.history_table = small_table(HISTORY_COLUMNS, "Circumstances history", 4)
         # Every kind on show without a scroll bar of its own (one row a kind, the header above).
         rows = len(case_codes().circumstances)
-        self.current_table.setFixedHeight(self.current_table.horizontalHeader().sizeHint().height()
-                                          + rows * self.current_table.verticalHeader().defaultSectionSize() + 6)
+        fit_rows(self.current_table, rows, most=rows)
         self.current_table.doubleClicked.connect(lambda *_: self.record_change())
         self.record_button = button("&Record a change…", self.record_change,
                                     "A new circumstance from a date; the current one of its kind ends the day before")
@@ -78,6 +77,7 @@ class CircumstancesPanel(QGroupBox):
         now = {c.kind: c for c in circumstances if c.to_date is None}
         self.current_model.set_rows([Current(k.code, k.label, now.get(k.code)) for k in kinds])
         self.history_model.set_rows(list(circumstances))
+        fit_rows(self.history_table, len(circumstances), most=8)
 
     def record_change(self) -> None:
         if self.ops is None:

@@ -70,9 +70,15 @@ def small_table(columns: list[Column[Any]], name: str, stretch: int = 1,
     view.horizontalHeader().setStretchLastSection(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    view.setMinimumHeight(110)
-    view.setMaximumHeight(220)
+    fit_rows(view, 0)
     return model, view
+
+
+def fit_rows(view: QTableView, rows: int, fewest: int = 2, most: int = 6) -> None:
+    """As tall as its rows (between `fewest` and `most` of them): an empty list does not take half the page."""
+    shown = min(max(rows, fewest), most)
+    view.setFixedHeight(view.horizontalHeader().sizeHint().height()
+                        + shown * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth() + 2)
 
 
 def button(text: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
@@ -382,6 +388,7 @@ class _ListBox(QGroupBox):
     def set_rows(self, rows: Iterable[Any]) -> None:
         chosen = self.current()
         self.model.set_rows(list(rows))
+        fit_rows(self.table, self.model.rowCount())
         if chosen is not None:
             select_record(self.table, self.model, chosen.id)
         self._enable()
@@ -422,7 +429,7 @@ class PersonalPanel(QWidget):
         row.addWidget(self.disabilities, 2)
         layout.addLayout(row)
 
-        self.contacts = _ListBox("Personal contacts", CONTACT_COLUMNS, 1, on_activate=self.edit_contact)
+        self.contacts = _ListBox("Personal contacts", CONTACT_COLUMNS, 4, on_activate=self.edit_contact)
         self.contacts.add(button("Add contact…", self.add_contact,
                                  "Next of kin, family, GP, solicitor or another agency's worker"))
         self.edit_contact_button = button("Change contact…", self.edit_contact)
