@@ -74,6 +74,14 @@ class Job:
             self.ops.progress.emit(self, done, total)
 
 
+def _release(value: Any) -> None:
+    """Close what a job made that nobody will take: an unlock that finished after quit leaves its caseload open."""
+    for part in value if isinstance(value, tuple) else (value,):
+        close = getattr(part, "close", None)
+        if callable(close):
+            close()
+
+
 class Ops(QObject):
     """Owns the read pool, the writer thread and the open database."""
 
@@ -92,6 +100,7 @@ class Ops(QObject):
         self._generation = 0
         self._jobs: set[Job] = set()
         self._unfinished: list[str] = []
+        self._shut = False
         self._delivered.connect(self._deliver)
         self.progress.connect(self._progressed)
 
@@ -145,19 +154,17 @@ class Ops(QObject):
 
     def background(self, fn: Callable[..., Any], *args: Any, on_ok: OnOk | None = None,
                    on_error: OnError | None = None, owner: QObject | None = None,
-                   on_progress: OnProgress | None = None, label: str = "") -> Job:
+                   on_progress: OnProgress | None = None, label: str = "") -> Job | None:
         """fn(*args) on the read pool, needing no database (key derivation, files); its result is still delivered
-        after a lock."""
-        job = self._start("background", fn, args, on_ok, on_error, owner, on_progress, label)
-        assert job is not None
-        return job
+        after a lock (not after quit)."""
+        return self._start("background", fn, args, on_ok, on_error, owner, on_progress, label)
 
     def _start(self, kind: str, fn: Callable[..., Any], args: tuple[Any, ...], on_ok: OnOk | None,
                on_error: OnError | None, owner: QObject | None, on_progress: OnProgress | None,
                label: str) -> Job | None:
         db = self._db
-        if kind != "background" and db is None:
-            return None  # locked: there is nothing to read or write
+        if self._shut or (kind != "background" and db is None):
+            return None  # locked (nothing to read or write), or quitting
         job = Job(label or getattr(fn, "__name__", kind), kind, self._generation, owner, on_ok, on_error, on_progress,
                   ops=self)
         self._jobs.add(job)
@@ -184,6 +191,8 @@ class Ops(QObject):
 
     # -- back on the UI thread -------------------------------------------------------------------
     def _current(self, job: Job) -> bool:
+        if self._shut:
+            return False  # quit: nothing is delivered to a window that has gone
         if job.kind != "background" and job.generation != self._generation:
             return False  # locked meanwhile: the result belongs to a closed caseload
         return job.owner is None or shiboken6.isValid(job.owner)
@@ -194,6 +203,8 @@ class Ops(QObject):
         if job.kind == "write" and changes and job.generation == self._generation:
             self.changed.emit(changes)  # committed: screens refresh even if the dialog that asked has gone
         if not self._current(job):
+            if ok and self._shut:
+                _release(value)
             return
         if ok:
             if job.on_ok is not None:
@@ -232,7 +243,8 @@ class Ops(QObject):
             log.warning("%s did not finish before the lock", plural(len(not_done), "write"))
 
     def shutdown(self, wait_seconds: float = 10.0) -> None:
-        """At quit: close, then let the threads end."""
+        """At quit: close, then let the threads end; nothing runs or is delivered after this."""
+        self._shut = True
         if self._db is not None:
             self.close()
         for job in self._jobs:

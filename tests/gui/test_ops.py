@@ -208,3 +208,40 @@ def test_typing_queued_behind_a_sync_waiting_on_the_network_is_still_written_at_
 
     assert "Typed at lock" in note_templates(window.ops.db)
     assert window.last_message is None or window.last_message.windowTitle() != "Not saved before the lock"
+
+
+def test_an_unlock_finishing_after_quit_is_not_delivered_and_its_caseload_is_closed(make_window, qtbot, demo_db,
+                                                                                    monkeypatch):
+    """Closing the window while the unlock is still deriving its key: the unlock finishes later, on its thread.
+    Its result must not reach the gone window (features asked a shut pool for work: RuntimeError in the event
+    loop, seen when the machine was busy), and the caseload it opened is closed."""
+    from lpt_desktop.gui import main_window
+    from lpt_desktop.store.database import Database
+
+    started, go = threading.Event(), threading.Event()
+    opened: list[Database] = []
+    real = main_window._unlock_and_load
+
+    def slow_unlock(path, passphrase):
+        started.set()
+        go.wait(10)
+        db, rows = real(path, passphrase)
+        opened.append(db)
+        return db, rows
+
+    monkeypatch.setattr(main_window, "_unlock_and_load", slow_unlock)
+    window = make_window(demo_db)
+    edit = window.unlock_page.ui.passphraseEdit
+    qtbot.waitUntil(lambda: edit.isEnabled(), timeout=20000)
+    edit.setText(PASSPHRASE)
+    window.unlock_page.ui.unlockButton.click()
+    assert started.wait(10)
+    ops = window.ops
+    threading.Timer(0.3, go.set).start()  # the unlock finishes while the window is quitting
+    window.close()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    qtbot.wait(300)  # the result's delivery runs now, in this event loop: nothing may be raised
+    assert not window.is_unlocked and ops.db is None
+    assert ops.query(lambda db: None) is None and ops.background(lambda: None) is None
+    with pytest.raises(Exception):
+        opened[0].read().__enter__()  # closed: nothing holds the caseload open after quit
