@@ -1,4 +1,5 @@
-"""`lpt-central`: serve, migrate, user add and unlock, laptop list, revoke and restore, allocate, restrict.
+"""`lpt-central`: serve, migrate, user add and unlock, laptop list, revoke and restore, allocate, restrict,
+transfer requests.
 
     lpt-central migrate --db URL
     lpt-central serve --db URL [--host 127.0.0.1] [--port 8470] [--workers 1] [--pool-size 10]
@@ -11,6 +12,9 @@
     lpt-central laptop restore --db URL --laptop ID        (found: the officer signs in on it again)
     lpt-central allocate --db URL --person ID --officer U [--court C]     (allocate or move a case)
     lpt-central restrict --db URL --person ID [--staff U ...]             (no --staff: lift the restriction)
+    lpt-central transfer list --db URL [--status requested|done|refused]  (officers' transfer-out requests)
+    lpt-central transfer done --db URL --person ID --officer U            (move the case; the request is done)
+    lpt-central transfer refuse --db URL --person ID --reason TEXT        (the case stays; the officer sees why)
 
 URL: sqlite:///path/central.db (the default for one machine) or postgresql+psycopg://user@host:5432/name.
 """
@@ -21,6 +25,7 @@ import argparse
 import getpass
 import os
 import sys
+from datetime import date
 
 from sqlalchemy import select
 
@@ -28,6 +33,7 @@ from lpt_desktop.central import auth
 from lpt_desktop.central.auth import ROLES, hash_password
 from lpt_desktop.central.db import CentralDB, migrate
 from lpt_desktop.central.models import Device, TokenFamily, User, utcnow
+from lpt_desktop.domain.dates import format_date
 
 DEFAULT_DB = "sqlite:///lpt-central.db"
 
@@ -78,6 +84,16 @@ def _parser() -> argparse.ArgumentParser:
     restrict = with_db(sub.add_parser("restrict", help="withhold a case from all but the named staff"))
     restrict.add_argument("--person", required=True)
     restrict.add_argument("--staff", nargs="*", default=[])
+    transfer = sub.add_parser("transfer", help="officers' requests to move a case (sent with a transfer out)")
+    tsub = transfer.add_subparsers(dest="transfer_command", required=True)
+    tlist = with_db(tsub.add_parser("list", help="list transfer requests"))
+    tlist.add_argument("--status", choices=("requested", "done", "refused"))
+    done = with_db(tsub.add_parser("done", help="move the case to an officer and mark its request done"))
+    done.add_argument("--person", required=True)
+    done.add_argument("--officer", required=True)
+    refuse = with_db(tsub.add_parser("refuse", help="refuse the case's request (the case stays where it is)"))
+    refuse.add_argument("--person", required=True)
+    refuse.add_argument("--reason", required=True)
     return ap
 
 
@@ -123,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "laptop":
             return _laptop(db, args)
+        if args.command == "transfer":
+            return _transfer(db, args)
         if args.command == "user":
             password = os.environ.get("LPT_CENTRAL_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
             if len(password) < 8:
@@ -158,6 +176,56 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.dispose()
     return 2
+
+
+def _uk(iso: str | None) -> str:
+    """An ISO date from a record as dd/mm/yyyy (as the desktop shows dates)."""
+    if not iso:
+        return "-"
+    try:
+        return format_date(date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+def _transfer(db: CentralDB, args: argparse.Namespace) -> int:
+    from lpt_desktop.central import service
+
+    if args.transfer_command == "list":
+        with db.read() as s:
+            rows = service.transfer_requests(s, args.status)
+        if not rows:
+            print("No transfer requests" + (f" with status {args.status}." if args.status else " have been sent."))
+            return 0
+        for r in rows:
+            status = str(r["status"])
+            if status == "done":
+                status = f"done {_uk(r['settled_on'])}: moved to {r['to_officer']}"
+            elif status == "refused":
+                status = f"refused {_uk(r['settled_on'])}: {r['refusal']}"
+            print(f"{r['person_id']}  {r['crn'] or '-'}  {r['name'] or '-'}\n"
+                  f"    from {r['from_officer'] or '-'} (held by {r['holder'] or 'nobody'}) to {r['to_where']}, "
+                  f"transfer date {_uk(r['requested_on'])}\n"
+                  f"    reason: {r['reason']}\n"
+                  f"    status: {status}")
+        return 0
+    try:
+        with db.write() as s:
+            if args.transfer_command == "done":
+                service.transfer_done(s, args.person, args.officer)
+                detail = f"done: to {args.officer} (console)"
+            else:
+                service.transfer_refuse(s, args.person, args.reason)
+                detail = f"refused: {args.reason.strip()} (console)"
+            service.audit(s, None, "transfer", kind=service.TRANSFER_KIND, person_id=args.person, detail=detail)
+    except ValueError as exc:  # no open request, an unknown officer, an empty reason: nothing was changed
+        print(f"{exc} Nothing has been changed.", file=sys.stderr)
+        return 1
+    if args.transfer_command == "done":
+        print(f"Case {args.person} is allocated to {args.officer}; its transfer request is done.")
+    else:
+        print(f"Case {args.person}: the transfer request is refused; the case stays where it is.")
+    return 0
 
 
 def _laptop(db: CentralDB, args: argparse.Namespace) -> int:

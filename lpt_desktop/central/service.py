@@ -384,6 +384,12 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         return ChangeResult(seq=ch.seq, outcome="applied", version=version)
 
     new = {name: fc.new for name, fc in ch.fields.items()}
+    if rec is None and ch.kind == TRANSFER_KIND and (
+            new.get("status") != "requested" or any(new.get(f) is not None for f in _SETTLED_FIELDS)):
+        # The officer asks; only the administrator settles (`lpt-central transfer`): a laptop may not send a
+        # request already marked done, which would claim a move nobody made.
+        return _reject(s, p, ch, "Only the central store's administrator settles a transfer request: send it as "
+                                 "requested.", person_id, visible=True)
     if rec is None:
         rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=person_id,
                      owner=p.username, version=0, deleted=False)
@@ -640,6 +646,73 @@ def allocate(s: Session, person_id: str, officer: str, court: str | None = None)
     return seq
 
 
+# -- transfer requests (issue 16) -------------------------------------------------------------------
+TRANSFER_KIND = "transfer_request"
+TRANSFER_STATUSES = ("requested", "done", "refused")
+_SETTLED_FIELDS = ("settled_on", "to_officer", "refusal")
+
+
+class NoRequest(ValueError):
+    """There is no open transfer request for the case."""
+
+
+def transfer_requests(s: Session, status: str | None = None) -> list[dict[str, Any]]:
+    """Every transfer request officers have sent (oldest first), with the case's CRN and name, who sent it
+    (the server's record of the sender, not anything the laptop says) and who holds the case now."""
+    q = select(Record).where(Record.kind == TRANSFER_KIND, Record.deleted.is_(False)).order_by(Record.version)
+    recs = [r for r in s.scalars(q) if status is None or (r.data or {}).get("status") == status]
+    person_ids = {r.person_id for r in recs if r.person_id}
+    people = {r.record_id: r.data or {} for r in s.scalars(select(Record).where(
+        Record.kind == "person", Record.record_id.in_(person_ids)))} if person_ids else {}
+    holders = _allocations(s, {p for p in person_ids if p})
+    out = []
+    for r in recs:
+        data, person = r.data or {}, people.get(r.person_id or "", {})
+        out.append({"id": r.record_id, "person_id": r.person_id, "crn": person.get("crn"),
+                    "name": " ".join(str(person[k]) for k in ("first_name", "last_name") if person.get(k)),
+                    "from_officer": r.owner, "holder": holders.get(r.person_id or ""),
+                    "to_where": data.get("to_where"), "reason": data.get("reason"),
+                    "requested_on": data.get("requested_on"), "status": data.get("status"),
+                    "settled_on": data.get("settled_on"), "to_officer": data.get("to_officer"),
+                    "refusal": data.get("refusal")})
+    return out
+
+
+def _open_request(s: Session, person_id: str) -> Record:
+    """The case's newest request still waiting for the administrator."""
+    recs = s.scalars(select(Record).where(Record.kind == TRANSFER_KIND, Record.person_id == person_id,
+                                          Record.deleted.is_(False)).order_by(Record.version.desc()))
+    for rec in recs:
+        if (rec.data or {}).get("status") == "requested":
+            return rec
+    raise NoRequest(f"There is no open transfer request for case {person_id}: `lpt-central transfer list` shows "
+                    "the requests.")
+
+
+def _settle(s: Session, rec: Record, **fields: Any) -> int:
+    """The administrator's write to a request: a new version every laptop holding the case pulls."""
+    seq = next_seq(s)
+    rec.data = {**(rec.data or {}), **fields, "settled_on": utcnow().date().isoformat()}
+    rec.version, rec.updated_by, rec.updated_at = seq, None, utcnow()
+    rec.writer_laptop = rec.writer_base = None  # no laptop wrote this version
+    return seq
+
+
+def transfer_done(s: Session, person_id: str, officer: str) -> int:
+    """Move the case to `officer` (allocate: the old laptop lets it go, the new one pulls it) and mark its open
+    request done, in the caller's transaction."""
+    rec = _open_request(s, person_id)
+    allocate(s, person_id, officer)  # refuses an unknown officer before anything is marked
+    return _settle(s, rec, status="done", to_officer=officer)
+
+
+def transfer_refuse(s: Session, person_id: str, reason: str) -> int:
+    """Refuse the case's open request: the case stays where it is, and its officer's laptop shows why."""
+    if not reason.strip():
+        raise ValueError("Reason: is empty: say why the transfer is refused, for the officer who asked.")
+    return _settle(s, _open_request(s, person_id), status="refused", refusal=reason.strip())
+
+
 def restrict(s: Session, person_id: str, staff: list[str]) -> int:
     seq = next_seq(s)
     before = _audience(s, person_id)
@@ -668,5 +741,5 @@ def head(s: Session) -> int:
     return int(s.scalar(select(func.coalesce(func.max(Record.version), 0))) or 0)
 
 
-__all__ = ["Forbidden", "allocate", "apply_change", "audit", "cases", "digests", "fetch", "ids", "pull", "push",
-           "restrict"]
+__all__ = ["Forbidden", "NoRequest", "allocate", "apply_change", "audit", "cases", "digests", "fetch", "ids", "pull",
+           "push", "restrict", "transfer_done", "transfer_refuse", "transfer_requests"]

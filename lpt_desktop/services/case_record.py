@@ -46,6 +46,8 @@ Sentences (SentenceIn with RequirementIn and licence condition texts)
   recall(db, sentence_id, on, reason, recall_type)                recall_type: fixed_term | standard
   end_licence(db, sentence_id, on)
   transfer_in(db, person_id, on, from_where, notes=None) / transfer_out(db, person_id, on, to_where, reason)
+                                                           (a transfer out also writes a transfer_request for
+                                                           the central store's administrator)
 New case
   create_case(db, NewCase, officer_id=None, today=None) -> person id   (DuplicateCase, a ValidationError
                                                                         carrying existing_person_id, if the
@@ -54,7 +56,8 @@ Timeline (services/case_events.py)
   timeline(db, person_id) -> [TimelineItem]; record_significant_change(db, person_id, kind, on, summary)
 Reads
   case_details(db, person_id) -> CaseDetails (aliases, disabilities, contacts, addresses, circumstances,
-                                              sentence events; no audit row: cases.open_case records the opening)
+                                              sentence events, transfer requests; no audit row:
+                                              cases.open_case records the opening)
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ from lpt_desktop.store.case_record_models import (
     Disability,
     PersonalContact,
     SentenceEvent,
+    TransferRequest,
 )
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Address, LicenceCondition, Person, Requirement, Sentence
@@ -864,12 +868,15 @@ def transfer_in(db: Database, person_id: str, on: date | None, from_where: str, 
 
 @writes(Change.CASE)
 def transfer_out(db: Database, person_id: str, on: date | None, to_where: str, reason: str) -> str:
-    """The case transfers out: recorded on the case. The move itself is the central store administrator's
-    (the request to them is not sent from here yet)."""
+    """The case transfers out: recorded on the case, with a request to the central store's administrator to move
+    it (a transfer_request, sent at the next sync; the administrator settles it with `lpt-central transfer`, and
+    when the case has moved this laptop lets it go as it does any moved case)."""
     errors: list[FieldError] = []
     _required_date(errors, "Transfer date", on)
     if not (to_where or "").strip():
         errors.append(FieldError("To", "is empty: name the area or team the case goes to"))
+    elif len(to_where.strip()) > 200:
+        errors.append(FieldError("To", "is longer than 200 characters: name just the area, office or team"))
     if not (reason or "").strip():
         errors.append(FieldError("Reason", "is empty: say why, e.g. 'Moved to Cumbria'"))
     require(errors)
@@ -882,6 +889,8 @@ def transfer_out(db: Database, person_id: str, on: date | None, to_where: str, r
         ev = _sentence_event(s, x, "transferred_out", on, to_where=to_where.strip(), reason=reason.strip())
         add_event(s, person_id, "transfer_out", on, f"Transfer out to {to_where.strip()} on {_d(on)}: "
                                                     f"{reason.strip()}", x)
+        s.add(TransferRequest(person_id=person_id, requested_on=on, to_where=to_where.strip(),
+                              reason=reason.strip(), status="requested"))
         s.flush()
         return ev.id
 
@@ -957,6 +966,7 @@ class CaseDetails:
     addresses: tuple[AddressView, ...]
     circumstances: tuple[CircumstanceView, ...]  # newest first, every kind
     sentence_events: tuple[SentenceEvent, ...]
+    transfer_requests: tuple[TransferRequest, ...] = ()  # newest first: what the administrator was asked
     first_name: str = ""  # the names apart, for the editable personal details
     last_name: str = ""
 
@@ -988,5 +998,7 @@ def case_details(db: Database, person_id: str) -> CaseDetails:
             personal_contacts=rows(PersonalContact, PersonalContact.relationship, PersonalContact.name),
             addresses=addresses, circumstances=tuple(circumstances),
             sentence_events=rows(SentenceEvent, SentenceEvent.on_date.desc(), SentenceEvent.created_at.desc()),
+            transfer_requests=rows(TransferRequest, TransferRequest.requested_on.desc(),
+                                   TransferRequest.created_at.desc()),
             first_name=p.first_name, last_name=p.last_name,
         )

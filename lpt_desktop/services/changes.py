@@ -48,6 +48,7 @@ TABLE_KINDS: dict[str, Change] = {
     "circumstance": Change.CASE,
     "sentence_event": Change.CASE,
     "case_event": Change.CASE,  # the timeline: written beside every change to the record (issue 16)
+    "transfer_request": Change.CASE,  # a transfer out asks the central store's administrator to move the case
     "contact": Change.CONTACT,
     "contact_plan_link": Change.CONTACT,
     "contact_rmp_link": Change.CONTACT,

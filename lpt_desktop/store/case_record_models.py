@@ -98,3 +98,21 @@ class CaseEvent(Row):
     source_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_case_event_person_on", "person_id", "on_date"),)
+
+
+class TransferRequest(Row):
+    """A request to the central store's administrator to move the case, made with a transfer out (issue 16).
+
+    The officer adds it; only the administrator settles it (`lpt-central transfer done|refuse`), on the server,
+    and the settled request syncs back: so it syncs as append-only, and a laptop never edits it. Who asked is
+    the server's record of who sent it, not a column a laptop fills in."""
+
+    __tablename__ = "transfer_request"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)  # the transfer date the officer gave
+    to_where: Mapped[str] = mapped_column(String(200))  # the team, office or area the case goes to
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="requested")  # requested | done | refused
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    to_officer: Mapped[str | None] = mapped_column(String(120))  # who the case went to (done)
+    refusal: Mapped[str | None] = mapped_column(Text)  # the administrator's reason (refused)

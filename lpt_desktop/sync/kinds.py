@@ -222,6 +222,7 @@ def _register_all() -> None:
     register(record.Circumstance)
     register(record.SentenceEvent, append_only=True)  # history: a wrong event is followed by another
     register(record.CaseEvent, append_only=True)  # the timeline: added, never edited
+    register(record.TransferRequest, append_only=True)  # the officer asks; only the administrator settles it
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")

@@ -279,6 +279,10 @@ def test_new_order_requirement_end_and_transfer_out(make_window, qtbot, demo_db)
     _save(qtbot, out)
     event = next(e for e in case_details(window.ops.db, person).sentence_events if e.kind == "transferred_out")
     assert (event.details["to_where"], event.details["reason"]) == ("Cumbria", "Moved to Carlisle")
+    # The request to the central store's administrator shows on the Sentence page, waiting for them.
+    qtbot.waitUntil(lambda: panel.transfer_line.isVisibleTo(panel), timeout=10000)
+    assert panel.transfer_line.text() == ("Transfer out to Cumbria (transfer date 23/11/2026): requested; the central "
+                                          "store's administrator moves the case (sent at the next sync).")
 
 
 def test_the_save_button_shows_its_whole_label(make_window, qtbot, demo_db):
@@ -298,3 +302,19 @@ def test_the_save_button_shows_its_whole_label(make_window, qtbot, demo_db):
     assert ok.text() == "Record recall" and ok.icon().isNull()
     assert ok.width() >= ok.fontMetrics().horizontalAdvance(ok.text()) + 24
     dialog.close()
+
+
+def test_a_transfer_request_says_what_the_administrator_did():
+    from types import SimpleNamespace
+
+    from lpt_desktop.gui.case_record.sentence_panel import describe_request
+
+    asked = dict(to_where="Cumbria", requested_on=date(2026, 11, 23), to_officer=None, refusal=None, settled_on=None)
+    assert describe_request(SimpleNamespace(**asked, status="requested")).endswith(
+        "requested; the central store's administrator moves the case (sent at the next sync).")
+    done = SimpleNamespace(**{**asked, "to_officer": "jsmith", "settled_on": date(2026, 11, 25)}, status="done")
+    assert describe_request(done) == ("Transfer out to Cumbria (transfer date 23/11/2026): done on 25/11/2026, "
+                                      "the case moved to jsmith.")
+    refused = SimpleNamespace(**{**asked, "refusal": "Not accepted", "settled_on": date(2026, 11, 25)},
+                              status="refused")
+    assert describe_request(refused).endswith(": refused on 25/11/2026: Not accepted.")

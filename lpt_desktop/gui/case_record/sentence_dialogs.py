@@ -283,8 +283,8 @@ class RequirementDialog(RecordDialog):
 
 
 class TransferDialog(RecordDialog):
-    """A transfer in or out, recorded on the case's current order or licence. Moving the case to another
-    officer's caseload is the central store administrator's work: the form says so."""
+    """A transfer in or out, recorded on the case's current order or licence. A transfer out also asks the
+    central store's administrator to move the case (a transfer request, sent at the next sync): the form says so."""
 
     def __init__(self, ops: Ops, person_id: str, parent: QWidget | None = None) -> None:
         super().__init__(ops, "Transfer in or out", parent, ok_text="Record transfer")
@@ -297,8 +297,9 @@ class TransferDialog(RecordDialog):
         svc_note.setReadOnly(True)
         svc_note.setFixedHeight(54)
         svc_note.setAccessibleName("What happens next")
-        svc_note.setPlainText("The transfer is recorded on the case. The central store's administrator moves the "
-                              "case to the receiving officer: ask them to, as your Trust's transfer procedure says.")
+        svc_note.setPlainText("The transfer is recorded on the case, and a request to move the case goes to the "
+                              "central store's administrator when this laptop next syncs. The Sentence page shows "
+                              "when they have moved it or why they refused.")
         self.form.addRow("", self.kind_box)
         self.form.addRow("Transfer &date", self.on)
         self.form.addRow("&From or to", self.where)

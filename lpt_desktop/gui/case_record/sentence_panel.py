@@ -81,6 +81,16 @@ EVENT_COLUMNS: list[Column[Any]] = [
 ]
 
 
+def describe_request(r: Any) -> str:
+    """A transfer request's state in words, for the Sentence page (the administrator settles it centrally)."""
+    asked = f"Transfer out to {r.to_where} (transfer date {format_date(r.requested_on)})"
+    if r.status == "done":
+        return f"{asked}: done on {format_date(r.settled_on)}, the case moved to {r.to_officer or 'another officer'}."
+    if r.status == "refused":
+        return f"{asked}: refused on {format_date(r.settled_on)}: {r.refusal or 'no reason given'}."
+    return f"{asked}: requested; the central store's administrator moves the case (sent at the next sync)."
+
+
 def _status(s: SentenceView) -> str:
     if s.terminated_on:
         outcome = case_codes().termination_outcomes.get(s.outcome or "")
@@ -147,8 +157,15 @@ class SentencePanel(QWidget):
                   self.requirement_button):
             chosen.addWidget(b)
         self.boxes = QVBoxLayout()
+        # The case's transfer requests and what the administrator did with them (hidden when there are none).
+        self.transfer_line = QLabel()
+        self.transfer_line.setWordWrap(True)
+        self.transfer_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.transfer_line.setAccessibleName("Transfer requests")
+        self.transfer_line.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.transfer_line)
         layout.addLayout(chosen)
         layout.addLayout(self.boxes)
         layout.addStretch(1)
@@ -187,6 +204,9 @@ class SentencePanel(QWidget):
         for e in details.sentence_events:
             events.setdefault(e.sentence_id, []).append(e)
         self.events = events
+        requests = details.transfer_requests
+        self.transfer_line.setText("\n".join(describe_request(r) for r in requests))
+        self.transfer_line.setVisible(bool(requests))
         self._show_boxes()
 
     def _show_boxes(self) -> None:
