@@ -37,6 +37,7 @@ RECORD_WORDS = {
     "circumstance": "a circumstance",
     "sentence_event": "a sentence event",
     "case_event": "the case's timeline",
+    "transfer_request": "a transfer request",
     "appointment_series": "a series of appointments",
     "contact": "a contact",
     "enforcement": "an enforcement decision",
