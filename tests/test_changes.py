@@ -462,6 +462,18 @@ def _(db: Database, demo: Demo) -> Args:
     return call(contacts.save_draft(db, demo.person, attended(at(0, 17), notes="never mind")))
 
 
+@scenario(contacts.save_form_draft, "the personal details being edited")
+def _(db: Database, demo: Demo) -> Args:
+    before = {"preferred_name": "", "date_of_birth": date(1990, 1, 2)}
+    return call(demo.person, contacts.PERSONAL_FORM, {**before, "preferred_name": "Robbie"}, before)
+
+
+@scenario(contacts.discard_form_draft, "the personal details' draft")
+def _(db: Database, demo: Demo) -> Args:
+    contacts.save_form_draft(db, demo.person, contacts.PERSONAL_FORM, {"preferred_name": "Rob"}, {})
+    return call(demo.person, contacts.PERSONAL_FORM)
+
+
 @scenario(contacts.save_note_template, "the first edit (keeps the defaults)")
 def _(db: Database, demo: Demo) -> Args:
     return call("Supervision", "Progress:\n\nRisk:\n")

@@ -21,19 +21,23 @@ from lpt_desktop.services import contacts as svc
 from lpt_desktop.services.cases import add_person, add_requirement, add_sentence, audit_trail
 from lpt_desktop.services.contacts import (
     DEFAULT_TEMPLATES,
+    PERSONAL_FORM,
     RESTRICTED_NOTE,
     amend_contact,
     contact_history,
     decide_enforcement,
     defaults_for,
     discard_draft,
+    discard_form_draft,
     drafts,
     enforcement_due,
+    form_drafts,
     fts_query,
     list_contacts,
     note_templates,
     record_contact,
     save_draft,
+    save_form_draft,
     save_note_template,
     search_notes,
     upw_summary,
@@ -1234,3 +1238,18 @@ def test_defaults_take_the_location_from_a_past_contact_of_the_type_never_a_futu
                                                     "01772 201234")))
     assert default_location_for(db, pid, "COAI", NOW) == "Preston Central"
     assert default_location_for(db, pid, "CHVS", NOW) == ""
+
+
+def test_a_form_draft_round_trips_and_is_never_a_contact_draft(db):
+    pid = make_case(db, first_name="Jordan", last_name="Ashworth", crn="D123456")
+    save_draft(db, pid, replace(FULL_DRAFT, notes="a contact"))
+    before = {"preferred_name": "", "date_of_birth": date(1990, 1, 2), "interpreter_required": False}
+    typed = {**before, "preferred_name": "Jo", "date_of_birth": date(1990, 2, 1)}
+    first = save_form_draft(db, pid, PERSONAL_FORM, typed, before)
+    assert save_form_draft(db, pid, PERSONAL_FORM, {**typed, "preferred_name": "Jojo"}, before) == first  # one
+    [d] = form_drafts(db)
+    assert (d.id, d.person_id, d.crn, d.name, d.form) == (first, pid, "D123456", "Ashworth, Jordan", "personal")
+    assert d.values == {**typed, "preferred_name": "Jojo"} and d.before == before  # dates come back as dates
+    assert [x.data.notes for x in drafts(db)] == ["a contact"]  # the contact drafts leave it out
+    discard_form_draft(db, pid, PERSONAL_FORM)
+    assert form_drafts(db) == [] and [x.data.notes for x in drafts(db, pid)] == ["a contact"]

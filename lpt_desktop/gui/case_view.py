@@ -49,7 +49,8 @@ class CaseView(QWidget):
         self.sections = QTabWidget()
         self.sections.setAccessibleName("Case sections")
         self.personal = PersonalPage(case, ops)  # editable in place (gui/case_record)
-        self.sections.addTab(self._scroll(self.personal), "Personal details")
+        self.personal_area = self._scroll(self.personal)
+        self.sections.addTab(self.personal_area, "Personal details")
         self.sentence = SentencePanel(case, ops)
         self.sections.addTab(self._scroll(self.sentence), "Sentence")
         self.registers = RegistersPanel(case, ops)
@@ -96,6 +97,9 @@ class CaseView(QWidget):
         self.registers.set_case(case)
         self.sentence.set_case(case)
         self.personal.set_case(case)
+
+    def show_personal(self) -> None:
+        self.sections.setCurrentWidget(self.personal_area)
 
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:

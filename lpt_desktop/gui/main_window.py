@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.domain.words import plural
+from lpt_desktop.gui.case_record.record_dialog import RecordDialog
 from lpt_desktop.gui.case_view import CaseView
 from lpt_desktop.gui.caseload_view import CaseloadView
 from lpt_desktop.gui.contact_models import COL_NOTE, DueTableModel, SearchTableModel, search_terms
@@ -85,6 +86,12 @@ def _drafts(db: Database) -> list[Any]:
     from lpt_desktop.services.contacts import drafts
 
     return drafts(db)
+
+
+def _form_drafts(db: Database) -> list[Any]:
+    from lpt_desktop.services.contacts import form_drafts
+
+    return form_drafts(db)
 
 
 def _enforcement_due(db: Database) -> list[Any]:
@@ -151,6 +158,8 @@ class MainWindow(QMainWindow):
         self._after_open: dict[str, list[Callable[[CaseView], None]]] = {}
         self._opening: set[str] = set()
         self.pending_drafts: list[Any] = []
+        self.pending_form_drafts: list[Any] = []  # unsaved personal details (services.contacts.FormDraft)
+        self._closed_unsaved: list[str] = []  # case record dialogs a lock closed with typing in them
         self.due_view: RecordListView | None = None
         self.search_view: RecordListView | None = None
         self._caseload_actions: list[QAction] = []  # enabled only while unlocked
@@ -443,11 +452,20 @@ class MainWindow(QMainWindow):
             self.show_message(QMessageBox.Icon.Warning, "Not saved before the lock",
                               "When the caseload last locked, these could not be saved in time and were not "
                               "saved: " + "; ".join(unfinished) + ". Check them and enter them again.")
+        closed, self._closed_unsaved = self._closed_unsaved, []
+        if closed:
+            # Named only now, behind the passphrase: the lock screen shows nothing of a case.
+            self.statusBar().showMessage(f"Closed unsaved at the lock: {'; '.join(closed)}", 30000)
+            self.show_message(QMessageBox.Icon.Warning, "Closed unsaved at the lock",
+                              "When the caseload locked, these forms were open with typing in them and were "
+                              "closed without saving:\n\n" + "\n".join(f"• {c}" for c in closed)
+                              + "\n\nOpen them again and enter what you had typed.")
         if self._just_started:
             self._just_started = False
             self._offer_sync_setup()
         else:
             self.ops.query(_drafts, on_ok=self._offer_drafts, label="drafts")
+            self.ops.query(_form_drafts, on_ok=self._offer_form_drafts, label="drafts")
         self.unlocked.emit()
 
     def _unlock_failed(self, exc: BaseException) -> None:
@@ -468,10 +486,13 @@ class MainWindow(QMainWindow):
             for view in self.case_views():
                 if view.contacts is not None:
                     view.contacts.save_draft_now()
+                view.personal.details_panel.save_draft_now()
+            self._closed_unsaved = self._typed_dialogs()
         self.stack.setCurrentWidget(self.unlock_page)  # nothing of the caseload stays on screen
         self._after_open.clear()
         self._opening.clear()
         self.pending_drafts = []
+        self.pending_form_drafts = []
         self.idle.stop()
         for i in range(self.tabs.count() - 1, 0, -1):
             self.close_tab(i)
@@ -625,6 +646,51 @@ class MainWindow(QMainWindow):
             self._restore(self.pending_drafts)
         else:
             self.ops.query(_drafts, on_ok=self._restore, label="drafts")
+            self.ops.query(_form_drafts, on_ok=self._restore_forms, label="drafts")
+
+    def _offer_form_drafts(self, drafts: list[Any]) -> None:
+        self.pending_form_drafts = drafts
+        if not drafts:
+            return
+        names = "\n".join(f"• Unsaved changes to personal details of {d.name} ({d.crn}), last saved "
+                          f"{d.saved_at:%d/%m/%Y %H:%M}" for d in drafts[:8])
+        one = len(drafts) == 1
+        box = self.show_message(QMessageBox.Icon.Information, "Unsaved changes",
+                                f"{names}\n\nRestore {'them' if not one else 'it'} now? (You can also use "
+                                "Case › Restore drafts later.)", answers=("Restore", "Later"))
+        box.accepted.connect(self.restore_form_drafts)
+
+    def restore_form_drafts(self) -> None:
+        """Reopen each case whose personal details were being edited, in Edit details with the unsaved edits."""
+        if not self.is_unlocked:
+            return
+        if self.pending_form_drafts:
+            self._restore_forms(self.pending_form_drafts)
+        else:
+            self.ops.query(_form_drafts, on_ok=self._restore_forms, label="drafts")
+
+    def _restore_forms(self, drafts: list[Any]) -> None:
+        self.pending_form_drafts = []
+        for d in drafts:
+            self.open_case(d.person_id, then=functools.partial(self._restore_form, draft=d))
+
+    @staticmethod
+    def _restore_form(view: CaseView, draft: Any) -> None:
+        view.show_personal()
+        view.personal.details_panel.restore_draft(draft)
+
+    def _typed_dialogs(self) -> list[str]:
+        """The case record dialogs with typing in them, each named with its case (a lock is about to close them)."""
+        found = []
+        for dialog in self.findChildren(RecordDialog):
+            if not dialog.isVisible() or not dialog.typed():
+                continue
+            parent = dialog.parentWidget()
+            while parent is not None and not isinstance(parent, CaseView):
+                parent = parent.parentWidget()
+            case = f" on {parent.case.name} ({parent.case.crn})" if isinstance(parent, CaseView) else ""
+            found.append(dialog.windowTitle() + case)
+        return found
 
     def _restore(self, drafts: list[Any]) -> None:
         self.pending_drafts = []

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lpt_desktop.domain.contacts import (
@@ -571,7 +571,8 @@ def save_draft(db: Database, person_id: str, data: ContactInput, amends_id: str 
 def drafts(db: Database, person_id: str | None = None) -> list[Draft]:
     with db.read() as s:
         q = select(ContactDraft, Person.crn, Person.first_name, Person.last_name).join(
-            Person, Person.id == ContactDraft.person_id).order_by(ContactDraft.updated_at.desc())
+            Person, Person.id == ContactDraft.person_id).where(_is_contact_draft()).order_by(
+            ContactDraft.updated_at.desc())
         if person_id:
             q = q.where(ContactDraft.person_id == person_id)
         return [Draft(d.id, d.person_id, crn, f"{last}, {first}", d.amends_id, _from_payload(d.payload),
@@ -582,6 +583,74 @@ def drafts(db: Database, person_id: str | None = None) -> list[Draft]:
 def discard_draft(db: Database, draft_id: str) -> None:
     with db.write() as s:
         s.execute(delete(ContactDraft).where(ContactDraft.id == draft_id))
+
+
+# A case record form's unsaved edits (the personal details being edited in place) share the draft table: its
+# amends_id, free text naming the contact amended, holds FORM_PREFIX + the form's name instead, so no migration
+# was needed and a contact draft is never mistaken for one (drafts() leaves them out).
+FORM_PREFIX = "form:"
+PERSONAL_FORM = "personal"
+
+
+def _is_contact_draft() -> Any:
+    return or_(ContactDraft.amends_id.is_(None), ContactDraft.amends_id.not_like(f"{FORM_PREFIX}%"))
+
+
+@dataclass(frozen=True)
+class FormDraft:
+    id: str
+    person_id: str
+    crn: str
+    name: str
+    form: str
+    values: dict[str, Any]  # what the form held
+    before: dict[str, Any]  # the record as it was when the editing began (what the changes are measured against)
+    saved_at: datetime
+
+
+def _encode(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: {"date": v.isoformat()} if isinstance(v, date) else v for k, v in values.items()}
+
+
+def _decode(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: date.fromisoformat(v["date"]) if isinstance(v, dict) and "date" in v else v
+            for k, v in values.items()}
+
+
+@writes(Change.DRAFT)
+def save_form_draft(db: Database, person_id: str, form: str, values: dict[str, Any],
+                    before: dict[str, Any]) -> str:
+    """Upsert the one draft of a case's form. Never validated: it is work in progress."""
+    with db.write() as s:
+        _person(s, person_id)
+        key = FORM_PREFIX + form
+        draft = s.scalar(select(ContactDraft).where(ContactDraft.person_id == person_id,
+                                                    ContactDraft.amends_id == key))
+        if draft is None:
+            draft = ContactDraft(person_id=person_id, amends_id=key)
+            s.add(draft)
+        draft.payload = {"form": form, "values": _encode(values), "before": _encode(before)}
+        s.flush()
+        return draft.id
+
+
+def form_drafts(db: Database, person_id: str | None = None) -> list[FormDraft]:
+    with db.read() as s:
+        q = select(ContactDraft, Person.crn, Person.first_name, Person.last_name).join(
+            Person, Person.id == ContactDraft.person_id).where(
+            ContactDraft.amends_id.like(f"{FORM_PREFIX}%")).order_by(ContactDraft.updated_at.desc())
+        if person_id:
+            q = q.where(ContactDraft.person_id == person_id)
+        return [FormDraft(d.id, d.person_id, crn, f"{last}, {first}", d.amends_id.removeprefix(FORM_PREFIX),
+                          _decode(d.payload.get("values") or {}), _decode(d.payload.get("before") or {}),
+                          d.updated_at) for d, crn, first, last in s.execute(q)]
+
+
+@writes(Change.DRAFT)
+def discard_form_draft(db: Database, person_id: str, form: str) -> None:
+    with db.write() as s:
+        s.execute(delete(ContactDraft).where(ContactDraft.person_id == person_id,
+                                             ContactDraft.amends_id == FORM_PREFIX + form))
 
 
 def note_templates(db: Database) -> dict[str, str]:

@@ -1,13 +1,16 @@
 """Personal details, editable in place: the forms turn into fields (Edit details, F2), Save (Ctrl+S or
 Ctrl+Return, as in the contact form) writes the changed ones through cases.update_person, Cancel or Escape
-goes back. Below them: other names, disabilities with their adjustments, and personal contacts."""
+goes back. What is typed is autosaved as a draft every few seconds and on lock (services.contacts form drafts, as
+the contact form's), offered back on unlock. Below them: other names, disabilities with their adjustments, and
+personal contacts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,12 +39,15 @@ from lpt_desktop.gui.form_errors import FormErrors
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
 from lpt_desktop.services import case_record as svc
 from lpt_desktop.services import cases
+from lpt_desktop.services import contacts as drafts_svc
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.case_record import CaseDetails
     from lpt_desktop.services.cases import CaseRecord
+    from lpt_desktop.services.contacts import FormDraft
 
+AUTOSAVE_MS = 3000  # as the contact form
 EDIT_KEYS = "F2"
 SAVE_KEYS = ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter")  # the contact form's keys
 TEXT_FIELDS = ("first_name", "last_name", "preferred_name", "pnc", "gender", "ethnicity", "religion",
@@ -49,8 +55,10 @@ TEXT_FIELDS = ("first_name", "last_name", "preferred_name", "pnc", "gender", "et
 
 
 def update_person(db: Any, person_id: str, changes: dict[str, Any]) -> None:
-    """On the writer thread: cases.update_person takes its changes as keywords, ops.write passes positions."""
+    """On the writer thread: cases.update_person takes its changes as keywords, ops.write passes positions. The
+    saved details leave no draft behind to be offered again at the next unlock."""
     cases.update_person(db, person_id, **changes)
+    drafts_svc.discard_form_draft(db, person_id, drafts_svc.PERSONAL_FORM)
 
 
 def value_label(text: str) -> QLabel:
@@ -151,6 +159,13 @@ class _Fields(QWidget):
         self.date_of_birth.setValue(values["date_of_birth"])
         self.interpreter_required.setChecked(values["interpreter_required"])
 
+    def watch(self, slot: Callable[..., Any]) -> None:
+        """Call `slot` on any change to any field (the autosave's trigger)."""
+        for name in TEXT_FIELDS:
+            getattr(self, name).textChanged.connect(slot)
+        self.date_of_birth.textChanged.connect(slot)
+        self.interpreter_required.toggled.connect(slot)
+
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in TEXT_FIELDS:
@@ -195,6 +210,9 @@ class DetailsPanel(QWidget):
         edit_layout.addWidget(self.error)
         self.form_errors = FormErrors(self.error)
         row = QHBoxLayout()
+        self.draft_label = QLabel("")
+        self.draft_label.setAccessibleName("Draft status")
+        row.addWidget(self.draft_label)
         row.addStretch(1)
         self.save_button = button("Save", self.save, "Save the personal details (Ctrl+S or Ctrl+Return)")
         self.cancel_button = button("Cancel", self.cancel, "Leave the details as they were (Escape)")
@@ -202,6 +220,14 @@ class DetailsPanel(QWidget):
         row.addWidget(self.cancel_button)
         edit_layout.addLayout(row)
         self._editing = False
+        self._filling = False
+        self.dirty = False  # typed into since the last draft was handed to the writer
+        self.drafted = False  # a draft of this editing may be in the store (written, or restored from)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.flush_draft)
+        self.fields.watch(self._typed)
         self.edit_page.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -269,8 +295,30 @@ class DetailsPanel(QWidget):
     def edit(self) -> None:
         if self.editing or self.case is None or self.details is None or self.ops is None:
             return
-        self.before = current_values(self.case, self.details)
-        self.fields.fill(self.before)
+        before = current_values(self.case, self.details)
+        self._begin(before, before, "")
+
+    def restore_draft(self, draft: FormDraft) -> None:
+        """Back into Edit details with the unsaved edits of a draft, measured against the details as they were
+        when that editing began (so what changed elsewhere since is not written back)."""
+        if self.case is None or self.details is None or self.ops is None:
+            return
+        now = current_values(self.case, self.details)
+        before = {**now, **{k: v for k, v in draft.before.items() if k in now}}
+        values = {**before, **{k: v for k, v in draft.values.items() if k in now}}
+        self._editing = False  # filled afresh from the draft, even mid-edit
+        self._begin(before, values, "Restored draft: check it and save")
+
+    def _begin(self, before: dict[str, Any], values: dict[str, Any], note: str) -> None:
+        self.before = before
+        self._filling = True
+        try:
+            self.fields.fill(values)
+        finally:
+            self._filling = False
+        self.dirty = False
+        self.drafted = bool(note)
+        self.draft_label.setText(note)
         self.form_errors.clear()
         self.fields.date_of_birth.validate()
         self._editing = True
@@ -285,15 +333,60 @@ class DetailsPanel(QWidget):
         if not self.editing:
             return
         self.form_errors.clear()
+        self._discard_draft()
         self._leave()
 
     def _leave(self) -> None:
         self._editing = False
+        self.dirty = False
+        self._autosave.stop()
+        self.draft_label.setText("")
         self.edit_page.hide()
         self.read_page.show()
         self.edit_button.show()
         self.edit_button.setFocus()
         self.editing_changed.emit(False)
+
+    # -- drafts -----------------------------------------------------------------------------------
+    def _typed(self, *_args: object) -> None:
+        if not self.editing or self._filling:
+            return
+        self.dirty = True
+        self.draft_label.setText("Draft not yet saved…")
+        self._autosave.start()
+
+    def _write_draft(self, **kwargs: Any) -> None:
+        assert self.ops is not None and self.case is not None
+        self.ops.write(drafts_svc.save_form_draft, self.case.person_id, drafts_svc.PERSONAL_FORM,
+                       self.fields.values(), dict(self.before), **kwargs)
+
+    def flush_draft(self) -> None:
+        """Hand what is typed to the writer as a draft (the autosave timer). A failed autosave is not worth a
+        message: the next one, or the lock's, tries again."""
+        self._autosave.stop()
+        if not self.editing or not self.dirty or self.ops is None or self.case is None:
+            return
+        self.dirty = False
+        self.drafted = True
+        self._write_draft(on_ok=lambda _id: self.draft_label.setText(f"Draft saved {datetime.now():%H:%M:%S}"),
+                          on_error=lambda _e: None, owner=self, label="a personal details draft")
+
+    def save_draft_now(self) -> bool:
+        """On lock: queue the unsaved edits as a draft (the lock waits for the writer before it closes the
+        database). Nothing is queued when nothing differs from the details as they were."""
+        self._autosave.stop()
+        if not self.editing or self.ops is None or self.case is None or not self.changes():
+            return False
+        self.drafted = True
+        self._write_draft(label=f"the personal details being edited on {self.case.crn}")
+        return True
+
+    def _discard_draft(self) -> None:
+        """Cancel, or nothing to save: no draft left to offer at the next unlock (no write when none was made)."""
+        if self.drafted and self.ops is not None and self.case is not None:
+            self.drafted = False
+            self.ops.write(drafts_svc.discard_form_draft, self.case.person_id, drafts_svc.PERSONAL_FORM,
+                           owner=self, label="discard a personal details draft")
 
     def changes(self) -> dict[str, Any]:
         """What the officer changed since Edit details: measured against the details as they were then, not as
@@ -309,6 +402,7 @@ class DetailsPanel(QWidget):
             return
         changes = self.changes()
         if not changes:
+            self._discard_draft()
             self._leave()  # nothing changed: nothing to write, nothing on the timeline
             return
         for name in ("preferred_name", "pnc", "gender", "ethnicity", "religion", "first_language",
@@ -316,6 +410,8 @@ class DetailsPanel(QWidget):
             if name in changes and changes[name] == "":
                 changes[name] = None  # cleared, as the record holds an empty detail
         self.save_button.setEnabled(False)
+        self._autosave.stop()  # the save removes the draft: an autosave queued after it would bring it back
+        self.dirty = False
 
         def saved(_result: object) -> None:
             self.save_button.setEnabled(True)
@@ -323,6 +419,7 @@ class DetailsPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.save_button.setEnabled(True)
+            self.dirty = True  # still unsaved: autosaved again, and kept at a lock
             errors = getattr(exc, "errors", None)
             self.form_errors.show(list(errors) if errors else
                                   [f"That did not work ({exc.__class__.__name__}). Nothing has been saved."])

@@ -1,7 +1,8 @@
 """A small form whose OK runs one service write: the base of the case record's dialogs.
 
 The dialog stays open on a refusal and lists the service's field errors (gui/form_errors.py), each cleared as
-its field is edited; it closes only once the write committed, so nothing is half-saved or lost by a slip.
+its field is edited; it closes only once the write committed, so nothing is half-saved or lost by a slip. A lock
+closes it: `typed()` tells the window whether anything was typed into it, so it can say what was not saved.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lpt_desktop.gui.form_errors import FormErrors
 
@@ -52,6 +64,7 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._watching = False
+        self._as_shown: list[object] = []
         self.result_value: Any = None
 
     def submit(self) -> None:
@@ -81,8 +94,27 @@ class RecordDialog(QDialog):
             self.form_errors.show([f"That did not work ({exc.__class__.__name__}): nothing has been saved. "
                                    "Try again, or lock and unlock the caseload."])
 
+    def _entries(self) -> list[object]:
+        """What each field holds (a date field's line edit is among the line edits)."""
+        out: list[object] = []
+        for w in self.findChildren(QWidget):
+            if isinstance(w, QLineEdit):
+                out.append(w.text())
+            elif isinstance(w, QPlainTextEdit):
+                out.append(w.toPlainText())
+            elif isinstance(w, QComboBox):
+                out.append(w.currentIndex())
+            elif isinstance(w, QAbstractButton) and w.isCheckable():
+                out.append(w.isChecked())
+        return out
+
+    def typed(self) -> bool:
+        """Whether any field differs from how the dialog opened: closing it now would lose the officer's typing."""
+        return self._watching and self._entries() != self._as_shown
+
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._watching:  # the subclass has built its fields by now
+        if not self._watching:  # the subclass has built and filled its fields by now
             self._watching = True
             self.form_errors.watch_children(self)
+            self._as_shown = self._entries()
         super().showEvent(event)
