@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.domain.words import plural
 from lpt_desktop.logs import log_exception
 from lpt_desktop.services.changes import Change, collecting
@@ -182,7 +183,11 @@ class Ops(QObject):
                     raise Cancelled()
                 value = fn(*args, **kwargs)
             except BaseException as exc:  # every failure goes back to the UI as a message, never a crash
-                if not isinstance(exc, Cancelled):
+                if isinstance(exc, ValidationError):
+                    # A refusal the officer is shown and puts right, not a fault: no ERROR line (and, as ever,
+                    # none of the values, which are case data).
+                    log.info("%s %s refused: %s", job.kind, job.label, plural(len(exc.errors), "problem"))
+                elif not isinstance(exc, Cancelled):
                     log_exception(log, f"{job.kind} {job.label} failed", exc)
                 # What its services committed before the failure is still announced (a sync cut part way).
                 self._delivered.emit(job, False, exc, changes[0])

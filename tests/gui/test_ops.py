@@ -245,3 +245,30 @@ def test_an_unlock_finishing_after_quit_is_not_delivered_and_its_caseload_is_clo
     assert ops.query(lambda db: None) is None and ops.background(lambda: None) is None
     with pytest.raises(Exception):
         opened[0].read().__enter__()  # closed: nothing holds the caseload open after quit
+
+
+def test_a_refusal_is_not_logged_as_an_error_and_a_fault_is(make_window, qtbot, demo_db, caplog):
+    """Every ordinary validation refusal was an ERROR line in the log (ten in one walk of the case record)."""
+    import logging
+
+    from lpt_desktop.domain.validation import FieldError, ValidationError
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    errors: list[BaseException] = []
+
+    def refuse(db):
+        raise ValidationError([FieldError("Email", "write it as name@example.org")])
+
+    def fail(db):
+        raise OSError("disk")
+
+    with caplog.at_level(logging.INFO, logger="lpt_desktop.gui.ops"):
+        window.ops.write(refuse, on_error=errors.append, label="save details")
+        window.ops.write(fail, on_error=errors.append, label="save more")
+        qtbot.waitUntil(lambda: len(errors) == 2, timeout=10000)
+    records = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "lpt_desktop.gui.ops"]
+    assert ("INFO", "write save details refused: 1 problem") in records
+    assert not any(level == "ERROR" and "save details" in text for level, text in records)
+    assert any(level == "ERROR" and "save more" in text for level, text in records)
+    assert not any("name@example.org" in text for _level, text in records)  # no values in the log
