@@ -300,6 +300,28 @@ def test_register_review_and_end(db, case):
         registers.end_register(db, rid, TODAY, "Again", today=TODAY)
 
 
+def test_a_register_review_keeps_the_reason_for_registration_and_its_own_note(db, case):
+    # The walk: registered for a police DV call-out, then reviewed with the police DA unit.
+    rid = registers.add_register(db, case.person, "ADVP", TODAY - timedelta(days=30),
+                                 notes="Police DV call-out 04/12", today=TODAY)
+    registers.review_register(db, rid, TODAY - timedelta(days=2), notes="Reviewed with police DA unit", today=TODAY)
+    registers.review_register(db, rid, TODAY, today=TODAY)  # a review with no note keeps the last one's
+    with db.read() as s:
+        assert s.get(Registration, rid).notes == "Police DV call-out 04/12"
+    [shown] = [r for r in cases.open_case(db, case.person).registrations if r.id == rid]
+    assert shown.detail == "Police DV call-out 04/12"
+    assert registers.review_notes(db, rid) == [(TODAY - timedelta(days=2), "Reviewed with police DA unit")]
+    assert any(e.summary == "Domestic abuse perpetrator reviewed; next review 21/02/2027. Note: Reviewed with "
+                            "police DA unit" for e in timeline(db, case.person))
+    registers.review_register(db, rid, TODAY, notes="Second review", today=TODAY)
+    assert registers.review_notes(db, rid)[0] == (TODAY, "Second review")
+    before = everything(db)
+    with pytest.raises(ValidationError) as refused:  # too long for its event: refused, never cut short
+        registers.review_register(db, rid, TODAY, notes="x" * 200, today=TODAY)
+    assert refused.value.errors[0].field == "Notes"
+    assert everything(db) == before
+
+
 def test_a_licence_variation_keeps_the_history(db, case):
     keep, change = case.conditions
     [new] = cr.vary_licence(db, case.licence, TODAY, change={change: "No contact with the victim or her family"})

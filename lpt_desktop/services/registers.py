@@ -2,23 +2,30 @@
 
 Each write is one transaction with its audit rows, outbox rows and a case_event (services/case_events.py):
 a new register is a significant change, so the standards engine opens RoSH and plan reviews from it.
+A registration's notes say why the person was registered and are never overwritten by a review: each review's
+note is kept on that review's own timeline event (`review_notes` lists them, the latest first).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_registration
-from lpt_desktop.services.case_events import add_event
+from lpt_desktop.services.case_events import SUMMARY_MAX, add_event
 from lpt_desktop.services.changes import Change, writes
+from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Person, Registration
 
-__all__ = ["add_months", "add_register", "end_register", "first_review_date", "review_register"]
+__all__ = ["add_months", "add_register", "end_register", "first_review_date", "review_notes", "review_register"]
+
+# Between what the review did and the officer's note in a review's timeline event (review_notes splits on it).
+NOTE_MARK = ". Note: "
 
 
 def first_review_date(type_code: str, start: date) -> date | None:
@@ -99,15 +106,34 @@ def review_register(db: Database, registration_id: str, reviewed_on: date | None
         changed = [f"{what} {old or 'none'} to {new or 'none'}"
                    for what, old, new in (("category", r.category, new_category), ("level", r.level, new_level))
                    if old != new]
+        then = (f"; {', '.join(changed)}" if changed else "") + (f"; next review {format_date(upcoming)}"
+                                                                 if upcoming else "")
+        summary = f"{_label(r.type_code)} reviewed{then}"
+        note = " ".join((notes or "").split())
+        if note:
+            summary += NOTE_MARK + note
+        if len(summary) > SUMMARY_MAX:
+            # The note lives in the review's event: refuse rather than cut it short.
+            room = SUMMARY_MAX - len(summary) + len(note)
+            errors.append(FieldError("Notes", f"is {len(note)} characters: a review note holds {room} at most; "
+                                              "put the detail in a contact"))
+        require(errors)
         r.reviewed_on = reviewed_on
         r.next_review_date = upcoming
         r.category, r.level = new_category, new_level
-        if notes and notes.strip():
-            r.notes = notes.strip()
-        then = (f"; {', '.join(changed)}" if changed else "") + (f"; next review {format_date(upcoming)}"
-                                                                 if upcoming else "")
-        add_event(s, r.person_id, "register_reviewed", reviewed_on, f"{_label(r.type_code)} reviewed{then}", r)
+        # r.notes stays: it is why the person was registered, not what the latest review found.
+        add_event(s, r.person_id, "register_reviewed", reviewed_on, summary, r)
         return upcoming or reviewed_on
+
+
+def review_notes(db: Database, registration_id: str) -> list[tuple[date, str]]:
+    """Each review of a register that had a note: (review date, note), the latest first."""
+    with db.read() as s:
+        rows = s.execute(select(CaseEvent.on_date, CaseEvent.summary)
+                         .where(CaseEvent.kind == "register_reviewed", CaseEvent.source_table == "registration",
+                                CaseEvent.source_id == registration_id)
+                         .order_by(CaseEvent.on_date.desc(), CaseEvent.created_at.desc())).all()
+    return [(on, summary.split(NOTE_MARK, 1)[1]) for on, summary in rows if NOTE_MARK in summary]
 
 
 @writes(Change.REGISTER, Change.CASE)
