@@ -328,6 +328,11 @@ class _RequirementRow(QWidget):
         self.param_widgets: dict[str, QWidget] = {}
         self.remove_button = QPushButton("Remove")
         self.remove_button.setAccessibleName("Remove this requirement")
+        # Enter in a form saves it; it must never press Remove on the way (an officer tabbing through the row
+        # lost the requirement so). Remove takes its own Space or click, and can be undone.
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.setDefault(False)
+        self.remove_button.setToolTip("Remove this requirement (Space or a click; Enter saves the form instead)")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.type)
@@ -372,6 +377,13 @@ class _RequirementRow(QWidget):
             self.params.addWidget(label)
             self.params.addWidget(w)
             self.param_widgets[p.name] = w
+        # Boxes made after the row join the end of the window's tab chain (Hours was reached after Save, or
+        # not at all): Tab goes type, then each parameter in order, then Remove.
+        before: QWidget = self.type
+        for w in self.param_widgets.values():
+            QWidget.setTabOrder(before, w)
+            before = w
+        QWidget.setTabOrder(before, self.remove_button)
 
     def value(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -427,12 +439,25 @@ class RequirementsField(FieldWidget):
         self.rows_box = QVBoxLayout()
         self.add_button = QPushButton("&Add requirement")
         self.add_button.setAccessibleName("Add a requirement to the proposal")
+        self.add_button.setAutoDefault(False)  # Enter saves the form, never adds a row
+        # A requirement removed with something chosen can be put back, where it was (Remove is one keystroke).
+        self.removed: tuple[int, dict[str, Any]] | None = None
+        self.undo_note = QLabel("")
+        self.undo_note.setAccessibleName("Requirement removed")
+        self.undo_button = QPushButton("Undo remove")
+        self.undo_button.setAccessibleName("Put the removed requirement back")
+        self.undo_button.setAutoDefault(False)
+        self.undo_note.hide()
+        self.undo_button.hide()
         head = QHBoxLayout()
         head.addWidget(self.add_button)
+        head.addWidget(self.undo_note)
+        head.addWidget(self.undo_button)
         head.addStretch(1)
         self.layout_.addLayout(self.rows_box)
         self.layout_.addLayout(head)
         self.add_button.clicked.connect(self._add_clicked)
+        self.undo_button.clicked.connect(self.undo_remove)
         self.setFocusProxy(self.add_button)
 
     def _add_clicked(self) -> None:
@@ -444,21 +469,46 @@ class RequirementsField(FieldWidget):
         """Offer the requirements an order made on this day can include (rows added from now on)."""
         self.order_date = order_date
 
-    def add_row(self, value: dict[str, Any] | None = None) -> _RequirementRow:
+    def add_row(self, value: dict[str, Any] | None = None, at: int | None = None) -> _RequirementRow:
         row = _RequirementRow(self.order_date)
         if value:
             row.set_value(value)
         row.changed.connect(self.changed)
         row.remove.connect(self._remove)
-        self.rows.append(row)
-        self.rows_box.addWidget(row)
+        at = len(self.rows) if at is None else min(at, len(self.rows))
+        self.rows.insert(at, row)
+        self.rows_box.insertWidget(at, row)
         return row
 
     def _remove(self, row: _RequirementRow) -> None:
+        value, shown = row.value(), row.display()
+        at = self.rows.index(row)
         self.rows.remove(row)
         row.deleteLater()
-        self.add_button.setFocus()
+        if value["type_code"]:
+            self.removed = (at, value)
+            self.undo_note.setText(f"Removed: {shown}")
+            self.undo_note.show()
+            self.undo_button.show()
+            self.undo_button.setFocus()  # Space puts it back at once; Tab moves on
+        else:
+            self._forget_removed()
+            self.add_button.setFocus()
         self.changed.emit()
+
+    def undo_remove(self) -> None:
+        if self.removed is None:
+            return
+        at, value = self.removed
+        self._forget_removed()
+        row = self.add_row(value, at)
+        row.type.setFocus()
+        self.changed.emit()
+
+    def _forget_removed(self) -> None:
+        self.removed = None
+        self.undo_note.hide()
+        self.undo_button.hide()
 
     def value(self) -> list[dict[str, Any]]:
         return [r.value() for r in self.rows if r.value()["type_code"]]
@@ -467,6 +517,7 @@ class RequirementsField(FieldWidget):
         for r in self.rows:
             r.deleteLater()
         self.rows = []
+        self._forget_removed()
         for v in value or ():
             if isinstance(v, dict):
                 self.add_row(v)

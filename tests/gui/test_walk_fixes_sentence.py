@@ -1,0 +1,88 @@
+"""Faults an officer found walking the editable case record by keystrokes (issue 16): a community order's
+requirement made by keyboard alone (Tab reaches each parameter, Enter never presses Remove, a removal can be
+undone), the CRN mark, the sentence page's release and event dates, the caseload row of a new case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from lpt_desktop.services.cases import case_record, person_id_for_crn
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import unlock
+from tests.gui.test_new_case import _field, _gone, _open_dialog, _person
+
+pytestmark = pytest.mark.gui
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _choose_by_popup(qtbot, dialog, combo, code: str) -> None:
+    """Alt+Down opens the list; Down to the entry, Enter takes it (as an officer would)."""
+    qtbot.keyClick(combo, Qt.Key.Key_Down, ALT)
+    view = combo.view()
+    qtbot.waitUntil(lambda: view.isVisible(), timeout=3000)
+    for _ in range(combo.findData(code) - combo.currentIndex()):
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
+    dialog.activateWindow()  # the offscreen platform leaves the popup's window active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    assert combo.currentData() == code
+    qtbot.wait(50)  # the officer's next key comes after the event loop has shown the type's boxes
+
+
+def _add_requirement(qtbot, dialog):
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, ALT)  # a mnemonic clicks after a moment
+    field = dialog.sentence.requirements
+    qtbot.waitUntil(lambda: len(field.rows) == 1, timeout=5000)
+    row = field.rows[0]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is row.type, timeout=3000)
+    return row
+
+
+def test_a_community_order_with_unpaid_work_by_keystrokes_alone(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    dialog = _open_dialog(qtbot, window)
+    _person(qtbot, dialog, "Z765433")
+    _field(qtbot, dialog, Qt.Key.Key_S, "16/11/2026")
+    _field(qtbot, dialog, Qt.Key.Key_M, "12")
+    row = _add_requirement(qtbot, dialog)
+    _choose_by_popup(qtbot, dialog, row.type, "UPW")
+    qtbot.keyClick(row.type, Qt.Key.Key_Tab)
+    hours = row.param_widgets["hours"]
+    assert QApplication.focusWidget() is hours  # Tab goes from the type to its Hours
+    qtbot.keyClicks(hours, "120")
+    qtbot.keyClick(hours, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is row.remove_button  # then to Remove
+    assert not row.remove_button.autoDefault() and not row.remove_button.isDefault()
+    # Enter on Remove saves the form; the requirement is not removed on the way.
+    qtbot.keyClick(row.remove_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    saved = case_record(window.ops.db, person_id_for_crn(window.ops.db, "Z765433"))
+    [sentence] = saved.sentences
+    assert (sentence.order_type, sentence.start_date, sentence.length_months) == ("CO", date(2026, 11, 16), 12)
+    assert [(r.label, r.summary) for r in sentence.requirements] == [("Unpaid work", "Hours: 120")]
+
+
+def test_a_removed_requirement_can_be_put_back_with_its_values(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    dialog = _open_dialog(qtbot, window)
+    row = _add_requirement(qtbot, dialog)
+    _choose_by_popup(qtbot, dialog, row.type, "UPW")
+    qtbot.keyClick(row.type, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "120")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    field = dialog.sentence.requirements
+    qtbot.keyClick(row.remove_button, Qt.Key.Key_Space)  # Remove takes its own press
+    assert field.rows == [] and field.value() == []
+    assert field.undo_note.isVisible() and "Unpaid work" in field.undo_note.text()
+    assert QApplication.focusWidget() is field.undo_button
+    qtbot.keyClick(field.undo_button, Qt.Key.Key_Space)
+    assert field.value() == [{"type_code": "UPW", "params": {"hours": 120}}]
+    assert not field.undo_button.isVisible()
+    assert dialog.isVisible()
