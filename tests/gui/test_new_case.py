@@ -57,7 +57,7 @@ def test_a_new_case_by_keystrokes_opens_in_a_tab_and_joins_the_caseload(make_win
     dialog = _open_dialog(qtbot, window)
     _person(qtbot, dialog, "z765432")
     assert dialog.crn.text() == "Z765432"  # made a capital as typed
-    assert dialog.crn_note.text() == "✓"
+    qtbot.waitUntil(lambda: dialog.crn_note.text() == "✓", timeout=5000)  # whole, and looked up: free
     _field(qtbot, dialog, Qt.Key.Key_P, "2011/0123456A")
     _field(qtbot, dialog, Qt.Key.Key_S, "16/11/2026")
     _field(qtbot, dialog, Qt.Key.Key_M, "12")

@@ -86,3 +86,22 @@ def test_a_removed_requirement_can_be_put_back_with_its_values(make_window, qtbo
     assert field.value() == [{"type_code": "UPW", "params": {"hours": 120}}]
     assert not field.undo_button.isVisible()
     assert dialog.isVisible()
+
+
+def test_a_crn_already_on_the_caseload_gets_a_warning_not_a_tick(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    existing = window.caseload_view.model.records[2]
+    dialog = _open_dialog(qtbot, window)
+    _person(qtbot, dialog, existing.crn)
+    qtbot.waitUntil(lambda: "Already on the caseload" in dialog.crn_note.text(), timeout=5000)
+    assert "✓" not in dialog.crn_note.text() and dialog.crn_note.text().startswith("⚠")
+    qtbot.keyClick(dialog.crn, Qt.Key.Key_Return)  # refused by the service: still no tick
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=10000)
+    assert "already on this caseload" in dialog.error.text() and "✓" not in dialog.crn_note.text()
+    qtbot.keyClick(dialog.question, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.crn, timeout=5000)
+    qtbot.keyClick(dialog.crn, Qt.Key.Key_End)
+    qtbot.keyClick(dialog.crn, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(dialog.crn, "0" if existing.crn[-1] != "0" else "1")  # another CRN, free: the tick
+    qtbot.waitUntil(lambda: dialog.crn_note.text() == "✓", timeout=5000)

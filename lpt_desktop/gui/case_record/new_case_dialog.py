@@ -18,11 +18,13 @@ from lpt_desktop.gui.case_record.record_dialog import RecordDialog
 from lpt_desktop.gui.case_record.sentence_form import SentenceFields
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.services.case_record import DuplicateCase, NewCase, create_case
+from lpt_desktop.services.cases import person_id_for_crn
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
 
 CRN_HINT = "A capital letter then six digits, e.g. X123456"
+CRN_TAKEN = "⚠ Already on the caseload"
 
 
 class NewCaseDialog(RecordDialog):
@@ -78,9 +80,27 @@ class NewCaseDialog(RecordDialog):
             at = self.crn.cursorPosition()
             self.crn.setText(text.upper())
             self.crn.setCursorPosition(at)
-        done = bool(CRN_RE.match(self.crn.text()))
-        self.crn_note.setText("✓" if done else CRN_HINT)
-        self.crn_note.setStyleSheet("color: #1b6e3a;" if done else "color: #6b7480;")
+        crn = self.crn.text()
+        if not CRN_RE.match(crn):
+            self._note(CRN_HINT, "#6b7480")
+            return
+        # The tick means whole and free: a whole CRN is looked up first, and one already taken is marked so.
+        self._note("Checking…", "#6b7480")
+        self.ops.query(person_id_for_crn, crn, owner=self, label="check the CRN",
+                       on_ok=lambda _pid: self._checked(crn, taken=True),
+                       on_error=lambda _exc: self._checked(crn, taken=False))
+
+    def _checked(self, crn: str, taken: bool) -> None:
+        if self.crn.text() != crn:  # typed on meanwhile: the newer check says
+            return
+        if taken:
+            self._note(CRN_TAKEN, "#8a4b00")
+        else:
+            self._note("✓", "#1b6e3a")
+
+    def _note(self, text: str, colour: str) -> None:
+        self.crn_note.setText(text)
+        self.crn_note.setStyleSheet(f"color: {colour};")
 
     def submit(self) -> None:
         case = NewCase(crn=self.crn.text().strip().upper(), first_name=self.first.text(), last_name=self.last.text(),
@@ -91,6 +111,7 @@ class NewCaseDialog(RecordDialog):
     def refused(self, exc: BaseException) -> None:
         super().refused(exc)
         if isinstance(exc, DuplicateCase):
+            self._note(CRN_TAKEN, "#8a4b00")
             self._offer_existing(exc)
 
     def _offer_existing(self, exc: DuplicateCase) -> None:
