@@ -555,8 +555,9 @@ def _register_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
     return out
 
 
-SIGNIFICANT_SOURCE = ("Review on significant change: HM Inspectorate of Probation, Lancashire 2011 (seed 002); "
-                      "timescale in working days from resources/data/significant_changes.json (unverified)")
+# Shown to officers: it names the published sources, never a file of this project.
+SIGNIFICANT_SOURCE = ("Review on significant change: National Standards 2007; HM Inspectorate of Probation, "
+                      "Lancashire inspection 2011; timescale in working days set by LPT Desktop (unverified)")
 
 
 def _significant_changes(ctx: _Context, rule: Rule) -> list[Obligation]:

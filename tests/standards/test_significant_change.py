@@ -86,7 +86,7 @@ def test_met_late_is_not_on_time():
                                   _case([("recall", MON - timedelta(days=30))], [("rosh_review", MON)]), MON)
            if o.rule == "rosh_review" and "after a significant change" in o.description]
     assert o.status == "met" and not o.met_on_time and "recalled" in o.description
-    assert "significant_changes.json" in o.source
+    assert "HM Inspectorate of Probation" in o.source and "unverified" in o.source
 
 
 def test_every_significant_kind_has_both_reviews_and_the_data_cites_its_source():
