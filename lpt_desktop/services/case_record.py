@@ -545,7 +545,8 @@ def _sentence_event(s: Session, sentence: Sentence, kind: str, on: date, **detai
     return row
 
 
-def _add_sentence(s: Session, person_id: str, x: SentenceIn) -> Sentence:
+def _add_sentence(s: Session, person_id: str, x: SentenceIn, made_on: date | None = None) -> Sentence:
+    """made_on dates the 'made' event (the start date unless the caller knows the day the court made it)."""
     assert x.start_date is not None
     sentence = Sentence(person_id=person_id, order_type=x.order_type, start_date=x.start_date, end_date=x.end_date,
                         sentence_date=x.sentence_date, length_months=x.length_months, offence=_clean(x.offence),
@@ -558,7 +559,7 @@ def _add_sentence(s: Session, person_id: str, x: SentenceIn) -> Sentence:
     for text in x.conditions:
         sentence.licence_conditions.append(LicenceCondition(code="", text=text.strip(), standard=False))
     s.flush()
-    _sentence_event(s, sentence, "made", x.start_date, order_type=x.order_type,
+    _sentence_event(s, sentence, "made", made_on or x.start_date, order_type=x.order_type,
                     requirements=[r.type_code for r in x.requirements], conditions=len(x.conditions))
     return sentence
 
@@ -578,7 +579,8 @@ def new_sentence(db: Database, person_id: str, sentence: SentenceIn) -> str:
     assert sentence.start_date is not None
     with db.write() as s:
         _person(s, person_id)
-        row = _add_sentence(s, person_id, sentence)
+        # The order was made the day the court sentenced; it may start later.
+        row = _add_sentence(s, person_id, sentence, made_on=sentence.sentence_date)
         add_event(s, person_id, "new_sentence", sentence.start_date, _sentence_summary(sentence), row)
         return row.id
 

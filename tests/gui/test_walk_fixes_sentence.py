@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from lpt_desktop.services.cases import case_record, person_id_for_crn
 from tests.conftest import PASSPHRASE
@@ -105,3 +105,22 @@ def test_a_crn_already_on_the_caseload_gets_a_warning_not_a_tick(make_window, qt
     qtbot.keyClick(dialog.crn, Qt.Key.Key_Backspace)
     qtbot.keyClicks(dialog.crn, "0" if existing.crn[-1] != "0" else "1")  # another CRN, free: the tick
     qtbot.waitUntil(lambda: dialog.crn_note.text() == "✓", timeout=5000)
+
+
+def test_release_on_licence_on_a_community_order_case_says_it_is_for_a_custodial_sentence(make_window, qtbot,
+                                                                                         demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    rec = next(r for r in window.caseload_view.model.records if r.order_type == "CO")
+    holder: dict = {}
+    window.open_case(rec.person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    panel = holder["view"].sentence
+    assert {s.order_type for s in panel.case.sentences} <= {"CO", "SSO"}
+    # The service takes a release on any case (custody is not kept as an order): available, saying what it is.
+    assert panel.release_button.isEnabled()
+    assert "after a custodial sentence" in panel.release_button.toolTip()
+    panel.release_button.click()
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=5000)
+    assert any("custodial sentence" in w.text() for w in panel.dialog.findChildren(QLabel))
+    panel.dialog.reject()

@@ -96,7 +96,10 @@ class ReleaseDialog(RecordDialog):
     """Released from custody on licence: the licence is a new sentence on the case."""
 
     def __init__(self, ops: Ops, person_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ops, "Release on licence", parent, ok_text="Record release")
+        super().__init__(ops, "Release on licence", parent, ok_text="Record release",
+                         intro="Released from custody on licence after a custodial sentence: the sentence date, "
+                               "offence and court are the custodial sentence's. The licence becomes a new sentence "
+                               "on the case; an order already on it carries on until it is terminated.")
         self.person_id = person_id
         self.released = _today("Release date")
         self.sentence_date = DateEntry("Sentence date")

@@ -45,6 +45,11 @@ REQUIREMENT_COLUMNS: list[Column[RequirementView]] = [
 ]
 
 
+RELEASE_TIP = ("Released from custody on licence after a custodial sentence: the sentence's date, offence and court "
+               "are entered with the release, and the licence becomes a new sentence. A community or suspended "
+               "sentence order is not released from: it is terminated or carries on.")
+
+
 def describe_event(details: dict[str, Any]) -> str:
     """A sentence event's details in words (the JSON the services keep with it)."""
     codes = case_codes()
@@ -132,6 +137,10 @@ class SentencePanel(QWidget):
         self.events: dict[str, list[Any]] = {}  # sentence id -> its events, newest first
         self.new_button = QPushButton("&New order or licence…")
         self.release_button = QPushButton("Relea&se on licence…")
+        # Custody is not kept as an order here (resources/data/order_types.json has none), so the release takes
+        # the custodial sentence's date, offence and court itself, and the service accepts it on any case: it is
+        # left available, saying what it is for, rather than waiting for a custodial order that cannot exist.
+        self.release_button.setToolTip(RELEASE_TIP)
         self.transfer_button = QPushButton("Transfer in or o&ut…")
         self.which = QComboBox()
         self.which.setAccessibleName("Which order or licence")
