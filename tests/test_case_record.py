@@ -348,6 +348,17 @@ def test_recall_then_release_after_recall(db, case):
     assert [t.kind for t in timeline(db, case.licensee)][:2] == ["release", "recall"]
 
 
+def test_the_caseload_order_says_a_licence_is_recalled_until_re_release(db, case):
+    def orders() -> dict[str, str]:
+        return {r.person_id: r.order_label for r in load_caseload(db, TODAY)}
+
+    assert orders() == {case.person: "Community order", case.licensee: "Licence"}
+    cr.recall(db, case.licence, TODAY - timedelta(days=3), "Further offence", "standard")
+    assert orders() == {case.person: "Community order", case.licensee: "Licence (recalled)"}
+    cr.release_after_recall(db, case.licence, TODAY)
+    assert orders()[case.licensee] == "Licence"
+
+
 def test_terminating_an_order_ends_its_requirements_still_running(db, case):
     cr.terminate_sentence(db, case.order, TODAY, "revoked", "Revoked on application")
     with db.read() as s:

@@ -106,7 +106,8 @@ def caseload_statement(today: date) -> Select[Any]:  # many columns
     )
     return (
         select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
-               Sentence.order_type, registers.label("registers"), next_appointment.label("next_appointment"))
+               Sentence.order_type, registers.label("registers"), next_appointment.label("next_appointment"),
+               Sentence.recalled_on)
         .outerjoin(Sentence, Sentence.id == current_sentence)
         .order_by(Person.last_name, Person.first_name)
     )
@@ -137,6 +138,12 @@ def summarise_registers(registers: str | None) -> RegisterSummary:
     return RegisterSummary(tuple(f for f in FLAG_ORDER if f in flags), mappa)
 
 
+def order_text(label: str, recalled_on: date | None) -> str:
+    """The Order column's words: a licence recalled and not yet re-released says so (recalled_on is cleared at
+    re-release), as the officer must not read a recalled person as supervised in the community."""
+    return f"{label} (recalled)" if recalled_on is not None else label
+
+
 def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     today = today or date.today()
     ref = reference()
@@ -151,7 +158,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         for pid, first, last in s.connection().execute(select(Alias.person_id, Alias.first_name, Alias.last_name)):
             aliases.setdefault(pid, []).append(f"{first} {last}".strip())
     rows: list[CaseloadRow] = []
-    for pid, crn, first, last, tier, rosh, order, registers, next_appt in result:
+    for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on in result:
         regs = summaries.get(registers)
         if regs is None:
             regs = summaries[registers] = summarise_registers(registers)
@@ -159,7 +166,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         level = rosh_levels.get(rosh or "")
         rows.append(CaseloadRow(
             person_id=pid, crn=crn, name=f"{last}, {first}", order_type=order or "",
-            order_label=order_labels.get(order, order) if order else "No current order",
+            order_label=order_text(order_labels.get(order, order), recalled_on) if order else "No current order",
             tier=tier or "", rosh=rosh or "",
             rosh_label=level.label if level else "Not assessed", rosh_rank=level.rank if level else 0,
             flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
