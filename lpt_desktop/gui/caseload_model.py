@@ -31,12 +31,25 @@ def _flags_tip(r: CaseloadRow) -> str:
     return "\n".join(names) or "No flags"
 
 
+# A new case has no tier or RoSH yet: the narrow columns show a dash (blank read as missing data, and "Not
+# assessed" was cut to "Not ..."), and the tooltip says it in the case header's words.
+NOT_SET = "—"
+
+
+def _tier_tip(r: CaseloadRow) -> str:
+    return f"Tier {r.tier}" if r.tier else "Tier not set"
+
+
+def _rosh_tip(r: CaseloadRow) -> str:
+    return f"RoSH: {r.rosh_label}" if r.rosh_rank else "RoSH: not assessed"
+
+
 CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
     Column("CRN", lambda r: r.crn),
     Column("Name", lambda r: r.name),
     Column("Order", lambda r: r.order_label),
-    Column("Tier", lambda r: r.tier, sort=_tier_key, align_centre=True),
-    Column("RoSH", lambda r: r.rosh_label, sort=lambda r: -r.rosh_rank),
+    Column("Tier", lambda r: r.tier or NOT_SET, sort=_tier_key, tooltip=_tier_tip, align_centre=True),
+    Column("RoSH", lambda r: r.rosh_label if r.rosh_rank else NOT_SET, sort=lambda r: -r.rosh_rank, tooltip=_rosh_tip),
     Column("Flags", lambda r: "  ".join(r.flags), sort=lambda r: (-len(r.flags), r.flags), tooltip=_flags_tip),
     Column("Next due", lambda r: format_date(r.next_due), sort=due_order),
     Column("Due for", lambda r: r.next_due_what),

@@ -124,3 +124,22 @@ def test_release_on_licence_on_a_community_order_case_says_it_is_for_a_custodial
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=5000)
     assert any("custodial sentence" in w.text() for w in panel.dialog.findChildren(QLabel))
     panel.dialog.reject()
+
+
+def test_a_new_case_shows_a_dash_for_tier_and_rosh_in_the_caseload(make_window, qtbot, demo_db):
+    from lpt_desktop.gui.caseload_model import COL_ROSH, COL_TIER
+    from lpt_desktop.services.case_record import NewCase, RequirementIn, SentenceIn, create_case
+    from tests.gui.conftest import on_writer
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    order = SentenceIn("CO", date(2026, 11, 16), date(2027, 11, 15),
+                       requirements=(RequirementIn("UPW", {"hours": 120}),))
+    on_writer(qtbot, window, create_case, NewCase("Z765434", "Robin", "Newcase", date(1990, 3, 14), order))
+    model = window.caseload_view.model
+    qtbot.waitUntil(lambda: any(r.crn == "Z765434" for r in model.records), timeout=10000)
+    row = next(i for i, r in enumerate(model.records) if r.crn == "Z765434")
+    shown = {c: model.data(model.index(row, c)) for c in (COL_TIER, COL_ROSH)}
+    tips = {c: model.data(model.index(row, c), Qt.ItemDataRole.ToolTipRole) for c in (COL_TIER, COL_ROSH)}
+    assert shown == {COL_TIER: "—", COL_ROSH: "—"}  # the same short mark in both, never cut or blank
+    assert tips == {COL_TIER: "Tier not set", COL_ROSH: "RoSH: not assessed"}
