@@ -153,6 +153,12 @@ def requirement_types_for(order_date: date) -> list[RequirementType]:
     return [t for t in reference().requirement_types.values() if t.available_on(order_date)]
 
 
+@cache
+def genders() -> tuple[str, ...]:
+    """The genders offered wherever a person's gender is recorded (resources/data/genders.json)."""
+    return tuple(load_json("genders.json")["genders"])
+
+
 # -- courts and local justice areas (resources/data/courts.json) -------------------------------------------
 @dataclass(frozen=True)
 class Court:

@@ -143,3 +143,31 @@ def test_a_new_case_shows_a_dash_for_tier_and_rosh_in_the_caseload(make_window, 
     tips = {c: model.data(model.index(row, c), Qt.ItemDataRole.ToolTipRole) for c in (COL_TIER, COL_ROSH)}
     assert shown == {COL_TIER: "—", COL_ROSH: "—"}  # the same short mark in both, never cut or blank
     assert tips == {COL_TIER: "Tier not set", COL_ROSH: "RoSH: not assessed"}
+
+
+def test_new_case_offers_the_genders_from_the_reference_list(make_window, qtbot, demo_db):
+    from lpt_desktop.domain.reference import genders
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    dialog = _open_dialog(qtbot, window)
+    offered = [dialog.gender.itemText(i) for i in range(dialog.gender.count())]
+    assert offered == ["", *genders()] and "Non-binary/other" in offered
+    _person(qtbot, dialog, "Z765435")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_G, ALT)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.gender, timeout=3000)
+    qtbot.keyClick(dialog.gender, Qt.Key.Key_Down, ALT)
+    view = dialog.gender.view()
+    qtbot.waitUntil(lambda: view.isVisible(), timeout=3000)
+    for _ in range(dialog.gender.findText("Non-binary/other")):
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    _field(qtbot, dialog, Qt.Key.Key_S, "16/11/2026")
+    _field(qtbot, dialog, Qt.Key.Key_O, "")  # the order type: a licence needs no requirement
+    qtbot.keyClicks(dialog.sentence.order_type, "Licence")
+    qtbot.keyClick(dialog.sentence.order_type, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    saved = case_record(window.ops.db, person_id_for_crn(window.ops.db, "Z765435"))
+    assert saved.gender == "Non-binary/other"

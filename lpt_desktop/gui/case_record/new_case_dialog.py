@@ -13,6 +13,7 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QIcon, QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QWidget
 
+from lpt_desktop.domain.reference import genders
 from lpt_desktop.domain.validation import CRN_RE
 from lpt_desktop.gui.case_record.record_dialog import RecordDialog
 from lpt_desktop.gui.case_record.sentence_form import SentenceFields
@@ -62,8 +63,8 @@ class NewCaseDialog(RecordDialog):
         self.pnc.setPlaceholderText("e.g. 2011/0123456A (optional)")
         self.gender = QComboBox()
         self.gender.setAccessibleName("Gender")
-        self.gender.setEditable(True)
-        self.gender.addItems(["", "Male", "Female"])
+        # The one list (resources/data/genders.json), as the personal details use.
+        self.gender.addItems(["", *genders()])
         self.form.addRow("&First name", self.first)
         self.form.addRow("&Last name", self.last)
         self.form.addRow("P&referred name", self.preferred)
