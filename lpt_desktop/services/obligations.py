@@ -20,7 +20,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -151,6 +151,11 @@ def offence_category(offence: str | None) -> str | None:
     return None
 
 
+def _local_day(utc: datetime | None) -> date | None:
+    """The local day of a UTC timestamp as the store keeps it (naive)."""
+    return utc.replace(tzinfo=UTC).astimezone().date() if utc is not None else None
+
+
 def _in(column: QueryableAttribute[Any], ids: Sequence[str] | None) -> ColumnElement[bool]:
     return column.in_(ids) if ids is not None else true()
 
@@ -235,11 +240,12 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
         records[pid].append(RecordFact(kind, on, rid))
     # The timeline's significant changes only (a few per case): the reviews they open (issue 16).
     events: dict[str, list[EventFact]] = defaultdict(list)
-    for eid, pid, kind, on in core.execute(select(CaseEvent.id, CaseEvent.person_id, CaseEvent.kind,
-                                                  CaseEvent.on_date)
-                                           .where(CaseEvent.kind.in_(sorted(case_codes().significant())),
-                                                  _in(CaseEvent.person_id, person_ids))):
-        events[pid].append(EventFact(kind, on, eid))
+    # created_at (UTC) is when it was recorded: its local day is when the officer knew of it.
+    for eid, pid, kind, on, created in core.execute(select(CaseEvent.id, CaseEvent.person_id, CaseEvent.kind,
+                                                           CaseEvent.on_date, CaseEvent.created_at)
+                                                    .where(CaseEvent.kind.in_(sorted(case_codes().significant())),
+                                                           _in(CaseEvent.person_id, person_ids))):
+        events[pid].append(EventFact(kind, on, eid, _local_day(created)))
     overrides: dict[str, dict[str, int]] = defaultdict(dict)
     for pid, rule, every in core.execute(select(StandardsOverride.person_id, StandardsOverride.rule,
                                              StandardsOverride.every_days)

@@ -125,6 +125,12 @@ class EventFact:
     kind: str
     on: date
     id: str = ""
+    recorded: date | None = None  # the day it was recorded (None: on the day it happened)
+
+    @property
+    def known(self) -> date:
+        """The day the officer knew of the change: a review cannot fall due before it."""
+        return self.on if self.recorded is None or self.recorded < self.on else self.recorded
 
 
 @dataclass(frozen=True)
@@ -560,32 +566,63 @@ SIGNIFICANT_SOURCE = ("Review on significant change: National Standards 2007; HM
                       "Lancashire inspection 2011; timescale in working days set by LPT Desktop (unverified)")
 
 
+@dataclass(frozen=True)
+class ChangeReview:
+    """One review owed after significant changes: the changes no review has followed yet are all met by the
+    next review (the officer reviews them together), due by the soonest of their due dates."""
+
+    changes: tuple[EventFact, ...]  # by the day they happened
+    due_from: date  # the first day the officer knew of one of them
+    due_by: date
+    met: tuple[date, str] | None
+
+
+def change_reviews(changes: Sequence[tuple[EventFact, date]], reviews: _Evidence,
+                   as_of: date) -> list[ChangeReview]:
+    """Group (change, its due date) by the first review on or after the change (pure): the changes before one
+    review owe that one review, and those no review has followed yet owe one open review."""
+    groups: dict[tuple[date, str] | None, list[tuple[EventFact, date]]] = {}
+    for change, due_by in sorted(changes, key=lambda c: (c[0].on, c[0].id)):
+        groups.setdefault(reviews.first_on_or_after(change.on, as_of), []).append((change, due_by))
+    return [ChangeReview(tuple(c for c, _d in found), min(c.known for c, _d in found),
+                         min(d for _c, d in found), met) for met, found in groups.items()]
+
+
 def _significant_changes(ctx: _Context, rule: Rule) -> list[Obligation]:
-    """A review owed after each significant change on the timeline under the current sentence (changes on the
-    same day owe one review, due by the soonest of their timescales); met by a review recorded on or after it."""
+    """A review owed after significant changes on the timeline under the current sentence: each falls due its
+    working days after the later of the day it happened and the day it was recorded (a back-dated change is
+    not overdue on the day it is recorded), and every change not yet followed by a review is met by one review,
+    due by the soonest of their due dates (change_reviews); met by a review recorded on or after the change."""
     codes = case_codes()
     start = ctx.case.start
     if start is None or not ctx.case.events:
         return []
-    by_day: dict[date, list[tuple[int, str]]] = {}
+    found: list[tuple[EventFact, date]] = []
     for e in ctx.case.events:
         kind = codes.events.get(e.kind)
         if kind is None or rule.id not in kind.reviews or not start <= e.on <= ctx.as_of:
             continue
-        by_day.setdefault(e.on, []).append((kind.reviews[rule.id], kind.label))
+        found.append((e, deadline(e.known, kind.reviews[rule.id], "working_days", ctx.calendar)))
     out = []
-    ev = ctx.evidence(rule)
     what = RULE_LABELS.get(rule.id, rule.id)
-    for on in sorted(by_day):
-        found = by_day[on]
-        due_by = deadline(on, min(days for days, _label in found), "working_days", ctx.calendar)
-        met = ev.first_on_or_after(on, ctx.as_of)
-        if ctx.since is not None and met is not None and due_by < ctx.since:
+    for review in change_reviews(found, ctx.evidence(rule), ctx.as_of):
+        if ctx.since is not None and review.met is not None and review.due_by < ctx.since:
             continue  # settled before the period asked about
-        labels = ", ".join(dict.fromkeys(label.lower() for _days, label in sorted(found)))
-        out.append(_ob(ctx, rule, f"{what} after a significant change ({labels}) on {format_date(on)}", on, due_by,
-                       met, source=SIGNIFICANT_SOURCE))
+        out.append(_ob(ctx, rule, _change_review_text(what, review.changes), review.due_from, review.due_by,
+                       review.met, source=SIGNIFICANT_SOURCE))
     return out
+
+
+def _change_review_text(what: str, changes: Sequence[EventFact]) -> str:
+    codes = case_codes()
+    labels = ", ".join(dict.fromkeys(codes.events[e.kind].label.lower() for e in changes))
+    days = list(dict.fromkeys(e.on for e in changes))
+    when = (f"on {format_date(days[0])}" if len(days) == 1
+            else f"on {', '.join(format_date(d) for d in days[:-1])} and {format_date(days[-1])}")
+    late = [e for e in changes if e.known > e.on]
+    recorded = f", recorded {format_date(max(e.known for e in late))}" if late else ""
+    # One wording however many changes (as for changes on one day): lists and tests find these by it.
+    return f"{what} after a significant change ({labels}) {when}{recorded}"
 
 
 # -- enforcement ------------------------------------------------------------------------------------
@@ -845,7 +882,8 @@ def case_from_json(data: Any) -> CaseFacts:
             errors.append(FieldError(f"events[{i}].kind", f"'{e.get('kind') if isinstance(e, Mapping) else e}' is "
                                                           "not a case event kind, e.g. change_of_address, recall"))
         elif (d := _date(e, "on", errors, required=True)) is not None:
-            events.append(EventFact(str(e["kind"]), d, str(e.get("id") or f"event-{i + 1}")))
+            events.append(EventFact(str(e["kind"]), d, str(e.get("id") or f"event-{i + 1}"),
+                                    _date(e, "recorded", errors)))
     reports = []
     for i, r in enumerate(data.get("reports") or []):
         req = _date(r, "requested", errors, required=True)

@@ -1,12 +1,15 @@
 """Review RoSH and plan on significant change (issue 16): the `current` policy opens a rosh_review and a
-plan_review after each significant change on the case's timeline, due the working days after it that
-resources/data/significant_changes.json gives, met by a review recorded on or after the change."""
+plan_review after significant changes on the case's timeline, each due the working days that
+resources/data/significant_changes.json gives after the later of the day it happened and the day it was
+recorded; every change not yet followed by a review is met by one review (due by the soonest of their due
+dates), a review recorded on or after the change."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.validation import ValidationError
@@ -17,7 +20,7 @@ from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.standards.obligations import CaseFacts, EventFact, RecordFact, case_from_json, obligations
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.keyfile import KdfParams
-from tests.conftest import PASSPHRASE
+from tests.conftest import LONDON, PASSPHRASE
 
 MON = date(2026, 11, 23)  # a Monday; 30/11 is 5 working days on, 07/12 is 10, 14/12 is 15
 START = date(2026, 6, 1)
@@ -26,7 +29,8 @@ AFTER = "after a significant change"
 
 def _case(events=(), records=()) -> CaseFacts:
     return CaseFacts(person_id="p", sentence_type="CO", start=START, length_months=12, rosh="M",
-                     events=tuple(EventFact(k, on, f"e{i}") for i, (k, on) in enumerate(events)),
+                     events=tuple(EventFact(k, on, f"e{i}", *recorded)
+                                  for i, (k, on, *recorded) in enumerate(events)),
                      records=tuple(RecordFact(k, on, f"r{i}") for i, (k, on) in enumerate(records)))
 
 
@@ -52,9 +56,26 @@ CASES = [
      date(2026, 12, 8), [("plan_review", date(2026, 12, 14), "met"), ("rosh_review", date(2026, 12, 7), "overdue")]),
     ("two changes on a day owe one review, by the sooner", [("change_of_address", MON), ("new_offence", MON)], [],
      MON, [("plan_review", date(2026, 12, 7), "due"), ("rosh_review", date(2026, 11, 30), "due")]),
-    ("changes on two days owe two", [("register_added", MON - timedelta(days=7)), ("release", MON)], [], MON,
-     [("plan_review", date(2026, 12, 7), "due"), ("plan_review", date(2026, 12, 14), "due"),
-      ("rosh_review", date(2026, 11, 30), "due"), ("rosh_review", date(2026, 12, 7), "due")]),
+    ("changes on two days not yet reviewed owe one, by the sooner",
+     [("register_added", MON - timedelta(days=7)), ("release", MON)], [], MON,
+     [("plan_review", date(2026, 12, 7), "due"), ("rosh_review", date(2026, 11, 30), "due")]),
+    ("a review between two changes meets the first; the second owes its own",
+     [("register_added", MON - timedelta(days=7)), ("release", MON)],
+     [("rosh_review", MON - timedelta(days=3)), ("plan_review", MON - timedelta(days=3))], MON,
+     [("plan_review", date(2026, 12, 7), "met"), ("plan_review", date(2026, 12, 14), "due"),
+      ("rosh_review", date(2026, 11, 30), "met"), ("rosh_review", date(2026, 12, 7), "due")]),
+    # The officer's walk, 06/12/2026 (a Sunday): employed full time from 01/06/2026, recorded that day, is due
+    # from the day it was recorded, not overdue since 22/06/2026.
+    ("a back-dated change is due from the day it was recorded",
+     [("change_of_employment", date(2026, 6, 1), date(2026, 12, 6))], [], date(2026, 12, 6),
+     [("plan_review", date(2026, 12, 29), "due"), ("rosh_review", date(2026, 12, 18), "due")]),
+    ("recorded on the day it happened: due from that day",
+     [("change_of_employment", date(2026, 6, 1), date(2026, 6, 1))], [], date(2026, 12, 6),
+     [("plan_review", date(2026, 6, 22), "overdue"), ("rosh_review", date(2026, 6, 15), "overdue")]),
+    # The walk again: an address change on 01/12 and a job loss on 05/12 owe one RoSH and one plan review.
+    ("an address change and a job loss days apart owe one review each",
+     [("change_of_address", date(2026, 12, 1)), ("change_of_employment", date(2026, 12, 5))], [],
+     date(2026, 12, 6), [("plan_review", date(2026, 12, 22), "due"), ("rosh_review", date(2026, 12, 15), "due")]),
     ("a late review is met late", [("change_of_employment", MON - timedelta(days=30))],
      [("rosh_review", MON), ("plan_review", MON)], MON,
      [("plan_review", date(2026, 11, 13), "met"), ("rosh_review", date(2026, 11, 6), "met")]),
@@ -99,6 +120,12 @@ def test_every_significant_kind_has_both_reviews_and_the_data_cites_its_source()
             assert kind.reviews == {}
 
 
+def test_case_json_reads_the_day_a_change_was_recorded():
+    case = case_from_json({"sentence_type": "CO", "start": "2026-06-01", "events": [
+        {"kind": "change_of_employment", "on": "2026-06-01", "recorded": "2026-12-06"}]})
+    assert [(e.on, e.known) for e in case.events] == [(date(2026, 6, 1), date(2026, 12, 6))]
+
+
 def test_case_json_reads_events_and_refuses_an_unknown_kind():
     case = case_from_json({"sentence_type": "CO", "start": "2026-06-01", "events": [{"kind": "recall",
                                                                                      "on": "2026-11-23"}]})
@@ -132,6 +159,35 @@ def so_current(db, pid: str) -> str:
     return sentence.id
 
 
+def test_one_review_names_every_change_it_covers_and_a_late_recording():
+    case = _case([("change_of_address", date(2026, 12, 1)), ("change_of_employment", date(2026, 6, 1),
+                                                             date(2026, 12, 5))])
+    [o] = [o for o in obligations(load_policy("current"), case, date(2026, 12, 6))
+           if o.rule == "rosh_review" and AFTER in o.description]
+    assert o.description == ("RoSH review after a significant change (change of employment, training or education, "
+                             "change of address) on 01/06/2026 and 01/12/2026, recorded 05/12/2026")
+    assert (o.due_from, o.due_by, o.status) == (date(2026, 12, 1), date(2026, 12, 15), "due")
+
+
+@time_machine.travel(datetime(2026, 11, 23, 9, 30, tzinfo=LONDON), tick=True)  # MON, whatever the test day
+def test_a_back_dated_change_recorded_through_the_services_is_due_from_the_day_it_was_recorded(tmp_path):
+    db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    try:
+        pid = cr.create_case(db, cr.NewCase("X123456", "Jo", "Bloggs", date(1990, 5, 6),
+                                            cr.SentenceIn("CO", START, START + timedelta(days=364), requirements=(
+                                                cr.RequirementIn("UPW", {"hours": 60}),))), today=MON)
+        cr.record_circumstance(db, pid, "ete", "full_time", date(2026, 7, 1), "Warehouse")  # told today
+        cr.new_main_address(db, pid, cr.AddressIn("3 Moor Lane", "", "Lancaster", "LA1 1QD"), MON)
+        for fast in (False, True):
+            found = (so.all_obligations(db, MON, since=MON)[0][pid] if fast else so.case_obligations(db, pid, MON))
+            owed = sorted((o.rule, o.due_by, o.status) for o in found if AFTER in o.description)
+            assert owed == [("plan_review", date(2026, 12, 14), "due"),
+                            ("rosh_review", date(2026, 12, 7), "due")], fast
+    finally:
+        db.close()
+
+
+@time_machine.travel(datetime(2026, 11, 23, 9, 30, tzinfo=LONDON), tick=True)  # recorded on MON, as the dates say
 def test_a_recorded_change_opens_reviews_and_a_recorded_review_meets_one(tmp_path):
     db = create_caseload(tmp_path / "s.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
     try:
