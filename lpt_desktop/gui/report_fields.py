@@ -478,7 +478,25 @@ class RequirementsField(FieldWidget):
         at = len(self.rows) if at is None else min(at, len(self.rows))
         self.rows.insert(at, row)
         self.rows_box.insertWidget(at, row)
+        self._order_tabs()
         return row
+
+    def _order_tabs(self) -> None:
+        """Tab in the order shown: each row (type, its parameters, Remove), then Add requirement. A row joins
+        the window's tab chain at its end (after the form's own buttons), so it is put back in place here."""
+        # The field itself keeps its place in the chain: the first focusable widget before it and its own
+        # boxes is the one the field's Tab follows.
+        anchor = self.previousInFocusChain()
+        while anchor is not None and anchor is not self and (
+                self.isAncestorOf(anchor) or anchor.focusPolicy() == Qt.FocusPolicy.NoFocus):
+            anchor = anchor.previousInFocusChain()
+        chain: list[QWidget] = [w for r in self.rows for w in (r.type, *r.param_widgets.values(), r.remove_button)]
+        chain += [self.add_button, self.undo_button]
+        before = anchor if anchor is not None and anchor is not self else None
+        for w in chain:
+            if before is not None:
+                QWidget.setTabOrder(before, w)
+            before = w
 
     def _remove(self, row: _RequirementRow) -> None:
         value, shown = row.value(), row.display()

@@ -86,6 +86,13 @@ def test_a_removed_requirement_can_be_put_back_with_its_values(make_window, qtbo
     assert field.value() == [{"type_code": "UPW", "params": {"hours": 120}}]
     assert not field.undo_button.isVisible()
     assert dialog.isVisible()
+    # Back in its place, and Tab goes through it in the order shown: type, Hours, Remove, then Add requirement.
+    row = field.rows[0]
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is row.type
+    for expected in (row.param_widgets["hours"], row.remove_button, field.add_button):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is expected
 
 
 def test_a_crn_already_on_the_caseload_gets_a_warning_not_a_tick(make_window, qtbot, demo_db):

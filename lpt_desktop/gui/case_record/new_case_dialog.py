@@ -63,7 +63,7 @@ class NewCaseDialog(RecordDialog):
         self.pnc.setPlaceholderText("e.g. 2011/0123456A (optional)")
         self.gender = QComboBox()
         self.gender.setAccessibleName("Gender")
-        # The one list (resources/data/genders.json), as the personal details use.
+        # The one list of genders (resources/data/genders.json), meant for the personal details too.
         self.gender.addItems(["", *genders()])
         self.form.addRow("&First name", self.first)
         self.form.addRow("&Last name", self.last)
