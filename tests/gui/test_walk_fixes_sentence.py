@@ -178,3 +178,36 @@ def test_new_case_offers_the_genders_from_the_reference_list(make_window, qtbot,
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
     saved = case_record(window.ops.db, person_id_for_crn(window.ops.db, "Z765435"))
     assert saved.gender == "Non-binary/other"
+
+
+def test_a_new_order_from_the_sentence_page_by_keystrokes_dated_made_on_its_sentence_date(make_window, qtbot,
+                                                                                          demo_db):
+    from lpt_desktop.services.case_record import case_details
+    from tests.gui.test_case_record_sentence import _dialog, _key
+    from tests.gui.test_case_record_sentence import _open as open_sentence_page
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    view = open_sentence_page(qtbot, window, "CO")
+    panel = view.sentence
+    before = {s.id for s in view.case.sentences}
+    _key(qtbot, Qt.Key.Key_N)  # New order or licence…
+    dialog = _dialog(qtbot, panel, None)
+    assert dialog.sentence.order_type.currentData() == "CO"
+    _key(qtbot, Qt.Key.Key_D, "02/11/2026")
+    _key(qtbot, Qt.Key.Key_S, "16/11/2026")
+    _key(qtbot, Qt.Key.Key_M, "12")
+    row = _add_requirement(qtbot, dialog)
+    _choose_by_popup(qtbot, dialog, row.type, "UPW")
+    qtbot.keyClick(row.type, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "120")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is row.remove_button
+    qtbot.keyClick(row.remove_button, Qt.Key.Key_Return)  # saves; does not remove
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    order = next(s for s in case_record(window.ops.db, view.case.person_id).sentences if s.id not in before)
+    assert (order.order_type, order.sentence_date, order.start_date) == ("CO", date(2026, 11, 2), date(2026, 11, 16))
+    assert [(r.label, r.summary) for r in order.requirements] == [("Unpaid work", "Hours: 120")]
+    [made] = [e for e in case_details(window.ops.db, view.case.person_id).sentence_events
+              if e.sentence_id == order.id and e.kind == "made"]
+    assert made.on_date == date(2026, 11, 2)  # the day the court made it, not the start
