@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,9 +37,22 @@ if TYPE_CHECKING:
     from lpt_desktop.standards.obligations import Obligation
     from lpt_desktop.store.database import Database
 
+# Met after its due date: said in words, and amber, never the green of 'met' on time.
+MET_LATE = common.StatusStyle("Met late", "◔", "#7a4d00", "#fff3cd", 4)
+
+
+def shown_style(o: Obligation) -> common.StatusStyle:
+    return MET_LATE if o.shown_status == "met_late" else common.status_style(o.status)
+
+
+def _brush(o: Obligation, background: bool = False) -> QBrush:
+    style = shown_style(o)
+    return QBrush(QColor(style.background if background else style.colour))
+
+
 OBLIGATION_COLUMNS: list[Column[Obligation]] = [
-    Column("Status", lambda o: common.status_text(o.status),
-           sort=lambda o: (common.status_style(o.status).rank, o.due_by)),
+    Column("Status", lambda o: f"{shown_style(o).symbol} {shown_style(o).label}",
+           sort=lambda o: (shown_style(o).rank, o.due_by)),
     Column("Due by", lambda o: format_date(o.due_by), sort=lambda o: o.due_by),
     Column("From", lambda o: format_date(o.due_from), sort=lambda o: o.due_from or o.due_by),
     Column("What", lambda o: o.description, tooltip=lambda o: f"{o.description}\nRule: {o.rule}\n{o.source}"),
@@ -79,13 +92,14 @@ class ObligationTableModel(RecordTableModel["Obligation"]):
     def extra_data(self, rec: Obligation, column: int, role: int) -> Any:
         if column == COL_STATUS:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return common.status_brush(rec.status)
+                return _brush(rec)
             if role == Qt.ItemDataRole.BackgroundRole:
-                return common.status_brush(rec.status, background=True)
+                return _brush(rec, background=True)
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{common.status_style(rec.status).label}: due {common.window_text(rec)}"
+                late = f", met {format_date(rec.met_on)}" if rec.shown_status == "met_late" else ""
+                return f"{shown_style(rec).label}: due {common.window_text(rec)}{late}"
         elif role == Qt.ItemDataRole.ForegroundRole and rec.status == "overdue":
             return common.status_brush("overdue")
         return None
@@ -289,8 +303,9 @@ class ObligationsView(QWidget):
             self.frequency_button.setToolTip("Contact frequency: " + "; ".join(parts))
         self.model.set_rows(obligations)
         common.set_policy(self.policy, title)
-        counts = {s: sum(1 for o in obligations if o.status == s) for s in common.STATUS_STYLES}
-        parts = [f"{counts[s]} {common.STATUS_STYLES[s].label.lower()}" for s in common.STATUS_STYLES if counts[s]]
+        styles = {**common.STATUS_STYLES, "met_late": MET_LATE}
+        counts = {s: sum(1 for o in obligations if o.shown_status == s) for s in styles}
+        parts = [f"{counts[s]} {styles[s].label.lower()}" for s in styles if counts[s]]
         self.summary.setText(f"As of {format_date(common.today())}: " + (", ".join(parts) or "nothing owed"))
         self.body.setCurrentWidget(self.table if obligations else self.empty)
         if obligations and not self._sized:

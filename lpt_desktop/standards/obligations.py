@@ -71,6 +71,12 @@ class Obligation:
     def met_on_time(self) -> bool:
         return self.met_on is not None and self.met_on <= self.due_by
 
+    @property
+    def shown_status(self) -> str:
+        """The status as the officer reads it: 'met_late' for one met after its due date (status stays 'met',
+        so every path counts the same; compliance already counts it as not on time)."""
+        return "met_late" if self.status == "met" and not self.met_on_time else self.status
+
     def as_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "kind": self.kind, "description": self.description, "source": self.source,
                 "due_from": self.due_from.isoformat() if self.due_from else None, "due_by": self.due_by.isoformat(),
