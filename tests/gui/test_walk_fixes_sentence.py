@@ -211,3 +211,16 @@ def test_a_new_order_from_the_sentence_page_by_keystrokes_dated_made_on_its_sent
     [made] = [e for e in case_details(window.ops.db, view.case.person_id).sentence_events
               if e.sentence_id == order.id and e.kind == "made"]
     assert made.on_date == date(2026, 11, 2)  # the day the court made it, not the start
+
+
+def test_the_form_grows_to_hold_an_added_requirement(make_window, qtbot, demo_db):
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    dialog = _open_dialog(qtbot, window)
+    qtbot.wait(50)
+    opened = dialog.height()
+    row = _add_requirement(qtbot, dialog)
+    _choose_by_popup(qtbot, dialog, row.type, "UPW")
+    qtbot.waitUntil(lambda: dialog.height() > opened, timeout=3000)
+    assert dialog.height() >= dialog.sizeHint().height()
+    assert row.type.height() >= row.type.sizeHint().height()  # not squeezed

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from lpt_desktop.domain.dates import add_months
@@ -64,8 +64,22 @@ class SentenceFields(QObject):
         self.sentence_date.valueChanged.connect(lambda _v: self._dates_changed())
         self.start.valueChanged.connect(lambda _v: self._dates_changed())
         self.length.valueChanged.connect(lambda _v: self._dates_changed())
+        # A requirement row added to a dialog already shown was squeezed into the room the dialog had (seen on
+        # screen: the row and Add requirement cut in half): the window grows to hold it, within the screen.
+        self.requirements.add_button.clicked.connect(lambda: QTimer.singleShot(0, self._grow))
+        self.requirements.undo_button.clicked.connect(lambda: QTimer.singleShot(0, self._grow))
         self._type_changed()
         self._dates_changed()
+
+    def _grow(self) -> None:
+        window = self.requirements.window()
+        if window is self.requirements or not window.isVisible():
+            return
+        wanted = window.sizeHint().height()
+        screen = window.screen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else wanted
+        if window.height() < min(wanted, room):
+            window.resize(window.width(), min(wanted, room))
 
     def _type_changed(self) -> None:
         order = reference().order_types.get(self.order_type.currentData() or "")
