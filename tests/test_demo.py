@@ -86,7 +86,8 @@ def test_different_seed_gives_a_different_caseload(tmp_path):
 def test_sizes(demo200):
     assert _count(demo200, Person) == 200
     assert _count(demo200, Contact) == 1000
-    assert _count(demo200, Address) == 200
+    assert _count(demo200, Address, Address.status == "main") == 200
+    assert _count(demo200, Address, Address.status == "previous") < 100  # those who moved while supervised
     assert _count(demo200, Sentence) == 200
     with demo200.read() as s:
         per_person = Counter(s.scalars(select(Contact.person_id)))

@@ -12,7 +12,9 @@ licence cases; then one or two appointments still to come.
 
 One module for each thing it generates: common (DemoSpec, limits, seeded helpers), people (the person,
 address, sentence, requirements or licence conditions and registrations of a case), contacts (its
-contact history and enforcement, with the note text from notes), standards (plans and reviews done),
+contact history and enforcement, with the note text from notes), record (other names, disabilities, personal
+contacts, circumstances, sentence events and the timeline, with the reviews after its significant changes),
+standards (plans and reviews done),
 court (report requests and reports) and build (generate and create_demo: the bulk writes).
 """
 

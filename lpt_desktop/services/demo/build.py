@@ -18,6 +18,14 @@ from lpt_desktop.services.demo.court import _court_work
 from lpt_desktop.services.demo.offices import add_offices
 from lpt_desktop.services.demo.people import _one_case
 from lpt_desktop.services.unlock import create_caseload, officer_id
+from lpt_desktop.store.case_record_models import (
+    Alias,
+    CaseEvent,
+    Circumstance,
+    Disability,
+    PersonalContact,
+    SentenceEvent,
+)
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import (
@@ -53,9 +61,9 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
                     detail=f"demo caseload: {spec.cases} cases, seed {spec.seed}"))
         with _bulk_cache(conn):
             for start in range(0, spec.cases, batch):
-                rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (Person, Address, Sentence, Requirement,
-                                                                LicenceCondition, Registration, Contact,
-                                                                Enforcement, StandardsRecord)}
+                rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (
+                    Person, Address, Sentence, Requirement, LicenceCondition, Registration, Contact, Enforcement,
+                    StandardsRecord, Alias, Disability, PersonalContact, Circumstance, SentenceEvent, CaseEvent)}
                 for i in range(start, min(start + batch, spec.cases)):
                     _one_case(rng, today, now, names, ref, owner, crn_numbers[i], spec.contacts_per_case, rows,
                               author=db.actor)

@@ -10,6 +10,7 @@ from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.reference import Reference
 from lpt_desktop.services.demo.common import _QuickRandom, _uuid, _weighted
 from lpt_desktop.services.demo.contacts import CaseFacts, _contacts
+from lpt_desktop.services.demo.record import _case_record
 from lpt_desktop.services.demo.standards import _plans_and_reviews
 from lpt_desktop.standards.calendar import last_working_day_on_or_before
 from lpt_desktop.store.models import (
@@ -104,7 +105,8 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, A
         "town": names["towns"][town_i],
         "postcode": f"{names['postcode_areas'][town_i]} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
                     f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
-        "status": "main", "from_date": today - timedelta(days=rng.randint(30, 2000)), "to_date": None,
+        "status": "main", "to_date": None,
+        "from_date": last_working_day_on_or_before(today - timedelta(days=rng.randint(30, 2000))),
     })
     order = rng.choices(["CO", "SSO", "LIC", "PSS"], weights=(45, 20, 30, 5))[0]
     months = {"CO": rng.choice((12, 12, 18, 24, 36)), "SSO": rng.choice((12, 18, 24)),
@@ -149,7 +151,7 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, A
             rows[LicenceCondition].append({"id": _uuid(rng), **stamp, "sentence_id": sid, "code": f"C{n + 1:02d}",
                                            "text": text, "standard": text not in extra})
     for code, category, level in registers:
-        reg_start = today - timedelta(days=rng.randint(10, 700))
+        reg_start = last_working_day_on_or_before(today - timedelta(days=rng.randint(10, 700)))
         review = add_months(reg_start, ref.register_types[code].review_months)
         while review < today - timedelta(days=rng.choice((0, 0, 0, 0, 0, 0, 0, 0, 0, 14))):
             review = add_months(review, ref.register_types[code].review_months)
@@ -164,3 +166,5 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, A
     # contacts each case has, and each history is reproducible on its own.
     _contacts(_QuickRandom(f"contacts:{pid}"), today, stamp, pid, start, contacts, rows, facts)
     _plans_and_reviews(_QuickRandom(f"records:{pid}"), today, stamp, pid, start, end, rows)
+    # The rest of the record (other names, contacts, circumstances, the timeline), seeded from the case too.
+    _case_record(_QuickRandom(f"record:{pid}"), today, stamp, names, ref, rows)
