@@ -197,8 +197,10 @@ class SentencePanel(QWidget):
         self.which.clear()
         # Open ones first (newest first), then the ended ones.
         ordered = sorted(case.sentences, key=lambda s: (s.terminated_on is not None, -s.start_date.toordinal()))
-        for s in ordered:
-            self.which.addItem(f"{s.order_label} from {format_date(s.start_date)} ({_status(s).lower()})", s.id)
+        for sentence in ordered:
+            status = _status(sentence).lower()
+            self.which.addItem(f"{sentence.order_label} from {format_date(sentence.start_date)} ({status})",
+                               sentence.id)
         index = self.which.findData(chosen)
         self.which.setCurrentIndex(index if index >= 0 else 0)
         self.which.blockSignals(False)
