@@ -74,7 +74,7 @@ def test_a_new_case_by_keystrokes_opens_in_a_tab_and_joins_the_caseload(make_win
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, ALT)  # a mnemonic clicks after a moment
     qtbot.waitUntil(lambda: bool(dialog.sentence.requirements.rows), timeout=5000)
     row = dialog.sentence.requirements.rows[0]
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is row.type, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is row.type, timeout=10000)
     qtbot.keyClicks(row.type, "Unpaid")
     assert row.type.currentData() == "UPW"
     qtbot.keyClicks(row.param_widgets["hours"], "120")
