@@ -315,6 +315,9 @@ def test_a_register_review_keeps_the_reason_for_registration_and_its_own_note(db
                             "police DA unit" for e in timeline(db, case.person))
     registers.review_register(db, rid, TODAY, notes="Second review", today=TODAY)
     assert registers.review_notes(db, rid)[0] == (TODAY, "Second review")
+    other = registers.add_register(db, case.person, "RCPR", TODAY - timedelta(days=5), today=TODAY)
+    assert registers.last_review_notes(db, case.person) == {rid: (TODAY, "Second review")}  # other: no review
+    assert other not in registers.last_review_notes(db, case.person)
     before = everything(db)
     with pytest.raises(ValidationError) as refused:  # too long for its event: refused, never cut short
         registers.review_register(db, rid, TODAY, notes="x" * 200, today=TODAY)

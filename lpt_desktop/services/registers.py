@@ -22,7 +22,8 @@ from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Person, Registration
 
-__all__ = ["add_months", "add_register", "end_register", "first_review_date", "review_notes", "review_register"]
+__all__ = ["add_months", "add_register", "end_register", "first_review_date", "last_review_notes", "review_notes",
+           "review_register"]
 
 # Between what the review did and the officer's note in a review's timeline event (review_notes splits on it).
 NOTE_MARK = ". Note: "
@@ -134,6 +135,20 @@ def review_notes(db: Database, registration_id: str) -> list[tuple[date, str]]:
                                 CaseEvent.source_id == registration_id)
                          .order_by(CaseEvent.on_date.desc(), CaseEvent.created_at.desc())).all()
     return [(on, summary.split(NOTE_MARK, 1)[1]) for on, summary in rows if NOTE_MARK in summary]
+
+
+def last_review_notes(db: Database, person_id: str) -> dict[str, tuple[date, str]]:
+    """The latest review note of each of a person's registers that has one: registration id -> (date, note)."""
+    out: dict[str, tuple[date, str]] = {}
+    with db.read() as s:
+        rows = s.execute(select(CaseEvent.source_id, CaseEvent.on_date, CaseEvent.summary)
+                         .where(CaseEvent.person_id == person_id, CaseEvent.kind == "register_reviewed",
+                                CaseEvent.source_table == "registration")
+                         .order_by(CaseEvent.on_date.desc(), CaseEvent.created_at.desc())).all()
+    for rid, on, summary in rows:
+        if rid is not None and rid not in out and NOTE_MARK in summary:
+            out[rid] = (on, summary.split(NOTE_MARK, 1)[1])
+    return out
 
 
 @writes(Change.REGISTER, Change.CASE)
