@@ -507,7 +507,10 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # it may name a case
         for child in self.findChildren(QDialog):  # dialogs and messages would cover the unlock page
             if child.isVisible():
-                child.reject()
+                if isinstance(child, RecordDialog):
+                    child.discard()  # named above (_closed_unsaved); no "discard?" question over the lock
+                else:
+                    child.reject()
         message = "Locked after a spell of inactivity. Type your passphrase to carry on." if reason == "idle" \
             else "Locked. Type your passphrase to carry on."
         self.unlock_page.reset(message)

@@ -81,6 +81,8 @@ def test_the_autosave_keeps_a_draft_and_cancel_discards_it(make_window, qtbot, d
                                                                               "Quaker")]
     assert drafts(window.ops.db) == []
     qtbot.keyClick(_focus(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: panel.discard_box is not None, timeout=5000)  # asked first
+    next(b for b in panel.discard_box.buttons() if b.text() == "&Discard").click()
     assert not panel.editing
     qtbot.waitUntil(lambda: form_drafts(window.ops.db) == [], timeout=10000)
 

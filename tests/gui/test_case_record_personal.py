@@ -135,6 +135,16 @@ def test_a_bad_email_is_named_and_escape_leaves_nothing_saved(make_window, qtbot
     assert panel.editing
     assert "Email:" in panel.error.text() and "Last name:" in panel.error.text()
     qtbot.keyClick(_focus(), Qt.Key.Key_Escape)
+    # Asked first: Escape (or Return) on the question keeps editing, nothing typed is thrown away.
+    box = panel.discard_box
+    assert panel.editing and box is not None and box.windowTitle() == "Discard what you typed?"
+    assert box.escapeButton() is box.defaultButton() and box.defaultButton().text() == "&Keep editing"
+    box.defaultButton().click()
+    qtbot.waitUntil(lambda: panel.discard_box is None, timeout=5000)
+    assert panel.editing and panel.fields.email.text() == "not an email"
+    qtbot.keyClick(panel.fields.email, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: panel.discard_box is not None, timeout=5000)
+    next(b for b in panel.discard_box.buttons() if b.text() == "&Discard").click()
     assert not panel.editing
     details = case_details(window.ops.db, person)
     assert details.email == "" and details.last_name  # nothing was saved

@@ -51,3 +51,55 @@ def test_a_question_has_its_own_words_yes_by_default_and_no_on_escape(make_windo
     box.accepted.connect(lambda: accepted.append(1))
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: accepted == [1], timeout=3000)
+
+
+def _address_form(window):
+    from PySide6.QtWidgets import QLineEdit
+
+    from lpt_desktop.gui.case_record.record_dialog import RecordDialog
+
+    class Form(RecordDialog):
+        def __init__(self) -> None:
+            super().__init__(window.ops, "New main address", window)
+            self.street = QLineEdit()
+            self.form.addRow("&Street", self.street)
+
+        def submit(self) -> None:
+            pass
+
+    form = Form()
+    form.show()
+    return form
+
+
+def test_a_form_opens_on_its_first_field_and_asks_before_throwing_typing_away(make_window, qtbot, tmp_path):
+    window = make_window(tmp_path / "caseload.lptdb")
+    form = _address_form(window)
+    qtbot.waitExposed(form)
+    assert form.focusWidget() is form.street  # not the Save button: a reflex Enter saved an empty form
+    form.reject()  # nothing typed: closes at once
+    assert not form.isVisible()
+    form = _address_form(window)
+    qtbot.keyClicks(form.street, "1 High Street")
+    form.reject()  # Cancel, Escape or the window's close
+    box = form.discard_box
+    assert form.isVisible() and box is not None and box.defaultButton() is box.escapeButton()
+    box.defaultButton().click()  # Keep editing
+    qtbot.waitUntil(lambda: form.discard_box is None, timeout=5000)
+    assert form.isVisible() and form.street.text() == "1 High Street"
+    form.reject()
+    qtbot.waitUntil(lambda: form.discard_box is not None, timeout=5000)
+    next(b for b in form.discard_box.buttons() if b.text() == "&Discard").click()
+    assert not form.isVisible()
+
+
+def test_the_lock_closes_a_form_without_asking(make_window, qtbot, demo_db):
+    from tests.conftest import PASSPHRASE
+    from tests.gui.conftest import unlock
+
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    form = _address_form(window)
+    qtbot.keyClicks(form.street, "1 High Street")
+    window.lock("idle")
+    assert not form.isVisible() and form.discard_box is None  # no question left over the unlock page

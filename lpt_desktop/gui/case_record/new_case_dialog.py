@@ -136,7 +136,7 @@ class NewCaseDialog(RecordDialog):
 
         def answered(result: Any) -> None:
             if result == QMessageBox.StandardButton.Yes:
-                self.reject()
+                self.discard()  # the officer chose the existing case: nothing of this form is wanted
                 self.open_case(person_id)
             else:
                 self.crn.setFocus()

@@ -33,6 +33,7 @@ from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import age_on, format_date
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.case_record import dialogs
+from lpt_desktop.gui.case_record.record_dialog import ask_to_discard
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.form_errors import FormErrors
@@ -196,6 +197,7 @@ class DetailsPanel(QWidget):
         self.case: CaseRecord | None = None
         self.details: CaseDetails | None = None
         self.before: dict[str, Any] = {}  # the details when editing began
+        self.discard_box: QMessageBox | None = None
         self.read_page = QWidget()
         self.read_layout = QHBoxLayout(self.read_page)
         self.read_layout.setContentsMargins(0, 0, 0, 0)
@@ -330,6 +332,20 @@ class DetailsPanel(QWidget):
         self.editing_changed.emit(True)
 
     def cancel(self) -> None:
+        """Cancel or Escape: back to the details as they were, asking first if anything was changed."""
+        if not self.editing:
+            return
+        if self.changes():
+            if self.discard_box is None:
+                self.discard_box = ask_to_discard(self, "Personal details", self.discard)
+                self.discard_box.finished.connect(self._asked)
+            return
+        self.discard()
+
+    def _asked(self, *_result: object) -> None:
+        self.discard_box = None
+
+    def discard(self) -> None:
         if not self.editing:
             return
         self.form_errors.clear()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,27 @@ from lpt_desktop.gui.form_errors import FormErrors
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
+
+
+def ask_to_discard(parent: QWidget, what: str, discard: Callable[[], object]) -> QMessageBox:
+    """"Discard what you typed?" without blocking: Return and Escape keep editing, Discard is a deliberate choice.
+
+    Escape in a form, or Cancel, threw away what the officer had typed without a word (seen walking the case
+    record by keyboard)."""
+    # Parented to the window, not the form: the form's own Escape key (a shortcut over its children) would
+    # otherwise take the question's Escape.
+    box = QMessageBox(QMessageBox.Icon.Question, "Discard what you typed?",
+                      f"{what}: what you typed has not been saved.", parent=parent.window())
+    drop = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    # Both made before it shows (Qt picks its Escape button at show time), and both keep by default.
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.buttonClicked.connect(lambda clicked: discard() if clicked is drop else None)
+    box.open()
+    return box
 
 
 class RecordDialog(QDialog):
@@ -65,10 +87,29 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self._watching = False
         self._as_shown: list[object] = []
+        self._discarding = False
+        self.discard_box: QMessageBox | None = None
         self.result_value: Any = None
 
     def submit(self) -> None:
         raise NotImplementedError
+
+    def reject(self) -> None:
+        """Cancel, Escape or the window's close: asks first when something was typed."""
+        if self.typed() and not self._discarding:
+            if self.discard_box is None:
+                self.discard_box = ask_to_discard(self, self.windowTitle(), self.discard)
+                self.discard_box.finished.connect(self._asked)
+            return
+        super().reject()
+
+    def _asked(self, *_result: object) -> None:
+        self.discard_box = None
+
+    def discard(self) -> None:
+        """Close without saving and without asking (the officer chose Discard, or the caseload is locking)."""
+        self._discarding = True
+        self.reject()
 
     def run(self, fn: Callable[[Any], Any], label: str) -> None:
         """fn(db) on the writer thread; close on success, show the field errors on a refusal."""
@@ -113,8 +154,24 @@ class RecordDialog(QDialog):
         return self._watching and self._entries() != self._as_shown
 
     def showEvent(self, event: QShowEvent) -> None:
-        if not self._watching:  # the subclass has built and filled its fields by now
+        first = not self._watching
+        if first:  # the subclass has built and filled its fields by now
             self._watching = True
             self.form_errors.watch_children(self)
             self._as_shown = self._entries()
         super().showEvent(event)
+        if first:
+            self._focus_first_field()
+
+    def _focus_first_field(self) -> None:
+        """Open on the first field, not the Save button: a reflex Enter or space saved an empty form."""
+        focused = self.focusWidget()
+        if focused is not None and not isinstance(focused, QAbstractButton):
+            return  # the dialog chose its own place to start
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.isEnabled() and widget.isVisibleTo(self) and \
+                    widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
