@@ -362,6 +362,15 @@ def test_the_caseload_order_says_a_licence_is_recalled_until_re_release(db, case
     assert orders()[case.licensee] == "Licence"
 
 
+def test_the_case_header_flags_a_recall_until_re_release(db, case):
+    assert "RECALLED" not in cases.case_record(db, case.licensee).flags
+    cr.recall(db, case.licence, TODAY - timedelta(days=3), "Further offence", "standard")
+    assert "RECALLED" in cases.case_record(db, case.licensee).flags
+    assert "RECALLED" not in cases.case_record(db, case.person).flags
+    cr.release_after_recall(db, case.licence, TODAY)
+    assert "RECALLED" not in cases.case_record(db, case.licensee).flags
+
+
 def test_terminating_an_order_ends_its_requirements_still_running(db, case):
     cr.terminate_sentence(db, case.order, TODAY, "revoked", "Revoked on application")
     with db.read() as s:

@@ -15,7 +15,8 @@ from lpt_desktop.services.caseload import due_order, is_overdue
 if TYPE_CHECKING:
     from lpt_desktop.services.caseload import CaseloadRow
 
-FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM"}
+FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM",
+              "RECALLED": "Recalled"}
 ROSH_COLOURS = {"VH": "#8b0000", "H": "#b3261e", "M": "#8a5a00", "L": "#2e6b30"}
 OVERDUE_COLOUR = "#a4161a"
 DEFAULT_SORT = ("Next due", Qt.SortOrder.AscendingOrder)  # what to do first at the top

@@ -175,6 +175,9 @@ def _case_record(p: Person) -> CaseRecord:
     flags = tuple(sorted({flag for r in p.registrations
                           if r.ended_on is None and r.type_code in ref.register_types
                           and (flag := ref.register_types[r.type_code].flag)}))
+    # Back in custody: said in the header as loudly as a register (recalled_on is cleared at re-release).
+    if any(x.recalled_on is not None and x.terminated_on is None for x in p.sentences):
+        flags += ("RECALLED",)
     return CaseRecord(
         person_id=p.id, crn=p.crn, name=p.full_name, preferred_name=p.preferred_name or "",
         date_of_birth=p.date_of_birth, pnc=p.pnc or "", gender=p.gender or "", ethnicity=p.ethnicity or "",
