@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -155,9 +156,28 @@ def sort_arrows(header: QHeaderView) -> None:
     header.setStyle(_arrow_style[0])
 
 
-def record_table(model: Any, name: str, sortable: bool = True) -> QTableView:
-    """A read-only table of whole rows as every list in the app shows them (one place to change them all)."""
-    view = QTableView()
+class _TableWithEmptyText(QTableView):
+    """Says what an empty list means ("None recorded") instead of showing a bare grid."""
+
+    def __init__(self, empty_text: str) -> None:
+        super().__init__()
+        self.empty_text = empty_text
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawText(self.viewport().rect().adjusted(8, 4, -8, -4),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.end()
+
+
+def record_table(model: Any, name: str, sortable: bool = True, empty_text: str = "") -> QTableView:
+    """A read-only table of whole rows as every list in the app shows them (one place to change them all);
+    with `empty_text`, an empty table says it."""
+    view = _TableWithEmptyText(empty_text) if empty_text else QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSortingEnabled(sortable)

@@ -73,9 +73,10 @@ def value_label(text: str) -> QLabel:
 
 def small_table(columns: list[Column[Any]], name: str, stretch: int = 1,
                 model: RecordTableModel[Any] | None = None) -> tuple[RecordTableModel[Any], QTableView]:
-    """A short read-only table of a record's rows; `stretch` is the column that takes the spare width."""
+    """A short read-only table of a record's rows; `stretch` is the column that takes the spare width. Empty,
+    it says "None recorded" rather than showing a bare grid."""
     model = model or RecordTableModel(columns)
-    view = record_table(model, name, sortable=False)
+    view = record_table(model, name, sortable=False, empty_text="None recorded")
     view.horizontalHeader().setStretchLastSection(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
