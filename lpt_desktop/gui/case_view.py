@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from lpt_desktop.gui.case_record.timeline_view import TimelineView
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
+from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import empty_state
 from lpt_desktop.services.cases import case_record
 from lpt_desktop.services.changes import Change
@@ -80,10 +82,19 @@ class CaseView(QWidget):
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
                                           "release."), "Plans")
         layout.addWidget(self.sections)
+        # Every part of the case by keyboard: five of its tabs have no Alt letter left (the contact form and
+        # the menus use them), so Ctrl+PgDown / Ctrl+PgUp step through them as in a browser.
+        local_shortcut("Ctrl+PgDown", self, functools.partial(self.step_section, 1))
+        local_shortcut("Ctrl+PgUp", self, functools.partial(self.step_section, -1))
+        for i in range(self.sections.count()):
+            self.sections.setTabToolTip(i, "Ctrl+PgDown and Ctrl+PgUp move between the parts of the case")
         self.ops = ops
         if ops is not None:
             # An edit anywhere (this tab's forms, a sync) shows here at once.
             ops.changed.connect(self._changed)
+
+    def step_section(self, step: int) -> None:
+        self.sections.setCurrentIndex((self.sections.currentIndex() + step) % self.sections.count())
 
     def _changed(self, changes: Change) -> None:
         if changes & (Change.CASE | Change.REGISTER) and self.ops is not None:

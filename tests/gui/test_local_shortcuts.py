@@ -51,3 +51,23 @@ def test_the_contact_form_and_report_editor_keys_are_their_own(make_window, qtbo
         shortcuts = owner.findChildren(QShortcut)
         assert shortcuts
         assert {s.context() for s in shortcuts} == {Qt.ShortcutContext.WidgetWithChildrenShortcut}
+
+
+def test_every_part_of_a_case_by_ctrl_page_down_and_up(make_window, qtbot, demo_db):
+    """Five of the case's tabs have no Alt letter left; Ctrl+PgDown and Ctrl+PgUp reach them all."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    _rec, contacts = _open_contacts(qtbot, window, 0)
+    view = window.case_views()[0]
+    sections = view.sections
+    sections.setCurrentIndex(0)
+    seen = []
+    for _ in range(sections.count()):
+        seen.append(sections.tabText(sections.currentIndex()))
+        focus = sections.currentWidget()
+        focus.setFocus()
+        qtbot.keyClick(focus, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert sections.currentIndex() == 0  # round to the start
+    assert len(set(seen)) == sections.count() and "Timeline" in seen and "Sentence" in seen
+    qtbot.keyClick(sections.currentWidget(), Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert sections.currentIndex() == sections.count() - 1
