@@ -116,6 +116,26 @@ def test_details_edited_in_place_and_saved_by_keystrokes(make_window, qtbot, dem
     qtbot.waitUntil(lambda: view.personal.case.preferred_name == "Robbie", timeout=10000)
     qtbot.waitUntil(lambda: view.personal.details.mobile == "07700 900123", timeout=10000)
     assert view.sections.currentIndex() == 0
+    assert window.statusBar().currentMessage().startswith("Personal details saved (4 details changed)")
+
+
+def test_an_impossible_date_and_a_bad_email_are_named_together(make_window, qtbot, demo_db):
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window)
+    panel = view.personal.details_panel
+    panel.edit_button.setFocus()
+    qtbot.keyClick(_focus(), Qt.Key.Key_F2)
+    panel.fields.date_of_birth.setFocus()
+    panel.fields.date_of_birth.edit.selectAll()
+    qtbot.keyClicks(_focus(), "31/02/1990")
+    panel.fields.email.setFocus()
+    panel.fields.email.selectAll()
+    qtbot.keyClicks(_focus(), "ryan@@example")
+    qtbot.keyClick(_focus(), Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=10000)
+    text = panel.error.text()
+    assert "31/02/1990 does not exist" in text and "Email" in text and "ryan@@example" in text  # both, at once
+    assert panel.editing
 
 
 def test_a_bad_email_is_named_and_escape_leaves_nothing_saved(make_window, qtbot, demo_db):

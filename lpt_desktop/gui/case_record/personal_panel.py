@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.domain.validation import FieldError
+from lpt_desktop.domain.words import plural
 from lpt_desktop.gui import standards_common
 from lpt_desktop.gui.case_record import dialogs
 from lpt_desktop.gui.case_record.record_dialog import ask_to_discard
@@ -415,7 +418,15 @@ class DetailsPanel(QWidget):
             return
         if problem := self.fields.date_of_birth.error():
             self.fields.date_of_birth.validate()
-            self.form_errors.show([problem])
+            # Every problem at once, not the date first and the rest on the next try (seen walking the form).
+            values = self.fields.values()
+            others = [e for e in (svc.check_phone("Phone", values.get("phone") or ""),
+                                  svc.check_phone("Mobile", values.get("mobile") or ""),
+                                  svc.check_email("Email", values.get("email") or "")) if e]
+            others += [FieldError(label, f"is empty: enter the person's {label.lower()}")
+                       for name, label in (("first_name", "First name"), ("last_name", "Last name"))
+                       if not str(values.get(name) or "").strip()]
+            self.form_errors.show([problem, *others])
             return
         changes = self.changes()
         if not changes:
@@ -433,6 +444,10 @@ class DetailsPanel(QWidget):
         def saved(_result: object) -> None:
             self.save_button.setEnabled(True)
             self._leave()
+            window = self.window()
+            if isinstance(window, QMainWindow):  # said where every save is said, not silently
+                window.statusBar().showMessage(f"Personal details saved ({plural(len(changes), 'detail')} changed)",
+                                               8000)
 
         def failed(exc: BaseException) -> None:
             self.save_button.setEnabled(True)
