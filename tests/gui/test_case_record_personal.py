@@ -521,3 +521,25 @@ def test_a_detail_changed_elsewhere_while_editing_is_not_written_back(make_windo
     qtbot.waitUntil(lambda: not panel.editing, timeout=10000)
     assert case_record(window.ops.db, person).preferred_name == "Bobby"
     assert case_details(window.ops.db, person).phone == "01772 201234"
+
+
+def test_gender_is_chosen_from_the_list_new_case_offers_and_an_older_value_is_kept(make_window, qtbot, demo_db):
+    from lpt_desktop.domain.reference import genders
+    from lpt_desktop.services import cases
+    from tests.gui.conftest import on_writer
+
+    window = _window(make_window, qtbot, demo_db)
+    view = _open(qtbot, window)
+    person = view.case.person_id
+    on_writer(qtbot, window, cases.update_person, person, gender="Genderfluid")  # recorded before the list
+    qtbot.waitUntil(lambda: view.personal.case.gender == "Genderfluid", timeout=10000)
+    panel = view.personal.details_panel
+    panel.edit_button.setFocus()
+    qtbot.keyClick(_focus(), Qt.Key.Key_F2)
+    gender = panel.fields.gender
+    assert [gender.itemText(i) for i in range(gender.count())] == ["", *genders()]
+    assert gender.text() == "Genderfluid"  # kept as it is, not lost to the list
+    gender.setCurrentIndex(gender.findText("Non-binary/other"))
+    qtbot.keyClick(_focus(), Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: not panel.editing, timeout=10000)
+    assert case_record(window.ops.db, person).gender == "Non-binary/other"

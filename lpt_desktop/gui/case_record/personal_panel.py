@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import age_on, format_date
+from lpt_desktop.domain.reference import genders
 from lpt_desktop.domain.validation import FieldError
 from lpt_desktop.domain.words import plural
 from lpt_desktop.gui import standards_common
@@ -103,6 +105,29 @@ def button(text: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
     return b
 
 
+class _EditableChoice(QComboBox):
+    """A list to choose from that still takes, and keeps, a value not on it (a gender recorded before the list).
+
+    Speaks a line edit's text API, so the form fills, reads and watches it as its other fields."""
+
+    def __init__(self, name: str, choices: Iterable[str]) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItems(["", *choices])
+        self.setAccessibleName(name)
+
+    @property
+    def textChanged(self) -> Any:  # noqa: N802 - the line edit's name, so the form treats both alike
+        return self.editTextChanged
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self.setCurrentText(text)
+
+    def text(self) -> str:
+        return self.currentText()
+
+
 class _Fields(QWidget):
     """The edit page: one field per detail, named as the service names them in its messages."""
 
@@ -114,7 +139,7 @@ class _Fields(QWidget):
         self.date_of_birth = DateEntry("Date of birth")
         self.pnc = self._line("PNC number")
         self.pnc.setPlaceholderText("e.g. 2011/0012345A")
-        self.gender = self._line("Gender")
+        self.gender = _EditableChoice("Gender", genders())  # the list New case offers (resources/data)
         self.phone = self._line("Phone")
         self.mobile = self._line("Mobile")
         self.email = self._line("Email")
