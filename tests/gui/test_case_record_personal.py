@@ -543,3 +543,18 @@ def test_gender_is_chosen_from_the_list_new_case_offers_and_an_older_value_is_ke
     qtbot.keyClick(_focus(), Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: not panel.editing, timeout=10000)
     assert case_record(window.ops.db, person).gender == "Non-binary/other"
+
+
+def test_one_account_of_disabilities_not_two_that_disagree():
+    from types import SimpleNamespace
+
+    from lpt_desktop.gui.case_record.personal_panel import _disabilities_line
+
+    def details(*rows):
+        return SimpleNamespace(disabilities=rows)
+
+    adhd = SimpleNamespace(description="ADHD", adjustment="Short sessions, written reminders", to_date=None)
+    ended = SimpleNamespace(description="Broken leg", adjustment="Ground floor room", to_date=date(2026, 3, 1))
+    assert _disabilities_line("ADHD", details(adhd, ended)) == "ADHD (Short sessions, written reminders)"
+    assert _disabilities_line("ADHD", details()).startswith("ADHD (noted; no adjustment recorded yet")
+    assert _disabilities_line("", details(ended)) == "None recorded"

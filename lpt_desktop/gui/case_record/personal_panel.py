@@ -105,6 +105,17 @@ def button(text: str, slot: Callable[[], Any], tip: str = "") -> QPushButton:
     return b
 
 
+def _disabilities_line(noted: str, details: CaseDetails) -> str:
+    """One account of the person's disabilities: the recorded ones with their adjustments; an older note only
+    while none is recorded, saying what is missing (the two disagreed on screen: 'ADHD' above an empty table)."""
+    current = [d for d in details.disabilities if d.to_date is None]
+    if current:
+        return "; ".join(f"{d.description} ({d.adjustment or 'no adjustment recorded'})" for d in current)
+    if noted:
+        return f"{noted} (noted; no adjustment recorded yet: add it under Disabilities and adjustments)"
+    return "None recorded"
+
+
 class _EditableChoice(QComboBox):
     """A list to choose from that still takes, and keeps, a value not on it (a gender recorded before the list).
 
@@ -310,7 +321,7 @@ class DetailsPanel(QWidget):
             ("First language", case.first_language),
             ("Interpreter", "Required" if case.interpreter_required else "Not required"),
             ("Caring responsibilities", case.caring_responsibilities), ("Individual needs", case.individual_needs),
-            *([("Disabilities (noted)", case.disabilities)] if case.disabilities else []),
+            ("Disabilities", _disabilities_line(case.disabilities, details)),
         ]), 1)
 
     @staticmethod
