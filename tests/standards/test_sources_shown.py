@@ -11,7 +11,7 @@ from lpt_desktop.standards.obligations import SIGNIFICANT_SOURCE
 from lpt_desktop.standards.policy import load_policy, policy_names
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 
-FORBIDDEN = ("DOMAIN.md", "seed", ".md")
+FORBIDDEN = ("DOMAIN.md", "seed", ".md", ".json", "resources/")
 
 
 def _shown(text: str) -> list[str]:
