@@ -707,7 +707,8 @@ def report_obligations(s: Session, as_of: date, person_ids: Sequence[str] | None
         out.append(Obligation(
             rule="report_due", kind="report", person_id=r.person_id, policy="court",
             description=f"{label} for {r.court} (hearing {format_date(r.hearing_date)}{remand})",
-            source="National Standards report timescales (fast delivery within 5 working days, standard within 15; 10 if remanded)",
+            source="National Standards report timescales (fast delivery within 5 working days, standard within "
+                   "15; 10 if remanded)",
             due_from=r.requested_on, due_by=r.due_by, status=status_of(r.requested_on, r.due_by, as_of, None)))
     return out
 
