@@ -29,7 +29,7 @@ run: install
 test: install
 	$(PY) -m mypy
 	$(PY) tests/date_matrix.py
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadfile --durations=15
 
 # Everything but the bundle build (about a minute quicker); CI runs `make test`.
 test-fast: install
