@@ -15,7 +15,7 @@ from datetime import timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,6 +124,7 @@ def sign_in_family(s: Session, rkey: bytes, username: str, laptop_id: str, grace
     transit) gets the same token again rather than revoking the one the laptop may be holding.
     """
     now = utcnow()
+    _revoke_legacy(s, laptop_id)  # a sign-in ends the laptop's pre-rotation token too (it worked on for 30 days)
     live = s.scalars(select(TokenFamily).where(TokenFamily.laptop_id == laptop_id,
                                                TokenFamily.revoked_at.is_(None))
                      .order_by(TokenFamily.created_at.desc())).all()
@@ -197,6 +198,12 @@ def _legacy(s: Session, rkey: bytes, token: str, grace: float) -> Refreshed:
     return Refreshed(family, family_token(rkey, family))
 
 
+def _revoke_legacy(s: Session, laptop_id: str) -> None:
+    """The laptop's refresh tokens from before tokens rotated (kept hashed in refresh_token)."""
+    s.execute(update(RefreshToken).where(RefreshToken.laptop_id == laptop_id, RefreshToken.revoked.is_(False))
+              .values(revoked=True))
+
+
 def revoke_laptops(s: Session, *, laptop_id: str | None = None, username: str | None = None) -> list[str]:
     """Withdraw laptops (lost or stolen): their token families are revoked and their access tokens refused
     from now on (principal checks the device). The laptops revoked, by id."""
@@ -206,6 +213,7 @@ def revoke_laptops(s: Session, *, laptop_id: str | None = None, username: str | 
     devices = list(s.scalars(q.with_for_update()))
     for device in devices:
         device.revoked_at = device.revoked_at or now
+        _revoke_legacy(s, device.laptop_id)
         for family in s.scalars(select(TokenFamily).where(TokenFamily.laptop_id == device.laptop_id,
                                                           TokenFamily.revoked_at.is_(None))):
             family.revoked_at, family.revoked_why = now, "laptop revoked"

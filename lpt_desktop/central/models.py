@@ -68,7 +68,8 @@ class Device(Base):
 
 
 class RefreshToken(Base):
-    """Refresh tokens as issued before they rotated (kept hashed): no longer issued or accepted (TokenFamily)."""
+    """Refresh tokens as issued before they rotated (kept hashed): no longer issued; each is exchanged once for a
+    TokenFamily (auth._legacy), and ends when its laptop signs in again or is revoked."""
 
     __tablename__ = "refresh_token"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -210,3 +210,20 @@ def test_a_refresh_token_issued_before_tokens_rotated_is_exchanged_once(central)
     assert new.count(".") == 2 and works(central, first.json()["access_token"])
     assert refresh(central, old).status_code == 401
     assert refresh(central, new).status_code == 200
+
+
+def test_signing_in_again_ends_a_token_issued_before_tokens_rotated(central):
+    """A laptop enrolled before the upgrade: its officer signs in again (or the laptop is lost and they sign in
+    on another): the old-style token must stop working, as a rotated one does, not run on for its 30 days."""
+    import hashlib
+    from datetime import timedelta
+
+    from lpt_desktop.central.models import RefreshToken, utcnow
+
+    user, laptop, old = central.add_user(f"legacy-{uuid.uuid4().hex[:6]}"), str(uuid.uuid4()), uuid.uuid4().hex * 2
+    with central.db.write() as s:
+        s.add(RefreshToken(token_hash=hashlib.sha256(old.encode()).hexdigest(), username=user, laptop_id=laptop,
+                           expires_at=utcnow() + timedelta(days=3), revoked=False))
+    signed_in = sign_in(central, user, laptop)
+    assert refresh(central, old).status_code == 401
+    assert refresh(central, signed_in["refresh_token"]).status_code == 200  # the new sign-in is untouched
