@@ -80,12 +80,12 @@ def failure_number(failure_dates: Iterable[date], on: date, since: date | None =
     return sum(1 for d in failure_dates if start < d <= on)
 
 
-def warning_period(given_on: date) -> tuple[date, date]:
+def warning_period(given_on: date, months: int | None = None) -> tuple[date, date]:
     """(first day, last day) of the period a warning given on `given_on` runs: 12 months beginning with the
     day it was given (CJA 2003 Sch 8 paras 5-6; resources/data/enforcement.json "warning_period"), so a
     warning given on 17/07/2026 runs to 16/07/2027 inclusive. The letter prints this end; the breach rule
     counts with it."""
-    return given_on, add_months(given_on, policy().warning_months) - timedelta(days=1)
+    return given_on, add_months(given_on, months or policy().warning_months) - timedelta(days=1)
 
 
 def warned_within_window(warning_dates: Iterable[date], on: date) -> date | None:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import add_months, format_date
-from lpt_desktop.domain.enforcement import allowed_actions
+from lpt_desktop.domain.enforcement import allowed_actions, warning_period
 from lpt_desktop.domain.enforcement import policy as enforcement_actions
 from lpt_desktop.domain.enforcement import required as cja_required
 from lpt_desktop.domain.reference import load_json, reference
@@ -671,7 +671,11 @@ def _enforcement(ctx: _Context) -> list[Obligation]:
         since = add_months(on, -e.window_months) if e.window_months else before_start
         since = max(since, before_start)
         number = bisect.bisect_right(dates, on) - bisect.bisect_right(dates, since)  # dates are sorted
-        recent = [d for cid, d in warnings if cid != c.id and since < d <= on]
+        # A warning counts while its period runs: the same function the letter prints its end from (one rule;
+        # they disagreed for a warning given on a 29 February). Without a window (ns-2003), since the start.
+        recent = [d for cid, d in warnings if cid != c.id and (
+            warning_period(d, e.window_months)[0] <= on <= warning_period(d, e.window_months)[1]
+            if e.window_months else before_start < d <= on)]
         last_warning = max(recent) if recent else None
         need = _required(policy, case.sentence_type, number, last_warning)
         taken = decisions.get(c.id, [])

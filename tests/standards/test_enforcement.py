@@ -67,6 +67,22 @@ def test_warning_then_a_failure_more_than_a_year_after_the_first_differs_by_poli
     assert of_rule(obligations(load_policy("ns-2003"), c, FAR), "breach_initiation")
 
 
+def test_a_warning_given_on_29_february_runs_as_its_letter_says():
+    """Given 29/02/2028, the letter says the warning runs to 27/02/2029 (12 months beginning with the day given):
+    a failure on 28/02/2029 is then a first failure for a warning, not breach, in the engine as on the form."""
+    c = case("CO", "01/12/2027", length_months=36,
+             contacts=(contact("f1", "20/02/2028", outcome="UAAB"), contact("f2", "28/02/2029", outcome="UAAB")),
+             enforcement=(EnforcementFact("f1", "EA02", d("29/02/2028"), "e1"),))
+    items = obligations(load_policy("current"), c, FAR)
+    on_f2 = [o.rule for o in items if o.description.endswith("failure on 28/02/2029")]
+    assert "breach_initiation" not in on_f2 and "warning" in on_f2
+    assert required("CO", 1, warned_within_window([d("29/02/2028")], d("28/02/2029"))).kind == "warning"
+    c27 = case("CO", "01/12/2027", length_months=36,
+               contacts=(contact("f1", "20/02/2028", outcome="UAAB"), contact("f2", "27/02/2029", outcome="UAAB")),
+               enforcement=(EnforcementFact("f1", "EA02", d("29/02/2028"), "e1"),))
+    assert of_rule(obligations(load_policy("current"), c27, FAR), "breach_initiation")  # the period's last day
+
+
 def test_licence_recall_at_the_third_failure():
     fails = (contact("f1", "10/01/2022", outcome="UAAB"), contact("f2", "10/06/2022", outcome="UAAB"),
              contact("f3", "06/03/2023", outcome="UAAB"))
@@ -96,13 +112,13 @@ def test_failures_before_the_order_do_not_count():
        st.sampled_from(["CO", "SSO", "LIC", "PSS"]), st.data())
 def test_current_policy_agrees_with_the_contact_recording_rule(offsets, order, data):
     """The engine under `current` requires what domain/enforcement.required does, by the same deadline."""
-    start = d("03/01/2022")
+    start = d("03/01/2023")  # the 700 days run over 29/02/2024 and its anniversary, where the two once parted
     days = sorted(start + timedelta(days=o) for o in offsets)
     warned = [x for x in days if data.draw(st.booleans(), label=f"warned {x}")]
     contacts = tuple(contact(f"f{i}", x.strftime("%d/%m/%Y"), outcome="UAAB") for i, x in enumerate(days))
     decisions = tuple(EnforcementFact(f"f{days.index(x)}", "EA02", x, f"e{i}") for i, x in enumerate(warned))
-    items = obligations(load_policy("current"), case(order, "03/01/2022", length_months=36, contacts=contacts,
-                                                     enforcement=decisions), d("01/01/2026"))
+    items = obligations(load_policy("current"), case(order, "03/01/2023", length_months=36, contacts=contacts,
+                                                     enforcement=decisions), d("01/01/2027"))
     kinds = {"warning": "warning", "breach_initiation": "breach", "recall_decision": "recall"}
     got = [(o.description.rsplit("failure on ", 1)[1], kinds[o.rule]) for o in items if o.rule in kinds]
     expected = []
