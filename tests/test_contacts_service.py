@@ -1136,10 +1136,16 @@ def test_a_new_order_with_no_hours_yet_is_not_behind(db):
 # -- issue 15 item 4: every decision has its reason; a failure to attend is judged first; recall on licences only
 @pytest.mark.parametrize("action", ["IBR", "EA02", "ROM", "NFA"])
 def test_every_enforcement_decision_is_refused_without_its_reason(db, action):
+    """Each action where it fits (a breach on a second failure, a warning or no action on a first), so the only
+    fault is the missing reason: refused for that alone, naming it."""
     pid = make_case(db)
-    fail(db, pid, date(2026, 11, 2), enforcement_action="EA02")  # so a breach fits the second
-    _refused(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action=action, enforcement_reason="  "),
-             "Decision reason" if action in ("IBR", "ROM") else "Enforcement action")
+    if action in ("IBR", "ROM"):
+        fail(db, pid, date(2026, 11, 2), enforcement_action="EA02")  # so a breach fits the second
+    data = failure(datetime(2026, 11, 20, 10, 0), enforcement_action=action, enforcement_reason="  ")
+    _refused(db, pid, data, "Decision reason")
+    with pytest.raises(ValidationError) as exc:
+        record_contact(db, pid, data, now=NOW)
+    assert fields_of(exc) == ["Decision reason"]
 
 
 def test_breach_initiated_with_no_reason_is_refused_later_too(db):
