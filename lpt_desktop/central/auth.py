@@ -301,6 +301,16 @@ def record_success(s: Session, username: str) -> None:
         s.delete(row)
 
 
+def unlock_address(s: Session, address: str) -> bool:
+    """`lpt-central user unlock --address`: clear a network address's failures and lock (an office behind one
+    address is refused as one after 20 failures there, whoever made them)."""
+    row = s.get(SignInThrottle, f"addr:{address}", with_for_update=True)
+    if row is None:
+        return False
+    s.delete(row)
+    return True
+
+
 def unlock(s: Session, username: str) -> bool:
     """`lpt-central user unlock`: clear the account's failures and lock. Whether there was anything to clear."""
     row = s.get(SignInThrottle, f"user:{username}", with_for_update=True)

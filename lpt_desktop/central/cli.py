@@ -7,6 +7,7 @@ transfer requests.
     lpt-central user add --db URL --username U --role offender_manager [--team T] [--court C] [--name N]
         (password from LPT_CENTRAL_PASSWORD, or asked)
     lpt-central user unlock --db URL --username U          (after too many failed sign-ins)
+    lpt-central user unlock --db URL --address A           (an address refused after too many failures)
     lpt-central laptop list --db URL [--user U]
     lpt-central laptop revoke --db URL (--laptop ID | --user U)   (lost or stolen: its tokens stop at once)
     lpt-central laptop restore --db URL --laptop ID        (found: the officer signs in on it again)
@@ -67,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--team")
     add.add_argument("--court")
-    unlock = with_db(user.add_parser("unlock", help="clear an account's failed sign-ins and its lock"))
-    unlock.add_argument("--username", required=True)
+    unlock = with_db(user.add_parser("unlock", help="clear an account's (or an address's) failed sign-ins and lock"))
+    whose = unlock.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--username")
+    whose.add_argument("--address", help="a network address refused after too many failures from it")
     laptop = sub.add_parser("laptop", help="enrolled laptops").add_subparsers(dest="laptop_command", required=True)
     with_db(laptop.add_parser("list", help="list enrolled laptops")).add_argument("--user")
     revoke = with_db(laptop.add_parser("revoke", help="a lost or stolen laptop: its tokens stop working at once"))
@@ -123,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     migrate(args.db)
     db = CentralDB(args.db)
     try:
+        if args.command == "user" and args.user_command == "unlock" and args.address:
+            with db.write() as s:
+                cleared = auth.unlock_address(s, args.address)
+                if cleared:
+                    from lpt_desktop.central import service
+
+                    service.audit(s, None, "address unlock", detail=f"{args.address} (console)")
+            print(f"Sign-ins from {args.address} are accepted again." if cleared
+                  else f"{args.address} was not locked; nothing has been changed.")
+            return 0
         if args.command == "user" and args.user_command == "unlock":
             with db.write() as s:
                 known = s.get(User, args.username) is not None
