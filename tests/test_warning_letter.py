@@ -167,7 +167,7 @@ def test_a_reprinted_letter_carries_the_decision_date_and_the_office(tmp_path):
     finally:
         db.close()
     text = pdf_text(pdf)
-    assert "17 July 2026 (17/07/2026)" in text and f"{date.today():%d/%m/%Y}" not in text  # not today's date
+    assert "17 July 2026 (17/07/2026)" in text and f"{date.today():%d/%m/%Y}" not in text  # not today (time_machine)
     assert "(up to 16 July 2027)" in text
     assert "14 Lancaster Road" in text and "PR1 2QA" in text and "01772 201234" in text
 

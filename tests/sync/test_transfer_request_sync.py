@@ -44,7 +44,7 @@ def test_a_transfer_out_reaches_the_administrator_who_moves_the_case(central, la
     om_a = central.add_user(f"oma-{unique}", team=f"Preston-{unique}")
     om_b = central.add_user(f"omb-{unique}", team=f"Lancaster-{unique}")
     a, b = laptop_factory(om_a), laptop_factory(om_b)
-    today = date.today()  # the sync suites keep the real clock (tests/conftest.py)
+    today = date.today()  # real clock, not time_machine: the server stamps with it (tests/conftest.py)
     pid = _case(a.db, unique, today)
     crn = get(a.db, Person, pid).crn
     cr.transfer_out(a.db, pid, today, f"Lancaster-{unique}", "Moved to Lancaster")
