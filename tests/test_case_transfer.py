@@ -280,7 +280,7 @@ def test_update_edits_a_case_through_the_outbox_as_local_edits(source, empty):
     pid = edited["person"]["id"]
     edited["person"]["tier"] = "A3" if edited["person"]["tier"] != "A3" else "B1"
     edited["addresses"][0]["postcode"] = "PR9 9ZZ"
-    edited["aliases"].append({"first_name": "Jo", "last_name": "Other", "kind": "alias"})
+    edited["aliases"].append({"id": str(uuid.uuid4()), "first_name": "Jo", "last_name": "Other", "kind": "alias"})
     recorded = next(c for c in edited["contacts"] if c["outcome"] is not None)
     recorded["notes"] = "rewritten"
 
@@ -290,6 +290,8 @@ def test_update_edits_a_case_through_the_outbox_as_local_edits(source, empty):
         assert s.scalar(select(func.count()).select_from(SyncOutbox)) == 0
     result = case_transfer.import_cases(empty, {**data, "cases": [edited]}, update=True)
     assert result.updated == [case["person"]["crn"]] and not result.created
+    again = case_transfer.import_cases(empty, {**data, "cases": [edited]}, update=True)
+    assert again.unchanged == [case["person"]["crn"]] and not again.updated  # nothing new: not "updated"
     index = edited["contacts"].index(recorded)
     assert result.notes == [f"cases[0].contacts[{index}]: differs from the record here (notes), which is never "
                             "edited once recorded: not changed (record a correction in the window)"]

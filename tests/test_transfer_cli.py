@@ -94,7 +94,8 @@ def test_export_then_import_into_a_new_caseload_gives_the_same_caseload(lpt, dem
     assert code == 0, err
     crns = sorted(c["person"]["crn"] for c in json.loads(file.read_text())["cases"])
     assert sorted(line.split()[1] for line in out.splitlines() if line.startswith("created")) == crns
-    assert out.splitlines()[-1] == f"Imported from {file}: 8 created, 0 updated, 0 skipped, 0 office closures added."
+    assert out.splitlines()[-1] == (f"Imported from {file}: 8 created, 0 updated, 0 unchanged, 0 skipped, "
+                                    "0 office closures added.")
     _c, theirs, _e = lpt("caseload", "--db", str(demo), "--json")
     _c, mine, _e = lpt("caseload", "--db", str(empty), "--json")
     assert json.loads(mine) == json.loads(theirs)

@@ -80,11 +80,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"created  {crn}")
     for crn in result.updated:
         print(f"updated  {crn}")
+    for crn in result.unchanged:
+        print(f"unchanged {crn}")
     for line in result.skipped:
         print(f"skipped  {line}")
     for line in result.notes:
         print(f"note     {line}")
     print(f"Imported from {file}: {len(result.created)} created, {len(result.updated)} updated, "
+          f"{len(result.unchanged)} unchanged, "
           f"{len(result.skipped)} skipped, {result.closures_added} office closures added.")
     return 0
 

@@ -458,6 +458,7 @@ class ImportResult:
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # asked to update, and the file held nothing new
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     closures_added: int = 0
@@ -561,9 +562,12 @@ def _changed(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "created_at" and getattr(obj, k) != v}
 
 
-def _apply(s: Session, db: Database, case: _Node, person: Person | None, result: ImportResult) -> list[Row]:
-    """Set what the file says on the case's records already here, and return the records to create."""
+def _apply(s: Session, db: Database, case: _Node, person: Person | None,
+           result: ImportResult) -> tuple[list[Row], bool]:
+    """Set what the file says on the case's records already here; the records to create, and whether anything
+    here was changed (an update that changed nothing is reported as unchanged, not updated)."""
     new: list[Row] = []
+    changed = False
     pid = case.id or (person.id if person is not None else None)
     if person is None:
         created = Person(**case.values, officer_id=db.officer_id)
@@ -572,6 +576,7 @@ def _apply(s: Session, db: Database, case: _Node, person: Person | None, result:
     else:
         for k, v in _changed(person, case.values).items():
             setattr(person, k, v)
+            changed = True
     for node, parent in case.walk():
         link_value = parent.id if parent is not None else pid
         values = dict(node.values)
@@ -592,7 +597,8 @@ def _apply(s: Session, db: Database, case: _Node, person: Person | None, result:
             continue
         for k, v in changes.items():
             setattr(here, k, v)
-    return new
+            changed = True
+    return new, changed
 
 
 def _load_updated(s: Session, cases: list[_Node]) -> list[Any]:
@@ -673,8 +679,10 @@ def import_cases(db: Database, data: Any, update: bool = False) -> ImportResult:
         new: list[Row] = []
         for case, _person in todo:
             person = s.get(Person, _person.id) if _person is not None else None
-            new += _apply(s, db, case, person, result)
-            (result.updated if person is not None else result.created).append(case.values["crn"])
+            rows, changed = _apply(s, db, case, person, result)
+            new += rows
+            which = result.created if person is None else result.updated if changed or rows else result.unchanged
+            which.append(case.values["crn"])
         new += [OfficeClosure(**n.values) for n in closures]
         result.closures_added = len(closures)
         s.flush()  # the updates first: a new record may name an updated one
@@ -683,5 +691,6 @@ def import_cases(db: Database, data: Any, update: bool = False) -> ImportResult:
             s.flush()
         s.add(Audit(actor=s.info["actor"], action="create", table_name="import", record_id="import",
                     detail=f"lpt-cases import: {len(result.created)} created, {len(result.updated)} updated, "
+                           f"{len(result.unchanged)} unchanged, "
                            f"{len(result.skipped)} skipped, {result.closures_added} office closures"))
     return result
