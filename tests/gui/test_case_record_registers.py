@@ -58,6 +58,9 @@ def test_a_mappa_register_added_reviewed_and_ended_by_keystrokes(make_window, qt
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=5000)
     dialog = panel.dialog
     assert not dialog.category.isVisibleTo(dialog)  # no category until a register that has one is chosen
+    dialog.activateWindow()  # the offscreen platform may leave the window active a moment longer
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dialog.isAncestorOf(QApplication.focusWidget()),
+                    timeout=5000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, ALT)
     assert QApplication.focusWidget() is dialog.type
     qtbot.keyClicks(dialog.type, "MAPPA")
