@@ -181,10 +181,10 @@ def _validation_reply(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=422)
 
 
-def create_app(db: CentralDB, rules: auth.Settings | None = None) -> FastAPI:
+def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
     app = FastAPI(title="LPT central store", version="1", description="Sync and case allocation for LPT Desktop.")
     app.router.route_class = StrictJSONRoute  # before any route is added
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, limit=max_body)
     key = db.signing_key()
     rkey = auth.refresh_key(key)
     rules = rules or auth.Settings()
@@ -448,4 +448,6 @@ def _claim_device(s: Session, laptop_id: str, username: str) -> Device:
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` with several workers: the database URL comes from LPT_CENTRAL_DB."""
     pool_size = int(os.environ.get("LPT_CENTRAL_POOL_SIZE", "10"))
-    return create_app(CentralDB(os.environ["LPT_CENTRAL_DB"], pool_size=pool_size), auth.Settings.from_env())
+    max_body = int(os.environ.get("LPT_CENTRAL_MAX_BODY", str(MAX_BODY_BYTES)))
+    return create_app(CentralDB(os.environ["LPT_CENTRAL_DB"], pool_size=pool_size), auth.Settings.from_env(),
+                      max_body=max_body)

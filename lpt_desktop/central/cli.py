@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="failed sign-ins per client address within 15 minutes before it is refused")
     serve.add_argument("--refresh-grace", type=float, default=auth.REFRESH_GRACE_SECONDS,
                        help="seconds a replaced refresh token still gets its successor (a reply lost in transit)")
+    serve.add_argument("--max-body", type=int, default=None, metavar="BYTES",
+                       help="the largest request body accepted (default 32 MiB); laptops split a push that is larger")
     user = sub.add_parser("user", help="accounts").add_subparsers(dest="user_command", required=True)
     add = with_db(user.add_parser("add", help="add an account"))
     add.add_argument("--username", required=True)
@@ -115,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                           LPT_CENTRAL_USER_ATTEMPTS=str(args.user_attempts),
                           LPT_CENTRAL_ADDRESS_ATTEMPTS=str(args.address_attempts),
                           LPT_CENTRAL_REFRESH_GRACE=str(args.refresh_grace))
+        if args.max_body is not None:
+            os.environ["LPT_CENTRAL_MAX_BODY"] = str(args.max_body)
         if args.workers > 1:
             uvicorn.run("lpt_desktop.central.app:app_from_env", factory=True, host=args.host, port=args.port,
                         workers=args.workers, log_level=args.log_level)

@@ -25,7 +25,7 @@ from lpt_desktop.store.sync_models import SyncEvict, SyncOutbox, SyncRecord
 from lpt_desktop.sync import apply, rejections, state, sweep
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import kinds as registry
-from lpt_desktop.sync.client import SyncClient
+from lpt_desktop.sync.client import Refused, SyncClient
 from lpt_desktop.sync.protocol import (
     Change,
     FieldChange,
@@ -127,15 +127,27 @@ def push(db: Database, client: SyncClient, result: SyncResult, progress: Progres
     with db.read() as s:
         total = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
     after = 0
+    batch = PUSH_BATCH
     while True:
         if _cancelled(cancel):
             return False
         with db.read() as s:
             rows = s.scalars(select(SyncOutbox).where(SyncOutbox.seq > after).order_by(SyncOutbox.seq)
-                             .limit(PUSH_BATCH)).all()
+                             .limit(batch)).all()
         if not rows:
             return True
-        response = client.push(laptop_id, cursor, [_change(r) for r in rows])
+        try:
+            response = client.push(laptop_id, cursor, [_change(r) for r in rows])
+        except Refused as exc:
+            if exc.status != 413:
+                raise
+            if len(rows) > 1:
+                # Long notes can make a batch larger than the server takes: halve it (for the rest of this push)
+                # until it fits. Nothing was applied: the server refused the body before reading it.
+                batch = max(1, len(rows) // 2)
+                continue
+            raise Refused(413, f"One change is larger than the central store accepts ({exc}). It stays on this "
+                               "laptop, unsent: ask support to raise the central store's --max-body.") from exc
         by_seq = {r.seq: r for r in rows}
         refetch: dict[str, list[str]] = {}
         with apply.applying(db, foreign_keys=True) as conn:
