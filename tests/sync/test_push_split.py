@@ -13,8 +13,8 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact
 from lpt_desktop.sync.client import Refused
-from tests.sync.cases import add_contact, ids, new_person
 from tests.conftest import PASSPHRASE
+from tests.sync.cases import add_contact, ids, new_person
 from tests.sync.server import PASSWORD, CentralServer, central_database
 
 LIMIT = 40_000  # bytes: about eight of the long notes below
