@@ -48,6 +48,8 @@ TABLE_KINDS: dict[str, Change] = {
     "circumstance": Change.CASE,
     "sentence_event": Change.CASE,
     "case_event": Change.CASE,  # the timeline: written beside every change to the record (issue 16)
+    "predictor_score": Change.CASE,  # tiering: scores entered from OASys
+    "tier_decision": Change.CASE,  # tiering: the officer accepted or overrode the suggested tier
     "transfer_request": Change.CASE,  # a transfer out asks the central store's administrator to move the case
     "contact": Change.CONTACT,
     "contact_plan_link": Change.CONTACT,

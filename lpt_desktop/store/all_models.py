@@ -11,6 +11,7 @@ from lpt_desktop.store import (  # noqa: F401
     office_models,
     schedule_models,
     sync_models,
+    tiering_models,
 )
 from lpt_desktop.store.base import Base
 

@@ -57,6 +57,7 @@ class Person(Row):
     mobile: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(120))
     tier: Mapped[str | None] = mapped_column(String(3))
+    tier_scheme: Mapped[str | None] = mapped_column(String(8))  # 2026 | ab03 | None (typed before tiering)
     rosh: Mapped[str | None] = mapped_column(String(2))
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officer.id"))
 

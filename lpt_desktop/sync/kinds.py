@@ -208,6 +208,7 @@ def _register_all() -> None:
     from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
     from lpt_desktop.store import schedule_models as sched
+    from lpt_desktop.store import tiering_models as tiering
 
     # officer_id points at this laptop's own officer row; the server's allocation decides it instead.
     register(m.Person, person_field="id", exclude=("officer_id",))
@@ -223,6 +224,9 @@ def _register_all() -> None:
     register(record.SentenceEvent, append_only=True)  # history: a wrong event is followed by another
     register(record.CaseEvent, append_only=True)  # the timeline: added, never edited
     register(record.TransferRequest, append_only=True)  # the officer asks; only the administrator settles it
+    register(tiering.PredictorScore, append_only=True)  # a wrong score is followed by a corrected entry
+    # officer_id is this laptop's officer row (the author's name travels instead).
+    register(tiering.TierDecision, append_only=True, exclude=("officer_id",))
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")
