@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
+from lpt_desktop.services.tiering import scheme_of, suggested_tiers, tier_differs
 from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
@@ -41,6 +42,9 @@ class CaseloadRow:
     next_due_status: str = ""  # upcoming | due | overdue (the engine's status of that obligation)
     next_appointment: datetime | None = None  # the next booked appointment, today or later
     aliases: str = ""  # other names the person is known by, "First Last; ..." (the filter finds them too)
+    tier_scheme: str = ""  # the scheme of the tier in force (2026 | ab03), empty for a typed tier or none
+    suggested_tier: str = ""  # the suggested tier under the scheme in preferences (services/tiering.py)
+    tier_differs: bool = False  # the suggested tier is not the one in force (tiering.tier_differs)
 
     @property
     def search_key(self) -> str:
@@ -107,7 +111,7 @@ def caseload_statement(today: date) -> Select[Any]:  # many columns
     return (
         select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
                Sentence.order_type, registers.label("registers"), next_appointment.label("next_appointment"),
-               Sentence.recalled_on)
+               Sentence.recalled_on, Person.tier_scheme)
         .outerjoin(Sentence, Sentence.id == current_sentence)
         .order_by(Person.last_name, Person.first_name)
     )
@@ -157,8 +161,11 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         aliases: dict[str, list[str]] = {}  # few people have other names: one small query, not a column
         for pid, first, last in s.connection().execute(select(Alias.person_id, Alias.first_name, Alias.last_name)):
             aliases.setdefault(pid, []).append(f"{first} {last}".strip())
+        # The suggested tiers in bulk (one query per table), under the scheme in preferences.
+        scheme = scheme_of(s)
+        suggested = suggested_tiers(s, scheme, today)
     rows: list[CaseloadRow] = []
-    for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on in result:
+    for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on, tier_scheme in result:
         regs = summaries.get(registers)
         if regs is None:
             regs = summaries[registers] = summarise_registers(registers)
@@ -172,6 +179,8 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
             next_due_what=due.label if due else "", next_due_status=due.status if due else "",
             next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
+            tier_scheme=tier_scheme or "", suggested_tier=suggested[pid].tier if pid in suggested else "",
+            tier_differs=pid in suggested and tier_differs(suggested[pid].tier, tier, tier_scheme, scheme),
         ))
     return rows
 
