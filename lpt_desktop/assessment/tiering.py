@@ -93,6 +93,10 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _row(threshold: float) -> str:
     """A CSRP row as the table names it: 6.9, 3.0, 1.0, 0.5, 0."""
     return f"{threshold:.1f}" if threshold else "0"
@@ -214,7 +218,7 @@ def _registers_step(inputs: TierInputs) -> Step:
         return Step("Registers", None, "None of the tiering registers (ADVP, SPO, RCPR): no result")
     letter = best_of([rules[c] for c in held])
     parts = "; ".join(f"{_REGISTER_WORDS.get(c, c)} gives {rules[c]}" for c in held)
-    return Step("Registers", letter, parts[0].upper() + parts[1:])
+    return Step("Registers", letter, _capital(parts))
 
 
 def _sexual_offence_step(inputs: TierInputs) -> Step:
@@ -356,7 +360,8 @@ def _protect_ab03(inputs: TierInputs) -> tuple[Band, list[Step]]:
             ("breach_or_recall_12m", "a breach or recall in the last 12 months", w.breach_or_recall_12m)) if on]
         women_points = sum(p for _, p in counted)
         steps.append(Step("Women's factors", str(women_points),
-                          "; ".join(f"{n} {p}" for n, p in counted) + f": {women_points} points" if counted
+                          _capital("; ".join(f"{n} {p}" for n, p in counted)) + f": {women_points} points"
+                          if counted
                           else "None of the women's factors: 0 points"))
         points += women_points
     else:
@@ -394,7 +399,8 @@ def _change_ab03(inputs: TierInputs) -> tuple[Band, list[Step]]:
         if p:
             parts.append(f"{_NEED_WORDS[key]} {severity} {p}")
     steps.append(Step("Needs", str(need_points),
-                      "; ".join(parts) + f": {need_points} points" if parts else "No scoring needs: 0 points"))
+                      _capital("; ".join(parts)) + f": {need_points} points" if parts
+                      else "No scoring needs: 0 points"))
     divisor = rules["ogrs_divisor"]
     ogrs_points = math.floor(inputs.ogrs / divisor) if inputs.ogrs is not None else 0
     steps.append(Step("OGRS", str(ogrs_points),
