@@ -252,22 +252,24 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
     @app.post("/auth/token")
     def token(body: TokenRequest, request: Request) -> Tokens:
         address = request.client.host if request.client else None
-        # Throttled first, in a read: a refused attempt costs no Argon2 hash and holds no write lock.
-        with db.read() as s:
-            refused = auth.throttled(s, rules, body.username, address)
-            user = s.get(User, body.username)
-        if refused is not None:
-            with db.write() as s:
+        # The attempt is counted as a failure before its password is checked, in one short write that refuses
+        # it if the account or address is locked: attempts made at once are counted one after another, so no
+        # more than the limit reach the (slow) check. A refusal costs no Argon2 hash. A right password undoes it.
+        with db.write() as s:
+            held = auth.reserve(s, rules, body.username, address)
+            if isinstance(held, auth.Throttled):
                 service.audit(s, None, "sign-in throttled", detail=body.username[:120])
-            raise HTTPException(429, refused.message, headers={"Retry-After": str(refused.seconds)})
+            user = s.get(User, body.username)
+        if isinstance(held, auth.Throttled):
+            raise HTTPException(429, held.message, headers={"Retry-After": str(held.seconds)})
         ok: bool | None = check_password(user, body.password)  # outside any transaction: it is slow on purpose
         withdrawn = False
         with db.write() as s:
             if not ok:
-                auth.record_failure(s, rules, body.username, address)
-                service.audit(s, None, "sign-in refused", detail=body.username[:120])
+                service.audit(s, None, "sign-in refused", detail=body.username[:120])  # counted by reserve
             else:
                 assert user is not None
+                auth.release(s, held)  # the right password: this attempt was no failure
                 device = _claim_device(s, body.laptop_id, user.username)
                 # Locked: this laptop's sign-ins run one at a time (auth.sign_in_family), on any server.
                 s.refresh(device, with_for_update=True)

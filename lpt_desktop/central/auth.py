@@ -10,7 +10,7 @@ import math
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from argon2 import PasswordHasher
@@ -231,23 +231,14 @@ def _keys(username: str, address: str | None) -> list[str]:
     return [f"user:{username}"] + ([f"addr:{address}"] if address else [])
 
 
-def throttled(s: Session, rules: Settings, username: str, address: str | None) -> Throttled | None:
-    """Whether this sign-in is refused before its password is checked (so a refusal costs no Argon2 hash)."""
-    now = utcnow()
-    for key in _keys(username, address):
-        row = s.get(SignInThrottle, key)
-        if row is None:
-            continue
-        until = row.locked_until
-        if until is not None and until > now:
-            seconds = max(1, math.ceil((until - now).total_seconds()))
-            minutes = math.ceil(seconds / 60)
-            wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-            if key.startswith("user:"):
-                return Throttled(seconds, f"Too many failed sign-ins for this account: try again in {wait}, "
-                                          "or ask an administrator to unlock it.")
-            return Throttled(seconds, f"Too many failed sign-ins from this network address: try again in {wait}.")
-    return None
+def _refusal(key: str, until: datetime, now: datetime) -> Throttled:
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if key.startswith("user:"):
+        return Throttled(seconds, f"Too many failed sign-ins for this account: try again in {wait}, "
+                                  "or ask an administrator to unlock it.")
+    return Throttled(seconds, f"Too many failed sign-ins from this network address: try again in {wait}.")
 
 
 def _lock_for(rules: Settings, lockouts: int) -> timedelta:
@@ -272,26 +263,88 @@ def _row(s: Session, key: str) -> SignInThrottle:
         return found
 
 
-def record_failure(s: Session, rules: Settings, username: str, address: str | None) -> None:
-    """Count a failed sign-in against the account and the address; lock either that reaches its limit."""
-    now = utcnow()
+def _forget_stale(s: Session, rules: Settings, now: datetime) -> None:
     if secrets.randbelow(100) == 0:  # now and then, forget counts long quiet (names sprayed from many addresses)
         stale = now - rules.max_lock - rules.window
         s.execute(delete(SignInThrottle).where(SignInThrottle.window_start < stale,
                                                (SignInThrottle.locked_until.is_(None))
                                                | (SignInThrottle.locked_until < stale)))
+
+
+def _count(row: SignInThrottle, rules: Settings, now: datetime) -> None:
+    """One failure more on a locked row; the row is locked when it reaches its limit."""
+    limit = rules.user_attempts if row.key.startswith("user:") else rules.address_attempts
+    if now - row.window_start > rules.window:
+        row.failures, row.window_start = 0, now
+        if row.locked_until is None or row.locked_until < now - rules.max_lock:
+            row.lockouts = 0  # a quiet day since the last lock: start again from the first delay
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + _lock_for(rules, row.lockouts)
+        row.lockouts += 1
+        row.failures, row.window_start = 0, now
+
+
+def record_failure(s: Session, rules: Settings, username: str, address: str | None) -> None:
+    """Count a failed sign-in against the account and the address; lock either that reaches its limit."""
+    now = utcnow()
+    _forget_stale(s, rules, now)
     for key in sorted(_keys(username, address)):  # one order everywhere: two servers never deadlock
-        row = _row(s, key)
-        limit = rules.user_attempts if key.startswith("user:") else rules.address_attempts
-        if now - row.window_start > rules.window:
-            row.failures, row.window_start = 0, now
-            if row.locked_until is None or row.locked_until < now - rules.max_lock:
-                row.lockouts = 0  # a quiet day since the last lock: start again from the first delay
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + _lock_for(rules, row.lockouts)
-            row.lockouts += 1
-            row.failures, row.window_start = 0, now
+        _count(_row(s, key), rules, now)
+
+
+@dataclass(frozen=True)
+class _Before:
+    """A throttle row as it was before a reservation counted on it, and the lock that reservation set if any."""
+
+    key: str
+    failures: int
+    window_start: datetime
+    locked_until: datetime | None
+    lockouts: int
+    set_lock: datetime | None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A sign-in attempt counted as a failure before its password is checked (`reserve`), undone by `release`."""
+
+    rows: tuple[_Before, ...]
+
+
+def reserve(s: Session, rules: Settings, username: str,
+            address: str | None) -> Reservation | Throttled:
+    """Count this attempt as a failure now, before its (slow) password check, or refuse it if locked.
+
+    In one short write transaction with the rows locked (FOR UPDATE on PostgreSQL; SQLite writers take the
+    database lock at BEGIN IMMEDIATE): many attempts at once are counted one after another, so no more than
+    the limit ever reach the password check. A refusal costs no Argon2 hash. A right password `release`s it.
+    """
+    now = utcnow()
+    _forget_stale(s, rules, now)
+    rows = [_row(s, key) for key in sorted(_keys(username, address))]  # one order: two servers never deadlock
+    for row in sorted(rows, key=lambda r: not r.key.startswith("user:")):  # the account's lock is named first
+        if row.locked_until is not None and row.locked_until > now:
+            return _refusal(row.key, row.locked_until, now)
+    before = []
+    for row in rows:
+        was = (row.failures, row.window_start, row.locked_until, row.lockouts)
+        _count(row, rules, now)
+        before.append(_Before(row.key, *was, set_lock=row.locked_until if row.locked_until != was[2] else None))
+    return Reservation(tuple(before))
+
+
+def release(s: Session, reservation: Reservation) -> None:
+    """Undo a reservation (the password was right): its failure is taken off, and a lock it set lifted."""
+    for was in sorted(reservation.rows, key=lambda b: b.key):
+        row = s.get(SignInThrottle, was.key, with_for_update=True, populate_existing=True)
+        if row is None:  # unlocked by an administrator meanwhile
+            continue
+        if was.set_lock is not None and row.locked_until == was.set_lock:
+            row.failures, row.window_start = was.failures, was.window_start
+            row.locked_until, row.lockouts = was.locked_until, was.lockouts
+        elif was.set_lock is None and row.failures > 0:  # later attempts may have counted on it since
+            row.failures -= 1
 
 
 def record_success(s: Session, username: str) -> None:
