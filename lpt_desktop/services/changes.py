@@ -30,6 +30,7 @@ class Change(Flag):
     DRAFT = auto()
     TEMPLATE = auto()
     SYNC = auto()  # sync state and conflicts (not the bookkeeping written beside every change)
+    ASSESSMENT = auto()  # RoSH screenings, analyses, summaries and risk management plans (issue 18)
 
 
 # Which kinds a write to each table is. Tables written as bookkeeping beside every change (the audit trail,
@@ -51,6 +52,10 @@ TABLE_KINDS: dict[str, Change] = {
     "predictor_score": Change.CASE,  # tiering: scores entered from OASys
     "tier_decision": Change.CASE,  # tiering: the officer accepted or overrode the suggested tier
     "transfer_request": Change.CASE,  # a transfer out asks the central store's administrator to move the case
+    # RoSH (issue 18); completing an assessment also writes person.rosh (CASE) and the RoSH register (REGISTER).
+    "rosh_assessment": Change.ASSESSMENT,
+    "risk_plan": Change.ASSESSMENT,
+    "risk_plan_action": Change.ASSESSMENT,
     "contact": Change.CONTACT,
     "contact_plan_link": Change.CONTACT,
     "contact_rmp_link": Change.CONTACT,

@@ -9,6 +9,7 @@ from lpt_desktop.store import (  # noqa: F401
     court_models,
     models,
     office_models,
+    rosh_models,
     schedule_models,
     sync_models,
     tiering_models,

@@ -207,6 +207,7 @@ def _register_all() -> None:
     from lpt_desktop.store import case_record_models as record
     from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
+    from lpt_desktop.store import rosh_models as rosh
     from lpt_desktop.store import schedule_models as sched
     from lpt_desktop.store import tiering_models as tiering
 
@@ -227,6 +228,10 @@ def _register_all() -> None:
     register(tiering.PredictorScore, append_only=True)  # a wrong score is followed by a corrected entry
     # officer_id is this laptop's officer row (the author's name travels instead).
     register(tiering.TierDecision, append_only=True, exclude=("officer_id",))
+    # RoSH (issue 18): who completed or confirmed travels by name; the ids are this laptop's officer rows.
+    register(rosh.RoshAssessment, exclude=("completed_by", "confirmed_by"))
+    register(rosh.RiskPlan)
+    register(rosh.RiskPlanAction)
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")
