@@ -251,3 +251,25 @@ def summary_warnings(summary: RoshSummary) -> list[str]:
     return [f"No full analysis, yet the risk to {', '.join(above)} is above "
             f"{reference().rosh_levels[data.usual_screened_out_level].label.lower()}: check the screening, "
             "as a level above low usually needs a full analysis"]
+
+
+Analysis = Mapping[str, Mapping[str, str]]  # period (current | previous) -> analysis field code -> text
+
+
+def analysis_errors(analysis: Analysis) -> list[FieldError]:
+    """What stops a full analysis being completed: what happened and the sources, for current and for
+    previous behaviour alike (previous behaviour is never skipped: with nothing of concern, the officer says
+    so and names the records checked); fields or periods not on the list."""
+    data = assessment_data()
+    errors = []
+    for period, period_label in data.analysis_periods.items():
+        texts = analysis.get(period) or {}
+        for f in data.analysis_fields:
+            if f.required and not (texts.get(f.code) or "").strip():
+                errors.append(FieldError(f"{period_label}: {f.label}", f"is empty: {f.help[0].lower()}{f.help[1:]}"))
+        known = {f.code for f in data.analysis_fields}
+        errors += [FieldError(period_label, f"'{code}' is not a field of the analysis: remove it")
+                   for code in sorted(set(texts) - known)]
+    errors += [FieldError("Full analysis", f"'{p}' is not current or previous behaviour: remove it")
+               for p in sorted(set(analysis) - set(data.analysis_periods))]
+    return errors

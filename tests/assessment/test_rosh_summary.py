@@ -156,3 +156,35 @@ def test_a_screened_out_summary(reason, levels, errors, warned):
 
 def test_a_full_summary_is_not_warned_about_its_levels():
     assert rsum.summary_warnings(RoshSummary(TEXTS, dict.fromkeys(COMMUNITY, "VH"))) == []
+
+
+# -- the full analysis ---------------------------------------------------------------------------------
+WHAT = ("is empty: the behaviour, not only the offence as charged. For previous behaviour with nothing of concern, "
+        "say so.")
+SOURCES = ("is empty: where this information comes from: police, CPS papers, children's services, youth offending "
+           "team, previous OASys. For previous behaviour, the records that were checked.")
+DONE = {"what": "Punched his partner twice.", "sources": "CPS papers; police call-outs."}
+
+
+@pytest.mark.parametrize(("analysis", "expected"), [
+    ({"current": DONE, "previous": DONE}, []),
+    ({"current": {**DONE, "why": "Jealousy.", "how": ""}, "previous": DONE}, []),  # the rest is optional
+    ({"current": DONE}, [FieldError("Previous behaviour: What happened", WHAT),
+                         FieldError("Previous behaviour: Sources", SOURCES)]),  # previous never skipped
+    ({"current": DONE, "previous": {"what": "None known."}}, [FieldError("Previous behaviour: Sources", SOURCES)]),
+    ({"current": {"what": " ", "sources": "CPS"}, "previous": DONE},
+     [FieldError("Current behaviour: What happened", WHAT)]),
+    ({}, [FieldError("Current behaviour: What happened", WHAT), FieldError("Current behaviour: Sources", SOURCES),
+          FieldError("Previous behaviour: What happened", WHAT), FieldError("Previous behaviour: Sources", SOURCES)]),
+    ({"current": {**DONE, "motive": "x"}, "previous": DONE, "future": {}},
+     [FieldError("Current behaviour", "'motive' is not a field of the analysis: remove it"),
+      FieldError("Full analysis", "'future' is not current or previous behaviour: remove it")]),
+])
+def test_analysis_errors(analysis, expected):
+    assert rsum.analysis_errors(analysis) == expected
+
+
+def test_the_analysis_asks_the_same_fields_of_both_periods():
+    d = rsum.assessment_data()
+    assert [f.code for f in d.analysis_fields if f.required] == ["what", "sources"]
+    assert d.analysis_periods == {"current": "Current behaviour", "previous": "Previous behaviour"}
