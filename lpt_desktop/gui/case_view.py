@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.gui.assessments.page import AssessmentsPage
 from lpt_desktop.gui.case_record.personal_page import PersonalPage
 from lpt_desktop.gui.case_record.registers_panel import RegistersPanel
 from lpt_desktop.gui.case_record.sentence_panel import SentencePanel
@@ -77,8 +78,9 @@ class CaseView(QWidget):
             self.timeline = TimelineView(case.person_id, ops)
             self.sections.addTab(self.timeline, "Timeline")  # no letter left: the contact form uses them all
             self.timeline.refresh()
-        self.sections.addTab(_placeholder("Assessments", "RoSH screening and assessments arrive in a later "
-                                          "release."), "Assessments")
+        # The tier (suggested, in force, its working and scores) now; RoSH screening joins it later.
+        self.assessments = AssessmentsPage(case.person_id, ops)
+        self.sections.addTab(self.assessments, "Assessments")  # no letter left: Ctrl+PgDown reaches it
         self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
                                           "release."), "Plans")
         layout.addWidget(self.sections)
@@ -111,6 +113,10 @@ class CaseView(QWidget):
 
     def show_personal(self) -> None:
         self.sections.setCurrentWidget(self.personal_area)
+
+    def show_assessments(self) -> AssessmentsPage:
+        self.sections.setCurrentWidget(self.assessments)
+        return self.assessments
 
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:

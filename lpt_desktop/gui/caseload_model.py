@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from lpt_desktop.assessment.tier_types import MISSING, NOT_SUPERVISED, SCHEME_2026, SCHEME_AB03
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.assessments.tier_words import scheme_label, tier_phrase, tier_text
 from lpt_desktop.gui.table_model import Column, RecordTableModel
 from lpt_desktop.services.caseload import due_order, is_overdue
 
@@ -19,12 +21,36 @@ FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse"
               "RECALLED": "Recalled"}
 ROSH_COLOURS = {"VH": "#8b0000", "H": "#b3261e", "M": "#8a5a00", "L": "#2e6b30"}
 OVERDUE_COLOUR = "#a4161a"
+DIFFERS_COLOUR = "#8a5a00"  # amber: not wrong, but the officer has a decision to make
 DEFAULT_SORT = ("Next due", Qt.SortOrder.AscendingOrder)  # what to do first at the top
 
 
-def _tier_key(r: CaseloadRow) -> tuple[str, str]:
-    # A3 is the highest tier: letter ascending, then digit descending.
-    return (r.tier[:1] or "Z", str(9 - int(r.tier[1])) if len(r.tier) > 1 and r.tier[1].isdigit() else "9")
+def tier_order(tier: str) -> tuple[str, str]:
+    # A is the highest tier in both schemes (A-G; A3 to D0): letter ascending, then change level descending.
+    # No tier, "not supervised" and "missing" come after every letter.
+    if not tier or tier in (NOT_SUPERVISED, MISSING):
+        return ("~", tier)
+    return (tier[:1], str(9 - int(tier[1])) if len(tier) > 1 and tier[1].isdigit() else "9")
+
+
+def _tier_key(r: CaseloadRow) -> tuple[tuple[str, str], tuple[str, str]]:
+    # By the tier in force; among equal tiers, a case whose suggestion is higher first (it may need more).
+    return tier_order(r.tier), tier_order(r.suggested_tier if r.tier_differs else r.tier)
+
+
+def suggestion_scheme(tier: str) -> str:
+    """The scheme a suggested tier is of, from its shape: the A-D scheme's always carry a change level ("B2");
+    every caseload row's suggestion is under the scheme in Preferences, so this names that scheme."""
+    return SCHEME_AB03 if len(tier) == 2 and tier[1].isdigit() else SCHEME_2026
+
+
+TIER_DIFFERS = "*differs"  # the tier filter's entry for cases whose suggested tier differs from the one in force
+
+
+def tier_cell(r: CaseloadRow) -> str:
+    """The tier in force; a differing suggestion is marked beside it ("B ▸ C")."""
+    shown = r.tier or NOT_SET
+    return f"{shown} ▸ {tier_text(r.suggested_tier)}" if r.tier_differs else shown
 
 
 def _flags_tip(r: CaseloadRow) -> str:
@@ -38,7 +64,13 @@ NOT_SET = "—"
 
 
 def _tier_tip(r: CaseloadRow) -> str:
-    return f"Tier {r.tier}" if r.tier else "Tier not set"
+    shown = (f"Tier {r.tier}" + (f" ({scheme_label(r.tier_scheme)})" if r.tier_scheme else "")) if r.tier \
+        else "Tier not set"
+    if not r.tier_differs:
+        return shown
+    scheme = scheme_label(suggestion_scheme(r.suggested_tier))
+    return (f"{shown}\nSuggested {tier_phrase(r.suggested_tier)} ({scheme}): open the case's Assessments tab to "
+            "accept or override")
 
 
 def _rosh_tip(r: CaseloadRow) -> str:
@@ -49,7 +81,7 @@ CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
     Column("CRN", lambda r: r.crn),
     Column("Name", lambda r: r.name),
     Column("Order", lambda r: r.order_label),
-    Column("Tier", lambda r: r.tier or NOT_SET, sort=_tier_key, tooltip=_tier_tip, align_centre=True),
+    Column("Tier", tier_cell, sort=_tier_key, tooltip=_tier_tip, align_centre=True),
     Column("RoSH", lambda r: r.rosh_label if r.rosh_rank else NOT_SET, sort=lambda r: -r.rosh_rank, tooltip=_rosh_tip),
     Column("Flags", lambda r: "  ".join(r.flags), sort=lambda r: (-len(r.flags), r.flags), tooltip=_flags_tip),
     Column("Next due", lambda r: format_date(r.next_due), sort=due_order),
@@ -70,6 +102,11 @@ class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
         super().set_rows(rows)
 
     def extra_data(self, rec: CaseloadRow, column: int, role: int) -> Any:
+        if column == COL_TIER and rec.tier_differs:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(DIFFERS_COLOUR))
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
         if column == COL_ROSH and role == Qt.ItemDataRole.ForegroundRole and rec.rosh in ROSH_COLOURS:
             return QBrush(QColor(ROSH_COLOURS[rec.rosh]))
         if column == COL_ROSH and role == Qt.ItemDataRole.FontRole and rec.rosh in ("H", "VH"):
@@ -129,7 +166,10 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         rec: CaseloadRow = self.sourceModel().record(source_row)  # type: ignore[attr-defined]
         if self._terms and not all(t in rec.search_key for t in self._terms):
             return False
-        if self._tier and not rec.tier.startswith(self._tier):
+        if self._tier == TIER_DIFFERS:
+            if not rec.tier_differs:
+                return False
+        elif self._tier and not rec.tier.startswith(self._tier):
             return False
         if self._rosh and rec.rosh != self._rosh:
             return False

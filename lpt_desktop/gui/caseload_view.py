@@ -17,8 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lpt_desktop.assessment.tier_types import SCHEME_2026, SCHEME_LABELS
+from lpt_desktop.assessment.tiering import tier_letters
 from lpt_desktop.domain.reference import reference
-from lpt_desktop.gui.caseload_model import DEFAULT_SORT, CaseloadFilterProxy, CaseloadTableModel
+from lpt_desktop.gui.caseload_model import (
+    DEFAULT_SORT,
+    TIER_DIFFERS,
+    CaseloadFilterProxy,
+    CaseloadTableModel,
+    suggestion_scheme,
+)
 from lpt_desktop.gui.table_model import empty_state, record_table
 
 if TYPE_CHECKING:
@@ -42,7 +50,9 @@ class CaseloadView(QWidget):
         self.search.setPlaceholderText("Filter by name, other name or CRN  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter caseload by name or CRN")
-        self.tier = self._combo("Tier", [("All tiers", "")] + [(f"Tier {t}", t) for t in "ABCD"])
+        self.tier = self._combo("Tier", [])
+        self.tier_scheme = ""
+        self.set_tier_scheme(SCHEME_2026)
         ref = reference()
         self.rosh = self._combo("RoSH level", [("All RoSH levels", "")] + [
             (f"RoSH {lvl.label.lower()}", lvl.code) for lvl in sorted(ref.rosh_levels.values(), key=lambda x: -x.rank)])
@@ -92,6 +102,28 @@ class CaseloadView(QWidget):
         self.order.currentIndexChanged.connect(lambda _i: self._refilter(order=self.order.currentData()))
         self._update_state()
 
+    def set_tier_scheme(self, scheme: str) -> None:
+        """The tier filter offers the letters of the caseload's scheme (A-G, or A-D) and the cases whose
+        suggested tier differs; a chosen letter the new scheme lacks falls back to all tiers."""
+        if scheme == self.tier_scheme:
+            return
+        self.tier_scheme = scheme
+        chosen = self.tier.currentData() or ""
+        self.tier.blockSignals(True)
+        self.tier.clear()
+        self.tier.addItem("All tiers", "")
+        for letter in tier_letters(scheme):
+            self.tier.addItem(f"Tier {letter}", letter)
+        self.tier.addItem("Suggested tier differs", TIER_DIFFERS)
+        self.tier.setItemData(self.tier.count() - 1, "Cases whose suggested tier differs from the tier in force: "
+                              "open one's Assessments tab to accept or override", Qt.ItemDataRole.ToolTipRole)
+        self.tier.setToolTip(f"Tiers of {SCHEME_LABELS.get(scheme, scheme)}, the scheme chosen in Preferences")
+        index = self.tier.findData(chosen)
+        self.tier.setCurrentIndex(max(0, index))
+        self.tier.blockSignals(False)
+        if chosen and index < 0:
+            self._refilter(tier="")
+
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(f"Filter by {name}")
@@ -122,6 +154,8 @@ class CaseloadView(QWidget):
 
     # -- data --------------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseloadRow]) -> None:
+        if rows:  # every row's suggestion is under the scheme in Preferences: the filter's letters follow it
+            self.set_tier_scheme(suggestion_scheme(rows[0].suggested_tier))
         self.model.set_rows(rows)
         if rows and not self.sized:  # size once; after that the officer's widths stand
             self.table.resizeColumnsToContents()

@@ -46,6 +46,8 @@ class PreferencesDialog(QDialog):
         self.office_in_use: str | None = None
         self._show_settings()
         self._add_policy_choice()
+        self.tier_scheme_in_force = ""
+        self._add_tier_scheme_choice()
         self.setMinimumWidth(560)  # an office's whole address fits its choice
         # What lives in the caseload (the policy, the offices) is read after the dialog shows, off the UI
         # thread: the dialog never waits for the database.
@@ -122,6 +124,41 @@ class PreferencesDialog(QDialog):
         self.policy_help.setText("Every screen and the command line measure what is due by this policy. It is "
                                  "stored in this caseload.")
 
+    def _add_tier_scheme_choice(self) -> None:
+        """The tiering scheme: kept in the caseload (the suggested tiers, the caseload's filter and the CLI
+        read it), so chosen only while it is unlocked, as the policy is."""
+        from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel
+
+        from lpt_desktop.assessment.tier_types import SCHEME_LABELS, SCHEMES
+
+        self.tier_scheme = QComboBox()
+        self.tier_scheme.setAccessibleName("Tier scheme")
+        for scheme in SCHEMES:
+            self.tier_scheme.addItem(SCHEME_LABELS.get(scheme, scheme), scheme)
+        set_available(self.tier_scheme, False, "unlock the caseload: the tier scheme is kept in it")
+        self.tier_scheme_help = QLabel("Unlock the caseload to choose the tier scheme.")
+        self.tier_scheme_help.setWordWrap(True)
+        box = QGroupBox("Tiering")
+        form = QFormLayout(box)
+        form.addRow("&Tier scheme", self.tier_scheme)
+        form.addRow(self.tier_scheme_help)
+        self.ui.layout.insertWidget(self.ui.layout.indexOf(self.ui.buttons), box)
+        if self.ops is not None:
+            from lpt_desktop.services.tiering import tier_scheme
+
+            self.tier_scheme_help.setText("Loading…")
+            self.ops.query(tier_scheme, on_ok=self._tier_scheme_loaded, owner=self, label="the tier scheme",
+                           on_error=lambda exc: self.tier_scheme_help.setText(
+                               f"The tier scheme is not available ({exc.__class__.__name__})."))
+
+    def _tier_scheme_loaded(self, scheme: str) -> None:
+        self.tier_scheme_in_force = scheme
+        self.tier_scheme.setCurrentIndex(max(0, self.tier_scheme.findData(scheme)))
+        set_available(self.tier_scheme, True, "")
+        self.tier_scheme_help.setText("Each case's suggested tier is worked out by this scheme, and the caseload's "
+                                      "tier filter offers its tiers. Tiers already in force keep the scheme they "
+                                      "were set under until accepted again. It is stored in this caseload.")
+
     def accept(self) -> None:
         self.prefs.idle_minutes = self.ui.idleMinutes.value()
         self.prefs.default_location = self.ui.defaultLocation.text()
@@ -141,6 +178,16 @@ class PreferencesDialog(QDialog):
             # Not owned by this dialog: it closes now, and the saved policy is still worth saying.
             self.ops.write(standards_common.set_policy_in_force, chosen, label="the policy in force",
                            on_ok=lambda _r: saved is not None and saved(title))
+        scheme = self.tier_scheme.currentData() if self.tier_scheme.isEnabled() else None
+        if scheme and scheme != self.tier_scheme_in_force and self.ops is not None:
+            from lpt_desktop.services.tiering import set_tier_scheme
+
+            # Not owned by this dialog (it closes now). Every case's suggested tier follows the scheme, so the
+            # caseload is read again once it is saved, whatever kind of change the setting announces.
+            window = self.parentWidget()
+            reload = getattr(window, "refresh_caseload", None)
+            self.ops.write(set_tier_scheme, scheme, label="the tier scheme",
+                           on_ok=lambda _r: reload() if callable(reload) else None)
         super().accept()
 
 

@@ -216,6 +216,7 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         # The editable case record's dialogs (gui/case_record/dialogs.py)
         **{f"Case record: {title}": make for title, make in _case_record_dialogs(window, view).items()},
         **{f"Case record: {title}": make for title, make in _register_and_sentence_dialogs(window, view).items()},
+        **{f"Tier: {title}": make for title, make in _tier_dialogs(window, view).items()},
     }
     problems: list[str] = []
     for title, make in makers.items():
@@ -288,6 +289,21 @@ def _register_and_sentence_dialogs(window, view) -> dict:
         "Record register review": lambda: ReviewRegisterDialog(window.ops, register, window),
         "End register": lambda: EndRegisterDialog(window.ops, register, window),
         "New case": lambda: NewCaseDialog(window.ops, lambda _p: None, window),
+    }
+
+
+def _tier_dialogs(window, view) -> dict:
+    """The case's tier page: override the suggestion (both schemes' tier lists) and record predictor scores."""
+    from lpt_desktop.gui.assessments.tier_dialogs import OverrideTierDialog, RecordScoresDialog
+
+    def tier_view(scheme: str, tier: str) -> SimpleNamespace:
+        return SimpleNamespace(person_id=view.case.person_id, scheme=scheme, scheme_label=scheme,
+                               suggested=SimpleNamespace(tier=tier))
+
+    return {
+        "Override (2026)": lambda: OverrideTierDialog(window.ops, tier_view("2026", "C"), window),
+        "Override (A-D)": lambda: OverrideTierDialog(window.ops, tier_view("ab03", "B2"), window),
+        "Record predictor scores": lambda: RecordScoresDialog(window.ops, view.case.person_id, window),
     }
 
 
