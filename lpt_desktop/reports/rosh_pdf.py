@@ -299,21 +299,26 @@ def _plan(doc: RoshDocument, st: dict[str, ParagraphStyle]) -> list[Any]:
     return [*out, CondPageBreak(25 * mm), *shared]
 
 
-def _fit(text: str, font: str, size: float, room: float) -> tuple[str, float]:
-    """The text at the largest size (down to 6.5 pt) that fits the room, cut short with '…' if even that does not."""
-    while size > 6.5 and stringWidth(text, font, size) > room:
+def fit_line(text: str, suffix: str, font: str, size: float, room: float) -> tuple[str, float]:
+    """text + suffix at the largest size (down to 6.5 pt) that fits the room; if even that does not fit, the
+    text (never the suffix) is cut short with '…'."""
+    def wide(t: str, s: float) -> float:
+        return stringWidth(t + suffix, font, s)
+
+    while size > 6.5 and wide(text, size) > room:
         size -= 0.5
-    if stringWidth(text, font, size) <= room:
-        return text, size
-    while text and stringWidth(text + "…", font, size) > room:
+    if wide(text, size) <= room:
+        return text + suffix, size
+    while text and wide(text + "…", size) > room:
         text = text[:-1]
-    return text.rstrip() + "…", size
+    return text.rstrip() + "…" + suffix, size
 
 
 class _RoshCanvas(Canvas):
     """Holds every page until the end so each can say 'Page n of m', carry the marking and name the person."""
 
-    person = ""  # "NAME · CRN L123456"
+    name = ""
+    crn = ""
     running = ""  # what the document is, at the top right
     footer = ""
 
@@ -344,9 +349,11 @@ class _RoshCanvas(Canvas):
         self.setFont(fonts.REGULAR, 8)
         right_width = stringWidth(self.running, fonts.REGULAR, 8)
         self.drawRightString(width - MARGIN, height - 15.5 * mm, self.running)
-        text, size = _fit(self.person, fonts.BOLD, 8.5, width - 2 * MARGIN - right_width - 6 * mm)
+        # A very long name is shortened, never the CRN after it.
+        line, size = fit_line(self.name, f" · CRN {self.crn}", fonts.BOLD, 8.5,
+                              width - 2 * MARGIN - right_width - 6 * mm)
         self.setFont(fonts.BOLD, size)
-        self.drawString(MARGIN, height - 15.5 * mm, text)
+        self.drawString(MARGIN, height - 15.5 * mm, line)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(MARGIN, height - 17 * mm, width - MARGIN, height - 17 * mm)
@@ -370,7 +377,8 @@ def build_rosh_pdf(doc: RoshDocument) -> bytes:
     ]
 
     class _Canvas(_RoshCanvas):
-        person = f"{doc.person.name} · CRN {doc.person.crn}"
+        name = doc.person.name
+        crn = doc.person.crn
         running = f"RoSH summary and plan, assessed {format_date(doc.assessed_on)}"
         footer = f"CRN {doc.person.crn}"  # short, so it never reaches the centred marking
 
