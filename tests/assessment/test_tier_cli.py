@@ -44,10 +44,12 @@ def test_json_output(argv: list[str], tier: str, monkeypatch: pytest.MonkeyPatch
     assert all(set(s) == {"step", "result", "why"} for s in result["working"])
 
 
-@pytest.mark.parametrize(("as_of", "lifer"), [("23/11/2026", "B"), ("24/11/2026", "D")])
-def test_as_of_is_used(as_of: str, lifer: str, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("as_of", "lifer"), [("23/11/2026", "B"), ("24/11/2026", "D"), ("2026-11-24", "D"),
+                                              (None, "B")])  # None: today, the suite's frozen 23/11/2026
+def test_as_of_is_used(as_of: str | None, lifer: str, monkeypatch: pytest.MonkeyPatch,
                        capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(["--as-of", as_of, "--json"], json.dumps(CASE), monkeypatch, capsys)
+    argv = ["--json"] if as_of is None else ["--as-of", as_of, "--json"]
+    _, out, _ = run(argv, json.dumps(CASE), monkeypatch, capsys)
     assert {s["step"]: s["result"] for s in json.loads(out)["working"]}["Lifer or IPP"] == lifer
 
 
