@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
+from lpt_desktop.assessment.rosh_summary import assessment_data
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.words import plural
 
@@ -111,9 +112,11 @@ def months_between(earlier: date, later: date) -> int:
 
 
 def stale_carried(sections_now: Sections, carried: Sections, as_of: date,
-                  threshold_months: int = 12) -> list[tuple[str, date]]:
-    """(section key, origin) for carried text `threshold_months` or more old on `as_of`, oldest first: for the
-    practice audit."""
+                  threshold_months: int | None = None) -> list[tuple[str, date]]:
+    """(section key, origin) for carried text `threshold_months` or more old on `as_of` (the data's 12 by
+    default), oldest first: for the practice audit."""
+    if threshold_months is None:
+        threshold_months = assessment_data().stale_after_months
     found = [(k, carried[k].origin) for k in _carried_keys(sections_now, carried)
              if months_between(carried[k].origin, as_of) >= threshold_months]
     return sorted(found, key=lambda kv: (kv[1], kv[0]))

@@ -189,6 +189,14 @@ def overall_level(community_levels: LevelMap, custody_levels: LevelMap, in_custo
     return _highest(custody_levels if in_custody else community_levels)
 
 
+def levels_by_group(summary: RoshSummary) -> dict[str, dict[str, str | None]]:
+    """Each group's community and custody level, as `lpt rosh show --json` gives them (None where a group is
+    not assessed in that setting, or no level is chosen): {"children": {"community": "M", "custody": None}}."""
+    return {g.code: {"community": summary.community.get(g.code) if g.community else None,
+                     "custody": summary.custody.get(g.code) if g.custody else None}
+            for g in assessment_data().groups}
+
+
 def rosh_register_for(level: str) -> str:
     """The RoSH register of a level: L RLRH, M RMRH, H RHRH, VH RVHR (ValueError for anything else)."""
     try:

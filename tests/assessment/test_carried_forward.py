@@ -129,6 +129,13 @@ def test_stale_carried(as_of, threshold, expected):
     assert cf.stale_carried(r.now, r.carried, as_of, threshold) == expected
 
 
+def test_stale_by_the_datas_threshold():
+    r = ReviewText.start(PREVIOUS)
+    assert cf.stale_carried(r.now, r.carried, date(2026, 6, 1)) == [("increases", OLD), ("who_at_risk", OLD),
+                                                                     ("nature", MID)]
+    assert cf.stale_carried(r.now, r.carried, date(2026, 5, 31)) == [("increases", OLD), ("who_at_risk", OLD)]
+
+
 def test_stale_leaves_rewritten_text_out():
     r = ReviewText.start(PREVIOUS).edit("increases", "Drink.", TODAY)
     assert cf.stale_carried(r.now, r.carried, TODAY) == [("who_at_risk", OLD), ("nature", MID)]

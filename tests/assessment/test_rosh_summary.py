@@ -188,3 +188,11 @@ def test_the_analysis_asks_the_same_fields_of_both_periods():
     d = rsum.assessment_data()
     assert [f.code for f in d.analysis_fields if f.required] == ["what", "sources"]
     assert d.analysis_periods == {"current": "Current behaviour", "previous": "Previous behaviour"}
+
+
+def test_levels_by_group():
+    summary = RoshSummary(TEXTS, {**ALL_LOW, "public": "H", "prisoners": "M"}, {"children": "M", "prisoners": "H"})
+    assert rsum.levels_by_group(summary) == {
+        "children": {"community": "L", "custody": "M"}, "public": {"community": "H", "custody": None},
+        "known_adult": {"community": "L", "custody": None}, "staff": {"community": "L", "custody": None},
+        "prisoners": {"community": None, "custody": "H"}}  # prisoners are assessed in custody only
