@@ -205,3 +205,14 @@ def test_a_name_too_long_for_the_running_line_is_shortened_and_the_crn_kept():
 
 def test_the_same_data_gives_the_same_bytes(full):
     assert build_rosh_pdf(_doc(_plan())) == full
+
+
+def test_an_action_longer_than_a_page_splits_inside_its_row_and_loses_nothing():
+    what = " ".join(f"Step {k} of the approved premises curfew plan & its checks." for k in range(150))
+    plan = RiskPlan((PlanSection("Monitoring and control", (PlanAction("Approved premises", what + " The end.",
+                                                                        date(2027, 2, 1)),)),))
+    texts = _pages(build_rosh_pdf(_doc(plan)))
+    check_every_page(texts, NAME)
+    text = " ".join(texts)
+    steps = [int(n) for n in re.findall(r"(\d+) of the approved", text)]  # "Step" may end the page before
+    assert steps == list(range(150)) and "The end." in text and "01/02/2027" in text

@@ -42,7 +42,9 @@ ALARM = colors.HexColor("#b3261e")
 ALARM_SHADE = colors.HexColor("#fbe3e1")
 CARRIED_INK = colors.HexColor("#8a4b00")
 MARGIN = 20 * mm
-WIDTH = A4[0] - 2 * MARGIN
+TOP, BOTTOM = 22 * mm, 18 * mm
+WIDTH = A4[0] - 2 * MARGIN - 12  # what the frame leaves (reportlab pads it 6 pt a side)
+FRAME_HEIGHT = A4[1] - TOP - BOTTOM - 12
 
 
 # -- What is printed (the services fill these) ------------------------------------------------------------
@@ -133,7 +135,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", parent=body, fontName=fonts.BOLD, fontSize=9, leading=11.5,
                                    spaceAfter=0),
-        "title": ParagraphStyle("title", parent=body, fontName=fonts.BOLD, fontSize=16, leading=20,
+        "title": ParagraphStyle("title", parent=body, fontName=fonts.BOLD, fontSize=14, leading=18,
                                 textColor=INK, spaceBefore=2, spaceAfter=6),
         "h2": ParagraphStyle("h2", parent=body, fontName=fonts.BOLD, fontSize=13, leading=16, textColor=INK,
                              spaceBefore=10, spaceAfter=4),
@@ -143,6 +145,7 @@ def _styles() -> dict[str, ParagraphStyle]:
                                   textColor=CARRIED_INK, spaceAfter=2),
         "none": ParagraphStyle("none", parent=body, fontName=fonts.ITALIC, fontSize=9.5, leading=12,
                                textColor=colors.HexColor("#444444")),
+        "gap": ParagraphStyle("gap", parent=body, fontName=fonts.BOLD, textColor=ALARM),
         "overall": ParagraphStyle("overall", parent=body, fontName=fonts.BOLD, fontSize=13, leading=17,
                                   spaceAfter=1),
     }
@@ -259,7 +262,7 @@ def _summary(doc: RoshDocument, st: dict[str, ParagraphStyle]) -> list[Any]:
     return out
 
 
-ACTION_WIDTHS: list[float | None] = [38 * mm, None, 25 * mm, 30 * mm]
+ACTION_WIDTHS: list[float | None] = [36 * mm, None, 24 * mm, 33 * mm]
 
 
 def _actions(section: PlanSection, st: dict[str, ParagraphStyle]) -> Table:
@@ -272,14 +275,20 @@ def _actions(section: PlanSection, st: dict[str, ParagraphStyle]) -> Table:
                      Paragraph(evidence_words(a.evidence), st["small"] if a.evidence > 0 else st["none"])])
         if a.evidence <= 0:
             extra.append(("TEXTCOLOR", (3, i), (3, i), CARRIED_INK))
-    # The header row repeats on each page a long section runs onto; a very long action splits inside its row.
-    return _grid(rows, ACTION_WIDTHS, extra, head=True, split_rows=True)
+    # The header row repeats on each page a long section runs onto. Only an action too long for a page splits
+    # inside its row (else reportlab cannot place it at all): reportlab then repeats the header on the same
+    # page, so ordinary tables keep whole rows.
+    widths = [w if w is not None else WIDTH - sum(x for x in ACTION_WIDTHS if x is not None) for w in ACTION_WIDTHS]
+    tall = any(cell.wrap(width - 12, FRAME_HEIGHT)[1] > FRAME_HEIGHT - 60 * mm
+               for row in rows[1:] for cell, width in zip(row, widths, strict=True))
+    return _grid(rows, ACTION_WIDTHS, extra, head=True, split_rows=tall)
 
 
 def _plan(doc: RoshDocument, st: dict[str, ParagraphStyle]) -> list[Any]:
     out: list[Any] = [CondPageBreak(40 * mm), Paragraph("Risk management plan", st["h2"])]
     if doc.plan is None:
-        return [*out, Paragraph(NOT_WRITTEN if doc.plan_required else NOT_REQUIRED, st["body"])]
+        # A plan required and not written is a gap the meeting must see.
+        return [*out, Paragraph(NOT_WRITTEN, st["gap"]) if doc.plan_required else Paragraph(NOT_REQUIRED, st["body"])]
     for s in doc.plan.sections:
         # Room for the heading, its note and the table's header with a row or two.
         out += [CondPageBreak(32 * mm), Paragraph(escape(s.heading), st["h3"]), *_carried(s.carried, st)]
@@ -368,8 +377,8 @@ def build_rosh_pdf(doc: RoshDocument) -> bytes:
     """The RoSH summary and risk management plan as A4 PDF bytes (the same data gives the same bytes)."""
     st = _styles()
     buf = io.BytesIO()
-    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,
-                                 bottomMargin=18 * mm, title=f"{TITLE}: CRN {doc.person.crn}",
+    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
+                                 bottomMargin=BOTTOM, title=f"{TITLE}: CRN {doc.person.crn}",
                                  author=doc.officer, subject=MARKING, invariant=True, **fonts.doc_fonts())
     story: list[Any] = [
         Paragraph(escape(TITLE), st["title"]), _facts(doc, st), Spacer(1, 4 * mm), _overall(doc, st),
