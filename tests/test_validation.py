@@ -242,8 +242,10 @@ def test_bad_pncs(pnc):
     assert_actionable(errors, "PNC number")
 
 
+# A 2026 tier is a letter A-G; the earlier scheme's is A-D with a change level 0-3 (issue 17).
 @pytest.mark.parametrize(("tier", "ok"), [("A0", True), ("D3", True), ("B2S", True), ("E1", False),
-                                          ("B4", False), ("b2", False), ("B", False), ("B22", False)])
+                                          ("B4", False), ("b2", False), ("B", True), ("G", True), ("H", False),
+                                          ("GS", False), ("c", False), ("B22", False)])
 def test_tiers(tier, ok):
     errors = ok_person(tier=tier)
     if ok:

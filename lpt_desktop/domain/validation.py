@@ -14,7 +14,9 @@ from lpt_desktop.domain.reference import reference
 CRN_RE = re.compile(r"^[A-Z]\d{6}$")
 # PNC: 2-or-4 digit year / serial of up to 7 digits + check letter, e.g. 2011/0123456A.
 PNC_RE = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
-TIER_RE = re.compile(r"^[A-D][0-3]S?$")
+# A tier of the 2026 scheme (a letter A-G) or of the earlier one (A-D with change level 0-3, e.g. B2, with the
+# old S suffix still accepted).
+TIER_RE = re.compile(r"^(?:[A-G]|[A-D][0-3]S?)$")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def check_pnc(pnc: str | None) -> FieldError | None:
 
 def check_tier(tier: str | None) -> FieldError | None:
     if tier and not TIER_RE.match(tier):
-        return FieldError("Tier", f"'{tier}' is not a tier: use a letter A-D and a digit 0-3, e.g. B2")
+        return FieldError("Tier", f"'{tier}' is not a tier: use a letter A-G (e.g. C), or a letter A-D and a "
+                                  "digit 0-3 (e.g. B2)")
     return None
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
-from lpt_desktop.services.tiering import scheme_of, suggested_tiers, tier_differs
+from lpt_desktop.services.tiering import overridden_from, scheme_of, suggested_tiers, tier_differs
 from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
@@ -164,6 +164,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         # The suggested tiers in bulk (one query per table), under the scheme in preferences.
         scheme = scheme_of(s)
         suggested = suggested_tiers(s, scheme, today)
+        overrides = overridden_from(s)
     rows: list[CaseloadRow] = []
     for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on, tier_scheme in result:
         regs = summaries.get(registers)
@@ -180,7 +181,8 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             next_due_what=due.label if due else "", next_due_status=due.status if due else "",
             next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
             tier_scheme=tier_scheme or "", suggested_tier=suggested[pid].tier if pid in suggested else "",
-            tier_differs=pid in suggested and tier_differs(suggested[pid].tier, tier, tier_scheme, scheme),
+            tier_differs=pid in suggested and tier_differs(suggested[pid].tier, tier, tier_scheme, scheme,
+                                                                overrides.get(pid)),
         ))
     return rows
 

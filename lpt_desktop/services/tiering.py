@@ -62,9 +62,9 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
-__all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "override_tier",
-           "record_predictors", "scheme_of", "set_tier_scheme", "suggested_tiers", "tier_inputs", "tier_inputs_bulk",
-           "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
+__all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "overridden_from",
+           "override_tier", "record_predictors", "scheme_of", "set_tier_scheme", "suggested_tiers", "tier_differs",
+           "tier_inputs", "tier_inputs_bulk", "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
 PREDICTOR_KINDS = ("OGRS3", "RSR", "ARP", "CSRP", "DCSRP")
 PREDICTOR_LABELS = {"OGRS3": "OGRS3", "RSR": "RSR", "ARP": "ARP", "CSRP": "CSRP", "DCSRP": "DC-SRP"}
@@ -305,13 +305,31 @@ def suggested_tiers(s: Session, scheme: str, as_of: date,
     return {pid: compute_tier(scheme, inputs, as_of) for pid, inputs in tier_inputs_bulk(s, person_ids, as_of).items()}
 
 
-def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str) -> bool:
+def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str,
+                 overridden_from: str | None = None) -> bool:
     """Whether the case's suggested tier is not the tier in force: another tier, a tier of another scheme, or no
-    tier in force. A case with nothing to suggest (not supervised, or scores missing) and no tier in force does
-    not differ: there is nothing the officer could accept."""
+    tier in force. Two cases do not differ: one with nothing to suggest (not supervised, or scores missing)
+    and no tier in force, as there is nothing the officer could accept; and one whose tier in force is an
+    override of this same suggestion (`overridden_from`: the suggestion the latest decision overrode), as the
+    officer has already weighed it. A new suggestion after an override differs again."""
     if not in_force:
         return suggested not in (NOT_SUPERVISED, MISSING)
-    return in_force_scheme != scheme or in_force.strip().upper() != suggested
+    if in_force_scheme != scheme:
+        return True
+    tier = in_force.strip().upper()
+    return tier != suggested and overridden_from != suggested
+
+
+def overridden_from(s: Session, person_ids: Collection[str] | None = None) -> dict[str, str]:
+    """For each case whose latest tier decision is an override, the suggested tier it overrode (one query)."""
+    latest: dict[str, tuple[date, Any, str, str]] = {}
+    for pid, on, created, action, suggested in s.connection().execute(
+            select(TierDecision.person_id, TierDecision.decided_on, TierDecision.created_at, TierDecision.action,
+                   TierDecision.suggested).where(_in(TierDecision.person_id, person_ids))):
+        held = latest.get(pid)
+        if held is None or (on, created) > (held[0], held[1]):
+            latest[pid] = (on, created, action, suggested)
+    return {pid: suggested for pid, (_on, _c, action, suggested) in latest.items() if action == OVERRIDDEN}
 
 
 # -- the view on the case -----------------------------------------------------------------------------
@@ -358,7 +376,8 @@ def tier_view(db: Database, person_id: str, *, today: date | None = None) -> Tie
         return TierView(person_id=person_id, scheme=scheme, scheme_label=SCHEME_LABELS[scheme],
                         in_force=person.tier or None, in_force_scheme=person.tier_scheme,
                         suggested=suggested,
-                        differs=tier_differs(suggested.tier, person.tier, person.tier_scheme, scheme),
+                        differs=tier_differs(suggested.tier, person.tier, person.tier_scheme, scheme,
+                                             overridden_from(s, [person_id]).get(person_id)),
                         predictors=(*first, *(r for r in rows if r.id not in ids)), history=history)
 
 

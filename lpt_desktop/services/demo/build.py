@@ -17,6 +17,7 @@ from lpt_desktop.services.demo.common import DEMO_PASSPHRASE, DemoSpec, check_sp
 from lpt_desktop.services.demo.court import _court_work
 from lpt_desktop.services.demo.offices import add_offices
 from lpt_desktop.services.demo.people import _one_case
+from lpt_desktop.services.demo.tiering import _tier_decisions
 from lpt_desktop.services.unlock import create_caseload, officer_id
 from lpt_desktop.store.case_record_models import (
     Alias,
@@ -41,6 +42,7 @@ from lpt_desktop.store.models import (
     utcnow,
 )
 from lpt_desktop.store.schedule_models import StandardsRecord
+from lpt_desktop.store.tiering_models import PredictorScore
 
 
 def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] | None = None) -> None:
@@ -63,7 +65,8 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
             for start in range(0, spec.cases, batch):
                 rows: dict[type, list[dict[str, Any]]] = {m: [] for m in (
                     Person, Address, Sentence, Requirement, LicenceCondition, Registration, Contact, Enforcement,
-                    StandardsRecord, Alias, Disability, PersonalContact, Circumstance, SentenceEvent, CaseEvent)}
+                    StandardsRecord, Alias, Disability, PersonalContact, Circumstance, SentenceEvent, CaseEvent,
+                    PredictorScore)}
                 for i in range(start, min(start + batch, spec.cases)):
                     _one_case(rng, today, now, names, ref, owner, crn_numbers[i], spec.contacts_per_case, rows,
                               author=db.actor)
@@ -73,6 +76,8 @@ def generate(db: Database, spec: DemoSpec, progress: Callable[[int, int], None] 
                             conn.execute(insert(model), items)
                 if progress:
                     progress(min(start + batch, spec.cases), spec.cases)
+            # Tiers in force from the cases as written: the same inputs and engine the case screen uses.
+            _tier_decisions(s, conn, spec.seed, today, {"created_at": now, "updated_at": now}, owner, db.actor)
 
 
 BULK_CACHE_KIB = 262_144

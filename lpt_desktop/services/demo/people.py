@@ -12,6 +12,7 @@ from lpt_desktop.services.demo.common import _QuickRandom, _uuid, _weighted
 from lpt_desktop.services.demo.contacts import CaseFacts, _contacts
 from lpt_desktop.services.demo.record import _case_record
 from lpt_desktop.services.demo.standards import _plans_and_reviews
+from lpt_desktop.services.demo.tiering import _predictors
 from lpt_desktop.standards.calendar import last_working_day_on_or_before
 from lpt_desktop.store.models import (
     Address,
@@ -168,3 +169,5 @@ def _one_case(rng: random.Random, today: date, now: datetime, names: dict[str, A
     _plans_and_reviews(_QuickRandom(f"records:{pid}"), today, stamp, pid, start, end, rows)
     # The rest of the record (other names, contacts, circumstances, the timeline), seeded from the case too.
     _case_record(_QuickRandom(f"record:{pid}"), today, stamp, names, ref, rows)
+    # Predictor scores from the case's assessments (issue 17), seeded from the case too.
+    _predictors(random.Random(f"predictors:{pid}"), today, stamp, pid, rosh, facts.registers, facts.offence, rows)
