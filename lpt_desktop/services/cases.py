@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -229,9 +230,45 @@ def add_person(db: Database, *, crn: str, first_name: str, last_name: str, date_
         return p.id
 
 
+# The personal details as the form names them (its fields' labels), for messages about one of them.
+PERSON_LABELS = {"first_name": "First name", "last_name": "Last name", "preferred_name": "Preferred name",
+                 "date_of_birth": "Date of birth", "pnc": "PNC number", "gender": "Gender", "phone": "Phone",
+                 "mobile": "Mobile", "email": "Email", "ethnicity": "Ethnicity", "religion": "Religion or belief",
+                 "first_language": "First language", "interpreter_required": "Interpreter needed",
+                 "caring_responsibilities": "Caring responsibilities", "individual_needs": "Individual needs",
+                 "disabilities": "Disabilities", "tier": "Tier", "rosh": "RoSH"}
+
+
+class EditedElsewhere(ValidationError):
+    """Personal details changed elsewhere (a sync) while the officer edited them; `now` holds their values."""
+
+    def __init__(self, errors: list[FieldError], now: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.now = now
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as a detail: the form shows an empty detail as '' where the record holds None."""
+    def norm(v: Any) -> Any:
+        return "" if v is None else v.strip() if isinstance(v, str) else v
+    return bool(norm(a) == norm(b))
+
+
+def _shown(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return format_date(v) if isinstance(v, date) else str(v)
+
+
 @writes(Change.CASE)
-def update_person(db: Database, person_id: str, **changes: Any) -> None:
-    """Change personal details; recorded on the case's timeline (issue 16: phones and email too)."""
+def update_person(db: Database, person_id: str, *, before: Mapping[str, Any] | None = None,
+                  **changes: Any) -> None:
+    """Change personal details; recorded on the case's timeline (issue 16: phones and email too).
+
+    `before`: the details as the officer's form showed them. A changed detail that is no longer what the form
+    showed (a sync changed it meanwhile) is refused (EditedElsewhere) and nothing is saved, rather than
+    written over unseen; unless it was changed elsewhere to what the officer typed.
+    """
     editable = {"preferred_name", "pnc", "gender", "ethnicity", "religion", "first_language",
                 "interpreter_required", "disabilities", "caring_responsibilities", "individual_needs",
                 "tier", "rosh", "first_name", "last_name", "date_of_birth", "phone", "mobile", "email"}
@@ -245,6 +282,17 @@ def update_person(db: Database, person_id: str, **changes: Any) -> None:
         p = s.get(Person, person_id)
         if p is None:
             raise CaseNotFound(f"No case with id {person_id} in this caseload.")
+        moved = {k: getattr(p, k) for k, v in changes.items()
+                 if before is not None and k in before and not _same(getattr(p, k), before[k])
+                 and not _same(getattr(p, k), v)}
+        if moved:
+            raise EditedElsewhere(
+                [FieldError(PERSON_LABELS.get(k, k), f"was changed to '{_shown(v)}' elsewhere (a sync) while you "
+                                                     "edited: check it and save again")
+                 if not _same(v, None) else
+                 FieldError(PERSON_LABELS.get(k, k), "was cleared elsewhere (a sync) while you edited: check it "
+                                                     "and save again")
+                 for k, v in sorted(moved.items())], moved)
         merged = {c: getattr(p, c) for c in ("crn", "first_name", "last_name", "date_of_birth", "pnc", "tier",
                                               "rosh")} | changes
         require(validate_person(merged["crn"], merged["first_name"], merged["last_name"],

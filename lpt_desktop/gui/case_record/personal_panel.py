@@ -60,10 +60,11 @@ TEXT_FIELDS = ("first_name", "last_name", "preferred_name", "pnc", "gender", "et
                "first_language", "caring_responsibilities", "individual_needs", "phone", "mobile", "email")
 
 
-def update_person(db: Any, person_id: str, changes: dict[str, Any]) -> None:
+def update_person(db: Any, person_id: str, changes: dict[str, Any], before: dict[str, Any]) -> None:
     """On the writer thread: cases.update_person takes its changes as keywords, ops.write passes positions. The
-    saved details leave no draft behind to be offered again at the next unlock."""
-    cases.update_person(db, person_id, **changes)
+    saved details leave no draft behind to be offered again at the next unlock. `before`, the details the form
+    began from, makes a detail a sync changed meanwhile a conflict rather than silently written over."""
+    cases.update_person(db, person_id, before=before, **changes)
     drafts_svc.discard_form_draft(db, person_id, drafts_svc.PERSONAL_FORM)
 
 
@@ -489,11 +490,14 @@ class DetailsPanel(QWidget):
             self.save_button.setEnabled(True)
             self.dirty = True  # still unsaved: autosaved again, and kept at a lock
             errors = getattr(exc, "errors", None)
+            if isinstance(exc, cases.EditedElsewhere):
+                # The officer has now been told what it holds: Save again writes what they typed over it.
+                self.before.update({k: "" if v is None else v for k, v in exc.now.items()})
             self.form_errors.show(list(errors) if errors else
                                   [f"That did not work ({exc.__class__.__name__}). Nothing has been saved."])
 
-        self.ops.write(update_person, self.case.person_id, changes, on_ok=saved, on_error=failed, owner=self,
-                       label="save the personal details")
+        self.ops.write(update_person, self.case.person_id, changes, dict(self.before), on_ok=saved, on_error=failed,
+                       owner=self, label="save the personal details")
 
 
 # -- other names, disabilities, personal contacts ---------------------------------------------------
