@@ -4,8 +4,12 @@ compliance, and the officer's per-case frequency overrides.
 Facts are read in bulk (a handful of queries for the whole caseload, never one per case) and handed to
 the pure engine in standards/obligations.py, so every screen shows the same statuses.
 
-Approximations, until the tables exist: sentence plans and plan/RoSH reviews are read from
-standards_record rows (they also meet the reviews a significant change on the case's timeline opens); the
+RoSH reviews are completed RoSH assessments (issue 18: services/rosh.py), which also meet the reviews a
+significant change on the case's timeline opens; a screening's full analysis still owed and a report writer's
+screening not yet confirmed are the rosh_full_analysis and rosh_confirmation rules' facts. Bare standards_record
+rows of kind rosh_review made before RoSH assessments existed (imports, the demo's history) still count, but no
+new one is accepted. Approximations, until the tables exist: sentence plans and plan reviews are read from
+standards_record rows (they also meet the reviews a significant change opens); the
 offence category comes from keywords in the offence text
 (resources/standards/_offences.toml); custody length for a licence is taken as twice the licence period
 (release at the halfway point).
@@ -46,6 +50,7 @@ from lpt_desktop.standards.obligations import (
     Obligation,
     RecordFact,
     RegisterFact,
+    RoshFollowUpFact,
     contacts_needed,
     failure_outcomes,
     obligations,
@@ -54,11 +59,14 @@ from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.rosh_models import RoshAssessment
 from lpt_desktop.store.schedule_models import StandardsOverride, StandardsRecord
 
 POLICY_KEY = "standards_policy"
 DEFAULT_POLICY = "current"
-RECORD_KINDS = ("sentence_plan", "plan_review", "rosh_review")
+RECORD_KINDS = ("sentence_plan", "plan_review")
+# Read, never written any more: a RoSH review is met by a completed RoSH assessment (services/rosh.py).
+LEGACY_RECORD_KINDS = ("rosh_review",)
 
 
 # -- the policy in force ----------------------------------------------------------------------------
@@ -119,7 +127,10 @@ def frequency_overrides(db: Database, person_id: str) -> dict[str, int]:
 def record_done(db: Database, person_id: str, kind: str, on: date, note: str = "") -> str:
     """Record a sentence plan or a plan/RoSH review as done on a day (it meets the matching obligation)."""
     errors = []
-    if kind not in RECORD_KINDS:
+    if kind in LEGACY_RECORD_KINDS:
+        errors.append(FieldError("Record", "a RoSH review is recorded by completing one: start a RoSH review on "
+                                           "the case's RoSH page"))
+    elif kind not in RECORD_KINDS:
         errors.append(FieldError("Record", f"'{kind}' is not one of {', '.join(RECORD_KINDS)}"))
     if on > date.today():
         errors.append(FieldError("Date", "is in the future: record a plan or review once it is done"))
@@ -238,6 +249,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                                StandardsRecord.done_on)
                                         .where(_in(StandardsRecord.person_id, person_ids))):
         records[pid].append(RecordFact(kind, on, rid))
+    followups = _rosh_facts(core, person_ids, records, sentences)
     # The timeline's significant changes only (a few per case): the reviews they open (issue 16).
     events: dict[str, list[EventFact]] = defaultdict(list)
     # created_at (UTC) is when it was recorded: its local day is when the officer knew of it.
@@ -258,7 +270,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
         sen = sentences.get(pid)
         if sen is None:
             return CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
-                             overrides=overrides.get(pid, {}))
+                             overrides=overrides.get(pid, {}), rosh_followups=tuple(followups.get(pid, ())))
         sid, _p, order, offence, sentence_date, start, end, months, recalled_on = sen
         return CaseFacts(
             person_id=pid, sentence_type=order, start=start, sentence_date=sentence_date, end=end,
@@ -267,7 +279,8 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
             custody_months=months * 2 if order == "LIC" and months else None,
             contacts=tuple(contacts), enforcement=tuple(enforcement.get(pid, ())),
             records=tuple(records.get(pid, ())), overrides=overrides.get(pid, {}),
-            events=tuple(sorted(events.get(pid, ()), key=lambda e: (e.on, e.id))), recalled_on=recalled_on)
+            events=tuple(sorted(events.get(pid, ()), key=lambda e: (e.on, e.id))), recalled_on=recalled_on,
+            rosh_followups=tuple(followups.get(pid, ())))
 
     # Contacts with an outcome up to "as of", under the current sentence (from its sentence date, for
     # victim contact in custody), superseded versions dropped. The planner reads them from the covering
@@ -303,6 +316,29 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     for pid in person_rows:
         if pid not in seen:
             yield build(pid, [])
+
+
+def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dict[str, list[RecordFact]],
+               sentences: dict[str, Any]) -> dict[str, list[RoshFollowUpFact]]:
+    """Completed RoSH assessments as the rosh_review records they are (added to `records`), and what
+    screenings left owing: a full analysis required and not done (a draft; met when it is completed with
+    the analysis), and a report writer's screening to confirm from the sentence's start (met when confirmed or
+    revised)."""
+    out: dict[str, list[RoshFollowUpFact]] = defaultdict(list)
+    for aid, pid, status, started, completed, full, writer, confirmed in core.execute(
+            select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.started_on,
+                   RoshAssessment.completed_on, RoshAssessment.full_analysis, RoshAssessment.by_report_writer,
+                   RoshAssessment.confirmed_on).where(_in(RoshAssessment.person_id, person_ids))):
+        done = completed if status == "complete" else None
+        if done is not None:
+            records[pid].append(RecordFact("rosh_review", done, aid))
+        if full == "required" or (full == "done" and done is not None):
+            out[pid].append(RoshFollowUpFact("full_analysis", started, done, aid))
+        sentence = sentences.get(pid)
+        start = (sentence[5] or sentence[4]) if sentence is not None else None
+        if writer and done is not None and start is not None:
+            out[pid].append(RoshFollowUpFact("confirmation", max(start, done), confirmed, aid))
+    return out
 
 
 _CONTACT_COLUMNS = "c.person_id, c.starts_at, c.type_code, c.outcome, c.id"

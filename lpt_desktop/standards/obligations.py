@@ -36,7 +36,7 @@ from lpt_desktop.standards.policy import Phase, Policy, Rule
 STATUSES = ("upcoming", "due", "overdue", "met", "missed")
 RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
             "absence_action", "warning", "breach_initiation", "recall_decision", "report_due", "ns_contacts",
-            "upw_placement", "register_review")
+            "upw_placement", "register_review", "rosh_full_analysis", "rosh_confirmation")
 # Short names for lists and the caseload's "next due" column (the description carries the full wording).
 RULE_LABELS = {
     "first_contact": "First contact", "home_visit": "Home visit", "initial_sentence_plan": "Sentence plan",
@@ -44,6 +44,7 @@ RULE_LABELS = {
     "absence_action": "Enforcement decision", "warning": "Warning", "breach_initiation": "Breach",
     "recall_decision": "Recall decision", "report_due": "Report", "ns_contacts": "Contact",
     "upw_placement": "Unpaid work placement", "register_review": "Register review",
+    "rosh_full_analysis": "RoSH full analysis", "rosh_confirmation": "RoSH screening confirmation",
 }
 HORIZON_DAYS = 42  # repeating windows are listed this far ahead of "as of" (the next one or two)
 
@@ -125,6 +126,18 @@ class RecordFact:
 
 
 @dataclass(frozen=True)
+class RoshFollowUpFact:
+    """Something a RoSH screening left owing (issue 18), read by rules whose types are "rosh:KIND":
+    full_analysis (a screening required one and it is not done) or confirmation (a report writer's screening
+    the offender manager has not yet confirmed or revised). `opened` is the day the rule's deadline counts from."""
+
+    kind: str  # full_analysis | confirmation
+    opened: date
+    met_on: date | None = None
+    id: str = ""
+
+
+@dataclass(frozen=True)
 class EventFact:
     """A change on the case's timeline (kind: a case_event kind of resources/data/significant_changes.json)."""
 
@@ -171,6 +184,7 @@ class CaseFacts:
     overrides: Mapping[str, int] = field(default_factory=dict)  # rule id -> every N days
     events: tuple[EventFact, ...] = ()  # the timeline's significant changes (others are ignored)
     recalled_on: date | None = None  # a licence recalled and not yet re-released
+    rosh_followups: tuple[RoshFollowUpFact, ...] = ()  # what RoSH screenings left owing (rules "rosh:KIND")
 
     @property
     def end_date(self) -> date | None:
@@ -567,6 +581,26 @@ def _register_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
     return out
 
 
+def _is_rosh_followup(rule: Rule) -> bool:
+    return isinstance(rule.types, str) and rule.types.startswith("rosh:")
+
+
+def _rosh_followups(ctx: _Context, rule: Rule) -> list[Obligation]:
+    """One obligation per thing a RoSH screening left owing of the rule's kind ("rosh:full_analysis",
+    "rosh:confirmation"): due `within` its unit of the day it opened, met on the day it was done."""
+    kind = str(rule.types).removeprefix("rosh:")
+    out = []
+    for f in ctx.case.rosh_followups:
+        if f.kind != kind:
+            continue
+        due_by = deadline(f.opened, rule.within, rule.unit, ctx.calendar)
+        met = (f.met_on, f.id) if f.met_on is not None and f.met_on <= ctx.as_of else None
+        if ctx.since is not None and met is not None and due_by < ctx.since:
+            continue  # settled before the period asked about
+        out.append(_ob(ctx, rule, rule.description, f.opened, due_by, met))
+    return out
+
+
 # Shown to officers: it names the published sources, never a file of this project.
 SIGNIFICANT_SOURCE = ("Review on significant change: National Standards 2007; HM Inspectorate of Probation, "
                       "Lancashire inspection 2011; timescale in working days set by LPT Desktop (unverified)")
@@ -756,6 +790,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
         for rule in rules_for(policy, case):
             if rule.types == "registers":
                 out += _register_reviews(ctx, rule)
+            elif _is_rosh_followup(rule):
+                out += _rosh_followups(ctx, rule)
             elif rule.phases or rule.override or rule.default_every_days:
                 out += _windows(ctx, rule, since)
             elif rule.every_months:
@@ -768,6 +804,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
     else:
         out += [o for rule in rules_for(policy, case) if rule.types == "registers"
                 for o in _register_reviews(ctx, rule)]
+        # Owed whether or not a sentence is recorded yet (a screening made for court).
+        out += [o for rule in rules_for(policy, case) if _is_rosh_followup(rule) for o in _rosh_followups(ctx, rule)]
     out += _reports(ctx)
     out.sort(key=lambda o: (o.due_by, o.rule))
     return out

@@ -21,6 +21,7 @@ from lpt_desktop.standards.obligations import CaseFacts, EventFact, RecordFact, 
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import LONDON, PASSPHRASE
+from tests.rosh_fill import complete_screened_out
 
 MON = date(2026, 11, 23)  # a Monday; 30/11 is 5 working days on, 07/12 is 10, 14/12 is 15
 START = date(2026, 6, 1)
@@ -200,7 +201,10 @@ def test_a_recorded_change_opens_reviews_and_a_recorded_review_meets_one(tmp_pat
         assert {r: (o.due_by, o.status) for r, o in owed.items()} == {"rosh_review": (date(2026, 12, 7), "due"),
                                                                       "plan_review": (date(2026, 12, 14), "due")}
         assert "change of address" in owed["rosh_review"].description
-        so.record_done(db, pid, "rosh_review", MON, "Reviewed after the move")
+        # A RoSH review is a completed RoSH assessment now (issue 18), not a bare record.
+        with pytest.raises(ValidationError, match="completing one"):
+            so.record_done(db, pid, "rosh_review", MON, "Reviewed after the move")
+        complete_screened_out(db, pid, MON)
         owed = {o.rule: o.status for o in so.case_obligations(db, pid, MON) if AFTER in o.description}
         assert owed == {"rosh_review": "met", "plan_review": "due"}
         # The caseload's fast path sees the same.
