@@ -159,6 +159,10 @@ class CaseloadView(QWidget):
         self.model.set_rows(rows)
         if rows and not self.sized:  # size once; after that the officer's widths stand
             self.table.resizeColumnsToContents()
+            # Room for a differing suggestion's mark ("A3 ▸ B2") that may appear after this first sizing.
+            tier = self.column_of("Tier")
+            wide = self.table.fontMetrics().horizontalAdvance("A3 ▸ B2") + 24
+            self.table.setColumnWidth(tier, max(self.table.columnWidth(tier), wide))
             self.sized = True
         self._update_state()
 

@@ -131,9 +131,19 @@ def test_scores_checked_together_then_saved_with_their_age(make_window, qtbot, c
     window = make_window(caseload)
     unlock(qtbot, window, PASSPHRASE)
     qtbot.waitUntil(lambda: window.caseload_view.model.rowCount() > 0, timeout=10000)
-    person = window.caseload_view.model.records[-1].person_id
+    from datetime import date
+
+    from lpt_desktop.services.cases import add_person
+
+    # A new case: no sentence yet (not supervised, nothing to accept) and no scores.
+    person = on_writer(qtbot, window, add_person, crn="T170001", first_name="Tia", last_name="Newcase",
+                       date_of_birth=date(1990, 5, 1))
     page = _open_tier_page(qtbot, window, person)
-    before = len(page.view.predictors)
+    assert page.view.suggested.tier == NOT_SUPERVISED
+    assert not page.accept_button.isEnabled() and "no current sentence" in page.accept_button.toolTip()
+    assert page.override_button.isEnabled() and page.scores_button.isEnabled()
+    assert page.predictor_model.rowCount() == 0 and page.predictors.empty_text.startswith("None recorded")
+    before = 0
     dialog = page.record_scores()
     qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
     qtbot.keyClicks(dialog.ogrs3, "abc")

@@ -80,7 +80,25 @@ PREDICTOR_AGE = len(PREDICTOR_COLUMNS) - 1
 class PredictorModel(RecordTableModel["PredictorRow"]):
     """Old scores stand out: red, with a warning icon and the tooltip that says to refresh them."""
 
+    def __init__(self, columns: Any, parent: Any = None) -> None:
+        super().__init__(columns, parent)
+        self.latest: set[str] = set()
+
+    def set_rows(self, rows: Any) -> None:
+        # The service lists the latest score of each kind first: those are the ones the tier uses.
+        firsts: dict[str, str] = {}
+        for p in rows:
+            firsts.setdefault(p.kind, p.id)
+        self.latest = set(firsts.values())
+        super().set_rows(rows)
+
     def extra_data(self, rec: PredictorRow, column: int, role: int) -> Any:
+        if rec.id not in self.latest:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#6b7480"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "An earlier score: the suggested tier uses the latest of each predictor"
+            return None
         if not rec.old:
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column in (PREDICTOR_AGE, PREDICTOR_AGE - 1):

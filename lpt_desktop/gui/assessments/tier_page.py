@@ -231,8 +231,8 @@ class TierPage(QWidget):
             detail += (f"\nProtect level {s.protect.level} ({s.protect.points} points) · change level "
                        f"{s.change.level} ({s.change.points} points)")
         if s.provisional:
-            detail += "\nProvisional"
-        self.suggested.show_tier(tier_text(s.tier) + ("  (provisional)" if s.provisional else ""), detail,
+            detail += " · provisional: the reason is given below"
+        self.suggested.show_tier(tier_text(s.tier), detail,
                                  f"Suggested tier: {tier_phrase(s.tier)}" + (", provisional" if s.provisional else ""))
         self.banner_text.setText(self._banner(view))
         self.banner.setVisible(view.differs or s.tier == MISSING)
