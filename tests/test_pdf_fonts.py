@@ -18,6 +18,16 @@ from pypdf import PdfReader
 from lpt_desktop.domain.court_views import ReportDraft
 from lpt_desktop.reports.caseload_report import caseload_pdf
 from lpt_desktop.reports.court_report import build_report_pdf
+from lpt_desktop.reports.rosh_pdf import (
+    LevelRow,
+    PlanAction,
+    PlanSection,
+    RiskPlan,
+    RoshDocument,
+    RoshPerson,
+    SummarySection,
+    build_rosh_pdf,
+)
 from lpt_desktop.reports.warning_letter import warning_letter_pdf
 from tests.pdftext import pdf_text
 from tests.test_warning_letter import BASE as LETTER
@@ -74,6 +84,13 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
                     countersigned_by=None), password="pw"),
     "warning letter": lambda: warning_letter_pdf(**{**LETTER, "name": NAME, "officer": NAME}),
     "caseload summary": lambda: caseload_pdf([Line(), Line(crn="L654321")], NAME, datetime(2026, 11, 23, 9, 30)),
+    "RoSH summary and plan": lambda: build_rosh_pdf(RoshDocument(
+        person=RoshPerson(name=NAME, crn="L123456"), officer=NAME, office="Preston", assessed_on=date(2026, 11, 23),
+        status="Complete", countersign="Unsigned", overall="H",
+        summary=(SummarySection("Who is at risk", f"Known adult: {NAME}"),),
+        levels=(LevelRow("Known adult", "H", "M"),),
+        plan=RiskPlan(sections=(PlanSection("Supervision", (PlanAction("Offender manager", f"See {NAME} weekly",
+                                                                        date(2026, 12, 1)),)),)))),
 }
 
 
