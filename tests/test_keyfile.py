@@ -378,3 +378,39 @@ def test_calibration_never_writes_more_iterations_than_the_reader_accepts(monkey
 
     monkeypatch.setattr(keyfile, "_derive", lambda *_a: b"")  # an impossibly fast machine
     assert KdfParams.calibrated().iterations == keyfile.MAX_ITERATIONS
+
+
+# -- the passes times the memory (each bounded alone, a file could still ask for 64 passes over 1 GiB) --------
+@pytest.mark.parametrize(("iterations", "memory_kib"), [(16, 1024 * 1024), (64, 256 * 1024)])
+def test_a_key_file_at_the_work_limit_is_accepted(key_path, iterations, memory_kib):
+    from lpt_desktop.store import keyfile
+
+    assert iterations * memory_kib == keyfile.MAX_WORK_KIB
+    doc = _load(key_path)
+    doc["kdf"].update(iterations=iterations, memory_kib=memory_kib, lanes=4)
+    _save(key_path, doc)
+    assert read_key_file(key_path).params == KdfParams(iterations, memory_kib, 4)  # read, not derived: seconds
+
+
+@pytest.mark.parametrize(("iterations", "memory_kib"), [(17, 1024 * 1024), (64, 1024 * 1024), (64, 256 * 1024 + 1)])
+def test_a_key_file_over_the_work_limit_is_damaged_at_once(key_path, iterations, memory_kib, caplog):
+    import time
+
+    doc = _load(key_path)
+    doc["kdf"].update(iterations=iterations, memory_kib=memory_kib, lanes=16)
+    _save(key_path, doc)
+    started = time.perf_counter()
+    with pytest.raises(KeyFileDamaged) as info:
+        unwrap_key(key_path, PASSPHRASE)
+    assert time.perf_counter() - started < 2.0  # refused before deriving anything
+    assert str(info.value).startswith(f"The key file {key_path.name} is damaged or is not an LPT Desktop key file "
+                                      f"('iterations' times 'memory_kib' is {iterations * memory_kib:,}, over ")
+    assert "'iterations' times 'memory_kib'" in caplog.text
+
+
+def test_calibration_never_writes_more_work_than_the_reader_accepts(monkeypatch):
+    from lpt_desktop.store import keyfile
+
+    monkeypatch.setattr(keyfile, "_derive", lambda *_a: b"")  # an impossibly fast machine
+    p = KdfParams.calibrated()
+    assert p.iterations * p.memory_kib <= keyfile.MAX_WORK_KIB

@@ -39,6 +39,10 @@ CIPHERTEXT_BYTES = KEY_BYTES + 16  # the key and its GCM tag
 MAX_ITERATIONS = 64  # calibrated() picks about half a second: a handful on any laptop
 MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB; the app writes 128 MiB
 MAX_LANES = 16
+# Each bound alone still let a file ask for 64 passes over 1 GiB (minutes of unlock, or more): the passes times
+# the memory are bounded too, at twice the most calibrated() can write (64 passes over 128 MiB).
+CALIBRATED_MEMORY_KIB = 128 * 1024
+MAX_WORK_KIB = 2 * MAX_ITERATIONS * CALIBRATED_MEMORY_KIB
 MAX_KEY_FILE_BYTES = 64 * 1024  # the app writes about 400 bytes
 
 
@@ -54,7 +58,8 @@ class KdfParams:
         return cls(iterations=1, memory_kib=8192, lanes=1)
 
     @classmethod
-    def calibrated(cls, target_seconds: float = TARGET_SECONDS, memory_kib: int = 131072) -> KdfParams:
+    def calibrated(cls, target_seconds: float = TARGET_SECONDS,
+                   memory_kib: int = CALIBRATED_MEMORY_KIB) -> KdfParams:
         """Pick the iteration count that takes about target_seconds on this machine.
 
         A one-iteration probe overstates the cost of each iteration (it pays for the memory
@@ -193,6 +198,9 @@ def _parse(data: bytes) -> KeyFile:
     lanes = _int_field(kdf, "lanes", 1, MAX_LANES)
     params = KdfParams(iterations=_int_field(kdf, "iterations", 1, MAX_ITERATIONS),
                        memory_kib=_int_field(kdf, "memory_kib", 8 * lanes, MAX_MEMORY_KIB), lanes=lanes)
+    if params.iterations * params.memory_kib > MAX_WORK_KIB:
+        raise _Bad(f"'iterations' times 'memory_kib' is {params.iterations * params.memory_kib:,}, over "
+                   f"{MAX_WORK_KIB:,}")
     salt = _bytes_field(kdf, "salt", SALT_BYTES)
     wrap = _section(doc, "wrap")
     if wrap.get("cipher") != "AES-256-GCM":
