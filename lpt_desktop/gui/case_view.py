@@ -107,6 +107,7 @@ class CaseView(QWidget):
         """The case as read again after a change: the header's flags and the editable pages follow."""
         self.case = case
         self._show_flags(case.flags)
+        self.tier_label.setText(f"Tier {case.tier or 'not set'}")  # accepting or overriding on Assessments
         self.registers.set_case(case)
         self.sentence.set_case(case)
         self.personal.set_case(case)
@@ -136,9 +137,9 @@ class CaseView(QWidget):
         rosh.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; padding: 3px 8px;"
                            "font-weight: 600;")
         row.addWidget(rosh)
-        tier = QLabel(f"Tier {c.tier or 'not set'}")
-        tier.setStyleSheet("background: #e9eef4; border-radius: 4px; padding: 3px 8px; font-weight: 600;")
-        row.addWidget(tier)
+        self.tier_label = QLabel(f"Tier {c.tier or 'not set'}")
+        self.tier_label.setStyleSheet("background: #e9eef4; border-radius: 4px; padding: 3px 8px; font-weight: 600;")
+        row.addWidget(self.tier_label)
         self.flag_row = QHBoxLayout()
         row.addLayout(self.flag_row)
         self._show_flags(c.flags)

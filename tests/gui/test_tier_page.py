@@ -88,6 +88,8 @@ def test_suggested_beside_in_force_accept_then_override_with_a_reason(make_windo
     assert cell == suggested  # no marker once the suggestion is in force
     qtbot.waitUntil(lambda: not page.view.differs and page.history_model.rowCount() == decisions + 1,
                     timeout=10000)
+    case_view = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: case_view.tier_label.text() == f"Tier {suggested}", timeout=10000)  # the header
     assert not page.banner.isVisibleTo(page)
     assert page.history_model.data(page.history_model.index(0, 2)) == "Accepted"
 

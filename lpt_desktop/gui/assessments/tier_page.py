@@ -52,14 +52,10 @@ BANNER_STYLE = ("QFrame#tierBanner { background: #fff4d6; border: 1px solid #e0b
 
 def _fit_rows(table: QTableView, most: int = 8) -> None:
     """Tall enough for its rows (up to `most`, then it scrolls): the page scrolls, not a dozen small boxes."""
-    table.resizeRowsToContents()
     model = table.model()
     rows = model.rowCount() if model is not None else 0
-    shown = max(2, min(rows, most))
-    body = sum(table.rowHeight(r) for r in range(min(rows, shown))) or table.verticalHeader().defaultSectionSize()
-    if rows < shown:
-        body += (shown - rows) * table.verticalHeader().defaultSectionSize()
-    table.setFixedHeight(body + table.horizontalHeader().height() + 2 * table.frameWidth() + 4)
+    body = max(2, min(rows, most)) * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(body + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 2)
 
 
 def _table(model: RecordTableModel, name: str, stretch: int, empty: str = "None recorded") -> QTableView:
@@ -68,7 +64,11 @@ def _table(model: RecordTableModel, name: str, stretch: int, empty: str = "None 
     header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    table.setWordWrap(True)
+    # One line a row, cut with "…" in a narrow window (the tooltip has it all): measured row heights followed
+    # the page's width while it was still being laid out and left short lines in tall rows.
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(24)  # compact, as the caseload's rows
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     return table
 
