@@ -171,9 +171,9 @@ def _in(column: QueryableAttribute[Any], ids: Sequence[str] | None) -> ColumnEle
     return column.in_(ids) if ids is not None else true()
 
 
-# Core rows iter_facts reads: a person (id, crn, first, last, tier, rosh) and a current sentence
+# Core rows iter_facts reads: a person (id, crn, first, last, tier, rosh, tier scheme) and a current sentence
 # (id, person, order type, offence, sentence date, start, end, length in months, recalled on).
-_PersonRow = Row[tuple[str, str, str, str, str | None, str | None]]
+_PersonRow = Row[tuple[str, str, str, str, str | None, str | None, str | None]]
 _SentenceRow = Row[tuple[str, str, str, str | None, date | None, date, date | None, int | None, date | None]]
 # A contact straight from the driver, dates as text: (person, starts at, type, outcome, id).
 _RawContact = tuple[str, str, str, str | None, str]
@@ -205,10 +205,10 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     `calendar` must be the one the engine is then given (None: the office closures this session sees).
     """
     core = s.connection()  # Core rows: the ORM's row loading doubled these queries' cost
-    people = core.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh)
-                       .where(_in(Person.id, person_ids))).all()
+    people = core.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
+                                 Person.tier_scheme).where(_in(Person.id, person_ids))).all()
     if who is not None:
-        who.update({pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r in people})
+        who.update({pid: _Who(crn, f"{last}, {first}") for pid, crn, first, last, _t, _r, _ts in people})
     sentences: dict[str, _SentenceRow] = {}
     for row in core.execute(select(Sentence.id, Sentence.person_id, Sentence.order_type, Sentence.offence,
                                 Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
@@ -266,15 +266,17 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     person_rows = {row[0]: row for row in people}
 
     def build(pid: str, contacts: list[ContactRow]) -> CaseFacts:
-        _p, _crn, _f, _l, tier, rosh = person_rows[pid]
+        _p, _crn, _f, _l, tier, rosh, tier_scheme = person_rows[pid]
         sen = sentences.get(pid)
         if sen is None:
-            return CaseFacts(person_id=pid, tier=tier, rosh=rosh, registers=tuple(regs.get(pid, ())),
+            return CaseFacts(person_id=pid, tier=tier, tier_scheme=tier_scheme, rosh=rosh,
+                             registers=tuple(regs.get(pid, ())),
                              overrides=overrides.get(pid, {}), rosh_followups=tuple(followups.get(pid, ())))
         sid, _p, order, offence, sentence_date, start, end, months, recalled_on = sen
         return CaseFacts(
             person_id=pid, sentence_type=order, start=start, sentence_date=sentence_date, end=end,
-            length_months=months, requirements=tuple(reqs.get(sid, ())), tier=tier, rosh=rosh,
+            length_months=months, requirements=tuple(reqs.get(sid, ())), tier=tier, tier_scheme=tier_scheme,
+            rosh=rosh,
             registers=tuple(regs.get(pid, ())), offence_category=offence_category(offence),
             custody_months=months * 2 if order == "LIC" and months else None,
             contacts=tuple(contacts), enforcement=tuple(enforcement.get(pid, ())),

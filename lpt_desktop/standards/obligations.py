@@ -31,7 +31,7 @@ from lpt_desktop.domain.enforcement import required as cja_required
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
-from lpt_desktop.standards.policy import Phase, Policy, Rule
+from lpt_desktop.standards.policy import DEFAULT_TIER_SCHEME, TIER_SCHEMES, Phase, Policy, Rule
 
 STATUSES = ("upcoming", "due", "overdue", "met", "missed")
 RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
@@ -173,6 +173,7 @@ class CaseFacts:
     length_months: int | None = None
     requirements: tuple[str, ...] = ()
     tier: str | None = None
+    tier_scheme: str | None = None  # the scheme of the tier (2026 | ab03); None: typed before tiering (A-D)
     rosh: str | None = None  # L | M | H | VH
     registers: tuple[RegisterFact, ...] = ()
     offence_category: str | None = None  # sexual | violent | cse | other
@@ -258,11 +259,14 @@ def status_of(due_from: date | None, due_by: date, as_of: date, met_on: date | N
 
 # -- matching a rule to a case ----------------------------------------------------------------------
 def case_tier(policy: Policy, case: CaseFacts) -> str:
-    """The case's tier in the policy's terms (ns-2007 tiers 1-4 from today's A-D letters)."""
+    """The case's tier in the policy's terms, read with its scheme (ns-2007 tiers 1-4 from the A-D letters of
+    the earlier scheme, or of a tier with no scheme; from the 2026 scheme's A-G by its own map). A tier whose
+    scheme the policy does not map is kept as it is, so a 2026 "C" is never read as the earlier scheme's C."""
     tier = (case.tier or "").strip().upper()
     if not tier:
         return ""
-    return policy.tier_map.get(tier, policy.tier_map.get(tier[0], tier))
+    tier_map = policy.tier_maps.get(case.tier_scheme or DEFAULT_TIER_SCHEME, {})
+    return tier_map.get(tier, tier_map.get(tier[0], tier))
 
 
 def matches(policy: Policy, when: Mapping[str, Any], case: CaseFacts) -> bool:
@@ -292,8 +296,8 @@ _chosen: dict[tuple[Any, ...], tuple[Policy, list[Rule]]] = {}
 
 def rules_for(policy: Policy, case: CaseFacts) -> list[Rule]:
     """For each rule id, the first entry whose `when` matches the case."""
-    key = (id(policy), case.sentence_type, case.requirements, case.tier, case.rosh, case.register_codes,
-           case.offence_category, case.custody_months)
+    key = (id(policy), case.sentence_type, case.requirements, case.tier, case.tier_scheme, case.rosh,
+           case.register_codes, case.offence_category, case.custody_months)
     hit = _chosen.get(key)
     if hit is not None and hit[0] is policy:
         return hit[1]
@@ -951,12 +955,15 @@ def case_from_json(data: Any) -> CaseFacts:
     sentence_date = _date(data, "sentence_date", errors)
     end = _date(data, "end", errors)
     recalled_on = _date(data, "recalled", errors)
+    if data.get("tier_scheme") not in (None, *TIER_SCHEMES):
+        errors.append(FieldError("tier_scheme", f"'{data.get('tier_scheme')}' is not a tiering scheme: use "
+                                                f"{' or '.join(TIER_SCHEMES)}, or leave it out for an A-D tier"))
     if errors:
         raise ValidationError(errors)
     return CaseFacts(
         person_id=data.get("person_id"), sentence_type=stype, start=start, sentence_date=sentence_date, end=end,
         length_months=data.get("length_months"), requirements=tuple(data.get("requirements") or ()),
-        tier=data.get("tier"), rosh=rosh or None, registers=tuple(registers),
+        tier=data.get("tier"), tier_scheme=data.get("tier_scheme"), rosh=rosh or None, registers=tuple(registers),
         offence_category=data.get("offence_category"), custody_months=data.get("custody_months"),
         contacts=tuple(contacts), enforcement=tuple(enforcement), records=tuple(records), reports=tuple(reports),
         overrides=overrides, events=tuple(events), recalled_on=recalled_on,

@@ -23,6 +23,10 @@ ANCHORS = ("start", "sentence", "release", "requested")
 WHEN_KEYS = ("orders", "requirements", "tiers", "rosh", "registers", "offence_categories", "min_custody_months",
              "licence")
 KINDS = ("contact", "home_visit", "plan", "review", "enforcement", "victim", "report")
+# Tiering schemes a [tier_map] may name (issue 17; assessment/tier_types.py). A tier with no scheme was typed
+# before tiering, in the earlier A-D form, so it is read as that scheme's.
+TIER_SCHEMES = ("2026", "ab03")
+DEFAULT_TIER_SCHEME = "ab03"
 
 
 class PolicyError(ValueError):
@@ -110,6 +114,8 @@ class Policy:
     reports: tuple[ReportRule, ...]
     two_thirds: TwoThirds | None
     notes: str = ""
+    # Each tiering scheme's tier letters in the policy's terms ("ab03" also reads a tier with no scheme).
+    tier_maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def rule_ids(self) -> list[str]:
         return list(dict.fromkeys(r.id for r in self.rules))
@@ -154,6 +160,17 @@ def _rule(name: str, d: dict[str, Any], default_source: str) -> Rule:
     return Rule(**kw)
 
 
+def _tier_maps(name: str, doc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """[tier_map] per scheme ([tier_map.ab03], [tier_map."2026"]); a flat [tier_map] is the A-D scheme's."""
+    if not any(isinstance(v, dict) for v in doc.values()):
+        return {DEFAULT_TIER_SCHEME: {str(k): str(v) for k, v in doc.items()}} if doc else {}
+    unknown = set(doc) - set(TIER_SCHEMES)
+    if unknown or not all(isinstance(v, dict) for v in doc.values()):
+        raise PolicyError(f"{name}: [tier_map] has a table per tiering scheme ({', '.join(TIER_SCHEMES)}); "
+                          f"{sorted(unknown) or 'a letter'} is not one")
+    return {scheme: {str(k): str(v) for k, v in letters.items()} for scheme, letters in doc.items()}
+
+
 def parse_policy(name: str, doc: dict[str, Any]) -> Policy:
     """Build a Policy from a parsed TOML document (tests feed small documents straight in)."""
     try:
@@ -162,7 +179,8 @@ def parse_policy(name: str, doc: dict[str, Any]) -> Policy:
         return Policy(
             name=name, title=doc["title"], source=doc["source"], effective_from=doc.get("effective_from"),
             counting_outcomes=tuple(doc["counting"]["outcomes"]),
-            tier_map=dict(doc.get("tier_map", {})),
+            tier_map=dict(_tier_maps(name, doc.get("tier_map", {})).get(DEFAULT_TIER_SCHEME, {})),
+            tier_maps=_tier_maps(name, doc.get("tier_map", {})),
             licence_types=tuple(doc.get("licence_types", ["LIC"])),
             rules=tuple(_rule(name, r, doc["source"]) for r in doc.get("rule", [])),
             enforcement=EnforcementRules(
