@@ -52,6 +52,8 @@ from lpt_desktop.services import (
     obligations,
     offices,
     registers,
+    rosh,
+    rosh_plan,
 )
 from lpt_desktop.services.changes import (
     BOOKKEEPING_TABLES,
@@ -69,6 +71,7 @@ from lpt_desktop.store.base import RAW_SQL_TABLES
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Person, Sentence
+from tests import rosh_fill
 from tests.conftest import DEMO_TODAY, PASSPHRASE, TEST_TODAY
 from tests.court.conftest import COURT, FULL
 
@@ -788,6 +791,131 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     return call(registers.add_register(db, fresh_case(db), "ADVP", TODAY - timedelta(days=20), today=TODAY), TODAY,
                 "Risk reduced", today=TODAY)
+
+
+# RoSH (issue 18)
+def _rosh_draft(db: Database) -> tuple[str, str]:
+    pid = fresh_case(db)
+    return pid, rosh.start_assessment(db, pid, today=TODAY)
+
+
+def _rosh_done(db: Database, level: str = "M", by_report_writer: bool = False) -> tuple[str, str]:
+    pid = fresh_case(db)
+    aid = rosh.start_assessment(db, pid, by_report_writer=by_report_writer, today=TODAY)
+    rosh_fill.full(db, aid, level, TODAY)
+    rosh.complete_assessment(db, aid, today=TODAY)
+    return pid, aid
+
+
+def _rosh_plan(db: Database) -> tuple[str, str, str]:
+    pid, _aid = _rosh_done(db)
+    plan = rosh_plan.start_plan(db, pid, TODAY)
+    action = rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
+                                                               TODAY + timedelta(days=30)), TODAY)
+    return pid, plan, action
+
+
+@scenario(rosh.start_assessment, "a first screening")
+def _(db: Database, demo: Demo) -> Args:
+    return call(fresh_case(db), today=TODAY)
+
+
+@scenario(rosh.start_assessment, "a review from the completed one")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_done(db)[0], today=TODAY)
+
+
+@scenario(rosh.mark_report_writer, "a draft")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_draft(db)[1])
+
+
+@scenario(rosh.save_draft, "answers and a summary")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_draft(db)[1], rosh.AssessmentDraft(answers=rosh_fill.all_answers(), summary=rosh.SummaryDraft(
+        texts={"who_at_risk": "Partner"}, community=rosh_fill.levels("L"))), TODAY)
+
+
+@scenario(rosh.confirm_carried, "one section of a review")
+def _(db: Database, demo: Demo) -> Args:
+    pid, _aid = _rosh_done(db)
+    return call(rosh.start_assessment(db, pid, today=TODAY), "summary.who_at_risk", TODAY)
+
+
+@scenario(rosh.discard_draft, "a draft")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_draft(db)[1], TODAY)
+
+
+@scenario(rosh.complete_assessment, "a screening: level, register and timeline")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, aid = _rosh_draft(db)
+    rosh_fill.full(db, aid, "H", TODAY)
+    return call(aid, today=TODAY)
+
+
+@scenario(rosh.complete_assessment, "warnings to acknowledge (writes nothing)")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, aid = _rosh_draft(db)
+    rosh_fill.screened_out(db, aid, "L", TODAY)
+    rosh.set_sources(db, aid, ["interview"], {})
+    return call(aid, today=TODAY)
+
+
+@scenario(rosh.confirm_screening, "a report writer's screening")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_done(db, by_report_writer=True)[1], TODAY)
+
+
+@scenario(rosh_plan.start_plan, "from the completed assessment")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_done(db)[0], TODAY)
+
+
+@scenario(rosh_plan.add_action, "an action without its date yet")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[1], rosh_plan.ActionIn("victim_safety", "Victim liaison officer", "Check safety"),
+                TODAY)
+
+
+@scenario(rosh_plan.update_action, "given its date")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[2], rosh_plan.ActionIn("supervision", "Offender manager", "Fortnightly reporting",
+                                                      TODAY + timedelta(days=60)), TODAY)
+
+
+@scenario(rosh_plan.remove_action, "with its links")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[2], TODAY)
+
+
+@scenario(rosh_plan.move_action, "to the top of its section")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, _action = _rosh_plan(db)
+    return call(rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Police", "Joint visit", TODAY),
+                                     TODAY), 0, TODAY)
+
+
+@scenario(rosh_plan.mark_action_done, "done today")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[2], TODAY, TODAY)
+
+
+@scenario(rosh_plan.record_sharing, "with the police")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[1], "police", TODAY, today=TODAY)
+
+
+@scenario(rosh_plan.complete_plan, "every action whole, not shared (acknowledged)")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_rosh_plan(db)[1], acknowledge_warnings=True, today=TODAY)
+
+
+@scenario(rosh_plan.link_contact_to_actions, "a contact delivering an action")
+def _(db: Database, demo: Demo) -> Args:
+    pid, _plan, action = _rosh_plan(db)
+    cid = contacts.record_contact(db, pid, attended(at(-1)), now=NOW)
+    return call(cid, [action])
 
 
 def _rekeyed(data: Any) -> Any:

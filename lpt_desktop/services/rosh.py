@@ -57,6 +57,7 @@ from lpt_desktop.assessment.rosh_screening import (
 )
 from lpt_desktop.assessment.rosh_summary import (
     RoshSummary,
+    analysis_errors,
     assessment_data,
     overall_level,
     rosh_register_for,
@@ -607,20 +608,6 @@ def _check(s: Session, a: RoshAssessment) -> tuple[list[FieldError], list[str], 
     return errors, warnings, level, in_custody
 
 
-def analysis_errors(analysis: Mapping[str, Mapping[str, str]]) -> list[FieldError]:
-    """A full analysis needs, for current and for previous behaviour, what happened and its sources (previous
-    behaviour is never skipped: 'none known' is an answer). Move to assessment/ (helper E's)."""
-    data = assessment_data()
-    errors = []
-    fields = {f.code: f for f in data.analysis_fields}
-    for period, plabel in data.analysis_periods.items():
-        for code in ("what", "sources"):
-            if code in fields and not ((analysis.get(period) or {}).get(code) or "").strip():
-                errors.append(FieldError(f"{plabel}: {fields[code].label}",
-                                         f"is empty: {fields[code].help[0].lower()}{fields[code].help[1:]}"))
-    return errors
-
-
 @writes(Change.ASSESSMENT, Change.CASE, Change.REGISTER)
 def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: bool = False,
                         today: date | None = None) -> Completion:
@@ -883,7 +870,7 @@ def compare_assessments(db: Database, a_id: str, b_id: str) -> list[Difference]:
 
 
 __all__ = ["GATE_FIELD", "KINDS", "AssessmentDraft", "AssessmentItem", "AssessmentView", "Check", "Completion",
-           "Difference", "RoshOverview", "SectionView", "SummaryDraft", "analysis_errors", "assessment_history",
+           "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history",
            "assessment_view", "compare_assessments", "complete_assessment", "completion_check", "confirm_carried",
            "confirm_screening", "decide_full_analysis", "discard_draft", "mark_report_writer", "revise_screening",
            "rosh_overview", "save_analysis", "save_draft", "save_summary", "section_labels", "set_answer",
