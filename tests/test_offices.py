@@ -86,3 +86,19 @@ def test_refusals_name_the_field_and_save_nothing(db):
         set_officer_office(db, "no-such-office")
     assert [e.field for e in exc.value.errors] == ["Office"]
     assert len(list_offices(db)) == 1 and officer_office(db) is None
+
+
+@pytest.mark.parametrize(("postcode", "phone"), [("nowhere", "201234"), ("", "")])
+def test_an_office_and_a_case_are_checked_by_the_same_postcode_and_phone_checks(postcode, phone):
+    """One check each (domain/validation.py): an office's postcode and phone are refused in the words a case's
+    address and phone are, an empty one saying what to enter."""
+    from lpt_desktop.services.case_record import AddressIn, _check_address
+    from lpt_desktop.services.case_record import check_phone as case_phone
+
+    office = {e.field: e.message for e in check_office(replace(PRESTON, postcode=postcode, phone=phone))}
+    address = {e.field: e.message for e in _check_address(AddressIn("1 High Street", postcode=postcode), None)}
+    assert office["Postcode"] == address["Postcode"]
+    assert office["Phone"].startswith("is empty: enter the number" if not phone else
+                                      f"'{phone}' is not a UK phone number: enter it with the area code")
+    if phone:
+        assert case_phone("Phone", phone).message.split(", e.g.")[0] == office["Phone"].split(", e.g.")[0]

@@ -17,6 +17,8 @@ PNC_RE = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
 # A tier of the 2026 scheme (a letter A-G) or of the earlier one (A-D with change level 0-3, e.g. B2, with the
 # old S suffix still accepted).
 TIER_RE = re.compile(r"^(?:[A-G]|[A-D][0-3]S?)$")
+# A UK postcode (outward code, a space, inward code), e.g. PR1 2AA, M1 1AE, SW1A 1AA.
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,38 @@ class ValidationError(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
+
+
+def normal_postcode(text: str) -> str:
+    """'pr12aa' -> 'PR1 2AA' (the inward code is always the last three characters)."""
+    compact = re.sub(r"\s+", "", text or "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def check_postcode(name: str, postcode: str, *, required: bool = True) -> FieldError | None:
+    """A UK postcode as typed (any case or spacing); one check for a case's addresses and the offices."""
+    normal = normal_postcode(postcode)
+    if not normal:
+        return FieldError(name, "is empty: enter the postcode, e.g. PR1 2AA") if required else None
+    if not POSTCODE_RE.match(normal):
+        return FieldError(name, f"'{postcode.strip()}' is not a UK postcode: use the form PR1 2AA")
+    return None
+
+
+def check_phone(name: str, phone: str, *, required: bool = False,
+                example: str = "01772 201234 or 07700 900123") -> FieldError | None:
+    """A UK phone number as typed (spaces, brackets, dashes and +44 allowed); one check for a case's phones and
+    the offices'."""
+    if not phone.strip():
+        return FieldError(name, f"is empty: enter the number with the area code, e.g. {example}") if required \
+            else None
+    digits = re.sub(r"[\s()-]", "", phone)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    if not re.fullmatch(r"0\d{9,10}", digits):
+        return FieldError(name, f"'{phone.strip()}' is not a UK phone number: enter it with the area code, e.g. "
+                                f"{example}")
+    return None
 
 
 def check_crn(crn: str) -> FieldError | None:

@@ -77,14 +77,18 @@ from lpt_desktop.domain.reference import order_label, reference, requirement_typ
 from lpt_desktop.domain.validation import (
     FieldError,
     ValidationError,
+    check_postcode,
+    normal_postcode,
     require,
     validate_person,
     validate_requirement,
     validate_sentence,
 )
+from lpt_desktop.domain.validation import (
+    check_phone as check_phone,  # used from here by cases.py and the personal details form
+)
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
-from lpt_desktop.services.offices import normal_postcode
 from lpt_desktop.store.case_record_models import (
     Alias,
     Circumstance,
@@ -96,7 +100,6 @@ from lpt_desktop.store.case_record_models import (
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Address, LicenceCondition, Person, Requirement, Sentence
 
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LICENCE_TYPES = ("LIC", "PSS")
 
@@ -207,18 +210,6 @@ def _not_before(errors: list[FieldError], name: str, value: date | None, floor: 
     """`value` may not be before `floor` (the date of `what`)."""
     if value is not None and floor is not None and value < floor:
         errors.append(FieldError(name, f"{_d(value)} is before {what} ({_d(floor)}): check the dates"))
-
-
-def check_phone(name: str, phone: str) -> FieldError | None:
-    if not phone.strip():
-        return None
-    digits = re.sub(r"[\s()-]", "", phone)
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    if not re.fullmatch(r"0\d{9,10}", digits):
-        return FieldError(name, f"'{phone.strip()}' is not a UK phone number: enter it with the area code, e.g. "
-                                "01772 201234 or 07700 900123")
-    return None
 
 
 def check_email(name: str, email: str) -> FieldError | None:
@@ -352,11 +343,8 @@ def _check_address(a: AddressIn, from_date: date | None, *, need_postcode: bool 
     errors: list[FieldError] = []
     if not a.line1.strip():
         errors.append(FieldError("Address", "is empty: enter the house and street"))
-    postcode = normal_postcode(a.postcode)
-    if postcode and not POSTCODE_RE.match(postcode):
-        errors.append(FieldError("Postcode", f"'{a.postcode.strip()}' is not a UK postcode: use the form PR1 2AA"))
-    elif need_postcode and not postcode:
-        errors.append(FieldError("Postcode", "is empty: enter the postcode, e.g. PR1 2AA"))
+    if problem := check_postcode("Postcode", a.postcode, required=need_postcode):
+        errors.append(problem)
     _required_date(errors, "From", from_date)
     return errors
 

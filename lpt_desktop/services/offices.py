@@ -6,18 +6,22 @@ letter (services/letters.py) prints the officer's office; Preferences and the Of
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from lpt_desktop.domain.validation import FieldError, ValidationError, require
+from lpt_desktop.domain.validation import (
+    FieldError,
+    ValidationError,
+    check_phone,
+    check_postcode,
+    normal_postcode,
+    require,
+)
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.office_models import Office, OfficerOffice
 
-# A UK postcode (outward code, a space, inward code), e.g. PR1 2AA, M1 1AE, SW1A 1AA.
-POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
 MAX_ADDRESS_LINES = 3
 
 
@@ -46,12 +50,6 @@ class OfficeView:
         return [*self.address_lines, self.postcode]
 
 
-def normal_postcode(text: str) -> str:
-    """'pr12aa' -> 'PR1 2AA' (the inward code is always the last three characters)."""
-    compact = re.sub(r"\s+", "", text or "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
 def check_office(office: OfficeIn) -> list[FieldError]:
     errors: list[FieldError] = []
     if not office.name.strip():
@@ -62,15 +60,9 @@ def check_office(office: OfficeIn) -> list[FieldError]:
     elif len(lines) > MAX_ADDRESS_LINES:
         errors.append(FieldError("Address", f"has more than {MAX_ADDRESS_LINES} lines: put the street, district "
                                             "and town only (the postcode has its own field)"))
-    if not POSTCODE_RE.match(normal_postcode(office.postcode)):
-        errors.append(FieldError("Postcode", f"'{office.postcode.strip()}' is not a UK postcode: use the form "
-                                             "PR1 2AA"))
-    digits = re.sub(r"[\s()-]", "", office.phone or "")
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:]
-    if not re.fullmatch(r"0\d{9,10}", digits):
-        errors.append(FieldError("Phone", f"'{office.phone.strip()}' is not a UK phone number: enter it with the "
-                                          "area code, e.g. 01772 201234"))
+    # The same checks as a case's addresses and phones (domain/validation.py); an office must have both.
+    errors += [e for e in (check_postcode("Postcode", office.postcode),
+                           check_phone("Phone", office.phone, required=True, example="01772 201234")) if e]
     return errors
 
 
