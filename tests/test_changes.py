@@ -40,6 +40,7 @@ from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 
 import lpt_desktop.services as services_pkg
+from lpt_desktop.assessment.tier_types import Predictor
 from lpt_desktop.domain.contacts import ContactInput, contact_codes
 from lpt_desktop.services import (
     appointments,
@@ -54,6 +55,7 @@ from lpt_desktop.services import (
     registers,
     rosh,
     rosh_plan,
+    tiering,
 )
 from lpt_desktop.services.changes import (
     BOOKKEEPING_TABLES,
@@ -968,6 +970,28 @@ def _(db: Database, demo: Demo) -> Args:
 @scenario(case_transfer.import_cases, "cases already here (writes nothing)")
 def _(db: Database, demo: Demo) -> Args:
     return call(case_transfer.export_cases(db))
+
+
+# tiering (issue 17)
+@scenario(tiering.set_tier_scheme, "the earlier A-D scheme")
+def _(db: Database, demo: Demo) -> Args:
+    return call("ab03")
+
+
+@scenario(tiering.record_predictors, "scores from an assessment")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, TODAY - timedelta(days=10), ogrs3=41.0, rsr=2.4, arp=Predictor(62.0),
+                csrp=Predictor(2.6, static=True), today=TODAY)
+
+
+@scenario(tiering.accept_tier, "the suggested tier")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, today=TODAY)
+
+
+@scenario(tiering.override_tier, "another tier with a reason")
+def _(db: Database, demo: Demo) -> Args:
+    return call(demo.person, "B", "Police intelligence shows contact with a known gang this month.", today=TODAY)
 
 
 # -- discovery: every write service is accounted for ------------------------------------------------
