@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from lpt_desktop.assessment.tier_types import MISSING, NOT_SUPERVISED
@@ -146,8 +147,12 @@ def test_scores_checked_together_then_saved_with_their_age(make_window, qtbot, c
     assert page.override_button.isEnabled() and page.scores_button.isEnabled()
     assert page.predictor_model.rowCount() == 0 and page.predictors.empty_text.startswith("None recorded")
     before = 0
-    dialog = page.record_scores()
-    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
+    window.activateWindow()
+    page.override_button.setFocus()
+    qtbot.keyClick(page.override_button, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # Record scores…
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    dialog = page.dialog
+    assert dialog.windowTitle() == "Record predictor scores"
     qtbot.keyClicks(dialog.ogrs3, "abc")
     qtbot.keyClicks(dialog.rsr, "x")
     _ok(dialog)
