@@ -59,6 +59,7 @@ from lpt_desktop.assessment.rosh_summary import (
     RoshSummary,
     analysis_errors,
     assessment_data,
+    levels_by_group,
     overall_level,
     rosh_register_for,
     summary_errors,
@@ -869,9 +870,53 @@ def compare_assessments(db: Database, a_id: str, b_id: str) -> list[Difference]:
     return out
 
 
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def overview_json(ov: RoshOverview) -> dict[str, Any]:
+    """The overview as `lpt rosh show --json` prints it: the current screening's result, the summary with
+    each group's community and custody level, the plan's actions, the signing status, when the review is due
+    (yyyy-mm-dd) and the share of text carried forward."""
+    cur = ov.current
+    screening_json = None if cur is None else {
+        "id": cur.id, "kind": cur.kind, "status": cur.status, "started_on": _iso(cur.started_on),
+        "completed_on": _iso(cur.completed_on), "completed_by": cur.completed_by,
+        "by_report_writer": cur.by_report_writer, "confirmation": cur.confirmation,
+        "confirmed_on": _iso(cur.confirmed_on), "full_analysis": cur.full_analysis, "gate_reason": cur.gate_reason,
+        "triggers": [{"question": t.question_id, "period": t.period, "answer": t.answer} for t in cur.triggers],
+        "sources_checked": cur.sources_checked, "warnings_acknowledged": cur.warnings_acknowledged}
+    summary_json = None if cur is None else {
+        **{f.code: cur.summary_texts.get(f.code) or None for f in assessment_data().summary_fields},
+        "no_analysis_reason": cur.no_analysis_reason,
+        "levels": levels_by_group(RoshSummary(community=cur.community, custody=cur.custody)),
+        "in_custody": cur.in_custody, "overall_level": cur.overall_level}
+    plan = ov.plan
+    plan_json = None if plan is None else {
+        "id": plan.id, "status": plan.status, "started_on": _iso(plan.started_on),
+        "completed_on": _iso(plan.completed_on), "signing_status": plan.countersign_status,
+        "shared": plan.shared,
+        "actions": [{"section": a.section, "who": a.who or None, "what": a.what or None,
+                     "by_when": _iso(a.by_when), "done_on": _iso(a.done_on), "evidence": len(a.evidence)}
+                    for a in plan.actions]}
+    return {
+        "crn": ov.crn, "rosh_level": ov.level, "rosh_label": ov.level_label,
+        "screening": screening_json,
+        "draft": None if ov.draft is None else {"id": ov.draft.id, "kind": ov.draft.kind,
+                                                "started_on": _iso(ov.draft.started_on)},
+        "summary": summary_json, "plan_required": ov.plan_required, "plan": plan_json,
+        "signing_status": ov.signing_status,
+        "review_due": _iso(ov.review.due_on), "review_due_why": ov.review.why,
+        "confirmation_due": _iso(ov.confirmation_due),
+        "carried_forward_share": round(ov.carried_share, 3), "oldest_carried": _iso(ov.oldest_carried),
+        "history": [{"id": h.id, "kind": h.kind, "status": h.status, "started_on": _iso(h.started_on),
+                     "completed_on": _iso(h.completed_on), "level": h.level} for h in ov.history],
+    }
+
+
 __all__ = ["GATE_FIELD", "KINDS", "AssessmentDraft", "AssessmentItem", "AssessmentView", "Check", "Completion",
-           "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history",
-           "assessment_view", "compare_assessments", "complete_assessment", "completion_check", "confirm_carried",
-           "confirm_screening", "decide_full_analysis", "discard_draft", "mark_report_writer", "revise_screening",
+           "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
+           "compare_assessments", "complete_assessment", "completion_check", "confirm_carried", "confirm_screening",
+           "decide_full_analysis", "discard_draft", "mark_report_writer", "overview_json", "revise_screening",
            "rosh_overview", "save_analysis", "save_draft", "save_summary", "section_labels", "set_answer",
            "set_sources", "start_assessment"]
