@@ -1,5 +1,5 @@
-"""A case's Assessments tab: a section per assessment. The tier is here now; RoSH screening and the needs
-assessment take their own sections when they arrive, without changing the case view."""
+"""A case's Assessments tab: a section per assessment. The tier and the RoSH assessments are here now; the needs
+assessment takes its own section when it arrives, without changing the case view."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from lpt_desktop.gui.assessments.rosh_page import RoshPage
 from lpt_desktop.gui.assessments.tier_page import TierPage
-from lpt_desktop.gui.table_model import empty_state
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
@@ -25,14 +25,16 @@ class AssessmentsPage(QWidget):
         area.setWidgetResizable(True)
         area.setWidget(self.tier)
         self.sections.addTab(area, "Tier")
-        later = empty_state("<b>RoSH screening</b><br><br>RoSH screening and the needs assessment arrive in a later "
-                            "release; the RoSH level the tier uses is the one in the case header.")
-        later.setAccessibleName("RoSH screening: not available yet")
-        self.sections.addTab(later, "RoSH")
+        self.rosh = RoshPage(person_id, ops)
+        rosh_area = QScrollArea()
+        rosh_area.setWidgetResizable(True)
+        rosh_area.setWidget(self.rosh)
+        self.sections.addTab(rosh_area, "RoSH")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sections)
         if ops is not None:
             self.tier.refresh()
+            self.rosh.refresh()
         else:
             self.tier.in_force.show_tier("—", "Unlock the caseload to see the tier", "Tier: caseload locked")

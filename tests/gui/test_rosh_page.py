@@ -1,0 +1,234 @@
+"""The case's RoSH page and form (issue 18): a yes in the screening triggers the gate and the form names the
+answer; a decision not to do a full analysis needs a reason of a sentence; a missing domestic abuse or
+child-protection check is a warning that needs the acknowledgement; completing shows the new level on the page
+and in the caseload; a review (here revising a report writer's screening) marks each carried section with its
+age and cannot complete until each is confirmed or rewritten, text put back counting as carried again; what is
+typed survives a lock and the draft carries on. Each test makes its own case on one small shared caseload."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import shiboken6
+
+from lpt_desktop.assessment.rosh_screening import GATE_FIELD, screening
+from lpt_desktop.assessment.rosh_summary import assessment_data
+from lpt_desktop.gui.assessments.rosh_form import ANALYSIS, CARRIED, COMPLETE, SOURCES, SUMMARY
+from lpt_desktop.services import case_record as cr
+from lpt_desktop.services import rosh
+from lpt_desktop.services.demo import DemoSpec, create_demo
+from lpt_desktop.store.keyfile import KdfParams
+from tests.conftest import DEMO_TODAY, PASSPHRASE
+from tests.gui.conftest import on_writer, unlock
+
+pytestmark = pytest.mark.gui
+REASON = "The previous domestic abuse was a single incident in 2009, with no call-outs since and a new partner."
+WAIT = 10000
+
+
+@pytest.fixture(scope="module")
+def caseload(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rosh-page") / "caseload.lptdb"
+    create_demo(path, PASSPHRASE, DemoSpec(cases=4, contacts_per_case=1, seed=7, today=DEMO_TODAY),
+                kdf=KdfParams.fast()).close()
+    return path
+
+
+def _new_case(qtbot, window, crn: str) -> str:
+    sentence = cr.SentenceIn("CO", date(2026, 9, 1), date(2028, 9, 1), offence="Assault",
+                             requirements=(cr.RequirementIn("UPW", {"hours": 100}),))
+    pid = on_writer(qtbot, window, cr.create_case, cr.NewCase(crn, "Sam", "Testcase", date(1990, 5, 6), sentence))
+    return str(pid)
+
+
+def _open_rosh(qtbot, window, person_id: str):
+    holder = {}
+    window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=WAIT)
+    assessments = holder["view"].show_assessments()
+    assessments.sections.setCurrentIndex(1)
+    page = assessments.rosh
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=WAIT)
+    return page
+
+
+def _form(qtbot, page):
+    qtbot.waitUntil(lambda: page.form is not None and shiboken6.isValid(page.form) and page.form.loaded,
+                    timeout=WAIT)
+    return page.form
+
+
+def _answer_all(form, answer: str = "no", **overrides: dict[str, str]) -> None:
+    for (qid, period), choice in form.answers.items():
+        choice.buttons[overrides.get(qid, {}).get(period, answer)].click()
+
+
+def _check(qtbot, form):
+    if form.steps.currentRow() == COMPLETE:
+        form.refresh_check()
+    else:
+        form.go(COMPLETE)
+    assert form.check is None  # checking again, after the save
+    qtbot.waitUntil(lambda: form.check is not None, timeout=WAIT)
+    return form.check
+
+
+def _fields(check) -> list[str]:
+    return [e.field for e in check.errors]
+
+
+def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, qtbot, caseload):
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100001")
+    page = _open_rosh(qtbot, window, person)
+    assert "No RoSH assessment yet: start a screening" in page.facts.text()
+    assert page.history_model.rowCount() == 0 and page.level.text() == "Not assessed"
+    assert page.start_button.text() == "&Start screening"
+    page.start_button.click()
+    form = _form(qtbot, page)
+
+    # A yes in previous behaviour triggers the gate, and the form names the answer.
+    _answer_all(form, domestic_abuse={"previous": "yes"})
+    assert "Domestic abuse" in form.screening_note.text()
+    form.go(ANALYSIS)
+    assert form.gate.isVisibleTo(form)
+    assert "Domestic abuse" in form.gate_text.text() and "(previous): yes" in form.gate_text.text()
+    assert form.analysis_boxes[0].isVisibleTo(form)
+
+    # A decision not to do one needs a proper reason: the form says so at once, and completing refuses it.
+    form.not_doing.click()
+    qtbot.keyClicks(form.gate_reason, "Not needed.")
+    assert form.gate_hint.isVisibleTo(form) and "sentence" in form.gate_hint.text()
+    assert not form.analysis_boxes[0].isVisibleTo(form)
+    form.go(SOURCES)
+    form.sources["interview"].click()  # neither domestic abuse call-outs nor children's services checked
+    form.go(SUMMARY)
+    form.screened_out.edit.setPlainText("A single old incident, looked at closely above; nothing current.")
+    for box in form.levels.boxes.values():
+        box.setCurrentIndex(box.findData("L"))
+    check = _check(qtbot, form)
+    assert GATE_FIELD in _fields(check)
+    assert not form.complete_button.isEnabled()
+    # The error goes to its field.
+    item = form.errors.item(_fields(check).index(GATE_FIELD))
+    form.errors.itemActivated.emit(item)
+    assert form.steps.currentRow() == ANALYSIS and form.gate_reason.hasFocus()
+
+    form.gate_reason.setPlainText(REASON)
+    assert not form.gate_hint.isVisibleTo(form)
+    check = _check(qtbot, form)
+    assert check.errors == []
+    assert any("Police domestic abuse call-outs not checked" in w for w in check.warnings)
+    assert any("Children's services not checked" in w for w in check.warnings)
+    assert form.acknowledge.isVisibleTo(form) and not form.complete_button.isEnabled()  # warnings need it
+    form.acknowledge.click()
+    assert form.complete_button.isEnabled()
+    form.complete_button.click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(form) or not form.isVisible(), timeout=WAIT)
+
+    # The new level is on the page and in the caseload at once.
+    qtbot.waitUntil(lambda: page.level.text() == "Low", timeout=WAIT)
+    assert "Low" in page.status.text()
+    row = next(r for r in window.caseload_view.model.records if r.person_id == person)
+    qtbot.waitUntil(lambda: next(r for r in window.caseload_view.model.records
+                                 if r.person_id == person).rosh == "L", timeout=WAIT)
+    assert row is not None
+    assert page.history_model.rowCount() == 1
+    assert page.history_model.data(page.history_model.index(0, 2)) == "Low"
+    assert page.start_button.text() == "&Start review"
+
+
+def _report_writers_screening(db, person: str, on: date) -> None:
+    """A report writer's full screening completed on `on`: domestic abuse now, a full analysis, medium."""
+    aid = rosh.start_assessment(db, person, by_report_writer=True, today=on)
+    answers = {q.id: {p: "no" for p in q.periods} for q in screening().questions}
+    answers["domestic_abuse"]["current"] = "yes"
+    analysis = {p: {"what": f"{p.title()} behaviour: assaults on a partner at home.",
+                    "sources": "Police call-outs, CPS papers, interview."} for p in ("current", "previous")}
+    community = {g.code: "M" for g in assessment_data().community_groups}
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(
+        answers=answers, sources_checked=["police_domestic_abuse", "childrens_services", "interview"],
+        analysis=analysis, summary=rosh.SummaryDraft(
+            texts={"who_at_risk": "His former partner.", "nature": "Physical and psychological harm."},
+            community=community)), on)
+    assert rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=on).completed
+
+
+def test_review_confirms_each_carried_section_and_a_lock_keeps_the_draft(make_window, qtbot, caseload):
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100002")
+    on_writer(qtbot, window, _report_writers_screening, person, date(2024, 5, 20))
+    page = _open_rosh(qtbot, window, person)
+    assert page.banner.isVisibleTo(page) and "report writer" in page.banner_text.text()
+    assert page.confirm_button.isVisibleTo(page) and page.revise_button.isVisibleTo(page)
+    assert page.level.text() == "Medium"
+
+    page.revise_button.click()  # a review from the report writer's screening
+    form = _form(qtbot, page)
+    assert not form.steps.item(CARRIED).isHidden()
+    carried = [s for s in form.view.sections if s.carried]
+    assert len(carried) == 6 and all(s.needs_confirmation for s in carried)
+    who = form.sections["summary.who_at_risk"]
+    assert who.bar.isVisibleTo(form) or not who.isVisibleTo(form)
+    assert who.carried.text().startswith("Carried forward from 20/05/2024, 2 years 6 months old")
+    check = _check(qtbot, form)
+    waiting = [f for f in _fields(check) if f in {s.label for s in carried}]
+    assert len(waiting) == 6 and not form.complete_button.isEnabled()
+
+    # Rewritten: the mark goes; put back as it was: carried again (the service's word).
+    form.go(SUMMARY)
+    saves = form.saves
+    who.edit.setPlainText("His former partner and her two children.")
+    qtbot.waitUntil(lambda: form.saves > saves and "summary.who_at_risk" not in form.view.unconfirmed,
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: not who.bar.isVisibleTo(form), timeout=WAIT)
+    saves = form.saves
+    who.edit.setPlainText("His former partner.")
+    qtbot.waitUntil(lambda: form.saves > saves and "summary.who_at_risk" in form.view.unconfirmed, timeout=WAIT)
+    qtbot.waitUntil(lambda: who.bar.isVisibleTo(form) and who.confirm.isVisibleTo(form), timeout=WAIT)
+
+    # One by one: confirm each carried section from the Carried forward step (no confirm-all button).
+    form.go(CARRIED)
+    for key in [s.key for s in carried]:
+        row = next(r for r in form.carried_rows if r.key == key)
+        row.confirm.click()
+        qtbot.waitUntil(lambda k=key: k not in form.view.unconfirmed, timeout=WAIT)
+    assert "0 of 6 carried sections still to confirm" in form.carried_summary.text()
+    check = _check(qtbot, form)
+    assert not any(f in {s.label for s in carried} for f in _fields(check)), _fields(check)
+
+    # Typed, then locked before the autosave's moment: the text is there after unlocking.
+    form.go(SUMMARY)
+    imminence = form.sections["summary.imminence"].edit
+    imminence.setFocus()
+    qtbot.keyClicks(imminence, "Evenings after drinking")
+    form.go(SOURCES)  # leaving a step saves too; the lock below must not lose the last of it
+    qtbot.keyClicks(form.source_reasons["childrens_services"], "Awaiting reply")
+    window.lock()
+    unlock(qtbot, window, PASSPHRASE)
+    page = _open_rosh(qtbot, window, person)
+    assert page.start_button.text() == "&Continue draft"
+    page.start_button.click()
+    form = _form(qtbot, page)
+    assert form.sections["summary.imminence"].text() == "Evenings after drinking"
+    assert form.source_reasons["childrens_services"].text() == "Awaiting reply"
+    assert not form.view.unconfirmed  # the confirmations were kept with the draft
+    form.reject()  # Escape: the draft is kept (nothing to ask)
+    qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)
+
+    # Earlier versions stay readable, and any two compare in words.
+    page.history.selectRow(1)
+    earlier = page.open_chosen()
+    qtbot.waitUntil(lambda: earlier.loaded, timeout=WAIT)
+    assert earlier.read_only and earlier.sections["summary.who_at_risk"].edit.isReadOnly()
+    assert earlier.sections["summary.who_at_risk"].text() == "His former partner."
+    earlier.reject()
+    dialog = page.compare()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=WAIT)
+    words = [d.words for d in dialog.model.records]
+    assert "When is the risk greatest: added" in words
+    assert dialog.table.accessibleName() == "Differences between the two assessments"
+    dialog.reject()
