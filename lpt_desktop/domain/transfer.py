@@ -9,6 +9,7 @@ from_date`) and whose message says what is wrong and how to put it right.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +24,7 @@ VERSION = 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
 
-ValueKind = Literal["text", "int", "bool", "date", "datetime", "object", "list"]
+ValueKind = Literal["text", "int", "number", "bool", "date", "datetime", "object", "list"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ def parse_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
         if not -(2**63) <= value < 2**63:  # what SQLite holds: a larger number would fail part way through
             return None, FieldError("", f"{value} is too large: check the number")
         return value, None
+    if spec.kind == "number":  # a predictor score: a whole number or a decimal
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return None, FieldError("", f"{_shown(value)} is not a number: write digits, e.g. 12.5")
+        return float(value), None
     if spec.kind == "bool":
         if not isinstance(value, bool):
             return None, FieldError("", f"{_shown(value)} is not true or false: write true or false")

@@ -27,7 +27,19 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, String, Table, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from lpt_desktop.domain.contacts import contact_codes
@@ -74,6 +86,7 @@ from lpt_desktop.store.models import (
     Sentence,
 )
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure, StandardsOverride, StandardsRecord
+from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 from lpt_desktop.sync import kinds as sync_kinds
 
 __all__ = ["FORMAT", "VERSION", "CASE_PARTS", "ImportResult", "Part", "check_file", "export_cases",
@@ -111,6 +124,8 @@ CASE_PARTS: tuple[Part, ...] = (
     )),
     Part("registers", Registration, "person_id", ("start_date", "id")),
     Part("events", CaseEvent, "person_id", ("on_date", "id")),
+    Part("predictor_scores", PredictorScore, "person_id", ("assessed_on", "kind", "id")),  # tiering (issue 17)
+    Part("tier_decisions", TierDecision, "person_id", ("decided_on", "id")),
     Part("contacts", Contact, "person_id", ("starts_at", "id"), (
         Part("enforcement", Enforcement, "contact_id", ("decided_on", "id")),
     )),
@@ -152,6 +167,8 @@ def _value_kind(col: Column[Any]) -> ValueKind:
         return "bool"
     if isinstance(t, Integer):
         return "int"
+    if isinstance(t, Float):
+        return "number"
     if isinstance(t, JSON):
         arg = getattr(col.default, "arg", None)  # default=dict or default=list, wrapped by SQLAlchemy
         made = arg(None) if callable(arg) else {}
