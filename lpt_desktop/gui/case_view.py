@@ -23,10 +23,12 @@ from lpt_desktop.gui.case_record.timeline_view import TimelineView
 from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
+from lpt_desktop.gui.plans.plan_page import PlansPage
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import empty_state
 from lpt_desktop.services.cases import case_record
 from lpt_desktop.services.changes import Change
+from lpt_desktop.services.rosh_plan import open_actions
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
@@ -81,8 +83,10 @@ class CaseView(QWidget):
         # The tier (suggested, in force, its working and scores) now; RoSH screening joins it later.
         self.assessments = AssessmentsPage(case.person_id, ops)
         self.sections.addTab(self.assessments, "Assessments")  # no letter left: Ctrl+PgDown reaches it
-        self.sections.addTab(_placeholder("Plans", "Sentence plans and risk management plans arrive in a later "
-                                          "release."), "Plans")
+        # The risk management plan now (its actions, evidence, sharing, the PDF); the sentence plan joins it later.
+        self.plans = PlansPage(case.person_id, ops)
+        self.sections.addTab(self.plans, "Plans")  # no letter left: Ctrl+PgDown reaches it
+        self.plans.refresh()
         layout.addWidget(self.sections)
         # Every part of the case by keyboard: five of its tabs have no Alt letter left (the contact form and
         # the menus use them), so Ctrl+PgDown / Ctrl+PgUp step through them as in a browser.
@@ -94,11 +98,21 @@ class CaseView(QWidget):
         if ops is not None:
             # An edit anywhere (this tab's forms, a sync) shows here at once.
             ops.changed.connect(self._changed)
+            self._offer_open_actions()
+
+    def _offer_open_actions(self) -> None:
+        """The plan's open actions, for the contact form's "This contact delivered…" list."""
+        if self.ops is not None and self.contacts is not None:
+            entry = self.contacts.entry
+            self.ops.query(open_actions, self.case.person_id, on_ok=entry.offer_actions, owner=self,
+                           label="read the plan's open actions")
 
     def step_section(self, step: int) -> None:
         self.sections.setCurrentIndex((self.sections.currentIndex() + step) % self.sections.count())
 
     def _changed(self, changes: Change) -> None:
+        if changes & (Change.ASSESSMENT | Change.CONTACT):
+            self._offer_open_actions()
         if changes & (Change.CASE | Change.REGISTER) and self.ops is not None:
             self.ops.query(case_record, self.case.person_id, on_ok=self.show_case, owner=self,
                            label="read the case again")

@@ -6,8 +6,9 @@ The common case needs no mouse: Ctrl+N opens the panel with the focus on Outcome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,7 +36,18 @@ from lpt_desktop.gui.date_entry import DateTimeEntry
 from lpt_desktop.gui.form_errors import FormErrors
 from lpt_desktop.gui.shortcuts import local_shortcut
 
+if TYPE_CHECKING:
+    from lpt_desktop.services.rosh_plan import ActionView
+
 AUTOSAVE_MS = 3000
+NO_OPEN_ACTIONS = "The case's risk management plan has no open actions."
+
+
+def action_text(a: ActionView) -> str:
+    """How an open plan action reads beside its tick box ('&' doubled: typed text is never an Alt key)."""
+    who = a.who or "who not set"
+    what = a.what or "what not set"
+    return f"{a.section_label} {a.number}: {who}: {what}".replace("&", "&&")
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -126,6 +138,16 @@ class ContactEntry(QWidget):
         self.victim_views = QPlainTextEdit()
         self.victim_views.setAccessibleName("Victim's views on licence conditions")
         self.victim_views.setMaximumHeight(70)
+        # The plan's open actions this contact delivered: the plan shows the contact as each one's evidence.
+        self.action_boxes: dict[str, QCheckBox] = {}
+        self._kept_action_ids: tuple[str, ...] = ()  # linked before but no longer offered (done since): kept
+        self.delivered_group = QGroupBox("This contact delivered…")
+        self.delivered_group.setAccessibleName("Risk management plan actions this contact delivered")
+        self.delivered_layout = QVBoxLayout(self.delivered_group)
+        self.no_actions = QLabel(NO_OPEN_ACTIONS)
+        self.no_actions.setWordWrap(True)
+        self.delivered_layout.addWidget(self.no_actions)
+        self.delivered_group.hide()
         self.amend_reason = QLineEdit()
         self.amend_reason.setAccessibleName("Reason for amendment")
         self.amend_reason.setPlaceholderText("What was wrong with the original?")
@@ -231,6 +253,7 @@ class ContactEntry(QWidget):
         body.addWidget(self.victim_group)
         body.addWidget(risk)
         body.addWidget(needs)
+        body.addWidget(self.delivered_group)
         body.addLayout(flags)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -299,6 +322,9 @@ class ContactEntry(QWidget):
             self.upw_credited.setValue(data.upw_minutes_credited / 60)
             self.upw_skills.setText(data.upw_skills)
             self.victim_views.setPlainText(data.victim_views)
+            for aid, box in self.action_boxes.items():
+                box.setChecked(aid in data.rmp_action_ids)
+            self._kept_action_ids = tuple(a for a in data.rmp_action_ids if a not in self.action_boxes)
             self.amend_reason.clear()
             self.amend_group.setVisible(amends_id is not None)
             self.draft_label.setText("")
@@ -326,7 +352,29 @@ class ContactEntry(QWidget):
                 self.outcome.currentData() or "") else "",
             upw_minutes_worked=round(self.upw_worked.value() * 60),
             upw_minutes_credited=round(self.upw_credited.value() * 60),
-            upw_skills=self.upw_skills.text(), victim_views=self.victim_views.toPlainText())
+            upw_skills=self.upw_skills.text(), victim_views=self.victim_views.toPlainText(),
+            rmp_action_ids=self._kept_action_ids + tuple(a for a, b in self.action_boxes.items() if b.isChecked()))
+
+    def offer_actions(self, actions: Sequence[ActionView]) -> None:
+        """Offer these open plan actions as tick boxes (the case view sends them as the plan changes); ticks of
+        actions still offered stay as they were."""
+        ticked = {a for a, b in self.action_boxes.items() if b.isChecked()} | set(self._kept_action_ids)
+        for box in self.action_boxes.values():
+            self.delivered_layout.removeWidget(box)
+            box.deleteLater()
+        self.action_boxes = {}
+        for a in actions:
+            box = QCheckBox(action_text(a))
+            box.setAccessibleName(f"Delivered {a.section_label} action {a.number}")
+            box.setToolTip(f"Tick if this contact delivered the plan's {a.section_label.lower()} action {a.number}"
+                           + (f", due by {a.by_when:%d/%m/%Y}" if a.by_when else ""))
+            box.setChecked(a.id in ticked)
+            box.toggled.connect(self._changed)
+            self.delivered_layout.addWidget(box)
+            self.action_boxes[a.id] = box
+        self._kept_action_ids = tuple(a for a in self._kept_action_ids if a not in self.action_boxes)
+        self.no_actions.setVisible(not actions)
+        self.delivered_group.setVisible(bool(actions) or bool(self._kept_action_ids))
 
     def _refresh_enabled(self) -> None:
         codes = contact_codes()

@@ -217,6 +217,7 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         **{f"Case record: {title}": make for title, make in _case_record_dialogs(window, view).items()},
         **{f"Case record: {title}": make for title, make in _register_and_sentence_dialogs(window, view).items()},
         **{f"Tier: {title}": make for title, make in _tier_dialogs(window, view).items()},
+        **{f"Plan: {title}": make for title, make in _plan_dialogs(window).items()},
     }
     problems: list[str] = []
     for title, make in makers.items():
@@ -304,6 +305,23 @@ def _tier_dialogs(window, view) -> dict:
         "Override (2026)": lambda: OverrideTierDialog(window.ops, tier_view("2026", "C"), window),
         "Override (A-D)": lambda: OverrideTierDialog(window.ops, tier_view("ab03", "B2"), window),
         "Record predictor scores": lambda: RecordScoresDialog(window.ops, view.case.person_id, window),
+    }
+
+
+def _plan_dialogs(window) -> dict:
+    """The risk management plan's forms: add or change an action, record who the plan was shared with."""
+    from datetime import date
+
+    from lpt_desktop.gui.plans.action_dialog import ActionDialog
+    from lpt_desktop.gui.plans.sharing_dialog import SharingDialog
+    from lpt_desktop.services.rosh_plan import ActionView
+
+    action = ActionView("a", "p", "supervision", "Supervision", 1, "Police", "Visit & check", date(2026, 12, 1),
+                        None, (), ())
+    return {
+        "Add action": lambda: ActionDialog(window.ops, "p", parent=window),
+        "Change action": lambda: ActionDialog(window.ops, "p", action, parent=window),
+        "Shared with": lambda: SharingDialog(window.ops, "p", window),
     }
 
 

@@ -1,0 +1,151 @@
+"""The case's Plans tab (issue 18), on a real caseload file through the window: the empty state says a plan is
+required at medium RoSH; actions are added through the form; an action lacking who blocks completion and the
+problem names it and goes to it; sharing is recorded; the plan completes; a contact saved with a ticked plan
+action shows on the plan as that action's evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from lpt_desktop.services import rosh_plan
+from lpt_desktop.store.database import Database
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.gui.conftest import unlock
+from tests.gui.test_mnemonics import clashes
+from tests.test_rosh_document import assessed_case, make_caseload
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def caseload(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan-page") / "caseload.lptdb"
+    db: Database = make_caseload(path)
+    people = {"new": assessed_case(db, "Z910001"), "planned": assessed_case(db, "Z910002")}
+    plan = rosh_plan.start_plan(db, people["planned"], TEST_TODAY)
+    people["action"] = rosh_plan.add_action(db, plan, rosh_plan.ActionIn(
+        "supervision", "Offender manager", "Talk through the safety plan", TEST_TODAY + timedelta(days=7)))
+    db.close()
+    return path, people
+
+
+def _open(qtbot, window, person_id: str):
+    holder = {}
+    window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    view = holder["view"]
+    view.sections.setCurrentWidget(view.plans)
+    page = view.plans.risk
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=10000)
+    return view, page
+
+
+def _gone(dialog) -> bool:
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def _add(qtbot, page, section: str, who: str, what: str, by_when: str) -> None:
+    dialog = page.add_action()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.section.setCurrentIndex(dialog.section.findData(section))
+    dialog.who.setEditText(who)
+    dialog.what.setPlainText(what)
+    dialog.by_when.setText(by_when)
+    rows = page.action_model.rowCount()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: _gone(dialog) and page.action_model.rowCount() == rows + 1, timeout=10000)
+
+
+def test_actions_an_incomplete_one_blocks_completion_then_sharing_and_completing(make_window, qtbot, caseload):
+    path, people = caseload
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    _view, page = _open(qtbot, window, people["new"])
+    assert page.empty.isVisibleTo(page)
+    assert "Required at medium RoSH: start one" in page.empty.text()
+    assert not page.add_button.isEnabled() and "start a plan first" in page.add_button.toolTip()
+
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10000)
+    assert "Draft plan" in page.plan_status.text() and not page.empty.isVisibleTo(page)
+    _add(qtbot, page, "supervision", "Offender manager", "Weekly home visit", "30/11/2026")
+    _add(qtbot, page, "victim_safety", "", "Mark the victim's address for urgent response", "07/12/2026")
+    model = page.action_model
+    flagged = model.records[1]
+    assert flagged.missing == ("who",)
+    assert model.data(model.index(1, 2)) == "Not set"  # who, flagged in words
+    assert model.data(model.index(0, 6)) == "No evidence yet"
+    assert "lack who, what or by when" in page.gaps.text()
+    assert clashes(window) == []  # every button of a plan on show has its own Alt letter
+
+    page.complete()
+    qtbot.waitUntil(lambda: page.problems.isVisible(), timeout=10000)
+    problems = [p.text for p in page.problem_model.records]
+    assert any(p.startswith("Victim safety planning, action 1") and "who" in p for p in problems), problems
+    page.action_table.selectRow(0)
+    page.go_to_problem(page.problem_model.index(0, 0))
+    assert page.action_table.currentIndex().row() == 1  # the problem went to its action
+    assert page.plan.status == "draft"
+
+    # Put it right through Edit…, and record who the plan was shared with.
+    dialog = page.edit_action()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.who.setEditText("Police")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: _gone(dialog) and not page.action_model.records[1].missing, timeout=10000)
+    qtbot.waitUntil(lambda: not page.problems.isVisible(), timeout=10000)
+    sharing = page.record_sharing()
+    qtbot.waitUntil(sharing.isVisible)
+    sharing.agency.setCurrentIndex(sharing.agency.findData("mappa"))
+    sharing.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: page.shared_model.rowCount() == 1, timeout=10000)
+    assert page.shared_model.data(page.shared_model.index(0, 0)) == "MAPPA"
+    assert page.shared_model.data(page.shared_model.index(0, 1)) == TEST_TODAY.strftime("%d/%m/%Y")
+
+    page.complete()
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.status == "complete", timeout=10000)
+    assert "Plan completed on 23/11/2026" in page.plan_status.text()
+    assert not page.add_button.isEnabled() and page.done_button.isEnabled()
+
+
+def test_escape_after_typing_in_the_action_form_asks_before_discarding(make_window, qtbot, caseload):
+    path, people = caseload
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    _view, page = _open(qtbot, window, people["planned"])
+    dialog = page.add_action()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.what.setPlainText("Something typed")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.discard_box is not None and dialog.discard_box.isVisible(), timeout=5000)
+    assert dialog.isVisible()
+    dialog.discard()
+
+
+def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot, caseload):
+    path, people = caseload
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    view, page = _open(qtbot, window, people["planned"])
+    assert page.action_model.records[0].evidence == ()
+    contacts = view.show_contacts()
+    entry = contacts.entry
+    qtbot.waitUntil(lambda: people["action"] in entry.action_boxes, timeout=10000)
+    box = entry.action_boxes[people["action"]]
+    assert box.text() == "Supervision 1: Offender manager: Talk through the safety plan"
+    contacts.start_entry()
+    qtbot.waitUntil(entry.isVisible, timeout=5000)
+    assert entry.delivered_group.isVisibleTo(entry)
+    entry.outcome.setCurrentIndex(entry.outcome.findData("ATTC"))
+    entry.notes.setPlainText("Went through the safety plan with him.")
+    box.setChecked(True)
+    entry.save_button.click()
+    qtbot.waitUntil(lambda: page.action_model.rowCount() == 1 and len(page.action_model.records[0].evidence) == 1,
+                    timeout=10000)
+    assert page.action_model.data(page.action_model.index(0, 6)) == "1 contact"
