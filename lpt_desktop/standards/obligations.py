@@ -936,6 +936,13 @@ def case_from_json(data: Any) -> CaseFacts:
         elif (d := _date(e, "on", errors, required=True)) is not None:
             events.append(EventFact(str(e["kind"]), d, str(e.get("id") or f"event-{i + 1}"),
                                     _date(e, "recorded", errors)))
+    followups = []
+    for i, f in enumerate(data.get("rosh_followups") or []):
+        if not isinstance(f, Mapping) or f.get("kind") not in ("full_analysis", "confirmation"):
+            errors.append(FieldError(f"rosh_followups[{i}].kind", "must be full_analysis or confirmation"))
+        elif (d := _date(f, "opened", errors, required=True)) is not None:
+            followups.append(RoshFollowUpFact(str(f["kind"]), d, _date(f, "met", errors),
+                                              str(f.get("id") or f"rosh-{i + 1}")))
     reports = []
     for i, r in enumerate(data.get("reports") or []):
         req = _date(r, "requested", errors, required=True)
@@ -966,7 +973,7 @@ def case_from_json(data: Any) -> CaseFacts:
         tier=data.get("tier"), tier_scheme=data.get("tier_scheme"), rosh=rosh or None, registers=tuple(registers),
         offence_category=data.get("offence_category"), custody_months=data.get("custody_months"),
         contacts=tuple(contacts), enforcement=tuple(enforcement), records=tuple(records), reports=tuple(reports),
-        overrides=overrides, events=tuple(events), recalled_on=recalled_on,
+        overrides=overrides, events=tuple(events), recalled_on=recalled_on, rosh_followups=tuple(followups),
     )
 
 
