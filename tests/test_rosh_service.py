@@ -23,6 +23,7 @@ from lpt_desktop.services import rosh, rosh_plan
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.contacts import record_contact
+from lpt_desktop.services.tiering import tier_inputs
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
@@ -189,6 +190,7 @@ def test_the_level_flows_to_the_case_the_register_and_the_caseload_and_custody_l
     assert (row.rosh, row.rosh_label) == ("H", "High")
     with db.read() as s:
         assert s.get(Person, pid).rosh == "H"
+        assert tier_inputs(s, pid, TODAY).rosh == "H"  # tiering reads the level at once
     # Completing does not itself open a review (its register is not a 'new register' change).
     assert not [o for o in owed(db, pid, "rosh_review") if AFTER in o.description and o.status != "met"]
     overview = rosh.rosh_overview(db, pid, TODAY)
