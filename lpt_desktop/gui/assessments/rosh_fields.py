@@ -55,7 +55,7 @@ class AnswerChoice(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         if question.current_previous:
             caption = QLabel(s.periods[period] + ":")
-            caption.setMinimumWidth(64)
+            caption.setMinimumWidth(60)
             layout.addWidget(caption)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
@@ -67,7 +67,7 @@ class AnswerChoice(QWidget):
             self.buttons[code] = button
             layout.addWidget(button)
             button.toggled.connect(lambda on: self.changed.emit() if on else None)
-        layout.addStretch(1)
+        layout.addSpacing(28)
 
     def value(self) -> str:
         return next((code for code, b in self.buttons.items() if b.isChecked()), "")
@@ -99,7 +99,7 @@ class TextSection(QWidget):
         self.edit.setToolTip(help_text)
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(64)
-        self.edit.setMaximumHeight(110)
+        self.edit.setMaximumHeight(88)
         self.title.setBuddy(self.edit)
         layout.addWidget(self.edit)
         self.bar = QFrame()

@@ -123,13 +123,17 @@ class RoshForm(QDialog):
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of the assessment")
         self.steps.setToolTip("Up and Down move between the steps; Ctrl+PgDown and Ctrl+PgUp from anywhere")
-        self.steps.setMaximumWidth(190)
+        self.steps.setMaximumWidth(200)
+        self.steps.setStyleSheet("QListWidget::item { padding: 7px 6px; }")
         for name in STEPS:
             self.steps.addItem(name)
         self.pages = QStackedWidget()
         self.heading = QLabel("")
         self.heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.heading.setWordWrap(True)
+        self.context = QLabel("")
+        self.context.setAccessibleName("Which assessment")
+        self.context.setStyleSheet(HELP_STYLE_SMALL)
         self.saved_label = QLabel("")
         self.saved_label.setAccessibleName("Draft status")
         self.saved_label.setStyleSheet(HELP_STYLE_SMALL)
@@ -157,7 +161,10 @@ class RoshForm(QDialog):
         buttons.addWidget(self.close_button)
 
         right = QVBoxLayout()
-        right.addWidget(self.heading)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.context)
+        right.addLayout(top)
         right.addWidget(self.pages, 1)
         right.addLayout(buttons)
         layout = QHBoxLayout(self)
@@ -175,8 +182,8 @@ class RoshForm(QDialog):
         self.discard_button.setVisible(not read_only)
         if read_only:
             self.steps.item(COMPLETE).setHidden(True)
-        top = parent.window() if parent is not None else None
-        about_to_lock = getattr(top, "about_to_lock", None)
+        window = parent.window() if parent is not None else None
+        about_to_lock = getattr(window, "about_to_lock", None)
         if about_to_lock is not None:
             about_to_lock.connect(self.save_now)  # a lock closes the case's tab, and this form with it
         self.steps.setCurrentRow(0)
@@ -209,11 +216,15 @@ class RoshForm(QDialog):
                 text.setToolTip(q.help)
                 inner.addWidget(text)
                 inner.addWidget(help_label(q.help))
+                row = QHBoxLayout()
+                row.setContentsMargins(12, 0, 0, 6)
                 for period in q.periods:
                     choice = AnswerChoice(q, period)
                     choice.changed.connect(self._answers_changed)
                     self.answers[(q.id, period)] = choice
-                    inner.addWidget(choice)
+                    row.addWidget(choice)
+                row.addStretch(1)
+                inner.addLayout(row)
             layout.addWidget(box)
         self.screening_note = QLabel("")
         self.screening_note.setWordWrap(True)
@@ -232,8 +243,14 @@ class RoshForm(QDialog):
             box.setToolTip(src.help)
             box.toggled.connect(self._edited)
             self.sources[src.code] = box
-            layout.addWidget(box)
-            layout.addWidget(help_label(src.help))
+            item = QVBoxLayout()
+            item.setSpacing(1)
+            item.setContentsMargins(0, 0, 0, 8)
+            item.addWidget(box)
+            hint = help_label(src.help)
+            hint.setContentsMargins(24, 0, 0, 0)
+            item.addWidget(hint)
+            layout.addLayout(item)
             if src.required:
                 reason = QLineEdit()
                 reason.setAccessibleName(f"Why {src.label.lower()} could not be checked")
@@ -241,7 +258,10 @@ class RoshForm(QDialog):
                 reason.textEdited.connect(self._edited)
                 box.toggled.connect(lambda on, r=reason: r.setEnabled(not on and not self.read_only))
                 self.source_reasons[src.code] = reason
-                layout.addWidget(reason)
+                reason_row = QHBoxLayout()
+                reason_row.setContentsMargins(24, 0, 0, 0)
+                reason_row.addWidget(reason)
+                item.addLayout(reason_row)
         layout.addStretch(1)
 
     def _build_analysis(self) -> None:
@@ -403,6 +423,7 @@ class RoshForm(QDialog):
             title += ", by the report writer"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
+        self.context.setText(title)
         if not self.loaded:
             self._fill(view)
             self.loaded = True
@@ -464,6 +485,7 @@ class RoshForm(QDialog):
         self.carried_rows = []
         carried = [s for s in view.sections if s.carried]
         self.steps.item(CARRIED).setHidden(view.kind != "review" and not carried)
+        self._show_step()
         if not carried:
             self.carried_summary.setText("No text is carried forward unchanged: every section was written for "
                                          "this assessment." if view.kind == "review" else
@@ -634,12 +656,19 @@ class RoshForm(QDialog):
         if row != COMPLETE:
             self.save_now()  # leaving a step (the Complete step saves before it checks)
         self.pages.setCurrentIndex(row)
-        self.heading.setText(self.steps.item(row).text() if row >= 0 else "")
-        visible = [i for i in range(self.steps.count()) if not self.steps.item(i).isHidden()]
-        set_available(self.back_button, bool(visible) and row > visible[0], "this is the first step")
-        set_available(self.next_button, bool(visible) and row < visible[-1], "this is the last step")
+        self._show_step()
         if row == COMPLETE:
             self.refresh_check()
+
+    def _show_step(self) -> None:
+        """The heading (step n of m) and Back and Next, for the steps shown now (Carried forward only in a
+        review)."""
+        row = self.steps.currentRow()
+        shown = [i for i in range(self.steps.count()) if not self.steps.item(i).isHidden()]
+        self.heading.setText(f"Step {shown.index(row) + 1} of {len(shown)}: {STEPS[row]}" if row in shown else
+                             STEPS[row] if row >= 0 else "")
+        set_available(self.back_button, bool(shown) and row > shown[0], "this is the first step")
+        set_available(self.next_button, bool(shown) and row < shown[-1], "this is the last step")
 
     def go_to_section(self, key: str) -> None:
         self.go(ANALYSIS if key.startswith("analysis.") else SUMMARY)

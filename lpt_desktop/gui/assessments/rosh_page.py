@@ -8,6 +8,7 @@ caseload do on Change.CASE."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -317,10 +318,10 @@ class RoshPage(QWidget):
         if o.draft is not None:
             lines.append(f"<b>Draft:</b> {o.draft.kind} started {format_date(o.draft.started_on)}, not yet "
                          "completed")
-        if o.review.due_on is not None:
-            lines.append(f"<b>Review due {format_date(o.review.due_on)}:</b> {o.review.why}")
-        elif o.review.why:
-            lines.append(f"<b>Review:</b> {o.review.why}")
+        if o.review.why:
+            late = o.review.due_on is not None and o.review.due_on < date.today()
+            lines.append("<b>Review:</b> " + ("<span style='color:#a4161a'><b>overdue</b></span>: " if late else "")
+                         + o.review.why)
         shown = o.draft or c
         if shown is not None and o.oldest_carried is not None:
             today = shown.started_on if shown.status == "draft" else (shown.completed_on or shown.started_on)
