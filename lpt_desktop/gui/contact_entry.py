@@ -43,11 +43,18 @@ AUTOSAVE_MS = 3000
 NO_OPEN_ACTIONS = "The case's risk management plan has no open actions."
 
 
-def action_text(a: ActionView) -> str:
+ACTION_TEXT_CHARS = 60  # longer ones are cut with "…" (whole in the tooltip): a tick box does not wrap, and a
+                       # long one widened the form past its side panel
+
+
+def action_text(a: ActionView, whole: bool = False) -> str:
     """How an open plan action reads beside its tick box ('&' doubled: typed text is never an Alt key)."""
-    who = a.who or "who not set"
-    what = a.what or "what not set"
-    return f"{a.section_label} {a.number}: {who}: {what}".replace("&", "&&")
+    # What first: the officer picks by what was done; who and where in the plan follow (and may be cut).
+    text = f"{a.what or 'What not set'} ({a.who or 'who not set'}; {a.section_label.lower()} {a.number})"
+    text = " ".join(text.split())
+    if not whole and len(text) > ACTION_TEXT_CHARS:
+        text = text[:ACTION_TEXT_CHARS - 1].rstrip() + "…"
+    return text.replace("&", "&&")
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -366,8 +373,8 @@ class ContactEntry(QWidget):
         for a in actions:
             box = QCheckBox(action_text(a))
             box.setAccessibleName(f"Delivered {a.section_label} action {a.number}")
-            box.setToolTip(f"Tick if this contact delivered the plan's {a.section_label.lower()} action {a.number}"
-                           + (f", due by {a.by_when:%d/%m/%Y}" if a.by_when else ""))
+            box.setToolTip(action_text(a, whole=True).replace("&&", "&") + "\nTick if this contact delivered it"
+                           + (f" (due by {a.by_when:%d/%m/%Y})" if a.by_when else ""))
             box.setChecked(a.id in ticked)
             box.toggled.connect(self._changed)
             self.delivered_layout.addWidget(box)

@@ -98,7 +98,7 @@ def shared_rows(shared: list[dict[str, Any]]) -> list[SharedRow]:
 
 
 SHARED_COLUMNS: list[Column[SharedRow]] = [
-    Column("Shared with", lambda r: r.agency),
+    Column("Agency", lambda r: r.agency),
     Column("Date shared", lambda r: format_date(r.on) if r.on else NOT_SET, sort=lambda r: r.on or date.min),
 ]
 

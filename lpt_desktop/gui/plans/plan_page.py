@@ -178,6 +178,9 @@ class RiskPlanPage(QWidget):
         self.shared_model: RecordTableModel[SharedRow] = RecordTableModel(SHARED_COLUMNS)
         self.shared = record_table(self.shared_model, "Shared with", sortable=False,
                                    empty_text="Not yet shared with any agency")
+        self.shared.horizontalHeader().setStretchLastSection(False)
+        self.shared.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.shared.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.share_button = _button("Shared &with…", "Record who the plan was shared with",
                                     "Record that the plan was shared with an agency, and when")
         shared_box = QGroupBox("Shared with")
