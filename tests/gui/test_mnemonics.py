@@ -325,6 +325,40 @@ def _plan_dialogs(window) -> dict:
     }
 
 
+def _rosh_dialogs(qtbot, window, view) -> dict:
+    """The RoSH form at each step with letters of its own (a review, so every step shows), and Compare."""
+    from datetime import date
+
+    from lpt_desktop.gui.assessments import rosh_form
+    from lpt_desktop.gui.assessments.rosh_page import CompareDialog
+    from lpt_desktop.services import rosh
+    from tests.gui.conftest import on_writer
+
+    person = view.case.person_id
+    history = rosh.assessment_history(window.ops.db, person)
+    draft = next((h.id for h in history if h.status == "draft"), None) or \
+        on_writer(qtbot, window, rosh.start_assessment, person)
+
+    def at(step: int):
+        def make():
+            form = rosh_form.RoshForm(window.ops, draft, view)
+            qtbot.waitUntil(lambda: form.loaded, timeout=10000)
+            form.steps.item(rosh_form.CARRIED).setHidden(False)
+            form.go(step)
+            form.gate.show()  # the gate's letters, as when an answer triggers it
+            form.acknowledge.show()
+            return form
+        return make
+
+    item = SimpleNamespace(id="a", kind="review", status="complete", started_on=date(2026, 1, 5),
+                           completed_on=date(2026, 1, 5), completed_by="A", level="M", by_report_writer=False,
+                           confirmation=None, countersign_status="unsigned")
+    return {
+        **{f"Assessment form, {name} step": at(i) for i, name in enumerate(rosh_form.STEPS)},
+        "Compare": lambda: CompareDialog(window.ops, [item, SimpleNamespace(**{**vars(item), "id": "b"})], window),
+    }
+
+
 def test_every_other_tab_of_the_window(make_window, qtbot, demo_db):
     """This week, the calendar, compliance, the court work list and a report in the editor."""
     from tests.gui.test_court_gui import _add_requests, _court, _open_editor

@@ -21,6 +21,7 @@ from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.gui.conftest import on_writer, unlock
+from tests.gui.test_mnemonics import clashes
 
 pytestmark = pytest.mark.gui
 REASON = "The previous domestic abuse was a single incident in 2009, with no call-outs since and a new partner."
@@ -210,7 +211,7 @@ def test_review_confirms_each_carried_section_and_a_lock_keeps_the_draft(make_wi
     window.lock()
     unlock(qtbot, window, PASSPHRASE)
     page = _open_rosh(qtbot, window, person)
-    assert page.start_button.text() == "&Continue draft"
+    assert page.start_button.text() == "Contin&ue draft"
     page.start_button.click()
     form = _form(qtbot, page)
     assert form.sections["summary.imminence"].text() == "Evenings after drinking"
@@ -218,6 +219,9 @@ def test_review_confirms_each_carried_section_and_a_lock_keeps_the_draft(make_wi
     assert not form.view.unconfirmed  # the confirmations were kept with the draft
     form.reject()  # Escape: the draft is kept (nothing to ask)
     qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)
+    # Every button of the page on show (the banner's too): no Alt letter clashes with the window's menus.
+    assert page.confirm_button.isVisibleTo(window) and page.start_button.isVisibleTo(window)
+    assert clashes(window) == []
 
     # Earlier versions stay readable, and any two compare in words.
     page.history.selectRow(1)

@@ -197,10 +197,10 @@ class RoshPage(QWidget):
         self.banner_text.setWordWrap(True)
         self.banner_text.setAccessibleName("What is owed")
         banner.addWidget(self.banner_text)
-        self.confirm_button = QPushButton("Con&firm screening")
+        self.confirm_button = QPushButton("Co&nfirm screening")
         self.confirm_button.setToolTip("The report writer's screening holds: confirm it (your name and today are "
                                        "kept)")
-        self.revise_button = QPushButton("Re&vise…")
+        self.revise_button = QPushButton("Rev&ise…")
         self.revise_button.setAccessibleName("Revise the report writer's screening")
         self.revise_button.setToolTip("Start a review from the report writer's screening and put right what has "
                                       "changed")
@@ -213,10 +213,10 @@ class RoshPage(QWidget):
 
         self.start_button = QPushButton("&Start screening")
         self.start_button.setToolTip("A guided screening; a review once an assessment is complete")
-        self.open_button = QPushButton("&Open")
+        self.open_button = QPushButton("O&pen")
         self.open_button.setAccessibleName("Open the chosen assessment")
         self.open_button.setToolTip("Read the chosen assessment as it was (Enter on the list does the same)")
-        self.compare_button = QPushButton("Co&mpare…")
+        self.compare_button = QPushButton("Compa&re…")
         self.compare_button.setAccessibleName("Compare two assessments")
         self.compare_button.setToolTip("Choose two assessments: the differences section by section, in words")
         buttons = QHBoxLayout()
@@ -294,7 +294,7 @@ class RoshPage(QWidget):
         select_record(self.history, self.history_model, chosen.id if chosen else None)
         self.history.resizeRowsToContents()
         if o.draft is not None:
-            self.start_button.setText("&Continue draft")
+            self.start_button.setText("Contin&ue draft")
             self.start_button.setToolTip(f"Carry on with the {o.draft.kind} started "
                                          f"{format_date(o.draft.started_on)}: everything typed was kept")
         else:
@@ -345,10 +345,10 @@ class RoshPage(QWidget):
         if pending is not None:
             by = f" by {format_date(o.confirmation_due)}" if o.confirmation_due else ""
             parts.append(f"<b>The report writer's screening of {format_date(pending.completed_on)} awaits you.</b> "
-                         f"Confirm it (Alt+F) or revise it (Alt+V){by}: it stays an obligation until you do.")
+                         f"Confirm it (Alt+N) or revise it (Alt+I){by}: it stays an obligation until you do.")
         d = o.draft
         if d is not None and d.full_analysis == "required":
-            parts.append("<b>The draft's screening requires a full analysis</b>: continue the draft (Alt+C) to do "
+            parts.append("<b>The draft's screening requires a full analysis</b>: continue the draft (Alt+U) to do "
                          "it, or to record a reasoned decision not to.")
         return "<br>".join(parts)
 
@@ -396,7 +396,7 @@ class RoshPage(QWidget):
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.completed.connect(self._completed)
         form.rejected.connect(lambda: self._say("" if read_only else
-                                                "Draft kept: Continue draft (Alt+C) carries on where you left off."))
+                                                "Draft kept: Continue draft (Alt+U) carries on where you left off."))
         self.form = form
         form.open()
         return form
