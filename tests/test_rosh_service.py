@@ -412,3 +412,30 @@ def test_the_plan_refuses_completion_while_an_action_lacks_who_what_or_when_and_
     overview = rosh.rosh_overview(db, pid, TODAY)
     assert overview.plan is not None and overview.plan.status == "complete" and overview.plan.shared[0]["with"] == \
         "police"
+
+
+# -- the demo caseload ------------------------------------------------------------------------------
+def test_every_demo_case_has_a_current_rosh_summary_at_its_level_and_some_keep_the_inspections_failings(tmp_path):
+    from lpt_desktop.services.demo import DemoSpec, create_demo
+
+    demo = create_demo(tmp_path / "d.lptdb", PASSPHRASE, DemoSpec(cases=40, contacts_per_case=2, seed=3,
+                                                                   today=TODAY), kdf=KdfParams.fast())
+    try:
+        with demo.read() as s:
+            people = s.execute(select(Person.id, Person.rosh)).all()
+        drafts = no_checks = pulled = 0
+        for pid, level in people:
+            ov = rosh.rosh_overview(demo, pid, TODAY)
+            assert ov.current is not None and ov.current.status == "complete", pid
+            assert ov.current.overall_level == level and ov.level == level
+            assert [r[0] for r in rosh_registers(demo, pid) if r[2] is None] == [
+                {"L": "RLRH", "M": "RMRH", "H": "RHRH", "VH": "RVHR"}[level]]
+            assert ov.plan_required == (ov.plan is not None)
+            drafts += ov.plan is not None and ov.plan.status == "draft"
+            no_checks += bool(ov.current.warnings_acknowledged)
+            pulled += ov.oldest_carried is not None and (TODAY - ov.oldest_carried).days > 500
+            if ov.plan is not None and ov.plan.status == "draft":
+                assert any(a.missing for a in ov.plan.actions)  # actions without timescales
+        assert drafts and no_checks and pulled
+    finally:
+        demo.close()

@@ -654,8 +654,9 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
 
 
 def _move_register(s: Session, person_id: str, level: str, on: date) -> str:
-    """End any other RoSH register and add this level's (the same rows services/registers.py writes; one
-    timeline event of its own, not 'register added', which would open another review)."""
+    """End any other RoSH register and add this level's, or review it when it is already on (the same rows
+    services/registers.py writes; one timeline event of its own, not 'register added', which would open
+    another review)."""
     code = rosh_register_for(level)
     rosh_codes = set(assessment_data().registers.values())
     current = s.scalars(select(Registration).where(Registration.person_id == person_id,
@@ -665,6 +666,8 @@ def _move_register(s: Session, person_id: str, level: str, on: date) -> str:
         for r in current:
             if r.type_code != code:
                 r.ended_on, r.end_reason, r.next_review_date = on, f"RoSH level now {level}", None
+            else:  # the assessment is the register's review: its next falls due from today
+                r.reviewed_on, r.next_review_date = on, first_review_date(code, on)
         return code
     for r in current:
         r.ended_on = max(on, r.start_date)
