@@ -10,13 +10,17 @@ from datetime import timedelta
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialogButtonBox
 
+from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services import rosh_plan
+from lpt_desktop.services.rosh_document import rosh_document
 from lpt_desktop.store.database import Database
 from tests.conftest import PASSPHRASE, TEST_TODAY
 from tests.gui.conftest import unlock
 from tests.gui.test_mnemonics import clashes
+from tests.pdftext import pdf_pages
 from tests.test_rosh_document import assessed_case, make_caseload
 
 pytestmark = pytest.mark.gui
@@ -62,7 +66,8 @@ def _add(qtbot, page, section: str, who: str, what: str, by_when: str) -> None:
     qtbot.waitUntil(lambda: _gone(dialog) and page.action_model.rowCount() == rows + 1, timeout=10000)
 
 
-def test_actions_an_incomplete_one_blocks_completion_then_sharing_and_completing(make_window, qtbot, caseload):
+def test_actions_an_incomplete_one_blocks_completion_then_sharing_and_completing(make_window, qtbot, caseload,
+                                                                                 tmp_path):
     path, people = caseload
     window = make_window(path)
     unlock(qtbot, window, PASSPHRASE)
@@ -112,6 +117,24 @@ def test_actions_an_incomplete_one_blocks_completion_then_sharing_and_completing
     qtbot.waitUntil(lambda: page.plan is not None and page.plan.status == "complete", timeout=10000)
     assert "Plan completed on 23/11/2026" in page.plan_status.text()
     assert not page.add_button.isEnabled() and page.done_button.isEnabled()
+
+    # The PDF: the officer is told first that it is an unprotected copy; then it is written where they chose.
+    box = page.export_pdf()
+    assert box is not None and "NOT encrypted" in box.text()
+    box.close()
+    pdf = tmp_path / "plan.pdf"
+    page.save_pdf(str(pdf))
+    qtbot.waitUntil(lambda: "saved (unprotected)" in page.status.text(), timeout=10000)
+    text = " ".join(pdf_pages(pdf))
+    assert MARKING in text and "Z910001" in text and "Weekly home visit" in text
+    # Printed: the same content, marked on every page (a PDF printer stands in for paper).
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert page.print_to(printer, rosh_document(window.ops.db, people["new"])) >= 1
+    printed = pdf_pages(tmp_path / "printed.pdf")
+    assert all(MARKING in p for p in printed)
+    assert "Mark the victim" in " ".join(printed) and "No evidence yet" in " ".join(printed)
 
 
 def test_escape_after_typing_in_the_action_form_asks_before_discarding(make_window, qtbot, caseload):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -47,18 +48,22 @@ from lpt_desktop.gui.plans.models import (
     SharedRow,
     shared_rows,
 )
+from lpt_desktop.gui.plans.printing import print_rosh
 from lpt_desktop.gui.plans.sharing_dialog import SharingDialog
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import RecordTableModel, current_record, empty_state, record_table, select_record
 from lpt_desktop.services import rosh_plan as svc
 from lpt_desktop.services.changes import Change
 from lpt_desktop.services.rosh import rosh_overview
-from lpt_desktop.services.rosh_document import export_rosh_pdf, suggested_name
+from lpt_desktop.services.rosh_document import export_rosh_pdf, rosh_document, suggested_name
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from lpt_desktop.domain.validation import FieldError
     from lpt_desktop.gui.case_record.record_dialog import RecordDialog
     from lpt_desktop.gui.ops import Ops
+    from lpt_desktop.reports.rosh_pdf import RoshDocument
     from lpt_desktop.services.rosh import RoshOverview
     from lpt_desktop.services.rosh_plan import PlanView
 
@@ -196,8 +201,11 @@ class RiskPlanPage(QWidget):
         self.pdf_button = _button("&Save as PDF…", "Save the RoSH summary and plan as a PDF",
                                   "The RoSH summary and plan, marked OFFICIAL-SENSITIVE, for MAPPA or approved "
                                   "premises (an unprotected copy)")
+        # No Alt letter is left for Print (the window, the case's tabs and this page use the rest): Tab reaches it.
+        self.print_button = _button("Print…", "Print the RoSH summary and plan",
+                                    "Print the RoSH summary and plan, marked OFFICIAL-SENSITIVE")
         bottom = QHBoxLayout()
-        for b in (self.complete_button, self.pdf_button):
+        for b in (self.complete_button, self.pdf_button, self.print_button):
             bottom.addWidget(b)
         bottom.addStretch(1)
 
@@ -234,6 +242,7 @@ class RiskPlanPage(QWidget):
         self.share_button.clicked.connect(lambda: self.record_sharing())
         self.complete_button.clicked.connect(lambda: self.complete())
         self.pdf_button.clicked.connect(self.export_pdf)
+        self.print_button.clicked.connect(self.print_plan)
         self.action_table.activated.connect(lambda _i: self.edit_action())
         self.action_table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.problems.activated.connect(self.go_to_problem)
@@ -371,6 +380,7 @@ class RiskPlanPage(QWidget):
         set_available(self.complete_button, not complete_why, complete_why)
         pdf_why = base or ("complete a RoSH assessment first" if o is not None and o.current is None else "")
         set_available(self.pdf_button, not pdf_why, pdf_why)
+        set_available(self.print_button, not pdf_why, pdf_why)
 
     # -- acting ------------------------------------------------------------------------------------
     def _show_error(self, text: str) -> None:
@@ -583,3 +593,33 @@ class RiskPlanPage(QWidget):
 
         self.ops.query(export_rosh_pdf, self.person_id, path, owner=self, label="save the RoSH summary and plan",
                        on_ok=saved, on_error=self._refused)
+
+    # -- printing ----------------------------------------------------------------------------------
+    def print_plan(self) -> None:
+        if self.ops is None or not self.print_button.isEnabled():
+            return
+        self.ops.query(rosh_document, self.person_id, owner=self, label="read the RoSH summary and plan",
+                       on_ok=self._ask_print, on_error=self._refused)
+
+    def _ask_print(self, doc: RoshDocument) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the RoSH summary and plan")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if printer.outputFileName():
+            # "Print to file" writes case data outside the encrypted caseload: say so, and let the officer stop.
+            answer = QMessageBox.warning(
+                self, "Unprotected file", f"The RoSH summary and plan will be written to {printer.outputFileName()}"
+                ", a file that is NOT encrypted. Save it only to an encrypted drive and delete it when done.",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                return
+        self.print_to(printer, doc)
+
+    def print_to(self, printer: QPrinter, doc: RoshDocument) -> int:
+        pages = print_rosh(printer, doc)
+        self._say(f"RoSH summary and plan sent to the printer ({pages} {'page' if pages == 1 else 'pages'}).")
+        return pages
