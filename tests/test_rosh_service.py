@@ -439,3 +439,31 @@ def test_every_demo_case_has_a_current_rosh_summary_at_its_level_and_some_keep_t
         assert drafts and no_checks and pulled
     finally:
         demo.close()
+
+
+def test_assessments_and_plans_travel_in_the_export_and_import(db, tmp_path):
+    from lpt_desktop.services import case_transfer
+
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    full(db, aid, "M", TODAY)
+    assert rosh.complete_assessment(db, aid, today=TODAY).completed
+    plan = rosh_plan.start_plan(db, pid, TODAY)
+    rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
+                                                      TODAY + timedelta(days=30)), TODAY)
+    rosh_plan.record_sharing(db, plan, "police", TODAY, today=TODAY)
+    with db.read() as s:
+        crn = s.get(Person, pid).crn
+    data = case_transfer.export_cases(db, [crn])
+    [case] = data["cases"]
+    assert [a["overall_level"] for a in case["rosh_assessments"]] == ["M"]
+    assert case["risk_plans"][0]["shared"][0]["with"] == "police"
+    assert case["risk_plans"][0]["actions"][0]["who"] == "Offender manager"
+    other = create_caseload(tmp_path / "other.lptdb", PASSPHRASE, "Sam Lee", "LPT0043", kdf=KdfParams.fast())
+    try:
+        case_transfer.import_cases(other, data)
+        ov = rosh.rosh_overview(other, pid, TODAY)
+        assert ov.current is not None and ov.current.id == aid and ov.current.summary_texts["who_at_risk"]
+        assert ov.plan is not None and [a.what for a in ov.plan.actions] == ["Weekly reporting"]
+    finally:
+        other.close()

@@ -24,7 +24,7 @@ VERSION = 1
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
 
-ValueKind = Literal["text", "int", "number", "bool", "date", "datetime", "object", "list"]
+ValueKind = Literal["text", "int", "number", "bool", "date", "datetime", "object", "list", "records"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,10 @@ def parse_value(spec: FieldSpec, value: Any) -> tuple[Any, FieldError | None]:
     if spec.kind == "object":
         if not isinstance(value, dict):
             return None, FieldError("", f"{_shown(value)} is not an object: write it in braces, e.g. {{}}")
+        return value, None
+    if spec.kind == "records":  # a list of small objects (who a risk plan was shared with, and when)
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return None, FieldError("", f"{_shown(value)} is not a list of objects: write it as [{{...}}, {{...}}]")
         return value, None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None, FieldError("", f"{_shown(value)} is not a list of text: write it as [\"a\", \"b\"]")

@@ -85,6 +85,7 @@ from lpt_desktop.store.models import (
     Requirement,
     Sentence,
 )
+from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure, StandardsOverride, StandardsRecord
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 from lpt_desktop.sync import kinds as sync_kinds
@@ -135,6 +136,11 @@ CASE_PARTS: tuple[Part, ...] = (
     Part("reports", CourtReport, "person_id", ("signed_on", "id")),
     Part("standards_records", StandardsRecord, "person_id", ("done_on", "id")),
     Part("overrides", StandardsOverride, "person_id", ("rule", "id")),
+    # RoSH (issue 18): screenings and reviews with their analyses and summaries, and the plans with their actions.
+    Part("rosh_assessments", RoshAssessment, "person_id", ("started_on", "id")),
+    Part("risk_plans", RiskPlan, "person_id", ("started_on", "id"), (
+        Part("actions", RiskPlanAction, "plan_id", ("section", "position", "id")),
+    )),
 )
 PERSON = Part("person", Person, "", ("crn",))
 CLOSURES = Part("office_closures", OfficeClosure, "", ("day",))
@@ -170,6 +176,8 @@ def _value_kind(col: Column[Any]) -> ValueKind:
     if isinstance(t, Float):
         return "number"
     if isinstance(t, JSON):
+        if col.info.get("transfer") == "records":  # a list of objects, not of text
+            return "records"
         arg = getattr(col.default, "arg", None)  # default=dict or default=list, wrapped by SQLAlchemy
         made = arg(None) if callable(arg) else {}
         return "list" if isinstance(made, list) else "object"
@@ -674,7 +682,7 @@ def _originals_first(contacts: list[Row]) -> list[Row]:
 
 
 @writes(Change.CASE, Change.REGISTER, Change.CONTACT, Change.ENFORCEMENT, Change.APPOINTMENT, Change.REPORT,
-        Change.STANDARDS)
+        Change.STANDARDS, Change.ASSESSMENT)
 def import_cases(db: Database, data: Any, update: bool = False) -> ImportResult:
     """Load an `lpt-cases` file's content (parsed JSON): every case in one transaction, or nothing.
 

@@ -75,7 +75,8 @@ class RiskPlan(Row):
     started_on: Mapped[date] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_by_name: Mapped[str | None] = mapped_column(String(120))
-    shared: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{with, detail, on}]
+    # [{with, detail, on}]: a list of objects (the import/export format checks it as such)
+    shared: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, info={"transfer": "records"})
     countersign_status: Mapped[str] = mapped_column(String(40), default="unsigned")
 
 
