@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.assessment.carried_forward import age_in_words
+from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.assessments.rosh_form import RoshForm
@@ -77,11 +78,22 @@ HISTORY_COLUMNS: list[Column[AssessmentItem]] = [
     Column("Status", status_words),
     Column("Who", lambda r: r.completed_by or "—"),
 ]
+def _shown_value(d: Difference, value: str) -> str:
+    """A level or an answer in words (the service gives codes for those), text as written."""
+    if not value:
+        return "—"
+    if d.key.startswith("levels.") or d.key == "overall_level":
+        return level_words(value)
+    if d.key.startswith("answers."):
+        return screening().answers.get(value, value)
+    return value
+
+
 DIFF_COLUMNS: list[Column[Difference]] = [
     Column("Section", lambda d: d.label),
     Column("Change", lambda d: d.words.split(": ", 1)[-1]),
-    Column("Before", lambda d: d.before or "—", tooltip=lambda d: d.before),
-    Column("After", lambda d: d.after or "—", tooltip=lambda d: d.after),
+    Column("Before", lambda d: _shown_value(d, d.before), tooltip=lambda d: d.before),
+    Column("After", lambda d: _shown_value(d, d.after), tooltip=lambda d: d.after),
 ]
 
 
@@ -324,10 +336,10 @@ class RoshPage(QWidget):
                          + o.review.why)
         shown = o.draft or c
         if shown is not None and o.oldest_carried is not None:
-            today = shown.started_on if shown.status == "draft" else (shown.completed_on or shown.started_on)
-            lines.append(f"<b>Carried forward:</b> {round(o.carried_share * 100)}% of the text is carried forward "
-                         f"unchanged; the oldest carried text is from {format_date(o.oldest_carried)} "
-                         f"({age_in_words(o.oldest_carried, today)} then)")
+            lines.append(f"<b>Carried forward{' in the draft' if shown is o.draft else ''}:</b> "
+                         f"{round(o.carried_share * 100)}% of the text is carried forward unchanged; the oldest "
+                         f"carried text is from {format_date(o.oldest_carried)} "
+                         f"({age_in_words(o.oldest_carried, date.today())})")
         elif shown is not None and shown.kind == "review":
             lines.append("<b>Carried forward:</b> none: every section was written or confirmed for this assessment")
         if o.plan_required:
@@ -343,13 +355,15 @@ class RoshPage(QWidget):
         parts = []
         pending = self._pending_screening(o)
         if pending is not None:
-            by = f" by {format_date(o.confirmation_due)}" if o.confirmation_due else ""
+            late = o.confirmation_due is not None and o.confirmation_due < date.today()
+            by = f" {'(overdue since' if late else 'by'} {format_date(o.confirmation_due)}{')' if late else ''}" \
+                if o.confirmation_due else ""
             parts.append(f"<b>The report writer's screening of {format_date(pending.completed_on)} awaits you.</b> "
                          f"Confirm it (Alt+N) or revise it (Alt+I){by}: it stays an obligation until you do.")
         d = o.draft
         if d is not None and d.full_analysis == "required":
-            parts.append("<b>The draft's screening requires a full analysis</b>: continue the draft (Alt+U) to do "
-                         "it, or to record a reasoned decision not to.")
+            parts.append("<b>The draft's answers require a full analysis</b>: continue the draft (Alt+U) to write "
+                         "or update it, or to record a reasoned decision not to.")
         return "<br>".join(parts)
 
     def _enable(self) -> None:
