@@ -30,10 +30,14 @@ pytestmark = pytest.mark.gui
 def caseload(tmp_path_factory):
     path = tmp_path_factory.mktemp("plan-page") / "caseload.lptdb"
     db: Database = make_caseload(path)
-    people = {"new": assessed_case(db, "Z910001"), "planned": assessed_case(db, "Z910002")}
+    people = {"new": assessed_case(db, "Z910001"), "planned": assessed_case(db, "Z910002"),
+              "ordered": assessed_case(db, "Z910003")}
     plan = rosh_plan.start_plan(db, people["planned"], TEST_TODAY)
     people["action"] = rosh_plan.add_action(db, plan, rosh_plan.ActionIn(
         "supervision", "Offender manager", "Talk through the safety plan", TEST_TODAY + timedelta(days=7)))
+    plan = rosh_plan.start_plan(db, people["ordered"], TEST_TODAY)
+    for what in ("First", "Second", "Third"):
+        rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Police", what, TEST_TODAY))
     db.close()
     return path, people
 
@@ -149,6 +153,31 @@ def test_escape_after_typing_in_the_action_form_asks_before_discarding(make_wind
     qtbot.waitUntil(lambda: dialog.discard_box is not None and dialog.discard_box.isVisible(), timeout=5000)
     assert dialog.isVisible()
     dialog.discard()
+
+
+def test_move_down_then_remove_after_confirming(make_window, qtbot, caseload):
+    path, people = caseload
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    _view, page = _open(qtbot, window, people["ordered"])
+
+    def whats() -> list[str]:
+        return [a.what for a in page.action_model.records]
+
+    assert whats() == ["First", "Second", "Third"]
+    assert not page.up_button.isEnabled() and "already first" in page.up_button.toolTip()
+    page.down_button.click()
+    qtbot.waitUntil(lambda: whats() == ["Second", "First", "Third"], timeout=10000)
+    assert page.action_table.currentIndex().row() == 1  # the moved action stays chosen
+    box = page.remove_action()
+    assert box is not None and "Supervision action 2" in box.text() and "First" in box.text()
+    keep = next(b for b in box.buttons() if b.text() == "&Keep it")
+    keep.click()
+    qtbot.wait(50)
+    assert whats() == ["Second", "First", "Third"]
+    box = page.remove_action()
+    next(b for b in box.buttons() if b.text() == "&Remove action").click()
+    qtbot.waitUntil(lambda: whats() == ["Second", "Third"], timeout=10000)
 
 
 def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot, caseload):

@@ -124,7 +124,7 @@ class RiskPlanPage(QWidget):
         self.question: QMessageBox | None = None
         self._select_id: str | None = None
 
-        self.requirement = QLabel("Reading the plan…")
+        self.requirement = QLabel("Reading the plan…" if ops is not None else "Unlock the caseload to see the plan.")
         self.requirement.setWordWrap(True)
         self.requirement.setAccessibleName("Whether a plan is required")
         self.plan_status = QLabel("")
