@@ -1,9 +1,10 @@
 """The case's RoSH page and form (issue 18): a yes in the screening triggers the gate and the form names the
 answer; a decision not to do a full analysis needs a reason of a sentence; a missing domestic abuse or
 child-protection check is a warning that needs the acknowledgement; completing shows the new level on the page
-and in the caseload; a review (here revising a report writer's screening) marks each carried section with its
-age and cannot complete until each is confirmed or rewritten, text put back counting as carried again; what is
-typed survives a lock and the draft carries on. Each test makes its own case on one small shared caseload."""
+and in the caseload; a report writer's screening awaits confirmation on the page; a review (here revising one)
+marks each carried section with its age and cannot complete until each is confirmed or rewritten, text put back
+counting as carried again; what is typed survives a lock and the draft carries on. Each test makes its own case
+on one small shared caseload."""
 
 from __future__ import annotations
 
@@ -90,6 +91,10 @@ def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, 
     page.start_button.click()
     form = _form(qtbot, page)
 
+    assert form.report_writer.isVisibleTo(form)  # a screening for court: marked so, confirmed later
+    form.report_writer.click()
+    qtbot.waitUntil(lambda: form.view.by_report_writer, timeout=WAIT)
+
     # A yes in previous behaviour triggers the gate, and the form names the answer.
     _answer_all(form, domestic_abuse={"previous": "yes"})
     assert "Domestic abuse" in form.screening_note.text()
@@ -139,6 +144,12 @@ def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, 
     assert page.history_model.rowCount() == 1
     assert page.history_model.data(page.history_model.index(0, 2)) == "Low"
     assert page.start_button.text() == "&Start review"
+
+    # The report writer's screening awaits the offender manager until confirmed.
+    assert page.banner.isVisibleTo(page) and "report writer's screening" in page.banner_text.text()
+    page.confirm_button.click()
+    qtbot.waitUntil(lambda: not page.banner.isVisibleTo(page), timeout=WAIT)
+    assert "confirmed" in page.history_model.data(page.history_model.index(0, 3))
 
 
 def _report_writers_screening(db, person: str, on: date) -> None:

@@ -203,6 +203,12 @@ class RoshForm(QDialog):
         layout = self._page("Answer every question for current behaviour and, separately, for previous behaviour: "
                             "previous behaviour is never skipped. The arrow keys choose an answer, Tab moves on. "
                             "Hover a question, or read the line under it, for what it covers.")
+        self.report_writer = QCheckBox("Made by the report writer, for court: the offender manager confirms or "
+                                       "revises it at the start of the sentence")
+        self.report_writer.setAccessibleName("Made by the report writer")
+        self.report_writer.toggled.connect(self._report_writer_changed)
+        self.report_writer.hide()
+        layout.addWidget(self.report_writer)
         self.answers: dict[tuple[str, str], AnswerChoice] = {}
         for block in s.blocks:
             box = QGroupBox(f"{block.label} ({block.oasys})")
@@ -446,6 +452,8 @@ class RoshForm(QDialog):
             texts = {s.key: s.text for s in view.sections}
             for key, section in self.sections.items():
                 section.edit.setPlainText(texts.get(key, ""))
+            self.report_writer.setChecked(view.by_report_writer)
+            self.report_writer.setVisible(view.kind == "screening")
             self.not_doing.setChecked(view.full_analysis == "not_doing")
             self.do_analysis.setChecked(view.full_analysis != "not_doing")
             self.gate_reason.setPlainText(view.gate_reason or "")
@@ -464,7 +472,7 @@ class RoshForm(QDialog):
                 line.setReadOnly(True)
             for choice in self.answers.values():
                 choice.setEnabled(False)
-            fixed: list[QWidget] = [*self.sources.values(), self.do_analysis, self.not_doing,
+            fixed: list[QWidget] = [*self.sources.values(), self.do_analysis, self.not_doing, self.report_writer,
                                     *self.levels.boxes.values()]
             for w in fixed:
                 w.setEnabled(False)
@@ -528,6 +536,12 @@ class RoshForm(QDialog):
         self.saved_label.setText("Typing… saved as a draft in a moment")
         self.saved_label.setStyleSheet(HELP_STYLE_SMALL)
         self.timer.start()
+
+    def _report_writer_changed(self, on: bool) -> None:
+        if self._filling or self.read_only or not self.loaded:
+            return
+        self.ops.write(svc.mark_report_writer, self.assessment_id, on, on_ok=lambda _r: self.reload(),
+                       on_error=self._failed, owner=self, label="mark the screening as the report writer's")
 
     def _answers_changed(self) -> None:
         self._update_gate()
