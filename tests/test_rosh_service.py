@@ -152,6 +152,17 @@ def test_the_gate_needs_a_reason_of_a_sentence_and_then_the_summary_is_screened_
     assert view.full_analysis == "not_doing" and view.gate_reason.startswith("A knife")
 
 
+def test_the_gates_reason_stands_as_why_no_full_analysis_was_needed(db):
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(
+        answers=all_answers(arson={"previous": "yes"}), sources_checked=required_sources(),
+        summary=rosh.SummaryDraft(community=levels("L"))), TODAY)
+    assert "Who is at risk" in {e.field for e in rosh.completion_check(db, aid, TODAY).errors}
+    rosh.decide_full_analysis(db, aid, True, "A bin set alight at school aged 12; nothing like it in 20 years.")
+    assert rosh.completion_check(db, aid, TODAY).errors == []
+
+
 def test_autosave_keeps_what_is_typed_refuses_wrong_types_and_a_completed_assessment_is_kept(db):
     pid = new_case(db)
     aid = rosh.start_assessment(db, pid, today=TODAY)

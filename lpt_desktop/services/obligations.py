@@ -339,7 +339,8 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
         sentence = sentences.get(pid)
         start = (sentence[5] or sentence[4]) if sentence is not None else None
         if writer and done is not None and start is not None:
-            out[pid].append(RoshFollowUpFact("confirmation", max(start, done), confirmed, aid))
+            # From the sentence's start, as assessment/rosh_reviews.confirmation_due counts it.
+            out[pid].append(RoshFollowUpFact("confirmation", start, confirmed, aid))
     return out
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lpt_desktop.assessment import carried_forward as cf
@@ -366,10 +366,13 @@ def _full_analysis_state(a: RoshAssessment) -> str:
 
 def _summary_of(a: RoshAssessment, in_custody: bool) -> RoshSummary:
     summary = a.summary or {}
-    screened_out = _full_analysis_state(a) in ("not_needed", "not_doing")
+    state = _full_analysis_state(a)
+    reason = summary.get("no_analysis_reason")
+    if state == "not_doing" and not (reason or "").strip():
+        reason = a.gate_reason  # the gate's reason says why there is no full analysis: not asked twice
     return RoshSummary(texts=dict(summary.get("texts") or {}), community=dict(summary.get("community") or {}),
                        custody=dict(summary.get("custody") or {}), in_custody=in_custody,
-                       screened_out=screened_out, no_analysis_reason=summary.get("no_analysis_reason"))
+                       screened_out=state in ("not_needed", "not_doing"), no_analysis_reason=reason)
 
 
 def _type_errors(draft: AssessmentDraft) -> list[FieldError]:
@@ -535,7 +538,11 @@ def save_draft(db: Database, assessment_id: str, draft: AssessmentDraft, today: 
 
 def set_answer(db: Database, assessment_id: str, question_id: str, period: str, answer: str | None) -> None:
     """One screening answer (yes, no, dont_know; None clears it)."""
-    screening().question(question_id)  # KeyError for a question not on the form: a screen's fault
+    try:
+        screening().question(question_id)
+    except KeyError:
+        raise ValidationError([FieldError("Screening", f"'{question_id}' is not a screening question: reopen "
+                                                       "the assessment")]) from None
     save_draft(db, assessment_id, AssessmentDraft(answers={question_id: {period: answer or ""}}))
 
 
@@ -798,6 +805,15 @@ def _significant(s: Session, person_id: str) -> list[SignificantChange]:
     return [SignificantChange(on, kind, created.date() if created else None) for kind, on, created in rows]
 
 
+def _legacy_review(s: Session, person_id: str) -> date | None:
+    """The latest bare RoSH review record (standards_record, from before RoSH assessments existed)."""
+    from lpt_desktop.store.schedule_models import StandardsRecord
+
+    found: date | None = s.scalar(select(func.max(StandardsRecord.done_on)).where(
+        StandardsRecord.person_id == person_id, StandardsRecord.kind == "rosh_review"))
+    return found
+
+
 def rosh_overview(db: Database, person_id: str, today: date | None = None) -> RoshOverview:
     """The case's RoSH page: the level now, the current assessment and any draft, when the next review is due
     and why, a report writer's screening awaiting confirmation, how much text is carried forward, the plan
@@ -814,8 +830,9 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         current = _view(s, complete[0], as_of) if complete else None
         draft = _view(s, drafts[0], as_of) if drafts else None
         calendar: WorkingCalendar = working_calendar(s)
-        due = review_due(current.completed_on if current else None, months, _significant(s, person_id), as_of,
-                         calendar)
+        # As the standards engine counts: a completed assessment, or a bare review record made before them.
+        done = [d for d in (current.completed_on if current else None, _legacy_review(s, person_id)) if d]
+        due = review_due(max(done) if done else None, months, _significant(s, person_id), as_of, calendar)
         start = _sentence_start(s, person_id)
         pending = [a for a in complete if a.by_report_writer and a.confirmation is None]
         confirm_by = confirmation_due(True, False, start, calendar) if pending else None

@@ -340,14 +340,13 @@ def _plan_view(s: Session, plan: RiskPlan) -> PlanView:
     evidence = _evidence(s, [a.id for a in rows])
     model = _as_plan(rows, [])
     by_id = {a.id: a for a in rows}
+    gaps = {(g.section, g.number): g.missing for g in rp.incomplete_actions(model)}
     actions = []
     for section, number, act in rp.all_actions(model):
         assert isinstance(act.id, str)
         row = by_id[act.id]
-        missing = tuple(m for m, ok in (("who", act.who.strip()), ("what", act.what.strip()),
-                                        ("by when", act.by_when is not None)) if not ok)
         actions.append(ActionView(row.id, plan.id, section, _label(section), number, act.who, act.what, act.by_when,
-                                  row.done_on, missing, tuple(evidence.get(row.id, ()))))
+                                  row.done_on, gaps.get((section, number), ()), tuple(evidence.get(row.id, ()))))
     return PlanView(plan.id, plan.person_id, plan.assessment_id, plan.status, plan.started_on, plan.completed_on,
                     plan.completed_by_name, list(plan.shared or []), plan.countersign_status, actions)
 
