@@ -56,7 +56,8 @@ class ActionDialog(RecordDialog):
         self.what.setAccessibleName("What")
         self.what.setTabChangesFocus(True)  # Tab leaves the box, as in every other form
         self.what.setPlaceholderText("e.g. Home visit every week to check who is living at the address")
-        self.what.setMinimumHeight(80)
+        self.what.setMinimumHeight(70)
+        self.what.setMaximumHeight(110)
         self.by_when = DateEntry("By when", optional=True)
         self.by_when.setValue(action.by_when if action else None)
         self.form.addRow("Sectio&n", self.section)

@@ -147,7 +147,7 @@ class RiskPlanPage(QWidget):
         self.done_button = _button("&Mark done", "Mark the chosen action done",
                                    "Record that the chosen action was done today (again: not done after all)")
         top = QHBoxLayout()
-        for b in (self.start_button, self.add_button, self.edit_button, self.remove_button, self.up_button,
+        for b in (self.add_button, self.edit_button, self.remove_button, self.up_button,
                   self.down_button, self.done_button):
             top.addWidget(b)
         top.addStretch(1)
@@ -219,10 +219,15 @@ class RiskPlanPage(QWidget):
         self.error.setAccessibleName("Problems to put right")
         self.error.hide()
 
+        # Start stays in sight with no plan (the actions box is hidden then): it is what the empty state asks for.
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_button)
+        start_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.requirement)
         layout.addWidget(self.plan_status)
         layout.addWidget(self.empty)
+        layout.addLayout(start_row)
         layout.addWidget(actions_box)
         layout.addWidget(self.error)
         layout.addWidget(self.problems)
@@ -301,6 +306,7 @@ class RiskPlanPage(QWidget):
         self.plan_status.setVisible(plan is not None)
         self.actions_box.setVisible(plan is not None)
         self.shared_box.setVisible(plan is not None)
+        self.complete_button.setVisible(plan is not None)
         chosen = self._select_id or (a.id if (a := current_record(self.action_table, self.action_model)) else None)
         self._select_id = None
         self.action_model.set_rows(plan.actions if plan else [])
