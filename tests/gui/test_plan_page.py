@@ -78,6 +78,7 @@ def test_actions_an_incomplete_one_blocks_completion_then_sharing_and_completing
     _view, page = _open(qtbot, window, people["new"])
     assert page.empty.isVisibleTo(page)
     assert "Required at medium RoSH: start one" in page.empty.text()
+    assert page.start_button.isVisibleTo(page) and page.start_button.isEnabled()
     assert not page.add_button.isEnabled() and "start a plan first" in page.add_button.toolTip()
 
     page.start_button.click()
