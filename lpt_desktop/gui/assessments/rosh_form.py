@@ -424,9 +424,8 @@ class RoshForm(QDialog):
         kind = "review" if view.kind == "review" else "screening"
         when = format_date(view.completed_on or view.started_on)
         status = "completed" if view.status == "complete" else "draft started"
-        title = f"RoSH {kind}, {status} {when}" + (" (read only)" if self.read_only else "")
-        if view.by_report_writer:
-            title += ", by the report writer"
+        title = f"RoSH {kind}, {status} {when}" + (", by the report writer" if view.by_report_writer else "") \
+            + (" (read only)" if self.read_only else "")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.context.setText(title)
