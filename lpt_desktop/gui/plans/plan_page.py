@@ -236,6 +236,10 @@ class RiskPlanPage(QWidget):
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.actions_box, self.shared_box = actions_box, shared_box
+        # Row heights follow the What column's width: fitted before the page had its width, wrapped rows stayed
+        # several lines tall once it was wide (seen on screen).
+        self._fitting = False
+        self.action_table.horizontalHeader().sectionResized.connect(lambda *_a: self._refit())
 
         self.start_button.clicked.connect(self.start_plan)
         self.add_button.clicked.connect(lambda: self.add_action())
@@ -272,6 +276,15 @@ class RiskPlanPage(QWidget):
     def _read_failed(self, exc: BaseException) -> None:
         self._show_error(f"The plan could not be read ({exc}). Try again after the next change, or lock and "
                          "unlock the caseload.")
+
+    def _refit(self) -> None:
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            _fit_rows(self.action_table)
+        finally:
+            self._fitting = False
 
     @property
     def plan(self) -> PlanView | None:
