@@ -590,8 +590,8 @@ class RoshForm(QDialog):
         self.gate_hint.setVisible(bool(problems))
         for box in self.analysis_boxes:
             box.setVisible(triggered and not not_doing)
-        screened_out = not triggered or not_doing
-        self.screened_out.setVisible(screened_out)
+        # After a decision not to do one, the gate's reason says why (the service does not ask twice).
+        self.screened_out.setVisible(not triggered)
         text = "Full analysis" + ("" if triggered else " (not needed)") + (" (decided not to)" if not_doing else "")
         self.steps.item(ANALYSIS).setText(text)
 
