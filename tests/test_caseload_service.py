@@ -48,7 +48,9 @@ def test_demo_caseload_rows(demo):
         assert re.fullmatch(r"[^,]+, [^,]+", r.name), r.name
         assert r.order_type in ref.order_types
         assert r.order_label == ref.order_types[r.order_type].label
-        assert re.fullmatch(r"[A-D][0-3]", r.tier)
+        # A tier put in force under the 2026 scheme, or a few still typed under the earlier A-D one (issue 17).
+        assert re.fullmatch(r"[A-G]" if r.tier_scheme == "2026" else r"[A-D][0-3]", r.tier), r
+        assert r.tier_scheme in ("2026", "ab03") and re.fullmatch(r"[A-G]", r.suggested_tier)
         assert r.rosh in ref.rosh_levels
         assert r.rosh_label in rosh_labels
         assert r.rosh_label == ref.rosh_levels[r.rosh].label

@@ -304,6 +304,15 @@ def test_the_caseload_flags_a_differing_suggestion(db):
            for pid in (accepted, changed, typed, bare)}
     assert got == {accepted: ("E", "2026", "E", False), changed: ("E", "2026", "D", True),
                    typed: ("C2", "", "E", True), bare: ("", "", MISSING, False)}
+    # The suggestions are kept between loads and looked at again after a write, for the cases written.
+    tiering.accept_tier(db, changed, today=TODAY)
+    scores(db, bare, arp=95, csrp=8)
+    rows = {r.person_id: r for r in load_caseload(db, TODAY)}
+    assert (rows[changed].tier, rows[changed].tier_differs) == ("D", False)
+    assert (rows[bare].suggested_tier, rows[bare].tier_differs) == ("A", True)
+    tiering.set_tier_scheme(db, "ab03")  # another scheme: every suggestion again
+    # RoSH medium: protect C; orders with no requirement: no mandate for change.
+    assert {r.suggested_tier for r in load_caseload(db, TODAY)} == {"C0"}
 
 
 # -- the store -------------------------------------------------------------------------------------------------

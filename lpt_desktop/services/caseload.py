@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.obligations import next_due_by_person
-from lpt_desktop.services.tiering import overridden_from, scheme_of, suggested_tiers, tier_differs
+from lpt_desktop.services.tiering import caseload_tiers, tier_differs
 from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, Person, Registration, Sentence
@@ -155,16 +155,13 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     order_labels = {code: o.label for code, o in ref.order_types.items()}
     summaries: dict[str | None, RegisterSummary] = {}  # most people share a handful of register sets
     due_by_person = next_due_by_person(db, today)
+    scheme, suggested, overrides = caseload_tiers(db, today)  # cached until a write, like the next-due column
     with db.read() as s:
         # Core rows, unpacked as tuples: building 7,500 rows is the largest part of the cost (see bench/).
         result = s.connection().execute(caseload_statement(today)).all()
         aliases: dict[str, list[str]] = {}  # few people have other names: one small query, not a column
         for pid, first, last in s.connection().execute(select(Alias.person_id, Alias.first_name, Alias.last_name)):
             aliases.setdefault(pid, []).append(f"{first} {last}".strip())
-        # The suggested tiers in bulk (one query per table), under the scheme in preferences.
-        scheme = scheme_of(s)
-        suggested = suggested_tiers(s, scheme, today)
-        overrides = overridden_from(s)
     rows: list[CaseloadRow] = []
     for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on, tier_scheme in result:
         regs = summaries.get(registers)
@@ -180,9 +177,9 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
             next_due_what=due.label if due else "", next_due_status=due.status if due else "",
             next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
-            tier_scheme=tier_scheme or "", suggested_tier=suggested[pid].tier if pid in suggested else "",
-            tier_differs=pid in suggested and tier_differs(suggested[pid].tier, tier, tier_scheme, scheme,
-                                                                overrides.get(pid)),
+            tier_scheme=tier_scheme or "", suggested_tier=suggested.get(pid, ""),
+            tier_differs=pid in suggested and tier_differs(suggested[pid], tier, tier_scheme, scheme,
+                                                           overrides.get(pid)),
         ))
     return rows
 

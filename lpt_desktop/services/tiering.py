@@ -23,13 +23,14 @@ decisions. Where each input comes from:
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from lpt_desktop.assessment.tier_json import inputs_to_json, result_to_json
@@ -56,13 +57,14 @@ from lpt_desktop.domain.reference import load_json
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
-from lpt_desktop.services.obligations import offence_category
+from lpt_desktop.services.obligations import INCREMENTAL_MAX, _write_count, offence_category
 from lpt_desktop.store.case_record_models import Circumstance, SentenceEvent
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
-__all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "overridden_from",
+__all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "caseload_tiers",
+           "overridden_from",
            "override_tier", "record_predictors", "scheme_of", "set_tier_scheme", "suggested_tiers", "tier_differs",
            "tier_inputs", "tier_inputs_bulk", "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
@@ -303,6 +305,40 @@ def suggested_tiers(s: Session, scheme: str, as_of: date,
                     person_ids: Collection[str] | None = None) -> dict[str, TierResult]:
     """Each person's suggested tier under `scheme` (the caseload's bulk read)."""
     return {pid: compute_tier(scheme, inputs, as_of) for pid, inputs in tier_inputs_bulk(s, person_ids, as_of).items()}
+
+
+# The caseload's suggested tiers, per open database: recomputed only after a write, and then only for the cases
+# the audit says were written (as services/obligations.next_due_by_person does for the next-due column).
+_caseload_cache: weakref.WeakKeyDictionary[Database, tuple[int, tuple[date, str], int, dict[str, str],
+                                                           dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The scheme in preferences, each case's suggested tier under it on `as_of`, and for each case whose latest
+    decision is an override, the suggestion it overrode (for tier_differs). Cached until the next write."""
+    count = _write_count(db)  # read first: a write while computing makes the next call look again
+    with db.read() as s:
+        scheme = _scheme(s)
+        key = (as_of, scheme)
+        hit = _caseload_cache.get(db)
+        if hit is not None and hit[1] == key and hit[0] == count:
+            return scheme, hit[3], hit[4]
+        changed: list[tuple[int, str | None]] = []
+        if hit is not None and hit[1] == key:
+            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2]))]
+        audit_max = s.scalar(select(func.max(Audit.id))) or 0
+        people = sorted({pid for _id, pid in changed if pid is not None})
+        if hit is not None and changed and all(pid is not None for _id, pid in changed) \
+                and len(people) <= INCREMENTAL_MAX:
+            tiers = {pid: t for pid, t in hit[3].items() if pid not in people}
+            overrides = {pid: t for pid, t in hit[4].items() if pid not in people}
+            tiers.update({pid: r.tier for pid, r in suggested_tiers(s, scheme, as_of, people).items()})
+            overrides.update(overridden_from(s, people))
+        else:
+            tiers = {pid: r.tier for pid, r in suggested_tiers(s, scheme, as_of).items()}
+            overrides = overridden_from(s)
+    _caseload_cache[db] = (count, key, audit_max, tiers, overrides)
+    return scheme, tiers, overrides
 
 
 def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str,
