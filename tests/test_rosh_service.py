@@ -423,6 +423,13 @@ def test_the_plan_refuses_completion_while_an_action_lacks_who_what_or_when_and_
     overview = rosh.rosh_overview(db, pid, TODAY)
     assert overview.plan is not None and overview.plan.status == "complete" and overview.plan.shared[0]["with"] == \
         "police"
+    # The next plan may bring the open actions across, each without its old timescale.
+    nxt = rosh_plan.start_plan(db, pid, TODAY, copy_open_actions=True)
+    copied = rosh_plan.plan_view(db, nxt).actions
+    assert sorted(a.what for a in copied) == ["Check on the victim's safety", "Home visit jointly"]
+    assert all(a.by_when is None and a.missing == ("by when",) for a in copied)
+    assert rosh.rosh_overview(db, pid, TODAY).plan.id == nxt  # the draft is shown; the contact entry offers both
+    assert {a.plan_id for a in rosh_plan.open_actions(db, pid)} == {plan, nxt}
 
 
 # -- the demo caseload ------------------------------------------------------------------------------

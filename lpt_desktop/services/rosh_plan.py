@@ -149,9 +149,11 @@ def _label(section: str) -> str:
 
 
 @writes(Change.ASSESSMENT, Change.CASE)
-def start_plan(db: Database, person_id: str, today: date | None = None) -> str:
+def start_plan(db: Database, person_id: str, today: date | None = None, copy_open_actions: bool = False) -> str:
     """Start a risk management plan from the case's latest completed RoSH assessment (refused while another
-    plan is a draft, or before any assessment is completed)."""
+    plan is a draft, or before any assessment is completed). With copy_open_actions, the previous plan's actions
+    not yet done come across with who and what, but no by-when: each needs a timescale set again, so none is
+    pulled through out of date."""
     today = today or date.today()
     with db.write() as s:
         if s.get(Person, person_id) is None:
@@ -164,9 +166,17 @@ def start_plan(db: Database, person_id: str, today: date | None = None) -> str:
         if assessment is None:
             raise ValidationError([FieldError("Risk management plan", "needs a completed RoSH assessment: "
                                                                       "complete the screening and summary first")])
+        previous = s.scalar(select(RiskPlan).where(RiskPlan.person_id == person_id, RiskPlan.status == "complete")
+                            .order_by(RiskPlan.started_on.desc(), RiskPlan.created_at.desc()).limit(1))
         plan = RiskPlan(person_id=person_id, assessment_id=assessment.id, status="draft", started_on=today,
                         shared=[], countersign_status="unsigned")
         s.add(plan)
+        if copy_open_actions and previous is not None:
+            s.flush()
+            for a in sorted(_actions(s, previous.id), key=lambda x: (x.section, x.position)):
+                if a.done_on is None:
+                    s.add(RiskPlanAction(plan_id=plan.id, person_id=person_id, section=a.section, who=a.who,
+                                         what=a.what, by_when=None, position=a.position))
         add_event(s, person_id, "risk_plan_started", today,
                   f"Risk management plan started (RoSH {assessment.kind} of {format_date(assessment.completed_on)})",
                   plan)
@@ -367,6 +377,12 @@ def current_plan(db: Database, person_id: str) -> PlanView | None:
 
 
 def open_actions(db: Database, person_id: str) -> list[ActionView]:
-    """The current plan's actions not yet done: what the contact entry offers to link a contact to."""
-    plan = current_plan(db, person_id)
-    return [a for a in plan.actions if a.done_on is None] if plan else []
+    """Actions not yet done of the plan in force (the latest completed) and of a draft being written: what the
+    contact entry offers to link a contact to."""
+    with db.read() as s:
+        plans = s.scalars(select(RiskPlan).where(RiskPlan.person_id == person_id)).all()
+        complete = [p for p in plans if p.status == "complete"]
+        chosen = [p for p in plans if p.status == "draft"]
+        if complete:
+            chosen.insert(0, max(complete, key=lambda p: (p.started_on, p.created_at)))
+        return [a for p in chosen for a in _plan_view(s, p).actions if a.done_on is None]
