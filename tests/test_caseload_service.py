@@ -133,6 +133,8 @@ def test_json_items(demo):
         assert item["order_type"] == row.order_type
         assert item["rosh"] == row.rosh_label
         assert item["next_due"] == (row.next_due.isoformat() if row.next_due else None)
+        assert (item["tier_scheme"], item["suggested_tier"], item["tier_differs"]) == (
+            row.tier_scheme or None, row.suggested_tier or None, row.tier_differs)
         assert item["flags"] == list(row.flags)
 
 

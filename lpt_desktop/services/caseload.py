@@ -189,6 +189,7 @@ def caseload_json(rows: list[CaseloadRow]) -> list[dict[str, Any]]:
         {"crn": r.crn, "name": r.name, "order_type": r.order_type, "order": r.order_label, "tier": r.tier or None,
          "rosh": r.rosh_label, "flags": list(r.flags), "mappa": r.mappa or None,
          "next_due": r.next_due.isoformat() if r.next_due else None, "next_due_what": r.next_due_what or None,
-         "next_due_status": r.next_due_status or None}
+         "next_due_status": r.next_due_status or None, "tier_scheme": r.tier_scheme or None,
+         "suggested_tier": r.suggested_tier or None, "tier_differs": r.tier_differs}
         for r in rows
     ]
