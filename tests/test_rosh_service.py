@@ -202,6 +202,9 @@ def test_the_level_flows_to_the_case_the_register_and_the_caseload_and_custody_l
     with db.read() as s:
         assert s.get(Person, pid).rosh == "H"
         assert tier_inputs(s, pid, TODAY).rosh == "H"  # tiering reads the level at once
+    # and so do the policy's rules that depend on it
+    assert [o.description for o in owed(db, pid, "home_visit")] == [
+        "Home visit within 15 days of the start of supervision (high or very high RoSH)"]
     # Completing does not itself open a review (its register is not a 'new register' change).
     assert not [o for o in owed(db, pid, "rosh_review") if AFTER in o.description and o.status != "met"]
     overview = rosh.rosh_overview(db, pid, TODAY)
