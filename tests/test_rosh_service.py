@@ -244,6 +244,7 @@ def test_a_review_carries_text_forward_marked_with_its_age_and_each_section_is_c
     assert carried["summary.who_at_risk"].origin == written
     assert carried["summary.who_at_risk"].carried_label == "carried forward from 14/09/2024, 2 years 2 months old"
     assert view.carried_share == 1.0 and view.oldest_carried == written
+    assert view.stale_carried and {k for k, _o in view.stale_carried} == set(carried)  # over 12 months old
     rosh.set_sources(db, aid, required_sources(), {})
     with pytest.raises(ValidationError) as refused:
         rosh.complete_assessment(db, aid, today=TODAY)

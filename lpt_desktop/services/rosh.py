@@ -198,6 +198,8 @@ class AssessmentView:
     unconfirmed: list[str]  # keys of carried sections not yet confirmed
     warnings_acknowledged: list[str]
     countersign_status: str
+    # Carried text as old as the data's threshold (12 months) or more: (section key, origin), oldest first.
+    stale_carried: list[tuple[str, date]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -756,7 +758,8 @@ def _view(s: Session, a: RoshAssessment, as_of: date) -> AssessmentView:
         overall_level=a.overall_level or overall_level(rs.community, rs.custody, in_custody),
         sections=sections, carried_share=review.share(), oldest_carried=review.oldest(),
         unconfirmed=review.unconfirmed(), warnings_acknowledged=list(a.warnings_acknowledged or []),
-        countersign_status=a.countersign_status)
+        countersign_status=a.countersign_status,
+        stale_carried=cf.stale_carried(review.now, review.carried, as_of, assessment_data().stale_after_months))
 
 
 def assessment_view(db: Database, assessment_id: str, today: date | None = None) -> AssessmentView:
