@@ -304,6 +304,10 @@ def test_the_caseload_flags_a_differing_suggestion(db):
            for pid in (accepted, changed, typed, bare)}
     assert got == {accepted: ("E", "2026", "E", False), changed: ("E", "2026", "D", True),
                    typed: ("C2", "", "E", True), bare: ("", "", MISSING, False)}
+    # A tier typed without a scheme is read by its form: a letter alone is a 2026 tier.
+    assert not tiering.tier_differs("E", "E", None, "2026") and tiering.tier_differs("E", "E", None, "ab03")
+    assert not tiering.tier_differs("C2", "C2", None, "ab03") and tiering.tier_differs("C2", "C2S", None, "2026")
+    assert tiering.scheme_of_tier("B1S") == "ab03" and tiering.scheme_of_tier("Q") is None
     # The suggestions are kept between loads and looked at again after a write, for the cases written.
     tiering.accept_tier(db, changed, today=TODAY)
     scores(db, bare, arp=95, csrp=8)

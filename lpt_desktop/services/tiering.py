@@ -64,9 +64,9 @@ from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registrat
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
 __all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "caseload_tiers",
-           "overridden_from",
-           "override_tier", "record_predictors", "scheme_of", "set_tier_scheme", "suggested_tiers", "tier_differs",
-           "tier_inputs", "tier_inputs_bulk", "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
+           "overridden_from", "override_tier", "record_predictors", "scheme_of", "scheme_of_tier",
+           "set_tier_scheme", "suggested_tiers", "tier_differs", "tier_inputs", "tier_inputs_bulk",
+           "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
 PREDICTOR_KINDS = ("OGRS3", "RSR", "ARP", "CSRP", "DCSRP")
 PREDICTOR_LABELS = {"OGRS3": "OGRS3", "RSR": "RSR", "ARP": "ARP", "CSRP": "CSRP", "DCSRP": "DC-SRP"}
@@ -341,6 +341,13 @@ def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict
     return scheme, tiers, overrides
 
 
+def scheme_of_tier(tier: str) -> str | None:
+    """The scheme a tier typed without one belongs to, from its form: a letter alone is the 2026 scheme's, a
+    letter and a change level (with the old S suffix or not) the earlier scheme's; None if neither."""
+    tier = tier.strip().upper().removesuffix("S") if len(tier.strip()) == 3 else tier.strip().upper()
+    return next((sch for sch in SCHEMES if valid_tier(sch, tier)), None)
+
+
 def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str,
                  overridden_from: str | None = None) -> bool:
     """Whether the case's suggested tier is not the tier in force: another tier, a tier of another scheme, or no
@@ -350,9 +357,9 @@ def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | No
     officer has already weighed it. A new suggestion after an override differs again."""
     if not in_force:
         return suggested not in (NOT_SUPERVISED, MISSING)
-    if in_force_scheme != scheme:
-        return True
     tier = in_force.strip().upper()
+    if (in_force_scheme or scheme_of_tier(tier)) != scheme:
+        return True
     return tier != suggested and overridden_from != suggested
 
 
