@@ -27,6 +27,7 @@ from lpt_desktop.assessment.tier_types import (
     DcSrp,
     Predictor,
     TierInputs,
+    TierResult,
 )
 from lpt_desktop.assessment.tiering import compute_tier, tier_letters
 from lpt_desktop.services.demo.common import _uuid
@@ -43,8 +44,9 @@ OVERRIDE_REASONS = (
     "Manager agreed at supervision that the lower tier fits the progress made on the programme.",
     "Serious concerns raised by children's services this month, pending a review of the RoSH assessment.",
 )
-# Shares of the cases (the rest accept the suggested tier).
-OVERRIDDEN, CHANGED_LATER, STILL_AB03 = 0.06, 0.25, 0.04
+# Shares of the cases: still on a typed A-D tier, and overridden (the rest accept the suggested tier); and of
+# the cases something changed for since, those decided before it.
+OVERRIDDEN, STILL_AB03, CHANGED_LATER = 0.06, 0.04, 0.5
 SEXUAL_WORDS = ("sexual", "rape", "indecent")
 
 
@@ -145,21 +147,23 @@ def _tier_decisions(s: Session, conn: Connection, seed: int, today: date, stamp:
             continue
         action, tier, reason, result = "accepted", now.tier, None, now
         on = min(today, settled + timedelta(days=rng.randint(0, 10)))
-        if roll < STILL_AB03 + CHANGED_LATER:
-            # Decided before something that now changes the suggestion: the latest register, or a new assessment.
-            if regs and regs[-1][0] > max(assessed, opened) + timedelta(days=7):
-                start, code = regs[-1]
-                before = compute_tier(SCHEME_2026, _without(inputs[pid], code), today)
-                if before.tier != now.tier:
-                    result, tier = before, before.tier
-                    on = max(assessed, opened, start - timedelta(days=rng.randint(7, 60)))
-            if result is now and len(assessments) > 1 and assessments[-1] > opened + timedelta(days=7):
-                before = compute_tier(SCHEME_2026, _rescored(inputs[pid], scores[pid][assessments[-2]]), today)
-                if before.tier != now.tier:
-                    result, tier = before, before.tier
-                    on = min(assessments[-1] - timedelta(days=1),
-                             max(opened, assessments[-2]) + timedelta(days=rng.randint(3, 20)))
-        elif roll < STILL_AB03 + CHANGED_LATER + OVERRIDDEN:
+        # Something that now changes the suggestion, after which the case was not tiered again: the latest
+        # register, or a new assessment. Some of the cases that have one were decided before it.
+        change: tuple[TierResult, date] | None = None
+        if regs and regs[-1][0] > max(assessed, opened) + timedelta(days=7):
+            start, code = regs[-1]
+            before = compute_tier(SCHEME_2026, _without(inputs[pid], code), today)
+            if before.tier != now.tier:
+                change = before, max(assessed, opened, start - timedelta(days=rng.randint(7, 60)))
+        if change is None and len(assessments) > 1 and assessments[-1] > opened + timedelta(days=7):
+            before = compute_tier(SCHEME_2026, _rescored(inputs[pid], scores[pid][assessments[-2]]), today)
+            if before.tier != now.tier:
+                change = before, min(assessments[-1] - timedelta(days=1),
+                                     max(opened, assessments[-2]) + timedelta(days=rng.randint(3, 20)))
+        if change is not None and rng.random() < CHANGED_LATER:
+            result, on = change
+            tier = result.tier
+        elif roll < STILL_AB03 + OVERRIDDEN:
             action, tier, reason = "overridden", _other_tier(rng, now.tier), rng.choice(OVERRIDE_REASONS)
         # An office day before today, and not before the case was opened.
         on = max(opened, last_working_day_on_or_before(min(on, today - timedelta(days=1))))
