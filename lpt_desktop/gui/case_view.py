@@ -120,8 +120,7 @@ class CaseView(QWidget):
     def show_case(self, case: CaseRecord) -> None:
         """The case as read again after a change: the header's flags and the editable pages follow."""
         self.case = case
-        self._show_flags(case.flags)
-        self.tier_label.setText(f"Tier {case.tier or 'not set'}")  # accepting or overriding on Assessments
+        self._show_header(case)
         self.registers.set_case(case)
         self.sentence.set_case(case)
         self.personal.set_case(case)
@@ -139,25 +138,32 @@ class CaseView(QWidget):
         return self.contacts
 
     def _header(self) -> QHBoxLayout:
-        c = self.case
         row = QHBoxLayout()
-        title = QLabel(f"{c.name}  ·  {c.crn}")
-        title.setObjectName("caseHeader")
-        row.addWidget(title)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("caseHeader")
+        row.addWidget(self.title_label)
         row.addStretch(1)
-        rosh = QLabel(f"RoSH: {c.rosh_label}")
-        rosh.setAccessibleName(f"Risk of serious harm {c.rosh_label}")
-        colour = ROSH_COLOURS.get(c.rosh, "#4a5563")
-        rosh.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; padding: 3px 8px;"
-                           "font-weight: 600;")
-        row.addWidget(rosh)
-        self.tier_label = QLabel(f"Tier {c.tier or 'not set'}")
+        self.rosh_badge = QLabel()
+        row.addWidget(self.rosh_badge)
+        self.tier_label = QLabel()
         self.tier_label.setStyleSheet("background: #e9eef4; border-radius: 4px; padding: 3px 8px; font-weight: 600;")
         row.addWidget(self.tier_label)
         self.flag_row = QHBoxLayout()
         row.addLayout(self.flag_row)
-        self._show_flags(c.flags)
+        self._show_header(self.case)
         return row
+
+    def _show_header(self, c: CaseRecord) -> None:
+        """Everything the header shows, from the case as read now: the name (edited on Personal details), the
+        RoSH level (completing an assessment), the tier (accepting or overriding) and the flags (registers)."""
+        self.title_label.setText(f"{c.name}  ·  {c.crn}")
+        self.rosh_badge.setText(f"RoSH: {c.rosh_label}")
+        self.rosh_badge.setAccessibleName(f"Risk of serious harm {c.rosh_label}")
+        colour = ROSH_COLOURS.get(c.rosh, "#4a5563")
+        self.rosh_badge.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; padding: 3px 8px;"
+                                      "font-weight: 600;")
+        self.tier_label.setText(f"Tier {c.tier or 'not set'}")
+        self._show_flags(c.flags)
 
     def _show_flags(self, flags: Iterable[str]) -> None:
         while self.flag_row.count():
