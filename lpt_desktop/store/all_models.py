@@ -6,6 +6,7 @@ A new feature's store/<feature>_models.py is added here.
 
 from lpt_desktop.store import (  # noqa: F401
     case_record_models,
+    countersign_models,
     court_models,
     models,
     office_models,

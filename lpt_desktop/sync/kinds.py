@@ -205,6 +205,7 @@ def _register_all() -> None:
     """The one list of syncable tables (parents first). Not synced: contact_draft (a laptop's typing),
     audit (each side audits itself), lpt_meta, officer (local sign-in), and the sync_* bookkeeping."""
     from lpt_desktop.store import case_record_models as record
+    from lpt_desktop.store import countersign_models as countersign
     from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
     from lpt_desktop.store import rosh_models as rosh
@@ -232,6 +233,7 @@ def _register_all() -> None:
     register(rosh.RoshAssessment, exclude=("completed_by", "confirmed_by"))
     register(rosh.RiskPlan)
     register(rosh.RiskPlanAction)
+    register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")
