@@ -210,7 +210,7 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
             raise HTTPException(401, auth.WITHDRAWN, headers={"WWW-Authenticate": "Bearer"})
         if family is not None and family.revoked_at is not None:
             raise HTTPException(401, auth.SIGN_IN_AGAIN, headers={"WWW-Authenticate": "Bearer"})
-        return Principal(user.username, user.role, user.team, user.court, laptop_id)
+        return Principal(user.username, user.role, user.team, user.court, laptop_id, user.grade)
 
     def admin(p: Annotated[Principal, Depends(principal)]) -> Principal:
         if p.role != "administrator":
@@ -247,7 +247,8 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
     def _tokens(user: User, family: TokenFamily) -> Tokens:
         return Tokens(access_token=access_token(key, user, family.laptop_id, family=family.id),
                       refresh_token=auth.family_token(rkey, family), expires_in=ACCESS_SECONDS,
-                      username=user.username, role=user.role, display_name=user.display_name or user.username)
+                      username=user.username, role=user.role, display_name=user.display_name or user.username,
+                      grade=user.grade)
 
     @app.post("/auth/token")
     def token(body: TokenRequest, request: Request) -> Tokens:
@@ -389,7 +390,8 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
             taken = s.get(User, body.username) is not None
             if not taken:
                 s.add(User(username=body.username, password_hash=hash_password(body.password),
-                           display_name=body.display_name, role=body.role, team=body.team, court=body.court))
+                           display_name=body.display_name, role=body.role, team=body.team, court=body.court,
+                           grade=body.grade))
                 service.audit(s, p, "user add", detail=body.username)
         if taken:
             raise HTTPException(409, "That user name is taken.")

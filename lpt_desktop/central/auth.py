@@ -25,6 +25,8 @@ ACCESS_SECONDS = 15 * 60
 REFRESH_DAYS = 30
 REFRESH_GRACE_SECONDS = 60.0
 ROLES = ("offender_manager", "court_officer", "team_manager", "administrator")
+# An officer's grade: probation officer, probation services officer, trainee (countersignature turns on it).
+GRADES = ("po", "pso", "trainee")
 _hasher = PasswordHasher()
 
 
@@ -49,6 +51,7 @@ class Principal:
     team: str | None
     court: str | None
     laptop_id: str
+    grade: str | None = None
 
 
 def access_token(key: str, user: User, laptop_id: str, seconds: int = ACCESS_SECONDS, family: str = "") -> str:

@@ -5,7 +5,8 @@ transfer requests.
     lpt-central serve --db URL [--host 127.0.0.1] [--port 8470] [--workers 1] [--pool-size 10]
         [--user-attempts 5] [--address-attempts 20] [--refresh-grace 60]
     lpt-central user add --db URL --username U --role offender_manager [--team T] [--court C] [--name N]
-        (password from LPT_CENTRAL_PASSWORD, or asked)
+        [--grade po|pso|trainee]   (password from LPT_CENTRAL_PASSWORD, or asked)
+    lpt-central user grade --db URL --username U --grade po|pso|trainee|none   (promoted, qualified)
     lpt-central user unlock --db URL --username U          (after too many failed sign-ins)
     lpt-central user unlock --db URL --address A           (an address refused after too many failures)
     lpt-central laptop list --db URL [--user U]
@@ -31,7 +32,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lpt_desktop.central import auth
-from lpt_desktop.central.auth import ROLES, hash_password
+from lpt_desktop.central.auth import GRADES, ROLES, hash_password
 from lpt_desktop.central.db import CentralDB, migrate
 from lpt_desktop.central.models import Device, TokenFamily, User, utcnow
 from lpt_desktop.domain.dates import format_date
@@ -70,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--team")
     add.add_argument("--court")
+    add.add_argument("--grade", choices=GRADES, help="an officer's grade: po, pso or trainee")
+    grade = with_db(user.add_parser("grade", help="change an officer's grade"))
+    grade.add_argument("--username", required=True)
+    grade.add_argument("--grade", required=True, choices=(*GRADES, "none"), help="none: not an officer")
     unlock = with_db(user.add_parser("unlock", help="clear an account's (or an address's) failed sign-ins and lock"))
     whose = unlock.add_mutually_exclusive_group(required=True)
     whose.add_argument("--username")
@@ -154,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.username} may sign in again." if cleared
                   else f"{args.username} was not locked; nothing has been changed.")
             return 0
+        if args.command == "user" and args.user_command == "grade":
+            return _grade(db, args.username, None if args.grade == "none" else args.grade)
         if args.command == "laptop":
             return _laptop(db, args)
         if args.command == "transfer":
@@ -168,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"There is already a user {args.username}. Nothing has been changed.", file=sys.stderr)
                     return 1
                 s.add(User(username=args.username, password_hash=hash_password(password), display_name=args.name,
-                           role=args.role, team=args.team, court=args.court))
-            print(f"Added {args.username} ({args.role}).")
+                           role=args.role, team=args.team, court=args.court, grade=args.grade))
+            print(f"Added {args.username} ({args.role}{', ' + GRADE_NAMES[args.grade] if args.grade else ''}).")
             return 0
         from lpt_desktop.central import service
 
@@ -193,6 +200,24 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.dispose()
     return 2
+
+
+GRADE_NAMES = {"po": "probation officer", "pso": "probation services officer", "trainee": "trainee"}
+
+
+def _grade(db: CentralDB, username: str, grade: str | None) -> int:
+    """`lpt-central user grade`: the officer's laptop learns it at its next sign-in or token refresh."""
+    with db.write() as s:
+        user = s.get(User, username)
+        if user is None:
+            print(f"There is no user {username}. Nothing has been changed.", file=sys.stderr)
+            return 1
+        before, user.grade = user.grade, grade
+        from lpt_desktop.central import service
+
+        service.audit(s, None, "user grade", detail=f"{username}: {before or 'none'} -> {grade or 'none'} (console)")
+    print(f"{username} is now {GRADE_NAMES[grade] if grade else 'without a grade'}.")
+    return 0
 
 
 def _uk(iso: str | None) -> str:

@@ -49,6 +49,9 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(120))
     court: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # po | pso | trainee (auth.GRADES) for officers; None for everyone else. Countersignature rules turn on it,
+    # so the server stamps it on submitted work rather than take the laptop's word.
+    grade: Mapped[str | None] = mapped_column(String(20))
 
 
 class Device(Base):

@@ -43,13 +43,28 @@ def persons_in_scope(p: Principal) -> Select[tuple[str]]:
     return select(Allocation.person_id).where(_role_condition(p), _not_withheld(Allocation.person_id, p.username))
 
 
+def withheld_contacts(p: Principal) -> ColumnElement[bool]:
+    """A WHERE clause on Record, true for what this principal must not get of a case they otherwise see:
+    restricted (victim liaison) contacts of a case not allocated to them, and other people's conflicts over a
+    case's contacts (they carry the contact's text). The laptop lets only the case's own officer read them
+    (services/contacts._may_read; the central store has no victim liaison role), so neither a team manager nor
+    a court officer, nor staff named on a restricted case, is sent them."""
+    theirs = Record.person_id.in_(select(Allocation.person_id).where(Allocation.officer == p.username))
+    restricted = and_(Record.kind == "contact", Record.data["restricted"].as_boolean().is_(True))
+    contact_conflict = and_(Record.kind == CONFLICT_KIND, Record.data["kind"].as_string() == "contact",
+                            or_(Record.owner.is_(None), Record.owner != p.username))
+    return and_(Record.person_id.is_not(None), or_(restricted, contact_conflict), ~theirs)
+
+
 def record_visible(p: Principal) -> ColumnElement[bool]:
     """A WHERE clause on Record: in a case in scope, the principal's own case-free record, or a rejection of
-    their own change (it reaches their laptop even when the case moved away before they pulled it)."""
-    return or_(Record.person_id.in_(persons_in_scope(p)),
-               and_(Record.person_id.is_(None), Record.owner == p.username),
-               and_(Record.kind == CONFLICT_KIND, Record.owner == p.username,
-                    Record.data["reason"].as_string() == "rejected"))
+    their own change (it reaches their laptop even when the case moved away before they pulled it); never a
+    withheld contact (withheld_contacts)."""
+    return and_(or_(Record.person_id.in_(persons_in_scope(p)),
+                    and_(Record.person_id.is_(None), Record.owner == p.username),
+                    and_(Record.kind == CONFLICT_KIND, Record.owner == p.username,
+                         Record.data["reason"].as_string() == "rejected")),
+                ~withheld_contacts(p))
 
 
 def can_read(s: Session, p: Principal, person_id: str | None) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from lpt_desktop.central import write_rules
 from lpt_desktop.central.auth import Principal
 from lpt_desktop.central.db import next_seq
 from lpt_desktop.central.models import (
@@ -27,7 +28,7 @@ from lpt_desktop.central.models import (
     User,
     utcnow,
 )
-from lpt_desktop.central.scope import can_read, can_write, persons_in_scope, record_visible
+from lpt_desktop.central.scope import can_read, can_write, persons_in_scope, record_visible, withheld_contacts
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync import schemas
 from lpt_desktop.sync.kinds import canonical
@@ -232,6 +233,8 @@ def _resolve_conflict_record(b: Batch, ch: Change) -> ChangeResult:
         return _reject(s, p, ch, "This case is not allocated to you.")
     if rec.person_id is None and rec.owner != p.username:
         return _reject(s, p, ch, "This conflict is not yours.")
+    if rec.owner != p.username and not write_rules.may_settle_others(p):
+        return _reject(s, p, ch, "This conflict is between the case's officers: its offender manager settles it.")
     data = dict(rec.data or {})
     for name in ("status", "resolution"):
         value = ch.fields[name].new if name in ch.fields else None
@@ -336,11 +339,12 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         refusal = _person_refusal(b, ch, rec)
         if refusal is not None:
             return _reject(s, p, ch, refusal)  # the officer's alone: it names no other officer's case
+    joins = False
     if rec is not None:
         person_id = rec.person_id  # the server's own idea of the case, never the client's
         if person_id is None and rec.owner == p.username and ch.person_id and kind.person_of is not None \
                 and b.can_write(ch.person_id):
-            rec.person_id = person_id = ch.person_id  # the officer's own record joins a case (say, promoted)
+            joins, person_id = True, ch.person_id  # the officer's own record joins a case (say, promoted)
     elif ch.kind == "person":
         person_id = ch.record_id
     else:
@@ -351,7 +355,10 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
             return _reject(s, p, ch, "This record belongs to another officer.")
     elif not b.can_write(person_id):
         new_case = (rec is None and ch.kind == "person" and ch.op == "upsert"
-                    and s.get(Allocation, person_id) is None and p.role != "administrator")
+                    and s.get(Allocation, person_id) is None and write_rules.may_add_cases(p))
+        if not new_case and rec is None and ch.kind == "person" and not write_rules.may_add_cases(p):
+            return _reject(s, p, ch, write_rules.refusal(s, p, ch, rec, person_id)
+                           or "Your role may not add cases: ask an offender manager.")
         if not new_case:
             if rec is None and s.get(Allocation, person_id) is None and b.record("person", person_id) is None:
                 return _reject(s, p, ch, "The central store does not hold this record's case: the case itself was "
@@ -363,6 +370,13 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
         _allocate_new_case(s, p, person_id)
         b.allow(person_id)
+    # What the role may write there (write_rules.py): a manager reads the team's cases, and writes only
+    # countersignatures and oversight contacts. The refusal is the sender's alone, like any other.
+    refused = write_rules.refusal(s, p, ch, rec, person_id)
+    if refused is not None:
+        return _reject(s, p, ch, refused)
+    if joins and rec is not None:
+        rec.person_id = person_id
 
     if ch.op == "delete":
         if rec is None or rec.deleted:
@@ -559,7 +573,7 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
         elif what in scope_people:
             # Gained (or re-checked) a case: the laptop may have passed its older records while the case was
             # not in its scope; newer ones come in this or later pages anyway.
-            for rec in _case_records(s, what, up_to=after):
+            for rec in _case_records(s, p, what, up_to=after):
                 items.append(_item(rec))
             person_ids.add(what)
             gained.append(what)
@@ -580,10 +594,10 @@ def _kind_rank() -> dict[str, int]:
     return {k.name: i for i, k in enumerate(registry.kinds())}
 
 
-def _case_records(s: Session, person_id: str, up_to: int) -> list[Record]:
+def _case_records(s: Session, p: Principal, person_id: str, up_to: int) -> list[Record]:
     rank = _kind_rank()
     rows = s.scalars(select(Record).where(Record.person_id == person_id, Record.deleted.is_(False),
-                                          Record.version <= up_to)).all()
+                                          Record.version <= up_to, ~withheld_contacts(p))).all()
     return sorted(rows, key=lambda r: (rank.get(r.kind, 99), r.version))
 
 

@@ -44,6 +44,9 @@ class Tokens(BaseModel):
     username: str
     role: str
     display_name: str
+    # The officer's grade from the central store (po | pso | trainee; None for a manager, court officer or
+    # administrator), on every sign-in and refresh: the laptop keeps it in its sync state under "grade".
+    grade: str | None = None
 
 
 class FieldChange(BaseModel):
@@ -161,6 +164,7 @@ class UserIn(BaseModel):
     display_name: str = Field(default="", max_length=120, pattern=_PLAIN)
     team: Name | None = None
     court: Name | None = None
+    grade: Literal["po", "pso", "trainee"] | None = None
 
 
 class AllocationIn(BaseModel):

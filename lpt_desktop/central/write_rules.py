@@ -1,0 +1,198 @@
+"""What each role may write, kind by kind: the one table the server enforces (issue 19).
+
+scope.py decides which cases a principal reaches; this decides what they may change there. A change the table
+does not allow is a rejection (kept, shown to its sender in words, never applied), deletes included.
+
+- offender manager: every kind on the cases allocated to them; countersignature records only to submit,
+  resubmit or self-sign their own work;
+- team manager: nothing of a case's own records (the team's cases are theirs to read), only countersignature
+  records that countersign, return, or agree or refuse a tier override (never on their own work, and only from
+  the status the work is in now), and management oversight contacts they add themselves;
+- court officer: court work (pre-sentence records, report requests, court reports) of the cases at their court;
+- everyone: their own case-free records (note templates, a pre-sentence record not yet on a case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lpt_desktop.central.auth import Principal
+from lpt_desktop.central.models import Record
+from lpt_desktop.domain.contacts import contact_codes
+from lpt_desktop.sync.protocol import Change
+
+COUNTERSIGN_KIND = "countersignature"
+ALL = "*"  # every record kind
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """What one role may write on the cases in its scope."""
+
+    kinds: frozenset[str]  # kinds changed freely (ALL: every kind)
+    countersign_actions: frozenset[str]  # countersignature records it may add, by action
+    oversight_contacts: bool  # may add management oversight contacts (and change only its own)
+    title: str  # the role in a sentence: "A team manager"
+
+
+OFFICER_ACTIONS = frozenset({"submitted", "resubmitted", "self_signed"})
+MANAGER_ACTIONS = frozenset({"countersigned", "double_countersigned", "returned", "agreed", "refused"})
+COURT_KINDS = frozenset({"pre_sentence", "report_request", "court_report"})
+
+WRITE_RULES: dict[str, RoleRule] = {
+    "offender_manager": RoleRule(frozenset({ALL}), OFFICER_ACTIONS, False, "An offender manager"),
+    "team_manager": RoleRule(frozenset(), MANAGER_ACTIONS, True, "A team manager"),
+    "court_officer": RoleRule(COURT_KINDS, frozenset(), False, "A court officer"),
+    "administrator": RoleRule(frozenset(), frozenset(), False, "An administrator"),
+}
+# Actions whose comment must say why (a return goes back to the officer; a refused override to its author).
+COMMENT_REQUIRED = frozenset({"returned", "agreed", "refused"})
+TIER_ACTIONS = frozenset({"agreed", "refused"})  # on a tier override, and only there
+
+
+@cache
+def oversight_codes() -> frozenset[str]:
+    """Contact types that are management oversight (the Management group of the contact types)."""
+    return frozenset(k.code for k in contact_codes().kinds.values() if k.group == "Management")
+
+
+def may_add_cases(p: Principal) -> bool:
+    """Whether a case first saved on this principal's laptop is taken (and allocated to them)."""
+    rule = WRITE_RULES.get(p.role)
+    return rule is not None and (ALL in rule.kinds or "person" in rule.kinds)
+
+
+def may_settle_others(p: Principal) -> bool:
+    """Whether this principal settles conflicts raised by others on their cases (the case's officer does)."""
+    rule = WRITE_RULES.get(p.role)
+    return rule is not None and ALL in rule.kinds
+
+
+def _words(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def refusal(s: Session, p: Principal, ch: Change, rec: Record | None, person_id: str | None) -> str | None:
+    """Why this role may not make this change (a sentence naming what and who to ask), or None.
+
+    Called after scope.py has said the case is in reach; `rec` is the server's record (None: a new one)."""
+    rule = WRITE_RULES.get(p.role)
+    if rule is None:
+        return "Your account's role may not change records: ask an administrator."
+    if person_id is None:  # case-free: the officer's own (apply_change refuses another officer's)
+        return None
+    if ALL in rule.kinds or ch.kind in rule.kinds:
+        if ch.kind == COUNTERSIGN_KIND:
+            return _countersign_refusal(s, p, rule, ch, rec, person_id)
+        return None
+    if ch.kind == COUNTERSIGN_KIND and rule.countersign_actions:
+        return _countersign_refusal(s, p, rule, ch, rec, person_id)
+    if ch.kind == "contact" and rule.oversight_contacts:
+        return _oversight_refusal(p, rule, ch, rec)
+    if p.role == "court_officer":
+        return (f"{rule.title} cannot change {_words(ch.kind)} records, only court work (pre-sentence records, "
+                "report requests and court reports): ask the case's offender manager.")
+    return f"{rule.title} cannot change {_words(ch.kind)} records: ask the case's offender manager."
+
+
+def _new_values(ch: Change, rec: Record | None) -> dict[str, Any]:
+    data = dict(rec.data or {}) if rec is not None and not rec.deleted else {}
+    data.update({name: fc.new for name, fc in ch.fields.items()})
+    return data
+
+
+def _oversight_refusal(p: Principal, rule: RoleRule, ch: Change, rec: Record | None) -> str | None:
+    """A manager adds management oversight contacts; other people's contacts are never theirs to change."""
+    if rec is not None and rec.owner != p.username:
+        return f"{rule.title} cannot change another officer's contacts: ask the case's offender manager."
+    if ch.op == "delete":
+        return None  # their own booking (a recorded contact is sealed: apply_change refuses)
+    data = _new_values(ch, rec)
+    if data.get("type_code") not in oversight_codes() or data.get("management_oversight") is not True:
+        return (f"{rule.title} may add only management oversight contacts (type MO1, marked as oversight): "
+                "ask the case's offender manager for any other contact.")
+    if data.get("restricted"):
+        return f"{rule.title} cannot add a restricted contact: ask the case's offender manager."
+    return None
+
+
+# -- countersignatures ------------------------------------------------------------------------------
+def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]:
+    """The countersignature records of one piece of work on the server, oldest first."""
+    s.flush()  # the batch's own earlier records (a submit and its countersignature may travel together)
+    rows = s.scalars(select(Record).where(Record.kind == COUNTERSIGN_KIND, Record.deleted.is_(False),
+                                          Record.data["target_id"].as_string() == target_id)
+                     .order_by(Record.version)).all()
+    return [r.data or {} for r in rows if (r.data or {}).get("target_kind") == target_kind]
+
+
+def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, rec: Record | None,
+                         person_id: str) -> str | None:
+    if rec is not None or ch.op == "delete":
+        return None  # append-only: an identical re-send is a duplicate, anything else is refused as sealed
+    data = _new_values(ch, None)
+    action = data.get("action")
+    if action not in rule.countersign_actions:
+        if rule.countersign_actions == MANAGER_ACTIONS:
+            return (f"{rule.title} countersigns, returns, agrees or refuses; submitting work is for its officer "
+                    f"({action!r} was sent).")
+        return (f"{rule.title} may only submit, resubmit or self-sign their own work: countersigning, returning, "
+                "agreeing and refusing are for a team manager.")
+    if data.get("author") != p.username:
+        return f"Countersignature: the author must be the signed-in user ({p.username}): sign in as yourself."
+    if data.get("person_id") not in (None, person_id):
+        return "Countersignature: its case is not the case of the work it signs."
+    comment = data.get("comment")
+    if action in COMMENT_REQUIRED and not (isinstance(comment, str) and comment.strip()):
+        return "Comment: is empty: say why, for the officer whose work it is."
+    target_kind, target_id = data.get("target_kind"), data.get("target_id")
+    if not isinstance(target_kind, str) or not isinstance(target_id, str):
+        return "Countersignature: the work it signs (target kind and id) is missing."
+    if (action in TIER_ACTIONS) != (target_kind == "tier_decision"):
+        return ("Countersignature: a tier override is agreed or refused, and other work countersigned or "
+                "returned: choose the action that fits the work.")
+    target = s.get(Record, (target_kind, target_id))
+    if target is None or target.deleted or target.person_id != person_id:
+        return "Countersignature: the central store does not hold the work it signs on this case: sync it first."
+    chain = _chain(s, target_kind, target_id)
+    if rule.countersign_actions == MANAGER_ACTIONS:
+        authors = {target.owner, target.updated_by} | {
+            c.get("author") for c in chain if c.get("action") in OFFICER_ACTIONS}
+        if p.username in authors:
+            return "Nobody countersigns their own work: ask another manager to countersign it."
+    return _transition_refusal(chain, str(action), data.get("status_after"), target_kind)
+
+
+# Until the laptop's pure rules land (assessment/countersign.py): action -> (from statuses, to statuses).
+_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "submitted": (frozenset({"unsigned", "self_signed"}),
+                  frozenset({"awaiting_countersignature", "awaiting_double_countersignature"})),
+    "self_signed": (frozenset({"unsigned"}), frozenset({"self_signed"})),
+    "resubmitted": (frozenset({"rejected"}),
+                    frozenset({"awaiting_countersignature", "awaiting_double_countersignature"})),
+    "countersigned": (frozenset({"awaiting_countersignature", "awaiting_double_countersignature"}),
+                      frozenset({"countersigned", "awaiting_double_countersignature"})),
+    "double_countersigned": (frozenset({"awaiting_double_countersignature"}), frozenset({"double_countersigned"})),
+    "returned": (frozenset({"awaiting_countersignature", "awaiting_double_countersignature"}),
+                 frozenset({"rejected"})),
+    "agreed": (frozenset({"awaiting_countersignature"}), frozenset({"countersigned"})),
+    "refused": (frozenset({"awaiting_countersignature"}), frozenset({"rejected"})),
+}
+
+
+def _transition_refusal(chain: list[dict[str, Any]], action: str, status_after: Any,
+                        target_kind: str) -> str | None:
+    """The action must be allowed from the work's current status, and lead where the record says it does."""
+    current = str(chain[-1].get("status_after") or "unsigned") if chain else "unsigned"
+    froms, tos = _MOVES[action]
+    if current not in froms:
+        return (f"Countersignature: this work is {_words(current)}, so it cannot be {_words(action)} now: "
+                "sync to see its current status.")
+    if status_after not in tos:
+        return f"Countersignature: {_words(action)} cannot leave the work {_words(str(status_after))}."
+    return None
