@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from lpt_desktop.gui import standards_common as common
 from lpt_desktop.services.changes import Change
+from lpt_desktop.services.rosh import due_state
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.calendar_view import CalendarEntry, CalendarView
@@ -29,9 +30,13 @@ COMPLIANCE_KEYS = "Ctrl+Shift+M"
 BOOK_KEYS = "Ctrl+Shift+B"
 
 
-# What a write may change of what is due.
+# What a write may change of what is due. A RoSH draft's answers or gate decision add or remove the full
+# analysis it owes, announced as ASSESSMENT alone; but the RoSH form autosaves about 0.8 s after each pause in
+# typing, so an ASSESSMENT-only change first compares the small state the engine reads of assessments
+# (services/rosh.py due_state) and refreshes only when that moved, not on every saved word.
 DUE_CHANGES = (Change.CASE | Change.REGISTER | Change.CONTACT | Change.ENFORCEMENT | Change.APPOINTMENT
-               | Change.REPORT | Change.STANDARDS)
+               | Change.REPORT | Change.STANDARDS | Change.ASSESSMENT)
+CHECKED_FIRST = Change.ASSESSMENT
 
 
 class StandardsController(QObject):
@@ -45,6 +50,9 @@ class StandardsController(QObject):
         self.due_items: list[Any] = []
         self.policy_title = ""
         self.booking_dialog: QDialog | None = None
+        self.assessment_state: Any = None  # due_state as last read (None: not yet, so the next change refreshes)
+        self.refreshes = 0  # how many times "what is due" was read again (for the tests)
+        self.assessment_checks = 0
 
         act = host.add_action
         self.this_week_action = act("This &week", self.show_this_week, THIS_WEEK_KEYS,
@@ -87,13 +95,27 @@ class StandardsController(QObject):
 
     # -- keeping in step ---------------------------------------------------------------------------
     def _changed(self, changes: Change) -> None:
-        if changes & DUE_CHANGES and self.host.is_unlocked:
+        if not (changes & DUE_CHANGES and self.host.is_unlocked):
+            return
+        if changes & DUE_CHANGES & ~CHECKED_FIRST:
+            self.debounce.start()
+        else:
+            self.ops.query(due_state, on_ok=self._assessment_state_read, owner=self,
+                           label="what the RoSH assessments owe")
+
+    def _assessment_state_read(self, state: Any) -> None:
+        self.assessment_checks += 1
+        if state != self.assessment_state:
+            self.assessment_state = state
             self.debounce.start()
 
     def refresh(self) -> None:
         """Reload the count and every open standards view from the engine."""
         if not self.host.is_unlocked:
             return
+        self.refreshes += 1
+        self.ops.query(due_state, on_ok=self._remember_assessment_state, owner=self,
+                       label="what the RoSH assessments owe")
         self.ops.query(common.load_due, common.today(), self._horizon(), on_ok=self._due_loaded,
                        on_error=self._count_failed, label="what is due")
         if self.calendar is not None:
@@ -102,6 +124,9 @@ class StandardsController(QObject):
             obligations = getattr(view, "obligations", None)
             if obligations is not None:
                 obligations.refresh()
+
+    def _remember_assessment_state(self, state: Any) -> None:
+        self.assessment_state = state
 
     def _due_loaded(self, result: tuple[list[Any], str]) -> None:
         from lpt_desktop.gui.this_week import case_counts
@@ -124,6 +149,7 @@ class StandardsController(QObject):
     def clear(self) -> None:
         """On lock: nothing of the caseload stays on screen (the window has already closed the tabs)."""
         self.debounce.stop()
+        self.assessment_state = None
         self.due_items = []
         self.policy_title = ""
         self.count_button.setText("")

@@ -31,6 +31,7 @@ Reads:
   completion_check(db, assessment_id, today=None) -> Check        what completing would refuse or warn about
   compare_assessments(db, a_id, b_id) -> list[Difference]
   assessment_history(db, person_id) -> list[AssessmentItem]
+  due_state(db) -> Hashable                                        what the standards engine reads of assessments
 """
 
 from __future__ import annotations
@@ -790,6 +791,19 @@ def _all(s: Session, person_id: str) -> list[RoshAssessment]:
     rows = s.scalars(select(RoshAssessment).where(RoshAssessment.person_id == person_id)).all()
     return sorted(rows, key=lambda a: (a.status == "draft", a.completed_on or a.started_on, a.created_at),
                   reverse=True)
+
+
+def due_state(db: Database) -> tuple[Any, ...]:
+    """What the standards engine reads of RoSH assessments, small enough to compare after each autosave: every
+    draft's full-analysis state (a yes in the screening or the gate decision adds or removes an obligation) and
+    a count of the completed ones and their confirmations. The window compares it before refreshing "what is
+    due", so an autosave of text alone does not cost a recompute of the whole caseload's obligations."""
+    with db.read() as s:
+        drafts = s.execute(select(RoshAssessment.id, RoshAssessment.full_analysis, RoshAssessment.started_on)
+                           .where(RoshAssessment.status == "draft").order_by(RoshAssessment.id)).all()
+        done = s.execute(select(func.count(), func.count(RoshAssessment.confirmed_on),
+                                func.max(RoshAssessment.updated_at)).where(RoshAssessment.status == "complete")).one()
+    return tuple(tuple(r) for r in drafts), tuple(done)
 
 
 def _review_months(db: Database) -> int:
