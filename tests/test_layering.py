@@ -35,8 +35,9 @@ ALLOWED: dict[str, set[str]] = {
     "sync": {"store", "domain", "paths"},
     "services": BELOW_SERVICES,
     "cli": {"services", "top", *BELOW_SERVICES},  # beside gui, on top of services
-    # The server: the sync protocol and kinds registry (which names the store's models), nothing of the desktop.
-    "central": {"sync", "domain", "paths", "logs"},
+    # The server: the sync protocol and kinds registry (which names the store's models) and the pure countersignature
+    # rules it enforces (assessment), nothing else of the desktop.
+    "central": {"sync", "assessment", "domain", "paths", "logs"},
     # gui may not import the store at run time either: test_the_gui_seam checks that with its own message, so
     # the table leaves gui -> store edges to it.
     "gui": {"services", "top", *(BELOW_SERVICES - {"store"})},

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.central.auth import Principal
 from lpt_desktop.central.models import Record
 from lpt_desktop.domain.contacts import contact_codes
@@ -40,8 +41,8 @@ class RoleRule:
     title: str  # the role in a sentence: "A team manager"
 
 
-OFFICER_ACTIONS = frozenset({"submitted", "resubmitted", "self_signed"})
-MANAGER_ACTIONS = frozenset({"countersigned", "double_countersigned", "returned", "agreed", "refused"})
+OFFICER_ACTIONS = cs.OFFICER_ACTIONS  # submitted, resubmitted, self_signed
+MANAGER_ACTIONS = cs.MANAGER_ACTIONS  # countersigned, double countersigned, returned, agreed, refused, locked
 COURT_KINDS = frozenset({"pre_sentence", "report_request", "court_report"})
 
 WRITE_RULES: dict[str, RoleRule] = {
@@ -51,8 +52,7 @@ WRITE_RULES: dict[str, RoleRule] = {
     "administrator": RoleRule(frozenset(), frozenset(), False, "An administrator"),
 }
 # Actions whose comment must say why (a return goes back to the officer; a refused override to its author).
-COMMENT_REQUIRED = frozenset({"returned", "agreed", "refused"})
-TIER_ACTIONS = frozenset({"agreed", "refused"})  # on a tier override, and only there
+COMMENT_REQUIRED = frozenset({cs.RETURNED, cs.AGREE, cs.REFUSE})
 
 
 @cache
@@ -122,8 +122,13 @@ def _oversight_refusal(p: Principal, rule: RoleRule, ch: Change, rec: Record | N
 
 
 # -- countersignatures ------------------------------------------------------------------------------
+class _Step(NamedTuple):
+    action: str
+    status_after: str
+
+
 def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]:
-    """The countersignature records of one piece of work on the server, oldest first."""
+    """The countersignature records of one piece of work on the server, in the order the server took them."""
     s.flush()  # the batch's own earlier records (a submit and its countersignature may travel together)
     rows = s.scalars(select(Record).where(Record.kind == COUNTERSIGN_KIND, Record.deleted.is_(False),
                                           Record.data["target_id"].as_string() == target_id)
@@ -131,68 +136,84 @@ def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]
     return [r.data or {} for r in rows if (r.data or {}).get("target_kind") == target_kind]
 
 
+def _level(s: Session, target: Record) -> str | None:
+    """The RoSH level of the work, from the server's own copy of it (a plan takes its assessment's)."""
+    data = target.data or {}
+    if target.kind == cs.RISK_PLAN and isinstance(data.get("assessment_id"), str):
+        assessment = s.get(Record, (cs.ROSH_ASSESSMENT, data["assessment_id"]))
+        data = (assessment.data or {}) if assessment is not None else {}
+    level = data.get("overall_level")
+    return level if isinstance(level, str) else None
+
+
 def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, rec: Record | None,
                          person_id: str) -> str | None:
+    """A new countersignature record: the action is this role's, the author is the sender as the server
+    knows them (username, role, grade), the work is on this case, nobody signs their own work, and the action
+    is allowed from the status the work's chain on the server is in now (assessment/countersign.py)."""
     if rec is not None or ch.op == "delete":
         return None  # append-only: an identical re-send is a duplicate, anything else is refused as sealed
     data = _new_values(ch, None)
     action = data.get("action")
     if action not in rule.countersign_actions:
         if rule.countersign_actions == MANAGER_ACTIONS:
-            return (f"{rule.title} countersigns, returns, agrees or refuses; submitting work is for its officer "
-                    f"({action!r} was sent).")
+            return (f"{rule.title} countersigns, returns, locks, agrees or refuses; submitting and self-signing "
+                    "work are for its officer: ask the case's offender manager.")
         return (f"{rule.title} may only submit, resubmit or self-sign their own work: countersigning, returning, "
                 "agreeing and refusing are for a team manager.")
+    action = str(action)
     if data.get("author") != p.username:
         return f"Countersignature: the author must be the signed-in user ({p.username}): sign in as yourself."
+    if data.get("author_role") != p.role:
+        return (f"Countersignature: the author's role must be {p.role}, as the central store records it: sync "
+                "again to refresh it.")
+    if data.get("author_grade") != p.grade:
+        known = cs.grade_label(p.grade).lower() if p.grade else "no grade"
+        return (f"Countersignature: the central store records your grade as {known}, and this record says "
+                f"{data.get('author_grade') or 'none'}: sync again to refresh it, then sign again.")
     if data.get("person_id") not in (None, person_id):
         return "Countersignature: its case is not the case of the work it signs."
     comment = data.get("comment")
     if action in COMMENT_REQUIRED and not (isinstance(comment, str) and comment.strip()):
         return "Comment: is empty: say why, for the officer whose work it is."
     target_kind, target_id = data.get("target_kind"), data.get("target_id")
-    if not isinstance(target_kind, str) or not isinstance(target_id, str):
-        return "Countersignature: the work it signs (target kind and id) is missing."
-    if (action in TIER_ACTIONS) != (target_kind == "tier_decision"):
+    if target_kind not in cs.TARGET_KINDS or not isinstance(target_id, str):
+        return "Countersignature: the work it signs (target kind and id) is missing or unknown."
+    if (action in cs.OVERRIDE_ACTIONS) != (target_kind == cs.TIER_DECISION):
         return ("Countersignature: a tier override is agreed or refused, and other work countersigned or "
                 "returned: choose the action that fits the work.")
     target = s.get(Record, (target_kind, target_id))
     if target is None or target.deleted or target.person_id != person_id:
         return "Countersignature: the central store does not hold the work it signs on this case: sync it first."
     chain = _chain(s, target_kind, target_id)
-    if rule.countersign_actions == MANAGER_ACTIONS:
-        authors = {target.owner, target.updated_by} | {
-            c.get("author") for c in chain if c.get("action") in OFFICER_ACTIONS}
+    if p.role == cs.TEAM_MANAGER:
+        # The work's author: whoever submitted it (the chain), or wrote it (the server's record of it).
+        submitters = [c.get("author") for c in chain if c.get("action") in cs.OFFICER_ACTIONS]
+        authors = {target.owner, target.updated_by, *submitters}
         if p.username in authors:
             return "Nobody countersigns their own work: ask another manager to countersign it."
-    return _transition_refusal(chain, str(action), data.get("status_after"), target_kind)
-
-
-# Until the laptop's pure rules land (assessment/countersign.py): action -> (from statuses, to statuses).
-_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "submitted": (frozenset({"unsigned", "self_signed"}),
-                  frozenset({"awaiting_countersignature", "awaiting_double_countersignature"})),
-    "self_signed": (frozenset({"unsigned"}), frozenset({"self_signed"})),
-    "resubmitted": (frozenset({"rejected"}),
-                    frozenset({"awaiting_countersignature", "awaiting_double_countersignature"})),
-    "countersigned": (frozenset({"awaiting_countersignature", "awaiting_double_countersignature"}),
-                      frozenset({"countersigned", "awaiting_double_countersignature"})),
-    "double_countersigned": (frozenset({"awaiting_double_countersignature"}), frozenset({"double_countersigned"})),
-    "returned": (frozenset({"awaiting_countersignature", "awaiting_double_countersignature"}),
-                 frozenset({"rejected"})),
-    "agreed": (frozenset({"awaiting_countersignature"}), frozenset({"countersigned"})),
-    "refused": (frozenset({"awaiting_countersignature"}), frozenset({"rejected"})),
-}
-
-
-def _transition_refusal(chain: list[dict[str, Any]], action: str, status_after: Any,
-                        target_kind: str) -> str | None:
-    """The action must be allowed from the work's current status, and lead where the record says it does."""
-    current = str(chain[-1].get("status_after") or "unsigned") if chain else "unsigned"
-    froms, tos = _MOVES[action]
-    if current not in froms:
-        return (f"Countersignature: this work is {_words(current)}, so it cannot be {_words(action)} now: "
-                "sync to see its current status.")
-    if status_after not in tos:
-        return f"Countersignature: {_words(action)} cannot leave the work {_words(str(status_after))}."
+        author = submitters[-1] if submitters else target.owner
+        first = next((c.get("author") for c in reversed(chain) if c.get("action") == cs.COUNTERSIGN), None)
+        ok, why = cs.may_act(p.role, p.username, author, action, first_countersigner=first)
+        if not ok:
+            return f"Countersignature: {why}."
+    elif action == cs.SELF_SIGN and target_kind in cs.SIGNED_KINDS:
+        # Child-protection concerns are read on the laptop (the server does not interpret answers): the
+        # server holds the line the laptop could lie about, the author's grade, and the level.
+        need = cs.needs_countersignature(_level(s, target), False, p.grade, target_kind)
+        if need.needed:
+            return f"Countersignature: this work cannot be self-signed. {need.why}: submit it instead."
+    steps = [_Step(str(c.get("action")), str(c.get("status_after"))) for c in chain]
+    current = cs.status_of(steps, target_kind)
+    try:
+        # Whether a second countersignature is needed comes from the server's copy of the work, so a laptop
+        # cannot skip it by saying so.
+        double = action == cs.COUNTERSIGN and cs.needs_countersignature(_level(s, target), False, None,
+                                                                        target_kind).double
+        after = cs.next_status(current, action, double=double)
+    except cs.TransitionError as exc:
+        return f"Countersignature: {exc}."
+    if data.get("status_after") != after:
+        return (f"Countersignature: the work would be {cs.status_label(after).lower()} after this, not "
+                f"{cs.status_label(str(data.get('status_after'))).lower()}: sync to see its current status.")
     return None
