@@ -49,6 +49,7 @@ from lpt_desktop.services import (
     case_transfer,
     cases,
     contacts,
+    countersign,
     court,
     obligations,
     offices,
@@ -73,6 +74,7 @@ from lpt_desktop.store.base import RAW_SQL_TABLES
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Person, Sentence
+from lpt_desktop.sync import state
 from tests import rosh_fill
 from tests.conftest import DEMO_TODAY, PASSPHRASE, TEST_TODAY
 from tests.court.conftest import COURT, FULL
@@ -992,6 +994,77 @@ def _(db: Database, demo: Demo) -> Args:
 @scenario(tiering.override_tier, "another tier with a reason")
 def _(db: Database, demo: Demo) -> Args:
     return call(demo.person, "B", "Police intelligence shows contact with a known gang this month.", today=TODAY)
+
+
+# Countersignature (issue 19): who acts is the sync state's role (unenrolled: the file's officer).
+def _laptop_role(db: Database, role: str | None, username: str | None = None) -> None:
+    with db.write() as s:
+        state.put(s, **{state.ROLE: role, state.USERNAME: username, state.DISPLAY_NAME: username})
+
+
+def _awaiting(db: Database) -> str:
+    """A high RoSH assessment completed and submitted by the officer."""
+    _pid, aid = _rosh_done(db, "H")
+    if countersign.signing_status(db, "rosh_assessment", aid) == "unsigned":
+        countersign.submit_for_countersignature(db, "rosh_assessment", aid, today=TODAY)
+    return aid
+
+
+_RETURN = "The analysis leaves out the previous domestic abuse call-outs: add them and review the level."
+
+
+@scenario(countersign.submit_for_countersignature, "a report writer's high screening, by the officer")
+def _(db: Database, demo: Demo) -> Args:
+    _laptop_role(db, "court_officer", "court1")  # completing on a court officer's laptop leaves it unsigned
+    _pid, aid = _rosh_done(db, "H")
+    _laptop_role(db, None)
+    return call("rosh_assessment", aid, today=TODAY)
+
+
+@scenario(countersign.countersign, "work awaiting it, by the manager")
+def _(db: Database, demo: Demo) -> Args:
+    aid = _awaiting(db)
+    _laptop_role(db, "team_manager", "mgr1")
+    return call("rosh_assessment", aid, today=TODAY)
+
+
+@scenario(countersign.return_work, "work awaiting it, with a comment")
+def _(db: Database, demo: Demo) -> Args:
+    aid = _awaiting(db)
+    _laptop_role(db, "team_manager", "mgr1")
+    return call("rosh_assessment", aid, _RETURN, today=TODAY)
+
+
+@scenario(countersign.resubmit, "returned work, as it is")
+def _(db: Database, demo: Demo) -> Args:
+    aid = _awaiting(db)
+    _laptop_role(db, "team_manager", "mgr1")
+    countersign.return_work(db, "rosh_assessment", aid, _RETURN, today=TODAY)
+    _laptop_role(db, None)
+    return call("rosh_assessment", aid, "The level stands: the call-outs are in the analysis.", today=TODAY)
+
+
+def _override(db: Database, demo: Demo) -> str:
+    did = tiering.override_tier(db, demo.person, "B", "Police intelligence shows contact with a known gang.",
+                                today=TODAY)
+    _laptop_role(db, "team_manager", "mgr1")
+    return did
+
+
+@scenario(countersign.agree_override, "an officer's override")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_override(db, demo), "Agreed: the intelligence raises the risk this month.", today=TODAY)
+
+
+@scenario(countersign.refuse_override, "an officer's override")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_override(db, demo), "Refused: the intelligence is a year old and was acted on.", today=TODAY)
+
+
+@scenario(countersign.record_oversight, "a manager's oversight contact")
+def _(db: Database, demo: Demo) -> Args:
+    _laptop_role(db, "team_manager", "mgr1")
+    return call(demo.person, "Reviewed the case with the officer: home visit within ten days.", TODAY, today=TODAY)
 
 
 # -- discovery: every write service is accounted for ------------------------------------------------
