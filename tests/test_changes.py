@@ -400,8 +400,8 @@ def _(db: Database, demo: Demo) -> Args:
 
 @scenario(contacts.record_contact, "with sentence plan and risk plan links")
 def _(db: Database, demo: Demo) -> Args:
-    return call(demo.person, attended(at(0, 12), plan_objective_ids=("obj-1",), rmp_action_ids=("rmp-1",)),
-                now=NOW)
+    pid, _plan, action = _rosh_plan(db)  # the actions must be the case's own (record_contact checks)
+    return call(pid, attended(at(0, 12), plan_objective_ids=("obj-1",), rmp_action_ids=(action,)), now=NOW)
 
 
 @scenario(contacts.record_contact, "a failure with its enforcement decision")

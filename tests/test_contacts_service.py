@@ -18,6 +18,7 @@ from lpt_desktop.domain.contacts import ContactInput
 from lpt_desktop.domain.enforcement import OpenItem
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import contacts as svc
+from lpt_desktop.services import rosh, rosh_plan
 from lpt_desktop.services.cases import add_person, add_requirement, add_sentence, audit_trail
 from lpt_desktop.services.contacts import (
     DEFAULT_TEMPLATES,
@@ -42,6 +43,7 @@ from lpt_desktop.services.contacts import (
     search_notes,
     upw_summary,
 )
+from lpt_desktop.services.rosh_plan import current_plan
 from lpt_desktop.services.unlock import create_caseload, unlock
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import (
@@ -53,6 +55,7 @@ from lpt_desktop.store.models import (
     Enforcement,
     Sentence,
 )
+from tests import rosh_fill
 from tests.conftest import PASSPHRASE
 
 ACTOR = "LPT0042 Alex Morgan"
@@ -154,6 +157,16 @@ def items(v) -> list[tuple[str, date]]:
     return [(i.what, i.due) for i in v.open_items]
 
 
+def plan_action(db, pid: str) -> str:
+    """A risk management plan action on the case (a medium RoSH assessment completed, a plan started)."""
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    rosh_fill.full(db, aid, "M", TODAY)
+    assert rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=TODAY).completed
+    plan = rosh_plan.start_plan(db, pid, TODAY)
+    return rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
+                                                             TODAY + timedelta(days=30)), TODAY)
+
+
 # -- recording -------------------------------------------------------------------------------------
 def test_a_good_contact_round_trips_with_every_field(db):
     pid = make_case(db)
@@ -224,15 +237,16 @@ def test_a_contact_that_fails_validation_writes_nothing(db):
 def test_a_failure_after_the_contact_is_flushed_rolls_everything_back(db, monkeypatch):
     """One transaction: an error after the contact row went to the database leaves nothing behind."""
     pid = make_case(db)
-    before = counts(db)
 
     def broken(**_kwargs):
         raise RuntimeError("disk trouble")
 
+    action = plan_action(db, pid)
+    before = counts(db)
     monkeypatch.setattr(svc, "ContactRmpLink", broken)
     with pytest.raises(RuntimeError):
         record_contact(db, pid, failure(datetime(2026, 11, 20, 10, 0), enforcement_action="EA02",
-                                        rmp_action_ids=("rmp-1",)), now=NOW)
+                                        rmp_action_ids=(action,)), now=NOW)
     assert counts(db) == before
 
 
@@ -272,13 +286,48 @@ def test_saving_deletes_that_cases_draft_only(db):
 
 def test_plan_objective_and_rmp_action_links_are_written(db):
     pid = make_case(db)
+    action = plan_action(db, pid)
     cid = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=("obj-1", "obj-2"),
-                                         rmp_action_ids=("rmp-9",)), now=NOW)
+                                         rmp_action_ids=(action,)), now=NOW)
     with db.read() as s:
         plan = set(s.execute(select(ContactPlanLink.contact_id, ContactPlanLink.objective_id)).all())
         rmp = set(s.execute(select(ContactRmpLink.contact_id, ContactRmpLink.action_id)).all())
     assert plan == {(cid, "obj-1"), (cid, "obj-2")}
-    assert rmp == {(cid, "rmp-9")}
+    assert rmp == {(cid, action)}
+
+
+def test_a_risk_plan_action_of_another_case_or_none_is_refused_naming_the_field(db):
+    pid = make_case(db)
+    other = make_case(db, last_name="Other")
+    theirs = plan_action(db, other)
+    for ids in ((theirs,), ("no-such-action",)):
+        _refused(db, pid, office(datetime(2026, 11, 20, 10, 0), rmp_action_ids=ids), "Risk plan actions",
+                 "not an action of this case's plan", "choose again")
+
+
+def test_an_amendment_keeps_what_the_contact_delivered(db):
+    pid = make_case(db)
+    action = plan_action(db, pid)
+    original = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=("obj-1",),
+                                              rmp_action_ids=(action,)), now=NOW)
+    before = view(db, pid, original)
+    assert before.rmp_action_ids == (action,) and before.plan_objective_ids == ("obj-1",)
+    data = replace(before.as_input(), notes="Discussed housing and debt.")
+    corrected = amend_contact(db, original, data, "Missed the debt advice", now=NOW)
+    after = view(db, pid, corrected)
+    assert after.rmp_action_ids == (action,) and after.plan_objective_ids == ("obj-1",)
+    assert [v.rmp_action_ids for v in contact_history(db, corrected)] == [(action,), (action,)]
+
+
+def test_a_plan_action_counts_an_amended_contact_once(db):
+    pid = make_case(db)
+    action = plan_action(db, pid)
+    original = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), rmp_action_ids=(action,)), now=NOW)
+    corrected = amend_contact(db, original, replace(view(db, pid, original).as_input(), notes="Corrected note."),
+                              "Wrong note", now=NOW)
+    [shown] = [a for a in current_plan(db, pid).actions if a.id == action]
+    assert [e.contact_id for e in shown.evidence] == [corrected]
+    assert shown.evidence[0].summary == "Corrected note."
 
 
 def test_unknown_case_is_refused(db):

@@ -56,6 +56,7 @@ from lpt_desktop.store.models import (
 from lpt_desktop.store.models import (
     Requirement as RequirementRow,
 )
+from lpt_desktop.store.rosh_models import RiskPlanAction
 
 RESTRICTED_NOTE = "Restricted: victim liaison contact. Only the case's officer and victim liaison staff can read it."
 DEFAULT_TEMPLATES = {
@@ -114,6 +115,8 @@ class ContactView:
     enforcement: tuple[EnforcementView, ...] = ()
     open_items: tuple[OpenItem, ...] = ()
     requirement: Requirement | None = None
+    plan_objective_ids: tuple[str, ...] = ()  # sentence plan objectives this contact delivered
+    rmp_action_ids: tuple[str, ...] = ()  # risk management plan actions this contact delivered
 
     @property
     def roh_relevant(self) -> bool:
@@ -131,7 +134,9 @@ class ContactView:
             present=self.present, notes=self.notes, risk_areas=self.risk_areas, needs=self.needs,
             sensitive=self.sensitive, alert=self.alert, management_oversight=self.management_oversight,
             upw_minutes_worked=self.upw_minutes_worked, upw_minutes_credited=self.upw_minutes_credited,
-            upw_skills=self.upw_skills, victim_views=self.victim_views)
+            upw_skills=self.upw_skills, victim_views=self.victim_views,
+            # An amendment keeps what the contact delivered: the new version is the evidence from now on.
+            plan_objective_ids=self.plan_objective_ids, rmp_action_ids=self.rmp_action_ids)
 
 
 class ContactNotFound(LookupError):
@@ -201,6 +206,33 @@ def _requirement_for(s: Session, person_id: str, sentence: Sentence, failure_on:
     return required(sentence.order_type, number, last)
 
 
+def _action_errors(s: Session, person_id: str, action_ids: Sequence[str]) -> list[FieldError]:
+    """Risk plan actions a contact says it delivered must be this case's (as link_contact_to_actions checks)."""
+    ids = sorted(set(action_ids))
+    if not ids:
+        return []
+    found = set(s.scalars(select(RiskPlanAction.id).where(RiskPlanAction.id.in_(ids),
+                                                          RiskPlanAction.person_id == person_id)))
+    if found == set(ids):
+        return []
+    return [FieldError("Risk plan actions", "one is not an action of this case's plan: choose again from the open "
+                                            "actions")]
+
+
+def _links(s: Session, ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each contact's (sentence plan objective ids, risk plan action ids)."""
+    plans: dict[str, list[str]] = defaultdict(list)
+    actions: dict[str, list[str]] = defaultdict(list)
+    for chunk in (list(ids)[i:i + 500] for i in range(0, len(ids), 500)):
+        for cid, oid in s.execute(select(ContactPlanLink.contact_id, ContactPlanLink.objective_id)
+                                  .where(ContactPlanLink.contact_id.in_(chunk))):
+            plans[cid].append(oid)
+        for cid, aid in s.execute(select(ContactRmpLink.contact_id, ContactRmpLink.action_id)
+                                  .where(ContactRmpLink.contact_id.in_(chunk))):
+            actions[cid].append(aid)
+    return {cid: (tuple(sorted(plans.get(cid, ()))), tuple(sorted(actions.get(cid, ())))) for cid in ids}
+
+
 def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
     return list(s.scalars(select(Enforcement).where(Enforcement.contact_id.in_(ids))
                           .order_by(Enforcement.decided_on, Enforcement.created_at)))
@@ -230,6 +262,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
             if original.restricted and not _may_read(db, person.officer_id):
                 errors.append(FieldError("Amendment", "this is a restricted victim liaison contact: only the case's "
                                                       "officer or victim liaison staff can amend it"))
+        errors += _action_errors(s, person_id, data.rmp_action_ids)
         need = None
         if data.enforcement_action and not errors:
             if sentence is None:
@@ -324,7 +357,8 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
 
 # -- reading ---------------------------------------------------------------------------------------
 def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequence[Enforcement] = (),
-          items: Sequence[OpenItem] = (), need: Requirement | None = None) -> ContactView:
+          items: Sequence[OpenItem] = (), need: Requirement | None = None,
+          links: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> ContactView:
     codes = contact_codes()
     actions = policy().actions
     kind = codes.kinds.get(c.type_code)
@@ -348,7 +382,7 @@ def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequenc
         enforcement=tuple(EnforcementView(e.id, e.action, actions[e.action].label if e.action in actions
                                           else e.action, e.reason or "", e.decided_on, e.author or "")
                           for e in decisions),
-        open_items=tuple(items), requirement=need)
+        open_items=tuple(items), requirement=need, plan_objective_ids=links[0], rmp_action_ids=links[1])
 
 
 def list_contacts(db: Database, person_id: str, include_history: bool = False) -> list[ContactView]:
@@ -360,12 +394,12 @@ def list_contacts(db: Database, person_id: str, include_history: bool = False) -
                               .order_by(Contact.starts_at.desc(), Contact.created_at.desc())))
         amended_by = {c.amends_id: c.id for c in rows if c.amends_id}
         status = _enforcement_status(s, person_id, rows, amended_by)
+        shown = [c for c in rows if include_history or c.id not in amended_by]
+        links = _links(s, [c.id for c in shown])
         views = []
-        for c in rows:
-            if c.id in amended_by and not include_history:
-                continue
+        for c in shown:
             decisions, items, need = status.get(c.id, ([], [], None))
-            views.append(_view(c, readable, amended_by.get(c.id), decisions, items, need))
+            views.append(_view(c, readable, amended_by.get(c.id), decisions, items, need, links[c.id]))
         return views
 
 
@@ -383,7 +417,7 @@ def contact_history(db: Database, contact_id: str) -> list[ContactView]:
         out: list[ContactView] = []
         later: str | None = None
         while c is not None:
-            out.append(_view(c, readable, later, _decisions(s, [c.id])))
+            out.append(_view(c, readable, later, _decisions(s, [c.id]), links=_links(s, [c.id])[c.id]))
             later = c.id
             c = s.get(Contact, c.amends_id) if c.amends_id else None
         return out

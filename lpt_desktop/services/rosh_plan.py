@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from lpt_desktop.assessment import risk_plan as rp
 from lpt_desktop.domain.dates import format_date
@@ -296,6 +296,10 @@ def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False
         plan.completed_on = today
         plan.completed_by_name = _officer_name(s, db)
         add_event(s, plan.person_id, "risk_plan_completed", today, "Risk management plan completed", plan)
+        # Issue 19: submitted for countersignature, or self-signed when the Trust's rule needs none.
+        from lpt_desktop.services.countersign import record_completion
+
+        record_completion(s, db, "risk_plan", plan, today)
         return PlanCompletion(True, warnings)
 
 
@@ -332,12 +336,16 @@ def link_contact_to_actions(db: Database, contact_id: str, action_ids: Sequence[
 
 # -- reads ------------------------------------------------------------------------------------------
 def _evidence(s: Session, action_ids: Sequence[str]) -> dict[str, list[Evidence]]:
+    """The contacts that delivered each action: current versions only, as the contact log shows them (a contact
+    amended is superseded by its amendment, which carries the links; counting both would count it twice)."""
     out: dict[str, list[Evidence]] = {}
     if not action_ids:
         return out
+    newer = aliased(Contact)
     rows = s.execute(select(ContactRmpLink.action_id, Contact.id, Contact.starts_at, Contact.type_code, Contact.notes)
                      .join(Contact, Contact.id == ContactRmpLink.contact_id)
-                     .where(ContactRmpLink.action_id.in_(list(action_ids)))
+                     .where(ContactRmpLink.action_id.in_(list(action_ids)),
+                            ~exists().where(newer.amends_id == Contact.id))
                      .order_by(Contact.starts_at)).all()
     for aid, cid, at, code, notes in rows:
         first = (notes or "").strip().splitlines()[0] if (notes or "").strip() else ""
@@ -358,7 +366,14 @@ def _plan_view(s: Session, plan: RiskPlan) -> PlanView:
         actions.append(ActionView(row.id, plan.id, section, _label(section), number, act.who, act.what, act.by_when,
                                   row.done_on, gaps.get((section, number), ()), tuple(evidence.get(row.id, ()))))
     return PlanView(plan.id, plan.person_id, plan.assessment_id, plan.status, plan.started_on, plan.completed_on,
-                    plan.completed_by_name, list(plan.shared or []), plan.countersign_status, actions)
+                    plan.completed_by_name, list(plan.shared or []), _signing(s, plan), actions)
+
+
+def _signing(s: Session, plan: RiskPlan) -> str:
+    """The plan's countersignature status from its chain (issue 19: the chain is the truth)."""
+    from lpt_desktop.services.countersign import chain_status
+
+    return chain_status(s, "risk_plan", plan.id)
 
 
 def plan_view(db: Database, plan_id: str) -> PlanView:
