@@ -55,6 +55,7 @@ from lpt_desktop.assessment.rosh_screening import (
     full_analysis_required,
     full_analysis_triggers,
     screening,
+    source_warnings,
 )
 from lpt_desktop.assessment.rosh_summary import (
     RoshSummary,
@@ -121,11 +122,28 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class CheckWarning:
+    """A warning with what it is about, so a screen goes to it without reading the words: the field (a source's
+    label, "Risk of serious harm levels") and the form's step that holds it."""
+
+    field: str
+    step: str  # one of STEP_KEYS
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+STEP_KEYS = ("screening", "sources", "analysis", "summary", "carried")
+LEVELS_FIELD = "Risk of serious harm levels"
+
+
+@dataclass(frozen=True)
 class Check:
     """What completing would refuse (errors) and warn about (warnings), without writing anything."""
 
     errors: list[FieldError]
-    warnings: list[str]
+    warnings: list[CheckWarning]
 
     @property
     def ok(self) -> bool:
@@ -596,19 +614,32 @@ def discard_draft(db: Database, assessment_id: str, today: date | None = None) -
         s.delete(a)
 
 
-def _check(s: Session, a: RoshAssessment) -> tuple[list[FieldError], list[str], str | None, bool]:
+def _source_warnings(checked: Sequence[str], reasons: Mapping[str, str]) -> list[CheckWarning]:
+    """The screening room's source warnings, each with the source it is about: asked one required source at a
+    time (the others counted as checked), so the rule stays there."""
+    required = screening().required_sources
+    out = []
+    for src in required:
+        others = [o.code for o in required if o.code != src.code]
+        out += [CheckWarning(src.label, "sources", w) for w in source_warnings([*checked, *others], reasons)]
+    return out
+
+
+def _check(s: Session, a: RoshAssessment) -> tuple[list[FieldError], list[CheckWarning], str | None, bool]:
     """(errors, warnings, overall level, in custody) for completing the assessment."""
     in_custody = _in_custody(s, a.person_id)
     state = _full_analysis_state(a)
     problems = completion_problems(a.answers or {}, a.sources_checked or [], a.source_reasons or {},
                                    a.full_analysis == "not_doing", a.gate_reason)
     errors = list(problems.errors)
-    warnings = list(problems.warnings)
+    warnings = _source_warnings(a.sources_checked or [], a.source_reasons or {})
+    if [w.message for w in warnings] != list(problems.warnings):  # the room's rule changed shape: still shown
+        warnings = [CheckWarning("Sources checked", "sources", w) for w in problems.warnings]
     if state == "required":
         errors += analysis_errors(a.analysis or {})
     summary = _summary_of(a, in_custody)
     errors += summary_errors(summary)
-    warnings += summary_warnings(summary)
+    warnings += [CheckWarning(LEVELS_FIELD, "summary", w) for w in summary_warnings(summary)]
     labels = section_labels()
     review = _review_text(a)
     for key in review.unconfirmed():
@@ -634,15 +665,16 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
         if level is None and not errors:
             errors.append(FieldError("RoSH level", "is not chosen: choose a level for each group"))
         require(errors)
+        words = [w.message for w in warnings]
         if warnings and not acknowledge_warnings:
-            return Completion(False, warnings)
+            return Completion(False, words)
         assert level is not None
         oid, name = _officer(s, db)
         a.status = "complete"
         a.completed_on = today
         a.completed_by, a.completed_by_name = oid, name
         a.overall_level = level
-        a.warnings_acknowledged = list(warnings)
+        a.warnings_acknowledged = words
         a.summary = {**(a.summary or {}), "in_custody": in_custody}
         if _full_analysis_state(a) == "done" and a.full_analysis != "not_doing":
             a.full_analysis = "done"
@@ -660,7 +692,7 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
             if prev is not None and prev.by_report_writer and prev.confirmation is None:
                 prev.confirmation = "revised"
                 prev.confirmed_on, prev.confirmed_by, prev.confirmed_by_name = today, oid, name
-        return Completion(True, warnings, level, register)
+        return Completion(True, words, level, register)
 
 
 def _move_register(s: Session, person_id: str, level: str, on: date) -> str:
@@ -951,7 +983,8 @@ def overview_json(ov: RoshOverview) -> dict[str, Any]:
     }
 
 
-__all__ = ["GATE_FIELD", "KINDS", "AssessmentDraft", "AssessmentItem", "AssessmentView", "Check", "Completion",
+__all__ = ["GATE_FIELD", "KINDS", "LEVELS_FIELD", "STEP_KEYS", "AssessmentDraft", "AssessmentItem", "AssessmentView",
+           "Check", "CheckWarning", "Completion",
            "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
            "compare_assessments", "complete_assessment", "completion_check", "confirm_carried", "confirm_screening",
            "decide_full_analysis", "discard_draft", "mark_report_writer", "overview_json", "revise_screening",

@@ -126,8 +126,15 @@ def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, 
     assert not form.gate_hint.isVisibleTo(form)
     check = _check(qtbot, form)
     assert check.errors == []
-    assert any("Police domestic abuse call-outs not checked" in w for w in check.warnings)
-    assert any("Children's services not checked" in w for w in check.warnings)
+    assert any("Police domestic abuse call-outs not checked" in w.message for w in check.warnings)
+    assert any("Children's services not checked" in w.message for w in check.warnings)
+    # Each warning goes to its source, by the key the service gives it (not by reading its words).
+    assert [(w.field, w.step) for w in check.warnings] == [("Police domestic abuse call-outs", "sources"),
+                                                           ("Children's services", "sources")]
+    form.warnings.itemActivated.emit(form.warnings.item(1))
+    assert form.steps.currentRow() == SOURCES and form.sources["childrens_services"].hasFocus()
+    form.go(COMPLETE)
+    check = _check(qtbot, form)
     assert form.acknowledge.isVisibleTo(form) and not form.complete_button.isEnabled()  # warnings need it
     form.acknowledge.click()
     assert form.complete_button.isEnabled()

