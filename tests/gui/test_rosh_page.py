@@ -90,6 +90,11 @@ def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, 
     assert page.start_button.text() == "&Start screening"
     page.start_button.click()
     form = _form(qtbot, page)
+    # Nothing is pre-selected: an officer clicking through defaults is the inaccurate screening inspectors found.
+    assert all(c.value() == "" and not any(b.isChecked() for b in c.buttons.values())
+               for c in form.answers.values())
+    assert all(box.currentData() is None for box in form.levels.boxes.values())
+    assert not any(box.isChecked() for box in form.sources.values())
 
     assert form.report_writer.isVisibleTo(form)  # a screening for court: marked so, confirmed later
     form.report_writer.click()
