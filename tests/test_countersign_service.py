@@ -18,7 +18,7 @@ from lpt_desktop.assessment.tier_types import Predictor
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
-from lpt_desktop.services import rosh, rosh_plan, tiering
+from lpt_desktop.services import countersign_revise, rosh, rosh_plan, tiering
 from lpt_desktop.services.case_events import timeline
 from lpt_desktop.services.contacts import list_contacts
 from lpt_desktop.services.unlock import create_caseload
@@ -243,9 +243,10 @@ def test_a_return_needs_a_comment_then_the_officer_resubmits_or_revises(db: Data
     # returned again, then revised: a review started from it, which completing submits to the manager
     manager_laptop(db)
     svc.return_work(db, "rosh_assessment", aid, RETURN, today=TODAY)
-    assert "does not resubmit" in refused(svc.revise, db, "rosh_assessment", aid)  # a manager does not revise
+    # a manager does not revise
+    assert "does not resubmit" in refused(countersign_revise.revise, db, "rosh_assessment", aid)
     officer_laptop(db)
-    review = svc.revise(db, "rosh_assessment", aid, today=TODAY)
+    review = countersign_revise.revise(db, "rosh_assessment", aid, today=TODAY)
     assert [r.revision_id for r in svc.returns_for_officer(db) if r.target_id == aid] == [review]
     screened_out(db, review, "L", TODAY)  # revised down to low: still goes back to the manager who asked
     for key in rosh.assessment_view(db, review, TODAY).unconfirmed:
@@ -266,7 +267,8 @@ def test_self_signed_work_is_not_countersigned_or_returned(db: Database) -> None
     assert "self-signed" in refused(svc.countersign, db, "rosh_assessment", aid, today=TODAY)
     assert "self-signed" in refused(svc.return_work, db, "rosh_assessment", aid, RETURN, today=TODAY)
     officer_laptop(db)
-    assert "only work returned to the officer is revised" in refused(svc.revise, db, "rosh_assessment", aid)
+    assert "only work returned to the officer is revised" in refused(countersign_revise.revise, db,
+                                                                     "rosh_assessment", aid)
 
 
 def test_the_queue_puts_high_rosh_first_then_the_oldest(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -311,7 +313,7 @@ def test_a_risk_plan_is_submitted_countersigned_and_returned(db: Database) -> No
     manager_laptop(db)
     assert svc.return_work(db, "risk_plan", plan, RETURN, today=TODAY) == cs.REJECTED
     officer_laptop(db)
-    new = svc.revise(db, "risk_plan", plan, today=TODAY)
+    new = countersign_revise.revise(db, "risk_plan", plan, today=TODAY)
     assert new != plan and rosh_plan.plan_view(db, new).status == "draft"
 
 

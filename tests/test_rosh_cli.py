@@ -58,7 +58,7 @@ def test_show_json(caseload, capsys, monkeypatch):
     assert main(["rosh", "show", "--db", str(caseload), "--crn", CRN.lower(), "--as-of", TODAY.isoformat(),
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["crn"] == CRN and data["rosh_level"] == "H" and data["signing_status"] == "unsigned"
+    assert data["crn"] == CRN and data["rosh_level"] == "H" and data["signing_status"] == "awaiting_countersignature"
     assert data["screening"]["kind"] == "review" and data["screening"]["full_analysis"] == "done"
     assert data["screening"]["triggers"] == [{"question": "domestic_abuse", "period": "current", "answer": "yes"}]
     levels_json = data["summary"]["levels"]
@@ -92,5 +92,5 @@ def test_show_in_words_as_a_process(caseload, tmp_path):
     out = result.stdout
     assert out.startswith(f"{CRN}: RoSH high")
     assert "Known adult  high" in out and "Supervision: Offender manager: Weekly reporting by (when?)" in out
-    assert "Due 21/05/2027" in out and "Signing: unsigned" in out
+    assert "Due 21/05/2027" in out and "Signing: awaiting countersignature" in out
     assert f"the oldest from {FIRST:%d/%m/%Y}" in out

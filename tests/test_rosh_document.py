@@ -82,7 +82,7 @@ def test_the_document_holds_the_case_levels_carried_text_and_evidence(case):
     db, pid, _ids = case
     doc = rosh_document(db, pid, TEST_TODAY)
     assert (doc.person.name, doc.person.crn, doc.person.pnc) == ("Jordan O'Hara", "Z900001", "2008/0012345B")
-    assert doc.assessed_on == TEST_TODAY and doc.status == "Complete" and doc.countersign == "Unsigned"
+    assert doc.assessed_on == TEST_TODAY and doc.status == "Complete" and doc.countersign == "Self-signed"  # a PO
     assert doc.overall == "M"
     levels = {r.group: (r.community, r.custody, r.custody_only) for r in doc.levels}
     assert levels["Children"][0] == "M" and levels["Prisoners"] == (None, None, True)

@@ -85,7 +85,7 @@ def test_nothing_of_concern_needs_no_full_analysis_and_missing_checks_are_warned
     assert done.completed and done.level == "L" and done.register == "RLRH"
     view = rosh.assessment_view(db, aid, TODAY)
     assert view.status == "complete" and view.warnings_acknowledged == first.warnings
-    assert view.completed_by == OFFICER and view.completed_on == TODAY and view.countersign_status == "unsigned"
+    assert view.completed_by == OFFICER and view.completed_on == TODAY and view.countersign_status == "self_signed"
 
 
 def test_a_reason_recorded_for_a_check_not_made_is_not_warned_about(db):

@@ -24,7 +24,8 @@ Writes (each one transaction, audited, with its outbox rows):
   countersign(db, kind, target_id, double=None, comment=None, today=None) -> status   team manager
   return_work(db, kind, target_id, comment, today=None) -> status                      team manager
   resubmit(db, kind, target_id, comment=None, today=None) -> status                    officer
-  revise(db, kind, target_id, today=None) -> the new draft's id                        officer
+  countersign_revise.revise(db, kind, target_id, today=None) -> the new draft's id     officer (its own module:
+      it starts a RoSH review or a plan, and services/rosh.py and rosh_plan.py call this module)
   agree_override(db, tier_decision_id, reason, today=None) / refuse_override(...)     team manager
   record_oversight(db, person_id, note, on, today=None) -> contact id                 team manager
 Reads:
@@ -189,6 +190,21 @@ def _status(chain: list[Countersignature], kind: str) -> str:
     return cs.status_of(chain, kind)
 
 
+def person_of(s: Session, kind: str, target_id: str) -> str:
+    """The case a piece of work is on (refused in words when it is not on this laptop)."""
+    return _target(s, kind, target_id).person_id
+
+
+def refusal(why: str, field: str = "Countersignature") -> ValidationError:
+    """A refusal naming the field, as this module's own are."""
+    return _refuse(why, field)
+
+
+def actor_in(s: Session, db: Database) -> Actor:
+    """Who this laptop acts as, in the caller's session."""
+    return _actor(s, db)
+
+
 def chain_status(s: Session, kind: str, target_id: str) -> str:
     """A target's status from its chain, in the caller's session (services/rosh.py's overview reads it)."""
     return _status(_chain(s, kind, target_id), kind)
@@ -309,27 +325,6 @@ def resubmit(db: Database, target_kind: str, target_id: str, comment: str | None
         reply = " ".join((comment or "").split()) or None
         _add(s, t, actor, cs.RESUBMITTED, after, today, reply)
         return after
-
-
-def revise(db: Database, target_kind: str, target_id: str, today: date | None = None) -> str:
-    """Start revising returned work: a RoSH review started from the returned assessment (its text carried
-    forward, each section confirmed or rewritten), or a new plan from the returned plan's open actions.
-    Completing it submits it to the manager again. Returns the new draft's id."""
-    from lpt_desktop.services import rosh, rosh_plan
-
-    with db.read() as s:
-        t = _target(s, target_kind, target_id)
-        actor = _actor(s, db)
-        status = _status(_chain(s, t.kind, t.row.id), t.kind)
-    _allowed(actor, actor.username, cs.RESUBMITTED)
-    if status != cs.REJECTED:
-        raise _refuse(f"{cs.kind_label(t.kind)} is {cs.status_label(status).lower()}: only work returned to "
-                      "the officer is revised")
-    if t.kind == cs.ROSH_ASSESSMENT:
-        return rosh.start_assessment(db, t.person_id, False, today)
-    if t.kind == cs.RISK_PLAN:
-        return rosh_plan.start_plan(db, t.person_id, today, copy_open_actions=True)
-    raise _refuse("is not revised here", cs.kind_label(t.kind))
 
 
 # -- the team manager's writes ----------------------------------------------------------------------
@@ -649,7 +644,7 @@ def awaiting_by_person(db: Database) -> dict[str, str]:
     return out
 
 
-__all__ = ["Actor", "HistoryItem", "QueueItem", "ReturnItem", "agree_override", "awaiting_by_person",
-           "chain_status", "countersign", "countersign_history", "countersign_queue", "current_actor",
-           "record_completion", "record_oversight", "refuse_override", "resubmit", "return_work",
-           "returns_for_officer", "revise", "signing_status", "status_label", "submit_for_countersignature"]
+__all__ = ["Actor", "HistoryItem", "QueueItem", "ReturnItem", "actor_in", "agree_override", "awaiting_by_person",
+           "chain_status", "countersign", "countersign_history", "countersign_queue", "current_actor", "person_of",
+           "record_completion", "record_oversight", "refusal", "refuse_override", "resubmit", "return_work",
+           "returns_for_officer", "signing_status", "status_label", "submit_for_countersignature"]

@@ -71,6 +71,7 @@ from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
+from lpt_desktop.services import countersign
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.registers import first_review_date
@@ -692,6 +693,8 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
             if prev is not None and prev.by_report_writer and prev.confirmation is None:
                 prev.confirmation = "revised"
                 prev.confirmed_on, prev.confirmed_by, prev.confirmed_by_name = today, oid, name
+        # Issue 19: submitted for countersignature, or self-signed when the Trust's rule needs none.
+        countersign.record_completion(s, db, "rosh_assessment", a, today)
         return Completion(True, words, level, register)
 
 
@@ -763,6 +766,9 @@ def revise_screening(db: Database, assessment_id: str, today: date | None = None
 
 # -- reads ------------------------------------------------------------------------------------------
 def _view(s: Session, a: RoshAssessment, as_of: date) -> AssessmentView:
+    # A completed assessment is kept as it was: its carried text's ages are as of its completion, not today.
+    if a.status == "complete" and a.completed_on is not None:
+        as_of = a.completed_on
     summary = a.summary or {}
     in_custody = bool(summary.get("in_custody")) if a.status == "complete" else _in_custody(s, a.person_id)
     review = _review_text(a)
@@ -791,7 +797,7 @@ def _view(s: Session, a: RoshAssessment, as_of: date) -> AssessmentView:
         overall_level=a.overall_level or overall_level(rs.community, rs.custody, in_custody),
         sections=sections, carried_share=review.share(), oldest_carried=review.oldest(),
         unconfirmed=review.unconfirmed(), warnings_acknowledged=list(a.warnings_acknowledged or []),
-        countersign_status=a.countersign_status,
+        countersign_status=countersign.chain_status(s, "rosh_assessment", a.id),  # the chain is the truth
         stale_carried=cf.stale_carried(review.now, review.carried, as_of, assessment_data().stale_after_months))
 
 
@@ -808,15 +814,15 @@ def completion_check(db: Database, assessment_id: str, today: date | None = None
     return Check(errors, warnings)
 
 
-def _item(a: RoshAssessment) -> AssessmentItem:
+def _item(s: Session, a: RoshAssessment) -> AssessmentItem:
     return AssessmentItem(a.id, a.kind, a.status, a.started_on, a.completed_on, a.completed_by_name, a.overall_level,
-                          a.by_report_writer, a.confirmation, a.countersign_status)
+                          a.by_report_writer, a.confirmation, countersign.chain_status(s, "rosh_assessment", a.id))
 
 
 def assessment_history(db: Database, person_id: str) -> list[AssessmentItem]:
     """Every assessment of the case, newest first (drafts first of all)."""
     with db.read() as s:
-        return [_item(a) for a in _all(s, person_id)]
+        return [_item(s, a) for a in _all(s, person_id)]
 
 
 def _all(s: Session, person_id: str) -> list[RoshAssessment]:
@@ -886,6 +892,7 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         pending = [a for a in complete if a.by_report_writer and a.confirmation is None]
         confirm_by = confirmation_due(True, False, start, calendar) if pending else None
         level, crn = person.rosh, person.crn
+        history = [_item(s, a) for a in rows]
     shown = draft or current
     plan = current_plan(db, person_id)
     level_label = reference().rosh_levels[level].label if level in reference().rosh_levels else "Not assessed"
@@ -893,7 +900,7 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         person_id=person_id, crn=crn, level=level, level_label=level_label, current=current, draft=draft,
         review=due, confirmation_due=confirm_by, carried_share=shown.carried_share if shown else 0.0,
         oldest_carried=shown.oldest_carried if shown else None, plan=plan,
-        plan_required=plan_required(level), history=[_item(a) for a in rows],
+        plan_required=plan_required(level), history=history,
         signing_status=current.countersign_status if current else "unsigned")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from lpt_desktop.assessment import countersign as countersign_rules
 from lpt_desktop.assessment import risk_plan as rp
 from lpt_desktop.assessment.rosh_summary import assessment_data
 from lpt_desktop.domain.dates import format_date
@@ -88,7 +89,8 @@ def _plan(plan: PlanView) -> RiskPlan:
 
 
 def _signing(status: str) -> str:
-    return SIGNING.get(status, status.replace("_", " ").capitalize() if status else "Unsigned")
+    # Issue 19's statuses in words (assessment/countersign.py); the older words stay for what they named.
+    return SIGNING.get(status) or countersign_rules.status_label(status or "unsigned")
 
 
 def rosh_document(db: Database, person_id: str, today: date | None = None) -> RoshDocument:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.assessment.carried_forward import age_in_words
+from lpt_desktop.assessment.countersign import STATUS_LABELS, shown_level
 from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
@@ -48,7 +49,7 @@ CARD_STYLE = ("QFrame#roshCard { background: #f3f5f8; border: 1px solid #cfd6df;
               "QFrame#roshCard QLabel { background: transparent; border: none; }")
 BANNER_STYLE = ("QFrame#roshBanner { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
                 "QFrame#roshBanner QLabel { color: #4d3800; background: transparent; border: none; }")
-SIGNING = {"unsigned": "not countersigned (countersignature by the team manager comes later)"}
+SIGNING = {k: v.lower() for k, v in STATUS_LABELS.items()}  # the countersignature statuses in words (issue 19)
 
 
 def level_words(code: str | None) -> str:
@@ -290,8 +291,10 @@ class RoshPage(QWidget):
 
     def show_overview(self, o: RoshOverview) -> None:
         self.overview = o
-        self.level.setText(o.level_label)
-        self.level.setAccessibleName(f"RoSH level: {o.level_label}")
+        # In force at once, and says so until countersigned (issue 19).
+        shown = shown_level(o.level_label, o.signing_status) if o.current else o.level_label
+        self.level.setText(shown)
+        self.level.setAccessibleName(f"RoSH level: {shown}")
         self.signing.setText("Signing: " + SIGNING.get(o.signing_status, o.signing_status) if o.current else
                              "No completed assessment")
         self.facts.setText(self._facts(o))
