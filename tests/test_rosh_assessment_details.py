@@ -11,6 +11,7 @@ from itertools import count
 
 import pytest
 
+from lpt_desktop.assessment import carried_forward as cf
 from lpt_desktop.assessment.rosh_summary import assessment_data
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import rosh
@@ -18,7 +19,7 @@ from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import PASSPHRASE, TEST_TODAY
-from tests.rosh_fill import REASON, all_answers, levels
+from tests.rosh_fill import REASON, all_answers, full, levels
 
 TODAY = TEST_TODAY
 START = TODAY - timedelta(days=900)
@@ -73,3 +74,25 @@ def test_a_new_screening_starts_with_nothing_answered(db):
 
     assert {q.text for q in screening().questions} <= fields
     assert assessment_data().community_groups  # the levels are the data's, none chosen
+
+
+def test_a_completed_assessment_shows_carried_ages_as_of_its_completion(db):
+    pid = new_case(db)
+    written, reviewed = TODAY - timedelta(days=800), TODAY - timedelta(days=400)
+    first = rosh.start_assessment(db, pid, today=written)
+    full(db, first, "M", written)
+    assert rosh.complete_assessment(db, first, today=written).completed
+    review = rosh.start_assessment(db, pid, today=reviewed)
+    for key in rosh.assessment_view(db, review, reviewed).unconfirmed:
+        rosh.confirm_carried(db, review, key, reviewed)
+    assert rosh.complete_assessment(db, review, acknowledge_warnings=True, today=reviewed).completed
+    later = rosh.assessment_view(db, review, TODAY)  # read long after
+    carried = [sec for sec in later.sections if sec.carried]
+    assert carried and all(sec.origin == written for sec in carried)
+    assert all(sec.carried_label == cf.carried_label(written, reviewed) for sec in carried)
+    assert "1 year 1 month old" in carried[0].carried_label  # as it was when completed, not 2 years 2 months
+    # A draft's ages run on to the day it is read.
+    draft = rosh.start_assessment(db, pid, today=TODAY)
+    [sec, *_] = [x for x in rosh.assessment_view(db, draft, TODAY).sections if x.carried]
+    assert sec.carried_label == cf.carried_label(sec.origin, TODAY)
+    rosh.discard_draft(db, draft, TODAY)
