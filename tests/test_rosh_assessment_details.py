@@ -96,3 +96,18 @@ def test_a_completed_assessment_shows_carried_ages_as_of_its_completion(db):
     [sec, *_] = [x for x in rosh.assessment_view(db, draft, TODAY).sections if x.carried]
     assert sec.carried_label == cf.carried_label(sec.origin, TODAY)
     rosh.discard_draft(db, draft, TODAY)
+
+
+def test_comparing_takes_the_day_from_the_caller(db):
+    pid = new_case(db)
+    written = TODAY - timedelta(days=300)
+    first = rosh.start_assessment(db, pid, today=written)
+    full(db, first, "M", written)
+    assert rosh.complete_assessment(db, first, today=written).completed
+    review = rosh.start_assessment(db, pid, today=TODAY)
+    rosh.save_summary(db, review, rosh.SummaryDraft(texts={"imminence": "Evenings after drinking."},
+                                                    community=levels("H")), TODAY)
+    words = [d.words for d in rosh.compare_assessments(db, first, review, today=TODAY)]
+    assert "When is the risk greatest: added" in words
+    assert "Overall RoSH level: medium to high" in words
+    rosh.discard_draft(db, review, TODAY)

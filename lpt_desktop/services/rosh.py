@@ -29,7 +29,7 @@ Reads:
   rosh_overview(db, person_id, today=None) -> RoshOverview
   assessment_view(db, assessment_id, today=None) -> AssessmentView
   completion_check(db, assessment_id, today=None) -> Check        what completing would refuse or warn about
-  compare_assessments(db, a_id, b_id) -> list[Difference]
+  compare_assessments(db, a_id, b_id, today=None) -> list[Difference]
   assessment_history(db, person_id) -> list[AssessmentItem]
   due_state(db) -> Hashable                                        what the standards engine reads of assessments
 """
@@ -904,11 +904,13 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         signing_status=current.countersign_status if current else "unsigned")
 
 
-def compare_assessments(db: Database, a_id: str, b_id: str) -> list[Difference]:
-    """Per-section differences between two assessments (a before b), in words: texts, answers, levels."""
+def compare_assessments(db: Database, a_id: str, b_id: str, today: date | None = None) -> list[Difference]:
+    """Per-section differences between two assessments (a before b), in words: texts, answers, levels. `today`
+    is the day a draft is read as of (a completed one is read as of its completion)."""
+    as_of = today or date.today()
     with db.read() as s:
         a, b = _assessment(s, a_id), _assessment(s, b_id)
-        va, vb = _view(s, a, date.today()), _view(s, b, date.today())
+        va, vb = _view(s, a, as_of), _view(s, b, as_of)
     out: list[Difference] = []
     labels = section_labels()
     ta, tb = _texts(a), _texts(b)
