@@ -8,7 +8,8 @@ does not allow is a rejection (kept, shown to its sender in words, never applied
 - team manager: nothing of a case's own records (the team's cases are theirs to read), only countersignature
   records that countersign, return, or agree or refuse a tier override (never on their own work, and only from
   the status the work is in now), and management oversight contacts they add themselves;
-- court officer: court work (pre-sentence records, report requests, court reports) of the cases at their court;
+- court officer: court work (pre-sentence records, report requests, court reports) of the cases at their court,
+  and all of a case they made (a pre-sentence record promoted to a case) while they still hold it;
 - everyone: their own case-free records (note templates, a pre-sentence record not yet on a case).
 """
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.central.auth import Principal
-from lpt_desktop.central.models import Record
+from lpt_desktop.central.models import Allocation, Record
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.sync.protocol import Change
 
@@ -39,6 +40,9 @@ class RoleRule:
     countersign_actions: frozenset[str]  # countersignature records it may add, by action
     oversight_contacts: bool  # may add management oversight contacts (and change only its own)
     title: str  # the role in a sentence: "A team manager"
+    # A case of their own making, held by them until it is allocated to an offender manager (a court officer
+    # promotes a pre-sentence record to a case): they write all of it, as its holder.
+    holds_cases: bool = False
 
 
 OFFICER_ACTIONS = cs.OFFICER_ACTIONS  # submitted, resubmitted, self_signed
@@ -48,7 +52,7 @@ COURT_KINDS = frozenset({"pre_sentence", "report_request", "court_report"})
 WRITE_RULES: dict[str, RoleRule] = {
     "offender_manager": RoleRule(frozenset({ALL}), OFFICER_ACTIONS, False, "An offender manager"),
     "team_manager": RoleRule(frozenset(), MANAGER_ACTIONS, True, "A team manager"),
-    "court_officer": RoleRule(COURT_KINDS, frozenset(), False, "A court officer"),
+    "court_officer": RoleRule(COURT_KINDS, frozenset(), False, "A court officer", holds_cases=True),
     "administrator": RoleRule(frozenset(), frozenset(), False, "An administrator"),
 }
 # Actions whose comment must say why (a return goes back to the officer; a refused override to its author).
@@ -64,7 +68,12 @@ def oversight_codes() -> frozenset[str]:
 def may_add_cases(p: Principal) -> bool:
     """Whether a case first saved on this principal's laptop is taken (and allocated to them)."""
     rule = WRITE_RULES.get(p.role)
-    return rule is not None and (ALL in rule.kinds or "person" in rule.kinds)
+    return rule is not None and (ALL in rule.kinds or "person" in rule.kinds or rule.holds_cases)
+
+
+def _holds(s: Session, p: Principal, person_id: str) -> bool:
+    alloc = s.get(Allocation, person_id)
+    return alloc is not None and alloc.officer == p.username
 
 
 def may_settle_others(p: Principal) -> bool:
@@ -86,7 +95,8 @@ def refusal(s: Session, p: Principal, ch: Change, rec: Record | None, person_id:
         return "Your account's role may not change records: ask an administrator."
     if person_id is None:  # case-free: the officer's own (apply_change refuses another officer's)
         return None
-    if ALL in rule.kinds or ch.kind in rule.kinds:
+    holder = rule.holds_cases and _holds(s, p, person_id)
+    if ALL in rule.kinds or ch.kind in rule.kinds or holder:
         if ch.kind == COUNTERSIGN_KIND:
             return _countersign_refusal(s, p, rule, ch, rec, person_id)
         return None

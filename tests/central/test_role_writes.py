@@ -211,7 +211,8 @@ def test_a_court_officer_writes_court_work_and_nothing_else(central, team):
     results = _attempts(central, co, pid, held)
     for (kind, op), r in results.items():
         case_free = registry.get(kind).person_of is None
-        if kind in COURT_KINDS or (case_free and op == "create"):
+        # A new case is theirs (a pre-sentence record promoted): held by them until allocated.
+        if kind in COURT_KINDS or (case_free and op == "create") or (kind, op) == ("person", "create"):
             assert r["outcome"] == "applied", (kind, op, r)
         else:
             assert r["outcome"] == "rejected", (kind, op, r)
@@ -222,6 +223,19 @@ def test_a_court_officer_writes_court_work_and_nothing_else(central, team):
         if kind not in COURT_KINDS:
             assert after[kind] == before[kind], kind
     assert after["pre_sentence"][1] is True  # the court officer's delete was applied
+
+
+def test_a_court_officer_writes_all_of_a_case_they_made_until_it_is_allocated(central, team):
+    officer, _manager, co, _pid, _held = team
+    pid = str(uuid.uuid4())
+    address = registry.get("address")
+    r = co.push({"kind": "person", "record_id": pid, "person_id": pid,
+                 "fields": {"id": {"new": pid}, "crn": {"new": f"P{uuid.UUID(pid).int % 1_000_000:06d}"}}},
+                _change(address, str(uuid.uuid4()), pid, line1="3 Avenham Lane"))
+    assert [x["outcome"] for x in r] == ["applied", "applied"]
+    central.allocate(pid, officer.username)  # now the offender manager's: court work only, again
+    r = co.push(_change(address, str(uuid.uuid4()), pid, line1="5 Avenham Lane"))
+    assert r[0]["outcome"] == "rejected" and r[0]["message"].startswith("A court officer cannot change")
 
 
 # -- countersignatures -------------------------------------------------------------------------------
