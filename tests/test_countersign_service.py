@@ -20,6 +20,7 @@ from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
 from lpt_desktop.services import countersign_revise, rosh, rosh_plan, tiering
 from lpt_desktop.services.case_events import timeline
+from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.contacts import list_contacts
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.countersign_models import Countersignature
@@ -80,7 +81,7 @@ def new_case(db: Database) -> str:
 
 
 def complete(db: Database, pid: str, level: str = "L", child: bool = False, on: date = TODAY) -> str:
-    """Complete a RoSH assessment at this level; submit it as the officer if completing did not already."""
+    """Complete a RoSH assessment at this level (completing submits it, or self-signs it)."""
     aid = rosh.start_assessment(db, pid, today=on)
     if level in ("L",) and not child:
         screened_out(db, aid, level, on)
@@ -93,8 +94,6 @@ def complete(db: Database, pid: str, level: str = "L", child: bool = False, on: 
         rosh.confirm_carried(db, aid, key, on)
     done = rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=on)
     assert done.completed, done.warnings
-    if svc.signing_status(db, "rosh_assessment", aid) == cs.UNSIGNED:  # until completion submits by itself
-        svc.submit_for_countersignature(db, "rosh_assessment", aid, today=on)
     return aid
 
 
@@ -136,6 +135,27 @@ def test_high_rosh_awaits_countersignature_and_low_by_a_po_is_self_signed(db: Da
     assert any(e.kind == "countersign_self_signed" for e in timeline(db, low_pid))
     hist = svc.countersign_history(db, "rosh_assessment", high)
     assert [(h.action, h.author, h.author_role) for h in hist] == [("submitted", STAFF, "offender_manager")]
+
+
+def test_completing_submits_by_itself_with_a_timeline_event(db: Database) -> None:
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    full(db, aid, "H", TODAY)
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.UNSIGNED
+    assert rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=TODAY).completed
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.AWAITING
+    assert rosh.assessment_view(db, aid, TODAY).countersign_status == cs.AWAITING
+    assert rosh.rosh_overview(db, pid, TODAY).signing_status == cs.AWAITING
+    events = [e for e in timeline(db, pid) if e.kind == "countersign_submitted"]
+    assert [e.summary for e in events] == ["RoSH assessment submitted for countersignature"]
+
+
+def test_a_report_writers_screening_completed_by_a_court_officer_stays_unsigned(db: Database) -> None:
+    set_state(db, **{state.ROLE: "court_officer", state.USERNAME: "court1", state.DISPLAY_NAME: "Cal Court"})
+    aid = complete(db, new_case(db), "H")
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.UNSIGNED
+    officer_laptop(db)
+    assert svc.submit_for_countersignature(db, "rosh_assessment", aid, today=TODAY) == cs.AWAITING
 
 
 def test_a_pso_low_assessment_and_child_protection_concerns_await_countersignature(db: Database) -> None:
@@ -252,8 +272,6 @@ def test_a_return_needs_a_comment_then_the_officer_resubmits_or_revises(db: Data
     for key in rosh.assessment_view(db, review, TODAY).unconfirmed:
         rosh.confirm_carried(db, review, key, TODAY)
     assert rosh.complete_assessment(db, review, acknowledge_warnings=True, today=TODAY).completed
-    if svc.signing_status(db, "rosh_assessment", review) == cs.UNSIGNED:
-        svc.submit_for_countersignature(db, "rosh_assessment", review, today=TODAY)
     assert svc.signing_status(db, "rosh_assessment", review) == cs.AWAITING
     assert "revises the work returned on 23/11/2026" in (svc.countersign_history(db, "rosh_assessment", review)[0]
                                                          .comment or "")
@@ -290,8 +308,13 @@ def test_the_queue_puts_high_rosh_first_then_the_oldest(db: Database, tmp_path) 
             "RoSH assessment", "Very high", "Awaiting countersignature", STAFF, OFFICER)
         assert "very high" in top.why and "probation services officer" in top.why
         assert svc.awaiting_by_person(other) == {q.person_id: "Awaiting countersignature" for q in queue}
+        rows = {r.person_id: r for r in load_caseload(other, TODAY)}
+        assert (rows[top.person_id].rosh_label, rows[top.person_id].rosh_signing) == (
+            "Very high", "Awaiting countersignature")
         svc.countersign(other, "rosh_assessment", b, today=TODAY)
         assert b not in [q.target_id for q in svc.countersign_queue(other, TODAY)]
+        assert {r.person_id: r for r in load_caseload(other, TODAY)}[queue[1].person_id].rosh_signing == ""
+        assert rosh.rosh_overview(other, queue[1].person_id, TODAY).signing_status == cs.COUNTERSIGNED
     finally:
         other.close()
 
@@ -304,8 +327,6 @@ def test_a_risk_plan_is_submitted_countersigned_and_returned(db: Database) -> No
                                                       TODAY + timedelta(days=30)), today=TODAY)
     rosh_plan.record_sharing(db, plan, "police", TODAY, today=TODAY)
     assert rosh_plan.complete_plan(db, plan, acknowledge_warnings=True, today=TODAY).completed
-    if svc.signing_status(db, "risk_plan", plan) == cs.UNSIGNED:
-        svc.submit_for_countersignature(db, "risk_plan", plan, today=TODAY)
     assert svc.signing_status(db, "risk_plan", plan) == cs.AWAITING
     with db.read() as s:
         row = s.get(RiskPlan, plan)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
+from lpt_desktop.services.countersign import awaiting_by_person
 from lpt_desktop.services.obligations import next_due_by_person
 from lpt_desktop.services.tiering import caseload_tiers, tier_differs
 from lpt_desktop.store.case_record_models import Alias
@@ -45,6 +46,9 @@ class CaseloadRow:
     tier_scheme: str = ""  # the scheme of the tier in force (2026 | ab03), empty for a typed tier or none
     suggested_tier: str = ""  # the suggested tier under the scheme in preferences (services/tiering.py)
     tier_differs: bool = False  # the suggested tier is not the one in force (tiering.tier_differs)
+    # "Awaiting countersignature" while the assessment that set the RoSH level awaits it (the level is in force
+    # meanwhile; issue 19), else empty.
+    rosh_signing: str = ""
 
     @property
     def search_key(self) -> str:
@@ -156,6 +160,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     summaries: dict[str | None, RegisterSummary] = {}  # most people share a handful of register sets
     due_by_person = next_due_by_person(db, today)
     scheme, suggested, overrides = caseload_tiers(db, today)  # cached until a write, like the next-due column
+    awaiting = awaiting_by_person(db)
     with db.read() as s:
         # Core rows, unpacked as tuples: building 7,500 rows is the largest part of the cost (see bench/).
         result = s.connection().execute(caseload_statement(today)).all()
@@ -180,6 +185,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             tier_scheme=tier_scheme or "", suggested_tier=suggested.get(pid, ""),
             tier_differs=pid in suggested and tier_differs(suggested[pid], tier, tier_scheme, scheme,
                                                            overrides.get(pid)),
+            rosh_signing=awaiting.get(pid, ""),
         ))
     return rows
 

@@ -629,18 +629,26 @@ def status_label(db: Database, target_kind: str, target_id: str) -> str:
 
 def awaiting_by_person(db: Database) -> dict[str, str]:
     """Cases whose RoSH level (their latest completed assessment) awaits countersignature, with the words to
-    show beside the level: the level is in force meanwhile."""
+    show beside the level: the level is in force meanwhile. Light columns only: the caseload calls it on every
+    load."""
     out: dict[str, str] = {}
     with db.read() as s:
-        chains = _chains(s)
-        latest: dict[str, RoshAssessment] = {}
-        for a in s.scalars(select(RoshAssessment).where(RoshAssessment.status == "complete")
-                           .order_by(RoshAssessment.completed_on, RoshAssessment.created_at)):
-            latest[a.person_id] = a
-        for pid, a in latest.items():
-            status = _status(chains.get((cs.ROSH_ASSESSMENT, a.id), []), cs.ROSH_ASSESSMENT)
-            if cs.is_awaiting(status):
-                out[pid] = cs.status_label(status)
+        latest: dict[str, str] = {}  # person -> their latest completed assessment's id
+        for pid, aid in s.execute(select(RoshAssessment.person_id, RoshAssessment.id)
+                                  .where(RoshAssessment.status == "complete")
+                                  .order_by(RoshAssessment.completed_on, RoshAssessment.created_at)):
+            latest[pid] = aid
+        chains: dict[str, list[Any]] = defaultdict(list)
+        for rec in s.execute(select(Countersignature.target_id, Countersignature.action,
+                                    Countersignature.status_after)
+                             .where(Countersignature.target_kind == cs.ROSH_ASSESSMENT)
+                             .order_by(Countersignature.on_date, Countersignature.created_at,
+                                       Countersignature.id)):
+            chains[rec.target_id].append(rec)
+    for pid, aid in latest.items():
+        status = cs.status_of(chains.get(aid, []), cs.ROSH_ASSESSMENT)
+        if cs.is_awaiting(status):
+            out[pid] = cs.status_label(status)
     return out
 
 
