@@ -33,6 +33,9 @@ from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessme
 
 # Shares of the cases with each failing (the rest are sound).
 NO_CHECKS, THIN_PREVIOUS, PLAN_LEFT_IN_DRAFT, PULLED_THROUGH = 0.12, 0.1, 0.12, 0.1
+# The share whose latest review is overdue (5 of 60): chosen by rank, not by chance, so a caseload is mostly on
+# time with a handful late whatever the seed (drawn one by one, a seed could give 8 or more of 60).
+OVERDUE = 0.08
 LEVEL_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 GOOD_SOURCES = ["interview", "cps", "police_domestic_abuse", "childrens_services", "previous_convictions",
                 "previous_oasys"]
@@ -119,24 +122,28 @@ def add_rosh(db: Database, spec: DemoSpec) -> None:
                                       .where(Registration.ended_on.is_(None))):
             regs.setdefault(pid, set()).add(code)
         starts = {pid: start for pid, start in conn.execute(select(Sentence.person_id, Sentence.start_date))}
-        for pid, level in sorted(people):
-            if level not in reference().rosh_levels:
-                continue
+        assessed = sorted(pid for pid, level in people if level in reference().rosh_levels)
+        ranked = sorted(assessed, key=lambda p: random.Random(f"rosh-late:{spec.seed}:{p}").random())
+        late = set(ranked[:round(len(ranked) * OVERDUE)])
+        levels: dict[str, str] = {pid: str(level) for pid, level in people}
+        for pid in assessed:
             rng = random.Random(f"rosh:{spec.seed}:{pid}")
-            _history(rng, today, stamp, pid, level, regs.get(pid, set()), starts.get(pid), rows)
+            _history(rng, today, stamp, pid, levels[pid], regs.get(pid, set()), starts.get(pid), rows, pid in late)
         for model, items in rows.items():
             if items:
                 conn.execute(insert(model), items)
 
 
 def _history(rng: random.Random, today: date, stamp: dict[str, datetime], pid: str, level: str,
-             registers: set[str], start: date | None, rows: dict[type, list[dict[str, Any]]]) -> None:
+             registers: set[str], start: date | None, rows: dict[type, list[dict[str, Any]]], late: bool) -> None:
     pulled = rng.random() < PULLED_THROUGH
     no_checks = rng.random() < NO_CHECKS
     thin = rng.random() < THIN_PREVIOUS
-    # The latest within six months for most; about one in ten overdue.
-    latest = last_working_day_on_or_before(today - timedelta(days=rng.randint(200, 260) if rng.random() < 0.1
-                                                             else rng.randint(3, 170)))
+    # The latest well within the six months for most (some falling due now); the late few weeks or two months
+    # past it. (A draw is still made where the chance used to be, so the rest of each history stays as it was.)
+    rng.random()
+    latest = last_working_day_on_or_before(today - timedelta(days=rng.randint(200, 245) if late
+                                                             else rng.randint(3, 165)))
     count = 4 if pulled else rng.choice((1, 2, 2, 3))
     dates = sorted(last_working_day_on_or_before(add_months(latest, -6 * n)) for n in range(count))
     if start is not None and not pulled:
