@@ -358,3 +358,48 @@ def test_export_and_import_carry_scores_and_decisions(db, tmp_path):
         assert case_transfer.export_cases(other)["cases"] == data["cases"]
     finally:
         other.close()
+
+
+# -- a bad predictor row: refused on import, and never stops the caseload --------------------------------
+def _bad_row(db: Database, pid: str, score: float, band: str) -> None:
+    with db.write() as s:  # as a row put in before the import checked it (or by an older version)
+        s.add(PredictorScore(person_id=pid, kind="DCSRP", score=score, band=band, static=False,
+                             assessed_on=TODAY - timedelta(days=5)))
+
+
+@pytest.mark.parametrize(("score", "band", "field", "said"), [
+    (0.3, "M", "score", "below 0.60"), (2.0, "ZZ", "band", "not a band"), (150.0, "H", "score", "0 to 100")])
+def test_import_checks_predictor_rows_as_record_predictors_does(db, tmp_path, score, band, field, said):
+    pid = new_case(db)
+    scores(db, pid, dc_srp=DcSrp(2.5, "H"))
+    data = case_transfer.export_cases(db)
+    row = next(p for p in data["cases"][0]["predictor_scores"] if p["kind"] == "DCSRP")
+    row.update(score=score, band=band)
+    problems = case_transfer.check_file(data)
+    assert any(".predictor_scores[" in e.field and e.field.endswith(f".{field}") and said in e.message
+               for e in problems), problems
+    other = create_caseload(tmp_path / "other.lptdb", PASSPHRASE, "Jo Other", "LPT0043", kdf=KdfParams.fast())
+    try:
+        with pytest.raises(ValidationError):
+            case_transfer.import_cases(other, data)
+    finally:
+        other.close()
+
+
+def test_a_bad_stored_score_shows_cannot_tier_on_its_case_and_the_caseload_still_loads(db):
+    bad, good = new_case(db), new_case(db)
+    scores(db, bad)
+    scores(db, good)
+    tiering.accept_tier(db, bad, today=TODAY)
+    _bad_row(db, bad, 0.3, "M")
+    rows = {r.person_id: r for r in load_caseload(db, TODAY)}
+    assert rows[bad].suggested_tier == "CANNOT_TIER" and rows[bad].tier_differs
+    assert rows[good].suggested_tier not in ("", "CANNOT_TIER")
+    view = tiering.tier_view(db, bad, today=TODAY)
+    assert view.suggested.tier == "CANNOT_TIER"
+    assert view.suggested.working[0].why.startswith("Cannot tier: DC-SRP score ")
+    assert "check the score and band in OASys" in view.suggested.working[0].why
+    with pytest.raises(ValidationError, match="Cannot tier"):
+        tiering.accept_tier(db, bad, today=TODAY)
+    tiering.override_tier(db, bad, "C", "The DC-SRP was mistyped; OASys gives a high band, C meanwhile.",
+                          today=TODAY)

@@ -22,6 +22,7 @@ from lpt_desktop.assessment.tier_types import (
     TierResult,
     WomenFactors,
 )
+from lpt_desktop.assessment.tiering import score_problem
 from lpt_desktop.domain.reference import reference
 
 GENDERS = ("male", "female")
@@ -60,6 +61,15 @@ def _number(value: Any, key: str) -> float:
     return value
 
 
+def _score(value: Any, key: str) -> float:
+    """A predictor score: a number, and a finite percentage (Python's json reads NaN and Infinity)."""
+    number = _number(value, key)
+    problem = score_problem(number)
+    if problem:
+        raise TierInputError(key, problem)
+    return number
+
+
 def _bool(value: Any, key: str) -> bool:
     if not isinstance(value, bool):
         raise TierInputError(key, f"must be true or false, not {_kind(value)}")
@@ -94,7 +104,7 @@ def _predictor(value: Any, key: str) -> Predictor | None:
     if "score" not in obj:
         raise TierInputError(f"{key}.score", "missing: give the score as a number")
     static = _bool(obj["static"], f"{key}.static") if "static" in obj else False
-    return Predictor(_number(obj["score"], f"{key}.score"), static)
+    return Predictor(_score(obj["score"], f"{key}.score"), static)
 
 
 def _dc_srp(value: Any) -> DcSrp | None:
@@ -104,7 +114,7 @@ def _dc_srp(value: Any) -> DcSrp | None:
     if "score" not in obj:
         raise TierInputError("dc_srp.score", "missing: give the score as a number")
     band = obj.get("band")
-    return DcSrp(_number(obj["score"], "dc_srp.score"),
+    return DcSrp(_score(obj["score"], "dc_srp.score"),
                  None if band is None else _choice(band, "dc_srp.band", ROSH_LEVELS))
 
 
@@ -144,8 +154,8 @@ def inputs_from_json(obj: Any) -> TierInputs:
     return TierInputs(
         gender=None if gender is None else _choice(gender, "gender", GENDERS),
         rosh=None if rosh is None else _choice(rosh, "rosh", ROSH_LEVELS),
-        rsr=None if data.get("rsr") is None else _number(data["rsr"], "rsr"),
-        ogrs=None if data.get("ogrs") is None else _number(data["ogrs"], "ogrs"),
+        rsr=None if data.get("rsr") is None else _score(data["rsr"], "rsr"),
+        ogrs=None if data.get("ogrs") is None else _score(data["ogrs"], "ogrs"),
         arp=_predictor(data.get("arp"), "arp"),
         csrp=_predictor(data.get("csrp"), "csrp"),
         dc_srp=_dc_srp(data.get("dc_srp")),

@@ -17,6 +17,7 @@ SCHEME_LABELS = {SCHEME_2026: "MoJ 2026 (A-G)", SCHEME_AB03: "MoJ A-D with chang
 
 NOT_SUPERVISED = "NOT_SUPERVISED"
 MISSING = "MISSING"
+CANNOT_TIER = "CANNOT_TIER"  # a case's input the engine refuses (a bad stored score): the working says which
 
 # Needs (the OASys sections that carry change points) and their severities.
 NEED_KEYS = ("accommodation", "ete", "relationships", "lifestyle", "drugs", "alcohol", "thinking_behaviour",

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from lpt_desktop.assessment.tier_types import (
+    CANNOT_TIER,
     MISSING,
     NEED_KEYS,
     NOT_SUPERVISED,
@@ -29,6 +30,10 @@ from lpt_desktop.assessment.tier_types import (
 )
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json
+from lpt_desktop.domain.tier_forms import scheme_of_tier, valid_tier
+
+__all__ = ["check_scores", "compute_or_explain", "compute_tier", "dc_srp_medium_floor", "predictor_problems",
+           "scheme_of_tier", "scheme_rules", "score_problem", "tier_differs", "tier_letters", "valid_tier"]
 
 ROSH_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 SENTENCE_WORDS = {"CO": "community order", "SSO": "suspended sentence order", "LIC": "licence",
@@ -61,6 +66,71 @@ def predictor_old_after_weeks() -> int:
 def tier_letters(scheme: str) -> tuple[str, ...]:
     """The letters a scheme's tiers start with, best first: 2026 A-G, ab03 A-D."""
     return tuple(scheme_rules(scheme)["letters"])
+
+
+def dc_srp_medium_floor() -> float:
+    """The lowest score a medium DC-SRP band may have in the 2026 scheme (below it is an error)."""
+    return float(scheme_rules(SCHEME_2026)["dc_srp"]["medium_cutoffs"][-1][0])
+
+
+def score_problem(score: object) -> str | None:
+    """Why a predictor score cannot be used, or None: every score (OGRS3, RSR, ARP, CSRP, DC-SRP) is a finite
+    percentage from 0 to 100."""
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score) \
+            or not 0 <= score <= 100:
+        shown = f"{score:g}" if isinstance(score, (int, float)) and not isinstance(score, bool) else repr(score)
+        return f"must be a percentage from 0 to 100, not {shown}: enter the score as OASys gives it"
+    return None
+
+
+def predictor_problems(kind: str, score: object, band: object = None, *,
+                       band_required: bool = True) -> list[tuple[str, str]]:
+    """The problems of one predictor score as (field, message), field "score" or "band": the one check for
+    scores typed on the case, imported from a file and given to the engine. `kind` is OGRS3, RSR, ARP, CSRP or
+    DCSRP; only a DC-SRP has a band (required on the case; the engine takes none as "not counted")."""
+    out: list[tuple[str, str]] = []
+    problem = score_problem(score)
+    if problem:
+        out.append(("score", problem))
+    if kind != "DCSRP":
+        return out
+    if band is None and not band_required:
+        return out
+    if band not in ROSH_WORDS:
+        out.append(("band", f"'{band or ''}' is not a band: use L, M, H or VH (low, medium, high, very high)"))
+    elif band == scheme_rules(SCHEME_2026)["dc_srp"]["medium_band"] and problem is None:
+        assert isinstance(score, (int, float))
+        floor = dc_srp_medium_floor()
+        if 0 < score < floor:
+            out.append(("score", f"{_num(score)} is below {floor:.2f}, which a medium band cannot have: check the "
+                                 "score and band in OASys"))
+    return out
+
+
+def check_scores(inputs: TierInputs) -> None:
+    """Refuse scores no scheme can use (not a finite percentage), naming the key; raises TierInputError."""
+    for key, value in (("rsr", inputs.rsr), ("ogrs", inputs.ogrs),
+                       ("arp.score", inputs.arp.score if inputs.arp else None),
+                       ("csrp.score", inputs.csrp.score if inputs.csrp else None),
+                       ("dc_srp.score", inputs.dc_srp.score if inputs.dc_srp else None)):
+        problem = None if value is None else score_problem(value)
+        if problem:
+            raise TierInputError(key, problem)
+
+
+def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str,
+                 overridden_from: str | None = None) -> bool:
+    """Whether the case's suggested tier is not the tier in force: another tier, a tier of another scheme, or no
+    tier in force. Two cases do not differ: one with nothing to suggest (not supervised, or scores missing)
+    and no tier in force, as there is nothing the officer could accept; and one whose tier in force is an
+    override of this same suggestion (`overridden_from`: the suggestion the latest decision overrode), as the
+    officer has already weighed it. A new suggestion after an override differs again."""
+    if not in_force:
+        return suggested not in (NOT_SUPERVISED, MISSING, CANNOT_TIER)
+    tier = in_force.strip().upper()
+    if (in_force_scheme or scheme_of_tier(tier)) != scheme:
+        return True
+    return tier != suggested and overridden_from != suggested
 
 
 def best_tier(a: str | None, b: str | None) -> str | None:
@@ -162,9 +232,8 @@ def _dc_srp_step(inputs: TierInputs) -> Step:
             if d.score >= cutoff:
                 return Step(name, letter, f"DC-SRP {_num(d.score)}%, band medium, at or above "
                                           f"{cutoff:.2f} gives {letter}")
-        lowest = rules["medium_cutoffs"][-1][0]
-        raise TierInputError("dc_srp.score", f"a medium DC-SRP band needs a score of {lowest:.2f} or more, "
-                                             f"not {_num(d.score)}: check the score and band in OASys")
+        raise TierInputError("dc_srp.score", f"a medium DC-SRP band needs a score of {dc_srp_medium_floor():.2f} "
+                                             f"or more, not {_num(d.score)}: check the score and band in OASys")
     letter = rules["bands"][d.band]
     return Step(name, letter, f"DC-SRP {_num(d.score)}%, band {band_words}, gives {letter}")
 
@@ -436,6 +505,22 @@ def compute_tier(scheme: str, inputs: TierInputs, as_of: date) -> TierResult:
     """The case's tier under `scheme` on `as_of`, with its working. Raises TierInputError for input the
     scheme cannot use (naming the key)."""
     scheme_rules(scheme)  # refuses an unknown scheme
+    check_scores(inputs)  # NaN, infinity or a score outside 0-100 from any caller, named
     if scheme == SCHEME_2026:
         return _compute_2026(inputs, as_of)
     return _compute_ab03(inputs)
+
+
+# The case's words for the keys TierInputError names.
+_KEY_WORDS = {"rsr": "RSR", "ogrs": "OGRS3", "arp.score": "ARP", "csrp.score": "CSRP", "dc_srp.score": "DC-SRP score",
+              "dc_srp.band": "DC-SRP band"}
+
+
+def compute_or_explain(scheme: str, inputs: TierInputs, as_of: date) -> TierResult:
+    """compute_tier for a stored case: input the engine refuses (a score put in before it was checked) gives
+    the tier CANNOT_TIER with the field and the fix as its working, so one bad case never stops a caseload."""
+    try:
+        return compute_tier(scheme, inputs, as_of)
+    except TierInputError as err:
+        why = f"Cannot tier: {_KEY_WORDS.get(err.key, err.key)} {err.message}"
+        return TierResult(scheme, CANNOT_TIER, False, (Step("Cannot tier", CANNOT_TIER, why),))

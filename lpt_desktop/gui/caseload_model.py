@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from lpt_desktop.assessment.tier_types import MISSING, NOT_SUPERVISED, SCHEME_2026, SCHEME_AB03
+from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED, SCHEME_2026, SCHEME_AB03
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.tier_words import scheme_label, tier_phrase, tier_text
 from lpt_desktop.gui.table_model import Column, RecordTableModel
@@ -28,7 +28,7 @@ DEFAULT_SORT = ("Next due", Qt.SortOrder.AscendingOrder)  # what to do first at 
 def tier_order(tier: str) -> tuple[str, str]:
     # A is the highest tier in both schemes (A-G; A3 to D0): letter ascending, then change level descending.
     # No tier, "not supervised" and "missing" come after every letter.
-    if not tier or tier in (NOT_SUPERVISED, MISSING):
+    if not tier or tier in (NOT_SUPERVISED, MISSING, CANNOT_TIER):
         return ("~", tier)
     return (tier[:1], str(9 - int(tier[1])) if len(tier) > 1 and tier[1].isdigit() else "9")
 

@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lpt_desktop.assessment.tiering import predictor_problems
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.transfer import (
     FORMAT,
@@ -63,6 +64,7 @@ from lpt_desktop.domain.validation import (
 )
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.contacts import _may_read as may_read_restricted  # the one rule for who may read them
+from lpt_desktop.services.tiering import PREDICTOR_KINDS
 from lpt_desktop.store.base import Base, Row
 from lpt_desktop.store.case_record_models import (
     Alias,
@@ -344,6 +346,14 @@ def _rules(node: _Node, sentence: _Node | None) -> list[FieldError]:
     elif table == "registration" and "type_code" in v:
         out += _named(path, validate_registration(v["type_code"], v.get("category"), v.get("level")),
                       _REGISTER_FIELDS, "type_code")
+    elif table == "predictor_score" and isinstance(v.get("kind"), str) and "score" in v:
+        # The same check as scores typed on the case (one bad row would otherwise stop the caseload's tiers).
+        if v["kind"] not in PREDICTOR_KINDS:
+            out.append(FieldError(f"{path}.kind", f"'{v['kind']}' is not a predictor: use "
+                                                  f"{', '.join(PREDICTOR_KINDS)}"))
+        else:
+            out += [FieldError(f"{path}.{field}", message)
+                    for field, message in predictor_problems(v["kind"], v["score"], v.get("band"))]
     elif table == "contact":
         codes = contact_codes()
         if "type_code" in v and v["type_code"] not in codes.kinds:

@@ -539,7 +539,7 @@ _NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
 INCREMENTAL_MAX = 500  # more people changed than this: recompute everyone in one bulk pass
 
 
-def _write_count(db: Database) -> int:
+def write_count(db: Database) -> int:
     """How many statements have changed tables the engine reads, through this database's engine."""
     engine = db.engine
     if engine not in _writes:
@@ -556,7 +556,7 @@ def _write_count(db: Database) -> int:
 
 def _settings(db: Database, s: Session) -> tuple[Policy, WorkingCalendar]:
     """The policy in force and the working-day calendar with the office closures, re-read only after a write."""
-    count = _write_count(db)
+    count = write_count(db)
     hit = _settings_cache.get(db)
     if hit is None or hit[0] != count:
         hit = (count, _policy(s), working_calendar(s))
@@ -567,7 +567,7 @@ def _settings(db: Database, s: Session) -> tuple[Policy, WorkingCalendar]:
 def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
     """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
     as_of = as_of or date.today()
-    count = _write_count(db)  # read first: a write while computing makes the next call look again
+    count = write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
         policy, calendar = _settings(db, s)
         key = (as_of, policy.name, calendar)

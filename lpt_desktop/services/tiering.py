@@ -35,6 +35,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from lpt_desktop.assessment.tier_json import inputs_to_json, result_to_json
 from lpt_desktop.assessment.tier_types import (
+    CANNOT_TIER,
     MISSING,
     NOT_SUPERVISED,
     ROSH_LEVELS,
@@ -51,20 +52,28 @@ from lpt_desktop.assessment.tier_types import (
     TierResult,
     WomenFactors,
 )
-from lpt_desktop.assessment.tiering import compute_tier, predictor_old_after_weeks, tier_letters
+from lpt_desktop.assessment.tiering import (
+    compute_or_explain,
+    predictor_old_after_weeks,
+    predictor_problems,
+    scheme_of_tier,
+    tier_differs,
+    tier_letters,
+    valid_tier,
+)
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
-from lpt_desktop.services.obligations import INCREMENTAL_MAX, _write_count, offence_category
+from lpt_desktop.services.obligations import INCREMENTAL_MAX, offence_category, write_count
 from lpt_desktop.store.case_record_models import Circumstance, SentenceEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registration, Requirement, Sentence
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
 __all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "caseload_tiers",
-           "overridden_from", "override_tier", "record_predictors", "scheme_of", "scheme_of_tier",
+           "overridden_from", "override_tier", "predictor_errors", "record_predictors", "scheme_of", "scheme_of_tier",
            "set_tier_scheme", "suggested_tiers", "tier_differs", "tier_inputs", "tier_inputs_bulk",
            "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
@@ -77,7 +86,6 @@ GENDERS = {"male": "male", "female": "female"}  # genders.json values, case-fold
 SEXUAL_CATEGORIES = frozenset({"sexual", "cse"})
 # "Children in the household" values that mean the person has parenting responsibilities (see the docstring).
 PARENTING_VALUES = frozenset({"own", "partner", "visiting"})
-DC_SRP_MEDIUM_FLOOR = 0.60  # a medium DC-SRP band below this score is an error in the 2026 scheme
 REASON_MIN_CHARS = 20
 REASON_MIN_WORDS = 4
 
@@ -304,7 +312,8 @@ def tier_inputs_json(db: Database, person_id: str, *, today: date | None = None)
 def suggested_tiers(s: Session, scheme: str, as_of: date,
                     person_ids: Collection[str] | None = None) -> dict[str, TierResult]:
     """Each person's suggested tier under `scheme` (the caseload's bulk read)."""
-    return {pid: compute_tier(scheme, inputs, as_of) for pid, inputs in tier_inputs_bulk(s, person_ids, as_of).items()}
+    return {pid: compute_or_explain(scheme, inputs, as_of)
+            for pid, inputs in tier_inputs_bulk(s, person_ids, as_of).items()}
 
 
 # The caseload's suggested tiers, per open database: recomputed only after a write, and then only for the cases
@@ -316,7 +325,7 @@ _caseload_cache: weakref.WeakKeyDictionary[Database, tuple[int, tuple[date, str]
 def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict[str, str]]:
     """The scheme in preferences, each case's suggested tier under it on `as_of`, and for each case whose latest
     decision is an override, the suggestion it overrode (for tier_differs). Cached until the next write."""
-    count = _write_count(db)  # read first: a write while computing makes the next call look again
+    count = write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
         scheme = _scheme(s)
         key = (as_of, scheme)
@@ -339,28 +348,6 @@ def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict
             overrides = overridden_from(s)
     _caseload_cache[db] = (count, key, audit_max, tiers, overrides)
     return scheme, tiers, overrides
-
-
-def scheme_of_tier(tier: str) -> str | None:
-    """The scheme a tier typed without one belongs to, from its form: a letter alone is the 2026 scheme's, a
-    letter and a change level (with the old S suffix or not) the earlier scheme's; None if neither."""
-    tier = tier.strip().upper().removesuffix("S") if len(tier.strip()) == 3 else tier.strip().upper()
-    return next((sch for sch in SCHEMES if valid_tier(sch, tier)), None)
-
-
-def tier_differs(suggested: str, in_force: str | None, in_force_scheme: str | None, scheme: str,
-                 overridden_from: str | None = None) -> bool:
-    """Whether the case's suggested tier is not the tier in force: another tier, a tier of another scheme, or no
-    tier in force. Two cases do not differ: one with nothing to suggest (not supervised, or scores missing)
-    and no tier in force, as there is nothing the officer could accept; and one whose tier in force is an
-    override of this same suggestion (`overridden_from`: the suggestion the latest decision overrode), as the
-    officer has already weighed it. A new suggestion after an override differs again."""
-    if not in_force:
-        return suggested not in (NOT_SUPERVISED, MISSING)
-    tier = in_force.strip().upper()
-    if (in_force_scheme or scheme_of_tier(tier)) != scheme:
-        return True
-    return tier != suggested and overridden_from != suggested
 
 
 def overridden_from(s: Session, person_ids: Collection[str] | None = None) -> dict[str, str]:
@@ -401,7 +388,7 @@ def tier_view(db: Database, person_id: str, *, today: date | None = None) -> Tie
         if person is None:
             raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])
         scheme = _scheme(s)
-        suggested = compute_tier(scheme, tier_inputs(s, person_id, today), today)
+        suggested = compute_or_explain(scheme, tier_inputs(s, person_id, today), today)
         scores = s.scalars(select(PredictorScore).where(PredictorScore.person_id == person_id)
                            .order_by(PredictorScore.assessed_on.desc(), PredictorScore.created_at.desc())).all()
         rows = [PredictorRow(p.id, p.kind, p.score, p.band, p.static, p.assessed_on, age_text(p.assessed_on, today),
@@ -425,9 +412,15 @@ def tier_view(db: Database, person_id: str, *, today: date | None = None) -> Tie
 
 
 # -- writes -------------------------------------------------------------------------------------------
-def _percentage(errors: list[FieldError], name: str, value: float | None) -> None:
-    if value is not None and not 0 <= value <= 100:
-        errors.append(FieldError(name, f"{value:g} is not a percentage: enter a score from 0 to 100"))
+# The case's words for each predictor's fields (the shared check, assessment/tiering.predictor_problems, names
+# them "score" and "band").
+_FIELD_LABELS = {"OGRS3": "OGRS3", "RSR": "RSR", "ARP": "ARP", "CSRP": "CSRP", "DCSRP": "DC-SRP score"}
+
+
+def predictor_errors(kind: str, score: float, band: str | None = None) -> list[FieldError]:
+    """The shared predictor check's problems as the case's fields ("DC-SRP band", "ARP", ...)."""
+    return [FieldError("DC-SRP band" if field == "band" else _FIELD_LABELS[kind], message)
+            for field, message in predictor_problems(kind, score, band)]
 
 
 @writes(Change.CASE)
@@ -447,18 +440,12 @@ def record_predictors(db: Database, person_id: str, assessed_on: date | None, *,
                                                     "the assessment was completed"))
     if all(v is None for v in (ogrs3, rsr, arp, csrp, dc_srp)):
         errors.append(FieldError("Scores", "none entered: enter at least one predictor score"))
-    _percentage(errors, "OGRS3", ogrs3)
-    _percentage(errors, "RSR", rsr)
-    _percentage(errors, "ARP", arp.score if arp else None)
-    _percentage(errors, "CSRP", csrp.score if csrp else None)
+    for kind, value in (("OGRS3", ogrs3), ("RSR", rsr), ("ARP", arp.score if arp else None),
+                        ("CSRP", csrp.score if csrp else None)):
+        if value is not None:
+            errors += predictor_errors(kind, value)
     if dc_srp is not None:
-        _percentage(errors, "DC-SRP score", dc_srp.score)
-        if dc_srp.band not in ROSH_LEVELS:
-            errors.append(FieldError("DC-SRP band", f"'{dc_srp.band or ''}' is not a band: choose Low, Medium, "
-                                                    "High or Very high"))
-        elif dc_srp.band == "M" and 0 < dc_srp.score < DC_SRP_MEDIUM_FLOOR:
-            errors.append(FieldError("DC-SRP score", f"{dc_srp.score:g} is below {DC_SRP_MEDIUM_FLOOR:.2f}, which "
-                                                     "a medium band cannot have: check the score and band in OASys"))
+        errors += predictor_errors("DCSRP", dc_srp.score, dc_srp.band)
     require(errors)
     assert assessed_on is not None
     entries: list[tuple[str, float, str | None, bool]] = []
@@ -484,14 +471,6 @@ def record_predictors(db: Database, person_id: str, assessed_on: date | None, *,
         return [r.id for r in rows]
 
 
-def valid_tier(scheme: str, tier: str) -> bool:
-    """Whether `tier` is a tier of `scheme`: 2026 a letter A-G; ab03 a letter A-D and a change level 0-3."""
-    letters = tier_letters(scheme)
-    if scheme == SCHEME_AB03:
-        return len(tier) == 2 and tier[0] in letters and tier[1] in "0123"
-    return len(tier) == 1 and tier in letters
-
-
 def _tier_hint(scheme: str) -> str:
     letters = tier_letters(scheme)
     if scheme == SCHEME_AB03:
@@ -505,8 +484,11 @@ def _decide(db: Database, person_id: str, today: date, action: str, tier: str | 
         if person is None:
             raise ValidationError([FieldError("Case", "is not on this caseload: open the case again")])
         scheme = _scheme(s)
-        result = compute_tier(scheme, tier_inputs(s, person_id, today), today)
+        result = compute_or_explain(scheme, tier_inputs(s, person_id, today), today)
         if action == ACCEPTED:
+            if result.tier == CANNOT_TIER:
+                raise ValidationError([FieldError("Tier", f"cannot be suggested: {result.working[0].why}; record "
+                                                          "the corrected scores, or override with a reason")])
             if result.tier == NOT_SUPERVISED:
                 raise ValidationError([FieldError("Tier", "cannot be suggested: the case has no current order or "
                                                           "licence; add the sentence first, or override with a "

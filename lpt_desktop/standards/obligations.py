@@ -31,7 +31,7 @@ from lpt_desktop.domain.enforcement import required as cja_required
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
-from lpt_desktop.standards.policy import DEFAULT_TIER_SCHEME, TIER_SCHEMES, Phase, Policy, Rule
+from lpt_desktop.standards.policy import TIER_SCHEMES, Phase, Policy, Rule, tier_scheme_of
 
 STATUSES = ("upcoming", "due", "overdue", "met", "missed")
 RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
@@ -173,7 +173,7 @@ class CaseFacts:
     length_months: int | None = None
     requirements: tuple[str, ...] = ()
     tier: str | None = None
-    tier_scheme: str | None = None  # the scheme of the tier (2026 | ab03); None: typed before tiering (A-D)
+    tier_scheme: str | None = None  # the scheme of the tier (2026 | ab03); None: typed, read by its form
     rosh: str | None = None  # L | M | H | VH
     registers: tuple[RegisterFact, ...] = ()
     offence_category: str | None = None  # sexual | violent | cse | other
@@ -265,7 +265,7 @@ def case_tier(policy: Policy, case: CaseFacts) -> str:
     tier = (case.tier or "").strip().upper()
     if not tier:
         return ""
-    tier_map = policy.tier_maps.get(case.tier_scheme or DEFAULT_TIER_SCHEME, {})
+    tier_map = policy.tier_maps.get(tier_scheme_of(tier, case.tier_scheme), {})
     return tier_map.get(tier, tier_map.get(tier[0], tier))
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lpt_desktop.domain.tier_forms import scheme_of_tier
 from lpt_desktop.paths import resources_dir
 
 UNITS = ("working_days", "days", "weeks", "months")
@@ -23,10 +24,16 @@ ANCHORS = ("start", "sentence", "release", "requested")
 WHEN_KEYS = ("orders", "requirements", "tiers", "rosh", "registers", "offence_categories", "min_custody_months",
              "licence")
 KINDS = ("contact", "home_visit", "plan", "review", "enforcement", "victim", "report")
-# Tiering schemes a [tier_map] may name (issue 17; assessment/tier_types.py). A tier with no scheme was typed
-# before tiering, in the earlier A-D form, so it is read as that scheme's.
+# Tiering schemes a [tier_map] may name (issue 17; assessment/tier_types.py). A flat [tier_map] is the earlier
+# A-D scheme's (DEFAULT_TIER_SCHEME). A tier with no scheme is read by its form, as the tiering engine reads it
+# (domain/tier_forms.scheme_of_tier: a letter alone is the 2026 scheme's, a letter and a digit the A-D one's).
 TIER_SCHEMES = ("2026", "ab03")
 DEFAULT_TIER_SCHEME = "ab03"
+
+
+def tier_scheme_of(tier: str, scheme: str | None) -> str:
+    """The scheme to read a case's tier under: its own, else the one its form says (else the A-D scheme's)."""
+    return scheme or scheme_of_tier(tier) or DEFAULT_TIER_SCHEME
 
 
 class PolicyError(ValueError):

@@ -91,7 +91,7 @@ def test_table_working_names_row_and_column() -> None:
     (5.0, "VH", "A"), (5.0, "H", "B"), (5.0, "L", "E"), (0.1, "L", "E"),
     (5.0, "M", "C"), (3.36, "M", "C"), (3.35, "M", "D"), (2.11, "M", "D"), (2.10, "M", "C"), (1.12, "M", "C"),
     (1.11, "M", "D"), (0.60, "M", "D"),
-    (5.0, None, None), (0.0, "VH", None), (-1.0, "H", None),
+    (5.0, None, None), (0.0, "VH", None),
 ])
 def test_dc_srp(score: float, band: str | None, letter: str | None) -> None:
     r = compute_tier("2026", case(dc_srp=DcSrp(score, band)), AS_OF)

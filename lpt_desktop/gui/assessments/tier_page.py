@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lpt_desktop.assessment.tier_types import MISSING, NOT_SUPERVISED
+from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED
 from lpt_desktop.gui.assessments.tier_dialogs import OverrideTierDialog, RecordScoresDialog
 from lpt_desktop.gui.assessments.tier_models import (
     HISTORY_COLUMNS,
@@ -235,7 +235,7 @@ class TierPage(QWidget):
         self.suggested.show_tier(tier_text(s.tier), detail,
                                  f"Suggested tier: {tier_phrase(s.tier)}" + (", provisional" if s.provisional else ""))
         self.banner_text.setText(self._banner(view))
-        self.banner.setVisible(view.differs or s.tier == MISSING)
+        self.banner.setVisible(view.differs or s.tier in (MISSING, CANNOT_TIER))
         self.provisional.setText(f"<b>Provisional:</b> {s.provisional_why}" if s.provisional else "")
         self.provisional.setVisible(s.provisional)
         self.working_model.set_rows(list(s.working))
@@ -251,6 +251,9 @@ class TierPage(QWidget):
 
     def _banner(self, view: TierView) -> str:
         s = view.suggested
+        if s.tier == CANNOT_TIER:
+            return (f"<b>{s.working[0].why}.</b> Record the corrected scores with Record scores… (Alt+S), or "
+                    "override with your reason.")
         if s.tier == MISSING:
             missing = self._missing_scores()
             return (f"<b>The tier cannot be worked out yet:</b> the {missing} from OASys "
@@ -293,6 +296,8 @@ class TierPage(QWidget):
                 why = "there is no current sentence, so the case is not supervised and there is no tier to accept"
             elif v.suggested.tier == MISSING:
                 why = f"the {self._missing_scores()} needed: record them from OASys with Record scores…"
+            elif v.suggested.tier == CANNOT_TIER:
+                why = "a recorded score cannot be used: record the corrected scores with Record scores…"
         set_available(self.accept_button, not why, why)
         other = LOCKED if self.ops is None else loading if v is None else ""
         set_available(self.override_button, not other, other)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lpt_desktop.assessment.tier_types import MISSING, NOT_SUPERVISED, SCHEME_LABELS
+from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED, SCHEME_LABELS
 from lpt_desktop.assessment.tiering import predictor_old_after_weeks
 
 PREDICTOR_NAMES = {
@@ -25,14 +25,15 @@ def tier_text(tier: str | None) -> str:
     """A tier as a cell shows it: the letter, or a short phrase for the two results that are not a tier."""
     if not tier:
         return "—"
-    return {NOT_SUPERVISED: "Not supervised", MISSING: "Missing scores"}.get(tier, tier)
+    return {NOT_SUPERVISED: "Not supervised", MISSING: "Missing scores", CANNOT_TIER: "Cannot tier"}.get(tier, tier)
 
 
 def tier_phrase(tier: str | None) -> str:
     """A tier in a sentence: "tier C", "not supervised" or "not computed (scores missing)"."""
     if not tier:
         return "no tier"
-    return {NOT_SUPERVISED: "not supervised", MISSING: "not computed (ARP and CSRP scores are missing)"}.get(
+    return {NOT_SUPERVISED: "not supervised", MISSING: "not computed (ARP and CSRP scores are missing)",
+            CANNOT_TIER: "not computed (a recorded score cannot be used: the case's tier page says which)"}.get(
         tier, f"tier {tier}")
 
 
