@@ -84,6 +84,12 @@ class Actor:
     grade_from: str  # "central store" | "officer record" | "not known"
     enrolled: bool
 
+    @property
+    def recorded_grade(self) -> str | None:
+        """The grade a record carries: on an enrolled laptop only the central store's (the server checks it
+        against its own), else the officer row's."""
+        return self.grade if self.grade_from == "central store" or not self.enrolled else None
+
 
 def _actor(s: Session, db: Database) -> Actor:
     st = state.read_all(s)
@@ -235,7 +241,7 @@ def _next(status: str, action: str, double: bool = False) -> str:
 def _add(s: Session, t: _Target, actor: Actor, action: str, after: str, on: date, comment: str | None) -> None:
     s.add(Countersignature(person_id=t.person_id, target_kind=t.kind, target_id=t.row.id, action=action,
                            status_after=after, author=actor.username, author_name=actor.name,
-                           author_role=actor.role, author_grade=actor.grade, on_date=on, comment=comment))
+                           author_role=actor.role, author_grade=actor.recorded_grade, on_date=on, comment=comment))
     if action in cs.OFFICER_ACTIONS and t.kind in (cs.ROSH_ASSESSMENT, cs.RISK_PLAN):
         # The officer's own copy of the status (a manager's laptop writes nothing of the officer's records).
         t.row.countersign_status = after
