@@ -111,3 +111,23 @@ def test_comparing_takes_the_day_from_the_caller(db):
     assert "When is the risk greatest: added" in words
     assert "Overall RoSH level: medium to high" in words
     rosh.discard_draft(db, review, TODAY)
+
+
+def test_a_reviews_carried_analysis_is_to_confirm_or_update_not_to_write(db):
+    pid = new_case(db)
+    written = TODAY - timedelta(days=200)
+    first = rosh.start_assessment(db, pid, today=written)
+    full(db, first, "M", written)
+    assert rosh.complete_assessment(db, first, today=written).completed
+    review = rosh.start_assessment(db, pid, today=TODAY)
+    assert rosh.assessment_view(db, review, TODAY).full_analysis == "carried"
+    assert rosh.rosh_overview(db, pid, TODAY).draft.full_analysis == "carried"
+    # Still owed until completed: the carried sections wait for confirmation (or rewriting), one by one.
+    errors = {e.field for e in rosh.completion_check(db, review, TODAY).errors}
+    assert "Current behaviour: What happened" in errors
+    rosh.discard_draft(db, review, TODAY)
+    # A first screening with a yes has nothing to carry: its analysis is to be written.
+    other = new_case(db)
+    aid = rosh.start_assessment(db, other, today=TODAY)
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(answers=all_answers(domestic_abuse={"current": "yes"})), TODAY)
+    assert rosh.assessment_view(db, aid, TODAY).full_analysis == "required"

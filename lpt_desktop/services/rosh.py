@@ -203,7 +203,7 @@ class AssessmentView:
     sources_checked: list[str]
     source_reasons: dict[str, str]
     triggers: tuple[Trigger, ...]  # the answers that require a full analysis
-    full_analysis: str  # not_needed | required | not_doing | done
+    full_analysis: str  # not_needed | required | carried (required, carried in: confirm or update) | not_doing | done
     gate_reason: str | None
     analysis: dict[str, dict[str, str]]  # period -> field -> text
     summary_texts: dict[str, str]
@@ -375,7 +375,9 @@ def _sentence_start(s: Session, person_id: str) -> date | None:
 
 
 def _full_analysis_state(a: RoshAssessment) -> str:
-    """not_needed | required | not_doing | done, from the answers and the gate decision."""
+    """not_needed | required | carried | not_doing | done, from the answers and the gate decision. A review
+    whose required analysis was carried in from the previous assessment is 'carried': the officer confirms or
+    updates each carried section rather than writing it afresh."""
     triggers = full_analysis_triggers(a.answers or {})
     if not triggers:
         return "not_needed"
@@ -383,7 +385,10 @@ def _full_analysis_state(a: RoshAssessment) -> str:
         return "not_doing"
     if a.status == "complete":
         return "done"
-    return "required" if full_analysis_required(triggers, False) else "not_needed"
+    if not full_analysis_required(triggers, False):
+        return "not_needed"
+    carried_in = ((a.carried or {}).get("in") or {})
+    return "carried" if any(k.startswith("analysis.") for k in carried_in) else "required"
 
 
 def _summary_of(a: RoshAssessment, in_custody: bool) -> RoshSummary:
@@ -636,7 +641,7 @@ def _check(s: Session, a: RoshAssessment) -> tuple[list[FieldError], list[CheckW
     warnings = _source_warnings(a.sources_checked or [], a.source_reasons or {})
     if [w.message for w in warnings] != list(problems.warnings):  # the room's rule changed shape: still shown
         warnings = [CheckWarning("Sources checked", "sources", w) for w in problems.warnings]
-    if state == "required":
+    if state in ("required", "carried"):
         errors += analysis_errors(a.analysis or {})
     summary = _summary_of(a, in_custody)
     errors += summary_errors(summary)

@@ -240,8 +240,14 @@ def test_review_confirms_each_carried_section_and_a_lock_keeps_the_draft(make_wi
     assert form.sections["summary.imminence"].text() == "Evenings after drinking"
     assert form.source_reasons["childrens_services"].text() == "Awaiting reply"
     assert not form.view.unconfirmed  # the confirmations were kept with the draft
+    # The analysis was carried in: the form asks for it to be confirmed or updated, not written.
+    form.go(ANALYSIS)
+    assert "previous full analysis was carried forward" in form.gate_text.text()
+    assert "Confirm or update it" in form.screening_note.text()
     form.reject()  # Escape: the draft is kept (nothing to ask)
     qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "previous one was carried forward" in page.banner_text.text(), timeout=WAIT)
+    assert "confirm that each carried section still holds or update it" in page.banner_text.text()
     # Every button of the page on show (the banner's too): no Alt letter clashes with the window's menus.
     assert page.confirm_button.isVisibleTo(window) and page.start_button.isVisibleTo(window)
     assert clashes(window) == []

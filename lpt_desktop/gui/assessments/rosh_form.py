@@ -581,9 +581,15 @@ class RoshForm(QDialog):
         not_doing = triggered and self.not_doing.isChecked()
         if triggered:
             text = ("<b>A full analysis is required</b> because of these answers: " + "; ".join(words) + ".")
+            if self.view is not None and self.view.full_analysis == "carried":
+                # A review: the previous analysis is here already, to be confirmed or updated, not written again.
+                text += (" The previous full analysis was carried forward: confirm that each carried section "
+                         "still holds, or update it.")
+                todo = "Confirm or update it in the Full analysis step"
+            else:
+                todo = "Do it in the Full analysis step"
             self.gate_text.setText(text)
-            self.screening_note.setText(text + " Do it in the Full analysis step, or record a reasoned decision "
-                                               "not to.")
+            self.screening_note.setText(f"{text} {todo}, or record a reasoned decision not to.")
         else:
             self.screening_note.setText("No answer so far requires a full analysis.")
         self.gate.setVisible(triggered)

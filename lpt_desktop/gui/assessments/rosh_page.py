@@ -366,7 +366,11 @@ class RoshPage(QWidget):
         d = o.draft
         if d is not None and d.full_analysis == "required":
             parts.append("<b>The draft's answers require a full analysis</b>: continue the draft (Alt+U) to write "
-                         "or update it, or to record a reasoned decision not to.")
+                         "it, or to record a reasoned decision not to.")
+        elif d is not None and d.full_analysis == "carried":
+            parts.append("<b>The draft's answers require a full analysis, and the previous one was carried "
+                         "forward</b>: continue the draft (Alt+U) to confirm that each carried section still "
+                         "holds or update it, or to record a reasoned decision not to.")
         return "<br>".join(parts)
 
     def _enable(self) -> None:
