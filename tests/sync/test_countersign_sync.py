@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
-from lpt_desktop.services import rosh
+from lpt_desktop.services import rosh, tiering
+from lpt_desktop.services.contacts import list_contacts
 from lpt_desktop.services.sync import list_rejections
 from lpt_desktop.store.countersign_models import Countersignature
 from tests.rosh_fill import full
@@ -61,3 +62,17 @@ def test_countersign_return_and_resubmit_between_two_laptops(central, laptop_fac
     assert ids(officer.db, Countersignature) == ids(manager.db, Countersignature)
     assert [h.action for h in svc.countersign_history(officer.db, "rosh_assessment", aid)] == [
         "submitted", "returned", "resubmitted", "countersigned"]
+
+    # a tier override agreed, and an oversight contact, by the manager: accepted by the server, seen by the officer
+    did = tiering.override_tier(officer.db, pid, "B", "Police intelligence shows contact with a known gang.",
+                                today=today)
+    officer.sync()
+    manager.sync()
+    svc.agree_override(manager.db, did, "Agreed: the intelligence raises the risk this month.", today=today)
+    cid = svc.record_oversight(manager.db, pid, "Reviewed the RoSH and plan with the officer.", today, today=today)
+    manager.sync()
+    officer.sync()
+    assert not list_rejections(manager.db), [r.reason for r in list_rejections(manager.db)]
+    assert svc.signing_status(officer.db, "tier_decision", did) == cs.AGREED
+    seen = [c for c in list_contacts(officer.db, pid) if c.id == cid]
+    assert seen and seen[0].management_oversight and seen[0].type_code == "MO1"
