@@ -203,7 +203,7 @@ class Rules:
     grade_labels: Mapping[str, str]
     kind_labels: Mapping[str, str]
     unknown_grade: str
-    source: str
+    source: str  # in words an officer may be shown (the file's own "source" names the developer's sources too)
 
 
 def rules_from(data: Mapping[str, Any]) -> Rules:
@@ -217,7 +217,7 @@ def rules_from(data: Mapping[str, Any]) -> Rules:
         grade_labels={g: str(v.get("label") or g) for g, v in grades.items()},
         kind_labels=dict(data.get("kinds") or {}),
         unknown_grade=str(data.get("unknown_grade") or "po"),
-        source=str(data.get("source") or ""),
+        source=str(data.get("shown_source") or data.get("source") or ""),
     )
 
 

@@ -178,6 +178,8 @@ def test_the_shipped_rule_cites_its_source_and_marks_its_own_choices() -> None:
     assert "Inspectorate" in data["source"] and "unverified" in data["source"]
     assert set(data["unverified"]) >= {"grades", "double_levels"}
     assert cs.load_rules().levels_always == ("H", "VH")
+    shown = cs.load_rules().source  # what a screen may show: no developer file named
+    assert "Inspectorate" in shown and not any(w in shown.lower() for w in ("seed", ".md", ".json", "resources/"))
 
 
 @pytest.mark.parametrize(("grade", "code"), [("PO", "po"), ("pso", "pso"), ("Probation services officer", "pso"),
