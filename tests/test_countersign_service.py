@@ -252,6 +252,8 @@ def test_a_return_needs_a_comment_then_the_officer_resubmits_or_revises(db: Data
     officer_laptop(db)
     returns = [r for r in svc.returns_for_officer(db) if r.target_id == aid]
     assert len(returns) == 1 and returns[0].comment == RETURN and returns[0].returned_by == "Pat Senior"
+    assert [r.target_id for r in svc.returns_for_officer(db, pid)] == [aid]
+    assert svc.returns_for_officer(db, new_case(db)) == []
     assert returns[0].kind_label == "RoSH assessment" and returns[0].revision_id is None
     assert svc.status_label(db, "rosh_assessment", aid) == "Returned to the officer"
     # resubmitted as it is, with a reply
@@ -353,7 +355,12 @@ def test_the_manager_agrees_or_refuses_an_override_with_a_reason(db: Database) -
     manager_laptop(db)
     assert any(q.target_id == d1 and q.kind_label == "Tier override" for q in svc.countersign_queue(db, TODAY))
     assert "Reason: is too short" in refused(svc.agree_override, db, d1, "ok", today=TODAY)
+    assert svc.override_status(db, pid) == svc.OverrideStatus(d1, "B", cs.AWAITING_AGREEMENT,
+                                                              "Awaiting the manager's agreement", None, None)
     assert svc.agree_override(db, d1, "Agreed: the call-outs raise the risk to a partner.", today=TODAY) == cs.AGREED
+    assert svc.override_status(db, pid) == svc.OverrideStatus(d1, "B", cs.AGREED, "Agreed by the manager",
+                                                              "Pat Senior",
+                                                              "Agreed: the call-outs raise the risk to a partner.")
     assert "only an override awaiting the manager's agreement is refused" in refused(
         svc.refuse_override, db, d1, "Refused after all, the tier should stand as suggested.", today=TODAY)
     assert not any(q.target_id == d1 for q in svc.countersign_queue(db, TODAY))

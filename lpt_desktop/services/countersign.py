@@ -31,7 +31,8 @@ Writes (each one transaction, audited, with its outbox rows):
 Reads:
   current_actor(db) -> Actor
   countersign_queue(db, today=None) -> list[QueueItem]
-  returns_for_officer(db) -> list[ReturnItem]
+  returns_for_officer(db, person_id=None) -> list[ReturnItem]
+  override_status(db, person_id) -> OverrideStatus | None   the tier in force when it is an override
   countersign_history(db, kind, target_id) -> list[HistoryItem]
   signing_status(db, kind, target_id) -> status code; status_label(db, kind, target_id) -> words
   awaiting_by_person(db) -> {person_id: "Awaiting countersignature"} for cases whose RoSH level awaits it
@@ -575,14 +576,16 @@ def _queue_item(people: dict[str, Person], t: _Target, status: str, chain: list[
                      submitted.author_name, since.on_date, (today - since.on_date).days, why)
 
 
-def returns_for_officer(db: Database) -> list[ReturnItem]:
+def returns_for_officer(db: Database, person_id: str | None = None) -> list[ReturnItem]:
     """Work returned to the officer and not yet resubmitted or revised, newest first, with the manager's
-    comment (and the draft revising it, if one is open)."""
+    comment (and the draft revising it, if one is open); person_id: one case's only."""
     out: list[ReturnItem] = []
     with db.read() as s:
         people = {p.id: p for p in s.scalars(select(Person))}
         for (kind, tid), chain in _chains(s).items():
             if kind == cs.TIER_DECISION or _status(chain, kind) != cs.REJECTED:
+                continue
+            if person_id is not None and chain[0].person_id != person_id:
                 continue
             try:
                 t = _target(s, kind, tid)
@@ -633,6 +636,31 @@ def status_label(db: Database, target_kind: str, target_id: str) -> str:
     return cs.status_label(signing_status(db, target_kind, target_id))
 
 
+@dataclass(frozen=True)
+class OverrideStatus:
+    decision_id: str
+    tier: str
+    status: str  # awaiting_agreement | agreed | refused
+    status_label: str
+    by: str | None  # the manager's name, once agreed or refused
+    reason: str | None  # the manager's reason
+
+
+def override_status(db: Database, person_id: str) -> OverrideStatus | None:
+    """The manager's view of the case's tier in force, when it is an officer's override: awaiting agreement,
+    agreed or refused, with who and why. None when the latest decision accepted the suggested tier."""
+    with db.read() as s:
+        d = s.scalar(select(TierDecision).where(TierDecision.person_id == person_id)
+                     .order_by(TierDecision.decided_on.desc(), TierDecision.created_at.desc()).limit(1))
+        if d is None or d.action != "overridden":
+            return None
+        chain = _chain(s, cs.TIER_DECISION, d.id)
+        status = _status(chain, cs.TIER_DECISION)
+        last = _last(chain, [cs.AGREE, cs.REFUSE]) if status != cs.AWAITING_AGREEMENT else None
+        return OverrideStatus(d.id, d.tier, status, cs.status_label(status),
+                              (last.author_name or last.author) if last else None, last.comment if last else None)
+
+
 def awaiting_by_person(db: Database) -> dict[str, str]:
     """Cases whose RoSH level (their latest completed assessment) awaits countersignature, with the words to
     show beside the level: the level is in force meanwhile. Light columns only: the caseload calls it on every
@@ -658,7 +686,8 @@ def awaiting_by_person(db: Database) -> dict[str, str]:
     return out
 
 
-__all__ = ["Actor", "HistoryItem", "QueueItem", "ReturnItem", "actor_in", "agree_override", "awaiting_by_person",
-           "chain_status", "countersign", "countersign_history", "countersign_queue", "current_actor", "person_of",
-           "record_completion", "record_oversight", "refusal", "refuse_override", "resubmit", "return_work",
-           "returns_for_officer", "signing_status", "status_label", "submit_for_countersignature"]
+__all__ = ["Actor", "HistoryItem", "OverrideStatus", "QueueItem", "ReturnItem", "actor_in", "agree_override",
+           "awaiting_by_person", "chain_status", "countersign", "countersign_history", "countersign_queue",
+           "current_actor", "override_status", "person_of", "record_completion", "record_oversight", "refusal",
+           "refuse_override", "resubmit", "return_work", "returns_for_officer", "signing_status", "status_label",
+           "submit_for_countersignature"]
