@@ -13,6 +13,7 @@ import pytest
 
 from lpt_desktop.assessment import carried_forward as cf
 from lpt_desktop.assessment.rosh_summary import assessment_data
+from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import rosh
 from lpt_desktop.services.unlock import create_caseload
@@ -131,3 +132,25 @@ def test_a_reviews_carried_analysis_is_to_confirm_or_update_not_to_write(db):
     aid = rosh.start_assessment(db, other, today=TODAY)
     rosh.save_draft(db, aid, rosh.AssessmentDraft(answers=all_answers(domestic_abuse={"current": "yes"})), TODAY)
     assert rosh.assessment_view(db, aid, TODAY).full_analysis == "required"
+
+
+def test_the_sources_have_a_note_kept_with_the_assessment_and_not_carried_into_a_review(db):
+    pid = new_case(db)
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    note = "Other: the hostel key worker's log, read 12/11/2026; children's services replied, not known."
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(answers=all_answers(), sources_checked=[
+        "interview", "police_domestic_abuse", "childrens_services", "other"], sources_note=note,
+        summary=rosh.SummaryDraft(community=levels("L"), no_analysis_reason=REASON)), TODAY)
+    rosh.save_summary(db, aid, rosh.SummaryDraft(texts={"imminence": "None identified."}), TODAY)  # kept beside
+    assert rosh.assessment_view(db, aid, TODAY).sources_note == note
+    assert rosh.complete_assessment(db, aid, today=TODAY).completed
+    assert rosh.assessment_view(db, aid, TODAY).sources_note == note
+    assert rosh.overview_json(rosh.rosh_overview(db, pid, TODAY))["screening"]["sources_note"] == note
+    review = rosh.start_assessment(db, pid, today=TODAY)
+    assert rosh.assessment_view(db, review, TODAY).sources_note == ""  # noted afresh with each check
+    rosh.save_draft(db, review, rosh.AssessmentDraft(sources_note="  "), TODAY)
+    assert rosh.assessment_view(db, review, TODAY).sources_note == ""
+    with pytest.raises(ValidationError) as exc:
+        rosh.save_draft(db, review, rosh.AssessmentDraft(sources_note=42), TODAY)  # type: ignore[arg-type]
+    assert exc.value.errors[0].field == rosh.SOURCES_NOTE_FIELD
+    rosh.discard_draft(db, review, TODAY)

@@ -105,6 +105,7 @@ class AssessmentDraft:
     answers: Mapping[str, Mapping[str, str]] | None = None  # question id -> period -> yes | no | dont_know
     sources_checked: Sequence[str] | None = None
     source_reasons: Mapping[str, str] | None = None  # source code -> why it could not be checked
+    sources_note: str | None = None  # notes on the sources: names an "Other" source, says what a check found
     not_doing_full_analysis: bool | None = None  # the gate: a reasoned decision not to do one
     gate_reason: str | None = None
     analysis: Mapping[str, Mapping[str, str]] | None = None  # period -> field code -> text
@@ -137,6 +138,7 @@ class CheckWarning:
 
 STEP_KEYS = ("screening", "sources", "analysis", "summary", "carried")
 LEVELS_FIELD = "Risk of serious harm levels"
+SOURCES_NOTE_FIELD = "Notes on the sources"
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ class AssessmentView:
     countersign_status: str
     # Carried text as old as the data's threshold (12 months) or more: (section key, origin), oldest first.
     stale_carried: list[tuple[str, date]] = field(default_factory=list)
+    sources_note: str = ""  # notes on the sources checked (names an "Other" source)
 
 
 @dataclass(frozen=True)
@@ -428,6 +431,8 @@ def _type_errors(draft: AssessmentDraft) -> list[FieldError]:
         errors.append(FieldError("Sources checked", "is not a list of sources: tick them again"))
     if draft.source_reasons is not None:
         texts("Reasons a source was not checked", draft.source_reasons, 1)
+    if draft.sources_note is not None and not isinstance(draft.sources_note, str):
+        errors.append(FieldError(SOURCES_NOTE_FIELD, "is not text: reopen the assessment and type it again"))
     if draft.analysis is not None:
         texts("Full analysis", draft.analysis, 2)
         wrong = sorted(set(draft.analysis) - set(PERIODS))
@@ -462,6 +467,10 @@ def _apply(a: RoshAssessment, draft: AssessmentDraft, on: date) -> None:
         a.sources_checked = list(dict.fromkeys(draft.sources_checked))
     if draft.source_reasons is not None:
         a.source_reasons = {k: v for k, v in draft.source_reasons.items() if (v or "").strip()}
+    if draft.sources_note is not None:
+        # Kept in the summary's JSON (no column of its own): it travels with the assessment in sync and export.
+        kept = {k: v for k, v in (a.summary or {}).items() if k != "sources_note"}
+        a.summary = {**kept, "sources_note": draft.sources_note} if draft.sources_note.strip() else kept
     if draft.not_doing_full_analysis is not None:
         a.full_analysis = "not_doing" if draft.not_doing_full_analysis else None
     if draft.gate_reason is not None:
@@ -531,6 +540,7 @@ def _new_from(previous: RoshAssessment | None, person_id: str, by_report_writer:
                                    for k, text in _texts(previous).items()})
     summary = dict(previous.summary or {})
     summary.pop("in_custody", None)
+    summary.pop("sources_note", None)  # the sources are checked again, and noted again, for each assessment
     a = RoshAssessment(person_id=person_id, kind="review", status="draft", started_on=today,
                        by_report_writer=by_report_writer, previous_id=previous.id,
                        answers={q: dict(p) for q, p in (previous.answers or {}).items()},
@@ -803,7 +813,8 @@ def _view(s: Session, a: RoshAssessment, as_of: date) -> AssessmentView:
         sections=sections, carried_share=review.share(), oldest_carried=review.oldest(),
         unconfirmed=review.unconfirmed(), warnings_acknowledged=list(a.warnings_acknowledged or []),
         countersign_status=countersign.chain_status(s, "rosh_assessment", a.id),  # the chain is the truth
-        stale_carried=cf.stale_carried(review.now, review.carried, as_of, assessment_data().stale_after_months))
+        stale_carried=cf.stale_carried(review.now, review.carried, as_of, assessment_data().stale_after_months),
+        sources_note=str(summary.get("sources_note") or ""))
 
 
 def assessment_view(db: Database, assessment_id: str, today: date | None = None) -> AssessmentView:
@@ -968,7 +979,8 @@ def overview_json(ov: RoshOverview) -> dict[str, Any]:
         "by_report_writer": cur.by_report_writer, "confirmation": cur.confirmation,
         "confirmed_on": _iso(cur.confirmed_on), "full_analysis": cur.full_analysis, "gate_reason": cur.gate_reason,
         "triggers": [{"question": t.question_id, "period": t.period, "answer": t.answer} for t in cur.triggers],
-        "sources_checked": cur.sources_checked, "warnings_acknowledged": cur.warnings_acknowledged}
+        "sources_checked": cur.sources_checked, "sources_note": cur.sources_note or None,
+        "warnings_acknowledged": cur.warnings_acknowledged}
     summary_json = None if cur is None else {
         **{f.code: cur.summary_texts.get(f.code) or None for f in assessment_data().summary_fields},
         "no_analysis_reason": cur.no_analysis_reason,
@@ -997,8 +1009,8 @@ def overview_json(ov: RoshOverview) -> dict[str, Any]:
     }
 
 
-__all__ = ["GATE_FIELD", "KINDS", "LEVELS_FIELD", "STEP_KEYS", "AssessmentDraft", "AssessmentItem", "AssessmentView",
-           "Check", "CheckWarning", "Completion",
+__all__ = ["GATE_FIELD", "KINDS", "LEVELS_FIELD", "SOURCES_NOTE_FIELD", "STEP_KEYS", "AssessmentDraft",
+           "AssessmentItem", "AssessmentView", "Check", "CheckWarning", "Completion",
            "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
            "compare_assessments", "complete_assessment", "completion_check", "confirm_carried", "confirm_screening",
            "decide_full_analysis", "discard_draft", "mark_report_writer", "overview_json", "revise_screening",

@@ -115,12 +115,15 @@ def test_screening_gate_reason_warning_and_the_level_on_completion(make_window, 
     assert not form.analysis_boxes[0].isVisibleTo(form)
     form.go(SOURCES)
     form.sources["interview"].click()  # neither domestic abuse call-outs nor children's services checked
+    form.sources["other"].click()  # named in the sources note, kept with the draft
+    qtbot.keyClicks(form.sources_note, "Hostel key worker's log")
     form.go(SUMMARY)
     assert not form.screened_out.isVisibleTo(form)  # the gate's reason says why: not asked twice
     for box in form.levels.boxes.values():
         box.setCurrentIndex(box.findData("L"))
     check = _check(qtbot, form)
     assert GATE_FIELD in _fields(check)
+    assert form.view.sources_note == "Hostel key worker's log"
     assert not form.complete_button.isEnabled()
     # The error goes to its field.
     item = form.errors.item(_fields(check).index(GATE_FIELD))

@@ -270,6 +270,18 @@ class RoshForm(QDialog):
                 reason_row.setContentsMargins(24, 0, 0, 0)
                 reason_row.addWidget(reason)
                 item.addLayout(reason_row)
+        note_label = QLabel(f"<b>{svc.SOURCES_NOTE_FIELD}</b>")
+        layout.addWidget(note_label)
+        layout.addWidget(help_label("Name any other source checked, and anything a check found or is still "
+                                    "awaited (the team manager reads it)."))
+        self.sources_note = QPlainTextEdit()
+        self.sources_note.setAccessibleName(svc.SOURCES_NOTE_FIELD)
+        self.sources_note.setPlaceholderText("For example: hostel key worker's log, read 12/11/2026")
+        self.sources_note.setTabChangesFocus(True)
+        self.sources_note.setMaximumHeight(70)
+        self.sources_note.textChanged.connect(self._edited)
+        note_label.setBuddy(self.sources_note)
+        layout.addWidget(self.sources_note)
         layout.addStretch(1)
 
     def _build_analysis(self) -> None:
@@ -452,6 +464,7 @@ class RoshForm(QDialog):
             for code, reason in self.source_reasons.items():
                 reason.setText(view.source_reasons.get(code, ""))
                 reason.setEnabled(not self.sources[code].isChecked() and not self.read_only)
+            self.sources_note.setPlainText(view.sources_note)
             texts = {s.key: s.text for s in view.sections}
             for key, section in self.sections.items():
                 section.edit.setPlainText(texts.get(key, ""))
@@ -619,6 +632,7 @@ class RoshForm(QDialog):
             answers=self.current_answers(),
             sources_checked=[c for c, b in self.sources.items() if b.isChecked()],
             source_reasons={c: r.text() for c, r in self.source_reasons.items() if not self.sources[c].isChecked()},
+            sources_note=self.sources_note.toPlainText(),
             not_doing_full_analysis=triggered and self.not_doing.isChecked(),
             gate_reason=self.gate_reason.toPlainText(),
             analysis=analysis,
