@@ -20,7 +20,7 @@ from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
 from lpt_desktop.services import countersign_revise, rosh, rosh_plan, tiering
 from lpt_desktop.services.case_events import timeline
-from lpt_desktop.services.caseload import load_caseload
+from lpt_desktop.services.caseload import caseload_json, load_caseload
 from lpt_desktop.services.contacts import list_contacts
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.countersign_models import Countersignature
@@ -313,6 +313,8 @@ def test_the_queue_puts_high_rosh_first_then_the_oldest(db: Database, tmp_path) 
         rows = {r.person_id: r for r in load_caseload(other, TODAY)}
         assert (rows[top.person_id].rosh_label, rows[top.person_id].rosh_signing) == (
             "Very high", "Awaiting countersignature")
+        shown = {i["crn"]: i["rosh_signing"] for i in caseload_json(list(rows.values()))}
+        assert shown[top.crn] == "Awaiting countersignature" and list(shown.values()).count(None) == 1
         svc.countersign(other, "rosh_assessment", b, today=TODAY)
         assert b not in [q.target_id for q in svc.countersign_queue(other, TODAY)]
         assert {r.person_id: r for r in load_caseload(other, TODAY)}[queue[1].person_id].rosh_signing == ""

@@ -196,6 +196,7 @@ def caseload_json(rows: list[CaseloadRow]) -> list[dict[str, Any]]:
          "rosh": r.rosh_label, "flags": list(r.flags), "mappa": r.mappa or None,
          "next_due": r.next_due.isoformat() if r.next_due else None, "next_due_what": r.next_due_what or None,
          "next_due_status": r.next_due_status or None, "tier_scheme": r.tier_scheme or None,
-         "suggested_tier": r.suggested_tier or None, "tier_differs": r.tier_differs}
+         "suggested_tier": r.suggested_tier or None, "tier_differs": r.tier_differs,
+         "rosh_signing": r.rosh_signing or None}
         for r in rows
     ]
