@@ -6,8 +6,8 @@ does not allow is a rejection (kept, shown to its sender in words, never applied
 - offender manager: every kind on the cases allocated to them; countersignature records only to submit,
   resubmit or self-sign their own work;
 - team manager: nothing of a case's own records (the team's cases are theirs to read), only countersignature
-  records that countersign, return, or agree or refuse a tier override (never on their own work, and only from
-  the status the work is in now), and management oversight contacts they add themselves;
+  records that countersign, return, lock incomplete, or agree or refuse a tier override (never on their own
+  work, and only from the status the work is in now), and management oversight contacts they add themselves;
 - court officer: court work (pre-sentence records, report requests, court reports) of the cases at their court,
   and all of a case they made (a pre-sentence record promoted to a case) while they still hold it;
 - everyone: their own case-free records (note templates, a pre-sentence record not yet on a case).
@@ -161,11 +161,15 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     """A new countersignature record: the action is this role's, the author is the sender as the server
     knows them (username, role, grade), the work is on this case, nobody signs their own work, and the action
     is allowed from the status the work's chain on the server is in now (assessment/countersign.py)."""
+    if rec is not None and rec.owner != p.username:
+        return f"{rule.title} cannot change another person's countersignature record: sign the work instead."
     if rec is not None or ch.op == "delete":
-        return None  # append-only: an identical re-send is a duplicate, anything else is refused as sealed
+        return None  # append-only: an identical re-send changes nothing, anything else is refused as sealed
     data = _new_values(ch, None)
     action = data.get("action")
     if action not in rule.countersign_actions:
+        if not rule.countersign_actions:
+            return f"{rule.title} does not sign work: its offender manager submits it, and a team manager signs it."
         if rule.countersign_actions == MANAGER_ACTIONS:
             return (f"{rule.title} countersigns, returns, locks, agrees or refuses; submitting and self-signing "
                     "work are for its officer: ask the case's offender manager.")
