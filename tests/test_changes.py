@@ -965,7 +965,9 @@ def _(db: Database, demo: Demo) -> Args:
     with db.read() as s:
         crn = s.scalar(select(Person.crn).where(Person.id == demo.person))
     data = case_transfer.export_cases(db, [crn])
-    data["cases"][0]["person"]["tier"] = "A3" if data["cases"][0]["person"]["tier"] != "A3" else "B1"
+    person = data["cases"][0]["person"]
+    a, b = ("A", "B") if person.get("tier_scheme") == "2026" else ("A3", "B1")  # a tier of its own scheme
+    person["tier"] = a if person["tier"] != a else b
     return call(data, update=True)
 
 

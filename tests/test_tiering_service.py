@@ -298,12 +298,12 @@ def test_the_caseload_flags_a_differing_suggestion(db):
     tiering.accept_tier(db, accepted, today=TODAY)
     tiering.accept_tier(db, changed, today=TODAY)
     registers.add_register(db, changed, "MAPP", TODAY, category="1", level="1", today=TODAY)  # now D
-    cases.update_person(db, typed, tier="C2")  # typed before tiering
+    cases.update_person(db, typed, tier="C2")  # typed: an A-D tier by its form
     rows = {r.person_id: r for r in load_caseload(db, TODAY)}
     got = {pid: (rows[pid].tier, rows[pid].tier_scheme, rows[pid].suggested_tier, rows[pid].tier_differs)
            for pid in (accepted, changed, typed, bare)}
     assert got == {accepted: ("E", "2026", "E", False), changed: ("E", "2026", "D", True),
-                   typed: ("C2", "", "E", True), bare: ("", "", MISSING, False)}
+                   typed: ("C2", "ab03", "E", True), bare: ("", "", MISSING, False)}
     # A tier typed without a scheme is read by its form: a letter alone is a 2026 tier.
     assert not tiering.tier_differs("E", "E", None, "2026") and tiering.tier_differs("E", "E", None, "ab03")
     assert not tiering.tier_differs("C2", "C2", None, "ab03") and tiering.tier_differs("C2", "C2S", None, "2026")
@@ -403,3 +403,23 @@ def test_a_bad_stored_score_shows_cannot_tier_on_its_case_and_the_caseload_still
         tiering.accept_tier(db, bad, today=TODAY)
     tiering.override_tier(db, bad, "C", "The DC-SRP was mistyped; OASys gives a high band, C meanwhile.",
                           today=TODAY)
+
+
+@pytest.mark.parametrize(("typed", "scheme"), [("B2", "ab03"), ("C", "2026"), ("", None)])
+def test_a_tier_typed_on_the_personal_details_takes_the_scheme_of_its_form(db, typed, scheme):
+    pid = new_case(db)
+    scores(db, pid)
+    tiering.accept_tier(db, pid, today=TODAY)  # a 2026 tier in force
+    cases.update_person(db, pid, tier=typed or None)
+    with db.read() as s:
+        p = s.get(Person, pid)
+        assert (p.tier or "", p.tier_scheme) == (typed, scheme)
+
+
+def test_import_refuses_a_tier_whose_scheme_is_not_its_forms(db, tmp_path):
+    pid = new_case(db)
+    scores(db, pid)
+    tiering.accept_tier(db, pid, today=TODAY)
+    data = case_transfer.export_cases(db)
+    data["cases"][0]["person"]["tier"] = "B2"  # the tier_scheme stays 2026
+    assert any(e.field == "cases[0].person.tier_scheme" for e in case_transfer.check_file(data))

@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lpt_desktop.assessment.tiering import predictor_problems
+from lpt_desktop.assessment.tiering import predictor_problems, scheme_of_tier
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.transfer import (
     FORMAT,
@@ -336,6 +336,11 @@ def _rules(node: _Node, sentence: _Node | None) -> list[FieldError]:
     if node.part is PERSON and {"crn", "first_name", "last_name", "date_of_birth"} <= set(v):
         out += _named(path, validate_person(v["crn"], v["first_name"], v["last_name"], v["date_of_birth"],
                                             v.get("pnc"), v.get("tier"), v.get("rosh")), _PERSON_FIELDS, "crn")
+        tier, scheme = v.get("tier"), v.get("tier_scheme")
+        if isinstance(tier, str) and tier and scheme is not None and scheme_of_tier(tier) not in (None, scheme):
+            out.append(FieldError(f"{path}.tier_scheme", f"'{scheme}' is not the scheme of tier {tier} (a letter "
+                                                         "alone is 2026, a letter and a digit ab03): correct it, or "
+                                                         "null"))
     elif table == "sentence" and {"order_type", "start_date"} <= set(v):
         out += _named(path, validate_sentence(v["order_type"], v["start_date"], v.get("end_date")),
                       _SENTENCE_FIELDS, "order_type")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lpt_desktop.assessment.tiering import scheme_of_tier
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import order_label, reference, rosh_label
 from lpt_desktop.domain.validation import (
@@ -300,6 +301,10 @@ def update_person(db: Database, person_id: str, *, before: Mapping[str, Any] | N
                 + contact_errors)
         for k, v in changes.items():
             setattr(p, k, (v.strip() or None) if isinstance(v, str) and k in ("phone", "mobile", "email") else v)
+        if "tier" in changes:
+            # A typed tier is of the scheme its form says ("C" 2026, "B2" A-D), never the scheme of the tier it
+            # replaced: the caseload, its filter and the standards read the tier with this scheme.
+            p.tier_scheme = scheme_of_tier(p.tier) if p.tier else None
         changed = sorted(changes)
         if changed:
             add_event(s, p.id, "personal_details", date.today(),
