@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED, SCHEME_2026, SCHEME_AB03
+from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED
+from lpt_desktop.assessment.tiering import scheme_of_tier
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.tier_words import scheme_label, tier_phrase, tier_text
 from lpt_desktop.gui.table_model import Column, RecordTableModel
@@ -38,13 +39,16 @@ def _tier_key(r: CaseloadRow) -> tuple[tuple[str, str], tuple[str, str]]:
     return tier_order(r.tier), tier_order(r.suggested_tier if r.tier_differs else r.tier)
 
 
-def suggestion_scheme(tier: str) -> str:
-    """The scheme a suggested tier is of, from its shape: the A-D scheme's always carry a change level ("B2");
-    every caseload row's suggestion is under the scheme in Preferences, so this names that scheme."""
-    return SCHEME_AB03 if len(tier) == 2 and tier[1].isdigit() else SCHEME_2026
-
-
 TIER_DIFFERS = "*differs"  # the tier filter's entry for cases whose suggested tier differs from the one in force
+
+
+def tier_matches(r: CaseloadRow, letter: str, scheme: str) -> bool:
+    """Whether the tier in force is a tier of `letter` in `scheme`, read with its own scheme (or its form's): a
+    2026 D is not the A-D scheme's D3, nor the other way round. Tiers of the other scheme always differ from the
+    suggestion (tiering.tier_differs), so the filter lists them under "Suggested tier differs"."""
+    if not r.tier or (r.tier_scheme or scheme_of_tier(r.tier)) != scheme:
+        return False
+    return r.tier.strip().upper().startswith(letter)
 
 
 def tier_cell(r: CaseloadRow) -> str:
@@ -68,7 +72,7 @@ def _tier_tip(r: CaseloadRow) -> str:
         else "Tier not set"
     if not r.tier_differs:
         return shown
-    scheme = scheme_label(suggestion_scheme(r.suggested_tier))
+    scheme = scheme_label(r.suggested_scheme)
     return (f"{shown}\nSuggested {tier_phrase(r.suggested_tier)} ({scheme}): open the case's Assessments tab to "
             "accept or override")
 
@@ -137,6 +141,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._terms: tuple[str, ...] = ()
         self._tier = ""
+        self.scheme = ""  # the scheme in preferences: a tier letter matches only that scheme's tiers
         self._rosh = ""
         self._order = ""
 
@@ -169,7 +174,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         if self._tier == TIER_DIFFERS:
             if not rec.tier_differs:
                 return False
-        elif self._tier and not rec.tier.startswith(self._tier):
+        elif self._tier and not tier_matches(rec, self._tier, self.scheme):
             return False
         if self._rosh and rec.rosh != self._rosh:
             return False

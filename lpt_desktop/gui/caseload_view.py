@@ -25,7 +25,6 @@ from lpt_desktop.gui.caseload_model import (
     TIER_DIFFERS,
     CaseloadFilterProxy,
     CaseloadTableModel,
-    suggestion_scheme,
 )
 from lpt_desktop.gui.table_model import empty_state, record_table
 
@@ -117,12 +116,15 @@ class CaseloadView(QWidget):
         self.tier.addItem("Suggested tier differs", TIER_DIFFERS)
         self.tier.setItemData(self.tier.count() - 1, "Cases whose suggested tier differs from the tier in force: "
                               "open one's Assessments tab to accept or override", Qt.ItemDataRole.ToolTipRole)
-        self.tier.setToolTip(f"Tiers of {SCHEME_LABELS.get(scheme, scheme)}, the scheme chosen in Preferences")
+        self.tier.setToolTip(f"Tiers of {SCHEME_LABELS.get(scheme, scheme)}, the scheme chosen in Preferences. A "
+                             "tier of the other scheme is listed under \"Suggested tier differs\", as it always "
+                             "differs from this scheme's suggestion.")
+        self.proxy.scheme = scheme
         index = self.tier.findData(chosen)
         self.tier.setCurrentIndex(max(0, index))
         self.tier.blockSignals(False)
-        if chosen and index < 0:
-            self._refilter(tier="")
+        if chosen:  # a letter the new scheme lacks falls back to all; one it has now means that scheme's tiers
+            self._refilter(tier=chosen if index >= 0 else "")
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         box = QComboBox()
@@ -154,8 +156,8 @@ class CaseloadView(QWidget):
 
     # -- data --------------------------------------------------------------------------------------
     def set_rows(self, rows: list[CaseloadRow]) -> None:
-        if rows:  # every row's suggestion is under the scheme in Preferences: the filter's letters follow it
-            self.set_tier_scheme(suggestion_scheme(rows[0].suggested_tier))
+        if rows and rows[0].suggested_scheme:  # the scheme in Preferences: the filter's letters follow it
+            self.set_tier_scheme(rows[0].suggested_scheme)
         self.model.set_rows(rows)
         if rows and not self.sized:  # size once; after that the officer's widths stand
             self.table.resizeColumnsToContents()

@@ -45,6 +45,7 @@ class CaseloadRow:
     aliases: str = ""  # other names the person is known by, "First Last; ..." (the filter finds them too)
     tier_scheme: str = ""  # the scheme of the tier in force (2026 | ab03), empty for a typed tier or none
     suggested_tier: str = ""  # the suggested tier under the scheme in preferences (services/tiering.py)
+    suggested_scheme: str = ""  # the scheme in preferences, which suggested_tier is of (2026 | ab03)
     tier_differs: bool = False  # the suggested tier is not the one in force (tiering.tier_differs)
     # "Awaiting countersignature" while the assessment that set the RoSH level awaits it (the level is in force
     # meanwhile; issue 19), else empty.
@@ -182,7 +183,7 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
             flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
             next_due_what=due.label if due else "", next_due_status=due.status if due else "",
             next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
-            tier_scheme=tier_scheme or "", suggested_tier=suggested.get(pid, ""),
+            tier_scheme=tier_scheme or "", suggested_tier=suggested.get(pid, ""), suggested_scheme=scheme,
             tier_differs=pid in suggested and tier_differs(suggested[pid], tier, tier_scheme, scheme,
                                                            overrides.get(pid)),
             rosh_signing=awaiting.get(pid, ""),

@@ -79,3 +79,36 @@ def test_differing_tiers_are_marked_filtered_and_follow_the_scheme(make_window, 
     dialog.accept()
     qtbot.waitUntil(lambda: view.tier_scheme == "ab03", timeout=10000)
     assert _filter_items(view) == ["All tiers", *(f"Tier {t}" for t in "ABCD"), "Suggested tier differs"]
+
+
+def _case(tier: str, scheme: str, differs: bool = True):
+    from lpt_desktop.services.caseload import CaseloadRow
+    return CaseloadRow(person_id=f"{tier}-{scheme}", crn=f"X{len(tier)}{tier}{scheme}", name="Case, A", order_type="CO",
+                       order_label="Community order", tier=tier, rosh="", rosh_label="", rosh_rank=0, flags=(),
+                       mappa="", next_due=None, next_due_what="", tier_scheme=scheme if scheme != "typed" else "",
+                       suggested_tier="E", suggested_scheme="2026", tier_differs=differs)
+
+
+@pytest.mark.parametrize(("scheme", "letter", "listed"), [
+    ("2026", "D", {"D-2026", "D-typed"}),  # not the A-D scheme's D3
+    ("ab03", "D", {"D3-ab03", "D1-typed"}),  # not the 2026 scheme's D
+    ("2026", "B", set()),  # B2 is an A-D tier
+])
+def test_a_tier_letter_lists_only_the_chosen_schemes_tiers(qtbot, scheme, letter, listed):
+    from lpt_desktop.gui.caseload_view import CaseloadView
+
+    view = CaseloadView()
+    qtbot.addWidget(view)
+    rows = [_case("D", "2026", False), _case("D", "typed", False), _case("D3", "ab03"), _case("D1", "typed"),
+            _case("B2", "ab03")]
+    view.set_rows(rows)
+    view.set_tier_scheme(scheme)
+    view.tier.setCurrentIndex(view.tier.findData(letter))
+    shown = {view.proxy.index(i, 0).data(Qt.ItemDataRole.DisplayRole) for i in range(view.proxy.rowCount())}
+    assert shown == {r.crn for r in rows if r.person_id in listed}
+    assert "Suggested tier differs" in view.tier.toolTip()
+    # What the tooltip says holds: every tier of the other scheme is listed under "Suggested tier differs".
+    from lpt_desktop.assessment.tiering import scheme_of_tier, tier_differs
+    for r in rows:
+        if (r.tier_scheme or scheme_of_tier(r.tier)) != scheme:
+            assert tier_differs("E" if scheme == "2026" else "C1", r.tier, r.tier_scheme or None, scheme)
