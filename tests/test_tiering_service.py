@@ -423,3 +423,16 @@ def test_import_refuses_a_tier_whose_scheme_is_not_its_forms(db, tmp_path):
     data = case_transfer.export_cases(db)
     data["cases"][0]["person"]["tier"] = "B2"  # the tier_scheme stays 2026
     assert any(e.field == "cases[0].person.tier_scheme" for e in case_transfer.check_file(data))
+
+
+def test_only_the_scores_in_use_are_flagged_old_and_superseded_ones_are_not(db):
+    pid = new_case(db)
+    tiering.record_predictors(db, pid, TODAY - timedelta(weeks=70), rsr=3.08, arp=Predictor(70), csrp=Predictor(3),
+                              today=TODAY)
+    tiering.record_predictors(db, pid, TODAY - timedelta(weeks=60), rsr=2.0, today=TODAY)  # old, still in use
+    tiering.record_predictors(db, pid, TODAY - timedelta(days=30), arp=Predictor(40), today=TODAY)
+    view = tiering.tier_view(db, pid, today=TODAY)
+    used = {(p.kind, p.score) for p in view.predictors if p.in_use}
+    assert used == {("RSR", 2.0), ("ARP", 40), ("CSRP", 3)}
+    assert {(p.kind, p.score) for p in view.predictors if not p.in_use} == {("ARP", 70), ("RSR", 3.08)}
+    assert next(p for p in view.predictors if p.in_use and p.kind == "RSR").old

@@ -23,6 +23,7 @@ decisions. Where each input comes from:
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections import defaultdict
 from collections.abc import Collection
@@ -100,6 +101,7 @@ class PredictorRow:
     assessed_on: date
     age_text: str  # "3 months", "1 year 2 months"
     old: bool  # older than the data's predictor_old_after_weeks
+    in_use: bool = False  # the latest of its kind on the day: the score the suggested tier uses
 
 
 @dataclass(frozen=True)
@@ -397,7 +399,7 @@ def tier_view(db: Database, person_id: str, *, today: date | None = None) -> Tie
         for r in rows:
             if r.assessed_on <= today:
                 latest.setdefault(r.kind, r)
-        first = [latest[k] for k in PREDICTOR_KINDS if k in latest]
+        first = [dataclasses.replace(latest[k], in_use=True) for k in PREDICTOR_KINDS if k in latest]
         ids = {r.id for r in first}
         decisions = s.scalars(select(TierDecision).where(TierDecision.person_id == person_id)
                               .order_by(TierDecision.decided_on.desc(), TierDecision.created_at.desc())).all()

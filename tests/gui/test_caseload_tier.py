@@ -112,3 +112,21 @@ def test_a_tier_letter_lists_only_the_chosen_schemes_tiers(qtbot, scheme, letter
     for r in rows:
         if (r.tier_scheme or scheme_of_tier(r.tier)) != scheme:
             assert tier_differs("E" if scheme == "2026" else "C1", r.tier, r.tier_scheme or None, scheme)
+
+
+def test_predictor_rows_say_superseded_not_old_and_show_two_decimals():
+    from datetime import date
+
+    from lpt_desktop.gui.assessments.tier_models import PREDICTOR_AGE, PREDICTOR_COLUMNS, PredictorModel
+    from lpt_desktop.services.tiering import PredictorRow
+
+    rows = [PredictorRow("1", "RSR", 2.0, None, False, date(2026, 5, 18), "6 months", False, True),
+            PredictorRow("2", "RSR", 3.08, None, False, date(2025, 8, 22), "1 year 3 months", True, False),
+            PredictorRow("3", "CSRP", 1.43, None, False, date(2025, 8, 22), "1 year 3 months", True, True)]
+    model = PredictorModel(PREDICTOR_COLUMNS)
+    model.set_rows(rows)
+    assert [model.data(model.index(i, 1)) for i in range(3)] == ["2.00", "3.08", "1.43"]
+    ages = [model.data(model.index(i, PREDICTOR_AGE)) for i in range(3)]
+    assert ages == ["6 months", "1 year 3 months (superseded)", "1 year 3 months (old)"]
+    assert "still uses" not in model.data(model.index(1, PREDICTOR_AGE), Qt.ItemDataRole.ToolTipRole)
+    assert "still uses" in model.data(model.index(2, PREDICTOR_AGE), Qt.ItemDataRole.ToolTipRole)

@@ -13,6 +13,7 @@ from lpt_desktop.gui.assessments.tier_words import (
     BAND_NAMES,
     OLD_TIP,
     PREDICTOR_NAMES,
+    SUPERSEDED_TIP,
     scheme_label,
     score_text,
     tier_text,
@@ -62,7 +63,16 @@ def _static(p: PredictorRow) -> str:
 
 
 def _age(p: PredictorRow) -> str:
+    # Only a score in use may be "old" (the tier still uses it); an earlier one is just superseded.
+    if not p.in_use:
+        return f"{p.age_text} (superseded)"
     return f"{p.age_text} (old)" if p.old else p.age_text
+
+
+def _age_tip(p: PredictorRow) -> str:
+    if not p.in_use:
+        return SUPERSEDED_TIP
+    return OLD_TIP if p.old else ""
 
 
 PREDICTOR_COLUMNS: list[Column[PredictorRow]] = [
@@ -72,7 +82,7 @@ PREDICTOR_COLUMNS: list[Column[PredictorRow]] = [
     Column("Static or dynamic", _static, tooltip=lambda p: "Static: no dynamic factors assessed, so the score "
            "may rise when they are" if p.static and p.kind in WITH_STATIC else ""),
     Column("Assessed", lambda p: format_date(p.assessed_on), sort=lambda p: p.assessed_on),
-    Column("Age", _age, sort=lambda p: p.assessed_on, tooltip=lambda p: OLD_TIP if p.old else ""),
+    Column("Age", _age, sort=lambda p: p.assessed_on, tooltip=_age_tip),
 ]
 PREDICTOR_AGE = len(PREDICTOR_COLUMNS) - 1
 
@@ -80,24 +90,12 @@ PREDICTOR_AGE = len(PREDICTOR_COLUMNS) - 1
 class PredictorModel(RecordTableModel["PredictorRow"]):
     """Old scores stand out: red, with a warning icon and the tooltip that says to refresh them."""
 
-    def __init__(self, columns: Any, parent: Any = None) -> None:
-        super().__init__(columns, parent)
-        self.latest: set[str] = set()
-
-    def set_rows(self, rows: Any) -> None:
-        # The service lists the latest score of each kind first: those are the ones the tier uses.
-        firsts: dict[str, str] = {}
-        for p in rows:
-            firsts.setdefault(p.kind, p.id)
-        self.latest = set(firsts.values())
-        super().set_rows(rows)
-
     def extra_data(self, rec: PredictorRow, column: int, role: int) -> Any:
-        if rec.id not in self.latest:
+        if not rec.in_use:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#6b7480"))
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "An earlier score: the suggested tier uses the latest of each predictor"
+                return SUPERSEDED_TIP
             return None
         if not rec.old:
             return None

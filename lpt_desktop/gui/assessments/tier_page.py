@@ -240,7 +240,7 @@ class TierPage(QWidget):
         self.provisional.setVisible(s.provisional)
         self.working_model.set_rows(list(s.working))
         self.predictor_model.set_rows(list(view.predictors))
-        self.old_note.setVisible(any(p.old for p in view.predictors))
+        self.old_note.setVisible(any(p.old and p.in_use for p in view.predictors))
         chosen = current_record(self.history, self.history_model)
         self.history_model.set_rows(list(view.history))
         select_record(self.history, self.history_model, chosen.id if chosen else None)

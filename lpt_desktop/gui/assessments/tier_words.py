@@ -15,6 +15,7 @@ PREDICTOR_NAMES = {
 BAND_NAMES = {"L": "Low", "M": "Medium", "H": "High", "VH": "Very high"}
 OLD_TIP = (f"Older than {predictor_old_after_weeks()} weeks: scores this old should be refreshed from OASys (the "
            "suggested tier still uses them meanwhile)")
+SUPERSEDED_TIP = "Superseded by a later score of this predictor: the suggested tier uses the later one"
 
 
 def scheme_label(scheme: str | None) -> str:
@@ -38,4 +39,6 @@ def tier_phrase(tier: str | None) -> str:
 
 
 def score_text(score: float) -> str:
-    return f"{score:.2f}".rstrip("0").rstrip(".")
+    """A score as the table shows it: always two decimals (OASys gives up to two), so 2.00 sits beside 3.08
+    and no score reads as rounded to a whole number."""
+    return f"{score:.2f}"
