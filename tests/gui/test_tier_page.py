@@ -97,11 +97,19 @@ def test_suggested_beside_in_force_accept_then_override_with_a_reason(make_windo
     other = "B"
     dialog = page.override()
     qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
+    dialog.tier.setFocus()
+    qtbot.keyClicks(dialog.tier, "f")  # type-ahead: the items start with the tier
+    assert dialog.tier.currentData() == "F"
     dialog.tier.setCurrentIndex(dialog.tier.findData(other))
     qtbot.keyClicks(dialog.reason, "No.")
-    _ok(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.tier.setFocus()
+    qtbot.keyClick(dialog.tier, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Alt+O: Override tier
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10000)
+    assert dialog.reason.toPlainText() == "No."  # Alt+O pressed the button, typed nothing
     assert "Reason" in dialog.error.text() and "sentence" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.reason  # the first field with a problem
     assert dialog.isVisible()
     assert len(svc.tier_view(window.ops.db, person).history) == decisions + 1  # nothing saved
     dialog.reject()  # Escape with typing asks first, and keeps the form by default

@@ -33,21 +33,40 @@ def valid_tiers(scheme: str) -> list[str]:
     return list(letters)
 
 
+def tier_item(tier: str, suggested: str) -> str:
+    """A tier as the override's list shows it: the tier first, so typing its letter finds it."""
+    return tier + ("  (suggested)" if tier == suggested else "")
+
+
+def focus_first_error(dialog: RecordDialog, fields: list[QWidget]) -> None:
+    """Put the cursor in the first field (in form order) that a listed problem names, to put it right."""
+    named = {f for f, _text in dialog.form_errors.messages}
+    for widget in fields:
+        if any(_names(widget, f) for f in named):
+            widget.setFocus()
+            return
+
+
+def _names(widget: QWidget, field: str) -> bool:
+    a, b = field.casefold().strip(), widget.accessibleName().casefold().strip()
+    return bool(a and b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+
+
 class OverrideTierDialog(RecordDialog):
     """Set the tier in force to something other than the suggestion, saying why (at least a sentence)."""
 
     def __init__(self, ops: Ops, view: TierView, parent: QWidget | None = None) -> None:
         suggested = view.suggested.tier
-        super().__init__(ops, "Override the suggested tier", parent, ok_text="Override tier",
+        super().__init__(ops, "Override the suggested tier", parent, ok_text="&Override tier",
                          intro=f"The suggested tier is <b>{tier_phrase(suggested)}</b> ({view.scheme_label}). "
                                "Choose the tier to put in force and say why it differs from the suggestion: the "
                                "reason is kept in the case's history with the working.")
         self.person_id = view.person_id
         self.tier = QComboBox()
         self.tier.setAccessibleName("Tier")
-        self.tier.addItem("Choose a tier", "")
+        self.tier.addItem("— choose a tier —", "")  # starts with no letter: typing C finds tier C
         for tier in valid_tiers(view.scheme):
-            self.tier.addItem(f"Tier {tier}" + ("  (suggested)" if tier == suggested else ""), tier)
+            self.tier.addItem(tier_item(tier, suggested), tier)
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason")
         self.reason.setTabChangesFocus(True)  # Tab leaves the box for the buttons, as in every other form
@@ -62,6 +81,10 @@ class OverrideTierDialog(RecordDialog):
         # An empty choice goes to the service too, so a missing tier and a short reason are listed together.
         tier, reason, person = self.tier.currentData() or "", self.reason.toPlainText(), self.person_id
         self.run(lambda db: svc.override_tier(db, person, tier, reason), "override the suggested tier")
+
+    def refused(self, exc: BaseException) -> None:
+        super().refused(exc)
+        focus_first_error(self, [self.tier, self.reason])
 
 
 def _number(text: str, field: str, errors: list[FieldError | str]) -> float | None:
