@@ -74,7 +74,7 @@ from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registrat
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
 __all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "caseload_tiers",
-           "overridden_from", "override_tier", "predictor_errors", "record_predictors", "scheme_of", "scheme_of_tier",
+           "check_predictors", "overridden_from", "override_tier", "predictor_errors", "record_predictors", "scheme_of", "scheme_of_tier",
            "set_tier_scheme", "suggested_tiers", "tier_differs", "tier_inputs", "tier_inputs_bulk",
            "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
@@ -425,13 +425,10 @@ def predictor_errors(kind: str, score: float, band: str | None = None) -> list[F
             for field, message in predictor_problems(kind, score, band)]
 
 
-@writes(Change.CASE)
-def record_predictors(db: Database, person_id: str, assessed_on: date | None, *, ogrs3: float | None = None,
-                      rsr: float | None = None, arp: Predictor | None = None, csrp: Predictor | None = None,
-                      dc_srp: DcSrp | None = None, today: date | None = None) -> list[str]:
-    """Record the predictor scores of an OASys assessment dated assessed_on; returns the new rows' ids.
-
-    A wrong score is put right by recording the corrected one: the latest entry of each kind counts."""
+def check_predictors(assessed_on: date | None, *, ogrs3: float | None = None, rsr: float | None = None,
+                     arp: Predictor | None = None, csrp: Predictor | None = None, dc_srp: DcSrp | None = None,
+                     today: date | None = None) -> list[FieldError]:
+    """Every problem record_predictors would refuse, without the database: the form lists them all at once."""
     today = today or date.today()
     errors: list[FieldError] = []
     if assessed_on is None:
@@ -448,7 +445,18 @@ def record_predictors(db: Database, person_id: str, assessed_on: date | None, *,
             errors += predictor_errors(kind, value)
     if dc_srp is not None:
         errors += predictor_errors("DCSRP", dc_srp.score, dc_srp.band)
-    require(errors)
+    return errors
+
+
+@writes(Change.CASE)
+def record_predictors(db: Database, person_id: str, assessed_on: date | None, *, ogrs3: float | None = None,
+                      rsr: float | None = None, arp: Predictor | None = None, csrp: Predictor | None = None,
+                      dc_srp: DcSrp | None = None, today: date | None = None) -> list[str]:
+    """Record the predictor scores of an OASys assessment dated assessed_on; returns the new rows' ids.
+
+    A wrong score is put right by recording the corrected one: the latest entry of each kind counts."""
+    today = today or date.today()
+    require(check_predictors(assessed_on, ogrs3=ogrs3, rsr=rsr, arp=arp, csrp=csrp, dc_srp=dc_srp, today=today))
     assert assessed_on is not None
     entries: list[tuple[str, float, str | None, bool]] = []
     for kind, value in (("OGRS3", ogrs3), ("RSR", rsr)):

@@ -163,9 +163,18 @@ def test_scores_checked_together_then_saved_with_their_age(make_window, qtbot, c
     assert dialog.windowTitle() == "Record predictor scores"
     qtbot.keyClicks(dialog.ogrs3, "abc")
     qtbot.keyClicks(dialog.rsr, "x")
+    _type(qtbot, dialog.assessed_on.edit, "08/12/2027")  # in the future
+    qtbot.keyClicks(dialog.dc_srp, "0.4")
+    dialog.dc_band.setCurrentIndex(dialog.dc_band.findData("M"))  # a medium band below 0.60
     _ok(dialog)
-    text = dialog.error.text()
+    text = dialog.error.text()  # every problem at once, not the numbers first and the rest on a second try
     assert "OGRS3" in text and "RSR" in text and dialog.isVisible()
+    assert "Assessment date" in text and "is in the future" in text
+    assert "DC-SRP score: 0.4 is below 0.60" in text
+    assert dialog.focusWidget() is dialog.assessed_on.edit  # the first field with a problem
+    _type(qtbot, dialog.assessed_on.edit, "01/06/2025")
+    dialog.dc_srp.clear()
+    dialog.dc_band.setCurrentIndex(0)
     _type(qtbot, dialog.ogrs3, "42")
     _type(qtbot, dialog.rsr, "6.5")
     qtbot.keyClicks(dialog.arp, "150")  # not a percentage
@@ -178,7 +187,6 @@ def test_scores_checked_together_then_saved_with_their_age(make_window, qtbot, c
     dialog.arp_static.setChecked(True)
     qtbot.keyClicks(dialog.csrp, "3.2")
     dialog.dc_band.setCurrentIndex(dialog.dc_band.findData("L"))
-    _type(qtbot, dialog.assessed_on.edit, "01/06/2025")
     _ok(dialog)
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
     qtbot.waitUntil(lambda: len(page.view.predictors) == before + 5, timeout=10000)

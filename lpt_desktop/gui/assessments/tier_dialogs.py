@@ -161,6 +161,9 @@ class RecordScoresDialog(RecordDialog):
         return holder
 
     def submit(self) -> None:
+        # Every problem in one pass: the typed text locally, then what the service would refuse about the values
+        # that parsed (services/tiering.check_predictors, the same checks record_predictors makes), so a bad
+        # date or DC-SRP is not held back until the numbers are right.
         errors: list[FieldError | str] = []
         if self.assessed_on.error():
             errors.append(self.assessed_on.error())
@@ -173,14 +176,28 @@ class RecordScoresDialog(RecordDialog):
         if band and dc_score is None and not self.dc_srp.text().strip():
             errors.append(FieldError("DC-SRP score", "empty with a band chosen: type the score OASys gives with "
                                                      "the band, or choose No band"))
-        if errors:
-            self.form_errors.show(errors)
-            return
         on = self.assessed_on.value()
-        assert isinstance(on, date)
         arp_p = Predictor(arp, self.arp_static.isChecked()) if arp is not None else None
         csrp_p = Predictor(csrp, self.csrp_static.isChecked()) if csrp is not None else None
         dc = DcSrp(dc_score, band) if dc_score is not None else None
+        typed = bool(errors) or any(e.text().strip() for e in (self.ogrs3, self.rsr, self.arp, self.csrp,
+                                                                 self.dc_srp))
+        for problem in svc.check_predictors(on, ogrs3=ogrs3, rsr=rsr, arp=arp_p, csrp=csrp_p, dc_srp=dc):
+            unparsed = problem.field in {f.field for f in errors if isinstance(f, FieldError)}
+            date_told = problem.field == "Assessment date" and self.assessed_on.error()
+            if not unparsed and not date_told and not (problem.field == "Scores" and typed):
+                errors.append(problem)
+        if errors:
+            self.form_errors.show(errors)
+            focus_first_error(self, [self.assessed_on.edit, self.ogrs3, self.rsr, self.arp, self.csrp, self.dc_srp,
+                                     self.dc_band])
+            return
+        assert isinstance(on, date)
         person = self.person_id
         self.run(lambda db: svc.record_predictors(db, person, on, ogrs3=ogrs3, rsr=rsr, arp=arp_p, csrp=csrp_p,
                                                   dc_srp=dc), "record predictor scores")
+
+    def refused(self, exc: BaseException) -> None:
+        super().refused(exc)
+        focus_first_error(self, [self.assessed_on.edit, self.ogrs3, self.rsr, self.arp, self.csrp, self.dc_srp,
+                                 self.dc_band])
