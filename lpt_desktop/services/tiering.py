@@ -74,9 +74,9 @@ from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registrat
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 
 __all__ = ["PREDICTOR_KINDS", "PredictorRow", "TierDecisionRow", "TierView", "accept_tier", "caseload_tiers",
-           "check_predictors", "overridden_from", "override_tier", "predictor_errors", "record_predictors", "scheme_of", "scheme_of_tier",
-           "set_tier_scheme", "suggested_tiers", "tier_differs", "tier_inputs", "tier_inputs_bulk",
-           "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
+           "check_predictors", "overridden_from", "override_tier", "predictor_errors", "record_predictors",
+           "scheme_of", "scheme_of_tier", "set_tier_scheme", "suggested_tiers", "tier_differs", "tier_inputs",
+           "tier_inputs_bulk", "tier_inputs_json", "tier_scheme", "tier_view", "valid_tier"]
 
 PREDICTOR_KINDS = ("OGRS3", "RSR", "ARP", "CSRP", "DCSRP")
 PREDICTOR_LABELS = {"OGRS3": "OGRS3", "RSR": "RSR", "ARP": "ARP", "CSRP": "CSRP", "DCSRP": "DC-SRP"}
