@@ -197,3 +197,11 @@ def test_scores_checked_together_then_saved_with_their_age(make_window, qtbot, c
     assert model.data(model.index(arp, 5)).endswith("(old)")  # 1 year 5 months before 23/11/2026
     assert "refreshed from OASys" in model.data(model.index(arp, 5), 3)  # the tooltip
     assert page.old_note.isVisibleTo(page)
+    assert page.status.isVisibleTo(page) and "Scores saved" in page.status.text()
+    # Another cause (the scheme changed in Preferences): the note about the last action goes.
+    on_writer(qtbot, window, svc.set_tier_scheme, "ab03")
+    try:
+        qtbot.waitUntil(lambda: page.view.scheme == "ab03", timeout=10000)
+        assert not page.status.isVisibleTo(page) and page.status.text() == ""
+    finally:
+        on_writer(qtbot, window, svc.set_tier_scheme, "2026")

@@ -206,6 +206,11 @@ class TierPage(QWidget):
     def _changed(self, changes: Change) -> None:
         # The scheme in force is a caseload setting (Change.STANDARDS); scores and decisions are the case's.
         if changes & (Change.CASE | Change.REGISTER | Change.STANDARDS):
+            # A note says what the officer's last action did ("Scores saved; ..."): after any other change (the
+            # scheme, a sync) it may no longer hold. Ops emits changed before the write's on_ok, so this page's
+            # own write clears the old note here and then _done shows the new one.
+            self.status.clear()
+            self.status.hide()
             self.refresh()
 
     def refresh(self) -> None:
