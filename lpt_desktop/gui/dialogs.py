@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from lpt_desktop.gui.enabling import set_available
-from lpt_desktop.gui.form_errors import FormErrors
+from lpt_desktop.gui.form_errors import FormErrors, fit_height
 from lpt_desktop.gui.forms.ui_change_passphrase import Ui_ChangePassphraseDialog
 from lpt_desktop.gui.forms.ui_preferences import Ui_PreferencesDialog
 from lpt_desktop.gui.preferences import Preferences
@@ -48,10 +49,39 @@ class PreferencesDialog(QDialog):
         self._add_policy_choice()
         self.tier_scheme_in_force = ""
         self._add_tier_scheme_choice()
-        self.setMinimumWidth(560)  # an office's whole address fits its choice
+        self.setMinimumWidth(560)
+        self._tidy_layout()
         # What lives in the caseload (the policy, the offices) is read after the dialog shows, off the UI
         # thread: the dialog never waits for the database.
         self._load_offices()
+
+    def _tidy_layout(self) -> None:
+        """Rows that never overlap (seen on screen: "Office for letters" over the contact location, the letters
+        help over its choice, the tiering help cut off): labels wrap, a long office address is elided in its
+        choice (the whole address is its tooltip) rather than widening the dialog, fields take the width
+        left, and the dialog grows to its content's height whenever a help text changes (_fit)."""
+        from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSizePolicy
+
+        self.ui.office.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.ui.office.setMinimumContentsLength(28)
+        for form in self.findChildren(QFormLayout):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            form.setVerticalSpacing(max(form.verticalSpacing(), 8))
+        for label in self.findChildren(QLabel):
+            if label.wordWrap():
+                label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        for label in (self.ui.officeHelp, self.policy_help, self.tier_scheme_help):
+            label.setWordWrap(True)
+
+    def _fit(self) -> None:
+        """Grow to the height the rows need at this width (a window's minimum ignores wrapped text)."""
+        fit_height(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def _show_settings(self) -> None:
         """What is kept in this computer's settings: shown at once."""
@@ -90,6 +120,7 @@ class PreferencesDialog(QDialog):
         self.ui.office.setCurrentIndex(max(0, self.ui.office.findData(self.office_in_use)))
         set_available(self.ui.office, True, "")
         self.ui.officeHelp.setText("Letters you print carry this office's address and phone number.")
+        self._fit()
 
     def _add_policy_choice(self) -> None:
         """The National Standards policy in force: kept in the caseload, not in settings, as the CLI reads it."""
@@ -107,7 +138,6 @@ class PreferencesDialog(QDialog):
         form.addRow("&Policy in force", self.policy)
         form.addRow(self.policy_help)
         self.ui.layout.insertWidget(self.ui.layout.indexOf(self.ui.buttons), box)
-        self.setMinimumWidth(440)  # room for the help texts to wrap instead of being cut off
         if self.ops is not None:
             self.policy_help.setText("Loading…")
             self.ops.query(standards_common.policy_choices, on_ok=self._policies_loaded, owner=self,
@@ -123,6 +153,7 @@ class PreferencesDialog(QDialog):
         set_available(self.policy, True, "")
         self.policy_help.setText("Every screen and the command line measure what is due by this policy. It is "
                                  "stored in this caseload.")
+        self._fit()
 
     def _add_tier_scheme_choice(self) -> None:
         """The tiering scheme: kept in the caseload (the suggested tiers, the caseload's filter and the CLI
@@ -158,6 +189,7 @@ class PreferencesDialog(QDialog):
         self.tier_scheme_help.setText("Each case's suggested tier is worked out by this scheme, and the caseload's "
                                       "tier filter offers its tiers. Tiers already in force keep the scheme they "
                                       "were set under until accepted again. It is stored in this caseload.")
+        self._fit()
 
     def accept(self) -> None:
         self.prefs.idle_minutes = self.ui.idleMinutes.value()
