@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.pending_drafts: list[Any] = []
         self.pending_form_drafts: list[Any] = []  # unsaved personal details (services.contacts.FormDraft)
         self._closed_unsaved: list[str] = []  # case record dialogs a lock closed with typing in them
+        self._closed_kept: list[str] = []  # forms a lock closed after saving their draft (the RoSH form)
         self.due_view: RecordListView | None = None
         self.search_view: RecordListView | None = None
         self._caseload_actions: list[QAction] = []  # enabled only while unlocked
@@ -200,6 +202,9 @@ class MainWindow(QMainWindow):
         self._set_unlocked_actions(False)
         self._prepare_file()
         self.ops.background(_warm_imports, on_error=self._warm_up_failed, label="warm imports")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._lock_reaches)
 
     # -- Host: what features may use (gui/host.py) -------------------------------------------------
     def widget(self) -> QWidget:
@@ -460,6 +465,10 @@ class MainWindow(QMainWindow):
                               "When the caseload locked, these forms were open with typing in them and were "
                               "closed without saving:\n\n" + "\n".join(f"• {c}" for c in closed)
                               + "\n\nOpen them again and enter what you had typed.")
+        kept, self._closed_kept = self._closed_kept, []
+        if kept:
+            self.statusBar().showMessage(f"Closed at the lock, draft kept: {'; '.join(kept)}. Continue draft on "
+                                         "the case's RoSH page carries on.", 30000)
         if self._just_started:
             self._just_started = False
             self._offer_sync_setup()
@@ -488,6 +497,8 @@ class MainWindow(QMainWindow):
                     view.contacts.save_draft_now()
                 view.personal.details_panel.save_draft_now()
             self._closed_unsaved = self._typed_dialogs()
+            self._closed_kept = [self._named(d) for d in self.findChildren(QDialog)
+                                 if d.isVisible() and getattr(d, "draft_kept_at_lock", False)]
         self.stack.setCurrentWidget(self.unlock_page)  # nothing of the caseload stays on screen
         self._after_open.clear()
         self._opening.clear()
@@ -684,16 +695,30 @@ class MainWindow(QMainWindow):
 
     def _typed_dialogs(self) -> list[str]:
         """The case record dialogs with typing in them, each named with its case (a lock is about to close them)."""
-        found = []
-        for dialog in self.findChildren(RecordDialog):
-            if not dialog.isVisible() or not dialog.typed():
-                continue
-            parent = dialog.parentWidget()
-            while parent is not None and not isinstance(parent, CaseView):
-                parent = parent.parentWidget()
-            case = f" on {parent.case.name} ({parent.case.crn})" if isinstance(parent, CaseView) else ""
-            found.append(dialog.windowTitle() + case)
-        return found
+        return [self._named(d) for d in self.findChildren(RecordDialog) if d.isVisible() and d.typed()]
+
+    @staticmethod
+    def _named(dialog: QWidget) -> str:
+        """A dialog's title with its case, to name it after the unlock."""
+        parent = dialog.parentWidget()
+        while parent is not None and not isinstance(parent, CaseView):
+            parent = parent.parentWidget()
+        case = f" on {parent.case.name} ({parent.case.crn})" if isinstance(parent, CaseView) else ""
+        return dialog.windowTitle() + case
+
+    def _lock_reaches(self, _old: QWidget | None, now: QWidget | None) -> None:
+        """Ctrl+L locks from any window of this caseload: a form or dialog is a window of its own, usually modal, so
+        the main window's shortcuts do not reach it; the lock action joins each one as it takes the focus."""
+        if now is None:
+            return
+        top = now.window()
+        if top is self or self.lock_action in top.actions():
+            return
+        parent = top.parentWidget()
+        while parent is not None and parent is not self:
+            parent = parent.parentWidget()
+        if parent is self:
+            top.addAction(self.lock_action)
 
     def _restore(self, drafts: list[Any]) -> None:
         self.pending_drafts = []

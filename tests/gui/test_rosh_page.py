@@ -268,3 +268,34 @@ def test_review_confirms_each_carried_section_and_a_lock_keeps_the_draft(make_wi
     assert "When is the risk greatest: added" in words
     assert dialog.table.accessibleName() == "Differences between the two assessments"
     dialog.reject()
+
+
+def test_ctrl_l_locks_from_the_open_form_which_keeps_its_draft_and_is_named_after_the_unlock(
+        make_window, qtbot, caseload):
+    from PySide6.QtCore import Qt
+
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100003")
+    page = _open_rosh(qtbot, window, person)
+    page.start_button.click()
+    form = _form(qtbot, page)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=WAIT)
+    form.go(SUMMARY)
+    edit = form.sections["summary.imminence"].edit
+    edit.setFocus()
+    qtbot.waitUntil(lambda: window.lock_action in form.actions(), timeout=WAIT)
+    qtbot.keyClicks(edit, "At weekends")
+    qtbot.keyClick(edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # before the autosave's moment
+    qtbot.waitUntil(lambda: not window.is_unlocked, timeout=WAIT)
+    assert not shiboken6.isValid(form) or not form.isVisible()
+    unlock(qtbot, window, PASSPHRASE)
+    assert "Closed at the lock, draft kept: RoSH screening" in window.statusBar().currentMessage()
+    assert "Testcase (R100003)" in window.statusBar().currentMessage()
+    page = _open_rosh(qtbot, window, person)
+    assert page.start_button.text() == "Contin&ue draft"
+    page.start_button.click()
+    form = _form(qtbot, page)
+    assert form.sections["summary.imminence"].text() == "At weekends"
+    form.reject()
