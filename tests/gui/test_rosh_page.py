@@ -299,3 +299,34 @@ def test_ctrl_l_locks_from_the_open_form_which_keeps_its_draft_and_is_named_afte
     form = _form(qtbot, page)
     assert form.sections["summary.imminence"].text() == "At weekends"
     form.reject()
+
+
+def test_arrow_keys_choose_an_answer_on_an_unanswered_question_and_tab_moves_on(make_window, qtbot, caseload):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100004")
+    page = _open_rosh(qtbot, window, person)
+    page.start_button.click()
+    form = _form(qtbot, page)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=WAIT)
+    choices = list(form.answers.values())
+    first, second = choices[0], choices[1]
+    assert first.value() == "" and second.value() == ""
+    first.buttons["yes"].setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first.buttons["yes"], timeout=WAIT)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # nothing chosen yet: the arrow chooses
+    assert first.value() == "no" and QApplication.focusWidget() is first.buttons["no"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    assert first.value() == "yes"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # on to the next question, not to No
+    assert QApplication.focusWidget() is second.buttons["yes"]
+    assert first.value() == "yes" and second.value() == ""
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert second.value() == "no"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is first.buttons["yes"]
+    form.reject()

@@ -6,7 +6,8 @@ field added there appears here without code."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -38,9 +39,14 @@ def help_label(text: str) -> QLabel:
     return label
 
 
+STEP_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1}
+
+
 class AnswerChoice(QWidget):
-    """Yes, No, Don't know for one question and one period: radio buttons in their own widget, so the arrow keys
-    move between them and Tab moves on to the next question."""
+    """Yes, No, Don't know for one question and one period: radio buttons in their own widget. The arrow keys
+    choose an answer, even when none is chosen yet (Qt's radio buttons only move the focus then, and Space was
+    needed); Tab moves on to the next question, as only one button of the three (the chosen one, else the first)
+    takes the focus from Tab."""
 
     changed = Signal()
 
@@ -67,7 +73,10 @@ class AnswerChoice(QWidget):
             self.buttons[code] = button
             layout.addWidget(button)
             button.toggled.connect(lambda on: self.changed.emit() if on else None)
+            button.toggled.connect(lambda _on: self._rove())
+            button.installEventFilter(self)
         layout.addSpacing(28)
+        self._rove()
 
     def value(self) -> str:
         return next((code for code, b in self.buttons.items() if b.isChecked()), "")
@@ -77,6 +86,26 @@ class AnswerChoice(QWidget):
         for c, b in self.buttons.items():
             b.setChecked(c == code)
         self.group.setExclusive(True)
+        self._rove()
+
+    def _rove(self) -> None:
+        """Only the chosen button (else the first) is in the Tab chain: Tab leaves the question, arrows move in it."""
+        order = list(self.buttons.values())
+        current = next((b for b in order if b.isChecked()), order[0])
+        for b in order:
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus if b is current else Qt.FocusPolicy.ClickFocus)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
+                event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in STEP_KEYS:
+            order = list(self.buttons.values())
+            if watched in order:
+                target = order[(order.index(watched) + STEP_KEYS[Qt.Key(event.key())]) % len(order)]
+                if target.isEnabled():
+                    target.setFocus(Qt.FocusReason.TabFocusReason)
+                    target.click()
+                return True
+        return super().eventFilter(watched, event)
 
 
 class TextSection(QWidget):
