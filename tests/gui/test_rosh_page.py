@@ -330,3 +330,27 @@ def test_arrow_keys_choose_an_answer_on_an_unanswered_question_and_tab_moves_on(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is first.buttons["yes"]
     form.reject()
+
+
+def test_the_form_closes_with_its_own_alt_letter_keeping_the_draft(make_window, qtbot, caseload):
+    from PySide6.QtCore import Qt
+
+    from tests.gui.test_mnemonics import mnemonic
+
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100005")
+    page = _open_rosh(qtbot, window, person)
+    page.start_button.click()
+    form = _form(qtbot, page)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=WAIT)
+    key = mnemonic(form.close_button.text())
+    assert key and key != mnemonic(form.complete_button.text())
+    assert f"Alt+{key.upper()}" in form.close_button.toolTip() and "Escape" in form.close_button.toolTip()
+    for step in range(form.steps.count()):
+        form.steps.setCurrentRow(step)
+        assert clashes(form) == [], step
+    form.steps.setFocus()
+    qtbot.keyClick(form.steps, getattr(Qt.Key, f"Key_{key.upper()}"), Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)

@@ -152,8 +152,8 @@ class RoshForm(QDialog):
         self.next_button = QPushButton("&Next")
         self.discard_button = QPushButton("&Discard draft…")
         self.discard_button.setToolTip("Throw this draft away (asks first); the earlier assessments are kept")
-        self.close_button = QPushButton("Close")
-        self.close_button.setToolTip("Close the form: what you typed is kept as a draft (Escape does the same)")
+        self.close_button = QPushButton("Cl&ose")  # Alt+C is Complete's
+        self.close_button.setToolTip("Close the form (Alt+O or Escape): what you typed is kept as a draft")
         for b in (self.back_button, self.next_button, self.discard_button, self.close_button):
             b.setAutoDefault(False)
         buttons = QHBoxLayout()
