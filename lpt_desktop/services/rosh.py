@@ -466,7 +466,9 @@ def _apply(a: RoshAssessment, draft: AssessmentDraft, on: date) -> None:
     if draft.sources_checked is not None:
         a.sources_checked = list(dict.fromkeys(draft.sources_checked))
     if draft.source_reasons is not None:
-        a.source_reasons = {k: v for k, v in draft.source_reasons.items() if (v or "").strip()}
+        # Merged, not replaced: a form sends only the reasons it changed ('' clears one).
+        reasons = {**(a.source_reasons or {}), **draft.source_reasons}
+        a.source_reasons = {k: v for k, v in reasons.items() if (v or "").strip()}
     if draft.sources_note is not None:
         # Kept in the summary's JSON (no column of its own): it travels with the assessment in sync and export.
         kept = {k: v for k, v in (a.summary or {}).items() if k != "sources_note"}
@@ -497,6 +499,144 @@ def _apply(a: RoshAssessment, draft: AssessmentDraft, on: date) -> None:
         a.summary = summary
     if new_texts:
         _set_texts(a, new_texts, on)
+
+
+# -- one field at a time: what a form changed, and what it showed before ---------------------------------
+class EditedElsewhere(ValidationError):
+    """A draft's field changed elsewhere (a sync from another laptop) since the form showed it; `now` holds the
+    stored values of those fields by draft key, so the form can show them beside the officer's typing."""
+
+    def __init__(self, errors: list[FieldError], now: dict[str, Any]) -> None:
+        super().__init__(errors)
+        self.now = now
+
+
+def draft_fields(draft: AssessmentDraft) -> dict[str, Any]:
+    """A draft as flat fields (key -> value), the unit a form compares and a clash is found in: one answer,
+    one source's reason, one text section, one level."""
+    out: dict[str, Any] = {}
+    for qid, periods in (draft.answers or {}).items():
+        for period, answer in periods.items():
+            out[f"answer.{qid}.{period}"] = answer or ""
+    if draft.sources_checked is not None:
+        out["sources_checked"] = sorted(set(draft.sources_checked))
+    for code, reason in (draft.source_reasons or {}).items():
+        out[f"source_reason.{code}"] = reason or ""
+    if draft.sources_note is not None:
+        out["sources_note"] = draft.sources_note
+    if draft.not_doing_full_analysis is not None:
+        out["not_doing"] = bool(draft.not_doing_full_analysis)
+    if draft.gate_reason is not None:
+        out["gate_reason"] = draft.gate_reason
+    for period, fields in (draft.analysis or {}).items():
+        for code, text in fields.items():
+            out[f"analysis.{period}.{code}"] = text or ""
+    sm = draft.summary
+    if sm is not None:
+        for code, text in (sm.texts or {}).items():
+            out[f"summary.{code}"] = text or ""
+        if sm.no_analysis_reason is not None:
+            out["summary.no_analysis_reason"] = sm.no_analysis_reason
+        for part, levels in (("community", sm.community), ("custody", sm.custody)):
+            for group, level in (levels or {}).items():
+                out[f"{part}.{group}"] = level or None
+    return out
+
+
+def draft_of(fields: Mapping[str, Any]) -> AssessmentDraft:
+    """The draft holding just these flat fields (the inverse of draft_fields)."""
+    answers: dict[str, dict[str, str]] = {}
+    reasons: dict[str, str] = {}
+    analysis: dict[str, dict[str, str]] = {}
+    texts: dict[str, str] = {}
+    levels: dict[str, dict[str, str | None]] = {}
+    for key, value in fields.items():
+        head, _, rest = key.partition(".")
+        if head == "answer":
+            qid, _, period = rest.rpartition(".")
+            answers.setdefault(qid, {})[period] = value or ""
+        elif head == "source_reason":
+            reasons[rest] = value or ""
+        elif head == "analysis":
+            period, _, code = rest.partition(".")
+            analysis.setdefault(period, {})[code] = value or ""
+        elif head == "summary" and rest != "no_analysis_reason":
+            texts[rest] = value or ""
+        elif head in ("community", "custody"):
+            levels.setdefault(head, {})[rest] = value or None
+    summary = None
+    if texts or levels or "summary.no_analysis_reason" in fields:
+        summary = SummaryDraft(texts=texts or None, community=levels.get("community"), custody=levels.get("custody"),
+                               no_analysis_reason=fields.get("summary.no_analysis_reason"))
+    return AssessmentDraft(
+        answers=answers or None, sources_checked=fields.get("sources_checked"), source_reasons=reasons or None,
+        sources_note=fields.get("sources_note"),
+        not_doing_full_analysis=fields.get("not_doing"), gate_reason=fields.get("gate_reason"),
+        analysis=analysis or None, summary=summary)
+
+
+def _stored_fields(a: RoshAssessment) -> dict[str, Any]:
+    """The stored draft as flat fields, as a form that showed it holds them (an empty text is '')."""
+    summary = a.summary or {}
+    out: dict[str, Any] = {"sources_checked": sorted(set(a.sources_checked or [])),
+                           "sources_note": summary.get("sources_note") or "",
+                           "not_doing": a.full_analysis == "not_doing", "gate_reason": a.gate_reason or "",
+                           "summary.no_analysis_reason": summary.get("no_analysis_reason") or ""}
+    for qid, periods in (a.answers or {}).items():
+        for period, answer in (periods or {}).items():
+            out[f"answer.{qid}.{period}"] = answer or ""
+    for code, reason in (a.source_reasons or {}).items():
+        out[f"source_reason.{code}"] = reason or ""
+    for period, fields in (a.analysis or {}).items():
+        for code, text in (fields or {}).items():
+            out[f"analysis.{period}.{code}"] = text or ""
+    for code, text in (summary.get("texts") or {}).items():
+        out[f"summary.{code}"] = text or ""
+    for part in ("community", "custody"):
+        for group, level in (summary.get(part) or {}).items():
+            out[f"{part}.{group}"] = level or None
+    return out
+
+
+def _norm(value: Any) -> Any:
+    if value is None or value == "":
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+def field_label(key: str) -> str:
+    """The words for a flat field, as the form names it."""
+    head, _, rest = key.partition(".")
+    if key in section_labels():
+        return section_labels()[key]
+    if head == "answer":
+        qid, _, period = rest.rpartition(".")
+        try:
+            text = screening().question(qid).text
+        except KeyError:
+            text = qid
+        return f"Screening: {text} ({'previous' if period == 'previous' else 'current'})"
+    if head == "source_reason":
+        return "Reason a source was not checked"
+    if head in ("community", "custody"):
+        return f"Levels in {'the community' if head == 'community' else 'custody'}"
+    return {"sources_checked": "Sources checked", "sources_note": SOURCES_NOTE_FIELD,
+            "not_doing": "Full analysis decision", "gate_reason": "Reason for not doing a full analysis"}.get(key, key)
+
+
+def _clashes(a: RoshAssessment, draft: AssessmentDraft, before: AssessmentDraft) -> dict[str, Any]:
+    """The fields the draft changes whose stored value is no longer what the form showed (`before`), nor what
+    the form now sends: another laptop's text, which this save must not overwrite."""
+    stored = _stored_fields(a)
+    base = draft_fields(before)
+    out: dict[str, Any] = {}
+    for key, value in draft_fields(draft).items():
+        if key not in base:
+            continue
+        now = stored.get(key, "")
+        if _norm(now) != _norm(base[key]) and _norm(now) != _norm(value):
+            out[key] = now
+    return out
 
 
 # -- writes -----------------------------------------------------------------------------------------
@@ -565,12 +705,25 @@ def mark_report_writer(db: Database, assessment_id: str, by_report_writer: bool 
 
 
 @writes(Change.ASSESSMENT)
-def save_draft(db: Database, assessment_id: str, draft: AssessmentDraft, today: date | None = None) -> None:
-    """Autosave: whatever the form holds, checked for types only, so nothing typed is lost. (No timeline event:
-    a draft saved every few seconds is not a change of the record; starting and completing are.)"""
+def save_draft(db: Database, assessment_id: str, draft: AssessmentDraft, today: date | None = None,
+               before: AssessmentDraft | None = None) -> None:
+    """Autosave: the fields the form changed, checked for types only, so nothing typed is lost. (No timeline
+    event: a draft saved every few seconds is not a change of the record; starting and completing are.)
+
+    `before`: those fields as the form last showed them. A field whose stored value is no longer that (a sync
+    brought another laptop's text) is refused with EditedElsewhere naming it, and nothing of this call is
+    saved, so one officer's text never silently replaces another's."""
     require(_type_errors(draft))
     with db.write() as s:
-        _apply(_draft(s, assessment_id), draft, today or date.today())
+        a = _draft(s, assessment_id)
+        if before is not None:
+            clashes = _clashes(a, draft, before)
+            if clashes:
+                raise EditedElsewhere(
+                    [FieldError(field_label(k), "was changed on another laptop since you opened the assessment: "
+                                                 "the form now shows that text, and yours beside it to merge")
+                     for k in clashes], clashes)
+        _apply(a, draft, today or date.today())
 
 
 def set_answer(db: Database, assessment_id: str, question_id: str, period: str, answer: str | None) -> None:
@@ -585,7 +738,10 @@ def set_answer(db: Database, assessment_id: str, question_id: str, period: str, 
 
 def set_sources(db: Database, assessment_id: str, checked: Sequence[str], reasons: Mapping[str, str]) -> None:
     """The sources checked, and why any required one could not be."""
-    save_draft(db, assessment_id, AssessmentDraft(sources_checked=checked, source_reasons=reasons))
+    # Every source's reason: a checked one's is cleared (save_draft merges reasons).
+    every = {code: "" for code in checked}
+    every.update(reasons)
+    save_draft(db, assessment_id, AssessmentDraft(sources_checked=checked, source_reasons=every))
 
 
 def decide_full_analysis(db: Database, assessment_id: str, not_doing: bool, reason: str | None = None) -> None:

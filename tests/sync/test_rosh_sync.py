@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import rosh, rosh_plan
 from lpt_desktop.store.models import Person, Registration
@@ -42,3 +44,36 @@ def test_an_assessment_and_its_plan_reach_the_other_laptop(central, laptop_facto
     assert get(b.db, Person, pid).rosh == "H"
     view = rosh.assessment_view(b.db, aid, today)
     assert view.overall_level == "H" and view.summary_texts["who_at_risk"] and view.triggers
+
+
+def test_a_draft_edited_on_two_laptops_keeps_both_officers_text(central, laptop_factory, unique):
+    """The review's scenario: B's form was filled before A's text arrived; B's save sends only the field B
+    changed (with the value B's form showed), so A's text survives; B changing A's field too is refused."""
+    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
+    a, b = laptop_factory(om), laptop_factory(om)
+    today = date.today()
+    start = today - timedelta(days=90)
+    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
+                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
+                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    aid = rosh.start_assessment(a.db, pid, today=today)
+    rosh.save_summary(a.db, aid, rosh.SummaryDraft(texts={"who_at_risk": "Ex-partner", "nature": "N1"}), today)
+    a.sync()
+    b.sync()
+    shown = {"summary.who_at_risk": "Ex-partner", "summary.nature": "N1"}  # B's form, filled once
+    rosh.save_summary(a.db, aid, rosh.SummaryDraft(texts={"nature": "A's long text"}), today)
+    a.sync()
+    b.sync()
+    with pytest.raises(rosh.EditedElsewhere) as refused:  # B rewrote the field A changed: refused, named
+        rosh.save_draft(b.db, aid, rosh.draft_of({"summary.who_at_risk": "Ex-partner and her children",
+                                                  "summary.nature": "B's stale text"}), today,
+                        before=rosh.draft_of(shown))
+    assert set(refused.value.now) == {"summary.nature"}
+    rosh.save_draft(b.db, aid, rosh.draft_of({"summary.who_at_risk": "Ex-partner and her children"}), today,
+                    before=rosh.draft_of({"summary.who_at_risk": "Ex-partner"}))
+    rb = b.sync()
+    a.sync()
+    assert not rb.conflicts
+    for laptop in (a, b):
+        assert rosh.assessment_view(laptop.db, aid, today).summary_texts == {
+            "who_at_risk": "Ex-partner and her children", "nature": "A's long text"}

@@ -2,8 +2,9 @@
 Carried forward, Complete), built from the data files so questions change without code.
 
 Everything typed is a draft: a moment after typing stops, on leaving a step, on closing and before a lock the
-form sends the whole of itself to services/rosh.save_draft, so a lock or a crash loses nothing and reopening
-carries on. Whether a section is still carried forward is the service's to say: after each save the form reads
+form sends services/rosh.save_draft the fields changed since it showed them, each with the value it showed, so a
+lock or a crash loses nothing, reopening carries on, and a field another laptop changed meanwhile is refused
+rather than overwritten (the officer's typing is then kept beside the newer text). Whether a section is still carried forward is the service's to say: after each save the form reads
 the assessment again and shows what it says beside each section. With `read_only` the same form shows any
 earlier version as it was.
 """
@@ -77,6 +78,11 @@ def trigger_words(answers: dict[str, dict[str, str]]) -> list[str]:
     return out
 
 
+def _plain(value: object) -> object:
+    """A field's value as compared for a change: an empty text and no value are the same."""
+    return "" if value is None else value
+
+
 def _scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -110,6 +116,8 @@ class RoshForm(QDialog):
         self.view: AssessmentView | None = None
         self.check: Check | None = None
         self.loaded = False
+        self._shown: dict[str, object] = {}  # each field as the form last showed it (services/rosh.draft_fields)
+        self.yours: QPlainTextEdit | None = None  # the officer's text a clash kept out of the record
         self._filling = False
         self.saves = 0  # autosaves committed (tests wait on it)
         self._pending = 0  # autosaves sent and not yet committed
@@ -449,6 +457,7 @@ class RoshForm(QDialog):
         if not self.loaded:
             self._fill(view)
             self.loaded = True
+            self._shown = svc.draft_fields(self.draft())  # the base each later save is checked against
         self._show_carried(view)
         self._update_gate()
         if self.steps.currentRow() == COMPLETE and not self.read_only and not self._pending:
@@ -632,7 +641,8 @@ class RoshForm(QDialog):
         return svc.AssessmentDraft(
             answers=self.current_answers(),
             sources_checked=[c for c, b in self.sources.items() if b.isChecked()],
-            source_reasons={c: r.text() for c, r in self.source_reasons.items() if not self.sources[c].isChecked()},
+            # A checked source's reason is '' (cleared): the service merges the reasons it is sent.
+            source_reasons={c: "" if self.sources[c].isChecked() else r.text() for c, r in self.source_reasons.items()},
             sources_note=self.sources_note.toPlainText(),
             not_doing_full_analysis=triggered and self.not_doing.isChecked(),
             gate_reason=self.gate_reason.toPlainText(),
@@ -652,19 +662,90 @@ class RoshForm(QDialog):
                 then()
             return
 
+        # Only the fields changed since the form showed them, each with the value it showed (its base): a
+        # field another laptop changed meanwhile is refused by the service, never overwritten.
+        now = svc.draft_fields(self.draft())
+        changed = {k: v for k, v in now.items() if _plain(self._shown.get(k)) != _plain(v)}
+        base = {k: self._shown.get(k) for k in changed}
+
         def saved(_result: object) -> None:
             self._pending -= 1
+            self._shown.update(changed)
             self._saved()
             if then is not None:
                 then()
 
         def failed(exc: BaseException) -> None:
             self._pending -= 1
+            if isinstance(exc, svc.EditedElsewhere):
+                self._edited_elsewhere(exc, changed)
+                return
             self._failed(exc)
 
         self._pending += 1
-        self.ops.write(svc.save_draft, self.assessment_id, self.draft(), on_ok=saved, on_error=failed,
-                       owner=self, label="save the RoSH draft")
+        self.ops.write(svc.save_draft, self.assessment_id, svc.draft_of(changed), None, svc.draft_of(base),
+                       on_ok=saved, on_error=failed, owner=self, label="save the RoSH draft")
+
+    def _edited_elsewhere(self, exc: svc.EditedElsewhere, mine: dict[str, object]) -> None:
+        """Another laptop changed fields this form was changing: show their text in the fields (the new base),
+        and keep the officer's typing in 'Your text, not saved' beside it, to merge by hand."""
+        kept: list[str] = []
+        self._filling = True
+        try:
+            for key, value in exc.now.items():
+                self._shown[key] = value
+                self._put(key, value)
+                mine_now = mine.get(key)
+                if isinstance(mine_now, str) and mine_now.strip():
+                    kept.append(f"{svc.field_label(key)}:\n{mine_now.strip()}")
+        finally:
+            self._filling = False
+        self._update_gate()
+        self._levels_changed(save=False)
+        if self.yours is None:
+            self.yours = QPlainTextEdit()
+            self.yours.setReadOnly(True)
+            self.yours.setAccessibleName("Your text, not saved")
+            self.yours.setMaximumHeight(140)
+            outer = self.layout()
+            item = outer.itemAt(1) if outer is not None else None
+            right = item.layout() if item is not None else None
+            if isinstance(right, QVBoxLayout):  # above the buttons, below the step's page
+                right.insertWidget(max(right.count() - 1, 0), self.yours)
+        self.yours.setPlainText("Your text, not saved (copy what you need into the field above):\n\n"
+                                + "\n\n".join(kept) if kept else "")
+        self.yours.setVisible(bool(kept))
+        names = ", ".join(svc.field_label(k) for k in exc.now)
+        self.saved_label.setText(f"Not saved: {names} changed on another laptop since you opened it. The form now "
+                                 "shows that text" + ("; your text is in the box below it, to merge and save again."
+                                                      if kept else "."))
+        self.saved_label.setStyleSheet(ERROR_STYLE)
+
+    def _put(self, key: str, value: object) -> None:
+        """Show one stored field (a draft_fields key) in its widget."""
+        head, _, rest = key.partition(".")
+        text = value if isinstance(value, str) else ""
+        if key in self.sections:
+            self.sections[key].edit.setPlainText(text)
+        elif head == "answer":
+            qid, _, period = rest.rpartition(".")
+            if (qid, period) in self.answers:
+                self.answers[(qid, period)].set_value(text or None)
+        elif key == "sources_checked" and isinstance(value, list):
+            for code, box in self.sources.items():
+                box.setChecked(code in value)
+        elif head == "source_reason" and rest in self.source_reasons:
+            self.source_reasons[rest].setText(text)
+        elif key == "sources_note":
+            self.sources_note.setPlainText(text)
+        elif key == "gate_reason":
+            self.gate_reason.setPlainText(text)
+        elif key == "not_doing":
+            self.not_doing.setChecked(bool(value))
+            self.do_analysis.setChecked(not value)
+        elif head in ("community", "custody") and (head, rest) in self.levels.boxes:
+            level = self.levels.boxes[(head, rest)]
+            level.setCurrentIndex(max(level.findData(text), 0) if text else 0)
 
     def _saved(self) -> None:
         self.saves += 1
