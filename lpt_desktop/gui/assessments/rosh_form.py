@@ -4,7 +4,8 @@ Carried forward, Complete), built from the data files so questions change withou
 Everything typed is a draft: a moment after typing stops, on leaving a step, on closing and before a lock the
 form sends services/rosh.save_draft the fields changed since it showed them, each with the value it showed, so a
 lock or a crash loses nothing, reopening carries on, and a field another laptop changed meanwhile is refused
-rather than overwritten (the officer's typing is then kept beside the newer text). Whether a section is still carried forward is the service's to say: after each save the form reads
+rather than overwritten (the officer's typing is then kept beside the newer text). Whether a section is still
+carried forward is the service's to say: after each save the form reads
 the assessment again and shows what it says beside each section. With `read_only` the same form shows any
 earlier version as it was.
 """
