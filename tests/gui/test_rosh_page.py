@@ -354,3 +354,28 @@ def test_the_form_closes_with_its_own_alt_letter_keeping_the_draft(make_window, 
     form.steps.setFocus()
     qtbot.keyClick(form.steps, getattr(Qt.Key, f"Key_{key.upper()}"), Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)
+
+
+def test_a_failed_save_and_a_failed_read_say_different_things_in_plain_words(make_window, qtbot, caseload):
+    import sqlite3
+
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    person = _new_case(qtbot, window, "R100006")
+    page = _open_rosh(qtbot, window, person)
+    page.start_button.click()
+    form = _form(qtbot, page)
+    problem = sqlite3.OperationalError("database is locked")
+    form._read_failed(problem)
+    read = form.saved_label.text()
+    assert read.startswith("Could not read the assessment again:") and "Not saved" not in read
+    form._failed(problem)
+    saved = form.saved_label.text()
+    assert saved.startswith("Not saved:") and "your typing is still here; it will try again" in saved.lower()
+    for text in (read, saved):
+        assert "OperationalError" not in text and "(" not in text
+    saves = form.saves
+    assert form.retry.isActive()  # it does try again
+    qtbot.waitUntil(lambda: form.saves > saves, timeout=WAIT)
+    assert form.saved_label.text() == "Draft saved"
+    form.reject()

@@ -62,6 +62,7 @@ SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED, COMPLETE = range(len(STEPS))
 STEP_OF_KEY = dict(zip(svc.STEP_KEYS, (SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED), strict=True))
 STEP_ROLE = Qt.ItemDataRole.UserRole + 1  # a warning's step, as the service names it
 AUTOSAVE_MS = 800  # a moment after typing stops
+RETRY_MS = 5000  # a failed save tries again after this
 BANNER_STYLE = ("QFrame#roshGate { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
                 "QFrame#roshGate QLabel { color: #4d3800; background: transparent; border: none; }")
 ERROR_STYLE = "color: #a4161a;"
@@ -82,6 +83,16 @@ def trigger_words(answers: dict[str, dict[str, str]]) -> list[str]:
 def _plain(value: object) -> object:
     """A field's value as compared for a change: an empty text and no value are the same."""
     return "" if value is None else value
+
+
+def _why(exc: BaseException, doing: str) -> str:
+    """Why a save or a read failed, in plain words (never a class name: the log has the details)."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return "; ".join(str(e) for e in errors)
+    if isinstance(exc, (ValueError, LookupError, PermissionError)) and str(exc):
+        return str(exc).strip("'\"")
+    return f"the caseload file could not be {doing} just now"
 
 
 def _scrolled(inner: QWidget) -> QScrollArea:
@@ -131,6 +142,10 @@ class RoshForm(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.save_now)
+        self.retry = QTimer(self)  # after a save that failed for no reason the officer can put right
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self.save_now)
 
         self.steps = QListWidget()
         self.steps.setAccessibleName("Steps of the assessment")
@@ -436,13 +451,26 @@ class RoshForm(QDialog):
 
     # -- reading ----------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.ops.query(svc.assessment_view, self.assessment_id, on_ok=self.show_view, on_error=self._failed,
+        self.ops.query(svc.assessment_view, self.assessment_id, on_ok=self.show_view, on_error=self._read_failed,
                        owner=self, label="read the RoSH assessment")
 
     def _failed(self, exc: BaseException) -> None:
+        """A save (or another change) was not made: what typed stays in the fields, and the form tries again
+        unless the service said what to put right."""
         errors = getattr(exc, "errors", None)
-        text = "; ".join(str(e) for e in errors) if errors else f"it could not be read ({exc.__class__.__name__})"
-        self.saved_label.setText(f"Not saved: {text}")
+        if errors:
+            self.saved_label.setText(f"Not saved: {_why(exc, 'written to')}. Your typing is still here: put that "
+                                     "right and it saves again.")
+        else:
+            self.saved_label.setText(f"Not saved: {_why(exc, 'written to')}. Your typing is still here; it will try "
+                                     "again in a moment.")
+            self.retry.start()
+        self.saved_label.setStyleSheet(ERROR_STYLE)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        """A read after a save (or the completion check) failed: the fields are as typed, nothing was lost."""
+        self.saved_label.setText(f"Could not read the assessment again: {_why(exc, 'read')}. What is on screen is as "
+                                 "you typed it; it reads again after the next save.")
         self.saved_label.setStyleSheet(ERROR_STYLE)
 
     def show_view(self, view: AssessmentView) -> None:
@@ -844,7 +872,7 @@ class RoshForm(QDialog):
         ticket = self._ticket
         self.ops.query(svc.completion_check, self.assessment_id, owner=self, label="check the RoSH assessment",
                        on_ok=lambda check: self.show_check(check) if ticket == self._ticket else None,
-                       on_error=self._failed)
+                       on_error=self._read_failed)
 
     def show_check(self, check: Check) -> None:
         self.check = check
@@ -903,7 +931,7 @@ class RoshForm(QDialog):
     def _refused(self, exc: BaseException) -> None:
         errors = getattr(exc, "errors", None)
         self.complete_error.setText("Not completed: " + ("; ".join(str(e) for e in errors) if errors else
-                                                         f"that did not work ({exc.__class__.__name__})"))
+                                                         f"{_why(exc, 'written to')}; try again"))
         self.complete_error.show()
         self.refresh_check()
 
