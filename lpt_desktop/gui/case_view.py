@@ -6,15 +6,18 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from lpt_desktop.assessment.countersign import STATUS_LABELS, shown_level
 from lpt_desktop.gui.assessments.page import AssessmentsPage
 from lpt_desktop.gui.case_record.personal_page import PersonalPage
 from lpt_desktop.gui.case_record.registers_panel import RegistersPanel
@@ -33,6 +36,18 @@ from lpt_desktop.services.rosh_plan import open_actions
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.cases import CaseRecord
+    from lpt_desktop.services.countersign import ReturnItem
+    from lpt_desktop.store.database import Database
+
+
+def read_signing(db: Database, person_id: str) -> tuple[str | None, list[ReturnItem]]:
+    """On a reader: the status of the case's RoSH level when it awaits countersignature (else None), and the
+    work returned to the officer on this case (issue 19)."""
+    from lpt_desktop.services import countersign
+
+    label = countersign.awaiting_by_person(db).get(person_id)
+    status = next((code for code, words in STATUS_LABELS.items() if words == label), None) if label else None
+    return status, countersign.returns_for_officer(db, person_id)
 
 
 def _placeholder(what: str, later: str) -> QWidget:
@@ -45,9 +60,12 @@ def _placeholder(what: str, later: str) -> QWidget:
 
 
 class CaseView(QWidget):
+    returns_requested = Signal()  # the header's "Returned: …" was clicked (gui/manager opens the list)
+
     def __init__(self, case: CaseRecord, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
+        self.signing: str | None = None  # the RoSH level's countersignature status while it awaits one
         self.setAccessibleName(f"Case record {case.crn}")
         layout = QVBoxLayout(self)
         layout.addLayout(self._header())
@@ -99,6 +117,7 @@ class CaseView(QWidget):
             # An edit anywhere (this tab's forms, a sync) shows here at once.
             ops.changed.connect(self._changed)
             self._offer_open_actions()
+            self.read_signing()
 
     def _offer_open_actions(self) -> None:
         """The plan's open actions, for the contact form's "This contact delivered…" list."""
@@ -113,6 +132,8 @@ class CaseView(QWidget):
     def _changed(self, changes: Change) -> None:
         if changes & (Change.ASSESSMENT | Change.CONTACT):
             self._offer_open_actions()
+        if changes & (Change.ASSESSMENT | Change.CASE):
+            self.read_signing()
         if changes & (Change.CASE | Change.REGISTER) and self.ops is not None:
             self.ops.query(case_record, self.case.person_id, on_ok=self.show_case, owner=self,
                            label="read the case again")
@@ -132,10 +153,34 @@ class CaseView(QWidget):
         self.sections.setCurrentWidget(self.assessments)
         return self.assessments
 
+    def show_plans(self) -> PlansPage:
+        self.sections.setCurrentWidget(self.plans)
+        return self.plans
+
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:
             self.sections.setCurrentWidget(self.contacts)
         return self.contacts
+
+    # -- countersignature (issue 19) -----------------------------------------------------------------
+    def read_signing(self) -> None:
+        if self.ops is not None:
+            self.ops.query(read_signing, self.case.person_id, on_ok=self.show_signing, owner=self,
+                           label="read the case's countersignature")
+
+    def show_signing(self, result: tuple[str | None, list[ReturnItem]]) -> None:
+        """The RoSH level says "(awaiting countersignature)" while it does; returned work shows its comment."""
+        self.signing, returns = result
+        self._show_header(self.case)
+        if returns:
+            latest = returns[0]
+            more = f" (and {len(returns) - 1} more)" if len(returns) > 1 else ""
+            comment = latest.comment if len(latest.comment) <= 70 else latest.comment[:67].rstrip() + "…"
+            self.returned_button.setText(f"Returned: {comment}{more}".replace("&", "&&"))  # no mnemonic
+            self.returned_button.setToolTip(f"{latest.kind_label} returned by {latest.returned_by or 'your manager'}"
+                                            f": {latest.comment}\nClick to open your returned work")
+            self.returned_button.setAccessibleName(f"Returned work: {latest.comment}")
+        self.returned_button.setVisible(bool(returns))
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -143,6 +188,14 @@ class CaseView(QWidget):
         self.title_label.setObjectName("caseHeader")
         row.addWidget(self.title_label)
         row.addStretch(1)
+        self.returned_button = QPushButton()
+        self.returned_button.setFlat(True)
+        self.returned_button.setStyleSheet("QPushButton { background: #fff4ce; color: #5c4400; border: 1px solid "
+                                           "#e8c660; border-radius: 4px; padding: 3px 8px; font-weight: 600; "
+                                           "text-align: left; }")
+        self.returned_button.clicked.connect(self.returns_requested.emit)
+        self.returned_button.hide()
+        row.addWidget(self.returned_button)
         self.rosh_badge = QLabel()
         row.addWidget(self.rosh_badge)
         self.tier_label = QLabel()
@@ -157,8 +210,9 @@ class CaseView(QWidget):
         """Everything the header shows, from the case as read now: the name (edited on Personal details), the
         RoSH level (completing an assessment), the tier (accepting or overriding) and the flags (registers)."""
         self.title_label.setText(f"{c.name}  ·  {c.crn}")
-        self.rosh_badge.setText(f"RoSH: {c.rosh_label}")
-        self.rosh_badge.setAccessibleName(f"Risk of serious harm {c.rosh_label}")
+        level = shown_level(c.rosh_label, self.signing or "") if c.rosh else c.rosh_label
+        self.rosh_badge.setText(f"RoSH: {level}")
+        self.rosh_badge.setAccessibleName(f"Risk of serious harm {level}")
         colour = ROSH_COLOURS.get(c.rosh, "#4a5563")
         self.rosh_badge.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; padding: 3px 8px;"
                                       "font-weight: 600;")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from lpt_desktop.gui import court_actions, integrity_actions, offices_dialog, standards_actions, sync_actions
 from lpt_desktop.gui.case_record import new_case_actions
+from lpt_desktop.gui.manager import manager_actions
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -16,6 +17,7 @@ FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
     ("standards", standards_actions.install),
     ("court", court_actions.install),
     ("sync", sync_actions.install),
+    ("manager", manager_actions.install),  # after sync: it refreshes after each sync
     ("integrity", integrity_actions.install),
     ("offices", offices_dialog.install),
 )

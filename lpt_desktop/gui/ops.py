@@ -15,6 +15,7 @@ database; a write that could not finish is kept by name and reported at the next
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -23,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.domain.words import plural
 from lpt_desktop.logs import log_exception
 from lpt_desktop.services.changes import Change, collecting
@@ -83,6 +84,32 @@ def _release(value: Any) -> None:
             close()
 
 
+# -- the team manager's laptop (issue 19) ----------------------------------------------------------
+# A manager's laptop holds the team's cases read-only: the writes it may queue are named here, checked before
+# a write is queued (the central store refuses the rest anyway; this says so at once, in words). Names, not
+# objects, so this module imports no feature. A functools.partial is judged by the function it wraps.
+TEAM_MANAGER = "team_manager"
+MANAGER_READ_ONLY = ("the team's cases are read-only here; you countersign, return, record oversight and agree "
+                     "tier overrides")
+MANAGER_WRITES = frozenset({
+    "lpt_desktop.services.countersign.countersign", "lpt_desktop.services.countersign.return_work",
+    "lpt_desktop.services.countersign.agree_override", "lpt_desktop.services.countersign.refuse_override",
+    "lpt_desktop.services.countersign.record_oversight",
+    # The laptop's own machinery: syncing and enrolling, opening a case, the manager's own note templates.
+    "lpt_desktop.gui.sync_runner._sync_now", "lpt_desktop.gui.sync_runner._enrol",
+    "lpt_desktop.gui.main_window._open_case", "lpt_desktop.gui.main_window._save_template",
+})
+MANAGER_WRITE_MODULES = ("lpt_desktop.services.sync", "lpt_desktop.gui.sync_actions")  # rejections, notices
+
+
+def manager_may_write(fn: Callable[..., Any]) -> bool:
+    """Whether a team manager's laptop may run this write."""
+    while isinstance(fn, functools.partial):
+        fn = fn.func
+    module = getattr(fn, "__module__", "") or ""
+    return f"{module}.{getattr(fn, '__qualname__', '')}" in MANAGER_WRITES or module in MANAGER_WRITE_MODULES
+
+
 class Ops(QObject):
     """Owns the read pool, the writer thread and the open database."""
 
@@ -104,6 +131,7 @@ class Ops(QObject):
         self._shut = False
         self._delivered.connect(self._deliver)
         self.progress.connect(self._progressed)
+        self.role: str | None = None  # the laptop's sync role, once read (gui/manager): team_manager limits writes
 
     # -- state -----------------------------------------------------------------------------------
     @property
@@ -148,10 +176,25 @@ class Ops(QObject):
               cut_ok: bool = False) -> Job | None:
         """fn(db, *args) on the writer thread, after every write asked before it. label names it for the officer
         if a lock cuts it off; cut_ok says a lock may cut it without loss (it commits as it goes and resumes)."""
+        if self.role == TEAM_MANAGER and not manager_may_write(fn):
+            self._refuse_for_manager(fn, on_error, owner, label)
+            return None
         job = self._start("write", fn, args, on_ok, on_error, owner, on_progress, label)
         if job is not None:
             job.cut_ok = cut_ok
         return job
+
+    def _refuse_for_manager(self, fn: Callable[..., Any], on_error: OnError | None, owner: QObject | None,
+                            label: str) -> None:
+        """A write a team manager may not make: refused in words, after the caller has its (None) job."""
+        exc = ValidationError([FieldError("Team manager", MANAGER_READ_ONLY)])
+        log.info("write %s refused: a team manager's laptop", label or getattr(fn, "__name__", "write"))
+
+        def tell() -> None:
+            if not self._shut and (owner is None or shiboken6.isValid(owner)):
+                (on_error or self._report_error)(exc)
+
+        QTimer.singleShot(0, self, tell)
 
     def background(self, fn: Callable[..., Any], *args: Any, on_ok: OnOk | None = None,
                    on_error: OnError | None = None, owner: QObject | None = None,
