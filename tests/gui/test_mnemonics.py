@@ -218,6 +218,7 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         **{f"Case record: {title}": make for title, make in _register_and_sentence_dialogs(window, view).items()},
         **{f"Tier: {title}": make for title, make in _tier_dialogs(window, view).items()},
         **{f"Plan: {title}": make for title, make in _plan_dialogs(window).items()},
+        **{f"Manager: {title}": make for title, make in _manager_dialogs(window, view).items()},
     }
     problems: list[str] = []
     for title, make in makers.items():
@@ -232,6 +233,30 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         dialog.close()
         dialog.deleteLater()
     assert problems == [], "\n".join(problems)
+
+
+def _manager_dialogs(window, view) -> dict:
+    """The team manager's (issue 19): oversight, a tier override's decision, a return's comment, and the review
+    of a plan (the review of a RoSH assessment, with the form beside it, is checked in test_manager_queue)."""
+    from datetime import date
+
+    from lpt_desktop.gui.manager.override_dialog import OverrideDialog
+    from lpt_desktop.gui.manager.oversight_dialog import OversightDialog
+    from lpt_desktop.gui.manager.review_dialog import ReturnDialog, ReviewDialog
+
+    def item(kind: str) -> SimpleNamespace:
+        return SimpleNamespace(target_kind=kind, target_id="x", kind_label="Risk management plan", name="Sam Riley",
+                               crn="X1", level="H", level_label="High", status="awaiting_countersignature",
+                               status_label="Awaiting countersignature", author="om1", author_name="Alex Morgan",
+                               submitted_on=date(2026, 11, 20), days_waiting=3, why="High RoSH")
+
+    return {
+        "Record oversight": lambda: OversightDialog(window.ops, window.caseload_records(), view.case.person_id,
+                                                    window),
+        "Tier override": lambda: OverrideDialog(window.ops, item("tier_decision"), window),
+        "Return to officer": lambda: ReturnDialog(window.ops, item("risk_plan"), window),
+        "Review a plan": lambda: ReviewDialog(window.ops, item("risk_plan"), window),
+    }
 
 
 def _case_record_dialogs(window, view):
