@@ -78,7 +78,7 @@ def test_update_person_writes_an_update_row_naming_the_fields(db):
     # ...and the timeline event it records (issue 16), in the same transaction.
     assert [(a.action, a.table_name, a.person_id) for a in rows] == [("create", "case_event", pid),
                                                                    ("update", "person", pid)]
-    assert rows[1].detail == "individual_needs, tier" and rows[1].record_id == pid
+    assert rows[1].detail == "individual_needs, tier, tier_scheme" and rows[1].record_id == pid  # B2: the A-D scheme
     with db.read() as s:
         assert s.get(Person, pid).tier == "B2"
 
