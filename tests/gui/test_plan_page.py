@@ -200,6 +200,10 @@ def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot
     entry.notes.setPlainText("Went through the safety plan with him.")
     box.setChecked(True)
     entry.save_button.click()
+    qtbot.waitUntil(lambda: page._stale, timeout=10000)  # not on show: it reads when shown, not on each change
+    reads = page.reads
+    view.show_plans()
     qtbot.waitUntil(lambda: page.action_model.rowCount() == 1 and len(page.action_model.records[0].evidence) == 1,
                     timeout=10000)
     assert page.action_model.data(page.action_model.index(0, 6)) == "1 contact"
+    assert page.reads == reads + 1  # once, on show

@@ -379,3 +379,38 @@ def test_a_failed_save_and_a_failed_read_say_different_things_in_plain_words(mak
     qtbot.waitUntil(lambda: form.saves > saves, timeout=WAIT)
     assert form.saved_label.text() == "Draft saved"
     form.reject()
+
+
+def test_an_autosave_reads_nothing_again_in_another_cases_hidden_tab_nor_under_its_own_form(
+        make_window, qtbot, caseload):
+    window = make_window(caseload)
+    unlock(qtbot, window, PASSPHRASE)
+    other_id = _new_case(qtbot, window, "R100007")
+    other = _open_rosh(qtbot, window, other_id)  # its tab, with the RoSH page and the plan page made
+    holder = {}
+    window.open_case(other_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=WAIT)
+    other_plan = holder["view"].show_plans().risk
+    qtbot.waitUntil(lambda: other_plan.overview is not None, timeout=WAIT)
+
+    person = _new_case(qtbot, window, "R100008")
+    page = _open_rosh(qtbot, window, person)  # this case's tab is on show now; the other's is hidden
+    assert not other.isVisible() and not other_plan.isVisible()
+    page.start_button.click()
+    form = _form(qtbot, page)
+    qtbot.wait(100)  # the start's own reads (it moves the case: Change.CASE) are done
+    reads = (other.reads, other_plan.reads, page.reads)
+    for n in range(3):
+        saves = form.saves
+        form.sections["summary.imminence"].edit.setPlainText(f"Evenings, draft {n}")
+        qtbot.waitUntil(lambda s=saves: form.saves > s, timeout=WAIT)
+    qtbot.wait(100)
+    assert (other.reads, other_plan.reads, page.reads) == reads  # three autosaves, no page read again
+    assert other._stale and page._stale
+    form.reject()
+    qtbot.waitUntil(lambda: page.reads > reads[2], timeout=WAIT)  # its own page reads once the form closes
+    window.tabs.setCurrentWidget(holder["view"])  # the other case shown, at its plan: the plan reads then
+    qtbot.waitUntil(lambda: other_plan.reads > reads[1] and not other_plan._stale, timeout=WAIT)
+    assert other.reads == reads[0]  # its RoSH page is not on show yet
+    holder["view"].show_assessments()
+    qtbot.waitUntil(lambda: other.reads > reads[0] and not other._stale, timeout=WAIT)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -179,6 +181,8 @@ class RoshPage(QWidget):
         self.overview: RoshOverview | None = None
         self.form: RoshForm | None = None
         self.compare_dialog: CompareDialog | None = None
+        self.reads = 0  # overviews asked for (tests count them)
+        self._stale = False  # a change came while hidden (or under its own form): read again when it matters
 
         self.card = QFrame()
         self.card.setObjectName("roshCard")
@@ -277,17 +281,33 @@ class RoshPage(QWidget):
 
     # -- reading -----------------------------------------------------------------------------------------------
     def _changed(self, changes: Change) -> None:
-        if changes & (Change.ASSESSMENT | Change.CASE | Change.REGISTER):
+        if not changes & (Change.ASSESSMENT | Change.CASE | Change.REGISTER):
+            return
+        # Every autosave of any case's form announces ASSESSMENT (without saying whose): a page not on show
+        # reads again when shown, and a draft's own autosaves wait for its form to close (they move nothing the
+        # page shows but the draft's carried share).
+        own_autosave = not changes & ~Change.ASSESSMENT and self.form is not None and shiboken6.isValid(self.form) \
+            and self.form.isVisible()
+        if not self.isVisible() or own_autosave:
+            self._stale = True
+            return
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     def refresh(self) -> None:
         if self.ops is not None:
+            self._stale = False
+            self.reads += 1
             self.ops.query(svc.rosh_overview, self.person_id, on_ok=self.show_overview, on_error=self._read_failed,
                            owner=self, label="read the RoSH assessments")
 
     def _read_failed(self, exc: BaseException) -> None:
-        self._show_error(f"The RoSH assessments could not be read ({exc.__class__.__name__}). The record is "
-                         "unchanged; try again after the next change, or lock and unlock the caseload.")
+        self._show_error("The RoSH assessments could not be read just now. The record is unchanged; it reads "
+                         "again after the next change, or lock and unlock the caseload.")
 
     def show_overview(self, o: RoshOverview) -> None:
         self.overview = o
@@ -416,6 +436,7 @@ class RoshPage(QWidget):
         form = RoshForm(self.ops, assessment_id, self, read_only=read_only)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.completed.connect(self._completed)
+        form.finished.connect(lambda _r: self.refresh() if self._stale else None)
         form.rejected.connect(lambda: self._say("" if read_only else
                                                 "Draft kept: Continue draft (Alt+U) carries on where you left off."))
         self.form = form

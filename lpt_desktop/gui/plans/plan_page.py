@@ -10,11 +10,13 @@ announces (a contact saved with a linked action too)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -123,6 +125,8 @@ class RiskPlanPage(QWidget):
         self.dialog: RecordDialog | None = None
         self.question: QMessageBox | None = None
         self._select_id: str | None = None
+        self.reads = 0  # reads asked for (tests count them)
+        self._stale = False  # a change came while hidden: read again when shown
 
         self.requirement = QLabel("Reading the plan…" if ops is not None else "Unlock the caseload to see the plan.")
         self.requirement.setWordWrap(True)
@@ -263,19 +267,46 @@ class RiskPlanPage(QWidget):
 
     # -- reading -----------------------------------------------------------------------------------
     def _changed(self, changes: Change) -> None:
-        # A contact saved with a linked action is new evidence (Change.CONTACT); a completed assessment moves
-        # the level (Change.CASE).
-        if changes & (Change.ASSESSMENT | Change.CONTACT | Change.CASE):
+        # A RoSH draft's autosave (ASSESSMENT alone) moves nothing the plan page shows. A contact saved with a
+        # linked action is new evidence (CONTACT): the plan alone is read again. A plan's write or a completed
+        # assessment (which moves the level) comes with CASE: everything is read. No change says whose case it
+        # is, so a page not on show (another case's tab) only notes it and reads when shown.
+        if not changes & (Change.CONTACT | Change.CASE):
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        if changes & Change.CASE or self.overview is None:
+            self.refresh()
+        else:
+            self.refresh_plan()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
     def refresh(self) -> None:
         if self.ops is not None:
+            self._stale = False
+            self.reads += 1
             self.ops.query(rosh_overview, self.person_id, on_ok=self.show_overview, on_error=self._read_failed,
                            owner=self, label="read the risk management plan")
 
+    def refresh_plan(self) -> None:
+        """Read the plan alone (its actions' evidence), keeping the level and assessment already read."""
+        if self.ops is not None:
+            self.reads += 1
+            self.ops.query(svc.current_plan, self.person_id, on_ok=self._plan_read, on_error=self._read_failed,
+                           owner=self, label="read the risk management plan")
+
+    def _plan_read(self, plan: PlanView | None) -> None:
+        if self.overview is not None:
+            self.show_overview(dataclasses.replace(self.overview, plan=plan))
+
     def _read_failed(self, exc: BaseException) -> None:
-        self._show_error(f"The plan could not be read ({exc}). Try again after the next change, or lock and "
-                         "unlock the caseload.")
+        self._show_error("The plan could not be read just now. It reads again after the next change, or lock "
+                         "and unlock the caseload.")
 
     def _refit(self) -> None:
         if self._fitting:
