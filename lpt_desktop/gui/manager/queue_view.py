@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from lpt_desktop.domain.dates import format_date
@@ -61,6 +61,8 @@ class QueueView(QWidget):
             OVERRIDE_COLUMNS if overrides else QUEUE_COLUMNS, self)
         self.table = record_table(self.model, title, empty_text=empty_text)
         self.table.setWordWrap(False)
+        # No arrow on a column until one is clicked: the rows come in the service's order, not by name.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         # activated fires on Enter and on a double-click (connecting doubleClicked too would open twice).
         self.table.activated.connect(self._activated)
         self.open_button = QPushButton("&Open…")

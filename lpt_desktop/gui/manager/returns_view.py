@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from lpt_desktop.domain.dates import format_date
@@ -47,6 +47,8 @@ class ReturnsView(QWidget):
         self.model: RecordTableModel[ReturnItem] = RecordTableModel(COLUMNS, self)
         self.table = record_table(self.model, "Returned work", empty_text=EMPTY_TEXT)
         self.table.setWordWrap(False)
+        # No arrow on a column until one is clicked: the rows come in the service's order, not by name.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.open_button = QPushButton("Open &case")

@@ -40,12 +40,17 @@ if TYPE_CHECKING:
     from lpt_desktop.services.rosh_plan import PlanView
     from lpt_desktop.store.database import Database
 
+def history_words(h: HistoryItem) -> str:
+    """One signing action in words, wrapped in the narrow side pane: who did what, the status after, the
+    comment."""
+    by = h.author_name or h.author or "not known"
+    text = f"{h.action_label} by {by}. Now: {h.status_label.lower()}."
+    return text + (f"\n“{h.comment}”" if h.comment else "")
+
+
 HISTORY_COLUMNS: list[Column[HistoryItem]] = [
     Column("Date", lambda h: format_date(h.on_date), sort=lambda h: h.on_date),
-    Column("Action", lambda h: h.action_label),
-    Column("By", lambda h: h.author_name or h.author or ""),
-    Column("Status after", lambda h: h.status_label),
-    Column("Comment", lambda h: h.comment or "", tooltip=lambda h: h.comment or ""),
+    Column("What happened", history_words, tooltip=lambda h: h.comment or ""),
 ]
 
 
@@ -137,7 +142,7 @@ class ReviewDialog(QDialog):
         self.setWindowTitle(f"Review: {title}")
         self.setAccessibleName(f"Review {item.kind_label}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(1320, 820)
+        self.resize(1440, 840)
 
         self.work: QWidget
         if item.target_kind == cs.ROSH_ASSESSMENT:
@@ -154,7 +159,7 @@ class ReviewDialog(QDialog):
                       label="read the plan")
 
         side = QWidget()
-        side.setMinimumWidth(360)
+        side.setMinimumWidth(400)
         right = QVBoxLayout(side)
         self.heading = QLabel(f"<b>{html.escape(title)}</b> · {html.escape(item.crn)}")
         self.heading.setWordWrap(True)
@@ -201,6 +206,7 @@ class ReviewDialog(QDialog):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([1010, 420])  # the form at the width it is laid out for, the actions beside it
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._show_facts()
