@@ -278,13 +278,18 @@ class ContactLogView(QWidget):
                       "a warning letter follows a first or second warning decision, and this contact has none"
                       + (f" (decided: {decided})" if decided else ""))
         self.detail.setHtml(contact_html(c))
-        if c.amends_id or c.amended_by_id:
-            def show_history(history: list[ContactView]) -> None:
+        if c.amends_id or c.amended_by_id or c.rmp_action_ids:
+            def show_more(more: tuple[list[ContactView] | None, list[str]]) -> None:
                 if self.current is c:
-                    self.detail.setHtml(contact_html(c, history))
+                    self.detail.setHtml(contact_html(c, more[0], more[1]))
 
-            self.ops.query(lambda db: svc.contact_history(db, c.id), on_ok=show_history, owner=self,
-                           label="contact history")
+            pid = self.person_id
+
+            def read(db: Database) -> tuple[list[ContactView] | None, list[str]]:
+                history = svc.contact_history(db, c.id) if c.amends_id or c.amended_by_id else None
+                return history, delivered_words(db, pid, c.rmp_action_ids)
+
+            self.ops.query(read, on_ok=show_more, owner=self, label="contact history")
 
     # -- entry -------------------------------------------------------------------------------------
     def start_entry(self, data: ContactInput | None = None, amends_id: str | None = None,
@@ -466,7 +471,20 @@ class ContactLogView(QWidget):
         self.detail.append(f"<p style='color:#a4161a'><b>Decision not recorded:</b> {html.escape(text)}</p>")
 
 
-def contact_html(c: ContactView, history: list[ContactView] | None = None) -> str:
+def delivered_words(db: Database, person_id: str, action_ids: tuple[str, ...]) -> list[str]:
+    """Each risk management plan action a contact delivered, in words: 'Supervision action 2: Talk through the
+    safety plan' (an action no longer in the plan in force or the draft is named as of an earlier plan)."""
+    if not action_ids:
+        return []
+    from lpt_desktop.services import rosh_plan
+
+    plan = rosh_plan.current_plan(db, person_id)
+    known = {a.id: a for a in [*(plan.actions if plan else []), *rosh_plan.open_actions(db, person_id)]}
+    return [f"{a.section_label} action {a.number}: {a.what}" if (a := known.get(aid)) else
+            "an action of an earlier risk management plan" for aid in action_ids]
+
+
+def contact_html(c: ContactView, history: list[ContactView] | None = None, delivered: list[str] | None = None) -> str:
     codes = contact_codes()
     e = html.escape
     rows = [("When", format_datetime(c.starts_at)), ("Type", c.type_label), ("Outcome", c.outcome_label or
@@ -500,6 +518,11 @@ def contact_html(c: ContactView, history: list[ContactView] | None = None) -> st
         parts.append("<p style='color:#a4161a'><b>This version has been amended.</b> The latest version is in "
                      "the log.</p>")
     parts.append(f"<table>{table}</table>")
+    if c.rmp_action_ids:
+        parts.append("<h4>Risk management plan</h4>")
+        parts += [f"<p>Delivered: {e(d)}</p>" for d in delivered or []] if delivered is not None else \
+            [f"<p>Delivered {len(c.rmp_action_ids)} plan action{'s' if len(c.rmp_action_ids) != 1 else ''} "
+             "(reading which…)</p>"]
     parts.append("<h4>Notes</h4><p>" + e(c.notes or "No notes.").replace("\n", "<br>") + "</p>")
     if c.is_failure or c.enforcement:
         parts.append("<h4>Enforcement</h4>")

@@ -207,3 +207,10 @@ def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot
                     timeout=10000)
     assert page.action_model.data(page.action_model.index(0, 6)) == "1 contact"
     assert page.reads == reads + 1  # once, on show
+    # The saved contact's details say which plan action it delivered, in the plan's words.
+    contacts = view.show_contacts()
+    qtbot.waitUntil(lambda: any(r.rmp_action_ids for r in contacts.model.records), timeout=10000)
+    row = next(i for i, r in enumerate(contacts.model.records) if r.rmp_action_ids)
+    contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(row, 0)).row())
+    qtbot.waitUntil(lambda: "Delivered: Supervision action 1: Talk through the safety plan"
+                    in contacts.detail.toPlainText(), timeout=10000)
