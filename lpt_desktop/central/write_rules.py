@@ -181,7 +181,9 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     if data.get("author_role") != p.role:
         return (f"Countersignature: the author's role must be {p.role}, as the central store records it: sync "
                 "again to refresh it.")
-    if data.get("author_grade") != p.grade:
+    # None: the laptop has not been told the grade yet (it claims nothing, and the rules here use the server's
+    # own); any other grade must be the one the central store holds.
+    if data.get("author_grade") not in (None, p.grade):
         known = cs.grade_label(p.grade).lower() if p.grade else "no grade"
         return (f"Countersignature: the central store records your grade as {known}, and this record says "
                 f"{data.get('author_grade') or 'none'}: sync again to refresh it, then sign again.")
