@@ -21,7 +21,16 @@ from sqlalchemy import func, select
 
 from lpt_desktop.domain.transfer import FORMAT, VERSION, FieldSpec, parse_value
 from lpt_desktop.domain.validation import ValidationError
-from lpt_desktop.services import appointments, case_record, case_transfer, contacts, court, obligations, registers
+from lpt_desktop.services import (
+    appointments,
+    case_record,
+    case_transfer,
+    contacts,
+    court,
+    obligations,
+    registers,
+    rosh,
+)
 from lpt_desktop.services.caseload import load_caseload
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.services.unlock import create_caseload, unlock
@@ -32,6 +41,7 @@ from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Audit, Contact, Person, Sentence
 from lpt_desktop.store.schedule_models import OfficeClosure
 from lpt_desktop.store.sync_models import SyncOutbox, SyncState
+from tests import rosh_fill
 from tests.conftest import DEMO_TODAY, PASSPHRASE, TEST_TODAY
 
 TODAY = TEST_TODAY
@@ -72,6 +82,14 @@ def _enrich(db: Database) -> None:
         stranger = s.scalar(select(PreSentence.id).where(PreSentence.person_id.is_(None)))
     assert stranger is not None
     court.promote_to_case(db, stranger, crn="P123456", today=TODAY)
+    # A report writer's screening on the promoted case, confirmed by the offender manager (its own record).
+    with db.read() as s:
+        promoted = s.scalar(select(Person.id).where(Person.crn == "P123456"))
+    assert promoted is not None
+    screening = rosh.start_assessment(db, promoted, by_report_writer=True, today=TODAY)
+    rosh_fill.full(db, screening, "M", TODAY)
+    assert rosh.complete_assessment(db, screening, acknowledge_warnings=True, today=TODAY).completed
+    rosh.confirm_screening(db, screening, TODAY)
 
 
 @pytest.fixture

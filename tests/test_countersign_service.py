@@ -98,6 +98,7 @@ def complete(db: Database, pid: str, level: str = "L", child: bool = False, on: 
 
 
 def column(db: Database, aid: str) -> str:
+    """The row's own countersign_status: never written after completion (the chain is the truth)."""
     with db.read() as s:
         a = s.get(RoshAssessment, aid)
         assert a is not None
@@ -127,11 +128,11 @@ def test_high_rosh_awaits_countersignature_and_low_by_a_po_is_self_signed(db: Da
     high = complete(db, new_case(db), "H")
     assert svc.signing_status(db, "rosh_assessment", high) == cs.AWAITING
     assert svc.status_label(db, "rosh_assessment", high) == "Awaiting countersignature"
-    assert column(db, high) == cs.AWAITING
+    assert column(db, high) == "unsigned"  # a completed assessment is sealed
     low_pid = new_case(db)
     low = complete(db, low_pid, "L")
     assert svc.signing_status(db, "rosh_assessment", low) == cs.SELF_SIGNED
-    assert column(db, low) == cs.SELF_SIGNED
+    assert column(db, low) == "unsigned"  # a completed assessment is sealed
     assert any(e.kind == "countersign_self_signed" for e in timeline(db, low_pid))
     hist = svc.countersign_history(db, "rosh_assessment", high)
     assert [(h.action, h.author, h.author_role) for h in hist] == [("submitted", STAFF, "offender_manager")]
@@ -207,7 +208,7 @@ def test_the_manager_countersigns_and_the_officer_may_not(db: Database) -> None:
     assert svc.countersign(db, "rosh_assessment", aid, today=TODAY) == cs.COUNTERSIGNED
     assert svc.signing_status(db, "rosh_assessment", aid) == cs.COUNTERSIGNED
     # The manager's laptop writes only the countersignature record: the officer's row is the officer's.
-    assert column(db, aid) == cs.AWAITING
+    assert column(db, aid) == "unsigned"  # a completed assessment is sealed
     hist = svc.countersign_history(db, "rosh_assessment", aid)
     assert [(h.action, h.author, h.author_role) for h in hist] == [
         ("submitted", STAFF, "offender_manager"), ("countersigned", "mgr1", "team_manager")]
@@ -259,7 +260,7 @@ def test_a_return_needs_a_comment_then_the_officer_resubmits_or_revises(db: Data
     # resubmitted as it is, with a reply
     assert svc.resubmit(db, "rosh_assessment", aid, "The level stands: the call-outs are in the analysis.",
                         today=TODAY) == cs.AWAITING
-    assert column(db, aid) == cs.AWAITING
+    assert column(db, aid) == "unsigned"  # a completed assessment is sealed
     assert not [r for r in svc.returns_for_officer(db) if r.target_id == aid]
     assert "only work returned to the officer is resubmitted" in refused(svc.resubmit, db, "rosh_assessment", aid)
     # returned again, then revised: a review started from it, which completing submits to the manager
@@ -334,7 +335,7 @@ def test_a_risk_plan_is_submitted_countersigned_and_returned(db: Database) -> No
     assert svc.signing_status(db, "risk_plan", plan) == cs.AWAITING
     with db.read() as s:
         row = s.get(RiskPlan, plan)
-        assert row is not None and row.countersign_status == cs.AWAITING
+        assert row is not None and row.countersign_status == "unsigned"  # a completed plan is never written
     manager_laptop(db)
     assert svc.return_work(db, "risk_plan", plan, RETURN, today=TODAY) == cs.REJECTED
     officer_laptop(db)

@@ -87,7 +87,7 @@ from lpt_desktop.store.models import (
     Requirement,
     Sentence,
 )
-from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
+from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment, RoshConfirmation
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure, StandardsOverride, StandardsRecord
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 from lpt_desktop.sync import kinds as sync_kinds
@@ -140,6 +140,7 @@ CASE_PARTS: tuple[Part, ...] = (
     Part("overrides", StandardsOverride, "person_id", ("rule", "id")),
     # RoSH (issue 18): screenings and reviews with their analyses and summaries, and the plans with their actions.
     Part("rosh_assessments", RoshAssessment, "person_id", ("started_on", "id")),
+    Part("rosh_confirmations", RoshConfirmation, "person_id", ("on_date", "id")),  # a report writer's, confirmed
     Part("risk_plans", RiskPlan, "person_id", ("started_on", "id"), (
         Part("actions", RiskPlanAction, "plan_id", ("section", "position", "id")),
     )),

@@ -9,8 +9,8 @@ words, an action the role may not take; the server refuses it too.
 
 The truth of a target's status is its chain (status_of): a team manager's laptop writes countersignature
 records only (the server refuses anything else from a manager: no case events, no edits of the officer's
-records), so the `countersign_status` column of rosh_assessment and risk_plan is a copy written by the officer's
-own actions (submit, self-sign, resubmit). Reads take the chain: signing_status, status_label.
+records), and a completed assessment or plan is sealed (never written again), so the `countersign_status`
+column of rosh_assessment and risk_plan stays "unsigned". Reads take the chain: signing_status, status_label.
 
 Returned work goes back to the officer, who either revises it (revise: a new version, a review started from
 the returned assessment, or a new plan from the returned plan's open actions; completing it submits it again,
@@ -243,9 +243,6 @@ def _add(s: Session, t: _Target, actor: Actor, action: str, after: str, on: date
     s.add(Countersignature(person_id=t.person_id, target_kind=t.kind, target_id=t.row.id, action=action,
                            status_after=after, author=actor.username, author_name=actor.name,
                            author_role=actor.role, author_grade=actor.recorded_grade, on_date=on, comment=comment))
-    if action in cs.OFFICER_ACTIONS and t.kind in (cs.ROSH_ASSESSMENT, cs.RISK_PLAN):
-        # The officer's own copy of the status (a manager's laptop writes nothing of the officer's records).
-        t.row.countersign_status = after
     if action in _EVENTS:
         what = cs.kind_label(t.kind)
         words = {cs.SUBMITTED: f"{what} submitted for countersignature",

@@ -59,7 +59,7 @@ from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
-from lpt_desktop.store.rosh_models import RoshAssessment
+from lpt_desktop.store.rosh_models import RoshAssessment, RoshConfirmation
 from lpt_desktop.store.schedule_models import StandardsOverride, StandardsRecord
 
 POLICY_KEY = "standards_policy"
@@ -330,7 +330,9 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
     for aid, pid, status, started, completed, full, writer, confirmed in core.execute(
             select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.started_on,
                    RoshAssessment.completed_on, RoshAssessment.full_analysis, RoshAssessment.by_report_writer,
-                   RoshAssessment.confirmed_on).where(_in(RoshAssessment.person_id, person_ids))):
+                   RoshConfirmation.on_date)
+            .outerjoin(RoshConfirmation, RoshConfirmation.id == RoshAssessment.id)
+            .where(_in(RoshAssessment.person_id, person_ids))):
         done = completed if status == "complete" else None
         if done is not None:
             records[pid].append(RecordFact("rosh_review", done, aid))

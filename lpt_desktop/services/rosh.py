@@ -81,7 +81,7 @@ from lpt_desktop.standards.policy import load_policy, policy_names
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Registration, Sentence
-from lpt_desktop.store.rosh_models import RoshAssessment
+from lpt_desktop.store.rosh_models import RoshAssessment, RoshConfirmation
 
 KINDS = ("screening", "review")
 DEFAULT_REVIEW_MONTHS = 6  # when the policy in force has no rosh_review interval (never, as shipped)
@@ -356,6 +356,11 @@ def _draft(s: Session, assessment_id: str) -> RoshAssessment:
         raise ValidationError([FieldError("RoSH assessment", f"was completed on {format_date(a.completed_on)} "
                                                              "and is kept as it was: start a review to change it")])
     return a
+
+
+def _confirmation(s: Session, assessment_id: str) -> RoshConfirmation | None:
+    """The offender manager's confirmation (or revision) of a report writer's screening, if made."""
+    return s.get(RoshConfirmation, assessment_id)
 
 
 def _person(s: Session, person_id: str) -> Person:
@@ -861,9 +866,11 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
                   f"RoSH {a.kind} completed: {label} risk of serious harm{change}", a)
         if a.previous_id and not a.by_report_writer:
             prev = s.get(RoshAssessment, a.previous_id)
-            if prev is not None and prev.by_report_writer and prev.confirmation is None:
-                prev.confirmation = "revised"
-                prev.confirmed_on, prev.confirmed_by, prev.confirmed_by_name = today, oid, name
+            if prev is not None and prev.by_report_writer and _confirmation(s, prev.id) is None:
+                # Its own record: the completed screening is sealed (never written again).
+                s.add(RoshConfirmation(id=prev.id, person_id=prev.person_id, assessment_id=prev.id,
+                                       action="revised", review_id=a.id, on_date=today, by_officer=oid,
+                                       by_name=name))
         # Issue 19: submitted for countersignature, or self-signed when the Trust's rule needs none.
         countersign.record_completion(s, db, "rosh_assessment", a, today)
         return Completion(True, words, level, register)
@@ -912,13 +919,13 @@ def confirm_screening(db: Database, assessment_id: str, today: date | None = Non
             errors.append(FieldError("RoSH screening", "was not made by a report writer: nothing to confirm"))
         elif a.status != "complete":
             errors.append(FieldError("RoSH screening", "is still a draft: the report writer completes it first"))
-        elif a.confirmation is not None:
-            errors.append(FieldError("RoSH screening", f"was already {a.confirmation} on "
-                                                       f"{format_date(a.confirmed_on)}"))
+        elif (done := _confirmation(s, a.id)) is not None:
+            errors.append(FieldError("RoSH screening", f"was already {done.action} on "
+                                                       f"{format_date(done.on_date)}"))
         require(errors)
         oid, name = _officer(s, db)
-        a.confirmation = "confirmed"
-        a.confirmed_on, a.confirmed_by, a.confirmed_by_name = today, oid, name
+        s.add(RoshConfirmation(id=a.id, person_id=a.person_id, assessment_id=a.id, action="confirmed",
+                               on_date=today, by_officer=oid, by_name=name))
         add_event(s, a.person_id, "rosh_confirmed", today,
                   f"Report writer's RoSH screening of {format_date(a.completed_on)} confirmed by {name}", a)
 
@@ -928,7 +935,7 @@ def revise_screening(db: Database, assessment_id: str, today: date | None = None
     review marks the screening revised. Returns the review's id."""
     with db.read() as s:
         a = _assessment(s, assessment_id)
-        if not a.by_report_writer or a.status != "complete" or a.confirmation is not None:
+        if not a.by_report_writer or a.status != "complete" or _confirmation(s, a.id) is not None:
             raise ValidationError([FieldError("RoSH screening", "is not a completed report writer's screening "
                                                                 "awaiting confirmation: nothing to revise")])
         person_id = a.person_id
@@ -955,10 +962,12 @@ def _view(s: Session, a: RoshAssessment, as_of: date) -> AssessmentView:
     order = list(labels)
     sections.sort(key=lambda v: order.index(v.key) if v.key in order else len(order))
     rs = _summary_of(a, in_custody)
+    conf = _confirmation(s, a.id)
     return AssessmentView(
         id=a.id, person_id=a.person_id, kind=a.kind, status=a.status, started_on=a.started_on,
         completed_on=a.completed_on, completed_by=a.completed_by_name, by_report_writer=a.by_report_writer,
-        confirmation=a.confirmation, confirmed_on=a.confirmed_on, confirmed_by=a.confirmed_by_name,
+        confirmation=conf.action if conf else None, confirmed_on=conf.on_date if conf else None,
+        confirmed_by=conf.by_name if conf else None,
         previous_id=a.previous_id, answers={q: dict(p) for q, p in (a.answers or {}).items()},
         sources_checked=list(a.sources_checked or []), source_reasons=dict(a.source_reasons or {}),
         triggers=full_analysis_triggers(a.answers or {}), full_analysis=_full_analysis_state(a),
@@ -988,7 +997,8 @@ def completion_check(db: Database, assessment_id: str, today: date | None = None
 
 def _item(s: Session, a: RoshAssessment) -> AssessmentItem:
     return AssessmentItem(a.id, a.kind, a.status, a.started_on, a.completed_on, a.completed_by_name, a.overall_level,
-                          a.by_report_writer, a.confirmation, countersign.chain_status(s, "rosh_assessment", a.id))
+                          a.by_report_writer, conf.action if (conf := _confirmation(s, a.id)) else None,
+                          countersign.chain_status(s, "rosh_assessment", a.id))
 
 
 def assessment_history(db: Database, person_id: str) -> list[AssessmentItem]:
@@ -1011,9 +1021,10 @@ def due_state(db: Database) -> tuple[Any, ...]:
     with db.read() as s:
         drafts = s.execute(select(RoshAssessment.id, RoshAssessment.full_analysis, RoshAssessment.started_on)
                            .where(RoshAssessment.status == "draft").order_by(RoshAssessment.id)).all()
-        done = s.execute(select(func.count(), func.count(RoshAssessment.confirmed_on),
-                                func.max(RoshAssessment.updated_at)).where(RoshAssessment.status == "complete")).one()
-    return tuple(tuple(r) for r in drafts), tuple(done)
+        done = s.execute(select(func.count(), func.max(RoshAssessment.updated_at))
+                         .where(RoshAssessment.status == "complete")).one()
+        confirmed = s.scalar(select(func.count()).select_from(RoshConfirmation))
+    return tuple(tuple(r) for r in drafts), (*tuple(done), confirmed)
 
 
 def _review_months(db: Database) -> int:
@@ -1061,7 +1072,7 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         done = [d for d in (current.completed_on if current else None, _legacy_review(s, person_id)) if d]
         due = review_due(max(done) if done else None, months, _significant(s, person_id), as_of, calendar)
         start = _sentence_start(s, person_id)
-        pending = [a for a in complete if a.by_report_writer and a.confirmation is None]
+        pending = [a for a in complete if a.by_report_writer and _confirmation(s, a.id) is None]
         confirm_by = confirmation_due(True, False, start, calendar) if pending else None
         level, crn = person.rosh, person.crn
         history = [_item(s, a) for a in rows]

@@ -41,7 +41,8 @@ class RoshAssessment(Row):
     completed_by: Mapped[str | None] = mapped_column(String(36))  # the completing laptop's officer id
     completed_by_name: Mapped[str | None] = mapped_column(String(120))
     by_report_writer: Mapped[bool] = mapped_column(Boolean, default=False)  # made for court (pre-sentence)
-    # The offender manager's confirmation of a report writer's screening: confirmed | revised (by a review).
+    # Legacy (before 0015): the confirmation of a report writer's screening, now a RoshConfirmation row, since a
+    # completed assessment is sealed (sync/kinds.py). Kept so older exports import; never written.
     confirmation: Mapped[str | None] = mapped_column(String(12))
     confirmed_on: Mapped[date | None] = mapped_column(Date)
     confirmed_by: Mapped[str | None] = mapped_column(String(36))
@@ -60,9 +61,26 @@ class RoshAssessment(Row):
     carried: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     overall_level: Mapped[str | None] = mapped_column(String(2))  # L | M | H | VH, set at completion
     warnings_acknowledged: Mapped[list[str]] = mapped_column(JSON, default=list)  # the warnings completed over
+    # Only "unsigned" now: the countersignature chain is the truth (services/countersign.chain_status), and a
+    # completed assessment is never written again.
     countersign_status: Mapped[str] = mapped_column(String(40), default="unsigned")
 
     __table_args__ = (Index("ix_rosh_assessment_person", "person_id", "started_on"),)
+
+
+class RoshConfirmation(Row):
+    """The offender manager's word on a report writer's screening: confirmed, or revised by a review. Its own
+    append-only row, keyed by the screening's id (one per screening: a second laptop's is refused as a change
+    of it), since the completed screening itself is never edited."""
+
+    __tablename__ = "rosh_confirmation"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[str] = mapped_column(String(36))  # the screening (the same as id)
+    action: Mapped[str] = mapped_column(String(12))  # confirmed | revised
+    review_id: Mapped[str | None] = mapped_column(String(36))  # the review that revised it
+    on_date: Mapped[date] = mapped_column(Date)
+    by_officer: Mapped[str | None] = mapped_column(String(36))  # this laptop's officer id (not synced)
+    by_name: Mapped[str | None] = mapped_column(String(120))
 
 
 class RiskPlan(Row):

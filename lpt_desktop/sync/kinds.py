@@ -230,7 +230,9 @@ def _register_all() -> None:
     # officer_id is this laptop's officer row (the author's name travels instead).
     register(tiering.TierDecision, append_only=True, exclude=("officer_id",))
     # RoSH (issue 18): who completed or confirmed travels by name; the ids are this laptop's officer rows.
-    register(rosh.RoshAssessment, exclude=("completed_by", "confirmed_by"))
+    # Sealed once completed: a stale draft edit from another laptop is refused, never merged into it.
+    register(rosh.RoshAssessment, append_only=True, sealed_by="completed_on", exclude=("completed_by", "confirmed_by"))
+    register(rosh.RoshConfirmation, append_only=True, exclude=("by_officer",))  # the OM's word on a screening
     register(rosh.RiskPlan)
     register(rosh.RiskPlanAction)
     register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain

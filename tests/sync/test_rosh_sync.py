@@ -10,6 +10,7 @@ import pytest
 
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import rosh, rosh_plan
+from lpt_desktop.services import sync as sync_service
 from lpt_desktop.store.models import Person, Registration
 from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
 from tests.rosh_fill import full
@@ -77,3 +78,54 @@ def test_a_draft_edited_on_two_laptops_keeps_both_officers_text(central, laptop_
     for laptop in (a, b):
         assert rosh.assessment_view(laptop.db, aid, today).summary_texts == {
             "who_at_risk": "Ex-partner and her children", "nature": "A's long text"}
+
+
+def test_a_completed_assessment_refuses_a_stale_draft_edit_from_another_laptop(central, laptop_factory, unique):
+    """The review's scenario: B edits the draft's analysis while A completes it; the completed assessment is
+    sealed (sync/kinds.py), so B's edit is a rejection listed to B's officer in words, never applied."""
+    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
+    a, b = laptop_factory(om), laptop_factory(om)
+    today = date.today()
+    start = today - timedelta(days=90)
+    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
+                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
+                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    aid = rosh.start_assessment(a.db, pid, today=today)
+    full(a.db, aid, "H", today)
+    a.sync()
+    b.sync()
+    before = rosh.assessment_view(a.db, aid, today)
+    key = next(s.key for s in before.sections if s.key.startswith("analysis."))
+    text = next(s.text for s in before.sections if s.key == key)
+    _, period, code = key.split(".")
+    rosh.save_analysis(b.db, aid, period, code, "Edited on B after A completed", today)
+    assert rosh.complete_assessment(a.db, aid, acknowledge_warnings=True, today=today).completed
+    a.sync()
+    rb = b.sync()
+    a.sync()
+    assert rb.open_rejections >= 1
+    [refused] = [r for r in sync_service.list_rejections(b.db) if r.record_id == aid]
+    assert "never edited" in refused.reason
+    view = rosh.assessment_view(a.db, aid, today)
+    assert view.status == "complete" and next(s.text for s in view.sections if s.key == key) == text
+
+
+def test_a_report_writers_screening_confirmed_travels_as_its_own_record(central, laptop_factory, unique):
+    """Confirming a completed screening writes a rosh_confirmation row, not the sealed screening: the server
+    accepts it and the other laptop sees the screening confirmed."""
+    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
+    a, b = laptop_factory(om), laptop_factory(om)
+    today = date.today()
+    start = today - timedelta(days=10)
+    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
+                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
+                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    aid = rosh.start_assessment(a.db, pid, by_report_writer=True, today=today)
+    full(a.db, aid, "M", today)
+    assert rosh.complete_assessment(a.db, aid, acknowledge_warnings=True, today=today).completed
+    a.sync()
+    rosh.confirm_screening(a.db, aid, today)
+    ra = a.sync()
+    b.sync()
+    assert ra.open_rejections == 0
+    assert rosh.assessment_view(b.db, aid, today).confirmation == "confirmed"
