@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,18 +45,40 @@ AUTOSAVE_MS = 3000
 NO_OPEN_ACTIONS = "The case's risk management plan has no open actions."
 
 
-ACTION_TEXT_CHARS = 60  # longer ones are cut with "…" (whole in the tooltip): a tick box does not wrap, and a
-                       # long one widened the form past its side panel
+COMBO_CHARS = 14  # a combo box this many characters wide at least: a long item must not widen the side panel
 
 
-def action_text(a: ActionView, whole: bool = False) -> str:
-    """How an open plan action reads beside its tick box ('&' doubled: typed text is never an Alt key)."""
-    # What first: the officer picks by what was done; who and where in the plan follow (and may be cut).
+def action_text(a: ActionView) -> str:
+    """How an open plan action reads beside its tick box, whole (the label wraps; plain text, so '&' is never
+    an Alt key)."""
+    # What first: the officer picks by what was done; who and where in the plan follow.
     text = f"{a.what or 'What not set'} ({a.who or 'who not set'}; {a.section_label.lower()} {a.number})"
-    text = " ".join(text.split())
-    if not whole and len(text) > ACTION_TEXT_CHARS:
-        text = text[:ACTION_TEXT_CHARS - 1].rstrip() + "…"
-    return text.replace("&", "&&")
+    return " ".join(text.split())
+
+
+class TickLabel(QLabel):
+    """The words of a tick box, wrapped (a QCheckBox's own text never wraps, and a long one widened the form
+    past its side panel); a click on them ticks the box, as a click on a tick box's own text does."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self.box = box
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A scroll area does not ask its widget's height for a width: each label asks for its wrapped height.
+        super().resizeEvent(event)
+        height = self.heightForWidth(self.width())
+        if height > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(height)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.toggle()
+            self.box.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mouseReleaseEvent(event)
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
@@ -106,16 +130,15 @@ class ContactEntry(QWidget):
         self.judgement = _combo("Judgement of the failure to attend", [
             ("Not yet judged", ""), ("Unacceptable", "unacceptable"), ("Acceptable (give reason, evidence)",
                                                                         "acceptable")])
-        # Short enough not to widen the form past the side panel.
-        self.judgement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.judgement.setMinimumContentsLength(14)
         self.reason = _combo("Absence reason", [("", "")] + [(r.label, r.code)
                                                               for r in codes.absence_reasons.values()])
         self.evidence = _combo("Evidence", [("", "")] + [(e.label, e.code) for e in codes.evidence.values()])
         self.action = _combo("Enforcement action", [("Decide later (within 2 working days)", "")] + [
             (a.label, a.code) for a in policy().actions.values()])
-        self.action.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.action.setMinimumContentsLength(14)
+        # Long items (an outcome, a contact type) must not widen the form past its side panel.
+        for box in (self.outcome, self.type, self.judgement, self.reason, self.evidence, self.action):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(COMBO_CHARS)
         self.action_reason = QLineEdit()
         self.action_reason.setAccessibleName("Reason for the enforcement decision")
         self.action_reason.setPlaceholderText("Why this decision (required)")
@@ -147,13 +170,17 @@ class ContactEntry(QWidget):
         self.victim_views.setMaximumHeight(70)
         # The plan's open actions this contact delivered: the plan shows the contact as each one's evidence.
         self.action_boxes: dict[str, QCheckBox] = {}
+        self.action_labels: dict[str, TickLabel] = {}  # each box's words, wrapped
+        self._action_rows: list[QWidget] = []  # the boxes and their labels, in the group's grid
         self._kept_action_ids: tuple[str, ...] = ()  # linked before but no longer offered (done since): kept
-        self.delivered_group = QGroupBox("This contact delivered…")
+        self.delivered_group = QGroupBox("Plan actions this contact delivered")
         self.delivered_group.setAccessibleName("Risk management plan actions this contact delivered")
-        self.delivered_layout = QVBoxLayout(self.delivered_group)
+        # A grid, not a row widget per action: a wrapped label's height for its width reaches the group through it.
+        self.delivered_layout = QGridLayout(self.delivered_group)
+        self.delivered_layout.setColumnStretch(1, 1)
         self.no_actions = QLabel(NO_OPEN_ACTIONS)
         self.no_actions.setWordWrap(True)
-        self.delivered_layout.addWidget(self.no_actions)
+        self.delivered_layout.addWidget(self.no_actions, 0, 0, 1, 2)
         self.delivered_group.hide()
         self.amend_reason = QLineEdit()
         self.amend_reason.setAccessibleName("Reason for amendment")
@@ -165,6 +192,7 @@ class ContactEntry(QWidget):
         self.cancel_button = QPushButton("Discard")
         self.draft_label = QLabel("")
         self.draft_label.setAccessibleName("Draft status")
+        self.draft_label.setWordWrap(True)  # a narrow side panel: two lines rather than cut to a letter
         self._build_layout()
 
         self.outcome.currentIndexChanged.connect(self._refresh_enabled)
@@ -269,8 +297,7 @@ class ContactEntry(QWidget):
         scroll.setWidget(inner)
         self.save_button.setMinimumWidth(130)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.draft_label)
-        buttons.addStretch(1)
+        buttons.addWidget(self.draft_label, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         outer = QVBoxLayout(self)
@@ -366,19 +393,28 @@ class ContactEntry(QWidget):
         """Offer these open plan actions as tick boxes (the case view sends them as the plan changes); ticks of
         actions still offered stay as they were."""
         ticked = {a for a, b in self.action_boxes.items() if b.isChecked()} | set(self._kept_action_ids)
-        for box in self.action_boxes.values():
-            self.delivered_layout.removeWidget(box)
-            box.deleteLater()
+        for row in self._action_rows:
+            self.delivered_layout.removeWidget(row)
+            row.deleteLater()
+        self._action_rows = []
         self.action_boxes = {}
-        for a in actions:
-            box = QCheckBox(action_text(a))
+        self.action_labels = {}
+        for i, a in enumerate(actions, start=1):
+            box = QCheckBox()
             box.setAccessibleName(f"Delivered {a.section_label} action {a.number}")
-            box.setToolTip(action_text(a, whole=True).replace("&&", "&") + "\nTick if this contact delivered it"
-                           + (f" (due by {a.by_when:%d/%m/%Y})" if a.by_when else ""))
+            box.setAccessibleDescription(action_text(a))
+            tip = action_text(a) + "\nTick if this contact delivered it" + (
+                f" (due by {a.by_when:%d/%m/%Y})" if a.by_when else "")
+            box.setToolTip(tip)
             box.setChecked(a.id in ticked)
             box.toggled.connect(self._changed)
-            self.delivered_layout.addWidget(box)
+            label = TickLabel(action_text(a), box)
+            label.setToolTip(tip)
+            self.delivered_layout.addWidget(box, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.delivered_layout.addWidget(label, i, 1)
+            self._action_rows += [box, label]
             self.action_boxes[a.id] = box
+            self.action_labels[a.id] = label
         self._kept_action_ids = tuple(a for a in self._kept_action_ids if a not in self.action_boxes)
         self.no_actions.setVisible(not actions)
         self.delivered_group.setVisible(bool(actions) or bool(self._kept_action_ids))

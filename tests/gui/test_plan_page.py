@@ -24,6 +24,14 @@ from tests.pdftext import pdf_pages
 from tests.test_rosh_document import assessed_case, make_caseload
 
 pytestmark = pytest.mark.gui
+LONG_ACTIONS = (
+    ("Police domestic abuse unit", "Flag the ex-partner's address for urgent response and tell her the flag is on "
+                                   "within 24 hours of any sighting"),
+    ("Offender manager", "Home visit every fortnight to check who is living at the address and whether any "
+                         "children stay overnight"),
+    ("Children's services social worker", "Share each change of address and any new relationship with a parent "
+                                          "of young children at the next core group meeting"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +43,10 @@ def caseload(tmp_path_factory):
     plan = rosh_plan.start_plan(db, people["planned"], TEST_TODAY)
     people["action"] = rosh_plan.add_action(db, plan, rosh_plan.ActionIn(
         "supervision", "Offender manager", "Talk through the safety plan", TEST_TODAY + timedelta(days=7)))
+    people["long"] = assessed_case(db, "Z910004")
+    plan = rosh_plan.start_plan(db, people["long"], TEST_TODAY)
+    for who, what in LONG_ACTIONS:
+        rosh_plan.add_action(db, plan, rosh_plan.ActionIn("victim_safety", who, what, TEST_TODAY + timedelta(days=14)))
     plan = rosh_plan.start_plan(db, people["ordered"], TEST_TODAY)
     for what in ("First", "Second", "Third"):
         rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Police", what, TEST_TODAY))
@@ -191,8 +203,8 @@ def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot
     entry = contacts.entry
     qtbot.waitUntil(lambda: people["action"] in entry.action_boxes, timeout=10000)
     box = entry.action_boxes[people["action"]]
-    assert box.text().startswith("Talk through the safety plan (Offender manager;")
-    assert "Talk through the safety plan (Offender manager; supervision 1)" in box.toolTip()  # whole, if cut
+    words = "Talk through the safety plan (Offender manager; supervision 1)"
+    assert entry.action_labels[people["action"]].text() == words and words in box.toolTip()  # whole
     contacts.start_entry()
     qtbot.waitUntil(entry.isVisible, timeout=5000)
     assert entry.delivered_group.isVisibleTo(entry)
@@ -214,3 +226,51 @@ def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot
     contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(row, 0)).row())
     qtbot.waitUntil(lambda: "Delivered: Supervision action 1: Talk through the safety plan"
                     in contacts.detail.toPlainText(), timeout=10000)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
+def test_the_contact_form_fits_its_panel_with_long_plan_actions_wrapped_whole(make_window, qtbot, caseload, size,
+                                                                             tmp_path):
+    import os
+
+    path, people = caseload
+    window = make_window(path)
+    window.resize(*size)
+    window.show()
+    unlock(qtbot, window, PASSPHRASE)
+    view, _page = _open(qtbot, window, people["long"])
+    contacts = view.show_contacts()
+    entry = contacts.entry
+    qtbot.waitUntil(lambda: len(entry.action_boxes) == 3, timeout=10000)
+    contacts.start_entry()
+    qtbot.waitUntil(entry.isVisible, timeout=5000)
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = entry.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: scroll.widget().width() <= scroll.viewport().width(), timeout=5000)
+    inner = scroll.widget()
+    for w in (entry.outcome, entry.type, entry.location, entry.notes):  # nothing cut off at the right edge
+        right = w.mapTo(inner, w.rect().topRight()).x()
+        assert right <= scroll.viewport().width(), (w.accessibleName(), right, scroll.viewport().width())
+    for (who, what), label in zip(LONG_ACTIONS, entry.action_labels.values(), strict=True):
+        assert label.text().startswith(what) and who in label.text() and "…" not in label.text()
+        assert label.wordWrap() and label.toolTip().startswith(label.text())
+        assert label.mapTo(inner, label.rect().topRight()).x() <= scroll.viewport().width()
+    labels = list(entry.action_labels.values())
+    # Each wrapped label has the height of its lines: none overlaps the next, none is cut by its group.
+    pairs = list(zip(labels, labels[1:], strict=False))
+    qtbot.waitUntil(lambda: all(a.geometry().bottom() < b.geometry().top() for a, b in pairs)
+                    and labels[-1].geometry().bottom() <= entry.delivered_group.contentsRect().bottom()
+                    and all(lb.height() >= lb.heightForWidth(lb.width()) for lb in labels), timeout=5000)
+    entry.delivered_group.setFocus()
+    scroll.ensureWidgetVisible(entry.delivered_group)
+    label = next(iter(entry.action_labels.values()))
+    box = next(iter(entry.action_boxes.values()))
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton)  # a click on the words ticks the box
+    assert box.isChecked()
+    shots = os.environ.get("LPT_SHOTS")
+    if shots:
+        window.grab().save(os.path.join(shots, f"contact_form_{size[0]}x{size[1]}.png"))
+        scroll.verticalScrollBar().setValue(0)
+        window.grab().save(os.path.join(shots, f"contact_form_top_{size[0]}x{size[1]}.png"))
+    entry.cancel_button.click()
