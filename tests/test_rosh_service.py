@@ -479,7 +479,7 @@ def test_assessments_and_plans_travel_in_the_export_and_import(db, tmp_path):
     data = case_transfer.export_cases(db, [crn])
     [case] = data["cases"]
     assert [a["overall_level"] for a in case["rosh_assessments"]] == ["M"]
-    assert case["risk_plans"][0]["shared"][0]["with"] == "police"
+    assert case["risk_plans"][0]["sharing"][0]["agency"] == "police"  # a row of its own (risk_plan_sharing)
     assert case["risk_plans"][0]["actions"][0]["who"] == "Offender manager"
     other = create_caseload(tmp_path / "other.lptdb", PASSPHRASE, "Sam Lee", "LPT0043", kdf=KdfParams.fast())
     try:
@@ -487,5 +487,6 @@ def test_assessments_and_plans_travel_in_the_export_and_import(db, tmp_path):
         ov = rosh.rosh_overview(other, pid, TODAY)
         assert ov.current is not None and ov.current.id == aid and ov.current.summary_texts["who_at_risk"]
         assert ov.plan is not None and [a.what for a in ov.plan.actions] == ["Weekly reporting"]
+        assert [x["with"] for x in ov.plan.shared] == ["police"]
     finally:
         other.close()

@@ -87,7 +87,13 @@ from lpt_desktop.store.models import (
     Requirement,
     Sentence,
 )
-from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment, RoshConfirmation
+from lpt_desktop.store.rosh_models import (
+    RiskPlan,
+    RiskPlanAction,
+    RiskPlanSharing,
+    RoshAssessment,
+    RoshConfirmation,
+)
 from lpt_desktop.store.schedule_models import AppointmentSeries, OfficeClosure, StandardsOverride, StandardsRecord
 from lpt_desktop.store.tiering_models import PredictorScore, TierDecision
 from lpt_desktop.sync import kinds as sync_kinds
@@ -143,6 +149,7 @@ CASE_PARTS: tuple[Part, ...] = (
     Part("rosh_confirmations", RoshConfirmation, "person_id", ("on_date", "id")),  # a report writer's, confirmed
     Part("risk_plans", RiskPlan, "person_id", ("started_on", "id"), (
         Part("actions", RiskPlanAction, "plan_id", ("section", "position", "id")),
+        Part("sharing", RiskPlanSharing, "plan_id", ("on_date", "id")),
     )),
 )
 PERSON = Part("person", Person, "", ("crn",))

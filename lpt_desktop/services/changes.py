@@ -56,6 +56,7 @@ TABLE_KINDS: dict[str, Change] = {
     "rosh_assessment": Change.ASSESSMENT,
     "risk_plan": Change.ASSESSMENT,
     "risk_plan_action": Change.ASSESSMENT,
+    "risk_plan_sharing": Change.ASSESSMENT,  # who a plan was shared with, one row each
     "rosh_confirmation": Change.ASSESSMENT,  # the OM confirms or revises a report writer's screening
     "countersignature": Change.ASSESSMENT,  # issue 19: signing actions; an override's agreement too
     "contact": Change.CONTACT,

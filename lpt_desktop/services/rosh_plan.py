@@ -23,6 +23,7 @@ Reads:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +39,7 @@ from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, ContactRmpLink, Meta, Officer, Person
-from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
+from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RiskPlanSharing, RoshAssessment
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,9 @@ def record_sharing(db: Database, plan_id: str, agency: str, on: date | None, det
     assert on is not None
     with db.write() as s:
         plan = _plan(s, plan_id)
-        plan.shared = [*(plan.shared or []), {"with": agency, "detail": detail.strip(), "on": on.isoformat()}]
+        # A row of its own: the plan itself is sealed once complete, and rows from two laptops never clash.
+        s.add(RiskPlanSharing(plan_id=plan.id, person_id=plan.person_id, agency=agency, detail=detail.strip(),
+                              on_date=on))
         found = rp.plan_data().agency(agency)
         name = detail.strip() if found and found.needs_detail else (found.label if found else agency)
         add_event(s, plan.person_id, "risk_plan_shared", today,
@@ -287,14 +290,15 @@ def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False
     today = today or date.today()
     with db.write() as s:
         plan = _draft_plan(s, plan_id)
-        model = _as_plan(_actions(s, plan_id), plan.shared or [])
+        model = _as_plan(_actions(s, plan_id), _shared(s, plan))
         require(rp.completion_errors(model))
         warnings = rp.sharing_warnings(model)
         if warnings and not acknowledge_warnings:
             return PlanCompletion(False, warnings)
+        name = _officer_name(s, db)  # before any field changes: its query flushes, and sealing is one change
         plan.status = "complete"
         plan.completed_on = today
-        plan.completed_by_name = _officer_name(s, db)
+        plan.completed_by_name = name
         add_event(s, plan.person_id, "risk_plan_completed", today, "Risk management plan completed", plan)
         # Issue 19: submitted for countersignature, or self-signed when the Trust's rule needs none.
         from lpt_desktop.services.countersign import record_completion
@@ -366,7 +370,23 @@ def _plan_view(s: Session, plan: RiskPlan) -> PlanView:
         actions.append(ActionView(row.id, plan.id, section, _label(section), number, act.who, act.what, act.by_when,
                                   row.done_on, gaps.get((section, number), ()), tuple(evidence.get(row.id, ()))))
     return PlanView(plan.id, plan.person_id, plan.assessment_id, plan.status, plan.started_on, plan.completed_on,
-                    plan.completed_by_name, list(plan.shared or []), _signing(s, plan), actions)
+                    plan.completed_by_name, _shared(s, plan), _signing(s, plan), actions)
+
+
+def _shared(s: Session, plan: RiskPlan) -> list[dict[str, Any]]:
+    """Who the plan was shared with ({with, detail, on}, oldest first): its sharing rows, after any kept in the
+    plan's old list (records made before sharing had rows of its own)."""
+    rows = s.scalars(select(RiskPlanSharing).where(RiskPlanSharing.plan_id == plan.id)
+                     .order_by(RiskPlanSharing.on_date, RiskPlanSharing.created_at, RiskPlanSharing.id)).all()
+    ids = {r.id for r in rows}
+    # Migration 0016 copied the old list into rows with these ids: an entry so copied is read once, as its row.
+    legacy = [x for n, x in enumerate(plan.shared or []) if legacy_sharing_id(plan.id, n) not in ids]
+    return [*legacy, *({"with": r.agency, "detail": r.detail or "", "on": r.on_date.isoformat()} for r in rows)]
+
+
+def legacy_sharing_id(plan_id: str, n: int) -> str:
+    """The id migration 0016 gave the n-th entry of a plan's old sharing list (the same on every laptop)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"risk_plan_sharing/{plan_id}/{n}"))
 
 
 def _signing(s: Session, plan: RiskPlan) -> str:

@@ -93,7 +93,8 @@ class RiskPlan(Row):
     started_on: Mapped[date] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_by_name: Mapped[str | None] = mapped_column(String(120))
-    # [{with, detail, on}]: a list of objects (the import/export format checks it as such)
+    # Legacy (before 0016): [{with, detail, on}]. Sharing is now RiskPlanSharing rows, since a completed plan
+    # is sealed and two laptops adding to one list clashed; read beside the rows, never written.
     shared: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, info={"transfer": "records"})
     countersign_status: Mapped[str] = mapped_column(String(40), default="unsigned")
 
@@ -110,3 +111,15 @@ class RiskPlanAction(Row):
     by_when: Mapped[date | None] = mapped_column(Date)
     position: Mapped[int] = mapped_column(Integer, default=0)
     done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RiskPlanSharing(Row):
+    """The plan was shared with an agency on a day: one append-only row each, so two laptops adding different
+    ones both keep theirs, and a completed plan is shared without being written."""
+
+    __tablename__ = "risk_plan_sharing"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("risk_plan.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(40))  # an agency code (rosh_assessment.json)
+    detail: Mapped[str | None] = mapped_column(String(200))  # who, for "other" (and any agency's detail)
+    on_date: Mapped[date] = mapped_column(Date)

@@ -233,8 +233,9 @@ def _register_all() -> None:
     # Sealed once completed: a stale draft edit from another laptop is refused, never merged into it.
     register(rosh.RoshAssessment, append_only=True, sealed_by="completed_on", exclude=("completed_by", "confirmed_by"))
     register(rosh.RoshConfirmation, append_only=True, exclude=("by_officer",))  # the OM's word on a screening
-    register(rosh.RiskPlan)
+    register(rosh.RiskPlan, append_only=True, sealed_by="completed_on")  # sealed once completed, like assessments
     register(rosh.RiskPlanAction)
+    register(rosh.RiskPlanSharing, append_only=True)  # who a plan was shared with: rows, so both laptops' stay
     register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.

@@ -129,3 +129,35 @@ def test_a_report_writers_screening_confirmed_travels_as_its_own_record(central,
     b.sync()
     assert ra.open_rejections == 0
     assert rosh.assessment_view(b.db, aid, today).confirmation == "confirmed"
+
+
+def test_sharing_a_plan_on_two_laptops_keeps_both_and_a_completed_plan_is_shared_without_being_written(
+        central, laptop_factory, unique):
+    """Sharing records are rows (risk_plan_sharing): two laptops adding different ones both keep theirs with no
+    conflict, and sharing a completed (sealed) plan is accepted by the server."""
+    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
+    a, b = laptop_factory(om), laptop_factory(om)
+    today = date.today()
+    start = today - timedelta(days=90)
+    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
+                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
+                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    aid = rosh.start_assessment(a.db, pid, today=today)
+    full(a.db, aid, "H", today)
+    assert rosh.complete_assessment(a.db, aid, today=today).completed
+    plan = rosh_plan.start_plan(a.db, pid, today)
+    rosh_plan.add_action(a.db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
+                                                        today + timedelta(days=30)), today)
+    assert rosh_plan.complete_plan(a.db, plan, acknowledge_warnings=True, today=today).completed
+    a.sync()
+    b.sync()
+    rosh_plan.record_sharing(a.db, plan, "police", today, today=today)
+    rosh_plan.record_sharing(b.db, plan, "mappa", today, today=today)
+    ra = a.sync()
+    rb = b.sync()
+    a.sync()
+    assert (ra.conflicts, rb.conflicts, ra.open_rejections, rb.open_rejections) == (0, 0, 0, 0), [
+        (r.kind, r.reason, [f.name for f in r.fields]) for r in sync_service.list_rejections(a.db)]
+    for laptop in (a, b):
+        view = rosh_plan.current_plan(laptop.db, pid)
+        assert view is not None and sorted(x["with"] for x in view.shared) == ["mappa", "police"]
