@@ -7,11 +7,12 @@ case header says the level awaits countersignature; a write not on the manager's
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 import shiboken6
+import time_machine
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -21,12 +22,12 @@ from lpt_desktop.gui.manager.review_dialog import ReviewDialog
 from lpt_desktop.gui.manager.words import READ_ONLY_NOTE
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
-from lpt_desktop.services import rosh, tiering
+from lpt_desktop.services import rosh, rosh_plan, tiering
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.sync import state
-from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.conftest import LONDON, PASSPHRASE, TEST_TODAY
 from tests.gui.conftest import unlock
 from tests.gui.test_mnemonics import clashes
 from tests.rosh_fill import full
@@ -67,8 +68,13 @@ def complete(db: Database, pid: str, level: str, on: date) -> str:
 
 
 def build(path: Path, manager: bool) -> dict[str, str]:
-    """The team's work: on the manager's file, a high RoSH (older) and a very high one awaiting, and a tier
-    override awaiting agreement; on the officer's, a high RoSH the manager returned with a comment."""
+    """The team's work: on the manager's file, a high RoSH (older) and a very high one awaiting, the high case's
+    risk management plan awaiting, and a tier override awaiting agreement; on the officer's, a high RoSH the
+    manager returned with a comment."""
+    # Made the morning of the tests' day: a chain orders records of one day by when they were made, so work
+    # submitted today must have been made before the test's countersignature (its clock starts at 09:30).
+    travel = time_machine.travel(datetime.combine(TEST_TODAY, time(8, 0), tzinfo=LONDON), tick=True)
+    travel.start()
     db = create_caseload(path, PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
     try:
         ids: dict[str, str] = {}
@@ -77,6 +83,13 @@ def build(path: Path, manager: bool) -> dict[str, str]:
             ids["very_high"] = new_case(db, "Q100002", "Dana", "Walsh")
             ids["high_a"] = complete(db, ids["high"], "H", TEST_TODAY - timedelta(days=6))
             ids["very_high_a"] = complete(db, ids["very_high"], "VH", TEST_TODAY - timedelta(days=2))
+            plan = rosh_plan.start_plan(db, ids["high"], today=TEST_TODAY)
+            rosh_plan.add_action(db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting "
+                                                              "at the Preston office", TEST_TODAY + timedelta(days=30)),
+                                 today=TEST_TODAY)
+            rosh_plan.record_sharing(db, plan, "police", TEST_TODAY, today=TEST_TODAY)
+            assert rosh_plan.complete_plan(db, plan, acknowledge_warnings=True, today=TEST_TODAY).completed
+            ids["plan"] = plan
             ids["override"] = tiering.override_tier(db, ids["high"], "B", "Police intelligence shows contact "
                                                     "with a known gang this month.", today=TEST_TODAY)
             as_manager(db)
@@ -89,6 +102,7 @@ def build(path: Path, manager: bool) -> dict[str, str]:
         return ids
     finally:
         db.close()
+        travel.stop()
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +135,13 @@ def test_menu_banner_queue_order_and_a_countersignature(manager_window, qtbot):
     assert not clashes(window)
 
     queue = desk.show_queue()
-    qtbot.waitUntil(lambda: queue.model.rowCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=WAIT)
     rows = queue.model.records
     assert [(r.crn, r.level, r.kind_label) for r in rows] == [("Q100001", "H", "RoSH assessment"),
-                                                             ("Q100002", "VH", "RoSH assessment")]
+                                                             ("Q100002", "VH", "RoSH assessment"),
+                                                             ("Q100001", "H", "Risk management plan")]
     assert rows[0].days_waiting == 6 and rows[0].author_name == "Alex Morgan"
-    assert queue.title.text() == "Countersign queue · 2"
+    assert queue.title.text() == "Countersign queue · 3"
     overrides = desk.show_overrides()
     qtbot.waitUntil(lambda: overrides.model.rowCount() == 1, timeout=WAIT)
     assert "Tier B" in overrides.model.records[0].why
@@ -156,14 +171,17 @@ def test_menu_banner_queue_order_and_a_countersignature(manager_window, qtbot):
     assert not review.countersign_button.isEnabled() and not review.return_button.isEnabled()
     # The queue shows it waiting for the second, senior countersignature now.
     review.reject()
-    qtbot.waitUntil(lambda: queue.model.records[1].status == cs.AWAITING_DOUBLE, timeout=WAIT)
-    assert queue.model.records[1].status_label == "Awaiting double countersignature"
+    def very_high():
+        return next(r for r in queue.model.records if r.target_id == ids["very_high_a"])
+
+    qtbot.waitUntil(lambda: very_high().status == cs.AWAITING_DOUBLE, timeout=WAIT)
+    assert very_high().status_label == "Awaiting double countersignature" and very_high().days_waiting == 0
 
 
 def test_a_return_needs_a_sentence_and_leaves_the_queue(manager_window, qtbot):
     window, desk, ids = manager_window
     queue = desk.show_queue()
-    qtbot.waitUntil(lambda: queue.model.rowCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=WAIT)
     review = desk.open_item(queue.model.records[0])
     qtbot.waitUntil(lambda: review.history_model.rowCount() == 1, timeout=WAIT)
     assert "High (awaiting countersignature)" in review.facts.text()
@@ -188,7 +206,8 @@ def test_a_return_needs_a_sentence_and_leaves_the_queue(manager_window, qtbot):
     dialog.submit()
     qtbot.waitUntil(lambda: review.acted_on, timeout=WAIT)
     assert review.status == cs.REJECTED and "Returned to the officer" in review.note.text()
-    qtbot.waitUntil(lambda: [r.crn for r in queue.model.records] == ["Q100002"], timeout=WAIT)
+    qtbot.waitUntil(lambda: [r.target_id for r in queue.model.records] == [ids["very_high_a"], ids["plan"]],
+                    timeout=WAIT)
     history = [h.comment for h in svc.countersign_history(window.ops.db, "rosh_assessment", ids["high_a"])]
     assert history[-1] == RETURN
 
@@ -226,3 +245,18 @@ def test_case_header_and_writes_refused_on_a_managers_laptop(manager_window, qtb
     dialog.saved.connect(saved.append)
     dialog.submit()
     qtbot.waitUntil(lambda: bool(saved), timeout=WAIT)
+
+
+def test_a_plans_review_shows_the_plan_and_countersigns_it(manager_window, qtbot):
+    window, desk, ids = manager_window
+    queue = desk.show_queue()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=WAIT)
+    review = desk.open_item(queue.model.records[2])
+    assert review.item.target_id == ids["plan"]
+    qtbot.waitUntil(lambda: "Weekly reporting" in review.work.toPlainText(), timeout=WAIT)
+    text = review.work.toPlainText()
+    assert "Supervision" in text and "Offender manager" in text and "Shared with" in text
+    review.countersign_now()
+    qtbot.waitUntil(lambda: review.acted_on, timeout=WAIT)
+    assert review.status == cs.COUNTERSIGNED
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 2, timeout=WAIT)

@@ -62,7 +62,9 @@ class QueueView(QWidget):
         self.table = record_table(self.model, title, empty_text=empty_text)
         self.table.setWordWrap(False)
         # No arrow on a column until one is clicked: the rows come in the service's order, not by name.
+        # (Turning sorting on sorted the model by the first column: forget that order too.)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.sorted_by = None
         # activated fires on Enter and on a double-click (connecting doubleClicked too would open twice).
         self.table.activated.connect(self._activated)
         self.open_button = QPushButton("&Open…")

@@ -48,7 +48,9 @@ class ReturnsView(QWidget):
         self.table = record_table(self.model, "Returned work", empty_text=EMPTY_TEXT)
         self.table.setWordWrap(False)
         # No arrow on a column until one is clicked: the rows come in the service's order, not by name.
+        # (Turning sorting on sorted the model by the first column: forget that order too.)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.sorted_by = None
         self.table.activated.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.open_button = QPushButton("Open &case")
