@@ -274,3 +274,23 @@ def test_the_contact_form_fits_its_panel_with_long_plan_actions_wrapped_whole(ma
         scroll.verticalScrollBar().setValue(0)
         window.grab().save(os.path.join(shots, f"contact_form_top_{size[0]}x{size[1]}.png"))
     entry.cancel_button.click()
+
+
+def test_ctrl_l_locks_from_a_plan_dialog(make_window, qtbot, caseload):
+    path, people = caseload
+    window = make_window(path)
+    window.show()
+    unlock(qtbot, window, PASSPHRASE)
+    _view, page = _open(qtbot, window, people["planned"])
+    dialog = page.add_action()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.activateWindow()
+    dialog.what.setFocus()
+    qtbot.waitUntil(lambda: window.lock_action in dialog.actions(), timeout=5000)
+    qtbot.keyClicks(dialog.what, "Weekly visit")
+    qtbot.keyClick(dialog.what, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.is_unlocked, timeout=10000)
+    assert _gone(dialog)
+    unlock(qtbot, window, PASSPHRASE)
+    assert window.statusBar().currentMessage().startswith("Closed unsaved at the lock")  # named after the unlock
