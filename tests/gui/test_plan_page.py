@@ -5,6 +5,7 @@ action shows on the plan as that action's evidence."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -226,13 +227,16 @@ def test_a_contact_saved_with_a_ticked_action_is_its_evidence(make_window, qtbot
     contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(row, 0)).row())
     qtbot.waitUntil(lambda: "Delivered: Supervision action 1: Talk through the safety plan"
                     in contacts.detail.toPlainText(), timeout=10000)
+    if os.environ.get("LPT_SHOTS"):
+        window.resize(1280, 800)
+        window.show()
+        qtbot.wait(50)
+        window.grab().save(os.path.join(os.environ["LPT_SHOTS"], "contact_saved_delivered.png"))
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1440, 900)])
 def test_the_contact_form_fits_its_panel_with_long_plan_actions_wrapped_whole(make_window, qtbot, caseload, size,
                                                                              tmp_path):
-    import os
-
     path, people = caseload
     window = make_window(path)
     window.resize(*size)
