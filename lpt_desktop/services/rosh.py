@@ -1040,7 +1040,11 @@ def _significant(s: Session, person_id: str) -> list[SignificantChange]:
     sig = sorted(case_codes().significant())
     rows = s.execute(select(CaseEvent.kind, CaseEvent.on_date, CaseEvent.created_at)
                      .where(CaseEvent.person_id == person_id, CaseEvent.kind.in_(sig))).all()
-    return [SignificantChange(on, kind, created.date() if created else None) for kind, on, created in rows]
+    from lpt_desktop.services.obligations import _local_day
+
+    # The day it was recorded as the standards engine counts it (the local day of created_at, which is UTC), so
+    # the page and the engine agree about a change recorded just after midnight in summer time.
+    return [SignificantChange(on, kind, _local_day(created)) for kind, on, created in rows]
 
 
 def _legacy_review(s: Session, person_id: str) -> date | None:
