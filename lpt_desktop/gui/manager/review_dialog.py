@@ -80,9 +80,19 @@ def plan_html(plan: PlanView) -> str:
     else:
         parts.append("<p>No actions recorded.</p>")
     if plan.shared:
-        shared = ", ".join(e(str(s.get("with", ""))) for s in plan.shared)
+        shared = ", ".join(e(_agency(s)) for s in plan.shared)
         parts.append(f"<p><b>Shared with:</b> {shared}</p>")
     return "".join(parts)
+
+
+def _agency(entry: dict[str, Any]) -> str:
+    """Who the plan was shared with, in words ("Police: PPU Preston"), as the printed plan says it."""
+    from lpt_desktop.assessment import risk_plan
+
+    code, detail = str(entry.get("with") or ""), str(entry.get("detail") or "").strip()
+    found = risk_plan.plan_data().agency(code)
+    label = found.label if found else code
+    return f"{label}: {detail}" if detail else label
 
 
 class _RoshReadOnly(RoshForm):
