@@ -260,3 +260,36 @@ def test_a_plans_review_shows_the_plan_and_countersigns_it(manager_window, qtbot
     qtbot.waitUntil(lambda: review.acted_on, timeout=WAIT)
     assert review.status == cs.COUNTERSIGNED
     qtbot.waitUntil(lambda: queue.model.rowCount() == 2, timeout=WAIT)
+
+
+def test_a_tier_override_is_agreed_with_a_reason(manager_window, qtbot):
+    window, desk, ids = manager_window
+    overrides = desk.show_overrides()
+    qtbot.waitUntil(lambda: overrides.model.rowCount() == 1, timeout=WAIT)
+    overrides.table.setFocus()
+    qtbot.keyClick(overrides.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.dialog is not None and desk.dialog.isVisible(), timeout=WAIT)
+    dialog = desk.dialog
+    assert not clashes(dialog)
+    dialog.reason.setPlainText("Agreed.")
+    dialog.submit()
+    assert "Decision: is not chosen" in dialog.error.text()  # neither agree nor refuse picked yet
+    dialog.agree.setChecked(True)
+    dialog.submit()
+    qtbot.waitUntil(lambda: "Reason: is too short" in dialog.error.text(), timeout=WAIT)
+    dialog.reason.setPlainText("Agreed: the police intelligence raises the risk this month.")
+    dialog.submit()
+    qtbot.waitUntil(lambda: overrides.model.rowCount() == 0, timeout=WAIT)
+    assert svc.override_status(window.ops.db, ids["high"]).status == cs.AGREED
+    assert "agreed" in overrides.status.text().lower()
+
+
+def test_escape_in_the_read_only_form_closes_the_review(manager_window, qtbot):
+    window, desk, ids = manager_window
+    queue = desk.show_queue()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=WAIT)
+    review = desk.open_item(queue.model.records[0])
+    qtbot.waitUntil(lambda: review.work.loaded, timeout=WAIT)
+    review.work.steps.setFocus()
+    qtbot.keyClick(review.work.steps, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(review) or not review.isVisible(), timeout=WAIT)
