@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from lpt_desktop.assessment import countersign as cs
-from lpt_desktop.central.models import Record
+from lpt_desktop.central.models import Record, User
 from lpt_desktop.domain.contacts import ContactInput
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import countersign as svc
@@ -42,9 +42,8 @@ def _status(db, aid: str) -> str:
 def test_return_revise_countersign_and_the_managers_other_writes_refused(central, laptop_factory, unique):
     om = central.add_user(f"om-{unique}", name="Alex Morgan")  # team Preston, as the fixture's users
     tm = central.add_user(f"tm-{unique}", role="team_manager", name="Pat Senior")
-    # No grade on the server: until the laptop keeps the grade the central store delivers (sync/protocol.py
-    # "grade"), a graded officer's signing records are refused as saying none. A high RoSH needs a
-    # countersignature whatever the grade.
+    with central.db.write() as s:
+        s.get(User, om).grade = "po"  # as `lpt-central user grade` sets it
     officer, manager = laptop_factory(om), laptop_factory(tm)
     today = date.today()  # the server keeps the real clock (tests/conftest.py)
     start = today - timedelta(days=90)
