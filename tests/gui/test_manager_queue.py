@@ -293,3 +293,18 @@ def test_escape_in_the_read_only_form_closes_the_review(manager_window, qtbot):
     review.work.steps.setFocus()
     qtbot.keyClick(review.work.steps, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not shiboken6.isValid(review) or not review.isVisible(), timeout=WAIT)
+
+
+def test_a_lock_closes_the_review_and_an_unsent_return(manager_window, qtbot):
+    window, desk, ids = manager_window
+    queue = desk.show_queue()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=WAIT)
+    review = desk.open_item(queue.model.records[0])
+    qtbot.waitUntil(lambda: review.work.loaded, timeout=WAIT)
+    dialog = review.ask_return()
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    dialog.comment.setPlainText("Half a thought about the")
+    assert dialog.typed()  # the window names it as not saved when it locks (gui/main_window.py)
+    window.lock()
+    assert not review.isVisible() and not dialog.isVisible()
+    assert not desk.menu.menuAction().isVisible() and not desk.banner.isVisible() and window.ops.role is None
