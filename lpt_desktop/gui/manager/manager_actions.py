@@ -116,7 +116,10 @@ class ManagerDesk(QObject):
 
     def _show_role(self, actor: Actor | None) -> None:
         manager = actor is not None and actor.role == cs.TEAM_MANAGER
-        self.ops.role = actor.role if actor is not None else None
+        if actor is not None:
+            # Kept through a lock (the window opens one file): writes stay limited from the moment of the
+            # next unlock, not only once its role has been read again.
+            self.ops.role = actor.role
         self.menu.menuAction().setVisible(manager)
         for a in (self.queue_action, self.oversight_action, self.overrides_action):
             a.setVisible(manager)
