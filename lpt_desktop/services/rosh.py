@@ -279,7 +279,10 @@ def _texts(a: RoshAssessment) -> dict[str, str]:
         if (text or "").strip():
             out[f"summary.{code}"] = text
     reason = (a.summary or {}).get("no_analysis_reason")
-    if (reason or "").strip():
+    # Why no full analysis was needed is a section only while none is needed: once an answer requires one, the
+    # analysis or the gate's reason (written in this assessment) takes its place, so it is neither carried nor
+    # confirmed nor printed.
+    if (reason or "").strip() and _full_analysis_state(a) == "not_needed":
         out["summary.no_analysis_reason"] = str(reason)
     return out
 
@@ -402,9 +405,10 @@ def _full_analysis_state(a: RoshAssessment) -> str:
 def _summary_of(a: RoshAssessment, in_custody: bool) -> RoshSummary:
     summary = a.summary or {}
     state = _full_analysis_state(a)
-    reason = summary.get("no_analysis_reason")
-    if state == "not_doing" and not (reason or "").strip():
-        reason = a.gate_reason  # the gate's reason says why there is no full analysis: not asked twice
+    # The gate's reason, written in this assessment, says why there is no full analysis: it replaces any
+    # screened-out reason carried from before (not asked twice, never the old text beside a new decision).
+    reason = a.gate_reason if state == "not_doing" else summary.get("no_analysis_reason") \
+        if state == "not_needed" else None
     return RoshSummary(texts=dict(summary.get("texts") or {}), community=dict(summary.get("community") or {}),
                        custody=dict(summary.get("custody") or {}), in_custody=in_custody,
                        screened_out=state in ("not_needed", "not_doing"), no_analysis_reason=reason)

@@ -38,6 +38,7 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Address, Officer, Person
 
 STATUS = {"draft": "Draft", "complete": "Complete"}
+GATE_HEADING = "Full analysis: decided not to do one (the answers required it), because"
 SIGNING = {"unsigned": "Unsigned", "awaiting": "Awaiting countersignature", "pending": "Awaiting countersignature"}
 
 
@@ -55,7 +56,11 @@ def _summary(view: AssessmentView) -> tuple[SummarySection, ...]:
         text = view.summary_texts.get(f.code, "") or ""
         out.append(SummarySection(f.label, text, _carried(by_key.get(f"summary.{f.code}"))))
     reason = (view.no_analysis_reason or "").strip()
-    if reason:
+    if view.full_analysis == "not_doing":
+        # The gate decision made in this assessment and its reason (shown to the team manager), never an older
+        # screened-out reason carried from before.
+        out.append(SummarySection(GATE_HEADING, (view.gate_reason or "").strip(), None))
+    elif reason:
         out.append(SummarySection(assessment_data().screened_out_label, reason,
                                   _carried(by_key.get("summary.no_analysis_reason"))))
     return tuple(out)

@@ -1,0 +1,56 @@
+"""A review that decides not to do a full analysis (review of issue 18, walk item 7): the gate's reason written in
+this review replaces the screened-out 'why no full analysis was needed' carried from before, which is then not a
+carried section to confirm (the form has no field for it there), and the PDF prints the current gate decision
+and reason, never the old text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from lpt_desktop.services import case_record as cr
+from lpt_desktop.services import rosh
+from lpt_desktop.services.rosh_document import GATE_HEADING, rosh_document
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.rosh_fill import REASON, all_answers, complete_screened_out, levels, required_sources
+
+GATE = "The domestic abuse was one incident in 2009, with no call-outs since; a new partner was seen at home."
+
+
+@pytest.fixture
+def db(tmp_path) -> Iterator[Database]:
+    database = create_caseload(tmp_path / "r.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    yield database
+    database.close()
+
+
+def test_the_gate_reason_replaces_the_carried_screened_out_reason(db: Database) -> None:
+    start = TEST_TODAY - timedelta(days=300)
+    pid = cr.create_case(db, cr.NewCase("G100001", "Sam", "Riley", date(1988, 4, 5), cr.SentenceIn(
+        "CO", start, start + timedelta(days=700), requirements=(cr.RequirementIn("UPW", {"hours": 60}),))),
+        today=start)
+    complete_screened_out(db, pid, TEST_TODAY - timedelta(days=210))
+    review = rosh.start_assessment(db, pid, today=TEST_TODAY)
+    assert "summary.no_analysis_reason" in rosh.assessment_view(db, review, TEST_TODAY).unconfirmed  # carried in
+    rosh.save_draft(db, review, rosh.AssessmentDraft(
+        answers=all_answers(domestic_abuse={"previous": "yes"}), sources_checked=required_sources(),
+        not_doing_full_analysis=True, gate_reason=GATE,
+        summary=rosh.SummaryDraft(texts={"who_at_risk": "Partners", "nature": "Physical harm."},
+                                  community=levels("H"))), TEST_TODAY)
+    view = rosh.assessment_view(db, review, TEST_TODAY)
+    assert view.full_analysis == "not_doing"
+    assert "summary.no_analysis_reason" not in view.unconfirmed
+    assert "summary.no_analysis_reason" not in {s.key for s in view.sections}
+    assert view.no_analysis_reason == GATE
+    for key in view.unconfirmed:
+        rosh.confirm_carried(db, review, key, TEST_TODAY)
+    assert rosh.complete_assessment(db, review, acknowledge_warnings=True, today=TEST_TODAY).completed
+    doc = rosh_document(db, pid, TEST_TODAY)
+    printed = {s.heading: s.text for s in doc.summary}
+    assert printed[GATE_HEADING] == GATE
+    assert REASON not in printed.values()
