@@ -8,6 +8,7 @@ on one small shared caseload."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -351,6 +352,9 @@ def test_the_form_closes_with_its_own_alt_letter_keeping_the_draft(make_window, 
     for step in range(form.steps.count()):
         form.steps.setCurrentRow(step)
         assert clashes(form) == [], step
+    if os.environ.get("LPT_SHOTS"):
+        qtbot.waitUntil(lambda: form.check is not None, timeout=WAIT)
+        form.grab().save(os.path.join(os.environ["LPT_SHOTS"], "rosh_form_complete.png"))
     form.steps.setFocus()
     qtbot.keyClick(form.steps, getattr(Qt.Key, f"Key_{key.upper()}"), Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: "Draft kept" in page.status.text(), timeout=WAIT)
