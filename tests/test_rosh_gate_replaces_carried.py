@@ -54,3 +54,25 @@ def test_the_gate_reason_replaces_the_carried_screened_out_reason(db: Database) 
     printed = {s.heading: s.text for s in doc.summary}
     assert printed[GATE_HEADING] == GATE
     assert REASON not in printed.values()
+
+
+def test_the_pdf_prints_the_sources_checked_and_the_notes_on_them(db: Database) -> None:
+    from lpt_desktop.assessment.rosh_screening import screening
+    from lpt_desktop.services.rosh_document import SOURCES_HEADING
+
+    start = TEST_TODAY - timedelta(days=60)
+    pid = cr.create_case(db, cr.NewCase("G100002", "Sam", "Riley", date(1988, 4, 5), cr.SentenceIn(
+        "CO", start, start + timedelta(days=700), requirements=(cr.RequirementIn("UPW", {"hours": 60}),))),
+        today=start)
+    aid = rosh.start_assessment(db, pid, today=TEST_TODAY)
+    rosh.save_draft(db, aid, rosh.AssessmentDraft(
+        answers=all_answers(), sources_checked=[*required_sources(), "other"],
+        sources_note="Other: the hostel's incident log, seen 20/11/2026.",
+        summary=rosh.SummaryDraft(community=levels("L"), no_analysis_reason=REASON)), TEST_TODAY)
+    assert rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=TEST_TODAY).completed
+    printed = {s.heading: s.text for s in rosh_document(db, pid, TEST_TODAY).summary}
+    labels = {c.code: c.label for c in screening().sources}
+    assert all(labels[c] in printed[SOURCES_HEADING] for c in [*required_sources(), "other"])
+    assert printed["Notes on the sources"] == "Other: the hostel's incident log, seen 20/11/2026."
+    other = next(c for c in screening().sources if c.code == "other")
+    assert "Notes on the sources" in other.help

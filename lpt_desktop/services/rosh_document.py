@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from lpt_desktop.assessment import countersign as countersign_rules
 from lpt_desktop.assessment import risk_plan as rp
+from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.assessment.rosh_summary import assessment_data
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.validation import FieldError, ValidationError
@@ -32,12 +33,13 @@ from lpt_desktop.reports.rosh_pdf import (
     build_rosh_pdf,
 )
 from lpt_desktop.services.offices import officer_office
-from lpt_desktop.services.rosh import AssessmentView, SectionView, rosh_overview
+from lpt_desktop.services.rosh import SOURCES_NOTE_FIELD, AssessmentView, SectionView, rosh_overview
 from lpt_desktop.services.rosh_plan import PlanView
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Address, Officer, Person
 
 STATUS = {"draft": "Draft", "complete": "Complete"}
+SOURCES_HEADING = "Sources checked"
 GATE_HEADING = "Full analysis: decided not to do one (the answers required it), because"
 SIGNING = {"unsigned": "Unsigned", "awaiting": "Awaiting countersignature", "pending": "Awaiting countersignature"}
 
@@ -55,6 +57,7 @@ def _summary(view: AssessmentView) -> tuple[SummarySection, ...]:
         # Every heading, empty ones too: a meeting sees what was not written (the PDF says "Nothing recorded").
         text = view.summary_texts.get(f.code, "") or ""
         out.append(SummarySection(f.label, text, _carried(by_key.get(f"summary.{f.code}"))))
+    out += _sources(view)
     reason = (view.no_analysis_reason or "").strip()
     if view.full_analysis == "not_doing":
         # The gate decision made in this assessment and its reason (shown to the team manager), never an older
@@ -64,6 +67,22 @@ def _summary(view: AssessmentView) -> tuple[SummarySection, ...]:
         out.append(SummarySection(assessment_data().screened_out_label, reason,
                                   _carried(by_key.get("summary.no_analysis_reason"))))
     return tuple(out)
+
+
+def _sources(view: AssessmentView) -> list[SummarySection]:
+    """The sources checked, why any required one was not, and the notes on them: a meeting sees what the
+    assessment drew on (inspectors found analyses that did not draw on all sources)."""
+    checks = screening().sources
+    checked = [c.label for c in checks if c.code in view.sources_checked]
+    missing = [f"{c.label}: {view.source_reasons[c.code]}" for c in checks
+               if c.code not in view.sources_checked and (view.source_reasons.get(c.code) or "").strip()]
+    text = "; ".join(checked) + "." if checked else ""
+    if missing:
+        text += (" " if text else "") + "Not checked: " + "; ".join(missing) + "."
+    out = [SummarySection(SOURCES_HEADING, text, None)]
+    if (view.sources_note or "").strip():
+        out.append(SummarySection(SOURCES_NOTE_FIELD, view.sources_note.strip(), None))
+    return out
 
 
 def _levels(view: AssessmentView) -> tuple[LevelRow, ...]:
