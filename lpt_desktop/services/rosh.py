@@ -1172,21 +1172,26 @@ def overview_json(ov: RoshOverview) -> dict[str, Any]:
     return {
         "crn": ov.crn, "rosh_level": ov.level, "rosh_label": ov.level_label,
         "screening": screening_json,
+        # The draft's own share and oldest carried text: the top-level ones are the current (completed)
+        # assessment's, like its screening and summary, so one report never mixes two assessments.
         "draft": None if ov.draft is None else {"id": ov.draft.id, "kind": ov.draft.kind,
-                                                "started_on": _iso(ov.draft.started_on)},
+                                                "started_on": _iso(ov.draft.started_on),
+                                                "carried_forward_share": round(ov.draft.carried_share, 3),
+                                                "oldest_carried": _iso(ov.draft.oldest_carried)},
         "summary": summary_json, "plan_required": ov.plan_required, "plan": plan_json,
         "signing_status": ov.signing_status,
         "review_due": _iso(ov.review.due_on), "review_due_why": ov.review.why,
         "confirmation_due": _iso(ov.confirmation_due),
-        "carried_forward_share": round(ov.carried_share, 3), "oldest_carried": _iso(ov.oldest_carried),
+        "carried_forward_share": round(cur.carried_share, 3) if cur else 0.0,
+        "oldest_carried": _iso(cur.oldest_carried) if cur else None,
         "history": [{"id": h.id, "kind": h.kind, "status": h.status, "started_on": _iso(h.started_on),
                      "completed_on": _iso(h.completed_on), "level": h.level} for h in ov.history],
     }
 
 
 __all__ = ["GATE_FIELD", "KINDS", "LEVELS_FIELD", "SOURCES_NOTE_FIELD", "STEP_KEYS", "AssessmentDraft",
-           "AssessmentItem", "AssessmentView", "Check", "CheckWarning", "Completion",
-           "Difference", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
+           "AssessmentItem", "AssessmentView", "Check", "CheckWarning", "Completion", "EditedElsewhere",
+           "Difference", "draft_fields", "draft_of", "field_label", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
            "compare_assessments", "complete_assessment", "completion_check", "confirm_carried", "confirm_screening",
            "decide_full_analysis", "discard_draft", "mark_report_writer", "overview_json", "revise_screening",
            "rosh_overview", "save_analysis", "save_draft", "save_summary", "section_labels", "set_answer",
