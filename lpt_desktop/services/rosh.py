@@ -1189,10 +1189,10 @@ def overview_json(ov: RoshOverview) -> dict[str, Any]:
     }
 
 
-__all__ = ["GATE_FIELD", "KINDS", "LEVELS_FIELD", "SOURCES_NOTE_FIELD", "STEP_KEYS", "AssessmentDraft",
-           "AssessmentItem", "AssessmentView", "Check", "CheckWarning", "Completion", "EditedElsewhere",
-           "Difference", "draft_fields", "draft_of", "field_label", "RoshOverview", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
+__all__ = ["AssessmentDraft", "AssessmentItem", "AssessmentView", "Check", "CheckWarning", "Completion",
+           "Difference", "EditedElsewhere", "GATE_FIELD", "KINDS", "LEVELS_FIELD", "RoshOverview",
+           "SOURCES_NOTE_FIELD", "STEP_KEYS", "SectionView", "SummaryDraft", "assessment_history", "assessment_view",
            "compare_assessments", "complete_assessment", "completion_check", "confirm_carried", "confirm_screening",
-           "decide_full_analysis", "discard_draft", "mark_report_writer", "overview_json", "revise_screening",
-           "rosh_overview", "save_analysis", "save_draft", "save_summary", "section_labels", "set_answer",
-           "set_sources", "start_assessment"]
+           "decide_full_analysis", "discard_draft", "draft_fields", "draft_of", "field_label", "mark_report_writer",
+           "overview_json", "revise_screening", "rosh_overview", "save_analysis", "save_draft", "save_summary",
+           "section_labels", "set_answer", "set_sources", "start_assessment"]
