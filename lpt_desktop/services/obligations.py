@@ -327,6 +327,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
     the analysis), and a report writer's screening to confirm from the sentence's start (met when confirmed or
     revised)."""
     out: dict[str, list[RoshFollowUpFact]] = defaultdict(list)
+    first_done: dict[str, date] = {}
     for aid, pid, status, started, completed, full, writer, confirmed in core.execute(
             select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.started_on,
                    RoshAssessment.completed_on, RoshAssessment.full_analysis, RoshAssessment.by_report_writer,
@@ -335,7 +336,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
             .where(_in(RoshAssessment.person_id, person_ids))):
         done = completed if status == "complete" else None
         if done is not None:
-            records[pid].append(RecordFact("rosh_review", done, aid))
+            first_done[pid] = min(done, first_done.get(pid, done))
         if full == "required" or (full == "done" and done is not None):
             out[pid].append(RoshFollowUpFact("full_analysis", started, done, aid))
         sentence = sentences.get(pid)
@@ -343,6 +344,15 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
         if writer and done is not None and start is not None:
             # From the sentence's start, as assessment/rosh_reviews.confirmation_due counts it.
             out[pid].append(RoshFollowUpFact("confirmation", start, confirmed, aid))
+    # A bare rosh_review record counts only from before the case's first completed assessment (the history
+    # before RoSH assessments existed): one dated after it is not a review, and never meets one.
+    for pid, first in first_done.items():
+        records[pid] = [r for r in records[pid] if r.kind != "rosh_review" or r.on < first]
+    for aid, pid, status, completed in core.execute(
+            select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.completed_on)
+            .where(_in(RoshAssessment.person_id, person_ids))):
+        if status == "complete" and completed is not None:
+            records[pid].append(RecordFact("rosh_review", completed, aid))
     return out
 
 

@@ -1051,6 +1051,23 @@ def _significant(s: Session, person_id: str) -> list[SignificantChange]:
     return [SignificantChange(on, kind, _local_day(created)) for kind, on, created in rows]
 
 
+def _engine_review(db: Database, person_id: str, as_of: date, fallback: ReviewDue) -> ReviewDue:
+    """The next RoSH review as the standards engine owes it (one source of truth with the caseload, the
+    registers and Obligations): the soonest rosh_review obligation not met, in the engine's words saying what it
+    is counted from. The changes owed stay the page's (rosh_reviews.review_due), which lists them."""
+    from lpt_desktop.services.obligations import case_obligations
+
+    owed = [o for o in case_obligations(db, person_id, as_of) if o.rule == "rosh_review" and o.status != "met"]
+    if not owed:
+        return ReviewDue(None, "No RoSH review is owed now: no assessment has been completed, or the sentence "
+                               "has ended", fallback.changes)
+    o = min(owed, key=lambda x: x.due_by)
+    counted = o.description.removeprefix("RoSH review: ")
+    counted = counted[:1].lower() + counted[1:]
+    late = " (overdue)" if o.status == "overdue" else ""
+    return ReviewDue(o.due_by, f"Due {format_date(o.due_by)}{late}: {counted}", fallback.changes)
+
+
 def _legacy_review(s: Session, person_id: str) -> date | None:
     """The latest bare RoSH review record (standards_record, from before RoSH assessments existed)."""
     from lpt_desktop.store.schedule_models import StandardsRecord
@@ -1085,6 +1102,7 @@ def rosh_overview(db: Database, person_id: str, today: date | None = None) -> Ro
         level, crn = person.rosh, person.crn
         history = [_item(s, a) for a in rows]
     shown = draft or current
+    due = _engine_review(db, person_id, as_of, due)
     plan = current_plan(db, person_id)
     level_label = reference().rosh_levels[level].label if level in reference().rosh_levels else "Not assessed"
     return RoshOverview(

@@ -542,6 +542,41 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
             for after, due_from, due_by, closes in hit[1]]
 
 
+ROSH_REVIEW = "rosh_review"
+
+
+def _rolling_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
+    """RoSH reviews every N months from the last completed review (from the sentence's start before the first),
+    as OASys counts them and the RoSH page shows them: each met by the next review after the one before, and one
+    open review owed N months after the latest, listed however far ahead (the page reads its date). The words
+    say what it is counted from."""
+    anchor = ctx.anchor(rule)
+    every = rule.every_months
+    if anchor is None or not every:
+        return []
+    ev = ctx.evidence(rule)
+    end = ctx.case.end_date
+    out: list[Obligation] = []
+    prev, after_review = anchor, False
+    months = f"{every} month{'s' if every != 1 else ''}"
+    while True:
+        due = add_months(prev, every)
+        if end is not None and due > end:
+            return out
+        due_by = ctx.calendar.last_working_day_on_or_before(due)
+        due_from = max(prev + timedelta(days=1), due - timedelta(days=rule.lead_days))
+        counted = (f"{months} after the last review on {format_date(prev)}" if after_review
+                   else f"{months} after the sentence started on {format_date(prev)}")
+        met = ev.first_on_or_after(prev + timedelta(days=1), ctx.as_of)
+        if met is not None:
+            due_from = min(due_from, met[0])  # reviewed early: owed from then, never "from" after its own review
+        if met is None or not (ctx.since is not None and due_by < ctx.since):
+            out.append(_ob(ctx, rule, f"RoSH review: {counted}", due_from, due_by, met))
+        if met is None:
+            return out
+        prev, after_review = met[0], True
+
+
 # Cycle dates are pure in (rule, anchor, end, as of, since, calendar): cases sharing a start share them.
 _cycle_plans: dict[tuple[Any, ...], tuple[Rule, tuple[tuple[date, date, date, date], ...]]] = {}
 
@@ -798,6 +833,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
                 out += _rosh_followups(ctx, rule)
             elif rule.phases or rule.override or rule.default_every_days:
                 out += _windows(ctx, rule, since)
+            elif rule.id == ROSH_REVIEW and rule.every_months:
+                out += _rolling_reviews(ctx, rule)
             elif rule.every_months:
                 out += _cycles(ctx, rule, since)
             else:
