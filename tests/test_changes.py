@@ -755,6 +755,31 @@ def _(db: Database, demo: Demo) -> Args:
     return call(sid, TODAY)
 
 
+def _licence_with_rosh(db: Database) -> str:
+    """A licence whose case has a completed RoSH assessment with a higher custody level."""
+    sid = _fresh_licence(db)
+    with db.read() as s:
+        pid = s.scalar(select(Sentence.person_id).where(Sentence.id == sid))
+    assert pid is not None
+    aid = rosh.start_assessment(db, pid, today=TODAY)
+    rosh_fill.full(db, aid, "M", TODAY)
+    rosh.save_summary(db, aid, rosh.SummaryDraft(custody={**rosh_fill.levels("L"), "prisoners": "H"}), TODAY)
+    rosh.complete_assessment(db, aid, acknowledge_warnings=True, today=TODAY)
+    return sid
+
+
+@scenario(case_record.recall, "the custody RoSH level comes into force")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_licence_with_rosh(db), TODAY, "Failed to reside", "standard")
+
+
+@scenario(case_record.release_after_recall, "the community RoSH level comes back into force")
+def _(db: Database, demo: Demo) -> Args:
+    sid = _licence_with_rosh(db)
+    case_record.recall(db, sid, TODAY - timedelta(days=5), "Failed to reside", "fixed_term")
+    return call(sid, TODAY)
+
+
 @scenario(case_record.vary_licence, "a condition added")
 def _(db: Database, demo: Demo) -> Args:
     return call(_fresh_licence(db), TODAY, add=["Curfew 7pm to 7am"])

@@ -706,7 +706,15 @@ def _licence(s: Session, sentence_id: str, errors: list[FieldError]) -> Sentence
     return x
 
 
-@writes(Change.CASE)
+def _rosh_setting_changed(s: Session, person_id: str, on: date) -> None:
+    """In custody the custody levels give the RoSH level: services/rosh.py works it out again (imported here
+    because rosh reads this module's tables, not its functions)."""
+    from lpt_desktop.services import rosh
+
+    rosh.custody_changed(s, person_id, on)
+
+
+@writes(Change.CASE, Change.REGISTER)
 def release_after_recall(db: Database, sentence_id: str, on: date | None) -> None:
     """Re-released on the same licence after a recall."""
     errors: list[FieldError] = []
@@ -722,6 +730,7 @@ def release_after_recall(db: Database, sentence_id: str, on: date | None) -> Non
         x.recalled_on = None
         _sentence_event(s, x, "released", on, after_recall=True)
         add_event(s, x.person_id, "release", on, f"Re-released on licence on {_d(on)} after recall", x)
+        _rosh_setting_changed(s, x.person_id, on)
 
 
 @writes(Change.CASE)
@@ -785,7 +794,7 @@ def vary_licence(db: Database, sentence_id: str, on: date | None, add: Iterable[
         return new_ids
 
 
-@writes(Change.CASE)
+@writes(Change.CASE, Change.REGISTER)
 def recall(db: Database, sentence_id: str, on: date | None, reason: str, recall_type: str) -> None:
     """Recall to custody on a day, with the reason and the type (fixed-term or standard)."""
     codes = case_codes()
@@ -809,6 +818,7 @@ def recall(db: Database, sentence_id: str, on: date | None, reason: str, recall_
         _sentence_event(s, x, "recalled", on, reason=reason.strip(), recall_type=recall_type)
         add_event(s, x.person_id, "recall", on,
                   f"{codes.recall_types[recall_type]} on {_d(on)}: {reason.strip()}", x)
+        _rosh_setting_changed(s, x.person_id, on)
 
 
 @writes(Change.CASE)

@@ -880,6 +880,26 @@ def complete_assessment(db: Database, assessment_id: str, acknowledge_warnings: 
         return Completion(True, words, level, register)
 
 
+def custody_changed(s: Session, person_id: str, on: date) -> str | None:
+    """A recall or a re-release was recorded (services/case_record.py calls this in its transaction): the
+    overall level is the highest custody level while in custody and the highest community level otherwise, so
+    it is worked out again from the current assessment and put on the case and its RoSH register as completing
+    does. Returns the level in force, or None when the assessment has no level for the new setting (custody
+    levels not assessed: the level stays, and the recall owes a review as a significant change)."""
+    a = _latest_complete(s, person_id)
+    if a is None:
+        return None
+    summary = a.summary or {}
+    level = overall_level(summary.get("community") or {}, summary.get("custody") or {}, _in_custody(s, person_id))
+    if level is None:
+        return None
+    person = _person(s, person_id)
+    if person.rosh != level:
+        person.rosh = level
+        _move_register(s, person_id, level, on)
+    return level
+
+
 def _move_register(s: Session, person_id: str, level: str, on: date) -> str:
     """End any other RoSH register and add this level's, or review it when it is already on (the same rows
     services/registers.py writes; one timeline event of its own, not 'register added', which would open
