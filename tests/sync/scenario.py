@@ -37,7 +37,7 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams, key_path_for
 from lpt_desktop.store.models import Address, Contact, Person
 from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox
-from lpt_desktop.sync import engine
+from lpt_desktop.sync import engine, state
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncError
 from lpt_desktop.sync.kinds import canonical
@@ -111,6 +111,7 @@ class Lap:
     errors: int = 0
     last_error: str = ""
     own_cases: bool = False  # an offender manager: holds the cases allocated to them (else the team's)
+    laptop_id: str = ""  # set at enrolment: one officer may have several laptops
 
     @property
     def open_db(self) -> Database:
@@ -150,9 +151,10 @@ class World:
         self.laps: dict[str, Lap] = {}
         self.moves = 0
         for name in names:
-            role = "offender_manager" if name in ("A", "D") else "team_manager"
-            username = add_user(server, f"{name.lower()}-{u}", role=role, team=self.team)
-            self.laps[name] = Lap(name, username, tmp / f"{name}-{u}.lptdb", own_cases=name in ("A", "D"))
+            # B, C, E: more laptops of A's officer (a team manager may not write case records: issue 19).
+            username = add_user(server, f"{name.lower()}-{u}", role="offender_manager", team=self.team) \
+                if name in ("A", "D") else self.laps["A"].username
+            self.laps[name] = Lap(name, username, tmp / f"{name}-{u}.lptdb", own_cases=True)
         self.edits: list[Edit] = []
         self.deletions: list[Deletion] = []
         self.created: dict[tuple[str, str], str] = {}  # (kind, record id) -> laptop
@@ -188,6 +190,7 @@ class World:
         self.open_all()
         for lap in self.laps.values():
             engine.enrol(lap.open_db, self.url, lap.username, PASSWORD)
+            lap.laptop_id = engine.read_state(lap.open_db)[state.LAPTOP_ID]
 
     def sync(self, name: str) -> engine.SyncResult | None:
         """One sync over the (possibly faulty) network; None if it failed (the error is counted)."""
@@ -358,6 +361,7 @@ class World:
             else:
                 mine.append(p.id)
         engine.enrol(lap.open_db, self.url, username, PASSWORD)
+        lap.laptop_id = engine.read_state(lap.open_db)[state.LAPTOP_ID]
         self._note_seq(name)
         self.people.extend(mine)
         for pid in mine:
@@ -497,15 +501,15 @@ class World:
             creates = s.execute(select(AuditEntry.kind, AuditEntry.record_id, func.count()).where(
                 AuditEntry.username.in_(users), AuditEntry.action == "create").group_by(
                 AuditEntry.kind, AuditEntry.record_id).having(func.count() > 1)).all()
-            marks = {d.username: d.last_applied_seq for d in s.scalars(select(Device).where(
+            marks = {d.laptop_id: d.last_applied_seq for d in s.scalars(select(Device).where(
                 Device.username.in_(users)))}
         if creates:
             problems.append(f"{len(creates)} records created twice, e.g. {creates[0][:2]}")
         # 4. The server applied each laptop's outbox up to its last number, and nothing is waiting.
         for lap in self.laps.values():
             self._note_seq(lap.name)  # the laptop's own last number (a rejection sent again by itself takes one)
-            if marks.get(lap.username, 0) != self.max_seq[lap.name]:
-                problems.append(f"laptop {lap.name}: server applied up to {marks.get(lap.username)}, "
+            if marks.get(lap.laptop_id, 0) != self.max_seq[lap.name]:
+                problems.append(f"laptop {lap.name}: server applied up to {marks.get(lap.laptop_id)}, "
                                 f"the laptop wrote up to {self.max_seq[lap.name]}")
         # 5. Nothing lost.
         problems.extend(self.lost(records, conflicts))

@@ -133,10 +133,10 @@ def machine_for(server, tmp, url: str | None = None):
         def server_never_acknowledges_unwritten_changes(self) -> None:
             if self.world is None:
                 return
-            users = {lap.username: lap.name for lap in self.world.laps.values()}
+            laptops = {lap.laptop_id: lap.name for lap in self.world.laps.values()}  # several per officer
             with server.db.read() as s:
-                for d in s.scalars(select(Device).where(Device.username.in_(users))):
-                    assert d.last_applied_seq <= self.world.max_seq[users[d.username]]
+                for d in s.scalars(select(Device).where(Device.laptop_id.in_(laptops))):
+                    assert d.last_applied_seq <= self.world.max_seq[laptops[d.laptop_id]]
 
     return ThreeLaptops
 
