@@ -160,6 +160,27 @@ def sharing_warnings(plan: RiskPlan) -> list[str]:
             "services, MAPPA, approved premises or other) and when"]
 
 
+def empty_expected_sections(plan: RiskPlan, level: str | None) -> list[str]:
+    """The labels of the sections the data expects actions in at this level (supervision, monitoring and control,
+    contingency plans and victim safety planning at high and very high) that have none, in plan order."""
+    expected = assessment_data().raw_plan.get("expected_sections") or {}
+    if level not in (expected.get("levels") or ()):
+        return []
+    wanted = set(expected.get("sections") or ())
+    return [s.label for s in plan_data().sections
+            if s.code in wanted and not any((a.who or a.what) for a in plan.sections.get(s.code, ()))]
+
+
+def section_warnings(plan: RiskPlan, level: str | None) -> list[str]:
+    """Shown, not blocking, but acknowledged: at a high or very high level, expected sections left empty."""
+    empty = empty_expected_sections(plan, level)
+    if not empty:
+        return []
+    names = ", ".join(empty[:-1]) + (" and " if len(empty) > 1 else "") + empty[-1]
+    return [f"At this RoSH level the plan has no actions in {names}: add who will do what, by when, in each, or "
+            "complete the plan only if there is truly nothing to plan there"]
+
+
 def all_actions(plan: RiskPlan) -> list[tuple[str, int, Action]]:
     """(section code, number within the section, action) in the plan's section order."""
     order = [s.code for s in plan_data().sections]

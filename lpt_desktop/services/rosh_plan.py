@@ -292,7 +292,7 @@ def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False
         plan = _draft_plan(s, plan_id)
         model = _as_plan(_actions(s, plan_id), _shared(s, plan))
         require(rp.completion_errors(model))
-        warnings = rp.sharing_warnings(model)
+        warnings = rp.section_warnings(model, _plan_level(s, plan)) + rp.sharing_warnings(model)
         if warnings and not acknowledge_warnings:
             return PlanCompletion(False, warnings)
         name = _officer_name(s, db)  # before any field changes: its query flushes, and sealing is one change
@@ -371,6 +371,15 @@ def _plan_view(s: Session, plan: RiskPlan) -> PlanView:
                                   row.done_on, gaps.get((section, number), ()), tuple(evidence.get(row.id, ()))))
     return PlanView(plan.id, plan.person_id, plan.assessment_id, plan.status, plan.started_on, plan.completed_on,
                     plan.completed_by_name, _shared(s, plan), _signing(s, plan), actions)
+
+
+def _plan_level(s: Session, plan: RiskPlan) -> str | None:
+    """The RoSH level the plan answers: its assessment's, or the case's when it has none."""
+    a = s.get(RoshAssessment, plan.assessment_id) if plan.assessment_id else None
+    if a is not None and a.overall_level:
+        return a.overall_level
+    person = s.get(Person, plan.person_id)
+    return person.rosh if person is not None else None
 
 
 def _shared(s: Session, plan: RiskPlan) -> list[dict[str, Any]]:
