@@ -121,6 +121,10 @@ class ManagerDesk(QObject):
             # next unlock, not only once its role has been read again.
             self.ops.role = actor.role
         self.menu.menuAction().setVisible(manager)
+        # A hidden menu's title still takes its Alt letter in QMenuBar: an officer's Alt+M (New main address…)
+        # opened the menu bar. Only a manager's window has the letter (their Alt+M is the Manager menu; the
+        # address buttons it would shadow are writes a manager's laptop refuses anyway).
+        self.menu.setTitle("&Manager" if manager else "Manager")
         for a in (self.queue_action, self.oversight_action, self.overrides_action):
             a.setVisible(manager)
             a.setEnabled(manager and self.host.is_unlocked)
