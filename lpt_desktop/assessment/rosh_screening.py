@@ -289,7 +289,8 @@ def answer_errors(answers: Answers) -> list[FieldError]:
     for qid, periods in missing.items():
         q = s.question(qid)
         which = " and ".join(labels[p].lower() for p in periods) if q.current_previous else ""
-        what = f"{which} is unanswered" if which else "is unanswered"
+        verb = "are" if len(periods) > 1 and q.current_previous else "is"
+        what = f"{which} {verb} unanswered" if which else "is unanswered"
         errors.append(FieldError(q.text, f"{what}: answer yes, no or don't know"))
     known = {q.id for q in s.questions}
     for qid in sorted(set(answers) - known):

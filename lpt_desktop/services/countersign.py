@@ -63,9 +63,8 @@ from lpt_desktop.store.rosh_models import RiskPlan, RoshAssessment
 from lpt_desktop.store.tiering_models import TierDecision
 from lpt_desktop.sync import state
 
-# The officer's grade in the sync state, as the central store delivers it (helper J's key; sync/state.py
-# names it GRADE once it is there).
-GRADE_KEY = getattr(state, "GRADE", "grade")
+# The officer's grade in the sync state, as the central store delivers it on enrolment and every refresh.
+GRADE_KEY = state.GRADE
 COMMENT_MIN_CHARS = 20  # "at least a sentence", as an override's reason (services/tiering.py)
 COMMENT_MIN_WORDS = 4
 OVERSIGHT_TYPE = "MO1"

@@ -101,10 +101,11 @@ def client_for(db: Database, **kw: Any) -> SyncClient:
 
 
 def token_saver(db: Database) -> Callable[[Tokens], None]:
-    """Saves each new refresh token (they rotate on every refresh) in the encrypted file, in its own commit."""
+    """Saves each new refresh token (they rotate on every refresh) in the encrypted file, in its own commit,
+    with the grade the central store now holds (an administrator may change it between refreshes)."""
     def save(tokens: Tokens) -> None:
         with db.write() as s:
-            state.put(s, **{state.REFRESH_TOKEN: tokens.refresh_token})
+            state.put(s, **{state.REFRESH_TOKEN: tokens.refresh_token, state.GRADE: tokens.grade or ""})
 
     return save
 
@@ -409,7 +410,8 @@ def enrol(db: Database, server_url: str, username: str, password: str, progress:
         with db.write() as s:
             state.put(s, **{state.LAPTOP_ID: laptop_id, state.SERVER_URL: server_url.rstrip("/"),
                             state.USERNAME: tokens.username, state.DISPLAY_NAME: tokens.display_name,
-                            state.ROLE: tokens.role, state.REFRESH_TOKEN: tokens.refresh_token,
+                            state.ROLE: tokens.role, state.GRADE: tokens.grade or "",
+                            state.REFRESH_TOKEN: tokens.refresh_token,
                             state.CURSOR: st.get(state.CURSOR, "0")})
             if s.get(Meta, "officer_id") is None:
                 # A fresh caseload file: this officer becomes its own officer row (the read rules use it).

@@ -15,6 +15,7 @@ SERVER_URL = "server_url"
 USERNAME = "username"
 DISPLAY_NAME = "display_name"
 ROLE = "role"
+GRADE = "grade"  # po | pso | trainee, as the central store knows it (empty for other roles); countersigning reads it
 REFRESH_TOKEN = "refresh_token"  # a secret: only ever here, inside the encrypted file
 CURSOR = "cursor"
 LAST_SYNCED_AT = "last_synced_at"

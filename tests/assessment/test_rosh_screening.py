@@ -210,7 +210,7 @@ def test_completion_problems_collect_errors_and_warnings():
     answers["unknown_q"] = {"current": "yes"}
     p = rs.completion_problems(answers, {"interview", "psychic"}, {}, True, "No.")
     assert p.errors == [
-        FieldError("Arson", "current and previous is unanswered: answer yes, no or don't know"),
+        FieldError("Arson", "current and previous are unanswered: answer yes, no or don't know"),
         FieldError("Robbery", "previous is unanswered: answer yes, no or don't know"),
         FieldError("Concerns about children", "is unanswered: answer yes, no or don't know"),
         FieldError("Screening", "'unknown_q' is not a screening question: remove the answer"),
