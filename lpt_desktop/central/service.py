@@ -372,7 +372,7 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         b.allow(person_id)
     # What the role may write there (write_rules.py): a manager reads the team's cases, and writes only
     # countersignatures and oversight contacts. The refusal is the sender's alone, like any other.
-    refused = write_rules.refusal(s, p, ch, rec, person_id)
+    refused = write_rules.refusal(s, p, ch, rec, person_id, b.record)
     if refused is not None:
         return _reject(s, p, ch, refused)
     if joins and rec is not None:

@@ -15,6 +15,7 @@ does not allow is a rejection (kept, shown to its sender in words, never applied
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -30,6 +31,9 @@ from lpt_desktop.sync.protocol import Change
 
 COUNTERSIGN_KIND = "countersignature"
 ALL = "*"  # every record kind
+# How a rule reads another record: the push's own batch first (its records are not flushed yet inside the
+# push's no_autoflush, so s.get would not see work added earlier in the same push), then the database.
+RecordOf = Callable[[str, str], Record | None]
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,13 @@ def _words(kind: str) -> str:
     return kind.replace("_", " ")
 
 
-def refusal(s: Session, p: Principal, ch: Change, rec: Record | None, person_id: str | None) -> str | None:
+def refusal(s: Session, p: Principal, ch: Change, rec: Record | None, person_id: str | None,
+            record_of: RecordOf | None = None) -> str | None:
     """Why this role may not make this change (a sentence naming what and who to ask), or None.
 
-    Called after scope.py has said the case is in reach; `rec` is the server's record (None: a new one)."""
+    Called after scope.py has said the case is in reach; `rec` is the server's record (None: a new one).
+    record_of: how to read another record (the push's batch, which sees its own unflushed records)."""
+    lookup: RecordOf = record_of or (lambda kind, record_id: s.get(Record, (kind, record_id)))
     rule = WRITE_RULES.get(p.role)
     if rule is None:
         return "Your account's role may not change records: ask an administrator."
@@ -98,10 +105,10 @@ def refusal(s: Session, p: Principal, ch: Change, rec: Record | None, person_id:
     holder = rule.holds_cases and _holds(s, p, person_id)
     if ALL in rule.kinds or ch.kind in rule.kinds or holder:
         if ch.kind == COUNTERSIGN_KIND:
-            return _countersign_refusal(s, p, rule, ch, rec, person_id)
+            return _countersign_refusal(s, p, rule, ch, rec, person_id, lookup)
         return None
     if ch.kind == COUNTERSIGN_KIND and rule.countersign_actions:
-        return _countersign_refusal(s, p, rule, ch, rec, person_id)
+        return _countersign_refusal(s, p, rule, ch, rec, person_id, lookup)
     if ch.kind == "contact" and rule.oversight_contacts:
         return _oversight_refusal(p, rule, ch, rec)
     if p.role == "court_officer":
@@ -146,18 +153,18 @@ def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]
     return [r.data or {} for r in rows if (r.data or {}).get("target_kind") == target_kind]
 
 
-def _level(s: Session, target: Record) -> str | None:
+def _level(record_of: RecordOf, target: Record) -> str | None:
     """The RoSH level of the work, from the server's own copy of it (a plan takes its assessment's)."""
     data = target.data or {}
     if target.kind == cs.RISK_PLAN and isinstance(data.get("assessment_id"), str):
-        assessment = s.get(Record, (cs.ROSH_ASSESSMENT, data["assessment_id"]))
+        assessment = record_of(cs.ROSH_ASSESSMENT, data["assessment_id"])
         data = (assessment.data or {}) if assessment is not None else {}
     level = data.get("overall_level")
     return level if isinstance(level, str) else None
 
 
 def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, rec: Record | None,
-                         person_id: str) -> str | None:
+                         person_id: str, record_of: RecordOf) -> str | None:
     """A new countersignature record: the action is this role's, the author is the sender as the server
     knows them (username, role, grade), the work is on this case, nobody signs their own work, and the action
     is allowed from the status the work's chain on the server is in now (assessment/countersign.py)."""
@@ -198,7 +205,7 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     if (action in cs.OVERRIDE_ACTIONS) != (target_kind == cs.TIER_DECISION):
         return ("Countersignature: a tier override is agreed or refused, and other work countersigned or "
                 "returned: choose the action that fits the work.")
-    target = s.get(Record, (target_kind, target_id))
+    target = record_of(target_kind, target_id)
     if target is None or target.deleted or target.person_id != person_id:
         return "Countersignature: the central store does not hold the work it signs on this case: sync it first."
     chain = _chain(s, target_kind, target_id)
@@ -216,7 +223,7 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     elif action == cs.SELF_SIGN and target_kind in cs.SIGNED_KINDS:
         # Child-protection concerns are read on the laptop (the server does not interpret answers): the
         # server holds the line the laptop could lie about, the author's grade, and the level.
-        need = cs.needs_countersignature(_level(s, target), False, p.grade, target_kind)
+        need = cs.needs_countersignature(_level(record_of, target), False, p.grade, target_kind)
         if need.needed:
             return f"Countersignature: this work cannot be self-signed. {need.why}: submit it instead."
     steps = [_Step(str(c.get("action")), str(c.get("status_after"))) for c in chain]
@@ -224,7 +231,7 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     try:
         # Whether a second countersignature is needed comes from the server's copy of the work, so a laptop
         # cannot skip it by saying so.
-        double = action == cs.COUNTERSIGN and cs.needs_countersignature(_level(s, target), False, None,
+        double = action == cs.COUNTERSIGN and cs.needs_countersignature(_level(record_of, target), False, None,
                                                                         target_kind).double
         after = cs.next_status(current, action, double=double)
     except cs.TransitionError as exc:

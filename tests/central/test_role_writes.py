@@ -317,6 +317,19 @@ def test_submit_countersign_return_and_resubmit(central, team, assessment):
         ("countersigned", manager.username)]
 
 
+def test_new_work_and_its_submission_in_one_push_are_accepted(central, team):
+    """A laptop that completes an assessment whose draft never synced sends both in one push: the server's
+    check finds the work in the push's own batch (not yet flushed)."""
+    officer, _manager, _co, pid, _held = team
+    aid = str(uuid.uuid4())
+    work = {"kind": "rosh_assessment", "record_id": aid, "person_id": pid,
+            "fields": {"id": {"new": aid}, "person_id": {"new": pid}, "status": {"new": "complete"},
+                       "overall_level": {"new": "H"}}}
+    results = officer.push(work, _signing(officer, pid, ("rosh_assessment", aid), "submitted",
+                                          "awaiting_countersignature"))
+    assert [r["outcome"] for r in results] == ["applied", "applied"], [r.get("message") for r in results]
+
+
 def test_nobody_countersigns_their_own_work(central, team, unique):
     _o, manager, _co, pid, _held = team
     officer = _o

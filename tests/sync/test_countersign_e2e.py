@@ -86,10 +86,8 @@ def test_return_revise_countersign_and_the_managers_other_writes_refused(central
         (first, COMMENT, "Pat Senior")]
     second = revise(officer.db, KIND, first, today=today)
     assert second != first
-    # The draft reaches the central store before its completion's submission. In one push, a new assessment
-    # and its submission are refused "does not hold the work it signs": central/write_rules.py looks the work
-    # up with s.get inside the push's no_autoflush, which does not see a record added earlier in the batch.
-    officer.sync()
+    # The draft never reaches the central store before its completion: it and its submission travel in one
+    # push, and the server finds the work in that push.
     _complete(officer.db, second, today)
     assert _status(officer.db, second) == cs.AWAITING
     assert svc.returns_for_officer(officer.db) == []
