@@ -30,7 +30,7 @@ class Change(Flag):
     DRAFT = auto()
     TEMPLATE = auto()
     SYNC = auto()  # sync state and conflicts (not the bookkeeping written beside every change)
-    ASSESSMENT = auto()  # RoSH screenings, analyses, summaries and risk management plans (issue 18)
+    ASSESSMENT = auto()  # RoSH screenings, analyses, summaries and risk management plans (issue 18); needs, plans
 
 
 # Which kinds a write to each table is. Tables written as bookkeeping beside every change (the audit trail,
@@ -59,9 +59,18 @@ TABLE_KINDS: dict[str, Change] = {
     "risk_plan_sharing": Change.ASSESSMENT,  # who a plan was shared with, one row each
     "rosh_confirmation": Change.ASSESSMENT,  # the OM confirms or revises a report writer's screening
     "countersignature": Change.ASSESSMENT,  # issue 19: signing actions; an override's agreement too
+    # Needs assessments and sentence plans (issue 20)
+    "needs_assessment": Change.ASSESSMENT,
+    "sentence_plan": Change.ASSESSMENT,
+    "plan_agreement": Change.ASSESSMENT,
+    "plan_goal": Change.ASSESSMENT,
+    "plan_goal_status": Change.ASSESSMENT,
+    "plan_step": Change.ASSESSMENT,
+    "plan_review": Change.ASSESSMENT,
     "contact": Change.CONTACT,
     "contact_plan_link": Change.CONTACT,
     "contact_rmp_link": Change.CONTACT,
+    "contact_step_link": Change.CONTACT,
     "enforcement": Change.ENFORCEMENT,
     "appointment_series": Change.APPOINTMENT,
     "pre_sentence": Change.REPORT,

@@ -10,6 +10,7 @@ from lpt_desktop.store import (  # noqa: F401
     court_models,
     models,
     office_models,
+    plan_models,
     rosh_models,
     schedule_models,
     sync_models,

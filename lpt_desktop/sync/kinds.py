@@ -208,6 +208,7 @@ def _register_all() -> None:
     from lpt_desktop.store import countersign_models as countersign
     from lpt_desktop.store import court_models as court
     from lpt_desktop.store import models as m
+    from lpt_desktop.store import plan_models as plans
     from lpt_desktop.store import rosh_models as rosh
     from lpt_desktop.store import schedule_models as sched
     from lpt_desktop.store import tiering_models as tiering
@@ -237,12 +238,21 @@ def _register_all() -> None:
     register(rosh.RiskPlanAction)
     register(rosh.RiskPlanSharing, append_only=True)  # who a plan was shared with: rows, so both laptops' stay
     register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain
+    # Needs and sentence plans (issue 20): sealed once completed, like RoSH; what changes later has its own rows.
+    register(plans.NeedsAssessment, append_only=True, sealed_by="completed_on")
+    register(plans.SentencePlan, append_only=True, sealed_by="completed_on")
+    register(plans.PlanAgreement, append_only=True)  # an updated agreement is a new row; the latest counts
+    register(plans.PlanGoal)  # status and order change after completion
+    register(plans.PlanGoalStatus, append_only=True)  # each status change with its note
+    register(plans.PlanStep)
+    register(plans.PlanReview, append_only=True, sealed_by="completed_on")
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")
     register(m.Enforcement, append_only=True)
     register(m.ContactPlanLink, person_field=_contact_person)
     register(m.ContactRmpLink, person_field=_contact_person)
+    register(plans.ContactStepLink, person_field=_contact_person)
     register(sched.StandardsOverride)
     register(sched.StandardsRecord)
     register(court.PreSentence)  # no case yet: the officer's own until promoted
