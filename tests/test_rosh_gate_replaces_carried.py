@@ -76,3 +76,23 @@ def test_the_pdf_prints_the_sources_checked_and_the_notes_on_them(db: Database) 
     assert printed["Notes on the sources"] == "Other: the hostel's incident log, seen 20/11/2026."
     other = next(c for c in screening().sources if c.code == "other")
     assert "Notes on the sources" in other.help
+
+
+def test_a_carried_full_analysis_is_not_to_confirm_after_a_decision_not_to_do_one(db: Database) -> None:
+    """The previous full analysis is hidden by the form once this review decides not to do one: it is then no
+    carried section to confirm (nothing 'Go to it' could show)."""
+    from tests.rosh_fill import full
+
+    start = TEST_TODAY - timedelta(days=300)
+    pid = cr.create_case(db, cr.NewCase("G100003", "Sam", "Riley", date(1988, 4, 5), cr.SentenceIn(
+        "CO", start, start + timedelta(days=700), requirements=(cr.RequirementIn("UPW", {"hours": 60}),))),
+        today=start)
+    first = rosh.start_assessment(db, pid, today=start)
+    full(db, first, "M", start)
+    assert rosh.complete_assessment(db, first, acknowledge_warnings=True, today=start).completed
+    review = rosh.start_assessment(db, pid, today=TEST_TODAY)
+    assert any(k.startswith("analysis.") for k in rosh.assessment_view(db, review, TEST_TODAY).unconfirmed)
+    rosh.decide_full_analysis(db, review, True, GATE)
+    view = rosh.assessment_view(db, review, TEST_TODAY)
+    assert not any(k.startswith("analysis.") for k in view.unconfirmed)
+    assert not any(s.key.startswith("analysis.") for s in view.sections)

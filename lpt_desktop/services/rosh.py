@@ -271,7 +271,10 @@ def section_labels() -> dict[str, str]:
 def _texts(a: RoshAssessment) -> dict[str, str]:
     """The assessment's text sections now, by key (empty ones left out)."""
     out: dict[str, str] = {}
-    for period, fields in (a.analysis or {}).items():
+    state = _full_analysis_state(a)
+    # The full analysis is a section only while one is owed or done: with no trigger, or after a decision not to
+    # do one, the form does not show it, so it is neither carried nor confirmed nor compared.
+    for period, fields in (a.analysis or {}).items() if state not in ("not_needed", "not_doing") else ():
         for code, text in (fields or {}).items():
             if (text or "").strip():
                 out[f"analysis.{period}.{code}"] = text
@@ -282,7 +285,7 @@ def _texts(a: RoshAssessment) -> dict[str, str]:
     # Why no full analysis was needed is a section only while none is needed: once an answer requires one, the
     # analysis or the gate's reason (written in this assessment) takes its place, so it is neither carried nor
     # confirmed nor printed.
-    if (reason or "").strip() and _full_analysis_state(a) == "not_needed":
+    if (reason or "").strip() and state == "not_needed":
         out["summary.no_analysis_reason"] = str(reason)
     return out
 
