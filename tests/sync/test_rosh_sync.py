@@ -108,6 +108,9 @@ def test_a_completed_assessment_refuses_a_stale_draft_edit_from_another_laptop(c
     assert "never edited" in refused.reason
     view = rosh.assessment_view(a.db, aid, today)
     assert view.status == "complete" and next(s.text for s in view.sections if s.key == key) == text
+    on_b = rosh.assessment_view(b.db, aid, today)
+    # B's copy is the completed one too: the refused text stays only in B's list of changes not accepted.
+    assert on_b.status == "complete" and next(s.text for s in on_b.sections if s.key == key) == text
 
 
 def test_a_report_writers_screening_confirmed_travels_as_its_own_record(central, laptop_factory, unique):
