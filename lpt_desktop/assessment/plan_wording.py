@@ -6,7 +6,8 @@ resources/data/sentence_plan.json ("wording") so they change without code. How t
 1. each activity phrase is found, with the helper words just before it ("will be attending", "has to complete",
    "is to attend"): together an activity chain;
 2. a change marker ("will have", "is", "no longer", "able to", "stays", "keeps") counts when at least one of its
-   words lies outside every activity chain, so "is attending" is an activity and "is sober" a change;
+   words lies outside every activity chain and every programme or partner name, so "is attending" is an
+   activity, "is sober" a change, and "Building Better Relationships" a name;
 3. an outcome with an activity chain and no counting change marker is activity-only and flagged; one stating a
    change passes even if it also names an activity ("has a settled home after working with the accommodation
    provider").
@@ -47,6 +48,7 @@ class Wording:
     suggestion: str  # with {name} and {example}
     default_example: str
     examples: Mapping[str, str]  # need area key -> an example outcome
+    names: tuple[tuple[str, ...], ...] = ()  # programme and partner names, never read as a change
 
 
 def words(text: str | None) -> list[str]:
@@ -84,7 +86,7 @@ def validate_wording_data(raw: Any) -> list[str]:
     return problems
 
 
-def wording_from(raw: Mapping[str, Any]) -> Wording:
+def wording_from(raw: Mapping[str, Any], names: Sequence[str] = ()) -> Wording:
     problems = validate_wording_data(raw)
     if problems:
         raise ValueError("sentence_plan.json: " + "; ".join(problems))
@@ -95,13 +97,25 @@ def wording_from(raw: Mapping[str, Any]) -> Wording:
         suggestion=raw["suggestion"],
         default_example=raw["default_example"],
         examples=dict(raw["examples"]),
+        names=_phrases(names),
     )
+
+
+def names_in(data: Mapping[str, Any]) -> list[str]:
+    """The interventions' and partners' names in sentence_plan.json ("Building Better Relationships" is a
+    programme, not a better relationship), labels without their bracketed abbreviations."""
+    out = []
+    for i in data.get("interventions") or []:
+        out += [i["label"].split(" (")[0], *(i.get("aliases") or []), i.get("programme") or ""]
+    out += [p["label"] for p in data.get("partners") or []]
+    return [n for n in out if n]
 
 
 @cache
 def wording() -> Wording:
     """The wording data in resources/data/sentence_plan.json, read once."""
-    return wording_from(load_json("sentence_plan.json").get("wording") or {})
+    data = load_json("sentence_plan.json")
+    return wording_from(data.get("wording") or {}, names_in(data))
 
 
 def _find(tokens: Sequence[str], phrase: Sequence[str]) -> list[int]:
@@ -133,6 +147,7 @@ def states_a_change(text: str | None, data: Wording | None = None) -> bool:
     w = data or wording()
     tokens = words(text)
     inside = {k for s, e in activity_spans(tokens, w) for k in range(s, e)}
+    inside |= {k for n in w.names for i in _find(tokens, n) for k in range(i, i + len(n))}
     return any(not all(k in inside for k in range(i, i + len(m)))
                for m in w.change_markers for i in _find(tokens, m))
 
