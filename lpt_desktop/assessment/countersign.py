@@ -288,6 +288,28 @@ def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+# -- child-protection concerns ----------------------------------------------------------------------
+# Registers that are child-protection concerns on the case whatever the screening says.
+CHILD_PROTECTION_REGISTERS = ("RCPR", "RCHD")
+
+
+def child_protection_concerns(answers: Mapping[str, Any] | None, open_registers: Iterable[str] = ()) -> bool:
+    """Concerns about children answered yes in the RoSH screening (answers: question id -> period -> answer),
+    or an open child-protection register on the case. One rule for the laptop and the central store, each
+    reading its own copy of the work and the case's registrations."""
+    if any(code in CHILD_PROTECTION_REGISTERS for code in open_registers):
+        return True
+    from lpt_desktop.assessment.rosh_screening import screening  # its data loads only when asked
+
+    for q in screening().questions:
+        if q.block != "children":
+            continue
+        periods = (answers or {}).get(q.id)
+        if isinstance(periods, Mapping) and "yes" in periods.values():
+            return True
+    return False
+
+
 # -- who may act ------------------------------------------------------------------------------------
 def may_act(actor_role: str | None, actor_username: str | None, author_username: str | None, action: str,
             *, first_countersigner: str | None = None) -> tuple[bool, str]:
@@ -336,12 +358,14 @@ def shown_level(level_label: str, status: str) -> str:
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "AGREE", "AGREED", "AWAITING", "AWAITING_AGREEMENT", "AWAITING_DOUBLE",
-    "AWAITING_STATUSES", "COUNTERSIGN", "COUNTERSIGNED", "DOUBLE_COUNTERSIGN", "DOUBLE_COUNTERSIGNED", "GRADES",
+    "AWAITING_STATUSES", "CHILD_PROTECTION_REGISTERS",
+    "COUNTERSIGN", "COUNTERSIGNED", "DOUBLE_COUNTERSIGN", "DOUBLE_COUNTERSIGNED", "GRADES",
     "LOCK", "LOCKED_INCOMPLETE", "MANAGER_ACTIONS", "OFFENDER_MANAGER", "OFFICER_ACTIONS", "OVERRIDE_ACTIONS",
     "OVERRIDE_STATUSES", "REFUSE", "REFUSED", "REJECTED", "RESUBMITTED", "RETURNED", "RISK_PLAN", "ROSH_ASSESSMENT",
     "SELF_SIGN", "SELF_SIGNED", "SENTENCE_PLAN", "SIGNED_KINDS", "SIGNED_STATUSES", "STATUSES", "STATUS_LABELS",
     "SUBMITTED", "TARGET_KINDS", "TEAM_MANAGER", "TIER_DECISION", "UNSIGNED", "ChainRecord", "Need", "Rules",
-    "TransitionError", "action_label", "grade_label", "is_awaiting", "kind_label", "load_rules", "may_act",
+    "TransitionError", "action_label", "child_protection_concerns", "grade_label", "is_awaiting", "kind_label",
+    "load_rules", "may_act",
     "needs_countersignature", "next_status", "normal_grade", "rules_from", "shown_level", "start_status",
     "status_label", "status_of",
 ]

@@ -163,6 +163,24 @@ def _level(record_of: RecordOf, target: Record) -> str | None:
     return level if isinstance(level, str) else None
 
 
+def _child_protection(s: Session, record_of: RecordOf, target: Record) -> bool:
+    """Child-protection concerns on the work, from the server's own copies: the screening's answers (a plan
+    takes its assessment's) and the case's open child-protection registrations (assessment/countersign.py)."""
+    data = target.data or {}
+    if target.kind == cs.RISK_PLAN:
+        assessment = record_of(cs.ROSH_ASSESSMENT, data["assessment_id"]) \
+            if isinstance(data.get("assessment_id"), str) else None
+        data = (assessment.data or {}) if assessment is not None else {}
+    answers = data.get("answers")
+    s.flush()  # registrations this push added earlier
+    code = Record.data["type_code"].as_string()
+    registers = [c for c, ended in s.execute(
+        select(code, Record.data["ended_on"].as_string()).where(
+            Record.kind == "registration", Record.person_id == target.person_id, Record.deleted.is_(False),
+            code.in_(cs.CHILD_PROTECTION_REGISTERS))).tuples() if not ended]
+    return cs.child_protection_concerns(answers if isinstance(answers, dict) else None, registers)
+
+
 def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, rec: Record | None,
                          person_id: str, record_of: RecordOf) -> str | None:
     """A new countersignature record: the action is this role's, the author is the sender as the server
@@ -221,9 +239,10 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
         if not ok:
             return f"Countersignature: {why}."
     elif action == cs.SELF_SIGN and target_kind in cs.SIGNED_KINDS:
-        # Child-protection concerns are read on the laptop (the server does not interpret answers): the
-        # server holds the line the laptop could lie about, the author's grade, and the level.
-        need = cs.needs_countersignature(_level(record_of, target), False, p.grade, target_kind)
+        # Everything that decides it from the server's own copies: the level, child-protection concerns (the
+        # screening's answers and the case's open registers) and the author's grade as the central store has it.
+        need = cs.needs_countersignature(_level(record_of, target), _child_protection(s, record_of, target),
+                                         p.grade, target_kind)
         if need.needed:
             return f"Countersignature: this work cannot be self-signed. {need.why}: submit it instead."
     steps = [_Step(str(c.get("action")), str(c.get("status_after"))) for c in chain]

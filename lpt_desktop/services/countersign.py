@@ -69,7 +69,7 @@ COMMENT_MIN_CHARS = 20  # "at least a sentence", as an override's reason (servic
 COMMENT_MIN_WORDS = 4
 OVERSIGHT_TYPE = "MO1"
 # Registers that are child-protection concerns on the case whatever the screening says.
-CHILD_PROTECTION_REGISTERS = ("RCPR", "RCHD")
+CHILD_PROTECTION_REGISTERS = cs.CHILD_PROTECTION_REGISTERS
 _EVENTS = {cs.SUBMITTED: "countersign_submitted", cs.RESUBMITTED: "countersign_resubmitted",
            cs.SELF_SIGN: "countersign_self_signed"}
 
@@ -139,24 +139,12 @@ def _kind_check(kind: str) -> None:
 
 
 def _child_protection(s: Session, person_id: str, a: RoshAssessment | None) -> bool:
-    """Concerns about children answered yes in the screening, or a child-protection register on the case."""
-    if a is not None:
-        block = next((b for b in _screening_blocks() if b[0] == "children"), None)
-        for qid in block[1] if block else ():
-            if "yes" in (a.answers or {}).get(qid, {}).values():
-                return True
-    return s.scalar(select(Registration.id).where(Registration.person_id == person_id,
-                                                  Registration.type_code.in_(CHILD_PROTECTION_REGISTERS),
-                                                  Registration.ended_on.is_(None)).limit(1)) is not None
-
-
-def _screening_blocks() -> list[tuple[str, list[str]]]:
-    from lpt_desktop.assessment.rosh_screening import screening
-
-    out: dict[str, list[str]] = defaultdict(list)
-    for q in screening().questions:
-        out[q.block].append(q.id)
-    return list(out.items())
+    """Concerns about children answered yes in the screening, or a child-protection register on the case
+    (assessment/countersign.py child_protection_concerns: the server applies the same rule to its copy)."""
+    registers = s.scalars(select(Registration.type_code).where(
+        Registration.person_id == person_id, Registration.type_code.in_(CHILD_PROTECTION_REGISTERS),
+        Registration.ended_on.is_(None)))
+    return cs.child_protection_concerns(a.answers if a is not None else None, registers)
 
 
 def _target(s: Session, kind: str, target_id: str) -> _Target:

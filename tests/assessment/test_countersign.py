@@ -232,3 +232,11 @@ def test_the_level_shown_while_awaiting() -> None:
     assert cs.shown_level("High", AWAITING) == "High (awaiting countersignature)"
     assert cs.shown_level("Very high", AWAITING_DOUBLE) == "Very high (awaiting double countersignature)"
     assert cs.shown_level("High", COUNTERSIGNED) == "High"
+
+
+def test_child_protection_concerns_from_the_screening_or_an_open_register():
+    assert cs.child_protection_concerns({"child_concerns": {"current": "yes"}})
+    assert not cs.child_protection_concerns({"child_concerns": {"current": "no"}, "murder": {"current": "yes"}})
+    assert not cs.child_protection_concerns(None)
+    assert cs.child_protection_concerns({}, ["MAPP", "RCPR"])
+    assert not cs.child_protection_concerns({}, ["MAPP"])

@@ -330,6 +330,42 @@ def test_new_work_and_its_submission_in_one_push_are_accepted(central, team):
     assert [r["outcome"] for r in results] == ["applied", "applied"], [r.get("message") for r in results]
 
 
+def test_work_with_child_protection_concerns_is_never_self_signed(central, team):
+    """A probation officer's medium RoSH assessment is self-signed, unless the server's own copy shows
+    child-protection concerns: a yes about children in the screening, or an open child-protection register
+    on the case. The laptop's word that there are none counts for nothing."""
+    officer, _manager, _co, pid, _held = team
+    _grade(central, officer.username, "po")
+    officer = Client(central, officer.username)
+
+    def work(answers: dict[str, Any]) -> tuple[str, str]:
+        aid = str(uuid.uuid4())
+        [r] = officer.push({"kind": "rosh_assessment", "record_id": aid, "person_id": pid,
+                            "fields": {"id": {"new": aid}, "person_id": {"new": pid}, "status": {"new": "complete"},
+                                       "overall_level": {"new": "M"}, "answers": {"new": answers}}})
+        assert r["outcome"] == "applied"
+        return ("rosh_assessment", aid)
+
+    r = _sign(officer, pid, work({"child_concerns": {"current": "yes"}}), "self_signed", "self_signed")
+    assert r["outcome"] == "rejected" and "child-protection concerns" in r["message"], r
+    assert _sign(officer, pid, work({"child_concerns": {"current": "no"}}), "self_signed",
+                 "self_signed")["outcome"] == "applied"
+    # An open child-protection registration on the case (an ended one does not count).
+    ended, reg = str(uuid.uuid4()), str(uuid.uuid4())
+    results = officer.push(
+        {"kind": "registration", "record_id": ended, "person_id": pid,
+         "fields": {"id": {"new": ended}, "person_id": {"new": pid}, "type_code": {"new": "RCPR"},
+                    "start_date": {"new": "2025-01-01"}, "ended_on": {"new": "2025-06-01"}}})
+    assert results[0]["outcome"] == "applied"
+    assert _sign(officer, pid, work({}), "self_signed", "self_signed")["outcome"] == "applied"
+    [r] = officer.push({"kind": "registration", "record_id": reg, "person_id": pid,
+                        "fields": {"id": {"new": reg}, "person_id": {"new": pid}, "type_code": {"new": "RCPR"},
+                                   "start_date": {"new": "2026-11-01"}}})
+    assert r["outcome"] == "applied"
+    r = _sign(officer, pid, work({}), "self_signed", "self_signed")
+    assert r["outcome"] == "rejected" and "child-protection concerns" in r["message"], r
+
+
 def test_nobody_countersigns_their_own_work(central, team, unique):
     _o, manager, _co, pid, _held = team
     officer = _o
