@@ -55,7 +55,8 @@ def upgrade() -> None:
         sa.Column("started_on", sa.Date, nullable=False), sa.Column("completed_on", sa.Date),
         sa.Column("completed_by_name", sa.String(120)), sa.Column("previous_id", sa.String(36)),
         sa.Column("needs_assessment_id", sa.String(36)), sa.Column("persons_words", sa.Text),
-        sa.Column("sequence_reason", sa.Text), sa.Column("warnings_acknowledged", sa.JSON, nullable=False),
+        sa.Column("involvement", sa.Text), sa.Column("sequence_reason", sa.Text),
+        sa.Column("warnings_acknowledged", sa.JSON, nullable=False),
     )
     op.create_index("ix_sentence_plan_person", "sentence_plan", ["person_id", "started_on"])
     op.create_table(

@@ -61,6 +61,7 @@ class SentencePlan(Row):
     previous_id: Mapped[str | None] = mapped_column(String(36))  # the plan this version started from
     needs_assessment_id: Mapped[str | None] = mapped_column(String(36))  # the needs it was made from
     persons_words: Mapped[str | None] = mapped_column(Text)  # what they want to change, in their words
+    involvement: Mapped[str | None] = mapped_column(Text)  # how the person took part in making the plan
     sequence_reason: Mapped[str | None] = mapped_column(Text)  # why risk of harm work is not first
     warnings_acknowledged: Mapped[list[str]] = mapped_column(JSON, default=list)  # flags completed over
 
