@@ -17,12 +17,13 @@ from lpt_desktop.store.database import Database
 _crns = count(300001)
 
 
-def new_case(db: Database, start: date, *, gender: str = "Male", programme: str | None = "TSP") -> str:
+def new_case(db: Database, start: date, *, gender: str = "Male", programme: str | None = "TSP",
+             days: int = 365) -> str:
     reqs = [cr.RequirementIn("UPW", {"hours": 80})]
     if programme:
         reqs.append(cr.RequirementIn("PROG", {"programme": programme}))
     pid = cr.create_case(db, cr.NewCase(f"N{next(_crns)}", "Sam", "Riley", date(1990, 2, 3), cr.SentenceIn(
-        "CO", start, start + timedelta(days=365), requirements=tuple(reqs))), today=start)
+        "CO", start, start + timedelta(days=days), requirements=tuple(reqs))), today=start)
     if gender != "Male":
         from lpt_desktop.services.cases import update_person
 

@@ -13,7 +13,9 @@ decisions. Where each input comes from:
   offence categories call sexual or child sexual exploitation (resources/standards/_offences.toml);
 * sentences: every sentence started by the day, with its requirement codes; terminated when terminated_on
   is set or its end date has passed;
-* needs: None (no valid assessment) until the needs assessment exists;
+* needs: the latest completed needs assessment valid for tiering on the day (complete, less than 55 weeks old:
+  assessment/needs.needs_for_tiering, read by services/needs.tier_needs_bulk); None ("no valid assessment")
+  without one;
 * women: parenting when a current "children in the household" circumstance says own, a partner's or
   visiting children (the case record holds no other sign of parenting: a personal contact has no
   relationship for a child, and the caring responsibilities field is free text that may be a parent);
@@ -67,6 +69,7 @@ from lpt_desktop.domain.reference import load_json
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
+from lpt_desktop.services.needs import tier_needs_bulk
 from lpt_desktop.services.obligations import INCREMENTAL_MAX, offence_category, write_count
 from lpt_desktop.store.case_record_models import Circumstance, SentenceEvent
 from lpt_desktop.store.database import Database
@@ -267,10 +270,11 @@ def tier_inputs_bulk(s: Session, person_ids: Collection[str] | None, as_of: date
                                       SentenceEvent.on_date > year_ago, SentenceEvent.on_date <= as_of)):
         if pid in cases:
             cases[pid].breach_or_recall = True
-    return {pid: _inputs(g, requirements) for pid, g in cases.items()}
+    needs = tier_needs_bulk(s, person_ids, as_of)
+    return {pid: _inputs(g, requirements, needs.get(pid)) for pid, g in cases.items()}
 
 
-def _inputs(g: _Gathered, requirements: dict[str, list[str]]) -> TierInputs:
+def _inputs(g: _Gathered, requirements: dict[str, list[str]], needs: dict[str, str] | None) -> TierInputs:
     preds = g.predictors or {}
 
     def score(kind: str) -> float | None:
@@ -291,7 +295,7 @@ def _inputs(g: _Gathered, requirements: dict[str, list[str]]) -> TierInputs:
         mappa_category=category, mappa_level=level, registers=frozenset(g.registers or ()),
         lifer_ipp_released=g.latest_licence_start if g.inll else None,
         ever_sexual_offence=g.arso_ever or g.sexual_offence, sentences=sentences,
-        needs=None,  # no valid assessment until the needs assessment issue
+        needs=needs,  # None: no valid assessment
         women=WomenFactors(parenting=g.parenting, impulsivity_or_temper=False,
                            breach_or_recall_12m=g.breach_or_recall),
     )
