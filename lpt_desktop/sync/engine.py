@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, utcnow
 from lpt_desktop.store.sync_models import SyncEvict, SyncOutbox, SyncRecord
-from lpt_desktop.sync import apply, rejections, state, sweep
+from lpt_desktop.sync import apply, enrol_restamp, rejections, state, sweep
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import Refused, SyncClient
@@ -401,6 +401,7 @@ def enrol(db: Database, server_url: str, username: str, password: str, progress:
     """
     st = read_state(db)
     laptop_id = st.get(state.LAPTOP_ID) or str(uuid.uuid4())
+    first = not st.get(state.USERNAME)
     own = client is None
     client = client or SyncClient(server_url)
     try:
@@ -413,6 +414,11 @@ def enrol(db: Database, server_url: str, username: str, password: str, progress:
                             state.ROLE: tokens.role, state.GRADE: tokens.grade or "",
                             state.REFRESH_TOKEN: tokens.refresh_token,
                             state.CURSOR: st.get(state.CURSOR, "0")})
+            own_row = s.get(Meta, "officer_id")
+            before = s.get(Officer, own_row.value) if own_row is not None and first else None
+            if before is not None:  # work signed before enrolment as the file's officer is the enrolled user's
+                enrol_restamp.restamp_unsent(s, before.staff_code, tokens.username, tokens.display_name,
+                                             tokens.role, tokens.grade)
             if s.get(Meta, "officer_id") is None:
                 # A fresh caseload file: this officer becomes its own officer row (the read rules use it).
                 officer = s.scalar(select(Officer).where(Officer.staff_code == tokens.username))

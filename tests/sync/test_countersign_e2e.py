@@ -109,3 +109,43 @@ def test_return_revise_countersign_and_the_managers_other_writes_refused(central
     assert svc.countersign_queue(manager.db, today) == []
     assert svc.awaiting_by_person(officer.db) == {}
     assert not list_rejections(officer.db)
+
+
+def test_work_completed_before_enrolment_reaches_the_manager(central, laptop_factory, unique, tmp_path):
+    """A caseload started offline signs as its file's officer (their staff code): at enrolment the unsent
+    signing records take the enrolled user's username, role and grade, so the server accepts the submission
+    and the manager sees it in the queue."""
+    from lpt_desktop.services.unlock import create_caseload
+    from lpt_desktop.store.keyfile import KdfParams
+    from tests.conftest import PASSPHRASE
+    from tests.sync.conftest import Laptop
+
+    om = central.add_user(f"om-{unique}", name="Alex Morgan")
+    tm = central.add_user(f"tm-{unique}", role="team_manager", name="Pat Senior")
+    with central.db.write() as s:
+        s.get(User, om).grade = "pso"
+    db = create_caseload(tmp_path / "offline.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", KdfParams.fast())
+    try:
+        today = date.today()
+        start = today - timedelta(days=30)
+        pid = cr.create_case(db, cr.NewCase(f"F{int(unique, 16) % 1_000_000:06d}", "Sam", "Lowe",
+                                            date(1990, 5, 6), cr.SentenceIn(
+                                                "CO", start, start + timedelta(days=365),
+                                                requirements=(cr.RequirementIn("UPW", {"hours": 80}),))))
+        aid = rosh.start_assessment(db, pid, today=today)
+        _complete(db, aid, today)
+        assert _status(db, aid) == cs.AWAITING
+        assert [h.author for h in svc.countersign_history(db, KIND, aid)] == ["LPT0042"]
+        officer = Laptop(db, central, om)
+        officer.enrol()
+        assert not list_rejections(db), [(r.kind, r.reason) for r in list_rejections(db)]
+        [h] = svc.countersign_history(db, KIND, aid)
+        assert (h.author, h.author_role) == (om, cs.OFFENDER_MANAGER)
+        with central.db.read() as s:
+            chain = [r.data for r in s.query(Record).filter(Record.kind == "countersignature")
+                     if (r.data or {}).get("target_id") == aid]
+        assert [(c["action"], c["author"], c["author_grade"]) for c in chain] == [("submitted", om, "pso")]
+        manager = laptop_factory(tm)
+        assert [(q.target_id, q.status) for q in svc.countersign_queue(manager.db, today)] == [(aid, cs.AWAITING)]
+    finally:
+        db.close()
