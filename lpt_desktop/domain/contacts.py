@@ -96,6 +96,7 @@ class ContactInput:
     victim_views: str = ""
     plan_objective_ids: tuple[str, ...] = field(default=())
     rmp_action_ids: tuple[str, ...] = field(default=())
+    plan_step_ids: tuple[str, ...] = field(default=())  # sentence plan steps it delivered (goals: objectives)
 
 
 def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = None,

@@ -56,6 +56,7 @@ from lpt_desktop.store.models import (
 from lpt_desktop.store.models import (
     Requirement as RequirementRow,
 )
+from lpt_desktop.store.plan_models import ContactStepLink, PlanStep
 from lpt_desktop.store.rosh_models import RiskPlanAction
 
 RESTRICTED_NOTE = "Restricted: victim liaison contact. Only the case's officer and victim liaison staff can read it."
@@ -117,6 +118,7 @@ class ContactView:
     requirement: Requirement | None = None
     plan_objective_ids: tuple[str, ...] = ()  # sentence plan objectives this contact delivered
     rmp_action_ids: tuple[str, ...] = ()  # risk management plan actions this contact delivered
+    plan_step_ids: tuple[str, ...] = ()  # sentence plan steps this contact delivered (issue 20)
 
     @property
     def roh_relevant(self) -> bool:
@@ -136,7 +138,8 @@ class ContactView:
             upw_minutes_worked=self.upw_minutes_worked, upw_minutes_credited=self.upw_minutes_credited,
             upw_skills=self.upw_skills, victim_views=self.victim_views,
             # An amendment keeps what the contact delivered: the new version is the evidence from now on.
-            plan_objective_ids=self.plan_objective_ids, rmp_action_ids=self.rmp_action_ids)
+            plan_objective_ids=self.plan_objective_ids, rmp_action_ids=self.rmp_action_ids,
+            plan_step_ids=self.plan_step_ids)
 
 
 class ContactNotFound(LookupError):
@@ -219,10 +222,22 @@ def _action_errors(s: Session, person_id: str, action_ids: Sequence[str]) -> lis
                                             "actions")]
 
 
-def _links(s: Session, ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Each contact's (sentence plan objective ids, risk plan action ids)."""
+def _step_errors(s: Session, person_id: str, step_ids: Sequence[str]) -> list[FieldError]:
+    """Sentence plan steps a contact says it delivered must be this case's (as sentence_plan.link_contact checks;
+    goal ids are kept as given, as objective ids were before plans had tables)."""
+    wanted = set(step_ids)
+    if not wanted or set(s.scalars(select(PlanStep.id).where(PlanStep.id.in_(sorted(wanted)),
+                                                             PlanStep.person_id == person_id))) == wanted:
+        return []
+    return [FieldError("Sentence plan steps", "one is not a step of this case's plan: choose again from the plan's "
+                                              "steps")]
+
+
+def _links(s: Session, ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """Each contact's (sentence plan goal ids, risk plan action ids, sentence plan step ids)."""
     plans: dict[str, list[str]] = defaultdict(list)
     actions: dict[str, list[str]] = defaultdict(list)
+    steps: dict[str, list[str]] = defaultdict(list)
     for chunk in (list(ids)[i:i + 500] for i in range(0, len(ids), 500)):
         for cid, oid in s.execute(select(ContactPlanLink.contact_id, ContactPlanLink.objective_id)
                                   .where(ContactPlanLink.contact_id.in_(chunk))):
@@ -230,7 +245,11 @@ def _links(s: Session, ids: Sequence[str]) -> dict[str, tuple[tuple[str, ...], t
         for cid, aid in s.execute(select(ContactRmpLink.contact_id, ContactRmpLink.action_id)
                                   .where(ContactRmpLink.contact_id.in_(chunk))):
             actions[cid].append(aid)
-    return {cid: (tuple(sorted(plans.get(cid, ()))), tuple(sorted(actions.get(cid, ())))) for cid in ids}
+        for cid, sid in s.execute(select(ContactStepLink.contact_id, ContactStepLink.step_id)
+                                  .where(ContactStepLink.contact_id.in_(chunk))):
+            steps[cid].append(sid)
+    return {cid: (tuple(sorted(plans.get(cid, ()))), tuple(sorted(actions.get(cid, ()))),
+                  tuple(sorted(steps.get(cid, ())))) for cid in ids}
 
 
 def _decisions(s: Session, ids: list[str]) -> list[Enforcement]:
@@ -263,6 +282,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                 errors.append(FieldError("Amendment", "this is a restricted victim liaison contact: only the case's "
                                                       "officer or victim liaison staff can amend it"))
         errors += _action_errors(s, person_id, data.rmp_action_ids)
+        errors += _step_errors(s, person_id, data.plan_step_ids)
         need = None
         if data.enforcement_action and not errors:
             if sentence is None:
@@ -289,6 +309,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
         s.flush()
         s.add_all([ContactPlanLink(contact_id=contact.id, objective_id=o) for o in data.plan_objective_ids])
         s.add_all([ContactRmpLink(contact_id=contact.id, action_id=a) for a in data.rmp_action_ids])
+        s.add_all([ContactStepLink(contact_id=contact.id, step_id=x) for x in dict.fromkeys(data.plan_step_ids)])
         if need is not None:
             s.add(Enforcement(contact_id=contact.id, person_id=person_id, action=data.enforcement_action,
                               reason=data.enforcement_reason.strip() or None, decided_on=now.date(),
@@ -358,7 +379,7 @@ def decide_enforcement(db: Database, contact_id: str, action: str, reason: str =
 # -- reading ---------------------------------------------------------------------------------------
 def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequence[Enforcement] = (),
           items: Sequence[OpenItem] = (), need: Requirement | None = None,
-          links: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> ContactView:
+          links: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())) -> ContactView:
     codes = contact_codes()
     actions = policy().actions
     kind = codes.kinds.get(c.type_code)
@@ -382,7 +403,8 @@ def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequenc
         enforcement=tuple(EnforcementView(e.id, e.action, actions[e.action].label if e.action in actions
                                           else e.action, e.reason or "", e.decided_on, e.author or "")
                           for e in decisions),
-        open_items=tuple(items), requirement=need, plan_objective_ids=links[0], rmp_action_ids=links[1])
+        open_items=tuple(items), requirement=need, plan_objective_ids=links[0], rmp_action_ids=links[1],
+        plan_step_ids=links[2])
 
 
 def list_contacts(db: Database, person_id: str, include_history: bool = False) -> list[ContactView]:
@@ -580,7 +602,7 @@ def _to_payload(data: ContactInput) -> dict[str, Any]:
 def _from_payload(payload: dict[str, Any]) -> ContactInput:
     fields = dict(payload)
     fields["starts_at"] = datetime.fromisoformat(fields["starts_at"]) if fields.get("starts_at") else None
-    for key in ("risk_areas", "needs", "plan_objective_ids", "rmp_action_ids"):
+    for key in ("risk_areas", "needs", "plan_objective_ids", "rmp_action_ids", "plan_step_ids"):
         fields[key] = tuple(fields.get(key) or ())
     known = set(ContactInput.__dataclass_fields__)
     return ContactInput(**{k: v for k, v in fields.items() if k in known})

@@ -1113,13 +1113,18 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def plan_json(view: PlanView) -> dict[str, Any]:
-    """The plan as `lpt plan show --json` prints it (README: "lpt plan show")."""
+def plan_json(view: PlanView | None) -> dict[str, Any]:
+    """The plan as `lpt plan show --json` prints it (README: "lpt plan show"); None: the case has no plan."""
+    if view is None:
+        return {"id": None, "type": None, "status": "none", "started_on": None, "completed_on": None,
+                "signing_status": None, "agreement": {"answer": None, "reason": None, "on": None, "updated": False,
+                                                      "persons_words": None},
+                "ready_to_agree": False, "review_due": None, "flags": [], "goals": []}
     ag = view.agreement
     return {
         "id": view.id, "type": view.plan_type, "status": view.status, "started_on": _iso(view.started_on),
         "completed_on": _iso(view.completed_on), "signing_status": view.signing_status,
-        "agreement": {"answer": ag.agreement if ag else None, "reason": ag.reason if ag else None,
+        "agreement": {"answer": ag.agreement if ag else None, "reason": (ag.reason or None) if ag else None,
                       "on": _iso(ag.on_date) if ag else None, "updated": ag.updated if ag else False,
                       "persons_words": (ag.persons_words if ag and ag.persons_words else view.persons_words) or None},
         "ready_to_agree": view.ready_to_agree,
