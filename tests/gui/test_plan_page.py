@@ -61,6 +61,7 @@ def _open(qtbot, window, person_id: str):
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     view = holder["view"]
     view.sections.setCurrentWidget(view.plans)
+    view.plans.kinds.setCurrentIndex(1)  # the sentence plan comes first (issue 20)
     page = view.plans.risk
     qtbot.waitUntil(lambda: page.overview is not None, timeout=10000)
     return view, page

@@ -100,6 +100,15 @@ class PlansPage(QWidget):
         super().__init__(parent)
         self.kinds = QTabWidget()
         self.kinds.setAccessibleName("Plans")
+        # The sentence plan first: every case has one; a risk management plan only at medium RoSH and above.
+        from lpt_desktop.gui.plans.sentence_plan_page import SentencePlanPage
+
+        self.sentence = SentencePlanPage(person_id, ops)
+        sentence_scroll = QScrollArea()
+        sentence_scroll.setWidgetResizable(True)
+        sentence_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        sentence_scroll.setWidget(self.sentence)
+        self.kinds.addTab(sentence_scroll, "Sentence plan")
         self.risk = RiskPlanPage(person_id, ops)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -111,6 +120,7 @@ class PlansPage(QWidget):
         layout.addWidget(self.kinds)
 
     def refresh(self) -> None:
+        self.sentence.refresh()
         self.risk.refresh()
 
 
