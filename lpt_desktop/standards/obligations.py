@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
@@ -36,7 +36,7 @@ from lpt_desktop.standards.policy import TIER_SCHEMES, Phase, Policy, Rule, tier
 STATUSES = ("upcoming", "due", "overdue", "met", "missed")
 RULE_IDS = ("first_contact", "home_visit", "initial_sentence_plan", "plan_review", "rosh_review", "victim_contact",
             "absence_action", "warning", "breach_initiation", "recall_decision", "report_due", "ns_contacts",
-            "upw_placement", "register_review", "rosh_full_analysis", "rosh_confirmation")
+            "upw_placement", "register_review", "rosh_full_analysis", "rosh_confirmation", "management_oversight")
 # Short names for lists and the caseload's "next due" column (the description carries the full wording).
 RULE_LABELS = {
     "first_contact": "First contact", "home_visit": "Home visit", "initial_sentence_plan": "Sentence plan",
@@ -45,6 +45,7 @@ RULE_LABELS = {
     "recall_decision": "Recall decision", "report_due": "Report", "ns_contacts": "Contact",
     "upw_placement": "Unpaid work placement", "register_review": "Register review",
     "rosh_full_analysis": "RoSH full analysis", "rosh_confirmation": "RoSH screening confirmation",
+    "management_oversight": "Management oversight",
 }
 HORIZON_DAYS = 42  # repeating windows are listed this far ahead of "as of" (the next one or two)
 
@@ -524,8 +525,23 @@ def _windows(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
                 closes=w.end - timedelta(days=1), source=source) for w in windows]
 
 
-def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
-    """Reviews every N months from the anchor: due from lead_days before; lapses when the next is due."""
+def _first_then_cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
+    """A review rule with `within` and `every_months`: the first due `within` of the anchor, then the cycles;
+    the first cycle counts only evidence after the one that met the first, so one contact meets one of them."""
+    text = f"{rule.description} (the first within {_span(rule.within, rule.unit)} of the start)"
+    first = [replace(o, description=text) for o in _once(ctx, rule)]
+    return first + _cycles(ctx, rule, since, counted_after=first[0].met_on if first else None)
+
+
+def _span(n: int, unit: str) -> str:
+    """"20 working days", "1 week": a rule's `within` in words."""
+    words = unit.replace("_", " ")
+    return f"{n} {words.removesuffix('s') if n == 1 else words}"
+
+
+def _cycles(ctx: _Context, rule: Rule, since: date | None, counted_after: date | None = None) -> list[Obligation]:
+    """Reviews every N months from the anchor: due from lead_days before; lapses when the next is due.
+    `counted_after`: the first cycle counts no evidence on or before it (that met the rule's first review)."""
     anchor = ctx.anchor(rule)
     if anchor is None or not rule.every_months:
         return []
@@ -538,6 +554,14 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None) -> list[Obligation]:
         hit = _cycle_plans[key] = (rule, _cycle_plan(rule, anchor, end, ctx.as_of, since, ctx.calendar))
     ev = ctx.evidence(rule)
     as_of = ctx.as_of
+    if counted_after is not None:
+        # Only the first cycle (counted from the day after the anchor): a first review done so late that it
+        # falls in a later cycle also meets that cycle (one review that quarter).
+        first_day = anchor + timedelta(days=1)
+        return [_ob(ctx, rule, rule.description, due_from, due_by,
+                    ev.first_on_or_after(max(after, counted_after + timedelta(days=1)) if after == first_day
+                                         else after, min(as_of, closes)), closes)
+                for after, due_from, due_by, closes in hit[1]]
     return [_ob(ctx, rule, rule.description, due_from, due_by, ev.first_on_or_after(after, min(as_of, closes)), closes)
             for after, due_from, due_by, closes in hit[1]]
 
@@ -835,6 +859,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
                 out += _windows(ctx, rule, since)
             elif rule.id == ROSH_REVIEW and rule.every_months:
                 out += _rolling_reviews(ctx, rule)
+            elif rule.every_months and rule.within:
+                out += _first_then_cycles(ctx, rule, since)
             elif rule.every_months:
                 out += _cycles(ctx, rule, since)
             else:
@@ -900,6 +926,9 @@ def contacts_needed(policy: Policy, case: CaseFacts, as_of: date, since: date,
             # A cycle open at `since` looks back to the previous review date (two cycles, plus slack).
             back = add_months(since, -(2 * rule.every_months + 1)) - timedelta(days=rule.lead_days)
             cut = back if cut is None else min(cut, back)
+            on = ctx.anchor(rule)
+            if rule.within and on is not None:  # the first review: the first match from the anchor
+                lookups.append(Lookup(on, *_lookup_terms(policy, rule)))
         else:
             on = ctx.anchor(rule)
             if on is not None:
