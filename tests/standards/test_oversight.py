@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from lpt_desktop.services import obligations as so
+from lpt_desktop.services.unlock import unlock
 from lpt_desktop.standards.obligations import (
     RULE_IDS,
     RULE_LABELS,
@@ -16,6 +18,7 @@ from lpt_desktop.standards.obligations import (
     obligations,
 )
 from lpt_desktop.standards.policy import load_policy
+from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.standards.conftest import case, contact, d, of_rule
 
 RULE = "management_oversight"
@@ -134,3 +137,17 @@ def test_since_path_reads_the_contacts_it_needs(policy, since):
     full = of_rule(obligations(pol, facts, as_of, since=d(since)), RULE)
     part = of_rule(obligations(pol, replace(facts, contacts=kept), as_of, since=d(since)), RULE)
     assert full == part and full
+
+
+def test_demo_caseload_shows_oversight_on_most_high_risk_cases(demo_db):
+    """The demo records a manager's oversight on most high-RoSH and child protection cases, not on all."""
+    db = unlock(demo_db, PASSPHRASE)
+    try:
+        owed = [of_rule(items, RULE) for items in so.all_obligations(db, DEMO_TODAY)[0].values()]
+    finally:
+        db.close()
+    owed = [items for items in owed if items]
+    clear = [items for items in owed if not any(o.status == "overdue" for o in items)]
+    assert len(owed) >= 5 and len(clear) >= 2 * len(owed) / 3, (len(owed), len(clear))
+    assert len(clear) < len(owed)  # one or two left without: the caseload shows oversight overdue
+    assert any(o.met_by and o.status == "met" for items in clear for o in items)

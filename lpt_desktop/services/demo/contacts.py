@@ -175,6 +175,23 @@ def _plan(rng: random.Random, facts: CaseFacts, past: int, start: date, today: d
     return types, upw_target
 
 
+# Contact types a manager's oversight may take the place of in a demo history (ordinary supervision).
+_OVERSEEABLE = frozenset(("COAP", "COPT", "COVC", "C084", "COOO", "CHVS", "CODC", "CLET", "CPOL"))
+
+
+def _oversight_at(facts: CaseFacts, types: list[str], pid: str, force_open: bool) -> frozenset[int]:
+    """Which past contacts are the manager's oversight: on most high-RoSH and child protection cases the first
+    soon after the start and the latest ordinary one (so the current quarter's is met); about one case in ten
+    has none, so the caseload shows oversight overdue (deterministic by person)."""
+    if facts.rosh not in ("H", "VH") and "RCPR" not in facts.registers:
+        return frozenset()
+    if _QuickRandom(f"oversight:{pid}").random() < 0.1:
+        return frozenset()
+    last = len(types) - 2 if force_open else len(types) - 1
+    ordinary = [k for k in range(1, last + 1) if types[k] in _OVERSEEABLE]
+    return frozenset((ordinary[0], ordinary[-1])) if ordinary else frozenset()
+
+
 def _working_day_near(day: date, lo: date, hi: date) -> date:
     """The working day nearest `day` within lo..hi (the day before first, so a Saturday goes to Friday and a
     Sunday to Monday), or `day` itself when the range has none (a case that began yesterday, a Sunday)."""
@@ -223,6 +240,7 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
     force_open = past >= 3 and days >= 10 and rng.random() < 0.09
     last_failure: date | None = None
     yesterday = today - timedelta(days=1)
+    oversight = _oversight_at(facts, types, pid, force_open)
     for k in range(past):
         type_code = types[k]
         day = start + timedelta(days=k * days // past)
@@ -239,6 +257,13 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
             day, victim_done = min(victim_on, yesterday), True
         if type_code == "CUPW" and upw_done >= upw_target:
             type_code = "COAP"  # the hours are done (or the pace is met): an ordinary appointment instead
+        if k in oversight:  # the manager's oversight (standards rule management_oversight)
+            type_code = "MO1"
+            roll = _QuickRandom(f"oversight:{pid}:{k}")
+            if k == min(oversight) and (len(oversight) > 1 or today < add_months(start, 3)):  # the first, in time
+                day = min(start + timedelta(days=roll.randint(5, 16)), yesterday)
+            else:  # the latest in the last six weeks: this quarter's
+                day = min(max(day, today - timedelta(days=roll.randint(5, 42))), yesterday)
         if type_code == "MO1" or (h.oversight_due and type_code == "COAP" and not (force_open and k == past - 1)):
             type_code, h.oversight_due = "MO1", False
         if type_code != "CVIC":  # appointments fall on working days (offices are shut at weekends and bank holidays)
