@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(12), nullable=False), sa.Column("started_on", sa.Date, nullable=False),
         sa.Column("completed_on", sa.Date), sa.Column("completed_by_name", sa.String(120)),
         sa.Column("reason", sa.String(40)), sa.Column("ratings", sa.JSON, nullable=False),
+        sa.Column("before", sa.JSON, nullable=False),
         sa.Column("changed", sa.Boolean, nullable=False), sa.Column("no_change_reason", sa.Text),
         sa.Column("notes", sa.Text),
     )

@@ -793,7 +793,8 @@ def start_review(db: Database, plan_id: str, reason: str = "interval", today: da
         if s.scalar(select(PlanReview.id).where(PlanReview.plan_id == plan_id, PlanReview.status == "draft")):
             raise ValidationError([FieldError("Plan review", "a review of this plan is open: carry on with it")])
         r = PlanReview(plan_id=plan_id, person_id=p.person_id, status="draft", started_on=today,
-                       reason=reason or "interval", ratings={}, changed=False)
+                       reason=reason or "interval", ratings={}, changed=False,
+                       before=_snapshot(s, plan_id, p.person_id))
         s.add(r)
         s.flush()
         return r.id
@@ -831,32 +832,40 @@ def save_review(db: Database, review_id: str, review: ReviewIn) -> None:
             r.notes = review.summary.strip() or None
 
 
-def _under_review(s: Session, r: PlanReview) -> list[PlanGoal]:
-    return [g for g in _goals(s, r.plan_id) if g.status in ("active", "future")
-            or (g.created_at.date() < r.started_on and g.status != "removed")]
+def _snapshot(s: Session, plan_id: str, person_id: str) -> list[dict[str, Any]]:
+    """The plan's goals and steps as plain data, kept on a review when it begins."""
+    goals = _goals(s, plan_id)
+    steps = _steps(s, [g.id for g in goals])
+    reqs = {r.id: r for r in _requirements(s, person_id)}
+    out = []
+    for g in goals:
+        m = _goal_model(g, steps[g.id], reqs)
+        out.append({"id": g.id, "title": m.title, "area": m.area, "outcome": m.outcome,
+                    "related_areas": list(m.related_areas), "risk_of_harm": m.risk_of_harm,
+                    "target_date": _iso(m.target_date), "status": m.status, "interventions": list(m.interventions),
+                    "steps": [{"what": x.what, "who": x.who, "partner": x.partner, "named": x.named,
+                               "by": _iso(x.by), "status": x.status} for x in m.steps]})
+    return out
 
 
-def _changed_since(s: Session, r: PlanReview) -> bool:
-    """Whether the plan's goals or steps changed since the review began (a goal status change, a goal or step
-    written on or after its start), as the review's 'changed'."""
-    goals = _goals(s, r.plan_id)
-    ids = [g.id for g in goals]
-    start = datetime.combine(r.started_on, datetime.min.time())
-    if any(g.updated_at >= start for g in goals):
-        return True
-    steps = [st for sts in _steps(s, ids).values() for st in sts]
-    if any(st.updated_at >= start for st in steps):
-        return True
-    return bool(ids and s.scalar(select(func.count()).select_from(PlanGoalStatus).where(
-        PlanGoalStatus.goal_id.in_(ids), PlanGoalStatus.on_date >= r.started_on)))
+def _goals_of(snapshot: Sequence[Mapping[str, Any]]) -> tuple[rules.Goal, ...]:
+    def day(v: Any) -> date | None:
+        return date.fromisoformat(v) if isinstance(v, str) and v else None
+
+    return tuple(rules.Goal(
+        g["title"], g["area"], g["outcome"], tuple(g["related_areas"]), bool(g["risk_of_harm"]), day(g["target_date"]),
+        g["status"], tuple(rules.Step(x["what"], x["who"], x["partner"], x["named"], day(x["by"]), x["status"])
+                           for x in g["steps"]), tuple(g["interventions"]), g["id"]) for g in snapshot)
 
 
-def _review_model(s: Session, r: PlanReview) -> tuple[rules.Review, list[PlanGoal]]:
-    goals = _under_review(s, r)
-    ratings = {n: (r.ratings or {}).get(g.id, {}).get("rating") for n, g in enumerate(goals)}
-    model = rules.Review(tuple(rules.Goal(g.title, g.area or "", id=g.id) for g in goals),
-                         {n: v for n, v in ratings.items() if v}, _changed_since(s, r), r.no_change_reason or "")
-    return model, goals
+def _review_model(s: Session, r: PlanReview) -> rules.Review:
+    """The review as the rules see it: the goals under review (those active or future when it began), their
+    ratings by position, and whether the plan changed since it began."""
+    before = _goals_of(r.before or [])
+    under = tuple(g for g in before if g.status in ACTIVE_PLAN_STATUSES)
+    ratings = {n: (r.ratings or {}).get(str(g.id), {}).get("rating") for n, g in enumerate(under)}
+    changed = rules.plan_changed(before, _goals_of(_snapshot(s, r.plan_id, r.person_id)))
+    return rules.Review(under, {n: v for n, v in ratings.items() if v}, changed, r.no_change_reason or "")
 
 
 @writes(Change.ASSESSMENT, Change.CASE)
@@ -866,7 +875,7 @@ def complete_review(db: Database, review_id: str, today: date | None = None) -> 
     today = today or date.today()
     with db.write() as s:
         r = _draft_review(s, review_id)
-        model, _goals_rated = _review_model(s, r)
+        model = _review_model(s, r)
         require(rules.review_errors(model))
         name = _officer_name(s, db)
         r.changed = model.changed
@@ -936,7 +945,7 @@ def _review_view(s: Session, r: PlanReview) -> ReviewView:
     errors: tuple[FieldError, ...] = ()
     changed = r.changed
     if r.status == "draft":
-        model, _ = _review_model(s, r)
+        model = _review_model(s, r)
         errors = tuple(rules.review_errors(model))
         changed = model.changed
     reason = "Due at the review interval" if (r.reason or "interval") == "interval" else _event_label(r.reason or "")

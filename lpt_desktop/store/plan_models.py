@@ -144,6 +144,9 @@ class PlanReview(Row):
     reason: Mapped[str | None] = mapped_column(String(40))  # interval, or a significant change kind code
     # goal id -> {"rating": met|partly_met|not_met, "note": str}
     ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The goals and steps when the review began (assessment/sentence_plan.plan_changed compares them with the
+    # plan at completion: whether the review changed the plan).
+    before: Mapped[list[Any]] = mapped_column(JSON, default=list)
     changed: Mapped[bool] = mapped_column(Boolean, default=False)  # the review changed the plan
     no_change_reason: Mapped[str | None] = mapped_column(Text)  # why a review changed nothing
     notes: Mapped[str | None] = mapped_column(Text)
