@@ -218,6 +218,47 @@ def test_the_manager_countersigns_and_the_officer_may_not(db: Database) -> None:
         svc.return_work, db, "rosh_assessment", aid, RETURN, today=TODAY)
 
 
+def test_each_record_follows_the_chain_head_and_skewed_clocks_do_not_reorder_it(db: Database) -> None:
+    pid = new_case(db)
+    aid = complete(db, pid, "H")
+    manager_laptop(db)
+    # The manager's laptop clock is days behind the officer's: its record is dated before the submission.
+    svc.return_work(db, "rosh_assessment", aid, RETURN, today=TODAY - timedelta(days=5))
+    officer_laptop(db)
+    svc.resubmit(db, "rosh_assessment", aid, "The ex-partner is named in the plan now.", today=TODAY)
+    manager_laptop(db)
+    assert svc.countersign(db, "rosh_assessment", aid, today=TODAY - timedelta(days=4)) == cs.COUNTERSIGNED
+    with db.write() as s:
+        rows = {r.action: r for r in s.scalars(select(Countersignature).where(Countersignature.target_id == aid))}
+        assert rows["submitted"].follows_id is None
+        assert rows["returned"].follows_id == rows["submitted"].id
+        assert rows["resubmitted"].follows_id == rows["returned"].id
+        assert rows["countersigned"].follows_id == rows["resubmitted"].id
+        # created_at in the "wrong" order too: the manager's records made before the officer's.
+        rows["submitted"].created_at = rows["countersigned"].created_at + timedelta(hours=1)
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.COUNTERSIGNED
+    assert [h.action for h in svc.countersign_history(db, "rosh_assessment", aid)] == [
+        "submitted", "returned", "resubmitted", "countersigned"]
+    assert aid not in [q.target_id for q in svc.countersign_queue(db, TODAY)]
+
+
+def test_legacy_rows_without_follows_keep_their_dated_order(db: Database) -> None:
+    pid = new_case(db)
+    aid = complete(db, pid, "H")
+    manager_laptop(db)
+    svc.return_work(db, "rosh_assessment", aid, RETURN, today=TODAY)
+    with db.write() as s:  # as written before the follows_id column
+        for r in s.scalars(select(Countersignature).where(Countersignature.target_id == aid)):
+            r.follows_id = None
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.REJECTED
+    officer_laptop(db)
+    svc.resubmit(db, "rosh_assessment", aid, "The ex-partner is named in the plan now.", today=TODAY)
+    with db.read() as s:
+        rows = {r.action: r for r in s.scalars(select(Countersignature).where(Countersignature.target_id == aid))}
+    assert rows["resubmitted"].follows_id == rows["returned"].id
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.AWAITING
+
+
 def test_nobody_countersigns_their_own_work(db: Database) -> None:
     officer_laptop(db, username="mgr1")  # the manager once wrote this as an officer, under the same username
     aid = complete(db, new_case(db), "H")

@@ -16,10 +16,10 @@ laptop had already overtaken (two managers countersigning at once) changes nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from lpt_desktop.domain.reference import load_json
 
@@ -177,6 +177,44 @@ class ChainRecord(Protocol):
 
     @property
     def status_after(self) -> str: ...
+
+
+class LinkedRecord(Protocol):
+    """A countersignature record as chain_order reads it: its id and the id of the record it follows."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def follows_id(self) -> str | None: ...
+
+
+_R = TypeVar("_R", bound=LinkedRecord)
+
+
+def chain_order(records: Iterable[_R]) -> list[_R]:
+    """A target's records in causal order, whatever the laptops' clocks said: each record comes after the one
+    it follows (follows_id: the chain's head where it was written; the central store refuses a record that
+    does not follow its head). records: in the old order (on_date, created_at, id), which breaks ties and
+    orders legacy rows written before follows_id (none of them follows anything). A record following one not
+    held here (yet) goes last."""
+    pending = list(records)
+    held = {r.id for r in pending}
+    done: set[str] = set()
+    out: list[_R] = []
+    while pending:
+        ready = next((r for r in pending if r.follows_id is None or r.follows_id in done), None)
+        if ready is None:  # what is left follows records not held here, or a cycle: keep the old order
+            ready = next((r for r in pending if r.follows_id not in held), pending[0])
+        pending.remove(ready)
+        done.add(ready.id)
+        out.append(ready)
+    return out
+
+
+def head_of(ordered: Sequence[LinkedRecord]) -> str | None:
+    """The id a new record follows: the last of the ordered chain (None: the chain is empty)."""
+    return ordered[-1].id if ordered else None
 
 
 def status_of(chain: Iterable[ChainRecord], kind: str = ROSH_ASSESSMENT) -> str:
@@ -358,14 +396,13 @@ def shown_level(level_label: str, status: str) -> str:
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "AGREE", "AGREED", "AWAITING", "AWAITING_AGREEMENT", "AWAITING_DOUBLE",
-    "AWAITING_STATUSES", "CHILD_PROTECTION_REGISTERS",
-    "COUNTERSIGN", "COUNTERSIGNED", "DOUBLE_COUNTERSIGN", "DOUBLE_COUNTERSIGNED", "GRADES",
-    "LOCK", "LOCKED_INCOMPLETE", "MANAGER_ACTIONS", "OFFENDER_MANAGER", "OFFICER_ACTIONS", "OVERRIDE_ACTIONS",
-    "OVERRIDE_STATUSES", "REFUSE", "REFUSED", "REJECTED", "RESUBMITTED", "RETURNED", "RISK_PLAN", "ROSH_ASSESSMENT",
-    "SELF_SIGN", "SELF_SIGNED", "SENTENCE_PLAN", "SIGNED_KINDS", "SIGNED_STATUSES", "STATUSES", "STATUS_LABELS",
-    "SUBMITTED", "TARGET_KINDS", "TEAM_MANAGER", "TIER_DECISION", "UNSIGNED", "ChainRecord", "Need", "Rules",
-    "TransitionError", "action_label", "child_protection_concerns", "grade_label", "is_awaiting", "kind_label",
-    "load_rules", "may_act",
+    "AWAITING_STATUSES", "CHILD_PROTECTION_REGISTERS", "COUNTERSIGN", "COUNTERSIGNED", "DOUBLE_COUNTERSIGN",
+    "DOUBLE_COUNTERSIGNED", "GRADES", "LOCK", "LOCKED_INCOMPLETE", "MANAGER_ACTIONS", "OFFENDER_MANAGER",
+    "OFFICER_ACTIONS", "OVERRIDE_ACTIONS", "OVERRIDE_STATUSES", "REFUSE", "REFUSED", "REJECTED", "RESUBMITTED",
+    "RETURNED", "RISK_PLAN", "ROSH_ASSESSMENT", "SELF_SIGN", "SELF_SIGNED", "SENTENCE_PLAN", "SIGNED_KINDS",
+    "SIGNED_STATUSES", "STATUSES", "STATUS_LABELS", "SUBMITTED", "TARGET_KINDS", "TEAM_MANAGER", "TIER_DECISION",
+    "UNSIGNED", "ChainRecord", "LinkedRecord", "Need", "Rules", "TransitionError", "action_label", "chain_order",
+    "child_protection_concerns", "grade_label", "head_of", "is_awaiting", "kind_label", "load_rules", "may_act",
     "needs_countersignature", "next_status", "normal_grade", "rules_from", "shown_level", "start_status",
     "status_label", "status_of",
 ]

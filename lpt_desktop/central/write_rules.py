@@ -150,7 +150,7 @@ def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]
     rows = s.scalars(select(Record).where(Record.kind == COUNTERSIGN_KIND, Record.deleted.is_(False),
                                           Record.data["target_id"].as_string() == target_id)
                      .order_by(Record.version)).all()
-    return [r.data or {} for r in rows if (r.data or {}).get("target_kind") == target_kind]
+    return [{**(r.data or {}), "id": r.record_id} for r in rows if (r.data or {}).get("target_kind") == target_kind]
 
 
 def _level(record_of: RecordOf, target: Record) -> str | None:
@@ -179,6 +179,14 @@ def _child_protection(s: Session, record_of: RecordOf, target: Record) -> bool:
             Record.kind == "registration", Record.person_id == target.person_id, Record.deleted.is_(False),
             code.in_(cs.CHILD_PROTECTION_REGISTERS))).tuples() if not ended]
     return cs.child_protection_concerns(answers if isinstance(answers, dict) else None, registers)
+
+
+def _on(iso: Any) -> str:
+    """ on dd/mm/yyyy, from a record's ISO date ('' when it has none)."""
+    if not isinstance(iso, str) or len(iso) < 10:
+        return ""
+    y, m, d = iso[:10].split("-")
+    return f" on {d}/{m}/{y}"
 
 
 def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, rec: Record | None,
@@ -227,6 +235,17 @@ def _countersign_refusal(s: Session, p: Principal, rule: RoleRule, ch: Change, r
     if target is None or target.deleted or target.person_id != person_id:
         return "Countersignature: the central store does not hold the work it signs on this case: sync it first."
     chain = _chain(s, target_kind, target_id)
+    # The chain's order is causal, never the laptops' clocks: a record follows the head the server holds now, or
+    # someone acted on the work first (two managers at once) and this one is refused, in words.
+    head = chain[-1] if chain else None
+    if data.get("follows_id") != (head.get("id") if head else None):
+        if head is None:
+            return ("Countersignature: it follows a record the central store does not hold: sync, then act "
+                    "again if it is still needed.")
+        who = head.get("author_name") or head.get("author") or "another user"
+        return (f"Someone acted on this first: {cs.action_label(str(head.get('action'))).lower()} by {who}"
+                f"{_on(head.get('on_date'))}, so it is now {cs.status_label(str(head.get('status_after'))).lower()}"
+                ": sync to see it, then act again if it is still needed.")
     if p.role == cs.TEAM_MANAGER:
         # The work's author: whoever submitted it (the chain), or wrote it (the server's record of it).
         submitters = [c.get("author") for c in chain if c.get("action") in cs.OFFICER_ACTIONS]

@@ -60,6 +60,7 @@ from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Registration
 from lpt_desktop.store.rosh_models import RiskPlan, RoshAssessment
+from lpt_desktop.store.sync_models import SyncConflict
 from lpt_desktop.store.tiering_models import TierDecision
 from lpt_desktop.sync import state
 
@@ -174,10 +175,23 @@ def _target(s: Session, kind: str, target_id: str) -> _Target:
     return _Target(kind, d, d.person_id, None, False, True, d.author)
 
 
+# The order rows are read in before chain_order puts them in causal order (it breaks ties, and orders rows
+# written before follows_id).
+_OLD_ORDER = (Countersignature.on_date, Countersignature.created_at, Countersignature.id)
+
+
+def _refused_ids(s: Session) -> set[str]:
+    """Countersignature records the central store refused (someone acted first): kept here and listed as
+    rejections, but no part of the chain the server and every other laptop hold."""
+    return set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
+                                                              SyncConflict.reason == "rejected")))
+
+
 def _chain(s: Session, kind: str, target_id: str) -> list[Countersignature]:
-    return list(s.scalars(select(Countersignature).where(Countersignature.target_kind == kind,
-                                                         Countersignature.target_id == target_id)
-                          .order_by(Countersignature.on_date, Countersignature.created_at, Countersignature.id)))
+    refused = _refused_ids(s)
+    rows = s.scalars(select(Countersignature).where(Countersignature.target_kind == kind,
+                                                    Countersignature.target_id == target_id).order_by(*_OLD_ORDER))
+    return cs.chain_order(r for r in rows if r.id not in refused)
 
 
 def _status(chain: list[Countersignature], kind: str) -> str:
@@ -227,9 +241,12 @@ def _next(status: str, action: str, double: bool = False) -> str:
 
 
 def _add(s: Session, t: _Target, actor: Actor, action: str, after: str, on: date, comment: str | None) -> None:
+    # It follows the chain's head here: the central store refuses it if someone else's record got there first.
+    head = cs.head_of(_chain(s, t.kind, t.row.id))
     s.add(Countersignature(person_id=t.person_id, target_kind=t.kind, target_id=t.row.id, action=action,
                            status_after=after, author=actor.username, author_name=actor.name,
-                           author_role=actor.role, author_grade=actor.recorded_grade, on_date=on, comment=comment))
+                           author_role=actor.role, author_grade=actor.recorded_grade, on_date=on, comment=comment,
+                           follows_id=head))
     if action in _EVENTS:
         what = cs.kind_label(t.kind)
         words = {cs.SUBMITTED: f"{what} submitted for countersignature",
@@ -493,11 +510,12 @@ def _level_label(level: str | None) -> str:
 
 
 def _chains(s: Session) -> dict[tuple[str, str], list[Countersignature]]:
+    refused = _refused_ids(s)
     out: dict[tuple[str, str], list[Countersignature]] = defaultdict(list)
-    for r in s.scalars(select(Countersignature).order_by(Countersignature.on_date, Countersignature.created_at,
-                                                         Countersignature.id)):
-        out[(r.target_kind, r.target_id)].append(r)
-    return out
+    for r in s.scalars(select(Countersignature).order_by(*_OLD_ORDER)):
+        if r.id not in refused:
+            out[(r.target_kind, r.target_id)].append(r)
+    return {key: cs.chain_order(chain) for key, chain in out.items()}
 
 
 def countersign_queue(db: Database, today: date | None = None) -> list[QueueItem]:
@@ -656,15 +674,15 @@ def awaiting_by_person(db: Database) -> dict[str, str]:
                                   .where(RoshAssessment.status == "complete")
                                   .order_by(RoshAssessment.completed_on, RoshAssessment.created_at)):
             latest[pid] = aid
+        refused = _refused_ids(s)
         chains: dict[str, list[Any]] = defaultdict(list)
-        for rec in s.execute(select(Countersignature.target_id, Countersignature.action,
-                                    Countersignature.status_after)
-                             .where(Countersignature.target_kind == cs.ROSH_ASSESSMENT)
-                             .order_by(Countersignature.on_date, Countersignature.created_at,
-                                       Countersignature.id)):
-            chains[rec.target_id].append(rec)
+        for rec in s.execute(select(Countersignature.id, Countersignature.follows_id, Countersignature.target_id,
+                                    Countersignature.action, Countersignature.status_after)
+                             .where(Countersignature.target_kind == cs.ROSH_ASSESSMENT).order_by(*_OLD_ORDER)):
+            if rec.id not in refused:
+                chains[rec.target_id].append(rec)
     for pid, aid in latest.items():
-        status = cs.status_of(chains.get(aid, []), cs.ROSH_ASSESSMENT)
+        status = cs.status_of(cs.chain_order(chains.get(aid, [])), cs.ROSH_ASSESSMENT)
         if cs.is_awaiting(status):
             out[pid] = cs.status_label(status)
     return out

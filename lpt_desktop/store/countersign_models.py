@@ -2,7 +2,7 @@
 assessment, a risk management plan, later a sentence plan) or on a tier override: submitted, resubmitted,
 self-signed, countersigned, double countersigned, returned, agreed, refused, locked incomplete.
 
-Rows are append-only: a target's status is replayed from its ordered chain (assessment/countersign.py
+Rows are append-only: a target's status is replayed from its chain, ordered by follows_id (assessment/countersign.py
 status_of), so the officer's and the manager's laptops agree once both hold the same rows. The author is kept
 by username (what the central store knows them by, so 'nobody countersigns their own work' can be checked on
 both sides) and by name, role and grade as they were when they acted.
@@ -35,5 +35,9 @@ class Countersignature(Row):
     author_grade: Mapped[str | None] = mapped_column(String(20))  # po | pso | trainee, when known
     on_date: Mapped[date] = mapped_column(Date)
     comment: Mapped[str | None] = mapped_column(Text)  # a return's comments; an override's agreement or refusal
+    # The record this one follows (the chain's head where it was written; None: the first, or a row written
+    # before the column): the chain's order is causal, whatever the laptops' clocks say (status_of replays
+    # assessment/countersign.chain_order), and the central store refuses a record that does not follow its head.
+    follows_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (Index("ix_countersignature_target", "target_kind", "target_id"),)

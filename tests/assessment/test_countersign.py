@@ -4,6 +4,7 @@ which work needs countersigning under the shipped rule and a Trust's own, and wh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 
@@ -240,3 +241,33 @@ def test_child_protection_concerns_from_the_screening_or_an_open_register():
     assert not cs.child_protection_concerns(None)
     assert cs.child_protection_concerns({}, ["MAPP", "RCPR"])
     assert not cs.child_protection_concerns({}, ["MAPP"])
+
+
+class _Rec(NamedTuple):
+    id: str
+    follows_id: str | None
+    action: str
+    status_after: str
+
+
+def test_the_chain_is_in_causal_order_whatever_the_clocks_said():
+    submit = _Rec("a", None, cs.SUBMITTED, cs.AWAITING)
+    ret = _Rec("b", "a", cs.RETURNED, cs.REJECTED)
+    resubmit = _Rec("c", "b", cs.RESUBMITTED, cs.AWAITING)
+    sign = _Rec("d", "c", cs.COUNTERSIGN, cs.COUNTERSIGNED)
+    # A slower clock put the manager's records first in (on_date, created_at) order.
+    skewed = [sign, ret, resubmit, submit]
+    assert [r.id for r in cs.chain_order(skewed)] == ["a", "b", "c", "d"]
+    assert cs.status_of(cs.chain_order(skewed)) == cs.COUNTERSIGNED
+    assert cs.status_of(skewed) != cs.COUNTERSIGNED  # the old order got it wrong
+    assert cs.head_of(cs.chain_order(skewed)) == "d" and cs.head_of([]) is None
+    # A record following one not held here yet goes last; the rest keep their order.
+    assert [r.id for r in cs.chain_order([resubmit, submit])] == ["a", "c"]
+
+
+def test_legacy_rows_without_follows_keep_the_old_order_and_new_ones_follow_them():
+    old = [_Rec("x", None, cs.SUBMITTED, cs.AWAITING), _Rec("y", None, cs.RETURNED, cs.REJECTED)]
+    assert [r.id for r in cs.chain_order(old)] == ["x", "y"]
+    new = _Rec("z", "y", cs.RESUBMITTED, cs.AWAITING)
+    assert [r.id for r in cs.chain_order([old[0], new, old[1]])] == ["x", "y", "z"]
+    assert cs.status_of(cs.chain_order([new, *old])) == cs.AWAITING

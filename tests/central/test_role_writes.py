@@ -250,15 +250,28 @@ def _grade(central, username: str, grade: str | None) -> None:
         s.get(User, username).grade = grade
 
 
+_HEAD = object()
+
+
+def _head(server: Any, target: tuple[str, str]) -> str | None:
+    """The last countersignature record the server holds on the work (what a laptop that synced follows)."""
+    with server.db.read() as s:
+        rows = [r for r in s.query(Record).filter(Record.kind == "countersignature").order_by(Record.version)
+                if (r.data or {}).get("target_id") == target[1]]
+    return rows[-1].record_id if rows else None
+
+
 def _signing(who: Client, pid: str, target: tuple[str, str], action: str, status_after: str, *,
              author: str | None = None, role: str | None = None, grade: str | None = None,
-             comment: str | None = None) -> dict[str, Any]:
-    """A countersignature record as the laptop sends it: the author as the signed-in user, unless told."""
+             comment: str | None = None, follows: Any = _HEAD) -> dict[str, Any]:
+    """A countersignature record as the laptop sends it: the author as the signed-in user, following the
+    server's head of the chain, unless told."""
     rid = str(uuid.uuid4())
     values = {"id": rid, "person_id": pid, "target_kind": target[0], "target_id": target[1], "action": action,
               "status_after": status_after, "author": author or who.username, "author_name": who.username,
               "author_role": role or who.tokens["role"], "author_grade": grade or who.tokens.get("grade"),
-              "on_date": "2026-11-23", "comment": comment}
+              "on_date": "2026-11-23", "comment": comment,
+              "follows_id": _head(who.server, target) if follows is _HEAD else follows}
     return {"kind": "countersignature", "record_id": rid, "person_id": pid,
             "fields": {k: {"new": v} for k, v in values.items()}}
 

@@ -91,3 +91,45 @@ def test_submit_return_resubmit_countersign_and_oversight_between_two_laptops(ce
     assert {c["author_grade"] for c in chain} <= {"po", None}
     with manager.db.read() as s:
         assert len(s.scalars(select(Countersignature).where(Countersignature.person_id == pid)).all()) == 4
+
+
+def test_two_managers_at_once_and_a_slow_clock(central, laptop_factory, unique):
+    """Two managers act on the same awaiting work before either syncs: the first to reach the server is
+    accepted, the other is refused and shown in words, and every laptop and the server agree on the status.
+    The first manager's laptop clock is days behind (its countersignature is dated before the submission)."""
+    team = f"team-{unique}"
+    om = central.add_user(f"om-{unique}", team=team, name="Dana Officer")
+    tm1 = central.add_user(f"tm1-{unique}", role="team_manager", team=team, name="Sam Manager")
+    tm2 = central.add_user(f"tm2-{unique}", role="team_manager", team=team, name="Kit Manager")
+    with central.db.write() as s:
+        s.get(User, om).grade = "po"
+    officer, first, second = laptop_factory(om), laptop_factory(tm1), laptop_factory(tm2)
+    today = date.today()
+    start = today - timedelta(days=90)
+    pid = cr.create_case(officer.db, cr.NewCase(f"N{int(unique, 16) % 1_000_000:06d}", "Lee", "Hart",
+                                                date(1988, 2, 3), cr.SentenceIn("CO", start, start + timedelta(
+                                                    days=365), requirements=(cr.RequirementIn("UPW", {"hours": 80}),))))
+    aid = rosh.start_assessment(officer.db, pid, today=today)
+    full(officer.db, aid, "H", today)
+    assert rosh.complete_assessment(officer.db, aid, today=today).completed
+    assert officer.sync().open_rejections == 0, _refused(officer)
+    first.sync()
+    second.sync()
+    slow = today - timedelta(days=3)
+    assert countersign.countersign(first.db, "rosh_assessment", aid, today=slow) == "countersigned"
+    countersign.return_work(second.db, "rosh_assessment", aid,
+                            "Say who is at risk from the ex-partner, and how the plan protects them.", today)
+    assert first.sync().open_rejections == 0, _refused(first)
+    assert second.sync().open_rejections == 1
+    [refused] = sync_service.list_rejections(second.db)
+    assert refused.kind == "countersignature"
+    assert refused.reason.startswith("Someone acted on this first: countersigned by Sam Manager on "), refused.reason
+    officer.sync()
+    for lap in (officer, first, second):
+        assert _status(lap.db, aid) == "countersigned", lap.username
+    assert countersign.countersign_queue(second.db, today) == []
+    with central.db.read() as s:
+        chain = [r.data for r in s.scalars(select(Record).where(Record.kind == "countersignature",
+                                                                Record.person_id == pid).order_by(Record.version))]
+    assert [(c["action"], c["author"]) for c in chain] == [("submitted", om), ("countersigned", tm1)]
+    assert chain[1]["on_date"] < chain[0]["on_date"]  # dated before it, yet after it in the chain
