@@ -394,7 +394,7 @@ def test_an_autosave_reads_nothing_again_in_another_cases_hidden_tab_nor_under_i
     holder = {}
     window.open_case(other_id, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=WAIT)
-    other_plan = holder["view"].show_plans().risk
+    other_plan = holder["view"].show_plans().show_risk()
     qtbot.waitUntil(lambda: other_plan.overview is not None, timeout=WAIT)
 
     person = _new_case(qtbot, window, "R100008")

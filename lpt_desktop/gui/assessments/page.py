@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from lpt_desktop.gui.assessments.needs_page import NeedsPage
 from lpt_desktop.gui.assessments.rosh_page import RoshPage
 from lpt_desktop.gui.assessments.tier_page import TierPage
 
@@ -30,11 +31,18 @@ class AssessmentsPage(QWidget):
         rosh_area.setWidgetResizable(True)
         rosh_area.setWidget(self.rosh)
         self.sections.addTab(rosh_area, "RoSH")
+        self.needs = NeedsPage(person_id, ops)
+        needs_area = QScrollArea()
+        needs_area.setWidgetResizable(True)
+        needs_area.setWidget(self.needs)
+        self.sections.addTab(needs_area, "Needs")
+        self.needs.go_to_tier.connect(lambda: self.sections.setCurrentIndex(0))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sections)
         if ops is not None:
             self.tier.refresh()
             self.rosh.refresh()
+            self.needs.refresh()
         else:
             self.tier.in_force.show_tier("—", "Unlock the caseload to see the tier", "Tier: caseload locked")

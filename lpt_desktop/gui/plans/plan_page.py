@@ -123,6 +123,11 @@ class PlansPage(QWidget):
         self.sentence.refresh()
         self.risk.refresh()
 
+    def show_risk(self) -> RiskPlanPage:
+        """Bring the risk management plan to the front (the sentence plan is first)."""
+        self.kinds.setCurrentIndex(1)
+        return self.risk
+
 
 class RiskPlanPage(QWidget):
     """The risk management plan (read-only without ops: the buttons say why)."""

@@ -265,7 +265,7 @@ class SentencePlanPage(QWidget):
         self.flags.setStyleSheet("color: #8a4b00;")
         self.complete_button = _button("Comp&lete plan", "Complete the sentence plan",
                                        "Submit the plan for countersignature (its flags are shown first)")
-        self.review_button = _button("Re&view plan…", "Review the sentence plan",
+        self.review_button = _button("Review plan…", "Review the sentence plan",
                                      "Rate every goal met, partly met or not met")
         brow = QHBoxLayout()
         brow.addWidget(self.complete_button)
