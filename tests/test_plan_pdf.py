@@ -1,0 +1,101 @@
+"""The sentence plan PDF for the person (issue 20): plain words to the person, their own words, goals with what
+will be different and steps with who and by when, the agreement and lines to sign, OFFICIAL-SENSITIVE on every
+page, and a large-print version at 16 pt. Text extracted with pypdf (tests/pdftext.py)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from lpt_desktop.domain.validation import ValidationError
+from lpt_desktop.reports.plan_pdf import GoalBlock, PlanDocument, StepLine, build_plan_pdf
+from lpt_desktop.services import plan_document as pd
+from lpt_desktop.services import sentence_plan as sp
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.pdftext import pdf_pages, pdf_text
+from tests.plan_fill import new_case, ready_plan, step
+
+TODAY = TEST_TODAY
+
+DOC = PlanDocument(
+    name="Siân O'Brien", crn="A123456", officer="Alex Morgan", office="Preston", plan_type="Initial", draft=False,
+    made_on=TODAY, persons_words="I want my own place so my kids can stay at weekends.",
+    goals=(GoalBlock(1, "Stay calm", "Siân walks away when angry & there are no more fights", TODAY + timedelta(90),
+                     "working on it now", (StepLine("Thinking Skills Programme sessions", "Programme staff",
+                                                    TODAY + timedelta(60), "Not started"),),
+                     ("Thinking Skills Programme",)),
+           GoalBlock(2, "Get a job", "Siân is in paid work", None, "for later")),
+    agreement="Yes, I agree", agreement_on=TODAY, review_due=date(2027, 5, 21))
+
+
+def _sizes(pdf: bytes, words: str) -> set[float]:
+    """The font sizes the text holding `words` is drawn at."""
+    found: set[float] = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        def visit(text: str, _cm: object, tm: list[float], _font: object, size: float) -> None:
+            if words in text:
+                found.add(round(size * abs(tm[3] or 1), 1))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_plan_speaks_to_the_person_and_prints_goals_steps_agreement_and_signature_lines():
+    pdf = build_plan_pdf(DOC)
+    text = " ".join(pdf_text(pdf).split())  # table cells wrap their words onto lines
+    for expected in ("Your sentence plan", "In your own words", "I want my own place so my kids can stay at weekends.",
+                     "Goal 1: Stay calm", "What will be different:", "walks away when angry & there are no more fights",
+                     "Thinking Skills Programme sessions", "Programme staff", "Part of your order:",
+                     "No date yet: this is a goal for later", "Do you agree with this plan?", "Yes, I agree",
+                     "Your signature", "Probation practitioner", "Next review by: 21/05/2027", "Siân O'Brien"):
+        assert expected in text, expected
+    pages = pdf_pages(pdf)
+    assert all(p.count("OFFICIAL-SENSITIVE") == 2 and f"of {len(pages)}" in p for p in pages)
+    assert "DRAFT" not in text
+
+
+def test_large_print_is_16_point_throughout():
+    normal, large = build_plan_pdf(DOC), build_plan_pdf(PlanDocument(**{**DOC.__dict__, "large_print": True}))
+    assert _sizes(normal, "What will be different") == {10.5}
+    assert min(_sizes(large, "What will be different")) >= 16
+    assert min(_sizes(large, "Your signature")) >= 16 and min(_sizes(large, "You said")) >= 16
+    assert "Step 1: Thinking Skills Programme sessions" in " ".join(pdf_text(large).split())
+    assert "(large print)" in pdf_text(large)
+
+
+def test_a_plan_not_agreed_yet_offers_the_answers_to_tick_and_a_draft_says_so():
+    pdf = build_plan_pdf(PlanDocument(**{**DOC.__dict__, "agreement": "", "draft": True, "persons_words": ""}))
+    text = pdf_text(pdf)
+    assert "DRAFT" in text and "No, I do not agree" in text and "Not written down yet" in text
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Iterator[Database]:
+    database = create_caseload(tmp_path_factory.mktemp("plan-pdf") / "p.lptdb", PASSPHRASE, "Alex Morgan",
+                               "LPT0042", kdf=KdfParams.fast())
+    yield database
+    database.close()
+
+
+def test_the_document_comes_from_the_plan_and_says_you_for_the_person(db, tmp_path):
+    pid = new_case(db, TODAY - timedelta(days=30))
+    with pytest.raises(ValidationError, match="no plan"):
+        pd.plan_document(db, pid, TODAY)
+    plan, g, _st = ready_plan(db, pid, TODAY)
+    sp.add_step(db, g, step("Referral for tenancy support", "partnership_agency", TODAY + timedelta(days=7),
+                            partner="accommodation_provider"))
+    sp.record_agreement(db, plan, sp.AgreementIn("no", "Wants the job goal first"), TODAY)
+    doc = pd.plan_document(db, pid, TODAY)
+    assert doc.draft and doc.goals[0].steps[0].who == "You"
+    assert doc.goals[0].steps[1].who.startswith("Accommodation provider")
+    assert doc.agreement == "No, I do not agree" and doc.agreement_details == "Wants the job goal first"
+    out = tmp_path / pd.suggested_name("N1", TODAY, large_print=True)
+    assert pd.export_plan_pdf(db, pid, out, large_print=True, today=TODAY) > 0
+    text = " ".join(pdf_text(out).split())
+    assert "I want my own place and to stop sofa surfing" in text and "Wants the job goal first" in text
