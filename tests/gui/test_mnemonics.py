@@ -218,6 +218,7 @@ def test_every_dialog(make_window, qtbot, demo_db, prefs, tmp_path):
         **{f"Case record: {title}": make for title, make in _register_and_sentence_dialogs(window, view).items()},
         **{f"Tier: {title}": make for title, make in _tier_dialogs(window, view).items()},
         **{f"Plan: {title}": make for title, make in _plan_dialogs(window).items()},
+        **{f"Sentence plan: {title}": make for title, make in _sentence_plan_dialogs(window, view).items()},
         **{f"Manager: {title}": make for title, make in _manager_dialogs(window, view).items()},
     }
     problems: list[str] = []
@@ -347,6 +348,35 @@ def _plan_dialogs(window) -> dict:
         "Add action": lambda: ActionDialog(window.ops, "p", parent=window),
         "Change action": lambda: ActionDialog(window.ops, "p", action, parent=window),
         "Shared with": lambda: SharingDialog(window.ops, "p", window),
+    }
+
+
+def _sentence_plan_dialogs(window, view) -> dict:
+    """The sentence plan's forms (issue 20) and the needs assessment form."""
+    from datetime import date
+
+    from lpt_desktop.gui.assessments.needs_form import NeedsForm
+    from lpt_desktop.gui.plans.agreement_dialog import AgreementDialog
+    from lpt_desktop.gui.plans.goal_dialog import GoalDialog, GoalStatusDialog
+    from lpt_desktop.gui.plans.plan_review_dialog import PlanReviewDialog
+    from lpt_desktop.gui.plans.step_dialog import StepDialog
+
+    goal = SimpleNamespace(id="g", number=1, title="A settled home", area="accommodation", related_areas=(),
+                           outcome="Attend housing", target_choice="date", target_date=date(2027, 1, 4),
+                           rosh_link=False, learning_plan=False, status="active", status_label="Active")
+    step = SimpleNamespace(id="s", what="Register", who="partnership_agency", partner="womens_centre",
+                           who_name="", by_when=None, status="not_started")
+    plan = SimpleNamespace(id="p", person_name="Sam Riley", persons_words="", involvement="", agreement=None,
+                           ready_to_agree=True, not_ready_because=(), reviews=(), goals=(goal,))
+    return {
+        "Add goal": lambda: GoalDialog(window.ops, "p", parent=window),
+        "Change goal": lambda: GoalDialog(window.ops, "p", goal, parent=window),
+        "Goal status": lambda: GoalStatusDialog(window.ops, goal, parent=window),
+        "Add step": lambda: StepDialog(window.ops, goal, parent=window),
+        "Change step": lambda: StepDialog(window.ops, goal, step, parent=window),
+        "Agreement": lambda: AgreementDialog(window.ops, plan, parent=window),
+        "Review": lambda: PlanReviewDialog(window.ops, plan, parent=window),
+        "Needs assessment form": lambda: NeedsForm(window.ops, "x", view),
     }
 
 
