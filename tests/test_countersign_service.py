@@ -6,6 +6,7 @@ server is tests/sync's."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from itertools import count
@@ -28,6 +29,7 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Officer
 from lpt_desktop.store.rosh_models import RiskPlan, RoshAssessment
+from lpt_desktop.store.sync_models import SyncConflict, SyncRecord
 from lpt_desktop.sync import state
 from tests.conftest import PASSPHRASE, TEST_TODAY
 from tests.rosh_fill import all_answers, full, screened_out
@@ -257,6 +259,24 @@ def test_legacy_rows_without_follows_keep_their_dated_order(db: Database) -> Non
         rows = {r.action: r for r in s.scalars(select(Countersignature).where(Countersignature.target_id == aid))}
     assert rows["resubmitted"].follows_id == rows["returned"].id
     assert svc.signing_status(db, "rosh_assessment", aid) == cs.AWAITING
+
+
+def test_a_record_the_server_refused_is_no_part_of_the_chain_until_it_accepts_it(db: Database) -> None:
+    pid = new_case(db)
+    aid = complete(db, pid, "H")
+    manager_laptop(db)
+    svc.return_work(db, "rosh_assessment", aid, RETURN, today=TODAY)
+    with db.write() as s:
+        ret = s.scalar(select(Countersignature).where(Countersignature.target_id == aid,
+                                                      Countersignature.action == "returned"))
+        assert ret is not None
+        s.add(SyncConflict(id=str(uuid.uuid4()), kind="countersignature", record_id=ret.id, person_id=pid,
+                           reason="rejected", mine={}, theirs=None, message="Someone acted on this first: ..."))
+        ret_id = ret.id
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.AWAITING  # as the server and other laptops say
+    with db.write() as s:  # sent again later and accepted
+        s.add(SyncRecord(kind="countersignature", record_id=ret_id, version=1, deleted=False, person_id=pid))
+    assert svc.signing_status(db, "rosh_assessment", aid) == cs.REJECTED
 
 
 def test_nobody_countersigns_their_own_work(db: Database) -> None:

@@ -60,7 +60,7 @@ from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Registration
 from lpt_desktop.store.rosh_models import RiskPlan, RoshAssessment
-from lpt_desktop.store.sync_models import SyncConflict
+from lpt_desktop.store.sync_models import SyncConflict, SyncRecord
 from lpt_desktop.store.tiering_models import TierDecision
 from lpt_desktop.sync import state
 
@@ -183,8 +183,11 @@ _OLD_ORDER = (Countersignature.on_date, Countersignature.created_at, Countersign
 def _refused_ids(s: Session) -> set[str]:
     """Countersignature records the central store refused (someone acted first): kept here and listed as
     rejections, but no part of the chain the server and every other laptop hold."""
+    # One the server later accepted (sent again after a refusal for another reason) is in the chain after all.
+    accepted = select(SyncRecord.record_id).where(SyncRecord.kind == "countersignature")
     return set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
-                                                              SyncConflict.reason == "rejected")))
+                                                              SyncConflict.reason == "rejected",
+                                                              SyncConflict.record_id.not_in(accepted))))
 
 
 def _chain(s: Session, kind: str, target_id: str) -> list[Countersignature]:
@@ -451,8 +454,9 @@ def record_oversight(db: Database, person_id: str, note: str, on: date | datetim
     # The undecorated save: an oversight contact is never a booking nor an enforcement decision, so this
     # service announces only what it writes (the contact, and the case's contact draft it clears).
     save = record_contact.__wrapped__  # type: ignore[attr-defined]
+    # Recorded as attended: the standards engine (management_oversight) counts only contacts with an outcome.
     contact_id: str = save(db, person_id, ContactInput(type_code=OVERSIGHT_TYPE, starts_at=when, notes=note.strip(),
-                                                       management_oversight=True),
+                                                       outcome="ATTC", management_oversight=True),
                            now=datetime.combine(today, time(23, 59)))
     return contact_id
 
