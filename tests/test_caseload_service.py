@@ -236,6 +236,12 @@ def test_recording_a_contact_moves_next_due_on(handmade):
     db, ids = handmade
     assert _by_crn(db)["A100001"].next_due == date(2026, 6, 16)
     with db.write() as s:
+        # Very high RoSH: management oversight is owed too (the first by 29/06, then every 3 months); a manager
+        # recorded it, so it is not what comes next.
+        for seen in (datetime(2026, 6, 20, 10, 0), datetime(2026, 10, 20, 10, 0)):
+            _contact(s, ids["adams"], seen, outcome="ATTC", type_code="MO1")
+    assert _by_crn(db)["A100001"].next_due == date(2026, 6, 16)  # the home visit still comes first
+    with db.write() as s:
         _contact(s, ids["adams"], datetime(2026, 6, 12, 15, 0), outcome="ATTC", type_code="CHVS")
     row = _by_crn(db)["A100001"]
     assert (row.next_due, row.next_due_status) == (date(2026, 11, 28), "due")
