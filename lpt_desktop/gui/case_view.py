@@ -29,6 +29,7 @@ from lpt_desktop.gui.obligations_view import ObligationsView
 from lpt_desktop.gui.plans.plan_page import PlansPage
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import empty_state
+from lpt_desktop.services import sentence_plan
 from lpt_desktop.services.cases import case_record
 from lpt_desktop.services.changes import Change
 from lpt_desktop.services.rosh_plan import open_actions
@@ -125,6 +126,8 @@ class CaseView(QWidget):
             entry = self.contacts.entry
             self.ops.query(open_actions, self.case.person_id, on_ok=entry.offer_actions, owner=self,
                            label="read the plan's open actions")
+            self.ops.query(sentence_plan.open_items, self.case.person_id, on_ok=entry.offer_plan_items, owner=self,
+                           label="read the sentence plan's open goals and steps")
 
     def step_section(self, step: int) -> None:
         self.sections.setCurrentIndex((self.sections.currentIndex() + step) % self.sections.count())

@@ -40,6 +40,7 @@ from lpt_desktop.gui.shortcuts import local_shortcut
 
 if TYPE_CHECKING:
     from lpt_desktop.services.rosh_plan import ActionView
+    from lpt_desktop.services.sentence_plan import PlanLinkChoice
 
 AUTOSAVE_MS = 3000
 NO_OPEN_ACTIONS = "The case's risk management plan has no open actions."
@@ -182,6 +183,15 @@ class ContactEntry(QWidget):
         self.no_actions.setWordWrap(True)
         self.delivered_layout.addWidget(self.no_actions, 0, 0, 1, 2)
         self.delivered_group.hide()
+        # The sentence plan's open goals and steps this contact delivered (issue 20): each shows it as evidence.
+        self.plan_boxes: dict[tuple[str, str], QCheckBox] = {}  # (goal | step, id) -> its box
+        self._plan_rows: list[QWidget] = []
+        self._kept_plan: tuple[tuple[str, str], ...] = ()  # linked before but no longer offered: kept
+        self.plan_group = QGroupBox("Goals and steps this contact delivered")
+        self.plan_group.setAccessibleName("Sentence plan goals and steps this contact delivered")
+        self.plan_layout = QGridLayout(self.plan_group)
+        self.plan_layout.setColumnStretch(1, 1)
+        self.plan_group.hide()
         self.amend_reason = QLineEdit()
         self.amend_reason.setAccessibleName("Reason for amendment")
         self.amend_reason.setPlaceholderText("What was wrong with the original?")
@@ -288,6 +298,7 @@ class ContactEntry(QWidget):
         body.addWidget(self.victim_group)
         body.addWidget(risk)
         body.addWidget(needs)
+        body.addWidget(self.plan_group)
         body.addWidget(self.delivered_group)
         body.addLayout(flags)
         scroll = QScrollArea()
@@ -359,6 +370,10 @@ class ContactEntry(QWidget):
             for aid, box in self.action_boxes.items():
                 box.setChecked(aid in data.rmp_action_ids)
             self._kept_action_ids = tuple(a for a in data.rmp_action_ids if a not in self.action_boxes)
+            linked = {("goal", g) for g in data.plan_objective_ids} | {("step", x) for x in data.plan_step_ids}
+            for key, box in self.plan_boxes.items():
+                box.setChecked(key in linked)
+            self._kept_plan = tuple(k for k in sorted(linked) if k not in self.plan_boxes)
             self.amend_reason.clear()
             self.amend_group.setVisible(amends_id is not None)
             self.draft_label.setText("")
@@ -387,7 +402,37 @@ class ContactEntry(QWidget):
             upw_minutes_worked=round(self.upw_worked.value() * 60),
             upw_minutes_credited=round(self.upw_credited.value() * 60),
             upw_skills=self.upw_skills.text(), victim_views=self.victim_views.toPlainText(),
-            rmp_action_ids=self._kept_action_ids + tuple(a for a, b in self.action_boxes.items() if b.isChecked()))
+            rmp_action_ids=self._kept_action_ids + tuple(a for a, b in self.action_boxes.items() if b.isChecked()),
+            plan_objective_ids=self._plan_ids("goal"), plan_step_ids=self._plan_ids("step"))
+
+    def _plan_ids(self, kind: str) -> tuple[str, ...]:
+        ticked = [k for k, b in self.plan_boxes.items() if b.isChecked()]
+        return tuple(i for k, i in (*self._kept_plan, *ticked) if k == kind)
+
+    def offer_plan_items(self, items: Sequence[PlanLinkChoice]) -> None:
+        """Offer the sentence plan's open goals and steps as tick boxes (steps indented under their goal); ticks
+        of items still offered stay as they were."""
+        ticked = {k for k, b in self.plan_boxes.items() if b.isChecked()} | set(self._kept_plan)
+        for row in self._plan_rows:
+            self.plan_layout.removeWidget(row)
+            row.deleteLater()
+        self._plan_rows = []
+        self.plan_boxes = {}
+        for i, item in enumerate(items):
+            key = (item.kind, item.id)
+            box = QCheckBox()
+            box.setAccessibleName(f"Delivered {item.label}")
+            box.setToolTip(f"{item.label}\nTick if this contact delivered it")
+            box.setChecked(key in ticked)
+            box.toggled.connect(self._changed)
+            label = TickLabel(item.label if item.kind == "goal" else f"    {item.label}", box)
+            label.setToolTip(box.toolTip())
+            self.plan_layout.addWidget(box, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.plan_layout.addWidget(label, i, 1)
+            self._plan_rows += [box, label]
+            self.plan_boxes[key] = box
+        self._kept_plan = tuple(k for k in self._kept_plan if k not in self.plan_boxes)
+        self.plan_group.setVisible(bool(items) or bool(self._kept_plan))
 
     def offer_actions(self, actions: Sequence[ActionView]) -> None:
         """Offer these open plan actions as tick boxes (the case view sends them as the plan changes); ticks of

@@ -278,7 +278,7 @@ class ContactLogView(QWidget):
                       "a warning letter follows a first or second warning decision, and this contact has none"
                       + (f" (decided: {decided})" if decided else ""))
         self.detail.setHtml(contact_html(c))
-        if c.amends_id or c.amended_by_id or c.rmp_action_ids:
+        if c.amends_id or c.amended_by_id or c.rmp_action_ids or c.plan_objective_ids or c.plan_step_ids:
             def show_more(more: tuple[list[ContactView] | None, list[str]]) -> None:
                 if self.current is c:
                     self.detail.setHtml(contact_html(c, more[0], more[1]))
@@ -287,7 +287,8 @@ class ContactLogView(QWidget):
 
             def read(db: Database) -> tuple[list[ContactView] | None, list[str]]:
                 history = svc.contact_history(db, c.id) if c.amends_id or c.amended_by_id else None
-                return history, delivered_words(db, pid, c.rmp_action_ids)
+                return history, delivered_words(db, pid, c.rmp_action_ids) + plan_delivered_words(
+                    db, pid, c.plan_objective_ids, c.plan_step_ids)
 
             self.ops.query(read, on_ok=show_more, owner=self, label="contact history")
 
@@ -484,6 +485,28 @@ def delivered_words(db: Database, person_id: str, action_ids: tuple[str, ...]) -
             "an action of an earlier risk management plan" for aid in action_ids]
 
 
+def plan_delivered_words(db: Database, person_id: str, goal_ids: tuple[str, ...],
+                         step_ids: tuple[str, ...]) -> list[str]:
+    """Each sentence plan goal and step a contact delivered, in words: 'goal 1: A settled home', 'goal 1 step 2:
+    Register with the housing options team' (from the plan in force or the draft; else of an earlier plan)."""
+    if not goal_ids and not step_ids:
+        return []
+    from lpt_desktop.services import sentence_plan
+
+    goals: dict[str, sentence_plan.GoalView] = {}
+    for plan in (sentence_plan.plan_in_force(db, person_id), sentence_plan.current_plan(db, person_id)):
+        for g in plan.goals if plan is not None else ():
+            goals.setdefault(g.id, g)
+    steps = {st.id: (g, n, st) for g in goals.values() for n, st in enumerate(g.steps, start=1)}
+    out = [f"goal {goals[gid].number}: {goals[gid].title}" if gid in goals else "a goal of an earlier sentence plan"
+           for gid in goal_ids]
+    for sid in step_ids:
+        found = steps.get(sid)
+        out.append(f"goal {found[0].number} step {found[1]}: {found[2].what}" if found else
+                   "a step of an earlier sentence plan")
+    return out
+
+
 def contact_html(c: ContactView, history: list[ContactView] | None = None, delivered: list[str] | None = None) -> str:
     codes = contact_codes()
     e = html.escape
@@ -518,11 +541,11 @@ def contact_html(c: ContactView, history: list[ContactView] | None = None, deliv
         parts.append("<p style='color:#a4161a'><b>This version has been amended.</b> The latest version is in "
                      "the log.</p>")
     parts.append(f"<table>{table}</table>")
-    if c.rmp_action_ids:
-        parts.append("<h4>Risk management plan</h4>")
+    linked = len(c.rmp_action_ids) + len(c.plan_objective_ids) + len(c.plan_step_ids)
+    if linked:
+        parts.append("<h4>Risk management plan</h4>" if linked == len(c.rmp_action_ids) else "<h4>Plans</h4>")
         parts += [f"<p>Delivered: {e(d)}</p>" for d in delivered or []] if delivered is not None else \
-            [f"<p>Delivered {len(c.rmp_action_ids)} plan action{'s' if len(c.rmp_action_ids) != 1 else ''} "
-             "(reading which…)</p>"]
+            [f"<p>Delivered {linked} plan item{'s' if linked != 1 else ''} (reading which…)</p>"]
     parts.append("<h4>Notes</h4><p>" + e(c.notes or "No notes.").replace("\n", "<br>") + "</p>")
     if c.is_failure or c.enforcement:
         parts.append("<h4>Enforcement</h4>")

@@ -124,3 +124,30 @@ def test_agreement_is_refused_until_ready_then_saved_with_their_words(qtbot, win
     assert page.plan.agreement.agreement == "yes"
     assert page.plan.persons_words == "I want a place of my own"
     assert "I want a place of my own" in page.voice.text()
+
+
+def test_a_contact_ticked_with_a_step_is_its_evidence(qtbot, window, caseload):
+    people = caseload[1]
+    view, page = _page(qtbot, window, people["contact"])
+    assert page.step_model.rowCount() == 1 and page.step_model.index(0, 4).data() == "None yet"
+    contacts = view.show_contacts()
+    entry = contacts.entry
+    key = ("step", people["step"])
+    qtbot.waitUntil(lambda: key in entry.plan_boxes, timeout=10000)
+    contacts.start_entry()
+    qtbot.waitUntil(entry.isVisible, timeout=5000)
+    assert entry.plan_group.isVisibleTo(entry)
+    entry.outcome.setCurrentIndex(entry.outcome.findData("ATTC"))
+    entry.notes.setPlainText("Went with him to the housing options team.")
+    entry.plan_boxes[key].setChecked(True)
+    entry.save_button.click()
+    view.sections.setCurrentWidget(view.plans)
+    qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 4).data() == "1",
+                    timeout=10000)
+    assert "housing options team" in page.step_model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
+    contacts = view.show_contacts()
+    qtbot.waitUntil(lambda: any(r.plan_step_ids for r in contacts.model.records), timeout=10000)
+    row = next(i for i, r in enumerate(contacts.model.records) if r.plan_step_ids)
+    contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(row, 0)).row())
+    qtbot.waitUntil(lambda: "Delivered: goal 1 step 1: Register with the housing options team"
+                    in contacts.detail.toPlainText(), timeout=10000)

@@ -199,7 +199,7 @@ class SentencePlanPage(QWidget):
         gh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         gh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.goals.setMinimumHeight(150)
-        self.add_goal_button = _button("Add &goal…", "Add a goal", "Add a goal: what will be different, by when")
+        self.add_goal_button = _button("Add goal…", "Add a goal", "Add a goal: what will be different, by when")
         self.edit_goal_button = _button("Change goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
         self.status_button = _button("Goal status…", "Change the chosen goal's status",
                                      "Active, future, achieved or removed, with a note saying why")
@@ -232,7 +232,7 @@ class SentencePlanPage(QWidget):
         sh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         sh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.steps.setMinimumHeight(110)
-        self.add_step_button = _button("Add st&ep…", "Add a step to the chosen goal",
+        self.add_step_button = _button("Add step…", "Add a step to the chosen goal",
                                        "What, who does it, by when")
         self.edit_step_button = _button("Change step…", "Change the chosen step", "Change the chosen step (Enter)")
         srow = QHBoxLayout()
