@@ -238,7 +238,8 @@ class NeedsForm(QDialog):
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems stopping completion")
         self.problems.setToolTip("Choose a problem (Enter or a click) to go to its field")
-        dl.addWidget(QLabel("Before it can be completed:"))
+        self.problems_label = QLabel("Before it can be completed:")
+        dl.addWidget(self.problems_label)
         dl.addWidget(self.problems, 1)
         self.complete_error = QLabel("")
         self.complete_error.setWordWrap(True)
@@ -357,6 +358,13 @@ class NeedsForm(QDialog):
                  "instead of \"no valid assessment\" (see the Tier section).")
         self.tiering.setText(valid)
         draft = view.status == "draft" and not self.read_only
+        for w in (self.problems_label, self.problems, self.complete_button):
+            w.setVisible(view.status == "draft")
+        if view.status != "draft":
+            by = f" by {view.completed_by_name}" if view.completed_by_name else ""
+            self.tiering.setText(f"Completed {format_date(view.completed_on)}{by}. " + (
+                "It counts for tiering: the suggested tier reads these needs (see the Tier section)."
+                if view.valid_for_tiering else "It no longer counts for tiering (over 55 weeks old)."))
         set_available(self.complete_button, draft and not view.errors,
                       "put right the problems listed first" if draft else "this assessment is completed")
 

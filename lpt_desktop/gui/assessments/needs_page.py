@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.needs_form import NeedsForm
 from lpt_desktop.gui.enabling import set_available
+from lpt_desktop.gui.plans.sentence_plan_page import fit_rows
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
 from lpt_desktop.services import needs as svc
 from lpt_desktop.services.changes import Change
@@ -71,11 +72,13 @@ class NeedsPage(QWidget):
         self.section_model: RecordTableModel[SectionView] = RecordTableModel(SECTION_COLUMNS)
         self.sections = record_table(self.section_model, "Needs by area", sortable=False,
                                      empty_text="No completed assessment yet")
-        self.sections.setMinimumHeight(280)
+        sh = self.sections.horizontalHeader()
+        sh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        sh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.sections.setWordWrap(False)  # one line a row: the evidence in full is its tooltip
         self.history_model: RecordTableModel[NeedsItem] = RecordTableModel(HISTORY_COLUMNS)
         self.history = record_table(self.history_model, "Needs assessments", sortable=False,
                                     empty_text="No needs assessments yet")
-        self.history.setMaximumHeight(140)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Needs message")
@@ -141,6 +144,8 @@ class NeedsPage(QWidget):
         self.empty.setVisible(o.current is None and o.draft is None)
         self.section_model.set_rows(o.current.sections if o.current else [])
         self.history_model.set_rows(o.history)
+        fit_rows(self.sections, 12)
+        fit_rows(self.history, 6)
         self.start_button.setText("Carry on the draft…" if o.draft else "Start needs assessment")
         self._enable()
 

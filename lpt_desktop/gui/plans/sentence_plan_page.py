@@ -8,13 +8,16 @@ again on the change announced."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,16 +41,32 @@ from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
 from lpt_desktop.services import sentence_plan as svc
 from lpt_desktop.services.changes import Change
+from lpt_desktop.services.plan_document import export_plan_pdf, plan_document, suggested_name
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.case_record.record_dialog import RecordDialog
     from lpt_desktop.gui.ops import Ops
+    from lpt_desktop.reports.plan_pdf import PlanDocument
     from lpt_desktop.services.sentence_plan import GoalView, PlanView, StepView
 
 LOCKED = "unlock the caseload to change the plan"
+UNPROTECTED = ("The sentence plan will be saved as a PDF file that is NOT encrypted: it leaves the protection of "
+               "your caseload. It is marked OFFICIAL-SENSITIVE. Save it only to an encrypted drive or the secure "
+               "print folder, and delete it once the person has their copy.")
 DRAFT_ONLY = "only a draft plan's goals can be reordered: start a new version to change the order"
 GOAL_MIME = "application/x-lpt-plan-goal-row"
 Index = QModelIndex | QPersistentModelIndex
+
+
+def fit_rows(table: QTableView, most: int = 12) -> None:
+    """Tall enough for its rows (up to `most`, then it scrolls): the page scrolls, not a small box."""
+    table.resizeRowsToContents()
+    model = table.model()
+    rows = model.rowCount() if model is not None else 0
+    shown = max(2, min(rows, most))
+    body = sum(table.rowHeight(r) for r in range(min(rows, shown)))
+    body += max(0, shown - rows) * table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(body + table.horizontalHeader().height() + 2 * table.frameWidth() + 4)
 
 
 def _target(g: GoalView) -> str:
@@ -168,7 +188,8 @@ class SentencePlanPage(QWidget):
         self.start_button = _button("Start sentence plan", "Start a sentence plan",
                                     "Start a plan of the chosen type (a new version copies the goals still open)")
         start_row = QHBoxLayout()
-        start_row.addWidget(QLabel("Type:"))
+        self.start_label = QLabel("Type:")
+        start_row.addWidget(self.start_label)
         start_row.addWidget(self.plan_type)
         start_row.addWidget(self.start_button)
         start_row.addStretch(1)
@@ -198,7 +219,6 @@ class SentencePlanPage(QWidget):
         gh.setStretchLastSection(True)
         gh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         gh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.goals.setMinimumHeight(150)
         self.add_goal_button = _button("Add goal…", "Add a goal", "Add a goal: what will be different, by when")
         self.edit_goal_button = _button("Change goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
         self.status_button = _button("Goal status…", "Change the chosen goal's status",
@@ -231,7 +251,6 @@ class SentencePlanPage(QWidget):
         sh = self.steps.horizontalHeader()
         sh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         sh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.steps.setMinimumHeight(110)
         self.add_step_button = _button("Add step…", "Add a step to the chosen goal",
                                        "What, who does it, by when")
         self.edit_step_button = _button("Change step…", "Change the chosen step", "Change the chosen step (Enter)")
@@ -267,9 +286,16 @@ class SentencePlanPage(QWidget):
                                        "Submit the plan for countersignature (its flags are shown first)")
         self.review_button = _button("Review plan…", "Review the sentence plan",
                                      "Rate every goal met, partly met or not met")
+        self.pdf_button = _button("Save as PDF…", "Save the plan as a PDF for the person",
+                                  "The plan in plain words for the person to read and sign (an unprotected copy)")
+        self.large_print = QCheckBox("Large print")
+        self.large_print.setAccessibleName("Large print PDF")
+        self.large_print.setToolTip("16 point, steps one under another")
         brow = QHBoxLayout()
         brow.addWidget(self.complete_button)
         brow.addWidget(self.review_button)
+        brow.addWidget(self.pdf_button)
+        brow.addWidget(self.large_print)
         brow.addStretch(1)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -309,8 +335,10 @@ class SentencePlanPage(QWidget):
         self.place_button.clicked.connect(self.place_intervention)
         self.complete_button.clicked.connect(lambda: self.complete())
         self.review_button.clicked.connect(lambda: self.review())
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
         self.goals.activated.connect(lambda _i: self.edit_goal())
         self.steps.activated.connect(lambda _i: self.edit_step())
+        self.steps.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.goals.selectionModel().currentRowChanged.connect(lambda *_a: self._goal_chosen())
         self.goal_model.move_requested.connect(self.move_goal_to)
         local_shortcut(QKeySequence("Alt+Up"), self.goals, lambda: self.move_goal(-1))
@@ -401,6 +429,11 @@ class SentencePlanPage(QWidget):
     def _goal_chosen(self) -> None:
         g = self.current_goal()
         self.step_model.set_rows(g.steps if g else [])
+        if self.step_model.rowCount():
+            self.steps.selectRow(0)
+            self.steps.setCurrentIndex(self.step_model.index(0, 0))
+        fit_rows(self.goals, 14)
+        fit_rows(self.steps, 10)
         self.steps_box.setTitle(f"Steps of goal {g.number}: {g.title}" if g else "Steps")
         self._enable()
 
@@ -417,6 +450,8 @@ class SentencePlanPage(QWidget):
         set_available(self.start_button, not locked and (plan is None or plan.status == "complete"),
                       locked or "a draft plan is open: complete or discard it first")
         self.plan_type.setEnabled(self.start_button.isEnabled())
+        for w in (self.start_label, self.plan_type, self.start_button):  # a draft is open: nothing to start
+            w.setVisible(plan is None or plan.status == "complete")
         no_goal = "choose a goal first"
         set_available(self.add_goal_button, not locked and plan is not None, locked or "start a plan first")
         set_available(self.edit_goal_button, not locked and goal is not None, locked or no_goal)
@@ -434,6 +469,8 @@ class SentencePlanPage(QWidget):
                       locked or no_goal)
         set_available(self.words_button, not locked and plan is not None, locked or "start a plan first")
         set_available(self.complete_button, not locked and draft, locked or "only a draft plan is completed")
+        set_available(self.pdf_button, not locked and plan is not None and bool(plan.goals),
+                      locked or "add a goal first")
         set_available(self.review_button, not locked and plan is not None and plan.status == "complete",
                       locked or "a completed plan is reviewed")
 
@@ -558,3 +595,41 @@ class SentencePlanPage(QWidget):
         box.buttonClicked.connect(lambda b: self.complete(True) if b is go else None)
         self.question = box
         box.open()
+
+    # -- the PDF for the person ----------------------------------------------------------------------------
+    def export_pdf(self) -> QMessageBox | None:
+        """Warn that the PDF leaves the encryption, then ask where to save it."""
+        if not self.pdf_button.isEnabled():
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unprotected file", UNPROTECTED,
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(self._choose_pdf_file)
+        self.question = box
+        box.open()
+        return box
+
+    def _choose_pdf_file(self) -> None:
+        if self.ops is not None:  # the CRN names the file: read with the document
+            self.ops.query(plan_document, self.person_id, owner=self, label="read the sentence plan",
+                           on_ok=self._ask_where, on_error=self._refused)
+
+    def _ask_where(self, doc: PlanDocument) -> None:
+        large = self.large_print.isChecked()
+        path, _f = QFileDialog.getSaveFileName(self, "Save the sentence plan",
+                                               str(Path.home() / suggested_name(doc.crn, large_print=large)),
+                                               "PDF files (*.pdf)")
+        if path:
+            self.save_pdf(path)
+
+    def save_pdf(self, path: str) -> None:
+        if self.ops is None:
+            return
+        large = self.large_print.isChecked()
+
+        def saved(_n: object) -> None:
+            self.status.setText(f"Sentence plan{' (large print)' if large else ''} saved (unprotected) to {path}")
+
+        self.ops.query(export_plan_pdf, self.person_id, path, large, owner=self, label="save the sentence plan",
+                       on_ok=saved, on_error=self._refused)
