@@ -132,6 +132,11 @@ def test_the_round_trip_gives_the_same_cases_contacts_and_obligations(source, em
     assert recalled and all(x["events"] and x["licence_conditions"] for x in recalled)
     assert any(c["restricted"] for case in first["cases"] for c in case["contacts"])
     assert any(c["enforcement"] for case in first["cases"] for c in case["contacts"])
+    # Needs and sentence plans (issue 20), with the goals and steps contacts delivered.
+    assert {"needs_assessments", "sentence_plans"} <= kinds
+    assert any(p["goals"] and p["agreements"] and p["reviews"] for case in first["cases"]
+               for p in case["sentence_plans"])
+    assert any(c["plan_step_ids"] and c["plan_goal_ids"] for case in first["cases"] for c in case["contacts"])
 
     result = case_transfer.import_cases(empty, json.loads(json.dumps(first)))
     assert sorted(result.created) == sorted(c["person"]["crn"] for c in first["cases"])

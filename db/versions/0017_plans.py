@@ -70,7 +70,7 @@ def upgrade() -> None:
         "plan_goal", *_stamps(), _plan(), _person(),
         sa.Column("title", sa.String(200), nullable=False), sa.Column("area", sa.String(40)),
         sa.Column("related_areas", sa.JSON, nullable=False), sa.Column("outcome", sa.Text),
-        sa.Column("target_choice", sa.String(8)), sa.Column("target_date", sa.Date),
+        sa.Column("target_choice", sa.String(12)), sa.Column("target_date", sa.Date),
         sa.Column("status", sa.String(12), nullable=False), sa.Column("position", sa.Integer, nullable=False),
         sa.Column("need_links", sa.JSON, nullable=False), sa.Column("rosh_link", sa.Boolean, nullable=False),
         sa.Column("requirement_ids", sa.JSON, nullable=False), sa.Column("learning_plan", sa.Boolean, nullable=False),

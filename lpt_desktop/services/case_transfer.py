@@ -80,12 +80,24 @@ from lpt_desktop.store.models import (
     Address,
     Audit,
     Contact,
+    ContactPlanLink,
+    ContactRmpLink,
     Enforcement,
     LicenceCondition,
     Person,
     Registration,
     Requirement,
     Sentence,
+)
+from lpt_desktop.store.plan_models import (
+    ContactStepLink,
+    NeedsAssessment,
+    PlanAgreement,
+    PlanGoal,
+    PlanGoalStatus,
+    PlanReview,
+    PlanStep,
+    SentencePlan,
 )
 from lpt_desktop.store.rosh_models import (
     RiskPlan,
@@ -151,7 +163,23 @@ CASE_PARTS: tuple[Part, ...] = (
         Part("actions", RiskPlanAction, "plan_id", ("section", "position", "id")),
         Part("sharing", RiskPlanSharing, "plan_id", ("on_date", "id")),
     )),
+    # Needs assessments and sentence plans (issue 20): plans with their goals (steps and status changes under
+    # each), agreements and reviews.
+    Part("needs_assessments", NeedsAssessment, "person_id", ("started_on", "id")),
+    Part("sentence_plans", SentencePlan, "person_id", ("started_on", "id"), (
+        Part("goals", PlanGoal, "plan_id", ("position", "id"), (
+            Part("steps", PlanStep, "goal_id", ("position", "id")),
+            Part("status_changes", PlanGoalStatus, "goal_id", ("on_date", "id")),
+        )),
+        Part("agreements", PlanAgreement, "plan_id", ("on_date", "id")),
+        Part("reviews", PlanReview, "plan_id", ("started_on", "id")),
+    )),
 )
+# What a contact delivered travels as lists of ids on the contact (link tables have no ids of their own): the
+# sentence plan goals and steps (issue 20) and the risk management plan actions.
+CONTACT_LINKS: dict[str, tuple[Any, str]] = {"plan_goal_ids": (ContactPlanLink, "objective_id"),
+                                            "plan_step_ids": (ContactStepLink, "step_id"),
+                                            "risk_plan_action_ids": (ContactRmpLink, "action_id")}
 PERSON = Part("person", Person, "", ("crn",))
 CLOSURES = Part("office_closures", OfficeClosure, "", ("day",))
 # Never in the file: updated_at changes on every save (as in sync); officer_id is this laptop's own officer
@@ -207,11 +235,26 @@ def _specs(part: Part) -> dict[str, FieldSpec]:
         length = col.type.length if isinstance(col.type, String) else None
         out[col.name] = FieldSpec(col.name, kind, required=not col.nullable and not has_default,
                                   nullable=bool(col.nullable), max_length=length if kind == "text" else None)
+    if part.model is Contact:
+        out.update({name: FieldSpec(name, "list", required=False, nullable=False) for name in CONTACT_LINKS})
     return out
 
 
 def _carried(part: Part) -> list[str]:
-    return list(_specs(part))
+    """The record's columns that travel (a contact's links are added beside them: _contact_links)."""
+    return [name for name in _specs(part) if part.model is not Contact or name not in CONTACT_LINKS]
+
+
+def _contact_links(s: Session, records: dict[str, dict[str, Any]]) -> None:
+    """Each exported contact's links, as sorted lists of ids."""
+    for name, (model, column) in CONTACT_LINKS.items():
+        found: dict[str, list[str]] = defaultdict(list)
+        for ids in _chunks(list(records)):
+            for cid, linked in s.execute(select(model.contact_id, getattr(model, column))
+                                         .where(model.contact_id.in_(ids))):
+                found[cid].append(linked)
+        for cid, record in records.items():
+            record[name] = sorted(found.get(cid, []))
 
 
 def _json_value(value: Any) -> Any:
@@ -290,6 +333,8 @@ def export_cases(db: Database, crns: Sequence[str] | None = None, include_restri
                                or r["id"] not in withheld]
                     record[part.key] = records
                     children.update((r["id"], r) for r in records)
+                if part.model is Contact:
+                    _contact_links(s, children)
                 if part.children:
                     fill(part.children, children)
 
@@ -630,12 +675,16 @@ def _apply(s: Session, db: Database, case: _Node, person: Person | None,
         values = dict(node.values)
         if node.id is None:  # a record without an id in the file: a new id, so its children can name it
             node.values["id"] = values["id"] = _new_id()
+        links = {name: values.pop(name, None) or [] for name in CONTACT_LINKS} if node.part.model is Contact else {}
         here = s.get(node.part.model, node.id) if person is not None else None
         if here is None:
             extra = {node.part.link: link_value}
             if "person_id" in node.part.table.columns and node.part.link != "person_id":
                 extra["person_id"] = pid
             new.append(node.part.model(**values, **extra))
+            for name, ids in links.items():
+                model, column = CONTACT_LINKS[name]
+                new += [model(contact_id=values["id"], **{column: x}) for x in dict.fromkeys(ids)]
             continue
         changes = _changed(here, values)
         kind = sync_kinds.for_model(node.part.model)

@@ -93,7 +93,7 @@ class PlanGoal(Row):
     area: Mapped[str | None] = mapped_column(String(40))  # a needs section code
     related_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     outcome: Mapped[str | None] = mapped_column(Text)  # what will be different
-    target_choice: Mapped[str | None] = mapped_column(String(8))  # 3 | 6 | 12 | date | none
+    target_choice: Mapped[str | None] = mapped_column(String(12))  # 3_months | 6_months | 12_months | date | none
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active | future | achieved | removed
     position: Mapped[int] = mapped_column(Integer, default=0)
