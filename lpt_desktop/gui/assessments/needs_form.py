@@ -298,6 +298,7 @@ class NeedsForm(QDialog):
             for w in self.tabs.findChildren(QWidget):
                 if isinstance(w, (QAbstractButton, QComboBox, QPlainTextEdit)):
                     w.setEnabled(False)
+            self.referred_on.setEnabled(False)
             self.problems.setEnabled(True)
         self.reload()
 
@@ -324,7 +325,7 @@ class NeedsForm(QDialog):
             s = self.sections[sv.key]
             key = f"section.{sv.key}.evidence"
             unconfirmed = key in view.unconfirmed_carried
-            s.carried.setText(f"Carried forward: {sv.carried}" + (": confirm it still holds, or rewrite it"
+            s.carried.setText(sv.carried[:1].upper() + sv.carried[1:] + (": confirm it still holds, or rewrite it"
                                                                    if unconfirmed else ", confirmed")
                               if sv.carried else "")
             s.carried.setStyleSheet(WARN if unconfirmed else HELP)
@@ -342,7 +343,7 @@ class NeedsForm(QDialog):
             note = self.barriers[bv.key][2]
             parts = [f"Case record: {bv.on_case_record}" if bv.on_case_record else ""]
             if bv.carried:
-                parts.append(f"Adjustment carried forward: {bv.carried}")
+                parts.append(f"Adjustment {bv.carried}")
             note.setText("\n".join(p for p in parts if p))
             note.setVisible(bool(note.text()))
         self.problems.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -103,7 +104,8 @@ class NeedsPage(QWidget):
     def _changed(self, changes: Change) -> None:
         if not changes & (Change.ASSESSMENT | Change.CASE):
             return
-        if not self.isVisible() or (self.form is not None and self.form.isVisible()):
+        # Its own form's autosaves wait for the form to close (a closed form is deleted: checked first).
+        if not self.isVisible() or (self.form is not None and shiboken6.isValid(self.form) and self.form.isVisible()):
             self._stale = True
             return
         self.refresh()
