@@ -51,11 +51,13 @@ from lpt_desktop.services import (
     contacts,
     countersign,
     court,
+    needs,
     obligations,
     offices,
     registers,
     rosh,
     rosh_plan,
+    sentence_plan,
     tiering,
 )
 from lpt_desktop.services.changes import (
@@ -75,7 +77,7 @@ from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact, Person, Sentence
 from lpt_desktop.sync import state
-from tests import rosh_fill
+from tests import plan_fill, rosh_fill
 from tests.conftest import DEMO_TODAY, PASSPHRASE, TEST_TODAY
 from tests.court.conftest import COURT, FULL
 
@@ -1092,6 +1094,209 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     _laptop_role(db, "team_manager", "mgr1")
     return call(demo.person, "Reviewed the case with the officer: home visit within ten days.", TODAY, today=TODAY)
+
+
+# -- needs assessments and sentence plans (issue 20) ------------------------------------------------
+def _plan_case(db: Database) -> str:
+    """A new case on an order with a programme requirement (an intervention to place)."""
+    pid = fresh_case(db)
+    with db.read() as s:
+        sid = s.scalar(select(Sentence.id).where(Sentence.person_id == pid))
+    cases.add_requirement(db, sid, "PROG", {"programme": "TSP"}, TODAY - timedelta(days=200))
+    return pid
+
+
+def _needs_draft(db: Database) -> tuple[str, str]:
+    pid = _plan_case(db)
+    return pid, needs.start_assessment(db, pid, today=TODAY)
+
+
+def _needs_done(db: Database) -> str:
+    pid, aid = _needs_draft(db)
+    needs.save_draft(db, aid, plan_fill.rated({"accommodation": "standard"}), TODAY)
+    needs.complete_assessment(db, aid, today=TODAY)
+    return pid
+
+
+def _draft_plan(db: Database) -> tuple[str, str, str, str]:
+    """(case, plan, goal, step): a draft plan ready to agree."""
+    pid = _plan_case(db)
+    plan, g, st = plan_fill.ready_plan(db, pid, TODAY)
+    return pid, plan, g, st
+
+
+def _done_plan(db: Database) -> tuple[str, str, str, str]:
+    pid, plan, g, st = _draft_plan(db)
+    sentence_plan.record_agreement(db, plan, sentence_plan.AgreementIn("yes"), TODAY)
+    assert sentence_plan.complete_plan(db, plan, acknowledge_warnings=True, today=TODAY).completed
+    return pid, plan, g, st
+
+
+def _linked_contact(db: Database, pid: str, goal: str, step: str) -> str:
+    return contacts.record_contact(db, pid, attended(at(-1), plan_objective_ids=(goal,), plan_step_ids=(step,)),
+                                   now=NOW)
+
+
+@scenario(needs.start_assessment, "a first one, barriers from the case record")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_plan_case(db), today=TODAY)
+
+
+@scenario(needs.start_assessment, "from the completed one")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_needs_done(db), today=TODAY)
+
+
+@scenario(needs.save_draft, "ratings and evidence")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_needs_draft(db)[1], plan_fill.rated({"drugs": "severe"}), TODAY)
+
+
+@scenario(needs.confirm_carried, "one evidence note carried forward")
+def _(db: Database, demo: Demo) -> Args:
+    aid = needs.start_assessment(db, _needs_done(db), today=TODAY)
+    return call(aid, "section.accommodation.evidence", TODAY)
+
+
+@scenario(needs.discard_draft, "a draft")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_needs_draft(db)[1], TODAY)
+
+
+@scenario(needs.complete_assessment, "barriers written back to the case record")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, aid = _needs_draft(db)
+    needs.save_draft(db, aid, plan_fill.rated(**{"barrier.childcare.present": True,
+                                                 "barrier.childcare.adjustment": "Appointments in school hours"}),
+                     TODAY)
+    return call(aid, today=TODAY)
+
+
+@scenario(sentence_plan.start_plan, "a first plan")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_plan_case(db), today=TODAY)
+
+
+@scenario(sentence_plan.start_plan, "a new version from the completed one")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_done_plan(db)[0], "review", today=TODAY)
+
+
+@scenario(sentence_plan.set_persons_words, "their words and involvement")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[1], "I want a job", involvement="At the office")
+
+
+@scenario(sentence_plan.set_sequence_reason, "housing first")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[1], "Housing first: nothing holds without an address")
+
+
+@scenario(sentence_plan.add_goal, "a future goal")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[1], plan_fill.goal("Into work", "ete", "Is in paid work", "none"), TODAY)
+
+
+@scenario(sentence_plan.update_goal, "a target date given")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[2], plan_fill.goal(choice="12_months"), TODAY)
+
+
+@scenario(sentence_plan.set_goal_status, "achieved, with a note and a timeline event")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_done_plan(db)[2], "achieved", "Moved into a council flat", TODAY)
+
+
+@scenario(sentence_plan.delete_goal, "a draft's goal with its step")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[2])
+
+
+@scenario(sentence_plan.move_goal, "to the top")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, _g, _st = _draft_plan(db)
+    return call(sentence_plan.add_goal(db, plan, plan_fill.goal("Calm", "thinking_behaviour", "Stays calm"), TODAY), 0)
+
+
+@scenario(sentence_plan.place_intervention, "the programme under a goal")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, g, _st = _draft_plan(db)
+    tsp = next(i for i in sentence_plan.plan_view(db, plan, TODAY).interventions if i.code == "tsp")
+    return call(g, tsp.requirement_id)
+
+
+@scenario(sentence_plan.add_step, "a partner's step")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[2], plan_fill.step("Tenancy support", "partnership_agency", TODAY + timedelta(days=9),
+                                                   partner="accommodation_provider"))
+
+
+@scenario(sentence_plan.update_step, "a new date")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[3], plan_fill.step(by=TODAY + timedelta(days=40)))
+
+
+@scenario(sentence_plan.set_step_status, "in progress")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[3], "in_progress")
+
+
+@scenario(sentence_plan.delete_step, "with a contact's link to it")
+def _(db: Database, demo: Demo) -> Args:
+    pid, _plan, g, st = _draft_plan(db)
+    _linked_contact(db, pid, g, st)
+    return call(st)
+
+
+@scenario(sentence_plan.record_agreement, "yes")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[1], sentence_plan.AgreementIn("yes"), TODAY)
+
+
+@scenario(sentence_plan.discard_plan, "a draft with a contact linked to its goal")
+def _(db: Database, demo: Demo) -> Args:
+    pid, plan, g, st = _draft_plan(db)
+    _linked_contact(db, pid, g, st)
+    return call(plan, TODAY)
+
+
+@scenario(sentence_plan.complete_plan, "agreed, submitted for countersignature")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, _g, _st = _draft_plan(db)
+    sentence_plan.record_agreement(db, plan, sentence_plan.AgreementIn("yes"), TODAY)
+    return call(plan, acknowledge_warnings=True, today=TODAY)
+
+
+@scenario(sentence_plan.complete_plan, "flags to acknowledge (writes nothing)")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, _g, _st = _draft_plan(db)
+    sentence_plan.set_persons_words(db, plan, "", involvement="")
+    return call(plan, today=TODAY)
+
+
+@scenario(sentence_plan.start_review, "at the interval")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_done_plan(db)[1], today=TODAY)
+
+
+@scenario(sentence_plan.save_review, "a rating")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, g, _st = _done_plan(db)
+    return call(sentence_plan.start_review(db, plan, today=TODAY), sentence_plan.ReviewIn({g: "met"}))
+
+
+@scenario(sentence_plan.complete_review, "no change, with the reason")
+def _(db: Database, demo: Demo) -> Args:
+    _pid, plan, g, _st = _done_plan(db)
+    review = sentence_plan.start_review(db, plan, today=TODAY)
+    sentence_plan.save_review(db, review, sentence_plan.ReviewIn({g: "partly_met"}, no_change_reason="Still fits"))
+    return call(review, today=TODAY)
+
+
+@scenario(sentence_plan.link_contact, "a goal and a step")
+def _(db: Database, demo: Demo) -> Args:
+    pid, _plan, g, st = _draft_plan(db)
+    return call(contacts.record_contact(db, pid, attended(at(-2)), now=NOW), [g], [st])
 
 
 # -- discovery: every write service is accounted for ------------------------------------------------
