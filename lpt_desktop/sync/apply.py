@@ -162,7 +162,11 @@ def _upsert(conn: Connection, kind: Kind, rows: list[dict[str, Any]]) -> dict[st
     second case with a CRN already here). Those are listed as conflicts; the rest of the page still applies."""
     stmt = sqlite_insert(kind.table)
     cols = [c for c in rows[0] if c not in kind.key_columns]
-    stmt = stmt.on_conflict_do_update(index_elements=list(kind.key_columns), set_={c: stmt.excluded[c] for c in cols})
+    if cols:
+        stmt = stmt.on_conflict_do_update(index_elements=list(kind.key_columns),
+                                          set_={c: stmt.excluded[c] for c in cols})
+    else:  # a link row (a contact and the goal, step or action it delivered) is all key: nothing to update
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(kind.key_columns))
     try:
         with conn.begin_nested():
             executemany(conn, stmt, rows)
