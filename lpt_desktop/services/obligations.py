@@ -8,8 +8,9 @@ RoSH reviews are completed RoSH assessments (issue 18: services/rosh.py), which 
 significant change on the case's timeline opens; a screening's full analysis still owed and a report writer's
 screening not yet confirmed are the rosh_full_analysis and rosh_confirmation rules' facts. Bare standards_record
 rows of kind rosh_review made before RoSH assessments existed (imports, the demo's history) still count, but no
-new one is accepted. Approximations, until the tables exist: sentence plans and plan reviews are read from
-standards_record rows (they also meet the reviews a significant change opens); the
+new one is accepted. Sentence plans and plan reviews are completed plans and reviews (issue 20: services/
+sentence_plan.py), which also meet the reviews a significant change opens; bare standards_record rows of those
+kinds count from before the case's first completed plan. Approximations: the
 offence category comes from keywords in the offence text
 (resources/standards/_offences.toml); custody length for a licence is taken as twice the licence period
 (release at the halfway point).
@@ -59,6 +60,7 @@ from lpt_desktop.standards.policy import Policy, load_policy, policy_names
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Enforcement, Meta, Person, Registration, Requirement, Sentence
+from lpt_desktop.store.plan_models import PlanReview, SentencePlan
 from lpt_desktop.store.rosh_models import RoshAssessment, RoshConfirmation
 from lpt_desktop.store.schedule_models import StandardsOverride, StandardsRecord
 
@@ -250,6 +252,7 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                         .where(_in(StandardsRecord.person_id, person_ids))):
         records[pid].append(RecordFact(kind, on, rid))
     followups = _rosh_facts(core, person_ids, records, sentences)
+    _plan_facts(core, person_ids, records)
     # The timeline's significant changes only (a few per case): the reviews they open (issue 16).
     events: dict[str, list[EventFact]] = defaultdict(list)
     # created_at (UTC) is when it was recorded: its local day is when the officer knew of it.
@@ -354,6 +357,31 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
         if status == "complete" and completed is not None:
             records[pid].append(RecordFact("rosh_review", completed, aid))
     return out
+
+
+def _plan_facts(core: Connection, person_ids: Sequence[str] | None, records: dict[str, list[RecordFact]]) -> None:
+    """Completed sentence plans and plan reviews (issue 20) as the sentence_plan and plan_review records they are
+    (added to `records`): a plan meets initial_sentence_plan, and a completed review, or a new version of the
+    plan of type review, meets a plan_review. A bare record of either kind counts only from before the case's
+    first completed plan (the history before plans had tables), as RoSH reviews do."""
+    first_done: dict[str, date] = {}
+    found: dict[str, list[RecordFact]] = defaultdict(list)
+    for pid_, plan_id, kind, completed in core.execute(
+            select(SentencePlan.person_id, SentencePlan.id, SentencePlan.plan_type, SentencePlan.completed_on)
+            .where(SentencePlan.status == "complete", _in(SentencePlan.person_id, person_ids))):
+        if completed is None:
+            continue
+        first_done[pid_] = min(completed, first_done.get(pid_, completed))
+        found[pid_].append(RecordFact("plan_review" if kind == "review" else "sentence_plan", completed, plan_id))
+    for pid_, review_id, completed in core.execute(
+            select(PlanReview.person_id, PlanReview.id, PlanReview.completed_on)
+            .where(PlanReview.status == "complete", _in(PlanReview.person_id, person_ids))):
+        if completed is not None:
+            found[pid_].append(RecordFact("plan_review", completed, review_id))
+    for pid_, first in first_done.items():
+        records[pid_] = [r for r in records[pid_] if r.kind not in RECORD_KINDS or r.on < first]
+    for pid_, facts in found.items():
+        records[pid_].extend(facts)
 
 
 _CONTACT_COLUMNS = "c.person_id, c.starts_at, c.type_code, c.outcome, c.id"

@@ -567,14 +567,28 @@ def _cycles(ctx: _Context, rule: Rule, since: date | None, counted_after: date |
 
 
 ROSH_REVIEW = "rosh_review"
+PLAN_REVIEW = "plan_review"
 
 
-def _rolling_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
+def _plan_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
+    """Sentence plan reviews (issue 20) every N months from the case's first completed plan under the current
+    sentence, then from the last review, as RoSH reviews are counted; none before there is a plan (the
+    initial_sentence_plan rule owes that)."""
+    start = ctx.anchor(rule)
+    plans = sorted(r.on for r in ctx.case.records
+                   if r.kind == "sentence_plan" and start is not None and start <= r.on <= ctx.as_of)
+    if not plans:
+        return []
+    return _rolling_reviews(ctx, rule, plans[0], "Plan review", "the plan was completed on")
+
+
+def _rolling_reviews(ctx: _Context, rule: Rule, anchor: date | None = None, what: str = "RoSH review",
+                     first: str = "the sentence started on") -> list[Obligation]:
     """RoSH reviews every N months from the last completed review (from the sentence's start before the first),
     as OASys counts them and the RoSH page shows them: each met by the next review after the one before, and one
     open review owed N months after the latest, listed however far ahead (the page reads its date). The words
-    say what it is counted from."""
-    anchor = ctx.anchor(rule)
+    say what it is counted from (a plan's reviews count from the plan: `anchor`, `what` and `first`)."""
+    anchor = anchor or ctx.anchor(rule)
     every = rule.every_months
     if anchor is None or not every:
         return []
@@ -590,12 +604,12 @@ def _rolling_reviews(ctx: _Context, rule: Rule) -> list[Obligation]:
         due_by = ctx.calendar.last_working_day_on_or_before(due)
         due_from = max(prev + timedelta(days=1), due - timedelta(days=rule.lead_days))
         counted = (f"{months} after the last review on {format_date(prev)}" if after_review
-                   else f"{months} after the sentence started on {format_date(prev)}")
+                   else f"{months} after {first} {format_date(prev)}")
         met = ev.first_on_or_after(prev + timedelta(days=1), ctx.as_of)
         if met is not None:
             due_from = min(due_from, met[0])  # reviewed early: owed from then, never "from" after its own review
         if met is None or not (ctx.since is not None and due_by < ctx.since):
-            out.append(_ob(ctx, rule, f"RoSH review: {counted}", due_from, due_by, met))
+            out.append(_ob(ctx, rule, f"{what}: {counted}", due_from, due_by, met))
         if met is None:
             return out
         prev, after_review = met[0], True
@@ -859,6 +873,8 @@ def obligations(policy: Policy, case: CaseFacts, as_of: date, since: date | None
                 out += _windows(ctx, rule, since)
             elif rule.id == ROSH_REVIEW and rule.every_months:
                 out += _rolling_reviews(ctx, rule)
+            elif rule.id == PLAN_REVIEW and rule.every_months:
+                out += _plan_reviews(ctx, rule)
             elif rule.every_months and rule.within:
                 out += _first_then_cycles(ctx, rule, since)
             elif rule.every_months:
