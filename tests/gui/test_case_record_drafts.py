@@ -37,6 +37,7 @@ def test_lock_mid_edit_keeps_the_personal_details_and_unlock_restores_them(make_
     panel.fields.preferred_name.selectAll()
     qtbot.keyClicks(_focus(), "Robbie")
     panel.fields.mobile.setFocus()
+    panel.fields.mobile.selectAll()  # typed over whatever the demo case holds
     qtbot.keyClicks(_focus(), "07700 900456")
     assert panel.draft_label.text() == "Draft not yet saved…"
     window.lock("idle")  # before the autosave has run
