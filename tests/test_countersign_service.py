@@ -404,8 +404,7 @@ def test_a_risk_plan_is_submitted_countersigned_and_returned(db: Database) -> No
     assert new != plan and rosh_plan.plan_view(db, new).status == "draft"
 
 
-def test_sentence_plans_are_not_here_yet(db: Database) -> None:
-    assert "sentence plan issue" in refused(svc.signing_status, db, "sentence_plan", "x")
+def test_work_that_is_not_countersigned_is_refused(db: Database) -> None:
     assert "is not work that is countersigned" in refused(svc.signing_status, db, "contact", "x")
 
 

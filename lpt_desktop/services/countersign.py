@@ -59,6 +59,7 @@ from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Registration
+from lpt_desktop.store.plan_models import SentencePlan
 from lpt_desktop.store.rosh_models import RiskPlan, RoshAssessment
 from lpt_desktop.store.sync_models import SyncConflict, SyncRecord
 from lpt_desktop.store.tiering_models import TierDecision
@@ -134,9 +135,6 @@ def _kind_check(kind: str) -> None:
     if kind not in cs.TARGET_KINDS:
         raise ValidationError([FieldError("Countersignature", f"'{kind}' is not work that is countersigned: "
                                                               "open the assessment or plan again")])
-    if kind == cs.SENTENCE_PLAN:
-        raise ValidationError([FieldError("Sentence plan", "is not on this laptop yet: sentence plans come with "
-                                                           "the sentence plan issue")])
 
 
 def _child_protection(s: Session, person_id: str, a: RoshAssessment | None) -> bool:
@@ -166,6 +164,14 @@ def _target(s: Session, kind: str, target_id: str) -> _Target:
         level = (a.overall_level if a is not None else None) or (person.rosh if person else None)
         return _Target(kind, p, p.person_id, level, _child_protection(s, p.person_id, a), p.status == "complete",
                        None)
+    if kind == cs.SENTENCE_PLAN:
+        sp = s.get(SentencePlan, target_id)
+        if sp is None:
+            raise ValidationError([FieldError("Sentence plan", "is no longer on this case: open the case again")])
+        person = s.get(Person, sp.person_id)
+        # A sentence plan answers the case's RoSH level now; its concerns are the case's registers.
+        return _Target(kind, sp, sp.person_id, person.rosh if person else None,
+                       _child_protection(s, sp.person_id, None), sp.status == "complete", None)
     d = s.get(TierDecision, target_id)
     if d is None:
         raise ValidationError([FieldError("Tier decision", "is no longer on this case: open the case again")])
