@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from lpt_desktop.gui import standards_common
+from lpt_desktop.gui import obligations_view, standards_common
 from lpt_desktop.gui.appointment_dialog import AppointmentDialog, check_overlaps, occurrences
 from lpt_desktop.gui.calendar_view import LINES_ROLE, visible_days
 from lpt_desktop.services.contacts import list_contacts
@@ -132,11 +132,14 @@ def test_a_case_shows_its_obligations_with_status_wording_and_source(make_window
     assert tab.policy.text() == f"Policy: {standards_common.policy_title(window.ops.db)}"
     model = tab.model
     for row, o in enumerate(shown):
-        assert model.index(row, 0).data() == standards_common.status_text(o.status)
+        # One met after its due date reads "Met late" (amber), never the green of met on time.
+        style = obligations_view.shown_style(o)
+        assert model.index(row, 0).data() == f"{style.symbol} {style.label}"
+        assert (o.shown_status == "met_late") == (style is obligations_view.MET_LATE)
         assert model.index(row, 3).data() == o.description
         assert model.index(row, 6).data() == o.source and o.source
         bg = model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole).color().name()
-        assert bg == standards_common.STATUS_STYLES[o.status].background
+        assert bg == style.background
     # What met it is said in words (the contact's type and time), never as a bare id.
     met = [o for o in shown if o.status == "met" and o.met_by]
     contacts = {c.id: c for c in list_contacts(window.ops.db, person_id)}

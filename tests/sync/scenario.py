@@ -461,8 +461,12 @@ class World:
             listed = {(k, r) for k, r, m in refusals if not str(m).startswith(MOVED_AWAY)}
             moved = {(k, r) for k, r, m in refusals if str(m).startswith(MOVED_AWAY)} - listed
             for kind, rows in mine.items():
-                for rid in [r for r in rows if (kind, r) in moved and r not in server_view.get(kind, {})]:
+                for rid in [r for r in rows if (kind, r) in moved]:
+                    # Refused because the case moved away: the laptop keeps its version, listed for the officer,
+                    # until they settle it (never resent by itself, never silently replaced), even once the case
+                    # has come back: so it is compared with nothing.
                     del rows[rid]
+                    server_view.get(kind, {}).pop(rid, None)
                 for rid in [r for r in rows if (kind, r) in listed]:
                     if (kind, rid) not in self.refused_records:
                         problems.append(f"laptop {lap.name} {kind} {rid[:8]} was refused, though its case was not")
