@@ -35,7 +35,7 @@ def test_submit_return_resubmit_countersign_and_oversight_between_two_laptops(ce
     with central.db.write() as s:
         s.get(User, om).grade = "po"  # the laptop's officer row says PO too (enrolment makes it so)
     officer, manager = laptop_factory(om), laptop_factory(tm)
-    today = date.today()  # the server's clock: completion and sign dates are real days
+    today = date.today()  # real clock, not time_machine: the server stamps with it (tests/conftest.py)
     start = today - timedelta(days=90)
     pid = cr.create_case(officer.db, cr.NewCase(f"M{int(unique, 16) % 1_000_000:06d}", "Lee", "Hart",
                                                 date(1988, 2, 3), cr.SentenceIn("CO", start, start + timedelta(
