@@ -13,7 +13,8 @@ records), and a completed assessment or plan is sealed (never written again), so
 column of rosh_assessment and risk_plan stays "unsigned". Reads take the chain: signing_status, status_label.
 
 Returned work goes back to the officer, who either revises it (revise: a new version, a review started from
-the returned assessment, or a new plan from the returned plan's open actions; completing it submits it again,
+the returned assessment, a new risk management plan from the returned plan's open actions, or a new sentence
+plan version from the returned plan's open goals and steps; completing it submits it again,
 always to the manager whatever the level now, since the manager asked for the change) or resubmits it as it
 is with a reply (resubmit). A completed RoSH assessment is never edited (issue 18), so revising is a new
 version: the returned one stays readable, comparable and counted by the standards engine.
@@ -280,6 +281,8 @@ def _previous_returned(s: Session, t: _Target) -> Any | None:
     prev: Any
     if t.kind == cs.ROSH_ASSESSMENT:
         prev = s.get(RoshAssessment, t.row.previous_id) if t.row.previous_id else None
+    elif t.kind == cs.SENTENCE_PLAN:  # a new version names the completed plan it started from
+        prev = s.get(SentencePlan, t.row.previous_id) if t.row.previous_id else None
     else:
         prev = s.scalar(select(RiskPlan).where(RiskPlan.person_id == t.person_id, RiskPlan.status == "complete",
                                                RiskPlan.id != t.row.id,
@@ -617,11 +620,15 @@ def returns_for_officer(db: Database, person_id: str | None = None) -> list[Retu
 
 
 def _revised_by(s: Session, t: _Target, completed: bool) -> Any | None:
-    """A later version of returned work: a review started from the assessment, or a later plan."""
+    """A later version of returned work: a review started from the assessment, a sentence plan started from
+    the returned one, or a later risk management plan."""
     status = "complete" if completed else "draft"
     if t.kind == cs.ROSH_ASSESSMENT:
         return s.scalar(select(RoshAssessment).where(RoshAssessment.previous_id == t.row.id,
                                                      RoshAssessment.status == status).limit(1))
+    if t.kind == cs.SENTENCE_PLAN:
+        return s.scalar(select(SentencePlan).where(SentencePlan.previous_id == t.row.id,
+                                                   SentencePlan.status == status).limit(1))
     return s.scalar(select(RiskPlan).where(RiskPlan.person_id == t.person_id, RiskPlan.id != t.row.id,
                                            RiskPlan.status == status, RiskPlan.started_on >= t.row.started_on,
                                            RiskPlan.created_at > t.row.created_at).limit(1))

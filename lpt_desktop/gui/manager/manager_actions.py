@@ -299,8 +299,12 @@ class ManagerDesk(QObject):
                 tabs.setCurrentIndex(next((i for i in range(tabs.count()) if tabs.tabText(i) == "RoSH"), 0))
                 page.rosh.refresh()
                 page.rosh.open_form(new_id)
+            elif item.target_kind == cs.SENTENCE_PLAN:
+                plans = view.show_plans()
+                plans.kinds.setCurrentIndex(0)  # the sentence plan is first; it shows the open draft
+                plans.sentence.refresh()
             else:
-                view.show_plans().refresh()
+                view.show_plans().show_risk().refresh()
 
         self.host.status_bar().showMessage(f"Revising the {item.kind_label.lower()} for {item.name}", 5000)
         self.host.open_case(item.person_id, show)

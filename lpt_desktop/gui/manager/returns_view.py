@@ -1,6 +1,6 @@
 """The officer's returned work: what their team manager sent back, with the comment, until it is revised and
-completed again. Enter opens the case; Revise starts the revision (a new version of the assessment, or a new
-plan from the returned one) and opens the case at it."""
+completed again. Enter opens the case; Revise starts the revision (a new version of the assessment, a new
+risk management plan from the returned one, or a new version of the sentence plan) and opens the case at it."""
 
 from __future__ import annotations
 
