@@ -22,7 +22,7 @@ QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
 
 # Room -> the other rooms its modules may import at run time (any module of a room may import its own room).
 # "top" is lpt_desktop/__init__.py (the version); paths.py and logs.py are rooms of their own.
-BELOW_SERVICES = {"assessment", "standards", "reports", "sync", "store", "domain", "paths", "logs"}
+BELOW_SERVICES = {"practice", "assessment", "standards", "reports", "sync", "store", "domain", "paths", "logs"}
 ALLOWED: dict[str, set[str]] = {
     "top": set(),
     "paths": {"top"},
@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "standards": {"domain", "paths"},  # pure
     "assessment": {"domain", "paths"},  # pure: tiering, RoSH triggers, needs, plan checks, the case audit
     "reports": {"domain", "paths"},  # pure: data in, PDF bytes out
+    "practice": {"assessment", "standards", "domain", "paths"},  # pure: the case audit and workload (issue 21)
     "sync": {"store", "domain", "paths"},
     "services": BELOW_SERVICES,
     "cli": {"services", "top", *BELOW_SERVICES},  # beside gui, on top of services

@@ -1,0 +1,766 @@
+"""The practice audit's checks (pure): each case checked against the inspection's criteria.
+
+Every check has a stable id, the inspection criterion it serves, a plain-English statement of good practice,
+the screen that fixes it (a stable key the window maps to a tab or dialog) and a rule, in words, for when it does
+not apply. Those are data in resources/data/practice_checks.json; so are the simple checks, which judge the
+standards engine's obligations (kind "obligation": the deadline is "what is due"'s, never a second definition).
+The rest are the small functions below, one per check id.
+
+A check answers met, not met or not applicable, each with its reason in words. Missing data (no screening, no
+plan) is not met; a check is not applicable only by the rule it states.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from lpt_desktop.assessment import countersign as cs
+from lpt_desktop.assessment import needs as needs_rules
+from lpt_desktop.assessment import risk_plan as rp
+from lpt_desktop.assessment import sentence_plan as sp
+from lpt_desktop.assessment.carried_forward import months_between
+from lpt_desktop.assessment.plan_wording import outcome_flags
+from lpt_desktop.assessment.rosh_screening import reason_is_a_sentence, screening
+from lpt_desktop.domain.dates import add_months, format_date
+from lpt_desktop.domain.reference import load_json
+from lpt_desktop.practice.case_facts import CaseFacts, GoalFacts, NeedsFacts, RoshFacts
+from lpt_desktop.standards.obligations import Obligation
+
+MET = "met"
+NOT_MET = "not_met"
+NOT_APPLICABLE = "not_applicable"
+STATUSES = (MET, NOT_MET, NOT_APPLICABLE)
+STATUS_LABELS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "Not applicable"}
+LEVEL_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a Trust may set (practice_checks.json "settings"), and the audit day."""
+
+    as_of: date
+    carried_forward_months: int = 12
+    contact_lookback_months: int = 6
+    screening_within_days: int = 21
+
+    @classmethod
+    def default(cls, as_of: date, **overrides: int) -> Settings:
+        s = dict(_data().get("settings", {}))
+        values = {k: int(s[k]) for k in ("carried_forward_months", "contact_lookback_months",
+                                         "screening_within_days") if k in s}
+        values.update(overrides)
+        return cls(as_of=as_of, **values)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # met | not_met | not_applicable
+    reason: str
+    screen: str | None = None  # a screen other than the check's own (the carried-forward check's assessment)
+
+
+Evaluate = Callable[[CaseFacts, Settings], Outcome]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    criterion: str  # "1.2"
+    criterion_title: str
+    statement: str
+    screen: str
+    not_applicable: str  # the rule, in words, under which the check does not apply
+    evaluate: Evaluate = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    status: str
+    reason: str
+    screen: str
+
+    @property
+    def id(self) -> str:
+        return self.check.id
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.check.id, "criterion": self.check.criterion, "status": self.status,
+                "reason": self.reason}
+
+
+def met(reason: str) -> Outcome:
+    return Outcome(MET, reason)
+
+
+def not_met(reason: str, screen: str | None = None) -> Outcome:
+    return Outcome(NOT_MET, reason, screen)
+
+
+def n_a(reason: str) -> Outcome:
+    return Outcome(NOT_APPLICABLE, reason)
+
+
+def _d(day: date | None) -> str:
+    return format_date(day) if day else "no date"
+
+
+# -- the data -------------------------------------------------------------------------------------------
+@cache
+def _data() -> dict[str, Any]:
+    data = load_json("practice_checks.json")
+    assert isinstance(data, dict)
+    return data
+
+
+def validate_checks_data(data: Any) -> list[str]:
+    """Problems with practice_checks.json's shape, in words (a test runs it on the real file)."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        return ["the file is not a JSON object"]
+    criteria = data.get("criteria")
+    if not isinstance(criteria, Mapping):
+        problems.append("criteria: not an object of criterion -> title")
+        criteria = {}
+    seen: set[str] = set()
+    for n, c in enumerate(data.get("checks") or []):
+        where = f"checks[{n}]"
+        if not isinstance(c, Mapping):
+            problems.append(f"{where}: not an object")
+            continue
+        for key in ("id", "criterion", "statement", "screen", "not_applicable"):
+            if not isinstance(c.get(key), str) or not c.get(key):
+                problems.append(f"{where}: '{key}' is missing or empty")
+        cid = c.get("id")
+        if cid in seen:
+            problems.append(f"{where}: id '{cid}' is used twice")
+        seen.add(str(cid))
+        if c.get("criterion") not in criteria:
+            problems.append(f"{where}: criterion '{c.get('criterion')}' is not in criteria")
+        kind = c.get("kind", "function")
+        if kind == "obligation":
+            if not c.get("rules"):
+                problems.append(f"{where}: an obligation check needs 'rules'")
+        elif kind == "function":
+            if cid not in FUNCTIONS:
+                problems.append(f"{where}: no function for check '{cid}'")
+        else:
+            problems.append(f"{where}: kind '{kind}' is not obligation or function")
+    return problems
+
+
+@cache
+def all_checks() -> tuple[Check, ...]:
+    """Every check, in the data's order (the order the checklist shows)."""
+    data = _data()
+    problems = validate_checks_data(data)
+    if problems:
+        raise ValueError("practice_checks.json: " + "; ".join(problems))
+    out = []
+    for c in data["checks"]:
+        fn = _obligation_check(c) if c.get("kind") == "obligation" else FUNCTIONS[c["id"]]
+        out.append(Check(c["id"], c["criterion"], data["criteria"][c["criterion"]], c["statement"], c["screen"],
+                         c["not_applicable"], fn))
+    return tuple(out)
+
+
+def check(check_id: str) -> Check:
+    found = next((c for c in all_checks() if c.id == check_id), None)
+    if found is None:
+        raise KeyError(check_id)
+    return found
+
+
+def criteria() -> dict[str, str]:
+    """Criterion -> its title, in the data's order."""
+    return dict(_data()["criteria"])
+
+
+def run_checks(case: CaseFacts, settings: Settings, checks: Sequence[Check] | None = None) -> list[CheckResult]:
+    """Every check on one case, in order."""
+    out = []
+    for c in checks if checks is not None else all_checks():
+        o = c.evaluate(case, settings)
+        out.append(CheckResult(c, o.status, o.reason, o.screen or c.screen))
+    return out
+
+
+# -- obligation checks (data) -------------------------------------------------------------------------
+def _applies(when: Mapping[str, Any], case: CaseFacts) -> bool:
+    if "rosh" in when and case.rosh_level not in when["rosh"]:
+        return False
+    return not (when.get("risk_plan_required") and not rp.plan_required(case.rosh_level))
+
+
+def _late(o: Obligation) -> bool:
+    return o.status in ("overdue", "missed") or (o.status == "met" and not o.met_on_time)
+
+
+def _failing_words(o: Obligation) -> str:
+    if o.status == "overdue":
+        return f"{o.description}: overdue since {_d(o.due_by)}"
+    if o.status == "missed":
+        return f"{o.description}: missed (due by {_d(o.due_by)})"
+    return f"{o.description}: met late on {_d(o.met_on)} (due by {_d(o.due_by)})"
+
+
+def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
+    rules = tuple(spec["rules"])
+    when = spec.get("applies") or {}
+    lookback_key = spec.get("lookback")
+    rule_words = spec["not_applicable"]
+
+    def evaluate(case: CaseFacts, settings: Settings) -> Outcome:
+        if case.sentence is None:
+            return n_a("No sentence or order in force.")
+        if when and not _applies(when, case):
+            return n_a(rule_words)
+        found = case.obligations_of(*rules)
+        if lookback_key:
+            months = int(getattr(settings, lookback_key))
+            since = add_months(settings.as_of, -months)
+            found = [o for o in found if o.due_by >= since and (o.due_from or o.due_by) <= settings.as_of]
+        if not found:
+            return n_a(rule_words)
+        judged = [o for o in found if o.status in ("met", "overdue", "missed")]
+        if not judged:
+            first = min(found, key=lambda o: o.due_by)
+            return n_a(f"Not yet due: {first.description.lower()[0]}{first.description[1:]} by {_d(first.due_by)}.")
+        failing = [o for o in judged if _late(o)]
+        if failing:
+            worst = failing[0]
+            more = f" ({len(failing)} of {len(judged)} not met on time)" if len(judged) > 1 else ""
+            return not_met(_failing_words(worst) + more + ".")
+        if len(judged) == 1:
+            o = judged[0]
+            return met(f"{o.description}: met on {_d(o.met_on)}.")
+        return met(f"All {len(judged)} met on time ({judged[-1].label.lower()} last met on {_d(judged[-1].met_on)}).")
+
+    return evaluate
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+def _no_sentence(case: CaseFacts) -> Outcome | None:
+    return n_a("No sentence or order in force.") if case.sentence is None else None
+
+
+def _plan_not_due(case: CaseFacts) -> Outcome | None:
+    """Not applicable while no plan is owed yet: no sentence, or the initial plan's deadline is still ahead and
+    no plan has been completed."""
+    if case.sentence is None:
+        return n_a("No sentence or order in force.")
+    plan = case.sentence_plan
+    if plan is not None and plan.status == "complete":
+        return None
+    due = case.obligations_of("initial_sentence_plan")
+    if due and all(o.status in ("upcoming", "due") for o in due):
+        return n_a(f"The initial sentence plan is not yet due (due by {_d(min(o.due_by for o in due))}).")
+    return None
+
+
+def _plan_in_force(case: CaseFacts) -> Outcome | None:
+    """Not met unless a completed sentence plan is in force."""
+    plan = case.sentence_plan
+    if plan is None:
+        return not_met("No sentence plan has been started.", "sentence_plan")
+    if plan.status != "complete":
+        return not_met(f"The sentence plan started on {_d(plan.started_on)} is still a draft.", "sentence_plan")
+    return None
+
+
+def _live_goals(goals: Sequence[GoalFacts]) -> list[GoalFacts]:
+    return [g for g in goals if g.status in ("active", "future")]
+
+
+def child_protection(case: CaseFacts) -> bool:
+    """Child-protection concerns on the case: a child-protection register, or concerns about children answered
+    yes in the latest RoSH screening (assessment/countersign.child_protection_concerns: one rule)."""
+    latest = case.latest_rosh
+    return cs.child_protection_concerns(latest.answers if latest else None, case.register_codes)
+
+
+def _cp_gate(case: CaseFacts) -> Outcome | None:
+    if case.sentence is None:
+        return n_a("No sentence or order in force.")
+    if not child_protection(case):
+        return n_a("No child-protection concerns recorded (no child-protection register, no concerns about "
+                   "children in the screening).")
+    return None
+
+
+def _since(case: CaseFacts) -> date:
+    assert case.sentence is not None
+    return case.sentence.start
+
+
+# -- RoSH ------------------------------------------------------------------------------------------------
+def first_rosh(case: CaseFacts) -> RoshFacts | None:
+    """The first RoSH work completed for this sentence: from 90 days before its sentence date (a report writer's
+    screening is made for court), else None."""
+    if case.sentence is None:
+        return None
+    since = (case.sentence.sentence_date or case.sentence.start) - timedelta(days=90)
+    return next((r for r in case.rosh if r.completed_on >= since), None)
+
+
+def rosh_screening_on_time(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    assert case.sentence is not None
+    plan_due = case.obligations_of("initial_sentence_plan")
+    due_by = plan_due[0].due_by if plan_due else case.sentence.start + timedelta(days=s.screening_within_days)
+    first = first_rosh(case)
+    if first is None:
+        if s.as_of <= due_by:
+            return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
+        return not_met(f"No RoSH screening completed for this sentence (due by {_d(due_by)}).")
+    who = "a report writer's screening" if first.by_report_writer else "screening"
+    if first.completed_on > due_by:
+        return not_met(f"The first RoSH {who} was completed late, on {_d(first.completed_on)} (due by "
+                       f"{_d(due_by)}).")
+    return met(f"RoSH {who} completed on {_d(first.completed_on)} (due by {_d(due_by)}).")
+
+
+def rosh_full_analysis(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    latest = case.latest_rosh
+    if latest is None:
+        return not_met("No RoSH screening completed, so whether a full analysis is needed is not known.")
+    state = latest.full_analysis
+    if state is None:
+        return n_a(f"The screening completed on {_d(latest.completed_on)} triggered no full analysis.")
+    if state == "not_doing":
+        if reason_is_a_sentence(latest.gate_reason, 20, 4):
+            return met(f"A reasoned decision not to do a full analysis was recorded: \"{latest.gate_reason}\".")
+        return not_met("A full analysis was triggered and not done, without a reason of at least a sentence.")
+    if state == "required":
+        return not_met(f"The screening completed on {_d(latest.completed_on)} requires a full analysis, not "
+                       f"yet done.")
+    late = [o for o in case.obligations_of("rosh_full_analysis") if _late(o)]
+    if late:
+        return not_met(_failing_words(late[0]) + ".")
+    return met(f"Full analysis done with the assessment completed on {_d(latest.completed_on)}.")
+
+
+SOURCE_CODES = ("police_domestic_abuse", "childrens_services")
+
+
+def _source_label(code: str) -> str:
+    found = next((c for c in screening().sources if c.code == code), None)
+    return found.label if found else code
+
+
+def rosh_sources(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    latest = case.latest_rosh
+    if latest is None:
+        return not_met("No RoSH screening completed: no domestic abuse or children's services checks recorded.")
+    missing = []
+    for code in SOURCE_CODES:
+        if code in latest.sources_checked:
+            continue
+        reason = (latest.source_reasons or {}).get(code)
+        if reason and reason_is_a_sentence(reason, 20, 4):
+            continue
+        missing.append(_source_label(code).lower())
+    if missing:
+        return not_met(f"The RoSH assessment completed on {_d(latest.completed_on)} did not check "
+                       f"{' or '.join(missing)} and gives no reason.")
+    return met(f"Domestic abuse and children's services checks recorded in the assessment completed on "
+               f"{_d(latest.completed_on)}.")
+
+
+# -- the risk management plan ----------------------------------------------------------------------------
+def _rmp_gate(case: CaseFacts) -> Outcome | None:
+    if case.sentence is None:
+        return n_a("No sentence or order in force.")
+    if not rp.plan_required(case.rosh_level):
+        level = LEVEL_WORDS.get(case.rosh_level or "", "not set")
+        if case.rosh_level is None:
+            return None  # a level not known is missing data: the plan check says so
+        return n_a(f"The RoSH level ({level}) does not require a risk management plan.")
+    return None
+
+
+def _rmp_missing(case: CaseFacts) -> Outcome | None:
+    if case.rosh_level is None:
+        return not_met("No RoSH level recorded, so whether a risk management plan is needed is not known.",
+                       "rosh_screening")
+    plan = case.risk_plan
+    level = LEVEL_WORDS.get(case.rosh_level or "", "")
+    if plan is None:
+        return not_met(f"The RoSH level is {level} and there is no risk management plan.")
+    if plan.status != "complete":
+        return not_met(f"The risk management plan started on {_d(plan.started_on)} is still a draft.")
+    return None
+
+
+def risk_plan_present(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _rmp_gate(case)) is not None:
+        return gate
+    if (gate := _rmp_missing(case)) is not None:
+        return gate
+    assert case.risk_plan is not None
+    return met(f"Risk management plan completed on {_d(case.risk_plan.completed_on)}.")
+
+
+def risk_plan_actions(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _rmp_gate(case)) is not None:
+        return gate
+    if (gate := _rmp_missing(case)) is not None:
+        return gate
+    plan = case.risk_plan
+    assert plan is not None
+    if not plan.actions:
+        return not_met("The risk management plan has no actions.")
+    gaps = []
+    for n, a in enumerate(plan.actions, start=1):
+        lacking = [w for w, v in (("who", a.who), ("what", a.what), ("by when", a.by_when))
+                   if not (v.strip() if isinstance(v, str) else v)]
+        if lacking:
+            gaps.append(f"action {n} has no {' or '.join(lacking)}")
+    if gaps:
+        more = f" and {len(gaps) - 2} more" if len(gaps) > 2 else ""
+        return not_met(f"{'; '.join(gaps[:2])}{more}.".capitalize())
+    return met(f"All {len(plan.actions)} actions say who, what and by when.")
+
+
+def risk_plan_shared(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _rmp_gate(case)) is not None:
+        return gate
+    if (gate := _rmp_missing(case)) is not None:
+        return gate
+    plan = case.risk_plan
+    assert plan is not None
+    if not plan.shared:
+        return not_met("The risk management plan has not been shared with anyone.")
+    agencies = {a for a, _on in plan.shared}
+    return met(f"Shared with {len(agencies)} {'agency' if len(agencies) == 1 else 'agencies'}, last on "
+               f"{_d(max(on for _a, on in plan.shared))}.")
+
+
+def _signed_words(status: str) -> str:
+    return cs.status_label(status).lower()
+
+
+def risk_plan_countersigned(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _rmp_gate(case)) is not None:
+        return gate
+    if (gate := _rmp_missing(case)) is not None:
+        return gate
+    plan = case.risk_plan
+    assert plan is not None
+    need = cs.needs_countersignature(case.rosh_level, child_protection(case), plan.author_grade, cs.RISK_PLAN)
+    if not need.needed:
+        return n_a(need.why + ".")
+    if plan.signing in (cs.COUNTERSIGNED, cs.DOUBLE_COUNTERSIGNED):
+        return met(f"Countersigned ({need.why[0].lower()}{need.why[1:]}).")
+    return not_met(f"{need.why}; the plan is {_signed_words(plan.signing)}.")
+
+
+# -- the sentence plan -----------------------------------------------------------------------------------
+def plan_outcome_focused(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    goals = _live_goals(plan.goals)
+    if not goals:
+        return not_met("The sentence plan has no active goals.")
+    weak = [n for n, g in enumerate(goals, start=1) if outcome_flags(g.outcome, None, g.area)]
+    if weak:
+        names = ", ".join(f"goal {n} ({goals[n - 1].title})" for n in weak[:3])
+        return not_met(f"Only an activity, no change stated: {names}.")
+    return met(f"All {len(goals)} goals state what will be different.")
+
+
+def plan_sequenced(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    goals = tuple(sp.Goal(g.title, g.area or "", g.outcome or "", risk_of_harm=g.rosh_link, status=g.status)
+                  for g in plan.goals)
+    problems = sp.sequencing_problems(goals, plan.sequence_reason)
+    if problems:
+        return not_met(f"{problems[0].message}, with no reason recorded.")
+    if (plan.sequence_reason or "").strip() and any(g.rosh_link for g in plan.goals):
+        return met(f"Risk of harm work is not first, and the plan says why: \"{plan.sequence_reason}\".")
+    return met("Risk of harm goals come first." if any(g.risk_of_harm for g in goals) else
+               "No risk of harm goals to put first.")
+
+
+def _called(needs: NeedsFacts) -> set[str]:
+    return {k for k, r in needs.assessment.sections.items() if r.severity in needs_rules.NEED_CALLING}
+
+
+def plan_linked_to_needs(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    if case.needs is None or not plan.needs_assessment_id:
+        return not_met("The sentence plan was not made from a completed needs assessment.", "needs_assessment")
+    assessed = _called(case.needs)
+    goals = _live_goals(plan.goals)
+    if not goals:
+        return not_met("The sentence plan has no active goals.")
+    unlinked = [g.title for g in goals
+                if not g.rosh_link and not ({g.area, *g.need_links} & assessed)]
+    if unlinked:
+        return not_met(f"Not linked to an assessed need or the risk of harm: {', '.join(unlinked[:3])}.")
+    return met(f"All {len(goals)} goals address an assessed need or the risk of harm.")
+
+
+def plan_involvement(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    missing = []
+    if not (plan.involvement or "").strip():
+        missing.append("how the person took part")
+    if not (plan.persons_words or "").strip():
+        missing.append("their own words")
+    if plan.agreement is None:
+        missing.append("their agreement")
+    elif plan.agreement != "yes" and not (plan.agreement_reason or "").strip():
+        missing.append("the reason they did not agree")
+    if missing:
+        return not_met(f"Not recorded: {', '.join(missing)}.")
+    agreed = {"yes": "agreed", "no": "did not agree", "could_not_answer": "could not answer"}
+    return met(f"Involvement and own words recorded; the person {agreed.get(plan.agreement or '', 'answered')}.")
+
+
+def diversity_assessed(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case)) is not None:
+        return gate
+    if case.needs is None:
+        return not_met("No completed needs assessment: diversity needs and barriers are not assessed.",
+                       "needs_assessment")
+    barriers = case.needs.assessment.barriers
+    unassessed = needs_rules.unassessed_barriers(barriers)
+    if unassessed:
+        labels = [needs_rules.needs_data().barrier(k).label.lower() for k in unassessed[:3]]
+        return not_met(f"Not assessed: {', '.join(labels)}{' and more' if len(unassessed) > 3 else ''}.")
+    no_adjustment = [k for k in needs_rules.adjustments_required(barriers) if not barriers[k].adjustment.strip()]
+    if no_adjustment:
+        labels = [needs_rules.needs_data().barrier(k).label.lower() for k in no_adjustment[:3]]
+        return not_met(f"Present but no adjustment recorded: {', '.join(labels)}.")
+    present = needs_rules.adjustments_required(barriers)
+    return met(f"All barriers assessed; {len(present)} present, each with its adjustment." if present else
+               "All barriers assessed; none present.")
+
+
+def learning_plan(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case)) is not None:
+        return gate
+    if case.needs is None:
+        return not_met("No completed needs assessment: no Skills for Life screening recorded.", "needs_assessment")
+    skills = case.needs.assessment.skills
+    if not skills.results:
+        return not_met("No Skills for Life screening recorded.")
+    required, why = needs_rules.learning_plan_required(skills)
+    if not required:
+        return n_a(f"{why[0].upper()}{why[1:]}.")
+    plan = case.sentence_plan
+    if plan is None or plan.status != "complete":
+        return not_met(f"{why.split(':')[0]}, and no sentence plan is in force.", "sentence_plan")
+    if any(g.learning_plan for g in _live_goals(plan.goals)):
+        return met("A learning plan is part of the sentence plan.")
+    return not_met(f"{why.split(':')[0]}, but no learning plan is part of the sentence plan.", "sentence_plan_goals")
+
+
+def commissioned_services(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _plan_not_due(case)) is not None:
+        return gate
+    if case.needs is None:
+        return not_met("No completed needs assessment: the services the needs call for are not known.",
+                       "needs_assessment")
+    called = needs_rules.services_called_for(case.needs.assessment, case.gender)
+    if not called:
+        return n_a("The assessed needs call for no commissioned service.")
+    if (gate := _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    named = {st.partner for g in plan.goals if g.status != "removed" for st in g.steps if st.partner}
+    data = sp.plan_data()
+    missing = [c for c in called if c.partner not in named]
+    if missing:
+        labels = [(p.label if (p := data.partner(c.partner)) else c.partner) for c in missing]
+        return not_met(f"Called for but named in no step: {', '.join(labels)}.")
+    return met(f"All {len(called)} services the needs call for are in the plan.")
+
+
+# -- countersignature, home visits and oversight ---------------------------------------------------------
+def high_rosh_countersigned(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    if case.rosh_level not in ("H", "VH"):
+        return n_a("The RoSH level is not high or very high.")
+    latest = case.latest_rosh
+    if latest is None:
+        return not_met("No completed RoSH assessment to countersign.", "rosh_screening")
+    signed = (cs.COUNTERSIGNED, cs.DOUBLE_COUNTERSIGNED)
+    unsigned = []
+    if latest.signing not in signed:
+        unsigned.append(f"the RoSH assessment completed on {_d(latest.completed_on)} is "
+                        f"{_signed_words(latest.signing)}")
+    plan = case.sentence_plan
+    if plan is not None and plan.status == "complete" and plan.signing not in signed:
+        unsigned.append(f"the sentence plan completed on {_d(plan.completed_on)} is {_signed_words(plan.signing)}")
+    if unsigned:
+        text = "; ".join(unsigned)
+        return not_met(f"{text[0].upper()}{text[1:]}.")
+    return met("The RoSH assessment" + (" and the sentence plan are" if plan is not None and plan.status == "complete"
+                                         else " is") + " countersigned.")
+
+
+def cp_home_visit(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _cp_gate(case)) is not None:
+        return gate
+    visits = [d for d in case.contacts.home_visits if d >= _since(case)]
+    if not visits:
+        return not_met(f"Child-protection concerns and no home visit since the start on {_d(_since(case))}.")
+    return met(f"{len(visits)} home {'visit' if len(visits) == 1 else 'visits'}, the last on {_d(max(visits))}.")
+
+
+def cp_oversight(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _cp_gate(case)) is not None:
+        return gate
+    late = [o for o in case.obligations_of("management_oversight") if o.status in ("overdue", "missed")]
+    if late:
+        return not_met(_failing_words(late[0]) + ".")
+    seen = [d for d in case.contacts.oversight if d >= _since(case)]
+    if not seen:
+        return not_met(f"Child-protection concerns and no management oversight recorded since the start on "
+                       f"{_d(_since(case))}.")
+    return met(f"Management oversight recorded, last on {_d(max(seen))}.")
+
+
+_CHILD_WORDS = re.compile(r"\b(child|children|childcare|safeguard\w*|parent\w*|son|daughter|baby|kids?)\b", re.I)
+
+
+def cp_goals(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _cp_gate(case)) is not None:
+        return gate
+    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+        return gate
+    plan = case.sentence_plan
+    assert plan is not None
+    for g in _live_goals(plan.goals):
+        text = " ".join([g.title, g.outcome or "", *(st.what for st in g.steps)])
+        if _CHILD_WORDS.search(text):
+            return met(f"Goal '{g.title}' addresses the concerns about children.")
+    return not_met("Child-protection concerns, and no goal of the sentence plan addresses children's safety.")
+
+
+# -- MAPPA and victims ------------------------------------------------------------------------------------
+def mappa_eligible(case: CaseFacts) -> str | None:
+    """Why the case meets a MAPPA category, in words (None: no category's criteria met on the record)."""
+    if "ARSO" in case.register_codes:
+        return "a registered sex offender (category 1)"
+    sen = case.sentence
+    if sen is None:
+        return None
+    if sen.offence_category in ("sexual", "cse"):
+        return "a sexual offence (category 1 or 2)"
+    if sen.offence_category == "violent" and (sen.custody_months or 0) >= 12:
+        return f"a violent offence with {sen.custody_months} months in custody (category 2)"
+    return None
+
+
+def mappa_identified(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    reg = case.register("MAPP")
+    why = mappa_eligible(case)
+    if reg is None:
+        if why is None:
+            return n_a("The MAPPA criteria are not met and there is no MAPPA register.")
+        return not_met(f"The case meets the MAPPA criteria ({why}) but has no MAPPA register.")
+    missing = [w for w, v in (("category", reg.category), ("level", reg.level)) if not v]
+    if missing:
+        return not_met(f"The MAPPA register has no {' or '.join(missing)} recorded.")
+    return met(f"MAPPA category {reg.category[-1:]} level {reg.level[-1:]} recorded"  # type: ignore[index]
+               f"{' (' + why + ')' if why else ''}.")
+
+
+VICTIM_REGISTERS = ("INVI", "ADVP", "SPO")
+
+
+def victim_safety(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    why = []
+    if case.obligations_of("victim_contact"):
+        why.append("the Victim Contact Scheme applies")
+    regs = [c for c in VICTIM_REGISTERS if c in case.register_codes]
+    if regs:
+        why.append(f"{', '.join(regs)} registered")
+    if not why:
+        return n_a("No identifiable victim recorded (no victim contact, domestic abuse, stalking or victim "
+                   "register).")
+    plan = case.risk_plan
+    because = " and ".join(why)
+    if plan is None:
+        return not_met(f"An identifiable victim ({because}) and no risk management plan.")
+    acts = [a for a in plan.actions if a.section == "victim_safety" and (a.what or "").strip()]
+    if not acts:
+        return not_met(f"An identifiable victim ({because}) and no victim safety action in the risk management "
+                       f"plan.")
+    return met(f"{len(acts)} victim safety {'action' if len(acts) == 1 else 'actions'} in the risk management plan.")
+
+
+# -- carried-forward text --------------------------------------------------------------------------------
+def carried_forward(case: CaseFacts, s: Settings) -> Outcome:
+    if (gate := _no_sentence(case)) is not None:
+        return gate
+    stale: list[tuple[str, str, date, str]] = []  # (what, section, origin, screen)
+    latest = case.latest_rosh
+    if latest is not None:
+        stale += [("RoSH assessment", k, o, "rosh_screening") for k, o in latest.carried
+                  if months_between(o, s.as_of) >= s.carried_forward_months]
+    if case.needs is not None:
+        stale += [("needs assessment", k, o, "needs_assessment") for k, o in case.needs.carried
+                  if months_between(o, s.as_of) >= s.carried_forward_months]
+    if stale:
+        what, _k, origin, screen = min(stale, key=lambda t: t[2])
+        n = len(stale)
+        return not_met(f"{n} {'section' if n == 1 else 'sections'} carried forward unchanged for "
+                       f"{s.carried_forward_months} months or more; the oldest, in the {what}, dates from "
+                       f"{_d(origin)}.", screen)
+    return met(f"No text carried forward for {s.carried_forward_months} months or more.")
+
+
+FUNCTIONS: dict[str, Evaluate] = {
+    "rosh_screening_on_time": rosh_screening_on_time,
+    "rosh_full_analysis": rosh_full_analysis,
+    "rosh_sources": rosh_sources,
+    "risk_plan_present": risk_plan_present,
+    "risk_plan_actions": risk_plan_actions,
+    "risk_plan_shared": risk_plan_shared,
+    "risk_plan_countersigned": risk_plan_countersigned,
+    "plan_outcome_focused": plan_outcome_focused,
+    "plan_sequenced": plan_sequenced,
+    "plan_linked_to_needs": plan_linked_to_needs,
+    "plan_involvement": plan_involvement,
+    "diversity_assessed": diversity_assessed,
+    "learning_plan": learning_plan,
+    "commissioned_services": commissioned_services,
+    "high_rosh_countersigned": high_rosh_countersigned,
+    "cp_home_visit": cp_home_visit,
+    "cp_oversight": cp_oversight,
+    "cp_goals": cp_goals,
+    "mappa_identified": mappa_identified,
+    "victim_safety": victim_safety,
+    "carried_forward": carried_forward,
+}
