@@ -160,6 +160,10 @@ class CaseFacts:
     rosh_level: str | None = None  # the level in force (L | M | H | VH)
     registers: tuple[RegisterFacts, ...] = ()  # open registrations
     rosh: tuple[RoshFacts, ...] = ()  # completed RoSH screenings and reviews, oldest first
+    # Days RoSH work was recorded: completed assessments, and bare records from before assessments were kept here
+    # (imports, older histories: an OASys initial assessment recorded with its sentence plan, or a review, each
+    # including the screening), oldest first.
+    rosh_records: tuple[date, ...] = ()
     risk_plan: RiskPlanFacts | None = None
     sentence_plan: SentencePlanFacts | None = None
     needs: NeedsFacts | None = None

@@ -46,13 +46,16 @@ class Settings:
     as_of: date
     carried_forward_months: int = 12
     contact_lookback_months: int = 6
+    contact_share_required: float = 0.75
     screening_within_days: int = 21
 
     @classmethod
-    def default(cls, as_of: date, **overrides: int) -> Settings:
+    def default(cls, as_of: date, **overrides: float) -> Settings:
         s = dict(_data().get("settings", {}))
-        values = {k: int(s[k]) for k in ("carried_forward_months", "contact_lookback_months",
-                                         "screening_within_days") if k in s}
+        values: dict[str, Any] = {k: int(s[k]) for k in ("carried_forward_months", "contact_lookback_months",
+                                                         "screening_within_days") if k in s}
+        if "contact_share_required" in s:
+            values["contact_share_required"] = float(s["contact_share_required"])
         values.update(overrides)
         return cls(as_of=as_of, **values)
 
@@ -213,6 +216,7 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
     rules = tuple(spec["rules"])
     when = spec.get("applies") or {}
     lookback_key = spec.get("lookback")
+    share_key = spec.get("share_required")
     rule_words = spec["not_applicable"]
 
     def evaluate(case: CaseFacts, settings: Settings) -> Outcome:
@@ -232,6 +236,13 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
             first = min(found, key=lambda o: o.due_by)
             return n_a(f"Not yet due: {first.description.lower()[0]}{first.description[1:]} by {_d(first.due_by)}.")
         failing = [o for o in judged if _late(o)]
+        if share_key and failing:
+            need = float(getattr(settings, share_key))
+            on_time = len(judged) - len(failing)
+            words = f"{on_time} of {len(judged)} met on time in the period (at least {need:.0%} required)"
+            if on_time / len(judged) >= need:
+                return met(f"{words}.")
+            return not_met(f"{words}; the latest not met: {_failing_words(failing[-1])}.")
         if failing:
             worst = failing[0]
             more = f" ({len(failing)} of {len(judged)} not met on time)" if len(judged) > 1 else ""
@@ -314,16 +325,19 @@ def rosh_screening_on_time(case: CaseFacts, s: Settings) -> Outcome:
     assert case.sentence is not None
     plan_due = case.obligations_of("initial_sentence_plan")
     due_by = plan_due[0].due_by if plan_due else case.sentence.start + timedelta(days=s.screening_within_days)
+    since = (case.sentence.sentence_date or case.sentence.start) - timedelta(days=90)
     first = first_rosh(case)
-    if first is None:
+    days = sorted({d for d in case.rosh_records if d >= since} | ({first.completed_on} if first else set()))
+    if not days:
         if s.as_of <= due_by:
             return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
         return not_met(f"No RoSH screening completed for this sentence (due by {_d(due_by)}).")
-    who = "a report writer's screening" if first.by_report_writer else "screening"
-    if first.completed_on > due_by:
-        return not_met(f"The first RoSH {who} was completed late, on {_d(first.completed_on)} (due by "
-                       f"{_d(due_by)}).")
-    return met(f"RoSH {who} completed on {_d(first.completed_on)} (due by {_d(due_by)}).")
+    on = days[0]
+    who = "a report writer's screening" if first is not None and first.completed_on == on \
+        and first.by_report_writer else "screening"
+    if on > due_by:
+        return not_met(f"The first RoSH {who} was completed late, on {_d(on)} (due by {_d(due_by)}).")
+    return met(f"RoSH {who} completed on {_d(on)} (due by {_d(due_by)}).")
 
 
 def rosh_full_analysis(case: CaseFacts, s: Settings) -> Outcome:

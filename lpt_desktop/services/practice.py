@@ -1,0 +1,415 @@
+"""The practice audit over the caseload (issue 21): builds each case's practice CaseFacts from the database and
+runs the pure checks (lpt_desktop/practice/). Read only.
+
+The facts are read in bulk, a fixed handful of queries for the whole caseload (never one per case): the
+standards engine's facts (services/obligations.iter_facts, the same reading "what is due" makes) give the
+sentence, registers and contacts, and the engine gives each case's obligations; RoSH assessments, risk
+management plans, sentence plans with goals, steps and agreements, needs assessments and the countersignature
+chains are one query each. Work completed after the audit day is left out, so an audit "as of" an earlier day
+(the team view's previous period, the charts' months) sees the record as it stood then, as far as the record
+keeps its dates.
+
+Who holds a case: the laptop's own officer row when the case is allocated to it; on a team manager's laptop
+(whose cases sync without their officer rows) the name on the case's latest completed sentence plan, needs or
+RoSH assessment; else "Not known".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lpt_desktop.assessment import carried_forward as cf
+from lpt_desktop.assessment import countersign as cs
+from lpt_desktop.domain.dates import add_months
+from lpt_desktop.practice.case_facts import (
+    CaseFacts,
+    ContactSummary,
+    GoalFacts,
+    NeedsFacts,
+    PlanAction,
+    RegisterFacts,
+    RiskPlanFacts,
+    RoshFacts,
+    SentenceFacts,
+    SentencePlanFacts,
+    StepFacts,
+)
+from lpt_desktop.practice.checks import Settings
+from lpt_desktop.practice.score import CaseAudit, audit_case
+from lpt_desktop.practice.team import TeamAudit, team_audit
+from lpt_desktop.services import needs as needs_service
+from lpt_desktop.services import rosh as rosh_service
+from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.obligations import iter_facts, offence_category
+from lpt_desktop.standards import obligations as engine
+from lpt_desktop.standards.policy import load_policy
+from lpt_desktop.store.countersign_models import Countersignature
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Meta, Officer, Person, Sentence
+from lpt_desktop.store.plan_models import (
+    NeedsAssessment,
+    PlanAgreement,
+    PlanGoal,
+    PlanStep,
+    SentencePlan,
+)
+from lpt_desktop.store.rosh_models import (
+    RiskPlan,
+    RiskPlanAction,
+    RiskPlanSharing,
+    RoshAssessment,
+    RoshConfirmation,
+)
+from lpt_desktop.store.schedule_models import StandardsRecord
+from lpt_desktop.store.sync_models import SyncConflict, SyncRecord
+from lpt_desktop.sync import state
+
+HOME_VISITS = frozenset({"CHVS", "COHV"})
+OVERSIGHT = frozenset({"MO1", "MO8"})
+VICTIM = frozenset({"CVIC"})
+ATTENDED = frozenset({"ATTC", "AFTC"})
+NOT_KNOWN = "Not known"
+TEAM_MANAGER = cs.TEAM_MANAGER
+
+
+# -- signing ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Signing:
+    status: str
+    grade: str | None
+
+
+def _signings(s: Session) -> dict[tuple[str, str], _Signing]:
+    """Every target's countersignature status, replayed from its chain (records the central store refused left
+    out, as services/countersign.py leaves them out), with the grade the work was submitted under."""
+    accepted = select(SyncRecord.record_id).where(SyncRecord.kind == "countersignature")
+    refused = set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
+                                                                 SyncConflict.reason == "rejected",
+                                                                 SyncConflict.record_id.not_in(accepted))))
+    chains: dict[tuple[str, str], list[Countersignature]] = defaultdict(list)
+    for r in s.scalars(select(Countersignature).order_by(Countersignature.on_date, Countersignature.created_at,
+                                                         Countersignature.id)):
+        if r.id not in refused:
+            chains[(r.target_kind, r.target_id)].append(r)
+    out = {}
+    for key, rows in chains.items():
+        chain = cs.chain_order(rows)
+        submitted = next((r for r in reversed(chain) if r.action in (cs.SUBMITTED, cs.RESUBMITTED, cs.SELF_SIGN)),
+                         None)
+        out[key] = _Signing(cs.status_of(chain, key[0]), submitted.author_grade if submitted else None)
+    return out
+
+
+def _signing(signings: dict[tuple[str, str], _Signing], kind: str, target_id: str) -> _Signing:
+    return signings.get((kind, target_id)) or _Signing(cs.UNSIGNED, None)
+
+
+# -- the bulk reads --------------------------------------------------------------------------------------
+def _carried(review: cf.ReviewText, as_of: date) -> tuple[tuple[str, date], ...]:
+    """(section, origin) of every section still carried unchanged, oldest first (the check applies the
+    threshold)."""
+    return tuple(cf.stale_carried(review.now, review.carried, as_of, threshold_months=0))
+
+
+def _in_people(column: Any, person_ids: Sequence[str] | None) -> Any:
+    return column.in_(list(person_ids)) if person_ids is not None else True
+
+
+def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
+          signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, list[RoshFacts]]:
+    confirmed = {a: on for a, on in s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
+                                              .where(RoshConfirmation.on_date <= as_of,
+                                                     _in_people(RoshConfirmation.person_id, person_ids)))}
+    rows = s.scalars(select(RoshAssessment).where(RoshAssessment.status == "complete",
+                                                  RoshAssessment.completed_on <= as_of,
+                                                  _in_people(RoshAssessment.person_id, person_ids))
+                     .order_by(RoshAssessment.person_id, RoshAssessment.completed_on, RoshAssessment.started_on))
+    out: dict[str, list[RoshFacts]] = defaultdict(list)
+    for a in rows:
+        assert a.completed_on is not None
+        sig = _signing(signings, cs.ROSH_ASSESSMENT, a.id)
+        if a.completed_by_name and not a.by_report_writer:
+            names[a.person_id] = a.completed_by_name
+        out[a.person_id].append(RoshFacts(
+            a.id, a.kind, a.started_on, a.completed_on, a.overall_level, a.by_report_writer,
+            confirmed.get(a.id) or a.confirmed_on, a.answers or {}, tuple(a.sources_checked or ()),
+            dict(a.source_reasons or {}), a.full_analysis, a.gate_reason, sig.status, sig.grade,
+            _carried(rosh_service._review_text(a), as_of)))
+    return out
+
+
+def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
+                signings: dict[tuple[str, str], _Signing]) -> dict[str, RiskPlanFacts]:
+    chosen: dict[str, RiskPlan] = {}
+    for p in s.scalars(select(RiskPlan).where(RiskPlan.started_on <= as_of,
+                                              _in_people(RiskPlan.person_id, person_ids))
+                       .order_by(RiskPlan.started_on, RiskPlan.created_at)):
+        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
+        held = chosen.get(p.person_id)
+        if complete or held is None or held.status != "complete":
+            if not complete and held is not None and held.status == "complete":
+                continue
+            chosen[p.person_id] = p
+    ids = [p.id for p in chosen.values()]
+    actions: dict[str, list[PlanAction]] = defaultdict(list)
+    shared: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    if ids:
+        for plan_id, section, who, what, by_when, done_on in s.execute(
+                select(RiskPlanAction.plan_id, RiskPlanAction.section, RiskPlanAction.who, RiskPlanAction.what,
+                       RiskPlanAction.by_when, RiskPlanAction.done_on)
+                .where(_in_people(RiskPlanAction.person_id, person_ids))
+                .order_by(RiskPlanAction.section, RiskPlanAction.position)):
+            actions[plan_id].append(PlanAction(section, who, what, by_when, done_on))
+        for plan_id, agency, on in s.execute(select(RiskPlanSharing.plan_id, RiskPlanSharing.agency,
+                                                    RiskPlanSharing.on_date)
+                                             .where(RiskPlanSharing.on_date <= as_of,
+                                                    _in_people(RiskPlanSharing.person_id, person_ids))):
+            shared[plan_id].append((agency, on))
+    out = {}
+    for pid, p in chosen.items():
+        legacy = [(str(x.get("with") or ""), date.fromisoformat(str(x["on"])))
+                  for x in (p.shared or []) if isinstance(x, dict) and x.get("on")]
+        sig = _signing(signings, cs.RISK_PLAN, p.id)
+        out[pid] = RiskPlanFacts(p.id, "complete" if p.status == "complete" and p.completed_on is not None
+                                 and p.completed_on <= as_of else "draft", p.started_on, p.completed_on,
+                                 tuple(actions.get(p.id, ())), tuple(shared.get(p.id, ())) + tuple(legacy),
+                                 sig.status, sig.grade)
+    return out
+
+
+def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
+                    signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, SentencePlanFacts]:
+    chosen: dict[str, SentencePlan] = {}
+    for p in s.scalars(select(SentencePlan).where(SentencePlan.started_on <= as_of,
+                                                  _in_people(SentencePlan.person_id, person_ids))
+                       .order_by(SentencePlan.started_on, SentencePlan.created_at)):
+        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
+        held = chosen.get(p.person_id)
+        held_complete = held is not None and held.status == "complete" and held.completed_on is not None \
+            and held.completed_on <= as_of
+        if complete or not held_complete:
+            chosen[p.person_id] = p
+    plan_ids = {p.id for p in chosen.values()}
+    goals: dict[str, list[PlanGoal]] = defaultdict(list)
+    for g in s.scalars(select(PlanGoal).where(_in_people(PlanGoal.person_id, person_ids))
+                       .order_by(PlanGoal.position)):
+        if g.plan_id in plan_ids:
+            goals[g.plan_id].append(g)
+    goal_ids = {g.id for gs in goals.values() for g in gs}
+    steps: dict[str, list[StepFacts]] = defaultdict(list)
+    for goal_id, what, who, partner, status in s.execute(
+            select(PlanStep.goal_id, PlanStep.what, PlanStep.who, PlanStep.partner, PlanStep.status)
+            .where(_in_people(PlanStep.person_id, person_ids)).order_by(PlanStep.position)):
+        if goal_id in goal_ids:
+            steps[goal_id].append(StepFacts(what, who, partner, status))
+    agreements: dict[str, tuple[str, str | None]] = {}
+    for plan_id, answer, reason in s.execute(
+            select(PlanAgreement.plan_id, PlanAgreement.agreement, PlanAgreement.reason)
+            .where(PlanAgreement.on_date <= as_of, _in_people(PlanAgreement.person_id, person_ids))
+            .order_by(PlanAgreement.on_date, PlanAgreement.created_at)):
+        if plan_id in plan_ids:
+            agreements[plan_id] = (answer, reason)  # the latest counts
+    out = {}
+    for pid, p in chosen.items():
+        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
+        gs = tuple(GoalFacts(g.title, g.area, g.outcome, g.status, tuple(g.need_links or ()), bool(g.rosh_link),
+                             bool(g.learning_plan), tuple(steps.get(g.id, ()))) for g in goals.get(p.id, ()))
+        answer, reason = agreements.get(p.id, (None, None))
+        if complete and p.completed_by_name:
+            names[pid] = p.completed_by_name
+        sig = _signing(signings, cs.SENTENCE_PLAN, p.id)
+        out[pid] = SentencePlanFacts(p.id, p.plan_type, "complete" if complete else "draft", p.started_on,
+                                     p.completed_on if complete else None, p.needs_assessment_id, p.persons_words,
+                                     p.involvement, p.sequence_reason, gs, answer, reason, sig.status, sig.grade)
+    return out
+
+
+def _needs(s: Session, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
+           ) -> dict[str, NeedsFacts]:
+    out = {}
+    for a in s.scalars(select(NeedsAssessment).where(NeedsAssessment.status == "complete",
+                                                     NeedsAssessment.completed_on <= as_of,
+                                                     _in_people(NeedsAssessment.person_id, person_ids))
+                       .order_by(NeedsAssessment.completed_on, NeedsAssessment.started_on)):
+        assert a.completed_on is not None
+        if a.completed_by_name:
+            names[a.person_id] = a.completed_by_name
+        out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(a),
+                                      _carried(needs_service._review_text(a), as_of))  # the latest wins
+    return out
+
+
+def _officers(s: Session, person_ids: Sequence[str] | None) -> dict[str, tuple[str, str, str | None, str | None]]:
+    """person id -> (crn, name, gender, holder's name or None)."""
+    names = {oid: name for oid, name in s.execute(select(Officer.id, Officer.name))}
+    out = {}
+    for pid, crn, first, last, gender, officer_id in s.execute(
+            select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.gender, Person.officer_id)
+            .where(_in_people(Person.id, person_ids))):
+        out[pid] = (crn, f"{first} {last}", gender, names.get(officer_id) if officer_id else None)
+    return out
+
+
+def _sentence(f: engine.CaseFacts, offences: dict[str, str | None]) -> SentenceFacts | None:
+    if f.sentence_type is None or f.start is None or f.person_id is None:
+        return None
+    offence = offences.get(f.person_id)
+    return SentenceFacts(f.sentence_type, f.start, f.sentence_date, f.end, offence,
+                         f.offence_category or offence_category(offence), f.custody_months, tuple(f.requirements))
+
+
+def _contacts(rows: Iterable[tuple[Any, ...]]) -> ContactSummary:
+    failures = engine.failure_outcomes()
+    homes, oversight, victims, absences = [], [], [], 0
+    for _id, at, code, outcome in rows:
+        day = at.date()
+        if code in HOME_VISITS and outcome in ATTENDED:
+            homes.append(day)
+        elif code in OVERSIGHT:
+            oversight.append(day)
+        elif code in VICTIM:
+            victims.append(day)
+        if outcome in failures:
+            absences += 1
+    return ContactSummary(tuple(homes), tuple(oversight), tuple(victims), absences)
+
+
+def load_case_facts(db: Database, as_of: date | None = None,
+                    person_ids: Sequence[str] | None = None) -> list[CaseFacts]:
+    """Every case's practice facts (or the given cases'), from a fixed number of queries."""
+    as_of = as_of or date.today()
+    with db.read() as s:
+        policy = load_policy(_policy_name(s))
+        calendar = working_calendar(s)
+        signings = _signings(s)
+        names: dict[str, str] = {}  # who completed each case's latest work (the sentence plan's name wins)
+        rosh = _rosh(s, as_of, person_ids, signings, names)
+        risk_plans = _risk_plans(s, as_of, person_ids, signings)
+        needs = _needs(s, as_of, person_ids, names)
+        plans = _sentence_plans(s, as_of, person_ids, signings, names)
+        people = _officers(s, person_ids)
+        # Bare records of RoSH work from before assessments were kept here (imports, older histories): an OASys
+        # initial assessment (recorded with its sentence plan) and reviews both include the RoSH screening.
+        legacy: dict[str, list[date]] = defaultdict(list)
+        for pid, on in s.execute(select(StandardsRecord.person_id, StandardsRecord.done_on)
+                                 .where(StandardsRecord.kind.in_(("rosh_review", "sentence_plan")),
+                                        StandardsRecord.done_on <= as_of,
+                                        _in_people(StandardsRecord.person_id, person_ids))):
+            legacy[pid].append(on)
+        offences = {pid: offence for pid, offence in s.execute(
+            select(Sentence.person_id, Sentence.offence).where(Sentence.terminated_on.is_(None),
+                                                               _in_people(Sentence.person_id, person_ids))
+            .order_by(Sentence.start_date))}
+        out = []
+        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
+            pid = f.person_id
+            assert pid is not None
+            crn, name, gender, holder = people[pid]
+            found = rosh.get(pid, [])
+            plan = plans.get(pid)
+            na = needs.get(pid)
+            holder = holder or names.get(pid)
+            obligations = tuple(engine.obligations(policy, f, as_of, calendar=calendar))
+            out.append(CaseFacts(
+                pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
+                tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
+                tuple(found), tuple(sorted({*(r.completed_on for r in found), *legacy.get(pid, ())})),
+                risk_plans.get(pid), plan, na, _contacts(f.contacts), obligations))
+    return sorted(out, key=lambda c: c.crn)
+
+
+def _policy_name(s: Session) -> str:
+    from lpt_desktop.services.obligations import DEFAULT_POLICY, POLICY_KEY
+    from lpt_desktop.standards.policy import policy_names
+
+    name = s.scalar(select(Meta.value).where(Meta.key == POLICY_KEY))
+    return name if name in policy_names() else DEFAULT_POLICY
+
+
+# -- the audit -------------------------------------------------------------------------------------------
+def settings_for(as_of: date, carried_forward_months: int | None = None) -> Settings:
+    extra = {} if carried_forward_months is None else {"carried_forward_months": carried_forward_months}
+    return Settings.default(as_of, **extra)
+
+
+def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | None = None,
+          carried_forward_months: int | None = None) -> list[CaseAudit]:
+    """Every case's checklist and score (or the given cases'), by CRN."""
+    as_of = as_of or date.today()
+    settings = settings_for(as_of, carried_forward_months)
+    return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids)]
+
+
+def case_audit(db: Database, person_id: str, as_of: date | None = None,
+               carried_forward_months: int | None = None) -> CaseAudit | None:
+    """One case's checklist and score (the case's inspection readiness panel)."""
+    found = audit(db, as_of, [person_id], carried_forward_months)
+    return found[0] if found else None
+
+
+# -- the team --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LaptopRole:
+    role: str  # team_manager | offender_manager | ...
+    name: str  # who this laptop is (the enrolled user, else the file's officer)
+    officer: str | None  # the officer row's name, when the file has one
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == TEAM_MANAGER
+
+
+def laptop_role(db: Database) -> LaptopRole:
+    """Whether this laptop is a team manager's (the sync state's role from the central store) or an officer's."""
+    with db.read() as s:
+        st = state.read_all(s)
+        oid = db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
+        officer = s.get(Officer, oid) if oid else None
+    role = st.get(state.ROLE) or cs.OFFENDER_MANAGER
+    name = st.get(state.DISPLAY_NAME) or (officer.name if officer else "") or st.get(state.USERNAME) or ""
+    return LaptopRole(role, name, officer.name if officer else None)
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """The team figures (a manager's laptop), or the officer's own (an officer's laptop, `own_only`)."""
+
+    as_of: date
+    previous_as_of: date
+    own_only: bool
+    note: str  # the line saying whose figures these are
+    team: TeamAudit
+    audits: tuple[CaseAudit, ...]
+
+
+def team_view(db: Database, as_of: date | None = None, previous_as_of: date | None = None,
+              carried_forward_months: int | None = None) -> TeamView:
+    """The team's practice figures this period beside the previous (a month earlier unless given). On an
+    officer's laptop, the officer's own figures, rated against their own cases only, with a line saying so."""
+    as_of = as_of or date.today()
+    previous_as_of = previous_as_of or add_months(as_of, -1)
+    role = laptop_role(db)
+    now = audit(db, as_of, carried_forward_months=carried_forward_months)
+    before = audit(db, previous_as_of, carried_forward_months=carried_forward_months)
+    if role.is_manager:
+        note = f"Team figures: {len({a.officer for a in now})} officers, {len(now)} cases."
+        own = False
+    else:
+        own = True
+        me = role.officer or role.name or NOT_KNOWN
+        now = [_as_officer(a, me) for a in now]
+        before = [_as_officer(a, me) for a in before]
+        note = (f"Your own figures ({me}, {len(now)} cases): this is an offender manager's laptop; the team's "
+                f"figures are on the team manager's laptop.")
+    return TeamView(as_of, previous_as_of, own, note, team_audit(now, before), tuple(now))
+
+
+def _as_officer(a: CaseAudit, name: str) -> CaseAudit:
+    return CaseAudit(a.person_id, a.crn, a.name, name, a.results)
