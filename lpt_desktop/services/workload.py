@@ -1,0 +1,210 @@
+"""Workload (issue 21): each officer's cases weighted by the tier in force and by the reports and other work due,
+against their capacity, per officer and per team. The sums are practice/workload.py's; the weights are
+resources/data/workload_weights.json; this module reads the caseload and the officers.
+
+Whose workload:
+  - on a team manager's laptop (sync role team_manager) the team: every officer row that has cases in this
+    file (the manager's own row only if it has cases);
+  - on any other laptop the officer whose laptop it is, with the cases allocated to them.
+A case allocated to no officer this file knows is listed apart (`unallocated`), never counted against anyone.
+On a manager's laptop that is every case today: the sync pull keeps person.officer_id for "allocated to me"
+only (sync/apply.py) and drops the server's allocated_to, so the file does not know which officer holds a team
+case. The figures are right per officer once the allocation is kept on the laptop.
+
+What is read:
+  - the tier in force and its scheme (person.tier, person.tier_scheme, as services/tiering.py records them);
+  - the current sentence's order type (the latest not terminated; recalled when recalled_on is set);
+  - court reports not yet sent (report_request), by type, due by their due date; a request for someone who is
+    not (yet) a case counts for the officer named as its author, else the laptop's own officer;
+  - other work due: the standards engine's open obligations (due, overdue, or upcoming) for each case
+    (services/obligations.all_obligations), weighed by rule; report_due is left out there (counted above).
+
+Capacity: nothing in the app records an officer's hours, so it is kept in this file's lpt_meta under
+CAPACITY_KEY as JSON {staff_code: {"hours": 18.5, "reduction_hours": 2}}; an officer with no entry is full time
+(the weights' full-time hours) with no reductions. There is no write service for it yet (a write needs its
+scenario in tests/test_changes.py): until one exists every officer counts as full time.
+
+Reads:
+  workload(db, today=None) -> WorkloadView
+  capacities(db) -> {staff_code: Capacity}
+  weights() -> Weights (the checked weights file)
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lpt_desktop.assessment import countersign as cs
+from lpt_desktop.domain.court import report_type_label
+from lpt_desktop.practice.workload import (
+    COURT_REPORT,
+    WORK_DUE,
+    Capacity,
+    CaseInput,
+    CasePoints,
+    OfficerInput,
+    TeamWorkload,
+    Weights,
+    WorkItem,
+    case_points,
+    load_weights,
+    team_workload,
+)
+from lpt_desktop.services import obligations
+from lpt_desktop.services.countersign import actor_in
+from lpt_desktop.store.court_models import ReportRequest
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.models import Meta, Officer, Person, Sentence
+
+CAPACITY_KEY = "workload_capacity"
+OPEN_STATUSES = ("due", "overdue", "upcoming")
+COUNTED_ELSEWHERE = frozenset({"report_due"})  # open report requests: counted as court reports by type
+TEAM = "team"
+OFFICER = "officer"
+
+
+@dataclass(frozen=True)
+class WorkloadView:
+    """What a workload screen shows: the team (one officer on an officer's laptop), the cases no officer here
+    holds, and a line saying whose figures these are."""
+
+    scope: str  # TEAM | OFFICER
+    scope_line: str
+    as_of: date
+    team: TeamWorkload
+    unallocated: tuple[CasePoints, ...]
+    weights_source: str
+
+    @property
+    def unallocated_points(self) -> int:
+        return sum(c.points for c in self.unallocated)
+
+
+def weights() -> Weights:
+    """The checked weights file (a ValidationError naming the bad key if it is not right)."""
+    return load_weights()
+
+
+def _capacities(s: Session) -> dict[str, Capacity]:
+    raw = s.scalar(select(Meta.value).where(Meta.key == CAPACITY_KEY))
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    out: dict[str, Capacity] = {}
+    for code, entry in (data.items() if isinstance(data, dict) else ()):
+        if not isinstance(entry, dict):
+            continue
+        hours = entry.get("hours")
+        reduction = entry.get("reduction_hours", 0)
+        ok_hours = hours is None or (isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours >= 0)
+        ok_reduction = isinstance(reduction, (int, float)) and not isinstance(reduction, bool) and reduction >= 0
+        if ok_hours and ok_reduction:
+            out[str(code)] = Capacity(None if hours is None else float(hours), float(reduction))
+    return out
+
+
+def capacities(db: Database) -> dict[str, Capacity]:
+    """Each officer's recorded hours and reductions by staff code (an officer not listed is full time)."""
+    with db.read() as s:
+        return _capacities(s)
+
+
+def _current_sentences(s: Session) -> dict[str, tuple[str, bool]]:
+    """person id -> (order type, recalled) of the latest sentence not terminated."""
+    rows = s.execute(select(Sentence.person_id, Sentence.order_type, Sentence.recalled_on, Sentence.start_date)
+                     .where(Sentence.terminated_on.is_(None))
+                     .order_by(Sentence.person_id, Sentence.start_date.desc()))
+    out: dict[str, tuple[str, bool]] = {}
+    for pid, order_type, recalled_on, _start in rows:
+        out.setdefault(pid, (order_type, recalled_on is not None))
+    return out
+
+
+def _own_officer_id(s: Session, db: Database) -> str | None:
+    return db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
+
+
+def workload(db: Database, today: date | None = None) -> WorkloadView:
+    """The workload figures for this laptop: the team's on a team manager's, the officer's own on any other."""
+    as_of = today or date.today()
+    w = load_weights()
+    found, _who = obligations.all_obligations(db, as_of, since=as_of)
+    with db.read() as s:
+        actor = actor_in(s, db)
+        own_id = _own_officer_id(s, db)
+        manager = actor.role == cs.TEAM_MANAGER
+        caps = _capacities(s)
+        officers = {o.id: o for o in s.scalars(select(Officer))}
+        people = s.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier,
+                                  Person.tier_scheme, Person.officer_id)
+                           .order_by(Person.last_name, Person.first_name)).all()
+        sentences = _current_sentences(s)
+        requests = s.execute(select(ReportRequest.person_id, ReportRequest.report_type, ReportRequest.due_by,
+                                    ReportRequest.court, ReportRequest.author)
+                             .where(ReportRequest.status != "sent")).all()
+
+    with_cases = {p.officer_id for p in people if p.officer_id in officers}
+    if manager:
+        scope_ids = [oid for oid in officers if oid != own_id or oid in with_cases]
+    else:
+        scope_ids = [own_id] if own_id in officers else []
+    in_scope = set(scope_ids)
+
+    work: dict[str, list[WorkItem]] = defaultdict(list)
+    for pid, items in found.items():
+        for ob in items:
+            if ob.status in OPEN_STATUSES and ob.rule not in COUNTED_ELSEWHERE:
+                work[pid].append(WorkItem(WORK_DUE, ob.rule, ob.due_by, ob.label))
+    known_people = {p.id for p in people}
+    by_name = {o.name.casefold(): oid for oid, o in officers.items()}
+    loose: dict[str | None, list[WorkItem]] = defaultdict(list)  # reports on no case: by officer id
+    for pid, rtype, due_by, court, author in requests:
+        item = WorkItem(COURT_REPORT, rtype, due_by, f"{report_type_label(rtype)} for {court}")
+        if pid is not None and pid in known_people:
+            work[pid].append(item)
+        else:
+            loose[by_name.get((author or "").casefold(), own_id)].append(item)
+
+    cases: dict[str | None, list[CaseInput]] = defaultdict(list)
+    for p in people:
+        order_type, recalled = sentences.get(p.id, (None, False))
+        case = CaseInput(p.id, p.crn, f"{p.first_name} {p.last_name}", p.tier, p.tier_scheme, order_type,
+                         recalled, tuple(work.get(p.id, ())))
+        cases[p.officer_id if p.officer_id in in_scope else None].append(case)
+
+    inputs = []
+    for oid in sorted(scope_ids, key=lambda i: officers[i].name.casefold()):
+        o = officers[oid]
+        grade = actor.grade if oid == own_id and actor.grade else cs.normal_grade(o.role)
+        inputs.append(OfficerInput(oid, o.name, grade, caps.get(o.staff_code, Capacity()),
+                                   tuple(cases.get(oid, ())), tuple(loose.get(oid, ()))))
+    own_team = officers[own_id].team if own_id in officers else None
+    team_names = sorted({t for t in [own_team, *(officers[i].team for i in scope_ids)] if t})
+    team = team_workload(inputs, as_of, w, name=", ".join(team_names))
+    unallocated = tuple(case_points(c, as_of, w) for c in cases.get(None, ()))
+    return WorkloadView(TEAM if manager else OFFICER, _scope_line(manager, len(inputs), len(unallocated)), as_of,
+                        team, unallocated, w.source)
+
+
+def _scope_line(manager: bool, officers: int, unallocated: int) -> str:
+    if manager:
+        line = (f"Your team's workload: {officers} officer{'' if officers == 1 else 's'} with cases on this laptop.")
+        if unallocated:
+            line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} not allocated to an officer this "
+                     "laptop knows, so counted against no one.")
+        return line
+    line = "Your own workload: an officer's laptop shows only the officer's own cases."
+    if unallocated:
+        line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} in this file but not allocated to you, "
+                 "so not counted.")
+    return line
+
+
+__all__ = ["CAPACITY_KEY", "OFFICER", "TEAM", "WorkloadView", "capacities", "weights", "workload"]
