@@ -19,7 +19,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -27,9 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,6 +37,7 @@ from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import rosh_label
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.plans.action_dialog import ActionDialog
+from lpt_desktop.gui.plans.common import LOCKED, button, choose_printer, fit_rows, warn_unprotected
 from lpt_desktop.gui.plans.models import (
     ACTION_COLUMNS,
     PROBLEM_COLUMNS,
@@ -69,28 +67,9 @@ if TYPE_CHECKING:
     from lpt_desktop.services.rosh import RoshOverview
     from lpt_desktop.services.rosh_plan import PlanView
 
-LOCKED = "unlock the caseload to change the plan"
 UNPROTECTED = ("The RoSH summary and risk management plan will be saved as a PDF file that is NOT encrypted: it "
                "leaves the protection of your caseload. It is marked OFFICIAL-SENSITIVE. Save it only to an "
                "encrypted drive or the secure print folder, and delete it once the meeting has it.")
-
-
-def _fit_rows(table: QTableView, most: int = 14) -> None:
-    """Tall enough for its rows (up to `most`, then it scrolls): the page scrolls, not a small box."""
-    table.resizeRowsToContents()
-    model = table.model()
-    rows = model.rowCount() if model is not None else 0
-    shown = max(2, min(rows, most))
-    body = sum(table.rowHeight(r) for r in range(min(rows, shown)))
-    body += max(0, shown - rows) * table.verticalHeader().defaultSectionSize()
-    table.setFixedHeight(body + table.horizontalHeader().height() + 2 * table.frameWidth() + 4)
-
-
-def _button(text: str, name: str, tip: str) -> QPushButton:
-    b = QPushButton(text)
-    b.setAccessibleName(name)
-    b.setToolTip(tip)
-    return b
 
 
 class PlansPage(QWidget):
@@ -155,16 +134,16 @@ class RiskPlanPage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.hide()
 
-        self.start_button = _button("Start &plan", "Start a risk management plan",
-                                    "Start a plan from the latest completed RoSH assessment")
-        self.add_button = _button("Add act&ion…", "Add an action", "Add an action: who will do what, by when")
-        self.edit_button = _button("Edi&t…", "Change the chosen action", "Change the chosen action (Enter)")
-        self.remove_button = _button("&Remove", "Remove the chosen action", "Remove the chosen action (Delete)")
-        self.up_button = _button("Move &up", "Move the chosen action up", "Move the action up within its section")
-        self.down_button = _button("Move dow&n", "Move the chosen action down",
-                                   "Move the action down within its section")
-        self.done_button = _button("&Mark done", "Mark the chosen action done",
-                                   "Record that the chosen action was done today (again: not done after all)")
+        self.start_button = button("Start &plan", "Start a risk management plan",
+                                   "Start a plan from the latest completed RoSH assessment")
+        self.add_button = button("Add act&ion…", "Add an action", "Add an action: who will do what, by when")
+        self.edit_button = button("Edi&t…", "Change the chosen action", "Change the chosen action (Enter)")
+        self.remove_button = button("&Remove", "Remove the chosen action", "Remove the chosen action (Delete)")
+        self.up_button = button("Move &up", "Move the chosen action up", "Move the action up within its section")
+        self.down_button = button("Move dow&n", "Move the chosen action down",
+                                  "Move the action down within its section")
+        self.done_button = button("&Mark done", "Mark the chosen action done",
+                                  "Record that the chosen action was done today (again: not done after all)")
         top = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.remove_button, self.up_button,
                   self.down_button, self.done_button):
@@ -205,8 +184,8 @@ class RiskPlanPage(QWidget):
         self.shared.horizontalHeader().setStretchLastSection(False)
         self.shared.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.shared.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.share_button = _button("Shared &with…", "Record who the plan was shared with",
-                                    "Record that the plan was shared with an agency, and when")
+        self.share_button = button("Shared &with…", "Record who the plan was shared with",
+                                   "Record that the plan was shared with an agency, and when")
         shared_box = QGroupBox("Shared with")
         shared_layout = QVBoxLayout(shared_box)
         shared_layout.addWidget(self.shared)
@@ -215,14 +194,14 @@ class RiskPlanPage(QWidget):
         row.addStretch(1)
         shared_layout.addLayout(row)
 
-        self.complete_button = _button("Comp&lete plan", "Complete the plan",
-                                       "Complete the plan: every action needs who, what and by when")
-        self.pdf_button = _button("&Save as PDF…", "Save the RoSH summary and plan as a PDF",
-                                  "The RoSH summary and plan, marked OFFICIAL-SENSITIVE, for MAPPA or approved "
-                                  "premises (an unprotected copy)")
+        self.complete_button = button("Comp&lete plan", "Complete the plan",
+                                      "Complete the plan: every action needs who, what and by when")
+        self.pdf_button = button("&Save as PDF…", "Save the RoSH summary and plan as a PDF",
+                                 "The RoSH summary and plan, marked OFFICIAL-SENSITIVE, for MAPPA or approved "
+                                 "premises (an unprotected copy)")
         # No Alt letter is left for Print (the window, the case's tabs and this page use the rest): Tab reaches it.
-        self.print_button = _button("Print…", "Print the RoSH summary and plan",
-                                    "Print the RoSH summary and plan, marked OFFICIAL-SENSITIVE")
+        self.print_button = button("Print…", "Print the RoSH summary and plan",
+                                   "Print the RoSH summary and plan, marked OFFICIAL-SENSITIVE")
         bottom = QHBoxLayout()
         for b in (self.complete_button, self.pdf_button, self.print_button):
             bottom.addWidget(b)
@@ -328,7 +307,7 @@ class RiskPlanPage(QWidget):
             return
         self._fitting = True
         try:
-            _fit_rows(self.action_table)
+            fit_rows(self.action_table, 14)
         finally:
             self._fitting = False
 
@@ -372,8 +351,8 @@ class RiskPlanPage(QWidget):
         select_record(self.action_table, self.action_model, chosen)
         self.shared_model.set_rows(shared_rows(plan.shared) if plan else [])
         self._show_gaps(plan)
-        _fit_rows(self.action_table)
-        _fit_rows(self.shared, 6)
+        fit_rows(self.action_table, 14)
+        fit_rows(self.shared, 6)
         if self.problems.isVisible():
             self._refresh_problems()
         self._enable()
@@ -602,7 +581,7 @@ class RiskPlanPage(QWidget):
         self.problem_model.set_rows(rows)
         self.problems.setVisible(bool(rows))
         if rows:
-            _fit_rows(self.problems, 8)
+            fit_rows(self.problems, 8)
             self.problems.setFocus()
             select_record(self.problems, self.problem_model, rows[0].id)
 
@@ -629,14 +608,8 @@ class RiskPlanPage(QWidget):
         """Warn that the PDF leaves the encryption, then ask where to save it."""
         if not self.pdf_button.isEnabled():
             return None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unprotected file", UNPROTECTED,
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(self._choose_pdf_file)
-        self.question = box
-        box.open()
-        return box
+        self.question = warn_unprotected(self, UNPROTECTED, self._choose_pdf_file)
+        return self.question
 
     def _choose_pdf_file(self) -> None:
         crn = self.overview.crn if self.overview is not None else ""
@@ -667,22 +640,9 @@ class RiskPlanPage(QWidget):
                        on_ok=self._ask_print, on_error=self._refused)
 
     def _ask_print(self, doc: RoshDocument) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print the RoSH summary and plan")
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        if printer.outputFileName():
-            # "Print to file" writes case data outside the encrypted caseload: say so, and let the officer stop.
-            answer = QMessageBox.warning(
-                self, "Unprotected file", f"The RoSH summary and plan will be written to {printer.outputFileName()}"
-                ", a file that is NOT encrypted. Save it only to an encrypted drive and delete it when done.",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Save:
-                return
-        self.print_to(printer, doc)
+        printer = choose_printer(self, "Print the RoSH summary and plan", "The RoSH summary and plan")
+        if printer is not None:
+            self.print_to(printer, doc)
 
     def print_to(self, printer: QPrinter, doc: RoshDocument) -> int:
         pages = print_rosh(printer, doc)

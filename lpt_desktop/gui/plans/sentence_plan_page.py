@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +32,10 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.plans.agreement_dialog import AgreementDialog
+from lpt_desktop.gui.plans.common import LOCKED, button, choose_printer, fit_rows, warn_unprotected
 from lpt_desktop.gui.plans.goal_dialog import GoalDialog, GoalStatusDialog
 from lpt_desktop.gui.plans.plan_review_dialog import PlanReviewDialog
+from lpt_desktop.gui.plans.printing import print_sentence_plan
 from lpt_desktop.gui.plans.step_dialog import StepDialog
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
@@ -44,29 +44,19 @@ from lpt_desktop.services.changes import Change
 from lpt_desktop.services.plan_document import export_plan_pdf, plan_document, suggested_name
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from lpt_desktop.gui.case_record.record_dialog import RecordDialog
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.reports.plan_pdf import PlanDocument
     from lpt_desktop.services.sentence_plan import GoalView, PlanView, StepView
 
-LOCKED = "unlock the caseload to change the plan"
 UNPROTECTED = ("The sentence plan will be saved as a PDF file that is NOT encrypted: it leaves the protection of "
                "your caseload. It is marked OFFICIAL-SENSITIVE. Save it only to an encrypted drive or the secure "
                "print folder, and delete it once the person has their copy.")
 DRAFT_ONLY = "only a draft plan's goals can be reordered: start a new version to change the order"
 GOAL_MIME = "application/x-lpt-plan-goal-row"
 Index = QModelIndex | QPersistentModelIndex
-
-
-def fit_rows(table: QTableView, most: int = 12) -> None:
-    """Tall enough for its rows (up to `most`, then it scrolls): the page scrolls, not a small box."""
-    table.resizeRowsToContents()
-    model = table.model()
-    rows = model.rowCount() if model is not None else 0
-    shown = max(2, min(rows, most))
-    body = sum(table.rowHeight(r) for r in range(min(rows, shown)))
-    body += max(0, shown - rows) * table.verticalHeader().defaultSectionSize()
-    table.setFixedHeight(body + table.horizontalHeader().height() + 2 * table.frameWidth() + 4)
 
 
 def _target(g: GoalView) -> str:
@@ -150,13 +140,6 @@ class GoalModel(RecordTableModel["GoalView"]):
         return False
 
 
-def _button(text: str, name: str, tip: str) -> QPushButton:
-    b = QPushButton(text)
-    b.setAccessibleName(name)
-    b.setToolTip(tip)
-    return b
-
-
 class SentencePlanPage(QWidget):
     def __init__(self, person_id: str, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,8 +168,8 @@ class SentencePlanPage(QWidget):
         self.plan_type.setAccessibleName("Plan type")
         for code, label in svc.choices().plan_types:
             self.plan_type.addItem(label, code)
-        self.start_button = _button("Start sentence plan", "Start a sentence plan",
-                                    "Start a plan of the chosen type (a new version copies the goals still open)")
+        self.start_button = button("Start sentence plan", "Start a sentence plan",
+                                   "Start a plan of the chosen type (a new version copies the goals still open)")
         start_row = QHBoxLayout()
         self.start_label = QLabel("Type:")
         start_row.addWidget(self.start_label)
@@ -197,8 +180,8 @@ class SentencePlanPage(QWidget):
         self.voice = QLabel("")
         self.voice.setWordWrap(True)
         self.voice.setAccessibleName("The person's words and agreement")
-        self.words_button = _button("Their words and agreement…", "The person's words and agreement",
-                                    "Their own words on what they want to change, and whether they agree")
+        self.words_button = button("Their words and agreement…", "The person's words and agreement",
+                                   "Their own words on what they want to change, and whether they agree")
         voice_box = QGroupBox("In their own words")
         vl = QVBoxLayout(voice_box)
         vl.addWidget(self.voice)
@@ -219,13 +202,13 @@ class SentencePlanPage(QWidget):
         gh.setStretchLastSection(True)
         gh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         gh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.add_goal_button = _button("Add goal…", "Add a goal", "Add a goal: what will be different, by when")
-        self.edit_goal_button = _button("Change goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
-        self.status_button = _button("Goal status…", "Change the chosen goal's status",
-                                     "Active, future, achieved or removed, with a note saying why")
-        self.up_button = _button("Move up", "Move the chosen goal up", "Move the goal up (Alt+Up, or drag it)")
-        self.down_button = _button("Move down", "Move the chosen goal down",
-                                   "Move the goal down (Alt+Down, or drag it)")
+        self.add_goal_button = button("Add goal…", "Add a goal", "Add a goal: what will be different, by when")
+        self.edit_goal_button = button("Change goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
+        self.status_button = button("Goal status…", "Change the chosen goal's status",
+                                    "Active, future, achieved or removed, with a note saying why")
+        self.up_button = button("Move up", "Move the chosen goal up", "Move the goal up (Alt+Up, or drag it)")
+        self.down_button = button("Move down", "Move the chosen goal down",
+                                  "Move the goal down (Alt+Down, or drag it)")
         grow = QHBoxLayout()
         for b in (self.add_goal_button, self.edit_goal_button, self.status_button, self.up_button, self.down_button):
             grow.addWidget(b)
@@ -234,8 +217,8 @@ class SentencePlanPage(QWidget):
         self.sequence.setWordWrap(True)
         self.sequence.setAccessibleName("Order of goals")
         self.sequence.setStyleSheet("color: #8a4b00;")
-        self.why_button = _button("Record why not…", "Record why risk of harm work is not first",
-                                  "Say why the goals addressing risk of harm do not come first")
+        self.why_button = button("Record why not…", "Record why risk of harm work is not first",
+                                 "Say why the goals addressing risk of harm do not come first")
         seq_row = QHBoxLayout()
         seq_row.addWidget(self.sequence, 1)
         seq_row.addWidget(self.why_button)
@@ -251,9 +234,9 @@ class SentencePlanPage(QWidget):
         sh = self.steps.horizontalHeader()
         sh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         sh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.add_step_button = _button("Add step…", "Add a step to the chosen goal",
-                                       "What, who does it, by when")
-        self.edit_step_button = _button("Change step…", "Change the chosen step", "Change the chosen step (Enter)")
+        self.add_step_button = button("Add step…", "Add a step to the chosen goal",
+                                      "What, who does it, by when")
+        self.edit_step_button = button("Change step…", "Change the chosen step", "Change the chosen step (Enter)")
         srow = QHBoxLayout()
         srow.addWidget(self.add_step_button)
         srow.addWidget(self.edit_step_button)
@@ -268,8 +251,8 @@ class SentencePlanPage(QWidget):
         self.interventions.setAccessibleName("Interventions from the order")
         self.intervention_choice = QComboBox()
         self.intervention_choice.setAccessibleName("Intervention to place")
-        self.place_button = _button("Place under chosen goal", "Place the intervention under the chosen goal",
-                                    "The order's requirement sits under the chosen goal (moved from any other)")
+        self.place_button = button("Place under chosen goal", "Place the intervention under the chosen goal",
+                                   "The order's requirement sits under the chosen goal (moved from any other)")
         irow = QHBoxLayout()
         irow.addWidget(self.intervention_choice, 1)
         irow.addWidget(self.place_button)
@@ -282,12 +265,17 @@ class SentencePlanPage(QWidget):
         self.flags.setWordWrap(True)
         self.flags.setAccessibleName("Plan flags")
         self.flags.setStyleSheet("color: #8a4b00;")
-        self.complete_button = _button("Comp&lete plan", "Complete the sentence plan",
-                                       "Submit the plan for countersignature (its flags are shown first)")
-        self.review_button = _button("Review plan…", "Review the sentence plan",
-                                     "Rate every goal met, partly met or not met")
-        self.pdf_button = _button("Save as PDF…", "Save the plan as a PDF for the person",
-                                  "The plan in plain words for the person to read and sign (an unprotected copy)")
+        self.complete_button = button("Comp&lete plan", "Complete the sentence plan",
+                                      "Submit the plan for countersignature (its flags are shown first)")
+        self.review_button = button("Review plan…", "Review the sentence plan",
+                                    "Rate every goal met, partly met or not met")
+        self.pdf_button = button("Save as PDF…", "Save the plan as a PDF for the person",
+                                 "The plan in plain words for the person to read and sign (an unprotected copy)")
+        # No Alt letter (the window, the case's tabs and the plan pages use them; Ctrl+P prints the caseload): Tab
+        # reaches it.
+        self.print_button = button("Print…", "Print the sentence plan",
+                                   "Print the plan as the person's PDF has it (large print if ticked), marked "
+                                   "OFFICIAL-SENSITIVE")
         self.large_print = QCheckBox("Large print")
         self.large_print.setAccessibleName("Large print PDF")
         self.large_print.setToolTip("16 point, steps one under another")
@@ -295,6 +283,7 @@ class SentencePlanPage(QWidget):
         brow.addWidget(self.complete_button)
         brow.addWidget(self.review_button)
         brow.addWidget(self.pdf_button)
+        brow.addWidget(self.print_button)
         brow.addWidget(self.large_print)
         brow.addStretch(1)
         self.status = QLabel("")
@@ -336,6 +325,7 @@ class SentencePlanPage(QWidget):
         self.complete_button.clicked.connect(lambda: self.complete())
         self.review_button.clicked.connect(lambda: self.review())
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        self.print_button.clicked.connect(self.print_plan)
         self.goals.activated.connect(lambda _i: self.edit_goal())
         self.steps.activated.connect(lambda _i: self.edit_step())
         self.steps.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
@@ -471,6 +461,7 @@ class SentencePlanPage(QWidget):
         set_available(self.complete_button, not locked and draft, locked or "only a draft plan is completed")
         set_available(self.pdf_button, not locked and plan is not None and bool(plan.goals),
                       locked or "add a goal first")
+        set_available(self.print_button, self.pdf_button.isEnabled(), locked or "add a goal first")
         set_available(self.review_button, not locked and plan is not None and plan.status == "complete",
                       locked or "a completed plan is reviewed")
 
@@ -601,14 +592,8 @@ class SentencePlanPage(QWidget):
         """Warn that the PDF leaves the encryption, then ask where to save it."""
         if not self.pdf_button.isEnabled():
             return None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unprotected file", UNPROTECTED,
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(self._choose_pdf_file)
-        self.question = box
-        box.open()
-        return box
+        self.question = warn_unprotected(self, UNPROTECTED, self._choose_pdf_file)
+        return self.question
 
     def _choose_pdf_file(self) -> None:
         if self.ops is not None:  # the CRN names the file: read with the document
@@ -633,3 +618,22 @@ class SentencePlanPage(QWidget):
 
         self.ops.query(export_plan_pdf, self.person_id, path, large, owner=self, label="save the sentence plan",
                        on_ok=saved, on_error=self._refused)
+
+    # -- printing ------------------------------------------------------------------------------------------
+    def print_plan(self) -> None:
+        """Read the plan as the person's PDF has it (large print if ticked), then ask for a printer."""
+        if self.ops is None or not self.print_button.isEnabled():
+            return
+        self.ops.query(plan_document, self.person_id, None, self.large_print.isChecked(), owner=self,
+                       label="read the sentence plan", on_ok=self._ask_print, on_error=self._refused)
+
+    def _ask_print(self, doc: PlanDocument) -> None:
+        printer = choose_printer(self, "Print the sentence plan", "The sentence plan")
+        if printer is not None:
+            self.print_to(printer, doc)
+
+    def print_to(self, printer: QPrinter, doc: PlanDocument) -> int:
+        pages = print_sentence_plan(printer, doc)
+        self.status.setText(f"Sentence plan{' (large print)' if doc.large_print else ''} sent to the printer "
+                            f"({pages} {'page' if pages == 1 else 'pages'}).")
+        return pages
