@@ -16,6 +16,7 @@ from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Meta, Officer
+from lpt_desktop.store.plan_models import NeedsAssessment
 from lpt_desktop.sync import state
 from tests.conftest import PASSPHRASE, TEST_TODAY
 
@@ -139,6 +140,26 @@ def test_a_manager_laptop_shows_the_team(caseload):
     assert view.unallocated_points >= 161
     assert view.team.available == 2176 * 2
     assert view.team.used == alex.used + sam_row.used
+
+
+def test_a_manager_laptop_names_a_holder_from_the_latest_completed_work(caseload):
+    """On a manager's laptop a case pulled without its officer is held by the name on its latest completed
+    plan or assessment, as the practice audit's team view names it."""
+    db, _own, _sam, ids = caseload
+    with db.write() as s:
+        state.put(s, **{state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Morgan"})
+        # As a sync pull lands them: completed needs assessments, the later one's name wins.
+        for on, name in ((TODAY - timedelta(days=90), "Pat Earlier"), (TODAY - timedelta(days=20), "Jo Whittle")):
+            s.add(NeedsAssessment(person_id=ids["nobodys"], status="complete", started_on=on, completed_on=on,
+                                  completed_by_name=name))
+        s.add(Meta(key=workload.CAPACITY_KEY, value=json.dumps({"Jo Whittle": {"hours": 22.2}})))
+    view = workload.workload(db, today=TODAY)
+    assert [o.name for o in view.team.officers] == ["Alex Morgan", "Jo Whittle", "Sam Patel"]
+    jo = view.team.officers[1]
+    assert jo.officer_id is None and [c.crn for c in jo.cases] == ["X100007"]
+    assert jo.available == 1305  # 2176 x 22.2/37 = 1305.6
+    assert view.unallocated == ()
+    assert "1 is known only by the name" in view.scope_line
 
 
 def test_recorded_hours_set_capacity(caseload):

@@ -6,10 +6,12 @@ Whose workload:
   - on a team manager's laptop (sync role team_manager) the team: every officer row that has cases in this
     file (the manager's own row only if it has cases);
   - on any other laptop the officer whose laptop it is, with the cases allocated to them.
-A case allocated to no officer this file knows is listed apart (`unallocated`), never counted against anyone.
-On a manager's laptop that is every case today: the sync pull keeps person.officer_id for "allocated to me"
-only (sync/apply.py) and drops the server's allocated_to, so the file does not know which officer holds a team
-case. The figures are right per officer once the allocation is kept on the laptop.
+On a manager's laptop the file does not know which officer holds a team case: the sync pull keeps
+person.officer_id for "allocated to me" only (sync/apply.py) and drops the server's allocated_to. There, as the
+practice audit's team view does (services/practice.py), a case with no officer row is held by the name on its
+latest completed sentence plan, else needs assessment, else RoSH assessment not by a report writer; an officer
+known only by that name has no officer row (officer_id None, the default grade). A case with neither is listed
+apart (`unallocated`), never counted against anyone; so is, on an officer's laptop, a case not allocated to them.
 
 What is read:
   - the tier in force and its scheme (person.tier, person.tier_scheme, as services/tiering.py records them);
@@ -20,7 +22,8 @@ What is read:
     (services/obligations.all_obligations), weighed by rule; report_due is left out there (counted above).
 
 Capacity: nothing in the app records an officer's hours, so it is kept in this file's lpt_meta under
-CAPACITY_KEY as JSON {staff_code: {"hours": 18.5, "reduction_hours": 2}}; an officer with no entry is full time
+CAPACITY_KEY as JSON {staff_code or name: {"hours": 18.5, "reduction_hours": 2}} (the name for an officer known
+only by name); an officer with no entry is full time
 (the weights' full-time hours) with no reductions. There is no write service for it yet (a write needs its
 scenario in tests/test_changes.py): until one exists every officer counts as full time.
 
@@ -61,6 +64,8 @@ from lpt_desktop.services.countersign import actor_in
 from lpt_desktop.store.court_models import ReportRequest
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Sentence
+from lpt_desktop.store.plan_models import NeedsAssessment, SentencePlan
+from lpt_desktop.store.rosh_models import RoshAssessment
 
 CAPACITY_KEY = "workload_capacity"
 OPEN_STATUSES = ("due", "overdue", "upcoming")
@@ -127,6 +132,25 @@ def _current_sentences(s: Session) -> dict[str, tuple[str, bool]]:
     return out
 
 
+def _holders(s: Session, as_of: date) -> dict[str, str]:
+    """person id -> the name on the case's latest completed work (the sentence plan's wins, then the needs
+    assessment's, then a RoSH assessment's not by a report writer), as services/practice.py names a holder."""
+    out: dict[str, str] = {}
+    R = RoshAssessment
+    queries = [
+        select(R.person_id, R.completed_by_name).where(R.status == "complete", R.completed_on <= as_of,
+                                                       R.by_report_writer.is_not(True))
+        .order_by(R.completed_on, R.started_on),
+        *(select(M.person_id, M.completed_by_name).where(M.status == "complete", M.completed_on <= as_of)
+          .order_by(M.completed_on, M.started_on) for M in (NeedsAssessment, SentencePlan)),
+    ]
+    for q in queries:  # each later query's name wins over an earlier one's
+        for pid, name in s.execute(q):
+            if name:
+                out[pid] = name
+    return out
+
+
 def _own_officer_id(s: Session, db: Database) -> str | None:
     return db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
 
@@ -149,6 +173,7 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
         requests = s.execute(select(ReportRequest.person_id, ReportRequest.report_type, ReportRequest.due_by,
                                     ReportRequest.court, ReportRequest.author)
                              .where(ReportRequest.status != "sent")).all()
+        holders = _holders(s, as_of) if manager else {}
 
     with_cases = {p.officer_id for p in people if p.officer_id in officers}
     if manager:
@@ -156,6 +181,16 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
     else:
         scope_ids = [own_id] if own_id in officers else []
     in_scope = set(scope_ids)
+    by_name = {officers[oid].name.casefold(): oid for oid in scope_ids}
+
+    def holder(officer_id: str | None, person_id: str) -> str | None:
+        """The officer id holding the case, or "name:<name>" for one known only by name; None if not known."""
+        if officer_id in in_scope:
+            return officer_id
+        name = holders.get(person_id)
+        if name is None:
+            return None
+        return by_name.get(name.casefold(), f"name:{name}")
 
     work: dict[str, list[WorkItem]] = defaultdict(list)
     for pid, items in found.items():
@@ -163,39 +198,47 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
             if ob.status in OPEN_STATUSES and ob.rule not in COUNTED_ELSEWHERE:
                 work[pid].append(WorkItem(WORK_DUE, ob.rule, ob.due_by, ob.label))
     known_people = {p.id for p in people}
-    by_name = {o.name.casefold(): oid for oid, o in officers.items()}
+    all_names = {o.name.casefold(): oid for oid, o in officers.items()}
     loose: dict[str | None, list[WorkItem]] = defaultdict(list)  # reports on no case: by officer id
     for pid, rtype, due_by, court, author in requests:
         item = WorkItem(COURT_REPORT, rtype, due_by, f"{report_type_label(rtype)} for {court}")
         if pid is not None and pid in known_people:
             work[pid].append(item)
         else:
-            loose[by_name.get((author or "").casefold(), own_id)].append(item)
+            loose[all_names.get((author or "").casefold(), own_id)].append(item)
 
     cases: dict[str | None, list[CaseInput]] = defaultdict(list)
     for p in people:
         order_type, recalled = sentences.get(p.id, (None, False))
         case = CaseInput(p.id, p.crn, f"{p.first_name} {p.last_name}", p.tier, p.tier_scheme, order_type,
                          recalled, tuple(work.get(p.id, ())))
-        cases[p.officer_id if p.officer_id in in_scope else None].append(case)
+        cases[holder(p.officer_id, p.id)].append(case)
 
     inputs = []
-    for oid in sorted(scope_ids, key=lambda i: officers[i].name.casefold()):
+    for oid in scope_ids:
         o = officers[oid]
         grade = actor.grade if oid == own_id and actor.grade else cs.normal_grade(o.role)
-        inputs.append(OfficerInput(oid, o.name, grade, caps.get(o.staff_code, Capacity()),
+        inputs.append(OfficerInput(oid, o.name, grade, caps.get(o.staff_code, caps.get(o.name, Capacity())),
                                    tuple(cases.get(oid, ())), tuple(loose.get(oid, ()))))
+    for key in sorted(k for k in cases if k is not None and k.startswith("name:")):
+        name = key.removeprefix("name:")
+        inputs.append(OfficerInput(None, name, None, caps.get(name, Capacity()), tuple(cases[key])))
+    inputs.sort(key=lambda o: o.name.casefold())
     own_team = officers[own_id].team if own_id in officers else None
     team_names = sorted({t for t in [own_team, *(officers[i].team for i in scope_ids)] if t})
     team = team_workload(inputs, as_of, w, name=", ".join(team_names))
     unallocated = tuple(case_points(c, as_of, w) for c in cases.get(None, ()))
-    return WorkloadView(TEAM if manager else OFFICER, _scope_line(manager, len(inputs), len(unallocated)), as_of,
-                        team, unallocated, w.source)
+    named = sum(1 for o in inputs if o.officer_id is None)
+    return WorkloadView(TEAM if manager else OFFICER, _scope_line(manager, len(inputs), named, len(unallocated)),
+                        as_of, team, unallocated, w.source)
 
 
-def _scope_line(manager: bool, officers: int, unallocated: int) -> str:
+def _scope_line(manager: bool, officers: int, named: int, unallocated: int) -> str:
     if manager:
         line = (f"Your team's workload: {officers} officer{'' if officers == 1 else 's'} with cases on this laptop.")
+        if named:
+            line += (f" {named} {'is' if named == 1 else 'are'} known only by the name on their cases' latest plan "
+                     "or assessment, so counted at a full-time officer's capacity unless their hours are recorded.")
         if unallocated:
             line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} not allocated to an officer this "
                      "laptop knows, so counted against no one.")
