@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from lpt_desktop.assessment.rosh_summary import assessment_data
 from lpt_desktop.domain.dates import add_months, format_date
@@ -154,6 +154,17 @@ class ReviewText:
         section = edit(self.now.get(section_key), self.carried.get(section_key), new_text, on)
         return ReviewText(self.carried, {**self.now, section_key: section})
 
+    def write(self, texts: Mapping[str, str | None], on: date) -> ReviewText:
+        """The review after the officer writes several sections at once: each as `edit` says, and a section
+        left blank is no longer a section (nothing of it is carried, confirmed or compared)."""
+        review = self
+        for key, text in texts.items():
+            if (text or "").strip():
+                review = review.edit(key, text or "", on)
+            elif key in review.now:
+                review = ReviewText(review.carried, {k: v for k, v in review.now.items() if k != key})
+        return review
+
     def confirm(self, section_key: str, by: str, on: date) -> ReviewText:
         return ReviewText(self.carried, confirm(self.now, section_key, by, on))
 
@@ -168,3 +179,49 @@ class ReviewText:
 
     def oldest(self) -> date | None:
         return oldest_carried(self.now, self.carried)
+
+
+# -- as stored: an assessment's `carried` JSON column ------------------------------------------------------------
+# {"in": {key: {"text", "origin"}}: what was carried in, and "now": {key: {"origin", "confirmed_by",
+# "confirmed_on"}}: each section's origin and confirmation now (its text is the assessment's own field)}; dates
+# ISO. The RoSH and needs services read and write it through these.
+
+def _day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def from_json(stored: Mapping[str, Any] | None, texts_now: Mapping[str, str], started_on: date) -> ReviewText:
+    """The review as stored, with the assessment's texts now (key -> text, empty ones left out): a date missing
+    from the record is the day the assessment started."""
+    stored = stored or {}
+    carried_in = {k: SectionText(v.get("text") or "", _day(v.get("origin")) or started_on)
+                  for k, v in (stored.get("in") or {}).items()}
+    meta = stored.get("now") or {}
+    now = {}
+    for key, text in texts_now.items():
+        m = meta.get(key) or {}
+        now[key] = SectionText(text, _day(m.get("origin")) or started_on, m.get("confirmed_by") or None,
+                               _day(m.get("confirmed_on")))
+    return ReviewText(carried_in, now)
+
+
+def now_to_json(review: ReviewText) -> dict[str, Any]:
+    """The "now" part: each section's origin and confirmation (its text is kept in the assessment's fields)."""
+    return {k: {"origin": s.origin.isoformat(), "confirmed_by": s.confirmed_by,
+                "confirmed_on": s.confirmed_on.isoformat() if s.confirmed_on else None}
+            for k, s in review.now.items()}
+
+
+def to_json(review: ReviewText) -> dict[str, Any]:
+    """The whole review as stored: what was carried in (text and origin) and each section now."""
+    return {"in": {k: {"text": v.text, "origin": v.origin.isoformat()} for k, v in review.carried.items()},
+            "now": now_to_json(review)}
+
+
+def with_now(stored: Mapping[str, Any] | None, review: ReviewText) -> dict[str, Any]:
+    """The stored record with its "now" part replaced by the review's (what was carried in is kept as stored)."""
+    out = dict(stored or {})
+    out["now"] = now_to_json(review)
+    return out

@@ -202,24 +202,12 @@ def _texts(a: NeedsAssessment) -> dict[str, str]:
 
 
 def _review_text(a: NeedsAssessment) -> cf.ReviewText:
-    stored = a.carried or {}
-    carried_in = {k: cf.SectionText(v.get("text") or "", _day(v.get("origin")) or a.started_on)
-                  for k, v in (stored.get("in") or {}).items()}
-    meta = stored.get("now") or {}
-    now = {}
-    for key, text in _texts(a).items():
-        m = meta.get(key) or {}
-        now[key] = cf.SectionText(text, _day(m.get("origin")) or a.started_on, m.get("confirmed_by") or None,
-                                  _day(m.get("confirmed_on")))
-    return cf.ReviewText(carried_in, now)
+    """The assessment's sections as carried_forward sees them: what was carried in, and the text now."""
+    return cf.from_json(a.carried, _texts(a), a.started_on)
 
 
 def _store_now(a: NeedsAssessment, review: cf.ReviewText) -> None:
-    stored = dict(a.carried or {})
-    stored["now"] = {k: {"origin": s.origin.isoformat(), "confirmed_by": s.confirmed_by,
-                         "confirmed_on": s.confirmed_on.isoformat() if s.confirmed_on else None}
-                     for k, s in review.now.items()}
-    a.carried = stored
+    a.carried = cf.with_now(a.carried, review)
 
 
 def field_label(key: str) -> str:
@@ -307,12 +295,7 @@ def _apply(a: NeedsAssessment, fields: Mapping[str, Any], on: date) -> None:
     skills["results"] = {k: v for k, v in results.items() if v}
     review = _review_text(a)
     a.sections, a.skills, a.barriers = sections, skills, barriers
-    for key, text in texts.items():
-        if key not in review.now and not text.strip():
-            continue
-        review = review.edit(key, text, on) if text.strip() else cf.ReviewText(
-            review.carried, {k: v for k, v in review.now.items() if k != key})
-    _store_now(a, review)
+    _store_now(a, review.write(texts, on))
 
 
 # -- small helpers ----------------------------------------------------------------------------------
@@ -384,17 +367,12 @@ def _new_from(s: Session, previous: NeedsAssessment | None, p: Person, today: da
             barriers[key] = {"present": True, "adjustment": adjustments if key == "disability" else ""}
         return NeedsAssessment(person_id=p.id, status="draft", started_on=today, sections={},
                                skills={"results": {}}, barriers=barriers, carried={})
-    before = _review_text(previous)
-    origins = {k: x.origin for k, x in before.now.items()}
-    carried_in = cf.carry_forward({k: cf.SectionText(text, origins.get(k) or previous.completed_on or today)
-                                   for k, text in _texts(previous).items()})
     skills = dict(previous.skills or {})
     a = NeedsAssessment(person_id=p.id, status="draft", started_on=today, previous_id=previous.id,
                         sections={k: dict(v) for k, v in (previous.sections or {}).items()}, skills=skills,
                         barriers={k: dict(v) for k, v in (previous.barriers or {}).items()})
-    a.carried = {"in": {k: {"text": v.text, "origin": v.origin.isoformat()} for k, v in carried_in.items()},
-                 "now": {k: {"origin": v.origin.isoformat(), "confirmed_by": None, "confirmed_on": None}
-                         for k, v in carried_in.items()}}
+    # The previous assessment's texts with the days they were first written, every confirmation cleared.
+    a.carried = cf.to_json(cf.ReviewText.start(_review_text(previous).now))
     return a
 
 

@@ -290,40 +290,18 @@ def _texts(a: RoshAssessment) -> dict[str, str]:
     return out
 
 
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
-
-
 def _review_text(a: RoshAssessment) -> cf.ReviewText:
     """The assessment's sections as carried_forward sees them: what was carried in, and the text now."""
-    stored = a.carried or {}
-    carried_in = {k: cf.SectionText(v.get("text") or "", _day(v.get("origin")) or a.started_on)
-                  for k, v in (stored.get("in") or {}).items()}
-    meta = stored.get("now") or {}
-    now = {}
-    for key, text in _texts(a).items():
-        m = meta.get(key) or {}
-        now[key] = cf.SectionText(text, _day(m.get("origin")) or a.started_on, m.get("confirmed_by") or None,
-                                  _day(m.get("confirmed_on")))
-    return cf.ReviewText(carried_in, now)
+    return cf.from_json(a.carried, _texts(a), a.started_on)
 
 
 def _store_now(a: RoshAssessment, review: cf.ReviewText) -> None:
-    stored = dict(a.carried or {})
-    stored["now"] = {k: {"origin": s.origin.isoformat(), "confirmed_by": s.confirmed_by,
-                         "confirmed_on": s.confirmed_on.isoformat() if s.confirmed_on else None}
-                     for k, s in review.now.items()}
-    a.carried = stored
+    a.carried = cf.with_now(a.carried, review)
 
 
 def _set_texts(a: RoshAssessment, new: Mapping[str, str], on: date) -> None:
     """Write text sections (key -> text), keeping each one's origin and confirmation as carried_forward says."""
-    review = _review_text(a)
-    for key, text in new.items():
-        if key not in review.now and not (text or "").strip():
-            continue
-        review = review.edit(key, text, on) if (text or "").strip() else cf.ReviewText(
-            review.carried, {k: v for k, v in review.now.items() if k != key})
+    review = _review_text(a).write(new, on)
     analysis = {p: dict(f) for p, f in (a.analysis or {}).items()}
     summary = dict(a.summary or {})
     texts = dict(summary.get("texts") or {})
@@ -686,10 +664,6 @@ def _new_from(previous: RoshAssessment | None, person_id: str, by_report_writer:
                               by_report_writer=by_report_writer, answers={}, sources_checked=[], source_reasons={},
                               analysis={}, summary={}, carried={}, warnings_acknowledged=[],
                               countersign_status="unsigned")
-    before = _review_text(previous)
-    origins = {k: s.origin for k, s in before.now.items()}
-    carried_in = cf.carry_forward({k: cf.SectionText(text, origins.get(k) or previous.completed_on or today)
-                                   for k, text in _texts(previous).items()})
     summary = dict(previous.summary or {})
     summary.pop("in_custody", None)
     summary.pop("sources_note", None)  # the sources are checked again, and noted again, for each assessment
@@ -702,9 +676,8 @@ def _new_from(previous: RoshAssessment | None, person_id: str, by_report_writer:
                        analysis={p: dict(f) for p, f in (previous.analysis or {}).items()}, summary=summary,
                        warnings_acknowledged=[], countersign_status="unsigned")
     a.full_analysis = "required" if full_analysis_triggers(a.answers) else None
-    a.carried = {"in": {k: {"text": v.text, "origin": v.origin.isoformat()} for k, v in carried_in.items()},
-                 "now": {k: {"origin": v.origin.isoformat(), "confirmed_by": None, "confirmed_on": None}
-                         for k, v in carried_in.items()}}
+    # The previous assessment's texts with the days they were first written, every confirmation cleared.
+    a.carried = cf.to_json(cf.ReviewText.start(_review_text(previous).now))
     return a
 
 

@@ -159,3 +159,48 @@ def test_age_in_words(origin, as_of, words):
 def test_carried_label():
     assert cf.carried_label(date(2024, 2, 3), date(2026, 12, 3)) == \
         "carried forward from 03/02/2024, 2 years 10 months old"
+
+
+def test_write_edits_each_section_and_drops_one_left_blank():
+    r = ReviewText.start(PREVIOUS).confirm("nature", "J Smith", TODAY)
+    after = r.write({"who_at_risk": "His former partner and her son.", "nature": " Physical and psychological "
+                     "harm. ", "increases": "   ", "new": "", "reduces": None}, TODAY)
+    assert after.now["who_at_risk"] == SectionText("His former partner and her son.", TODAY)
+    assert after.now["nature"].confirmed and after.now["nature"].origin == MID  # same content: nothing changes
+    assert "increases" not in after.now and "reduces" not in after.now and "new" not in after.now
+    assert after.carried == r.carried  # what was carried in never changes
+    assert r.write({}, TODAY) == r
+
+
+def test_the_stored_json_round_trips():
+    r = ReviewText.start(PREVIOUS).edit("increases", "Drink.", TODAY).confirm("nature", "J Smith", TODAY)
+    stored = cf.to_json(r)
+    assert stored == {
+        "in": {"who_at_risk": {"text": "His former partner, Ms A.", "origin": "2024-02-03"},
+               "nature": {"text": "Physical and psychological harm.", "origin": "2025-06-01"},
+               "increases": {"text": "Alcohol.", "origin": "2024-02-03"},
+               "reduces": {"text": "", "origin": "2024-02-03"}},
+        "now": {"who_at_risk": {"origin": "2024-02-03", "confirmed_by": None, "confirmed_on": None},
+                "nature": {"origin": "2025-06-01", "confirmed_by": "J Smith", "confirmed_on": "2026-11-23"},
+                "increases": {"origin": "2026-11-23", "confirmed_by": None, "confirmed_on": None},
+                "reduces": {"origin": "2024-02-03", "confirmed_by": None, "confirmed_on": None}}}
+    texts = {k: s.text for k, s in r.now.items()}
+    assert cf.from_json(stored, texts, TODAY) == r
+
+
+def test_from_json_takes_the_texts_now_and_the_start_day_for_what_the_record_lacks():
+    stored = {"in": {"nature": {"text": None, "origin": ""}}, "now": {"nature": {"confirmed_by": ""}}}
+    r = cf.from_json(stored, {"nature": "Harm.", "extra": "Written since."}, TODAY)
+    assert r.carried == {"nature": SectionText("", TODAY)}
+    assert r.now == {"nature": SectionText("Harm.", TODAY), "extra": SectionText("Written since.", TODAY)}
+    assert cf.from_json(None, {}, TODAY) == ReviewText({}, {})
+
+
+def test_with_now_replaces_only_the_sections_now():
+    stored = {"in": {"nature": {"text": "Harm.", "origin": "2025-06-01"}}, "now": {"gone": {}}, "other": 1}
+    r = ReviewText({}, {"nature": SectionText("Harm.", MID, "J Smith", TODAY)})
+    out = cf.with_now(stored, r)
+    assert out == {"in": stored["in"], "other": 1, "now": {"nature": {
+        "origin": "2025-06-01", "confirmed_by": "J Smith", "confirmed_on": "2026-11-23"}}}
+    assert stored["now"] == {"gone": {}}  # the stored record is not changed in place
+    assert cf.with_now(None, ReviewText({}, {})) == {"now": {}}
