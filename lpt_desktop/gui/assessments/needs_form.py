@@ -4,8 +4,8 @@ asks for a referral and says a learning plan will be needed), barriers to engage
 each (the service takes them from and writes them back to the case record), and Complete, whose problems name
 each field and go to it when chosen.
 
-As in the RoSH form (gui/assessments/rosh_form.py): everything typed is a draft, sent a moment after typing
-stops, on closing and before a lock, each changed field with the value the form showed, so a field another
+As in the RoSH form, through gui/assessments/autosaved_form.py: everything typed is a draft, sent a moment after
+typing stops, on closing and before a lock, each changed field with the value the form showed, so a field another
 laptop changed meanwhile is refused rather than overwritten (the officer's text is kept beside it, "Your text,
 not saved"). Text carried forward from the last assessment is marked with its age and confirmed per section."""
 
@@ -14,20 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -39,25 +36,14 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.assessments.autosaved_form import ERROR_STYLE, HELP_STYLE, WARN_STYLE, AutosavedForm, OnError, OnOk
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.enabling import set_available
-from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.services import needs as svc
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.needs import NeedsCompletion, NeedsView
-
-AUTOSAVE_MS = 800
-HELP = "color: #5a6472;"
-WARN = "color: #8a4b00;"
-ERROR = "color: #a4161a;"
-
-
-def _same(a: object, b: object) -> bool:
-    """Unset and empty are the same to the autosave (a form shows None as an empty box or an unticked one)."""
-    return (a if a not in ("", False) else None) == (b if b not in ("", False) else None)
-
 
 def _scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
@@ -121,31 +107,19 @@ class _Section:
         self.group.setExclusive(True)
 
 
-class NeedsForm(QDialog):
+class NeedsForm(AutosavedForm):
     """One needs assessment. `completed` carries the NeedsCompletion once the write committed."""
 
     completed = Signal(object)
+    DRAFT_NAME = "needs assessment"
+    EDITING_TEXT = "Saving…"
 
     def __init__(self, ops: Ops, assessment_id: str, parent: QWidget | None = None, read_only: bool = False) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self.assessment_id = assessment_id
-        self.read_only = read_only
-        self.draft_kept_at_lock = not read_only  # the window names it after the unlock, as kept
+        super().__init__(ops, assessment_id, parent, read_only)
         self.view: NeedsView | None = None
-        self.loaded = False
-        self._filling = False
-        self._shown: dict[str, Any] = {}
-        self.saves = 0
-        self.yours: QPlainTextEdit | None = None
-        self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setWindowTitle("Needs assessment")
         self.setAccessibleName("Needs assessment")
         self.resize(1000, 760)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(AUTOSAVE_MS)
-        self.timer.timeout.connect(self.save_now)
         d = needs_data()
 
         self.tabs = QTabWidget()
@@ -156,7 +130,7 @@ class NeedsForm(QDialog):
         intro = QLabel("Rate each area: no need, standard or severe (arrow keys move between the three). Say whether "
                        "it is linked to risk of harm or to reoffending, and the evidence for any need.")
         intro.setWordWrap(True)
-        intro.setStyleSheet(HELP)
+        intro.setStyleSheet(HELP_STYLE)
         sl.addWidget(intro)
         self.sections = {s.key: _Section(s.key, s.label, s.help, sl, self.confirm_carried) for s in d.sections}
         sl.addStretch(1)
@@ -192,7 +166,7 @@ class NeedsForm(QDialog):
         self.learning = QLabel("")
         self.learning.setWordWrap(True)
         self.learning.setAccessibleName("Referral and learning plan")
-        self.learning.setStyleSheet(WARN)
+        self.learning.setStyleSheet(WARN_STYLE)
         kl.addWidget(self.learning)
         kl.addStretch(1)
         self.tabs.addTab(skills, "Skills for Life")
@@ -202,7 +176,7 @@ class NeedsForm(QDialog):
         bintro = QLabel("Diversity and barriers to engagement, with the adjustment made for each. What the case "
                         "record holds is shown; completing writes the barriers present back to it.")
         bintro.setWordWrap(True)
-        bintro.setStyleSheet(HELP)
+        bintro.setStyleSheet(HELP_STYLE)
         bl.addWidget(bintro)
         self.barriers: dict[str, tuple[QComboBox, QPlainTextEdit, QLabel]] = {}
         for b in d.barriers:
@@ -220,7 +194,7 @@ class NeedsForm(QDialog):
             adjustment.setMaximumHeight(50)
             note = QLabel("")
             note.setWordWrap(True)
-            note.setStyleSheet(HELP)
+            note.setStyleSheet(HELP_STYLE)
             gl.addWidget(present)
             gl.addWidget(adjustment)
             gl.addWidget(note)
@@ -243,7 +217,7 @@ class NeedsForm(QDialog):
         dl.addWidget(self.problems, 1)
         self.complete_error = QLabel("")
         self.complete_error.setWordWrap(True)
-        self.complete_error.setStyleSheet(ERROR)
+        self.complete_error.setStyleSheet(ERROR_STYLE)
         self.complete_error.hide()
         dl.addWidget(self.complete_error)
         self.complete_button = QPushButton("&Complete assessment")
@@ -254,16 +228,7 @@ class NeedsForm(QDialog):
         dl.addLayout(row)
         self.tabs.addTab(done, "Complete")
 
-        self.saved_label = QLabel("")
-        self.saved_label.setAccessibleName("Draft status")
-        self.saved_label.setStyleSheet(HELP)
         self.saved_label.setWordWrap(True)
-        self.discard_button = QPushButton("&Discard draft…")
-        self.discard_button.setToolTip("Throw this draft away (asks first); earlier assessments are kept")
-        self.close_button = QPushButton("Cl&ose")
-        self.close_button.setToolTip("Close the form (Alt+O or Escape): what you typed is kept as a draft")
-        for button in (self.discard_button, self.close_button):
-            button.setAutoDefault(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.saved_label, 1)
         bottom.addWidget(self.discard_button)
@@ -271,7 +236,6 @@ class NeedsForm(QDialog):
         self.outer = QVBoxLayout(self)
         self.outer.addWidget(self.tabs, 1)
         self.outer.addLayout(bottom)
-        self.discard_button.setVisible(not read_only)
 
         for s in self.sections.values():
             s.group.buttonToggled.connect(self._edited)
@@ -287,13 +251,6 @@ class NeedsForm(QDialog):
         self.problems.itemActivated.connect(self._problem_chosen)
         self.problems.itemClicked.connect(self._problem_chosen)
         self.complete_button.clicked.connect(self.complete)
-        self.discard_button.clicked.connect(self.ask_discard)
-        self.close_button.clicked.connect(self.reject)
-        local_shortcut("Ctrl+S", self, self.save_now)
-        window = parent.window() if parent is not None else None
-        about_to_lock = getattr(window, "about_to_lock", None)
-        if about_to_lock is not None:
-            about_to_lock.connect(self.save_now)
         if read_only:
             for w in self.tabs.findChildren(QWidget):
                 if isinstance(w, (QAbstractButton, QComboBox, QPlainTextEdit)):
@@ -328,7 +285,7 @@ class NeedsForm(QDialog):
             s.carried.setText(sv.carried[:1].upper() + sv.carried[1:] + (": confirm it still holds, or rewrite it"
                                                                    if unconfirmed else ", confirmed")
                               if sv.carried else "")
-            s.carried.setStyleSheet(WARN if unconfirmed else HELP)
+            s.carried.setStyleSheet(WARN_STYLE if unconfirmed else HELP_STYLE)
             s.carried.setVisible(bool(sv.carried))
             s.confirm.setVisible(unconfirmed and not self.read_only)
         sk = view.skills
@@ -397,7 +354,7 @@ class NeedsForm(QDialog):
             elif part == "adjustment":
                 adjustment.setPlainText(text)
 
-    def fields(self) -> dict[str, Any]:
+    def current_fields(self) -> dict[str, Any]:
         """Every flat field as the form holds it now."""
         out: dict[str, Any] = {}
         for key, s in self.sections.items():
@@ -415,78 +372,32 @@ class NeedsForm(QDialog):
             out[f"barrier.{key}.adjustment"] = adjustment.toPlainText()
         return out
 
-    # -- saving -----------------------------------------------------------------------------------------------
-    def _edited(self, *_a: object) -> None:
-        if not self._filling and self.loaded and not self.read_only:
-            self.saved_label.setText("Saving…")
-            self.timer.start()
+    # -- saving (autosaved_form.py) ----------------------------------------------------------------------------
+    @staticmethod
+    def same_value(shown: object, now: object) -> bool:
+        """Unset and empty are the same to the autosave (a form shows None as an empty box or an unticked one)."""
+        return (shown if shown not in ("", False) else None) == (now if now not in ("", False) else None)
 
-    def save_now(self, then: Callable[[], object] | None = None) -> None:
-        self.timer.stop()
-        if self.read_only or not self.loaded or self.view is None or self.view.status != "draft" or \
-                not self.ops.is_open:
-            if then is not None:
-                then()
-            return
-        now = self.fields()
-        changed = {k: v for k, v in now.items() if not _same(self._shown.get(k), v)}
-        if not changed:
-            if then is not None:
-                then()
-            return
-        base = {k: self._shown.get(k) for k in changed}
+    def field_label(self, key: str) -> str:
+        return svc.field_label(key)
 
-        def saved(_r: object) -> None:
-            self._shown.update(changed)
-            self.saves += 1
-            self.saved_label.setText("Draft saved")
-            self.saved_label.setStyleSheet(HELP)
-            self.reload()
-            if then is not None:
-                then()
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, svc.EditedElsewhere):
-                self._edited_elsewhere(exc, changed)
-            else:
-                self._failed(exc)
-
-        self.ops.write(svc.save_draft, self.assessment_id, changed, None, base, on_ok=saved, on_error=failed,
+    def _write_draft(self, changed: dict[str, Any], base: dict[str, Any], on_ok: OnOk, on_error: OnError) -> None:
+        self.ops.write(svc.save_draft, self.assessment_id, changed, None, base, on_ok=on_ok, on_error=on_error,
                        owner=self, label="save the needs assessment draft")
 
-    def _edited_elsewhere(self, exc: svc.EditedElsewhere, mine: dict[str, Any]) -> None:
-        """Another laptop changed fields this form was changing: show theirs, keep the officer's text beside."""
-        kept: list[str] = []
-        self._filling = True
-        try:
-            for key, value in exc.now.items():
-                self._shown[key] = value
-                self._put(key, value)
-                if isinstance(mine.get(key), str) and mine[key].strip():
-                    kept.append(f"{svc.field_label(key)}:\n{mine[key].strip()}")
-        finally:
-            self._filling = False
-        if self.yours is None:
-            self.yours = QPlainTextEdit()
-            self.yours.setReadOnly(True)
-            self.yours.setAccessibleName("Your text, not saved")
-            self.yours.setMaximumHeight(140)
-            self.outer.insertWidget(1, self.yours)
-        self.yours.setPlainText("Your text, not saved (copy what you need into the field above):\n\n"
-                                + "\n\n".join(kept) if kept else "")
-        self.yours.setVisible(bool(kept))
-        names = ", ".join(svc.field_label(k) for k in exc.now)
-        self.saved_label.setText(f"Not saved: {names} changed on another laptop since you opened it. The form now "
-                                 "shows that text" + ("; your text is in the box below it, to merge and save again."
-                                                      if kept else "."))
-        self.saved_label.setStyleSheet(ERROR)
+    def _write_discard(self, on_ok: OnOk, on_error: OnError) -> None:
+        self.ops.write(svc.discard_draft, self.assessment_id, on_ok=on_ok, on_error=on_error, owner=self,
+                       label="discard the needs assessment draft")
+
+    def _place_yours(self, box: QPlainTextEdit) -> None:
+        self.outer.insertWidget(1, box)
 
     def _failed(self, exc: BaseException) -> None:
         errors = getattr(exc, "errors", None)
         self.saved_label.setText("Not saved: " + ("; ".join(str(e) for e in errors) if errors else
                                                   "the caseload could not be written to just now; it tries again "
                                                   "as you type"))
-        self.saved_label.setStyleSheet(ERROR)
+        self.saved_label.setStyleSheet(ERROR_STYLE)
 
     def confirm_carried(self, key: str) -> None:
         self.save_now()  # the writer keeps order: the text as it stands is what is confirmed
@@ -496,7 +407,7 @@ class NeedsForm(QDialog):
     # -- completing ---------------------------------------------------------------------------------------------
     def widget_for(self, field: str) -> QWidget | None:
         """The widget a problem names (FieldError.field is services/needs.field_label's words)."""
-        for key in self.fields():
+        for key in self.current_fields():
             if svc.field_label(key) != field:
                 continue
             head, _, rest = key.partition(".")
@@ -549,32 +460,3 @@ class NeedsForm(QDialog):
                                                          "the caseload could not be written to; try again"))
         self.complete_error.show()
         self.reload()
-
-    # -- closing ----------------------------------------------------------------------------------------------
-    def ask_discard(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "Discard this draft?",
-                          "Throw away this draft needs assessment and everything typed in it? Earlier assessments "
-                          "are kept. (Closing the form instead keeps the draft.)", parent=self)
-        drop = box.addButton("&Discard draft", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep the draft", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda clicked: self._discard() if clicked is drop else None)
-        box.open()
-        return box
-
-    def _discard(self) -> None:
-        self.timer.stop()
-        self.read_only = True
-        self.ops.write(svc.discard_draft, self.assessment_id, on_ok=lambda _r: self.accept(), on_error=self._failed,
-                       owner=self, label="discard the needs assessment draft")
-
-    def reject(self) -> None:
-        """Escape or Close: what was typed is saved as a draft first, so there is nothing to ask."""
-        self.save_now()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_now()
-        super().closeEvent(event)

@@ -1,27 +1,24 @@
 """The RoSH assessment form: a screening or a review, step by step (Screening, Sources, Full analysis, Summary,
 Carried forward, Complete), built from the data files so questions change without code.
 
-Everything typed is a draft: a moment after typing stops, on leaving a step, on closing and before a lock the
-form sends services/rosh.save_draft the fields changed since it showed them, each with the value it showed, so a
-lock or a crash loses nothing, reopening carries on, and a field another laptop changed meanwhile is refused
-rather than overwritten (the officer's typing is then kept beside the newer text). Whether a section is still
-carried forward is the service's to say: after each save the form reads
-the assessment again and shows what it says beside each section. With `read_only` the same form shows any
+Everything typed is a draft (gui/assessments/autosaved_form.py): a moment after typing stops, on leaving a
+step, on closing and before a lock the form sends services/rosh.save_draft the fields changed since it showed
+them, each with the value it showed, so a lock or a crash loses nothing, reopening carries on, and a field
+another laptop changed meanwhile is refused rather than overwritten (the officer's typing is then kept beside
+the newer text). Whether a section is still carried forward is the service's to say: after each save the form
+reads the assessment again and shows what it says beside each section. With `read_only` the same form shows any
 earlier version as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -48,6 +44,8 @@ from lpt_desktop.assessment.rosh_screening import (
 from lpt_desktop.assessment.rosh_summary import assessment_data, overall_level
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
+from lpt_desktop.gui.assessments.autosaved_form import ERROR_STYLE, HELP_STYLE, AutosavedForm, OnError, OnOk
+from lpt_desktop.gui.assessments.cards import Banner
 from lpt_desktop.gui.assessments.rosh_fields import AnswerChoice, LevelsGrid, TextSection, help_label
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.shortcuts import local_shortcut
@@ -61,12 +59,7 @@ STEPS = ("Screening", "Sources", "Full analysis", "Summary", "Carried forward", 
 SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED, COMPLETE = range(len(STEPS))
 STEP_OF_KEY = dict(zip(svc.STEP_KEYS, (SCREENING, SOURCES, ANALYSIS, SUMMARY, CARRIED), strict=True))
 STEP_ROLE = Qt.ItemDataRole.UserRole + 1  # a warning's step, as the service names it
-AUTOSAVE_MS = 800  # a moment after typing stops
 RETRY_MS = 5000  # a failed save tries again after this
-BANNER_STYLE = ("QFrame#roshGate { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
-                "QFrame#roshGate QLabel { color: #4d3800; background: transparent; border: none; }")
-ERROR_STYLE = "color: #a4161a;"
-HELP_STYLE_SMALL = "color: #5a6472;"
 
 
 def trigger_words(answers: dict[str, dict[str, str]]) -> list[str]:
@@ -78,11 +71,6 @@ def trigger_words(answers: dict[str, dict[str, str]]) -> list[str]:
         when = f" ({s.periods[t.period].lower()})" if q.current_previous else ""
         out.append(f"{q.text}{when}: {s.answers[t.answer].lower()}")
     return out
-
-
-def _plain(value: object) -> object:
-    """A field's value as compared for a change: an empty text and no value are the same."""
-    return "" if value is None else value
 
 
 def _why(exc: BaseException, doing: str) -> str:
@@ -114,34 +102,21 @@ class _Carried:
     goto: QPushButton
 
 
-class RoshForm(QDialog):
+class RoshForm(AutosavedForm):
     """One assessment, step by step. `completed` carries the Completion once the write committed."""
 
     completed = Signal(object)
+    # Each save reads the assessment again (the service's word on carried text), a save with no change too.
+    SAVES_WHEN_UNCHANGED = True
 
     def __init__(self, ops: Ops, assessment_id: str, parent: QWidget | None = None, read_only: bool = False) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self.assessment_id = assessment_id
-        self.read_only = read_only
-        self.draft_kept_at_lock = not read_only  # the window names it after the unlock, as kept
+        super().__init__(ops, assessment_id, parent, read_only)
         self.view: AssessmentView | None = None
         self.check: Check | None = None
-        self.loaded = False
-        self._shown: dict[str, object] = {}  # each field as the form last showed it (services/rosh.draft_fields)
-        self.yours: QPlainTextEdit | None = None  # the officer's text a clash kept out of the record
-        self._filling = False
-        self.saves = 0  # autosaves committed (tests wait on it)
-        self._pending = 0  # autosaves sent and not yet committed
         self._ticket = 0  # the completion check now wanted
-        self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setWindowTitle("RoSH assessment")
         self.setAccessibleName("RoSH assessment")
         self.resize(1100, 760)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(AUTOSAVE_MS)
-        self.timer.timeout.connect(self.save_now)
         self.retry = QTimer(self)  # after a save that failed for no reason the officer can put right
         self.retry.setSingleShot(True)
         self.retry.setInterval(RETRY_MS)
@@ -160,10 +135,7 @@ class RoshForm(QDialog):
         self.heading.setWordWrap(True)
         self.context = QLabel("")
         self.context.setAccessibleName("Which assessment")
-        self.context.setStyleSheet(HELP_STYLE_SMALL)
-        self.saved_label = QLabel("")
-        self.saved_label.setAccessibleName("Draft status")
-        self.saved_label.setStyleSheet(HELP_STYLE_SMALL)
+        self.context.setStyleSheet(HELP_STYLE)
 
         self._build_screening()
         self._build_sources()
@@ -174,11 +146,7 @@ class RoshForm(QDialog):
 
         self.back_button = QPushButton("&Back")
         self.next_button = QPushButton("&Next")
-        self.discard_button = QPushButton("&Discard draft…")
-        self.discard_button.setToolTip("Throw this draft away (asks first); the earlier assessments are kept")
-        self.close_button = QPushButton("Cl&ose")  # Alt+C is Complete's
-        self.close_button.setToolTip("Close the form (Alt+O or Escape): what you typed is kept as a draft")
-        for b in (self.back_button, self.next_button, self.discard_button, self.close_button):
+        for b in (self.back_button, self.next_button):
             b.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved_label, 1)
@@ -201,18 +169,10 @@ class RoshForm(QDialog):
         self.steps.currentRowChanged.connect(self._step_changed)
         self.back_button.clicked.connect(lambda: self.go(self.steps.currentRow() - 1))
         self.next_button.clicked.connect(lambda: self.go(self.steps.currentRow() + 1))
-        self.discard_button.clicked.connect(self.ask_discard)
-        self.close_button.clicked.connect(self.reject)
         local_shortcut("Ctrl+PgDown", self, lambda: self.go(self.steps.currentRow() + 1))
         local_shortcut("Ctrl+PgUp", self, lambda: self.go(self.steps.currentRow() - 1))
-        local_shortcut("Ctrl+S", self, self.save_now)
-        self.discard_button.setVisible(not read_only)
         if read_only:
             self.steps.item(COMPLETE).setHidden(True)
-        window = parent.window() if parent is not None else None
-        about_to_lock = getattr(window, "about_to_lock", None)
-        if about_to_lock is not None:
-            about_to_lock.connect(self.save_now)  # a lock closes the case's tab, and this form with it
         self.steps.setCurrentRow(0)
         self.reload()
 
@@ -311,14 +271,8 @@ class RoshForm(QDialog):
 
     def _build_analysis(self) -> None:
         layout = self._page("")
-        self.gate = QFrame()
-        self.gate.setObjectName("roshGate")
-        self.gate.setStyleSheet(BANNER_STYLE)
-        gate = QVBoxLayout(self.gate)
-        self.gate_text = QLabel("")
-        self.gate_text.setWordWrap(True)
-        self.gate_text.setAccessibleName("Answers that require a full analysis")
-        gate.addWidget(self.gate_text)
+        self.gate = Banner("Answers that require a full analysis")
+        self.gate_text = self.gate.text
         self.do_analysis = QRadioButton("Do the &full analysis")
         self.do_analysis.setAccessibleName("Do the full analysis")
         self.not_doing = QRadioButton("&Record a decision not to do one, with the reason")
@@ -338,7 +292,7 @@ class RoshForm(QDialog):
         self.gate_hint.setStyleSheet(ERROR_STYLE)
         self.gate_hint.setAccessibleName("Reason check")
         for w in (self.do_analysis, self.not_doing, self.gate_reason, self.gate_hint):
-            gate.addWidget(w)
+            self.gate.rows.addWidget(w)
         layout.addWidget(self.gate)
         self.do_analysis.toggled.connect(self._gate_changed)
         self.not_doing.toggled.connect(self._gate_changed)
@@ -486,7 +440,7 @@ class RoshForm(QDialog):
         if not self.loaded:
             self._fill(view)
             self.loaded = True
-            self._shown = svc.draft_fields(self.draft())  # the base each later save is checked against
+            self._shown = self.current_fields()  # the base each later save is checked against
         self._show_carried(view)
         self._update_gate()
         if self.steps.currentRow() == COMPLETE and not self.read_only and not self._pending:
@@ -585,13 +539,6 @@ class RoshForm(QDialog):
             self.carried_rows.append(_Carried(sv.key, row, label, confirm, goto))
 
     # -- editing and autosave --------------------------------------------------------------------------------
-    def _edited(self, *_args: object) -> None:
-        if self._filling or self.read_only or not self.loaded:
-            return
-        self.saved_label.setText("Typing… saved as a draft in a moment")
-        self.saved_label.setStyleSheet(HELP_STYLE_SMALL)
-        self.timer.start()
-
     def _report_writer_changed(self, on: bool) -> None:
         if self._filling or self.read_only or not self.loaded:
             return
@@ -680,75 +627,31 @@ class RoshForm(QDialog):
                                      custody=self.levels.values("custody"),
                                      no_analysis_reason=self.screened_out.text()))
 
-    def save_now(self, then: Callable[[], object] | None = None) -> None:
-        """Send the form as a draft now (autosave, leaving a step, closing, a lock); then read the service's word
-        on carried text again, and run `then` (reads run beside the writer, so a read that must see this save
-        waits for it)."""
-        self.timer.stop()
-        if self.read_only or not self.loaded or self.view is None or self.view.status != "draft" or \
-                not self.ops.is_open:
-            if then is not None:
-                then()
-            return
+    # -- saving (autosaved_form.py) ----------------------------------------------------------------------------
+    def current_fields(self) -> dict[str, Any]:
+        return svc.draft_fields(self.draft())
 
-        # Only the fields changed since the form showed them, each with the value it showed (its base): a
-        # field another laptop changed meanwhile is refused by the service, never overwritten.
-        now = svc.draft_fields(self.draft())
-        changed = {k: v for k, v in now.items() if _plain(self._shown.get(k)) != _plain(v)}
-        base = {k: self._shown.get(k) for k in changed}
+    def field_label(self, key: str) -> str:
+        return svc.field_label(key)
 
-        def saved(_result: object) -> None:
-            self._pending -= 1
-            self._shown.update(changed)
-            self._saved()
-            if then is not None:
-                then()
-
-        def failed(exc: BaseException) -> None:
-            self._pending -= 1
-            if isinstance(exc, svc.EditedElsewhere):
-                self._edited_elsewhere(exc, changed)
-                return
-            self._failed(exc)
-
-        self._pending += 1
+    def _write_draft(self, changed: dict[str, Any], base: dict[str, Any], on_ok: OnOk, on_error: OnError) -> None:
         self.ops.write(svc.save_draft, self.assessment_id, svc.draft_of(changed), None, svc.draft_of(base),
-                       on_ok=saved, on_error=failed, owner=self, label="save the RoSH draft")
+                       on_ok=on_ok, on_error=on_error, owner=self, label="save the RoSH draft")
 
-    def _edited_elsewhere(self, exc: svc.EditedElsewhere, mine: dict[str, object]) -> None:
-        """Another laptop changed fields this form was changing: show their text in the fields (the new base),
-        and keep the officer's typing in 'Your text, not saved' beside it, to merge by hand."""
-        kept: list[str] = []
-        self._filling = True
-        try:
-            for key, value in exc.now.items():
-                self._shown[key] = value
-                self._put(key, value)
-                mine_now = mine.get(key)
-                if isinstance(mine_now, str) and mine_now.strip():
-                    kept.append(f"{svc.field_label(key)}:\n{mine_now.strip()}")
-        finally:
-            self._filling = False
+    def _write_discard(self, on_ok: OnOk, on_error: OnError) -> None:
+        self.ops.write(svc.discard_draft, self.assessment_id, on_ok=on_ok, on_error=on_error, owner=self,
+                       label="discard the RoSH draft")
+
+    def _place_yours(self, box: QPlainTextEdit) -> None:
+        outer = self.layout()
+        item = outer.itemAt(1) if outer is not None else None
+        right = item.layout() if item is not None else None
+        if isinstance(right, QVBoxLayout):  # above the buttons, below the step's page
+            right.insertWidget(max(right.count() - 1, 0), box)
+
+    def _after_clash(self) -> None:
         self._update_gate()
         self._levels_changed(save=False)
-        if self.yours is None:
-            self.yours = QPlainTextEdit()
-            self.yours.setReadOnly(True)
-            self.yours.setAccessibleName("Your text, not saved")
-            self.yours.setMaximumHeight(140)
-            outer = self.layout()
-            item = outer.itemAt(1) if outer is not None else None
-            right = item.layout() if item is not None else None
-            if isinstance(right, QVBoxLayout):  # above the buttons, below the step's page
-                right.insertWidget(max(right.count() - 1, 0), self.yours)
-        self.yours.setPlainText("Your text, not saved (copy what you need into the field above):\n\n"
-                                + "\n\n".join(kept) if kept else "")
-        self.yours.setVisible(bool(kept))
-        names = ", ".join(svc.field_label(k) for k in exc.now)
-        self.saved_label.setText(f"Not saved: {names} changed on another laptop since you opened it. The form now "
-                                 "shows that text" + ("; your text is in the box below it, to merge and save again."
-                                                      if kept else "."))
-        self.saved_label.setStyleSheet(ERROR_STYLE)
 
     def _put(self, key: str, value: object) -> None:
         """Show one stored field (a draft_fields key) in its widget."""
@@ -775,12 +678,6 @@ class RoshForm(QDialog):
         elif head in ("community", "custody") and (head, rest) in self.levels.boxes:
             level = self.levels.boxes[(head, rest)]
             level.setCurrentIndex(max(level.findData(text), 0) if text else 0)
-
-    def _saved(self) -> None:
-        self.saves += 1
-        self.saved_label.setText("Draft saved")
-        self.saved_label.setStyleSheet(HELP_STYLE_SMALL)
-        self.reload()
 
     def confirm_section(self, key: str) -> None:
         self.save_now()  # the writer keeps order: the text as it stands is what is confirmed
@@ -934,33 +831,3 @@ class RoshForm(QDialog):
                                                          f"{_why(exc, 'written to')}; try again"))
         self.complete_error.show()
         self.refresh_check()
-
-    # -- closing ----------------------------------------------------------------------------------------------
-    def ask_discard(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "Discard this draft?",
-                          "Throw away this draft assessment and everything typed in it? Earlier assessments are "
-                          "kept. (Closing the form instead keeps the draft.)", parent=self)
-        drop = box.addButton("&Discard draft", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep the draft", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda clicked: self._discard() if clicked is drop else None)
-        box.open()
-        return box
-
-    def _discard(self) -> None:
-        self.timer.stop()
-        self.read_only = True  # nothing more is saved into a draft being thrown away
-        self.ops.write(svc.discard_draft, self.assessment_id, on_ok=lambda _r: self.accept(), on_error=self._failed,
-                       owner=self, label="discard the RoSH draft")
-
-    def reject(self) -> None:
-        """Escape or Close: nothing typed is lost, as it is saved as a draft first (so there is nothing to ask)."""
-        self.save_now()
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_now()
-        super().closeEvent(event)
-
