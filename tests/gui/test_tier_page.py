@@ -73,8 +73,8 @@ def test_suggested_beside_in_force_accept_then_override_with_a_reason(make_windo
     page = _open_tier_page(qtbot, window, person)
     view = page.view
     assert view.differs and view.suggested.tier == suggested
-    assert page.suggested.tier.text().startswith(suggested)
-    assert page.in_force.tier.text() == (rec.tier or "—")
+    assert page.suggested.value.text().startswith(suggested)
+    assert page.in_force.value.text() == (rec.tier or "—")
     assert page.banner.isVisibleTo(page) and suggested in page.banner_text.text()
     assert page.working_model.rowCount() == len(view.suggested.working) > 0
     assert page.working_model.data(page.working_model.index(0, 2)) == view.suggested.working[0].why

@@ -45,4 +45,4 @@ class AssessmentsPage(QWidget):
             self.rosh.refresh()
             self.needs.refresh()
         else:
-            self.tier.in_force.show_tier("—", "Unlock the caseload to see the tier", "Tier: caseload locked")
+            self.tier.in_force.show_value("—", "Unlock the caseload to see the tier", "Tier: caseload locked")

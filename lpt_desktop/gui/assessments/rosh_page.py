@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +34,7 @@ from lpt_desktop.assessment.countersign import STATUS_LABELS, shown_level
 from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
+from lpt_desktop.gui.assessments.cards import Banner, HeaderCard
 from lpt_desktop.gui.assessments.rosh_form import RoshForm
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
@@ -47,10 +47,6 @@ if TYPE_CHECKING:
 
 LOCKED = "unlock the caseload to change the record"
 EMPTY = "No RoSH assessment yet: start a screening"
-CARD_STYLE = ("QFrame#roshCard { background: #f3f5f8; border: 1px solid #cfd6df; border-radius: 6px; }"
-              "QFrame#roshCard QLabel { background: transparent; border: none; }")
-BANNER_STYLE = ("QFrame#roshBanner { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
-                "QFrame#roshBanner QLabel { color: #4d3800; background: transparent; border: none; }")
 SIGNING = {k: v.lower() for k, v in STATUS_LABELS.items()}  # the countersignature statuses in words (issue 19)
 
 
@@ -184,19 +180,11 @@ class RoshPage(QWidget):
         self.reads = 0  # overviews asked for (tests count them)
         self._stale = False  # a change came while hidden (or under its own form): read again when it matters
 
-        self.card = QFrame()
-        self.card.setObjectName("roshCard")
-        self.card.setStyleSheet(CARD_STYLE)
-        card = QVBoxLayout(self.card)
-        title = QLabel("RoSH level")
-        title.setStyleSheet("font-weight: 600; color: #3a4350;")
-        self.level = QLabel("—")
-        self.level.setStyleSheet("font-size: 22pt; font-weight: 700; color: #1d2733;")
+        self.card = HeaderCard("RoSH level", value_pt=22, wrap_detail=False)
+        self.level = self.card.value
         self.level.setAccessibleName("RoSH level")
-        self.signing = QLabel("")
+        self.signing = self.card.detail
         self.signing.setAccessibleName("Signing status")
-        for w in (title, self.level, self.signing):
-            card.addWidget(w)
 
         self.facts = QLabel("")
         self.facts.setWordWrap(True)
@@ -206,14 +194,8 @@ class RoshPage(QWidget):
         top.addWidget(self.card)
         top.addWidget(self.facts, 1)
 
-        self.banner = QFrame()
-        self.banner.setObjectName("roshBanner")
-        self.banner.setStyleSheet(BANNER_STYLE)
-        banner = QVBoxLayout(self.banner)
-        self.banner_text = QLabel("")
-        self.banner_text.setWordWrap(True)
-        self.banner_text.setAccessibleName("What is owed")
-        banner.addWidget(self.banner_text)
+        self.banner = Banner("What is owed")
+        self.banner_text = self.banner.text
         self.confirm_button = QPushButton("Co&nfirm screening")
         self.confirm_button.setToolTip("The report writer's screening holds: confirm it (your name and today are "
                                        "kept)")
@@ -225,7 +207,7 @@ class RoshPage(QWidget):
         confirm_row.addWidget(self.confirm_button)
         confirm_row.addWidget(self.revise_button)
         confirm_row.addStretch(1)
-        banner.addLayout(confirm_row)
+        self.banner.rows.addLayout(confirm_row)
         self.banner.hide()
 
         self.start_button = QPushButton("&Start screening")

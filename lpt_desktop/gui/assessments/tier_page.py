@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED
+from lpt_desktop.gui.assessments.cards import BLUE, GREY, Banner, HeaderCard
 from lpt_desktop.gui.assessments.tier_dialogs import OverrideTierDialog, RecordScoresDialog
 from lpt_desktop.gui.assessments.tier_models import (
     HISTORY_COLUMNS,
@@ -44,10 +44,6 @@ if TYPE_CHECKING:
     from lpt_desktop.services.tiering import TierDecisionRow, TierView
 
 LOCKED = "unlock the caseload to change the record"
-CARD_STYLE = ("QFrame#tierCard {{ background: {bg}; border: 1px solid {border}; border-radius: 6px; }}"
-              "QFrame#tierCard QLabel {{ background: transparent; border: none; }}")
-BANNER_STYLE = ("QFrame#tierBanner { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4px; }"
-                "QFrame#tierBanner QLabel { color: #4d3800; background: transparent; border: none; }")
 
 
 def _fit_rows(table: QTableView, most: int = 8) -> None:
@@ -73,33 +69,6 @@ def _table(model: RecordTableModel, name: str, stretch: int, empty: str = "None 
     return table
 
 
-class _Card(QFrame):
-    """A tier as a large letter with what it is and where it comes from."""
-
-    def __init__(self, title: str, colours: tuple[str, str]) -> None:
-        super().__init__()
-        self.setObjectName("tierCard")
-        self.setStyleSheet(CARD_STYLE.format(bg=colours[0], border=colours[1]))
-        self.title = QLabel(title)
-        self.title.setStyleSheet("font-weight: 600; color: #3a4350;")
-        self.tier = QLabel("—")
-        self.tier.setStyleSheet("font-size: 26pt; font-weight: 700; color: #1d2733;")
-        self.detail = QLabel("")
-        self.detail.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.tier)
-        layout.addWidget(self.detail)
-        layout.addStretch(1)
-
-    def show_tier(self, tier: str, detail: str, name: str) -> None:
-        self.tier.setText(tier)
-        self.detail.setText(detail)
-        self.setAccessibleName(name)
-        self.tier.setAccessibleName(name)
-
-
 class TierPage(QWidget):
     """The Tier section of a case's Assessments tab (read-only without ops: the buttons say why)."""
 
@@ -110,19 +79,14 @@ class TierPage(QWidget):
         self.view: TierView | None = None
         self.dialog: RecordDialog | None = None
 
-        self.in_force = _Card("Tier in force", ("#f3f5f8", "#cfd6df"))
-        self.suggested = _Card("Suggested tier", ("#e8f1fb", "#9fc1e6"))
+        self.in_force = HeaderCard("Tier in force", GREY)  # a tier as a large letter, what it is and its source
+        self.suggested = HeaderCard("Suggested tier", BLUE)
         cards = QHBoxLayout()
         cards.addWidget(self.in_force, 1)
         cards.addWidget(self.suggested, 2)
 
-        self.banner = QFrame()
-        self.banner.setObjectName("tierBanner")
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner_text = QLabel("")
-        self.banner_text.setWordWrap(True)
-        self.banner_text.setAccessibleName("Suggested tier differs")
-        QVBoxLayout(self.banner).addWidget(self.banner_text)
+        self.banner = Banner("Suggested tier differs")
+        self.banner_text = self.banner.text
         self.banner.hide()
         self.provisional = QLabel("")
         self.provisional.setWordWrap(True)
@@ -227,17 +191,17 @@ class TierPage(QWidget):
         s = view.suggested
         if view.in_force:
             scheme = scheme_label(view.in_force_scheme)
-            self.in_force.show_tier(tier_text(view.in_force), scheme,
+            self.in_force.show_value(tier_text(view.in_force), scheme,
                                     f"Tier in force: {tier_phrase(view.in_force)} ({scheme})")
         else:
-            self.in_force.show_tier("—", "None yet: accept or override the suggestion", "Tier in force: none yet")
+            self.in_force.show_value("—", "None yet: accept or override the suggestion", "Tier in force: none yet")
         detail = view.scheme_label
         if s.protect is not None and s.change is not None:
             detail += (f"\nProtect level {s.protect.level} ({s.protect.points} points) · change level "
                        f"{s.change.level} ({s.change.points} points)")
         if s.provisional:
             detail += " · provisional: the reason is given below"
-        self.suggested.show_tier(tier_text(s.tier), detail,
+        self.suggested.show_value(tier_text(s.tier), detail,
                                  f"Suggested tier: {tier_phrase(s.tier)}" + (", provisional" if s.provisional else ""))
         self.banner_text.setText(self._banner(view))
         self.banner.setVisible(view.differs or s.tier in (MISSING, CANNOT_TIER))
