@@ -4,7 +4,9 @@ RoSH register they put on the case; who completed it travels by name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import pytest
 
@@ -15,19 +17,40 @@ from lpt_desktop.store.models import Person, Registration
 from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
 from tests.rosh_fill import full
 from tests.sync.cases import get, ids, snapshot
+from tests.sync.conftest import Laptop
 
 RECORD = (Person, Registration, RoshAssessment, RiskPlan, RiskPlanAction)
 
 
-def test_an_assessment_and_its_plan_reach_the_other_laptop(central, laptop_factory, unique):
-    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
-    tm = central.add_user(f"tm-{unique}", role="team_manager", team=f"team-{unique}")
-    a, b = laptop_factory(om), laptop_factory(tm)
-    today = date.today()  # real clock, not time_machine: the server stamps with it (tests/conftest.py)
-    start = today - timedelta(days=90)
-    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
-                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
-                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+class TwoLaptops(NamedTuple):
+    a: Laptop  # the offender manager's laptop, where the case is made
+    b: Laptop
+    pid: str
+    today: date
+
+
+@pytest.fixture
+def two_laptops(central, laptop_factory, unique) -> Callable[..., TwoLaptops]:
+    """Two enrolled laptops and a community order case made on the first (not yet synced): the second is the
+    same offender manager's by default, else a user of `b_role` in the same team."""
+
+    def make(b_role: str | None = None, sentence_days_ago: int = 90) -> TwoLaptops:
+        om = central.add_user(f"om-{unique}", team=f"team-{unique}")
+        other = central.add_user(f"tm-{unique}", role=b_role, team=f"team-{unique}") if b_role else om
+        a, b = laptop_factory(om), laptop_factory(other)
+        today = date.today()  # real clock, not time_machine: the server stamps with it (tests/conftest.py)
+        start = today - timedelta(days=sentence_days_ago)
+        pid = cr.create_case(a.db, cr.NewCase(
+            f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
+            cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
+                cr.RequirementIn("UPW", {"hours": 80}),))))
+        return TwoLaptops(a, b, pid, today)
+
+    return make
+
+
+def test_an_assessment_and_its_plan_reach_the_other_laptop(two_laptops):
+    a, b, pid, today = two_laptops(b_role="team_manager")
     aid = rosh.start_assessment(a.db, pid, today=today)
     full(a.db, aid, "H", today)
     assert rosh.complete_assessment(a.db, aid, today=today).completed
@@ -47,16 +70,10 @@ def test_an_assessment_and_its_plan_reach_the_other_laptop(central, laptop_facto
     assert view.overall_level == "H" and view.summary_texts["who_at_risk"] and view.triggers
 
 
-def test_a_draft_edited_on_two_laptops_keeps_both_officers_text(central, laptop_factory, unique):
+def test_a_draft_edited_on_two_laptops_keeps_both_officers_text(two_laptops):
     """The review's scenario: B's form was filled before A's text arrived; B's save sends only the field B
     changed (with the value B's form showed), so A's text survives; B changing A's field too is refused."""
-    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
-    a, b = laptop_factory(om), laptop_factory(om)
-    today = date.today()
-    start = today - timedelta(days=90)
-    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
-                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
-                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    a, b, pid, today = two_laptops()
     aid = rosh.start_assessment(a.db, pid, today=today)
     rosh.save_summary(a.db, aid, rosh.SummaryDraft(texts={"who_at_risk": "Ex-partner", "nature": "N1"}), today)
     a.sync()
@@ -80,16 +97,10 @@ def test_a_draft_edited_on_two_laptops_keeps_both_officers_text(central, laptop_
             "who_at_risk": "Ex-partner and her children", "nature": "A's long text"}
 
 
-def test_a_completed_assessment_refuses_a_stale_draft_edit_from_another_laptop(central, laptop_factory, unique):
+def test_a_completed_assessment_refuses_a_stale_draft_edit_from_another_laptop(two_laptops):
     """The review's scenario: B edits the draft's analysis while A completes it; the completed assessment is
     sealed (sync/kinds.py), so B's edit is a rejection listed to B's officer in words, never applied."""
-    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
-    a, b = laptop_factory(om), laptop_factory(om)
-    today = date.today()
-    start = today - timedelta(days=90)
-    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
-                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
-                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    a, b, pid, today = two_laptops()
     aid = rosh.start_assessment(a.db, pid, today=today)
     full(a.db, aid, "H", today)
     a.sync()
@@ -113,16 +124,10 @@ def test_a_completed_assessment_refuses_a_stale_draft_edit_from_another_laptop(c
     assert on_b.status == "complete" and next(s.text for s in on_b.sections if s.key == key) == text
 
 
-def test_a_report_writers_screening_confirmed_travels_as_its_own_record(central, laptop_factory, unique):
+def test_a_report_writers_screening_confirmed_travels_as_its_own_record(two_laptops):
     """Confirming a completed screening writes a rosh_confirmation row, not the sealed screening: the server
     accepts it and the other laptop sees the screening confirmed."""
-    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
-    a, b = laptop_factory(om), laptop_factory(om)
-    today = date.today()
-    start = today - timedelta(days=10)
-    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
-                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
-                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    a, b, pid, today = two_laptops(sentence_days_ago=10)
     aid = rosh.start_assessment(a.db, pid, by_report_writer=True, today=today)
     full(a.db, aid, "M", today)
     assert rosh.complete_assessment(a.db, aid, acknowledge_warnings=True, today=today).completed
@@ -135,16 +140,10 @@ def test_a_report_writers_screening_confirmed_travels_as_its_own_record(central,
 
 
 def test_sharing_a_plan_on_two_laptops_keeps_both_and_a_completed_plan_is_shared_without_being_written(
-        central, laptop_factory, unique):
+        two_laptops):
     """Sharing records are rows (risk_plan_sharing): two laptops adding different ones both keep theirs with no
     conflict, and sharing a completed (sealed) plan is accepted by the server."""
-    om = central.add_user(f"om-{unique}", team=f"team-{unique}")
-    a, b = laptop_factory(om), laptop_factory(om)
-    today = date.today()
-    start = today - timedelta(days=90)
-    pid = cr.create_case(a.db, cr.NewCase(f"W{int(unique, 16) % 1_000_000:06d}", "Dana", "Walsh", date(1990, 4, 1),
-                                          cr.SentenceIn("CO", start, start + timedelta(days=365), requirements=(
-                                              cr.RequirementIn("UPW", {"hours": 80}),))))
+    a, b, pid, today = two_laptops()
     aid = rosh.start_assessment(a.db, pid, today=today)
     full(a.db, aid, "H", today)
     assert rosh.complete_assessment(a.db, aid, today=today).completed
