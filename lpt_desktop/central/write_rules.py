@@ -154,8 +154,14 @@ def _chain(s: Session, target_kind: str, target_id: str) -> list[dict[str, Any]]
 
 
 def _level(record_of: RecordOf, target: Record) -> str | None:
-    """The RoSH level of the work, from the server's own copy of it (a plan takes its assessment's)."""
+    """The RoSH level of the work, from the server's own copies: an assessment's own, a risk management plan
+    its assessment's, a sentence plan the case's RoSH level now (the person record's, as the laptop's
+    services/countersign.py reads it: a sentence plan answers the case's level)."""
     data = target.data or {}
+    if target.kind == cs.SENTENCE_PLAN:
+        person = record_of("person", target.person_id) if target.person_id else None
+        level = (person.data or {}).get("rosh") if person is not None and not person.deleted else None
+        return level if isinstance(level, str) else None
     if target.kind == cs.RISK_PLAN and isinstance(data.get("assessment_id"), str):
         assessment = record_of(cs.ROSH_ASSESSMENT, data["assessment_id"])
         data = (assessment.data or {}) if assessment is not None else {}
@@ -164,10 +170,13 @@ def _level(record_of: RecordOf, target: Record) -> str | None:
 
 
 def _child_protection(s: Session, record_of: RecordOf, target: Record) -> bool:
-    """Child-protection concerns on the work, from the server's own copies: the screening's answers (a plan
-    takes its assessment's) and the case's open child-protection registrations (assessment/countersign.py)."""
+    """Child-protection concerns on the work, from the server's own copies: the screening's answers (a risk
+    management plan takes its assessment's; a sentence plan has none, so only the case's registers count) and
+    the case's open child-protection registrations (assessment/countersign.py)."""
     data = target.data or {}
-    if target.kind == cs.RISK_PLAN:
+    if target.kind == cs.SENTENCE_PLAN:
+        data = {}
+    elif target.kind == cs.RISK_PLAN:
         assessment = record_of(cs.ROSH_ASSESSMENT, data["assessment_id"]) \
             if isinstance(data.get("assessment_id"), str) else None
         data = (assessment.data or {}) if assessment is not None else {}
