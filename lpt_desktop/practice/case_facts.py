@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+from lpt_desktop.assessment.countersign import child_protection_concerns
 from lpt_desktop.assessment.needs import NeedsAssessment
 from lpt_desktop.standards.obligations import Obligation
 
@@ -171,6 +173,13 @@ class CaseFacts:
     obligations: tuple[Obligation, ...] = ()  # the standards engine's results (standards/obligations.py)
 
     # -- derived ------------------------------------------------------------------------------------
+    @cached_property
+    def child_protection(self) -> bool:
+        """Child-protection concerns: a child-protection register, or concerns about children answered yes in the
+        latest RoSH screening (assessment/countersign.child_protection_concerns: one rule everywhere)."""
+        latest = self.latest_rosh
+        return child_protection_concerns(latest.answers if latest else None, self.register_codes)
+
     @property
     def register_codes(self) -> frozenset[str]:
         return frozenset(r.code for r in self.registers)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lpt_desktop.assessment import countersign as cs
@@ -48,12 +48,13 @@ class Settings:
     contact_lookback_months: int = 6
     contact_share_required: float = 0.75
     screening_within_days: int = 21
+    period_months: int = 6  # repeating obligations are judged over this period before "as of"
 
     @classmethod
     def default(cls, as_of: date, **overrides: float) -> Settings:
         s = dict(_data().get("settings", {}))
         values: dict[str, Any] = {k: int(s[k]) for k in ("carried_forward_months", "contact_lookback_months",
-                                                         "screening_within_days") if k in s}
+                                                         "screening_within_days", "period_months") if k in s}
         if "contact_share_required" in s:
             values["contact_share_required"] = float(s["contact_share_required"])
         values.update(overrides)
@@ -289,10 +290,8 @@ def _live_goals(goals: Sequence[GoalFacts]) -> list[GoalFacts]:
 
 
 def child_protection(case: CaseFacts) -> bool:
-    """Child-protection concerns on the case: a child-protection register, or concerns about children answered
-    yes in the latest RoSH screening (assessment/countersign.child_protection_concerns: one rule)."""
-    latest = case.latest_rosh
-    return cs.child_protection_concerns(latest.answers if latest else None, case.register_codes)
+    """Child-protection concerns on the case (CaseFacts.child_protection: the countersignature rule's)."""
+    return case.child_protection
 
 
 def _cp_gate(case: CaseFacts) -> Outcome | None:
@@ -488,7 +487,7 @@ def plan_outcome_focused(case: CaseFacts, s: Settings) -> Outcome:
     goals = _live_goals(plan.goals)
     if not goals:
         return not_met("The sentence plan has no active goals.")
-    weak = [n for n, g in enumerate(goals, start=1) if outcome_flags(g.outcome, None, g.area)]
+    weak = [n for n, g in enumerate(goals, start=1) if _activity_only(g.outcome or "")]
     if weak:
         names = ", ".join(f"goal {n} ({goals[n - 1].title})" for n in weak[:3])
         return not_met(f"Only an activity, no change stated: {names}.")
@@ -509,6 +508,12 @@ def plan_sequenced(case: CaseFacts, s: Settings) -> Outcome:
         return met(f"Risk of harm work is not first, and the plan says why: \"{plan.sequence_reason}\".")
     return met("Risk of harm goals come first." if any(g.risk_of_harm for g in goals) else
                "No risk of harm goals to put first.")
+
+
+@lru_cache(maxsize=20_000)
+def _activity_only(outcome: str) -> bool:
+    """The wording check (assessment/plan_wording.py), remembered: outcomes repeat across a caseload."""
+    return bool(outcome_flags(outcome))
 
 
 def _called(needs: NeedsFacts) -> set[str]:

@@ -16,17 +16,18 @@ RoSH assessment; else "Not known".
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lpt_desktop.assessment import carried_forward as cf
 from lpt_desktop.assessment import countersign as cs
+from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.practice.case_facts import (
     CaseFacts,
@@ -45,7 +46,6 @@ from lpt_desktop.practice.checks import Settings
 from lpt_desktop.practice.score import CaseAudit, audit_case
 from lpt_desktop.practice.team import TeamAudit, team_audit
 from lpt_desktop.services import needs as needs_service
-from lpt_desktop.services import rosh as rosh_service
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.obligations import iter_facts, offence_category
 from lpt_desktop.standards import obligations as engine
@@ -112,14 +112,24 @@ def _signing(signings: dict[tuple[str, str], _Signing], kind: str, target_id: st
 
 
 # -- the bulk reads --------------------------------------------------------------------------------------
-def _carried(review: cf.ReviewText, as_of: date) -> tuple[tuple[str, date], ...]:
-    """(section, origin) of every section still carried unchanged, oldest first (the check applies the
-    threshold)."""
-    return tuple(cf.stale_carried(review.now, review.carried, as_of, threshold_months=0))
-
-
 def _in_people(column: Any, person_ids: Sequence[str] | None) -> Any:
     return column.in_(list(person_ids)) if person_ids is not None else True
+
+
+def _carried_of(now: Any, started_on: date) -> tuple[tuple[str, date], ...]:
+    """(section, origin) of the sections still carried unchanged, from the stored record's "now" part alone (each
+    section's origin): a section written in this assessment takes the day it was written as its origin
+    (assessment/carried_forward.edit), so one whose origin is before the assessment started still holds text
+    carried in. Reading the texts themselves (the services' _review_text) costs a JSON decode of the whole
+    analysis per case: too slow for a Trust's caseload."""
+    out = []
+    for key, meta in (now or {}).items():
+        origin = meta.get("origin") if isinstance(meta, dict) else None
+        if isinstance(origin, str) and origin:
+            day = date.fromisoformat(origin)
+            if day < started_on:
+                out.append((key, day))
+    return tuple(sorted(out, key=lambda kv: (kv[1], kv[0])))
 
 
 def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
@@ -127,30 +137,46 @@ def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
     confirmed = {a: on for a, on in s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
                                               .where(RoshConfirmation.on_date <= as_of,
                                                      _in_people(RoshConfirmation.person_id, person_ids)))}
-    rows = s.scalars(select(RoshAssessment).where(RoshAssessment.status == "complete",
-                                                  RoshAssessment.completed_on <= as_of,
-                                                  _in_people(RoshAssessment.person_id, person_ids))
-                     .order_by(RoshAssessment.person_id, RoshAssessment.completed_on, RoshAssessment.started_on))
+    A = RoshAssessment
+    rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
+                            A.by_report_writer, A.confirmed_on, A.sources_checked, A.source_reasons,
+                            A.full_analysis, A.gate_reason, A.completed_by_name)
+                     .where(A.status == "complete", A.completed_on <= as_of, _in_people(A.person_id, person_ids))
+                     .order_by(A.person_id, A.completed_on, A.started_on))
     out: dict[str, list[RoshFacts]] = defaultdict(list)
-    for a in rows:
-        assert a.completed_on is not None
-        sig = _signing(signings, cs.ROSH_ASSESSMENT, a.id)
-        if a.completed_by_name and not a.by_report_writer:
-            names[a.person_id] = a.completed_by_name
-        out[a.person_id].append(RoshFacts(
-            a.id, a.kind, a.started_on, a.completed_on, a.overall_level, a.by_report_writer,
-            confirmed.get(a.id) or a.confirmed_on, a.answers or {}, tuple(a.sources_checked or ()),
-            dict(a.source_reasons or {}), a.full_analysis, a.gate_reason, sig.status, sig.grade,
-            _carried(rosh_service._review_text(a), as_of)))
+    for (aid, pid, kind, started, completed, level, by_writer, confirmed_on, sources, reasons, gate_state, gate,
+         by_name) in rows:
+        sig = _signing(signings, cs.ROSH_ASSESSMENT, aid)
+        if by_name and not by_writer:
+            names[pid] = by_name
+        out[pid].append(RoshFacts(aid, kind, started, completed, level, bool(by_writer),
+                                  confirmed.get(aid) or confirmed_on, {}, tuple(sources or ()), dict(reasons or {}),
+                                  gate_state, gate, sig.status, sig.grade))
+    # The latest one's answers about children (child-protection concerns) and what it carried: only those parts of
+    # the JSON, extracted by SQLite (the whole analysis text would cost a decode per case).
+    latest = {found[-1].id: pid for pid, found in out.items()}
+    children = [q.id for q in screening().questions if q.block == "children"]
+    columns = [A.id, func.json_extract(A.carried, "$.now"),
+               *(func.json_extract(A.answers, f'$."{q}"') for q in children)]
+    for aid, now, *answers in s.execute(select(*columns).where(A.status == "complete", A.completed_on <= as_of,
+                                                              _in_people(A.person_id, person_ids))):
+        pid = latest.get(aid)
+        if pid is None:
+            continue
+        last = out[pid][-1]
+        found = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
+        out[pid][-1] = replace(last, answers=found, carried=_carried_of(json.loads(now) if now else {},
+                                                                       last.started_on))
     return out
 
 
 def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
                 signings: dict[tuple[str, str], _Signing]) -> dict[str, RiskPlanFacts]:
-    chosen: dict[str, RiskPlan] = {}
-    for p in s.scalars(select(RiskPlan).where(RiskPlan.started_on <= as_of,
-                                              _in_people(RiskPlan.person_id, person_ids))
-                       .order_by(RiskPlan.started_on, RiskPlan.created_at)):
+    chosen: dict[str, Any] = {}  # Core rows (attribute access as the models'): ORM objects cost too much here
+    R = RiskPlan
+    for p in s.execute(select(R.id, R.person_id, R.status, R.started_on, R.completed_on, R.shared)
+                       .where(R.started_on <= as_of, _in_people(R.person_id, person_ids))
+                       .order_by(R.started_on, R.created_at)):
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
         held = chosen.get(p.person_id)
         if complete or held is None or held.status != "complete":
@@ -186,8 +212,11 @@ def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
 
 def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
                     signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, SentencePlanFacts]:
-    chosen: dict[str, SentencePlan] = {}
-    for p in s.scalars(select(SentencePlan).where(SentencePlan.started_on <= as_of,
+    chosen: dict[str, Any] = {}
+    P = SentencePlan
+    for p in s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
+                              P.completed_by_name, P.needs_assessment_id, P.persons_words, P.involvement,
+                              P.sequence_reason).where(SentencePlan.started_on <= as_of,
                                                   _in_people(SentencePlan.person_id, person_ids))
                        .order_by(SentencePlan.started_on, SentencePlan.created_at)):
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
@@ -197,8 +226,10 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
         if complete or not held_complete:
             chosen[p.person_id] = p
     plan_ids = {p.id for p in chosen.values()}
-    goals: dict[str, list[PlanGoal]] = defaultdict(list)
-    for g in s.scalars(select(PlanGoal).where(_in_people(PlanGoal.person_id, person_ids))
+    goals: dict[str, list[Any]] = defaultdict(list)
+    G = PlanGoal
+    for g in s.execute(select(G.id, G.plan_id, G.title, G.area, G.outcome, G.status, G.need_links, G.rosh_link,
+                              G.learning_plan).where(_in_people(PlanGoal.person_id, person_ids))
                        .order_by(PlanGoal.position)):
         if g.plan_id in plan_ids:
             goals[g.plan_id].append(g)
@@ -234,15 +265,15 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
 def _needs(s: Session, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
            ) -> dict[str, NeedsFacts]:
     out = {}
-    for a in s.scalars(select(NeedsAssessment).where(NeedsAssessment.status == "complete",
+    for a in s.execute(select(NeedsAssessment.__table__).where(NeedsAssessment.status == "complete",
                                                      NeedsAssessment.completed_on <= as_of,
                                                      _in_people(NeedsAssessment.person_id, person_ids))
                        .order_by(NeedsAssessment.completed_on, NeedsAssessment.started_on)):
         assert a.completed_on is not None
         if a.completed_by_name:
             names[a.person_id] = a.completed_by_name
-        out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(a),
-                                      _carried(needs_service._review_text(a), as_of))  # the latest wins
+        out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
+                                      _carried_of((a.carried or {}).get("now"), a.started_on))  # the latest wins
     return out
 
 
@@ -281,10 +312,13 @@ def _contacts(rows: Iterable[tuple[Any, ...]]) -> ContactSummary:
     return ContactSummary(tuple(homes), tuple(oversight), tuple(victims), absences)
 
 
-def load_case_facts(db: Database, as_of: date | None = None,
-                    person_ids: Sequence[str] | None = None) -> list[CaseFacts]:
-    """Every case's practice facts (or the given cases'), from a fixed number of queries."""
+def load_case_facts(db: Database, as_of: date | None = None, person_ids: Sequence[str] | None = None,
+                    settings: Settings | None = None) -> list[CaseFacts]:
+    """Every case's practice facts (or the given cases'), from a fixed number of queries. Repeating obligations
+    (contact windows, oversight cycles) are those of the audit period (settings.period_months before "as of");
+    one-off obligations and enforcement are the whole sentence's."""
     as_of = as_of or date.today()
+    settings = settings or settings_for(as_of)
     with db.read() as s:
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
@@ -308,7 +342,8 @@ def load_case_facts(db: Database, as_of: date | None = None,
                                                                _in_people(Sentence.person_id, person_ids))
             .order_by(Sentence.start_date))}
         out = []
-        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
+        since = add_months(as_of, -settings.period_months)
+        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar, since=since):
             pid = f.person_id
             assert pid is not None
             crn, name, gender, holder = people[pid]
@@ -316,7 +351,7 @@ def load_case_facts(db: Database, as_of: date | None = None,
             plan = plans.get(pid)
             na = needs.get(pid)
             holder = holder or names.get(pid)
-            obligations = tuple(engine.obligations(policy, f, as_of, calendar=calendar))
+            obligations = tuple(engine.obligations(policy, f, as_of, since=since, calendar=calendar))
             out.append(CaseFacts(
                 pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
                 tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
@@ -344,7 +379,7 @@ def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | N
     """Every case's checklist and score (or the given cases'), by CRN."""
     as_of = as_of or date.today()
     settings = settings_for(as_of, carried_forward_months)
-    return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids)]
+    return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids, settings)]
 
 
 def case_audit(db: Database, person_id: str, as_of: date | None = None,
