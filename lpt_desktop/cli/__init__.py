@@ -3,7 +3,8 @@
 One module per feature, each with add_commands(sub): caseload (demo, caseload, passphrase), contacts
 (contacts, enforcement), standards (workdays, standards, due), court (report), sync, check (is the file
 whole), transfer (export and import of whole cases) and
-tier (a tier and its working from JSON), rosh (a case's RoSH), plan (a case's sentence plan); shared helpers in
+tier (a tier and its working from JSON), rosh (a case's RoSH), plan (a case's sentence plan), audit (the practice
+audit); shared helpers in
 common. The passphrase comes from LPT_PASSPHRASE or a prompt; a new one from LPT_NEW_PASSPHRASE or a prompt.
 """
 
@@ -14,12 +15,12 @@ import logging
 import sys
 
 from lpt_desktop import __version__
-from lpt_desktop.cli import caseload, check, contacts, court, plan, rosh, standards, sync, tier, transfer
+from lpt_desktop.cli import audit, caseload, check, contacts, court, plan, rosh, standards, sync, tier, transfer
 from lpt_desktop.domain.validation import ValidationError
 from lpt_desktop.logs import log_exception, setup_logging
 from lpt_desktop.store.errors import StoreError
 
-FEATURES = (caseload, contacts, standards, court, sync, check, transfer, tier, rosh, plan)
+FEATURES = (caseload, contacts, standards, court, sync, check, transfer, tier, rosh, plan, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

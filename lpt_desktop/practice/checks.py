@@ -289,6 +289,11 @@ def _live_goals(goals: Sequence[GoalFacts]) -> list[GoalFacts]:
     return [g for g in goals if g.status in ("active", "future")]
 
 
+def _plan_goals(goals: Sequence[GoalFacts]) -> list[GoalFacts]:
+    """The goals the plan set (achieved ones too: their wording and links were judged when set), removed left out."""
+    return [g for g in goals if g.status != "removed"]
+
+
 def child_protection(case: CaseFacts) -> bool:
     """Child-protection concerns on the case (CaseFacts.child_protection: the countersignature rule's)."""
     return case.child_protection
@@ -484,9 +489,9 @@ def plan_outcome_focused(case: CaseFacts, s: Settings) -> Outcome:
         return gate
     plan = case.sentence_plan
     assert plan is not None
-    goals = _live_goals(plan.goals)
+    goals = _plan_goals(plan.goals)
     if not goals:
-        return not_met("The sentence plan has no active goals.")
+        return not_met("The sentence plan has no goals.")
     weak = [n for n, g in enumerate(goals, start=1) if _activity_only(g.outcome or "")]
     if weak:
         names = ", ".join(f"goal {n} ({goals[n - 1].title})" for n in weak[:3])
@@ -528,9 +533,9 @@ def plan_linked_to_needs(case: CaseFacts, s: Settings) -> Outcome:
     if case.needs is None or not plan.needs_assessment_id:
         return not_met("The sentence plan was not made from a completed needs assessment.", "needs_assessment")
     assessed = _called(case.needs)
-    goals = _live_goals(plan.goals)
+    goals = _plan_goals(plan.goals)
     if not goals:
-        return not_met("The sentence plan has no active goals.")
+        return not_met("The sentence plan has no goals.")
     unlinked = [g.title for g in goals
                 if not g.rosh_link and not ({g.area, *g.need_links} & assessed)]
     if unlinked:

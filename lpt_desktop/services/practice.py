@@ -443,7 +443,11 @@ def team_view(db: Database, as_of: date | None = None, previous_as_of: date | No
         before = [_as_officer(a, me) for a in before]
         note = (f"Your own figures ({me}, {len(now)} cases): this is an offender manager's laptop; the team's "
                 f"figures are on the team manager's laptop.")
-    return TeamView(as_of, previous_as_of, own, note, team_audit(now, before), tuple(now))
+    team = team_audit(now, before)
+    if own:  # one officer rated against their own average says nothing: shares only
+        team = replace(team, checks=tuple(replace(c, officers=tuple(replace(f, rating=None, previous_rating=None)
+                                                                    for f in c.officers)) for c in team.checks))
+    return TeamView(as_of, previous_as_of, own, note, team, tuple(now))
 
 
 def _as_officer(a: CaseAudit, name: str) -> CaseAudit:
