@@ -74,6 +74,7 @@ from lpt_desktop.store.case_record_models import (
     PersonalContact,
     SentenceEvent,
 )
+from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.court_models import CourtReport, PreSentence, ReportRequest
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import (
@@ -174,6 +175,9 @@ CASE_PARTS: tuple[Part, ...] = (
         Part("agreements", PlanAgreement, "plan_id", ("on_date", "id")),
         Part("reviews", PlanReview, "plan_id", ("started_on", "id")),
     )),
+    # Countersignature (issue 19): each signing action on the case's RoSH assessments, risk and sentence plans and
+    # tier overrides, whose chain gives their status (the practice audit reads it: issue 21).
+    Part("countersignatures", Countersignature, "person_id", ("on_date", "created_at", "id")),
 )
 # What a contact delivered travels as lists of ids on the contact (link tables have no ids of their own): the
 # sentence plan goals and steps (issue 20) and the risk management plan actions.
