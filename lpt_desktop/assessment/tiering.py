@@ -8,7 +8,9 @@ are the shape of each scheme, not its numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -27,13 +29,15 @@ from lpt_desktop.assessment.tier_types import (
     TierInputError,
     TierInputs,
     TierResult,
+    WomenFactors,
 )
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json
 from lpt_desktop.domain.tier_forms import scheme_of_tier, valid_tier
 
 __all__ = ["check_scores", "compute_or_explain", "compute_tier", "dc_srp_medium_floor", "predictor_problems",
-           "scheme_of_tier", "scheme_rules", "score_problem", "tier_differs", "tier_letters", "valid_tier"]
+           "scheme_of_tier", "scheme_rules", "score_problem", "tier_differs", "tier_letters", "valid_tier",
+           "women_from_needs"]
 
 ROSH_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 SENTENCE_WORDS = {"CO": "community order", "SSO": "suspended sentence order", "LIC": "licence",
@@ -490,6 +494,19 @@ _NEED_WORDS = {"accommodation": "accommodation", "ete": "education, training and
                "relationships": "relationships", "lifestyle": "lifestyle", "drugs": "drugs", "alcohol": "alcohol",
                "thinking_behaviour": "thinking and behaviour", "attitudes": "attitudes", "finance": "finance",
                "emotional": "emotional well-being"}
+
+
+def women_from_needs(women: WomenFactors, gender: str | None, needs: Mapping[str, str] | None) -> WomenFactors:
+    """The women's factors with what a valid needs assessment adds, as hmpps-tier's additional factors for women
+    read OASys: impulsivity or temper control, from a standard or severe thinking and behaviour need (the data's
+    ab03 protect "women_from_needs"). For women only (gender "female"), and only from a valid assessment (needs
+    None: nothing to read); a factor already set stays set, a need never clears one."""
+    if gender != "female" or needs is None:
+        return women
+    rules: dict[str, dict[str, Any]] = scheme_rules(SCHEME_AB03)["protect"].get("women_from_needs", {})
+    found = {factor: True for factor, rule in rules.items()
+             if needs.get(str(rule["need"]), "none") in rule["severities"] and not getattr(women, factor)}
+    return dataclasses.replace(women, **found) if found else women
 
 
 def _compute_ab03(inputs: TierInputs) -> TierResult:

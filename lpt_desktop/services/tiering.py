@@ -20,7 +20,9 @@ decisions. Where each input comes from:
   visiting children (the case record holds no other sign of parenting: a personal contact has no
   relationship for a child, and the caring responsibilities field is free text that may be a parent);
   a breach or recall in the 12 months before the day from a breach or recall enforcement decision or a
-  recorded recall of a licence; impulsivity or temper False until needs exist.
+  recorded recall of a licence; impulsivity or temper control from a valid needs assessment's thinking and
+  behaviour need, standard or severe, for women only (assessment/tiering.women_from_needs, as hmpps-tier reads
+  OASys 11.2 and 11.4; False without a valid assessment).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from lpt_desktop.assessment.tiering import (
     tier_differs,
     tier_letters,
     valid_tier,
+    women_from_needs,
 )
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json
@@ -296,8 +299,8 @@ def _inputs(g: _Gathered, requirements: dict[str, list[str]], needs: dict[str, s
         lifer_ipp_released=g.latest_licence_start if g.inll else None,
         ever_sexual_offence=g.arso_ever or g.sexual_offence, sentences=sentences,
         needs=needs,  # None: no valid assessment
-        women=WomenFactors(parenting=g.parenting, impulsivity_or_temper=False,
-                           breach_or_recall_12m=g.breach_or_recall),
+        women=women_from_needs(WomenFactors(parenting=g.parenting, breach_or_recall_12m=g.breach_or_recall),
+                               g.gender, needs),
     )
 
 
