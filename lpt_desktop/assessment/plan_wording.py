@@ -4,7 +4,8 @@
 Inspectors found a third of plans without outcome-focused objectives. The phrases live in
 resources/data/sentence_plan.json ("wording") so they change without code. How the check reads a text:
 1. each activity phrase is found, with the helper words just before it ("will be attending", "has to complete",
-   "is to attend"): together an activity chain;
+   "is to attend", "is required to attend", "has agreed to attend") and the words just after it that only say
+   how much or how well ("engage more with", "attend regularly"): together an activity chain;
 2. a change marker ("will have", "is", "no longer", "able to", "stays", "keeps") counts when at least one of its
    words lies outside every activity chain and every programme or partner name, so "is attending" is an
    activity, "is sober" a change, and "Building Better Relationships" a name;
@@ -49,6 +50,7 @@ class Wording:
     default_example: str
     examples: Mapping[str, str]  # need area key -> an example outcome
     names: tuple[tuple[str, ...], ...] = ()  # programme and partner names, never read as a change
+    trailing: frozenset[str] = frozenset()  # words just after an activity that belong to it ("engage more")
 
 
 def words(text: str | None) -> list[str]:
@@ -98,6 +100,7 @@ def wording_from(raw: Mapping[str, Any], names: Sequence[str] = ()) -> Wording:
         default_example=raw["default_example"],
         examples=dict(raw["examples"]),
         names=_phrases(names),
+        trailing=frozenset(w for a in raw.get("activity_trailing") or [] for w in words(a)),
     )
 
 
@@ -138,6 +141,9 @@ def activity_spans(tokens: Sequence[str], data: Wording | None = None) -> list[t
             start = i
             while start > 0 and tokens[start - 1] in w.auxiliaries:
                 start -= 1
+            while end < len(tokens) and tokens[end] in w.trailing:
+                taken[end] = True
+                end += 1
             spans.append((start, end))
     return sorted(spans)
 

@@ -43,6 +43,13 @@ ACTIVITY_ONLY = [
     "Sam\u2019s going to go to the housing office",
     "ATTEND THE THINKING SKILLS PROGRAMME",
     "  complete   ASRO  ",
+    "Sam is required to attend ASRO",  # "is required to" helps the activity (review of issue 20)
+    "Sam is expected to complete the programme",
+    "Sam needs to engage more with the alcohol service",  # "more" says how much, not what changes
+    "Sam has agreed to attend the women's centre",
+    "Sam is asked to attend the job club weekly",
+    "Sam has been asked to engage fully with the drug service",
+    "Sam is willing to attend more regularly",
 ]
 
 STATES_A_CHANGE = [
@@ -76,6 +83,9 @@ STATES_A_CHANGE = [
     "Stopped using cannabis",
     "Has completed the programme and uses what he learned to stay calm",
     "Does not carry a knife",
+    "Sam is more confident after attending college",
+    "Engage more and feel less anxious",
+    "Sam has agreed to attend and is now in paid work",
 ]
 
 
