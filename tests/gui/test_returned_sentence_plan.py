@@ -1,7 +1,8 @@
 """A sentence plan the team manager returned (issue 20), on the officer's file: Case > Returned work
 (Ctrl+Shift+U) offers it with the manager's comment; Enter opens the case; Revise starts a new version and opens
 it on the case's Plans tab at the Sentence plan, a draft the officer can change; the list then says a draft is
-started and offers to continue it."""
+started and offers to continue it. On the manager's file, the review of a sentence plan from the queue shows the
+plan itself (its goals, outcomes and steps, the person's words and agreement) beside the signing history."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ WAIT = 10000
 RETURN = "The plan leaves out the drug misuse the needs assessment found: add a goal for it with its steps."
 
 
-def build(path: Path) -> tuple[str, str]:
-    """The officer's file: a high RoSH case whose completed sentence plan the manager returned. (case, plan)"""
+def build(path: Path, returned: bool = True) -> tuple[str, str]:
+    """The officer's file: a high RoSH case whose completed sentence plan the manager returned (returned
+    False: the manager's file, the plan awaiting countersignature). (case, plan)"""
     # Made the morning of the tests' day, as tests/gui/test_manager_queue.py's files are.
     travel = time_machine.travel(datetime.combine(TEST_TODAY, time(8, 0), tzinfo=LONDON), tick=True)
     travel.start()
@@ -44,8 +46,9 @@ def build(path: Path) -> tuple[str, str]:
         sp.record_agreement(db, plan, sp.AgreementIn("yes"), on)
         assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=on).signing_status == cs.AWAITING
         as_manager(db)
-        svc.return_work(db, cs.SENTENCE_PLAN, plan, RETURN, today=TEST_TODAY - timedelta(days=1))
-        as_officer(db)
+        if returned:
+            svc.return_work(db, cs.SENTENCE_PLAN, plan, RETURN, today=TEST_TODAY - timedelta(days=1))
+            as_officer(db)
         return pid, plan
     finally:
         db.close()
@@ -91,3 +94,26 @@ def test_returned_work_offers_the_sentence_plan_and_revise_opens_the_new_version
                     timeout=WAIT)
     assert view.model.data(view.model.index(0, 5)) == "Draft started"
     assert view.revise_button.text() == "Continue re&vision"
+
+
+def test_the_managers_review_shows_the_sentence_plan_itself(make_window, qtbot, tmp_path):
+    path = tmp_path / "manager.lptdb"
+    _pid, plan = build(path, returned=False)
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    desk = window.feature("manager")
+    qtbot.waitUntil(lambda: desk.is_manager, timeout=WAIT)
+    queue = desk.show_queue()
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=WAIT)
+    item = queue.model.records[0]
+    assert (item.target_kind, item.target_id, item.kind_label) == (cs.SENTENCE_PLAN, plan, "Sentence plan")
+    review = desk.open_item(item)
+    qtbot.waitUntil(lambda: "Goal 1" in review.work.toPlainText(), timeout=WAIT)
+    text = review.work.toPlainText()
+    for words in ("Initial sentence plan", "I want my own place and to stop sofa surfing", "Agreement: Yes",
+                  "Goal 1: A settled home", "What will be different: Sam has a settled home",
+                  "Register with the housing options team"):
+        assert words in text, words
+    assert "could not be read" not in text
+    qtbot.waitUntil(lambda: review.history_model.rowCount() == 1, timeout=WAIT)
+    review.reject()

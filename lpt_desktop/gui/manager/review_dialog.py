@@ -2,7 +2,8 @@
 
 The RoSH assessment is shown in the RoSH form itself (gui/assessments/rosh_form.py, opened read-only and held
 inside this dialog rather than as a window of its own); a risk management plan is shown as its sections and
-actions. Beside it: the work's signing status and history (who did what, when, with their comment), and
+actions, a sentence plan as its goals in order with their outcomes and steps, the person's words and agreement,
+and its flags. Beside it: the work's signing status and history (who did what, when, with their comment), and
 Countersign (asks first; a very high RoSH's first countersignature says a second, senior one is still needed)
 and Return to officer… (a comment of at least a sentence: the service's refusal shows under it)."""
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.countersign import HistoryItem, QueueItem
     from lpt_desktop.services.rosh_plan import PlanView
+    from lpt_desktop.services.sentence_plan import PlanView as SentencePlanView
     from lpt_desktop.store.database import Database
 
 def history_words(h: HistoryItem) -> str:
@@ -82,6 +84,44 @@ def plan_html(plan: PlanView) -> str:
     if plan.shared:
         shared = ", ".join(e(_agency(s)) for s in plan.shared)
         parts.append(f"<p><b>Shared with:</b> {shared}</p>")
+    return "".join(parts)
+
+
+def sentence_plan_html(plan: SentencePlanView) -> str:
+    """A sentence plan as read-only text: its type and dates, the person's words and agreement, each goal in the
+    plan's order with what will be different, its target and its steps (who, by when), and the plan's flags."""
+    e = html.escape
+    done = (f", completed {format_date(plan.completed_on)}" if plan.completed_on else " (draft)") + \
+        (f" by {e(plan.completed_by_name)}" if plan.completed_by_name else "")
+    parts = [f"<h3>{e(plan.type_label)} sentence plan</h3><p>Started {format_date(plan.started_on)}{done}</p>",
+             f"<p><b>In their own words:</b> {e(plan.persons_words) or 'Not recorded'}</p>"]
+    if plan.involvement:
+        parts.append(f"<p><b>How they took part:</b> {e(plan.involvement)}</p>")
+    a = plan.agreement
+    parts.append(f"<p><b>Agreement:</b> {e(a.agreement_label)} ({format_date(a.on_date)})"
+                 + (f": {e(a.reason)}" if a.reason else "") + "</p>" if a else "<p><b>Agreement:</b> not recorded</p>")
+    if plan.sequence_reason:
+        parts.append(f"<p><b>Risk of harm work is not first because:</b> {e(plan.sequence_reason)}</p>")
+    for g in plan.goals:
+        target = f"by {format_date(g.target_date)}" if g.target_date else "no target date (a future goal)"
+        parts.append(f"<h4>Goal {g.number}: {e(g.title)}</h4><p>{e(g.area_label)} · {e(g.status_label)} · "
+                     f"{target}<br><b>What will be different:</b> {e(g.outcome) or 'Not said'}</p>")
+        parts.extend(f"<p>⚠ {e(f.message)}</p>" for f in g.flags)
+        under = [i.label for i in g.interventions]
+        if under:
+            parts.append(f"<p><b>Parts of the order:</b> {e(', '.join(under))}</p>")
+        if g.steps:
+            parts.append("<ol>" + "".join(
+                f"<li><b>{e(st.who_words)}</b>: {e(st.what)}"
+                + (f" by {format_date(st.by_when)}" if st.by_when else "") + f" ({e(st.status_label)})</li>"
+                for st in g.steps) + "</ol>")
+        else:
+            parts.append("<p>No steps.</p>")
+    if not plan.goals:
+        parts.append("<p>No goals recorded.</p>")
+    flags = [f.message for f in plan.flags]
+    if flags:
+        parts.append("<h4>Flags</h4><ul>" + "".join(f"<li>{e(m)}</li>" for m in flags) + "</ul>")
     return "".join(parts)
 
 
@@ -162,11 +202,19 @@ class ReviewDialog(QDialog):
             browser.setAccessibleName("The plan, read-only")
             browser.setText("Reading the plan…")
             self.work = browser
-            from lpt_desktop.services.rosh_plan import plan_view
+            if item.target_kind == cs.SENTENCE_PLAN:
+                from lpt_desktop.services import sentence_plan
 
-            ops.query(plan_view, item.target_id, on_ok=lambda p: browser.setHtml(plan_html(p)),
-                      on_error=lambda exc: browser.setText(f"The plan could not be read: {exc}"), owner=self,
-                      label="read the plan")
+                ops.query(sentence_plan.plan_view, item.target_id,
+                          on_ok=lambda p: browser.setHtml(sentence_plan_html(p)),
+                          on_error=lambda exc: browser.setText(f"The plan could not be read: {exc}"), owner=self,
+                          label="read the sentence plan")
+            else:
+                from lpt_desktop.services.rosh_plan import plan_view
+
+                ops.query(plan_view, item.target_id, on_ok=lambda p: browser.setHtml(plan_html(p)),
+                          on_error=lambda exc: browser.setText(f"The plan could not be read: {exc}"), owner=self,
+                          label="read the plan")
 
         side = QWidget()
         side.setMinimumWidth(400)
