@@ -1,6 +1,6 @@
 """The pieces the Assessments tab's sections share at their head: a card with a large value (the tier in force,
-the suggested tier, the RoSH level) and a yellow banner saying what is owed (tier_page.py, rosh_page.py, and the
-RoSH form's full analysis gate)."""
+the suggested tier, the RoSH level), a yellow banner saying what is owed (tier_page.py, rosh_page.py, and the
+RoSH form's full analysis gate), and the lines saying what a button did or what to put right."""
 
 from __future__ import annotations
 
@@ -55,3 +55,18 @@ class Banner(QFrame):
         self.text.setWordWrap(True)
         self.text.setAccessibleName(name)
         self.rows.addWidget(self.text)
+
+
+def status_lines(name: str) -> tuple[QLabel, QLabel]:
+    """A section's status line (`name` is what a screen reader calls it) and its error line, both hidden until
+    there is something to say."""
+    status = QLabel("")
+    status.setWordWrap(True)
+    status.setAccessibleName(name)
+    status.hide()
+    error = QLabel("")
+    error.setObjectName("errorLabel")
+    error.setWordWrap(True)
+    error.setAccessibleName("Problems to put right")
+    error.hide()
+    return status, error

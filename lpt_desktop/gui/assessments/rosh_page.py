@@ -34,7 +34,7 @@ from lpt_desktop.assessment.countersign import STATUS_LABELS, shown_level
 from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
-from lpt_desktop.gui.assessments.cards import Banner, HeaderCard
+from lpt_desktop.gui.assessments.cards import Banner, HeaderCard, status_lines
 from lpt_desktop.gui.assessments.rosh_form import RoshForm
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
@@ -222,15 +222,7 @@ class RoshPage(QWidget):
         for b in (self.start_button, self.open_button, self.compare_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("RoSH status")
-        self.status.hide()
-        self.error = QLabel("")
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problems to put right")
-        self.error.hide()
+        self.status, self.error = status_lines("RoSH status")
 
         self.history_model: RecordTableModel[AssessmentItem] = RecordTableModel(HISTORY_COLUMNS)
         self.history = record_table(self.history_model, "RoSH assessments", sortable=False, empty_text=EMPTY)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED
-from lpt_desktop.gui.assessments.cards import BLUE, GREY, Banner, HeaderCard
+from lpt_desktop.gui.assessments.cards import BLUE, GREY, Banner, HeaderCard, status_lines
 from lpt_desktop.gui.assessments.tier_dialogs import OverrideTierDialog, RecordScoresDialog
 from lpt_desktop.gui.assessments.tier_models import (
     HISTORY_COLUMNS,
@@ -107,15 +107,7 @@ class TierPage(QWidget):
         for b in (self.accept_button, self.override_button, self.scores_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Tier status")
-        self.status.hide()
-        self.error = QLabel("")
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problems to put right")
-        self.error.hide()
+        self.status, self.error = status_lines("Tier status")
 
         self.working_model = WorkingModel(WORKING_COLUMNS)
         self.working = _table(self.working_model, "Tier working", 2, "No working yet")
