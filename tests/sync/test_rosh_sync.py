@@ -49,14 +49,20 @@ def two_laptops(central, laptop_factory, unique) -> Callable[..., TwoLaptops]:
     return make
 
 
-def test_an_assessment_and_its_plan_reach_the_other_laptop(two_laptops):
-    a, b, pid, today = two_laptops(b_role="team_manager")
+def _completed_with_plan(a: Laptop, pid: str, today: date) -> tuple[str, str]:
+    """A high RoSH assessment completed on `a` and a risk management plan started with one action: their ids."""
     aid = rosh.start_assessment(a.db, pid, today=today)
     full(a.db, aid, "H", today)
     assert rosh.complete_assessment(a.db, aid, today=today).completed
     plan = rosh_plan.start_plan(a.db, pid, today)
     rosh_plan.add_action(a.db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
                                                         today + timedelta(days=30)), today)
+    return aid, plan
+
+
+def test_an_assessment_and_its_plan_reach_the_other_laptop(two_laptops):
+    a, b, pid, today = two_laptops(b_role="team_manager")
+    aid, plan = _completed_with_plan(a, pid, today)
     rosh_plan.record_sharing(a.db, plan, "police", today, today=today)
     a.sync()
     b.sync()
@@ -144,12 +150,7 @@ def test_sharing_a_plan_on_two_laptops_keeps_both_and_a_completed_plan_is_shared
     """Sharing records are rows (risk_plan_sharing): two laptops adding different ones both keep theirs with no
     conflict, and sharing a completed (sealed) plan is accepted by the server."""
     a, b, pid, today = two_laptops()
-    aid = rosh.start_assessment(a.db, pid, today=today)
-    full(a.db, aid, "H", today)
-    assert rosh.complete_assessment(a.db, aid, today=today).completed
-    plan = rosh_plan.start_plan(a.db, pid, today)
-    rosh_plan.add_action(a.db, plan, rosh_plan.ActionIn("supervision", "Offender manager", "Weekly reporting",
-                                                        today + timedelta(days=30)), today)
+    _aid, plan = _completed_with_plan(a, pid, today)
     assert rosh_plan.complete_plan(a.db, plan, acknowledge_warnings=True, today=today).completed
     a.sync()
     b.sync()
