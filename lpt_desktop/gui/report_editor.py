@@ -44,7 +44,7 @@ from lpt_desktop.domain.court import form_for, report_types
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.court_list import status_label, type_label
 from lpt_desktop.gui.enabling import set_available
-from lpt_desktop.gui.report_fields import FieldWidget, RequirementsField, make_field, word_count
+from lpt_desktop.gui.report_fields import FieldWidget, RequirementsField, TextField, make_field, word_count
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services.changes import Change
@@ -54,10 +54,12 @@ if TYPE_CHECKING:
 
     from lpt_desktop.domain.court_views import ReportDraft
     from lpt_desktop.gui.host import Host
+    from lpt_desktop.services.plan_outline import PlanOutline
     from lpt_desktop.store.database import Database
 
 AUTOSAVE_MS = 2000
 PREFILL_TEXT = "Prefilled from the case — confirm"
+FROM_PLAN = "Start from the sentence p&lan"
 
 
 
@@ -179,6 +181,9 @@ class ReportEditor(QWidget):
         self.fields: dict[str, dict[str, FieldWidget]] = {}
         self.banners: dict[tuple[str, str], _PrefillBanner] = {}
         self.confirm_all: dict[str, QPushButton] = {}
+        self.outline_button: QPushButton | None = None  # "Start from the sentence plan", under the outline plan
+        self.outline_note = QLabel("")
+        self.outline_question: QMessageBox | None = None
         self._dirty: dict[str, set[str]] = {}  # section id -> field ids changed since the last save
         self._writes = 0  # save jobs asked of the writer and not yet back
         self._loading = True
@@ -269,6 +274,8 @@ class ReportEditor(QWidget):
             # Shown above the field, but reached after it by Tab (check the field, then confirm it): the
             # field joined the holder first, so it comes first in the focus chain.
             box.insertWidget(0, banner, 0, Qt.AlignmentFlag.AlignLeft)
+        if section_id == "proposal" and fspec.id == "outline_plan" and isinstance(w, TextField):
+            box.addWidget(self._outline_row(w))
         if fspec.kind == "bool":
             form.addRow("", holder)
         else:
@@ -276,6 +283,26 @@ class ReportEditor(QWidget):
             label.setBuddy(w)
             label.setWordWrap(True)
             form.addRow(label, holder)
+
+    def _outline_row(self, field: TextField) -> QWidget:
+        """Under the outline sentence plan: start it from the case's sentence plan, and what came of that."""
+        self.outline_button = QPushButton(FROM_PLAN)
+        self.outline_button.setAccessibleName("Start the outline sentence plan from the case's sentence plan")
+        self.outline_button.setToolTip("Fill the outline with the sentence plan's goals, what will be different and "
+                                       "the steps (the draft plan if one is open); you are asked before your own "
+                                       "text is replaced")
+        self.outline_button.clicked.connect(self.start_outline_from_plan)
+        self.outline_note.setWordWrap(True)
+        self.outline_note.setAccessibleName("Outline sentence plan: from the sentence plan")
+        self.outline_note.setStyleSheet("font-size: 8pt; color: #555;")
+        self.outline_note.hide()
+        self._outline_field = field
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.outline_button, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(self.outline_note, 1)
+        return row
 
     def _section_form(self, spec: Any) -> QWidget:
         inner = QWidget()
@@ -674,6 +701,56 @@ class ReportEditor(QWidget):
         self._underneath = []
         self._settle()
         self.saved.setText(f"Reloaded {datetime.now():%H:%M}: your typing was discarded")
+
+    # -- the outline sentence plan from the case's sentence plan -----------------------------------
+    def start_outline_from_plan(self) -> None:
+        """Read the case's sentence plan as an outline; it fills the box if empty, else the writer is asked."""
+        from lpt_desktop.services.plan_outline import outline_for_report
+
+        self._outline_says("Reading the sentence plan…")
+        self.ops.query(outline_for_report, self.report_id, on_ok=self._outline_read, on_error=self._outline_refused,
+                       owner=self, label="read the sentence plan for the outline")
+
+    def _outline_says(self, text: str, problem: bool = False) -> None:
+        self.outline_note.setText(text)
+        self.outline_note.setStyleSheet("font-size: 8pt; color: " + ("#8a1f12;" if problem else "#555;"))
+        self.outline_note.setVisible(bool(text))
+        self.outline_note.setAccessibleDescription(text)
+
+    def _outline_refused(self, exc: BaseException) -> None:
+        errors = getattr(exc, "errors", None)
+        if errors:
+            text = errors[0].message
+            self._outline_says(f"Nothing filled in: {text}.", problem=True)
+        else:
+            self._outline_says(f"The sentence plan could not be read just now ({exc.__class__.__name__}): "
+                               "nothing was changed.", problem=True)
+
+    def _outline_read(self, outline: PlanOutline) -> None:
+        field = self._outline_field
+        if not field.value().strip() or field.value().strip() == outline.text.strip():
+            self._fill_outline(outline)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace the outline sentence plan?",
+                          f"The outline sentence plan already has text. Replace it with the outline from "
+                          f"{outline.source}?\n\nCtrl+Z in the box brings your text back.", parent=self)
+        replace = box.addButton("&Replace my text", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep my text", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda b: self._fill_outline(outline) if b is replace else
+                                  self._outline_says("Your outline was kept; nothing was changed."))
+        self.outline_question = box
+        self._outline_says("The outline already has your text: replace it, or keep it?")
+        box.open()
+
+    def _fill_outline(self, outline: PlanOutline) -> None:
+        self._outline_field.replace_text(outline.text)  # a change like typing: it autosaves
+        self._outline_says(f"Started from {outline.source}. Check it and make it your own (Ctrl+Z undoes it); "
+                           "then tick what it addresses below.")
+        self._outline_field.setFocus()
 
     # -- prefill -----------------------------------------------------------------------------------
     def _confirm_banner(self, section_id: str, field_id: str, _checked: bool = False) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QIntValidator, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -173,6 +173,15 @@ class TextField(FieldWidget):
 
     def set_value(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in place of everything typed, as one edit the writer can undo (Ctrl+Z brings theirs back);
+        a change like typing, so it autosaves."""
+        cursor = self.edit.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        self.edit.setTextCursor(cursor)
 
     def text_for_count(self) -> str:
         return self.edit.toPlainText()
