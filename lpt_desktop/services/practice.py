@@ -213,18 +213,17 @@ def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
 def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
                     signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, SentencePlanFacts]:
     chosen: dict[str, Any] = {}
+    best: dict[str, tuple[bool, date, Any]] = {}
     P = SentencePlan
     for p in s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
                               P.completed_by_name, P.needs_assessment_id, P.persons_words, P.involvement,
-                              P.sequence_reason).where(SentencePlan.started_on <= as_of,
-                                                  _in_people(SentencePlan.person_id, person_ids))
-                       .order_by(SentencePlan.started_on, SentencePlan.created_at)):
+                              P.sequence_reason, P.created_at)
+                       .where(P.started_on <= as_of, _in_people(P.person_id, person_ids))):
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
-        held = chosen.get(p.person_id)
-        held_complete = held is not None and held.status == "complete" and held.completed_on is not None \
-            and held.completed_on <= as_of
-        if complete or not held_complete:
-            chosen[p.person_id] = p
+        # As sentence_plan.plan_in_force chooses: the latest completed, else the latest draft.
+        key = (complete, (p.completed_on if complete else None) or p.started_on, p.created_at)
+        if p.person_id not in best or key > best[p.person_id]:
+            best[p.person_id], chosen[p.person_id] = key, p
     plan_ids = {p.id for p in chosen.values()}
     goals: dict[str, list[Any]] = defaultdict(list)
     G = PlanGoal

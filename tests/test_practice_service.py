@@ -1,0 +1,201 @@
+"""The practice audit over real caseloads (issue 21): a small caseload made through the services, the demo
+caseload's spread, the facts against the services' own readers, an exported and imported caseload audited the
+same, and `lpt audit` (a case's checks as JSON, the team's figures on a manager's and an officer's laptop)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lpt_desktop.cli import main
+from lpt_desktop.services import case_transfer, countersign, practice, registers
+from lpt_desktop.services import sentence_plan as sp
+from lpt_desktop.services.unlock import create_caseload, unlock
+from lpt_desktop.store.database import Database
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Person
+from lpt_desktop.sync import state
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.plan_fill import complete_needs, new_case, ready_plan
+from tests.rosh_fill import complete_screened_out
+
+TODAY = TEST_TODAY
+START = TODAY - timedelta(days=60)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> tuple[Path, str, str]:
+    """Two cases: one with its screening, needs and an agreed plan; one with nothing done."""
+    path = tmp_path_factory.mktemp("practice") / "c.lptdb"
+    db = create_caseload(path, PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    try:
+        done = new_case(db, START, gender="Female")
+        complete_screened_out(db, done, START + timedelta(days=2), "L")
+        complete_needs(db, done, START + timedelta(days=3), {"accommodation": "standard"})
+        plan, _g, _st = ready_plan(db, done, START + timedelta(days=4))
+        sp.record_agreement(db, plan, sp.AgreementIn("yes"), START + timedelta(days=4))
+        assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=START + timedelta(days=4)).completed
+        bare = new_case(db, START)
+        with db.read() as s:
+            crns = {pid: s.get(Person, pid).crn for pid in (done, bare)}
+    finally:
+        db.close()
+    return path, crns[done], crns[bare]
+
+
+def _open(path: Path) -> Database:
+    return unlock(path, PASSPHRASE)  # as the app opens it: this laptop's officer known
+
+
+def _by_id(audit: practice.CaseAudit) -> dict[str, tuple[str, str]]:
+    return {r.id: (r.status, r.reason) for r in audit.results}
+
+
+def test_a_small_caseload_made_through_the_services(small):
+    path, done_crn, bare_crn = small
+    db = _open(path)
+    try:
+        audits = {a.crn: a for a in practice.audit(db, TODAY)}
+    finally:
+        db.close()
+    done, bare = _by_id(audits[done_crn]), _by_id(audits[bare_crn])
+    assert done["rosh_screening_on_time"][0] == "met"
+    assert done["risk_plan_present"] == ("not_applicable", "The RoSH level (low) does not require a risk "
+                                                           "management plan.")
+    assert done["initial_plan_on_time"][0] == "met"
+    assert done["plan_involvement"][0] == "met"
+    assert done["diversity_assessed"][0] == "met"
+    status, reason = done["commissioned_services"]  # a woman with an accommodation need, and no step names them
+    assert status == "not_met" and "Women's centre" in reason and "ccommodation" in reason
+    assert audits[done_crn].officer == "Alex Morgan"
+    assert bare["rosh_screening_on_time"][0] == "not_met" and "No RoSH screening" in bare["rosh_screening_on_time"][1]
+    assert bare["initial_plan_on_time"][0] == "not_met"
+    assert bare["plan_outcome_focused"] == ("not_met", "No sentence plan has been started.")
+    assert audits[bare_crn].score is not None and audits[bare_crn].score < audits[done_crn].score  # type: ignore[operator]
+
+
+def test_an_earlier_day_sees_the_record_as_it_stood(small):
+    path, done_crn, _bare = small
+    db = _open(path)
+    try:
+        (before,) = [a for a in practice.audit(db, START + timedelta(days=1)) if a.crn == done_crn]
+    finally:
+        db.close()
+    results = _by_id(before)
+    assert results["rosh_screening_on_time"][0] == "not_applicable"  # not yet due, and not yet done then
+    assert results["plan_outcome_focused"][0] == "not_applicable"
+
+
+def test_the_demo_caseload_has_a_realistic_spread_and_reads_as_the_services_do(demo_db):
+    db = _open(demo_db)
+    try:
+        audits = practice.audit(db, TODAY)
+        facts = {f.person_id: f for f in practice.load_case_facts(db, TODAY)}
+        for pid, f in list(facts.items())[:20]:
+            view = sp.plan_in_force(db, pid, TODAY)
+            assert (view.id if view else None) == (f.sentence_plan.id if f.sentence_plan else None)
+            if f.sentence_plan is not None:
+                assert f.sentence_plan.signing == countersign.signing_status(db, "sentence_plan", f.sentence_plan.id)
+            if f.rosh:
+                assert f.rosh[-1].signing == countersign.signing_status(db, "rosh_assessment", f.rosh[-1].id)
+    finally:
+        db.close()
+    unmet = Counter(len(a.unmet) for a in audits)
+    n = len(audits)
+    assert n == 60
+    assert unmet[0] >= 1, unmet  # some cases meet every applicable check
+    assert sum(unmet[k] for k in range(1, 5)) > n / 2, unmet  # most fail one or a few
+    many = sum(v for k, v in unmet.items() if k >= 7)
+    assert 1 <= many <= n * 0.2, unmet  # a few fail many
+    per_check = Counter((r.id, r.status) for a in audits for r in a.results)
+    assert all(per_check[(c, "met")] for c in ("rosh_screening_on_time", "initial_plan_on_time", "plan_involvement"))
+
+
+def test_a_case_put_right_through_a_service_meets_the_check(demo_db):
+    db = _open(demo_db)
+    try:
+        failing = [a for a in practice.audit(db, TODAY)
+                   if _by_id(a)["mappa_identified"][0] == "not_met" and "no MAPPA register" in
+                   _by_id(a)["mappa_identified"][1]]
+        assert failing
+        a = failing[0]
+        registers.add_register(db, a.person_id, "MAPP", TODAY - timedelta(days=1), category="2", level="1",
+                               today=TODAY)
+        again = practice.case_audit(db, a.person_id, TODAY)
+    finally:
+        db.close()
+    assert again is not None and _by_id(again)["mappa_identified"][0] == "met"
+
+
+def test_an_exported_caseload_imported_elsewhere_audits_the_same(demo_db, tmp_path):
+    db = _open(demo_db)
+    try:
+        data = case_transfer.export_cases(db, include_restricted=True)
+        assert case_transfer.withheld_restricted(db, include_restricted=True) == 0  # victim contacts go too
+        theirs = [a.as_json() for a in practice.audit(db, TODAY)]
+    finally:
+        db.close()
+    empty = create_caseload(tmp_path / "empty" / "e.lptdb", PASSPHRASE, "Sam Patel", "LPT0099", kdf=KdfParams.fast())
+    try:
+        case_transfer.import_cases(empty, json.loads(json.dumps(data)))
+        ours = [a.as_json() for a in practice.audit(empty, TODAY)]
+    finally:
+        empty.close()
+    assert ours == theirs
+
+
+def test_lpt_audit_json_and_words(small, capsys, monkeypatch):
+    path, done_crn, bare_crn = small
+    monkeypatch.setenv("LPT_PASSPHRASE", PASSPHRASE)
+    assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(c["crn"] for c in data) == sorted([done_crn, bare_crn])
+    case = next(c for c in data if c["crn"] == done_crn)
+    assert set(case) == {"crn", "score", "checks"} and 0 < case["score"] < 100
+    assert len(case["checks"]) == 30
+    assert set(case["checks"][0]) == {"id", "criterion", "status", "reason"}
+    assert {c["status"] for c in case["checks"]} <= {"met", "not_met", "not_applicable"}
+    assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--crn", bare_crn]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{bare_crn}: ") and "not met: rosh_screening_on_time (1.2): No RoSH screening" in out
+
+
+def test_lpt_audit_team_on_an_officers_and_a_managers_laptop(small, capsys, monkeypatch):
+    path, done_crn, _bare = small
+    monkeypatch.setenv("LPT_PASSPHRASE", PASSPHRASE)
+    assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--team", "--json"]) == 0
+    mine = json.loads(capsys.readouterr().out)
+    assert mine["own_only"] is True and "Your own figures (Alex Morgan, 2 cases)" in mine["note"]
+    assert "offender manager's laptop" in mine["note"]
+    assert {f["rating"] for c in mine["checks"] for f in c["officers"]} == {None}
+    db = _open(path)
+    try:
+        with db.write() as s:
+            state.put(s, **{state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Pat Senior"})
+    finally:
+        db.close()
+    try:
+        assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--team", "--json"]) == 0
+        team = json.loads(capsys.readouterr().out)
+        assert team["own_only"] is False and team["note"].startswith("Team figures: 1 officers, 2 cases")
+        rosh = next(c for c in team["checks"] if c["id"] == "rosh_screening_on_time")
+        assert rosh["team"] == {"met": 1, "applicable": 2, "share": 50.0}
+        assert rosh["officers"][0]["rating"] == "met" and rosh["officers"][0]["officer"] == "Alex Morgan"
+        assert team["attention"][0]["not_met"]
+        assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--team"]) == 0
+        words = capsys.readouterr().out
+        assert words.startswith("Team figures") and "Cases most needing attention:" in words
+    finally:
+        db = _open(path)
+        try:
+            with db.write() as s:
+                state.put(s, **{state.ROLE: None, state.USERNAME: None, state.DISPLAY_NAME: None})
+        finally:
+            db.close()
+    with _open(path).read() as s:
+        assert s.scalar(select(Person.crn).where(Person.crn == done_crn)) == done_crn
