@@ -400,10 +400,11 @@ def _(db: Database, demo: Demo) -> Args:
     return call(demo.person, attended(at(0, 11)), now=NOW)
 
 
-@scenario(contacts.record_contact, "with sentence plan and risk plan links")
+@scenario(contacts.record_contact, "with risk plan links")
 def _(db: Database, demo: Demo) -> Args:
-    pid, _plan, action = _rosh_plan(db)  # the actions must be the case's own (record_contact checks)
-    return call(pid, attended(at(0, 12), plan_objective_ids=("obj-1",), rmp_action_ids=(action,)), now=NOW)
+    # The actions (and sentence plan goals: the scenario below) must be the case's own (record_contact checks).
+    pid, _plan, action = _rosh_plan(db)
+    return call(pid, attended(at(0, 12), rmp_action_ids=(action,)), now=NOW)
 
 
 @scenario(contacts.record_contact, "a failure with its enforcement decision")
@@ -1207,9 +1208,21 @@ def _(db: Database, demo: Demo) -> Args:
     return call(_done_plan(db)[2], "achieved", "Moved into a council flat", TODAY)
 
 
+@scenario(sentence_plan.update_goal, "a target date taken off: a future goal, with the note in its history")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[2], plan_fill.goal(choice="none"), TODAY)
+
+
 @scenario(sentence_plan.delete_goal, "a draft's goal with its step")
 def _(db: Database, demo: Demo) -> Args:
     return call(_draft_plan(db)[2])
+
+
+@scenario(sentence_plan.delete_goal, "with a contact linked to it and its step")
+def _(db: Database, demo: Demo) -> Args:
+    pid, _plan, g, st = _draft_plan(db)
+    _linked_contact(db, pid, g, st)
+    return call(g)
 
 
 @scenario(sentence_plan.move_goal, "to the top")
@@ -1251,6 +1264,11 @@ def _(db: Database, demo: Demo) -> Args:
 @scenario(sentence_plan.record_agreement, "yes")
 def _(db: Database, demo: Demo) -> Args:
     return call(_draft_plan(db)[1], sentence_plan.AgreementIn("yes"), TODAY)
+
+
+@scenario(sentence_plan.save_agreement, "their words and a yes in one transaction")
+def _(db: Database, demo: Demo) -> Args:
+    return call(_draft_plan(db)[1], "I want a job", "At the office", sentence_plan.AgreementIn("yes"), today=TODAY)
 
 
 @scenario(sentence_plan.discard_plan, "a draft with a contact linked to its goal")

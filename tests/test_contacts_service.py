@@ -287,12 +287,20 @@ def test_saving_deletes_that_cases_draft_only(db):
 def test_plan_objective_and_rmp_action_links_are_written(db):
     pid = make_case(db)
     action = plan_action(db, pid)
-    cid = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=("obj-1", "obj-2"),
+    from lpt_desktop.services import sentence_plan as sp
+    from tests.plan_fill import goal
+
+    draft = sp.start_plan(db, pid, today=NOW.date())
+    g1, g2 = (sp.add_goal(db, draft, goal(title), NOW.date()) for title in ("Home", "Work"))
+    with pytest.raises(ValidationError) as refused:  # goal ids are checked to be this case's (as steps are)
+        record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=("obj-1",)), now=NOW)
+    assert "Sentence plan goals" in fields_of(refused)
+    cid = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=(g1, g2, g1),
                                          rmp_action_ids=(action,)), now=NOW)
     with db.read() as s:
         plan = set(s.execute(select(ContactPlanLink.contact_id, ContactPlanLink.objective_id)).all())
         rmp = set(s.execute(select(ContactRmpLink.contact_id, ContactRmpLink.action_id)).all())
-    assert plan == {(cid, "obj-1"), (cid, "obj-2")}
+    assert plan == {(cid, g1), (cid, g2)}  # a goal ticked twice is linked once
     assert rmp == {(cid, action)}
 
 
@@ -308,14 +316,18 @@ def test_a_risk_plan_action_of_another_case_or_none_is_refused_naming_the_field(
 def test_an_amendment_keeps_what_the_contact_delivered(db):
     pid = make_case(db)
     action = plan_action(db, pid)
-    original = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=("obj-1",),
+    from lpt_desktop.services import sentence_plan as sp
+    from tests.plan_fill import goal
+
+    g = sp.add_goal(db, sp.start_plan(db, pid, today=NOW.date()), goal(), NOW.date())  # a goal of this case
+    original = record_contact(db, pid, office(datetime(2026, 11, 20, 10, 0), plan_objective_ids=(g,),
                                               rmp_action_ids=(action,)), now=NOW)
     before = view(db, pid, original)
-    assert before.rmp_action_ids == (action,) and before.plan_objective_ids == ("obj-1",)
+    assert before.rmp_action_ids == (action,) and before.plan_objective_ids == (g,)
     data = replace(before.as_input(), notes="Discussed housing and debt.")
     corrected = amend_contact(db, original, data, "Missed the debt advice", now=NOW)
     after = view(db, pid, corrected)
-    assert after.rmp_action_ids == (action,) and after.plan_objective_ids == ("obj-1",)
+    assert after.rmp_action_ids == (action,) and after.plan_objective_ids == (g,)
     assert [v.rmp_action_ids for v in contact_history(db, corrected)] == [(action,), (action,)]
 
 

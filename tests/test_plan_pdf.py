@@ -99,3 +99,16 @@ def test_the_document_comes_from_the_plan_and_says_you_for_the_person(db, tmp_pa
     assert pd.export_plan_pdf(db, pid, out, large_print=True, today=TODAY) > 0
     text = " ".join(pdf_text(out).split())
     assert "I want my own place and to stop sofa surfing" in text and "Wants the job goal first" in text
+
+
+def test_the_pdf_says_they_made_the_plan_together_only_when_their_involvement_is_recorded(db):
+    """Review of issue 20 (19): a plan made without the person recorded as taking part must not tell them they
+    made it."""
+    pid = new_case(db, TODAY - timedelta(days=30))
+    plan, _g, _st = ready_plan(db, pid, TODAY)  # involvement recorded: "Wrote the plan together at the office"
+    text = " ".join(pdf_text(pd.plan_pdf_bytes(db, pid, today=TODAY)).split())
+    assert "You made it with your probation practitioner." in text
+    sp.set_persons_words(db, plan, "I want my own place", involvement="")
+    assert not pd.plan_document(db, pid, TODAY).involved
+    text = " ".join(pdf_text(pd.plan_pdf_bytes(db, pid, today=TODAY)).split())
+    assert "You made it" not in text and "This plan sets out what you want to change" in text

@@ -97,7 +97,9 @@ def test_a_future_goal_has_no_target_date_and_an_active_one_needs_a_note_to_chan
         sp.set_goal_status(db, g, "achieved", "", TODAY)
     sp.set_goal_status(db, g, "achieved", "Moved into a council flat on 20/11/2026", TODAY)
     history = sp.plan_view(db, plan, TODAY).goals[0].history
-    assert [(h.status, h.note) for h in history] == [("achieved", "Moved into a council flat on 20/11/2026")]
+    assert [(h.status, h.note) for h in history] == [  # the target given made it active: noted too
+        ("active", "Target date set to 23/02/2027 when the goal was changed"),
+        ("achieved", "Moved into a council flat on 20/11/2026")]
 
 
 # -- order -----------------------------------------------------------------------------------------

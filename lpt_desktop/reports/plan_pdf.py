@@ -28,8 +28,10 @@ from lpt_desktop.reports.rosh_pdf import INK, MARGIN, RULE, SHADE, _RoshCanvas
 
 TITLE = "Your sentence plan"
 INTRO = ("This plan sets out what you want to change while you are on probation, and the steps you and others "
-         "will take to get there. You made it with your probation practitioner. You can ask for it to be changed "
-         "at any time, and it will be looked at again at each review.")
+         "will take to get there. You can ask for it to be changed at any time, and it will be looked at again at "
+         "each review.")
+# Said only when how the person took part is recorded (a plan made without them must not say they made it).
+MADE_TOGETHER = "You made it with your probation practitioner."
 NO_WORDS = "Not written down yet. Your probation practitioner will ask you."
 NOT_AGREED = "Not asked yet."
 NO_DATE = "No date yet: this is a goal for later"
@@ -74,6 +76,16 @@ class PlanDocument:
     agreement_on: date | None = None
     review_due: date | None = None
     large_print: bool = False
+    involved: bool = False  # how the person took part in making the plan is recorded
+
+
+def intro(doc: PlanDocument) -> str:
+    """The opening words: that they made the plan with their practitioner only when their involvement is
+    recorded."""
+    if not doc.involved:
+        return INTRO
+    first, _, rest = INTRO.partition(". ")
+    return f"{first}. {MADE_TOGETHER} {rest}"
 
 
 def _styles(large: bool) -> dict[str, ParagraphStyle]:
@@ -202,7 +214,7 @@ def build_plan_pdf(doc: PlanDocument) -> bytes:
     story: list[Any] = [Paragraph(TITLE, st["title"])]
     if doc.draft:
         story.append(Paragraph("DRAFT: this plan is not finished yet", st["draft"]))
-    story += [_box(facts, width, pad), Spacer(1, 3 * mm), Paragraph(escape(INTRO), st["body"]),
+    story += [_box(facts, width, pad), Spacer(1, 3 * mm), Paragraph(escape(intro(doc)), st["body"]),
               Paragraph("In your own words", st["h2"]),
               Paragraph("What you want to change:", st["body"]),
               _p(doc.persons_words, st["quote"]) if doc.persons_words.strip() else Paragraph(NO_WORDS, st["none"]),

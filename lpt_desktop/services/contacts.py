@@ -56,7 +56,7 @@ from lpt_desktop.store.models import (
 from lpt_desktop.store.models import (
     Requirement as RequirementRow,
 )
-from lpt_desktop.store.plan_models import ContactStepLink, PlanStep
+from lpt_desktop.store.plan_models import ContactStepLink, PlanGoal, PlanStep
 from lpt_desktop.store.rosh_models import RiskPlanAction
 
 RESTRICTED_NOTE = "Restricted: victim liaison contact. Only the case's officer and victim liaison staff can read it."
@@ -222,9 +222,20 @@ def _action_errors(s: Session, person_id: str, action_ids: Sequence[str]) -> lis
                                             "actions")]
 
 
+def _goal_errors(s: Session, person_id: str, goal_ids: Sequence[str]) -> list[FieldError]:
+    """Sentence plan goals a contact says it delivered must be this case's (as sentence_plan.link_contact
+    checks)."""
+    wanted = set(goal_ids)
+    if not wanted or set(s.scalars(select(PlanGoal.id).where(PlanGoal.id.in_(sorted(wanted)),
+                                                             PlanGoal.person_id == person_id))) == wanted:
+        return []
+    return [FieldError("Sentence plan goals", "one is not a goal of this case's plan: choose again from the plan's "
+                                              "goals")]
+
+
 def _step_errors(s: Session, person_id: str, step_ids: Sequence[str]) -> list[FieldError]:
-    """Sentence plan steps a contact says it delivered must be this case's (as sentence_plan.link_contact checks;
-    goal ids are kept as given, as objective ids were before plans had tables)."""
+    """Sentence plan steps a contact says it delivered must be this case's (as sentence_plan.link_contact
+    checks)."""
     wanted = set(step_ids)
     if not wanted or set(s.scalars(select(PlanStep.id).where(PlanStep.id.in_(sorted(wanted)),
                                                              PlanStep.person_id == person_id))) == wanted:
@@ -282,6 +293,7 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
                 errors.append(FieldError("Amendment", "this is a restricted victim liaison contact: only the case's "
                                                       "officer or victim liaison staff can amend it"))
         errors += _action_errors(s, person_id, data.rmp_action_ids)
+        errors += _goal_errors(s, person_id, data.plan_objective_ids)
         errors += _step_errors(s, person_id, data.plan_step_ids)
         need = None
         if data.enforcement_action and not errors:
@@ -307,7 +319,8 @@ def record_contact(db: Database, person_id: str, data: ContactInput, now: dateti
             amendment_reason=amendment_reason.strip() or None)
         s.add(contact)
         s.flush()
-        s.add_all([ContactPlanLink(contact_id=contact.id, objective_id=o) for o in data.plan_objective_ids])
+        s.add_all([ContactPlanLink(contact_id=contact.id, objective_id=o)
+                   for o in dict.fromkeys(data.plan_objective_ids)])
         s.add_all([ContactRmpLink(contact_id=contact.id, action_id=a) for a in data.rmp_action_ids])
         s.add_all([ContactStepLink(contact_id=contact.id, step_id=x) for x in dict.fromkeys(data.plan_step_ids)])
         if need is not None:

@@ -63,7 +63,8 @@ def plan_document(db: Database, person_id: str, today: date | None = None, large
         persons_words=(ag.persons_words if ag and ag.persons_words else view.persons_words),
         goals=tuple(_goal(n, g) for n, g in enumerate(shown, start=1)),
         agreement=answers.get(ag.agreement, "") if ag else "", agreement_details=ag.reason if ag else "",
-        agreement_on=ag.on_date if ag else None, review_due=view.review_due, large_print=large_print)
+        agreement_on=ag.on_date if ag else None, review_due=view.review_due, large_print=large_print,
+        involved=bool(view.involvement.strip()))
 
 
 def plan_pdf_bytes(db: Database, person_id: str, large_print: bool = False, today: date | None = None) -> bytes:

@@ -22,6 +22,8 @@ Writes (each one transaction, audited):
   set_step_status(db, step_id, status)
   record_agreement(db, plan_id, AgreementIn, today=None) -> agreement id
       refused until ready_to_agree; after completion it is an updated agreement
+  save_agreement(db, plan_id, words, involvement, AgreementIn | None, before, today) -> agreement id | None
+      the agreement form's one transaction: words and agreement together, a repeat save recording nothing
   discard_plan(db, plan_id, today=None)
   complete_plan(db, plan_id, acknowledge_warnings=False, today=None) -> PlanCompletion
       goal and step errors refuse; flags (activity-only outcomes, sequencing, involvement, services not in the
@@ -37,6 +39,7 @@ Reads:
   plan_view(db, plan_id, today=None) -> PlanView
   plan_history(db, person_id) -> list[PlanItem]
   open_items(db, person_id) -> list[PlanLinkChoice]         goals and steps a contact may link to
+  review_reasons(db, person_id, today=None) -> [(code, label)]   what a review may be started for, owed first
   plan_json(view) -> dict                                   `lpt plan show --json`
 """
 
@@ -47,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lpt_desktop.assessment import plan_wording as pw
@@ -78,8 +81,9 @@ __all__ = ["AgreementIn", "AgreementView", "EditedElsewhere", "Evidence", "GoalI
            "ReviewIn", "ReviewView", "StepIn", "StepView", "add_goal", "add_step", "choices", "complete_plan",
            "complete_review", "current_plan", "delete_goal", "delete_step", "discard_plan", "link_contact",
            "move_goal", "open_items", "place_intervention", "plan_history", "plan_json", "plan_view",
-           "plan_in_force", "record_agreement", "save_review", "set_goal_status", "set_persons_words",
-           "set_sequence_reason", "set_step_status", "start_plan", "start_review", "update_goal", "update_step"]
+           "plan_in_force", "record_agreement", "review_reasons", "save_agreement", "save_review",
+           "set_goal_status", "set_persons_words", "set_sequence_reason", "set_step_status", "start_plan",
+           "start_review", "update_goal", "update_step"]
 
 ACTIVE_PLAN_STATUSES = ("active", "future")
 FINISHED_STEPS = ("completed", "no_longer_needed")
@@ -125,6 +129,7 @@ class ReviewIn:
     notes: Mapping[str, str] = field(default_factory=dict)  # goal id -> a note on its progress
     no_change_reason: str | None = None  # why the plan stands as it is (required when nothing changed)
     summary: str | None = None
+    reason: str | None = None  # what prompted it (review_reasons): None leaves it as started
 
 
 # -- what the screens read --------------------------------------------------------------------------
@@ -224,6 +229,7 @@ class ReviewView:
     no_change_reason: str
     summary: str
     errors: tuple[FieldError, ...]  # what completing would refuse
+    goal_ids: tuple[str, ...] = ()  # the goals under review (active or future when it began), each to be rated
 
 
 @dataclass(frozen=True)
@@ -331,6 +337,22 @@ def _draft_plan(s: Session, plan_id: str) -> SentencePlan:
     if p.status != "draft":
         raise ValidationError([FieldError("Sentence plan", f"was completed on {format_date(p.completed_on)} and "
                                                            "cannot be changed: start a new version of the plan")])
+    return p
+
+
+def _open_review(s: Session, plan_id: str) -> PlanReview | None:
+    return s.scalar(select(PlanReview).where(PlanReview.plan_id == plan_id, PlanReview.status == "draft").limit(1))
+
+
+def _editable_plan(s: Session, plan_id: str) -> SentencePlan:
+    """A plan whose content (goals' words, targets, order, interventions, steps) may change: a draft, or a
+    completed plan inside an open review. What the officer completed and the manager signed is not edited in
+    place otherwise; progress (goal and step status) is recorded against the plan in force at any time."""
+    p = _plan(s, plan_id)
+    if p.status != "draft" and _open_review(s, plan_id) is None:
+        raise ValidationError([FieldError("Sentence plan", f"was completed on {format_date(p.completed_on)}: change "
+                                                           "its goals and steps in a review (Review plan…) or a new "
+                                                           "version; goal and step status can be changed now")])
     return p
 
 
@@ -550,13 +572,14 @@ def set_sequence_reason(db: Database, plan_id: str, reason: str) -> None:
 
 @writes(Change.ASSESSMENT)
 def add_goal(db: Database, plan_id: str, goal: GoalIn, today: date | None = None) -> str:
-    """Add a goal at the end of a draft plan: active with a target date, or a future goal without one."""
+    """Add a goal at the end of a draft plan (or of a completed one inside an open review): active with a target
+    date, or a future goal without one."""
     today = today or date.today()
     target = _target(goal.target_choice, goal.target_date, today)
     status = "future" if target is None else "active"
     require(_goal_in_errors(goal, status, target, today, True))
     with db.write() as s:
-        p = _draft_plan(s, plan_id)
+        p = _editable_plan(s, plan_id)
         last = s.scalar(select(func.max(PlanGoal.position)).where(PlanGoal.plan_id == plan_id))
         g = PlanGoal(plan_id=plan_id, person_id=p.person_id, status=status, position=(last or 0) + 1 if last is not
                      None else 0, requirement_ids=[])
@@ -566,13 +589,15 @@ def add_goal(db: Database, plan_id: str, goal: GoalIn, today: date | None = None
         return g.id
 
 
-@writes(Change.ASSESSMENT)
+@writes(Change.ASSESSMENT, Change.CASE)
 def update_goal(db: Database, goal_id: str, goal: GoalIn, today: date | None = None) -> None:
-    """Change a goal's words, area, links or target date (its status is set_goal_status's). A completed plan's
-    goals may be changed too: progress is recorded against the plan in force."""
+    """Change a goal's words, area, links or target date, in a draft plan or inside an open review of a completed
+    one. Giving a future goal a target date makes it active, and taking an active goal's away makes it a future
+    goal: that change of status is written to the goal's history with a note saying so (never silently)."""
     today = today or date.today()
     with db.write() as s:
         g = _goal(s, goal_id)
+        _editable_plan(s, g.plan_id)
         same_target = goal.target_choice == g.target_choice and (goal.target_choice != "date"
                                                                  or goal.target_date == g.target_date)
         target = g.target_date if same_target else _target(goal.target_choice, goal.target_date, today)
@@ -580,37 +605,80 @@ def update_goal(db: Database, goal_id: str, goal: GoalIn, today: date | None = N
         if status in ACTIVE_PLAN_STATUSES:
             status = "future" if target is None else "active"
         require(_goal_in_errors(goal, status, target, today, not same_target))
+        was = g.status
         _fill_goal(g, goal, target)
-        g.status = status
+        if status != was:
+            note = (f"Target date set to {format_date(target)}" if target is not None
+                    else "Target date taken off")
+            _status_changed(s, db, g, status, f"{note} when the goal was changed", today)
+
+
+def _status_changed(s: Session, db: Database, g: PlanGoal, status: str, note: str, today: date) -> None:
+    """Set a goal's status with its note in the goal's history and on the case's timeline."""
+    name = _officer_name(s, db)  # before the change: its query flushes
+    g.status = status
+    s.add(PlanGoalStatus(goal_id=g.id, person_id=g.person_id, status=status, note=note.strip(), on_date=today,
+                         by_name=name))
+    label = rules.plan_data().goal_statuses[status].lower()
+    add_event(s, g.person_id, "sentence_plan_goal", today, f"Goal '{g.title}' now {label}: {note.strip()}", g)
 
 
 @writes(Change.ASSESSMENT, Change.CASE)
-def set_goal_status(db: Database, goal_id: str, status: str, note: str, today: date | None = None) -> None:
-    """Change a goal's status (active, future, achieved, removed) with a note saying why: kept as its history."""
+def set_goal_status(db: Database, goal_id: str, status: str, note: str, today: date | None = None,
+                    target_choice: str | None = None, target_date: date | None = None) -> None:
+    """Change a goal's status (active, future, achieved, removed) with a note saying why: kept as its history.
+    A future goal has no target date, so making a goal future takes its target off; making a goal active that
+    has none needs one (target_choice: 3_months | 6_months | 12_months | date, with target_date for a date)."""
     today = today or date.today()
     with db.write() as s:
         g = _goal(s, goal_id)
         require(rules.status_change_errors(g.status, status, note))
         if status == g.status:
             return
-        if status == "active" and g.target_date is None:
-            raise ValidationError([FieldError("Target date", "is missing: give the goal a target date before making "
-                                                             "it active")])
-        g.status = status
-        s.add(PlanGoalStatus(goal_id=g.id, person_id=g.person_id, status=status, note=note.strip(), on_date=today,
-                             by_name=_officer_name(s, db)))
-        label = rules.plan_data().goal_statuses[status].lower()
-        add_event(s, g.person_id, "sentence_plan_goal", today, f"Goal '{g.title}' now {label}: {note.strip()}", g)
+        if status == "future":
+            g.target_choice, g.target_date = "none", None
+        elif status == "active" and target_choice not in (None, "none"):
+            g.target_date = _target(target_choice, target_date, today)
+            g.target_choice = target_choice
+        elif status == "active" and g.target_date is None:
+            raise ValidationError([FieldError("Target date", "is missing: choose a target date (3, 6 or 12 months, "
+                                                             "or a date) to make the goal active")])
+        _status_changed(s, db, g, status, note, today)
 
 
-@writes(Change.ASSESSMENT)
+def _delete_goal_rows(s: Session, goal_ids: Sequence[str]) -> None:
+    """Delete goals with their steps, status history and contact links, row by row and children first: each
+    delete goes through the ORM, so the sync outbox hears of it (a Core bulk delete, or the database's ON DELETE
+    CASCADE, would leave the central store holding children whose parent is gone)."""
+    if not goal_ids:
+        return
+    ids = list(goal_ids)
+    steps = list(s.scalars(select(PlanStep).where(PlanStep.goal_id.in_(ids))))
+    step_ids = [st.id for st in steps]
+    rows: list[Any] = []
+    if step_ids:
+        rows += s.scalars(select(ContactStepLink).where(ContactStepLink.step_id.in_(step_ids)))
+    rows += s.scalars(select(ContactPlanLink).where(ContactPlanLink.objective_id.in_(ids)))
+    rows += s.scalars(select(PlanGoalStatus).where(PlanGoalStatus.goal_id.in_(ids)))
+    _delete_each(s, rows)
+    _delete_each(s, steps)
+    _delete_each(s, list(s.scalars(select(PlanGoal).where(PlanGoal.id.in_(ids)))))
+
+
+def _delete_each(s: Session, rows: Sequence[Any]) -> None:
+    for row in rows:
+        s.delete(row)
+    s.flush()  # children leave before their parents
+
+
+@writes(Change.ASSESSMENT, Change.CONTACT)
 def delete_goal(db: Database, goal_id: str) -> None:
-    """Delete a goal of a draft plan (a completed plan's goal is removed, with a note, instead)."""
+    """Delete a goal of a draft plan with its steps and the contact links to it and to its steps (a completed
+    plan's goal is removed, with a note, instead)."""
     with db.write() as s:
         g = _goal(s, goal_id)
         _draft_plan(s, g.plan_id)
-        s.execute(delete(PlanStep).where(PlanStep.goal_id == g.id))
-        s.delete(g)
+        _delete_goal_rows(s, [g.id])
 
 
 @writes(Change.ASSESSMENT)
@@ -618,6 +686,7 @@ def move_goal(db: Database, goal_id: str, to_index: int) -> None:
     """Move a goal to a 0-based place among the plan's goals (up, down, or dropped after dragging)."""
     with db.write() as s:
         g = _goal(s, goal_id)
+        _editable_plan(s, g.plan_id)
         goals = _goals(s, g.plan_id)
         index = [x.id for x in goals].index(g.id)
         order = rules.move_goal([rules.Goal(x.title, x.area or "", id=x.id) for x in goals], index, to_index)
@@ -634,6 +703,7 @@ def place_intervention(db: Database, goal_id: str, requirement_id: str, placed: 
     intervention sits under one goal: placing it moves it from any other."""
     with db.write() as s:
         g = _goal(s, goal_id)
+        _editable_plan(s, g.plan_id)
         r = next((x for x in _requirements(s, g.person_id) if x.id == requirement_id), None)
         if r is None or _intervention_of(r) is None:
             raise ValidationError([FieldError("Interventions", "is not an intervention of the current order: choose "
@@ -648,10 +718,11 @@ def place_intervention(db: Database, goal_id: str, requirement_id: str, placed: 
 
 @writes(Change.ASSESSMENT)
 def add_step(db: Database, goal_id: str, step: StepIn) -> str:
-    """Add a step at the end of a goal's steps."""
+    """Add a step at the end of a goal's steps (a draft plan's, or inside an open review)."""
     _check_step(step)
     with db.write() as s:
         g = _goal(s, goal_id)
+        _editable_plan(s, g.plan_id)
         last = s.scalar(select(func.max(PlanStep.position)).where(PlanStep.goal_id == goal_id))
         st = PlanStep(goal_id=goal_id, person_id=g.person_id, position=(last + 1) if last is not None else 0)
         _fill_step(st, step)
@@ -662,9 +733,13 @@ def add_step(db: Database, goal_id: str, step: StepIn) -> str:
 
 @writes(Change.ASSESSMENT)
 def update_step(db: Database, step_id: str, step: StepIn) -> None:
+    """Change a step's words, who or by when (a draft plan's, or inside an open review); its progress alone is
+    set_step_status's, allowed at any time."""
     _check_step(step)
     with db.write() as s:
-        _fill_step(_step(s, step_id), step)
+        st = _step(s, step_id)
+        _editable_plan(s, _goal(s, st.goal_id).plan_id)
+        _fill_step(st, step)
 
 
 @writes(Change.ASSESSMENT)
@@ -684,8 +759,19 @@ def delete_step(db: Database, step_id: str) -> None:
     with db.write() as s:
         st = _step(s, step_id)
         _draft_plan(s, _goal(s, st.goal_id).plan_id)
-        s.execute(delete(ContactStepLink).where(ContactStepLink.step_id == st.id))
+        _delete_each(s, list(s.scalars(select(ContactStepLink).where(ContactStepLink.step_id == st.id))))
         s.delete(st)
+
+
+def _words_errors(words: str | None, involvement: str | None = None) -> list[FieldError]:
+    errors = []
+    if len(words or "") > 4000:
+        errors.append(FieldError("The person's words", f"are {len(words or ''):,} characters long: shorten them to "
+                                                       "4,000 or fewer"))
+    if len(involvement or "") > 4000:
+        errors.append(FieldError("How they took part", f"is {len(involvement or ''):,} characters long: shorten it "
+                                                       "to 4,000 or fewer"))
+    return errors
 
 
 @writes(Change.ASSESSMENT, Change.CASE)
@@ -694,25 +780,81 @@ def record_agreement(db: Database, plan_id: str, agreement: AgreementIn, today: 
     to agree (a goal with a target date, a step under every active goal). After completion it is an updated
     agreement, kept beside the earlier ones."""
     today = today or date.today()
-    require(rules.agreement_errors(rules.Agreement(agreement.agreement, agreement.reason, today)))
+    require(rules.agreement_errors(rules.Agreement(agreement.agreement, agreement.reason, today)) +
+            _words_errors(agreement.persons_words))
+    with db.write() as s:
+        return _record_agreement(s, db, _plan(s, plan_id), agreement, today)
+
+
+def _record_agreement(s: Session, db: Database, p: SentencePlan, agreement: AgreementIn, today: date) -> str:
+    """Record the agreement in the open session (the plan's ready-to-agree rule checked)."""
+    ready, why = rules.ready_to_agree(_plan_model(s, p))
+    if not ready:
+        raise ValidationError([FieldError("Agreement", f"cannot be recorded yet: {w[0].lower()}{w[1:]}")
+                               for w in why])
+    updated = p.status == "complete"
+    words = agreement.persons_words.strip() if agreement.persons_words is not None else None
+    if not updated and words is not None:
+        p.persons_words = words or None
+    row = PlanAgreement(plan_id=p.id, person_id=p.person_id, agreement=agreement.agreement,
+                        reason=agreement.reason.strip() or None, persons_words=words or None, on_date=today,
+                        by_name=_officer_name(s, db), updated=updated)
+    s.add(row)
+    label = rules.plan_data().agreement_answers[agreement.agreement]
+    add_event(s, p.person_id, "sentence_plan_agreement", today,
+              f"{'Updated agreement' if updated else 'Agreement'} with the sentence plan: {label}", row)
+    return row.id
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").split()) == " ".join((b or "").split())
+
+
+@writes(Change.ASSESSMENT, Change.CASE)
+def save_agreement(db: Database, plan_id: str, words: str, involvement: str | None = None,
+                   agreement: AgreementIn | None = None, before: str | None = None,
+                   today: date | None = None) -> str | None:
+    """What the agreement form saves, in one transaction: the person's words and how they took part (a draft's;
+    `before` as set_persons_words), and their agreement when the answer, the reason or (after completion) their
+    words changed since the last one recorded; saving again without a change records nothing new. On a
+    completed plan the words go with an updated agreement (the plan itself stays as completed) and how they
+    took part is not changed. Returns the new agreement's id, or None when none was recorded."""
+    today = today or date.today()
+    errors = _words_errors(words, involvement)
+    if agreement is not None:
+        errors += rules.agreement_errors(rules.Agreement(agreement.agreement, agreement.reason, today))
+    require(errors)
     with db.write() as s:
         p = _plan(s, plan_id)
-        ready, why = rules.ready_to_agree(_plan_model(s, p))
-        if not ready:
-            raise ValidationError([FieldError("Agreement", f"cannot be recorded yet: {w[0].lower()}{w[1:]}")
-                                   for w in why])
-        updated = p.status == "complete"
-        words = agreement.persons_words.strip() if agreement.persons_words is not None else None
-        if not updated and words is not None:
-            p.persons_words = words or None
-        row = PlanAgreement(plan_id=p.id, person_id=p.person_id, agreement=agreement.agreement,
-                            reason=agreement.reason.strip() or None, persons_words=words or None, on_date=today,
-                            by_name=_officer_name(s, db), updated=updated)
-        s.add(row)
-        label = rules.plan_data().agreement_answers[agreement.agreement]
-        add_event(s, p.person_id, "sentence_plan_agreement", today,
-                  f"{'Updated agreement' if updated else 'Agreement'} with the sentence plan: {label}", row)
-        return row.id
+        recorded = _agreements(s, p.id)
+        last = recorded[-1] if recorded else None
+        if p.status == "draft":
+            now = p.persons_words or ""
+            if before is not None and not _same(now, before) and not _same(now, words):
+                raise EditedElsewhere([FieldError("The person's words", "were changed on another laptop since you "
+                                                                        "opened the plan: the form now shows them, "
+                                                                        "and yours beside them to merge")],
+                                      {"persons_words": now})
+            p.persons_words = words.strip() or None
+            if involvement is not None:
+                p.involvement = involvement.strip() or None
+            words_changed = False
+        else:
+            if involvement is not None and not _same(involvement, p.involvement):
+                raise ValidationError([FieldError("How they took part", "was recorded when the plan was completed: "
+                                                                        "record it in a new version of the plan")])
+            words_changed = not _same(words, (last.persons_words if last and last.persons_words is not None
+                                              else p.persons_words))
+            if agreement is None and words_changed:
+                raise ValidationError([FieldError("Agreement", "the plan is completed: their new words are kept with "
+                                                               "an updated agreement, so choose their answer")])
+        if agreement is None:
+            return None
+        if (last is not None and last.agreement == agreement.agreement and _same(last.reason, agreement.reason)
+                and not words_changed):
+            return None  # saved again without a change: nothing new to record
+        return _record_agreement(s, db, p, replace(agreement, persons_words=words if p.status != "draft"
+                                                   else None), today)
 
 
 @writes(Change.ASSESSMENT, Change.CASE, Change.CONTACT)
@@ -721,12 +863,8 @@ def discard_plan(db: Database, plan_id: str, today: date | None = None) -> None:
     today = today or date.today()
     with db.write() as s:
         p = _draft_plan(s, plan_id)
-        goal_ids = [g.id for g in _goals(s, p.id)]
-        if goal_ids:
-            step_ids = list(s.scalars(select(PlanStep.id).where(PlanStep.goal_id.in_(goal_ids))))
-            if step_ids:
-                s.execute(delete(ContactStepLink).where(ContactStepLink.step_id.in_(step_ids)))
-            s.execute(delete(ContactPlanLink).where(ContactPlanLink.objective_id.in_(goal_ids)))
+        _delete_goal_rows(s, [g.id for g in _goals(s, p.id)])
+        _delete_each(s, [*_agreements(s, p.id), *s.scalars(select(PlanReview).where(PlanReview.plan_id == p.id))])
         add_event(s, p.person_id, "sentence_plan_discarded", today,
                   f"Sentence plan draft started {format_date(p.started_on)} discarded")
         s.delete(p)
@@ -748,19 +886,49 @@ def _completion_errors(s: Session, p: SentencePlan, today: date) -> list[FieldEr
     return errors
 
 
+AGREEMENT_PREDATES_CHANGES = "agreement_predates_changes"
+
+
+def _agreement_flags(s: Session, p: SentencePlan, model: rules.Plan) -> list[pw.Flag]:
+    """An agreement recorded before the plan was changed. Refused when the plan is no longer ready to agree (the
+    person would stand as agreeing to a plan the agreement rule says cannot be agreed: a goal without a step, or
+    no target date); a warning when it is still ready but its goals or steps changed since (the officer knows
+    whether the change was talked through with the person: record their agreement again, or complete)."""
+    recorded = _agreements(s, p.id)
+    if not recorded:
+        return []
+    last = recorded[-1]
+    ready, why = rules.ready_to_agree(model)
+    if not ready:
+        raise ValidationError([FieldError("Agreement", f"was recorded on {format_date(last.on_date)}, but the plan "
+                                                       f"has changed and cannot be agreed now: {w[0].lower()}{w[1:]}; "
+                                                       "then record their agreement again") for w in why])
+    goal_ids = [g.id for g in _goals(s, p.id)]
+    stamps = [s.scalar(select(func.max(PlanGoal.updated_at)).where(PlanGoal.plan_id == p.id))]
+    if goal_ids:
+        stamps.append(s.scalar(select(func.max(PlanStep.updated_at)).where(PlanStep.goal_id.in_(goal_ids))))
+    if any(x is not None and x > last.created_at for x in stamps):
+        return [pw.Flag(AGREEMENT_PREDATES_CHANGES,
+                        f"Agreement: the person's agreement of {format_date(last.on_date)} predates changes to the "
+                        "goals or steps: record their agreement again, or complete if they agreed to the changes",
+                        "Open The person's words and agreement and save their answer to the plan as it is now")]
+    return []
+
+
 @writes(Change.ASSESSMENT, Change.CASE)
 def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False,
                   today: date | None = None) -> PlanCompletion:
-    """Complete the plan: goal and step errors refuse, naming each; the plan's flags (activity-only outcomes, risk
-    of harm work not first, no involvement or words of the person, services or a learning plan missing) come
-    back as warnings unless acknowledged. Completing submits the plan for countersignature (or self-signs it
-    when the Trust's rule needs none) in the same transaction."""
+    """Complete the plan: goal and step errors refuse, naming each, as does an agreement recorded before the plan
+    changed so that it cannot be agreed now; the plan's flags (activity-only outcomes, risk of harm work not
+    first, no involvement or words of the person, services or a learning plan missing, an agreement that
+    predates changes to the goals or steps) come back as warnings unless acknowledged. Completing submits the
+    plan for countersignature (or self-signs it when the Trust's rule needs none) in the same transaction."""
     today = today or date.today()
     with db.write() as s:
         p = _draft_plan(s, plan_id)
         require(_completion_errors(s, p, today))
         model = _plan_model(s, p)
-        flags = _all_flags(s, p)
+        flags = _all_flags(s, p) + _agreement_flags(s, p, model)
         # Completing marks the plan completed for the rules, so the involvement flag applies now.
         done = rules.Plan(model.type, model.goals, model.own_words, model.involvement, model.agreement,
                           model.why_not_risk_first, model.learning_plan, True)
@@ -793,11 +961,52 @@ def start_review(db: Database, plan_id: str, reason: str = "interval", today: da
         if s.scalar(select(PlanReview.id).where(PlanReview.plan_id == plan_id, PlanReview.status == "draft")):
             raise ValidationError([FieldError("Plan review", "a review of this plan is open: carry on with it")])
         r = PlanReview(plan_id=plan_id, person_id=p.person_id, status="draft", started_on=today,
-                       reason=reason or "interval", ratings={}, changed=False,
+                       reason=_checked_reason(reason or "interval"), ratings={}, changed=False,
                        before=_snapshot(s, plan_id, p.person_id))
         s.add(r)
         s.flush()
         return r.id
+
+
+def _checked_reason(reason: str) -> str:
+    from lpt_desktop.domain.case_codes import case_codes
+
+    kind = case_codes().events.get(reason)
+    if reason != "interval" and (kind is None or "plan_review" not in kind.reviews):
+        raise ValidationError([FieldError("Reason for the review", f"'{reason}' is not the review interval or a "
+                                                                   "significant change: choose from the list")])
+    return reason
+
+
+def review_reasons(db: Database, person_id: str, today: date | None = None) -> list[tuple[str, str]]:
+    """What a review may be started for, (code, label), the one owed first: each significant change no plan review
+    has followed yet, when the standards engine owes a review after it, and the review interval."""
+    as_of = today or date.today()
+    from lpt_desktop.domain.case_codes import case_codes
+    from lpt_desktop.services.obligations import case_obligations
+    from lpt_desktop.standards.obligations import SIGNIFICANT_SOURCE
+    from lpt_desktop.store.case_record_models import CaseEvent
+
+    owed = [o for o in case_obligations(db, person_id, as_of) if o.rule == "plan_review" and o.status != "met"]
+    interval = [("interval", "Due at the review interval")]
+    if not any(o.source == SIGNIFICANT_SOURCE for o in owed):
+        return interval
+    codes = case_codes().events
+    with db.read() as s:
+        done = [d for d in (*s.scalars(select(PlanReview.completed_on).where(PlanReview.person_id == person_id,
+                                                                             PlanReview.status == "complete")),
+                            *s.scalars(select(SentencePlan.completed_on).where(SentencePlan.person_id == person_id,
+                                                                               SentencePlan.status == "complete")))
+                if d is not None]
+        since = max(done) if done else date.min
+        kinds = list(dict.fromkeys(k for k, on in s.execute(
+            select(CaseEvent.kind, CaseEvent.on_date).where(CaseEvent.person_id == person_id,
+                                                            CaseEvent.on_date > since, CaseEvent.on_date <= as_of)
+            .order_by(CaseEvent.on_date.desc(), CaseEvent.created_at.desc())).tuples()
+            if k in codes and "plan_review" in codes[k].reviews))
+    changes = [(k, _event_label(k)) for k in kinds]
+    due_first = min(owed, key=lambda o: o.due_by).source == SIGNIFICANT_SOURCE
+    return [*changes, *interval] if due_first else [*interval, *changes]
 
 
 def _review(s: Session, review_id: str) -> PlanReview:
@@ -826,6 +1035,8 @@ def save_review(db: Database, review_id: str, review: ReviewIn) -> None:
         for gid, note in review.notes.items():
             ratings.setdefault(gid, {})["note"] = note or ""
         r.ratings = ratings
+        if review.reason is not None and review.reason != r.reason:
+            r.reason = _checked_reason(review.reason)
         if review.no_change_reason is not None:
             r.no_change_reason = review.no_change_reason.strip() or None
         if review.summary is not None:
@@ -908,8 +1119,9 @@ def link_contact(db: Database, contact_id: str, goal_ids: Sequence[str], step_id
 
 def _relink(s: Session, model: Any, column: Any, name: str, contact_id: str, wanted: set[str]) -> None:
     existing = set(s.scalars(select(column).where(model.contact_id == contact_id)))
-    if existing - wanted:
-        s.execute(delete(model).where(model.contact_id == contact_id, column.in_(sorted(existing - wanted))))
+    if existing - wanted:  # row by row: each delete reaches the sync outbox
+        _delete_each(s, list(s.scalars(select(model).where(model.contact_id == contact_id,
+                                                           column.in_(sorted(existing - wanted))))))
     for x in sorted(wanted - existing):
         s.add(model(contact_id=contact_id, **{name: x}))
 
@@ -935,6 +1147,39 @@ def _evidence(s: Session, model: Any, column: Any, ids: Sequence[str]) -> dict[s
     return out
 
 
+def _carried_evidence(s: Session, goals: Sequence[PlanGoal], steps: Mapping[str, Sequence[PlanStep]]
+                      ) -> tuple[dict[str, list[Evidence]], dict[str, list[Evidence]]]:
+    """Each goal's and step's evidence, with that of the goals it was carried from in earlier versions of the plan
+    (a goal copied into a new version keeps what was delivered towards it; a copied step is its earlier goal's
+    step with the same words, as start_plan copies them)."""
+    ancestors: dict[str, list[str]] = {}
+    for g in goals:
+        chain, seen, at = [], {g.id}, g.carried_from
+        while at and at not in seen:
+            seen.add(at)
+            chain.append(at)
+            at = s.scalar(select(PlanGoal.carried_from).where(PlanGoal.id == at))
+        ancestors[g.id] = chain
+    old_ids = sorted({a for chain in ancestors.values() for a in chain})
+    old_steps = _steps(s, old_ids) if old_ids else {}
+    step_sources: dict[str, list[str]] = {}
+    for g in goals:
+        for st in steps.get(g.id, ()):
+            step_sources[st.id] = [st.id, *(x.id for a in ancestors[g.id] for x in old_steps.get(a, ())
+                                            if (x.what or "").strip() == (st.what or "").strip())]
+    goal_found = _evidence(s, ContactPlanLink, ContactPlanLink.objective_id,
+                           [*(g.id for g in goals), *old_ids])
+    step_found = _evidence(s, ContactStepLink, ContactStepLink.step_id,
+                           sorted({x for ids in step_sources.values() for x in ids}))
+
+    def merged(found: dict[str, list[Evidence]], ids: Sequence[str]) -> list[Evidence]:
+        out = {e.contact_id: e for i in ids for e in found.get(i, ())}
+        return sorted(out.values(), key=lambda e: e.on)
+
+    return ({g.id: merged(goal_found, [g.id, *ancestors[g.id]]) for g in goals},
+            {sid: merged(step_found, ids) for sid, ids in step_sources.items()})
+
+
 def _agreement_view(a: PlanAgreement) -> AgreementView:
     return AgreementView(a.id, a.agreement, rules.plan_data().agreement_answers.get(a.agreement, a.agreement),
                          a.reason or "", a.persons_words or "", a.on_date, a.by_name or "", a.updated)
@@ -953,7 +1198,8 @@ def _review_view(s: Session, r: PlanReview) -> ReviewView:
                       r.reason or "interval", reason,
                       {g: v.get("rating") for g, v in stored.items() if v.get("rating")},
                       {g: v.get("note") for g, v in stored.items() if v.get("note")},
-                      changed, r.no_change_reason or "", r.notes or "", errors)
+                      changed, r.no_change_reason or "", r.notes or "", errors,
+                      tuple(str(g["id"]) for g in (r.before or []) if g.get("status") in ACTIVE_PLAN_STATUSES))
 
 
 def _event_label(code: str) -> str:
@@ -1004,9 +1250,7 @@ def _view(s: Session, p: SentencePlan, as_of: date) -> PlanView:
     interventions = _interventions(s, p.person_id, goals)
     person = s.get(Person, p.person_id)
     name = (person.preferred_name or person.first_name) if person else None
-    goal_evidence = _evidence(s, ContactPlanLink, ContactPlanLink.objective_id, [g.id for g in goals])
-    step_ids = [st.id for sts in steps.values() for st in sts]
-    step_evidence = _evidence(s, ContactStepLink, ContactStepLink.step_id, step_ids)
+    goal_evidence, step_evidence = _carried_evidence(s, goals, steps)
     history: dict[str, list[GoalStatusChange]] = {}
     if goals:
         for h in s.scalars(select(PlanGoalStatus).where(PlanGoalStatus.goal_id.in_([g.id for g in goals]))
@@ -1098,20 +1342,26 @@ def plan_history(db: Database, person_id: str) -> list[PlanItem]:
 
 
 def open_items(db: Database, person_id: str) -> list[PlanLinkChoice]:
-    """The goals (active or future) and their steps not finished, of the plan in force and of a draft: what the
-    contact entry offers to link a contact to."""
+    """The goals (active or future) and their steps not finished, of the plan in force: what the contact entry
+    offers to link a contact to. While a new version is being drafted, its goals carried from the plan in force
+    are not offered twice (the evidence follows the goal into the new version); its new goals are offered,
+    labelled as the draft's."""
     with db.read() as s:
         plans = list(s.scalars(select(SentencePlan).where(SentencePlan.person_id == person_id)))
         complete = [p for p in plans if p.status == "complete"]
-        chosen = [p for p in plans if p.status == "draft"]
+        drafts = [p for p in plans if p.status == "draft"]
+        chosen: list[tuple[SentencePlan, str]] = []
         if complete:
-            chosen.insert(0, max(complete, key=lambda p: (p.completed_on or p.started_on, p.created_at)))
+            chosen.append((max(complete, key=lambda p: (p.completed_on or p.started_on, p.created_at)), ""))
+        chosen += [(p, " (draft plan)" if complete else "") for p in drafts]
         out = []
-        for p in chosen:
+        for p, label in chosen:
             goals = [g for g in _goals(s, p.id) if g.status in ACTIVE_PLAN_STATUSES]
             steps = _steps(s, [g.id for g in goals])
             for n, g in enumerate(goals, start=1):
-                out.append(PlanLinkChoice("goal", g.id, g.id, f"Goal {n}: {g.title}"))
+                if label and g.carried_from:
+                    continue  # offered as the plan in force's goal
+                out.append(PlanLinkChoice("goal", g.id, g.id, f"Goal {n}{label}: {g.title}"))
                 for st in steps[g.id]:
                     if st.status not in FINISHED_STEPS:
                         out.append(PlanLinkChoice("step", st.id, g.id, f"Step: {st.what}"))

@@ -1,7 +1,8 @@
 """The person's voice: their own words on what they want to change, how they took part, and whether they agree
 with the plan ("yes", "no, I do not agree", "could not answer", the last two with the reason, up to 4,000
 characters). The agreement part stays disabled, with the reasons listed, until the plan is ready to agree; the
-words can be saved before then."""
+words can be saved before then. On a completed plan, saving with a changed answer, reason or words records an
+updated agreement (their words kept with it); saving without a change records nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from lpt_desktop.services import sentence_plan as svc
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.sentence_plan import PlanView
-    from lpt_desktop.store.database import Database
 
 MNEMONIC = {"yes": "&Yes, I agree", "no": "N&o, I do not agree", "could_not_answer": "&Could not answer"}
 
@@ -28,8 +28,9 @@ class AgreementDialog(RecordDialog):
                                "agree with the plan.")
         self.ch = svc.choices()
         self.plan_id = plan.id
-        self.shown_words = plan.persons_words
+        self.shown_words: str | None = plan.persons_words
         self.ready = plan.ready_to_agree
+        self.completed = plan.status == "complete"
         self.words = QPlainTextEdit(plan.persons_words)
         self.words.setAccessibleName("The person's own words")
         self.words.setTabChangesFocus(True)
@@ -40,6 +41,13 @@ class AgreementDialog(RecordDialog):
         self.involvement.setTabChangesFocus(True)
         self.involvement.setPlaceholderText("e.g. Wrote the plan together at the office")
         self.involvement.setMaximumHeight(60)
+        if self.completed:
+            # Their new words go with an updated agreement; how they took part was recorded with the plan.
+            last = plan.agreement.persons_words if plan.agreement and plan.agreement.persons_words else ""
+            self.words.setPlainText(last or plan.persons_words)
+            self.shown_words = None
+            self.involvement.setEnabled(False)
+            self.involvement.setToolTip("Recorded when the plan was completed: a new version records it again")
         self.form.addRow("Their &words", self.words)
         self.form.addRow("How they took &part", self.involvement)
 
@@ -72,8 +80,11 @@ class AgreementDialog(RecordDialog):
         self.form.addRow(self.agree_box)
         if plan.agreement is not None and plan.agreement.agreement in self.radios:
             self.radios[plan.agreement.agreement].setChecked(True)
+            again = ("Change their answer, the reason or their words to record an updated agreement"
+                     if self.completed else "Change their answer or the reason to record it again")
             self.previous = QLabel(f"Last recorded {plan.agreement.on_date:%d/%m/%Y}: "
-                                   f"{plan.agreement.agreement_label}. Saving records an updated agreement.")
+                                   f"{plan.agreement.agreement_label}. {again}; saving without a change records "
+                                   "nothing new.")
             self.previous.setWordWrap(True)
             box.insertWidget(1, self.previous)
         if not plan.ready_to_agree:
@@ -106,13 +117,16 @@ class AgreementDialog(RecordDialog):
         if errors:
             self.form_errors.show(errors)
             return
-        plan_id, words, involvement, before = (self.plan_id, self.words.toPlainText(),
-                                               self.involvement.toPlainText(), self.shown_words)
+        words = self.words.toPlainText()
+        if len(words) > 4000:
+            self.form_errors.show([FieldError("Their words", f"are {len(words):,} characters long: shorten them to "
+                                                             "4,000 or fewer")])
+            return
+        plan_id, before = self.plan_id, self.shown_words
+        involvement = None if self.completed else self.involvement.toPlainText()
+        agreement = svc.AgreementIn(answer, reason) if answer is not None else None
 
-        def save(db: Database) -> object:
-            svc.set_persons_words(db, plan_id, words, involvement, before=before)
-            if answer is not None:
-                return svc.record_agreement(db, plan_id, svc.AgreementIn(answer, reason, words))
-            return None
-
-        self.run(save, "save the person's words and agreement")
+        # One service call, one transaction: the words and the agreement together, and an agreement recorded only
+        # when the answer, the reason or (on a completed plan) their words changed.
+        self.run(lambda db: svc.save_agreement(db, plan_id, words, involvement, agreement, before=before),
+                 "save the person's words and agreement")

@@ -1,12 +1,18 @@
 """Review a completed sentence plan: every goal rated met, partly met or not met, with a note; a review that
-changes nothing in the plan says why it stands. The review is started when the dialog is saved (an open one is
-carried on)."""
+changes nothing in the plan says why it stands.
+
+The review starts when the dialog opens (an open one is carried on), for the reason the standards engine owes
+it (a significant change, such as a change of address, or the review interval: services.sentence_plan
+.review_reasons, the owed one first). While it is open the plan's goals and steps can be changed on the page:
+"Save and keep open" keeps the ratings and closes the dialog so the officer can do that, and "Complete review"
+completes it later, when the plan says what the review decided (the review compares the plan with the one it
+started from, so a changed plan needs no reason)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
 
 from lpt_desktop.domain.validation import FieldError
 from lpt_desktop.gui.case_record.record_dialog import RecordDialog
@@ -14,21 +20,35 @@ from lpt_desktop.services import sentence_plan as svc
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
-    from lpt_desktop.services.sentence_plan import PlanView
+    from lpt_desktop.services.sentence_plan import PlanView, ReviewView
     from lpt_desktop.store.database import Database
 
 
 class PlanReviewDialog(RecordDialog):
     def __init__(self, ops: Ops, plan: PlanView, parent: QWidget | None = None) -> None:
         super().__init__(ops, "Review the sentence plan", parent, ok_text="Complete review",
-                         intro="Rate every goal. If nothing in the plan changes, say why it stands as it is.")
-        self.plan_id = plan.id
-        open_review = next((r for r in plan.reviews if r.status != "complete"), None)
+                         intro="Rate every goal. The review is open while you change the plan's goals and steps: "
+                               "save it and keep it open to do that, and complete it when the plan says what the "
+                               "review decided. If nothing in the plan changes, say why it stands as it is.")
+        self.plan_id, self.person_id = plan.id, plan.person_id
+        open_review: ReviewView | None = next((r for r in plan.reviews if r.status != "complete"), None)
         self.review_id = open_review.id if open_review else None
+        self.reason = QComboBox()
+        self.reason.setAccessibleName("Reason for the review")
+        self.reason.addItem("Due at the review interval", "interval")
+        if open_review is not None and open_review.reason != "interval":
+            self.reason.insertItem(0, open_review.reason_label, open_review.reason)
+            self.reason.setCurrentIndex(0)
+        self.form.addRow("&Reason", self.reason)
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        self.state.setAccessibleName("Whether the plan has changed in this review")
+        self.form.addRow(self.state)
+        under = set(open_review.goal_ids) if open_review and open_review.goal_ids else None
         self.rates: dict[str, QComboBox] = {}
         self.notes: dict[str, QPlainTextEdit] = {}
         for g in plan.goals:
-            if g.status not in ("active", "future"):
+            if (g.id not in under) if under is not None else g.status not in ("active", "future"):
                 continue
             combo = QComboBox()
             combo.setAccessibleName(f"Goal {g.number} rating")
@@ -50,12 +70,59 @@ class PlanReviewDialog(RecordDialog):
         self.no_change.setTabChangesFocus(True)
         self.no_change.setMaximumHeight(60)
         self.form.addRow("If nothing changes, &why", self.no_change)
+        self.keep_open = self.buttons.addButton("Save and &keep open", QDialogButtonBox.ButtonRole.ActionRole)
+        self.keep_open.setAccessibleName("Save the review and keep it open to change the plan")
+        self.keep_open.clicked.connect(self.save_and_keep_open)
+        if open_review is not None:
+            self._show_state(open_review.changed)
+        else:
+            self._start()
         self.resize(560, min(700, self.sizeHint().height()))
+
+    def _show_state(self, changed: bool) -> None:
+        self.state.setText("The plan has changed since the review began." if changed else
+                           "Nothing in the plan has changed since the review began: change its goals or steps on "
+                           "the plan (save and keep the review open), or say below why it stands.")
+
+    def _start(self) -> None:
+        """Start the review now, for the reason owed (a significant change before the interval when that is what
+        falls due first), so changes made to the plan while it is open count as the review's."""
+        self.buttons.setEnabled(False)
+        self.state.setText("Starting the review…")
+        plan_id, person_id = self.plan_id, self.person_id
+
+        def start(db: Database) -> tuple[str, list[tuple[str, str]]]:
+            reasons = svc.review_reasons(db, person_id)
+            return svc.start_review(db, plan_id, reasons[0][0]), reasons
+
+        def started(result: Any) -> None:
+            review_id, reasons = result
+            self.review_id = str(review_id)
+            self.reason.clear()
+            for code, label in reasons:
+                self.reason.addItem(label, code)
+            self.reason.setCurrentIndex(0)
+            self._as_shown = self._entries()  # what the dialog now shows is saved
+            self.buttons.setEnabled(True)
+            self._show_state(False)
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self.refused(exc)
+
+        self.ops.write(start, on_ok=started, on_error=failed, owner=self, label="start a review of the sentence plan")
 
     def value(self) -> svc.ReviewIn:
         ratings = {g: c.currentData() for g, c in self.rates.items() if c.currentData()}
         notes = {g: n.toPlainText() for g, n in self.notes.items() if n.toPlainText().strip()}
-        return svc.ReviewIn(ratings, notes, self.no_change.toPlainText() or None)
+        return svc.ReviewIn(ratings, notes, self.no_change.toPlainText() or None,
+                            reason=self.reason.currentData() or None)
+
+    def save_and_keep_open(self) -> None:
+        if self.review_id is None:
+            return
+        review_id, data = self.review_id, self.value()
+        self.run(lambda db: svc.save_review(db, review_id, data), "save the review of the sentence plan")
 
     def submit(self) -> None:
         missing = [FieldError(c.accessibleName(), "choose met, partly met or not met")
@@ -63,13 +130,12 @@ class PlanReviewDialog(RecordDialog):
         if missing:
             self.form_errors.show(missing)
             return
-        plan_id, review_id, data = self.plan_id, self.review_id, self.value()
+        if self.review_id is None:
+            return
+        review_id, data = self.review_id, self.value()
 
         def save(db: Database) -> None:
-            # A review left open by a refused completion is carried on, not started twice.
-            open_now = next((r.id for r in svc.plan_view(db, plan_id).reviews if r.status != "complete"), None)
-            rid = review_id or open_now or svc.start_review(db, plan_id)
-            svc.save_review(db, rid, data)
-            svc.complete_review(db, rid)
+            svc.save_review(db, review_id, data)
+            svc.complete_review(db, review_id)
 
         self.run(save, "review the sentence plan")

