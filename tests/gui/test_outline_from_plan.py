@@ -5,6 +5,7 @@ told so plainly and nothing changes. Its Alt letter clashes with nothing on the 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,12 @@ def window(qtbot, make_window, caseload):
     return w
 
 
+def _shot(widget, name: str) -> None:
+    """Saved only when LPT_SHOTS names a folder: the screens are looked at as images while they are built."""
+    if os.environ.get("LPT_SHOTS"):
+        widget.grab().save(os.path.join(os.environ["LPT_SHOTS"], f"{name}.png"))
+
+
 def _proposal(qtbot, window, request_id):
     editor = _open_editor(qtbot, window, request_id)
     editor.go_to(next(i for i, s in enumerate(editor.specs) if ("proposal", "outline_plan") in editor._keys(s)))
@@ -78,7 +85,7 @@ def test_an_empty_outline_is_filled_from_the_draft_plan_and_autosaved(qtbot, win
     assert "Started from the draft initial plan started 23/11/2026" in editor.outline_note.text()
     assert editor.dirty  # a change like typing: the autosave writes it
     qtbot.waitUntil(lambda: editor.settled and _stored(window, editor) == text, timeout=10000)
-    window.grab().save("/tmp/b1/outline_filled.png")
+    _shot(window, "outline_filled")
 
 
 def test_the_writers_own_text_is_replaced_only_when_they_say_so(qtbot, window, caseload):
@@ -91,7 +98,7 @@ def test_the_writers_own_text_is_replaced_only_when_they_say_so(qtbot, window, c
                     timeout=10000)
     box = editor.outline_question
     assert "already has text" in box.text() and "the draft initial plan started 23/11/2026" in box.text()
-    box.grab().save("/tmp/b1/outline_ask.png")
+    _shot(box, "outline_ask")
     keep = next(b for b in box.buttons() if b.text() == "&Keep my text")
     assert box.defaultButton() is keep
     keep.click()
@@ -118,7 +125,7 @@ def test_a_case_with_no_plan_is_told_so_and_nothing_changes(qtbot, window, casel
     assert editor.outline_note.text() == ("Nothing filled in: the case has no sentence plan yet: start one on the "
                                           "case's Plans tab, or write the outline here.")
     assert field.value() == "" and not editor.dirty
-    window.grab().save("/tmp/b1/outline_none.png")
+    _shot(window, "outline_none")
 
 
 def test_the_oral_record_has_it_too_without_a_clash(qtbot, window, caseload):
@@ -128,4 +135,4 @@ def test_the_oral_record_has_it_too_without_a_clash(qtbot, window, caseload):
     editor.outline_button.click()
     qtbot.waitUntil(lambda: field.value().startswith("1. A settled home"), timeout=10000)
     qtbot.waitUntil(lambda: editor.settled and _stored(window, editor) == field.value(), timeout=10000)
-    window.grab().save("/tmp/b1/outline_oral.png")
+    _shot(window, "outline_oral")

@@ -4,11 +4,13 @@ OFFICIAL-SENSITIVE on every page, with the steps in a table, or one under anothe
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from datetime import timedelta
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QScrollArea
 
 from lpt_desktop.reports.marking import MARKING
 from lpt_desktop.services import sentence_plan as sp
@@ -77,6 +79,13 @@ def test_print_waits_for_a_goal(qtbot, window, caseload):
 def test_the_printed_plan_is_the_persons_plan_marked_on_every_page(qtbot, window, caseload, tmp_path):
     page = _page(qtbot, window, caseload[1]["plan"])
     assert page.print_button.isEnabled() and page.print_button.text() == "Print…"
+    if os.environ.get("LPT_SHOTS"):  # the screen looked at as an image while it is built
+        scroll = page.parentWidget()
+        while not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        scroll.ensureWidgetVisible(page.print_button)
+        qtbot.wait(300)
+        window.grab().save(os.path.join(os.environ["LPT_SHOTS"], "sentence_plan_page.png"))
     doc = plan_document(window.ops.db, caseload[1]["plan"], TEST_TODAY)
     assert page.print_to(_printer(tmp_path / "printed.pdf"), doc) >= 1
     assert "sent to the printer" in page.status.text()
