@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from lpt_desktop.cli import main
+from lpt_desktop.practice.score import CaseAudit
 from lpt_desktop.services import case_transfer, countersign, practice, registers
 from lpt_desktop.services import sentence_plan as sp
 from lpt_desktop.services.unlock import create_caseload, unlock
@@ -42,7 +43,7 @@ def small(tmp_path_factory) -> tuple[Path, str, str]:
         assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=START + timedelta(days=4)).completed
         bare = new_case(db, START)
         with db.read() as s:
-            crns = {pid: s.get(Person, pid).crn for pid in (done, bare)}
+            crns = {pid: s.scalar(select(Person.crn).where(Person.id == pid)) or "" for pid in (done, bare)}
     finally:
         db.close()
     return path, crns[done], crns[bare]
@@ -52,7 +53,7 @@ def _open(path: Path) -> Database:
     return unlock(path, PASSPHRASE)  # as the app opens it: this laptop's officer known
 
 
-def _by_id(audit: practice.CaseAudit) -> dict[str, tuple[str, str]]:
+def _by_id(audit: CaseAudit) -> dict[str, tuple[str, str]]:
     return {r.id: (r.status, r.reason) for r in audit.results}
 
 
