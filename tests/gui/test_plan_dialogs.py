@@ -118,3 +118,33 @@ def test_a_review_starts_when_opened_for_the_change_owed_lets_the_plan_change_an
                     page.plan.reviews[0].status == "complete", timeout=10000)
     done = page.plan.reviews[0]
     assert (done.changed, done.reason, len(page.plan.reviews)) == (True, "change_of_address", 1)
+
+
+def test_a_goal_made_future_loses_its_target_and_made_active_again_asks_for_one(qtbot, window, caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["status"])
+    page.goals.selectRow(0)
+    dialog = page.change_status()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.status.setCurrentIndex(dialog.status.findData("future"))
+    assert "taken off" in dialog.target_hint.text() and not dialog.target.isEnabled()
+    dialog.note.setPlainText("Waits until the court case is over")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.goals[0].status == "future", timeout=10000)
+    shown = page.plan.goals[0]
+    assert shown.target_date is None and shown.errors == ()
+    page.goals.selectRow(0)
+    dialog = page.change_status()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.status.setCurrentIndex(dialog.status.findData("active"))
+    assert dialog.target.isEnabled() and "needs a target date" in dialog.target_hint.text()
+    dialog.target.setCurrentIndex(dialog.target.findData("3_months"))
+    dialog.note.setPlainText("The court case is over")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.goals[0].status == "active", timeout=10000)
+    shown = page.plan.goals[0]
+    assert shown.target_date == TEST_TODAY.replace(year=2027, month=2)
+    assert [(h.status, h.note) for h in shown.history] == [("future", "Waits until the court case is over"),
+                                                            ("active", "The court case is over")]

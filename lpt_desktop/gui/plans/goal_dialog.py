@@ -135,12 +135,15 @@ class GoalDialog(RecordDialog):
 
 
 class GoalStatusDialog(RecordDialog):
-    """Change a goal's status: a note saying why is required, and kept as the goal's history."""
+    """Change a goal's status: a note saying why is required, and kept as the goal's history. A future goal has
+    no target date, so making a goal future takes its target off (the dialog says so), and making a goal active
+    that has none asks for one here."""
 
     def __init__(self, ops: Ops, goal: GoalView, parent: QWidget | None = None) -> None:
         super().__init__(ops, f"Change the status of goal {goal.number}", parent, ok_text="Change status",
                          intro=f"{goal.title}: now {goal.status_label.lower()}. Say why it changes.")
         self.goal_id = goal.id
+        self.has_target = goal.target_date is not None
         self.status = QComboBox()
         self.status.setAccessibleName("New status")
         for code, label in svc.choices().goal_statuses:
@@ -150,9 +153,48 @@ class GoalStatusDialog(RecordDialog):
         self.note.setAccessibleName("Why the status changes")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(90)
+        self.target = QComboBox()
+        self.target.setAccessibleName("Target date")
+        for code, label in svc.choices().target_choices:
+            if code != "none":
+                self.target.addItem(label, code)
+        self.target.setCurrentIndex(max(0, self.target.findData("6_months")))
+        self.target_date = DateEntry("Target date", optional=True)
+        self.target_hint = QLabel("")
+        self.target_hint.setWordWrap(True)
+        self.target_hint.setAccessibleName("What happens to the target date")
         self.form.addRow("&Status", self.status)
         self.form.addRow("&Why", self.note)
+        self.form.addRow("Tar&get", self.target)
+        self.form.addRow("&Date", self.target_date)
+        self.form.addRow("", self.target_hint)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self.target.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+
+    def needs_target(self) -> bool:
+        return self.status.currentData() == "active" and not self.has_target
+
+    def _status_changed(self) -> None:
+        asks = self.needs_target()
+        self.target.setEnabled(asks)
+        self.target_date.setEnabled(asks and self.target.currentData() == "date")
+        if asks:
+            self.target_hint.setText("An active goal needs a target date: choose one.")
+        elif self.status.currentData() == "future" and self.has_target:
+            self.target_hint.setText("A future goal has no target date: its target date is taken off.")
+        else:
+            self.target_hint.setText("")
 
     def submit(self) -> None:
         goal_id, status, note = self.goal_id, self.status.currentData() or "", self.note.toPlainText()
-        self.run(lambda db: svc.set_goal_status(db, goal_id, status, note), "change a goal's status")
+        choice: str | None = None
+        chosen: date | None = None
+        if self.needs_target():
+            if not self.target_date.validate():
+                self.form_errors.show([self.target_date.error()])
+                return
+            choice = self.target.currentData()
+            chosen = self.target_date.value() if choice == "date" else None
+        self.run(lambda db: svc.set_goal_status(db, goal_id, status, note, target_choice=choice, target_date=chosen),
+                 "change a goal's status")
