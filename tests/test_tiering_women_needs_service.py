@@ -59,7 +59,7 @@ def test_a_womans_thinking_and_behaviour_need_raises_her_suggested_tier(db: Data
     with db.read() as s:
         assert tiering.tier_inputs(s, pid, TODAY).women.impulsivity_or_temper
     assert suggested(db, pid) == "B0"
-    assert women_step(db, pid) == "Impulsivity or temper control 2: 2 points"
+    assert women_step(db, pid) == "Impulsivity or temper control (a standard thinking and behaviour need) 2: 2 points"
     # Before the assessment, and once it is more than 55 weeks old, it does not count.
     assert suggested(db, pid, TODAY - timedelta(days=6)) == "C0"
     assert suggested(db, pid, TODAY + timedelta(weeks=56)) == "C0"

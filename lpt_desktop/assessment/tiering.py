@@ -427,7 +427,7 @@ def _protect_ab03(inputs: TierInputs) -> tuple[Band, list[Step]]:
     if inputs.gender == "female":
         women = rules["women"]
         w = inputs.women
-        counted = [(name, women[key]) for key, name, on in (
+        counted = [(name + _from_needs(key, inputs.needs), women[key]) for key, name, on in (
             ("parenting", "parenting responsibilities", w.parenting),
             ("impulsivity_or_temper", "impulsivity or temper control", w.impulsivity_or_temper),
             ("breach_or_recall_12m", "a breach or recall in the last 12 months", w.breach_or_recall_12m)) if on]
@@ -507,6 +507,16 @@ def women_from_needs(women: WomenFactors, gender: str | None, needs: Mapping[str
     found = {factor: True for factor, rule in rules.items()
              if needs.get(str(rule["need"]), "none") in rule["severities"] and not getattr(women, factor)}
     return dataclasses.replace(women, **found) if found else women
+
+
+def _from_needs(factor: str, needs: Mapping[str, str] | None) -> str:
+    """Where a women's factor the needs give comes from, in words (" (a standard thinking and behaviour
+    need)"), or "" when the needs do not give it."""
+    rule = scheme_rules(SCHEME_AB03)["protect"].get("women_from_needs", {}).get(factor)
+    severity = (needs or {}).get(str(rule["need"]), "none") if rule else "none"
+    if rule is None or severity not in rule["severities"]:
+        return ""
+    return f" (a {severity} {_NEED_WORDS.get(rule['need'], rule['need'])} need)"
 
 
 def _compute_ab03(inputs: TierInputs) -> TierResult:

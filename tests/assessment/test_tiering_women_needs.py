@@ -62,7 +62,9 @@ def test_the_factor_moves_her_protect_level(gender: str, needs: Mapping[str, str
     assert r.protect is not None and r.protect.points == points and r.tier == tier
     women = next(s for s in r.working if s.step == "Women's factors")
     if points == 20:
-        assert women.result == "2" and "Impulsivity or temper control 2" in women.why
+        assert needs is not None
+        assert women.result == "2" and women.why == (f"Impulsivity or temper control (a {needs['thinking_behaviour']} "
+                                                     "thinking and behaviour need) 2: 2 points")
 
 
 def test_the_2026_scheme_has_no_womens_factor() -> None:
