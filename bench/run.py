@@ -27,6 +27,7 @@ from bench import (  # noqa: E402
     court_bench,
     gui_bench,
     integrity_bench,
+    practice_bench,
     search_bench,
     standards_bench,
     store_bench,
@@ -73,6 +74,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "standards": Benchmark(
         "National Standards obligations at Trust scale: all cases (goal under 2 s) and one case (goal under 5 ms)",
         standards_bench.bench_standards),
+    "practice": Benchmark(
+        "Practice audit at Trust scale: every case against the inspection's criteria (goal under 5 s), and the "
+        "team view for a 10-officer team (goal under 1 s)",
+        practice_bench.bench_practice),
     "court-report": Benchmark(
         "Court report: render a full standard delivery report to PDF (goal under 0.3 s) and open it",
         court_bench.bench_court_report),

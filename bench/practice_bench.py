@@ -1,0 +1,77 @@
+"""The practice audit at Trust scale (issue 21): every case checked against the inspection's criteria, and the
+team manager's view for a 10-officer team.
+
+The database is store_bench's cached Trust-scale caseload (7,500 cases, about a million contacts). Goals from the
+issue: the whole caseload audited under 5 s (services/practice.audit: the bulk reads, the standards engine and the
+checks; split into the facts and the checks so a goal not met says where the time goes); the team view under 1 s
+for a 10-officer team (about 60 cases each, the team's cases as a manager's laptop holds them: this period and the
+previous month's, then the figures per check and officer).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+
+from bench.common import BENCH_PASSPHRASE, BENCH_TODAY, Context, Result, fmt_s, goal_line, measure, say
+from bench.store_bench import QUICK, TRUST, ensure_database
+from lpt_desktop.domain.dates import add_months
+from lpt_desktop.practice.score import audit_case
+from lpt_desktop.practice.team import team_audit
+from lpt_desktop.services.practice import audit, load_case_facts, settings_for
+from lpt_desktop.store.database import Database
+
+ALL_GOAL_S = 5.0
+TEAM_GOAL_S = 1.0
+TEAM_OFFICERS = 10
+TEAM_CASES = 600
+
+
+def bench_practice(ctx: Context) -> None:
+    name = "practice"
+    spec = QUICK if ctx.quick else TRUST
+    cached = ensure_database(spec)
+    runs = min(ctx.runs, 3)  # each whole-caseload run takes seconds
+    db = Database.open(cached.path, BENCH_PASSPHRASE, migrate=False)
+    try:
+        settings = settings_for(BENCH_TODAY)
+        facts = load_case_facts(db, BENCH_TODAY, settings=settings)
+        audits = [audit_case(f, settings) for f in facts]
+        unmet = Counter(min(len(a.unmet), 7) for a in audits)
+        say(f"  database: {len(facts):,} cases; checks not met per case: "
+            + ", ".join(f"{k}{'+' if k == 7 else ''}: {v:,}" for k, v in sorted(unmet.items())))
+        t_facts = measure(lambda: load_case_facts(db, BENCH_TODAY, settings=settings), runs)
+        t_checks = measure(lambda: [audit_case(f, settings) for f in facts], runs)
+        t_all = measure(lambda: audit(db, BENCH_TODAY), runs)
+        say(f"  facts (bulk reads and the standards engine):      {fmt_s(t_facts.median):>9}  ({t_facts.spread()})")
+        say(f"  checks and scores, every case:                     {fmt_s(t_checks.median):>9}  ({t_checks.spread()})")
+        say(f"  audit end to end:                                  {fmt_s(t_all.median):>9}  ({t_all.spread()})")
+        met_all = t_all.median < ALL_GOAL_S
+        goal_line(f"audit of all {len(facts):,} cases", f"< {ALL_GOAL_S:.0f} s", met_all,
+                  f"{fmt_s(t_all.median)} = facts {fmt_s(t_facts.median)} + checks {fmt_s(t_checks.median)}")
+
+        # A 10-officer team: a sample of cases shared round-robin between ten officers (a manager's laptop holds
+        # the team's cases only), this period and a month before.
+        ids = random.Random(1).sample([f.person_id for f in facts], min(TEAM_CASES, len(facts)))
+        officer = {pid: f"Officer {n % TEAM_OFFICERS + 1}" for n, pid in enumerate(ids)}
+        before = add_months(BENCH_TODAY, -1)
+
+        def team() -> None:
+            now = [replace(a, officer=officer[a.person_id]) for a in audit(db, BENCH_TODAY, ids)]
+            then = [replace(a, officer=officer[a.person_id]) for a in audit(db, before, ids)]
+            team_audit(now, then)
+
+        t_team = measure(team, ctx.runs)
+        say(f"  team view, {TEAM_OFFICERS} officers, {len(ids)} cases (two periods): {fmt_s(t_team.median):>9}  "
+            f"({t_team.spread()})")
+        met_team = t_team.median < TEAM_GOAL_S
+        goal_line(f"team view for a {TEAM_OFFICERS}-officer team", f"< {TEAM_GOAL_S:.0f} s", met_team,
+                  fmt_s(t_team.median))
+    finally:
+        db.close()
+    ctx.add(Result(name, f"facts, {len(facts):,} cases", t_facts.median))
+    ctx.add(Result(name, f"checks, {len(facts):,} cases", t_checks.median))
+    ctx.add(Result(name, f"audit, {len(facts):,} cases", t_all.median, goal=f"< {ALL_GOAL_S:.0f} s", met=met_all))
+    ctx.add(Result(name, f"team view, {TEAM_OFFICERS} officers", t_team.median, goal=f"< {TEAM_GOAL_S:.0f} s",
+                   met=met_team))
