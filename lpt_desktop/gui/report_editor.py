@@ -707,9 +707,10 @@ class ReportEditor(QWidget):
         """Read the case's sentence plan as an outline; it fills the box if empty, else the writer is asked."""
         from lpt_desktop.services.plan_outline import outline_for_report
 
-        self._outline_says("Reading the sentence plan…")
-        self.ops.query(outline_for_report, self.report_id, on_ok=self._outline_read, on_error=self._outline_refused,
-                       owner=self, label="read the sentence plan for the outline")
+        job = self.ops.query(outline_for_report, self.report_id, on_ok=self._outline_read,
+                             on_error=self._outline_refused, owner=self, label="read the sentence plan for the outline")
+        self._outline_says("Reading the sentence plan…" if job is not None else
+                           "Nothing filled in: unlock the caseload first.", problem=job is None)
 
     def _outline_says(self, text: str, problem: bool = False) -> None:
         self.outline_note.setText(text)
