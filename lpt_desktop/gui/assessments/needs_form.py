@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.autosaved_form import ERROR_STYLE, HELP_STYLE, WARN_STYLE, AutosavedForm, OnError, OnOk
+from lpt_desktop.gui.assessments.wheel_guard import guard_wheel
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.services import needs as svc
@@ -257,6 +258,7 @@ class NeedsForm(AutosavedForm):
                     w.setEnabled(False)
             self.referred_on.setEnabled(False)
             self.problems.setEnabled(True)
+        guard_wheel(self)  # the wheel scrolls the page, not an answer the officer is not choosing
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------------------------

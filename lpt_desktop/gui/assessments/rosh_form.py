@@ -47,6 +47,7 @@ from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.assessments.autosaved_form import ERROR_STYLE, HELP_STYLE, AutosavedForm, OnError, OnOk
 from lpt_desktop.gui.assessments.cards import Banner
 from lpt_desktop.gui.assessments.rosh_fields import AnswerChoice, LevelsGrid, TextSection, help_label
+from lpt_desktop.gui.assessments.wheel_guard import guard_wheel
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.services import rosh as svc
@@ -174,6 +175,7 @@ class RoshForm(AutosavedForm):
         if read_only:
             self.steps.item(COMPLETE).setHidden(True)
         self.steps.setCurrentRow(0)
+        guard_wheel(self)  # the wheel scrolls the page, not a level the officer is not choosing
         self.reload()
 
     # -- building ---------------------------------------------------------------------------------------------

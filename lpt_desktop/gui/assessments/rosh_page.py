@@ -36,6 +36,7 @@ from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.reference import reference
 from lpt_desktop.gui.assessments.cards import Banner, HeaderCard, status_lines
 from lpt_desktop.gui.assessments.rosh_form import RoshForm
+from lpt_desktop.gui.assessments.wheel_guard import guard_wheel
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table, select_record
 from lpt_desktop.services import rosh as svc
@@ -147,6 +148,7 @@ class CompareDialog(QDialog):
         layout.addWidget(buttons)
         self.earlier.currentIndexChanged.connect(lambda _i: self.compare())
         self.later.currentIndexChanged.connect(lambda _i: self.compare())
+        guard_wheel(self)
         self.compare()
 
     def compare(self) -> None:

@@ -14,6 +14,7 @@ from lpt_desktop.assessment.tier_types import SCHEME_AB03, DcSrp, Predictor
 from lpt_desktop.assessment.tiering import tier_letters
 from lpt_desktop.domain.validation import FieldError
 from lpt_desktop.gui.assessments.tier_words import BAND_NAMES, tier_phrase
+from lpt_desktop.gui.assessments.wheel_guard import guard_wheel
 from lpt_desktop.gui.case_record.record_dialog import RecordDialog
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.services import tiering as svc
@@ -75,6 +76,7 @@ class OverrideTierDialog(RecordDialog):
         self.reason.setMinimumHeight(90)
         self.form.addRow("&Tier", self.tier)
         self.form.addRow("&Reason", self.reason)
+        guard_wheel(self)
         self.resize(520, self.sizeHint().height())
 
     def submit(self) -> None:
@@ -140,6 +142,7 @@ class RecordScoresDialog(RecordDialog):
             row_label = self.form.labelForField(holder) if holder is not None else None
             if isinstance(row_label, QLabel):
                 row_label.setBuddy(field)
+        guard_wheel(self)
         self.resize(480, self.sizeHint().height())
 
     @staticmethod
