@@ -16,9 +16,11 @@ RoSH assessment; else "Not known".
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, cast
@@ -373,12 +375,27 @@ def settings_for(as_of: date, carried_forward_months: int | None = None) -> Sett
     return Settings.default(as_of, **extra)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while a caseload's facts are built: hundreds of thousands of small
+    objects, none in a cycle, made the collector run again and again (a third of the time at Trust scale).
+    Reference counting still frees everything; the collector runs as before once this ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | None = None,
           carried_forward_months: int | None = None) -> list[CaseAudit]:
     """Every case's checklist and score (or the given cases'), by CRN."""
     as_of = as_of or date.today()
     settings = settings_for(as_of, carried_forward_months)
-    return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids, settings)]
+    with _no_cycle_collection():
+        return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids, settings)]
 
 
 def case_audit(db: Database, person_id: str, as_of: date | None = None,
