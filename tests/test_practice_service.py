@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -200,3 +200,18 @@ def test_lpt_audit_team_on_an_officers_and_a_managers_laptop(small, capsys, monk
             db.close()
     with _open(path).read() as s:
         assert s.scalar(select(Person.crn).where(Person.crn == done_crn)) == done_crn
+
+
+def test_each_criterions_trend_month_by_month(small):
+    path, _done, _bare = small
+    assert practice.month_ends(date(2026, 11, 23), 3) == [date(2026, 9, 30), date(2026, 10, 31),
+                                                          date(2026, 11, 23)]
+    db = _open(path)
+    try:
+        trend = practice.criterion_trend(db, TODAY, 3)
+    finally:
+        db.close()
+    assert [d for d, _s in trend] == practice.month_ends(TODAY, 3)
+    latest = trend[-1][1]
+    assert latest["1.2"].applicable >= 2 and 0 < (latest["1.2"].value or 0) < 1
+    assert set(latest) <= {"1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4"}

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import func, select
@@ -46,7 +46,7 @@ from lpt_desktop.practice.case_facts import (
 )
 from lpt_desktop.practice.checks import Settings
 from lpt_desktop.practice.score import CaseAudit, audit_case
-from lpt_desktop.practice.team import TeamAudit, team_audit
+from lpt_desktop.practice.team import Share, TeamAudit, criterion_shares, team_audit
 from lpt_desktop.services import needs as needs_service
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.obligations import iter_facts, offence_category
@@ -403,6 +403,26 @@ def case_audit(db: Database, person_id: str, as_of: date | None = None,
     """One case's checklist and score (the case's inspection readiness panel)."""
     found = audit(db, as_of, [person_id], carried_forward_months)
     return found[0] if found else None
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """The last day of each of the `months` months up to `as_of` (the current month ends on `as_of`), oldest
+    first."""
+    out = [as_of]
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        first_prev = add_months(first, -1)
+        out.append(first - timedelta(days=1))
+        first = first_prev
+    return sorted(out)
+
+
+def criterion_trend(db: Database, as_of: date | None = None, months: int = 6,
+                    person_ids: Sequence[str] | None = None) -> list[tuple[date, dict[str, Share]]]:
+    """Each inspection criterion's share met across the cases at the end of each month (the charts' trend):
+    (day, criterion -> Share), oldest first. One audit per month: run it off the UI thread."""
+    as_of = as_of or date.today()
+    return [(day, criterion_shares(audit(db, day, person_ids))) for day in month_ends(as_of, months)]
 
 
 # -- the team --------------------------------------------------------------------------------------------
