@@ -34,6 +34,7 @@ from lpt_desktop.sync import schemas
 from lpt_desktop.sync.kinds import canonical
 from lpt_desktop.sync.protocol import (
     CONFLICT_KIND,
+    FIRST_SAVE_REFUSED,
     MOVED_AWAY,
     Change,
     ChangeResult,
@@ -368,6 +369,9 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
                 return _reject(s, p, ch, f"{MOVED_AWAY} (or restricted): this change, made while it was yours, was "
                                          "not applied. Tell its officer what it holds, or export it.")
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
+        refusal = _first_save_refusal(kind, ch)
+        if refusal is not None:
+            return _reject(s, p, ch, refusal)
         _allocate_new_case(s, p, person_id)
         b.allow(person_id)
     # What the role may write there (write_rules.py): a manager reads the team's cases, and writes only
@@ -405,6 +409,9 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         return _reject(s, p, ch, "Only the central store's administrator settles a transfer request: send it as "
                                  "requested.", person_id, visible=True)
     if rec is None:
+        refusal = _first_save_refusal(kind, ch)
+        if refusal is not None:
+            return _reject(s, p, ch, refusal)
         rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=person_id,
                      owner=p.username, version=0, deleted=False)
         b.add(rec)
@@ -453,6 +460,25 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
                             theirs_from=theirs_from)
         return ChangeResult(seq=ch.seq, outcome="conflict", version=version, conflict_id=cid)
     return ChangeResult(seq=ch.seq, outcome="merged", version=version)
+
+
+def _first_save_refusal(kind: registry.Kind, ch: Change) -> str | None:
+    """Why a change cannot be the first save of a record the store does not hold: it is an edit (it lacks the
+    record's key, which only a first save carries: an edit sends just the fields it changed) or it lacks a field
+    every copy must have (NOT NULL, no default). Stored, such a fragment is a record no laptop can save (each
+    would list "could not be saved on this laptop" and fail to verify for ever). It happens when a record's first
+    save was refused (its case had moved away) and a later edit of it arrives once the case is back."""
+    missing = [c for c in kind.columns if c not in ch.fields and (c in kind.key_columns or _required(kind, c))]
+    if not missing:
+        return None
+    return (f"{FIRST_SAVE_REFUSED} (this change holds only {', '.join(sorted(ch.fields)) or 'no fields'}), so it "
+            "cannot be applied on its own. Try the record's first save again (it sends the whole record as it "
+            "stands on this laptop), or export it.")
+
+
+def _required(kind: registry.Kind, name: str) -> bool:
+    column = kind.table.c[name]
+    return not column.nullable and column.default is None and column.server_default is None
 
 
 def _person_refusal(b: Batch, ch: Change, rec: Record | None) -> str | None:

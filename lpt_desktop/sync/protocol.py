@@ -15,6 +15,10 @@ CONFLICT_KIND = "_conflict"  # conflicts travel through pull like records, scope
 # How a rejection of a change to a case since moved to another officer begins. Such a change is not sent again
 # by itself when the case comes back (it was made before newer work by others): the officer decides.
 MOVED_AWAY = "This case has been moved to another officer"
+# How a rejection of an edit to a record the central store does not hold begins (its first save was refused, say
+# because its case had moved away, and the case has since come back): stored alone, the edit would be a fragment
+# of a record no laptop could save. Sending the first save again (Try again) sends the whole record.
+FIRST_SAVE_REFUSED = "The central store does not hold this record: its first save was not accepted"
 
 # Names and ids: no control characters (PostgreSQL text cannot hold NUL; nothing legitimate needs them).
 _PLAIN = r"^[^\x00-\x1f\x7f]*$"

@@ -28,7 +28,7 @@ from lpt_desktop.store.models import utcnow
 from lpt_desktop.store.sync_models import SyncConflict, SyncOutbox, SyncRecord
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync import state
-from lpt_desktop.sync.protocol import CONFLICT_KIND, MOVED_AWAY
+from lpt_desktop.sync.protocol import CONFLICT_KIND, FIRST_SAVE_REFUSED, MOVED_AWAY
 
 REJECTED = "rejected"
 RETRIED = "retried"
@@ -150,8 +150,11 @@ def retry(db: Database, ids: Collection[str] | None = None, cases: Collection[st
         for c in rows:
             if ids is not None and c.id not in ids:
                 continue
-            if only_out_of_scope and (c.person_id is not None or (c.message or "").startswith(MOVED_AWAY)):
-                continue  # a change to a case since moved away is not resent by itself: newer work may be there
+            if only_out_of_scope and (c.person_id is not None or (c.message or "").startswith(MOVED_AWAY)
+                                      or (c.message or "").startswith(FIRST_SAVE_REFUSED)):
+                # A change to a case since moved away is not resent by itself (newer work may be there), nor an
+                # edit of a record whose first save was refused (sent again, it would send that first save too).
+                continue
             person = case_of(s, c)
             if cases is not None and person not in cases:
                 continue
