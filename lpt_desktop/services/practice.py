@@ -114,6 +114,12 @@ def _signing(signings: dict[tuple[str, str], _Signing], kind: str, target_id: st
 
 
 # -- the bulk reads --------------------------------------------------------------------------------------
+def _chunks(ids: list[str], size: int = 900) -> Iterator[list[str]]:
+    """Ids in batches for IN (...): well under SQLite's limit on bound parameters."""
+    for n in range(0, len(ids), size):
+        yield ids[n:n + size]
+
+
 def _in_people(column: Any, person_ids: Sequence[str] | None) -> Any:
     return column.in_(list(person_ids)) if person_ids is not None else True
 
@@ -141,34 +147,31 @@ def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
                                                      _in_people(RoshConfirmation.person_id, person_ids)))}
     A = RoshAssessment
     rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
-                            A.by_report_writer, A.confirmed_on, A.sources_checked, A.source_reasons,
-                            A.full_analysis, A.gate_reason, A.completed_by_name)
+                            A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason, A.completed_by_name)
                      .where(A.status == "complete", A.completed_on <= as_of, _in_people(A.person_id, person_ids))
                      .order_by(A.person_id, A.completed_on, A.started_on))
     out: dict[str, list[RoshFacts]] = defaultdict(list)
-    for (aid, pid, kind, started, completed, level, by_writer, confirmed_on, sources, reasons, gate_state, gate,
-         by_name) in rows:
+    for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate, by_name in rows:
         sig = _signing(signings, cs.ROSH_ASSESSMENT, aid)
         if by_name and not by_writer:
             names[pid] = by_name
         out[pid].append(RoshFacts(aid, kind, started, completed, level, bool(by_writer),
-                                  confirmed.get(aid) or confirmed_on, {}, tuple(sources or ()), dict(reasons or {}),
-                                  gate_state, gate, sig.status, sig.grade))
-    # The latest one's answers about children (child-protection concerns) and what it carried: only those parts of
-    # the JSON, extracted by SQLite (the whole analysis text would cost a decode per case).
+                                  confirmed.get(aid) or confirmed_on, {}, (), {}, gate_state, gate, sig.status,
+                                  sig.grade))
+    # The latest one's sources, answers about children (child-protection concerns) and what it carried: only those
+    # rows, and only those parts of their JSON, extracted by SQLite (the whole analysis would cost a decode a case).
     latest = {found[-1].id: pid for pid, found in out.items()}
     children = [q.id for q in screening().questions if q.block == "children"]
-    columns = [A.id, func.json_extract(A.carried, "$.now"),
+    columns = [A.id, A.sources_checked, A.source_reasons, func.json_extract(A.carried, "$.now"),
                *(func.json_extract(A.answers, f'$."{q}"') for q in children)]
-    for aid, now, *answers in s.execute(select(*columns).where(A.status == "complete", A.completed_on <= as_of,
-                                                              _in_people(A.person_id, person_ids))):
-        pid = latest.get(aid)
-        if pid is None:
-            continue
-        last = out[pid][-1]
-        found = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
-        out[pid][-1] = replace(last, answers=found, carried=_carried_of(json.loads(now) if now else {},
-                                                                       last.started_on))
+    for ids in _chunks(list(latest)):
+        for aid, sources, reasons, now, *answers in s.execute(select(*columns).where(A.id.in_(ids))):
+            pid = latest[aid]
+            last = out[pid][-1]
+            found = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
+            out[pid][-1] = replace(last, answers=found, sources_checked=tuple(sources or ()),
+                                   source_reasons=dict(reasons or {}),
+                                   carried=_carried_of(json.loads(now) if now else {}, last.started_on))
     return out
 
 
@@ -265,16 +268,23 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
 
 def _needs(s: Session, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
            ) -> dict[str, NeedsFacts]:
+    N = NeedsAssessment
+    latest: dict[str, tuple[date, date, str, str | None]] = {}  # person -> the latest completed (first the dates)
+    for aid, pid, completed, started, by_name in s.execute(
+            select(N.id, N.person_id, N.completed_on, N.started_on, N.completed_by_name)
+            .where(N.status == "complete", N.completed_on <= as_of, _in_people(N.person_id, person_ids))):
+        if pid not in latest or (completed, started) > latest[pid][:2]:
+            latest[pid] = (completed, started, aid, by_name)
     out = {}
-    for a in s.execute(select(NeedsAssessment.__table__).where(NeedsAssessment.status == "complete",
-                                                     NeedsAssessment.completed_on <= as_of,
-                                                     _in_people(NeedsAssessment.person_id, person_ids))
-                       .order_by(NeedsAssessment.completed_on, NeedsAssessment.started_on)):
-        assert a.completed_on is not None
-        if a.completed_by_name:
-            names[a.person_id] = a.completed_by_name
-        out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
-                                      _carried_of((a.carried or {}).get("now"), a.started_on))  # the latest wins
+    for pid, (_c, _s, _id, by_name) in latest.items():
+        if by_name:
+            names[pid] = by_name
+    for ids in _chunks([v[2] for v in latest.values()]):  # only the latest rows' JSON is decoded
+        for a in s.execute(select(N.id, N.person_id, N.started_on, N.completed_on, N.sections, N.skills,
+                                  N.barriers, func.json_extract(N.carried, "$.now").label("now"))
+                           .where(N.id.in_(ids))):
+            out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
+                                          _carried_of(json.loads(a.now) if a.now else {}, a.started_on))
     return out
 
 
