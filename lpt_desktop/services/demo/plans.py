@@ -22,13 +22,16 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.assessment.sentence_plan import intervention_for
+from lpt_desktop.domain.dates import add_months
 from lpt_desktop.services.demo.common import DemoSpec, _uuid
 from lpt_desktop.standards.calendar import add_working_days, last_working_day_on_or_before
 from lpt_desktop.store.case_record_models import CaseEvent
+from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Contact, ContactPlanLink, Person, Requirement, Sentence, utcnow
+from lpt_desktop.store.models import Contact, ContactPlanLink, Meta, Officer, Person, Requirement, Sentence, utcnow
 from lpt_desktop.store.plan_models import (
     ContactStepLink,
     NeedsAssessment,
@@ -130,7 +133,7 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
     now = utcnow()
     stamp = {"created_at": now, "updated_at": now}
     models = (NeedsAssessment, SentencePlan, PlanAgreement, PlanGoal, PlanGoalStatus, PlanStep, PlanReview,
-              ContactPlanLink, ContactStepLink, CaseEvent)
+              ContactPlanLink, ContactStepLink, Countersignature, CaseEvent)
     rows: dict[type, list[dict[str, Any]]] = {m: [] for m in models}
     with db.write() as s:
         conn = s.connection()
@@ -139,6 +142,9 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                                        .where(Sentence.terminated_on.is_(None)).order_by(Sentence.start_date)):
             starts[pid] = start  # the latest start: the current sentence
         genders = dict(conn.execute(select(Person.id, Person.gender)).tuples().all())
+        oid = db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
+        officer = s.get(Officer, oid) if oid else None
+        signer = (officer.staff_code, officer.name, cs.normal_grade(officer.role)) if officer else None
         reqs: dict[str, list[tuple[str, str, str | None]]] = {}
         for rid, pid, code, params in conn.execute(
                 select(Requirement.id, Sentence.person_id, Requirement.type_code, Requirement.params)
@@ -161,7 +167,7 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                 continue
             rng = random.Random(f"plans:{spec.seed}:{pid}")
             _case(rng, today, stamp, pid, starts[pid], genders.get(pid), reqs.get(pid, []), records.get(pid, {}),
-                  contacts.get(pid, []), rows)
+                  contacts.get(pid, []), rows, signer)
         for model in models:
             if rows[model]:
                 conn.execute(insert(model), rows[model])
@@ -196,7 +202,10 @@ def _needs(rng: random.Random, on: date, areas: list[str], literacy: bool,
 
 def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, start: date, gender: str | None,
           requirements: list[tuple[str, str, str | None]], history: dict[str, list[date]],
-          contacts: list[tuple[str, datetime]], rows: dict[type, list[dict[str, Any]]]) -> None:
+          contacts: list[tuple[str, datetime]], rows: dict[type, list[dict[str, Any]]],
+          signer: tuple[str, str, str | None] | None = None) -> None:
+    """One case's needs and plan. signer: the file's officer (staff code, name, grade), who self-signs a completed
+    plan as completing one does."""
     activity_only = rng.random() < ACTIVITY_ONLY
     no_words = rng.random() < NO_WORDS
     risk_last = rng.random() < RISK_LAST
@@ -230,6 +239,14 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
     if done:
         rows[CaseEvent].append(_event(rng, stamp, pid, "sentence_plan_completed", plan_day, "Sentence plan completed",
                                       "sentence_plan", plan_id))
+        if signer is not None:  # self-signed on completion, as services/countersign.record_completion does
+            rows[Countersignature].append({
+                "id": _uuid(rng), **stamp, "person_id": pid, "target_kind": "sentence_plan", "target_id": plan_id,
+                "action": cs.SELF_SIGN, "status_after": cs.SELF_SIGNED, "author": signer[0],
+                "author_name": signer[1], "author_role": cs.OFFENDER_MANAGER, "author_grade": signer[2],
+                "on_date": plan_day, "comment": None, "follows_id": None})
+            rows[CaseEvent].append(_event(rng, stamp, pid, "countersign_self_signed", plan_day,
+                                          f"{cs.kind_label('sentence_plan')} self-signed", "sentence_plan", plan_id))
     # Risk of harm work first (unless this is a case that puts it last without saying why).
     ordered = sorted(areas, key=lambda a: (not GOALS[a][3]) != risk_last)
     if literacy:
@@ -252,7 +269,7 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
         if n == 0 and (gender or "").lower() == "female":
             steps = (*steps, ("Weekly sessions at the women's centre", "partnership_agency", "womens_centre"))
         months = rng.choice((3, 6, 6, 12))
-        target = plan_day + timedelta(days=30 * months)
+        target = add_months(plan_day, months)  # as target_choice says (the service counts months the same way)
         achieved = done and target < today and rng.random() < 0.6
         interventions = []
         for rid, code, programme in requirements:

@@ -1,0 +1,36 @@
+"""The demo's sentence plans (issue 20 review 18): goal target dates counted in calendar months, as the target
+choice says and the service counts them, and completed plans self-signed (as completing one signs it), so none
+reads "not yet submitted"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from lpt_desktop.assessment import countersign as cs
+from lpt_desktop.domain.dates import add_months
+from lpt_desktop.services.countersign import signing_status
+from lpt_desktop.services.demo import DemoSpec, create_demo
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.plan_models import PlanGoal, SentencePlan
+from tests.conftest import PASSPHRASE
+
+TODAY = date(2026, 11, 23)
+
+
+def test_demo_plans_count_targets_in_months_and_completed_plans_are_self_signed(tmp_path):
+    db = create_demo(tmp_path / "d.lptdb", PASSPHRASE, DemoSpec(cases=12, contacts_per_case=4, seed=7, today=TODAY),
+                     kdf=KdfParams.fast())
+    try:
+        with db.read() as s:
+            plans = {p.id: p for p in s.scalars(select(SentencePlan))}
+            goals = list(s.scalars(select(PlanGoal)))
+        completed = [p for p in plans.values() if p.status == "complete"]
+        assert completed and goals
+        for g in goals:
+            months = int((g.target_choice or "").split("_")[0])
+            assert g.target_date == add_months(plans[g.plan_id].started_on, months), g.target_choice
+        assert {signing_status(db, "sentence_plan", p.id) for p in completed} == {cs.SELF_SIGNED}
+    finally:
+        db.close()
