@@ -328,8 +328,12 @@ def load_case_facts(db: Database, as_of: date | None = None, person_ids: Sequenc
     """Every case's practice facts (or the given cases'), from a fixed number of queries. Repeating obligations
     (contact windows, oversight cycles) are those of the audit period (settings.period_months before "as of");
     one-off obligations and enforcement are the whole sentence's."""
-    as_of = as_of or date.today()
-    settings = settings or settings_for(as_of)
+    with _no_cycle_collection():
+        return _load_case_facts(db, as_of or date.today(), person_ids, settings or settings_for(as_of or date.today()))
+
+
+def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None,
+                     settings: Settings) -> list[CaseFacts]:
     with db.read() as s:
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
