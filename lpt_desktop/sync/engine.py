@@ -234,6 +234,10 @@ def pull(db: Database, client: SyncClient, result: SyncResult, progress: Progres
                             person_id=person_id))
                     state.put(conn, **{state.CURSOR: page.cursor})
                     if page.gained:
+                        # The case is the officer's again: a move away noted by an earlier pull (whose sync was cut
+                        # before the case was let go) no longer holds, even when this page brings none of its
+                        # records (the laptop holds them all at their versions already).
+                        conn.execute(delete(SyncEvict).where(SyncEvict.person_id.in_(page.gained)))
                         _note_gained(conn, page.gained)
                 result.gained.extend(page.gained)
             except BaseException:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from lpt_desktop.central.models import Record
 from lpt_desktop.services import sync as sync_service
-from lpt_desktop.store.models import Address
+from lpt_desktop.store.models import Address, Person
 from lpt_desktop.sync import engine
 from lpt_desktop.sync.protocol import FIRST_SAVE_REFUSED, MOVED_AWAY
 from tests.sync.cases import add_address, edit, get, ids, new_person
@@ -68,3 +68,32 @@ def test_an_edit_of_a_record_refused_while_its_case_was_away_is_not_stored_as_a_
     got = get(d.db, Address, aid)
     assert got is not None and (got.line1, got.town) == ("3 Moor Lane", "Lancaster")
     assert a.sync().evicted == 1 and pid not in ids(a.db, Address)
+
+
+def test_a_case_back_before_the_laptop_let_it_go_keeps_its_conflicts(central, laptop_factory, unique):
+    """A case moves away and back while a laptop's sync is cut between the pull that heard of the move and the
+    eviction. The next pull says the case is the officer's again but brings nothing new (the laptop already holds
+    every record at its version): the laptop used to let the case go all the same, then pull its records back
+    through verification, losing its open conflicts (verification does not carry them)."""
+    om1, om2 = central.add_user(f"om1-{unique}"), central.add_user(f"om2-{unique}")
+    a, a2 = laptop_factory(om1), laptop_factory(om1)  # two laptops of one officer
+    pid = new_person(a.db)
+    a.sync()
+    a2.sync()
+    edit(a.db, Person, pid, preferred_name="Dee")
+    edit(a2.db, Person, pid, preferred_name="Danni")
+    a.sync()
+    assert a2.sync().conflicts == 1
+    a.sync()
+    [conflict] = sync_service.list_conflicts(a.db)
+    central.allocate(pid, om2)
+    # A sync cut short after its pull (before the case was let go): the move is noted, the case still here.
+    with engine.client_for(a.db) as client:
+        cut = engine.SyncResult()
+        assert engine.push(a.db, client, cut) and engine.pull(a.db, client, cut)
+    assert pid in ids(a.db, Person)
+    central.allocate(pid, om1)  # back before the laptop let it go
+    result = a.sync()
+    assert result.evicted == 0 and result.verified and result.repaired == 0
+    assert pid in result.gained and pid in ids(a.db, Person)
+    assert [c.id for c in sync_service.list_conflicts(a.db)] == [conflict.id]
