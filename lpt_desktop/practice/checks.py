@@ -37,6 +37,29 @@ NOT_APPLICABLE = "not_applicable"
 STATUSES = (MET, NOT_MET, NOT_APPLICABLE)
 STATUS_LABELS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "Not applicable"}
 LEVEL_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
+# The screens that fix a check: stable keys the window maps to a tab or dialog (a check's `screen`, or a result's
+# when the fix lies elsewhere, such as the needs assessment for a plan made without one).
+SCREENS = {
+    "rosh_screening": "the RoSH assessment (screening, review and carried text)",
+    "rosh_full_analysis": "the RoSH assessment's full analysis or the decision not to do one",
+    "rosh_sources": "the RoSH assessment's sources checked",
+    "rosh_review": "a RoSH review (which reviews the risk management plan)",
+    "risk_plan": "the risk management plan and its actions",
+    "risk_plan_sharing": "the risk management plan's sharing with other agencies",
+    "countersign": "submitting the work for countersignature",
+    "sentence_plan": "the sentence plan",
+    "sentence_plan_goals": "the sentence plan's goals and steps",
+    "sentence_plan_agreement": "the sentence plan's involvement, own words and agreement",
+    "needs_assessment": "the needs assessment",
+    "needs_barriers": "the needs assessment's diversity and barriers",
+    "needs_skills": "the needs assessment's Skills for Life screening",
+    "contacts": "the contact log and appointments",
+    "home_visit": "a new home visit contact",
+    "enforcement": "the enforcement decisions owed",
+    "oversight": "management oversight (the team manager's oversight note)",
+    "registers": "the case's registers",
+    "victim_contact": "a victim liaison contact",
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +163,8 @@ def validate_checks_data(data: Any) -> list[str]:
         for key in ("id", "criterion", "statement", "screen", "not_applicable"):
             if not isinstance(c.get(key), str) or not c.get(key):
                 problems.append(f"{where}: '{key}' is missing or empty")
+        if c.get("screen") and c.get("screen") not in SCREENS:
+            problems.append(f"{where}: screen '{c.get('screen')}' is not one of {', '.join(SCREENS)}")
         cid = c.get("id")
         if cid in seen:
             problems.append(f"{where}: id '{cid}' is used twice")

@@ -99,6 +99,21 @@ def test_the_data_file_is_valid_and_every_check_has_a_case_each_way():
     assert set(FAILS) == set(ids)
 
 
+def test_a_bad_data_file_is_named_and_every_screen_is_known():
+    data = load_json("practice_checks.json")
+    broken = {**data, "checks": [{**data["checks"][0], "screen": "nowhere", "criterion": "9.9"},
+                                 data["checks"][0], {"id": "mystery", "criterion": "1.2", "statement": "x",
+                                                     "screen": "contacts", "not_applicable": "x"}]}
+    problems = validate_checks_data(broken)
+    assert any("screen 'nowhere'" in p for p in problems)
+    assert any("criterion '9.9'" in p for p in problems)
+    assert any("used twice" in p for p in problems)
+    assert any("no function for check 'mystery'" in p for p in problems)
+    results = run_checks(replace(GOOD, needs=None), SETTINGS)
+    assert {r.screen for r in results} <= set(checks.SCREENS)
+    assert next(r for r in results if r.id == "plan_linked_to_needs").screen == "needs_assessment"
+
+
 def test_the_model_case_meets_every_check():
     results = run_checks(GOOD, SETTINGS)
     assert [(r.id, r.status) for r in results if r.status != MET] == []
