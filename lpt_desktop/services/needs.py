@@ -19,14 +19,16 @@ A form sends flat fields (key -> value), the unit an autosave compares and a cla
 Writes (each one transaction, audited; starting and completing add a timeline event):
   start_assessment(db, person_id, today=None) -> assessment id
       from the latest completed one (its ratings copied, its texts carried forward with their origin dates), or
-      a first one with its barriers taken from the case record (disabilities, language, caring)
+      a first one; either way the barriers the case record shows (disabilities, language, caring, and a
+      literacy or language need the last screening found) are pre-filled as present
   save_draft(db, assessment_id, fields, today=None, before=None)   autosave; a field changed elsewhere since
       the form showed it (`before`) is refused with EditedElsewhere naming it, nothing of the call saved
   confirm_carried(db, assessment_id, key, today=None)              one carried text per call
   discard_draft(db, assessment_id, today=None)
   complete_assessment(db, assessment_id, today=None) -> NeedsCompletion
       errors refuse (ValidationError naming each field: assessment_errors, and carried text not confirmed);
-      barriers present are written back to the case record (a disability row; the individual needs text)
+      barriers are written back to the case record (the disabilities' adjustments; a line of the individual
+      needs for each other barrier present, replacing its earlier line, taken out when no longer present)
 Reads:
   needs_overview(db, person_id, today=None) -> NeedsOverview
   needs_view(db, assessment_id, today=None) -> NeedsView
@@ -339,8 +341,19 @@ def _current_disabilities(s: Session, person_id: str, on: date) -> list[Disabili
             if d.to_date is None or d.to_date >= on]
 
 
-def _from_case_record(s: Session, p: Person, on: date) -> dict[str, str]:
-    """What the case record says of each barrier (barrier key -> words), for the form and a first assessment."""
+def _screened_need(skills: rules.SkillsScreening, area: str) -> bool:
+    """A need the Skills for Life screening found in `area` that the full assessment has not ruled out."""
+    return skills.results.get(area) in rules.needs_data().skills_positive and skills.full_assessment != "no_need"
+
+
+SCREENING_BARRIERS = {"literacy": "literacy", "language": "language"}  # barrier key -> screening area
+
+
+def _from_case_record(s: Session, p: Person, on: date,
+                      skills: rules.SkillsScreening | None = None) -> dict[str, str]:
+    """What the case record says of each barrier (barrier key -> words), for the form and to pre-fill a new
+    assessment: the current disabilities, the first language and interpreter, the caring responsibilities, and
+    a literacy or language need the Skills for Life screening (`skills`) found."""
     out: dict[str, str] = {}
     disabilities = _current_disabilities(s, p.id, on)
     if disabilities:
@@ -354,24 +367,48 @@ def _from_case_record(s: Session, p: Person, on: date) -> dict[str, str]:
             (", interpreter needed" if p.interpreter_required else "")
     if (p.caring_responsibilities or "").strip():
         out["childcare"] = p.caring_responsibilities or ""
+    for key, area in SCREENING_BARRIERS.items():
+        if skills is not None and _screened_need(skills, area):
+            found = f"Skills for Life screening: {area} need identified"
+            out[key] = f"{out[key]}; {found}" if key in out else found
     return out
+
+
+def _disability_adjustment(disabilities: list[Disability]) -> str:
+    """The record's adjustments as the disability barrier's text: with one disability its adjustment, with several
+    a line "Description: adjustment" each (the shape _write_disabilities reads back)."""
+    if len(disabilities) == 1:
+        return disabilities[0].adjustment or ""
+    return "\n".join(f"{d.description}: {d.adjustment}" for d in disabilities if (d.adjustment or "").strip())
+
+
+def _prefill(s: Session, p: Person, today: date, barriers: dict[str, Any],
+             skills: rules.SkillsScreening | None) -> None:
+    """Barriers the case record (or the last screening) shows are pre-filled as present, over an earlier
+    assessment's "not assessed" or "no": the record says they are there, and the officer answers. A barrier
+    already present keeps its adjustment (carried forward); a new one takes the record's adjustments."""
+    for key in _from_case_record(s, p, today, skills):
+        answer = barriers.get(key) or {}
+        if answer.get("present"):
+            continue
+        adjustment = _disability_adjustment(_current_disabilities(s, p.id, today)) if key == "disability" else ""
+        barriers[key] = {"present": True, "adjustment": adjustment}
 
 
 def _new_from(s: Session, previous: NeedsAssessment | None, p: Person, today: date) -> NeedsAssessment:
     if previous is None:
         barriers: dict[str, Any] = {}
-        disabilities = _current_disabilities(s, p.id, today)
-        adjustments = "; ".join(d.adjustment for d in disabilities if d.adjustment)
-        for key in _from_case_record(s, p, today):
-            # The record says it is there; the officer answers present or not and says the adjustment.
-            barriers[key] = {"present": True, "adjustment": adjustments if key == "disability" else ""}
+        _prefill(s, p, today, barriers, None)
         return NeedsAssessment(person_id=p.id, status="draft", started_on=today, sections={},
                                skills={"results": {}}, barriers=barriers, carried={})
     skills = dict(previous.skills or {})
+    barriers = {k: dict(v) for k, v in (previous.barriers or {}).items()}
+    _prefill(s, p, today, barriers, model_of(previous).skills)
     a = NeedsAssessment(person_id=p.id, status="draft", started_on=today, previous_id=previous.id,
                         sections={k: dict(v) for k, v in (previous.sections or {}).items()}, skills=skills,
-                        barriers={k: dict(v) for k, v in (previous.barriers or {}).items()})
-    # The previous assessment's texts with the days they were first written, every confirmation cleared.
+                        barriers=barriers)
+    # The previous assessment's texts with the days they were first written, every confirmation cleared (an
+    # adjustment the record pre-filled over an earlier "no" differs from what was carried: it reads as new).
     a.carried = cf.to_json(cf.ReviewText.start(_review_text(previous).now))
     return a
 
@@ -452,29 +489,85 @@ def _errors(a: NeedsAssessment) -> list[FieldError]:
     return errors
 
 
-def _write_back(s: Session, a: NeedsAssessment, p: Person, today: date) -> list[str]:
-    """Barriers present go back to the case record: a disability row (with its timeline event, as the case
-    record's own add_disability makes) when none is current, and each adjustment in the individual needs."""
-    d = rules.needs_data()
+def _write_disabilities(s: Session, p: Person, adjustment: str, today: date) -> list[str]:
+    """The disability barrier's adjustment written to the case record's disabilities: a line "Description:
+    adjustment" sets that disability's adjustment; with one current disability, text naming none is its
+    adjustment; with none on record, a disability is added (described by its line's "Description:", else by the
+    record's disabilities text). Text that cannot be matched to one of several disabilities is left out, and
+    said so."""
+    rows = _current_disabilities(s, p.id, today)
+    lines = [" ".join(line.split()) for line in adjustment.splitlines() if line.strip()]
+    matched: dict[str, str] = {}
+    loose: list[str] = []
+    for line in lines:
+        head, colon, rest = line.partition(":")
+        row = next((r for r in rows if colon and r.description.strip().lower() == head.strip().lower()), None)
+        if row is not None and rest.strip():
+            matched[row.id] = "; ".join(x for x in (matched.get(row.id), rest.strip()) if x)
+        else:
+            loose.append(line)
     written = []
+    if not rows:
+        for line in loose or lines:
+            head, colon, rest = line.partition(":")
+            described = colon and rest.strip() and 0 < len(head.strip()) <= 60
+            description = head.strip() if described else \
+                (" ".join((p.disabilities or "").split())[:200] or f"Assessed in the needs assessment of "
+                                                                   f"{format_date(today)}")
+            row = Disability(person_id=p.id, description=description, adjustment=rest.strip() if described else line,
+                             from_date=today)
+            s.add(row)
+            add_event(s, p.id, "disability_added", today, f"{row.description} (adjustment: {row.adjustment})", row)
+            written.append(f"disability added: {row.description}, adjustment {row.adjustment}")
+        return written
+    if loose and len(rows) == 1 and rows[0].id not in matched:
+        matched[rows[0].id], loose = "; ".join(loose), []
+    for row in rows:
+        text = matched.get(row.id)
+        if text is None or " ".join((row.adjustment or "").split()) == text:
+            continue
+        row.adjustment = text
+        add_event(s, p.id, "personal_details", today,
+                  f"Changed: adjustment for {row.description} (from the needs assessment): {text}", row)
+        written.append(f"adjustment for {row.description}: {text}")
+    if loose:
+        written.append("not written to a disability (say which it is for, as 'Description: adjustment'): "
+                       + "; ".join(loose))
+    return written
+
+
+def _write_back(s: Session, a: NeedsAssessment, p: Person, today: date) -> list[str]:
+    """The barriers go back to the case record: the disability's adjustment to the disabilities it is for
+    (_write_disabilities), and each other barrier present as its own line of the individual needs ("Childcare
+    and caring: Appointments in school hours"), replacing that barrier's earlier line; a barrier assessed as
+    not present has its line taken out. Lines about anything else stay as the officer wrote them. Returns what
+    changed, in words without a closing full stop."""
+    d = rules.needs_data()
     model = model_of(a)
     present = rules.adjustments_required(model.barriers)
-    if "disability" in present and not _current_disabilities(s, p.id, today):
-        adjustment = model.barriers["disability"].adjustment.strip() or None
-        row = Disability(person_id=p.id, description="Recorded in the needs assessment", adjustment=adjustment,
-                         from_date=today)
-        s.add(row)
-        add_event(s, p.id, "disability_added", today,
-                  row.description + (f" (adjustment: {adjustment})" if adjustment else ""), row)
-        written.append("Disability added to the case record")
-    lines = [line for line in (p.individual_needs or "").splitlines() if line.strip()]
-    for key in present:
-        line = f"{d.barrier(key).label}: {' '.join(model.barriers[key].adjustment.split())}"
-        if line not in lines:
-            lines.append(line)
-            written.append(f"Individual needs: {line}")
-    if any(w.startswith("Individual needs") for w in written):
-        p.individual_needs = "\n".join(lines)
+    written = []
+    if "disability" in present:
+        written += _write_disabilities(s, p, model.barriers["disability"].adjustment, today)
+    old = [line for line in (p.individual_needs or "").splitlines() if line.strip()]
+    # The disability lives in its own table: no line for it (an earlier version wrote one: it goes once the
+    # disability is answered).
+    new = {key: f"{d.barrier(key).label}: {' '.join(model.barriers[key].adjustment.split()).rstrip('.;, ')}"
+           for key in present if key != "disability"}
+    prefixes = {b.key: f"{b.label.lower()}:" for b in d.barriers}
+    lines: list[str] = []
+    for line in old:
+        key = next((k for k, prefix in prefixes.items() if line.strip().lower().startswith(prefix)), None)
+        answer = model.barriers.get(key) if key else None
+        if key in new:
+            if new[key] not in lines:
+                lines.append(new[key])
+        elif key is None or answer is None or answer.present is None:
+            lines.append(line)  # not a barrier's line, or a barrier this assessment left unanswered
+    lines += [line for line in new.values() if line not in lines]
+    written += [f"individual needs: {line}" for line in lines if line not in old]
+    written += [f"individual needs: taken out {line}" for line in old if line not in lines]
+    if lines != old:
+        p.individual_needs = "\n".join(lines) or None
         add_event(s, p.id, "personal_details", today, "Changed: individual needs (from the needs assessment)", p)
     return written
 
@@ -504,7 +597,7 @@ def _view(s: Session, a: NeedsAssessment, as_of: date) -> NeedsView:
     model = model_of(a)
     review = _review_text(a)
     p = s.get(Person, a.person_id)
-    record = _from_case_record(s, p, as_of) if p is not None else {}
+    record = _from_case_record(s, p, as_of, model.skills) if p is not None else {}
 
     def carried(key: str) -> tuple[str, bool]:
         now = review.now.get(key)
