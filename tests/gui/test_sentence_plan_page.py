@@ -1,22 +1,32 @@
 """The sentence plan page (issue 20) on a real caseload file through the window: an activity-only outcome is
 flagged as it is typed and on the goal's row; goals move by Alt+Down and by a drop; the agreement is refused
 until the plan is ready, then saved with the person's words; a contact ticked with a step is that step's
-evidence."""
+evidence. On a completed plan: the goals' and steps' evidence and a goal's status history are readable in the
+detail pane, the learning plan and an intervention under a removed goal are said so, an active goal with no step
+is warned of, content buttons the service refuses are disabled with the reason, an intervention comes off its
+goal, the type to start defaults to Review and the PDF to large print when the case record asks for it. With a
+new draft open: the review due and the printed version are the plan in force's; Discard draft asks first."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
 
+from lpt_desktop.domain.contacts import ContactInput
+from lpt_desktop.gui.plans.sentence_plan_page import completed_words
 from lpt_desktop.services import sentence_plan as sp
+from lpt_desktop.services.cases import update_person
+from lpt_desktop.services.contacts import record_contact
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import PASSPHRASE, TEST_TODAY
 from tests.gui.conftest import on_writer, unlock
-from tests.plan_fill import complete_needs, goal, new_case, step
+from tests.plan_fill import complete_needs, goal, new_case, ready_plan, step
 
 pytestmark = pytest.mark.gui
 START = TEST_TODAY - timedelta(days=30)
@@ -26,7 +36,7 @@ START = TEST_TODAY - timedelta(days=30)
 def caseload(tmp_path_factory):
     path = tmp_path_factory.mktemp("sentence-plan") / "caseload.lptdb"
     db = create_caseload(path, PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
-    people = {}
+    people: dict[str, Any] = {}
     for name in ("wording", "order", "agree", "contact"):
         pid = new_case(db, START)
         complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard", "drugs": "standard"})
@@ -39,12 +49,47 @@ def caseload(tmp_path_factory):
     plan = sp.start_plan(db, people["contact"], today=TEST_TODAY)
     g = sp.add_goal(db, plan, goal(), TEST_TODAY)
     people["step"] = sp.add_step(db, g, step(by=TEST_TODAY + timedelta(days=14)))
+    for name in ("done", "redraft"):
+        pid = new_case(db, START)
+        complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"})
+        people[name] = pid
+        people[f"{name}_goals"] = _completed_plan(db, pid)
+    people["selfsign"] = new_case(db, START)
+    complete_needs(db, people["selfsign"], START, {"accommodation": "severe"})
+    ready_plan(db, people["selfsign"], TEST_TODAY)
+    update_person(db, people["done"], individual_needs="Appointments after 4pm\nLarge-print letters")
+    sp.start_plan(db, people["redraft"], "review", today=TEST_TODAY)
     db.close()
     return path, people
 
 
+def _completed_plan(db, pid: str) -> tuple[str, str, str]:
+    """A completed plan: goal 1 with a step a contact delivered; goal 2 the learning plan, unpaid work placed
+    under it, then removed with a note; goal 3 a future goal made active after completion, with no step."""
+    day = START + timedelta(days=2)
+    plan = sp.start_plan(db, pid, today=day)
+    g1 = sp.add_goal(db, plan, goal(), day)
+    s1 = sp.add_step(db, g1, step(by=day + timedelta(days=14)))
+    g2 = sp.add_goal(db, plan, goal("Read and write with confidence", "ete", "Sam reads his letters himself",
+                                    learning_plan=True), day)
+    sp.add_step(db, g2, step("Go to the literacy class", by=day + timedelta(days=30)))
+    sp.set_persons_words(db, plan, "I want my own place", involvement="Wrote it together")
+    sp.record_agreement(db, plan, sp.AgreementIn("yes"), day)
+    upw = next(i.requirement_id for i in sp.plan_view(db, plan, day).interventions if i.code == "upw")
+    sp.place_intervention(db, g2, upw)
+    g3 = sp.add_goal(db, plan, goal("Work", "ete", "Sam is in paid work", "none"), day)  # a future goal
+    sp.complete_plan(db, plan, True, today=day)
+    sp.set_goal_status(db, g3, "active", "He is ready to look for work", day + timedelta(days=3), "6_months")
+    at = datetime.combine(day + timedelta(days=5), time(10, 0))
+    record_contact(db, pid, ContactInput(type_code="COAP", starts_at=at, outcome="ATTC", location="Preston office",
+                                         notes="Went with him to the housing options team.\nHe is on the list.",
+                                         plan_objective_ids=(g1,), plan_step_ids=(s1,)), now=at)
+    sp.set_goal_status(db, g2, "removed", "He reads well enough now", day + timedelta(days=10))
+    return g1, g2, g3
+
+
 def _page(qtbot, window, person_id: str):
-    holder = {}
+    holder: dict[str, Any] = {}
     window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     view = holder["view"]
@@ -79,7 +124,7 @@ def test_an_activity_only_outcome_is_flagged_as_typed_and_on_the_goal(qtbot, win
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
     qtbot.waitUntil(lambda: page.goal_model.rowCount() == 1, timeout=10000)
-    flags = page.goal_model.index(0, 6)
+    flags = page.goal_model.index(0, 7)
     assert "activity" in flags.data().lower()
     assert flags.data(Qt.ItemDataRole.ToolTipRole).count("Suggestion") == 1
 
@@ -142,7 +187,7 @@ def test_a_contact_ticked_with_a_step_is_its_evidence(qtbot, window, caseload):
     entry.plan_boxes[key].setChecked(True)
     entry.save_button.click()
     view.sections.setCurrentWidget(view.plans)
-    qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 4).data() == "1",
+    qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 4).data() == "1 contact",
                     timeout=10000)
     assert "housing options team" in page.step_model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
     contacts = view.show_contacts()
@@ -151,3 +196,83 @@ def test_a_contact_ticked_with_a_step_is_its_evidence(qtbot, window, caseload):
     contacts.table.selectRow(contacts.proxy.mapFromSource(contacts.model.index(row, 0)).row())
     qtbot.waitUntil(lambda: "Delivered: goal 1 step 1: Register with the housing options team"
                     in contacts.detail.toPlainText(), timeout=10000)
+
+
+def test_a_completed_plan_shows_evidence_and_history_and_refuses_what_the_service_refuses(qtbot, window, caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["done"])
+    assert page.plan.status == "complete"
+    # Goals: evidence in words, the learning plan named.
+    assert page.goal_model.index(0, 6).data() == "1 contact"
+    assert "housing options team" in page.goal_model.index(0, 6).data(Qt.ItemDataRole.ToolTipRole)
+    assert page.goal_model.index(1, 1).data() == "Read and write with confidence (learning plan)"
+    assert page.goal_model.index(2, 6).data() == "None yet"
+    # The detail pane: the goal's and the chosen step's contacts, readable without a mouse.
+    text = page.detail.toPlainText()
+    assert text.count("Office appointment: Went with him to the housing options team.") == 2  # goal and step
+    assert "He is on the list" not in text  # the note's first line only
+    page.goals.setCurrentIndex(page.goal_model.index(1, 0))
+    text = page.detail.toPlainText()
+    assert "(the learning plan)" in text and "Removed: He reads well enough now" in text
+    page.detail.setFocus()
+    assert page.detail.hasFocus()
+    # An intervention under a removed goal; an active goal with no step warned of.
+    assert "Unpaid work: under goal 2, which was removed" in page.interventions.text()
+    assert "Goal 3 (Work) is active but has no step" in page.flags.text()
+    # The service refuses content changes on a completed plan outside a review: so do the buttons, saying why.
+    for b in (page.add_goal_button, page.edit_goal_button, page.add_step_button, page.edit_step_button,
+              page.place_button, page.up_button):
+        assert not b.isEnabled(), b.text()
+    assert "inside a review" in page.add_goal_button.toolTip()
+    assert page.status_button.isEnabled() and page.words_button.isEnabled()
+    assert not page.discard_button.isVisible()
+    # Starting again defaults to a review; the case record asks for large-print letters.
+    assert page.plan_type.currentData() == "review"
+    assert page.large_print.isChecked()
+
+
+def test_an_intervention_comes_off_its_goal_inside_a_review(qtbot, window, caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["done"])
+    on_writer(qtbot, window, sp.start_review, page.plan.id)
+    qtbot.waitUntil(lambda: page.add_goal_button.isEnabled(), timeout=10000)  # an open review allows changes
+    page.intervention_choice.setCurrentIndex(page.intervention_choice.findText("Unpaid work"))
+    assert page.unplace_button.isEnabled()
+    page.unplace_button.click()
+    qtbot.waitUntil(lambda: "Unpaid work: not placed yet" in page.interventions.text(), timeout=10000)
+    assert not page.unplace_button.isEnabled()
+    assert "not under a goal" in page.unplace_button.toolTip()
+
+
+def test_a_new_draft_says_the_plan_in_force_review_and_print_and_is_discarded_after_asking(qtbot, window, caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["redraft"])
+    assert page.plan.status == "draft" and page.in_force is not None
+    assert "Not due until" not in page.signing.text()
+    assert f"review due {page.in_force.review_due.strftime('%d/%m/%Y')}" in page.signing.text()
+    assert "give the plan in force (the initial plan completed" in page.printed.text()
+    assert page.add_goal_button.isEnabled() and page.discard_button.isEnabled()
+    box = page.discard()
+    assert box is not None and "cannot be undone" in box.text() and "stays in force" in box.text()
+    box.defaultButton().click()  # Keep it
+    qtbot.wait(200)
+    assert page.plan.status == "draft"
+    box = page.discard()
+    next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click()
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.status == "complete", timeout=10000)
+    assert page.status.text() == "The draft plan was discarded."
+    assert page.in_force is None and page.printed.text() == ""
+
+
+def test_completing_a_plan_that_needs_no_countersignature_says_self_signed(qtbot, window, caseload):
+    _view, page = _page(qtbot, window, caseload[1]["selfsign"])
+    page.complete(acknowledged=True)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.status == "complete", timeout=10000)
+    assert page.plan.signing_status == "self_signed"
+    assert page.status.text() == "The plan is completed and self-signed: it needs no countersignature."
+
+
+def test_the_completion_message_says_self_signed_or_submitted():
+    assert "self-signed" in completed_words("self_signed")
+    assert "countersignature" not in completed_words("self_signed").replace("no countersignature", "")
+    assert completed_words("awaiting_countersignature") == "The plan is completed and submitted for countersignature."

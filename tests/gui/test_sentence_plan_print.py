@@ -78,7 +78,7 @@ def test_print_waits_for_a_goal(qtbot, window, caseload):
 
 def test_the_printed_plan_is_the_persons_plan_marked_on_every_page(qtbot, window, caseload, tmp_path):
     page = _page(qtbot, window, caseload[1]["plan"])
-    assert page.print_button.isEnabled() and page.print_button.text() == "Print…"
+    assert page.print_button.isEnabled() and page.print_button.text() == "Pr&int…"
     if os.environ.get("LPT_SHOTS"):  # the screen looked at as an image while it is built
         scroll = page.parentWidget()
         while not isinstance(scroll, QScrollArea):

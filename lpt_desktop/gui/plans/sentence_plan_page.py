@@ -1,13 +1,19 @@
 """A case's sentence plan (issue 20): the plan's type and status (with its countersignature in words), the
 person's own words and agreement, the goals in order (a model/view table that can be reordered by keyboard,
-Alt+Up/Down or the Move buttons, and by dragging), the chosen goal's steps with their evidence, and the order's
-interventions placed under goals. Flags (an activity-only outcome, risk of harm work not first, no involvement)
-are shown in words with their suggestion. Every change is a services/sentence_plan write; the page reads itself
-again on the change announced."""
+Alt+Up/Down or the Move buttons, and by dragging), the chosen goal's steps, and the order's interventions placed
+under goals. Below the tables, a read-only pane (reached by Tab, read by a screen reader) gives the chosen goal's
+and step's evidence (the contacts that delivered them: date, type, the note's first line) and the goal's status
+history. Flags (an activity-only outcome, risk of harm work not first, no involvement, an active goal with no
+step) are shown in words with their suggestion. A button the service would refuse is disabled with the reason
+(the goals' and steps' words change only in a draft or inside an open review). While a new version is drafted,
+the review due and the PDF come from the plan in force, and the page says so. Every change is a
+services/sentence_plan write; the page reads itself again on the change announced."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +31,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.plans.agreement_dialog import AgreementDialog
@@ -40,6 +48,7 @@ from lpt_desktop.gui.plans.step_dialog import StepDialog
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
 from lpt_desktop.services import sentence_plan as svc
+from lpt_desktop.services.cases import case_record
 from lpt_desktop.services.changes import Change
 from lpt_desktop.services.plan_document import export_plan_pdf, plan_document, suggested_name
 
@@ -49,12 +58,16 @@ if TYPE_CHECKING:
     from lpt_desktop.gui.case_record.record_dialog import RecordDialog
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.reports.plan_pdf import PlanDocument
-    from lpt_desktop.services.sentence_plan import GoalView, PlanView, StepView
+    from lpt_desktop.services.sentence_plan import Evidence, GoalView, PlanView, StepView
+    from lpt_desktop.store.database import Database
 
 UNPROTECTED = ("The sentence plan will be saved as a PDF file that is NOT encrypted: it leaves the protection of "
                "your caseload. It is marked OFFICIAL-SENSITIVE. Save it only to an encrypted drive or the secure "
                "print folder, and delete it once the person has their copy.")
+CONTENT = ("the plan is completed: change its goals and steps inside a review (Review plan…) or in a new "
+           "version (Start sentence plan)")
 DRAFT_ONLY = "only a draft plan's goals can be reordered: start a new version to change the order"
+LARGE_PRINT = re.compile(r"large[\s-]*(print|font|type|text)", re.IGNORECASE)
 GOAL_MIME = "application/x-lpt-plan-goal-row"
 Index = QModelIndex | QPersistentModelIndex
 
@@ -71,13 +84,92 @@ def _flag_tip(g: GoalView) -> str:
     return "\n".join(f"{f.message}\nSuggestion: {f.suggestion}" if f.suggestion else f.message for f in g.flags)
 
 
+def _title(g: GoalView) -> str:
+    return f"{g.title} (learning plan)" if g.learning_plan else g.title
+
+
+def evidence_words(evidence: Sequence[Evidence]) -> str:
+    n = len(evidence)
+    return "None yet" if n == 0 else "1 contact" if n == 1 else f"{n} contacts"
+
+
+def evidence_line(e: Evidence) -> str:
+    return f"{format_date(e.on.date())} {e.type_label}" + (f": {e.summary}" if e.summary else "")
+
+
+def _evidence_tip(evidence: Sequence[Evidence], what: str) -> str:
+    return "\n".join(evidence_line(e) for e in evidence) or f"No contact has delivered this {what} yet"
+
+
+def wants_large_print(*texts: str) -> bool:
+    """The case record asks for large print ("Large-print letters" in its individual needs or disabilities)."""
+    return any(LARGE_PRINT.search(t or "") for t in texts)
+
+
+def editable(plan: PlanView | None) -> bool:
+    """Whether the plan's goals and steps may change (services/sentence_plan._editable_plan): a draft, or a
+    completed plan inside an open review."""
+    return plan is not None and (plan.status == "draft" or any(r.status == "draft" for r in plan.reviews))
+
+
+def no_step_goals(plan: PlanView) -> list[GoalView]:
+    """Active goals with no step (every active goal needs one before the plan can be agreed)."""
+    return [g for g in plan.goals if g.status == "active" and not g.steps]
+
+
+def goal_detail(g: GoalView) -> list[str]:
+    """The chosen goal's evidence and status history, in words."""
+    lines = [f"Goal {g.number}: {g.title}" + (" (the learning plan)" if g.learning_plan else ""),
+             f"Status: {g.status_label}. What will be different: {g.outcome or 'not said yet'}"]
+    if g.interventions:
+        lines.append("Interventions placed under it: " + ", ".join(i.label for i in g.interventions))
+    lines.append("Evidence (the contacts that worked towards it):")
+    lines += [f"  • {evidence_line(e)}" for e in g.evidence] or [
+        "  None yet: tick the goal on the contact form when a contact works towards it"]
+    lines.append("Status history:")
+    lines += [f"  • {format_date(h.on_date)} {h.status_label}" + (f": {h.note}" if h.note else "")
+              + (f" ({h.by_name})" if h.by_name else "") for h in g.history] or ["  No change of status yet"]
+    return lines
+
+
+def step_detail(st: StepView, n: int) -> list[str]:
+    by = format_date(st.by_when) if st.by_when else "no date set"
+    lines = [f"Step {n}: {st.what}", f"Who: {st.who_words}. By when: {by}. Status: {st.status_label}",
+             "Evidence (the contacts that delivered it):"]
+    lines += [f"  • {evidence_line(e)}" for e in st.evidence] or [
+        "  None yet: tick the step on the contact form when a contact delivers it"]
+    return lines
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What the page shows: the plan on screen (the draft if one is open, else the latest completed), the
+    completed plan in force while a new draft is open (its review due and what the PDF prints), and whether the
+    case record asks for large print."""
+
+    plan: PlanView | None
+    in_force: PlanView | None
+    large_print: bool
+
+
+def read_page(db: Database, person_id: str) -> PageRead:
+    plan = svc.current_plan(db, person_id)
+    in_force = None
+    if plan is not None and plan.status == "draft":
+        found = svc.plan_in_force(db, person_id)
+        in_force = found if found is not None and found.status == "complete" else None
+    case = case_record(db, person_id)
+    return PageRead(plan, in_force, wants_large_print(case.individual_needs, case.disabilities))
+
+
 GOAL_COLUMNS: tuple[Column[GoalView], ...] = (
     Column("Order", lambda g: str(g.number), align_centre=True),
-    Column("Goal", lambda g: g.title, tooltip=lambda g: f"Outcome: {g.outcome}" if g.outcome else "No outcome yet"),
+    Column("Goal", _title, tooltip=lambda g: f"Outcome: {g.outcome}" if g.outcome else "No outcome yet"),
     Column("Area", lambda g: g.area_label),
     Column("Target date", _target),
     Column("Status", lambda g: g.status_label),
     Column("Steps", lambda g: str(len(g.steps)), align_centre=True),
+    Column("Evidence", lambda g: evidence_words(g.evidence), tooltip=lambda g: _evidence_tip(g.evidence, "goal")),
     Column("Flags", _flags, tooltip=_flag_tip),
 )
 STEP_COLUMNS: tuple[Column[StepView], ...] = (
@@ -85,9 +177,7 @@ STEP_COLUMNS: tuple[Column[StepView], ...] = (
     Column("Who", lambda s: s.who_words),
     Column("By when", lambda s: format_date(s.by_when) if s.by_when else "Not set"),
     Column("Status", lambda s: s.status_label),
-    Column("Evidence", lambda s: str(len(s.evidence)) if s.evidence else "None yet", align_centre=True,
-           tooltip=lambda s: "\n".join(f"{format_date(e.on.date())} {e.type_label}: {e.summary}"
-                                       for e in s.evidence) or "No contact has delivered this step yet"),
+    Column("Evidence", lambda s: evidence_words(s.evidence), tooltip=lambda s: _evidence_tip(s.evidence, "step")),
 )
 
 
@@ -140,6 +230,17 @@ class GoalModel(RecordTableModel["GoalView"]):
         return False
 
 
+def completed_words(signing_status: str | None) -> str:
+    """The completion message, from the countersignature chain's status (services/countersign)."""
+    if signing_status == cs.SELF_SIGNED:
+        return "The plan is completed and self-signed: it needs no countersignature."
+    if signing_status == cs.AWAITING_DOUBLE:
+        return "The plan is completed and submitted for a second countersignature."
+    if signing_status == cs.AWAITING:
+        return "The plan is completed and submitted for countersignature."
+    return "The plan is completed."
+
+
 class SentencePlanPage(QWidget):
     def __init__(self, person_id: str, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,8 +250,11 @@ class SentencePlanPage(QWidget):
         self.read_done = False
         self.dialog: RecordDialog | None = None
         self.question: QMessageBox | None = None
+        self.in_force: PlanView | None = None  # the completed plan in force while a new draft is open
         self._select_goal: str | None = None
         self._stale = False
+        self._type_for: str | None = None  # the plan the type's default was chosen for
+        self._large_print_set = False  # the case record's large print ticked once; the officer's choice after
 
         self.heading = QLabel("Reading the plan…" if ops is not None else "Unlock the caseload to see the plan.")
         self.heading.setWordWrap(True)
@@ -170,6 +274,9 @@ class SentencePlanPage(QWidget):
             self.plan_type.addItem(label, code)
         self.start_button = button("Start sentence plan", "Start a sentence plan",
                                    "Start a plan of the chosen type (a new version copies the goals still open)")
+        self.discard_button = button("Discard draft…", "Discard the draft plan",
+                                     "Throw the draft away with its goals, steps and agreement (asks first); the "
+                                     "plan in force, if any, stays as it is")
         start_row = QHBoxLayout()
         self.start_label = QLabel("Type:")
         start_row.addWidget(self.start_label)
@@ -202,12 +309,14 @@ class SentencePlanPage(QWidget):
         gh.setStretchLastSection(True)
         gh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         gh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.add_goal_button = button("Add goal…", "Add a goal", "Add a goal: what will be different, by when")
-        self.edit_goal_button = button("Change goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
-        self.status_button = button("Goal status…", "Change the chosen goal's status",
+        # Alt letters: the window's menus (F E V C D O Y H) and the case's tabs (G A B) hold theirs; each button on
+        # this page has its own (tests/gui/test_mnemonics.py).
+        self.add_goal_button = button("Add goa&l…", "Add a goal", "Add a goal: what will be different, by when")
+        self.edit_goal_button = button("Cha&nge goal…", "Change the chosen goal", "Change the chosen goal (Enter)")
+        self.status_button = button("Goal stat&us…", "Change the chosen goal's status",
                                     "Active, future, achieved or removed, with a note saying why")
-        self.up_button = button("Move up", "Move the chosen goal up", "Move the goal up (Alt+Up, or drag it)")
-        self.down_button = button("Move down", "Move the chosen goal down",
+        self.up_button = button("&Move up", "Move the chosen goal up", "Move the goal up (Alt+Up, or drag it)")
+        self.down_button = button("Move do&wn", "Move the chosen goal down",
                                   "Move the goal down (Alt+Down, or drag it)")
         grow = QHBoxLayout()
         for b in (self.add_goal_button, self.edit_goal_button, self.status_button, self.up_button, self.down_button):
@@ -234,9 +343,9 @@ class SentencePlanPage(QWidget):
         sh = self.steps.horizontalHeader()
         sh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         sh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.add_step_button = button("Add step…", "Add a step to the chosen goal",
+        self.add_step_button = button("Add &step…", "Add a step to the chosen goal",
                                       "What, who does it, by when")
-        self.edit_step_button = button("Change step…", "Change the chosen step", "Change the chosen step (Enter)")
+        self.edit_step_button = button("Change s&tep…", "Change the chosen step", "Change the chosen step (Enter)")
         srow = QHBoxLayout()
         srow.addWidget(self.add_step_button)
         srow.addWidget(self.edit_step_button)
@@ -246,16 +355,30 @@ class SentencePlanPage(QWidget):
         sl.addLayout(srow)
         sl.addWidget(self.steps)
 
+        # The chosen goal's and step's evidence and the goal's status history, as text: Tab reaches it and a
+        # screen reader reads it (a table's tooltip needs a mouse).
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Evidence and status history of the chosen goal and step")
+        self.detail.setOpenLinks(False)
+        self.detail.setTabChangesFocus(True)
+        self.detail.setMinimumHeight(150)
+        self.detail_box = QGroupBox("Evidence and history of the chosen goal and step")
+        dl = QVBoxLayout(self.detail_box)
+        dl.addWidget(self.detail)
+
         self.interventions = QLabel("")
         self.interventions.setWordWrap(True)
         self.interventions.setAccessibleName("Interventions from the order")
         self.intervention_choice = QComboBox()
         self.intervention_choice.setAccessibleName("Intervention to place")
-        self.place_button = button("Place under chosen goal", "Place the intervention under the chosen goal",
+        self.place_button = button("Place unde&r chosen goal", "Place the intervention under the chosen goal",
                                    "The order's requirement sits under the chosen goal (moved from any other)")
+        self.unplace_button = button("Remove from goal", "Take the intervention off its goal",
+                                     "The order's requirement is no longer placed under any goal")
         irow = QHBoxLayout()
         irow.addWidget(self.intervention_choice, 1)
         irow.addWidget(self.place_button)
+        irow.addWidget(self.unplace_button)
         self.interventions_box = QGroupBox("Interventions from the order")
         il = QVBoxLayout(self.interventions_box)
         il.addWidget(self.interventions)
@@ -265,15 +388,14 @@ class SentencePlanPage(QWidget):
         self.flags.setWordWrap(True)
         self.flags.setAccessibleName("Plan flags")
         self.flags.setStyleSheet("color: #8a4b00;")
-        self.complete_button = button("Comp&lete plan", "Complete the sentence plan",
+        self.complete_button = button("Com&plete plan", "Complete the sentence plan",
                                       "Submit the plan for countersignature (its flags are shown first)")
         self.review_button = button("Review plan…", "Review the sentence plan",
                                     "Rate every goal met, partly met or not met")
-        self.pdf_button = button("Save as PDF…", "Save the plan as a PDF for the person",
+        # "Export", not "Save as": every letter of "Save as PDF" is taken on this page (see the goal buttons).
+        self.pdf_button = button("E&xport PDF…", "Save the plan as a PDF for the person",
                                  "The plan in plain words for the person to read and sign (an unprotected copy)")
-        # No Alt letter (the window, the case's tabs and the plan pages use them; Ctrl+P prints the caseload): Tab
-        # reaches it.
-        self.print_button = button("Print…", "Print the sentence plan",
+        self.print_button = button("Pr&int…", "Print the sentence plan",
                                    "Print the plan as the person's PDF has it (large print if ticked), marked "
                                    "OFFICIAL-SENSITIVE")
         self.large_print = QCheckBox("Large print")
@@ -286,6 +408,10 @@ class SentencePlanPage(QWidget):
         brow.addWidget(self.print_button)
         brow.addWidget(self.large_print)
         brow.addStretch(1)
+        brow.addWidget(self.discard_button)
+        self.printed = QLabel("")
+        self.printed.setWordWrap(True)
+        self.printed.setAccessibleName("Which version the PDF and Print give")
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Plan message")
@@ -303,10 +429,12 @@ class SentencePlanPage(QWidget):
         layout.addWidget(voice_box)
         layout.addWidget(goals_box)
         layout.addWidget(self.steps_box)
+        layout.addWidget(self.detail_box)
         layout.addWidget(self.interventions_box)
         layout.addWidget(self.flags)
         layout.addWidget(self.error)
         layout.addLayout(brow)
+        layout.addWidget(self.printed)
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.voice_box, self.goals_box = voice_box, goals_box
@@ -322,13 +450,16 @@ class SentencePlanPage(QWidget):
         self.add_step_button.clicked.connect(lambda: self.add_step())
         self.edit_step_button.clicked.connect(lambda: self.edit_step())
         self.place_button.clicked.connect(self.place_intervention)
+        self.unplace_button.clicked.connect(self.remove_intervention)
+        self.intervention_choice.currentIndexChanged.connect(lambda _i: self._enable())
+        self.discard_button.clicked.connect(lambda: self.discard())
         self.complete_button.clicked.connect(lambda: self.complete())
         self.review_button.clicked.connect(lambda: self.review())
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         self.print_button.clicked.connect(self.print_plan)
         self.goals.activated.connect(lambda _i: self.edit_goal())
         self.steps.activated.connect(lambda _i: self.edit_step())
-        self.steps.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self.steps.selectionModel().currentRowChanged.connect(lambda *_a: self._step_chosen())
         self.goals.selectionModel().currentRowChanged.connect(lambda *_a: self._goal_chosen())
         self.goal_model.move_requested.connect(self.move_goal_to)
         local_shortcut(QKeySequence("Alt+Up"), self.goals, lambda: self.move_goal(-1))
@@ -354,12 +485,18 @@ class SentencePlanPage(QWidget):
     def refresh(self) -> None:
         if self.ops is not None:
             self._stale = False
-            self.ops.query(svc.current_plan, self.person_id, on_ok=self._read, on_error=self._read_failed,
+            self.ops.query(read_page, self.person_id, on_ok=self._read, on_error=self._read_failed,
                            owner=self, label="read the sentence plan")
 
-    def _read(self, plan: PlanView | None) -> None:
+    def _read(self, read: PageRead) -> None:
         self.read_done = True
-        self._show(plan)
+        self.in_force = read.in_force
+        if read.large_print and not self._large_print_set:
+            self.large_print.setChecked(True)
+        self._large_print_set = self._large_print_set or read.large_print
+        self.large_print.setToolTip("16 point, steps one under another" + (
+            " (ticked because the case record asks for large print)" if read.large_print else ""))
+        self._show(read.plan)
 
     def _read_failed(self, exc: BaseException) -> None:
         self._show_error("The sentence plan could not be read just now. It reads again after the next change, "
@@ -371,12 +508,14 @@ class SentencePlanPage(QWidget):
         self.plan = plan
         has = plan is not None
         self.empty.setVisible(not has and self.read_done)
-        for w in (self.voice_box, self.goals_box, self.steps_box, self.interventions_box):
+        for w in (self.voice_box, self.goals_box, self.steps_box, self.detail_box, self.interventions_box):
             w.setVisible(has)
+        self._default_type(plan)
         if plan is None:
             if self.read_done:
                 self.heading.setText("Sentence plan")
             self.signing.setText("")
+            self.printed.setText("")
             self.goal_model.clear()
             self.step_model.clear()
             self.flags.setText("")
@@ -384,29 +523,27 @@ class SentencePlanPage(QWidget):
             state = "Draft" if plan.status == "draft" else f"Completed {format_date(plan.completed_on)}"
             self.heading.setText(f"{plan.type_label} sentence plan: {state} (started "
                                  f"{format_date(plan.started_on)})")
-            review = f" {plan.review_due_text}" if plan.review_due_text else ""
-            self.signing.setText(f"Countersignature: {plan.signing_label or 'not yet submitted'}.{review}")
+            self.signing.setText(self._signing_words(plan))
+            self.printed.setText(self._printed_words(plan))
+            self.printed.setVisible(bool(self.printed.text()))
             words = plan.persons_words or "Their own words are not recorded yet."
             agreed = (f"Agreement: {plan.agreement.agreement_label} ({format_date(plan.agreement.on_date)})"
                       + (f": {plan.agreement.reason}" if plan.agreement.reason else "")
                       if plan.agreement else "Agreement: not yet recorded")
             self.voice.setText(f"“{words}”\n{agreed}")
-            self.goal_model.movable = plan.status == "draft"
+            self.goal_model.movable = editable(plan)
             self.goal_model.set_rows(plan.goals)
             seq = [f.message for f in plan.flags if f.code == "risk_not_first"]
             self.sequence.setText(" ".join(seq) if seq else (f"Risk of harm work is not first: {plan.sequence_reason}"
                                                              if plan.sequence_reason else ""))
             self.sequence.setVisible(bool(self.sequence.text()))
             self.why_button.setVisible(bool(seq) or bool(plan.sequence_reason))
-            lines = []
-            self.intervention_choice.clear()
-            for i in plan.interventions:
-                under = next((f"goal {g.number}" for g in plan.goals if g.id == i.goal_id), "not placed yet")
-                lines.append(f"• {i.label}: {under}")
-                self.intervention_choice.addItem(i.label, i.requirement_id)
-            self.interventions.setText("\n".join(lines) or "The order has no requirements to place.")
+            self._show_interventions(plan)
             other = [f for f in plan.flags if f.message not in seq]
-            self.flags.setText("\n".join(f"⚠ {f.message}" for f in other))
+            lines = [f"⚠ {f.message}" for f in other]
+            lines += [f"⚠ Goal {g.number} ({g.title}) is active but has no step: every active goal needs one "
+                      "(Add step…)" for g in no_step_goals(plan)]
+            self.flags.setText("\n".join(lines))
             self.flags.setToolTip("\n".join(f"{f.message}: {f.suggestion}" for f in other if f.suggestion))
             rows = [g.id for g in plan.goals]
             row = rows.index(chosen) if chosen in rows else 0
@@ -415,6 +552,60 @@ class SentencePlanPage(QWidget):
                 self.goals.setCurrentIndex(self.goal_model.index(row, 0))
             self._select_goal = None
         self._goal_chosen()
+
+    def _default_type(self, plan: PlanView | None) -> None:
+        """A review once a plan has been completed (an initial plan is the first one); chosen once per plan, so
+        the officer's own choice stands while the page reads itself again."""
+        key = plan.id if plan is not None else ""
+        if key == self._type_for:
+            return
+        self._type_for = key
+        kind = "review" if plan is not None and (plan.status == "complete" or self.in_force is not None) else "initial"
+        at = self.plan_type.findData(kind)
+        if at >= 0:
+            self.plan_type.setCurrentIndex(at)
+
+    def _signing_words(self, plan: PlanView) -> str:
+        """The countersignature, and the review due: the plan in force's while a new version is drafted (the
+        draft owes no review until completed, but the plan in force may)."""
+        text = f"Countersignature: {plan.signing_label or 'not yet submitted'}."
+        force = self.in_force
+        if force is not None and force.id != plan.id:
+            due = force.review_due_text or "no plan review is owed now"
+            return (f"{text} Plan in force: the {force.type_label.lower()} plan completed "
+                    f"{format_date(force.completed_on)}; review {due[0].lower()}{due[1:]}.")
+        return f"{text} {plan.review_due_text}" if plan.review_due_text else text
+
+    def _printed_words(self, plan: PlanView) -> str:
+        """Which version Export PDF and Print give (services/plan_document prints the plan in force)."""
+        force = self.in_force
+        if force is not None and force.id != plan.id:
+            return (f"Export PDF and Print give the plan in force (the {force.type_label.lower()} plan completed "
+                    f"{format_date(force.completed_on)}), not this draft: complete the draft to print it.")
+        if plan.status == "draft":
+            return "Export PDF and Print give this draft, marked as a draft."
+        return ""
+
+    def _show_interventions(self, plan: PlanView) -> None:
+        goals = {g.id: g for g in plan.goals}
+        lines = []
+        chosen = self.intervention_choice.currentData()
+        self.intervention_choice.blockSignals(True)
+        self.intervention_choice.clear()
+        for i in plan.interventions:
+            g = goals.get(i.goal_id or "")
+            if g is None:
+                under = "not placed yet"
+            elif g.status == "removed":
+                under = f"under goal {g.number}, which was removed: place it under another goal or remove it"
+            else:
+                under = f"goal {g.number}"
+            lines.append(f"• {i.label}: {under}")
+            self.intervention_choice.addItem(i.label, i.requirement_id)
+        at = self.intervention_choice.findData(chosen) if chosen else -1
+        self.intervention_choice.setCurrentIndex(max(at, 0) if self.intervention_choice.count() else -1)
+        self.intervention_choice.blockSignals(False)
+        self.interventions.setText("\n".join(lines) or "The order has no requirements to place.")
 
     def _goal_chosen(self) -> None:
         g = self.current_goal()
@@ -425,6 +616,16 @@ class SentencePlanPage(QWidget):
         fit_rows(self.goals, 14)
         fit_rows(self.steps, 10)
         self.steps_box.setTitle(f"Steps of goal {g.number}: {g.title}" if g else "Steps")
+        self._step_chosen()
+
+    def _step_chosen(self) -> None:
+        g, st = self.current_goal(), self.current_step()
+        lines = goal_detail(g) if g is not None else ["Choose a goal to see its evidence and status history."]
+        if g is not None and st is not None:
+            lines += ["", *step_detail(st, self.steps.currentIndex().row() + 1)]
+        elif g is not None:
+            lines += ["", "No steps yet."]
+        self.detail.setPlainText("\n".join(lines))
         self._enable()
 
     def current_goal(self) -> GoalView | None:
@@ -433,30 +634,51 @@ class SentencePlanPage(QWidget):
     def current_step(self) -> StepView | None:
         return current_record(self.steps, self.step_model)
 
+    def chosen_intervention(self) -> svc.InterventionView | None:
+        req = self.intervention_choice.currentData()
+        if self.plan is None or not req:
+            return None
+        return next((i for i in self.plan.interventions if i.requirement_id == req), None)
+
     def _enable(self) -> None:
         locked = LOCKED if self.ops is None else ""
         plan, goal = self.plan, self.current_goal()
         draft = plan is not None and plan.status == "draft"
+        content = editable(plan)
+        not_content = locked or ("start a plan first" if plan is None else CONTENT)
         set_available(self.start_button, not locked and (plan is None or plan.status == "complete"),
                       locked or "a draft plan is open: complete or discard it first")
         self.plan_type.setEnabled(self.start_button.isEnabled())
         for w in (self.start_label, self.plan_type, self.start_button):  # a draft is open: nothing to start
             w.setVisible(plan is None or plan.status == "complete")
+        set_available(self.discard_button, not locked and draft, locked or "only a draft plan is discarded")
+        self.discard_button.setVisible(draft)
         no_goal = "choose a goal first"
-        set_available(self.add_goal_button, not locked and plan is not None, locked or "start a plan first")
-        set_available(self.edit_goal_button, not locked and goal is not None, locked or no_goal)
+        set_available(self.add_goal_button, not locked and content, not_content)
+        set_available(self.edit_goal_button, not locked and content and goal is not None,
+                      not_content if not content else no_goal)
         set_available(self.status_button, not locked and goal is not None, locked or no_goal)
         n = self.goal_model.rowCount()
         row = self.goals.currentIndex().row()
-        set_available(self.up_button, not locked and draft and goal is not None and row > 0,
-                      locked or (DRAFT_ONLY if not draft else "the first goal is already at the top"))
-        set_available(self.down_button, not locked and draft and goal is not None and row < n - 1,
-                      locked or (DRAFT_ONLY if not draft else "the last goal is already at the bottom"))
-        set_available(self.add_step_button, not locked and goal is not None, locked or no_goal)
-        set_available(self.edit_step_button, not locked and self.current_step() is not None,
-                      locked or "choose a step first")
-        set_available(self.place_button, not locked and goal is not None and self.intervention_choice.count() > 0,
-                      locked or no_goal)
+        set_available(self.up_button, not locked and content and goal is not None and row > 0,
+                      locked or (DRAFT_ONLY if not content else "the first goal is already at the top"))
+        set_available(self.down_button, not locked and content and goal is not None and row < n - 1,
+                      locked or (DRAFT_ONLY if not content else "the last goal is already at the bottom"))
+        set_available(self.why_button, not locked and draft, locked or "only a draft plan's order is explained: "
+                                                                       "start a new version to change it")
+        set_available(self.add_step_button, not locked and content and goal is not None,
+                      not_content if not content else no_goal)
+        set_available(self.edit_step_button, not locked and content and self.current_step() is not None,
+                      not_content if not content else "choose a step first")
+        chosen = self.chosen_intervention()
+        placed_here = chosen is not None and goal is not None and chosen.goal_id == goal.id
+        set_available(self.place_button, not locked and content and goal is not None and chosen is not None
+                      and not placed_here,
+                      not_content if not content else no_goal if goal is None else
+                      "the order has no intervention to place" if chosen is None else
+                      "it is already under the chosen goal")
+        set_available(self.unplace_button, not locked and content and chosen is not None and bool(chosen.goal_id),
+                      not_content if not content else "the chosen intervention is not under a goal")
         set_available(self.words_button, not locked and plan is not None, locked or "start a plan first")
         set_available(self.complete_button, not locked and draft, locked or "only a draft plan is completed")
         set_available(self.pdf_button, not locked and plan is not None and bool(plan.goals),
@@ -563,6 +785,46 @@ class SentencePlanPage(QWidget):
         self._write(lambda db: svc.place_intervention(db, gid, req), "place an intervention under a goal",
                     lambda _r: self.refresh())
 
+    def remove_intervention(self) -> None:
+        """Take the chosen intervention off the goal it is under (it stays in the plan's list, not placed)."""
+        chosen = self.chosen_intervention()
+        if chosen is None or not chosen.goal_id:
+            return
+        gid, req = chosen.goal_id, chosen.requirement_id
+        self._write(lambda db: svc.place_intervention(db, gid, req, placed=False),
+                    "take an intervention off its goal", lambda _r: self.refresh())
+
+    def discard(self) -> QMessageBox | None:
+        """Ask first (keeping the draft is the default), then throw the draft away."""
+        plan = self.plan
+        if plan is None or plan.status != "draft" or not self.discard_button.isEnabled():
+            return None
+        kept = (f" The {self.in_force.type_label.lower()} plan completed {format_date(self.in_force.completed_on)} "
+                "stays in force." if self.in_force is not None else "")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Discard the draft plan?",
+                          f"The {plan.type_label.lower()} plan started {format_date(plan.started_on)} will be "
+                          f"thrown away with its {len(plan.goals)} {'goal' if len(plan.goals) == 1 else 'goals'}, "
+                          f"their steps and any agreement recorded. This cannot be undone.{kept}", parent=self)
+        go = box.addButton("&Discard draft", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        plan_id = plan.id
+
+        def answered(b: object) -> None:
+            if b is go:
+                self._write(lambda db: svc.discard_plan(db, plan_id), "discard the draft sentence plan",
+                            self._discarded)
+
+        box.buttonClicked.connect(answered)
+        self.question = box
+        box.open()
+        return box
+
+    def _discarded(self, _r: object) -> None:
+        self.status.setText("The draft plan was discarded.")
+        self.refresh()
+
     def complete(self, acknowledged: bool = False) -> None:
         if self.plan is None:
             return
@@ -572,7 +834,7 @@ class SentencePlanPage(QWidget):
 
     def _completed(self, result: svc.PlanCompletion) -> None:
         if result.completed:
-            self.status.setText("The plan is completed and submitted for countersignature.")
+            self.status.setText(completed_words(result.signing_status))
             self.refresh()
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Complete the plan with these flags?",
@@ -608,13 +870,26 @@ class SentencePlanPage(QWidget):
         if path:
             self.save_pdf(path)
 
+    def _printed_version(self) -> str:
+        """" (the draft)" or " (the initial plan completed 01/02/2026)": what plan_document gives (the plan in
+        force: the latest completed, else the draft)."""
+        force = self.in_force if self.in_force is not None else self.plan
+        if force is None:
+            return ""
+        if force.status == "draft":
+            return " (the draft)"
+        return f" (the {force.type_label.lower()} plan completed {format_date(force.completed_on)})"
+
     def save_pdf(self, path: str) -> None:
         if self.ops is None:
             return
         large = self.large_print.isChecked()
 
+        which = self._printed_version()
+
         def saved(_n: object) -> None:
-            self.status.setText(f"Sentence plan{' (large print)' if large else ''} saved (unprotected) to {path}")
+            self.status.setText(f"Sentence plan{which}{' (large print)' if large else ''} saved (unprotected) to "
+                                f"{path}")
 
         self.ops.query(export_plan_pdf, self.person_id, path, large, owner=self, label="save the sentence plan",
                        on_ok=saved, on_error=self._refused)
@@ -634,6 +909,8 @@ class SentencePlanPage(QWidget):
 
     def print_to(self, printer: QPrinter, doc: PlanDocument) -> int:
         pages = print_sentence_plan(printer, doc)
-        self.status.setText(f"Sentence plan{' (large print)' if doc.large_print else ''} sent to the printer "
+        which = (" (the draft)" if doc.draft else f" (the {doc.plan_type.lower()} plan completed "
+                 f"{format_date(doc.made_on)})")
+        self.status.setText(f"Sentence plan{which}{' (large print)' if doc.large_print else ''} sent to the printer "
                             f"({pages} {'page' if pages == 1 else 'pages'}).")
         return pages
