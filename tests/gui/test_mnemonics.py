@@ -366,8 +366,9 @@ def _sentence_plan_dialogs(window, view) -> dict:
                            rosh_link=False, learning_plan=False, status="active", status_label="Active")
     step = SimpleNamespace(id="s", what="Register", who="partnership_agency", partner="womens_centre",
                            who_name="", by_when=None, status="not_started")
-    plan = SimpleNamespace(id="p", person_name="Sam Riley", persons_words="", involvement="", agreement=None,
-                           ready_to_agree=True, not_ready_because=(), reviews=(), goals=(goal,))
+    plan = SimpleNamespace(id="p", person_id=view.case.person_id, person_name="Sam Riley", persons_words="",
+                           involvement="", agreement=None, status="draft", ready_to_agree=True, not_ready_because=(),
+                           reviews=(), goals=(goal,))
     return {
         "Add goal": lambda: GoalDialog(window.ops, "p", parent=window),
         "Change goal": lambda: GoalDialog(window.ops, "p", goal, parent=window),
