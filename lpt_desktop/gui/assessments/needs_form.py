@@ -37,14 +37,26 @@ from PySide6.QtWidgets import (
 from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.autosaved_form import ERROR_STYLE, HELP_STYLE, WARN_STYLE, AutosavedForm, OnError, OnOk
+from lpt_desktop.gui.assessments.tier_words import needs_in_tier
 from lpt_desktop.gui.assessments.wheel_guard import guard_wheel
 from lpt_desktop.gui.date_entry import DateEntry
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.services import needs as svc
+from lpt_desktop.services.tiering import tier_scheme
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
     from lpt_desktop.services.needs import NeedsCompletion, NeedsView
+
+# The Skills for Life labels' Alt letters (Alt+C is Complete's, Alt+O Close's, Alt+D Discard's).
+SKILLS_MNEMONICS = {"literacy": "&Literacy", "numeracy": "&Numeracy", "language": "Lan&guage"}
+
+
+def _buddy(text: str, field: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
 
 def _scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
@@ -118,6 +130,7 @@ class NeedsForm(AutosavedForm):
     def __init__(self, ops: Ops, assessment_id: str, parent: QWidget | None = None, read_only: bool = False) -> None:
         super().__init__(ops, assessment_id, parent, read_only)
         self.view: NeedsView | None = None
+        self.scheme: str | None = None  # the tiering scheme in Preferences: what the tier reads of the needs
         self.setWindowTitle("Needs assessment")
         self.setAccessibleName("Needs assessment")
         self.resize(1000, 760)
@@ -148,7 +161,7 @@ class NeedsForm(AutosavedForm):
                 combo.addItem(words, code)
             self.skills[area] = combo
             row = QHBoxLayout()
-            row.addWidget(QLabel(label), 1)
+            row.addWidget(_buddy(SKILLS_MNEMONICS.get(area, label), combo), 1)
             row.addWidget(combo, 2)
             kl.addLayout(row)
         self.referred_on = DateEntry("Referred for a full assessment", optional=True)
@@ -157,11 +170,11 @@ class NeedsForm(AutosavedForm):
         self.full_assessment.addItem("Not yet known", None)
         for code, words in d.full_assessment_results.items():
             self.full_assessment.addItem(words, code)
-        pairs: tuple[tuple[str, QWidget], ...] = (("Referred for a full assessment on", self.referred_on),
-                                                  ("Full assessment found", self.full_assessment))
+        pairs: tuple[tuple[str, QWidget], ...] = (("&Referred for a full assessment on", self.referred_on),
+                                                  ("&Full assessment found", self.full_assessment))
         for label, field in pairs:
             row = QHBoxLayout()
-            row.addWidget(QLabel(label), 1)
+            row.addWidget(_buddy(label, field), 1)
             row.addWidget(field, 2)
             kl.addLayout(row)
         self.learning = QLabel("")
@@ -174,8 +187,11 @@ class NeedsForm(AutosavedForm):
         # Barriers
         binner = QWidget()
         bl = QVBoxLayout(binner)
-        bintro = QLabel("Diversity and barriers to engagement, with the adjustment made for each. What the case "
-                        "record holds is shown; completing writes the barriers present back to it.")
+        bintro = QLabel("Diversity and barriers to engagement, with the adjustment made for each. A barrier the "
+                        "case record shows (or the last Skills for Life screening found) starts as present: change "
+                        "any that is not. Completing writes them back: a disability's adjustment to the disability "
+                        "(with several, a line each: \"Dyslexia: letters read aloud\"), each other barrier as its "
+                        "line of the individual needs, replacing the earlier one.")
         bintro.setWordWrap(True)
         bintro.setStyleSheet(HELP_STYLE)
         bl.addWidget(bintro)
@@ -209,6 +225,7 @@ class NeedsForm(AutosavedForm):
         self.tiering = QLabel("")
         self.tiering.setWordWrap(True)
         self.tiering.setAccessibleName("Valid for tiering")
+        self.tiering.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         dl.addWidget(self.tiering)
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems stopping completion")
@@ -263,8 +280,15 @@ class NeedsForm(AutosavedForm):
 
     # -- reading ----------------------------------------------------------------------------------------------
     def reload(self) -> None:
+        if self.scheme is None:
+            self.ops.query(tier_scheme, on_ok=self._scheme_read, owner=self, label="read the tiering scheme")
         self.ops.query(svc.needs_view, self.assessment_id, on_ok=self.show_view, on_error=self._failed, owner=self,
                        label="read the needs assessment")
+
+    def _scheme_read(self, scheme: str) -> None:
+        self.scheme = scheme
+        if self.view is not None:
+            self.show_view(self.view)
 
     def show_view(self, view: NeedsView) -> None:
         first = not self.loaded
@@ -312,19 +336,21 @@ class NeedsForm(AutosavedForm):
             self.problems.addItem(item)
         if not view.errors and view.status == "draft":
             self.problems.addItem("Nothing: it can be completed.")
-        valid = ("It counts for tiering: the suggested tier reads these needs (see the Tier section)."
-                 if view.valid_for_tiering else
-                 "Once completed it counts for tiering for 55 weeks: the suggested tier then reads these needs "
-                 "instead of \"no valid assessment\" (see the Tier section).")
-        self.tiering.setText(valid)
+        reads, words = needs_in_tier(self.scheme)
+        if reads:
+            valid = ("It counts for tiering. " if view.valid_for_tiering else
+                     "Once completed it counts for tiering for 55 weeks, in place of \"no valid assessment\". ")
+        else:
+            valid = "Once completed it is valid for tiering for 55 weeks. "
+        self.tiering.setText(valid + words)
         draft = view.status == "draft" and not self.read_only
         for w in (self.problems_label, self.problems, self.complete_button):
             w.setVisible(view.status == "draft")
         if view.status != "draft":
             by = f" by {view.completed_by_name}" if view.completed_by_name else ""
             self.tiering.setText(f"Completed {format_date(view.completed_on)}{by}. " + (
-                "It counts for tiering: the suggested tier reads these needs (see the Tier section)."
-                if view.valid_for_tiering else "It no longer counts for tiering (over 55 weeks old)."))
+                f"It is valid for tiering. {words}" if view.valid_for_tiering else
+                "It no longer counts for tiering (over 55 weeks old)."))
         set_available(self.complete_button, draft and not view.errors,
                       "put right the problems listed first" if draft else "this assessment is completed")
 

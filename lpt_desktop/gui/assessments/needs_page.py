@@ -1,6 +1,7 @@
 """A case's needs assessment (issue 20): the current assessment's needs section by section, whether it counts
-for tiering (and until when: it feeds the suggested tier), a draft to carry on, the history; Start or carry on
-opens the form (gui/assessments/needs_form.py)."""
+for tiering (and until when), and whether the tiering scheme chosen in Preferences reads it at all (the A-D
+scheme's change level does; the 2026 A-G scheme does not: gui/assessments/tier_words.needs_in_tier), a draft to
+carry on, the history; Start or carry on opens the form (gui/assessments/needs_form.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVB
 
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.assessments.needs_form import NeedsForm
+from lpt_desktop.gui.assessments.tier_words import needs_in_tier
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.plans.sentence_plan_page import fit_rows
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
 from lpt_desktop.services import needs as svc
 from lpt_desktop.services.changes import Change
+from lpt_desktop.services.tiering import tier_scheme
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.ops import Ops
@@ -40,13 +43,14 @@ HISTORY_COLUMNS: tuple[Column[NeedsItem], ...] = (
 
 
 class NeedsPage(QWidget):
-    go_to_tier = Signal()  # the Tier section reads these needs: the page offers the way there
+    go_to_tier = Signal()  # the Tier section shows what of these needs the suggested tier reads
 
     def __init__(self, person_id: str, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.person_id = person_id
         self.ops = ops
         self.overview: NeedsOverview | None = None
+        self.scheme: str | None = None  # the tiering scheme in Preferences (None: not yet read)
         self.form: NeedsForm | None = None
         self._stale = False
         self.facts = QLabel("Reading the needs assessment…" if ops else "Unlock the caseload to see the needs.")
@@ -58,14 +62,14 @@ class NeedsPage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("No needs assessment")
         self.empty.hide()
-        self.start_button = QPushButton("Start needs assessment")
+        self.start_button = QPushButton("&Start needs assessment")
         self.start_button.setAccessibleName("Start or carry on the needs assessment")
-        self.open_button = QPushButton("Open chosen…")
+        self.open_button = QPushButton("O&pen chosen…")
         self.open_button.setAccessibleName("Open the chosen assessment")
         self.open_button.setToolTip("Open the chosen assessment (a completed one read-only)")
-        self.tier_button = QPushButton("Tier section")
+        self.tier_button = QPushButton("&Tier section")
         self.tier_button.setAccessibleName("Go to the Tier section")
-        self.tier_button.setToolTip("The suggested tier reads these needs")
+        self.tier_button.setToolTip(needs_in_tier(None)[1])
         row = QHBoxLayout()
         for b in (self.start_button, self.open_button, self.tier_button):
             row.addWidget(b)
@@ -102,7 +106,7 @@ class NeedsPage(QWidget):
             ops.changed.connect(self._changed)
 
     def _changed(self, changes: Change) -> None:
-        if not changes & (Change.ASSESSMENT | Change.CASE):
+        if not changes & (Change.ASSESSMENT | Change.CASE | Change.STANDARDS):  # STANDARDS: the tier scheme
             return
         # Its own form's autosaves wait for the form to close (a closed form is deleted: checked first).
         if not self.isVisible() or (self.form is not None and shiboken6.isValid(self.form) and self.form.isVisible()):
@@ -118,9 +122,16 @@ class NeedsPage(QWidget):
     def refresh(self) -> None:
         if self.ops is not None:
             self._stale = False
+            self.ops.query(tier_scheme, on_ok=self.show_scheme, owner=self, label="read the tiering scheme")
             self.ops.query(svc.needs_overview, self.person_id, on_ok=self.show_overview,
                            on_error=lambda _e: self.facts.setText("The needs could not be read just now."),
                            owner=self, label="read the needs assessment")
+
+    def show_scheme(self, scheme: str) -> None:
+        self.scheme = scheme
+        self.tier_button.setToolTip(needs_in_tier(scheme)[1])
+        if self.overview is not None:
+            self.show_overview(self.overview)
 
     def show_overview(self, o: NeedsOverview) -> None:
         self.overview = o
@@ -129,12 +140,14 @@ class NeedsPage(QWidget):
             c = o.current
             lines.append(f"<b>Current assessment:</b> completed {format_date(c.completed_on)}"
                          + (f" by {c.completed_by_name}" if c.completed_by_name else ""))
+            reads, words = needs_in_tier(self.scheme)
             if c.valid_for_tiering and o.valid_until:
-                lines.append(f"Valid for tiering until {format_date(o.valid_until)}: the suggested tier reads "
-                             "these needs (Tier section).")
-            else:
+                lines.append(f"Valid for tiering until {format_date(o.valid_until)}. {words}")
+            elif reads or self.scheme is None:
                 lines.append("<b>No longer valid for tiering</b> (over 55 weeks old): the tier shows no valid "
                              "assessment until a new one is completed.")
+            else:
+                lines.append(f"Over 55 weeks old: it would no longer count for tiering. {words}")
             if c.skills.learning_plan_needed:
                 lines.append(f"A learning plan is needed in the sentence plan: {c.skills.learning_plan_why}")
             if c.services_called_for:
@@ -148,7 +161,7 @@ class NeedsPage(QWidget):
         self.history_model.set_rows(o.history)
         fit_rows(self.sections, 12)
         fit_rows(self.history, 6)
-        self.start_button.setText("Carry on the draft…" if o.draft else "Start needs assessment")
+        self.start_button.setText("Ca&rry on the draft…" if o.draft else "&Start needs assessment")
         self._enable()
 
     def _enable(self) -> None:
@@ -182,10 +195,19 @@ class NeedsPage(QWidget):
         return form
 
     def _completed(self, result: NeedsCompletion) -> None:
-        back = ("; written to the case record: " + "; ".join(result.written_to_case_record)
-                if result.written_to_case_record else "")
-        self.message.setText("The needs assessment is completed: the suggested tier now reads it" + back + ".")
+        self.message.setText(completion_words(result, self.scheme))
 
     def open_chosen(self) -> NeedsForm | None:
         item = current_record(self.history, self.history_model)
         return self.open_form(item.id, read_only=item.status != "draft") if item else None
+
+
+def completion_words(result: NeedsCompletion, scheme: str | None) -> str:
+    """The message once an assessment is completed: what the tier makes of it, and what went back to the case
+    record, each part once punctuated (the parts come without a closing full stop; any left is dropped)."""
+    reads, words = needs_in_tier(scheme)
+    head = "The needs assessment is completed" + (": the suggested tier now reads it." if reads else ".")
+    parts = [" ".join(w.split()).rstrip(" .;,") for w in result.written_to_case_record]
+    parts = [p for p in parts if p]
+    back = (" Written to the case record: " + "; ".join(parts) + ".") if parts else ""
+    return head + back + ("" if reads else f" {words}")

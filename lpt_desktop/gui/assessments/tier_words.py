@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lpt_desktop.assessment.tier_types import CANNOT_TIER, MISSING, NOT_SUPERVISED, SCHEME_LABELS
-from lpt_desktop.assessment.tiering import predictor_old_after_weeks
+from lpt_desktop.assessment.tiering import predictor_old_after_weeks, scheme_rules
 
 PREDICTOR_NAMES = {
     "OGRS3": "OGRS3: general reoffending",
@@ -42,3 +42,34 @@ def score_text(score: float) -> str:
     """A score as the table shows it: always two decimals (OASys gives up to two), so 2.00 sits beside 3.08
     and no score reads as rounded to a whole number."""
     return f"{score:.2f}"
+
+
+def _mentions(rules: object, key: str) -> bool:
+    if isinstance(rules, dict):
+        return key in rules or any(_mentions(v, key) for v in rules.values())
+    return False
+
+
+def needs_in_tier(scheme: str | None) -> tuple[bool, str]:
+    """Whether the suggested tier under `scheme` (the one in Preferences) reads a needs assessment, and a
+    sentence saying what it reads, from the scheme's rules: the A-D scheme's change level counts the needs'
+    points and, for a woman, a thinking and behaviour need counts as impulsivity or temper control; the 2026
+    A-G scheme reads no needs. `scheme` None (not yet read): a sentence true of either."""
+    if not scheme:
+        return False, "Whether the suggested tier reads these needs depends on the tiering scheme chosen in " \
+                      "Preferences (see the Tier section)."
+    rules = scheme_rules(scheme)
+    change = isinstance(rules.get("change"), dict) and "weights" in rules["change"]
+    women = _mentions(rules, "women_from_needs")
+    name = f"{scheme_label(scheme)}, the tiering scheme chosen in Preferences"
+    if change:
+        extra = " and, for a woman, a thinking and behaviour need counts as impulsivity or temper control" \
+            if women else ""
+        return True, f"Under {name}, the suggested tier reads these needs: they give the change level's " \
+                     f"points{extra} (see the Tier section)."
+    if women:
+        return True, f"Under {name}, the suggested tier reads only a woman's thinking and behaviour need, as " \
+                     "impulsivity or temper control (see the Tier section)."
+    return False, f"Under {name}, the suggested tier does not read needs assessments: it comes from the " \
+                  "predictor scores, RoSH, MAPPA, registers and the sentence (the earlier A-D scheme's change " \
+                  "level would read them)."
