@@ -103,6 +103,7 @@ class Check:
     screen: str
     not_applicable: str  # the rule, in words, under which the check does not apply
     evaluate: Evaluate = field(compare=False, repr=False)
+    action: str = ""  # what to do when it is not met, in words (the panel's line beside the button)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def validate_checks_data(data: Any) -> list[str]:
         if not isinstance(c, Mapping):
             problems.append(f"{where}: not an object")
             continue
-        for key in ("id", "criterion", "statement", "screen", "not_applicable"):
+        for key in ("id", "criterion", "statement", "screen", "not_applicable", "action"):
             if not isinstance(c.get(key), str) or not c.get(key):
                 problems.append(f"{where}: '{key}' is missing or empty")
         if c.get("screen") and c.get("screen") not in SCREENS:
@@ -194,7 +195,7 @@ def all_checks() -> tuple[Check, ...]:
     for c in data["checks"]:
         fn = _obligation_check(c) if c.get("kind") == "obligation" else FUNCTIONS[c["id"]]
         out.append(Check(c["id"], c["criterion"], data["criteria"][c["criterion"]], c["statement"], c["screen"],
-                         c["not_applicable"], fn))
+                         c["not_applicable"], fn, c.get("action", "")))
     return tuple(out)
 
 

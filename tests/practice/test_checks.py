@@ -103,7 +103,7 @@ def test_a_bad_data_file_is_named_and_every_screen_is_known():
     data = load_json("practice_checks.json")
     broken = {**data, "checks": [{**data["checks"][0], "screen": "nowhere", "criterion": "9.9"},
                                  data["checks"][0], {"id": "mystery", "criterion": "1.2", "statement": "x",
-                                                     "screen": "contacts", "not_applicable": "x"}]}
+                                                     "screen": "contacts", "not_applicable": "x", "action": "x"}]}
     problems = validate_checks_data(broken)
     assert any("screen 'nowhere'" in p for p in problems)
     assert any("criterion '9.9'" in p for p in problems)

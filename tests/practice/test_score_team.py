@@ -92,3 +92,4 @@ def test_cases_most_needing_attention_and_criterion_shares():
 def test_every_check_names_a_criterion_a_statement_and_a_screen():
     for c in all_checks():
         assert c.criterion_title and c.statement.endswith(".") and c.screen and c.not_applicable
+        assert c.action.endswith(".") and c.action[0].isupper()
