@@ -49,7 +49,7 @@ def caseload(tmp_path_factory):
     plan = sp.start_plan(db, people["contact"], today=TEST_TODAY)
     g = sp.add_goal(db, plan, goal(), TEST_TODAY)
     people["step"] = sp.add_step(db, g, step(by=TEST_TODAY + timedelta(days=14)))
-    for name in ("done", "redraft"):
+    for name in ("done", "redraft", "progress"):
         pid = new_case(db, START)
         complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"})
         people[name] = pid
@@ -220,8 +220,8 @@ def test_a_completed_plan_shows_evidence_and_history_and_refuses_what_the_servic
     assert "Unpaid work: under goal 2, which was removed" in page.interventions.text()
     assert "Goal 3 (Work) is active but has no step" in page.flags.text()
     # The service refuses content changes on a completed plan outside a review: so do the buttons, saying why.
-    for b in (page.add_goal_button, page.edit_goal_button, page.add_step_button, page.edit_step_button,
-              page.place_button, page.up_button):
+    for b in (page.add_goal_button, page.edit_goal_button, page.add_step_button, page.place_button,
+              page.up_button):
         assert not b.isEnabled(), b.text()
     assert "inside a review" in page.add_goal_button.toolTip()
     assert page.status_button.isEnabled() and page.words_button.isEnabled()
@@ -276,3 +276,18 @@ def test_the_completion_message_says_self_signed_or_submitted():
     assert "self-signed" in completed_words("self_signed")
     assert "countersignature" not in completed_words("self_signed").replace("no countersignature", "")
     assert completed_words("awaiting_countersignature") == "The plan is completed and submitted for countersignature."
+
+
+def test_a_completed_plans_step_moves_on_without_a_review(qtbot, window, caseload):
+    """update_step refuses a completed plan's step outside a review; set_step_status does not: Change step… asks
+    for the status alone."""
+    _view, page = _page(qtbot, window, caseload[1]["progress"])
+    assert page.edit_step_button.isEnabled() and "status" in page.edit_step_button.toolTip()
+    dialog = page.edit_step()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.textValue() == "Not started"
+    dialog.setTextValue("In progress")
+    dialog.accept()
+    qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 3).data() == "In progress",
+                    timeout=10000)
+    assert not page.error.isVisible()
