@@ -105,3 +105,22 @@ def test_the_printed_plan_is_the_persons_plan_marked_on_every_page(qtbot, window
     assert "(large print)" in page.status.text()
     big = _words(pdf_pages(tmp_path / "large.pdf"))
     assert "Step 1: Register with the housing options team" in big and "What will happen" not in big
+
+
+def test_the_printed_plan_says_they_made_it_together_only_when_their_involvement_is_recorded(caseload):
+    """As the PDF (reports/plan_pdf.intro): a plan made without the person must not say they made it."""
+    from dataclasses import replace
+
+    from lpt_desktop.gui.plans.printing import sentence_plan_html
+    from lpt_desktop.reports.plan_pdf import MADE_TOGETHER
+    from lpt_desktop.store.database import Database
+
+    path, people = caseload
+    db = Database.open(path, PASSPHRASE)
+    try:
+        doc = plan_document(db, people["plan"], TEST_TODAY)
+    finally:
+        db.close()
+    assert doc.involved
+    assert MADE_TOGETHER in sentence_plan_html(doc)
+    assert MADE_TOGETHER not in sentence_plan_html(replace(doc, involved=False))

@@ -141,7 +141,7 @@ def sentence_plan_html(doc: PlanDocument) -> str:
                  f"<br><b>Plan date:</b> {format_date(doc.made_on)} ({html.escape(doc.plan_type.lower())} plan)")
     if doc.review_due:
         parts.append(f"<br><b>Next review by:</b> {format_date(doc.review_due)}")
-    parts.append(f"</p><p>{html.escape(plan_pdf.INTRO)}</p>{_heading(2, 'In your own words', size)}"
+    parts.append(f"</p><p>{html.escape(plan_pdf.intro(doc))}</p>{_heading(2, 'In your own words', size)}"
                  "<p>What you want to change:</p>")
     words = doc.persons_words.strip()
     parts.append(f"<blockquote>{_e(words)}</blockquote>" if words else
