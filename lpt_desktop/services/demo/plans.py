@@ -27,6 +27,7 @@ from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.assessment.sentence_plan import intervention_for
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.services.demo.common import DemoSpec, _uuid
+from lpt_desktop.services.demo.pronouns import for_gender
 from lpt_desktop.standards.calendar import add_working_days, last_working_day_on_or_before
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.countersign_models import Countersignature
@@ -173,15 +174,15 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                 conn.execute(insert(model), rows[model])
 
 
-def _needs(rng: random.Random, on: date, areas: list[str], literacy: bool,
-           unassessed: bool) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def _needs(rng: random.Random, on: date, areas: list[str], literacy: bool, unassessed: bool,
+           gender: str | None = None) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     sections: dict[str, Any] = {}
     for sec in needs_data().sections:
         if sec.key in areas:
             severity = rng.choice(("standard", "severe"))
             sections[sec.key] = {"severity": severity, "risk_of_harm": sec.key in ("relationships",
                                                                                    "thinking_behaviour", "alcohol"),
-                                 "reoffending": True, "evidence": EVIDENCE[sec.key]}
+                                 "reoffending": True, "evidence": for_gender(EVIDENCE[sec.key], gender)}
         else:
             sections[sec.key] = {"severity": "none", "risk_of_harm": False, "reoffending": False, "evidence": ""}
     skills: dict[str, Any] = {"results": {"literacy": "need_identified" if literacy else "no_need",
@@ -218,7 +219,7 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
     assessed = last_working_day_on_or_before(max(assessed, start))
     if assessed > today - timedelta(days=1):
         return
-    sections, skills, barriers = _needs(rng, assessed, areas, literacy, unassessed)
+    sections, skills, barriers = _needs(rng, assessed, areas, literacy, unassessed, gender)
     needs_id = _uuid(rng)
     rows[NeedsAssessment].append({"id": needs_id, **stamp, "person_id": pid, "status": "complete",
                                   "started_on": assessed, "completed_on": assessed, "completed_by_name": OFFICER,
@@ -234,7 +235,8 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
         "started_on": plan_day, "completed_on": plan_day if done else None,
         "completed_by_name": OFFICER if done else None, "previous_id": None, "needs_assessment_id": needs_id,
         "persons_words": None if no_words else rng.choice(WORDS),
-        "involvement": None if no_words else "Made the plan together at the office; goals in his own words.",
+        "involvement": None if no_words else for_gender("Made the plan together at the office; goals in his own "
+                                                        "words.", gender),
         "sequence_reason": None, "warnings_acknowledged": []})
     if done:
         rows[CaseEvent].append(_event(rng, stamp, pid, "sentence_plan_completed", plan_day, "Sentence plan completed",
@@ -285,8 +287,8 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
             "learning_plan": area == "learning", "carried_from": None})
         if achieved:
             rows[PlanGoalStatus].append({"id": _uuid(rng), **stamp, "goal_id": goal_id, "person_id": pid,
-                                         "status": "achieved", "note": ACHIEVED[key], "on_date": target,
-                                         "by_name": OFFICER})
+                                         "status": "achieved", "note": for_gender(ACHIEVED[key], gender),
+                                         "on_date": target, "by_name": OFFICER})
         step_ids = []
         for k, (what, who, partner) in enumerate(steps):
             by = plan_day + timedelta(days=rng.randint(14, 90))
