@@ -49,7 +49,7 @@ def caseload(tmp_path_factory):
     plan = sp.start_plan(db, people["contact"], today=TEST_TODAY)
     g = sp.add_goal(db, plan, goal(), TEST_TODAY)
     people["step"] = sp.add_step(db, g, step(by=TEST_TODAY + timedelta(days=14)))
-    for name in ("done", "redraft", "progress"):
+    for name in ("done", "redraft", "progress", "reviewed"):
         pid = new_case(db, START)
         complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"})
         people[name] = pid
@@ -59,6 +59,11 @@ def caseload(tmp_path_factory):
     ready_plan(db, people["selfsign"], TEST_TODAY)
     update_person(db, people["done"], individual_needs="Appointments after 4pm\nLarge-print letters")
     sp.start_plan(db, people["redraft"], "review", today=TEST_TODAY)
+    g1, _g2, g3 = people["reviewed_goals"]
+    review = sp.start_review(db, sp.current_plan(db, people["reviewed"], TEST_TODAY).id, today=TEST_TODAY)
+    sp.save_review(db, review, sp.ReviewIn({g1: "partly_met", g3: "not_met"}, {g1: "On the housing list"},
+                                           no_change_reason="The goals still stand"))
+    sp.complete_review(db, review, today=TEST_TODAY)
     db.close()
     return path, people
 
@@ -291,3 +296,12 @@ def test_a_completed_plans_step_moves_on_without_a_review(qtbot, window, caseloa
     qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 3).data() == "In progress",
                     timeout=10000)
     assert not page.error.isVisible()
+
+
+def test_a_completed_review_shows_on_the_page_and_each_goal_its_rating(qtbot, window, caseload):
+    _view, page = _page(qtbot, window, caseload[1]["reviewed"])
+    assert "Last review completed 23/11/2026 (due at the review interval): no change: The goals still stand." \
+        in page.signing.text()
+    assert "At the plan's reviews:\n  • 23/11/2026 Partly met: On the housing list" in page.detail.toPlainText()
+    page.goals.setCurrentIndex(page.goal_model.index(2, 0))
+    assert "  • 23/11/2026 Not met" in page.detail.toPlainText()

@@ -117,8 +117,8 @@ def no_step_goals(plan: PlanView) -> list[GoalView]:
     return [g for g in plan.goals if g.status == "active" and not g.steps]
 
 
-def goal_detail(g: GoalView) -> list[str]:
-    """The chosen goal's evidence and status history, in words."""
+def goal_detail(g: GoalView, reviews: Sequence[svc.ReviewView] = ()) -> list[str]:
+    """The chosen goal's evidence, status history and its ratings at the plan's completed reviews, in words."""
     lines = [f"Goal {g.number}: {g.title}" + (" (the learning plan)" if g.learning_plan else ""),
              f"Status: {g.status_label}. What will be different: {g.outcome or 'not said yet'}"]
     if g.interventions:
@@ -129,7 +129,24 @@ def goal_detail(g: GoalView) -> list[str]:
     lines.append("Status history:")
     lines += [f"  • {format_date(h.on_date)} {h.status_label}" + (f": {h.note}" if h.note else "")
               + (f" ({h.by_name})" if h.by_name else "") for h in g.history] or ["  No change of status yet"]
+    ratings = dict(svc.choices().review_ratings)
+    rated = [r for r in reversed(reviews) if r.status == "complete" and g.id in r.ratings]  # oldest first
+    if rated:
+        lines.append("At the plan's reviews:")
+        lines += [f"  • {format_date(r.completed_on)} {ratings.get(r.ratings[g.id], r.ratings[g.id])}"
+                  + (f": {r.notes[g.id]}" if r.notes.get(g.id) else "") for r in rated]
     return lines
+
+
+def review_words(plan: PlanView) -> str:
+    """The latest completed review in a line: when, why, and whether it changed the plan."""
+    done = [r for r in plan.reviews if r.status == "complete"]  # newest first
+    if not done:
+        return ""
+    r = done[0]
+    what = "it changed the plan" if r.changed else (
+        f"no change: {r.no_change_reason}" if r.no_change_reason else "no change")
+    return f"Last review completed {format_date(r.completed_on)} ({r.reason_label.lower()}): {what}."
 
 
 def step_detail(st: StepView, n: int) -> list[str]:
@@ -570,6 +587,8 @@ class SentencePlanPage(QWidget):
         """The countersignature, and the review due: the plan in force's while a new version is drafted (the
         draft owes no review until completed, but the plan in force may)."""
         text = f"Countersignature: {plan.signing_label or 'not yet submitted'}."
+        reviewed = review_words(plan)
+        text = f"{text} {reviewed}" if reviewed else text
         force = self.in_force
         if force is not None and force.id != plan.id:
             due = force.review_due_text or "no plan review is owed now"
@@ -621,7 +640,9 @@ class SentencePlanPage(QWidget):
 
     def _step_chosen(self) -> None:
         g, st = self.current_goal(), self.current_step()
-        lines = goal_detail(g) if g is not None else ["Choose a goal to see its evidence and status history."]
+        reviews = self.plan.reviews if self.plan is not None else ()
+        lines = (goal_detail(g, reviews) if g is not None
+                 else ["Choose a goal to see its evidence and status history."])
         if g is not None and st is not None:
             lines += ["", *step_detail(st, self.steps.currentIndex().row() + 1)]
         elif g is not None:
