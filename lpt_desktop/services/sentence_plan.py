@@ -12,10 +12,14 @@ Writes (each one transaction, audited):
   set_persons_words(db, plan_id, words, involvement=None, before=None)   the person's own words; how they
       took part (`before`: the words as the form showed them; changed elsewhere meanwhile: EditedElsewhere)
   set_sequence_reason(db, plan_id, reason)                 why risk of harm work is not first
+  (content: goals, their words, targets and order, interventions and steps, change only in a draft plan or
+  inside an open review of a completed one; goal and step status change at any time)
   add_goal(db, plan_id, GoalIn, today=None) -> goal id
-  update_goal(db, goal_id, GoalIn, today=None)             (the status is changed with set_goal_status)
-  set_goal_status(db, goal_id, status, note, today=None)   a note on each change (kept as the goal's history)
-  delete_goal(db, goal_id)                                 a draft plan's only; a completed plan's are removed
+  update_goal(db, goal_id, GoalIn, today=None)             a target given or taken off changes the status, noted
+  set_goal_status(db, goal_id, status, note, today=None, target_choice=None, target_date=None)
+      a note on each change (kept as the goal's history); future takes the target off, active asks for one
+  delete_goal(db, goal_id)                                 a draft plan's only, with its steps and contact links;
+                                                           a completed plan's are removed
   move_goal(db, goal_id, to_index)                         0-based among the plan's goals (keys and dragging)
   place_intervention(db, goal_id, requirement_id, placed=True)   an order requirement under a goal
   add_step(db, goal_id, StepIn) -> step id; update_step(db, step_id, StepIn); delete_step(db, step_id)
@@ -26,11 +30,12 @@ Writes (each one transaction, audited):
       the agreement form's one transaction: words and agreement together, a repeat save recording nothing
   discard_plan(db, plan_id, today=None)
   complete_plan(db, plan_id, acknowledge_warnings=False, today=None) -> PlanCompletion
-      goal and step errors refuse; flags (activity-only outcomes, sequencing, involvement, services not in the
-      plan, learning plan missing) come back as warnings unless acknowledged; completing submits the plan
+      goal and step errors refuse, as does an agreement the plan no longer fits; flags (activity-only outcomes,
+      sequencing, involvement, services not in the plan, learning plan missing, an agreement predating changes)
+      come back as warnings unless acknowledged; completing submits the plan
       for countersignature (services/countersign.record_completion, target kind "sentence_plan")
-  start_review(db, plan_id, reason="interval", today=None) -> review id
-  save_review(db, review_id, ReviewIn)
+  start_review(db, plan_id, reason="interval", today=None) -> review id   (reasons: review_reasons)
+  save_review(db, review_id, ReviewIn)                      the plan may change while the review is open
   complete_review(db, review_id, today=None)               every goal rated; no change needs a reason
   link_contact(db, contact_id, goal_ids, step_ids)          the goals and steps a contact delivered
 Reads:
