@@ -60,7 +60,9 @@ def caseload(tmp_path_factory):
     update_person(db, people["done"], individual_needs="Appointments after 4pm\nLarge-print letters")
     sp.start_plan(db, people["redraft"], "review", today=TEST_TODAY)
     g1, _g2, g3 = people["reviewed_goals"]
-    review = sp.start_review(db, sp.current_plan(db, people["reviewed"], TEST_TODAY).id, today=TEST_TODAY)
+    reviewed = sp.current_plan(db, people["reviewed"], TEST_TODAY)
+    assert reviewed is not None
+    review = sp.start_review(db, reviewed.id, today=TEST_TODAY)
     sp.save_review(db, review, sp.ReviewIn({g1: "partly_met", g3: "not_met"}, {g1: "On the housing list"},
                                            no_change_reason="The goals still stand"))
     sp.complete_review(db, review, today=TEST_TODAY)
