@@ -369,7 +369,7 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
                 return _reject(s, p, ch, f"{MOVED_AWAY} (or restricted): this change, made while it was yours, was "
                                          "not applied. Tell its officer what it holds, or export it.")
             return _reject(s, p, ch, "This case is not allocated to you, or it is restricted.")
-        refusal = _first_save_refusal(kind, ch)
+        refusal = _first_save_refusal(b, kind, ch)
         if refusal is not None:
             return _reject(s, p, ch, refusal)
         _allocate_new_case(s, p, person_id)
@@ -409,7 +409,7 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
         return _reject(s, p, ch, "Only the central store's administrator settles a transfer request: send it as "
                                  "requested.", person_id, visible=True)
     if rec is None:
-        refusal = _first_save_refusal(kind, ch)
+        refusal = _first_save_refusal(b, kind, ch)
         if refusal is not None:
             return _reject(s, p, ch, refusal)
         rec = Record(kind=ch.kind, record_id=ch.record_id, person_id=person_id,
@@ -462,23 +462,24 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
     return ChangeResult(seq=ch.seq, outcome="merged", version=version)
 
 
-def _first_save_refusal(kind: registry.Kind, ch: Change) -> str | None:
-    """Why a change cannot be the first save of a record the store does not hold: it is an edit (it lacks the
-    record's key, which only a first save carries: an edit sends just the fields it changed) or it lacks a field
-    every copy must have (NOT NULL, no default). Stored, such a fragment is a record no laptop can save (each
-    would list "could not be saved on this laptop" and fail to verify for ever). It happens when a record's first
-    save was refused (its case had moved away) and a later edit of it arrives once the case is back."""
-    missing = [c for c in kind.columns if c not in ch.fields and (c in kind.key_columns or _required(kind, c))]
-    if not missing:
+def _first_save_refusal(b: Batch, kind: registry.Kind, ch: Change) -> str | None:
+    """Why a change cannot be the first save of a record the store does not hold: it is an edit of a record whose
+    first save this store refused to this officer (its case had moved away, say, and the edit arrives once the case
+    is back). A laptop's first save carries the whole record, its key included; an edit sends only the fields it
+    changed, never the key. Stored, the edit would be a fragment of a record ({"town": ...}: no first line, no case)
+    that no laptop can save: each would list "could not be saved on this laptop" and fail to verify for ever."""
+    if all(c in ch.fields for c in kind.key_columns):
+        return None
+    b.s.flush()  # a rejection earlier in this push counts too
+    refused = b.s.scalar(select(Record.record_id).where(
+        Record.kind == CONFLICT_KIND, Record.owner == b.p.username,
+        Record.data["record_id"].as_string() == ch.record_id, Record.data["kind"].as_string() == ch.kind,
+        Record.data["reason"].as_string() == "rejected").limit(1))
+    if refused is None:
         return None
     return (f"{FIRST_SAVE_REFUSED} (this change holds only {', '.join(sorted(ch.fields)) or 'no fields'}), so it "
             "cannot be applied on its own. Try the record's first save again (it sends the whole record as it "
             "stands on this laptop), or export it.")
-
-
-def _required(kind: registry.Kind, name: str) -> bool:
-    column = kind.table.c[name]
-    return not column.nullable and column.default is None and column.server_default is None
 
 
 def _person_refusal(b: Batch, ch: Change, rec: Record | None) -> str | None:
