@@ -18,6 +18,7 @@ record created twice, and the server's high-water mark for each laptop equal to 
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import tempfile
@@ -41,7 +42,7 @@ from lpt_desktop.sync import engine, state
 from lpt_desktop.sync import kinds as registry
 from lpt_desktop.sync.client import SyncError
 from lpt_desktop.sync.kinds import canonical
-from lpt_desktop.sync.protocol import CONFLICT_KIND, MOVED_AWAY
+from lpt_desktop.sync.protocol import CONFLICT_KIND, FIRST_SAVE_REFUSED, MOVED_AWAY
 from tests.sync.server import PASSWORD, CentralServer
 
 PASSPHRASE = "correct horse battery"
@@ -454,19 +455,38 @@ class World:
             mine = snapshot(lap.open_db)
             # What the server refused stays on the laptop that made it, on its rejection list (not on the server).
             # (A change to a case moved away before it was sent is refused too: its record stays on the laptop, as
-            # refused, only if the case came back before the laptop let it go.)
+            # refused, only if the case came back before the laptop let it go; so do later edits of a record whose
+            # first save was refused so: the server refuses them too, never storing an edit as the record.)
             with lap.open_db.read() as s:
-                refusals = s.execute(select(SyncConflict.kind, SyncConflict.record_id, SyncConflict.message).where(
+                refusals = s.execute(select(SyncConflict.kind, SyncConflict.record_id, SyncConflict.message,
+                                            SyncConflict.mine, SyncConflict.status).where(
                     SyncConflict.reason == "rejected")).tuples().all()
-            listed = {(k, r) for k, r, m in refusals if not str(m).startswith(MOVED_AWAY)}
-            moved = {(k, r) for k, r, m in refusals if str(m).startswith(MOVED_AWAY)} - listed
+            away = (MOVED_AWAY, FIRST_SAVE_REFUSED)
+            listed = {(k, r) for k, r, m, _, _ in refusals if not str(m).startswith(away)}
+            moved = {(k, r) for k, r, m, _, _ in refusals if str(m).startswith(away)} - listed
+            refused_values: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for k, r, m, values, status in refusals:
+                if str(m).startswith(MOVED_AWAY) and status == "open" and values:
+                    refused_values.setdefault((k, r), []).append(values)
             for kind, rows in mine.items():
                 for rid in [r for r in rows if (kind, r) in moved]:
                     # Refused because the case moved away: the laptop keeps its version, listed for the officer,
-                    # until they settle it (never resent by itself, never silently replaced), even once the case
-                    # has come back: so it is compared with nothing.
-                    del rows[rid]
-                    server_view.get(kind, {}).pop(rid, None)
+                    # until they settle it (never resent by itself). Where the server does not hold the record (a
+                    # first save refused) it is compared with nothing; where it does (the case came back before
+                    # the laptop let it go), the laptop's copy is the server's but for values of its open refused
+                    # changes (or is the server's, if the laptop let the case go and pulled it again).
+                    theirs = server_view.get(kind, {}).pop(rid, None)
+                    ours = rows.pop(rid)
+                    if theirs is None or theirs == ours:
+                        continue
+                    server_data, local_data = json.loads(theirs), json.loads(ours)
+                    odd = sorted(f for f in set(server_data) | set(local_data)
+                                 if canonical(server_data.get(f)) != canonical(local_data.get(f))
+                                 and not any(f in v and canonical(v[f]) == canonical(local_data.get(f))
+                                             for v in refused_values.get((kind, rid), [])))
+                    if odd:
+                        problems.append(f"laptop {lap.name} {kind} {rid[:8]} (refused as moved away) differs from the "
+                                        f"server in {odd}, which no open refused change of it holds")
                 for rid in [r for r in rows if (kind, r) in listed]:
                     if (kind, rid) not in self.refused_records:
                         problems.append(f"laptop {lap.name} {kind} {rid[:8]} was refused, though its case was not")
