@@ -106,7 +106,10 @@ def _decide(rng: random.Random, h: _History, need: Need, on: date, today: date
     return out
 
 
-def _case_needs(rng: random.Random, facts: CaseFacts) -> list[str]:
+HEALTH_NEED = 0.12  # cases whose contacts also work on health and other considerations (issue 20)
+
+
+def _case_needs(rng: random.Random, facts: CaseFacts, pid: str = "") -> list[str]:
     reqs = {code for code, _ in facts.requirements}
     chosen = [code for code, p in NEED_WEIGHTS if rng.random() < p]
     if "DRR" in reqs or "Possession with intent" in facts.offence:
@@ -117,7 +120,11 @@ def _case_needs(rng: random.Random, facts: CaseFacts) -> list[str]:
         if len(set(chosen)) >= 2:
             break
         chosen.append(extra)
-    return [code for code, _ in NEED_WEIGHTS if code in chosen]  # the reference order, no repeats
+    ordered = [code for code, _ in NEED_WEIGHTS if code in chosen]  # the reference order, no repeats
+    # Health from a stream of its own, so every other case's contacts are drawn as before.
+    if _QuickRandom(f"health:{pid}").random() < HEALTH_NEED:
+        ordered.append("health")
+    return ordered
 
 
 def _case_risks(facts: CaseFacts) -> list[str]:
@@ -221,7 +228,7 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
     days = max((today - start).days, 1)  # past contacts fall on start .. yesterday
     contacts, enforcement = rows[Contact], rows.setdefault(Enforcement, [])
     h = _History(facts, _weighted(rng, COMPLIANCE))
-    case_needs = _case_needs(rng, facts)
+    case_needs = _case_needs(rng, facts, pid)
     case_risks = _case_risks(facts)
     placement, skills = rng.choice(PLACEMENTS)
     upw_ordered = dict(facts.requirements).get("UPW", 0) * 60

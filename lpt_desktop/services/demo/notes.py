@@ -132,6 +132,11 @@ _NEEDS = {
         "Session on triggers and early warning signs; identified boredom and money worries.",
         "Used the thinking skills toolkit on a recent argument at the shop.",
     ),
+    "health": (
+        "Talked about {his} hospital appointments; the next appointment moved so {he} can attend both.",
+        "Registered with a GP at last; {he} has a check-up booked for next week.",
+        "Asthma is worse in the damp flat; agreed to raise it with the landlord and the GP.",
+    ),
     "attitudes": (
         "Continues to minimise responsibility for the offence; challenged this.",
         "Showed more victim awareness than at previous sessions.",

@@ -29,7 +29,7 @@ from lpt_desktop.domain.dates import add_months
 from lpt_desktop.services.demo.common import DemoSpec, _uuid
 from lpt_desktop.services.demo.pronouns import for_gender
 from lpt_desktop.standards.calendar import add_working_days, last_working_day_on_or_before
-from lpt_desktop.store.case_record_models import CaseEvent
+from lpt_desktop.store.case_record_models import CaseEvent, Disability
 from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Contact, ContactPlanLink, Meta, Officer, Person, Requirement, Sentence, utcnow
@@ -143,6 +143,7 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                                        .where(Sentence.terminated_on.is_(None)).order_by(Sentence.start_date)):
             starts[pid] = start  # the latest start: the current sentence
         genders = dict(conn.execute(select(Person.id, Person.gender)).tuples().all())
+        on_record = _record_barriers(conn)
         oid = db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
         officer = s.get(Officer, oid) if oid else None
         signer = (officer.staff_code, officer.name, cs.normal_grade(officer.role)) if officer else None
@@ -168,10 +169,29 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                 continue
             rng = random.Random(f"plans:{spec.seed}:{pid}")
             _case(rng, today, stamp, pid, starts[pid], genders.get(pid), reqs.get(pid, []), records.get(pid, {}),
-                  contacts.get(pid, []), rows, signer)
+                  contacts.get(pid, []), rows, signer, on_record.get(pid))
         for model in models:
             if rows[model]:
                 conn.execute(insert(model), rows[model])
+
+
+def _record_barriers(conn: Any) -> dict[str, dict[str, str]]:
+    """The barriers each case's record shows, with the adjustment a sound assessment records (person id ->
+    barrier key -> adjustment): a current disability with the record's own adjustment, caring
+    responsibilities. No random draws, so the rest of the demo is as it was."""
+    out: dict[str, dict[str, str]] = {}
+    for pid, description, adjustment in conn.execute(
+            select(Disability.person_id, Disability.description, Disability.adjustment)
+            .where(Disability.to_date.is_(None)).order_by(Disability.person_id, Disability.id)):
+        held = out.setdefault(pid, {})
+        line = adjustment or f"{description}: adjustments agreed at the first appointment"
+        held["disability"] = f"{held['disability']}; {line}" if "disability" in held else line
+    for pid, caring in conn.execute(select(Person.id, Person.caring_responsibilities)
+                                    .where(Person.caring_responsibilities.is_not(None))):
+        if (caring or "").strip():
+            out.setdefault(pid, {})["childcare"] = ("Appointments in school hours." if "child" in caring.lower()
+                                                    else "Appointments arranged around caring for them.")
+    return out
 
 
 def _needs(rng: random.Random, on: date, areas: list[str], literacy: bool, unassessed: bool,
@@ -204,7 +224,8 @@ def _needs(rng: random.Random, on: date, areas: list[str], literacy: bool, unass
 def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, start: date, gender: str | None,
           requirements: list[tuple[str, str, str | None]], history: dict[str, list[date]],
           contacts: list[tuple[str, datetime]], rows: dict[type, list[dict[str, Any]]],
-          signer: tuple[str, str, str | None] | None = None) -> None:
+          signer: tuple[str, str, str | None] | None = None,
+          on_record: dict[str, str] | None = None) -> None:
     """One case's needs and plan. signer: the file's officer (staff code, name, grade), who self-signs a completed
     plan as completing one does."""
     activity_only = rng.random() < ACTIVITY_ONLY
@@ -220,6 +241,9 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
     if assessed > today - timedelta(days=1):
         return
     sections, skills, barriers = _needs(rng, assessed, areas, literacy, unassessed, gender)
+    for key, adjustment in (on_record or {}).items():
+        if key in barriers:  # answered: the barrier the case record shows is there (a never-answered one stays so)
+            barriers[key] = {"present": True, "adjustment": barriers[key]["adjustment"] or adjustment}
     needs_id = _uuid(rng)
     rows[NeedsAssessment].append({"id": needs_id, **stamp, "person_id": pid, "status": "complete",
                                   "started_on": assessed, "completed_on": assessed, "completed_by_name": OFFICER,
