@@ -17,7 +17,9 @@ from lpt_desktop.assessment.tier_types import SCHEME_2026, SCHEME_AB03
 from lpt_desktop.gui.assessments.needs_form import NeedsForm
 from lpt_desktop.gui.assessments.needs_page import completion_words
 from lpt_desktop.gui.assessments.tier_words import needs_in_tier
+from lpt_desktop.services import case_record as cr
 from lpt_desktop.services import needs
+from lpt_desktop.services.cases import update_person
 from lpt_desktop.services.needs import NeedsCompletion
 from lpt_desktop.services.tiering import set_tier_scheme
 from lpt_desktop.services.unlock import create_caseload
@@ -43,6 +45,9 @@ def caseload(tmp_path_factory):
     set_tier_scheme(db, SCHEME_2026)
     pid = new_case(db, TEST_TODAY - timedelta(days=60), days=730)
     complete_needs(db, pid, TEST_TODAY - timedelta(days=7), {"drugs": "severe", "accommodation": "severe"})
+    cr.add_disability(db, pid, "Hearing impairment", "Quiet interview room; hearing loop at the office",
+                      TEST_TODAY - timedelta(days=60))
+    update_person(db, pid, caring_responsibilities="Two children under 10")
     db.close()
     return path, pid
 
@@ -134,6 +139,12 @@ def test_skills_for_life_labels_have_alt_letters_reaching_their_fields(qtbot, ma
     form.tabs.setCurrentIndex(1)
     shot(form, "needs_form_skills")
     form.tabs.setCurrentIndex(2)
+    # The record's barriers start as present (over the last assessment's "no"), with what the record says.
+    present, adjustment, note = form.barriers["disability"]
+    assert present.currentData() is True and "hearing loop" in adjustment.toPlainText()
+    assert "Hearing impairment" in note.text()
+    assert form.barriers["childcare"][0].currentData() is True
+    assert "Two children under 10" in form.barriers["childcare"][2].text()
     shot(form, "needs_form_barriers")
     on_writer(qtbot, window, needs.discard_draft, str(aid), today=TEST_TODAY)
     form.close()
