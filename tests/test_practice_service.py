@@ -215,3 +215,23 @@ def test_each_criterions_trend_month_by_month(small):
     latest = trend[-1][1]
     assert latest["1.2"].applicable >= 2 and 0 < (latest["1.2"].value or 0) < 1
     assert set(latest) <= {"1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4"}
+
+
+def test_the_caseload_audit_is_kept_until_a_write_then_only_that_case_again(demo_db):
+    db = _open(demo_db)
+    try:
+        first = practice.cached_audit(db, TODAY)
+        assert [a.as_json() for a in first] == [a.as_json() for a in practice.audit(db, TODAY)]
+        kept = practice.cached_audit(db, TODAY)
+        assert all(x is y for x, y in zip(kept, first, strict=True))  # nothing written: the same audits
+        target = next(a for a in first if _by_id(a)["mappa_identified"][0] == "not_met"
+                      and "no MAPPA register" in _by_id(a)["mappa_identified"][1])
+        registers.add_register(db, target.person_id, "MAPP", TODAY - timedelta(days=1), category="2", level="1",
+                               today=TODAY)
+        again = practice.cached_audit(db, TODAY)
+        # Only the case the write named was audited again: every other case's audit is the one kept.
+        assert [a.person_id for a, b in zip(again, first, strict=True) if a is not b] == [target.person_id]
+        assert _by_id(next(a for a in again if a.person_id == target.person_id))["mappa_identified"][0] == "met"
+        assert [a.as_json() for a in again] == [a.as_json() for a in practice.audit(db, TODAY)]
+    finally:
+        db.close()

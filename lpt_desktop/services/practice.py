@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,12 +50,12 @@ from lpt_desktop.practice.score import CaseAudit, audit_case
 from lpt_desktop.practice.team import Share, TeamAudit, criterion_shares, team_audit
 from lpt_desktop.services import needs as needs_service
 from lpt_desktop.services.appointments import working_calendar
-from lpt_desktop.services.obligations import iter_facts, offence_category
+from lpt_desktop.services.obligations import iter_facts, offence_category, write_count
 from lpt_desktop.standards import obligations as engine
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Meta, Officer, Person, Sentence
+from lpt_desktop.store.models import Audit, Meta, Officer, Person, Sentence
 from lpt_desktop.store.plan_models import (
     NeedsAssessment,
     PlanAgreement,
@@ -412,6 +413,42 @@ def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | N
         return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids, settings)]
 
 
+# The whole caseload's audit per (day, threshold), kept until the next write; then only the cases the audit rows
+# since name are audited again (as services/obligations.next_due_by_person keeps the caseload's next-due column).
+_Cached = dict[tuple[date, int | None], tuple[int, int, dict[str, CaseAudit]]]
+_audit_cache: weakref.WeakKeyDictionary[Database, _Cached] = weakref.WeakKeyDictionary()
+INCREMENTAL_MAX = 500  # more cases changed than this: audit everyone again in one bulk pass
+CACHED_DAYS = 4  # audits kept per database (today, last month, the charts' months...)
+
+
+def cached_audit(db: Database, as_of: date | None = None, carried_forward_months: int | None = None
+                 ) -> list[CaseAudit]:
+    """Every case's checklist and score, by CRN: from the last call when nothing has been written since; after
+    writes that name a few cases, only those cases are audited again (the team view and the panels reload in
+    milliseconds instead of the seconds a whole caseload takes)."""
+    as_of = as_of or date.today()
+    key = (as_of, carried_forward_months)
+    count = write_count(db)  # read first: a write while auditing makes the next call look again
+    cache = _audit_cache.setdefault(db, {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] == count:
+        return sorted(hit[2].values(), key=lambda a: a.crn)
+    with db.read() as s:
+        changed = [] if hit is None else list(s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[1])))
+        audit_max = s.scalar(select(func.max(Audit.id))) or 0
+    people = {pid for _id, pid in changed if pid is not None}
+    unnamed = any(pid is None for _id, pid in changed)  # a write the audit rows do not tie to one case
+    if hit is not None and changed and not unnamed and len(people) <= INCREMENTAL_MAX:
+        result = {pid: a for pid, a in hit[2].items() if pid not in people}
+        result.update({a.person_id: a for a in audit(db, as_of, sorted(people), carried_forward_months)})
+    else:
+        result = {a.person_id: a for a in audit(db, as_of, None, carried_forward_months)}
+    if key not in cache and len(cache) >= CACHED_DAYS:
+        cache.pop(next(iter(cache)))
+    cache[key] = (count, audit_max, result)
+    return sorted(result.values(), key=lambda a: a.crn)
+
+
 def case_audit(db: Database, person_id: str, as_of: date | None = None,
                carried_forward_months: int | None = None) -> CaseAudit | None:
     """One case's checklist and score (the case's inspection readiness panel)."""
@@ -481,8 +518,8 @@ def team_view(db: Database, as_of: date | None = None, previous_as_of: date | No
     as_of = as_of or date.today()
     previous_as_of = previous_as_of or add_months(as_of, -1)
     role = laptop_role(db)
-    now = audit(db, as_of, carried_forward_months=carried_forward_months)
-    before = audit(db, previous_as_of, carried_forward_months=carried_forward_months)
+    now = cached_audit(db, as_of, carried_forward_months)
+    before = cached_audit(db, previous_as_of, carried_forward_months)
     if role.is_manager:
         note = f"Team figures: {len({a.officer for a in now})} officers, {len(now)} cases."
         own = False
