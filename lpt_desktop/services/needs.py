@@ -518,7 +518,7 @@ def _write_disabilities(s: Session, p: Person, adjustment: str, today: date) -> 
                              from_date=today)
             s.add(row)
             add_event(s, p.id, "disability_added", today, f"{row.description} (adjustment: {row.adjustment})", row)
-            written.append(f"disability added: {row.description}, adjustment {row.adjustment}")
+            written.append(f"disability '{row.description}' added with the adjustment '{row.adjustment}'")
         return written
     if loose and len(rows) == 1 and rows[0].id not in matched:
         matched[rows[0].id], loose = "; ".join(loose), []
@@ -529,7 +529,7 @@ def _write_disabilities(s: Session, p: Person, adjustment: str, today: date) -> 
         row.adjustment = text
         add_event(s, p.id, "personal_details", today,
                   f"Changed: adjustment for {row.description} (from the needs assessment): {text}", row)
-        written.append(f"adjustment for {row.description}: {text}")
+        written.append(f"the adjustment for {row.description} is now '{text}'")
     if loose:
         written.append("not written to a disability (say which it is for, as 'Description: adjustment'): "
                        + "; ".join(loose))
@@ -564,8 +564,8 @@ def _write_back(s: Session, a: NeedsAssessment, p: Person, today: date) -> list[
         elif key is None or answer is None or answer.present is None:
             lines.append(line)  # not a barrier's line, or a barrier this assessment left unanswered
     lines += [line for line in new.values() if line not in lines]
-    written += [f"individual needs: {line}" for line in lines if line not in old]
-    written += [f"individual needs: taken out {line}" for line in old if line not in lines]
+    written += [f"individual needs line '{line}'" for line in lines if line not in old]
+    written += [f"individual needs line '{line}' taken out" for line in old if line not in lines]
     if lines != old:
         p.individual_needs = "\n".join(lines) or None
         add_event(s, p.id, "personal_details", today, "Changed: individual needs (from the needs assessment)", p)
