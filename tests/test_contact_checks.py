@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from lpt_desktop.assessment.needs import needs_data
 from lpt_desktop.domain.contacts import MAX_UPW_HOURS_PER_SESSION, ContactInput, check_contact, contact_codes
 from lpt_desktop.domain.validation import FieldError
 
@@ -51,7 +52,11 @@ def test_reference_data_has_the_issue_4_types_and_outcomes():
     assert set(codes.absence_reasons) == {"AACL", "AAEM", "AAFC", "AAHO", "AAME", "AARE", "AARC", "CO05"}
     assert set(codes.evidence) == {"awaited", "received", "not_needed"}
     assert set(codes.risk_areas) == {"victim", "children", "domestic", "other"}
-    assert len(codes.needs) == 10
+    # "Needs worked on" has one box per section of the needs assessment (issue 20), in its order: the contact's
+    # code is the section's key, or its first word ("thinking" for thinking_behaviour).
+    sections = [x.key for x in needs_data().sections]
+    assert len(codes.needs) == len(sections)
+    assert all(key == code or key.startswith(f"{code}_") for code, key in zip(codes.needs, sections, strict=True))
 
 
 @pytest.mark.parametrize(("code", "failure"), [(c, True) for c in FAILURES] + [(c, False) for c in NON_FAILURES]
