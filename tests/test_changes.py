@@ -59,6 +59,7 @@ from lpt_desktop.services import (
     rosh_plan,
     sentence_plan,
     tiering,
+    workload,
 )
 from lpt_desktop.services.changes import (
     BOOKKEEPING_TABLES,
@@ -607,6 +608,17 @@ def _(db: Database, demo: Demo) -> Args:
 def _(db: Database, demo: Demo) -> Args:
     obligations.set_policy_in_force(db, "ns-2003")
     return call("current")
+
+
+@scenario(workload.set_capacity, "an officer's hours and reductions")
+def _(db: Database, demo: Demo) -> Args:
+    return call("LPT0042", 18.5, 2)
+
+
+@scenario(workload.set_capacity, "back to full time")
+def _(db: Database, demo: Demo) -> Args:
+    workload.set_capacity(db, "Sam Patel", 30, 0)
+    return call("Sam Patel", None, 0)
 
 
 @scenario(obligations.set_frequency_override, "set")

@@ -24,13 +24,18 @@ What is read:
 Capacity: nothing in the app records an officer's hours, so it is kept in this file's lpt_meta under
 CAPACITY_KEY as JSON {staff_code or name: {"hours": 18.5, "reduction_hours": 2}} (the name for an officer known
 only by name); an officer with no entry is full time
-(the weights' full-time hours) with no reductions. There is no write service for it yet (a write needs its
-scenario in tests/test_changes.py): until one exists every officer counts as full time.
+(the weights' full-time hours) with no reductions. set_capacity writes it (lpt_meta is a STANDARDS table in
+services/changes.TABLE_KINDS, so it announces Change.STANDARDS); it is this laptop's own setting, never synced.
 
 Reads:
   workload(db, today=None) -> WorkloadView
   capacities(db) -> {staff_code: Capacity}
   weights() -> Weights (the checked weights file)
+  capacity_keys(db) -> {officer_id: staff_code}
+
+Writes:
+  set_capacity(db, officer_key, hours, reduction_hours) records an officer's hours a week (None: full time)
+  and the hours taken off them, keyed by staff code (or the name of an officer known only by name)
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from sqlalchemy.orm import Session
 
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.domain.court import report_type_label
+from lpt_desktop.domain.validation import FieldError, ValidationError
 from lpt_desktop.practice.workload import (
     COURT_REPORT,
     WORK_DUE,
@@ -60,6 +66,7 @@ from lpt_desktop.practice.workload import (
     team_workload,
 )
 from lpt_desktop.services import obligations
+from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.countersign import actor_in
 from lpt_desktop.store.court_models import ReportRequest
 from lpt_desktop.store.database import Database
@@ -72,6 +79,7 @@ OPEN_STATUSES = ("due", "overdue", "upcoming")
 COUNTED_ELSEWHERE = frozenset({"report_due"})  # open report requests: counted as court reports by type
 TEAM = "team"
 OFFICER = "officer"
+MAX_HOURS = 37.5  # a week's contracted hours at most (the weights' full time is 37)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,66 @@ def capacities(db: Database) -> dict[str, Capacity]:
     """Each officer's recorded hours and reductions by staff code (an officer not listed is full time)."""
     with db.read() as s:
         return _capacities(s)
+
+
+def capacity_keys(db: Database) -> dict[str, str]:
+    """Each officer row's id -> its staff code (the key its hours are recorded under)."""
+    with db.read() as s:
+        return {oid: code for oid, code in s.execute(select(Officer.id, Officer.staff_code))}
+
+
+def _number(value: object, name: str, most: float, fix: str) -> tuple[float | None, FieldError | None]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        return None, FieldError(name, f"must be a number of hours ({fix})")
+    if not 0 <= value <= most:
+        return None, FieldError(name, f"{value:g} is out of range: {fix}")
+    return float(value), None
+
+
+@writes(Change.STANDARDS)
+def set_capacity(db: Database, officer_key: str, hours: float | None, reduction_hours: float = 0.0) -> None:
+    """Record an officer's contracted hours a week (None: full time, the weights' hours) and the hours taken off
+    them (WMT's reductions: training, court duty, union duties...), keyed by staff code, or by the name of an
+    officer known only by the name on their cases' work. Full time with no reductions clears the entry."""
+    errors: list[FieldError] = []
+    key = (officer_key or "").strip()
+    if not key or len(key) > 120:
+        errors.append(FieldError("Officer", "is not given: choose the officer whose hours these are"))
+    h: float | None = None
+    if hours is not None:
+        h, err = _number(hours, "Hours a week", MAX_HOURS, f"give 0 to {MAX_HOURS:g} hours, or leave it full "
+                                                             "time")
+        if err:
+            errors.append(err)
+    limit = h if h is not None else (MAX_HOURS if hours is not None else load_weights().full_time_hours)
+    r, err = _number(reduction_hours, "Reduction hours", limit,
+                     f"give 0 to {limit:g} hours, no more than the hours worked")
+    if err:
+        errors.append(err)
+    if errors:
+        raise ValidationError(errors)
+    with db.write() as s:
+        codes = set(s.scalars(select(Officer.staff_code)))
+        if key not in codes and key.casefold() in {c.casefold() for c in codes}:
+            raise ValidationError([FieldError("Officer", f"'{key}' differs from a staff code only in case: give "
+                                                         "the staff code as recorded")])
+        row = s.get(Meta, CAPACITY_KEY)
+        try:
+            data = json.loads(row.value) if row is not None and row.value else {}
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        if h is None and not r:
+            data.pop(key, None)
+        else:
+            data[key] = {"hours": h, "reduction_hours": r or 0.0}
+        text = json.dumps(data, sort_keys=True)
+        if row is None:
+            s.add(Meta(key=CAPACITY_KEY, value=text))
+        else:
+            row.value = text
 
 
 def _current_sentences(s: Session) -> dict[str, tuple[str, bool]]:
@@ -250,4 +318,5 @@ def _scope_line(manager: bool, officers: int, named: int, unallocated: int) -> s
     return line
 
 
-__all__ = ["CAPACITY_KEY", "OFFICER", "TEAM", "WorkloadView", "capacities", "weights", "workload"]
+__all__ = ["CAPACITY_KEY", "MAX_HOURS", "OFFICER", "TEAM", "WorkloadView", "capacities", "capacity_keys",
+           "set_capacity", "weights", "workload"]
