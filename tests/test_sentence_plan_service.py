@@ -163,6 +163,33 @@ def test_agreement_is_refused_until_the_plan_is_ready_and_a_no_needs_the_reason(
     assert view.agreement.agreement == "no" and view.persons_words == "I want a job first"
 
 
+def test_a_no_or_could_not_answer_is_recorded_on_a_plan_not_ready_to_agree_a_yes_is_not(db):
+    """Only "yes" waits for the plan to be ready (a goal with a target date, a step under every active goal): the
+    person can say they disagree with an unfinished plan, with the reason, in the same save as their words."""
+    pid = new_case(db, START)
+    plan = sp.start_plan(db, pid, today=TODAY)
+    with pytest.raises(ValidationError) as refused:
+        sp.record_agreement(db, plan, sp.AgreementIn("no"), TODAY)
+    assert refused.value.errors[0].field == "Agreement details"  # the reason is still required
+    sp.record_agreement(db, plan, sp.AgreementIn("could_not_answer", "Too unwell to talk it through today"), TODAY)
+    g = sp.add_goal(db, plan, goal(), TODAY)  # active, no step yet: not ready
+    assert not sp.plan_view(db, plan, TODAY).ready_to_agree
+    found = sp.save_agreement(db, plan, "I want my own place first", None,
+                              sp.AgreementIn("no", "Wants the housing goal before any other"), today=TODAY)
+    assert found is not None
+    view = sp.plan_view(db, plan, TODAY)
+    assert view.agreement.agreement == "no" and view.persons_words == "I want my own place first"
+    assert [a.agreement for a in view.agreements] == ["could_not_answer", "no"]
+    with pytest.raises(ValidationError, match="'yes' cannot be recorded yet") as refused:
+        sp.save_agreement(db, plan, "I want my own place first", None, sp.AgreementIn("yes"), today=TODAY)
+    assert "no" in refused.value.errors[0].message  # says what can be recorded now
+    # Completing with the person's "no" on record is not refused for the plan being unready to agree (only a
+    # "yes" would stand for agreeing to a plan that cannot be agreed).
+    assert not sp.plan_view(db, plan, TODAY).ready_to_agree and g
+    done = sp.complete_plan(db, plan, acknowledge_warnings=True, today=TODAY)
+    assert done.completed
+
+
 def test_involvement_flags_a_plan_without_the_persons_words_or_involvement(db):
     pid = new_case(db, START)
     plan = sp.start_plan(db, pid, today=TODAY)

@@ -25,7 +25,8 @@ Writes (each one transaction, audited):
   add_step(db, goal_id, StepIn) -> step id; update_step(db, step_id, StepIn); delete_step(db, step_id)
   set_step_status(db, step_id, status)
   record_agreement(db, plan_id, AgreementIn, today=None) -> agreement id
-      refused until ready_to_agree; after completion it is an updated agreement
+      a yes refused until ready_to_agree (no and could not answer at any time); after completion it is an
+      updated agreement
   save_agreement(db, plan_id, words, involvement, AgreementIn | None, before, today) -> agreement id | None
       the agreement form's one transaction: words and agreement together, a repeat save recording nothing
   discard_plan(db, plan_id, today=None)
@@ -91,6 +92,7 @@ __all__ = ["AgreementIn", "AgreementView", "EditedElsewhere", "Evidence", "GoalI
            "start_review", "update_goal", "update_step"]
 
 ACTIVE_PLAN_STATUSES = ("active", "future")
+AGREED = "yes"  # the one answer held to the ready-to-agree rule
 FINISHED_STEPS = ("completed", "no_longer_needed")
 
 
@@ -781,9 +783,9 @@ def _words_errors(words: str | None, involvement: str | None = None) -> list[Fie
 
 @writes(Change.ASSESSMENT, Change.CASE)
 def record_agreement(db: Database, plan_id: str, agreement: AgreementIn, today: date | None = None) -> str:
-    """The person's agreement: yes, no (with why) or could not answer (with why). Refused until the plan is ready
-    to agree (a goal with a target date, a step under every active goal). After completion it is an updated
-    agreement, kept beside the earlier ones."""
+    """The person's agreement: yes, no (with why) or could not answer (with why). A yes is refused until the plan
+    is ready to agree (a goal with a target date, a step under every active goal); no and could not answer may be
+    recorded at any time. After completion it is an updated agreement, kept beside the earlier ones."""
     today = today or date.today()
     require(rules.agreement_errors(rules.Agreement(agreement.agreement, agreement.reason, today)) +
             _words_errors(agreement.persons_words))
@@ -792,11 +794,14 @@ def record_agreement(db: Database, plan_id: str, agreement: AgreementIn, today: 
 
 
 def _record_agreement(s: Session, db: Database, p: SentencePlan, agreement: AgreementIn, today: date) -> str:
-    """Record the agreement in the open session (the plan's ready-to-agree rule checked)."""
-    ready, why = rules.ready_to_agree(_plan_model(s, p))
-    if not ready:
-        raise ValidationError([FieldError("Agreement", f"cannot be recorded yet: {w[0].lower()}{w[1:]}")
-                               for w in why])
+    """Record the agreement in the open session. Only a "yes" is held to the ready-to-agree rule (a plan cannot be
+    agreed until it is ready); the person may say they do not agree, or could not answer, at any time."""
+    if agreement.agreement == AGREED:
+        ready, why = rules.ready_to_agree(_plan_model(s, p))
+        if not ready:
+            raise ValidationError([FieldError("Agreement", f"'yes' cannot be recorded yet: {w[0].lower()}{w[1:]}"
+                                                           " (their 'no' or 'could not answer' can be recorded "
+                                                           "now, with the reason)") for w in why])
     updated = p.status == "complete"
     words = agreement.persons_words.strip() if agreement.persons_words is not None else None
     if not updated and words is not None:
@@ -895,16 +900,16 @@ AGREEMENT_PREDATES_CHANGES = "agreement_predates_changes"
 
 
 def _agreement_flags(s: Session, p: SentencePlan, model: rules.Plan) -> list[pw.Flag]:
-    """An agreement recorded before the plan was changed. Refused when the plan is no longer ready to agree (the
-    person would stand as agreeing to a plan the agreement rule says cannot be agreed: a goal without a step, or
-    no target date); a warning when it is still ready but its goals or steps changed since (the officer knows
-    whether the change was talked through with the person: record their agreement again, or complete)."""
+    """An agreement recorded before the plan was changed. A "yes" is refused when the plan is no longer ready to agree
+    (the person would stand as agreeing to a plan the agreement rule says cannot be agreed: a goal without a step, or no
+    target date); a warning when it is still ready but its goals or steps changed since (the officer knows whether the
+    change was talked through with the person: record their agreement again, or complete)."""
     recorded = _agreements(s, p.id)
     if not recorded:
         return []
     last = recorded[-1]
     ready, why = rules.ready_to_agree(model)
-    if not ready:
+    if not ready and last.agreement == AGREED:
         raise ValidationError([FieldError("Agreement", f"was recorded on {format_date(last.on_date)}, but the plan "
                                                        f"has changed and cannot be agreed now: {w[0].lower()}{w[1:]}; "
                                                        "then record their agreement again") for w in why])

@@ -1,11 +1,11 @@
-"""The sentence plan page (issue 20) on a real caseload file through the window: an activity-only outcome is
-flagged as it is typed and on the goal's row; goals move by Alt+Down and by a drop; the agreement is refused
-until the plan is ready, then saved with the person's words; a contact ticked with a step is that step's
-evidence. On a completed plan: the goals' and steps' evidence and a goal's status history are readable in the
-detail pane, the learning plan and an intervention under a removed goal are said so, an active goal with no step
-is warned of, content buttons the service refuses are disabled with the reason, an intervention comes off its
-goal, the type to start defaults to Review and the PDF to large print when the case record asks for it. With a
-new draft open: the review due and the printed version are the plan in force's; Discard draft asks first."""
+"""The sentence plan page (issue 20) on a real caseload file through the window: an activity-only outcome is flagged as
+it is typed and on the goal's row; goals move by Alt+Down and by a drop; a "no" with its reason is saved on a plan not
+ready to agree, a "yes" waits until it is ready, then is saved with the person's words; a contact ticked with a step is
+that step's evidence. On a completed plan: the goals' and steps' evidence and a goal's status history are readable in
+the detail pane, the learning plan and an intervention under a removed goal are said so, an active goal with no step is
+warned of, content buttons the service refuses are disabled with the reason, an intervention comes off its goal, the
+type to start defaults to Review and the PDF to large print when the case record asks for it. With a new draft open: the
+review due and the printed version are the plan in force's; Discard draft asks first."""
 
 from __future__ import annotations
 
@@ -151,29 +151,40 @@ def test_goals_move_by_keyboard_and_by_a_drop(qtbot, window, caseload):
     qtbot.waitUntil(lambda: titles() == ["Third", "Second", "First"], timeout=10000)
 
 
-def test_agreement_is_refused_until_ready_then_saved_with_their_words(qtbot, window, caseload):
+def test_a_no_is_saved_on_an_unready_plan_and_a_yes_once_ready_with_their_words(qtbot, window, caseload):
     people = caseload[1]
     _view, page = _page(qtbot, window, people["agree"])
     dialog = page.open_agreement()
     qtbot.waitUntil(dialog.isVisible)
-    assert not dialog.agree_box.isEnabled()
-    assert "step" in dialog.not_ready.text().lower()
-    dialog.discard()
+    # Only "yes" waits for the plan to be ready: the person can disagree with an unfinished plan (issue 20).
+    assert dialog.agree_box.isEnabled() and not dialog.radios["yes"].isEnabled()
+    assert dialog.radios["no"].isEnabled() and dialog.radios["could_not_answer"].isEnabled()
+    assert "step" in dialog.not_ready.text().lower() and "“no”" in dialog.not_ready.text()
+    dialog.radios["no"].setChecked(True)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "Why" in dialog.error.text()  # the reason is still required
+    dialog.reason.setPlainText("Wants the housing goal settled before agreeing to the rest")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan.agreement is not None, timeout=10000)
+    assert page.plan.agreement.agreement == "no" and not page.plan.ready_to_agree
+    assert "Wants the housing goal settled" in page.voice.text()
     on_writer(qtbot, window, sp.add_step, people["agree_goal"], step(by=TEST_TODAY + timedelta(days=7)))
     qtbot.waitUntil(lambda: page.plan is not None and page.plan.ready_to_agree, timeout=10000)
     dialog = page.open_agreement()
     qtbot.waitUntil(dialog.isVisible)
-    assert dialog.agree_box.isEnabled()
+    assert dialog.agree_box.isEnabled() and dialog.radios["yes"].isEnabled()
     dialog.words.setPlainText("I want a place of my own")
     dialog.radios["could_not_answer"].setChecked(True)
+    dialog.reason.setPlainText("")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: dialog.error.isVisible())
     assert "Why" in dialog.error.text()
     dialog.radios["yes"].setChecked(True)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
-    qtbot.waitUntil(lambda: page.plan.agreement is not None, timeout=10000)
-    assert page.plan.agreement.agreement == "yes"
+    qtbot.waitUntil(lambda: page.plan.agreement.agreement == "yes", timeout=10000)
     assert page.plan.persons_words == "I want a place of my own"
     assert "I want a place of my own" in page.voice.text()
 

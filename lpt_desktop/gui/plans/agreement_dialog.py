@@ -1,8 +1,9 @@
-"""The person's voice: their own words on what they want to change, how they took part, and whether they agree
-with the plan ("yes", "no, I do not agree", "could not answer", the last two with the reason, up to 4,000
-characters). The agreement part stays disabled, with the reasons listed, until the plan is ready to agree; the
-words can be saved before then. On a completed plan, saving with a changed answer, reason or words records an
-updated agreement (their words kept with it); saving without a change records nothing."""
+"""The person's voice: their own words on what they want to change, how they took part, and whether they agree with the
+plan ("yes", "no, I do not agree", "could not answer", the last two with the reason, up to 4,000 characters). "Yes"
+stays disabled, with the reasons listed, until the plan is ready to agree; the person can say they do not agree, or
+could not answer, at any time, and their words can be saved before then. On a completed plan, saving with a changed
+answer, reason or words records an updated agreement (their words kept with it); saving without a change records
+nothing."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ class AgreementDialog(RecordDialog):
         self.ch = svc.choices()
         self.plan_id = plan.id
         self.shown_words: str | None = plan.persons_words
-        self.ready = plan.ready_to_agree
         self.completed = plan.status == "complete"
         self.words = QPlainTextEdit(plan.persons_words)
         self.words.setAccessibleName("The person's own words")
@@ -88,10 +88,19 @@ class AgreementDialog(RecordDialog):
             self.previous.setWordWrap(True)
             box.insertWidget(1, self.previous)
         if not plan.ready_to_agree:
-            self.agree_box.setEnabled(False)
-            self.not_ready.setText("The plan cannot be agreed yet:\n" +
+            # Only "yes" waits for the plan to be ready: they can disagree with, or not answer on, a plan at any time.
+            yes = self.radios.get("yes")
+            if yes is not None:
+                if yes.isChecked():  # an earlier yes, before the plan changed: not offered again until ready
+                    self.answers.setExclusive(False)
+                    yes.setChecked(False)
+                    self.answers.setExclusive(True)
+                yes.setEnabled(False)
+                yes.setToolTip("The plan cannot be agreed until it is ready: see the reasons above")
+            self.not_ready.setText("The plan cannot be agreed (“yes”) yet:\n" +
                                    "\n".join(f"• {r}" for r in plan.not_ready_because) +
-                                   "\nTheir words can be saved now.")
+                                   "\nTheir words, and a “no” or “could not answer” with the reason, can be "
+                                   "saved now.")
         else:
             self.not_ready.hide()
         self.reason.textChanged.connect(self._counted)
@@ -107,7 +116,7 @@ class AgreementDialog(RecordDialog):
         return next((c for c, r in self.radios.items() if r.isChecked()), None)
 
     def submit(self) -> None:
-        answer = self.answer() if self.ready else None
+        answer = self.answer()
         reason = self.reason.toPlainText()
         errors: list[FieldError] = []
         if answer in self.ch.reason_required_for and not reason.strip():
