@@ -27,6 +27,7 @@ from lpt_desktop.gui.caseload_model import FLAG_NAMES, ROSH_COLOURS
 from lpt_desktop.gui.contact_log import ContactLogView
 from lpt_desktop.gui.obligations_view import ObligationsView
 from lpt_desktop.gui.plans.plan_page import PlansPage
+from lpt_desktop.gui.practice.case_panel import TAB_TITLE, ReadinessPanel
 from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import empty_state
 from lpt_desktop.services import sentence_plan
@@ -106,6 +107,9 @@ class CaseView(QWidget):
         self.plans = PlansPage(case.person_id, ops)
         self.sections.addTab(self.plans, "Plans")  # no letter left: Ctrl+PgDown reaches it
         self.plans.refresh()
+        # The case against the inspection's criteria, unmet checks first, each going to its fix (issue 21).
+        self.readiness = ReadinessPanel(case.person_id, ops, self)
+        self.sections.addTab(self.readiness, TAB_TITLE)
         layout.addWidget(self.sections)
         # Every part of the case by keyboard: five of its tabs have no Alt letter left (the contact form and
         # the menus use them), so Ctrl+PgDown / Ctrl+PgUp step through them as in a browser.
@@ -159,6 +163,10 @@ class CaseView(QWidget):
     def show_plans(self) -> PlansPage:
         self.sections.setCurrentWidget(self.plans)
         return self.plans
+
+    def show_readiness(self) -> ReadinessPanel:
+        self.sections.setCurrentWidget(self.readiness)
+        return self.readiness
 
     def show_contacts(self) -> ContactLogView | None:
         if self.contacts is not None:

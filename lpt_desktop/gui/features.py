@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lpt_desktop.gui import court_actions, integrity_actions, offices_dialog, standards_actions, sync_actions
 from lpt_desktop.gui.case_record import new_case_actions
 from lpt_desktop.gui.manager import manager_actions
+from lpt_desktop.gui.practice import case_actions
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -20,4 +21,5 @@ FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
     ("manager", manager_actions.install),  # after sync: it refreshes after each sync
     ("integrity", integrity_actions.install),
     ("offices", offices_dialog.install),
+    ("case_readiness", case_actions.install),  # each case's Inspection readiness tab reaches "manager"
 )

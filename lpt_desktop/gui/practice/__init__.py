@@ -1,0 +1,1 @@
+"""Practice quality and management oversight in the window (issue 21)."""

@@ -1,0 +1,211 @@
+"""A case's Inspection readiness tab through the real window (issue 21): the score as the inspectorate computes
+it, unmet checks first, "Go to" (the button, Enter, a double-click) opening the screen that fixes a check, a read
+again after a fix made through the service, and the empty state of a case with nothing applicable."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from lpt_desktop.gui.practice.case_panel import ReadinessPanel
+from lpt_desktop.gui.practice.screens import TARGETS
+from lpt_desktop.practice.checks import MET, NOT_APPLICABLE, NOT_MET, SCREENS, all_checks
+from lpt_desktop.services import case_record as cr
+from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.store.keyfile import KdfParams
+from lpt_desktop.store.models import Sentence
+from tests.conftest import PASSPHRASE, TEST_TODAY
+from tests.gui.conftest import on_writer, unlock
+from tests.plan_fill import new_case
+from tests.rosh_fill import complete_screened_out
+
+pytestmark = pytest.mark.gui
+TODAY = TEST_TODAY
+
+
+@pytest.fixture(scope="module")
+def small_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Two cases: one started five days ago with nothing done yet (its screening not yet due, the rest owed),
+    one whose order was terminated a year ago (no check applies)."""
+    folder = tmp_path_factory.mktemp("readiness")
+    db = create_caseload(folder / "c.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    try:
+        fresh = new_case(db, TODAY - timedelta(days=5))
+        ended = new_case(db, TODAY - timedelta(days=400), days=30)
+        with db.read() as s:
+            sid = s.scalar(select(Sentence.id).where(Sentence.person_id == ended))
+        assert sid is not None
+        cr.terminate_sentence(db, sid, TODAY - timedelta(days=370), "completed")
+    finally:
+        db.close()
+    return folder, {"fresh": fresh, "ended": ended}
+
+
+@pytest.fixture
+def small(small_template, tmp_path) -> tuple[Path, dict[str, str]]:
+    """A copy of the template for each test (tests write to it)."""
+    folder, ids = small_template
+    copy = tmp_path / "caseload"
+    shutil.copytree(folder, copy)
+    return copy / "c.lptdb", ids
+
+
+def _open(qtbot, make_window, path: Path, person_id: str):
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    if window.last_message is not None and window.last_message.isVisible():
+        window.last_message.close()
+    holder: dict[str, object] = {}
+    window.open_case(person_id, then=lambda v: holder.setdefault("view", v))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    view = holder["view"]
+    panel: ReadinessPanel = view.show_readiness()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: panel.loaded, timeout=10000)
+    return window, view, panel
+
+
+def _statuses(panel: ReadinessPanel) -> dict[str, str]:
+    return {r.id: r.status for r in panel.model.records}
+
+
+def test_every_screen_key_has_a_target():
+    """A new screen key in practice.checks.SCREENS without a target here fails (and a target for no key)."""
+    assert sorted(set(SCREENS) - set(TARGETS)) == [], "screen keys with nowhere to go"
+    assert sorted(set(TARGETS) - set(SCREENS)) == [], "targets for screen keys that no longer exist"
+    assert all(c.screen in TARGETS for c in all_checks())
+
+
+def test_unmet_first_with_the_score_and_go_to_by_button_enter_and_double_click(make_window, qtbot, small):
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    records = panel.model.records
+    rank = {NOT_MET: 0, MET: 1, NOT_APPLICABLE: 2}
+    assert [rank[r.status] for r in records] == sorted(rank[r.status] for r in records)
+    assert records[0].status == NOT_MET
+    met = sum(r.status == MET for r in records)
+    applicable = sum(r.status != NOT_APPLICABLE for r in records)
+    assert panel.score.text() == f"{met} of {applicable} applicable checks met ({met / applicable * 100:.0f}%)"
+    assert re.fullmatch(r"\d+ of \d+ applicable checks met \(\d+%\)", panel.score.text())
+    # The screening is not yet due (five days in): not applicable by its rule, never not met.
+    assert _statuses(panel)["rosh_screening_on_time"] == NOT_APPLICABLE
+    # Each row in words: status, criterion, reason, what to do (unmet only).
+    first = records[0]
+    cells = [panel.model.index(0, c).data() for c in range(5)]
+    assert cells[0] == "✖ Not met" and cells[1].startswith(first.check.criterion + " ")
+    assert cells[3] == first.reason and cells[4] == first.check.action
+    assert panel.model.index(len(records) - 1, 4).data() == ""  # nothing to do for a check that does not apply
+    assert panel.table.accessibleName() == "Inspection checks"
+    assert panel.go_button.accessibleName().startswith("Go to ")
+    assert first.check.action in panel.detail.text()
+
+    # The button opens the first unmet check's screen (the RoSH section for the full analysis).
+    assert first.screen.startswith("rosh")
+    panel.go_button.click()
+    assert view.sections.currentWidget() is view.assessments
+    assert view.assessments.rosh.isVisible()
+
+    # Enter on a row: the sentence plan's row goes to the Plans tab's sentence plan.
+    view.show_readiness()
+    row = next(i for i, r in enumerate(panel.model.records) if r.screen == "sentence_plan")
+    panel.table.setCurrentIndex(panel.model.index(row, 0))
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert view.sections.currentWidget() is view.plans
+    assert view.plans.sentence.isVisible()
+
+    # A double-click on a needs row goes to the needs section.
+    view.show_readiness()
+    row = next(i for i, r in enumerate(panel.model.records) if r.screen.startswith("needs_"))
+    panel.table.scrollTo(panel.model.index(row, 2))
+    qtbot.wait(20)
+    rect = panel.table.visualRect(panel.model.index(row, 2))
+    # As a real double-click arrives: a press first (QTest's double-click alone has none).
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.assessments.needs.isVisible()
+
+
+def test_go_to_opens_the_screen_for_each_key(make_window, qtbot, small):
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    base = {r.id: r for r in panel.model.records}
+    contacts = view.contacts
+    assert contacts is not None
+
+    def go(key: str, check_id: str = "plan_outcome_focused") -> str:
+        view.show_readiness()
+        return panel.go_to(dataclasses.replace(base[check_id], screen=key))
+
+    go("rosh_review")
+    assert view.assessments.rosh.isVisible()
+    go("needs_barriers")
+    assert view.assessments.needs.isVisible()
+    go("risk_plan")
+    assert view.plans.risk.isVisible()
+    go("risk_plan_sharing")  # no plan yet: the page, its Start plan in focus
+    assert view.plans.risk.isVisible()
+    go("sentence_plan_goals")
+    assert view.plans.sentence.isVisible()
+    go("sentence_plan_agreement")  # no plan yet: the page (the agreement dialog needs a plan)
+    assert view.plans.sentence.isVisible()
+    assert go("countersign", "risk_plan_countersigned") == "Risk management plan"
+    assert view.plans.risk.isVisible()
+    go("registers")
+    assert view.registers.isVisible()
+    go("contacts")
+    assert contacts.isVisible()
+    go("enforcement")
+    assert contacts.isVisible() and contacts.enforcement_filter.currentData() == "open"
+    # An officer's laptop: the oversight contacts recorded, and the manager records a new one.
+    assert go("oversight") == "Contacts: management oversight"
+    assert contacts.type_filter.currentData() == "MO1"
+    go("home_visit")
+    qtbot.waitUntil(lambda: contacts.entry.isVisible() and contacts.entry.type.currentData() == "CHVS",
+                    timeout=10000)
+    go("victim_contact")
+    qtbot.waitUntil(lambda: contacts.entry.isVisible() and contacts.entry.type.currentData() == "CVIC",
+                    timeout=10000)
+
+
+def test_a_fix_through_the_service_is_read_again(make_window, qtbot, small):
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    assert _statuses(panel)["rosh_sources"] == NOT_MET
+    before = panel.reads
+    on_writer(qtbot, window, complete_screened_out, ids["fresh"], TODAY, "L")
+    qtbot.waitUntil(lambda: _statuses(panel).get("rosh_sources") == MET, timeout=10000)
+    assert panel.reads > before
+    statuses = _statuses(panel)
+    assert statuses["rosh_screening_on_time"] == MET
+    assert panel.score.text() == "3 of 3 applicable checks met (100%)"
+    assert panel.model.records[0].status == MET  # nothing unmet left to put first
+
+
+def test_a_hidden_tab_reads_again_when_shown(make_window, qtbot, small):
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    view.show_personal()
+    before = panel.reads
+    on_writer(qtbot, window, complete_screened_out, ids["fresh"], TODAY, "L")
+    qtbot.wait(50)
+    assert panel.reads == before  # not read while hidden
+    view.show_readiness()
+    qtbot.waitUntil(lambda: _statuses(panel).get("rosh_sources") == MET, timeout=10000)
+
+
+def test_a_case_with_nothing_applicable_says_so(make_window, qtbot, small):
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["ended"])
+    assert panel.body.currentWidget() is panel.empty
+    assert panel.empty.isVisible()
+    assert "No inspection check applies to this case" in panel.empty.text()
+    assert "No sentence or order in force" in panel.empty.text()
+    assert panel.score.text() == "No check applies to this case yet"
+    assert not panel.go_button.isEnabled()
