@@ -229,7 +229,7 @@ class NeedsForm(AutosavedForm):
         dl.addWidget(self.tiering)
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems stopping completion")
-        self.problems.setToolTip("Choose a problem (Enter or a click) to go to its field")
+        self.problems.setToolTip("Enter or double-click a problem to go to its field")
         self.problems_label = QLabel("Before it can be completed:")
         dl.addWidget(self.problems_label)
         dl.addWidget(self.problems, 1)
@@ -266,8 +266,9 @@ class NeedsForm(AutosavedForm):
         for present, adjustment, _n in self.barriers.values():
             present.currentIndexChanged.connect(self._edited)
             adjustment.textChanged.connect(self._edited)
+        # Enter or a double-click (not a single click: its tab switch put the double-click's second press on
+        # whatever field was under the mouse on the new tab, which took the focus and could be ticked).
         self.problems.itemActivated.connect(self._problem_chosen)
-        self.problems.itemClicked.connect(self._problem_chosen)
         self.complete_button.clicked.connect(self.complete)
         if read_only:
             for w in self.tabs.findChildren(QWidget):
@@ -465,9 +466,11 @@ class NeedsForm(AutosavedForm):
             page = page.parentWidget()
         if page is not None:
             self.tabs.setCurrentWidget(page)
-            area = page if isinstance(page, QScrollArea) else None
-            if area is not None:
-                area.ensureWidgetVisible(widget)
+            if isinstance(page, QScrollArea):
+                box = widget.parentWidget()  # its group (the section or barrier) in view where it fits
+                if isinstance(box, QGroupBox):
+                    page.ensureWidgetVisible(box)
+                page.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def complete(self) -> None:
