@@ -196,7 +196,12 @@ def test_a_hidden_tab_reads_again_when_shown(make_window, qtbot, small):
     on_writer(qtbot, window, complete_screened_out, ids["fresh"], TODAY, "L")
     qtbot.wait(50)
     assert panel.reads == before  # not read while hidden
-    view.show_readiness()
+    # Alt+K from anywhere in the case brings the tab forward (every letter of its title is taken elsewhere).
+    window.activateWindow()
+    view.personal.setFocus()
+    qtbot.keyClick(view.personal, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    assert view.sections.currentWidget() is panel
+    assert "Alt+K" in view.sections.tabToolTip(view.sections.indexOf(panel))
     qtbot.waitUntil(lambda: _statuses(panel).get("rosh_sources") == MET, timeout=10000)
 
 

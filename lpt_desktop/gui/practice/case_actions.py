@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lpt_desktop.gui.practice.case_panel import TAB_KEYS
+
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
 
@@ -16,8 +18,12 @@ class CaseReadiness:
 
     def _case_opened(self, person_id: str) -> None:
         for view in self.host.case_views():
-            if view.case.person_id == person_id:
+            if view.case.person_id == person_id and view.readiness.host is None:
                 view.readiness.host = self.host
+                index = view.sections.indexOf(view.readiness)
+                view.sections.setTabToolTip(index, f"How the case stands against the inspection's criteria "
+                                                   f"({TAB_KEYS}); Ctrl+PgDown and Ctrl+PgUp move between the "
+                                                   "parts of the case")
 
 
 def install(host: Host) -> CaseReadiness:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.practice import screens
+from lpt_desktop.gui.shortcuts import local_shortcut
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, empty_state, record_table
-from lpt_desktop.practice.checks import MET, NOT_APPLICABLE, NOT_MET, STATUS_LABELS, CheckResult
+from lpt_desktop.practice.checks import MET, NOT_APPLICABLE, NOT_MET, SCREENS, STATUS_LABELS, CheckResult
 from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
@@ -42,8 +43,11 @@ if TYPE_CHECKING:
 # A write of any of these can move a check (a sync announces what it wrote, so SYNC alone moves nothing).
 REFRESH_ON = (Change.CASE | Change.REGISTER | Change.CONTACT | Change.ENFORCEMENT | Change.APPOINTMENT
               | Change.ASSESSMENT | Change.STANDARDS)
-TAB_TITLE = "Inspection readi&ness"
-GO_LETTER = "&Go to"
+# Every letter of the title is taken in some state of the case (its tabs, their pages, the contact form): Alt+K,
+# free in all of them, brings the tab to the front (tests/gui/test_mnemonics.py walks them).
+TAB_TITLE = "Inspection readiness"
+TAB_KEYS = "Alt+K"
+GO_LETTER = "Go &to"
 
 # Status: symbol, colour and tint (never colour alone: the word is in the cell).
 STYLES = {
@@ -184,8 +188,16 @@ class ReadinessPanel(QWidget):
         layout.addWidget(self.detail)
         layout.addLayout(row)
         self._show_chosen()
+        if case_view is not None:
+            local_shortcut(TAB_KEYS, case_view, self.bring_forward)
         if ops is not None:
             ops.changed.connect(self._changed)
+
+    def bring_forward(self) -> None:
+        """The tab to the front with the list in focus (Alt+K anywhere in the case)."""
+        if self.case_view is not None:
+            self.case_view.sections.setCurrentWidget(self)
+        (self.table if self.body.currentWidget() is self.table else self.go_button).setFocus()
 
     # -- reading ---------------------------------------------------------------------------------------------
     def _changed(self, changes: Change) -> None:
@@ -266,6 +278,7 @@ class ReadinessPanel(QWidget):
         label = screens.target(r.screen).label
         self.go_button.setText(f"{GO_LETTER} {label}")
         self.go_button.setAccessibleName(f"Go to {label}")
+        self.go_button.setAccessibleDescription(f"Opens {SCREENS.get(r.screen, label)}")
         set_available(self.go_button, self.case_view is not None, "the case is not open")
         parts = [f"<b>{_esc(r.check.statement)}</b>",
                  f"Criterion {_esc(criterion_text(r))}. <b>{STATUS_LABELS[r.status]}</b>: {_esc(r.reason)}"]
