@@ -95,6 +95,7 @@ MANAGER_WRITES = frozenset({
     "lpt_desktop.services.countersign.countersign", "lpt_desktop.services.countersign.return_work",
     "lpt_desktop.services.countersign.agree_override", "lpt_desktop.services.countersign.refuse_override",
     "lpt_desktop.services.countersign.record_oversight",
+    "lpt_desktop.services.workload.set_capacity",  # the team's hours for the workload: kept on this laptop
     # The laptop's own machinery: syncing and enrolling, opening a case, the manager's own note templates.
     "lpt_desktop.gui.sync_runner._sync_now", "lpt_desktop.gui.sync_runner._enrol",
     "lpt_desktop.gui.main_window._open_case", "lpt_desktop.gui.main_window._save_template",
