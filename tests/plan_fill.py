@@ -68,7 +68,7 @@ def ready_plan(db: Database, pid: str, on: date) -> tuple[str, str, str]:
     """A draft plan with one goal and one step, ready to agree: (plan, goal, step)."""
     plan = sp.start_plan(db, pid, today=on)
     g = sp.add_goal(db, plan, goal(), on)
-    st = sp.add_step(db, g, step(by=on + timedelta(days=28)))
+    st = sp.add_step(db, g, step(by=on + timedelta(days=28)), today=on)
     sp.set_persons_words(db, plan, "I want my own place and to stop sofa surfing",
                          involvement="Wrote the plan together at the office")
     return plan, g, st

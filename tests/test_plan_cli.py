@@ -35,7 +35,7 @@ def caseload(tmp_path_factory) -> tuple[Path, str, str]:
         plan, _g, _st = ready_plan(db, pid, START)
         g2 = sp.add_goal(db, plan, goal("Drugs", "drugs", "Attend the drug service", "3_months"), START)
         sp.add_step(db, g2, step("Assessment at the drug service", "partnership_agency", START + timedelta(days=10),
-                                 partner="drug_alcohol_service"))
+                                 partner="drug_alcohol_service"), today=START)
         sp.record_agreement(db, plan, sp.AgreementIn("yes"), START)
         assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=START).completed
         with db.read() as s:

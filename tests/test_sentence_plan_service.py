@@ -74,6 +74,29 @@ def test_a_goal_and_a_step_are_refused_naming_the_field_and_choose_someone_is_ne
     assert shown.id == sid and shown.who_words.startswith("Accommodation provider")
 
 
+def test_a_step_by_date_in_the_past_is_refused_as_a_goal_target_is_and_a_passed_one_shows_overdue(db):
+    """Walk 7: a step's "by" date in the past was accepted silently while a goal's target in the past was refused.
+    A new or changed "by" date in the past is refused by name; a step already past its date keeps it (its words
+    can still change) and reads as overdue while it is still open."""
+    pid = new_case(db, START)
+    plan = sp.start_plan(db, pid, today=TODAY)
+    g = sp.add_goal(db, plan, goal(), TODAY)
+    with pytest.raises(ValidationError) as refused:
+        sp.add_step(db, g, step(by=TODAY - timedelta(days=1)), today=TODAY)
+    assert refused.value.errors[0].field == "By when"
+    assert refused.value.errors[0].message == "22/11/2026 is in the past: choose today or a later date"
+    sid = sp.add_step(db, g, step(by=TODAY), today=TODAY)  # today itself is fine
+    later = TODAY + timedelta(days=10)
+    shown = sp.plan_view(db, plan, later).goals[0].steps[0]
+    assert shown.overdue and not sp.plan_view(db, plan, TODAY).goals[0].steps[0].overdue
+    sp.update_step(db, sid, step("Register with the council's housing team", by=TODAY), today=later)  # date kept
+    with pytest.raises(ValidationError, match="By when"):
+        sp.update_step(db, sid, step(by=later - timedelta(days=2)), today=later)
+    assert sp.plan_view(db, plan, later).goals[0].steps[0].by_when == TODAY
+    sp.set_step_status(db, sid, "completed")
+    assert not sp.plan_view(db, plan, later).goals[0].steps[0].overdue  # done: not overdue
+
+
 def test_an_activity_only_outcome_is_flagged_on_the_goal_with_a_suggestion(db):
     pid = new_case(db, START)
     plan = sp.start_plan(db, pid, today=TODAY)

@@ -22,7 +22,8 @@ Writes (each one transaction, audited):
                                                            a completed plan's are removed
   move_goal(db, goal_id, to_index)                         0-based among the plan's goals (keys and dragging)
   place_intervention(db, goal_id, requirement_id, placed=True)   an order requirement under a goal
-  add_step(db, goal_id, StepIn) -> step id; update_step(db, step_id, StepIn); delete_step(db, step_id)
+  add_step(db, goal_id, StepIn, today=None) -> step id; update_step(db, step_id, StepIn, today=None)
+      a new or changed "by" date not in the past; delete_step(db, step_id)
   set_step_status(db, step_id, status)
   record_agreement(db, plan_id, AgreementIn, today=None) -> agreement id
       a yes refused until ready_to_agree (no and could not answer at any time); after completion it is an
@@ -94,6 +95,7 @@ __all__ = ["AgreementIn", "AgreementView", "EditedElsewhere", "Evidence", "GoalI
 ACTIVE_PLAN_STATUSES = ("active", "future")
 AGREED = "yes"  # the one answer held to the ready-to-agree rule
 FINISHED_STEPS = ("completed", "no_longer_needed")
+OPEN_STEPS = ("not_started", "in_progress")  # a step still to be done by its date (overdue once it has passed)
 
 
 # -- what the screens send --------------------------------------------------------------------------
@@ -163,6 +165,7 @@ class StepView:
     position: int
     errors: tuple[FieldError, ...]
     evidence: tuple[Evidence, ...]
+    overdue: bool = False  # still open (not started or in progress) and its "by" date has passed
 
 
 @dataclass(frozen=True)
@@ -485,9 +488,15 @@ def _fill_goal(g: PlanGoal, goal: GoalIn, target: date | None) -> None:
     g.learning_plan = goal.learning_plan
 
 
-def _check_step(step: StepIn) -> None:
-    require(rules.step_errors(rules.Step(step.what, step.who, step.partner, step.who_name, step.by_when,
-                                         step.status)))
+def _check_step(step: StepIn, today: date, by_changed: bool = True) -> None:
+    """The step as the rules check it, and its "by" date not in the past when it is set now (`by_changed`), as a
+    goal's target date is not: a step already past its date stays as it is and shows as overdue."""
+    errors = rules.step_errors(rules.Step(step.what, step.who, step.partner, step.who_name, step.by_when,
+                                          step.status))
+    if by_changed and step.by_when is not None and step.by_when < today:
+        errors.append(FieldError("By when", f"{format_date(step.by_when)} is in the past: choose today or a later "
+                                            "date"))
+    require(errors)
 
 
 def _fill_step(st: PlanStep, step: StepIn) -> None:
@@ -724,9 +733,10 @@ def place_intervention(db: Database, goal_id: str, requirement_id: str, placed: 
 
 
 @writes(Change.ASSESSMENT)
-def add_step(db: Database, goal_id: str, step: StepIn) -> str:
-    """Add a step at the end of a goal's steps (a draft plan's, or inside an open review)."""
-    _check_step(step)
+def add_step(db: Database, goal_id: str, step: StepIn, today: date | None = None) -> str:
+    """Add a step at the end of a goal's steps (a draft plan's, or inside an open review); its "by" date is not
+    in the past."""
+    _check_step(step, today or date.today())
     with db.write() as s:
         g = _goal(s, goal_id)
         _editable_plan(s, g.plan_id)
@@ -739,12 +749,14 @@ def add_step(db: Database, goal_id: str, step: StepIn) -> str:
 
 
 @writes(Change.ASSESSMENT)
-def update_step(db: Database, step_id: str, step: StepIn) -> None:
-    """Change a step's words, who or by when (a draft plan's, or inside an open review); its progress alone is
-    set_step_status's, allowed at any time."""
-    _check_step(step)
+def update_step(db: Database, step_id: str, step: StepIn, today: date | None = None) -> None:
+    """Change a step's words, who or by when (a draft plan's, or inside an open review); a changed "by" date is
+    not in the past (one already past is kept as it is). Its progress alone is set_step_status's, allowed at any
+    time."""
+    today = today or date.today()
     with db.write() as s:
         st = _step(s, step_id)
+        _check_step(step, today, by_changed=step.by_when != st.by_when)
         _editable_plan(s, _goal(s, st.goal_id).plan_id)
         _fill_step(st, step)
 
@@ -1273,7 +1285,8 @@ def _view(s: Session, p: SentencePlan, as_of: date) -> PlanView:
         step_views = tuple(
             StepView(st.id, g.id, st.what, st.who, st.partner, st.who_name or "", rules.who_words(_step_model(st)),
                      st.by_when, st.status, d.step_statuses.get(st.status, st.status), st.position,
-                     tuple(rules.step_errors(_step_model(st))), tuple(step_evidence.get(st.id, ())))
+                     tuple(rules.step_errors(_step_model(st))), tuple(step_evidence.get(st.id, ())),
+                     st.by_when is not None and st.by_when < as_of and st.status in OPEN_STEPS)
             for st in steps[g.id])
         flags = tuple(pw.outcome_flags(g.outcome, name, g.area)) if g.status in ACTIVE_PLAN_STATUSES else ()
         views.append(GoalView(

@@ -76,10 +76,10 @@ def _completed_plan(db, pid: str) -> tuple[str, str, str]:
     day = START + timedelta(days=2)
     plan = sp.start_plan(db, pid, today=day)
     g1 = sp.add_goal(db, plan, goal(), day)
-    s1 = sp.add_step(db, g1, step(by=day + timedelta(days=14)))
+    s1 = sp.add_step(db, g1, step(by=day + timedelta(days=14)), today=day)
     g2 = sp.add_goal(db, plan, goal("Read and write with confidence", "ete", "Sam reads his letters himself",
                                     learning_plan=True), day)
-    sp.add_step(db, g2, step("Go to the literacy class", by=day + timedelta(days=30)))
+    sp.add_step(db, g2, step("Go to the literacy class", by=day + timedelta(days=30)), today=day)
     sp.set_persons_words(db, plan, "I want my own place", involvement="Wrote it together")
     sp.record_agreement(db, plan, sp.AgreementIn("yes"), day)
     upw = next(i.requirement_id for i in sp.plan_view(db, plan, day).interventions if i.code == "upw")
@@ -229,6 +229,10 @@ def test_a_completed_plan_shows_evidence_and_history_and_refuses_what_the_servic
     text = page.detail.toPlainText()
     assert text.count("Office appointment: Went with him to the housing options team.") == 2  # goal and step
     assert "He is on the list" not in text  # the note's first line only
+    # Goal 1's step was due 14 days ago and is not started: overdue, in the table and the pane (walk 7).
+    assert page.step_model.index(0, 2).data() == f"{(START + timedelta(days=16)):%d/%m/%Y} (overdue)"
+    assert "Overdue" in page.step_model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "(overdue). Status: Not started" in text
     page.goals.setCurrentIndex(page.goal_model.index(1, 0))
     text = page.detail.toPlainText()
     assert "(the learning plan)" in text and "Removed: He reads well enough now" in text

@@ -149,8 +149,15 @@ def review_words(plan: PlanView) -> str:
     return f"Last review completed {format_date(r.completed_on)} ({r.reason_label.lower()}): {what}."
 
 
+def by_words(st: StepView) -> str:
+    """A step's "by" date, marked overdue once it has passed with the step still open."""
+    if st.by_when is None:
+        return "Not set"
+    return f"{format_date(st.by_when)} (overdue)" if st.overdue else format_date(st.by_when)
+
+
 def step_detail(st: StepView, n: int) -> list[str]:
-    by = format_date(st.by_when) if st.by_when else "no date set"
+    by = by_words(st) if st.by_when else "no date set"
     lines = [f"Step {n}: {st.what}", f"Who: {st.who_words}. By when: {by}. Status: {st.status_label}",
              "Evidence (the contacts that delivered it):"]
     lines += [f"  • {evidence_line(e)}" for e in st.evidence] or [
@@ -192,7 +199,9 @@ GOAL_COLUMNS: tuple[Column[GoalView], ...] = (
 STEP_COLUMNS: tuple[Column[StepView], ...] = (
     Column("What", lambda s: s.what),
     Column("Who", lambda s: s.who_words),
-    Column("By when", lambda s: format_date(s.by_when) if s.by_when else "Not set"),
+    Column("By when", lambda s: by_words(s),
+           tooltip=lambda s: "Overdue: the date has passed and the step is not done (move it on, or change its "
+                             "date in a review)" if s.overdue else ""),
     Column("Status", lambda s: s.status_label),
     Column("Evidence", lambda s: evidence_words(s.evidence), tooltip=lambda s: _evidence_tip(s.evidence, "step")),
 )
