@@ -62,7 +62,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lpt_desktop.assessment import plan_wording as pw
 from lpt_desktop.assessment import sentence_plan as rules
-from lpt_desktop.assessment.needs import needs_data
+from lpt_desktop.assessment.needs import learning_plan_required, needs_data
 from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.domain.validation import FieldError, ValidationError, require
@@ -269,6 +269,7 @@ class PlanView:
     reviews: tuple[ReviewView, ...]  # newest first
     review_due: date | None  # the soonest plan review the standards engine owes, not met
     review_due_text: str
+    learning_plan_needed: str = ""  # why the Skills for Life screening requires a learning plan ("": none required)
 
 
 @dataclass(frozen=True)
@@ -1311,7 +1312,17 @@ def _view(s: Session, p: SentencePlan, as_of: date) -> PlanView:
         p.completed_on, p.completed_by_name or "", p.persons_words or "", p.involvement or "", p.sequence_reason or "",
         p.needs_assessment_id, tuple(views), agreements[-1] if agreements else None, tuple(agreements), ready,
         tuple(why), tuple(_all_flags(s, p)), tuple(interventions), signing, cs.status_label(signing),
-        tuple(_review_view(s, r) for r in reviews), None, "")
+        tuple(_review_view(s, r) for r in reviews), None, "", _learning_plan_needed(s, p))
+
+
+def _learning_plan_needed(s: Session, p: SentencePlan) -> str:
+    """Why a learning plan must be part of this plan (the needs assessment's Skills for Life screening found a need),
+    or "" when none is required: removing the learning plan's goal is warned of with it."""
+    needs = _needs_of(s, p)
+    if needs is None:
+        return ""
+    required, why = learning_plan_required(model_of(needs).skills)
+    return why if required else ""
 
 
 def plan_view(db: Database, plan_id: str, today: date | None = None) -> PlanView:

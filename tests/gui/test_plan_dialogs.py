@@ -35,6 +35,18 @@ def caseload(tmp_path_factory):
         sp.record_agreement(db, plan, sp.AgreementIn("yes"), DONE)
         assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=DONE).completed
         people[name], people[f"{name}_plan"], people[f"{name}_goal"], people[f"{name}_step"] = pid, plan, g, st
+    # A positive Skills for Life screening: the plan's second goal is the learning plan it requires.
+    pid = new_case(db, START)
+    complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"},
+                   **{"skills.literacy": "need_identified", "skills.referred_on": START})
+    plan, _g, _st = ready_plan(db, pid, DONE)
+    learning = sp.add_goal(db, plan, goal("Read and write with confidence", "ete", "Sam reads his own letters",
+                                          learning_plan=True), DONE)
+    sp.add_step(db, learning, sp.StepIn("Go to the literacy class", "person", by_when=DONE + timedelta(days=30)),
+                today=DONE)
+    sp.record_agreement(db, plan, sp.AgreementIn("yes"), DONE)
+    assert sp.complete_plan(db, plan, acknowledge_warnings=True, today=DONE).completed
+    people["learning"] = pid
     with db.write() as s:  # a significant change since the plan: a review is owed for it
         add_event(s, people["review"], "change_of_address", TEST_TODAY - timedelta(days=10), "Moved to 4 Mill Lane")
     db.close()
@@ -148,3 +160,29 @@ def test_a_goal_made_future_loses_its_target_and_made_active_again_asks_for_one(
     assert shown.target_date == TEST_TODAY.replace(year=2027, month=2)
     assert [(h.status, h.note) for h in shown.history] == [("future", "Waits until the court case is over"),
                                                             ("active", "The court case is over")]
+
+
+def test_removing_the_learning_plan_warns_that_the_screening_needs_it_and_the_plan_is_then_flagged(qtbot, window,
+                                                                                                  caseload):
+    """Walk 8: removing the goal that is the learning plan gave no warning."""
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["learning"])
+    assert "learning_plan_missing" not in {f.code for f in page.plan.flags}
+    assert "literacy" in page.plan.learning_plan_needed.lower()
+    page.goals.selectRow(1)
+    dialog = page.change_status()
+    qtbot.waitUntil(dialog.isVisible)
+    assert not dialog.learning_warning.isVisible()
+    dialog.status.setCurrentIndex(dialog.status.findData("achieved"))
+    assert not dialog.learning_warning.isVisible()  # achieved, it stays the plan's learning plan
+    dialog.status.setCurrentIndex(dialog.status.findData("removed"))
+    assert dialog.learning_warning.isVisible()
+    text = dialog.learning_warning.text()
+    assert "This goal is the learning plan" in text and "literacy" in text.lower()
+    assert "“A learning plan is required”" in text
+    dialog.note.setPlainText("He says he reads well enough")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.goals[1].status == "removed", timeout=10000)
+    assert "learning_plan_missing" in {f.code for f in page.plan.flags}
+    assert "A learning plan is required but not part of the plan" in page.flags.text()

@@ -137,13 +137,17 @@ class GoalDialog(RecordDialog):
 class GoalStatusDialog(RecordDialog):
     """Change a goal's status: a note saying why is required, and kept as the goal's history. A future goal has
     no target date, so making a goal future takes its target off (the dialog says so), and making a goal active
-    that has none asks for one here."""
+    that has none asks for one here. Removing the goal that is the learning plan, while the needs assessment's
+    Skills for Life screening requires one (`learning_plan_needed`: why), is warned of before it is saved."""
 
-    def __init__(self, ops: Ops, goal: GoalView, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, goal: GoalView, parent: QWidget | None = None,
+                 learning_plan_needed: str = "") -> None:
         super().__init__(ops, f"Change the status of goal {goal.number}", parent, ok_text="Change status",
                          intro=f"{goal.title}: now {goal.status_label.lower()}. Say why it changes.")
         self.goal_id = goal.id
         self.has_target = goal.target_date is not None
+        self.is_learning_plan = goal.learning_plan
+        self.learning_plan_needed = learning_plan_needed
         self.status = QComboBox()
         self.status.setAccessibleName("New status")
         for code, label in svc.choices().goal_statuses:
@@ -168,6 +172,11 @@ class GoalStatusDialog(RecordDialog):
         self.form.addRow("Tar&get", self.target)
         self.form.addRow("&Date", self.target_date)
         self.form.addRow("", self.target_hint)
+        self.learning_warning = QLabel("")
+        self.learning_warning.setWordWrap(True)
+        self.learning_warning.setAccessibleName("Warning: the learning plan is needed")
+        self.learning_warning.setStyleSheet("color: #8a4b00;")
+        self.form.addRow("", self.learning_warning)
         self.status.currentIndexChanged.connect(self._status_changed)
         self.target.currentIndexChanged.connect(self._status_changed)
         self._status_changed()
@@ -185,6 +194,18 @@ class GoalStatusDialog(RecordDialog):
             self.target_hint.setText("A future goal has no target date: its target date is taken off.")
         else:
             self.target_hint.setText("")
+        removing = self.status.currentData() == "removed" and self.is_learning_plan
+        if removing and self.learning_plan_needed:
+            why = self.learning_plan_needed
+            self.learning_warning.setText(
+                f"⚠ This goal is the learning plan, and the needs assessment requires one ({why[0].lower()}{why[1:]})."
+                " Removed, the plan is flagged “A learning plan is required” until another goal is made the learning "
+                "plan (Change goal…).")
+        elif removing:
+            self.learning_warning.setText("This goal is the learning plan: removed, the plan has none.")
+        else:
+            self.learning_warning.setText("")
+        self.learning_warning.setVisible(bool(self.learning_warning.text()))
 
     def submit(self) -> None:
         goal_id, status, note = self.goal_id, self.status.currentData() or "", self.note.toPlainText()

@@ -766,7 +766,8 @@ class SentencePlanPage(QWidget):
         g = self.current_goal()
         if self.ops is None or g is None:
             return None
-        return self._open(GoalStatusDialog(self.ops, g, parent=self))
+        needed = self.plan.learning_plan_needed if self.plan is not None else ""
+        return self._open(GoalStatusDialog(self.ops, g, parent=self, learning_plan_needed=needed))
 
     def add_step(self) -> RecordDialog | None:
         g = self.current_goal()
