@@ -18,12 +18,14 @@ from lpt_desktop.gui.practice.case_panel import ReadinessPanel
 from lpt_desktop.gui.practice.screens import TARGETS
 from lpt_desktop.practice.checks import MET, NOT_APPLICABLE, NOT_MET, SCREENS, all_checks
 from lpt_desktop.services import case_record as cr
+from lpt_desktop.services import needs, rosh_plan
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Sentence
 from tests.conftest import PASSPHRASE, TEST_TODAY
 from tests.gui.conftest import on_writer, unlock
-from tests.plan_fill import new_case
+from tests.gui.test_manager_queue import build, complete
+from tests.plan_fill import complete_needs, new_case, ready_plan
 from tests.rosh_fill import complete_screened_out
 
 pytestmark = pytest.mark.gui
@@ -32,8 +34,9 @@ TODAY = TEST_TODAY
 
 @pytest.fixture(scope="module")
 def small_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """Two cases: one started five days ago with nothing done yet (its screening not yet due, the rest owed),
-    one whose order was terminated a year ago (no check applies)."""
+    """Three cases: one started five days ago with nothing done yet (its screening not yet due, the rest owed),
+    one whose order was terminated a year ago (no check applies), and one with its plans and a new needs
+    assessment in draft (the dialogs Go to opens need a plan)."""
     folder = tmp_path_factory.mktemp("readiness")
     db = create_caseload(folder / "c.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
     try:
@@ -43,9 +46,15 @@ def small_template(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             sid = s.scalar(select(Sentence.id).where(Sentence.person_id == ended))
         assert sid is not None
         cr.terminate_sentence(db, sid, TODAY - timedelta(days=370), "completed")
+        planned = new_case(db, TODAY - timedelta(days=30))
+        complete(db, planned, "M", TODAY - timedelta(days=28))
+        rosh_plan.start_plan(db, planned, today=TODAY - timedelta(days=27))
+        complete_needs(db, planned, TODAY - timedelta(days=27))
+        ready_plan(db, planned, TODAY - timedelta(days=26))
+        needs.start_assessment(db, planned, today=TODAY - timedelta(days=1))
     finally:
         db.close()
-    return folder, {"fresh": fresh, "ended": ended}
+    return folder, {"fresh": fresh, "ended": ended, "planned": planned}
 
 
 @pytest.fixture
@@ -174,6 +183,32 @@ def test_go_to_opens_the_screen_for_each_key(make_window, qtbot, small):
                     timeout=10000)
 
 
+def test_go_to_opens_the_dialog_or_form_page_that_records_the_fix(make_window, qtbot, small):
+    """With the plans and a needs draft read: the sharing and agreement dialogs, the needs form at its page."""
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["planned"])
+    base = panel.model.records[0]
+    risk, sentence, needs_page = view.plans.risk, view.plans.sentence, view.assessments.needs
+    qtbot.waitUntil(lambda: risk.plan is not None and sentence.plan is not None
+                    and needs_page.overview is not None, timeout=10000)
+
+    def go(key: str) -> str:
+        view.show_readiness()
+        return panel.go_to(dataclasses.replace(base, screen=key))
+
+    assert go("risk_plan_sharing") == "Risk management plan: shared with"
+    assert risk.dialog is not None and risk.dialog.isVisible()
+    risk.dialog.reject()
+    assert go("sentence_plan_agreement") == "Sentence plan: their words and agreement"
+    assert sentence.dialog is not None and sentence.dialog.isVisible()
+    sentence.dialog.reject()
+    assert go("needs_skills") == "Needs: Skills for Life"
+    form = needs_page.form
+    assert form is not None and form.isVisible()
+    assert form.tabs.tabText(form.tabs.currentIndex()).replace("&", "") == "Skills for Life"
+    form.reject()
+
+
 def test_a_fix_through_the_service_is_read_again(make_window, qtbot, small):
     path, ids = small
     window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
@@ -214,3 +249,46 @@ def test_a_case_with_nothing_applicable_says_so(make_window, qtbot, small):
     assert "No sentence or order in force" in panel.empty.text()
     assert panel.score.text() == "No check applies to this case yet"
     assert not panel.go_button.isEnabled()
+
+
+@pytest.fixture(scope="module")
+def team_files(tmp_path_factory) -> dict[str, tuple[Path, dict[str, str]]]:
+    """A team manager's file (high RoSH work awaiting countersignature) and an officer's (work returned)."""
+    out = {}
+    for who in ("manager", "officer"):
+        path = tmp_path_factory.mktemp(who) / "c.lptdb"
+        out[who] = (path, build(path, manager=who == "manager"))
+    return out
+
+
+def _copy(source: Path, tmp_path: Path) -> Path:
+    for f in source.parent.iterdir():
+        if f.name.startswith(source.name):
+            shutil.copy(f, tmp_path / f.name)
+    return tmp_path / source.name
+
+
+def test_go_to_on_a_managers_laptop_and_to_returned_work(make_window, qtbot, team_files, tmp_path):
+    """The window's parts through the host: the oversight note and the countersign queue on a manager's laptop;
+    the returned work list on an officer's whose work came back."""
+    path, ids = team_files["manager"]
+    (tmp_path / "m").mkdir()
+    window, view, panel = _open(qtbot, make_window, _copy(path, tmp_path / "m"), ids["high"])
+    desk = window.feature("manager")
+    qtbot.waitUntil(lambda: desk.actor is not None and desk.is_manager, timeout=10000)
+    assert panel.host is not None
+    base = panel.model.records[0]
+    assert panel.go_to(dataclasses.replace(base, screen="oversight")) == "Record oversight"
+    assert desk.dialog is not None and desk.dialog.isVisible()
+    desk.dialog.reject()
+    assert panel.go_to(dataclasses.replace(base, screen="countersign")) == "Countersign queue"
+    assert desk.queue is not None and desk.queue.isVisible()
+    window.close()
+
+    path, ids = team_files["officer"]
+    (tmp_path / "o").mkdir()
+    window, view, panel = _open(qtbot, make_window, _copy(path, tmp_path / "o"), ids["case"])
+    qtbot.waitUntil(lambda: view.returned_button.isVisible(), timeout=10000)
+    desk = window.feature("manager")
+    assert panel.go_to(dataclasses.replace(panel.model.records[0], screen="countersign")) == "Returned work"
+    assert desk.returns is not None and desk.returns.isVisible()
