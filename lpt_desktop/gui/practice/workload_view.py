@@ -99,7 +99,7 @@ def team_line(view: WorkloadView) -> str:
     line = (f"{who}: {t.used} of {t.available} points used ({percent_words(t.percent)}), {t.remaining} remaining, "
             f"{t.band.lower()}; {t.case_count} case{'' if t.case_count == 1 else 's'}. As of "
             f"{format_date(view.as_of)}.")
-    if view.unallocated:
+    if view.unallocated and view.scope == svc.TEAM:  # on an officer's laptop the scope line says it
         line += (f" Not counted against anyone: {len(view.unallocated)} case"
                  f"{'' if len(view.unallocated) == 1 else 's'}, {view.unallocated_points} points.")
     return line
