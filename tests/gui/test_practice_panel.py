@@ -247,8 +247,9 @@ def test_a_case_with_nothing_applicable_says_so(make_window, qtbot, small):
     assert panel.empty.isVisible()
     assert "No inspection check applies to this case" in panel.empty.text()
     assert "No sentence or order in force" in panel.empty.text()
-    assert panel.score.text() == "No check applies to this case yet"
-    assert not panel.go_button.isEnabled()
+    assert panel.score.text() == "No check applies to this case"
+    assert "checks are not applicable" in panel.explain.text()
+    assert not panel.go_button.isEnabled() and not panel.go_button.isVisible()
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def score_text(audit: CaseAudit) -> str:
     met = sum(r.status == MET for r in audit.results)
     score = audit.score
     if score is None:
-        return "No check applies to this case yet"
+        return "No check applies to this case"
     return f"{met} of {applicable} applicable {'check' if applicable == 1 else 'checks'} met ({score * 100:.0f}%)"
 
 
@@ -245,11 +245,12 @@ class ReadinessPanel(QWidget):
         self.score.setAccessibleName(f"Inspection readiness: {self.score.text()}")
         as_of = format_date(date.today())
         n_a = counts[NOT_APPLICABLE]
+        applicable = audit is not None and audit.score is not None
         self.explain.setText(
             f"As of {as_of}. Scored as HM Inspectorate of Probation scores a case: the share of the checks that "
             f"apply which are met. {counts[NOT_MET]} not met, {counts[MET]} met, {n_a} not applicable (each by the "
-            "rule it states; missing records count as not met). Unmet checks come first.")
-        applicable = audit is not None and audit.score is not None
+            "rule it states; missing records count as not met). Unmet checks come first." if applicable else
+            f"As of {as_of}. All {n_a} checks are not applicable, each by the rule it states.")
         if not applicable:
             rules = sorted({r.reason for r in results})
             why = (" Why: " + " ".join(rules[:3])) if rules else ""
@@ -257,6 +258,7 @@ class ReadinessPanel(QWidget):
                                f"has no score (never 100%).{why}")
         self.model.set_rows(results if applicable else [])
         self.body.setCurrentWidget(self.table if applicable else self.empty)
+        self.go_button.setVisible(applicable)
         self.table.resizeRowsToContents()
         if applicable:
             keep = next((i for i, r in enumerate(results) if chosen is not None and r.id == chosen.id), 0)
