@@ -305,3 +305,19 @@ def test_a_failure_to_attend_judged_acceptable_from_the_cli(run):
                               "2021-04-07T10:00", "--notes", "Not seen.", "--enforcement", "EA02",
                               "--enforcement-reason", "No reason."), "Judgement")
     assert "acceptable or unacceptable" in line
+
+
+# -- needs worked on (issue 20: the needs assessment's section codes) -------------------------------
+def test_add_with_needs_worked_on_takes_the_needs_assessments_codes(run):
+    c = add_json(run, "--type", "COAP", "--outcome", "ATTC", "--at", "2021-03-01T10:30", "--notes", "Seen.",
+                 "--need", "thinking_behaviour", "--need", "Finance")
+    assert c["needs"] == ["thinking_behaviour", "finance"]
+
+
+def test_an_old_need_code_is_one_line_naming_the_field_and_the_valid_codes(run):
+    line = one_line_error(run("contacts", "add", "--crn", CRN, "--type", "COAP", "--outcome", "ATTC", "--at",
+                              "2021-03-01T10:30", "--notes", "Seen.", "--need", "thinking"),
+                          "Needs worked on", "'thinking' is now 'thinking_behaviour'")
+    for code in ("accommodation", "ete", "finance", "thinking_behaviour", "health"):
+        assert code in line
+    assert listed(run) == []

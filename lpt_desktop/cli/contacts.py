@@ -27,6 +27,12 @@ def _contact_json(v: ContactView) -> dict[str, Any]:
     }
 
 
+def _need_codes() -> list[str]:
+    from lpt_desktop.domain.contacts import contact_codes
+
+    return list(contact_codes().needs)
+
+
 def _cmd_contacts_add(args: argparse.Namespace) -> int:
     from datetime import datetime
 
@@ -47,7 +53,8 @@ def _cmd_contacts_add(args: argparse.Namespace) -> int:
             absence_reason=(args.absence_reason or "").upper(), evidence=(args.evidence or "").lower(),
             location=args.location or "", notes=args.notes or "",
             enforcement_action=(args.enforcement or "").upper(), enforcement_reason=args.enforcement_reason or "",
-            absence_judgement=(args.judgement or "").lower())
+            absence_judgement=(args.judgement or "").lower(),
+            needs=tuple(dict.fromkeys(n.strip().lower() for n in args.need or ())))
         cid = record_contact(db, pid, data)
         # Warnings are not refusals: the contact is saved, and what may be a slip is said on stderr.
         for w in warnings_for(db, pid, data, amends_id=cid):
@@ -110,6 +117,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                      help="a failure to attend (AFTA) judged acceptable or unacceptable; needed before --enforcement")
     add.add_argument("--enforcement", help="enforcement action code for a failure, e.g. EA02")
     add.add_argument("--enforcement-reason", help="why this decision (needed with --enforcement)")
+    add.add_argument("--need", action="append", metavar="CODE",
+                     help="a need worked on (repeat for more): the needs assessment's section codes, "
+                          + ", ".join(_need_codes()))
     add.add_argument("--json", action="store_true")
     add.set_defaults(func=_cmd_contacts_add)
     lst = csub.add_parser("list", help="a case's contact log, newest first")

@@ -55,6 +55,16 @@ class ContactCodes:
     needs: dict[str, Code]
 
 
+# Need codes a contact held before "Needs worked on" took the needs assessment's section keys (issue 20): db
+# migration 0019 rewrites stored ones; a contact synced from a laptop not yet updated is read through this too.
+OLD_NEED_CODES = {"thinking": "thinking_behaviour"}
+
+
+def need_code(code: str) -> str:
+    """A stored contact need code as it is now (an old one as its needs assessment section's key)."""
+    return OLD_NEED_CODES.get(code, code)
+
+
 @cache
 def contact_codes() -> ContactCodes:
     doc = load_json("contact_types.json")
@@ -62,11 +72,14 @@ def contact_codes() -> ContactCodes:
     def codes(key: str) -> dict[str, Code]:
         return {c["code"]: Code(c["code"], c["label"]) for c in doc[key]}
 
+    # One vocabulary of needs: "Needs worked on" are the needs assessment's sections, their keys and labels, in
+    # its order (resources/data/needs_assessment.json; read here as data, the domain reads no assessment code).
+    needs = {s["key"]: Code(s["key"], s["label"]) for s in load_json("needs_assessment.json")["sections"]}
     return ContactCodes(
         kinds={c["code"]: _make(ContactKind, c) for c in doc["contact_types"]},
         outcomes={o["code"]: _make(Outcome, o) for o in doc["outcomes"]},
         absence_reasons=codes("absence_reasons"), evidence=codes("evidence"),
-        risk_areas=codes("risk_areas"), needs=codes("needs"),
+        risk_areas=codes("risk_areas"), needs=needs,
     )
 
 
@@ -176,8 +189,16 @@ def check_contact(c: ContactInput, now: datetime, sentence_start: date | None = 
 
 
 def _check_codes(field_name: str, chosen: Sequence[str], allowed: dict[str, Code]) -> list[FieldError]:
-    bad = [c for c in chosen if c not in allowed]
-    return [FieldError(field_name, f"'{c}' is unknown: tick items from the list") for c in bad]
+    """Each code not on the list, naming the field, the codes it takes, and an old need code's new one."""
+    errors = []
+    for c in chosen:
+        if c in allowed:
+            continue
+        now = OLD_NEED_CODES.get(c) if allowed is contact_codes().needs else None
+        hint = f" ('{c}' is now '{now}')" if now else ""
+        errors.append(FieldError(field_name, f"'{c}' is unknown{hint}: tick items from the list, codes "
+                                             f"{', '.join(allowed)}"))
+    return errors
 
 
 # -- warnings: saved if the officer confirms --------------------------------------------------------

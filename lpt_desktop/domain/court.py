@@ -114,7 +114,7 @@ def choice_lists() -> dict[str, tuple[tuple[str, str], ...]]:
 
 @cache
 def issue_for_need() -> dict[str, str]:
-    """Contact need code (resources/data/contact_types.json) -> report issue code."""
+    """Contact need code (a needs assessment section key, domain.contacts.contact_codes) -> report issue code."""
     return {need: i["code"] for i in _data()["issues"] for need in i["needs"]}
 
 

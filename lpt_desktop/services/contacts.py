@@ -25,6 +25,7 @@ from lpt_desktop.domain.contacts import (
     contact_codes,
     contact_warnings,
     default_location,
+    need_code,
 )
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.domain.enforcement import (
@@ -406,7 +407,7 @@ def _view(c: Contact, readable: bool, amended_by: str | None, decisions: Sequenc
         evidence=c.evidence or "", location="" if hidden else (c.location or ""),
         present="" if hidden else (c.present or ""),
         notes=RESTRICTED_NOTE if hidden else (c.notes or ""), risk_areas=tuple(c.risk_areas or ()),
-        needs=tuple(c.needs or ()), sensitive=c.sensitive, alert=c.alert,
+        needs=tuple(need_code(n) for n in c.needs or ()), sensitive=c.sensitive, alert=c.alert,
         management_oversight=c.management_oversight, restricted=c.restricted, hidden=hidden,
         upw_minutes_worked=c.upw_minutes_worked, upw_minutes_credited=c.upw_minutes_credited,
         upw_skills="" if hidden else (c.upw_skills or ""), victim_views="" if hidden else (c.victim_views or ""),

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lpt_desktop.domain import court as rules
+from lpt_desktop.domain.contacts import need_code
 from lpt_desktop.domain.court import CheckResult, FieldSpec, SectionSpec  # noqa: F401 - part of this API
 from lpt_desktop.domain.court_views import OrderPeriod, ReportDraft, current_orders
 from lpt_desktop.domain.dates import add_months, format_date
@@ -433,7 +434,7 @@ def _prefill_from_case(s: Session, person_id: str, today: date) -> dict[str, dic
     since = datetime.combine(add_months(today, -12), time.min)
     needs: Counter[str] = Counter()
     for row in s.scalars(select(Contact.needs).where(Contact.person_id == p.id, Contact.starts_at >= since)):
-        needs.update(row or [])
+        needs.update(need_code(n) for n in row or [])  # an old code (synced from a laptop not updated) as now
     mapping = rules.issue_for_need()
     issues = sorted({mapping[n] for n in needs if n in mapping}, key=[c for c, _ in rules.choice_lists()["issues"]]
                     .index)

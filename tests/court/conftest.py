@@ -66,7 +66,7 @@ def caseload(tmp_path) -> Caseload:
                         needs=["accommodation", "drugs"] if m % 2 else ["alcohol"]) for m in range(2, 10)]
         missed = Contact(person_id=pid, type_code="COAP", starts_at=datetime(2025, 10, 6, 10), outcome="UAAB")
         recent = Contact(person_id=pid, type_code="COAP", starts_at=datetime(2026, 6, 1, 10), outcome="ATTC",
-                         needs=["ete", "thinking"])
+                         needs=["ete", "thinking_behaviour"])
         s.add_all([*kept, missed, recent])
         s.flush()
         s.add(Enforcement(contact_id=missed.id, person_id=pid, action="EA02", decided_on=date(2025, 10, 7),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from lpt_desktop.domain import court as rules
+from lpt_desktop.domain.contacts import contact_codes
 from lpt_desktop.services.court import SECTIONS
 
 
@@ -36,7 +37,7 @@ def test_choice_fields_have_their_lists():
 
 
 def test_every_contact_need_maps_to_a_report_issue():
-    needs = {n["code"] for n in rules.load_json("contact_types.json")["needs"]}
+    needs = set(contact_codes().needs)  # the needs assessment's sections
     assert needs == set(rules.issue_for_need())
 
 

@@ -116,7 +116,7 @@ def _case_needs(rng: random.Random, facts: CaseFacts, pid: str = "") -> list[str
         chosen.append("drugs")
     if "ATR" in reqs or facts.offence == "Drink driving":
         chosen.append("alcohol")
-    for extra in ("thinking", "ete", "accommodation"):
+    for extra in ("thinking_behaviour", "ete", "accommodation"):
         if len(set(chosen)) >= 2:
             break
         chosen.append(extra)
@@ -333,7 +333,7 @@ def _contacts(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, 
             upw_done += _upw_session(rng, row, text, placement, skills, upw_ordered - upw_done)
         elif type_code == "CPRG":
             row["notes"] = rng.choice(_PROGRAMMES)
-            row["needs"] = ["thinking"]
+            row["needs"] = ["thinking_behaviour"]
         else:
             _supervision(rng, row, type_code, text, case_needs, case_risks)
     for k in range(future):

@@ -44,8 +44,8 @@ LOCATIONS = {
     "CPOL": ("Telephone",), "MO1": (OFFICE,), "CLET": ("Post",),
 }
 NEED_WEIGHTS = (("accommodation", 0.35), ("ete", 0.5), ("finance", 0.35), ("relationships", 0.3),
-                ("lifestyle", 0.35), ("drugs", 0.3), ("alcohol", 0.3), ("emotional", 0.35), ("thinking", 0.45),
-                ("attitudes", 0.2))
+                ("lifestyle", 0.35), ("drugs", 0.3), ("alcohol", 0.3), ("emotional", 0.35),
+                ("thinking_behaviour", 0.45), ("attitudes", 0.2))
 
 _OPENERS = {
     "office": (
@@ -126,7 +126,7 @@ _NEEDS = {
         "Anxiety about money and the future remains high; coping strategies discussed.",
         "Referred to the mental health practitioner in the office.",
     ),
-    "thinking": (
+    "thinking_behaviour": (
         "Completed a consequential thinking exercise on the index offence.",
         "Worked through a problem-solving worksheet on handling conflict.",
         "Session on triggers and early warning signs; identified boredom and money worries.",
