@@ -90,7 +90,7 @@ __all__ = ["AgreementIn", "AgreementView", "EditedElsewhere", "Evidence", "GoalI
            "move_goal", "open_items", "place_intervention", "plan_history", "plan_json", "plan_view",
            "plan_in_force", "record_agreement", "review_reasons", "save_agreement", "save_review",
            "set_goal_status", "set_persons_words", "set_sequence_reason", "set_step_status", "start_plan",
-           "start_review", "update_goal", "update_step"]
+           "start_review", "update_goal", "update_step", "AGREEMENT_PREDATES_CHANGES"]
 
 ACTIVE_PLAN_STATUSES = ("active", "future")
 AGREED = "yes"  # the one answer held to the ready-to-agree rule
@@ -315,6 +315,7 @@ class PlanCompletion:
     completed: bool
     warnings: list[str]
     signing_status: str | None = None
+    codes: tuple[str, ...] = ()  # each warning's flag code, in the same order (AGREEMENT_PREDATES_CHANGES, ...)
 
 
 def choices() -> PlanChoices:
@@ -958,8 +959,9 @@ def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False
         flags = [f for f in flags if f.code not in {x.code for x in rules.involvement_flags(model)}] + \
             rules.involvement_flags(done)
         warnings = [f.message for f in flags]
+        codes = tuple(f.code for f in flags)
         if warnings and not acknowledge_warnings:
-            return PlanCompletion(False, warnings)
+            return PlanCompletion(False, warnings, codes=codes)
         name = _officer_name(s, db)  # before any field changes: its query flushes, and sealing is one change
         p.status = "complete"
         p.completed_on = today
@@ -969,7 +971,7 @@ def complete_plan(db: Database, plan_id: str, acknowledge_warnings: bool = False
         from lpt_desktop.services.countersign import record_completion
 
         status = record_completion(s, db, "sentence_plan", p, today)
-        return PlanCompletion(True, warnings, status)
+        return PlanCompletion(True, warnings, status, codes)
 
 
 @writes(Change.ASSESSMENT)

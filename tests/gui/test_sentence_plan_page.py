@@ -58,6 +58,12 @@ def caseload(tmp_path_factory):
     complete_needs(db, people["selfsign"], START, {"accommodation": "severe"})
     ready_plan(db, people["selfsign"], TEST_TODAY)
     update_person(db, people["done"], individual_needs="Appointments after 4pm\nLarge-print letters")
+    # Agreed, then changed: the agreement predates the plan's goals and steps.
+    people["predates"] = new_case(db, START)
+    complete_needs(db, people["predates"], START, {"accommodation": "severe"})
+    plan, g, _st = ready_plan(db, people["predates"], TEST_TODAY)
+    sp.record_agreement(db, plan, sp.AgreementIn("yes"), TEST_TODAY)
+    sp.add_step(db, g, step("Bid for flats every week", by=TEST_TODAY + timedelta(days=21)), today=TEST_TODAY)
     sp.start_plan(db, people["redraft"], "review", today=TEST_TODAY)
     g1, _g2, g3 = people["reviewed_goals"]
     reviewed = sp.current_plan(db, people["reviewed"], TEST_TODAY)
@@ -256,8 +262,10 @@ def test_a_completed_plan_shows_evidence_and_history_and_refuses_what_the_servic
 def test_an_intervention_comes_off_its_goal_inside_a_review(qtbot, window, caseload):
     people = caseload[1]
     _view, page = _page(qtbot, window, people["done"])
+    assert page.review_button.text() == "Review plan…"
     on_writer(qtbot, window, sp.start_review, page.plan.id)
     qtbot.waitUntil(lambda: page.add_goal_button.isEnabled(), timeout=10000)  # an open review allows changes
+    assert page.review_button.text() == "Carry on the review…" and page.review_button.isEnabled()
     page.intervention_choice.setCurrentIndex(page.intervention_choice.findText("Unpaid work"))
     assert page.unplace_button.isEnabled()
     page.unplace_button.click()
@@ -322,3 +330,23 @@ def test_a_completed_review_shows_on_the_page_and_each_goal_its_rating(qtbot, wi
     assert "At the plan's reviews:\n  • 23/11/2026 Partly met: On the housing list" in page.detail.toPlainText()
     page.goals.setCurrentIndex(page.goal_model.index(2, 0))
     assert "  • 23/11/2026 Not met" in page.detail.toPlainText()
+
+
+def test_completing_after_the_plan_changed_since_agreement_says_so_and_goes_back_by_default(qtbot, window,
+                                                                                            caseload):
+    """The agreement_predates_changes warning is put to the officer in words before completing: Complete anyway
+    or Go back (the default and Escape)."""
+    _view, page = _page(qtbot, window, caseload[1]["predates"])
+    page.complete()
+    qtbot.waitUntil(lambda: isinstance(page.question, QMessageBox) and page.question.isVisible(), timeout=10000)
+    box = page.question
+    text = box.text()
+    assert text.startswith("The person's agreement (“Yes, I agree”) was recorded on 23/11/2026, before the plan's "
+                           "goals or steps were changed")
+    assert "Their words and agreement…" in text and "predates changes" not in text  # said once, in words
+    names = [b.text() for b in box.buttons()]
+    assert sorted(names) == ["&Go back", "Complete &anyway"]
+    assert box.defaultButton().text() == "&Go back" and box.escapeButton() is box.defaultButton()
+    box.defaultButton().click()
+    qtbot.wait(200)
+    assert page.plan is not None and page.plan.status == "draft"  # went back: nothing completed

@@ -267,6 +267,28 @@ def completed_words(signing_status: str | None) -> str:
     return "The plan is completed."
 
 
+def completion_question(result: svc.PlanCompletion, plan: PlanView | None) -> str:
+    """What completing would leave standing, in words: an agreement the person gave before the plan changed first
+    (they may not have agreed to the plan as it is now), then the plan's other flags."""
+    lines = []
+    if svc.AGREEMENT_PREDATES_CHANGES in result.codes:
+        ag = plan.agreement if plan is not None else None
+        when = f" on {format_date(ag.on_date)}" if ag is not None else ""
+        said = f" (“{ag.agreement_label}”)" if ag is not None else ""
+        lines.append(f"The person's agreement{said} was recorded{when}, before the plan's goals or steps were "
+                     "changed: they have not said whether they agree with the plan as it is now. Complete it only "
+                     "if they agreed to the changes; otherwise go back and record their answer again (Their words "
+                     "and agreement…).\n")
+    others = [w for w, c in zip(result.warnings, result.codes or [""] * len(result.warnings), strict=True)
+              if c != svc.AGREEMENT_PREDATES_CHANGES]
+    if others:
+        lines.append("Before it is submitted, the plan has these flags:\n")
+        lines += [f"• {w}" for w in others]
+        lines.append("")
+    lines.append("Go back to put them right, or complete it as it is.")
+    return "\n".join(lines)
+
+
 class SentencePlanPage(QWidget):
     def __init__(self, person_id: str, ops: Ops | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -722,6 +744,10 @@ class SentencePlanPage(QWidget):
         set_available(self.print_button, self.pdf_button.isEnabled(), locked or "add a goal first")
         set_available(self.review_button, not locked and plan is not None and plan.status == "complete",
                       locked or "a completed plan is reviewed")
+        reviewing = plan is not None and any(r.status == "draft" for r in plan.reviews)
+        self.review_button.setText("Carry on the review…" if reviewing else "Review plan…")
+        self.review_button.setAccessibleName("Carry on the open review of the sentence plan" if reviewing
+                                             else "Review the sentence plan")
 
     # -- changing ------------------------------------------------------------------------------------
     def _write(self, fn: Any, label: str, then: Any = None) -> None:
@@ -903,11 +929,9 @@ class SentencePlanPage(QWidget):
             self.refresh()
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Complete the plan with these flags?",
-                          "Before it is submitted, the plan has these flags:\n\n" +
-                          "\n".join(f"• {w}" for w in result.warnings) +
-                          "\n\nPut them right first, or complete it as it is.", parent=self)
+                          completion_question(result, self.plan), parent=self)
         go = box.addButton("Complete &anyway", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("&Put them right", QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.buttonClicked.connect(lambda b: self.complete(True) if b is go else None)
