@@ -175,7 +175,7 @@ def test_open_case_in_a_tab_and_audit_it(make_window, qtbot, demo_db):
     assert rec.crn in window.tabs.tabText(window.tabs.currentIndex())
     titles = [case_view.sections.tabText(i).replace("&", "") for i in range(case_view.sections.count())]
     assert titles == ["Personal details", "Sentence", "Registers", "Contacts", "Obligations", "Timeline",
-                      "Assessments", "Plans"]
+                      "Assessments", "Plans", "Inspection readiness"]
     # Opening the same case again focuses its tab instead of adding another.
     window.tabs.setCurrentIndex(0)
     window.open_case(rec.person_id)
