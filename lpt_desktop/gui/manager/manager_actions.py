@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
     from lpt_desktop.gui.manager.queue_view import QueueView
     from lpt_desktop.gui.manager.returns_view import ReturnsView
+    from lpt_desktop.gui.practice.team_view import PracticeView
     from lpt_desktop.services.countersign import Actor, QueueItem, ReturnItem
     from lpt_desktop.store.database import Database
 
@@ -32,6 +33,7 @@ QUEUE_KEYS = "Ctrl+Shift+G"  # countersiGn
 OVERSIGHT_KEYS = "Ctrl+Shift+O"
 OVERRIDES_KEYS = "Ctrl+Shift+T"
 RETURNS_KEYS = "Ctrl+Shift+U"  # retUrned work
+PRACTICE_KEYS = "Ctrl+Shift+Q"  # practice Quality (issue 21): the team's on a manager's laptop, else the officer's
 # What a manager's lists show again after: a countersignature, return or override decision (ASSESSMENT), a
 # sync bringing the officers' work (it announces what it wrote), a case arriving or leaving.
 REFRESH_ON = Change.ASSESSMENT | Change.CASE | Change.CONTACT
@@ -61,6 +63,7 @@ class ManagerDesk(QObject):
         self.queue: QueueView | None = None
         self.overrides: QueueView | None = None
         self.returns: ReturnsView | None = None
+        self.practice: PracticeView | None = None
         self.items: list[QueueItem] = []
         self.dialog: Any = None
         self.refreshes = 0  # how many times the lists were read again (for the tests)
@@ -75,6 +78,13 @@ class ManagerDesk(QObject):
         self.menu = host.menu("&Manager")
         for a in (self.queue_action, self.oversight_action, self.overrides_action):
             self.menu.addAction(a)
+        # Practice quality: in the Manager menu on a manager's laptop and in View on every laptop (an officer's
+        # shows their own figures, saying so).
+        self.practice_action = act("&Practice quality", self.show_practice, PRACTICE_KEYS,
+                                   "Each inspection check's share met, by officer on a team manager's laptop, with "
+                                   "charts and the cases most needing attention")
+        self.menu.addAction(self.practice_action)
+        host.menu("&View").addAction(self.practice_action)
         self.returns_action = act("Returned &work", self.show_returns, RETURNS_KEYS,
                                   "Work your team manager returned to you, with their comments")
         host.menu("&Case").addAction(self.returns_action)
@@ -241,8 +251,10 @@ class ManagerDesk(QObject):
         if not (self.host.is_unlocked and self.is_manager):
             return None
         current = self.host.current_case()
-        dialog = OversightDialog(self.ops, self.host.caseload_records(),
-                                 current.case.person_id if current is not None else None, self.host.widget())
+        person_id = current.case.person_id if current is not None else None
+        if person_id is None and self.practice is not None and self.practice.isVisible():
+            person_id = self.practice.chosen_person_id()  # the case chosen in the practice view
+        dialog = OversightDialog(self.ops, self.host.caseload_records(), person_id, self.host.widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _cid: self.host.status_bar().showMessage("Management oversight recorded", 5000))
         self.dialog = dialog
@@ -255,6 +267,22 @@ class ManagerDesk(QObject):
             if view.case.person_id == person_id and not view.property("returns_linked"):
                 view.setProperty("returns_linked", True)
                 view.returns_requested.connect(self.show_returns)
+
+    # -- practice quality (issue 21) -------------------------------------------------------------------
+    def show_practice(self) -> PracticeView | None:
+        from lpt_desktop.gui.practice.team_view import TITLE, PracticeView
+
+        if not self.host.is_unlocked:
+            return None
+        if self.practice is None:
+            view = PracticeView(self.ops, self.host.prefs, (self.queue_action, self.oversight_action))
+            view.open_case_requested.connect(self.host.open_case)
+            view.destroyed.connect(lambda *_a: setattr(self, "practice", None))
+            self.practice = view
+        self.host.show_tab(self.practice, TITLE, f"Practice against the inspection's criteria ({PRACTICE_KEYS})")
+        self.practice.pages.currentWidget().setFocus()
+        self.practice.reload()  # quick after the first time: the audit is kept until the next write
+        return self.practice
 
     # -- the officer's returned work -------------------------------------------------------------------
     def show_returns(self) -> ReturnsView | None:
