@@ -160,6 +160,13 @@ def _table_style(extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
     ])
 
 
+def _short(text: str, most: int = 60) -> str:
+    """At most `most` characters, cut at a word with an ellipsis."""
+    if len(text) <= most:
+        return text
+    return text[:most - 1].rsplit(" ", 1)[0] + "…"
+
+
 # -- the chart -------------------------------------------------------------------------------------------
 def criteria_chart(criteria: Sequence[CriterionLine], width: float) -> Drawing:
     """A horizontal bar for each criterion's share met (0-100%), labelled with the criterion and the share."""
@@ -177,7 +184,7 @@ def criteria_chart(criteria: Sequence[CriterionLine], width: float) -> Drawing:
     chart.valueAxis.labels.fontName = fonts.REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "%d%%"
-    chart.categoryAxis.categoryNames = [f"{c.criterion} {c.title}"[:60] for c in reversed(shown)] or [""]
+    chart.categoryAxis.categoryNames = [_short(f"{c.criterion} {c.title}") for c in reversed(shown)] or [""]
     chart.categoryAxis.labels.fontName = fonts.REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
