@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lpt_desktop.gui import court_actions, integrity_actions, offices_dialog, standards_actions, sync_actions
 from lpt_desktop.gui.case_record import new_case_actions
 from lpt_desktop.gui.manager import manager_actions
-from lpt_desktop.gui.practice import case_actions, workload_view
+from lpt_desktop.gui.practice import case_actions, export_actions, workload_view
 
 if TYPE_CHECKING:
     from lpt_desktop.gui.host import Host
@@ -23,4 +23,5 @@ FEATURES: tuple[tuple[str, Callable[[Host], Any]], ...] = (
     ("offices", offices_dialog.install),
     ("case_readiness", case_actions.install),  # each case's Inspection readiness tab reaches "manager"
     ("workload", workload_view.install),  # after manager: Workload goes in its menu too
+    ("practice_export", export_actions.install),  # File > Export…, and each practice view's toolbar
 )
