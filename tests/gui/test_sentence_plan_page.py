@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from lpt_desktop.domain.contacts import ContactInput
 from lpt_desktop.gui.plans.sentence_plan_page import completed_words
+from lpt_desktop.gui.plans.step_dialog import StepDialog
 from lpt_desktop.services import sentence_plan as sp
 from lpt_desktop.services.cases import update_person
 from lpt_desktop.services.contacts import record_contact
@@ -315,9 +316,13 @@ def test_a_completed_plans_step_moves_on_without_a_review(qtbot, window, caseloa
     assert page.edit_step_button.isEnabled() and "status" in page.edit_step_button.toolTip()
     dialog = page.edit_step()
     qtbot.waitUntil(dialog.isVisible)
-    assert dialog.textValue() == "Not started"
-    dialog.setTextValue("In progress")
-    dialog.accept()
+    # The step form itself, offering the status alone (the page no longer asks with its own small box).
+    assert isinstance(dialog, StepDialog) and dialog.windowTitle() == "Change a step's status"
+    assert dialog.status.isEnabled() and dialog.status.currentData() == "not_started"
+    for w in (dialog.what, dialog.who, dialog.partner, dialog.who_name, dialog.by_when):
+        assert not w.isEnabled()
+    dialog.status.setCurrentIndex(dialog.status.findData("in_progress"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: page.step_model.rowCount() == 1 and page.step_model.index(0, 3).data() == "In progress",
                     timeout=10000)
     assert not page.error.isVisible()

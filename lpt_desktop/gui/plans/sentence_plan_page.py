@@ -298,7 +298,6 @@ class SentencePlanPage(QWidget):
         self.read_done = False
         self.dialog: RecordDialog | None = None
         self.question: QMessageBox | None = None
-        self.question_step: QInputDialog | None = None
         self.in_force: PlanView | None = None  # the completed plan in force while a new draft is open
         self._select_goal: str | None = None
         self._stale = False
@@ -801,39 +800,13 @@ class SentencePlanPage(QWidget):
             return None
         return self._open(StepDialog(self.ops, g, parent=self))
 
-    def edit_step(self) -> RecordDialog | QInputDialog | None:
+    def edit_step(self) -> RecordDialog | None:
+        """The step form; on a completed plan outside a review it offers the status alone (set_step_status, allowed
+        at any time: update_step refuses the step's words there)."""
         g, st = self.current_goal(), self.current_step()
         if self.ops is None or g is None or st is None:
             return None
-        if not editable(self.plan):
-            return self.step_status(st)
-        return self._open(StepDialog(self.ops, g, st, parent=self))
-
-    def step_status(self, st: StepView) -> QInputDialog:
-        """A completed plan's step moves on (not started, in progress, completed…) without a review: only its
-        status is asked for (services/sentence_plan.set_step_status; update_step refuses its words)."""
-        statuses = svc.choices().step_statuses
-        d = QInputDialog(self)
-        d.setWindowTitle("Step status")
-        d.setLabelText(f"The plan is completed: its steps' words change in a review or a new version.\n\n"
-                       f"Status of the step '{st.what}':")
-        d.setComboBoxItems([label for _code, label in statuses])
-        d.setTextValue(st.status_label)
-        d.setComboBoxEditable(False)
-        codes = {label: code for code, label in statuses}
-        sid = st.id
-
-        def chosen(label: str) -> None:
-            code = codes.get(label)
-            if code and code != st.status:
-                self._write(lambda db: svc.set_step_status(db, sid, code), "change a step's status",
-                            lambda _r: self.refresh())
-
-        d.textValueSelected.connect(chosen)
-        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.question_step = d
-        d.open()
-        return d
+        return self._open(StepDialog(self.ops, g, st, parent=self, status_only=not editable(self.plan)))
 
     def open_agreement(self) -> RecordDialog | None:
         if self.ops is None or self.plan is None:

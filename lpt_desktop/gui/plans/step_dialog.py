@@ -1,5 +1,9 @@
 """Add or change a step of a goal: what, who (from the list, with a named partner where it takes one), by when,
-status. "Who" is always chosen: the 2011 inspection found roles unclear in 41% of plans."""
+status. "Who" is always chosen: the 2011 inspection found roles unclear in 41% of plans.
+
+On a completed plan outside a review (`status_only`) the step's words, who and date are shown but not offered
+(they change in a review or a new version, services/sentence_plan.update_step refuses them): only its status
+moves on (set_step_status, allowed at any time)."""
 
 from __future__ import annotations
 
@@ -18,10 +22,18 @@ if TYPE_CHECKING:
 
 
 class StepDialog(RecordDialog):
-    def __init__(self, ops: Ops, goal: GoalView, step: StepView | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(ops, f"Add a step to goal {goal.number}" if step is None else "Change a step", parent,
-                         ok_text="Add step" if step is None else "Save step",
-                         intro=f"Goal {goal.number}: {goal.title}. Say what will be done, who does it and by when.")
+    def __init__(self, ops: Ops, goal: GoalView, step: StepView | None = None, parent: QWidget | None = None,
+                 status_only: bool = False) -> None:
+        self.status_only = status_only and step is not None
+        intro = (f"Goal {goal.number}: {goal.title}. The plan is completed: the step's status can change now; what "
+                 "it is, who does it and by when change in a review (Review plan…) or a new version."
+                 if self.status_only else
+                 f"Goal {goal.number}: {goal.title}. Say what will be done, who does it and by when.")
+        super().__init__(ops, f"Add a step to goal {goal.number}" if step is None else
+                         "Change a step's status" if self.status_only else "Change a step", parent,
+                         ok_text="Add step" if step is None else "Save status" if self.status_only else "Save step",
+                         intro=intro)
+        self.old_status = step.status if step else None
         self.ch = svc.choices()
         self.goal_id = goal.id
         self.step_id = step.id if step else None
@@ -60,6 +72,11 @@ class StepDialog(RecordDialog):
         self.form.addRow("&Status", self.status)
         self.who.currentIndexChanged.connect(self._who_changed)
         self._who_changed()
+        if self.status_only:
+            for w in (self.what, self.who, self.partner, self.who_name, self.by_when):
+                w.setEnabled(False)
+                w.setToolTip("The plan is completed: change this in a review or a new version")
+            self.status.setFocus()
         self.resize(520, self.sizeHint().height())
 
     def _who_changed(self) -> None:
@@ -72,6 +89,13 @@ class StepDialog(RecordDialog):
                           self.by_when.value(), self.status.currentData() or "not_started")
 
     def submit(self) -> None:
+        if self.status_only and self.step_id is not None:
+            step_id, status = self.step_id, self.status.currentData() or "not_started"
+            if status == self.old_status:
+                self.accept()  # nothing changed: nothing to save
+                return
+            self.run(lambda db: svc.set_step_status(db, step_id, status), "change a step's status")
+            return
         if self.who.currentData() is None:
             self.form_errors.show([FieldError("Who", "choose who does it: the person, you, a partner or someone "
                                                      "named")])
