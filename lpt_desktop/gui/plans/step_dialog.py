@@ -90,11 +90,11 @@ class StepDialog(RecordDialog):
 
     def submit(self) -> None:
         if self.status_only and self.step_id is not None:
-            step_id, status = self.step_id, self.status.currentData() or "not_started"
+            chosen, status = self.step_id, self.status.currentData() or "not_started"
             if status == self.old_status:
                 self.accept()  # nothing changed: nothing to save
                 return
-            self.run(lambda db: svc.set_step_status(db, step_id, status), "change a step's status")
+            self.run(lambda db: svc.set_step_status(db, chosen, status), "change a step's status")
             return
         if self.who.currentData() is None:
             self.form_errors.show([FieldError("Who", "choose who does it: the person, you, a partner or someone "
