@@ -112,3 +112,39 @@ def test_the_pdf_says_they_made_the_plan_together_only_when_their_involvement_is
     assert not pd.plan_document(db, pid, TODAY).involved
     text = " ".join(pdf_text(pd.plan_pdf_bytes(db, pid, today=TODAY)).split())
     assert "You made it" not in text and "This plan sets out what you want to change" in text
+
+
+def _many_goals(large: bool) -> PlanDocument:
+    """Twelve goals whose outcomes differ in length, so page ends fall at every point of a goal."""
+    goals = tuple(GoalBlock(n, f"Goal title {n}", "Siân has a settled life. " * (1 + (n * 7) % 11),
+                            TODAY + timedelta(90), "working on it now",
+                            tuple(StepLine(f"Step {k} of goal {n} in words", "You", TODAY + timedelta(30),
+                                           "Not started") for k in range(1, 3 + n % 3)))
+                  for n in range(1, 13))
+    return PlanDocument(**{**DOC.__dict__, "goals": goals, "large_print": large})
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_a_goal_heading_is_never_split_from_its_first_step_across_pages(large):
+    """Issue 20 walk 13: in large print a goal's heading ended a page with its steps over the page."""
+    pages = [" ".join(p.split()) for p in pdf_pages(build_plan_pdf(_many_goals(large)))]
+    assert len(pages) > (6 if large else 2)
+    for n in range(1, 13):
+        heading = next(i for i, p in enumerate(pages) if f"Goal {n}: Goal title {n}" in p)
+        assert f"Step 1 of goal {n} in words" in pages[heading], (n, heading)
+    first = next(i for i, p in enumerate(pages) if "Goal 1: Goal title 1" in p)
+    assert "Your goals" in pages[first]  # nor the goals' heading from the first goal
+
+
+def test_large_print_marks_every_page_at_the_large_size_too():
+    """The marking, the person's name and CRN, and Page n of m are large in large print (they stayed at 8 and 9
+    point), and still on every page."""
+    pdf = build_plan_pdf(_many_goals(True))
+    pages = pdf_pages(pdf)
+    assert all(p.count("OFFICIAL-SENSITIVE") == 2 and f"Page {n} of {len(pages)}" in p
+               for n, p in enumerate(pages, start=1))
+    assert min(_sizes(pdf, "OFFICIAL-SENSITIVE")) >= 16
+    assert min(_sizes(pdf, f"of {len(pages)}")) >= 14 and min(_sizes(pdf, "CRN A123456")) >= 14
+    assert min(_sizes(pdf, "(large print)")) >= 14
+    normal = build_plan_pdf(DOC)
+    assert max(_sizes(normal, "OFFICIAL-SENSITIVE")) <= 9  # normal print keeps its small marking

@@ -3,13 +3,15 @@
 Written to the person, in plain words: "Your sentence plan", what they said they want to change in their own
 words, each goal with what will be different and its steps (what, who, by when), whether they agree, and lines
 to sign. A large-print version (16 pt text, steps set out one under another instead of in narrow columns) is
-for anyone who finds small print hard to read. OFFICIAL-SENSITIVE at the top and bottom of every page, as every
+for anyone who finds small print hard to read: its marking, running line and page numbers are large too. A goal's
+heading never ends a page without its first step. OFFICIAL-SENSITIVE at the top and bottom of every page, as every
 case document; their name and "Page n of m" on every page.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +26,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from lpt_desktop.domain.dates import format_date
 from lpt_desktop.reports import fonts
 from lpt_desktop.reports.marking import MARKING
-from lpt_desktop.reports.rosh_pdf import INK, MARGIN, RULE, SHADE, _RoshCanvas
+from lpt_desktop.reports.rosh_pdf import INK, MARGIN, RULE, SHADE, _RoshCanvas, fit_line
 
 TITLE = "Your sentence plan"
 INTRO = ("This plan sets out what you want to change while you are on probation, and the steps you and others "
@@ -39,6 +41,8 @@ NO_STEPS = "No steps written yet."
 OTHER_FORMATS = ("If you would like this plan in another format, such as larger print, another language or read "
                  "aloud, ask your probation practitioner.")
 BODY_SIZE, LARGE_SIZE = 10.5, 16.0
+# Large print's marking, running line and page numbers (the normal print's are 9 and 8 point, rosh_pdf's canvas).
+LARGE_MARK_SIZE, LARGE_LINE_SIZE = 16.0, 14.0
 
 
 @dataclass(frozen=True)
@@ -143,32 +147,38 @@ def _steps_table(goal: GoalBlock, st: dict[str, ParagraphStyle], width: float) -
     return t
 
 
-def _steps_stacked(goal: GoalBlock, st: dict[str, ParagraphStyle]) -> list[Any]:
-    """Large print: each step one under another, each part on its own line (columns would be too narrow). The
-    heading stays with the first step."""
-    out: list[Any] = []
+def _steps_stacked(goal: GoalBlock, st: dict[str, ParagraphStyle]) -> list[list[Any]]:
+    """Large print: each step one under another, each part on its own line (columns would be too narrow), as one
+    block per step (the first with the steps' heading)."""
+    out: list[list[Any]] = []
     for n, s in enumerate(goal.steps, start=1):
-        out.append(KeepTogether([
+        out.append([
             *([Paragraph("<b>The steps</b>", st["body"])] if n == 1 else []),
             Paragraph(f"Step {n}: {_text(s.what)}", st["label"]),
             Paragraph(f"Who: {_text(s.who)}", st["cell"]),
             Paragraph(f"By when: {escape(format_date(s.by_when) or 'No date')}", st["cell"]),
-            Paragraph(f"Progress: {_text(s.status)}", st["body"])]))
+            Paragraph(f"Progress: {_text(s.status)}", st["body"])])
     return out
 
 
-def _goal(goal: GoalBlock, doc: PlanDocument, st: dict[str, ParagraphStyle], width: float) -> list[Any]:
-    head = [CondPageBreak(45 * mm), Paragraph(f"Goal {goal.number}: {_text(goal.title)}", st["h3"]),
+def _goal(goal: GoalBlock, doc: PlanDocument, st: dict[str, ParagraphStyle], width: float,
+          lead: Sequence[Any] = ()) -> list[Any]:
+    """A goal with its steps; `lead` (the "Your goals" heading before the first) is kept with it."""
+    head = [CondPageBreak(45 * mm), *lead, Paragraph(f"Goal {goal.number}: {_text(goal.title)}", st["h3"]),
             Paragraph("<b>What will be different:</b> " + (_text(goal.outcome) or "not written yet"), st["body"]),
             Paragraph("<b>When by:</b> " + (escape(f"{format_date(goal.target_date)} ({goal.status.lower()})")
                                             if goal.target_date else escape(NO_DATE)), st["body"])]
     if goal.part_of_order:
         head.append(Paragraph("<b>Part of your order:</b> " + escape(", ".join(goal.part_of_order)), st["body"]))
+    # The goal's heading is kept on one page with what follows it first (its first step, or the steps' table):
+    # never a heading at the foot of a page and its steps over the page.
     if not goal.steps:
-        return [*head, Paragraph(NO_STEPS, st["none"])]
+        return [head[0], KeepTogether([*head[1:], Paragraph(NO_STEPS, st["none"])])]
     if doc.large_print:
-        return [*head, *_steps_stacked(goal, st)]
-    return [*head, Paragraph("<b>The steps</b>", st["body"]), _steps_table(goal, st, width), Spacer(1, 2 * mm)]
+        first, *rest = _steps_stacked(goal, st)
+        return [head[0], KeepTogether([*head[1:], *first]), *(KeepTogether(b) for b in rest)]
+    return [head[0], KeepTogether([*head[1:], Paragraph("<b>The steps</b>", st["body"]),
+                                   _steps_table(goal, st, width)]), Spacer(1, 2 * mm)]
 
 
 def _agreement(doc: PlanDocument, st: dict[str, ParagraphStyle], width: float) -> list[Any]:
@@ -200,8 +210,10 @@ def build_plan_pdf(doc: PlanDocument) -> bytes:
     st = _styles(doc.large_print)
     width = A4[0] - 2 * MARGIN - 12
     buf = io.BytesIO()
-    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,
-                                 bottomMargin=18 * mm, title=f"{TITLE}: CRN {doc.crn}", author=doc.officer,
+    large = doc.large_print
+    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                                 topMargin=(30 if large else 22) * mm, bottomMargin=(24 if large else 18) * mm,
+                                 title=f"{TITLE}: CRN {doc.crn}", author=doc.officer,
                                  subject=MARKING, invariant=True, **fonts.doc_fonts())
     pad = 8 if doc.large_print else 6
     facts = [Paragraph(f"<b>Name:</b> {escape(doc.name)}", st["cell"]),
@@ -217,20 +229,50 @@ def build_plan_pdf(doc: PlanDocument) -> bytes:
     story += [_box(facts, width, pad), Spacer(1, 3 * mm), Paragraph(escape(intro(doc)), st["body"]),
               Paragraph("In your own words", st["h2"]),
               Paragraph("What you want to change:", st["body"]),
-              _p(doc.persons_words, st["quote"]) if doc.persons_words.strip() else Paragraph(NO_WORDS, st["none"]),
-              Paragraph("Your goals", st["h2"])]
+              _p(doc.persons_words, st["quote"]) if doc.persons_words.strip() else Paragraph(NO_WORDS, st["none"])]
+    goals_heading = Paragraph("Your goals", st["h2"])
     if not doc.goals:
-        story.append(Paragraph("No goals written yet.", st["none"]))
-    for g in doc.goals:
-        story += _goal(g, doc, st, width)
+        story += [goals_heading, Paragraph("No goals written yet.", st["none"])]
+    for n, g in enumerate(doc.goals):
+        story += _goal(g, doc, st, width, [goals_heading] if n == 0 else ())
     story += _agreement(doc, st, width)
     story += [Spacer(1, 4 * mm), Paragraph(escape(OTHER_FORMATS), st["none"])]
 
-    class _Canvas(_RoshCanvas):
+    class _Canvas(_LargeCanvas if large else _RoshCanvas):  # type: ignore[misc]  # chosen at run time
         name = doc.name
         crn = doc.crn
-        running = f"Sentence plan, {format_date(doc.made_on)}" + (" (large print)" if doc.large_print else "")
+        running = f"Sentence plan, {format_date(doc.made_on)}" + (" (large print)" if large else "")
         footer = f"CRN {doc.crn}"
 
     template.build(story, canvasmaker=_Canvas)
     return buf.getvalue()
+
+
+class _LargeCanvas(_RoshCanvas):
+    """Large print's pages: the marking at the top and bottom, the person's name and CRN, what the document is and
+    "Page n of m" at the large size too (in the deeper top and bottom margins large print has)."""
+
+    def _decorate(self, total: int) -> None:
+        width, height = self._pagesize  # type: ignore[attr-defined]  # set by Canvas, absent from its stubs
+        mark, line_size = LARGE_MARK_SIZE, LARGE_LINE_SIZE
+        self.saveState()
+        self.setFillColor(colors.black)
+        self.setFont(fonts.BOLD, mark)
+        self.drawCentredString(width / 2, height - 12 * mm, MARKING)
+        self.drawCentredString(width / 2, 7 * mm, MARKING)
+        # The name and CRN on their own line (a long name shortened, never the CRN), what the document is under it.
+        room = width - 2 * MARGIN
+        line, size = fit_line(self.name, f" · CRN {self.crn}", fonts.BOLD, line_size, room)
+        self.setFont(fonts.BOLD, size)
+        self.drawString(MARGIN, height - 19 * mm, line)
+        running, size = fit_line(self.running, "", fonts.REGULAR, line_size, room)
+        self.setFont(fonts.REGULAR, size)
+        self.drawString(MARGIN, height - 25 * mm, running)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.8)
+        self.line(MARGIN, height - 27 * mm, width - MARGIN, height - 27 * mm)
+        self.setFont(fonts.REGULAR, line_size)
+        if self.footer:
+            self.drawString(MARGIN, 15 * mm, self.footer)
+        self.drawRightString(width - MARGIN, 15 * mm, f"Page {self.getPageNumber()} of {total}")
+        self.restoreState()
