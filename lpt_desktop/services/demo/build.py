@@ -19,6 +19,7 @@ from lpt_desktop.services.demo.offices import add_offices
 from lpt_desktop.services.demo.people import _one_case
 from lpt_desktop.services.demo.plans import add_plans
 from lpt_desktop.services.demo.rosh import add_rosh
+from lpt_desktop.services.demo.signatures import add_signatures
 from lpt_desktop.services.demo.tiering import _tier_decisions
 from lpt_desktop.services.unlock import create_caseload, officer_id
 from lpt_desktop.store.case_record_models import (
@@ -135,6 +136,7 @@ def create_demo(path: Path, passphrase: str = DEMO_PASSPHRASE, spec: DemoSpec | 
         generate(db, spec, progress)
         add_rosh(db, spec)  # after the cases: every one gets its RoSH history (issue 18)
         add_plans(db, spec)  # needs and sentence plans, on the days the standards history gives (issue 20)
+        add_signatures(db, spec)  # the countersignature chains of the RoSH work and the plans (issue 19)
         _court_work(db, spec)
         add_offices(db)
     except BaseException:
