@@ -233,8 +233,20 @@ def test_the_layout_is_remembered_and_a_save_reads_again(caseload, make_window, 
     # A save that changes the audit reads the figures again (the view is on show).
     from lpt_desktop.services.changes import Change
 
+    trends = view.trend_loads
     window.ops.changed.emit(Change.CONTACT)
-    qtbot.waitUntil(lambda: view.loads > loads, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.loads > loads and view.trend_loads > trends, timeout=WAIT)
+    # Off the charts, a save reads the figures again but leaves the trend (an audit a month) until they show.
+    view.pages.setCurrentIndex(0)
+    loads, trends = view.loads, view.trend_loads
+    window.ops.changed.emit(Change.ASSESSMENT)
+    qtbot.waitUntil(lambda: view.loads > loads and not view.progress.isVisibleTo(view), timeout=WAIT)
+    assert view.trend_loads == trends
+    view.pages.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: view.trend_loads > trends, timeout=WAIT)
+    window.ops.changed.emit(Change.DRAFT)  # a draft saved moves no check: nothing is read
+    qtbot.wait(500)
+    assert view.loads == loads + 1
     window.close_tab_of(view)
     qtbot.waitUntil(lambda: desk.practice is None, timeout=WAIT)
     again = desk.show_practice()

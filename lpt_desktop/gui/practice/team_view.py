@@ -382,8 +382,12 @@ class PracticeView(QWidget):
         self.data: TeamView | None = None
         self.trend: list[tuple[date, dict[str, Share]]] | None = None
         self.loads = 0  # team figures read (for the tests)
+        self.trend_loads = 0
         self._asked = 0  # the latest request: older answers are dropped
         self._stale = False
+        self._reading = self._read_again = False  # the team figures: a read running, another asked meanwhile
+        self._trend_reading = self._trend_again = False  # the same for the trend
+        self._trend_stale = True
         self.setAccessibleName(TITLE)
 
         self.title = QLabel(TITLE)
@@ -561,6 +565,7 @@ class PracticeView(QWidget):
         with contextlib.suppress(TypeError, ValueError):
             self.pages.setCurrentIndex(int(page))  # type: ignore[call-overload]
         self.pages.currentChanged.connect(lambda i: self.prefs.settings.setValue("layout/practice_page", int(i)))
+        self.pages.currentChanged.connect(lambda _i: self._page_changed())
         self._sized = {name: self.prefs.state(f"practice_{name}_header") is not None for name in self._HEADERS}
 
     def _save(self, name: str) -> None:
@@ -581,40 +586,86 @@ class PracticeView(QWidget):
 
     # -- reading -------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the figures again (off the UI thread), then the trend."""
+        """Read the figures again (off the UI thread). One read at a time: asked again while one runs, it reads
+        once more when that one ends (two first audits side by side would each take the seconds one takes)."""
         self._stale = False
+        if self._reading:
+            self._read_again = True
+            return
         self._asked += 1
         asked = self._asked
         self._set_busy(LOADING)
         job = self.ops.query(load_team, owner=self, label="the practice audit",
                              on_ok=lambda v: self._team_read(asked, v),
                              on_error=lambda e: self._failed(asked, e))
+        self._reading = job is not None
         if job is None:
             self._set_busy("")
 
     def _team_read(self, asked: int, view: TeamView) -> None:
+        self._reading = False
+        if self._read_again:
+            self._read_again = False
+            self.reload()
+            return
         if asked != self._asked:
             return
         self.data = view
         self.loads += 1
         self._show_team(view)
-        self._set_busy(TREND_LOADING)
-        self.ops.query(load_trend, view.as_of, owner=self, label="the practice trend",
-                       on_ok=lambda t: self._trend_read(asked, t), on_error=lambda e: self._failed(asked, e))
+        # The trend audits the caseload once a month back (no audit kept): read at the first opening, and after a
+        # save only once the charts are on show.
+        self._trend_stale = True
+        if self.trend is None or self.pages.currentWidget() is self.charts_split:
+            self._read_trend()
+        else:
+            self._set_busy("")
         self.loaded.emit()
 
+    def _read_trend(self) -> None:
+        if self.data is None or not self._trend_stale:
+            return
+        if self._trend_reading:
+            self._trend_again = True
+            return
+        self._trend_stale = False
+        asked = self._asked
+        self._set_busy(TREND_LOADING)
+        job = self.ops.query(load_trend, self.data.as_of, owner=self, label="the practice trend",
+                             on_ok=lambda t: self._trend_read(asked, t), on_error=lambda e: self._failed(asked, e))
+        self._trend_reading = job is not None
+        if job is None:
+            self._set_busy("")
+
     def _trend_read(self, asked: int, trend: list[tuple[date, dict[str, Share]]]) -> None:
-        if asked != self._asked or self.data is None:
+        self._trend_reading = False
+        if self._trend_again:
+            self._trend_again = False
+            self._trend_stale = True
+            self._read_trend()
+            return
+        if asked != self._asked or self.data is None:  # the figures were read again meanwhile
+            self._trend_stale = True
+            self._page_changed()
+            if not (self._reading or self._trend_reading):
+                self._set_busy("")
             return
         self.trend = trend
+        self.trend_loads += 1
         titles = criteria()
         self.trend_chart.set_trend(trend, titles)
         self.criteria_model.set_table(criterion_rows(self.data, trend), [d for d, _s in trend])
         self.criteria_table.resizeColumnsToContents()
-        self._set_busy("")
+        if not self._reading:
+            self._set_busy("")
         self.loaded.emit()
 
+    def _page_changed(self) -> None:
+        if self.pages.currentWidget() is self.charts_split and self._trend_stale:
+            self._read_trend()
+
     def _failed(self, asked: int, exc: BaseException) -> None:
+        self._reading = self._trend_reading = False
         if asked != self._asked:
             return
         self._set_busy("")
