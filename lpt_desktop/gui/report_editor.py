@@ -966,8 +966,11 @@ def _listed(labels: list[str]) -> str:
     return text + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
 
 
-def paint_marked(printer: QPrinter, body_html: str) -> int:
-    """Lay the HTML out on the printer's pages with the marking and page numbers on every page."""
+def paint_marked(printer: QPrinter, body_html: str, mark_size: float | None = None) -> int:
+    """Lay the HTML out on the printer's pages with the marking and page numbers on every page. `mark_size`: the
+    marking's point size (large print's 16 point; None: the default font's), the bands above and below the text
+    deep enough for it."""
+    from PySide6.QtGui import QFontMetricsF
     from PySide6.QtPrintSupport import QPrinter
 
     painter = QPainter()
@@ -975,15 +978,18 @@ def paint_marked(printer: QPrinter, body_html: str) -> int:
         return 0
     try:
         page = printer.pageRect(QPrinter.Unit.DevicePixel)
-        band = page.height() * 0.05  # header and footer bands
+        mark_font = QFont()
+        mark_font.setBold(True)
+        if mark_size is not None:
+            mark_font.setPointSizeF(mark_size)
+        # Header and footer bands: a twentieth of the page, or twice the marking's height if that is more.
+        band = max(page.height() * 0.05, QFontMetricsF(mark_font, printer).height() * 2)
         body_h = page.height() - 2 * band
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(printer)  # lay out in the printer's own resolution
         doc.setHtml(body_html)
         doc.setPageSize(QSizeF(page.width(), body_h))
         count = doc.pageCount()
-        mark_font = QFont()
-        mark_font.setBold(True)
         for i in range(count):
             if i:
                 printer.newPage()

@@ -9,6 +9,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QScrollArea
 
@@ -54,6 +55,17 @@ def _page(qtbot, window, person_id: str):
 def _words(pages: list[str]) -> str:
     """The pages' text as one line: lines wrap where the page does, and the PDF's ligatures ("ﬁ") read as letters."""
     return " ".join(unicodedata.normalize("NFKC", " ".join(pages)).split())
+
+
+def _sizes(path, words: str) -> set[float]:
+    """The point sizes the text holding `words` is drawn at in the printed PDF."""
+    found: set[float] = set()
+    for page in PdfReader(str(path)).pages:
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+            if words in text:
+                found.add(round(size * abs(tm[3] or 1) * abs(cm[3] or 1), 1))
+        page.extract_text(visitor_text=visit)
+    return found
 
 
 def _printer(path) -> QPrinter:
@@ -105,6 +117,10 @@ def test_the_printed_plan_is_the_persons_plan_marked_on_every_page(qtbot, window
     assert "(large print)" in page.status.text()
     big = _words(pdf_pages(tmp_path / "large.pdf"))
     assert "Step 1: Register with the housing options team" in big and "What will happen" not in big
+    # The marking and page numbers are large too (paint_marked's mark_size; they stayed at the default size).
+    small_mark, large_mark = _sizes(tmp_path / "printed.pdf", MARKING), _sizes(tmp_path / "large.pdf", MARKING)
+    assert max(small_mark) < 12 and min(large_mark) >= 15.5, (small_mark, large_mark)
+    assert min(_sizes(tmp_path / "large.pdf", "Page")) >= 15.5
 
 
 def test_the_printed_plan_says_they_made_it_together_only_when_their_involvement_is_recorded(caseload):

@@ -167,7 +167,9 @@ def sentence_plan_html(doc: PlanDocument) -> str:
 
 
 def print_sentence_plan(printer: QPrinter, doc: PlanDocument) -> int:
-    """Print the person's plan; the number of pages."""
+    """Print the person's plan; the number of pages. In large print the marking and page numbers are large too
+    (as the large-print PDF's)."""
     from lpt_desktop.gui.report_editor import paint_marked
 
-    return paint_marked(printer, sentence_plan_html(doc))
+    return paint_marked(printer, sentence_plan_html(doc),
+                        mark_size=plan_pdf.LARGE_MARK_SIZE if doc.large_print else None)
