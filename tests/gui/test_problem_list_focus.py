@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QScrollArea, QWidget
 
+from lpt_desktop.assessment.rosh_screening import GATE_FIELD
+from lpt_desktop.gui.assessments.rosh_form import ANALYSIS, COMPLETE
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.keyfile import KdfParams
 from tests.conftest import PASSPHRASE, TEST_TODAY
@@ -130,3 +132,40 @@ def test_double_click_and_enter_go_to_the_named_field_and_typing_lands_there(qtb
     _type(qtbot, "Hostel")
     assert accommodation.toPlainText() == "Hostel"
     assert attitudes.toPlainText() == "Pro-criminal views"
+
+
+def test_the_rosh_forms_problem_list_goes_to_the_named_field_on_a_double_click(qtbot, make_window, caseload):
+    """The RoSH form's 'Put these right before completing' list, the same way (it took Enter or a double-click
+    already): the named field has the focus and what is typed next lands in it."""
+    path, pid = caseload
+    window = make_window(path)
+    unlock(qtbot, window, PASSPHRASE)
+    holder = {}
+    window.open_case(pid, then=lambda view: holder.setdefault("view", view))
+    qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
+    assessments = holder["view"].show_assessments()
+    assessments.sections.setCurrentIndex(1)
+    page = assessments.rosh
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=10000)
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.form is not None and page.form.loaded, timeout=10000)
+    form = page.form
+    form.activateWindow()
+    qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=5000)
+    for (qid, period), choice in form.answers.items():
+        choice.buttons["yes" if (qid, period) == ("domestic_abuse", "previous") else "no"].click()
+    form.go(ANALYSIS)
+    form.not_doing.click()  # a decision not to do a full analysis, with no reason yet
+    form.go(COMPLETE)
+    qtbot.waitUntil(lambda: form.check is not None and any(e.field == GATE_FIELD for e in form.check.errors),
+                    timeout=10000)
+    row = [e.field for e in form.check.errors].index(GATE_FIELD)
+    item = form.errors.item(row)
+    form.errors.setFocus()
+    form.errors.setCurrentItem(item)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.errors, timeout=5000)
+    _double_click(qtbot, form, form.errors.viewport(), form.errors.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.gate_reason, timeout=5000)
+    assert form.steps.currentRow() == ANALYSIS
+    _type(qtbot, "Single incident")
+    assert form.gate_reason.toPlainText() == "Single incident"
