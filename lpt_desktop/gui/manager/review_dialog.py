@@ -175,6 +175,24 @@ class ReturnDialog(RecordDialog):
                  label="return work to the officer")
 
 
+def facts_lines(item: QueueItem, status: str) -> list[str]:
+    """The side panel's facts, as HTML lines. A RoSH assessment's level is the thing awaiting countersignature
+    ("High (awaiting countersignature)": in force meanwhile); for other work (a sentence plan, a risk management
+    plan) the level is the case's and it is the work that awaits, so each is said of its own."""
+    e = html.escape
+    if item.target_kind == cs.ROSH_ASSESSMENT:
+        lines = [f"<b>RoSH level:</b> {e(cs.shown_level(item.level_label, status))}",
+                 f"<b>Status:</b> {e(cs.status_label(status))}"]
+    else:
+        lines = ([f"<b>RoSH level of the case:</b> {e(item.level_label)}"] if item.level_label else []) + [
+            f"<b>{e(item.kind_label)}:</b> {e(cs.status_label(status))}"]
+    lines.append(f"<b>Submitted by:</b> {e(item.author_name or item.author or 'not known')} on "
+                 f"{format_date(item.submitted_on)}")
+    if item.why:
+        lines.append(f"<b>Why it is countersigned:</b> {e(item.why)}")
+    return lines
+
+
 class ReviewDialog(QDialog):
     """acted carries the new status once a countersignature or a return committed."""
 
@@ -285,14 +303,7 @@ class ReviewDialog(QDialog):
         self._enable()
 
     def _show_facts(self) -> None:
-        i = self.item
-        e = html.escape
-        level = cs.shown_level(i.level_label, self.status)
-        lines = [f"<b>RoSH level:</b> {e(level)}", f"<b>Status:</b> {e(cs.status_label(self.status))}",
-                 f"<b>Submitted by:</b> {e(i.author_name or i.author or 'not known')} on "
-                 f"{format_date(i.submitted_on)}"]
-        if i.why:
-            lines.append(f"<b>Why it is countersigned:</b> {e(i.why)}")
+        lines = facts_lines(self.item, self.status)
         if self._second_needed():
             lines.append("<b>Very high RoSH:</b> a second, senior countersignature is needed after yours.")
         self.facts.setText("<br>".join(lines))
