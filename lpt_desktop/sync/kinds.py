@@ -237,7 +237,6 @@ def _register_all() -> None:
     register(rosh.RiskPlan, append_only=True, sealed_by="completed_on")  # sealed once completed, like assessments
     register(rosh.RiskPlanAction)
     register(rosh.RiskPlanSharing, append_only=True)  # who a plan was shared with: rows, so both laptops' stay
-    register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain
     # Needs and sentence plans (issue 20): sealed once completed, like RoSH; what changes later has its own rows.
     register(plans.NeedsAssessment, append_only=True, sealed_by="completed_on")
     register(plans.SentencePlan, append_only=True, sealed_by="completed_on")
@@ -246,6 +245,9 @@ def _register_all() -> None:
     register(plans.PlanGoalStatus, append_only=True)  # each status change with its note
     register(plans.PlanStep)
     register(plans.PlanReview, append_only=True, sealed_by="completed_on")
+    # After every kind it signs (tier decisions, RoSH assessments, risk plans, sentence plans): an enrolling
+    # laptop's sweep queues kinds in this order, and the central store refuses a signature on work it does not hold.
+    register(countersign.Countersignature, append_only=True)  # issue 19: a status is replayed from its chain
     register(sched.AppointmentSeries)
     # A booking (no outcome yet) may be moved or cancelled; a recorded contact is amended by a new row.
     register(m.Contact, append_only=True, sealed_by="outcome")

@@ -8,6 +8,7 @@ import uuid
 
 from sqlalchemy import insert, select
 
+from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.central.models import Record
 from lpt_desktop.services import rejections as rejection_list
 from lpt_desktop.services.unlock import install_hooks
@@ -34,6 +35,14 @@ def _rejected_here(db: Database) -> dict[tuple[str, str], str]:
     with db.read() as s:
         return {(c.kind, c.record_id): c.message or "" for c in s.scalars(select(SyncConflict).where(
             SyncConflict.reason == "rejected"))}
+
+
+def test_countersignatures_are_queued_after_every_kind_of_work_they_sign():
+    """An enrolling laptop's sweep queues kinds in registration order, and the central store refuses a signature on
+    work it does not hold yet ("sync it first"): the demo's signed sentence plans were refused that way."""
+    order = kinds.names()
+    for target in cs.TARGET_KINDS:
+        assert order.index(target) < order.index("countersignature"), target
 
 
 def test_a_demo_laptop_enrols_and_every_case_reaches_the_server(central, laptop_factory, unique, demo_db):

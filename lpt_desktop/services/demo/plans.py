@@ -32,7 +32,17 @@ from lpt_desktop.standards.calendar import add_working_days, last_working_day_on
 from lpt_desktop.store.case_record_models import CaseEvent, Disability
 from lpt_desktop.store.countersign_models import Countersignature
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Contact, ContactPlanLink, Meta, Officer, Person, Requirement, Sentence, utcnow
+from lpt_desktop.store.models import (
+    Contact,
+    ContactPlanLink,
+    Meta,
+    Officer,
+    Person,
+    Registration,
+    Requirement,
+    Sentence,
+    utcnow,
+)
 from lpt_desktop.store.plan_models import (
     ContactStepLink,
     NeedsAssessment,
@@ -147,6 +157,17 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
         oid = db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
         officer = s.get(Officer, oid) if oid else None
         signer = (officer.staff_code, officer.name, cs.normal_grade(officer.role)) if officer else None
+        # Whose completed plan needs a countersignature, read as services/countersign.py and the central store read
+        # it (the case's RoSH level and open child-protection registers now, the officer's grade): a self-signed
+        # plan that needs one is refused when the laptop enrols.
+        levels = dict(conn.execute(select(Person.id, Person.rosh)).tuples().all())
+        registers: dict[str, list[str]] = {}
+        for pid, code in conn.execute(select(Registration.person_id, Registration.type_code)
+                                      .where(Registration.ended_on.is_(None))).tuples():
+            registers.setdefault(pid, []).append(code)
+        submit = {pid for pid in levels if signer is not None and cs.needs_countersignature(
+            levels[pid], cs.child_protection_concerns(None, registers.get(pid, [])), signer[2],
+            cs.SENTENCE_PLAN).needed}
         reqs: dict[str, list[tuple[str, str, str | None]]] = {}
         for rid, pid, code, params in conn.execute(
                 select(Requirement.id, Sentence.person_id, Requirement.type_code, Requirement.params)
@@ -169,7 +190,7 @@ def add_plans(db: Database, spec: DemoSpec) -> None:
                 continue
             rng = random.Random(f"plans:{spec.seed}:{pid}")
             _case(rng, today, stamp, pid, starts[pid], genders.get(pid), reqs.get(pid, []), records.get(pid, {}),
-                  contacts.get(pid, []), rows, signer, on_record.get(pid))
+                  contacts.get(pid, []), rows, signer, on_record.get(pid), submit=pid in submit)
         for model in models:
             if rows[model]:
                 conn.execute(insert(model), rows[model])
@@ -225,9 +246,10 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
           requirements: list[tuple[str, str, str | None]], history: dict[str, list[date]],
           contacts: list[tuple[str, datetime]], rows: dict[type, list[dict[str, Any]]],
           signer: tuple[str, str, str | None] | None = None,
-          on_record: dict[str, str] | None = None) -> None:
-    """One case's needs and plan. signer: the file's officer (staff code, name, grade), who self-signs a completed
-    plan as completing one does."""
+          on_record: dict[str, str] | None = None, submit: bool = False) -> None:
+    """One case's needs and plan. signer: the file's officer (staff code, name, grade), who signs a completed plan
+    as completing one does: self-signed, or submitted for countersignature when the Trust's rule needs one
+    (submit: a high or very high RoSH case, child-protection registers, a PSO's or trainee's work)."""
     activity_only = rng.random() < ACTIVITY_ONLY
     no_words = rng.random() < NO_WORDS
     risk_last = rng.random() < RISK_LAST
@@ -265,14 +287,17 @@ def _case(rng: random.Random, today: date, stamp: dict[str, Any], pid: str, star
     if done:
         rows[CaseEvent].append(_event(rng, stamp, pid, "sentence_plan_completed", plan_day, "Sentence plan completed",
                                       "sentence_plan", plan_id))
-        if signer is not None:  # self-signed on completion, as services/countersign.record_completion does
+        if signer is not None:  # signed on completion, as services/countersign.record_completion does
+            action, status_after, event, words = (
+                (cs.SUBMITTED, cs.AWAITING, "countersign_submitted", "submitted for countersignature") if submit
+                else (cs.SELF_SIGN, cs.SELF_SIGNED, "countersign_self_signed", "self-signed"))
             rows[Countersignature].append({
                 "id": _uuid(rng), **stamp, "person_id": pid, "target_kind": "sentence_plan", "target_id": plan_id,
-                "action": cs.SELF_SIGN, "status_after": cs.SELF_SIGNED, "author": signer[0],
+                "action": action, "status_after": status_after, "author": signer[0],
                 "author_name": signer[1], "author_role": cs.OFFENDER_MANAGER, "author_grade": signer[2],
                 "on_date": plan_day, "comment": None, "follows_id": None})
-            rows[CaseEvent].append(_event(rng, stamp, pid, "countersign_self_signed", plan_day,
-                                          f"{cs.kind_label('sentence_plan')} self-signed", "sentence_plan", plan_id))
+            rows[CaseEvent].append(_event(rng, stamp, pid, event, plan_day,
+                                          f"{cs.kind_label('sentence_plan')} {words}", "sentence_plan", plan_id))
     # Risk of harm work first (unless this is a case that puts it last without saying why).
     ordered = sorted(areas, key=lambda a: (not GOALS[a][3]) != risk_last)
     if literacy:
