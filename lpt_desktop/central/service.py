@@ -385,7 +385,7 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
     if ch.op == "delete":
         if rec is None or rec.deleted:
             return ChangeResult(seq=ch.seq, outcome="duplicate", version=rec.version if rec else 0)
-        if kind.sealed(rec.data):
+        if kind.sealed(rec.data) and not _in_open_draft(b, kind, rec):
             return _reject(s, p, ch, f"Saved {ch.kind} records are never deleted: add an amendment instead.",
                            person_id, visible=True)
         if not _based_on_current(p, ch, rec):
@@ -460,6 +460,21 @@ def apply_change(b: Batch, ch: Change) -> ChangeResult:
                             theirs_from=theirs_from)
         return ChangeResult(seq=ch.seq, outcome="conflict", version=version, conflict_id=cid)
     return ChangeResult(seq=ch.seq, outcome="merged", version=version)
+
+
+def _in_open_draft(b: Batch, kind: registry.Kind, rec: Record) -> bool:
+    """A sealed record that belongs to a draft (kinds.py draft_of: a sentence plan's agreements and goal statuses),
+    while the server's copy of that draft is not sealed: deleting the draft takes it along (a discarded draft)."""
+    if not kind.draft_of:
+        return False
+    target: Record | None = rec
+    for name, parent_kind in kind.draft_of:
+        ref = (target.data or {}).get(name) if target is not None else None
+        target = b.record(parent_kind, ref) if isinstance(ref, str) else None
+        if target is None:
+            return False  # the draft is not held: nothing says it is one
+    parent = registry.get(parent_kind)
+    return target is not None and parent is not None and not parent.sealed(target.data)
 
 
 def _first_save_refusal(b: Batch, kind: registry.Kind, ch: Change) -> str | None:

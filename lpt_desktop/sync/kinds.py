@@ -41,6 +41,9 @@ class Kind:
     columns: tuple[str, ...]  # synced data columns (key columns included)
     exclude: frozenset[str] = field(default_factory=frozenset)
     sealed_by: str | None = None  # append-only from the moment this field has a value (None: from creation)
+    # A draft's own rows (sealed from creation, never edited) that go with the draft when it is discarded: the
+    # path (field, kind) from this record to the draft; deleting is allowed while that record is not sealed.
+    draft_of: tuple[tuple[str, str], ...] = ()
     # What each synced field may hold (type, length, depth), from the model's columns (sync/schemas.py).
     schema: dict[str, FieldSchema] = field(default_factory=dict)
 
@@ -133,21 +136,24 @@ def _all_models() -> list[type[Any]]:
 
 
 def register(model: type[Any], *, kind: str | None = None, append_only: bool = False, sealed_by: str | None = None,
-             person_field: str | PersonResolver | None = "person_id", exclude: tuple[str, ...] = ()) -> Kind:
+             person_field: str | PersonResolver | None = "person_id", exclude: tuple[str, ...] = (),
+             draft_of: tuple[tuple[str, str], ...] = ()) -> Kind:
     """Make `model` syncable.
 
     person_field: the column holding the case's person id, "id" for the person itself,
     "fk_column->table.person_id" to follow a parent, a callable, or None for records that belong to the
     officer rather than a case (a record whose person id is empty is the officer's too).
     append_only: never edited or deleted once saved (sealed_by: once that field has a value), so it
-    never conflicts; the server refuses edits to it."""
+    never conflicts; the server refuses edits to it.
+    draft_of: for an append-only record that belongs to a draft, the hops (field, kind) to that draft: the server
+    still refuses edits, but takes its delete while the draft is not sealed (a discarded draft goes whole)."""
     table = model.__table__
     keys = tuple(c.name for c in table.primary_key.columns)
     excluded = frozenset(exclude) | LOCAL_ONLY_COLUMNS
     columns = tuple(c.name for c in table.columns if c.name not in excluded)
     k = Kind(name=kind or table.name, model=model, append_only=append_only,
              person_of=_resolver(person_field, model), key_columns=keys, columns=columns, exclude=excluded,
-             sealed_by=sealed_by, schema=schemas.for_columns([table.c[c] for c in columns]))
+             sealed_by=sealed_by, draft_of=draft_of, schema=schemas.for_columns([table.c[c] for c in columns]))
     _KINDS[k.name] = k
     _BY_MODEL[model] = k
     return k
@@ -240,9 +246,11 @@ def _register_all() -> None:
     # Needs and sentence plans (issue 20): sealed once completed, like RoSH; what changes later has its own rows.
     register(plans.NeedsAssessment, append_only=True, sealed_by="completed_on")
     register(plans.SentencePlan, append_only=True, sealed_by="completed_on")
-    register(plans.PlanAgreement, append_only=True)  # an updated agreement is a new row; the latest counts
+    # An updated agreement is a new row (the latest counts); each goal status change is a row with its note. Both
+    # go with a discarded draft plan (deletable while their plan is not completed on the central store).
+    register(plans.PlanAgreement, append_only=True, draft_of=(("plan_id", "sentence_plan"),))
     register(plans.PlanGoal)  # status and order change after completion
-    register(plans.PlanGoalStatus, append_only=True)  # each status change with its note
+    register(plans.PlanGoalStatus, append_only=True, draft_of=(("goal_id", "plan_goal"), ("plan_id", "sentence_plan")))
     register(plans.PlanStep)
     register(plans.PlanReview, append_only=True, sealed_by="completed_on")
     # After every kind it signs (tier decisions, RoSH assessments, risk plans, sentence plans): an enrolling

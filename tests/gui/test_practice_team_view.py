@@ -218,6 +218,9 @@ def test_an_officers_laptop_shows_their_own_figures_saying_so(caseload, make_win
                    for row in range(view.checks_model.rowCount()) for r in ("met", "near", "far"))
     assert not clashes(window)
     _shot(window, "officer_team_page.png")
+    view.pages.setCurrentIndex(1)
+    assert "No rating" in view.rule.text() and view.detail_heading.text().count("Your cases: ") == 1
+    _shot(window, "officer_checks_page.png")
 
 
 def test_the_layout_is_remembered_and_a_save_reads_again(caseload, make_window, qtbot, tmp_path, prefs):

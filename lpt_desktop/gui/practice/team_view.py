@@ -26,6 +26,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -62,6 +63,8 @@ TREND_MONTHS = 6
 # Saves that can change a case's audit: the record, registers, contacts and enforcement, the standards in force,
 # assessments and plans (a sync announces what it wrote the same way).
 REFRESH_ON = Change.CASE | Change.REGISTER | Change.CONTACT | Change.ENFORCEMENT | Change.STANDARDS | Change.ASSESSMENT
+OWN_RULE = ("Your share of each check, beside the previous period's. No rating: one officer against their own "
+            "average says nothing; the team manager's laptop rates each officer against the team.")
 RATING_RULE = ("Rated against the team's own average of the officers' shares: met, at or better than the average; "
                "near, below it by no more than the interquartile range of the officers' shares; far, further below.")
 LOADING = "Reading every case's practice audit… the first time takes a few seconds; you can carry on meanwhile."
@@ -464,8 +467,14 @@ class PracticeView(QWidget):
         detail_layout.addWidget(self.detail_table, 1)
         self.checks_split = QSplitter(Qt.Orientation.Vertical)
         self.checks_split.setObjectName("practiceChecksSplit")
-        self.checks_split.addWidget(_titled("Each check across the team and by officer", self.checks_table,
-                                            RATING_RULE))
+        checks_box = QWidget()
+        checks_layout = QVBoxLayout(checks_box)
+        checks_layout.setContentsMargins(0, 4, 0, 0)
+        self.checks_heading = QLabel("<b>Each check across the team and by officer</b>")
+        checks_layout.addWidget(self.checks_heading)
+        checks_layout.addWidget(self.rule)
+        checks_layout.addWidget(self.checks_table, 1)
+        self.checks_split.addWidget(checks_box)
         self.checks_split.addWidget(detail)
 
         # Cases page.
@@ -694,6 +703,9 @@ class PracticeView(QWidget):
     def _show_team(self, view: TeamView) -> None:
         team = view.team
         self.title.setText("Your practice quality" if view.own_only else "Team practice quality")
+        self.checks_heading.setText("<b>Each check: your share</b>" if view.own_only
+                                    else "<b>Each check across the team and by officer</b>")
+        self.rule.setText(OWN_RULE if view.own_only else RATING_RULE)
         self.note.setText(view.note)
         self.period.setText(f"Figures as at {format_date(view.as_of)}, beside the previous period to "
                             f"{format_date(view.previous_as_of)}.")
@@ -713,6 +725,10 @@ class PracticeView(QWidget):
         for column in (3, 4, 5):
             self.officers_table.setColumnHidden(column, view.own_only)
         self.officers_table.setColumnHidden(6, view.own_only)
+        for column in (2, 3):  # the team's share and the officers' average are the officer's own share here
+            self.checks_table.setColumnHidden(column, view.own_only)
+        for column in (2, 4):
+            self.detail_table.setColumnHidden(column, view.own_only)
         self._select(self.checks_table, next((i for i, c in enumerate(team.checks) if c.check.id == keep_check), 0))
         self._select(self.attention_table,
                      next((i for i, a in enumerate(self.attention_model.records) if a.person_id == keep_case), 0))
@@ -740,12 +756,14 @@ class PracticeView(QWidget):
             self.detail_heading.setText("")
             self.detail_model.set_rows([])
             return
+        own = self.data is not None and self.data.own_only
         spread = f"; interquartile range {c.spread * 100:.0f} points" if c.average is not None else ""
         average = "no officer has a case it applies to" if c.average is None else f"{c.average:.0%}"
+        figures = (f"Your cases: {share_words(c.team)}" if own else
+                   f"Team: {share_words(c.team)}; the officers' average {average}{spread}")
         self.detail_heading.setText(
-            f"<b>{c.check.statement}</b> ({c.check.criterion} {c.check.criterion_title}). Team: "
-            f"{share_words(c.team)}; the officers' average {average}{spread}; previous period "
-            f"{share_words(c.previous_team)}.")
+            f"<b>{escape(c.check.statement)}</b> ({c.check.criterion} {escape(c.check.criterion_title)}). "
+            f"{figures}; previous period {share_words(c.previous_team)}.")
         self.detail_model.set_rows([DetailRow(f.officer, f.share, f.rating, f.previous_share, f.previous_rating)
                                     for f in c.officers])
         self.detail_table.resizeColumnsToContents()
