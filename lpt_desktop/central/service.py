@@ -61,12 +61,12 @@ def audit(s: Session, p: Principal | None, action: str, kind: str | None = None,
 _ITEM_COLUMNS = (Record.kind, Record.record_id, Record.person_id, Record.version, Record.deleted, Record.data)
 
 
-def _item(rec: Any, alloc: dict[str, str] | None = None) -> Item:
+def _item(rec: Any, alloc: dict[str, dict[str, Any]] | None = None) -> Item:
     """An Item from a Record or a row of _ITEM_COLUMNS. Built without validation: every value comes from
     typed columns (a page is thousands of items, serialised once by the response)."""
     meta: dict[str, Any] = {}
     if rec.kind == "person" and alloc is not None:
-        meta["allocated_to"] = alloc.get(rec.record_id)
+        meta.update(alloc.get(rec.record_id) or _UNALLOCATED)
     return Item.model_construct(kind=rec.kind, record_id=rec.record_id, person_id=rec.person_id,
                                 version=int(rec.version), deleted=bool(rec.deleted),
                                 data=None if rec.deleted else rec.data, meta=meta)
@@ -77,6 +77,20 @@ def _allocations(s: Session, person_ids: set[str]) -> dict[str, str]:
         return {}
     rows = s.execute(select(Allocation.person_id, Allocation.officer).where(Allocation.person_id.in_(person_ids)))
     return dict(rows.tuples().all())
+
+
+_UNALLOCATED: dict[str, Any] = {"allocated_to": None, "allocated_name": None}
+
+
+def _allocation_meta(s: Session, person_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """What a person item says of its case's holder: allocated_to (their username) and allocated_name (their
+    name as the central store has it, the username when it has none). The laptop keeps both (person.held_by)."""
+    if not person_ids:
+        return {}
+    rows = s.execute(select(Allocation.person_id, Allocation.officer, User.display_name)
+                     .outerjoin(User, User.username == Allocation.officer)
+                     .where(Allocation.person_id.in_(person_ids))).tuples().all()
+    return {pid: {"allocated_to": officer, "allocated_name": name or officer} for pid, officer, name in rows}
 
 
 # -- push ------------------------------------------------------------------------------------------
@@ -621,10 +635,10 @@ def pull(s: Session, p: Principal, after: int, limit: int, count: bool = False,
             gained.append(what)
         else:
             evict.append(what)
-    alloc = _allocations(s, person_ids)
+    alloc = _allocation_meta(s, person_ids)
     for it in items:
         if it.kind == "person":
-            it.meta["allocated_to"] = alloc.get(it.record_id)
+            it.meta.update(alloc.get(it.record_id) or _UNALLOCATED)
     remaining = None
     if count:
         remaining = int(s.scalar(select(func.count()).select_from(Record).where(Record.version > cursor,
@@ -670,7 +684,7 @@ def fetch(s: Session, p: Principal, kind: str, record_ids: list[str]) -> list[It
     """Current state of named records in scope; records out of scope or unknown come back as tombstones."""
     found = {r.record_id: r for r in s.scalars(select(Record).where(
         Record.kind == kind, Record.record_id.in_(record_ids), record_visible(p)))}
-    alloc = _allocations(s, set(found) if kind == "person" else set())
+    alloc = _allocation_meta(s, set(found) if kind == "person" else set())
     out = []
     for rid in record_ids:
         rec = found.get(rid)

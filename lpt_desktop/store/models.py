@@ -60,6 +60,10 @@ class Person(Row):
     tier_scheme: Mapped[str | None] = mapped_column(String(8))  # 2026 | ab03 | None (typed before tiering)
     rosh: Mapped[str | None] = mapped_column(String(2))
     officer_id: Mapped[str | None] = mapped_column(ForeignKey("officer.id"))
+    # Who holds the case on the central store (its username, the staff code, and name), as the last sync pull said:
+    # written by the pull only (sync/apply.py), never synced back; None on a laptop that has not synced.
+    held_by: Mapped[str | None] = mapped_column(String(120))
+    held_by_name: Mapped[str | None] = mapped_column(String(120))
 
     officer: Mapped[Officer | None] = relationship()
     addresses: Mapped[list[Address]] = relationship(back_populates="person", cascade="all, delete-orphan",

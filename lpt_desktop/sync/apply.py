@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, and_, delete, insert, select
+from sqlalchemy import Connection, Date, DateTime, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -106,6 +106,19 @@ def _row_values(kind: Kind, item: Item, ctx: Context, defaults: dict[str, Any],
         # The laptop's own officer row stands for "allocated to me": the contact read rules rely on it.
         values["officer_id"] = ctx.local_officer_id if item.meta.get("allocated_to") == ctx.username else None
     return values
+
+
+def _keep_holders(conn: Connection, people: list[Item]) -> None:
+    """Who holds each case (person.held_by, held_by_name), from the server's allocation on each person item: every
+    one, even a record this laptop already holds at that version (a case moving between two officers reaches a
+    manager's laptop as the same person record again) or one with unsent edits (the columns are never sent).
+    An item without the allocation (an older server) leaves what the laptop knew."""
+    rows = [{"pid": item.record_id, "code": item.meta.get("allocated_to"),
+             "name": item.meta.get("allocated_name") or item.meta.get("allocated_to")}
+            for item in people if not item.deleted and "allocated_to" in item.meta]
+    if rows:
+        conn.execute(update(Person).where(Person.id == bindparam("pid"))
+                     .values(held_by=bindparam("code"), held_by_name=bindparam("name")), rows)
 
 
 BULK_FTS_ROWS = 500
@@ -272,6 +285,8 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
                 for item in group:
                     if item.record_id in refused:
                         _local_refusal(conn, kind, item, refused[item.record_id])
+        if kind.model is Person:
+            _keep_holders(conn, group)
         if records:
             stmt = sqlite_insert(SyncRecord)
             executemany(conn, stmt.on_conflict_do_update(

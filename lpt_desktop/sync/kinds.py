@@ -219,8 +219,9 @@ def _register_all() -> None:
     from lpt_desktop.store import schedule_models as sched
     from lpt_desktop.store import tiering_models as tiering
 
-    # officer_id points at this laptop's own officer row; the server's allocation decides it instead.
-    register(m.Person, person_field="id", exclude=("officer_id",))
+    # officer_id points at this laptop's own officer row; the server's allocation decides it instead, and who holds
+    # the case (held_by, held_by_name) is the pull's word on that allocation: never sent back.
+    register(m.Person, person_field="id", exclude=("officer_id", "held_by", "held_by_name"))
     register(m.Address)
     register(m.Sentence)
     register(m.Requirement, person_field="sentence_id->sentence.person_id")
