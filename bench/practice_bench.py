@@ -10,7 +10,10 @@ officers: this period and the previous month's audits, then the figures per chec
 
 from __future__ import annotations
 
+import gc
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from bench.common import BENCH_PASSPHRASE, BENCH_TODAY, Context, Result, fmt_s, goal_line, measure, say
@@ -18,13 +21,36 @@ from bench.store_bench import QUICK, TRUST, ensure_database
 from lpt_desktop.domain.dates import add_months
 from lpt_desktop.practice.score import audit_case
 from lpt_desktop.practice.team import team_audit
-from lpt_desktop.services.obligations import set_frequency_override
+from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.obligations import iter_facts, policy_in_force, set_frequency_override
 from lpt_desktop.services.practice import audit, cached_audit, load_case_facts, settings_for
+from lpt_desktop.standards import obligations as engine
+from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.database import Database
 
 ALL_GOAL_S = 5.0
 TEAM_GOAL_S = 1.0
 TEAM_OFFICERS = 10
+
+
+def cpu_seconds(fn: Callable[[], object]) -> float:
+    """The process's CPU time for one run (beside the wall-clock medians: on a shared, loaded machine the wall
+    clock mostly measures the wait for a CPU, while CPU time stays close to a quiet machine's wall time)."""
+    gc.collect()
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def _paused_collector(fn: Callable[[], object]) -> Callable[[], object]:
+    """Run as services/practice.audit runs its checks: with the cyclic collector paused."""
+    def run() -> object:
+        gc.disable()
+        try:
+            return fn()
+        finally:
+            gc.enable()
+    return run
 
 
 def bench_practice(ctx: Context) -> None:
@@ -40,15 +66,46 @@ def bench_practice(ctx: Context) -> None:
         unmet = Counter(min(len(a.unmet), 7) for a in audits)
         say(f"  database: {len(facts):,} cases; checks not met per case: "
             + ", ".join(f"{k}{'+' if k == 7 else ''}: {v:,}" for k, v in sorted(unmet.items())))
-        t_facts = measure(lambda: load_case_facts(db, BENCH_TODAY, settings=settings), runs)
-        t_checks = measure(lambda: [audit_case(f, settings) for f in facts], runs)
-        t_all = measure(lambda: audit(db, BENCH_TODAY), runs)
-        say(f"  facts (bulk reads and the standards engine):      {fmt_s(t_facts.median):>9}  ({t_facts.spread()})")
-        say(f"  checks and scores, every case:                     {fmt_s(t_checks.median):>9}  ({t_checks.spread()})")
-        say(f"  audit end to end:                                  {fmt_s(t_all.median):>9}  ({t_all.spread()})")
+        # The split: the engine's facts (contacts and the sentence, as "what is due" reads them), the standards
+        # engine over them, the practice's own bulk reads (the rest of the facts), then the checks.
+        since = add_months(BENCH_TODAY, -settings.period_months)
+        with db.read() as s:
+            policy, calendar = load_policy(policy_in_force(db)), working_calendar(s)
+            engine_facts = list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar, since=since))
+
+        def read_engine_facts() -> None:
+            with db.read() as s:
+                list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar, since=since))
+
+        def run_engine() -> None:
+            for f in engine_facts:
+                engine.obligations(policy, f, BENCH_TODAY, since=since, calendar=calendar)
+
+        parts: dict[str, Callable[[], object]] = {
+            "engine facts": _paused_collector(read_engine_facts),
+            "engine": _paused_collector(run_engine),
+            "facts": lambda: load_case_facts(db, BENCH_TODAY, settings=settings),
+            "checks": _paused_collector(lambda: [audit_case(f, settings) for f in facts]),
+            "audit": lambda: audit(db, BENCH_TODAY),
+        }
+        t = {k: measure(fn, runs) for k, fn in parts.items()}
+        cpu = {k: cpu_seconds(fn) for k, fn in parts.items()}
+        own_reads = max(0.0, t["facts"].median - t["engine facts"].median - t["engine"].median)
+        own_cpu = max(0.0, cpu["facts"] - cpu["engine facts"] - cpu["engine"])
+        rows = [("engine facts (contacts, sentences: one bulk read)", t["engine facts"].median, cpu["engine facts"]),
+                ("standards engine, every case's obligations", t["engine"].median, cpu["engine"]),
+                ("practice reads (RoSH, plans, needs, signings)", own_reads, own_cpu),
+                ("facts in all (the three above)", t["facts"].median, cpu["facts"]),
+                ("checks and scores, every case", t["checks"].median, cpu["checks"]),
+                ("audit end to end", t["audit"].median, cpu["audit"])]
+        for label, wall, used in rows:
+            say(f"  {label + ':':<52} {fmt_s(wall):>9}  (CPU {fmt_s(used)})")
+        t_facts, t_checks, t_all = t["facts"], t["checks"], t["audit"]
         met_all = t_all.median < ALL_GOAL_S
         goal_line(f"audit of all {len(facts):,} cases", f"< {ALL_GOAL_S:.0f} s", met_all,
-                  f"{fmt_s(t_all.median)} = facts {fmt_s(t_facts.median)} + checks {fmt_s(t_checks.median)}")
+                  f"{fmt_s(t_all.median)} (CPU {fmt_s(cpu['audit'])}) = engine facts {fmt_s(t['engine facts'].median)}"
+                  f" + engine {fmt_s(t['engine'].median)} + practice reads {fmt_s(own_reads)}"
+                  f" + checks {fmt_s(t_checks.median)}")
     finally:
         db.close()
 
@@ -66,8 +123,12 @@ def bench_practice(ctx: Context) -> None:
             team_audit(now, then)
 
         t_team = measure(team, ctx.runs)
+        cpu_team = cpu_seconds(team)
         say(f"  team view, {TEAM_OFFICERS} officers, {len(ids)} cases (two periods, cold): {fmt_s(t_team.median):>9}"
-            f"  ({t_team.spread()})")
+            f"  ({t_team.spread()}; CPU {fmt_s(cpu_team)})")
+        met_cold = t_team.median < TEAM_GOAL_S
+        goal_line(f"team view for a {TEAM_OFFICERS}-officer team (first open)", f"< {TEAM_GOAL_S:.0f} s", met_cold,
+                  f"{fmt_s(t_team.median)} (CPU {fmt_s(cpu_team)}): this period's and the previous month's audits")
 
         def kept_team() -> None:  # as the window reloads it: the audits kept, the changed case audited again
             now = [replace(a, officer=officer[a.person_id]) for a in cached_audit(team_db, BENCH_TODAY)]
@@ -93,6 +154,7 @@ def bench_practice(ctx: Context) -> None:
     ctx.add(Result(name, f"facts, {len(facts):,} cases", t_facts.median))
     ctx.add(Result(name, f"checks, {len(facts):,} cases", t_checks.median))
     ctx.add(Result(name, f"audit, {len(facts):,} cases", t_all.median, goal=f"< {ALL_GOAL_S:.0f} s", met=met_all))
-    ctx.add(Result(name, f"team view, {TEAM_OFFICERS} officers, cold", t_team.median))
+    ctx.add(Result(name, f"team view, {TEAM_OFFICERS} officers, cold", t_team.median, goal=f"< {TEAM_GOAL_S:.0f} s",
+                   met=met_cold))
     ctx.add(Result(name, f"team view, {TEAM_OFFICERS} officers, reload", per_reload, goal=f"< {TEAM_GOAL_S:.0f} s",
                    met=met_team))

@@ -134,8 +134,13 @@ def n_a(reason: str) -> Outcome:
     return Outcome(NOT_APPLICABLE, reason)
 
 
+@lru_cache(maxsize=8192)  # a caseload's reasons name the same few hundred days thousands of times
+def _day_words(day: date) -> str:
+    return format_date(day)
+
+
 def _d(day: date | None) -> str:
-    return format_date(day) if day else "no date"
+    return _day_words(day) if day else "no date"
 
 
 # -- the data -------------------------------------------------------------------------------------------

@@ -216,24 +216,25 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
                                 Sentence.sentence_date, Sentence.start_date, Sentence.end_date,
                                 Sentence.length_months, Sentence.recalled_on)
                          .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))
-                         .order_by(Sentence.start_date)):
+                         .order_by(Sentence.start_date)).all():
         sentences[row[1]] = row  # the latest start wins, as the caseload's current sentence
     current_ids = {row[0] for row in sentences.values()}
     reqs: dict[str, list[str]] = defaultdict(list)
     for sid, code in core.execute(select(Requirement.sentence_id, Requirement.type_code)
                                .join(Sentence, Sentence.id == Requirement.sentence_id)
-                               .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))):
+                               .where(Sentence.terminated_on.is_(None), _in(Sentence.person_id, person_ids))).all():
         if sid in current_ids:
             reqs[sid].append(code)
     regs: dict[str, list[RegisterFact]] = defaultdict(list)
     for pid, code, start, review, cat, level in core.execute(
             select(Registration.person_id, Registration.type_code, Registration.start_date,
                    Registration.next_review_date, Registration.category, Registration.level)
-            .where(Registration.ended_on.is_(None), _in(Registration.person_id, person_ids))):
+            .where(Registration.ended_on.is_(None), _in(Registration.person_id, person_ids))).all():
         regs[pid].append(RegisterFact(code, start, review, cat, level))
     # Corrections: a contact amended by a newer row is superseded (few rows, from a partial index).
     amended_by = {amends: cid for amends, cid in core.execute(
-        select(Contact.amends_id, Contact.id).where(Contact.amends_id.is_not(None), _in(Contact.person_id, person_ids)))
+        select(Contact.amends_id, Contact.id).where(Contact.amends_id.is_not(None),
+                                                    _in(Contact.person_id, person_ids))).all()
         if amends is not None}
 
     def head(cid: str) -> str:
@@ -244,12 +245,12 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     enforcement: dict[str, list[EnforcementFact]] = defaultdict(list)
     for eid, pid, cid, action, on in core.execute(
             select(Enforcement.id, Enforcement.person_id, Enforcement.contact_id, Enforcement.action,
-                   Enforcement.decided_on).where(_in(Enforcement.person_id, person_ids))):
+                   Enforcement.decided_on).where(_in(Enforcement.person_id, person_ids))).all():
         enforcement[pid].append(EnforcementFact(head(cid), action, on, eid))
     records: dict[str, list[RecordFact]] = defaultdict(list)
     for rid, pid, kind, on in core.execute(select(StandardsRecord.id, StandardsRecord.person_id, StandardsRecord.kind,
                                                StandardsRecord.done_on)
-                                        .where(_in(StandardsRecord.person_id, person_ids))):
+                                        .where(_in(StandardsRecord.person_id, person_ids))).all():
         records[pid].append(RecordFact(kind, on, rid))
     followups = _rosh_facts(core, person_ids, records, sentences)
     _plan_facts(core, person_ids, records)
@@ -259,12 +260,12 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     for eid, pid, kind, on, created in core.execute(select(CaseEvent.id, CaseEvent.person_id, CaseEvent.kind,
                                                            CaseEvent.on_date, CaseEvent.created_at)
                                                     .where(CaseEvent.kind.in_(sorted(case_codes().significant())),
-                                                           _in(CaseEvent.person_id, person_ids))):
+                                                           _in(CaseEvent.person_id, person_ids))).all():
         events[pid].append(EventFact(kind, on, eid, _local_day(created)))
     overrides: dict[str, dict[str, int]] = defaultdict(dict)
     for pid, rule, every in core.execute(select(StandardsOverride.person_id, StandardsOverride.rule,
                                              StandardsOverride.every_days)
-                                      .where(_in(StandardsOverride.person_id, person_ids))):
+                                      .where(_in(StandardsOverride.person_id, person_ids))).all():
         overrides[pid][rule] = every
     person_rows = {row[0]: row for row in people}
 
@@ -336,7 +337,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
                    RoshAssessment.completed_on, RoshAssessment.full_analysis, RoshAssessment.by_report_writer,
                    RoshConfirmation.on_date)
             .outerjoin(RoshConfirmation, RoshConfirmation.id == RoshAssessment.id)
-            .where(_in(RoshAssessment.person_id, person_ids))):
+            .where(_in(RoshAssessment.person_id, person_ids))).all():
         done = completed if status == "complete" else None
         if done is not None:
             first_done[pid] = min(done, first_done.get(pid, done))
@@ -353,7 +354,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
         records[pid] = [r for r in records[pid] if r.kind != "rosh_review" or r.on < first]
     for aid, pid, status, completed in core.execute(
             select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.completed_on)
-            .where(_in(RoshAssessment.person_id, person_ids))):
+            .where(_in(RoshAssessment.person_id, person_ids))).all():
         if status == "complete" and completed is not None:
             records[pid].append(RecordFact("rosh_review", completed, aid))
     return out
@@ -368,14 +369,14 @@ def _plan_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
     found: dict[str, list[RecordFact]] = defaultdict(list)
     for pid_, plan_id, kind, completed in core.execute(
             select(SentencePlan.person_id, SentencePlan.id, SentencePlan.plan_type, SentencePlan.completed_on)
-            .where(SentencePlan.status == "complete", _in(SentencePlan.person_id, person_ids))):
+            .where(SentencePlan.status == "complete", _in(SentencePlan.person_id, person_ids))).all():
         if completed is None:
             continue
         first_done[pid_] = min(completed, first_done.get(pid_, completed))
         found[pid_].append(RecordFact("plan_review" if kind == "review" else "sentence_plan", completed, plan_id))
     for pid_, review_id, completed in core.execute(
             select(PlanReview.person_id, PlanReview.id, PlanReview.completed_on)
-            .where(PlanReview.status == "complete", _in(PlanReview.person_id, person_ids))):
+            .where(PlanReview.status == "complete", _in(PlanReview.person_id, person_ids))).all():
         if completed is not None:
             found[pid_].append(RecordFact("plan_review", completed, review_id))
     for pid_, first in first_done.items():
@@ -616,7 +617,7 @@ def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obl
             return hit[3]
         changed: list[tuple[int, str | None]] = []
         if hit is not None and hit[1] == key:
-            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2]))]
+            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2])).all()]
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
     people = {pid for _id, pid in changed if pid is not None}
     unnamed = any(pid is None for _id, pid in changed)  # a write the audit does not tie to one case

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from lpt_desktop.assessment import countersign as cs
@@ -141,11 +141,11 @@ def _carried_of(now: Any, started_on: date) -> tuple[tuple[str, date], ...]:
     return tuple(sorted(out, key=lambda kv: (kv[1], kv[0])))
 
 
-def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
+def _rosh(s: Connection, as_of: date, person_ids: Sequence[str] | None,
           signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, list[RoshFacts]]:
     confirmed = {a: on for a, on in s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
                                               .where(RoshConfirmation.on_date <= as_of,
-                                                     _in_people(RoshConfirmation.person_id, person_ids)))}
+                                                     _in_people(RoshConfirmation.person_id, person_ids))).all()}
     A = RoshAssessment
     rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
                             A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason, A.completed_by_name)
@@ -166,7 +166,7 @@ def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
     columns = [A.id, A.sources_checked, A.source_reasons, func.json_extract(A.carried, "$.now"),
                *(func.json_extract(A.answers, f'$."{q}"') for q in children)]
     for ids in _chunks(list(latest)):
-        for aid, sources, reasons, now, *answers in s.execute(select(*columns).where(A.id.in_(ids))):
+        for aid, sources, reasons, now, *answers in s.execute(select(*columns).where(A.id.in_(ids))).all():
             pid = latest[aid]
             last = out[pid][-1]
             found = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
@@ -176,13 +176,13 @@ def _rosh(s: Session, as_of: date, person_ids: Sequence[str] | None,
     return out
 
 
-def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
+def _risk_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
                 signings: dict[tuple[str, str], _Signing]) -> dict[str, RiskPlanFacts]:
     chosen: dict[str, Any] = {}  # Core rows (attribute access as the models'): ORM objects cost too much here
     R = RiskPlan
     for p in s.execute(select(R.id, R.person_id, R.status, R.started_on, R.completed_on, R.shared)
                        .where(R.started_on <= as_of, _in_people(R.person_id, person_ids))
-                       .order_by(R.started_on, R.created_at)):
+                       .order_by(R.started_on, R.created_at)).all():
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
         held = chosen.get(p.person_id)
         if complete or held is None or held.status != "complete":
@@ -197,12 +197,12 @@ def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
                 select(RiskPlanAction.plan_id, RiskPlanAction.section, RiskPlanAction.who, RiskPlanAction.what,
                        RiskPlanAction.by_when, RiskPlanAction.done_on)
                 .where(_in_people(RiskPlanAction.person_id, person_ids))
-                .order_by(RiskPlanAction.section, RiskPlanAction.position)):
+                .order_by(RiskPlanAction.section, RiskPlanAction.position)).all():
             actions[plan_id].append(PlanAction(section, who, what, by_when, done_on))
         for plan_id, agency, on in s.execute(select(RiskPlanSharing.plan_id, RiskPlanSharing.agency,
                                                     RiskPlanSharing.on_date)
                                              .where(RiskPlanSharing.on_date <= as_of,
-                                                    _in_people(RiskPlanSharing.person_id, person_ids))):
+                                                    _in_people(RiskPlanSharing.person_id, person_ids))).all():
             shared[plan_id].append((agency, on))
     out = {}
     for pid, p in chosen.items():
@@ -216,7 +216,7 @@ def _risk_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
     return out
 
 
-def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
+def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
                     signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, SentencePlanFacts]:
     chosen: dict[str, Any] = {}
     best: dict[str, tuple[bool, date, Any]] = {}
@@ -224,7 +224,7 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
     for p in s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
                               P.completed_by_name, P.needs_assessment_id, P.persons_words, P.involvement,
                               P.sequence_reason, P.created_at)
-                       .where(P.started_on <= as_of, _in_people(P.person_id, person_ids))):
+                       .where(P.started_on <= as_of, _in_people(P.person_id, person_ids))).all():
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
         # As sentence_plan.plan_in_force chooses: the latest completed, else the latest draft.
         key = (complete, (p.completed_on if complete else None) or p.started_on, p.created_at)
@@ -235,21 +235,21 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
     G = PlanGoal
     for g in s.execute(select(G.id, G.plan_id, G.title, G.area, G.outcome, G.status, G.need_links, G.rosh_link,
                               G.learning_plan).where(_in_people(PlanGoal.person_id, person_ids))
-                       .order_by(PlanGoal.position)):
+                       .order_by(PlanGoal.position)).all():
         if g.plan_id in plan_ids:
             goals[g.plan_id].append(g)
     goal_ids = {g.id for gs in goals.values() for g in gs}
     steps: dict[str, list[StepFacts]] = defaultdict(list)
     for goal_id, what, who, partner, status in s.execute(
             select(PlanStep.goal_id, PlanStep.what, PlanStep.who, PlanStep.partner, PlanStep.status)
-            .where(_in_people(PlanStep.person_id, person_ids)).order_by(PlanStep.position)):
+            .where(_in_people(PlanStep.person_id, person_ids)).order_by(PlanStep.position)).all():
         if goal_id in goal_ids:
             steps[goal_id].append(StepFacts(what, who, partner, status))
     agreements: dict[str, tuple[str, str | None]] = {}
     for plan_id, answer, reason in s.execute(
             select(PlanAgreement.plan_id, PlanAgreement.agreement, PlanAgreement.reason)
             .where(PlanAgreement.on_date <= as_of, _in_people(PlanAgreement.person_id, person_ids))
-            .order_by(PlanAgreement.on_date, PlanAgreement.created_at)):
+            .order_by(PlanAgreement.on_date, PlanAgreement.created_at)).all():
         if plan_id in plan_ids:
             agreements[plan_id] = (answer, reason)  # the latest counts
     out = {}
@@ -267,13 +267,13 @@ def _sentence_plans(s: Session, as_of: date, person_ids: Sequence[str] | None,
     return out
 
 
-def _needs(s: Session, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
+def _needs(s: Connection, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
            ) -> dict[str, NeedsFacts]:
     N = NeedsAssessment
     latest: dict[str, tuple[date, date, str, str | None]] = {}  # person -> the latest completed (first the dates)
     for aid, pid, completed, started, by_name in s.execute(
             select(N.id, N.person_id, N.completed_on, N.started_on, N.completed_by_name)
-            .where(N.status == "complete", N.completed_on <= as_of, _in_people(N.person_id, person_ids))):
+            .where(N.status == "complete", N.completed_on <= as_of, _in_people(N.person_id, person_ids))).all():
         if pid not in latest or (completed, started) > latest[pid][:2]:
             latest[pid] = (completed, started, aid, by_name)
     out = {}
@@ -283,19 +283,19 @@ def _needs(s: Session, as_of: date, person_ids: Sequence[str] | None, names: dic
     for ids in _chunks([v[2] for v in latest.values()]):  # only the latest rows' JSON is decoded
         for a in s.execute(select(N.id, N.person_id, N.started_on, N.completed_on, N.sections, N.skills,
                                   N.barriers, func.json_extract(N.carried, "$.now").label("now"))
-                           .where(N.id.in_(ids))):
+                           .where(N.id.in_(ids))).all():
             out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
                                           _carried_of(json.loads(a.now) if a.now else {}, a.started_on))
     return out
 
 
-def _officers(s: Session, person_ids: Sequence[str] | None) -> dict[str, tuple[str, str, str | None, str | None]]:
+def _officers(s: Connection, person_ids: Sequence[str] | None) -> dict[str, tuple[str, str, str | None, str | None]]:
     """person id -> (crn, name, gender, holder's name or None)."""
-    names = {oid: name for oid, name in s.execute(select(Officer.id, Officer.name))}
+    names = {oid: name for oid, name in s.execute(select(Officer.id, Officer.name)).all()}
     out = {}
     for pid, crn, first, last, gender, officer_id in s.execute(
             select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.gender, Person.officer_id)
-            .where(_in_people(Person.id, person_ids))):
+            .where(_in_people(Person.id, person_ids))).all():
         out[pid] = (crn, f"{first} {last}", gender, names.get(officer_id) if officer_id else None)
     return out
 
@@ -340,23 +340,24 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
         calendar = working_calendar(s)
         signings = _signings(s)
         names: dict[str, str] = {}  # who completed each case's latest work (the sentence plan's name wins)
-        rosh = _rosh(s, as_of, person_ids, signings, names)
-        risk_plans = _risk_plans(s, as_of, person_ids, signings)
-        needs = _needs(s, as_of, person_ids, names)
-        plans = _sentence_plans(s, as_of, person_ids, signings, names)
-        people = _officers(s, person_ids)
+        core = s.connection()  # Core rows: the ORM's row loading costs as much again as these queries
+        rosh = _rosh(core, as_of, person_ids, signings, names)
+        risk_plans = _risk_plans(core, as_of, person_ids, signings)
+        needs = _needs(core, as_of, person_ids, names)
+        plans = _sentence_plans(core, as_of, person_ids, signings, names)
+        people = _officers(core, person_ids)
         # Bare records of RoSH work from before assessments were kept here (imports, older histories): an OASys
         # initial assessment (recorded with its sentence plan) and reviews both include the RoSH screening.
         legacy: dict[str, list[date]] = defaultdict(list)
-        for pid, on in s.execute(select(StandardsRecord.person_id, StandardsRecord.done_on)
+        for pid, on in core.execute(select(StandardsRecord.person_id, StandardsRecord.done_on)
                                  .where(StandardsRecord.kind.in_(("rosh_review", "sentence_plan")),
                                         StandardsRecord.done_on <= as_of,
-                                        _in_people(StandardsRecord.person_id, person_ids))):
+                                        _in_people(StandardsRecord.person_id, person_ids))).all():
             legacy[pid].append(on)
-        offences = {pid: offence for pid, offence in s.execute(
+        offences = {pid: offence for pid, offence in core.execute(
             select(Sentence.person_id, Sentence.offence).where(Sentence.terminated_on.is_(None),
                                                                _in_people(Sentence.person_id, person_ids))
-            .order_by(Sentence.start_date))}
+            .order_by(Sentence.start_date)).all()}
         out = []
         since = add_months(as_of, -settings.period_months)
         for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar, since=since):

@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from lpt_desktop.domain.case_codes import case_codes
@@ -84,6 +84,11 @@ class Obligation:
                 "due_from": self.due_from.isoformat() if self.due_from else None, "due_by": self.due_by.isoformat(),
                 "status": self.status, "met_by": self.met_by,
                 "met_on": self.met_on.isoformat() if self.met_on else None, "policy": self.policy}
+
+
+@lru_cache(maxsize=8192)  # the descriptions name the same few hundred days across a caseload
+def _day_words(day: date) -> str:
+    return format_date(day)
 
 
 # -- the facts the engine reads ---------------------------------------------------------------------
@@ -603,8 +608,8 @@ def _rolling_reviews(ctx: _Context, rule: Rule, anchor: date | None = None, what
             return out
         due_by = ctx.calendar.last_working_day_on_or_before(due)
         due_from = max(prev + timedelta(days=1), due - timedelta(days=rule.lead_days))
-        counted = (f"{months} after the last review on {format_date(prev)}" if after_review
-                   else f"{months} after {first} {format_date(prev)}")
+        counted = (f"{months} after the last review on {_day_words(prev)}" if after_review
+                   else f"{months} after {first} {_day_words(prev)}")
         met = ev.first_on_or_after(prev + timedelta(days=1), ctx.as_of)
         if met is not None:
             due_from = min(due_from, met[0])  # reviewed early: owed from then, never "from" after its own review
@@ -734,10 +739,10 @@ def _change_review_text(what: str, changes: Sequence[EventFact]) -> str:
     codes = case_codes()
     labels = ", ".join(dict.fromkeys(codes.events[e.kind].label.lower() for e in changes))
     days = list(dict.fromkeys(e.on for e in changes))
-    when = (f"on {format_date(days[0])}" if len(days) == 1
-            else f"on {', '.join(format_date(d) for d in days[:-1])} and {format_date(days[-1])}")
+    when = (f"on {_day_words(days[0])}" if len(days) == 1
+            else f"on {', '.join(_day_words(d) for d in days[:-1])} and {_day_words(days[-1])}")
     late = [e for e in changes if e.known > e.on]
-    recorded = f", recorded {format_date(max(e.known for e in late))}" if late else ""
+    recorded = f", recorded {_day_words(max(e.known for e in late))}" if late else ""
     # One wording however many changes (as for changes on one day): lists and tests find these by it.
     return f"{what} after a significant change ({labels}) {when}{recorded}"
 
@@ -830,7 +835,7 @@ def _eob(ctx: _Context, rule: str, description: str, on: date, due_by: date, met
     met_on, met_by = met if met else (None, None)
     if ctx.since is not None and met_on is not None and due_by < ctx.since:
         return None  # settled before the period asked about
-    return Obligation(rule=rule, kind="enforcement", description=f"{description}: failure on {format_date(on)}",
+    return Obligation(rule=rule, kind="enforcement", description=f"{description}: failure on {_day_words(on)}",
                       source=source, due_from=on, due_by=due_by,
                       status=status_of(on, due_by, ctx.as_of, met_on), met_by=met_by, met_on=met_on,
                       person_id=ctx.case.person_id, policy=ctx.policy.name)
