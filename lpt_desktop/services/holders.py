@@ -8,13 +8,15 @@ officer's cases (person.officer_id): those are held by that officer. A case with
 
 Reads:
   case_holders(db) -> {person_id: Holder(name, staff_code)}
+  holders_in(s) -> the same, inside a read already open (a session or a connection)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Officer, Person
@@ -30,8 +32,13 @@ def case_holders(db: Database) -> dict[str, Holder]:
     """Each case's holder: the central store's allocation as last pulled, else this laptop's own officer for the
     cases allocated to them here (not yet synced)."""
     with db.read() as s:
-        rows = s.execute(select(Person.id, Person.held_by, Person.held_by_name, Officer.name, Officer.staff_code)
-                         .outerjoin(Officer, Officer.id == Person.officer_id)).tuples().all()
+        return holders_in(s)
+
+
+def holders_in(s: Session | Connection) -> dict[str, Holder]:
+    """case_holders inside a read the caller already has open (a session or a connection)."""
+    rows = s.execute(select(Person.id, Person.held_by, Person.held_by_name, Officer.name, Officer.staff_code)
+                     .outerjoin(Officer, Officer.id == Person.officer_id)).tuples().all()
     out: dict[str, Holder] = {}
     for pid, code, name, officer_name, officer_code in rows:
         if code:
@@ -41,4 +48,4 @@ def case_holders(db: Database) -> dict[str, Holder]:
     return out
 
 
-__all__ = ["Holder", "case_holders"]
+__all__ = ["Holder", "case_holders", "holders_in"]

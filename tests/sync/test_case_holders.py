@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lpt_desktop.central.models import Record
 from lpt_desktop.services import case_record as cr
-from lpt_desktop.services.holders import Holder, case_holders
+from lpt_desktop.services.holders import Holder, case_holders, holders_in
 from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
@@ -77,5 +77,7 @@ def test_an_unsynced_laptop_holds_its_own_officers_cases(tmp_path):
         mine = _case(db, "U123456", "Lee", officer_id=oid)
         _case(db, "U123457", "Kim")
         assert case_holders(db) == {mine: Holder("Dana Officer", "DO1234")}
+        with db.read() as s:
+            assert holders_in(s) == holders_in(s.connection()) == case_holders(db)
     finally:
         db.close()
