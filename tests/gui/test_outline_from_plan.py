@@ -40,7 +40,7 @@ def caseload(tmp_path_factory):
         if name in ("plan", "oral"):
             _plan, goal, _step = ready_plan(db, pid, TEST_TODAY)
             sp.add_step(db, goal, sp.StepIn("Housing referral", "practitioner",
-                                            by_when=TEST_TODAY + timedelta(days=7)))
+                                            by_when=TEST_TODAY + timedelta(days=7)), today=TEST_TODAY)
     db.close()
     return path, ids
 
