@@ -158,7 +158,16 @@ class ContactEntry(QWidget):
         self.templates_button.setMenu(self.templates_menu)
 
         self.risk_boxes = {code: QCheckBox(c.label) for code, c in codes.risk_areas.items()}
-        self.need_boxes = {code: QCheckBox(c.label) for code, c in codes.needs.items()}
+        # The needs assessment's sections (one vocabulary): their labels are long ("Financial management and
+        # income"), so each box's words wrap beside it (TickLabel) rather than widen the form past its panel.
+        self.need_boxes: dict[str, QCheckBox] = {}
+        self.need_labels: dict[str, TickLabel] = {}
+        for code, c in codes.needs.items():
+            tick = QCheckBox()
+            tick.setAccessibleName(c.label)
+            tick.setToolTip(f"Tick if this contact worked on {c.label.lower()}")
+            self.need_boxes[code] = tick
+            self.need_labels[code] = TickLabel(c.label, tick)
         self.sensitive = QCheckBox("Sensitive")
         self.alert = QCheckBox("Alert")
         self.oversight = QCheckBox("Management oversight")
@@ -268,8 +277,11 @@ class ContactEntry(QWidget):
             risk_layout.addWidget(box, i // 2, i % 2)
         needs = QGroupBox("Needs worked on")
         needs_layout = QGridLayout(needs)
-        for i, box in enumerate(self.need_boxes.values()):
-            needs_layout.addWidget(box, i // 2, i % 2)
+        for i, (code, box) in enumerate(self.need_boxes.items()):
+            needs_layout.addWidget(box, i // 2, (i % 2) * 2, Qt.AlignmentFlag.AlignTop)
+            needs_layout.addWidget(self.need_labels[code], i // 2, (i % 2) * 2 + 1)
+        for column in (1, 3):
+            needs_layout.setColumnStretch(column, 1)
         flags = QHBoxLayout()
         for box in (self.sensitive, self.alert, self.oversight):
             flags.addWidget(box)

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.gui
 def test_the_contact_form_offers_every_assessed_need_health_included(qtbot):
     entry = ContactEntry()
     qtbot.addWidget(entry)
-    labels = [box.text() for box in entry.need_boxes.values()]
+    labels = [label.text() for label in entry.need_labels.values()]  # each box's words, wrapped beside it
+    assert [box.accessibleName() for box in entry.need_boxes.values()] == labels
     assert "Health and other considerations" in labels
     assert contact_codes().needs["health"].label == "Health and other considerations"
     assert len(entry.need_boxes) == len(needs_data().sections)
