@@ -89,16 +89,20 @@ class _Signing:
     grade: str | None
 
 
-def _signings(s: Session) -> dict[tuple[str, str], _Signing]:
-    """Every target's countersignature status, replayed from its chain (records the central store refused left
-    out, as services/countersign.py leaves them out), with the grade the work was submitted under."""
+def _signings(s: Session, person_ids: Sequence[str] | None = None) -> dict[tuple[str, str], _Signing]:
+    """Every target's countersignature status (the given people's targets only, when given), replayed from its
+    chain (records the central store refused left out, as services/countersign.py leaves them out), with the
+    grade the work was submitted under. Core rows of the columns the replay reads: loading every record as an
+    ORM object was two thirds of one case's audit (the case's panel, the team view's reload after a write)."""
     accepted = select(SyncRecord.record_id).where(SyncRecord.kind == "countersignature")
     refused = set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
                                                                  SyncConflict.reason == "rejected",
                                                                  SyncConflict.record_id.not_in(accepted))))
-    chains: dict[tuple[str, str], list[Countersignature]] = defaultdict(list)
-    for r in s.scalars(select(Countersignature).order_by(Countersignature.on_date, Countersignature.created_at,
-                                                         Countersignature.id)):
+    C = Countersignature
+    chains: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for r in s.connection().execute(
+            select(C.id, C.target_kind, C.target_id, C.action, C.status_after, C.author_grade, C.follows_id)
+            .where(_in_people(C.person_id, person_ids)).order_by(C.on_date, C.created_at, C.id)).all():
         if r.id not in refused:
             chains[(r.target_kind, r.target_id)].append(r)
     out = {}
@@ -338,7 +342,7 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
     with db.read() as s:
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
-        signings = _signings(s)
+        signings = _signings(s, person_ids)
         names: dict[str, str] = {}  # who completed each case's latest work (the sentence plan's name wins)
         core = s.connection()  # Core rows: the ORM's row loading costs as much again as these queries
         rosh = _rosh(core, as_of, person_ids, signings, names)
