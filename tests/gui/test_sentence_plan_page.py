@@ -49,7 +49,7 @@ def caseload(tmp_path_factory):
     people["agree_goal"] = sp.add_goal(db, plan, goal(), TEST_TODAY)
     plan = sp.start_plan(db, people["contact"], today=TEST_TODAY)
     g = sp.add_goal(db, plan, goal(), TEST_TODAY)
-    people["step"] = sp.add_step(db, g, step(by=TEST_TODAY + timedelta(days=14)))
+    people["step"] = sp.add_step(db, g, step(by=TEST_TODAY + timedelta(days=14)), today=TEST_TODAY)
     for name in ("done", "redraft", "progress", "reviewed"):
         pid = new_case(db, START)
         complete_needs(db, pid, START, {"accommodation": "severe", "ete": "standard"})
