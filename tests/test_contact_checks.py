@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -300,7 +301,7 @@ def test_skills_on_a_non_unpaid_work_type():
     ("Hours credited", 24 * 60), ("Hours credited", -1),
 ])
 def test_unpaid_work_hours_out_of_range(field, minutes):
-    kwargs = {"upw_minutes_worked": 360}
+    kwargs: dict[str, Any] = {"upw_minutes_worked": 360}
     kwargs["upw_minutes_worked" if field == "Hours worked" else "upw_minutes_credited"] = minutes
     c = ContactInput(type_code="CUPW", starts_at=EARLIER, outcome="ATTC", **kwargs)
     e = only(check(c), field)

@@ -20,6 +20,7 @@ from lpt_desktop.services.cases import update_person
 from lpt_desktop.services.contacts import record_contact
 from lpt_desktop.services.countersign import countersign, countersign_queue, signing_status
 from lpt_desktop.services.unlock import create_caseload
+from lpt_desktop.standards.obligations import Obligation
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.sync import state
@@ -183,6 +184,7 @@ def test_agreement_is_refused_until_the_plan_is_ready_and_a_no_needs_the_reason(
     sp.record_agreement(db, plan, sp.AgreementIn("no", "Does not accept the drink goal", "I want a job first"),
                         TODAY)
     view = sp.plan_view(db, plan, TODAY)
+    assert view.agreement is not None
     assert view.agreement.agreement == "no" and view.persons_words == "I want a job first"
 
 
@@ -201,6 +203,7 @@ def test_a_no_or_could_not_answer_is_recorded_on_a_plan_not_ready_to_agree_a_yes
                               sp.AgreementIn("no", "Wants the housing goal before any other"), today=TODAY)
     assert found is not None
     view = sp.plan_view(db, plan, TODAY)
+    assert view.agreement is not None
     assert view.agreement.agreement == "no" and view.persons_words == "I want my own place first"
     assert [a.agreement for a in view.agreements] == ["could_not_answer", "no"]
     with pytest.raises(ValidationError, match="'yes' cannot be recorded yet") as refused:
@@ -250,6 +253,7 @@ def test_completing_submits_through_countersignature_and_seals_the_plan(db):
     sp.record_agreement(db, plan, sp.AgreementIn("could_not_answer", "Too unwell to discuss it today"),
                         TODAY + timedelta(days=7))
     view = sp.plan_view(db, plan, TODAY + timedelta(days=7))
+    assert view.agreement is not None
     assert [a.updated for a in view.agreements] == [False, True] and view.agreement.agreement == "could_not_answer"
     # A new version carries the open goals forward.
     new = sp.start_plan(db, pid, "review", today=TODAY + timedelta(days=8))
@@ -337,7 +341,7 @@ def test_reviews_fall_due_at_the_interval_and_after_each_significant_change_and_
     pid = new_case(db, START)
     plan, g, _st = completed_plan(db, pid, START)
 
-    def open_reviews(as_of: date) -> list[so.Obligation]:
+    def open_reviews(as_of: date) -> list[Obligation]:
         return [o for o in so.case_obligations(db, pid, as_of) if o.rule == "plan_review" and o.status != "met"]
 
     assert min(o.due_by for o in open_reviews(TODAY)) > TODAY  # the next one at the interval, ahead

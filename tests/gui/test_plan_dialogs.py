@@ -6,6 +6,7 @@ significant change that made it due; a goal made future loses its target date, w
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import shiboken6
@@ -54,7 +55,7 @@ def caseload(tmp_path_factory):
 
 
 def _page(qtbot, window, person_id: str):
-    holder = {}
+    holder: dict[str, Any] = {}
     window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     view = holder["view"]

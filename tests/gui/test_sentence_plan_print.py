@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -42,7 +43,7 @@ def caseload(tmp_path_factory):
 
 
 def _page(qtbot, window, person_id: str):
-    holder = {}
+    holder: dict[str, Any] = {}
     window.open_case(person_id, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     view = holder["view"]
