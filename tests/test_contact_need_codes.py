@@ -63,7 +63,7 @@ def test_migration_0019_rewrites_stored_contact_and_draft_need_codes(tmp_path):
     try:
         assert current_revision(db.engine) == head_revision()
         with db.engine.connect() as conn:
-            stored = dict(conn.execute(text("SELECT id, needs FROM contact")).all())
+            stored = {str(cid): str(needs) for cid, needs in conn.execute(text("SELECT id, needs FROM contact"))}
         assert not any('"thinking"' in v for v in stored.values())
         got = {v.id: v.needs for v in list_contacts(db, "p-1")}
         assert got == {"c-1": ("thinking_behaviour", "ete"), "c-2": ("thinking_behaviour",),

@@ -7,6 +7,7 @@ met with a few failing."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -54,11 +55,12 @@ def test_high_rosh_work_has_realistic_countersignature_chains(demo):
         records = list(s.scalars(select(Countersignature)))
         events = Counter((e.kind, e.source_id) for e in s.scalars(select(CaseEvent)))
     # Every completed piece of work has a chain, and its status is what the services read.
-    status = {}
-    for kind, rows in ((cs.ROSH_ASSESSMENT, assessments), (cs.RISK_PLAN, plans), (cs.SENTENCE_PLAN, sentence_plans)):
+    status: dict[tuple[str, str], str] = {}
+    rows: list[Any]
+    for target, rows in ((cs.ROSH_ASSESSMENT, assessments), (cs.RISK_PLAN, plans), (cs.SENTENCE_PLAN, sentence_plans)):
         for r in rows:
-            status[(kind, r.id)] = countersign.signing_status(demo, kind, r.id)
-            assert status[(kind, r.id)] != cs.UNSIGNED, (kind, r.id)
+            status[(target, r.id)] = countersign.signing_status(demo, target, r.id)
+            assert status[(target, r.id)] != cs.UNSIGNED, (target, r.id)
     high = {pid for pid, lv in levels.items() if lv in ("H", "VH")}
     latest = _latest(a for a in assessments if a.person_id in high)
     latest_status = Counter(status[(cs.ROSH_ASSESSMENT, a.id)] for a in latest.values())

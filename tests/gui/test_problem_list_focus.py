@@ -6,6 +6,7 @@ whatever was under the mouse on the new tab)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -35,7 +36,7 @@ def _needs_form(qtbot, make_window, caseload):
     path, pid = caseload
     window = make_window(path)
     unlock(qtbot, window, PASSPHRASE)
-    holder = {}
+    holder: dict[str, Any] = {}
     window.open_case(pid, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     view = holder["view"]
@@ -140,7 +141,7 @@ def test_the_rosh_forms_problem_list_goes_to_the_named_field_on_a_double_click(q
     path, pid = caseload
     window = make_window(path)
     unlock(qtbot, window, PASSPHRASE)
-    holder = {}
+    holder: dict[str, Any] = {}
     window.open_case(pid, then=lambda view: holder.setdefault("view", view))
     qtbot.waitUntil(lambda: "view" in holder, timeout=10000)
     assessments = holder["view"].show_assessments()
