@@ -28,6 +28,7 @@ from lpt_desktop.assessment.plan_wording import outcome_flags
 from lpt_desktop.assessment.rosh_screening import reason_is_a_sentence, screening
 from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import load_json
+from lpt_desktop.domain.words import all_of, plural
 from lpt_desktop.practice.case_facts import CaseFacts, GoalFacts, NeedsFacts, RoshFacts
 from lpt_desktop.standards.obligations import Obligation
 
@@ -252,8 +253,10 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
     rule_words = spec["not_applicable"]
 
     def evaluate(case: CaseFacts, settings: Settings) -> Outcome:
-        if case.sentence is None:
-            return n_a("No sentence or order in force.")
+        if (gate := _no_sentence(case, settings)) is not None:
+            return gate
+        if when and (gate := _rosh_level_unknown(case, settings)) is not None:
+            return gate
         if when and not _applies(when, case):
             return n_a(rule_words)
         found = case.obligations_of(*rules)
@@ -266,7 +269,7 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
         judged = [o for o in found if o.status in ("met", "overdue", "missed")]
         if not judged:
             first = min(found, key=lambda o: o.due_by)
-            return n_a(f"Not yet due: {first.description.lower()[0]}{first.description[1:]} by {_d(first.due_by)}.")
+            return n_a(f"Not yet due: {_lower_first(first.description)} by {_d(first.due_by)}.")
         failing = [o for o in judged if _late(o)]
         if share_key and failing:
             need = float(getattr(settings, share_key))
@@ -282,21 +285,56 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
         if len(judged) == 1:
             o = judged[0]
             return met(f"{o.description}: met on {_d(o.met_on)}.")
-        return met(f"All {len(judged)} met on time ({judged[-1].label.lower()} last met on {_d(judged[-1].met_on)}).")
+        both = "Both" if len(judged) == 2 else f"All {len(judged)}"
+        return met(f"{both} met on time ({judged[-1].label.lower()} last met on {_d(judged[-1].met_on)}).")
 
     return evaluate
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
-def _no_sentence(case: CaseFacts) -> Outcome | None:
-    return n_a("No sentence or order in force.") if case.sentence is None else None
+def _lower_first(text: str) -> str:
+    """A description inside a sentence: its first letter lower case, unless its first word is an abbreviation or
+    a name with other capitals ("RoSH review" and "OASys review" stay as they are, "Home visit" becomes "home
+    visit")."""
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and (len(word) == 1 or word[1:].islower()):
+        return text[0].lower() + text[1:]
+    return text
 
 
-def _plan_not_due(case: CaseFacts) -> Outcome | None:
-    """Not applicable while no plan is owed yet: no sentence, or the initial plan's deadline is still ahead and
-    no plan has been completed."""
+def _no_sentence(case: CaseFacts, s: Settings) -> Outcome | None:
+    """Not applicable with no sentence or order in force: none recorded, or the order's end date has passed (an
+    order never terminated on the record is not audited as if still running)."""
     if case.sentence is None:
         return n_a("No sentence or order in force.")
+    end = case.sentence.end
+    if end is not None and end < s.as_of:
+        return n_a(f"No sentence or order in force: the order ended on {_d(end)}.")
+    return None
+
+
+def _screening_due_by(case: CaseFacts, s: Settings) -> date:
+    assert case.sentence is not None
+    plan_due = case.obligations_of("initial_sentence_plan")
+    return plan_due[0].due_by if plan_due else case.sentence.start + timedelta(days=s.screening_within_days)
+
+
+def _rosh_level_unknown(case: CaseFacts, s: Settings) -> Outcome | None:
+    """No RoSH level recorded: missing data, not met (whether the check applies is not known), unless the first
+    screening is not yet due."""
+    if case.rosh_level is not None:
+        return None
+    due_by = _screening_due_by(case, s)
+    if s.as_of <= due_by and not case.rosh_records:
+        return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
+    return not_met("No RoSH level recorded, so whether this check applies is not known.", "rosh_screening")
+
+
+def _plan_not_due(case: CaseFacts, s: Settings) -> Outcome | None:
+    """Not applicable while no plan is owed yet: no sentence, or the initial plan's deadline is still ahead and
+    no plan has been completed."""
+    if (gate := _no_sentence(case, s)) is not None:
+        return gate
     plan = case.sentence_plan
     if plan is not None and plan.status == "complete":
         return None
@@ -330,9 +368,16 @@ def child_protection(case: CaseFacts) -> bool:
     return case.child_protection
 
 
-def _cp_gate(case: CaseFacts) -> Outcome | None:
-    if case.sentence is None:
-        return n_a("No sentence or order in force.")
+def _cp_gate(case: CaseFacts, s: Settings) -> Outcome | None:
+    if (gate := _no_sentence(case, s)) is not None:
+        return gate
+    if not child_protection(case) and case.latest_rosh is None:
+        # No screening at all: whether there are concerns about children is not known (missing data, not met).
+        due_by = _screening_due_by(case, s)
+        if s.as_of <= due_by and not case.rosh_records:
+            return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
+        return not_met("No RoSH screening completed, so whether there are concerns about children is not known.",
+                       "rosh_screening")
     if not child_protection(case):
         return n_a("No child-protection concerns recorded (no child-protection register, no concerns about "
                    "children in the screening).")
@@ -355,11 +400,10 @@ def first_rosh(case: CaseFacts) -> RoshFacts | None:
 
 
 def rosh_screening_on_time(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     assert case.sentence is not None
-    plan_due = case.obligations_of("initial_sentence_plan")
-    due_by = plan_due[0].due_by if plan_due else case.sentence.start + timedelta(days=s.screening_within_days)
+    due_by = _screening_due_by(case, s)
     since = (case.sentence.sentence_date or case.sentence.start) - timedelta(days=90)
     first = first_rosh(case)
     days = sorted({d for d in case.rosh_records if d >= since} | ({first.completed_on} if first else set()))
@@ -368,15 +412,16 @@ def rosh_screening_on_time(case: CaseFacts, s: Settings) -> Outcome:
             return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
         return not_met(f"No RoSH screening completed for this sentence (due by {_d(due_by)}).")
     on = days[0]
-    who = "a report writer's screening" if first is not None and first.completed_on == on \
-        and first.by_report_writer else "screening"
+    writer = first is not None and first.completed_on == on and first.by_report_writer
+    who = "a report writer's RoSH screening" if writer else "RoSH screening"
     if on > due_by:
-        return not_met(f"The first RoSH {who} was completed late, on {_d(on)} (due by {_d(due_by)}).")
-    return met(f"RoSH {who} completed on {_d(on)} (due by {_d(due_by)}).")
+        first_words = "The first RoSH screening, a report writer's," if writer else "The first RoSH screening"
+        return not_met(f"{first_words} was completed late, on {_d(on)} (due by {_d(due_by)}).")
+    return met(f"{who[0].upper()}{who[1:]} completed on {_d(on)} (due by {_d(due_by)}).")
 
 
 def rosh_full_analysis(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     latest = case.latest_rosh
     if latest is None:
@@ -406,7 +451,7 @@ def _source_label(code: str) -> str:
 
 
 def rosh_sources(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     latest = case.latest_rosh
     if latest is None:
@@ -421,15 +466,15 @@ def rosh_sources(case: CaseFacts, s: Settings) -> Outcome:
         missing.append(_source_label(code).lower())
     if missing:
         return not_met(f"The RoSH assessment completed on {_d(latest.completed_on)} did not check "
-                       f"{' or '.join(missing)} and gives no reason.")
+                       f"{' or '.join(missing)} and gives no reason of at least a sentence.")
     return met(f"Domestic abuse and children's services checks recorded in the assessment completed on "
                f"{_d(latest.completed_on)}.")
 
 
 # -- the risk management plan ----------------------------------------------------------------------------
-def _rmp_gate(case: CaseFacts) -> Outcome | None:
-    if case.sentence is None:
-        return n_a("No sentence or order in force.")
+def _rmp_gate(case: CaseFacts, s: Settings) -> Outcome | None:
+    if (gate := _no_sentence(case, s)) is not None:
+        return gate
     if not rp.plan_required(case.rosh_level):
         level = LEVEL_WORDS.get(case.rosh_level or "", "not set")
         if case.rosh_level is None:
@@ -452,7 +497,7 @@ def _rmp_missing(case: CaseFacts) -> Outcome | None:
 
 
 def risk_plan_present(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case)) is not None:
+    if (gate := _rmp_gate(case, s)) is not None:
         return gate
     if (gate := _rmp_missing(case)) is not None:
         return gate
@@ -461,7 +506,7 @@ def risk_plan_present(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def risk_plan_actions(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case)) is not None:
+    if (gate := _rmp_gate(case, s)) is not None:
         return gate
     if (gate := _rmp_missing(case)) is not None:
         return gate
@@ -478,11 +523,12 @@ def risk_plan_actions(case: CaseFacts, s: Settings) -> Outcome:
     if gaps:
         more = f" and {len(gaps) - 2} more" if len(gaps) > 2 else ""
         return not_met(f"{'; '.join(gaps[:2])}{more}.".capitalize())
-    return met(f"All {len(plan.actions)} actions say who, what and by when.")
+    n = len(plan.actions)
+    return met(f"{all_of(n, 'action')} {'says' if n == 1 else 'say'} who, what and by when.")
 
 
 def risk_plan_shared(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case)) is not None:
+    if (gate := _rmp_gate(case, s)) is not None:
         return gate
     if (gate := _rmp_missing(case)) is not None:
         return gate
@@ -500,7 +546,7 @@ def _signed_words(status: str) -> str:
 
 
 def risk_plan_countersigned(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case)) is not None:
+    if (gate := _rmp_gate(case, s)) is not None:
         return gate
     if (gate := _rmp_missing(case)) is not None:
         return gate
@@ -516,7 +562,7 @@ def risk_plan_countersigned(case: CaseFacts, s: Settings) -> Outcome:
 
 # -- the sentence plan -----------------------------------------------------------------------------------
 def plan_outcome_focused(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+    if (gate := _plan_not_due(case, s) or _plan_in_force(case)) is not None:
         return gate
     plan = case.sentence_plan
     assert plan is not None
@@ -527,11 +573,11 @@ def plan_outcome_focused(case: CaseFacts, s: Settings) -> Outcome:
     if weak:
         names = ", ".join(f"goal {n} ({goals[n - 1].title})" for n in weak[:3])
         return not_met(f"Only an activity, no change stated: {names}.")
-    return met(f"All {len(goals)} goals state what will be different.")
+    return met(f"{all_of(len(goals), 'goal')} {'states' if len(goals) == 1 else 'state'} what will be different.")
 
 
 def plan_sequenced(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+    if (gate := _plan_not_due(case, s) or _plan_in_force(case)) is not None:
         return gate
     plan = case.sentence_plan
     assert plan is not None
@@ -540,9 +586,11 @@ def plan_sequenced(case: CaseFacts, s: Settings) -> Outcome:
     problems = sp.sequencing_problems(goals, plan.sequence_reason)
     if problems:
         return not_met(f"{problems[0].message}, with no reason recorded.")
-    if (plan.sequence_reason or "").strip() and any(g.rosh_link for g in plan.goals):
+    active = [g for g in goals if g.status == "active"]
+    if (plan.sequence_reason or "").strip() and any(g.risk_of_harm for g in active) \
+            and not active[0].risk_of_harm:
         return met(f"Risk of harm work is not first, and the plan says why: \"{plan.sequence_reason}\".")
-    return met("Risk of harm goals come first." if any(g.risk_of_harm for g in goals) else
+    return met("Risk of harm goals come first." if any(g.risk_of_harm for g in active) else
                "No risk of harm goals to put first.")
 
 
@@ -557,7 +605,7 @@ def _called(needs: NeedsFacts) -> set[str]:
 
 
 def plan_linked_to_needs(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+    if (gate := _plan_not_due(case, s) or _plan_in_force(case)) is not None:
         return gate
     plan = case.sentence_plan
     assert plan is not None
@@ -571,11 +619,12 @@ def plan_linked_to_needs(case: CaseFacts, s: Settings) -> Outcome:
                 if not g.rosh_link and not ({g.area, *g.need_links} & assessed)]
     if unlinked:
         return not_met(f"Not linked to an assessed need or the risk of harm: {', '.join(unlinked[:3])}.")
-    return met(f"All {len(goals)} goals address an assessed need or the risk of harm.")
+    return met(f"{all_of(len(goals), 'goal')} {'addresses' if len(goals) == 1 else 'address'} an assessed need or "
+               f"the risk of harm.")
 
 
 def plan_involvement(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+    if (gate := _plan_not_due(case, s) or _plan_in_force(case)) is not None:
         return gate
     plan = case.sentence_plan
     assert plan is not None
@@ -595,7 +644,7 @@ def plan_involvement(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def diversity_assessed(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case)) is not None:
+    if (gate := _plan_not_due(case, s)) is not None:
         return gate
     if case.needs is None:
         return not_met("No completed needs assessment: diversity needs and barriers are not assessed.",
@@ -615,7 +664,7 @@ def diversity_assessed(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def learning_plan(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case)) is not None:
+    if (gate := _plan_not_due(case, s)) is not None:
         return gate
     if case.needs is None:
         return not_met("No completed needs assessment: no Skills for Life screening recorded.", "needs_assessment")
@@ -634,7 +683,7 @@ def learning_plan(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def commissioned_services(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _plan_not_due(case)) is not None:
+    if (gate := _plan_not_due(case, s)) is not None:
         return gate
     if case.needs is None:
         return not_met("No completed needs assessment: the services the needs call for are not known.",
@@ -652,12 +701,15 @@ def commissioned_services(case: CaseFacts, s: Settings) -> Outcome:
     if missing:
         labels = [(p.label if (p := data.partner(c.partner)) else c.partner) for c in missing]
         return not_met(f"Called for but named in no step: {', '.join(labels)}.")
-    return met(f"All {len(called)} services the needs call for are in the plan.")
+    n = len(called)
+    return met(f"{all_of(n, 'service')} the needs call for {'is' if n == 1 else 'are'} in the plan.")
 
 
 # -- countersignature, home visits and oversight ---------------------------------------------------------
 def high_rosh_countersigned(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
+        return gate
+    if (gate := _rosh_level_unknown(case, s)) is not None:
         return gate
     if case.rosh_level not in ("H", "VH"):
         return n_a("The RoSH level is not high or very high.")
@@ -680,16 +732,16 @@ def high_rosh_countersigned(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def cp_home_visit(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _cp_gate(case)) is not None:
+    if (gate := _cp_gate(case, s)) is not None:
         return gate
     visits = [d for d in case.contacts.home_visits if d >= _since(case)]
     if not visits:
         return not_met(f"Child-protection concerns and no home visit since the start on {_d(_since(case))}.")
-    return met(f"{len(visits)} home {'visit' if len(visits) == 1 else 'visits'}, the last on {_d(max(visits))}.")
+    return met(f"{plural(len(visits), 'home visit')}, the last on {_d(max(visits))}.")
 
 
 def cp_oversight(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _cp_gate(case)) is not None:
+    if (gate := _cp_gate(case, s)) is not None:
         return gate
     late = [o for o in case.obligations_of("management_oversight") if o.status in ("overdue", "missed")]
     if late:
@@ -705,16 +757,24 @@ _CHILD_WORDS = re.compile(r"\b(child|children|childcare|safeguard\w*|parent\w*|s
 
 
 def cp_goals(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _cp_gate(case)) is not None:
+    if (gate := _cp_gate(case, s)) is not None:
         return gate
-    if (gate := _plan_not_due(case) or _plan_in_force(case)) is not None:
+    if (gate := _plan_not_due(case, s) or _plan_in_force(case)) is not None:
         return gate
     plan = case.sentence_plan
     assert plan is not None
+    # A goal counts only when it is risk of harm work (linked to the risk of serious harm) about children: a goal
+    # that merely mentions a son or a parent (a job to support the family) does not address the concerns.
+    mentions = None
     for g in _live_goals(plan.goals):
         text = " ".join([g.title, g.outcome or "", *(st.what for st in g.steps)])
         if _CHILD_WORDS.search(text):
-            return met(f"Goal '{g.title}' addresses the concerns about children.")
+            if g.rosh_link:
+                return met(f"Goal '{g.title}' is risk of harm work about the children's safety.")
+            mentions = mentions or g
+    if mentions is not None:
+        return not_met(f"Child-protection concerns, and no risk of harm goal addresses children's safety ('"
+                       f"{mentions.title}' mentions children but is not linked to the risk of harm).")
     return not_met("Child-protection concerns, and no goal of the sentence plan addresses children's safety.")
 
 
@@ -733,12 +793,26 @@ def mappa_eligible(case: CaseFacts) -> str | None:
     return None
 
 
+def _mappa_unknown(case: CaseFacts) -> str | None:
+    """What the MAPPA criteria read and the record lacks, in words (None: nothing missing)."""
+    sen = case.sentence
+    if sen is None:
+        return None
+    if sen.offence_category is None:
+        return "The offence is not recorded" if not sen.offence else "The offence's category is not known"
+    if sen.offence_category == "violent" and sen.order_type in ("LIC", "PSS") and sen.custody_months is None:
+        return "The custody length is not recorded"
+    return None
+
+
 def mappa_identified(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     reg = case.register("MAPP")
     why = mappa_eligible(case)
     if reg is None:
+        if why is None and (unknown := _mappa_unknown(case)) is not None:
+            return not_met(f"{unknown}, so whether the MAPPA criteria are met is not known.", "registers")
         if why is None:
             return n_a("The MAPPA criteria are not met and there is no MAPPA register.")
         return not_met(f"The case meets the MAPPA criteria ({why}) but has no MAPPA register.")
@@ -753,7 +827,7 @@ VICTIM_REGISTERS = ("INVI", "ADVP", "SPO")
 
 
 def victim_safety(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     why = []
     if case.obligations_of("victim_contact"):
@@ -772,12 +846,12 @@ def victim_safety(case: CaseFacts, s: Settings) -> Outcome:
     if not acts:
         return not_met(f"An identifiable victim ({because}) and no victim safety action in the risk management "
                        f"plan.")
-    return met(f"{len(acts)} victim safety {'action' if len(acts) == 1 else 'actions'} in the risk management plan.")
+    return met(f"{plural(len(acts), 'victim safety action')} in the risk management plan.")
 
 
 # -- carried-forward text --------------------------------------------------------------------------------
 def carried_forward(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _no_sentence(case)) is not None:
+    if (gate := _no_sentence(case, s)) is not None:
         return gate
     stale: list[tuple[str, str, date, str]] = []  # (what, section, origin, screen)
     latest = case.latest_rosh
@@ -790,7 +864,7 @@ def carried_forward(case: CaseFacts, s: Settings) -> Outcome:
     if stale:
         what, _k, origin, screen = min(stale, key=lambda t: t[2])
         n = len(stale)
-        return not_met(f"{n} {'section' if n == 1 else 'sections'} carried forward unchanged for "
+        return not_met(f"{plural(n, 'section')} carried forward unchanged for "
                        f"{s.carried_forward_months} months or more; the oldest, in the {what}, dates from "
                        f"{_d(origin)}.", screen)
     return met(f"No text carried forward for {s.carried_forward_months} months or more.")

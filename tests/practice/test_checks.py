@@ -211,3 +211,80 @@ def test_a_reasoned_decision_not_to_do_a_full_analysis_meets_it():
 def test_register_facts_and_contacts_defaults():
     assert RegisterFacts("MAPP").level is None
     assert ContactSummary().home_visits == ()
+
+
+def test_unknown_level_screening_and_offence_are_not_met_never_not_applicable():
+    # review 21 item 1: missing data made these "not applicable" with false reasons
+    bare = CaseFacts("p2", "X000002", sentence=replace(SENTENCE, offence=None, offence_category=None),
+                     rosh_level=None, obligations=(ob("initial_sentence_plan", "missed", day(21)),
+                                                   ob("home_visit", "overdue", day(15)),
+                                                   ob("management_oversight", "overdue", day(28)),
+                                                   ob("rosh_review", "overdue", day(184))))
+    results = {r.id: r for r in run_checks(bare, SETTINGS)}
+    for cid in ("high_rosh_home_visit", "high_rosh_oversight", "high_rosh_countersigned", "risk_plan_reviewed"):
+        assert results[cid].status == NOT_MET, (cid, results[cid].reason)
+        assert "No RoSH level recorded" in results[cid].reason, (cid, results[cid].reason)
+        assert results[cid].screen == "rosh_screening"
+    for cid in ("cp_home_visit", "cp_oversight", "cp_goals"):
+        assert results[cid].status == NOT_MET, (cid, results[cid].reason)
+        assert "concerns about children is not known" in results[cid].reason
+    assert results["mappa_identified"].status == NOT_MET
+    assert "The offence is not recorded, so whether the MAPPA criteria are met is not known" in \
+        results["mappa_identified"].reason
+    no_custody = replace(GOOD, registers=(), sentence=replace(SENTENCE, custody_months=None))
+    assert checks.mappa_identified(no_custody, SETTINGS).status == NOT_MET
+    # before the first screening is due, an unknown level is not yet due, not a failure
+    fresh = replace(bare, sentence=replace(SENTENCE, start=AS_OF - timedelta(days=3)),
+                    obligations=(ob("home_visit", "due", AS_OF + timedelta(days=7)),))
+    early = {r.id: r for r in run_checks(fresh, SETTINGS)}
+    assert early["high_rosh_home_visit"].status == NOT_APPLICABLE
+    assert "Not yet due: the first RoSH screening" in early["high_rosh_home_visit"].reason
+    assert early["cp_home_visit"].status == NOT_APPLICABLE
+
+
+def test_an_order_past_its_end_date_is_not_in_force():
+    ended = replace(GOOD, sentence=replace(SENTENCE, end=AS_OF - timedelta(days=1)))
+    results = run_checks(ended, SETTINGS)
+    assert {r.status for r in results} == {NOT_APPLICABLE}
+    assert all("the order ended on 22/11/2026" in r.reason for r in results), [r.reason for r in results]
+    ends_today = replace(GOOD, sentence=replace(SENTENCE, end=AS_OF))
+    assert [r.id for r in run_checks(ends_today, SETTINGS) if r.status != MET] == []
+
+
+def test_sequenced_says_why_only_when_risk_of_harm_is_not_first():
+    reasoned = _plan(GOOD, sequence_reason="Housing first: the hostel place ends in two weeks")
+    assert checks.plan_sequenced(reasoned, SETTINGS).reason == "Risk of harm goals come first."
+    reversed_ = _plan(reasoned, goals=tuple(reversed(GOOD.sentence_plan.goals)))  # type: ignore[union-attr]
+    out = checks.plan_sequenced(reversed_, SETTINGS)
+    assert out.status == MET and "is not first, and the plan says why" in out.reason
+
+
+def test_sources_with_too_short_a_reason_says_so():
+    case = _rosh(GOOD, sources_checked=("police_domestic_abuse",), source_reasons={"childrens_services": "n/a"})
+    out = checks.rosh_sources(case, SETTINGS)
+    assert out.status == NOT_MET and out.reason.endswith("gives no reason of at least a sentence.")
+
+
+def test_words_counted_and_cased():
+    one_action = _rmp(GOOD, actions=GOOD.risk_plan.actions[:1])  # type: ignore[union-attr]
+    assert checks.risk_plan_actions(one_action, SETTINGS).reason == "The one action says who, what and by when."
+    assert checks.plan_outcome_focused(GOOD, SETTINGS).reason == "Both goals state what will be different."
+    assert "Both goals address" in checks.plan_linked_to_needs(GOOD, SETTINGS).reason
+    assert "Both services the needs call for are in the plan" in checks.commissioned_services(GOOD, SETTINGS).reason
+    due = with_obligations(GOOD, ob("rosh_review", "upcoming", AS_OF + timedelta(days=30), description="RoSH review"))
+    assert "Not yet due: RoSH review by" in checks.check("risk_plan_reviewed").evaluate(due, SETTINGS).reason
+    visit = with_obligations(GOOD, ob("home_visit", "upcoming", AS_OF + timedelta(days=3), description="Home visit"))
+    assert "Not yet due: home visit by" in checks.check("high_rosh_home_visit").evaluate(visit, SETTINGS).reason
+    writer = checks.rosh_screening_on_time(GOOD, SETTINGS).reason
+    assert writer.startswith("A report writer's RoSH screening completed on"), writer
+    late = replace(GOOD, rosh=(replace(GOOD.rosh[0], completed_on=day(40)), GOOD.rosh[1]),
+                   rosh_records=(day(40), day(180)))
+    assert checks.rosh_screening_on_time(late, SETTINGS).reason.startswith(
+        "The first RoSH screening, a report writer's, was completed late")
+
+
+def test_a_goal_only_mentioning_children_does_not_address_child_protection():
+    job = _goals(GOOD, lambda g: replace(g, title="A job to support my son", outcome="Sam works", rosh_link=False,
+                                         steps=()))
+    out = checks.cp_goals(job, SETTINGS)
+    assert out.status == NOT_MET and "mentions children but is not linked" in out.reason
