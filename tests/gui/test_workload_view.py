@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox
 
 from lpt_desktop.gui.practice.export_actions import CASE_PDF, CSV, PDF
 from lpt_desktop.gui.practice.workload_view import CapacityDialog, WorkloadPage, percent_words
@@ -107,6 +109,11 @@ def _shot(widget, name: str) -> Path:
     return out
 
 
+def _type(field: QLineEdit, text: str) -> None:
+    field.clear()
+    QTest.keyClicks(field, text)
+
+
 def _figures(rows) -> list[tuple]:
     return [(o.name, o.available, o.used, o.remaining, o.percent, o.band, o.case_count) for o in rows]
 
@@ -168,12 +175,28 @@ def test_a_managers_team_workload_and_recording_an_officers_hours(make_window, q
     assert not clashes(dialog)
     _shot(dialog, "hours_dialog.png")
     dialog.full_time.setChecked(False)
-    dialog.hours.setValue(10)
-    dialog.reduction.setValue(12)
+    dialog.hours.selectAll()
+    QTest.keyClicks(dialog.hours, "50")  # typed, as the officer did: refused as typed, never made 5.00 (review 21)
+    assert dialog.hours.text() == "50"
+    assert dialog.points.text().startswith("Now 2176 points. With these hours: not known yet (Hours a week: 50 is")
+    loads = view.loads
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "Hours a week: 50 is more than 37.5: give 0 to 37.5 hours, or tick Full time" in dialog.error.text()
+    assert dialog.isVisible() and dialog.error.isVisible()
+    got: list[dict] = []
+    view.ops.query(workload.capacities, on_ok=got.append, owner=view, label="hours")
+    qtbot.waitUntil(lambda: bool(got), timeout=WAIT)
+    assert "LPT0077" not in got[0] and view.loads == loads  # nothing saved
+    dialog.hours.clear()
+    QTest.keyClicks(dialog.hours, "18.5")  # the points line follows the typing
+    assert dialog.points.text().startswith("Now 1088 points with these hours (was 2176)")
+    _type(dialog.hours, "10")
+    _type(dialog.reduction, "12")
     dialog.submit()  # more reductions than hours: said in the dialog, nothing written
-    assert "Reduction hours" in dialog.error.text() and dialog.isVisible()
-    dialog.hours.setValue(18.5)
-    dialog.reduction.setValue(2)
+    assert "Reduction hours: 12 is more than 10" in dialog.error.text() and dialog.isVisible()
+    _type(dialog.hours, "18.5")
+    _type(dialog.reduction, "2")
     loads = view.loads
     dialog.submit()
     qtbot.waitUntil(lambda: view.loads > loads, timeout=WAIT)
@@ -182,6 +205,27 @@ def test_a_managers_team_workload_and_recording_an_officers_hours(make_window, q
     chosen = view.chosen_officer()
     assert chosen is not None and chosen.name == "Sam Patel"
     assert "Hours recorded for Sam Patel" in view.status.text()
+
+    # Sam at 1 hour a week is over capacity: said on the axis; every bar the legend's colour, its label dark.
+    dialog = view.edit_hours()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    _type(dialog.hours, "1")
+    _type(dialog.reduction, "0")
+    loads = view.loads
+    dialog.submit()
+    qtbot.waitUntil(lambda: view.loads > loads, timeout=WAIT)
+    assert (view.officer_rows()[1].percent or 0) > 100
+    chart = view.chart.chart()
+    series = chart.series()[0]
+    markers = chart.legend().markers(series)
+    for bar, legend in zip(series.barSets(), markers, strict=True):
+        assert legend.brush().color() == bar.color()
+        assert bar.labelColor().lightness() < 80  # not white on the light ground
+        assert not bar.selectedBars()
+    axis = chart.axes(Qt.Orientation.Horizontal)[0]
+    assert axis.categories() == ["Alex Morgan", "Sam Patel<br>over capacity"]
+    _shot(view.chart, "chart_over.png")
 
 
 def _answer(qtbot, export, kind: str, save: bool):

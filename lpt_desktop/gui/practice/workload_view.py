@@ -25,9 +25,9 @@ from PySide6.QtCore import QMargins, QObject, Qt
 from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -40,7 +40,7 @@ from lpt_desktop.domain.validation import FieldError
 from lpt_desktop.gui.case_record.record_dialog import RecordDialog
 from lpt_desktop.gui.enabling import set_available
 from lpt_desktop.gui.table_model import Column, RecordTableModel, current_record, record_table
-from lpt_desktop.practice.workload import CasePoints, OfficerWorkload
+from lpt_desktop.practice.workload import Capacity, CasePoints, OfficerWorkload, Weights, available_points
 from lpt_desktop.services import workload as svc
 from lpt_desktop.services.changes import Change
 
@@ -58,7 +58,7 @@ REFRESH_ON = (Change.CASE | Change.REGISTER | Change.CONTACT | Change.ENFORCEMEN
               | Change.ASSESSMENT | Change.APPOINTMENT)
 AVAILABLE = "#B7C4D1"
 USED = "#0072B2"
-OVER = "#D55E00"
+LABEL = "#1b1f24"
 EMPTY_CASES = "No cases counted against this officer."
 
 
@@ -167,18 +167,19 @@ class WorkloadChart(QChartView):
             axis.deleteLater()
         team = view.team
         chart.setTitle(f"Points available and used: {team.name}" if team.name else "Points available and used")
-        self.officers = [o.name for o in team.officers]
+        # An officer over capacity is named so on the axis, not by a bar of another colour: a selected bar's colour
+        # is not the legend's, so 'Points used' showed a blue square beside an orange bar (review 21).
+        self.officers = [f"{o.name}<br>over capacity" if o.percent is not None and o.percent > 100 else o.name
+                         for o in team.officers]
         series = QBarSeries()
         available, used = QBarSet("Points available"), QBarSet("Points used")
-        available.setColor(QColor(AVAILABLE))
-        used.setColor(QColor(USED))
+        for bar, colour in ((available, AVAILABLE), (used, USED)):
+            bar.setColor(QColor(colour))
+            bar.setBorderColor(QColor(colour).darker(130))
+            bar.setLabelColor(QColor(LABEL))  # beside the bar's end, on the chart's light ground: dark, not white
         for o in team.officers:
             available.append(float(o.available))
             used.append(float(o.used))
-        for i, o in enumerate(team.officers):
-            if o.percent is not None and o.percent > 100:
-                used.selectBar(i)  # over capacity stands out (in words too: the table's band)
-        used.setSelectedColor(QColor(OVER))
         series.append(available)
         series.append(used)
         series.setLabelsVisible(True)
@@ -202,51 +203,101 @@ class WorkloadChart(QChartView):
         self.setToolTip(self.words.replace("; ", "\n"))
 
 
-class CapacityDialog(RecordDialog):
-    """An officer's hours a week (or full time) and the hours taken off them."""
+def hours_typed(text: str, name: str, most: float, fix: str) -> tuple[float | None, FieldError | None]:
+    """A number of hours as typed ('37.5', '18,5', '20 hours'), or the field's error naming the fix: a value out
+    of range is refused as typed, never cut to fit (a spin box turned a typed 50 into 5.00, review 21)."""
+    words = text.strip().lower().removesuffix("hours").removesuffix("hour").strip().replace(",", ".")
+    if not words:
+        return None, FieldError(name, f"is empty: {fix}")
+    try:
+        value = float(words)
+    except ValueError:
+        return None, FieldError(name, f"'{text.strip()}' is not a number of hours: {fix}")
+    if value != value or value in (float("inf"), float("-inf")):
+        return None, FieldError(name, f"'{text.strip()}' is not a number of hours: {fix}")
+    if value < 0:
+        return None, FieldError(name, f"{value:g} is less than 0: {fix}")
+    if value > most:
+        return None, FieldError(name, f"{value:g} is more than {most:g}: {fix}")
+    return value, None
 
-    def __init__(self, ops: Ops, officer: OfficerWorkload, key: str, full_time: float,
+
+class CapacityDialog(RecordDialog):
+    """An officer's hours a week (or full time) and the hours taken off them. The hours are typed in line edits
+    checked on save (a spin box dropped a keystroke past its maximum: a typed 50 became 5.00, review 21); the
+    points line below them follows what is typed."""
+
+    def __init__(self, ops: Ops, officer: OfficerWorkload, key: str, weights: Weights,
                  parent: QWidget | None = None) -> None:
         super().__init__(ops, f"Hours for {officer.name}", parent, ok_text="Save hours",
                          intro=f"{officer.name}'s contracted hours a week and the hours taken off them (training, "
-                               f"court duty and other reductions): the points available follow from them. Now "
-                               f"{officer.available} points: {officer.capacity_why}. Kept on this laptop only.")
+                               f"court duty and other reductions): the points available follow from them. Kept on "
+                               f"this laptop only.")
         self.setMinimumWidth(460)
         self.key = key
+        self.officer = officer
+        self.weights = weights
+        full_time = weights.full_time_hours
         self.full_time_hours = full_time
         self.full_time = QCheckBox(f"&Full time ({full_time:g} hours)")
         self.full_time.setAccessibleName("Full time")
-        self.hours = QDoubleSpinBox()
+        self.hours = QLineEdit()
         self.hours.setAccessibleName("Hours a week")
-        self.hours.setRange(0.0, svc.MAX_HOURS)
-        self.hours.setDecimals(2)
-        self.hours.setSingleStep(0.5)
-        self.hours.setSuffix(" hours")
-        self.reduction = QDoubleSpinBox()
+        self.hours.setToolTip(f"0 to {svc.MAX_HOURS:g} hours a week, for example 18.5")
+        self.reduction = QLineEdit()
         self.reduction.setAccessibleName("Reduction hours")
-        self.reduction.setRange(0.0, svc.MAX_HOURS)
-        self.reduction.setDecimals(2)
-        self.reduction.setSingleStep(0.5)
-        self.reduction.setSuffix(" hours")
+        self.reduction.setToolTip("The hours a week taken off for training, court duty and other reductions")
         is_full = officer.hours == full_time
         self.full_time.setChecked(is_full)
-        self.hours.setValue(officer.hours)
-        self.reduction.setValue(officer.reduction_hours)
+        self.hours.setText(f"{officer.hours:g}")
+        self.reduction.setText(f"{officer.reduction_hours:g}")
         self.hours.setEnabled(not is_full)
         self.full_time.toggled.connect(lambda on: self.hours.setEnabled(not on))
+        self.points = QLabel("")
+        self.points.setWordWrap(True)
+        self.points.setAccessibleName("Points available")
         self.form.addRow("", self.full_time)
         for text, field in (("&Hours a week:", self.hours), ("&Reduction hours:", self.reduction)):
             label = QLabel(text)
             label.setBuddy(field)
             self.form.addRow(label, field)
+        self.form.addRow("", self.points)
+        for signal in (self.hours.textChanged, self.reduction.textChanged, self.full_time.toggled):
+            signal.connect(lambda *_a: self._show_points())
+        self._show_points()
+
+    def entered(self) -> tuple[float | None, float, list[FieldError]]:
+        """(hours a week, None for full time; reduction hours; the fields' errors) as typed."""
+        errors: list[FieldError] = []
+        hours: float | None = None
+        if not self.full_time.isChecked():
+            hours, err = hours_typed(self.hours.text(), "Hours a week", svc.MAX_HOURS,
+                                     f"give 0 to {svc.MAX_HOURS:g} hours, or tick Full time")
+            if err:
+                errors.append(err)
+        limit = self.full_time_hours if self.full_time.isChecked() else hours if hours is not None else svc.MAX_HOURS
+        reduction, err = hours_typed(self.reduction.text(), "Reduction hours", limit,
+                                     f"give no more than the {limit:g} hours worked (0 if none)")
+        if err:
+            errors.append(err)
+        return hours, reduction or 0.0, errors
+
+    def _show_points(self) -> None:
+        hours, reduction, errors = self.entered()
+        if errors:
+            self.points.setText(f"Now {self.officer.available} points. With these hours: not known yet "
+                                f"({errors[0]}).")
+            return
+        value, _grade, worked, why = available_points(self.officer.grade, Capacity(hours, reduction), self.weights)
+        if (worked, reduction) == (self.officer.hours, self.officer.reduction_hours):
+            self.points.setText(f"Now {value} points: {why}.")
+        else:
+            self.points.setText(f"Now {value} points with these hours (was {self.officer.available}): {why}.")
 
     def submit(self) -> None:
-        hours = None if self.full_time.isChecked() else self.hours.value()
-        reduction = self.reduction.value()
-        limit = self.full_time_hours if hours is None else hours
-        if reduction > limit:
-            self.form_errors.show([FieldError("Reduction hours", f"{reduction:g} is more than the {limit:g} hours "
-                                                                 "worked: give no more than the hours worked")])
+        hours, reduction, errors = self.entered()
+        if errors:
+            self.form_errors.show(errors)
             return
         self.run(functools.partial(svc.set_capacity, officer_key=self.key, hours=hours, reduction_hours=reduction),
                  f"hours for {self.windowTitle().removeprefix('Hours for ')}")
@@ -402,7 +453,7 @@ class WorkloadPage(QWidget):
         o = self.chosen_officer()
         if o is None or not self.ops.is_open:
             return None
-        dialog = CapacityDialog(self.ops, o, self.key_of(o), svc.weights().full_time_hours, self.window())
+        dialog = CapacityDialog(self.ops, o, self.key_of(o), svc.weights(), self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _r: self._say(f"Hours recorded for {o.name}."))
         dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
