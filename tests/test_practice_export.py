@@ -73,11 +73,13 @@ def test_the_csv_is_one_row_per_case_per_check_as_the_audit_says(db):
     assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 by its byte order mark
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     audits = practice.audit(db, TODAY)
-    assert rows[0] == ["crn", "check id", "criterion", "status", "reason"]
-    assert rows[1:] == [[a.crn, r.check.id, r.check.criterion, r.status, r.reason] for a in audits
-                        for r in a.results]
+    # review 21 item 13: the officer, the name and the case's score were missing
+    assert rows[0] == ["crn", "name", "officer", "score (%)", "check id", "criterion", "status", "reason"]
+    assert rows[1:] == [[a.crn, a.name, a.officer, "" if a.score is None else f"{a.score * 100:.1f}", r.check.id,
+                         r.check.criterion, r.status, r.reason] for a in audits for r in a.results]
     assert len(rows) == 1 + 2 * len(all_checks())
-    assert {r[3] for r in rows[1:]} == {"met", "not_met", "not_applicable"}
+    assert {r[6] for r in rows[1:]} == {"met", "not_met", "not_applicable"}
+    assert {r[2] for r in rows[1:]} == {"Alex Morgan"} and all(r[1] for r in rows[1:])
 
 
 @pytest.mark.parametrize(("text", "cell"), [
@@ -91,10 +93,11 @@ def test_a_cell_a_spreadsheet_would_run_is_made_text(text, cell):
 
 def test_a_reason_that_looks_like_a_formula_is_written_as_text():
     check = all_checks()[0]
-    audit = CaseAudit("p1", "=X12345", "Sam Patel", "Alex Morgan",
+    audit = CaseAudit("p1", "=X12345", "=Sam Patel", "@Alex Morgan",
                       (CheckResult(check, NOT_MET, "=cmd|' /C calc'!A0", check.screen),))
     rows = practice_export.csv_rows([audit])
-    assert rows[1] == ["'=X12345", check.id, check.criterion, "not_met", "'=cmd|' /C calc'!A0"]
+    assert rows[1] == ["'=X12345", "'=Sam Patel", "'@Alex Morgan", "0.0", check.id, check.criterion, "not_met",
+                       "'=cmd|' /C calc'!A0"]
     back = list(csv.reader(io.StringIO(practice_export.csv_bytes(rows).decode("utf-8-sig"))))
     assert back == rows
 
@@ -154,3 +157,15 @@ def test_a_file_is_written_whole(tmp_path):
     target = practice_export.write_file(folder / "audit.csv", b"crn\r\n")
     assert target.read_bytes() == b"crn\r\n" and [p.name for p in folder.iterdir()] == ["audit.csv"]
     assert practice_export.suggested_name("pdf", TODAY) == "Practice audit 23-11-2026.pdf"
+
+
+def test_the_team_pdf_counts_in_words_and_keeps_unallocated_cases_apart():
+    # review 21 items 3, 7 and 12: "1 officers", the unallocated row counted as an officer, "previous period"
+    from lpt_desktop.reports.practice_pdf import TeamReport, team_pdf
+
+    report = TeamReport("Practice audit: the team", "Team figures.", TODAY, TODAY - timedelta(days=31), 1,
+                        ("Alex Morgan", "Not known"), (), (), (), rated=True, unallocated=1)
+    flat = " ".join(pdf_text(team_pdf(report, PRINTED)).split())
+    assert "beside the same audit a month earlier (23/10/2026)" in flat
+    assert "1 case, 1 officer (1 case with no known holder)." in flat
+    assert "A month earlier" in flat and "Last period" not in flat

@@ -166,6 +166,19 @@ def test_lpt_audit_json_and_words(small, capsys, monkeypatch):
     assert out.startswith(f"{bare_crn}: ") and "not met: rosh_screening_on_time (1.2): No RoSH screening" in out
 
 
+def test_lpt_audit_takes_a_uk_date_and_says_whose_figures(small, capsys, monkeypatch):
+    # review 21 items 8 and 9: --as-of dd/mm/yyyy was refused; the words printed ISO dates and "team" on an
+    # officer's laptop
+    path, _done, _bare = small
+    monkeypatch.setenv("LPT_PASSPHRASE", PASSPHRASE)
+    assert main(["audit", "--db", str(path), "--as-of", "23/11/2026", "--team"]) == 0
+    words = capsys.readouterr().out
+    assert "As of 23/11/2026, beside the record as it stood on 23/10/2026." in words
+    assert ": your cases " in words and ": team " not in words
+    assert main(["audit", "--db", str(path), "--as-of", "23/11/2026", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+
+
 def test_lpt_audit_team_on_an_officers_and_a_managers_laptop(small, capsys, monkeypatch):
     path, done_crn, _bare = small
     monkeypatch.setenv("LPT_PASSPHRASE", PASSPHRASE)

@@ -5,10 +5,28 @@ status and reason and the case's score; `--team` the team's figures (a team mana
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from lpt_desktop.cli.common import opened, print_json
+
+
+def day_arg(text: str) -> date:
+    """--as-of: dd/mm/yyyy (as the window takes dates) or yyyy-mm-dd."""
+    from lpt_desktop.domain.dates import DateTextError, parse_date_text
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        parsed = parse_date_text(text, today=date.today())
+    except DateTextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if parsed is None:
+        raise argparse.ArgumentTypeError("no date given: use dd/mm/yyyy or yyyy-mm-dd")
+    return parsed
 
 
 def _pct(share: float | None) -> float | None:
@@ -77,21 +95,25 @@ def team_json(view: Any) -> dict[str, Any]:
 
 
 def _team_words(data: dict[str, Any]) -> list[str]:
-    out = [data["note"], f"As of {data['as_of']}, beside {data['previous_as_of']}."]
+    from lpt_desktop.domain.dates import format_date
+
+    now, before = date.fromisoformat(data["as_of"]), date.fromisoformat(data["previous_as_of"])
+    out = [data["note"], f"As of {format_date(now)}, beside the record as it stood on {format_date(before)}."]
+    whose = "your cases" if data["own_only"] else "team"
     for c in data["checks"]:
         team = c["team"]
         if not team["applicable"]:
             continue
         share = None if team["share"] is None else team["share"] / 100
-        out.append(f"{c['id']} ({c['criterion']}): team {_pct_words(share)} of {team['applicable']}")
+        out.append(f"{c['id']} ({c['criterion']}): {whose} {_pct_words(share)} of {team['applicable']} applicable")
         for f in c["officers"]:
             if f["share"] is None:
                 continue
             if f["rating"] is not None:
-                was = f" (last period: {f['previous_rating'] or 'none'})"
+                was = f" (a month earlier: {f['previous_rating'] or 'none'})"
                 out.append(f"  {f['officer']}: {f['share']:.0f}% of {f['applicable']}, {f['rating']}{was}")
             else:
-                was = f" (last period: {f['previous_share']:.0f}%)" if f["previous_share"] is not None else ""
+                was = f" (a month earlier: {f['previous_share']:.0f}%)" if f["previous_share"] is not None else ""
                 out.append(f"  {f['officer']}: {f['share']:.0f}% of {f['applicable']}{was}")
     if data["attention"]:
         out.append("Cases most needing attention:")
@@ -103,14 +125,13 @@ def _team_words(data: dict[str, Any]) -> list[str]:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register this feature's subcommands on the `lpt` parser."""
-    from lpt_desktop.cli.common import iso_date
     from lpt_desktop.paths import default_db_path
 
     p = sub.add_parser("audit", help="the practice audit: each case against the inspection's criteria, or the "
                                      "team's figures")
     p.add_argument("--db", type=Path, default=default_db_path())
-    p.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD",
-                   help="the day to audit on (default today)")
+    p.add_argument("--as-of", type=day_arg, default=None, metavar="DATE",
+                   help="the day to audit on, dd/mm/yyyy or yyyy-mm-dd (default today)")
     p.add_argument("--crn", default=None, help="one case only")
     p.add_argument("--team", action="store_true",
                    help="the team's figures per check and officer (on an officer's laptop: their own)")

@@ -7,6 +7,9 @@ Rating of an officer's share on a check against the team:
 - near: worse, but within one interquartile range of the average;
 - far: further below than that.
 An officer with no applicable case for a check has no share and no rating for it.
+
+Cases whose holder is not known (UNALLOCATED) are one row of their own, listed last: counted in the team's share,
+but outside the officers' average and spread, never rated and not counted as an officer.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ RATED_MET = "met"
 NEAR = "near"
 FAR = "far"
 RATING_LABELS = {RATED_MET: "Met", NEAR: "Near", FAR: "Far"}
+UNALLOCATED = "Not known"  # the row of the cases whose holder is not known (services/practice.NOT_KNOWN)
+
+
+def is_unallocated(officer: str) -> bool:
+    return not officer or officer == UNALLOCATED
 
 
 @dataclass(frozen=True)
@@ -86,29 +94,37 @@ class CheckFigure:
 @dataclass(frozen=True)
 class TeamAudit:
     checks: tuple[CheckFigure, ...]
-    officers: tuple[str, ...]
+    officers: tuple[str, ...]  # the rows: each officer, then UNALLOCATED when some cases' holder is not known
     cases: int
     attention: tuple[CaseAudit, ...]  # the cases most needing attention, worst first
+    unallocated: int = 0  # cases whose holder is not known
+
+    @property
+    def officer_names(self) -> tuple[str, ...]:
+        """The officers only (the unallocated row left out): what "N officers" counts."""
+        return tuple(o for o in self.officers if not is_unallocated(o))
 
     def officer_ratings(self, officer: str) -> list[tuple[Check, OfficerFigure]]:
         return [(c.check, f) for c in self.checks for f in c.officers if f.officer == officer]
 
 
 def by_officer(audits: Iterable[CaseAudit]) -> dict[str, list[CaseAudit]]:
+    """The cases by officer, by name; the cases whose holder is not known last, as UNALLOCATED."""
     out: dict[str, list[CaseAudit]] = {}
     for a in audits:
-        out.setdefault(a.officer or "Not known", []).append(a)
-    return dict(sorted(out.items()))
+        out.setdefault(UNALLOCATED if is_unallocated(a.officer) else a.officer, []).append(a)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == UNALLOCATED, kv[0])))
 
 
 def _figures(groups: Mapping[str, list[CaseAudit]], check: Check) -> tuple[Share, float | None, float,
                                                                            dict[str, tuple[Share, str | None]]]:
     shares = {o: _share(cases, check.id) for o, cases in groups.items()}
-    values = [v for s in shares.values() if (v := s.value) is not None]
+    values = [v for o, s in shares.items() if not is_unallocated(o) and (v := s.value) is not None]
     average = sum(values) / len(values) if values else None
     spread = iqr(values)
     team = Share(sum(s.met for s in shares.values()), sum(s.applicable for s in shares.values()))
-    return team, average, spread, {o: (s, rate(s.value, average, spread)) for o, s in shares.items()}
+    return team, average, spread, {o: (s, None if is_unallocated(o) else rate(s.value, average, spread))
+                                   for o, s in shares.items()}
 
 
 def attention(audits: Iterable[CaseAudit], limit: int = 10) -> list[CaseAudit]:
@@ -132,7 +148,8 @@ def team_audit(audits: Sequence[CaseAudit], previous: Sequence[CaseAudit] | None
             prev_team, _a, _s, prev = _figures(prev_groups, c)
         officers = tuple(OfficerFigure(o, s, r, *(prev.get(o) or (None, None))) for o, (s, r) in per.items())
         out.append(CheckFigure(c, team, average, spread, officers, prev_team))
-    return TeamAudit(tuple(out), tuple(groups), len(audits), tuple(attention(audits, attention_limit)))
+    return TeamAudit(tuple(out), tuple(groups), len(audits), tuple(attention(audits, attention_limit)),
+                     len(groups.get(UNALLOCATED, ())))
 
 
 def criterion_shares(audits: Iterable[CaseAudit]) -> dict[str, Share]:

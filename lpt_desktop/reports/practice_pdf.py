@@ -24,7 +24,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lpt_desktop.domain.dates import format_date, format_datetime
+from lpt_desktop.domain.dates import add_months, format_date, format_datetime
+from lpt_desktop.domain.words import plural
 from lpt_desktop.reports import fonts
 from lpt_desktop.reports.marking import MARKING, page_marking
 
@@ -106,6 +107,19 @@ class TeamReport:
     criteria: tuple[CriterionLine, ...]
     attention: tuple[AttentionLine, ...]
     rated: bool  # False on an officer's laptop (their own figures: shares only)
+    unallocated: int = 0  # cases whose holder is not known: the last of `officers` is their row, not an officer
+
+    @property
+    def officer_count(self) -> int:
+        return len(self.officers) - (1 if self.unallocated else 0)
+
+
+def earlier_words(as_of: date, previous_as_of: date) -> str:
+    """What the figures are set beside: "a month earlier (23/10/2026)", else the day. The earlier audit is of the
+    record as it stood that day, so its repeating obligations (judged over months) overlap this one's."""
+    if add_months(as_of, -1) == previous_as_of:
+        return f"a month earlier ({format_date(previous_as_of)})"
+    return f"the record on {format_date(previous_as_of)}"
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,7 @@ def criteria_chart(criteria: Sequence[CriterionLine], width: float) -> Drawing:
     chart = HorizontalBarChart()
     chart.x, chart.y = 270, 30
     chart.width, chart.height = int(width - 320), int(height - 45)
-    values = [round((c.share or 0.0) * 100, 1) for c in reversed(shown)]
+    values = [(c.share or 0.0) * 100 for c in reversed(shown)]  # rounded once, by the label (as pct does)
     chart.data = [values or [0]]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labels.fontName = fonts.REGULAR
@@ -212,11 +226,14 @@ def team_pdf(report: TeamReport, generated: datetime) -> bytes:
     page = landscape(A4)
     doc = _doc(buf, report.title, page)
     width = page[0] - 2 * MARGIN - 12
+    unallocated = f" ({plural(report.unallocated, 'case')} with no known holder)" if report.unallocated else ""
     story: list[Any] = [
         _p(report.title, styles["Title"]),
         _p(report.note, body),
-        _p(f"As of {format_date(report.as_of)}, beside the previous period to {format_date(report.previous_as_of)}. "
-           f"{report.cases} cases, {len(report.officers)} officers. A case's score is the share of its applicable "
+        _p(f"As of {format_date(report.as_of)}, beside the same audit "
+           f"{earlier_words(report.as_of, report.previous_as_of)}. "
+           f"{plural(report.cases, 'case')}, {plural(report.officer_count, 'officer')}{unallocated}. "
+           f"A case's score is the share of its applicable "
            f"checks met, as the inspectorate computes one. Printed {format_datetime(generated)}.", body),
         Spacer(1, 4 * mm),
         _p("Each criterion's share met", h2),
@@ -226,9 +243,9 @@ def team_pdf(report: TeamReport, generated: datetime) -> bytes:
     ]
     if report.rated:
         story.append(_p("Each officer's share is rated against the team's average: met (at or better), near (worse, "
-                        "but within one interquartile range), far (further below); last period's rating in brackets.",
-                        body))
-    heads = ["Check", "Criterion", "What good looks like", "Team", "Last period", "Officers"]
+                        "but within one interquartile range), far (further below); the rating a month earlier in "
+                        "brackets. Cases with no known holder are counted in the team's share but not rated.", body))
+    heads = ["Check", "Criterion", "What good looks like", "Team", "A month earlier", "Officers"]
     rows: list[list[Any]] = [heads]
     style: list[tuple[Any, ...]] = []
     for c in report.checks:

@@ -5,7 +5,8 @@ the one definition the panel, the team view and `lpt audit` use.
 Either file leaves the caseload's encryption: the window warns before asking where to save it
 (gui/practice/export_actions.py); `write_file` writes it atomically.
 
-CSV: one row per case per check (crn, check id, criterion, status, reason) with a header row, UTF-8 with a byte
+CSV: one row per case per check (crn, name, officer, the case's score, check id, criterion, status, reason) with a
+header row, UTF-8 with a byte
 order mark so Excel reads the names right, and every cell that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) prefixed with an apostrophe.
 
@@ -47,7 +48,7 @@ from lpt_desktop.reports.practice_pdf import (
 from lpt_desktop.services import practice
 from lpt_desktop.store.database import Database
 
-CSV_HEADINGS = ("crn", "check id", "criterion", "status", "reason")
+CSV_HEADINGS = ("crn", "name", "officer", "score (%)", "check id", "criterion", "status", "reason")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -62,8 +63,11 @@ def csv_rows(audits: Iterable[CaseAudit]) -> list[list[str]]:
     """The header, then one row per case per check, in the audit's order (by CRN, then the checks' order)."""
     rows = [list(CSV_HEADINGS)]
     for a in audits:
+        score = a.score
+        pct = "" if score is None else f"{score * 100:.1f}"  # as `lpt audit --json` gives it; blank: nothing applies
         for r in a.results:
-            rows.append([safe_cell(v) for v in (a.crn, r.check.id, r.check.criterion, r.status, r.reason)])
+            rows.append([safe_cell(v) for v in (a.crn, a.name, a.officer, pct, r.check.id, r.check.criterion,
+                                                r.status, r.reason)])
     return rows
 
 
@@ -106,7 +110,7 @@ def team_report(view: practice.TeamView, title: str = "Practice audit") -> TeamR
                                 c.previous_team.value if c.previous_team else None, officers))
     attention = tuple(AttentionLine(a.crn, a.name, a.officer, a.score, _unmet(a)) for a in team.attention)
     return TeamReport(title, view.note, view.as_of, view.previous_as_of, team.cases, team.officers, tuple(checks),
-                      _criteria(view.audits), attention, rated=not view.own_only)
+                      _criteria(view.audits), attention, rated=not view.own_only, unallocated=team.unallocated)
 
 
 def team_pdf_bytes(db: Database, as_of: date | None = None, generated: datetime | None = None) -> bytes:

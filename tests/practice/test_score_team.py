@@ -93,3 +93,17 @@ def test_every_check_names_a_criterion_a_statement_and_a_screen():
     for c in all_checks():
         assert c.criterion_title and c.statement.endswith(".") and c.screen and c.not_applicable
         assert c.action.endswith(".") and c.action[0].isupper()
+
+
+def test_cases_with_no_known_holder_are_a_row_outside_the_average_and_the_officer_count():
+    # review 21 item 3: "Not known" was rated as an officer, moved the average and counted as one
+    audits = [_audit("A1", "Ann", {"rosh_sources": MET}), _audit("B1", "Bob", {"rosh_sources": MET}),
+              _audit("N1", "Not known", {"rosh_sources": NOT_MET}), _audit("N2", "", {"rosh_sources": NOT_MET})]
+    team = team_audit(audits, checks=[check("rosh_sources")])
+    fig = team.checks[0]
+    assert team.officers == ("Ann", "Bob", "Not known") and team.officer_names == ("Ann", "Bob")
+    assert team.unallocated == 2
+    assert fig.average == 1.0 and fig.team.met == 2 and fig.team.applicable == 4
+    rows = {f.officer: f for f in fig.officers}
+    assert rows["Ann"].rating == RATED_MET and rows["Not known"].rating is None
+    assert rows["Not known"].share.applicable == 2
