@@ -150,6 +150,46 @@ def _open_case(qtbot, window):
     return holder["view"]
 
 
+def _walk_tabs(qtbot, window, within: QWidget, problems: list[str], path: str = "") -> set[str]:
+    """Choose each tab of each tab bar on show inside `within`, and each tab bar that choosing shows, checking
+    the whole window's letters at each; the titles walked."""
+    walked: set[str] = set()
+    bars = [b for b in within.findChildren(QTabBar) if b.isVisibleTo(window)]
+    for bar in bars:
+        if any(b is not bar and b.isAncestorOf(bar) for b in bars):
+            continue
+        seen = {id(b) for b in within.findChildren(QTabBar) if b.isVisibleTo(window)}
+        for i in range(bar.count()):
+            if not bar.isTabVisible(i):
+                continue
+            bar.setCurrentIndex(i)
+            qtbot.wait(60)
+            title = bar.tabText(i).replace("&", "")
+            where = f"{path}{title}"
+            walked.add(title)
+            problems += [f"case tab '{where}': {c}" for c in clashes(window)]
+            for inner in within.findChildren(QTabBar):
+                if id(inner) not in seen and inner.isVisibleTo(window) and inner is not bar:
+                    seen.add(id(inner))
+                    page = inner.parentWidget()
+                    if page is not None:
+                        walked |= _walk_nested(qtbot, window, inner, problems, f"{where} > ")
+    return walked
+
+
+def _walk_nested(qtbot, window, bar: QTabBar, problems: list[str], path: str) -> set[str]:
+    walked: set[str] = set()
+    for i in range(bar.count()):
+        if not bar.isTabVisible(i):
+            continue
+        bar.setCurrentIndex(i)
+        qtbot.wait(200)  # the page reads its figures when first shown: its buttons then show
+        title = bar.tabText(i).replace("&", "")
+        walked.add(title)
+        problems += [f"case tab '{path}{title}': {c}" for c in clashes(window)]
+    return walked
+
+
 def test_main_window_every_tab_and_the_contact_form(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     problems: list[str] = [f"locked: {c}" for c in clashes(window)]
@@ -159,13 +199,11 @@ def test_main_window_every_tab_and_the_contact_form(make_window, qtbot, demo_db)
     problems += [f"caseload: {c}" for c in clashes(window)]
     view = _open_case(qtbot, window)
     tabs = view.findChild(QTabBar)
-    inner = [t for t in view.findChildren(QTabBar) if t.isVisibleTo(window)]
-    assert inner, "the case has tabs"
-    for bar in inner:
-        for i in range(bar.count()):
-            bar.setCurrentIndex(i)
-            qtbot.wait(20)
-            problems += [f"case tab '{bar.tabText(i).replace('&', '')}': {c}" for c in clashes(window)]
+    walked = _walk_tabs(qtbot, window, view, problems)
+    # Every tab, the tabs within tabs too: the bars were listed once, before any tab was chosen, so the tabs
+    # inside Assessments (Tier, RoSH, Needs) and Plans were never shown and their buttons never compared with
+    # the menu bar's letters (review 21: Alt+O on the Needs page was thought to clash with the Court menu).
+    assert {"Assessments", "Tier", "RoSH", "Needs", "Plans", "Inspection readiness"} <= walked, walked
     contacts = view.show_contacts()
     qtbot.waitUntil(lambda: contacts.model.rowCount() > 0, timeout=10000)
     window.activateWindow()
