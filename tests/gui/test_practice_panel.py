@@ -219,8 +219,12 @@ def test_a_fix_through_the_service_is_read_again(make_window, qtbot, small):
     assert panel.reads > before
     statuses = _statuses(panel)
     assert statuses["rosh_screening_on_time"] == MET
-    assert panel.score.text() == "3 of 3 applicable checks met (100%)"
-    assert panel.model.records[0].status == MET  # nothing unmet left to put first
+    # The case has no offence recorded: whether it meets the MAPPA criteria is not known, so not met (review 21
+    # item 1: missing data is never "not applicable"); everything else that applies is met.
+    assert panel.score.text() == "3 of 4 applicable checks met (75%)"
+    assert [(r.id, r.status) for r in panel.model.records[:2]] == [("mappa_identified", NOT_MET),
+                                                                    ("rosh_screening_on_time", MET)]
+    assert "The offence is not recorded" in panel.model.records[0].reason
 
 
 def test_a_hidden_tab_reads_again_when_shown(make_window, qtbot, small):
@@ -293,3 +297,30 @@ def test_go_to_on_a_managers_laptop_and_to_returned_work(make_window, qtbot, tea
     desk = window.feature("manager")
     assert panel.go_to(dataclasses.replace(panel.model.records[0], screen="countersign")) == "Returned work"
     assert desk.returns is not None and desk.returns.isVisible()
+
+
+def test_the_checklist_exports_as_a_pdf_from_the_panel(make_window, qtbot, small, tmp_path):
+    """Follow-up to review 21: an "Export checklist as PDF" button on the panel, through the window's export (the
+    unprotected-file warning first, then where to save)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.pdftext import pdf_text
+
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    assert panel.host is not None and panel.export_button.isEnabled()
+    export = window.feature("practice_export")
+    out = tmp_path / "out"
+    out.mkdir()
+    export.choose_path = lambda kind, suggested: str(out / suggested)
+    panel.export_button.click()
+    box = export.warning
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible, timeout=10000)
+    assert box.windowTitle() == "Unprotected file"
+    box.button(QMessageBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: len(export.written) == 1, timeout=10000)
+    assert panel.audit is not None
+    assert f"Inspection readiness: {panel.audit.name} ({panel.audit.crn})" in " ".join(
+        pdf_text(export.written[0]).split())
+    window.close()

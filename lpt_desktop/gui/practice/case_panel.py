@@ -174,12 +174,19 @@ class ReadinessPanel(QWidget):
         self.go_button.setAccessibleName("Go to the screen that fixes the chosen check")
         self.go_button.setToolTip("Open the screen that fixes the chosen check (Enter or a double-click on the row)")
         self.go_button.clicked.connect(lambda: self.go_to())
+        self.export_button = QPushButton("Export checklist as PDF…")
+        self.export_button.setAccessibleName("Export this case's checklist as a PDF")
+        self.export_button.setToolTip("This case's checklist as a PDF for supervision (an unprotected file: you are "
+                                      "told so before choosing where to save it)")
+        self.export_button.clicked.connect(lambda: self.export_pdf())
+        self.export_button.setEnabled(False)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Inspection readiness message")
         row = QHBoxLayout()
         row.addWidget(self.go_button)
         row.addWidget(self.message, 1)
+        row.addWidget(self.export_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.score)
@@ -259,12 +266,21 @@ class ReadinessPanel(QWidget):
         self.model.set_rows(results if applicable else [])
         self.body.setCurrentWidget(self.table if applicable else self.empty)
         self.go_button.setVisible(applicable)
+        self.export_button.setEnabled(audit is not None and self.ops is not None)
         self.table.resizeRowsToContents()
         if applicable:
             keep = next((i for i, r in enumerate(results) if chosen is not None and r.id == chosen.id), 0)
             self.table.selectRow(keep)
             self.table.setCurrentIndex(self.model.index(keep, 0))
         self._show_chosen()
+
+    def export_pdf(self) -> Any:
+        """The case's checklist as a PDF: the window's export (host.feature("practice_export")), which warns that
+        the file is unprotected first (returns its box; None when the window's parts are not reached yet). The
+        export reads the window's current case: the one this tab is on."""
+        if self.host is None:
+            return None
+        return self.host.feature("practice_export").export("case_pdf")
 
     # -- the chosen check ------------------------------------------------------------------------------------
     def chosen(self) -> CheckResult | None:
