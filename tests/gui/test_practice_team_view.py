@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHeaderView
 from sqlalchemy import select, update
 
 from lpt_desktop.gui.practice.charts import percent
@@ -136,7 +136,7 @@ def test_a_managers_view_lists_officers_ratings_charts_and_opens_a_case(caseload
     assert [c.check.id for c in matrix.records] == [c.check.id for c in expected.team.checks]
     ratings = set()
     for row, figure in enumerate(expected.team.checks):
-        for col, f in enumerate(figure.officers, start=5):
+        for col, f in enumerate(figure.officers, start=4):
             text = matrix.index(row, col).data()
             if f.share.applicable:
                 assert text.startswith(f"{round(f.share.met / f.share.applicable * 100)}%"), (figure.check.id, text)
@@ -147,6 +147,14 @@ def test_a_managers_view_lists_officers_ratings_charts_and_opens_a_case(caseload
             if f.previous_rating:
                 assert f"(was {rating_words(f.previous_rating)})" in text
     assert {"met"} < ratings  # a realistic spread: some officers below the average
+    # This period's columns, each officer's among them, before the previous period's (review 21).
+    headers = [matrix.headerData(c, Qt.Orientation.Horizontal) for c in range(matrix.columnCount())]
+    assert headers == ["Criterion", "Check", "Team", "Officers' average", *sorted(OFFICERS), "Previous period"]
+    assert view.checks_table.wordWrap()
+    # The officer's name takes the room left over, not "Average score".
+    officers_header = view.officers_table.horizontalHeader()
+    assert officers_header.sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch
+    assert not officers_header.stretchLastSection()
     # The chosen check in words: each officer's share, rating and the previous period's.
     view.pages.setCurrentIndex(1)
     view.checks_table.selectRow(2)
@@ -201,6 +209,9 @@ def test_a_managers_view_lists_officers_ratings_charts_and_opens_a_case(caseload
     qtbot.keyClick(view.attention_table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_case() is not None, timeout=WAIT)
     assert window.current_case().case.person_id == chosen
+    # ... on its Inspection readiness tab, where the checks not met are (it opened on Personal details).
+    case = window.current_case()
+    qtbot.waitUntil(lambda: case.sections.currentWidget() is case.readiness, timeout=WAIT)
 
 
 def test_an_officers_laptop_shows_their_own_figures_saying_so(caseload, make_window, qtbot, tmp_path):
@@ -214,10 +225,14 @@ def test_an_officers_laptop_shows_their_own_figures_saying_so(caseload, make_win
     assert not desk.queue_action.isVisible() and not desk.menu.menuAction().isVisible()
     assert [r.name for r in view.officers_model.records] == ["Alex Morgan"]
     assert view.officers_table.isColumnHidden(3)  # no rating of an officer against themselves
-    assert not any(rating_words(r) in (view.checks_model.index(row, 5).data() or "")
+    assert view.checks_model.headerData(4, Qt.Orientation.Horizontal) == "Alex Morgan"  # before the previous period
+    assert not any(rating_words(r) in (view.checks_model.index(row, 4).data() or "")
                    for row in range(view.checks_model.rowCount()) for r in ("met", "near", "far"))
     assert not clashes(window)
     _shot(window, "officer_team_page.png")
+    # The officer's laptop hides the rating columns: "Average score" was then the last column and stretched.
+    table = view.officers_table
+    assert table.columnWidth(2) < table.columnWidth(0)
     view.pages.setCurrentIndex(1)
     assert "No rating" in view.rule.text() and view.detail_heading.text().count("Your cases: ") == 1
     _shot(window, "officer_checks_page.png")

@@ -276,7 +276,8 @@ class ManagerDesk(QObject):
             return None
         if self.practice is None:
             view = PracticeView(self.ops, self.host.prefs, (self.queue_action, self.oversight_action))
-            view.open_case_requested.connect(self.host.open_case)
+            # A case opened from the practice view lands on its Inspection readiness tab (review 21).
+            view.open_case_requested.connect(lambda pid: self.host.open_case(pid, then=_on_readiness))
             view.destroyed.connect(lambda *_a: setattr(self, "practice", None))
             self.practice = view
         self.host.show_tab(self.practice, TITLE, f"Practice against the inspection's criteria ({PRACTICE_KEYS})")
@@ -341,3 +342,8 @@ class ManagerDesk(QObject):
 def install(host: Host) -> ManagerDesk:
     """Add the Manager menu and Case > Returned work; the controller is host.feature("manager")."""
     return ManagerDesk(host)
+
+
+def _on_readiness(view: CaseView) -> None:
+    """A case opened from the practice view: on its Inspection readiness tab, where its checks not met are."""
+    view.show_readiness()

@@ -224,8 +224,8 @@ DETAIL_COLUMNS: list[Column[DetailRow]] = [
 
 
 def _cell(share: Share | None, rating: str | None, previous: str | None) -> str:
-    if share is None or not share.applicable:
-        return "n/a"
+    if share is None or not share.applicable:  # last period's rating still said: 'n/a (was Near)'
+        return f"n/a (was {rating_words(previous)})" if previous else "n/a"
     text = _pct(share)
     if rating:
         text += f" {rating_words(rating)}"
@@ -235,7 +235,7 @@ def _cell(share: Share | None, rating: str | None, previous: str | None) -> str:
 
 
 def check_columns(officers: Sequence[str]) -> list[Column[CheckFigure]]:
-    """The matrix: the check, the team's share, its average and last period's, then one column per officer."""
+    """The matrix: the check, the team's share and its average, one column per officer, then last period's."""
     cols: list[Column[CheckFigure]] = [
         Column("Criterion", lambda c: c.check.criterion, tooltip=lambda c: c.check.criterion_title),
         Column("Check", lambda c: c.check.statement,
@@ -244,8 +244,6 @@ def check_columns(officers: Sequence[str]) -> list[Column[CheckFigure]]:
                tooltip=lambda c: share_words(c.team)),
         Column("Officers' average", lambda c: "n/a" if c.average is None else f"{c.average:.0%}",
                sort=lambda c: -1.0 if c.average is None else c.average, align_centre=True),
-        Column("Previous period", lambda c: _pct(c.previous_team), sort=lambda c: percent(c.previous_team) or -1.0,
-               align_centre=True, tooltip=lambda c: share_words(c.previous_team)),
     ]
     for name in officers:
         def figure(c: CheckFigure, name: str = name) -> Any:
@@ -274,7 +272,15 @@ def check_columns(officers: Sequence[str]) -> list[Column[CheckFigure]]:
             return -1.0 if value is None else value
 
         cols.append(Column(name, shown, sort=order, tooltip=tip, align_centre=True))
+    # This period's columns first, then the previous period's (an officer's own column came after it, review 21).
+    cols.append(Column("Previous period", lambda c: _pct(c.previous_team),
+                       sort=lambda c: percent(c.previous_team) or -1.0, align_centre=True,
+                       tooltip=lambda c: share_words(c.previous_team)))
     return cols
+
+
+OFFICER_COLUMN = 4  # the matrix's first officer's column
+CHECK_WIDTH = 420  # the check's words wrap within it
 
 
 class CheckMatrixModel(RecordTableModel[CheckFigure]):
@@ -294,7 +300,7 @@ class CheckMatrixModel(RecordTableModel[CheckFigure]):
             self.sort(*self.sorted_by)
 
     def rating_at(self, row: int, column: int) -> str | None:
-        offset = column - 5
+        offset = column - OFFICER_COLUMN
         if not 0 <= offset < len(self.officers):
             return None
         name = self.officers[offset]
@@ -450,7 +456,8 @@ class PracticeView(QWidget):
         # Checks page: the matrix over the chosen check's figures in words.
         self.checks_model = CheckMatrixModel(self)
         self.checks_table = record_table(self.checks_model, "Checks by officer")
-        self.checks_table.setWordWrap(False)
+        # The check's words wrap in a column of bounded width (they were cut, review 21); the tooltip has them too.
+        self.checks_table.setWordWrap(True)
         self.checks_table.horizontalHeader().setStretchLastSection(False)
         self.checks_table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_check())
         self.rule = QLabel(RATING_RULE)
@@ -718,9 +725,16 @@ class PracticeView(QWidget):
         for name in self._HEADERS:
             self._fit(name)
         self.checks_table.resizeColumnsToContents()
-        self.checks_table.setColumnWidth(1, min(self.checks_table.columnWidth(1), 420))
-        for column in (5 + i for i in range(len(team.officers))):
+        self.checks_table.setColumnWidth(1, min(self.checks_table.columnWidth(1), CHECK_WIDTH))
+        for column in (OFFICER_COLUMN + i for i in range(len(team.officers))):
             self.checks_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.checks_table.resizeRowsToContents()  # the check's words wrapped, whole
+        # The officer's name takes the room left, not the last column on show ('Average score' on an officer's
+        # laptop, where the rating columns after it are hidden, stretched across the table: review 21).
+        for table in (self.officers_table, self.detail_table):
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Ratings say nothing of one officer against themselves: an officer's laptop shows shares alone.
         for column in (3, 4, 5):
             self.officers_table.setColumnHidden(column, view.own_only)
