@@ -15,7 +15,7 @@ from lpt_desktop.services.obligations import all_obligations
 from lpt_desktop.services.unlock import create_caseload
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
-from lpt_desktop.store.models import Meta, Officer
+from lpt_desktop.store.models import Meta, Officer, Person
 from lpt_desktop.store.plan_models import NeedsAssessment
 from lpt_desktop.sync import state
 from tests.conftest import PASSPHRASE, TEST_TODAY
@@ -142,24 +142,42 @@ def test_a_manager_laptop_shows_the_team(caseload):
     assert view.team.used == alex.used + sam_row.used
 
 
-def test_a_manager_laptop_names_a_holder_from_the_latest_completed_work(caseload):
-    """On a manager's laptop a case pulled without its officer is held by the name on its latest completed
-    plan or assessment, as the practice audit's team view names it."""
+def test_a_manager_laptop_credits_each_case_to_its_holder_not_the_last_to_complete_work(caseload):
+    """Review 21 item 2: on a manager's laptop a case is credited to who holds it (the central store's allocation
+    as the sync pull writes it: person.held_by, held_by_name; services/holders.holders_in), never to whoever last
+    completed a plan or assessment."""
+    db, _own, sam, ids = caseload
+    with db.write() as s:
+        state.put(s, **{state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Morgan"})
+        # Sam Patel completed the latest needs assessment on Alex's case and on the unallocated one: no matter.
+        for pid in (ids["a3"], ids["nobodys"]):
+            s.add(NeedsAssessment(person_id=pid, status="complete", started_on=TODAY - timedelta(days=20),
+                                  completed_on=TODAY - timedelta(days=20), completed_by_name="Sam Patel"))
+        # As the pull lands them: the unallocated case is held by Jo Whittle (no officer row here); Alex's
+        # Ashworth case has moved to Sam.
+        s.get(Person, ids["nobodys"]).held_by, s.get(Person, ids["nobodys"]).held_by_name = "LPT0099", "Jo Whittle"
+        s.get(Person, ids["a3"]).held_by, s.get(Person, ids["a3"]).held_by_name = "LPT0077", "Sam Patel"
+        s.add(Meta(key=workload.CAPACITY_KEY, value=json.dumps({"LPT0099": {"hours": 22.2}})))
+    view = workload.workload(db, today=TODAY)
+    assert [o.name for o in view.team.officers] == ["Alex Morgan", "Jo Whittle", "Sam Patel"]
+    alex, jo, sam_row = view.team.officers
+    assert jo.officer_id is None and [c.crn for c in jo.cases] == ["X100007"]
+    assert jo.available == 1305  # 2176 x 22.2/37 = 1305.6, kept by the allocation's staff code
+    assert sam_row.officer_id == sam and sorted(c.crn for c in sam_row.cases) == ["X100001", "X100006"]
+    assert "X100001" not in {c.crn for c in alex.cases}
+    assert view.unallocated == ()
+    assert "1 is known only from the central store's allocation" in view.scope_line
+
+
+def test_a_manager_laptop_never_names_a_holder_from_completed_work(caseload):
     db, _own, _sam, ids = caseload
     with db.write() as s:
         state.put(s, **{state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Morgan"})
-        # As a sync pull lands them: completed needs assessments, the later one's name wins.
-        for on, name in ((TODAY - timedelta(days=90), "Pat Earlier"), (TODAY - timedelta(days=20), "Jo Whittle")):
-            s.add(NeedsAssessment(person_id=ids["nobodys"], status="complete", started_on=on, completed_on=on,
-                                  completed_by_name=name))
-        s.add(Meta(key=workload.CAPACITY_KEY, value=json.dumps({"Jo Whittle": {"hours": 22.2}})))
+        s.add(NeedsAssessment(person_id=ids["nobodys"], status="complete", started_on=TODAY - timedelta(days=20),
+                              completed_on=TODAY - timedelta(days=20), completed_by_name="Jo Whittle"))
     view = workload.workload(db, today=TODAY)
-    assert [o.name for o in view.team.officers] == ["Alex Morgan", "Jo Whittle", "Sam Patel"]
-    jo = view.team.officers[1]
-    assert jo.officer_id is None and [c.crn for c in jo.cases] == ["X100007"]
-    assert jo.available == 1305  # 2176 x 22.2/37 = 1305.6
-    assert view.unallocated == ()
-    assert "1 is known only by the name" in view.scope_line
+    assert [o.name for o in view.team.officers] == ["Alex Morgan", "Sam Patel"]
+    assert [c.crn for c in view.unallocated] == ["X100007"]
 
 
 def test_recorded_hours_set_capacity(caseload):

@@ -6,12 +6,12 @@ Whose workload:
   - on a team manager's laptop (sync role team_manager) the team: every officer row that has cases in this
     file (the manager's own row only if it has cases);
   - on any other laptop the officer whose laptop it is, with the cases allocated to them.
-On a manager's laptop the file does not know which officer holds a team case: the sync pull keeps
-person.officer_id for "allocated to me" only (sync/apply.py) and drops the server's allocated_to. There, as the
-practice audit's team view does (services/practice.py), a case with no officer row is held by the name on its
-latest completed sentence plan, else needs assessment, else RoSH assessment not by a report writer; an officer
-known only by that name has no officer row (officer_id None, the default grade). A case with neither is listed
-apart (`unallocated`), never counted against anyone; so is, on an officer's laptop, a case not allocated to them.
+Who holds each case is services/holders.holders_in: the central store's allocation as the sync pull last wrote it
+(person.held_by, held_by_name), else this laptop's own officer for its cases not yet synced; never the name on
+the case's latest plan or assessment (whoever last completed work is not who holds the case). A holder matched to
+an officer row by staff code (else name) is that officer; one known only from the allocation has no officer row
+(officer_id None, the default grade). A case with no holder is listed apart (`unallocated`), never counted
+against anyone; so is, on an officer's laptop, a case held by someone else.
 
 What is read:
   - the tier in force and its scheme (person.tier, person.tier_scheme, as services/tiering.py records them);
@@ -68,11 +68,10 @@ from lpt_desktop.practice.workload import (
 from lpt_desktop.services import obligations
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.countersign import actor_in
+from lpt_desktop.services.holders import holders_in
 from lpt_desktop.store.court_models import ReportRequest
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Meta, Officer, Person, Sentence
-from lpt_desktop.store.plan_models import NeedsAssessment, SentencePlan
-from lpt_desktop.store.rosh_models import RoshAssessment
 
 CAPACITY_KEY = "workload_capacity"
 OPEN_STATUSES = ("due", "overdue", "upcoming")
@@ -200,25 +199,6 @@ def _current_sentences(s: Session) -> dict[str, tuple[str, bool]]:
     return out
 
 
-def _holders(s: Session, as_of: date) -> dict[str, str]:
-    """person id -> the name on the case's latest completed work (the sentence plan's wins, then the needs
-    assessment's, then a RoSH assessment's not by a report writer), as services/practice.py names a holder."""
-    out: dict[str, str] = {}
-    R = RoshAssessment
-    queries = [
-        select(R.person_id, R.completed_by_name).where(R.status == "complete", R.completed_on <= as_of,
-                                                       R.by_report_writer.is_not(True))
-        .order_by(R.completed_on, R.started_on),
-        *(select(M.person_id, M.completed_by_name).where(M.status == "complete", M.completed_on <= as_of)
-          .order_by(M.completed_on, M.started_on) for M in (NeedsAssessment, SentencePlan)),
-    ]
-    for q in queries:  # each later query's name wins over an earlier one's
-        for pid, name in s.execute(q):
-            if name:
-                out[pid] = name
-    return out
-
-
 def _own_officer_id(s: Session, db: Database) -> str | None:
     return db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
 
@@ -241,7 +221,7 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
         requests = s.execute(select(ReportRequest.person_id, ReportRequest.report_type, ReportRequest.due_by,
                                     ReportRequest.court, ReportRequest.author)
                              .where(ReportRequest.status != "sent")).all()
-        holders = _holders(s, as_of) if manager else {}
+        held = holders_in(s)
 
     with_cases = {p.officer_id for p in people if p.officer_id in officers}
     if manager:
@@ -250,15 +230,20 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
         scope_ids = [own_id] if own_id in officers else []
     in_scope = set(scope_ids)
     by_name = {officers[oid].name.casefold(): oid for oid in scope_ids}
+    by_code = {officers[oid].staff_code: oid for oid in scope_ids if officers[oid].staff_code}
+    codes: dict[str, str] = {}  # "name:<name>" -> the staff code the allocation gives (capacity is kept by it)
 
     def holder(officer_id: str | None, person_id: str) -> str | None:
-        """The officer id holding the case, or "name:<name>" for one known only by name; None if not known."""
-        if officer_id in in_scope:
-            return officer_id
-        name = holders.get(person_id)
-        if name is None:
-            return None
-        return by_name.get(name.casefold(), f"name:{name}")
+        """The officer id holding the case, or "name:<name>" for one known only from the allocation (a manager's
+        laptop); None if not known, or (an officer's laptop) held by someone else."""
+        h = held.get(person_id)
+        if h is None:
+            return officer_id if officer_id in in_scope else None
+        found = by_code.get(h.staff_code) or by_name.get(h.name.casefold())
+        if found is not None or not manager:
+            return found
+        codes[f"name:{h.name}"] = h.staff_code
+        return f"name:{h.name}"
 
     work: dict[str, list[WorkItem]] = defaultdict(list)
     for pid, items in found.items():
@@ -290,7 +275,8 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
                                    tuple(cases.get(oid, ())), tuple(loose.get(oid, ()))))
     for key in sorted(k for k in cases if k is not None and k.startswith("name:")):
         name = key.removeprefix("name:")
-        inputs.append(OfficerInput(None, name, None, caps.get(name, Capacity()), tuple(cases[key])))
+        cap = caps.get(codes.get(key, ""), caps.get(name, Capacity()))
+        inputs.append(OfficerInput(None, name, None, cap, tuple(cases[key])))
     inputs.sort(key=lambda o: o.name.casefold())
     own_team = officers[own_id].team if own_id in officers else None
     team_names = sorted({t for t in [own_team, *(officers[i].team for i in scope_ids)] if t})
@@ -305,8 +291,9 @@ def _scope_line(manager: bool, officers: int, named: int, unallocated: int) -> s
     if manager:
         line = (f"Your team's workload: {officers} officer{'' if officers == 1 else 's'} with cases on this laptop.")
         if named:
-            line += (f" {named} {'is' if named == 1 else 'are'} known only by the name on their cases' latest plan "
-                     "or assessment, so counted at a full-time officer's capacity unless their hours are recorded.")
+            line += (f" {named} {'is' if named == 1 else 'are'} known only from the central store's allocation (no "
+                     "officer record here), so counted at a full-time officer's capacity unless their hours are "
+                     "recorded.")
         if unallocated:
             line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} not allocated to an officer this "
                      "laptop knows, so counted against no one.")
