@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHeaderView
 from sqlalchemy import select, update
 
-from lpt_desktop.gui.practice.charts import percent
+from lpt_desktop.domain.dates import format_date
+from lpt_desktop.gui.practice.charts import WRAP, label, percent, share_words
 from lpt_desktop.gui.practice.team_view import PracticeView, rating_words
 from lpt_desktop.practice.checks import criteria
 from lpt_desktop.practice.team import criterion_shares
@@ -166,12 +167,29 @@ def test_a_managers_view_lists_officers_ratings_charts_and_opens_a_case(caseload
     # Charts: a bar per criterion (this period and the previous) and a line per criterion, with team_view's and
     # criterion_trend's figures; accessible names and the figures in words; the table as the text equivalent.
     view.pages.setCurrentIndex(3)
+    titles = criteria()
     now = criterion_shares(expected.audits)
     bars = view.bars.values()
     assert set(bars) == set(now) and len(bars) >= 5
     for k, share in now.items():
         assert bars[k] == pytest.approx(percent(share) or 0.0)
     assert view.bars.series is not None and len(view.bars.series.barSets()) == 2
+    # Whole percentages, as the table rounds them (the bars said 84.8% beside the table's 85%).
+    table = {r.criterion: r.now for r in view.criteria_model.records}
+    for k, value in bars.items():
+        assert value == int(value) and f"({value:.0f}%)" in share_words(table[k])
+    # The criteria's labels whole, on lines of their own (they were cut: '1.3 Reduce the Likelihood of Reoff...'),
+    # the whole title in the description; the paired bars tall enough for their labels not to touch.
+    names = view.bars.chart().axes(Qt.Orientation.Vertical)[0].categories()
+    assert [n.replace("<br>", " ") for n in names][::-1] == [label(k, titles) for k in view.bars.criteria]
+    assert all(len(line) <= WRAP or " " not in line for n in names for line in n.split("<br>"))
+    assert all(n.count("<br>") <= 1 for n in names)  # two lines fit beside a pair of bars; three were cut
+    assert "1.3 Reduce the Likelihood of<br>Reoffending" in names
+    assert "1.3 Assessment and planning to reduce the Likelihood of Reoffending" in view.bars.accessibleDescription()
+    assert view.bars.series.barWidth() >= 0.8
+    assert view.trend_chart.lines["2.4"].name() == "2.4 Diversity and maximising<br>offender engagement"
+    assert view.trend_chart.chart().axes(Qt.Orientation.Horizontal)[0].titleText() == \
+        f"Month ends, {trend[0][0]:%b %Y} to {format_date(trend[-1][0])}"
     assert set(view.trend_chart.lines) == {k for _d, s in trend for k in s}
     for k, line in view.trend_chart.lines.items():
         assert line.name().startswith(k)
@@ -180,7 +198,6 @@ def test_a_managers_view_lists_officers_ratings_charts_and_opens_a_case(caseload
     assert view.trend_chart.points("1.2")[-1][1] == pytest.approx(percent(now["1.2"]))
     for chart in (view.bars, view.trend_chart):
         assert chart.accessibleName() and "1.2 " in chart.accessibleDescription()
-    titles = criteria()
     assert [r.criterion for r in view.criteria_model.records] == [k for k in titles if k in now]
     assert view.criteria_model.columnCount() == 4 + len(trend)
     _shot(view.bars, "bars.png")

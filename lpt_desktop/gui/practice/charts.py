@@ -41,14 +41,17 @@ MARKERS = ("circle", "square", "triangle", "diamond", "down", "cross", "circle",
 MARKER_SIZE = 11
 THIS_PERIOD = "#0072B2"
 PREVIOUS_PERIOD = "#B7C4D1"
+WRAP = 28  # characters a line of a criterion's label on a chart: two lines at most fit a bar's height
+BAR_WIDTH = 0.8  # of a category's height: each of the paired bars tall enough that their labels do not touch
 # What the criteria's titles begin with, left off a chart's labels (the criterion table gives the whole title).
 _PREFIXES = ("Assessment and planning to ", "Assessment and planning for ", "Delivering ", "Managing ")
 
 
 def percent(share: Share | None) -> float | None:
-    """A share as a percentage to one decimal place (what the charts plot), or None when nothing applies."""
+    """A share as a whole percentage, rounded as share_words and the tables round it (the bars said 84.8% beside
+    the table's 85%, review 21), or None when nothing applies."""
     value = share.value if share is not None else None
-    return None if value is None else round(value * 100, 1)
+    return None if value is None else float(f"{value:.0%}".removesuffix("%"))
 
 
 def share_words(share: Share | None) -> str:
@@ -75,6 +78,24 @@ def month_label(day: date) -> str:
 
 def label(criterion: str, titles: Mapping[str, str]) -> str:
     return f"{criterion} {short_title(titles.get(criterion, ''))}".strip()
+
+
+def full_label(criterion: str, titles: Mapping[str, str]) -> str:
+    """The criterion's whole title, for the tooltip and description (a chart's labels are shortened)."""
+    return f"{criterion} {titles.get(criterion, '')}".strip()
+
+
+def wrapped(text: str, width: int = WRAP) -> str:
+    """A chart label on lines of about `width` characters (an axis or legend label is rich text: '<br>' breaks
+    it), so a long criterion is shown whole rather than cut ('1.3 Reduce the Likelihood of Reoff...', review
+    21)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def marker(shape: str, colour: str) -> QImage:
@@ -176,13 +197,13 @@ class CriterionBars(_Chart):
                 bar.append(percent(figures.get(k)) or 0.0)
             series.append(bar)
         series.setLabelsVisible(True)
-        series.setLabelsFormat("@value%")
-        series.setLabelsPrecision(4)
+        series.setLabelsFormat("@value%")  # whole percentages (percent), as the tables give them
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart = self.chart()
         chart.addSeries(series)
+        series.setBarWidth(BAR_WIDTH)
         categories = QBarCategoryAxis()
-        categories.append([label(k, titles) for k in shown])
+        categories.append([wrapped(label(k, titles)) for k in shown])
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         values = _percent_axis(14)  # room for '100%' beside a full bar
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
@@ -192,7 +213,7 @@ class CriterionBars(_Chart):
         self.series = series
         parts = []
         for k in self.criteria:
-            text = f"{label(k, titles)}: {share_words(now.get(k))}"
+            text = f"{full_label(k, titles)}: {share_words(now.get(k))}"
             if previous is not None:
                 text += f", previous period {share_words(previous.get(k))}"
             parts.append(text)
@@ -224,7 +245,9 @@ class CriterionTrend(_Chart):
         months = QBarCategoryAxis()
         months.append([month_label(day) for day in self.days])
         if self.days:
-            months.setTitleText(f"End of each month, {self.days[0]:%B %Y} to {format_date(self.days[-1])}")
+            # Short enough not to be cut ('July 2026 to 07/12...', review 21); the tooltip and the table give
+            # each day in full.
+            months.setTitleText(f"Month ends, {self.days[0]:%b %Y} to {format_date(self.days[-1])}")
         values = _percent_axis(4)
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
@@ -232,7 +255,7 @@ class CriterionTrend(_Chart):
         parts = []
         for n, k in enumerate(present):
             line = QLineSeries()
-            line.setName(label(k, titles))
+            line.setName(wrapped(label(k, titles)))  # the legend's entry: whole, not cut
             pen = QPen(QColor(PALETTE[n % len(PALETTE)]))
             pen.setWidthF(2.0)
             pen.setStyle(STYLES[n % len(STYLES)])
@@ -249,7 +272,7 @@ class CriterionTrend(_Chart):
             line.attachAxis(months)
             line.attachAxis(values)
             self.lines[k] = line
-            parts.append(f"{label(k, titles)}: " + ", ".join(words))
+            parts.append(f"{full_label(k, titles)}: " + ", ".join(words))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # seven names: whole, one a line
         chart.legend().setVisible(bool(present))
         self._describe("; ".join(parts) if parts else "No month has a check that applies yet.")
