@@ -376,8 +376,9 @@ def _cp_gate(case: CaseFacts, s: Settings) -> Outcome | None:
         due_by = _screening_due_by(case, s)
         if s.as_of <= due_by and not case.rosh_records:
             return n_a(f"Not yet due: the first RoSH screening is due by {_d(due_by)}.")
-        return not_met("No RoSH screening completed, so whether there are concerns about children is not known.",
-                       "rosh_screening")
+        what = ("No RoSH screening's answers about children are recorded here" if case.rosh_records else
+                "No RoSH screening completed")
+        return not_met(f"{what}, so whether there are concerns about children is not known.", "rosh_screening")
     if not child_protection(case):
         return n_a("No child-protection concerns recorded (no child-protection register, no concerns about "
                    "children in the screening).")

@@ -288,3 +288,9 @@ def test_a_goal_only_mentioning_children_does_not_address_child_protection():
                                          steps=()))
     out = checks.cp_goals(job, SETTINGS)
     assert out.status == NOT_MET and "mentions children but is not linked" in out.reason
+
+
+def test_an_older_record_of_rosh_work_without_answers_leaves_child_protection_not_known():
+    legacy = replace(GOOD, registers=(), rosh=(), rosh_records=(day(2),))
+    out = checks.cp_home_visit(legacy, SETTINGS)
+    assert out.status == NOT_MET and out.reason.startswith("No RoSH screening's answers about children")
