@@ -1,6 +1,6 @@
 """Run the date-sensitive suites on other days than the one every test is frozen at (part of `make test`).
 
-The pure suites (standards, court deadlines, enforcement, the demo) run at each of five days chosen for what
+The pure suites (standards, court deadlines, enforcement, the practice checks, the demo) run at each of five days chosen for what
 they catch; the calendar and booking window tests at two of them. Each run is a separate pytest process with
 LPT_TEST_TODAY set (tests/conftest.py travels to it) and TZ=Europe/London.
 
@@ -29,6 +29,7 @@ PURE = [
     "tests/court/test_service.py",
     "tests/test_enforcement_rules.py",
     "tests/test_calendar.py",
+    "tests/practice",
     "tests/test_demo.py",
     "tests/test_demo_histories.py",
 ]
