@@ -503,3 +503,29 @@ def test_alt_keys_in_the_contact_form_reach_its_fields(make_window, qtbot, demo_
         assert QApplication.focusWidget() is field, QKeySequence(key | alt).toString()
         assert view.sections.currentIndex() == tab  # still on Contacts
         assert window.menuBar().activeAction() is None  # no menu opened
+
+
+def test_alt_keys_on_the_rosh_and_needs_pages(make_window, qtbot, demo_db):
+    """Review 21: 'Alt+O on the RoSH tab opens the Court menu, not Open'. Alt+O is the Court menu's letter (C&ourt);
+    the pages' Open buttons are O&pen, Alt+P, which presses them. Pressed as keys, not read from the text."""
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    window.activateWindow()
+    view = _open_case(qtbot, window)
+    page = view.assessments
+    view.sections.setCurrentWidget(page)
+    alt = Qt.KeyboardModifier.AltModifier
+    for index, button in ((1, page.rosh.open_button), (2, page.needs.open_button)):
+        page.sections.setCurrentIndex(index)
+        qtbot.waitUntil(button.isVisible, timeout=10000)
+        assert mnemonic(button.text()) == "P"
+        button.setEnabled(True)  # pressed or not, whatever is chosen: the key is what is tested
+        pressed: list[bool] = []
+        button.clicked.disconnect()
+        button.clicked.connect(lambda *_a, p=pressed: p.append(True))
+        page.sections.setFocus()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_P, alt)
+        qtbot.waitUntil(lambda p=pressed: bool(p), timeout=2000)  # animateClick: pressed a moment later
+        assert pressed == [True], page.sections.tabText(index)
+        assert window.menuBar().activeAction() is None  # no menu opened
