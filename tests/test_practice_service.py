@@ -196,7 +196,7 @@ def test_lpt_audit_team_on_an_officers_and_a_managers_laptop(small, capsys, monk
     try:
         assert main(["audit", "--db", str(path), "--as-of", TODAY.isoformat(), "--team", "--json"]) == 0
         team = json.loads(capsys.readouterr().out)
-        assert team["own_only"] is False and team["note"].startswith("Team figures: 1 officers, 2 cases")
+        assert team["own_only"] is False and team["note"] == "Team figures: 1 officer, 2 cases."
         rosh = next(c for c in team["checks"] if c["id"] == "rosh_screening_on_time")
         assert rosh["team"] == {"met": 1, "applicable": 2, "share": 50.0}
         assert rosh["officers"][0]["rating"] == "met" and rosh["officers"][0]["officer"] == "Alex Morgan"
@@ -248,3 +248,72 @@ def test_the_caseload_audit_is_kept_until_a_write_then_only_that_case_again(demo
         assert [a.as_json() for a in again] == [a.as_json() for a in practice.audit(db, TODAY)]
     finally:
         db.close()
+
+
+@pytest.fixture
+def small_copy(small, tmp_path) -> tuple[Path, str, str]:
+    """A copy of the small caseload for a test that writes to it."""
+    import shutil
+
+    path, done_crn, bare_crn = small
+    shutil.copytree(path.parent, tmp_path / "copy")
+    return tmp_path / "copy" / path.name, done_crn, bare_crn
+
+
+def test_an_earlier_day_uses_only_records_dated_on_or_before_it(small_copy):
+    # review 21 item 4: countersignature, older sharing entries and significant changes recorded later leaked
+    # into an audit as of an earlier day (the team view's previous period, the charts' months)
+    from datetime import datetime
+
+    from lpt_desktop.store.case_record_models import CaseEvent
+    from lpt_desktop.store.countersign_models import Countersignature
+    from lpt_desktop.store.rosh_models import RiskPlan
+
+    path, done_crn, _bare = small_copy
+    earlier = TODAY - timedelta(days=5)
+    db = _open(path)
+    try:
+        pid = next(f.person_id for f in practice.load_case_facts(db, TODAY) if f.crn == done_crn)
+        before = {f.person_id: f for f in practice.load_case_facts(db, earlier)}[pid]
+        with db.write() as s:  # as a sync pull lands them: a plan shared today, and submitted today
+            plan = RiskPlan(person_id=pid, status="draft", started_on=START + timedelta(days=5),
+                            shared=[{"with": "police", "detail": "", "on": TODAY.isoformat()}])
+            s.add(plan)
+            s.flush()
+            s.add(Countersignature(person_id=pid, target_kind="risk_plan", target_id=plan.id, action="submitted",
+                                   status_after="awaiting_countersignature", author_grade="po", on_date=TODAY))
+            s.add(CaseEvent(person_id=pid, kind="change_of_address", on_date=earlier - timedelta(days=15),
+                            summary="Moved", created_at=datetime.combine(TODAY, datetime.min.time()).replace(hour=12)))
+        now = {f.person_id: f for f in practice.load_case_facts(db, TODAY)}[pid]
+        then = {f.person_id: f for f in practice.load_case_facts(db, earlier)}[pid]
+    finally:
+        db.close()
+    assert now.risk_plan is not None and now.risk_plan.shared == (("police", TODAY),)
+    assert now.risk_plan.signing == "awaiting_countersignature"
+    assert then.risk_plan is not None and then.risk_plan.shared == () and then.risk_plan.signing == "unsigned"
+    assert then.obligations == before.obligations  # the change was recorded after the earlier day
+    assert now.obligations != before.obligations
+
+
+def test_each_case_is_credited_to_its_holder_on_a_managers_laptop(small_copy):
+    # review 21 item 2: a case was credited to whoever last completed a plan or assessment
+    path, done_crn, bare_crn = small_copy
+    db = _open(path)
+    try:
+        with db.write() as s:
+            for p in s.scalars(select(Person)):
+                p.officer_id = None  # as a manager's laptop holds team cases: no officer row for them
+                if p.crn == bare_crn:
+                    p.held_by, p.held_by_name = "LPT0077", "Sam Patel"
+        audits = {a.crn: a for a in practice.audit(db, TODAY)}
+        state_set = {state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Pat Senior"}
+        with db.write() as s:
+            state.put(s, **state_set)
+        view = practice.team_view(db, TODAY)
+    finally:
+        db.close()
+    assert audits[bare_crn].officer == "Sam Patel"
+    assert audits[done_crn].officer == "Not known"  # its plan was completed by Alex Morgan: not who holds it
+    # review 21 items 3 and 7: the unallocated row is not an officer, and counted words
+    assert view.note == "Team figures: 1 officer, 2 cases (1 case with no known holder)."
+    assert view.team.officer_names == ("Sam Patel",) and view.team.unallocated == 1

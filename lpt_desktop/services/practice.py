@@ -9,9 +9,13 @@ chains are one query each. Work completed after the audit day is left out, so an
 (the team view's previous period, the charts' months) sees the record as it stood then, as far as the record
 keeps its dates.
 
-Who holds a case: the laptop's own officer row when the case is allocated to it; on a team manager's laptop
-(whose cases sync without their officer rows) the name on the case's latest completed sentence plan, needs or
-RoSH assessment; else "Not known".
+Who holds a case: services/holders.holders_in (the central store's allocation as the sync pull last wrote it,
+else this laptop's own officer for its cases not yet synced), else the case's officer row here; else "Not known"
+(team.py keeps those cases as one row apart, never rated or counted as an officer). Never the name on the
+latest completed plan or assessment: whoever last completed work is not who holds the case.
+
+An audit "as of" a day reads only records dated on or before it: countersignature actions, risk management plan
+sharing (the older JSON entries too), and significant changes recorded (not only happened) by then.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from sqlalchemy.orm import Session
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.assessment.rosh_screening import screening
 from lpt_desktop.domain.dates import add_months
+from lpt_desktop.domain.words import plural
 from lpt_desktop.practice.case_facts import (
     CaseFacts,
     ContactSummary,
@@ -50,6 +55,7 @@ from lpt_desktop.practice.score import CaseAudit, audit_case
 from lpt_desktop.practice.team import Share, TeamAudit, criterion_shares, team_audit
 from lpt_desktop.services import needs as needs_service
 from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.holders import holders_in
 from lpt_desktop.services.obligations import iter_facts, offence_category, write_count
 from lpt_desktop.standards import obligations as engine
 from lpt_desktop.standards.policy import load_policy
@@ -89,7 +95,7 @@ class _Signing:
     grade: str | None
 
 
-def _signings(s: Session, person_ids: Sequence[str] | None = None) -> dict[tuple[str, str], _Signing]:
+def _signings(s: Session, as_of: date, person_ids: Sequence[str] | None = None) -> dict[tuple[str, str], _Signing]:
     """Every target's countersignature status (the given people's targets only, when given), replayed from its
     chain (records the central store refused left out, as services/countersign.py leaves them out), with the
     grade the work was submitted under. Core rows of the columns the replay reads: loading every record as an
@@ -102,7 +108,8 @@ def _signings(s: Session, person_ids: Sequence[str] | None = None) -> dict[tuple
     chains: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in s.connection().execute(
             select(C.id, C.target_kind, C.target_id, C.action, C.status_after, C.author_grade, C.follows_id)
-            .where(_in_people(C.person_id, person_ids)).order_by(C.on_date, C.created_at, C.id)).all():
+            .where(C.on_date <= as_of, _in_people(C.person_id, person_ids))
+            .order_by(C.on_date, C.created_at, C.id)).all():
         if r.id not in refused:
             chains[(r.target_kind, r.target_id)].append(r)
     out = {}
@@ -210,8 +217,10 @@ def _risk_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
             shared[plan_id].append((agency, on))
     out = {}
     for pid, p in chosen.items():
-        legacy = [(str(x.get("with") or ""), date.fromisoformat(str(x["on"])))
-                  for x in (p.shared or []) if isinstance(x, dict) and x.get("on")]
+        legacy = [(agency, on) for agency, on in
+                  ((str(x.get("with") or ""), date.fromisoformat(str(x["on"])))
+                   for x in (p.shared or []) if isinstance(x, dict) and x.get("on"))
+                  if on <= as_of]
         sig = _signing(signings, cs.RISK_PLAN, p.id)
         out[pid] = RiskPlanFacts(p.id, "complete" if p.status == "complete" and p.completed_on is not None
                                  and p.completed_on <= as_of else "draft", p.started_on, p.completed_on,
@@ -342,7 +351,7 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
     with db.read() as s:
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
-        signings = _signings(s, person_ids)
+        signings = _signings(s, as_of, person_ids)
         names: dict[str, str] = {}  # who completed each case's latest work (the sentence plan's name wins)
         core = s.connection()  # Core rows: the ORM's row loading costs as much again as these queries
         rosh = _rosh(core, as_of, person_ids, signings, names)
@@ -350,6 +359,7 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
         needs = _needs(core, as_of, person_ids, names)
         plans = _sentence_plans(core, as_of, person_ids, signings, names)
         people = _officers(core, person_ids)
+        held = holders_in(core)
         # Bare records of RoSH work from before assessments were kept here (imports, older histories): an OASys
         # initial assessment (recorded with its sentence plan) and reviews both include the RoSH screening.
         legacy: dict[str, list[date]] = defaultdict(list)
@@ -371,7 +381,10 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
             found = rosh.get(pid, [])
             plan = plans.get(pid)
             na = needs.get(pid)
-            holder = holder or names.get(pid)
+            h = held.get(pid)
+            holder = h.name if h is not None else holder
+            if any(e.known > as_of for e in f.events):  # recorded after the audit day: not known then
+                f = replace(f, events=tuple(e for e in f.events if e.known <= as_of))
             obligations = tuple(engine.obligations(policy, f, as_of, since=since, calendar=calendar))
             out.append(CaseFacts(
                 pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
@@ -423,7 +436,7 @@ def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | N
 _Cached = dict[tuple[date, int | None], tuple[int, int, dict[str, CaseAudit]]]
 _audit_cache: weakref.WeakKeyDictionary[Database, _Cached] = weakref.WeakKeyDictionary()
 INCREMENTAL_MAX = 500  # more cases changed than this: audit everyone again in one bulk pass
-CACHED_DAYS = 4  # audits kept per database (today, last month, the charts' months...)
+CACHED_DAYS = 8  # audits kept per database (today, a month earlier, the charts' six month-ends)
 
 
 def cached_audit(db: Database, as_of: date | None = None, carried_forward_months: int | None = None
@@ -476,9 +489,12 @@ def month_ends(as_of: date, months: int) -> list[date]:
 def criterion_trend(db: Database, as_of: date | None = None, months: int = 6,
                     person_ids: Sequence[str] | None = None) -> list[tuple[date, dict[str, Share]]]:
     """Each inspection criterion's share met across the cases at the end of each month (the charts' trend):
-    (day, criterion -> Share), oldest first. One audit per month: run it off the UI thread."""
+    (day, criterion -> Share), oldest first. One audit per month, each kept until the next write (cached_audit),
+    so opening the charts again reads nothing: run it off the UI thread."""
     as_of = as_of or date.today()
-    return [(day, criterion_shares(audit(db, day, person_ids))) for day in month_ends(as_of, months)]
+    wanted = None if person_ids is None else set(person_ids)
+    return [(day, criterion_shares(a for a in cached_audit(db, day) if wanted is None or a.person_id in wanted))
+            for day in month_ends(as_of, months)]
 
 
 # -- the team --------------------------------------------------------------------------------------------
@@ -526,16 +542,18 @@ def team_view(db: Database, as_of: date | None = None, previous_as_of: date | No
     now = cached_audit(db, as_of, carried_forward_months)
     before = cached_audit(db, previous_as_of, carried_forward_months)
     if role.is_manager:
-        note = f"Team figures: {len({a.officer for a in now})} officers, {len(now)} cases."
         own = False
+        team = team_audit(now, before)
+        apart = f" ({plural(team.unallocated, 'case')} with no known holder)" if team.unallocated else ""
+        note = f"Team figures: {plural(len(team.officer_names), 'officer')}, {plural(len(now), 'case')}{apart}."
     else:
         own = True
         me = role.officer or role.name or NOT_KNOWN
         now = [_as_officer(a, me) for a in now]
         before = [_as_officer(a, me) for a in before]
-        note = (f"Your own figures ({me}, {len(now)} cases): this is an offender manager's laptop; the team's "
-                f"figures are on the team manager's laptop.")
-    team = team_audit(now, before)
+        note = (f"Your own figures ({me}, {plural(len(now), 'case')}): this is an offender manager's laptop; the "
+                f"team's figures are on the team manager's laptop.")
+        team = team_audit(now, before)
     if own:  # one officer rated against their own average says nothing: shares only
         team = replace(team, checks=tuple(replace(c, officers=tuple(replace(f, rating=None, previous_rating=None)
                                                                     for f in c.officers)) for c in team.checks))
