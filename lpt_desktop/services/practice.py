@@ -153,20 +153,18 @@ def _carried_of(now: Any, started_on: date) -> tuple[tuple[str, date], ...]:
 
 
 def _rosh(s: Connection, as_of: date, person_ids: Sequence[str] | None,
-          signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, list[RoshFacts]]:
+          signings: dict[tuple[str, str], _Signing]) -> dict[str, list[RoshFacts]]:
     confirmed = {a: on for a, on in s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
                                               .where(RoshConfirmation.on_date <= as_of,
                                                      _in_people(RoshConfirmation.person_id, person_ids))).all()}
     A = RoshAssessment
     rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
-                            A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason, A.completed_by_name)
+                            A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason)
                      .where(A.status == "complete", A.completed_on <= as_of, _in_people(A.person_id, person_ids))
                      .order_by(A.person_id, A.completed_on, A.started_on))
     out: dict[str, list[RoshFacts]] = defaultdict(list)
-    for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate, by_name in rows:
+    for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate in rows:
         sig = _signing(signings, cs.ROSH_ASSESSMENT, aid)
-        if by_name and not by_writer:
-            names[pid] = by_name
         out[pid].append(RoshFacts(aid, kind, started, completed, level, bool(by_writer),
                                   confirmed.get(aid) or confirmed_on, {}, (), {}, gate_state, gate, sig.status,
                                   sig.grade))
@@ -230,12 +228,12 @@ def _risk_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
 
 
 def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
-                    signings: dict[tuple[str, str], _Signing], names: dict[str, str]) -> dict[str, SentencePlanFacts]:
+                    signings: dict[tuple[str, str], _Signing]) -> dict[str, SentencePlanFacts]:
     chosen: dict[str, Any] = {}
     best: dict[str, tuple[bool, date, Any]] = {}
     P = SentencePlan
     for p in s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
-                              P.completed_by_name, P.needs_assessment_id, P.persons_words, P.involvement,
+                              P.needs_assessment_id, P.persons_words, P.involvement,
                               P.sequence_reason, P.created_at)
                        .where(P.started_on <= as_of, _in_people(P.person_id, person_ids))).all():
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
@@ -271,8 +269,6 @@ def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None
         gs = tuple(GoalFacts(g.title, g.area, g.outcome, g.status, tuple(g.need_links or ()), bool(g.rosh_link),
                              bool(g.learning_plan), tuple(steps.get(g.id, ()))) for g in goals.get(p.id, ()))
         answer, reason = agreements.get(p.id, (None, None))
-        if complete and p.completed_by_name:
-            names[pid] = p.completed_by_name
         sig = _signing(signings, cs.SENTENCE_PLAN, p.id)
         out[pid] = SentencePlanFacts(p.id, p.plan_type, "complete" if complete else "draft", p.started_on,
                                      p.completed_on if complete else None, p.needs_assessment_id, p.persons_words,
@@ -280,19 +276,15 @@ def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None
     return out
 
 
-def _needs(s: Connection, as_of: date, person_ids: Sequence[str] | None, names: dict[str, str]
-           ) -> dict[str, NeedsFacts]:
+def _needs(s: Connection, as_of: date, person_ids: Sequence[str] | None) -> dict[str, NeedsFacts]:
     N = NeedsAssessment
-    latest: dict[str, tuple[date, date, str, str | None]] = {}  # person -> the latest completed (first the dates)
-    for aid, pid, completed, started, by_name in s.execute(
-            select(N.id, N.person_id, N.completed_on, N.started_on, N.completed_by_name)
+    latest: dict[str, tuple[date, date, str]] = {}  # person -> the latest completed (first the dates)
+    for aid, pid, completed, started in s.execute(
+            select(N.id, N.person_id, N.completed_on, N.started_on)
             .where(N.status == "complete", N.completed_on <= as_of, _in_people(N.person_id, person_ids))).all():
         if pid not in latest or (completed, started) > latest[pid][:2]:
-            latest[pid] = (completed, started, aid, by_name)
+            latest[pid] = (completed, started, aid)
     out = {}
-    for pid, (_c, _s, _id, by_name) in latest.items():
-        if by_name:
-            names[pid] = by_name
     for ids in _chunks([v[2] for v in latest.values()]):  # only the latest rows' JSON is decoded
         for a in s.execute(select(N.id, N.person_id, N.started_on, N.completed_on, N.sections, N.skills,
                                   N.barriers, func.json_extract(N.carried, "$.now").label("now"))
@@ -352,12 +344,11 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
         signings = _signings(s, as_of, person_ids)
-        names: dict[str, str] = {}  # who completed each case's latest work (the sentence plan's name wins)
         core = s.connection()  # Core rows: the ORM's row loading costs as much again as these queries
-        rosh = _rosh(core, as_of, person_ids, signings, names)
+        rosh = _rosh(core, as_of, person_ids, signings)
         risk_plans = _risk_plans(core, as_of, person_ids, signings)
-        needs = _needs(core, as_of, person_ids, names)
-        plans = _sentence_plans(core, as_of, person_ids, signings, names)
+        needs = _needs(core, as_of, person_ids)
+        plans = _sentence_plans(core, as_of, person_ids, signings)
         people = _officers(core, person_ids)
         held = holders_in(core)
         # Bare records of RoSH work from before assessments were kept here (imports, older histories): an OASys
