@@ -98,6 +98,7 @@ class GoalFacts:
     rosh_link: bool = False  # addresses risk of serious harm
     learning_plan: bool = False
     steps: tuple[StepFacts, ...] = ()
+    achieved_on: date | None = None  # the day it was marked achieved (status achieved)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
@@ -90,6 +90,7 @@ class Outcome:
     status: str  # met | not_met | not_applicable
     reason: str
     screen: str | None = None  # a screen other than the check's own (the carried-forward check's assessment)
+    action: str | None = None  # what to do, when not the check's own (work done late cannot be done again)
 
 
 Evaluate = Callable[[CaseFacts, Settings], Outcome]
@@ -127,8 +128,19 @@ def met(reason: str) -> Outcome:
     return Outcome(MET, reason)
 
 
-def not_met(reason: str, screen: str | None = None) -> Outcome:
-    return Outcome(NOT_MET, reason, screen)
+def not_met(reason: str, screen: str | None = None, action: str | None = None) -> Outcome:
+    return Outcome(NOT_MET, reason, screen, action)
+
+
+def _late_action(done_on: date | None, due_by: date | None) -> str:
+    """What to do about work done, but late: it cannot be put right now; the next one is to be on time."""
+    return (f"Completed late on {_d(done_on)} (due {_d(due_by)}), which cannot be put right now: complete the "
+            f"next one on time.")
+
+
+def _tidy(reason: str) -> str:
+    """One full stop at the end (a quoted note that ends in its own stop gets no second one)."""
+    return reason[:-1] if reason.endswith(("..", "?.", "!.")) else reason
 
 
 def n_a(reason: str) -> Outcome:
@@ -222,7 +234,8 @@ def run_checks(case: CaseFacts, settings: Settings, checks: Sequence[Check] | No
     out = []
     for c in checks if checks is not None else all_checks():
         o = c.evaluate(case, settings)
-        out.append(CheckResult(c, o.status, o.reason, o.screen or c.screen))
+        shown = replace(c, action=o.action) if o.action and o.status == NOT_MET else c
+        out.append(CheckResult(shown, o.status, _tidy(o.reason), o.screen or c.screen))
     return out
 
 
@@ -279,9 +292,13 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
                 return met(f"{words}.")
             return not_met(f"{words}; the latest not met: {_failing_words(failing[-1])}.")
         if failing:
+            if "management_oversight" in rules and (none := _no_oversight(case, judged)) is not None:
+                return none
             worst = failing[0]
             more = f" ({len(failing)} of {len(judged)} not met on time)" if len(judged) > 1 else ""
-            return not_met(_failing_words(worst) + more + ".")
+            late_only = all(o.status == "met" for o in failing)
+            return not_met(_failing_words(worst) + more + ".", None,
+                           _late_action(failing[-1].met_on, failing[-1].due_by) if late_only else None)
         if len(judged) == 1:
             o = judged[0]
             return met(f"{o.description}: met on {_d(o.met_on)}.")
@@ -292,6 +309,17 @@ def _obligation_check(spec: Mapping[str, Any]) -> Evaluate:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
+def _no_oversight(case: CaseFacts, due: Sequence[Obligation]) -> Outcome | None:
+    """No management oversight recorded at all under the sentence: say so, with the days it was due (None when
+    some was recorded)."""
+    if case.sentence is None or any(d >= _since(case) for d in case.contacts.oversight):
+        return None
+    days = [_d(o.due_by) for o in due]
+    shown = ", ".join(days[:3]) + (f" and {len(days) - 3} more" if len(days) > 3 else "")
+    return not_met(f"No management oversight recorded ({len(days)} {'was' if len(days) == 1 else 'were'} due: "
+                   f"{shown}).")
+
+
 def _lower_first(text: str) -> str:
     """A description inside a sentence: its first letter lower case, unless its first word is an abbreviation or
     a name with other capitals ("RoSH review" and "OASys review" stay as they are, "Home visit" becomes "home
@@ -417,7 +445,8 @@ def rosh_screening_on_time(case: CaseFacts, s: Settings) -> Outcome:
     who = "a report writer's RoSH screening" if writer else "RoSH screening"
     if on > due_by:
         first_words = "The first RoSH screening, a report writer's," if writer else "The first RoSH screening"
-        return not_met(f"{first_words} was completed late, on {_d(on)} (due by {_d(due_by)}).")
+        return not_met(f"{first_words} was completed late, on {_d(on)} (due by {_d(due_by)}).", None,
+                       _late_action(on, due_by))
     return met(f"{who[0].upper()}{who[1:]} completed on {_d(on)} (due by {_d(due_by)}).")
 
 
@@ -616,8 +645,11 @@ def plan_linked_to_needs(case: CaseFacts, s: Settings) -> Outcome:
     goals = _plan_goals(plan.goals)
     if not goals:
         return not_met("The sentence plan has no goals.")
+    # A learning plan goal addresses the literacy, numeracy or language need the Skills for Life screening found
+    # (or the education, training and employment need).
+    learning = bool(needs_rules.positive_areas(case.needs.assessment.skills)) or "ete" in assessed
     unlinked = [g.title for g in goals
-                if not g.rosh_link and not ({g.area, *g.need_links} & assessed)]
+                if not g.rosh_link and not ({g.area, *g.need_links} & assessed) and not (g.learning_plan and learning)]
     if unlinked:
         return not_met(f"Not linked to an assessed need or the risk of harm: {', '.join(unlinked[:3])}.")
     return met(f"{all_of(len(goals), 'goal')} {'addresses' if len(goals) == 1 else 'address'} an assessed need or "
@@ -648,13 +680,13 @@ def diversity_assessed(case: CaseFacts, s: Settings) -> Outcome:
     if (gate := _plan_not_due(case, s)) is not None:
         return gate
     if case.needs is None:
-        return not_met("No completed needs assessment: diversity needs and barriers are not assessed.",
-                       "needs_assessment")
+        return not_met("No needs assessment yet: its barriers page records diversity needs.", "needs_assessment")
     barriers = case.needs.assessment.barriers
     unassessed = needs_rules.unassessed_barriers(barriers)
     if unassessed:
-        labels = [needs_rules.needs_data().barrier(k).label.lower() for k in unassessed[:3]]
-        return not_met(f"Not assessed: {', '.join(labels)}{' and more' if len(unassessed) > 3 else ''}.")
+        labels = [needs_rules.needs_data().barrier(k).label.lower() for k in unassessed]
+        shown = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+        return not_met(f"Not assessed in the needs assessment of {_d(case.needs.completed_on)}: {shown}.")
     no_adjustment = [k for k in needs_rules.adjustments_required(barriers) if not barriers[k].adjustment.strip()]
     if no_adjustment:
         labels = [needs_rules.needs_data().barrier(k).label.lower() for k in no_adjustment[:3]]
@@ -680,6 +712,10 @@ def learning_plan(case: CaseFacts, s: Settings) -> Outcome:
         return not_met(f"{why.split(':')[0]}, and no sentence plan is in force.", "sentence_plan")
     if any(g.learning_plan for g in _live_goals(plan.goals)):
         return met("A learning plan is part of the sentence plan.")
+    done = [g for g in plan.goals if g.learning_plan and g.status == "achieved"]
+    if done:
+        on = max((g.achieved_on for g in done if g.achieved_on), default=None)
+        return met(f"The learning plan goal was achieved{' on ' + _d(on) if on else ''}.")
     return not_met(f"{why.split(':')[0]}, but no learning plan is part of the sentence plan.", "sentence_plan_goals")
 
 
@@ -746,7 +782,8 @@ def cp_oversight(case: CaseFacts, s: Settings) -> Outcome:
         return gate
     late = [o for o in case.obligations_of("management_oversight") if o.status in ("overdue", "missed")]
     if late:
-        return not_met(_failing_words(late[0]) + ".")
+        judged = [o for o in case.obligations_of("management_oversight") if o.status in ("met", "overdue", "missed")]
+        return _no_oversight(case, judged) or not_met(_failing_words(late[0]) + ".")
     seen = [d for d in case.contacts.oversight if d >= _since(case)]
     if not seen:
         return not_met(f"Child-protection concerns and no management oversight recorded since the start on "

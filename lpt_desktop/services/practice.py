@@ -66,6 +66,7 @@ from lpt_desktop.store.plan_models import (
     NeedsAssessment,
     PlanAgreement,
     PlanGoal,
+    PlanGoalStatus,
     PlanStep,
     SentencePlan,
 )
@@ -256,6 +257,13 @@ def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None
             .where(_in_people(PlanStep.person_id, person_ids)).order_by(PlanStep.position)).all():
         if goal_id in goal_ids:
             steps[goal_id].append(StepFacts(what, who, partner, status))
+    achieved: dict[str, date] = {}  # goal id -> the day it was last marked achieved
+    for goal_id, on in s.execute(
+            select(PlanGoalStatus.goal_id, PlanGoalStatus.on_date)
+            .where(PlanGoalStatus.status == "achieved", PlanGoalStatus.on_date <= as_of,
+                   _in_people(PlanGoalStatus.person_id, person_ids))).all():
+        if goal_id in goal_ids and (goal_id not in achieved or on > achieved[goal_id]):
+            achieved[goal_id] = on
     agreements: dict[str, tuple[str, str | None]] = {}
     for plan_id, answer, reason in s.execute(
             select(PlanAgreement.plan_id, PlanAgreement.agreement, PlanAgreement.reason)
@@ -267,7 +275,8 @@ def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None
     for pid, p in chosen.items():
         complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
         gs = tuple(GoalFacts(g.title, g.area, g.outcome, g.status, tuple(g.need_links or ()), bool(g.rosh_link),
-                             bool(g.learning_plan), tuple(steps.get(g.id, ()))) for g in goals.get(p.id, ()))
+                             bool(g.learning_plan), tuple(steps.get(g.id, ())),
+                             achieved.get(g.id) if g.status == "achieved" else None) for g in goals.get(p.id, ()))
         answer, reason = agreements.get(p.id, (None, None))
         sig = _signing(signings, cs.SENTENCE_PLAN, p.id)
         out[pid] = SentencePlanFacts(p.id, p.plan_type, "complete" if complete else "draft", p.started_on,

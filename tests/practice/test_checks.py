@@ -64,7 +64,8 @@ FAILS: dict[str, tuple[Callable[[CaseFacts], CaseFacts], str]] = {
                                                                    rosh_link=False)), "Not linked"),
     "plan_involvement": (lambda c: _plan(c, involvement="", agreement=None), "how the person took part"),
     "diversity_assessed": (lambda c: _needs(c, barriers={**c.needs.assessment.barriers,  # type: ignore[union-attr]
-                                                         "travel": BarrierAnswer(None)}), "Not assessed: travel"),
+                                                         "travel": BarrierAnswer(None)}),
+                           "Not assessed in the needs assessment of 05/03/2026: travel"),
     "learning_plan": (lambda c: _goals(c, lambda g: replace(g, learning_plan=False)), "no learning plan"),
     "commissioned_services": (lambda c: _goals(c, lambda g: replace(g, steps=())), "named in no step"),
     "contact_frequency": (lambda c: with_obligations(c, *contact_windows(["met", "missed", "missed", "met", "met",
@@ -294,3 +295,75 @@ def test_an_older_record_of_rosh_work_without_answers_leaves_child_protection_no
     legacy = replace(GOOD, registers=(), rosh=(), rosh_records=(day(2),))
     out = checks.cp_home_visit(legacy, SETTINGS)
     assert out.status == NOT_MET and out.reason.startswith("No RoSH screening's answers about children")
+
+
+def _with_goals(case: CaseFacts, *goals: GoalFacts) -> CaseFacts:
+    assert case.sentence_plan is not None
+    return replace(case, sentence_plan=replace(case.sentence_plan, goals=goals))
+
+
+def test_an_achieved_learning_plan_goal_is_the_learning_plan_and_linked_to_the_screened_need():
+    safety = GOOD.sentence_plan.goals[0]  # type: ignore[union-attr]
+    reading = GoalFacts("Reading and writing (learning plan)", "thinking", "Reads letters unaided", "achieved",
+                        learning_plan=True, achieved_on=day(150))
+    done = _with_goals(GOOD, safety, reading)
+    got = checks.check("learning_plan").evaluate(done, SETTINGS)
+    assert got.status == MET and got.reason == "The learning plan goal was achieved on 30/07/2026."
+    linked = checks.check("plan_linked_to_needs").evaluate(done, SETTINGS)
+    assert linked.status == MET, linked.reason
+    # No learning plan goal at all, and a goal linked to nothing assessed: both fail.
+    other = GoalFacts("Reading and writing", "thinking", "Reads letters unaided", "achieved", achieved_on=day(150))
+    none = _with_goals(GOOD, safety, other)
+    assert checks.check("learning_plan").evaluate(none, SETTINGS).status == NOT_MET
+    assert checks.check("plan_linked_to_needs").evaluate(none, SETTINGS).status == NOT_MET
+
+
+def test_diversity_without_a_needs_assessment_opens_the_needs_assessment():
+    got = checks.check("diversity_assessed").evaluate(replace(GOOD, needs=None), SETTINGS)
+    assert got.status == NOT_MET and got.screen == "needs_assessment"
+    assert got.reason == "No needs assessment yet: its barriers page records diversity needs."
+    (result,) = run_checks(replace(GOOD, needs=None), SETTINGS, [checks.check("diversity_assessed")])
+    assert result.screen == "needs_assessment"
+    # Barriers answered (a disability present with its adjustment, language absent) are not "not assessed".
+    answered = replace(NEEDS.assessment, barriers={**NEEDS.assessment.barriers,
+        "disability": BarrierAnswer(True, "Ground floor room"), "language": BarrierAnswer(False),
+        "health": BarrierAnswer(None)})
+    got = checks.check("diversity_assessed").evaluate(replace(GOOD, needs=replace(NEEDS, assessment=answered)),
+                                                      SETTINGS)
+    assert got.status == NOT_MET and got.reason == "Not assessed in the needs assessment of 05/03/2026: health."
+    fine = replace(NEEDS.assessment, barriers={**answered.barriers, "health": BarrierAnswer(False)})
+    assert checks.check("diversity_assessed").evaluate(replace(GOOD, needs=replace(NEEDS, assessment=fine)),
+                                                       SETTINGS).status == MET
+
+
+def test_work_done_late_is_not_asked_for_again():
+    late_plan = with_obligations(GOOD, ob("initial_sentence_plan", "met", day(21), day(30)))
+    (r,) = run_checks(late_plan, SETTINGS, [checks.check("initial_plan_on_time")])
+    assert r.status == NOT_MET
+    assert r.check.action == ("Completed late on 01/04/2026 (due 23/03/2026), which cannot be put right now: "
+                              "complete the next one on time.")
+    missing = with_obligations(GOOD, ob("initial_sentence_plan", "missed", day(21)))
+    (r,) = run_checks(missing, SETTINGS, [checks.check("initial_plan_on_time")])
+    assert r.check.action == "Complete the initial sentence plan."
+    late_rosh = replace(GOOD, rosh=(replace(GOOD.rosh[0], by_report_writer=False, completed_on=day(30)),
+                                    GOOD.rosh[1]), rosh_records=(day(30), day(180)))
+    (r,) = run_checks(late_rosh, SETTINGS, [checks.check("rosh_screening_on_time")])
+    assert r.status == NOT_MET and r.check.action.startswith("Completed late on 01/04/2026 (due 23/03/2026)")
+    (r,) = run_checks(GOOD, SETTINGS, [checks.check("rosh_screening_on_time")])
+    assert r.status == MET and r.check.action == "Complete the RoSH screening for this sentence."
+
+
+def test_no_oversight_at_all_names_the_days_it_was_due_and_reasons_end_in_one_stop():
+    due = (ob("management_oversight", "missed", day(28)), ob("management_oversight", "overdue", day(120)))
+    none = replace(with_obligations(GOOD, *due), contacts=replace(GOOD.contacts, oversight=()))
+    got = checks.check("high_rosh_oversight").evaluate(none, SETTINGS)
+    assert got.status == NOT_MET
+    assert got.reason == "No management oversight recorded (2 were due: 30/03/2026, 30/06/2026)."
+    some = with_obligations(GOOD, *due)
+    assert "2 of 2 not met on time" in checks.check("high_rosh_oversight").evaluate(some, SETTINGS).reason
+    assert GOOD.sentence_plan is not None
+    quoted = replace(GOOD, sentence_plan=replace(GOOD.sentence_plan, sequence_reason="The goals still fit."))
+    for r in run_checks(quoted, SETTINGS):
+        assert not r.reason.endswith(".."), r.reason
+    assert checks._tidy('Said "the goals still fit.".') == 'Said "the goals still fit.".'
+    assert checks._tidy("The goals still fit..") == "The goals still fit."
