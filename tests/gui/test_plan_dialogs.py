@@ -1,7 +1,8 @@
 """The sentence plan's dialogs on a real caseload file through the window (issue 20 review): an updated agreement
 on a completed plan is saved from the screen, and saving again without a change records nothing new; a review
-starts when its dialog opens, the plan can change while it is open, and it is completed later, offering the
-significant change that made it due; a goal made future loses its target date, with the note in its history."""
+starts on its first save (never on opening: Cancel leaves none), the plan can change while it is open, and it is
+completed later, offering the significant change that made it due; a goal made future loses its target date, with
+the note in its history."""
 
 from __future__ import annotations
 
@@ -104,13 +105,14 @@ def test_an_updated_agreement_is_saved_on_a_completed_plan_and_a_repeat_save_rec
     assert (latest.agreement, latest.updated, latest.persons_words) == ("no", True, "I have a flat now and want work")
 
 
-def test_a_review_starts_when_opened_for_the_change_owed_lets_the_plan_change_and_completes_later(qtbot, window,
+def test_a_review_starts_when_saved_for_the_change_owed_lets_the_plan_change_and_completes_later(qtbot, window,
                                                                                                  caseload):
     people = caseload[1]
     _view, page = _page(qtbot, window, people["review"])
     dialog = page.review()
     qtbot.waitUntil(dialog.isVisible)
-    qtbot.waitUntil(lambda: dialog.review_id is not None, timeout=10000)  # started on opening
+    qtbot.waitUntil(lambda: dialog.reasons_read, timeout=10000)
+    assert dialog.review_id is None  # not started on opening: it starts on the first save
     assert dialog.reason.currentData() == "change_of_address"
     assert "change of address" in dialog.reason.currentText().lower()
     assert [dialog.reason.itemData(i) for i in range(dialog.reason.count())] == ["change_of_address", "interval"]
@@ -131,6 +133,18 @@ def test_a_review_starts_when_opened_for_the_change_owed_lets_the_plan_change_an
                     page.plan.reviews[0].status == "complete", timeout=10000)
     done = page.plan.reviews[0]
     assert (done.changed, done.reason, len(page.plan.reviews)) == (True, "change_of_address", 1)
+
+
+def test_a_review_opened_and_cancelled_leaves_no_review(qtbot, window, caseload):
+    people = caseload[1]
+    _view, page = _page(qtbot, window, people["agree"])
+    dialog = page.review()
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: dialog.reasons_read, timeout=10000)
+    dialog.reject()  # Cancel with nothing typed
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    # Read on the writer thread, after any write the dialog asked for: no draft review was left behind.
+    assert not on_writer(qtbot, window, lambda db: sp.plan_view(db, people["agree_plan"]).reviews)
 
 
 def test_a_goal_made_future_loses_its_target_and_made_active_again_asks_for_one(qtbot, window, caseload):

@@ -1,9 +1,10 @@
 """Review a completed sentence plan: every goal rated met, partly met or not met, with a note; a review that
 changes nothing in the plan says why it stands.
 
-The review starts when the dialog opens (an open one is carried on), for the reason the standards engine owes
-it (a significant change, such as a change of address, or the review interval: services.sentence_plan
-.review_reasons, the owed one first). While it is open the plan's goals and steps can be changed on the page:
+The review starts on the first "Save and keep open" or "Complete review" (an open one is carried on), never on
+opening alone (Cancel leaves no review behind), for the reason chosen from those the standards engine owes (a
+significant change, such as a change of address, or the review interval: services.sentence_plan.review_reasons,
+the owed one first, read when the dialog opens). While it is open the plan's goals and steps can be changed on the page:
 "Save and keep open" keeps the ratings and closes the dialog so the officer can do that, and "Complete review"
 completes it later, when the plan says what the review decided (the review compares the plan with the one it
 started from, so a changed plan needs no reason)."""
@@ -73,10 +74,11 @@ class PlanReviewDialog(RecordDialog):
         self.keep_open = self.buttons.addButton("Save and &keep open", QDialogButtonBox.ButtonRole.ActionRole)
         self.keep_open.setAccessibleName("Save the review and keep it open to change the plan")
         self.keep_open.clicked.connect(self.save_and_keep_open)
+        self.reasons_read = open_review is not None
         if open_review is not None:
             self._show_state(open_review.changed)
         else:
-            self._start()
+            self._read_reasons()
         self.resize(560, min(700, self.sizeHint().height()))
 
     def _show_state(self, changed: bool) -> None:
@@ -84,33 +86,41 @@ class PlanReviewDialog(RecordDialog):
                            "Nothing in the plan has changed since the review began: change its goals or steps on "
                            "the plan (save and keep the review open), or say below why it stands.")
 
-    def _start(self) -> None:
-        """Start the review now, for the reason owed (a significant change before the interval when that is what
-        falls due first), so changes made to the plan while it is open count as the review's."""
+    def _read_reasons(self) -> None:
+        """Offer the reasons a review may be started for, the owed one first (a significant change before the
+        interval when that is what falls due first). Nothing is written until the officer saves."""
         self.buttons.setEnabled(False)
-        self.state.setText("Starting the review…")
-        plan_id, person_id = self.plan_id, self.person_id
+        self.state.setText("Reading why the review is due…")
+        person_id = self.person_id
 
-        def start(db: Database) -> tuple[str, list[tuple[str, str]]]:
-            reasons = svc.review_reasons(db, person_id)
-            return svc.start_review(db, plan_id, reasons[0][0]), reasons
-
-        def started(result: Any) -> None:
-            review_id, reasons = result
-            self.review_id = str(review_id)
+        def read(result: Any) -> None:
+            reasons: list[tuple[str, str]] = result
+            as_shown = self._entries() == self._as_shown
             self.reason.clear()
             for code, label in reasons:
                 self.reason.addItem(label, code)
             self.reason.setCurrentIndex(0)
-            self._as_shown = self._entries()  # what the dialog now shows is saved
+            if as_shown:
+                self._as_shown = self._entries()  # the reasons offered are not the officer's typing
+            self.reasons_read = True
             self.buttons.setEnabled(True)
-            self._show_state(False)
+            self.state.setText("The review starts when you save it or complete it.")
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
+            self.reasons_read = True
             self.refused(exc)
 
-        self.ops.write(start, on_ok=started, on_error=failed, owner=self, label="start a review of the sentence plan")
+        self.ops.query(svc.review_reasons, person_id, on_ok=read, on_error=failed, owner=self,
+                       label="read why a review of the sentence plan is due")
+
+    def _review_id(self, db: Database, reason: str | None) -> str:
+        """The open review's id, starting it now (the first save) for the reason chosen."""
+        if self.review_id is None:
+            # Kept at once (the buttons are disabled until this write ends): if completing it is then refused,
+            # the next try carries on with this review instead of being refused for starting a second one.
+            self.review_id = svc.start_review(db, self.plan_id, reason or "interval")
+        return self.review_id
 
     def value(self) -> svc.ReviewIn:
         ratings = {g: c.currentData() for g, c in self.rates.items() if c.currentData()}
@@ -119,10 +129,14 @@ class PlanReviewDialog(RecordDialog):
                             reason=self.reason.currentData() or None)
 
     def save_and_keep_open(self) -> None:
-        if self.review_id is None:
-            return
-        review_id, data = self.review_id, self.value()
-        self.run(lambda db: svc.save_review(db, review_id, data), "save the review of the sentence plan")
+        data = self.value()
+
+        def save(db: Database) -> str:
+            review_id = self._review_id(db, data.reason)
+            svc.save_review(db, review_id, data)
+            return review_id
+
+        self.run(save, "save the review of the sentence plan")
 
     def submit(self) -> None:
         missing = [FieldError(c.accessibleName(), "choose met, partly met or not met")
@@ -130,11 +144,10 @@ class PlanReviewDialog(RecordDialog):
         if missing:
             self.form_errors.show(missing)
             return
-        if self.review_id is None:
-            return
-        review_id, data = self.review_id, self.value()
+        data = self.value()
 
         def save(db: Database) -> None:
+            review_id = self._review_id(db, data.reason)
             svc.save_review(db, review_id, data)
             svc.complete_review(db, review_id)
 
