@@ -108,17 +108,33 @@ def _row_values(kind: Kind, item: Item, ctx: Context, defaults: dict[str, Any],
     return values
 
 
-def _keep_holders(conn: Connection, people: list[Item]) -> None:
+def _keep_holders(conn: Connection, people: list[Item], actor: str) -> None:
     """Who holds each case (person.held_by, held_by_name), from the server's allocation on each person item: every
     one, even a record this laptop already holds at that version (a case moving between two officers reaches a
     manager's laptop as the same person record again) or one with unsent edits (the columns are never sent).
-    An item without the allocation (an older server) leaves what the laptop knew."""
-    rows = [{"pid": item.record_id, "code": item.meta.get("allocated_to"),
-             "name": item.meta.get("allocated_name") or item.meta.get("allocated_to")}
-            for item in people if not item.deleted and "allocated_to" in item.meta]
-    if rows:
-        conn.execute(update(Person).where(Person.id == bindparam("pid"))
-                     .values(held_by=bindparam("code"), held_by_name=bindparam("name")), rows)
+    An item without the allocation (an older server) leaves what the laptop knew.
+
+    Only rows whose holder differs are written, each with an audit row naming the person: services/practice
+    cached_audit then audits that case again (the team view credits its new holder), and a pull whose holders
+    are unchanged writes nothing for them (no whole-caseload audit after it)."""
+    wanted = {item.record_id: (item.meta.get("allocated_to"),
+                               item.meta.get("allocated_name") or item.meta.get("allocated_to"))
+              for item in people if not item.deleted and "allocated_to" in item.meta}
+    if not wanted:
+        return
+    known = {pid: (code, name) for pid, code, name in conn.execute(
+        select(Person.id, Person.held_by, Person.held_by_name).where(Person.id.in_(list(wanted))))}
+    rows = [{"pid": pid, "code": code, "name": name} for pid, (code, name) in wanted.items()
+            if pid in known and known[pid] != (code, name)]
+    if not rows:
+        return
+    conn.execute(update(Person).where(Person.id == bindparam("pid"))
+                 .values(held_by=bindparam("code"), held_by_name=bindparam("name")), rows)
+    now = utcnow()
+    conn.execute(insert(Audit), [
+        {"at": now, "actor": actor, "action": "sync", "table_name": "person", "record_id": row["pid"],
+         "person_id": row["pid"], "detail": f"held by {row['name'] or 'no one'} (central store's allocation)"}
+        for row in rows])
 
 
 BULK_FTS_ROWS = 500
@@ -286,7 +302,7 @@ def apply_items(conn: Connection, items: Iterable[Item], ctx: Context, *, force:
                     if item.record_id in refused:
                         _local_refusal(conn, kind, item, refused[item.record_id])
         if kind.model is Person:
-            _keep_holders(conn, group)
+            _keep_holders(conn, group, ctx.actor)
         if records:
             stmt = sqlite_insert(SyncRecord)
             executemany(conn, stmt.on_conflict_do_update(

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lpt_desktop.central.models import Record
 from lpt_desktop.services import case_record as cr
 from lpt_desktop.services.holders import Holder, case_holders, holders_in
+from lpt_desktop.services.obligations import write_count
+from lpt_desktop.services.practice import cached_audit
 from lpt_desktop.services.unlock import install_hooks
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
-from lpt_desktop.store.models import Officer, Person
-from lpt_desktop.store.sync_models import SyncOutbox
+from lpt_desktop.store.models import Audit, Officer, Person
+from lpt_desktop.store.sync_models import SyncOutbox, SyncRecord
+from lpt_desktop.sync.apply import apply_items, applying, context
+from lpt_desktop.sync.protocol import Item
 from tests.conftest import PASSPHRASE
 
 
@@ -81,3 +85,48 @@ def test_an_unsynced_laptop_holds_its_own_officers_cases(tmp_path):
             assert holders_in(s) == holders_in(s.connection()) == case_holders(db)
     finally:
         db.close()
+
+
+def test_a_holder_change_is_audited_and_an_unchanged_holder_writes_nothing(central, laptop_factory, unique):
+    """The pull writes an audit row naming each case whose holder changed, so the team view's cached audit
+    (services/practice.cached_audit re-audits only the cases audit rows name) credits the case to its new
+    holder; items whose holder is unchanged write nothing (no statement bumps the write count)."""
+    team = f"team-{unique}"
+    dana = central.add_user(f"om1-{unique}", team=team, name="Dana Officer")
+    alex = central.add_user(f"om2-{unique}", team=team, name="Alex Second")
+    tm = central.add_user(f"tm-{unique}", role="team_manager", team=team, name="Sam Manager")
+    first, second, manager = laptop_factory(dana), laptop_factory(alex), laptop_factory(tm)
+    n = int(unique, 16) % 100_000
+    a = _case(first.db, f"J{n:05d}1", "Lee")
+    b = _case(second.db, f"J{n:05d}2", "Kim")
+    assert first.sync().open_rejections == 0 and second.sync().open_rejections == 0
+    manager.sync()
+    as_of = date.today()  # real clock, not time_machine: the server stamps with it (tests/conftest.py)
+    assert {x.person_id: x.officer for x in cached_audit(manager.db, as_of)} == {
+        a: "Dana Officer", b: "Alex Second"}
+
+    # The same pull brings an edit of the other case (an audit row naming b) and a's move to Alex.
+    cr.add_alias(second.db, b, "Kimberley", "Hart")
+    assert second.sync().open_rejections == 0
+    central.allocate(a, alex)
+    manager.sync()
+    with manager.db.read() as s:
+        moved = s.scalars(select(Audit).where(Audit.person_id == a, Audit.detail.like("held by%"))).all()
+    assert [x.detail for x in moved] == [  # the first pull, then the move
+        "held by Dana Officer (central store's allocation)", "held by Alex Second (central store's allocation)"]
+    assert {x.person_id: x.officer for x in cached_audit(manager.db, as_of)} == {
+        a: "Alex Second", b: "Alex Second"}
+
+    # Person items again at the versions held, holders unchanged: nothing written for them.
+    with manager.db.read() as s:
+        versions = dict(s.execute(select(SyncRecord.record_id, SyncRecord.version)
+                                  .where(SyncRecord.kind == "person")).tuples().all())
+        last_audit = s.scalar(select(func.max(Audit.id)))
+    items = [Item(kind="person", record_id=pid, person_id=pid, version=versions[pid],
+                  meta={"allocated_to": alex, "allocated_name": "Alex Second"}) for pid in (a, b)]
+    count = write_count(manager.db)
+    with applying(manager.db) as conn:
+        assert apply_items(conn, items, context(conn, tm)) == 0
+    assert write_count(manager.db) == count
+    with manager.db.read() as s:
+        assert s.scalar(select(func.max(Audit.id))) == last_audit
