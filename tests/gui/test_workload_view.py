@@ -205,6 +205,10 @@ def test_a_managers_team_workload_and_recording_an_officers_hours(make_window, q
     chosen = view.chosen_officer()
     assert chosen is not None and chosen.name == "Sam Patel"
     assert "Hours recorded for Sam Patel" in view.status.text()
+    loads = view.loads
+    view.reload()  # a later read (another save, a sync) does not say it again
+    qtbot.waitUntil(lambda: view.loads > loads, timeout=WAIT)
+    assert "Hours recorded" not in view.status.text()
 
     # Sam at 1 hour a week is over capacity: said on the axis; every bar the legend's colour, its label dark.
     dialog = view.edit_hours()

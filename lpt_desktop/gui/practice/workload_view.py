@@ -405,6 +405,7 @@ class WorkloadPage(QWidget):
         self.officers_table.resizeColumnsToContents()
         self._show_officer()
         self.status.setText(self.said)
+        self.said = ""  # said once, after the save's own read: a later reload does not say it again
         self._enable()
 
     def _failed(self, exc: BaseException) -> None:
