@@ -201,3 +201,18 @@ def test_an_empty_caseload(tmp_path):
         assert "wmt-db" in view.weights_source
     finally:
         db.close()
+
+
+def test_a_manager_laptop_counts_only_officers_holding_cases(caseload):
+    """An officer row holding no case on the manager's laptop adds no capacity to the team; an officer whose only
+    case moved away (the allocation says Sam holds it) is not in the team either."""
+    db, own, sam, ids = caseload
+    _officer(db, "Pat Idle", "LPT0088")
+    with db.write() as s:
+        state.put(s, **{state.ROLE: "team_manager", state.USERNAME: "mgr1", state.DISPLAY_NAME: "Morgan"})
+        for key in ("a3", "lic", "recalled", "untiered", "presentence"):  # all of Alex's cases moved to Sam
+            s.get(Person, ids[key]).held_by, s.get(Person, ids[key]).held_by_name = "LPT0077", "Sam Patel"
+    view = workload.workload(db, today=TODAY)
+    assert [o.officer_id for o in view.team.officers] == [sam]
+    assert view.team.available == 2176
+    assert view.scope_line.startswith("Your team's workload: 1 officer with cases on this laptop. 1 case is not")

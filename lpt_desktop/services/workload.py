@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.domain.court import report_type_label
 from lpt_desktop.domain.validation import FieldError, ValidationError
+from lpt_desktop.domain.words import plural
 from lpt_desktop.practice.workload import (
     COURT_REPORT,
     WORK_DUE,
@@ -223,11 +224,21 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
                              .where(ReportRequest.status != "sent")).all()
         held = holders_in(s)
 
-    with_cases = {p.officer_id for p in people if p.officer_id in officers}
-    if manager:
-        scope_ids = [oid for oid in officers if oid != own_id or oid in with_cases]
-    else:
-        scope_ids = [own_id] if own_id in officers else []
+    # Who holds each case, as holder() below credits it: the allocation (holders_in) matched to an officer row
+    # here by staff code, else by name; with no allocation, the case's officer row. A manager's team is the
+    # officers holding a case on this laptop: an officer row with none adds no capacity to the team total.
+    any_code = {o.staff_code: oid for oid, o in officers.items() if o.staff_code}
+    any_name = {o.name.casefold(): oid for oid, o in officers.items()}
+
+    def holding(officer_id: str | None, person_id: str) -> str | None:
+        h = held.get(person_id)
+        if h is None:
+            return officer_id if officer_id in officers else None
+        return any_code.get(h.staff_code) or any_name.get(h.name.casefold())
+
+    with_cases = {oid for p in people if (oid := holding(p.officer_id, p.id)) is not None}
+    own = [own_id] if own_id in officers else []
+    scope_ids = [oid for oid in officers if oid in with_cases] if manager else own
     in_scope = set(scope_ids)
     by_name = {officers[oid].name.casefold(): oid for oid in scope_ids}
     by_code = {officers[oid].staff_code: oid for oid in scope_ids if officers[oid].staff_code}
@@ -289,19 +300,19 @@ def workload(db: Database, today: date | None = None) -> WorkloadView:
 
 def _scope_line(manager: bool, officers: int, named: int, unallocated: int) -> str:
     if manager:
-        line = (f"Your team's workload: {officers} officer{'' if officers == 1 else 's'} with cases on this laptop.")
+        line = f"Your team's workload: {plural(officers, 'officer')} with cases on this laptop."
         if named:
             line += (f" {named} {'is' if named == 1 else 'are'} known only from the central store's allocation (no "
                      "officer record here), so counted at a full-time officer's capacity unless their hours are "
                      "recorded.")
         if unallocated:
-            line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} not allocated to an officer this "
-                     "laptop knows, so counted against no one.")
+            line += (f" {plural(unallocated, 'case')} {'is' if unallocated == 1 else 'are'} not allocated to an "
+                     "officer this laptop knows, so counted against no one.")
         return line
     line = "Your own workload: an officer's laptop shows only the officer's own cases."
     if unallocated:
-        line += (f" {unallocated} case{' is' if unallocated == 1 else 's are'} in this file but not allocated to you, "
-                 "so not counted.")
+        line += (f" {plural(unallocated, 'case')} {'is' if unallocated == 1 else 'are'} in this file but not "
+                 "allocated to you, so not counted.")
     return line
 
 
