@@ -237,7 +237,9 @@ def test_an_officers_laptop_shows_their_own_figures_saying_so(caseload, make_win
     window, desk, view = _open_view(qtbot, make_window, path, manager=False)
     assert expected.own_only
     assert view.note.text() == expected.note and view.note.isVisible()
-    assert "Your own figures (Alex Morgan, 15 cases)" in view.note.text()
+    # The file holds three officers' cases, five each: only Alex Morgan's five are their own figures.
+    assert "Your own figures (Alex Morgan, 5 cases)" in view.note.text()
+    assert "10 cases in this file are not held by you, so left out." in view.note.text()
     assert view.title.text() == "Your practice quality"
     assert not desk.queue_action.isVisible() and not desk.menu.menuAction().isVisible()
     assert [r.name for r in view.officers_model.records] == ["Alex Morgan"]
@@ -288,3 +290,18 @@ def test_the_layout_is_remembered_and_a_save_reads_again(caseload, make_window, 
     assert again is not None and again is not view
     assert again.pages.currentIndex() == 3
     assert again.charts_split.saveState() == state
+
+
+def test_a_failed_trend_read_says_so_and_leaves_the_figures_read_running(caseload, make_window, qtbot, tmp_path):
+    path = _copy(caseload, tmp_path)
+    _window, _desk, view = _open_view(qtbot, make_window, path, manager=False)
+    # The trend's read fails while a read of the figures runs: that read is still running (not started twice), and
+    # the failure names the trend, not the figures on show. (The trend query's own error callback, called as the
+    # read pool calls it: a real audit does not fail on demand.)
+    view._reading = True
+    view._trend_reading = True
+    view._trend_failed(view._asked, RuntimeError("disk error"))
+    assert view._reading and not view._trend_reading
+    view._reading = False
+    view._trend_failed(view._asked, RuntimeError("disk error"))
+    assert view.progress_line.text() == "The trend could not be read: disk error"

@@ -648,7 +648,8 @@ class PracticeView(QWidget):
         asked = self._asked
         self._set_busy(TREND_LOADING)
         job = self.ops.query(load_trend, self.data.as_of, owner=self, label="the practice trend",
-                             on_ok=lambda t: self._trend_read(asked, t), on_error=lambda e: self._failed(asked, e))
+                             on_ok=lambda t: self._trend_read(asked, t),
+                             on_error=lambda e: self._trend_failed(asked, e))
         self._trend_reading = job is not None
         if job is None:
             self._set_busy("")
@@ -681,11 +682,22 @@ class PracticeView(QWidget):
             self._read_trend()
 
     def _failed(self, asked: int, exc: BaseException) -> None:
-        self._reading = self._trend_reading = False
+        self._reading = False
         if asked != self._asked:
             return
         self._set_busy("")
         self.progress_line.setText(f"The figures could not be read: {exc}")
+        self.progress_line.show()
+
+    def _trend_failed(self, asked: int, exc: BaseException) -> None:
+        """The trend alone failed: the figures shown were read, and a team read still running carries on."""
+        self._trend_reading = False
+        self._trend_again = False
+        self._trend_stale = True  # read again when the charts are next opened or the figures change
+        if asked != self._asked or self._reading:
+            return
+        self._set_busy("")
+        self.progress_line.setText(f"The trend could not be read: {exc}")
         self.progress_line.show()
 
     def _set_busy(self, text: str) -> None:
