@@ -317,3 +317,20 @@ def test_each_case_is_credited_to_its_holder_on_a_managers_laptop(small_copy):
     # review 21 items 3 and 7: the unallocated row is not an officer, and counted words
     assert view.note == "Team figures: 1 officer, 2 cases (1 case with no known holder)."
     assert view.team.officer_names == ("Sam Patel",) and view.team.unallocated == 1
+
+
+def test_an_officers_own_figures_leave_out_cases_held_by_someone_else(small_copy):
+    # a case in the file held by another officer (the allocation) was credited to this laptop's officer
+    path, done_crn, bare_crn = small_copy
+    db = _open(path)
+    try:
+        with db.write() as s:
+            bare = s.scalars(select(Person).where(Person.crn == bare_crn)).one()
+            bare.held_by, bare.held_by_name = "LPT0077", "Sam Patel"
+        view = practice.team_view(db, TODAY)
+    finally:
+        db.close()
+    assert view.own_only and [a.crn for a in view.audits] == [done_crn]
+    assert view.audits[0].officer == "Alex Morgan"
+    assert view.note.startswith("Your own figures (Alex Morgan, 1 case)")
+    assert view.note.endswith(" 1 case in this file is not held by you, so left out.")

@@ -549,15 +549,42 @@ def team_view(db: Database, as_of: date | None = None, previous_as_of: date | No
     else:
         own = True
         me = role.officer or role.name or NOT_KNOWN
-        now = [_as_officer(a, me) for a in now]
-        before = [_as_officer(a, me) for a in before]
+        mine = _held_by_me(db)
+        left_out = sum(1 for a in now if a.person_id not in mine)
+        now = [_as_officer(a, me) for a in now if a.person_id in mine]
+        before = [_as_officer(a, me) for a in before if a.person_id in mine]
         note = (f"Your own figures ({me}, {plural(len(now), 'case')}): this is an offender manager's laptop; the "
                 f"team's figures are on the team manager's laptop.")
+        if left_out:
+            note += (f" {plural(left_out, 'case')} in this file {'is' if left_out == 1 else 'are'} not held by you, "
+                     "so left out.")
         team = team_audit(now, before)
     if own:  # one officer rated against their own average says nothing: shares only
         team = replace(team, checks=tuple(replace(c, officers=tuple(replace(f, rating=None, previous_rating=None)
                                                                     for f in c.officers)) for c in team.checks))
     return TeamView(as_of, previous_as_of, own, note, team, tuple(now))
+
+
+def _held_by_me(db: Database) -> set[str]:
+    """The cases this officer's laptop holds for its officer, as services/workload counts them: the allocation
+    (holders_in) naming this officer (staff code or username, else name), or with none, the officer's own row."""
+    with db.read() as s:
+        st = state.read_all(s)
+        oid = db.officer_id or s.scalar(select(Meta.value).where(Meta.key == "officer_id"))
+        officer = s.get(Officer, oid) if oid else None
+        held = holders_in(s)
+        people = s.execute(select(Person.id, Person.officer_id)).tuples().all()
+    codes = {c for c in (officer.staff_code if officer else None, st.get(state.USERNAME)) if c}
+    names = {n.casefold() for n in (officer.name if officer else None, st.get(state.DISPLAY_NAME)) if n}
+    out = set()
+    for pid, officer_id in people:
+        h = held.get(pid)
+        if h is None:
+            if oid is not None and officer_id == oid:
+                out.add(pid)
+        elif h.staff_code in codes or h.name.casefold() in names:
+            out.add(pid)
+    return out
 
 
 def _as_officer(a: CaseAudit, name: str) -> CaseAudit:
