@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from lpt_desktop.domain.dates import format_date
 from lpt_desktop.gui.practice.case_panel import ReadinessPanel
 from lpt_desktop.gui.practice.screens import TARGETS
 from lpt_desktop.practice.checks import MET, NOT_APPLICABLE, NOT_MET, SCREENS, all_checks
@@ -254,6 +255,15 @@ def test_a_case_with_nothing_applicable_says_so(make_window, qtbot, small):
     assert panel.score.text() == "No check applies to this case"
     assert "checks are not applicable" in panel.explain.text()
     assert not panel.go_button.isEnabled() and not panel.go_button.isVisible()
+    # The day shown is the day the audit was worked out for, not the day it is shown on.
+    audit = panel.audit
+    panel.show_audit(audit, TEST_TODAY - timedelta(days=3))
+    assert panel.explain.text().startswith(f"As of {format_date(TEST_TODAY - timedelta(days=3))}.")
+    # No audit at all (the case is not among the caseload's cases that day) is said as such, not "All 0 checks".
+    panel.show_audit(None, TEST_TODAY)
+    assert "could not be audited" in panel.explain.text() and "All 0" not in panel.explain.text()
+    assert "could not be audited" in panel.empty.text() and "Nothing to check yet" not in panel.empty.text()
+    assert panel.body.currentWidget() is panel.empty and not panel.go_button.isVisible()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ A tab not on show reads again when it is next shown.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -226,20 +227,21 @@ class ReadinessPanel(QWidget):
         self._stale = False
         self.reads += 1
         self._asked += 1
-        asked = self._asked
-        self.ops.query(read_audit, self.person_id, date.today(), owner=self, label="check the case's practice",
-                       on_ok=lambda audit: self._read(asked, audit), on_error=self._failed)
+        asked, as_of = self._asked, date.today()
+        self.ops.query(read_audit, self.person_id, as_of, owner=self, label="check the case's practice",
+                       on_ok=lambda audit: self._read(asked, audit, as_of), on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setText("The checks could not be worked out just now. The record is unchanged; they are read "
                              "again after the next change.")
 
-    def _read(self, asked: int, audit: CaseAudit | None) -> None:
+    def _read(self, asked: int, audit: CaseAudit | None, as_of: date) -> None:
         if asked != self._asked:
             return
-        self.show_audit(audit)
+        self.show_audit(audit, as_of)
 
-    def show_audit(self, audit: CaseAudit | None) -> None:
+    def show_audit(self, audit: CaseAudit | None, as_of_day: date | None = None) -> None:
+        """Show `audit`, worked out as of `as_of_day` (the day the query asked for; today when not given)."""
         chosen = current_record(self.table, self.model)
         self.audit = audit
         self.loaded = True
@@ -250,15 +252,21 @@ class ReadinessPanel(QWidget):
         else:
             self.score.setText(score_text(audit))
         self.score.setAccessibleName(f"Inspection readiness: {self.score.text()}")
-        as_of = format_date(date.today())
+        as_of = format_date(as_of_day or date.today())
         n_a = counts[NOT_APPLICABLE]
         applicable = audit is not None and audit.score is not None
-        self.explain.setText(
-            f"As of {as_of}. Scored as HM Inspectorate of Probation scores a case: the share of the checks that "
-            f"apply which are met. {counts[NOT_MET]} not met, {counts[MET]} met, {n_a} not applicable (each by the "
-            "rule it states; missing records count as not met). Unmet checks come first." if applicable else
-            f"As of {as_of}. All {n_a} checks are not applicable, each by the rule it states.")
-        if not applicable:
+        if audit is None:
+            self.explain.setText(f"As of {as_of}. This case could not be audited: it is not among the caseload's "
+                                 "cases on that day, so no check was worked out.")
+            self.empty.setText("<b>This case could not be audited.</b><br><br>It is not among the caseload's cases "
+                               f"as of {as_of}, so it has no checks and no score.")
+        else:
+            self.explain.setText(
+                f"As of {as_of}. Scored as HM Inspectorate of Probation scores a case: the share of the checks that "
+                f"apply which are met. {counts[NOT_MET]} not met, {counts[MET]} met, {n_a} not applicable (each by "
+                "the rule it states; missing records count as not met). Unmet checks come first." if applicable else
+                f"As of {as_of}. All {n_a} checks are not applicable, each by the rule it states.")
+        if audit is not None and not applicable:
             rules = sorted({r.reason for r in results})
             why = (" Why: " + " ".join(rules[:3])) if rules else ""
             self.empty.setText("<b>Nothing to check yet.</b><br><br>No inspection check applies to this case, so it "
@@ -320,4 +328,4 @@ class ReadinessPanel(QWidget):
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
