@@ -145,6 +145,20 @@ def test_a_review_opened_and_cancelled_leaves_no_review(qtbot, window, caseload)
     qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
     # Read on the writer thread, after any write the dialog asked for: no draft review was left behind.
     assert not on_writer(qtbot, window, lambda db: sp.plan_view(db, people["agree_plan"]).reviews)
+    # Completed at once (never kept open): a refusal (no reason the unchanged plan stands) carries on with the review
+    # that first try started, and the second try completes it: one review.
+    dialog = page.review()
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: dialog.reasons_read, timeout=10000)
+    dialog.rates[people["agree_goal"]].setCurrentIndex(dialog.rates[people["agree_goal"]].findData("met"))
+    _ok(dialog)
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.buttons.isEnabled(), timeout=10000)
+    assert dialog.review_id is not None and dialog.isVisible()
+    dialog.no_change.setPlainText("The goals still fit: nothing has changed for Sam")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: _gone(dialog), timeout=10000)
+    reviews = on_writer(qtbot, window, lambda db: sp.plan_view(db, people["agree_plan"]).reviews)
+    assert [(r.status, r.changed) for r in reviews] == [("complete", False)]  # type: ignore[attr-defined]
 
 
 def test_a_goal_made_future_loses_its_target_and_made_active_again_asks_for_one(qtbot, window, caseload):
