@@ -334,3 +334,84 @@ def test_the_checklist_exports_as_a_pdf_from_the_panel(make_window, qtbot, small
     assert f"Inspection readiness: {panel.audit.name} ({panel.audit.crn})" in " ".join(
         pdf_text(export.written[0]).split())
     window.close()
+
+
+@pytest.fixture(scope="module")
+def barriers_file(tmp_path_factory) -> tuple[Path, str]:
+    """One case whose completed needs assessment left every barrier to engagement unanswered (no draft)."""
+    from lpt_desktop.assessment.needs import needs_data
+    from tests.plan_fill import rated
+
+    folder = tmp_path_factory.mktemp("barriers")
+    db = create_caseload(folder / "c.lptdb", PASSPHRASE, "Alex Morgan", "LPT0042", kdf=KdfParams.fast())
+    try:
+        pid = new_case(db, TODAY - timedelta(days=40))
+        fields = rated(**{f"barrier.{b.key}.present": None for b in needs_data().barriers})
+        aid = needs.start_assessment(db, pid, today=TODAY - timedelta(days=35))
+        needs.save_draft(db, aid, fields, TODAY - timedelta(days=35))
+        needs.complete_assessment(db, aid, today=TODAY - timedelta(days=35))
+    finally:
+        db.close()
+    return folder / "c.lptdb", pid
+
+
+def _tab(form) -> str:
+    return form.tabs.tabText(form.tabs.currentIndex()).replace("&", "")
+
+
+def test_go_to_for_the_diversity_check_opens_the_barriers_page(make_window, qtbot, barriers_file, small):
+    """Follow-up to issue 21: Go to for diversity_assessed opens the needs form at its Barriers page: the completed
+    assessment read-only when there is no draft (it used to stop at the Needs tab with Start in focus), a draft
+    open to answer it, also while the needs page's own read is still on its way."""
+    path, pid = barriers_file
+    window, view, panel = _open(qtbot, make_window, path, pid)
+    needs_page = view.assessments.needs
+    row = next(i for i, r in enumerate(panel.model.records) if r.id == "diversity_assessed")
+    r = panel.model.records[row]
+    assert r.status == NOT_MET and r.screen == "needs_barriers" and "Not assessed" in r.reason
+    panel.table.setCurrentIndex(panel.model.index(row, 0))
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert view.assessments.needs.isVisible()
+    qtbot.waitUntil(lambda: needs_page.form is not None and needs_page.form.isVisible(), timeout=10000)
+    form = needs_page.form
+    assert form is not None and form.read_only and _tab(form) == "Barriers"
+    form.reject()
+    window.close()
+
+    # A draft open: the draft at its Barriers page, to answer them there.
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["planned"])
+    needs_page = view.assessments.needs
+    needs_page.overview = None  # as while its first read is on its way: Go to reads it itself
+    assert panel.go_to(dataclasses.replace(panel.model.records[0], screen="needs_barriers")) == "Needs: Barriers"
+    qtbot.waitUntil(lambda: needs_page.form is not None and needs_page.form.isVisible(), timeout=10000)
+    assert not needs_page.form.read_only and _tab(needs_page.form) == "Barriers"
+    needs_page.form.reject()
+
+
+def test_go_to_the_registers_then_enter_adds_a_register_and_the_line_goes(make_window, qtbot, small):
+    """Follow-up to issue 21: after Go to the registers, Add register… has the focus and Enter presses it; the
+    panel's "Opened Registers for: …" line is gone once back on the tab (it stayed, stale)."""
+    from lpt_desktop.gui.case_record.registers_panel import AddRegisterDialog
+
+    path, ids = small
+    window, view, panel = _open(qtbot, make_window, path, ids["fresh"])
+    assert panel.go_to(dataclasses.replace(panel.model.records[0], screen="registers")) == "Registers"
+    assert panel.message.text().startswith("Opened Registers for: ")
+    registers = view.registers
+    assert registers.isVisible()
+    assert window.focusWidget() is registers.add_button
+    qtbot.keyClick(registers.add_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(registers.dialog, AddRegisterDialog) and registers.dialog.isVisible(),
+                    timeout=5000)
+    registers.dialog.reject()
+    view.show_readiness()
+    assert panel.message.text() == ""
+    # The line stands while its check is chosen, and goes when another is chosen.
+    panel.go_to(panel.model.records[0])
+    view.show_readiness()
+    panel.go_button.click()
+    assert panel.message.text().startswith("Opened ")
+    panel.table.setCurrentIndex(panel.model.index(1, 0))
+    assert panel.message.text() == ""

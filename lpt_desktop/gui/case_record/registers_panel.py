@@ -201,6 +201,10 @@ class RegistersPanel(QWidget):
         self.review_button.setToolTip("Record a review of the chosen register; the next review follows")
         self.end_button = QPushButton("E&nd register…")
         self.end_button.setToolTip("End the chosen register with the reason")
+        # Enter presses the button in focus, as in a dialog (a push button outside one takes only Space), so
+        # "Go to the registers" (gui/practice/screens.py) then Enter adds a register.
+        for b in (self.add_button, self.review_button, self.end_button):
+            b.setAutoDefault(True)
         self.model = RegisterTableModel(REGISTER_COLUMNS)
         self.table = record_table(self.model, "Registers", sortable=False)
         self.table.horizontalHeader().setStretchLastSection(False)  # Details takes the spare width, not Status

@@ -134,6 +134,7 @@ class ReadinessPanel(QWidget):
         self.reads = 0  # audits asked for (tests count them)
         self._asked = 0  # the latest read's number: an older answer arriving late is dropped
         self._stale = True  # read when first shown
+        self._went_for = ""  # the check whose screen "Go to" last opened (its message stands while it is chosen)
         self.setAccessibleName("Inspection readiness")
 
         self.score = QLabel("Reading the checks…" if ops is not None else "Unlock the caseload to see the checks.")
@@ -218,6 +219,8 @@ class ReadinessPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        # "Opened … for: …" said what Go to did; back on the tab it is stale (the screen it opened was left).
+        self.message.clear()
         if self._stale:
             self.refresh()
 
@@ -296,6 +299,8 @@ class ReadinessPanel(QWidget):
 
     def _show_chosen(self) -> None:
         r = self.chosen()
+        if r is None or r.id != self._went_for:
+            self.message.clear()  # it spoke of another check's screen
         if r is None:
             self.detail.setText("")
             self.go_button.setText(f"{GO_LETTER} …")
@@ -322,6 +327,7 @@ class ReadinessPanel(QWidget):
         if r is None or self.case_view is None:
             return ""
         opened = screens.go_to(self.case_view, r, self.host)
+        self._went_for = r.id
         self.message.setText(f"Opened {opened} for: {r.check.statement}")
         self.went_to.emit(opened)
         return opened

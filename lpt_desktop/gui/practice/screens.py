@@ -19,9 +19,11 @@ from PySide6.QtWidgets import QAbstractButton, QTabWidget, QWidget
 
 if TYPE_CHECKING:
     from lpt_desktop.domain.contacts import ContactInput
+    from lpt_desktop.gui.assessments.needs_page import NeedsPage
     from lpt_desktop.gui.case_view import CaseView
     from lpt_desktop.gui.host import Host
     from lpt_desktop.practice.checks import CheckResult
+    from lpt_desktop.services.needs import NeedsOverview
 
 Go = Callable[["CaseView", "CheckResult", "Host | None"], str]  # returns what was opened, in words
 
@@ -85,17 +87,43 @@ def _needs_tab(tab: str | None) -> Go:
         page = view.show_assessments()
         needs = page.needs
         _show_inside(view, needs)
-        o = needs.overview
-        if tab is not None and o is not None and o.draft is not None:
-            form = needs.open_form(o.draft.id)  # the draft open at the page the fix is on
-            if form is not None:
-                for i in range(form.tabs.count()):
-                    if form.tabs.tabText(i).replace("&", "") == tab:
-                        form.tabs.setCurrentIndex(i)
-                return f"Needs: {tab}"
-        _focus_first(needs.start_button)
-        return "Needs"
+        if tab is None:
+            _focus_first(needs.start_button)
+            return "Needs"
+        if needs.overview is not None:
+            return f"Needs: {tab}" if _needs_form_at(needs, needs.overview, tab) else _needs_start(needs)
+        if view.ops is None:
+            return _needs_start(needs)
+        # The page reads its assessment when first shown, off the UI thread: read it here too and open the form
+        # at its page when the answer arrives (the page's own read may come later).
+        from lpt_desktop.services.needs import needs_overview
+
+        view.ops.query(needs_overview, view.case.person_id, owner=needs, label="read the needs assessment",
+                       on_ok=lambda o: _needs_form_at(needs, o, tab) or _needs_start(needs))
+        return f"Needs: {tab}"
     return go
+
+
+def _needs_form_at(needs: NeedsPage, overview: NeedsOverview, tab: str) -> QWidget | None:
+    """The needs form open at the page `tab`: the draft (to answer it there), else the latest completed
+    assessment, read-only (the check read it: the page shows what it left unanswered, and a new assessment
+    answers it). None when there is no assessment at all."""
+    chosen = overview.draft or overview.current
+    if chosen is None:
+        return None
+    form = needs.open_form(chosen.id, read_only=overview.draft is None)
+    if form is None:
+        return None
+    for i in range(form.tabs.count()):
+        if form.tabs.tabText(i).replace("&", "") == tab:
+            form.tabs.setCurrentIndex(i)
+            break
+    return form
+
+
+def _needs_start(needs: NeedsPage) -> str:
+    _focus_first(needs.start_button)
+    return "Needs"
 
 
 # -- the plans ---------------------------------------------------------------------------------------------
@@ -197,7 +225,11 @@ def _registers(view: CaseView, result: CheckResult, host: Host | None) -> str:
         page = view.sections.widget(i)
         if page is not None and (page is view.registers or page.isAncestorOf(view.registers)):
             view.sections.setCurrentIndex(i)
-    buttons = [b for b in view.registers.findChildren(QAbstractButton) if b.isEnabled()]
+    # Add register… in focus (Enter presses it: its autoDefault, gui/case_record/registers_panel.py); the first
+    # enabled button otherwise (a locked caseload).
+    add = view.registers.add_button
+    buttons = [add] if add.isEnabled() else [b for b in view.registers.findChildren(QAbstractButton)
+                                             if b.isEnabled()]
     if buttons:
         buttons[0].setFocus()
     return "Registers"
