@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -334,3 +334,49 @@ def test_an_officers_own_figures_leave_out_cases_held_by_someone_else(small_copy
     assert view.audits[0].officer == "Alex Morgan"
     assert view.note.startswith("Your own figures (Alex Morgan, 1 case)")
     assert view.note.endswith(" 1 case in this file is not held by you, so left out.")
+
+
+def _as_each_case_alone(db: Database, as_of: date) -> list[dict[str, object]]:
+    """The plain computation: every case audited on its own (the path the case's panel takes)."""
+    ids = [a.person_id for a in practice.audit(db, as_of)]
+    return [practice.audit(db, as_of, [pid])[0].as_json() for pid in ids]
+
+
+def test_the_caseloads_audit_is_each_cases_own_audit_on_any_day(demo_db):
+    # The bulk reads (one statement per table for the whole caseload) against each case read on its own, on the
+    # day the demo was made and on earlier days (the previous period, the charts' month-ends, before most work).
+    db = _open(demo_db)
+    try:
+        for back in (0, 30, 95, 200, 400):
+            as_of = TODAY - timedelta(days=back)
+            whole = practice.audit(db, as_of)
+            assert len(whole) == 60
+            assert [a.as_json() for a in whole] == _as_each_case_alone(db, as_of), as_of
+            facts = {f.person_id: f for f in practice.load_case_facts(db, as_of)}
+            for pid in list(facts)[:15]:
+                assert practice.load_case_facts(db, as_of, [pid]) == [facts[pid]], (as_of, pid)
+    finally:
+        db.close()
+
+
+def test_every_home_visit_is_counted_however_many_the_standards_ask_for(small_copy):
+    # The caseload's audit read only the contacts the standards engine asks for (the first home visit), so a
+    # case's later home visits were missing from it ('1 home visit') though its own audit counted them all.
+    from lpt_desktop.domain.contacts import ContactInput
+    from lpt_desktop.services import contacts
+
+    path, done_crn, _bare = small_copy
+    db = _open(path)
+    try:
+        (pid,) = [f.person_id for f in practice.load_case_facts(db, TODAY) if f.crn == done_crn]
+        days = [START + timedelta(days=n) for n in (5, 20, 40)]
+        for day in days:
+            contacts.record_contact(db, pid, ContactInput(type_code="COHV", starts_at=datetime.combine(day, time(10)),
+                                                          outcome="ATTC", location="Home address",
+                                                          notes="Home visit."), now=datetime.combine(day, time(12)))
+        (whole,) = [f for f in practice.load_case_facts(db, TODAY) if f.person_id == pid]
+        (alone,) = practice.load_case_facts(db, TODAY, [pid])
+        assert whole.contacts.home_visits == alone.contacts.home_visits == tuple(days)
+        assert [a.as_json() for a in practice.audit(db, TODAY)] == _as_each_case_alone(db, TODAY)
+    finally:
+        db.close()

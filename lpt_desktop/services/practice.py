@@ -374,7 +374,12 @@ def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None
             .order_by(Sentence.start_date)).all()}
         out = []
         since = add_months(as_of, -settings.period_months)
-        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar, since=since):
+        # Every contact under the sentence (the path one case's audit takes): the engine's results are the same as
+        # from the few contacts its `since` reading picks (standards.obligations.contacts_needed), and the contact
+        # summary (home visits, oversight) needs them all: from those few it missed visits the engine did not ask
+        # for, so the caseload's audit and one case's audit differed. No slower at Trust scale (the fewer rows
+        # cost their seeks), three times faster for a team's 750 cases.
+        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
             pid = f.person_id
             assert pid is not None
             crn, name, gender, holder = people[pid]
