@@ -548,9 +548,10 @@ def is_on_list(o: Obligation, as_of: date, horizon_days: int) -> bool:
 def caseload_due(db: Database, as_of: date | None = None, horizon_days: int = 7) -> list[DueItem]:
     """Everything due or overdue across the caseload (and what opens within horizon_days), by due date."""
     as_of = as_of or date.today()
-    found, who = all_obligations(db, as_of, since=as_of)
+    kept = _kept_obligations(db, as_of)  # the caseload's next-due column reads the same: kept between them
+    who = kept.who
     items = [DueItem(o, pid, who[pid].crn, who[pid].name)
-             for pid, obs in found.items() for o in obs if is_on_list(o, as_of, horizon_days)]
+             for pid, obs in kept.open.items() for o in obs if is_on_list(o, as_of, horizon_days)]
     return sorted(items, key=lambda i: (i.obligation.due_by, i.name, i.obligation.rule))
 
 
@@ -563,21 +564,34 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
     return min(upcoming, key=lambda o: (o.due_by, o.rule)) if upcoming else None
 
 
-# -- the caseload's "next due" column ----------------------------------------------------------------
-# The caseload is reloaded after every edit and on every screen change; the engine over a Trust-scale
-# file takes seconds. The column is kept per database. After a write it is recomputed only for the
-# people the new audit rows name; a write the audit does not name (bulk inserts, settings) recomputes
-# it all, as does a new day, policy or set of closures. Drafts, audit rows and note templates are
-# written every few seconds and change nothing the engine reads, so they do not count as writes.
+# -- what is due and the caseload's "next due" column, kept ---------------------------------------------
+# The caseload is reloaded after every edit and on every screen change, and "what is due" asks the same of
+# the engine (every case from "as of" on); over a Trust-scale file that takes seconds. Both read one set of
+# open obligations per case, kept per database and day. After a write only the cases it changed are worked
+# out again:
+# - a write to tables the engine does not read per case (the sync_* bookkeeping a pull writes, drafts, audit
+#   rows, note templates), or to the settings (the policy in force, office closures: they are in the key and
+#   re-read after any write), recomputes nothing;
+# - a write to the case tables is recomputed for the people the new audit rows name (a sync pull names each
+#   case it wrote: sync/apply.apply_items); one the audit does not name (bulk inserts and Core statements with
+#   no audit row) recomputes everyone, as does a new policy or set of closures.
 _writes: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
-# db -> (write count, (as of, policy name, calendar), last audit id, next due by person)
-_next_due_cache: weakref.WeakKeyDictionary[
-    Database, tuple[int, tuple[date, str, WorkingCalendar], int, dict[str, Obligation]]] = weakref.WeakKeyDictionary()
+# engine -> table -> the write count after its latest write (which tables a stretch of writes touched)
+_tables_written: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.WeakKeyDictionary()
 _settings_cache: weakref.WeakKeyDictionary[Database, tuple[int, Policy, WorkingCalendar]] = weakref.WeakKeyDictionary()
 _DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
                   r"[\"`\[]?(\w+)", re.IGNORECASE)
 _NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
+# Written without changing any case's facts: the settings are in the kept results' key, and the sync_*
+# tables are the pull's bookkeeping (cursor, versions, outbox, conflicts, notices, evictions).
+_SETTINGS = frozenset({"lpt_meta", "office_closure"})
 INCREMENTAL_MAX = 500  # more people changed than this: recompute everyone in one bulk pass
+_OPEN = ("due", "overdue", "upcoming")  # what the due list and the column can show
+
+
+def _case_data(table: str) -> bool:
+    """Whether a write to this table can change what the engine says for a case (unknown tables: yes)."""
+    return not (table in _NOT_READ or table in _SETTINGS or table.startswith("sync_"))
 
 
 def write_count(db: Database) -> int:
@@ -585,14 +599,23 @@ def write_count(db: Database) -> int:
     engine = db.engine
     if engine not in _writes:
         counter = _writes[engine] = [0]
+        tables = _tables_written[engine] = {}
 
         def after(_conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object) -> None:
             m = _DML.match(statement)
-            if m is not None and m.group(1).lower() not in _NOT_READ:
-                counter[0] += 1
+            if m is not None:
+                table = m.group(1).lower()
+                if table not in _NOT_READ:
+                    counter[0] += 1
+                    tables[table] = counter[0]
 
         event.listen(engine, "after_cursor_execute", after)
     return _writes[engine][0]
+
+
+def _tables_written_since(db: Database, count: int) -> set[str]:
+    """The tables written (through this database's engine) after write_count(db) was `count`."""
+    return {t for t, n in _tables_written.get(db.engine, {}).items() if n > count}
 
 
 def _settings(db: Database, s: Session) -> tuple[Policy, WorkingCalendar]:
@@ -605,31 +628,81 @@ def _settings(db: Database, s: Session) -> tuple[Policy, WorkingCalendar]:
     return hit[1], hit[2]
 
 
-def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
-    """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
-    as_of = as_of or date.today()
+@dataclass(frozen=True)
+class _Kept:
+    """Each case's open obligations on one day (what is due, the next-due column), and what they came from."""
+
+    count: int  # write_count when they were worked out
+    key: tuple[date, str, WorkingCalendar]  # (as of, policy name, calendar)
+    audit_max: int  # the last audit row then
+    open: dict[str, list[Obligation]]  # person -> due, overdue and upcoming obligations, in the engine's order
+    who: dict[str, _Who]
+    next_due: dict[str, Obligation]  # person -> next_due(open[person]), for people with one
+
+
+# db -> as of -> kept (the two days last asked about: today, and a view looking at another day)
+_kept: weakref.WeakKeyDictionary[Database, dict[date, _Kept]] = weakref.WeakKeyDictionary()
+_KEPT_DAYS = 2
+
+
+def _changed_people(db: Database, s: Session, hit: _Kept) -> set[str] | None:
+    """The people whose facts may have changed since `hit` was worked out; None: anyone's may have."""
+    rows = s.execute(select(Audit.person_id, Audit.table_name).where(Audit.id > hit.audit_max)).all()
+    people = {pid for pid, _table in rows if pid is not None}
+    if any(pid is None and _case_data(table) for pid, table in rows):
+        return None  # a case table written and audited without naming its case
+    if not people and any(_case_data(t) for t in _tables_written_since(db, hit.count)):
+        return None  # a case table written, and no audit row names anyone
+    return people
+
+
+def _open_by_person(found: dict[str, list[Obligation]]) -> dict[str, list[Obligation]]:
+    return {pid: [o for o in obs if o.status in _OPEN] for pid, obs in found.items()}
+
+
+def _kept_obligations(db: Database, as_of: date) -> _Kept:
+    """Every case's open obligations as of a day (`since` that day), worked out again only where changed."""
     count = write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
         policy, calendar = _settings(db, s)
         key = (as_of, policy.name, calendar)
-        hit = _next_due_cache.get(db)
-        if hit is not None and hit[1] == key and hit[0] == count:
-            return hit[3]
-        changed: list[tuple[int, str | None]] = []
-        if hit is not None and hit[1] == key:
-            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2])).all()]
+        days = _kept.setdefault(db, {})
+        hit = days.get(as_of)
+        if hit is not None and hit.key != key:
+            hit = None
+        if hit is not None and hit.count == count:
+            return hit
+        people = _changed_people(db, s, hit) if hit is not None else None
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
-    people = {pid for _id, pid in changed if pid is not None}
-    unnamed = any(pid is None for _id, pid in changed)  # a write the audit does not tie to one case
-    if hit is not None and changed and not unnamed and len(people) <= INCREMENTAL_MAX:
-        found, _who = all_obligations(db, as_of, sorted(people), since=as_of)
-        result = {pid: o for pid, o in hit[3].items() if pid not in people}
-        result.update({pid: o for pid in people if (o := next_due(found.get(pid, []))) is not None})
+    if hit is not None and people is not None and len(people) <= INCREMENTAL_MAX:
+        open_, who, next_ = dict(hit.open), dict(hit.who), dict(hit.next_due)
+        if people:
+            found, found_who = all_obligations(db, as_of, sorted(people), since=as_of)
+            for pid in people:  # a recomputed case keeps its place (the due list breaks ties in this order)
+                next_.pop(pid, None)
+                if pid in found:
+                    open_[pid] = [o for o in found[pid] if o.status in _OPEN]
+                    who[pid] = found_who[pid]
+                    if (o := next_due(open_[pid])) is not None:
+                        next_[pid] = o
+                else:  # no longer on this caseload
+                    open_.pop(pid, None)
+                    who.pop(pid, None)
     else:
-        found, _who = all_obligations(db, as_of, since=as_of)
-        result = {pid: o for pid, obs in found.items() if (o := next_due(obs)) is not None}
-    _next_due_cache[db] = (count, key, audit_max, result)
-    return result
+        found, who = all_obligations(db, as_of, since=as_of)
+        open_ = _open_by_person(found)
+        next_ = {pid: o for pid, obs in open_.items() if (o := next_due(obs)) is not None}
+    kept = _Kept(count, key, audit_max, open_, who, next_)
+    days.pop(as_of, None)
+    days[as_of] = kept
+    while len(days) > _KEPT_DAYS:
+        days.pop(next(iter(days)))
+    return kept
+
+
+def next_due_by_person(db: Database, as_of: date | None = None) -> dict[str, Obligation]:
+    """Each case's next obligation (first overdue or due, else the next upcoming), from the engine."""
+    return _kept_obligations(db, as_of or date.today()).next_due
 
 
 # -- compliance -------------------------------------------------------------------------------------

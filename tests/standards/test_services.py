@@ -301,3 +301,103 @@ def test_caseload_column_recomputes_only_what_changed(small, monkeypatch):
     assert again["B100002"].next_due == date(2026, 11, 27)
     load_caseload(db, date(2026, 11, 24))  # a new day: everyone
     assert calls[-1] is None and len(calls) == 3
+
+
+def _pull(db, items, cursor):
+    """A sync pull's page as sync/engine.pull applies it: Core writes, the audit rows apply_items makes, the cursor."""
+    from lpt_desktop.sync import state
+    from lpt_desktop.sync.apply import apply_items, applying, context
+
+    with applying(db) as conn:
+        apply_items(conn, items, context(conn, "om1"))
+        state.put(conn, **{state.CURSOR: cursor})
+
+
+def _contact_item(pid, when, version=1, deleted=False, record_id="pulled-contact-1"):
+    from lpt_desktop.sync.protocol import Item
+
+    data = None if deleted else {"person_id": pid, "type_code": "COAP", "starts_at": when.isoformat(),
+                                 "outcome": "ATTC"}
+    return Item(kind="contact", record_id=record_id, person_id=pid, version=version, deleted=deleted, data=data)
+
+
+def test_a_sync_pull_recomputes_only_the_cases_it_wrote(small, monkeypatch):
+    """A pull writes with Core statements (no ORM audit hook) and its own bookkeeping (cursor, versions): the
+    column and the due list are worked out again for the case whose contact arrived, and for no other."""
+    db, ids = small
+    before = {r.crn: r for r in load_caseload(db, TODAY)}
+    due_before = so.caseload_due(db, TODAY)
+    assert (before["A100001"].next_due, before["A100001"].next_due_status) == (date(2026, 11, 9), "overdue")
+    calls = []
+    real = so.all_obligations
+
+    def spy(db_, as_of=None, person_ids=None, since=None):
+        calls.append(person_ids)
+        return real(db_, as_of, person_ids, since)
+
+    monkeypatch.setattr(so, "all_obligations", spy)
+    _pull(db, [], 7)  # nothing new: only the cursor moves
+    assert load_caseload(db, TODAY) == list(before.values()) and calls == []
+    with db.write() as s:  # a settings row written without a change (the policy is in the key)
+        s.connection().exec_driver_sql("UPDATE lpt_meta SET value = value")
+    assert so.caseload_due(db, TODAY) == due_before and calls == []
+
+    _pull(db, [_contact_item(ids["co"], datetime(2026, 11, 4, 10, 0))], 8)  # Adams's first contact arrives
+    after = {r.crn: r for r in load_caseload(db, TODAY)}
+    assert calls == [[ids["co"]]]
+    assert after["A100001"].next_due != before["A100001"].next_due  # the column shows the new due date
+    assert after["B100002"] == before["B100002"]
+    due_after = so.caseload_due(db, TODAY)  # the due list reads the same kept results: no engine run
+    assert calls == [[ids["co"]]]
+    monkeypatch.setattr(so, "all_obligations", real)
+    # Both are what the full computation says now, for every case.
+    assert due_after == _fresh_due(db, TODAY)
+    assert {r.crn: (r.next_due, r.next_due_what) for r in after.values()} == {
+        r.crn: (r.next_due, r.next_due_what) for r in _fresh_caseload(db, TODAY)}
+    assert due_after != due_before
+
+    monkeypatch.setattr(so, "all_obligations", spy)
+    _pull(db, [_contact_item(ids["co"], datetime(2026, 11, 4, 10, 0), version=2, deleted=True)], 9)  # withdrawn
+    assert {r.crn: r for r in load_caseload(db, TODAY)} == before and calls[-1] == [ids["co"]]
+    assert so.caseload_due(db, TODAY) == due_before
+
+
+def _forget(db):
+    so._kept.pop(db, None)
+
+
+def _fresh_due(db, as_of):
+    _forget(db)
+    return so.caseload_due(db, as_of)
+
+
+def _fresh_caseload(db, as_of):
+    _forget(db)
+    return load_caseload(db, as_of)
+
+
+def test_kept_due_list_is_what_the_full_computation_lists(demo):
+    """After writes naming a few cases, the due list from the kept results (only those cases recomputed) is the
+    one worked out from scratch, and each case's items are the full per-case computation's open ones."""
+    from lpt_desktop.services.cases import add_person
+
+    people = sorted(so.all_obligations(demo, DEMO_TODAY)[0])
+    so.caseload_due(demo, DEMO_TODAY)
+    so.set_frequency_override(demo, people[0], "ns_contacts", 3)
+    so.record_done(demo, people[1], "sentence_plan", DEMO_TODAY - timedelta(days=2))
+    _record(demo, people[2], datetime.combine(DEMO_TODAY - timedelta(days=1), datetime.min.time()))
+    new = add_person(demo, crn="Z999999", first_name="New", last_name="Case", date_of_birth=date(1990, 1, 1),
+                     today=DEMO_TODAY, tier="C2", rosh="M")
+    kept = so.caseload_due(demo, DEMO_TODAY, horizon_days=30)
+    column = so.next_due_by_person(demo, DEMO_TODAY)
+    assert kept == _fresh_due_horizon(demo, DEMO_TODAY, 30)
+    assert column == so.next_due_by_person(demo, DEMO_TODAY)  # (worked out from scratch by _fresh_due_horizon)
+    for pid in (*people[:3], new):
+        full = [o for o in so.case_obligations(demo, pid, DEMO_TODAY) if so.is_on_list(o, DEMO_TODAY, 30)]
+        assert [i.obligation for i in kept if i.person_id == pid] == sorted(full, key=lambda o: (o.due_by, o.rule))
+        assert column.get(pid) == so.next_due(so.case_obligations(demo, pid, DEMO_TODAY))
+
+
+def _fresh_due_horizon(db, as_of, horizon):
+    _forget(db)
+    return so.caseload_due(db, as_of, horizon_days=horizon)
