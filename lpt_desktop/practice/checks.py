@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lpt_desktop.assessment import countersign as cs
 from lpt_desktop.assessment import needs as needs_rules
@@ -85,8 +85,9 @@ class Settings:
         return cls(as_of=as_of, **values)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """One check's finding on one case (a tuple: made about 30 times a case, so cheap to make)."""
+
     status: str  # met | not_met | not_applicable
     reason: str
     screen: str | None = None  # a screen other than the check's own (the carried-forward check's assessment)
@@ -229,13 +230,29 @@ def criteria() -> dict[str, str]:
     return dict(_data()["criteria"])
 
 
+# Results met before, shared: most of a caseload's results are the same few hundred findings (not applicable for
+# the same reason, met in the same words), and a result is a frozen value, so one object serves every case that has
+# it (a fifth of the checks' time was making them; the audits kept per day hold far fewer objects).
+# Only the stock checks' results (all_checks(): kept for good, their ids unique), keyed by check id.
+_RESULTS: dict[tuple[str, str, str, str | None, str | None], CheckResult] = {}
+_RESULTS_MAX = 100_000  # emptied when full: the dates in the reasons make the findings of many days distinct
+
+
 def run_checks(case: CaseFacts, settings: Settings, checks: Sequence[Check] | None = None) -> list[CheckResult]:
     """Every check on one case, in order."""
     out = []
+    known = _RESULTS if checks is None else {}
     for c in checks if checks is not None else all_checks():
         o = c.evaluate(case, settings)
-        shown = replace(c, action=o.action) if o.action and o.status == NOT_MET else c
-        out.append(CheckResult(shown, o.status, _tidy(o.reason), o.screen or c.screen))
+        key = (c.id, o.status, o.reason, o.screen, o.action)
+        found = known.get(key)
+        if found is None:
+            shown = replace(c, action=o.action) if o.action and o.status == NOT_MET else c
+            found = CheckResult(shown, o.status, _tidy(o.reason), o.screen or c.screen)
+            if len(known) >= _RESULTS_MAX:
+                known.clear()
+            known[key] = found
+        out.append(found)
     return out
 
 
