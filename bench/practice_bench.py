@@ -11,10 +11,14 @@ officers: this period and the previous month's audits, then the figures per chec
 from __future__ import annotations
 
 import gc
+import resource
+import sys
 import time
+import types
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from bench.common import BENCH_PASSPHRASE, BENCH_TODAY, Context, Result, fmt_s, goal_line, measure, say
 from bench.store_bench import QUICK, TRUST, ensure_database
@@ -23,7 +27,14 @@ from lpt_desktop.practice.score import audit_case
 from lpt_desktop.practice.team import team_audit
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.obligations import iter_facts, policy_in_force, set_frequency_override
-from lpt_desktop.services.practice import audit, cached_audit, load_case_facts, settings_for
+from lpt_desktop.services.practice import (
+    CACHED_DAYS,
+    audit,
+    cached_audit,
+    load_case_facts,
+    month_ends,
+    settings_for,
+)
 from lpt_desktop.standards import obligations as engine
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.database import Database
@@ -53,6 +64,56 @@ def _paused_collector(fn: Callable[[], object]) -> Callable[[], object]:
     return run
 
 
+_NOT_DATA = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+             types.CodeType)
+
+
+def deep_size(root: object) -> tuple[int, int]:
+    """(bytes, objects) held by `root`: every object reachable from it counted once (shared results once), not
+    following classes, modules or functions (a check's evaluate function would reach its whole module)."""
+    seen: set[int] = set()
+    stack = [root]
+    total = 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, _NOT_DATA):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        stack.extend(gc.get_referents(obj))
+    return total, len(seen)
+
+
+def rss_bytes() -> int:
+    """The process's resident memory now (Linux; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * resource.getpagesize()
+
+
+def cache_memory(db: Database) -> None:
+    """The memory of cached_audit's audits kept per database (CACHED_DAYS of them: today, a month earlier and the
+    charts' month-ends), measured two ways: the objects the cache holds, and the resident memory it added."""
+    from lpt_desktop.services import practice as practice_service
+
+    days = sorted({*month_ends(BENCH_TODAY, CACHED_DAYS - 1), add_months(BENCH_TODAY, -1)})[-CACHED_DAYS:]
+    practice_service._audit_cache.pop(db, None)
+    gc.collect()
+    before = rss_bytes()
+    started = time.perf_counter()
+    for day in days:
+        cached_audit(db, day)
+    took = time.perf_counter() - started
+    gc.collect()
+    grown = rss_bytes() - before
+    held, objects = deep_size(practice_service._audit_cache.get(db))
+    cases = sum(len(v[2]) for v in practice_service._audit_cache.get(db, {}).values())
+    say(f"  cache of {len(days)} audits ({cases:,} case audits, filled in {fmt_s(took)}): "
+        f"{held / 2**20:,.1f} MiB in {objects:,} objects held; resident memory grew {grown / 2**20:,.1f} MiB")
+
+
 def bench_practice(ctx: Context) -> None:
     name = "practice"
     spec = QUICK if ctx.quick else TRUST
@@ -71,11 +132,12 @@ def bench_practice(ctx: Context) -> None:
         since = add_months(BENCH_TODAY, -settings.period_months)
         with db.read() as s:
             policy, calendar = load_policy(policy_in_force(db)), working_calendar(s)
-            engine_facts = list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar, since=since))
+            # Every contact under the sentence, as services/practice reads them (the summary needs them all).
+            engine_facts = list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar))
 
         def read_engine_facts() -> None:
             with db.read() as s:
-                list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar, since=since))
+                list(iter_facts(s, BENCH_TODAY, policy=policy, calendar=calendar))
 
         def run_engine() -> None:
             for f in engine_facts:
@@ -106,6 +168,7 @@ def bench_practice(ctx: Context) -> None:
                   f"{fmt_s(t_all.median)} (CPU {fmt_s(cpu['audit'])}) = engine facts {fmt_s(t['engine facts'].median)}"
                   f" + engine {fmt_s(t['engine'].median)} + practice reads {fmt_s(own_reads)}"
                   f" + checks {fmt_s(t_checks.median)}")
+        cache_memory(db)
     finally:
         db.close()
 

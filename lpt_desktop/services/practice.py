@@ -162,7 +162,7 @@ def _rosh(s: Connection, as_of: date, person_ids: Sequence[str] | None,
     rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
                             A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason)
                      .where(A.status == "complete", A.completed_on <= as_of, _in_people(A.person_id, person_ids))
-                     .order_by(A.person_id, A.completed_on, A.started_on))
+                     .order_by(A.person_id, A.completed_on, A.started_on)).all()
     out: dict[str, list[RoshFacts]] = defaultdict(list)
     for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate in rows:
         sig = _signing(signings, cs.ROSH_ASSESSMENT, aid)
