@@ -48,6 +48,8 @@ def test_a_pull_never_skips_rows_committed_while_it_reads(tmp_path):
                                                               date_of_birth="1990-04-01")])
             with db.write() as s:
                 cursor = service.pull(s, tm, 0, 100).cursor
+            with db.write() as s:  # something past the cursor: a pull at the head reads nothing (no queries)
+                service.allocate(s, str(uuid.uuid4()), "om")
 
             armed = {"done": False, "conn": None}
 
