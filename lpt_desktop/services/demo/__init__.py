@@ -15,7 +15,8 @@ address, sentence, requirements or licence conditions and registrations of a cas
 contact history and enforcement, with the note text from notes), record (other names, disabilities, personal
 contacts, circumstances, sentence events and the timeline, with the reviews after its significant changes),
 standards (plans and reviews done),
-court (report requests and reports) and build (generate and create_demo: the bulk writes).
+court (report requests and reports), holders (which cases the officer holds: a full-time load, the rest two
+colleagues') and build (generate and create_demo: the bulk writes).
 """
 
 from lpt_desktop.services.demo.build import create_demo, generate

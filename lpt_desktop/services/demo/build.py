@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from lpt_desktop.domain.reference import load_json, reference
 from lpt_desktop.services.demo.common import DEMO_PASSPHRASE, DemoSpec, check_spec
 from lpt_desktop.services.demo.court import _court_work
+from lpt_desktop.services.demo.holders import add_holders
 from lpt_desktop.services.demo.offices import add_offices
 from lpt_desktop.services.demo.people import _one_case
 from lpt_desktop.services.demo.plans import add_plans
@@ -139,6 +140,7 @@ def create_demo(path: Path, passphrase: str = DEMO_PASSPHRASE, spec: DemoSpec | 
         add_signatures(db, spec)  # the countersignature chains of the RoSH work and the plans (issue 19)
         _court_work(db, spec)
         add_offices(db)
+        add_holders(db, spec)  # the officer a full-time load, the rest two colleagues' (issue 21 workload)
     except BaseException:
         db.close()
         raise

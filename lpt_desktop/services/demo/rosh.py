@@ -7,6 +7,12 @@ a complete risk management plan with who, what and by when, shared with the poli
 over in a line, the domestic abuse and child-protection checks not made (the warning acknowledged), a plan left
 in draft with actions that have no timescale, and text carried forward unchanged for years.
 
+Many community orders and suspended sentence orders start with the court report writer's screening, made for the
+pre-sentence report: the offender manager confirms it within the standard's working days of the start (most), or
+never does, and the next review revises it late, or nothing does (a few, chosen by rank: the 2011 inspection
+found report writers' screenings never re-checked). Confirmations are rows of their own, as
+services/rosh.confirm_screening and complete_assessment write them.
+
 Rows are written in bulk, in the shapes services/rosh.py and services/rosh_plan.py write; the level of the
 latest assessment is the case's own (person.rosh), and its RoSH register is on the case from that day.
 """
@@ -14,6 +20,7 @@ latest assessment is the case's own (person.rosh), and its RoSH register is on t
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,17 +32,24 @@ from lpt_desktop.domain.dates import add_months, format_date
 from lpt_desktop.domain.reference import reference, rosh_rank
 from lpt_desktop.services.demo.common import DemoSpec, _uuid
 from lpt_desktop.services.registers import first_review_date
-from lpt_desktop.standards.calendar import last_working_day_on_or_before
+from lpt_desktop.standards.calendar import add_working_days, last_working_day_on_or_before
 from lpt_desktop.store.case_record_models import CaseEvent
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Person, Registration, Sentence, utcnow
-from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment
+from lpt_desktop.store.models import Meta, Officer, Person, Registration, Sentence, utcnow
+from lpt_desktop.store.rosh_models import RiskPlan, RiskPlanAction, RoshAssessment, RoshConfirmation
 
 # Shares of the cases with each failing (the rest are sound).
 NO_CHECKS, THIN_PREVIOUS, PLAN_LEFT_IN_DRAFT, PULLED_THROUGH = 0.12, 0.1, 0.12, 0.1
 # The share whose latest review is overdue (5 of 60): chosen by rank, not by chance, so a caseload is mostly on
 # time with a handful late whatever the seed (drawn one by one, a seed could give 8 or more of 60).
 OVERDUE = 0.08
+# A report writer's screening (court work before sentence) on community orders and SSOs whose history reaches back
+# to the start: the share of those cases that have one, and the share of those past the deadline that the officer
+# never confirmed (chosen by rank, at least one where any is past it).
+WRITER_ORDERS = ("CO", "SSO")
+REPORT_WRITER, NOT_CONFIRMED = 0.6, 0.25
+REPORT_WRITER_NAME = "Jo Whittaker (court team)"
+CONFIRM_WITHIN = 15  # working days of the start (rosh_screening.json report_writer_confirmation; the standard's)
 LEVEL_WORDS = {"L": "low", "M": "medium", "H": "high", "VH": "very high"}
 GOOD_SOURCES = ["interview", "cps", "police_domestic_abuse", "childrens_services", "previous_convictions",
                 "previous_oasys"]
@@ -113,7 +127,7 @@ def add_rosh(db: Database, spec: DemoSpec) -> None:
     now = utcnow()
     stamp = {"created_at": now, "updated_at": now}
     rows: dict[type, list[dict[str, Any]]] = {RoshAssessment: [], RiskPlan: [], RiskPlanAction: [], Registration: [],
-                                              CaseEvent: []}
+                                              CaseEvent: [], RoshConfirmation: []}
     with db.write() as s:
         conn = s.connection()
         people = conn.execute(select(Person.id, Person.rosh).where(Person.rosh.is_not(None))).all()
@@ -121,21 +135,82 @@ def add_rosh(db: Database, spec: DemoSpec) -> None:
         for pid, code in conn.execute(select(Registration.person_id, Registration.type_code)
                                       .where(Registration.ended_on.is_(None))):
             regs.setdefault(pid, set()).add(code)
-        starts = {pid: start for pid, start in conn.execute(select(Sentence.person_id, Sentence.start_date))}
+        starts: dict[str, date] = {}
+        courts: dict[str, date] = {}  # sentence day of an order a report writer's screening may precede
+        for pid, start, sentenced, order in conn.execute(
+                select(Sentence.person_id, Sentence.start_date, Sentence.sentence_date, Sentence.order_type)
+                .where(Sentence.terminated_on.is_(None)).order_by(Sentence.start_date)):
+            starts[pid] = start  # the latest start wins, as the standards engine reads the current sentence
+            courts.pop(pid, None)
+            if order in WRITER_ORDERS and sentenced is not None:
+                courts[pid] = sentenced
+        writers: list[_Writer] = []
         assessed = sorted(pid for pid, level in people if level in reference().rosh_levels)
         ranked = sorted(assessed, key=lambda p: random.Random(f"rosh-late:{spec.seed}:{p}").random())
         late = set(ranked[:round(len(ranked) * OVERDUE)])
         levels: dict[str, str] = {pid: str(level) for pid, level in people}
         for pid in assessed:
             rng = random.Random(f"rosh:{spec.seed}:{pid}")
-            _history(rng, today, stamp, pid, levels[pid], regs.get(pid, set()), starts.get(pid), rows, pid in late)
+            sentenced = courts.get(pid) if random.Random(f"rosh-writer:{spec.seed}:{pid}").random() < REPORT_WRITER \
+                else None
+            _history(rng, today, stamp, pid, levels[pid], regs.get(pid, set()), starts.get(pid), rows, pid in late,
+                     sentenced, writers)
+        oid = db.officer_id or conn.execute(select(Meta.value).where(Meta.key == "officer_id")).scalar()
+        name = conn.execute(select(Officer.name).where(Officer.id == oid)).scalar() if oid else None
+        _confirmations(spec.seed, today, stamp, writers, oid, name or "Alex Morgan", rows)
         for model, items in rows.items():
             if items:
                 conn.execute(insert(model), items)
 
 
+@dataclass(frozen=True)
+class _Writer:
+    """A report writer's screening in a history: whose, its id and day, the sentence's start, and the
+    assessment after it (its id and day), if any."""
+
+    person_id: str
+    id: str
+    on: date
+    start: date
+    next_id: str | None
+    next_on: date | None
+
+
+def _confirmations(seed: int, today: date, stamp: dict[str, datetime], writers: list[_Writer], oid: str | None,
+                   name: str, rows: dict[type, list[dict[str, Any]]]) -> None:
+    """The officer's word on each report writer's screening: confirmed a few working days into the sentence, or
+    (a few past the deadline, by rank) never: the next review, if any, revised it when it was completed."""
+    due = {w.id: add_working_days(w.start, CONFIRM_WITHIN) for w in writers}
+    past = sorted((w for w in writers if due[w.id] < today),
+                  key=lambda w: random.Random(f"rosh-unconfirmed:{seed}:{w.person_id}").random())
+    missed = {w.id for w in past[:max(1, round(len(past) * NOT_CONFIRMED)) if past else 0]}
+    for w in writers:
+        rng = random.Random(f"rosh-confirm:{seed}:{w.person_id}")
+        on = add_working_days(max(w.start, w.on), rng.randint(1, 8))
+        if w.id in missed or (w.next_on is not None and w.next_on <= on):
+            if w.next_id is not None and w.next_on is not None:  # completing the review revised it
+                rows[RoshConfirmation].append({"id": w.id, **stamp, "person_id": w.person_id, "assessment_id": w.id,
+                                               "action": "revised", "review_id": w.next_id, "on_date": w.next_on,
+                                               "by_officer": oid, "by_name": name})
+            continue
+        if on > today:
+            continue  # not yet confirmed, and not yet due
+        rows[RoshConfirmation].append({"id": w.id, **stamp, "person_id": w.person_id, "assessment_id": w.id,
+                                       "action": "confirmed", "review_id": None, "on_date": on, "by_officer": oid,
+                                       "by_name": name})
+        rows[CaseEvent].append({"id": _uuid(rng), **stamp, "person_id": w.person_id, "kind": "rosh_confirmed",
+                                "on_date": on, "summary": f"Report writer's RoSH screening of {format_date(w.on)} "
+                                                         f"confirmed by {name}",
+                                "source_table": "rosh_assessment", "source_id": w.id})
+
+
 def _history(rng: random.Random, today: date, stamp: dict[str, datetime], pid: str, level: str,
-             registers: set[str], start: date | None, rows: dict[type, list[dict[str, Any]]], late: bool) -> None:
+             registers: set[str], start: date | None, rows: dict[type, list[dict[str, Any]]], late: bool,
+             sentenced: date | None = None, writers: list[_Writer] | None = None) -> None:
+    """One case's assessments. With `sentenced` (the sentence day of an order a report writer's screening may
+    precede), a history reaching back to the start begins with the report writer's screening for court: the
+    first one itself when it was made before the sentence, else one a few weeks before it (the officer's first
+    then reviews it); it is added to `writers`."""
     pulled = rng.random() < PULLED_THROUGH
     no_checks = rng.random() < NO_CHECKS
     thin = rng.random() < THIN_PREVIOUS
@@ -148,6 +223,15 @@ def _history(rng: random.Random, today: date, stamp: dict[str, datetime], pid: s
     dates = sorted(last_working_day_on_or_before(add_months(latest, -6 * n)) for n in range(count))
     if start is not None and not pulled:
         dates = [d for d in dates if d >= start - timedelta(days=30)] or [latest]
+    writer_on: date | None = None
+    if sentenced is not None and start is not None and not pulled and writers is not None:
+        if sentenced - timedelta(days=42) <= dates[0] < sentenced:
+            writer_on = dates[0]
+        elif sentenced <= dates[0] <= sentenced + timedelta(days=150):
+            # Its own draws: the rest of the history is drawn as it was.
+            days_before = random.Random(f"rosh-writer-day:{pid}:{sentenced}").randint(4, 20)
+            writer_on = last_working_day_on_or_before(sentenced - timedelta(days=days_before))
+            dates = [writer_on, *dates]
     previous: dict[str, Any] | None = None
     first_level = level if rng.random() < 0.7 or level == "L" else {"M": "L", "H": "M", "VH": "H"}[level]
     ended_level: str | None = None
@@ -186,10 +270,17 @@ def _history(rng: random.Random, today: date, stamp: dict[str, datetime], pid: s
                                for k in texts}}
         overall = overall_level(summary["community"], {}, False)
         aid = _uuid(rng)
+        by_writer = n == 0 and writer_on is not None
+        if by_writer and writers is not None and start is not None:
+            later = dates[1] if len(dates) > 1 else None
+            writers.append(_Writer(pid, aid, on, start, None, later))
+        elif n == 1 and writers and writers[-1].person_id == pid:  # the review after the writer's screening
+            writers[-1] = replace(writers[-1], next_id=aid)
         rows[RoshAssessment].append({
             "id": aid, **stamp, "person_id": pid, "kind": "screening" if previous is None else "review",
             "status": "complete", "started_on": on - timedelta(days=rng.randint(0, 7)), "completed_on": on,
-            "completed_by": None, "completed_by_name": "Alex Morgan", "by_report_writer": False,
+            "completed_by": None, "completed_by_name": REPORT_WRITER_NAME if by_writer else "Alex Morgan",
+            "by_report_writer": by_writer,
             "confirmation": None, "confirmed_on": None, "confirmed_by": None, "confirmed_by_name": None,
             "previous_id": previous["id"] if previous else None, "answers": _answers(lv, registers),
             "sources_checked": checked, "source_reasons": {},
