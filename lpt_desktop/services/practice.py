@@ -322,19 +322,25 @@ def _sentence(f: engine.CaseFacts, offences: dict[str, str | None]) -> SentenceF
                          f.offence_category or offence_category(offence), f.custody_months, tuple(f.requirements))
 
 
+_SUMMARISED = HOME_VISITS | OVERSIGHT | VICTIM
+
+
 def _contacts(rows: Iterable[tuple[Any, ...]]) -> ContactSummary:
+    """Every contact under the sentence (a million at Trust scale): the few of the summarised types are looked at
+    further, the rest only for a failure."""
     failures = engine.failure_outcomes()
     homes, oversight, victims, absences = [], [], [], 0
     for _id, at, code, outcome in rows:
-        day = at.date()
-        if code in HOME_VISITS and outcome in ATTENDED:
-            homes.append(day)
-        elif code in OVERSIGHT:
-            oversight.append(day)
-        elif code in VICTIM:
-            victims.append(day)
         if outcome in failures:
             absences += 1
+        if code in _SUMMARISED:
+            if code in HOME_VISITS:
+                if outcome in ATTENDED:
+                    homes.append(at.date())
+            elif code in OVERSIGHT:
+                oversight.append(at.date())
+            else:
+                victims.append(at.date())
     return ContactSummary(tuple(homes), tuple(oversight), tuple(victims), absences)
 
 
