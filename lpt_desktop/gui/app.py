@@ -59,7 +59,7 @@ def make_application(argv: list[str]) -> QApplication:
 
 def build_window(args: argparse.Namespace) -> MainWindow:
     path = args.db or (demo_db_path() if args.demo else default_db_path())
-    return MainWindow(path, demo=args.demo)
+    return MainWindow(path, demo=args.demo, staged=True)
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:

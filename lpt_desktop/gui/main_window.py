@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,31 +29,30 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.domain.words import plural
-from lpt_desktop.gui.case_record.record_dialog import RecordDialog
-from lpt_desktop.gui.case_view import CaseView
-from lpt_desktop.gui.caseload_view import CaseloadView
-from lpt_desktop.gui.contact_models import COL_NOTE, DueTableModel, SearchTableModel, search_terms
-from lpt_desktop.gui.dialogs import ChangePassphraseDialog, NoteTemplatesDialog, PreferencesDialog
-from lpt_desktop.gui.features import FEATURES
 from lpt_desktop.gui.idle import IdleWatcher
-from lpt_desktop.gui.list_view import HighlightDelegate, RecordListView
 from lpt_desktop.gui.ops import Ops
 from lpt_desktop.gui.preferences import Preferences
 from lpt_desktop.gui.unlock_page import UnlockPage
 from lpt_desktop.services.changes import Change
 
 if TYPE_CHECKING:
+    from lpt_desktop.gui.case_record.record_dialog import RecordDialog
+    from lpt_desktop.gui.case_view import CaseView
+    from lpt_desktop.gui.list_view import RecordListView
     from lpt_desktop.services.caseload import CaseloadRow
     from lpt_desktop.services.cases import CaseRecord
     from lpt_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
 
-# The services (SQLAlchemy, Alembic) are imported inside these jobs, on a worker thread, so the
-# unlock prompt appears without waiting for them (bench/: gui-launch).
+# The unlock prompt needs Qt and the unlock page only. Everything else (the caseload and case views, the
+# features, the services with SQLAlchemy and Alembic) is imported where it is first used, or on a worker
+# thread while the officer types the passphrase (_warm_imports), so the prompt appears without waiting for
+# about 1,000 modules (bench/: gui-launch).
 
 
 def _unlock_and_load(path: Path, passphrase: str) -> tuple[Database, list[CaseloadRow]]:
+    _warm_imports()  # waits for the warm-up if it is still importing
     from lpt_desktop.services.caseload import load_caseload
     from lpt_desktop.services.unlock import unlock
 
@@ -76,8 +76,43 @@ def _open_case(db: Database, person_id: str) -> CaseRecord:
     return open_case(db, person_id)
 
 
+# SQLAlchemy's modules import one another part way through: two threads importing them at once fail (one sees a
+# half-made module). Whoever needs them first imports them all under this lock; the rest wait for it.
+_IMPORTS = threading.Lock()
+
+
 def _warm_imports() -> None:
-    # Runs while the officer types the passphrase, so the first unlock does not wait for imports.
+    # Runs on a worker while the officer types the passphrase, so neither the rest of the window (built on the
+    # UI thread once these are in: MainWindow.finish_building) nor the first unlock waits for imports. Importing
+    # defines classes only: no widget is made off the UI thread.
+    with _IMPORTS:
+        if not _WARMED:
+            _import_the_rest()
+            _warm_first_use()
+            _WARMED.append(True)
+
+
+_WARMED: list[bool] = []
+
+
+def _warm_first_use() -> None:
+    """What the first unlock and caseload load would otherwise do once per process after Enter (about half their
+    time, bench/ gui-unlock-paint): services.caseload.warm_up, and the sync hooks installed."""
+    from lpt_desktop.services.caseload import warm_up
+    from lpt_desktop.services.unlock import install_hooks
+
+    warm_up()
+    install_hooks()
+
+
+def _import_the_rest() -> None:
+    import lpt_desktop.gui.case_record.record_dialog  # noqa: F401
+    import lpt_desktop.gui.case_view  # noqa: F401
+    import lpt_desktop.gui.caseload_view  # noqa: F401
+    import lpt_desktop.gui.contact_models  # noqa: F401
+    import lpt_desktop.gui.dialogs  # noqa: F401
+    import lpt_desktop.gui.features  # noqa: F401
+    import lpt_desktop.gui.list_view  # noqa: F401
     import lpt_desktop.services.caseload  # noqa: F401
     import lpt_desktop.services.cases  # noqa: F401
     import lpt_desktop.services.unlock  # noqa: F401
@@ -120,6 +155,7 @@ def _search(db: Database, text: str) -> list[Any]:
 
 
 def _make_demo(path: Path, progress: Callable[[int, int], None] | None = None) -> None:
+    _warm_imports()  # not beside the warm-up's own import of SQLAlchemy
     from lpt_desktop.services.demo import DEMO_PASSPHRASE, create_demo
 
     create_demo(path, DEMO_PASSPHRASE, progress=progress).close()
@@ -131,10 +167,58 @@ def _user_message(exc: BaseException) -> str:
     return user_message(exc)
 
 
+def _case_view() -> type[CaseView]:
+    from lpt_desktop.gui.case_view import CaseView
+
+    return CaseView
+
+
+def _record_dialog() -> type[RecordDialog]:
+    from lpt_desktop.gui.case_record.record_dialog import RecordDialog
+
+    return RecordDialog
+
+
 def _is_wrong_passphrase(exc: BaseException) -> bool:
     from lpt_desktop.services.errors import WrongPassphrase
 
     return isinstance(exc, WrongPassphrase)
+
+
+class AfterFirstPaint(QObject):
+    """Runs `then` once, as soon as the event loop is free after `widget`'s next paint (or after FALLBACK_MS if it
+    is not painted: a minimised window)."""
+
+    FALLBACK_MS = 500
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.timeout.connect(self._run)
+        self._fallback.start(self.FALLBACK_MS)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint and self._then is not None:
+            self._widget.removeEventFilter(self)
+            self._fallback.stop()
+            QTimer.singleShot(0, self, self._run)  # after this paint has been drawn, not inside it
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        self.cancel()
+        if then is not None:
+            then()
+
+    def cancel(self) -> None:
+        self._then = None
+        self._fallback.stop()
+        self._widget.removeEventFilter(self)
+        self.deleteLater()
 
 
 class MainWindow(QMainWindow):
@@ -146,7 +230,10 @@ class MainWindow(QMainWindow):
     unlocked = Signal()
     case_opened = Signal(str)
 
-    def __init__(self, db_path: Path, demo: bool = False, prefs: Preferences | None = None) -> None:
+    def __init__(self, db_path: Path, demo: bool = False, prefs: Preferences | None = None,
+                 staged: bool = False) -> None:
+        """staged (the app's own window): show the unlock prompt first and build the rest once its modules are
+        imported on a worker (finish_building); otherwise (tests, the self-test) the whole window at once."""
         super().__init__()
         self.db_path = Path(db_path)
         self.demo = demo
@@ -156,6 +243,7 @@ class MainWindow(QMainWindow):
         self.officer = ""
         self.last_message: QMessageBox | None = None
         self._unlocking = False
+        self._built = False
         self._after_open: dict[str, list[Callable[[CaseView], None]]] = {}
         self._opening: set[str] = set()
         self.pending_drafts: list[Any] = []
@@ -167,6 +255,7 @@ class MainWindow(QMainWindow):
         self._caseload_actions: list[QAction] = []  # enabled only while unlocked
         self._shortcuts: dict[str, str] = {}  # key sequence -> the action's text: no two actions share one
         self.features: dict[str, Any] = {}
+        self._after_paint: AfterFirstPaint | None = None
         # Ends with the application's name, so Qt does not add it again ("LPT Desktop — … — LPT Desktop").
         self.setWindowTitle(f"DEMO: fictional people — {APP_NAME}" if demo else APP_NAME)
         self.setWindowIcon(QIcon(":/lpt/icons/app.svg"))
@@ -177,6 +266,39 @@ class MainWindow(QMainWindow):
         self.unlock_page.unlock_requested.connect(self.request_unlock)
         self.unlock_page.new_caseload_requested.connect(self.new_caseload)
         self._just_started = False  # a caseload started here: offer sync set-up once it is open
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unlock_page)
+        self.setCentralWidget(self.stack)
+        self._build_status_bar()
+        self._build_menu_bar()
+        self.idle = IdleWatcher(self.prefs.idle_minutes, self)
+        self.idle.timed_out.connect(lambda: self.lock("idle"))
+        geometry = self.prefs.state("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        self._prepare_file()
+        # Read by bench/probes.py: the prompt is up, the rest of the window is still being built.
+        self.setProperty("lptBuilding", True)
+        if staged:
+            # Started once the prompt has been painted: its import would otherwise hold the GIL meanwhile.
+            AfterFirstPaint(self.unlock_page, self._start_warm_up)
+        else:
+            self.finish_building()
+            self.ops.background(_warm_imports, on_error=self._warm_up_failed, label="warm imports")
+
+    def _start_warm_up(self) -> None:
+        self.ops.background(_warm_imports, on_ok=lambda _r: self.finish_building(), on_error=self._warm_up_failed,
+                            label="warm imports")
+
+    def finish_building(self) -> None:
+        """The caseload, the tabs, the menus' actions, the toolbar and every feature (once; at once if asked for
+        before the warm-up has imported their modules, as an unlock that finishes first does)."""
+        if self._built:
+            return
+        self._built = True
+        _warm_imports()  # at once, or waits for the worker that is importing them
+        from lpt_desktop.gui.caseload_view import CaseloadView
+
         self.caseload_view = CaseloadView(self.prefs)
         self.caseload_view.case_requested.connect(self.open_case)
         self.caseload_view.counts_changed.connect(self._show_counts)
@@ -189,22 +311,18 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self._pin_caseload_tab()
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unlock_page)
         self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self.stack)
-
-        self._build_status_bar()
         self._build_menus()
-        self.idle = IdleWatcher(self.prefs.idle_minutes, self)
-        self.idle.timed_out.connect(lambda: self.lock("idle"))
         self._restore_layout()
-        self._set_unlocked_actions(False)
-        self._prepare_file()
-        self.ops.background(_warm_imports, on_error=self._warm_up_failed, label="warm imports")
+        self._set_unlocked_actions(self.is_unlocked)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._lock_reaches)
+        self.setProperty("lptBuilding", False)
+
+    @property
+    def built(self) -> bool:
+        return self._built
 
     # -- Host: what features may use (gui/host.py) -------------------------------------------------
     def widget(self) -> QWidget:
@@ -287,13 +405,17 @@ class MainWindow(QMainWindow):
         for w in (self.progress, self.count_label, self.lock_label):
             bar.addPermanentWidget(w)
 
-    def _build_menus(self) -> None:
+    def _build_menu_bar(self) -> None:
+        """The frame's menus, empty until finish_building fills them: the bar is there from the first paint, so
+        the unlock page does not move down when the rest of the window is built."""
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        edit_menu = bar.addMenu("&Edit")
-        view_menu = bar.addMenu("&View")
-        case_menu = bar.addMenu("&Case")
+        self._frame_menus = [bar.addMenu(title) for title in ("&File", "&Edit", "&View", "&Case")]
         self.help_menu = bar.addMenu("&Help")
+
+    def _build_menus(self) -> None:
+        from lpt_desktop.gui.features import FEATURES
+
+        file_menu, edit_menu, view_menu, case_menu = self._frame_menus
         act = self.add_action
         self.lock_action = act("&Lock caseload", lambda: self.lock("user"), "Ctrl+L",
                                "Close the caseload and ask for the passphrase", icon=":/lpt/icons/lock.svg")
@@ -363,9 +485,7 @@ class MainWindow(QMainWindow):
         self.lock_label.setText("Unlocked" if unlocked else "Locked")
 
     def _restore_layout(self) -> None:
-        geometry = self.prefs.state("geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        # The geometry is restored before the window is first shown (__init__); the toolbar's state once it exists.
         state = self.prefs.state("window")
         if state is not None:
             self.restoreState(state)
@@ -381,8 +501,9 @@ class MainWindow(QMainWindow):
 
     def _save_layout(self) -> None:
         self.prefs.save_state("geometry", self.saveGeometry())
-        self.prefs.save_state("window", self.saveState())
-        self.prefs.save_state("caseload_header", self.caseload_view.table.horizontalHeader().saveState())
+        if self._built:  # closed before it was built: the toolbar and header states saved before stand
+            self.prefs.save_state("window", self.saveState())
+            self.prefs.save_state("caseload_header", self.caseload_view.table.horizontalHeader().saveState())
         self.prefs.sync()
 
     # -- first run of the demo -----------------------------------------------------------------------
@@ -441,6 +562,7 @@ class MainWindow(QMainWindow):
     def _unlocked(self, result: tuple[Database, list[CaseloadRow]]) -> None:
         db, rows = result
         self._unlocking = False
+        self.finish_building()  # already done unless Enter was pressed before the warm-up had finished
         self.ops.open(db)
         self.officer = db.actor.split(" ", 1)[-1]
         self.caseload_view.set_rows(rows)
@@ -469,10 +591,20 @@ class MainWindow(QMainWindow):
         if kept:
             self.statusBar().showMessage(f"Closed at the lock, draft kept: {'; '.join(kept)}. Continue draft on "
                                          "the case's RoSH page carries on.", 30000)
-        if self._just_started:
-            self._just_started = False
+        just_started, self._just_started = self._just_started, False
+        if just_started:
             self._offer_sync_setup()
-        else:
+        # The work that follows an unlock (the drafts' reads; each feature's reads on `unlocked`: what is due, the
+        # sync state, the laptop's role, the file check) starts once the caseload has been painted: on the read
+        # pool it holds the GIL, and the caseload would be painted after it (bench/: gui-unlock-paint).
+        self._after_paint = AfterFirstPaint(self.caseload_view.table.viewport(),
+                                            lambda: self._after_unlock_painted(read_drafts=not just_started))
+
+    def _after_unlock_painted(self, read_drafts: bool) -> None:
+        self._after_paint = None
+        if not self.is_unlocked:
+            return  # locked before the caseload was painted: nothing to start
+        if read_drafts:
             self.ops.query(_drafts, on_ok=self._offer_drafts, label="drafts")
             self.ops.query(_form_drafts, on_ok=self._offer_form_drafts, label="drafts")
         self.unlocked.emit()
@@ -490,6 +622,10 @@ class MainWindow(QMainWindow):
     def lock(self, reason: str = "user") -> None:
         """Hide the caseload at once, let the writer finish what is queued (drafts included), then close the
         database and wipe the key."""
+        self.finish_building()
+        if self._after_paint is not None:  # locked before the caseload was painted: its follow-up work never starts
+            self._after_paint.cancel()
+            self._after_paint = None
         if self.is_unlocked:
             self.about_to_lock.emit()  # features queue what is being typed
             for view in self.case_views():
@@ -518,7 +654,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # it may name a case
         for child in self.findChildren(QDialog):  # dialogs and messages would cover the unlock page
             if child.isVisible():
-                if isinstance(child, RecordDialog):
+                if isinstance(child, _record_dialog()):
                     child.discard()  # named above (_closed_unsaved); no "discard?" question over the lock
                 else:
                     child.reject()
@@ -571,6 +707,8 @@ class MainWindow(QMainWindow):
 
     def _case_loaded(self, case: CaseRecord) -> None:
         self._opening.discard(case.person_id)
+        from lpt_desktop.gui.case_view import CaseView
+
         view = CaseView(case, self.ops)
         if view.contacts is not None:
             view.contacts.default_location = lambda: self.prefs.default_location
@@ -585,7 +723,7 @@ class MainWindow(QMainWindow):
     # -- contacts across the caseload ---------------------------------------------------------------
     def current_case(self) -> CaseView | None:
         w = self.tabs.currentWidget()
-        return w if isinstance(w, CaseView) else None
+        return w if isinstance(w, _case_view()) else None
 
     def record_contact(self) -> None:
         view = self.current_case()
@@ -601,6 +739,9 @@ class MainWindow(QMainWindow):
         if not self.is_unlocked:
             return
         if self.due_view is None:
+            from lpt_desktop.gui.contact_models import DueTableModel
+            from lpt_desktop.gui.list_view import RecordListView
+
             self.due_view = RecordListView(DueTableModel(), "Enforcement due",
                                            "Nothing is due: every failure has its enforcement decision.")
             self.due_view.activated.connect(lambda item: self.open_contact(item.person_id, item.contact_id))
@@ -616,7 +757,11 @@ class MainWindow(QMainWindow):
     def search_notes(self, text: str) -> None:
         if not self.is_unlocked or not text.strip():
             return
+        from lpt_desktop.gui.contact_models import COL_NOTE, SearchTableModel, search_terms
+
         if self.search_view is None:
+            from lpt_desktop.gui.list_view import HighlightDelegate, RecordListView
+
             self.search_view = RecordListView(SearchTableModel(), "Search",
                                               "No contact notes match. Try fewer or shorter words.")
             self.search_view.table.setItemDelegateForColumn(COL_NOTE, HighlightDelegate(self.search_view.table))
@@ -695,15 +840,16 @@ class MainWindow(QMainWindow):
 
     def _typed_dialogs(self) -> list[str]:
         """The case record dialogs with typing in them, each named with its case (a lock is about to close them)."""
-        return [self._named(d) for d in self.findChildren(RecordDialog) if d.isVisible() and d.typed()]
+        return [self._named(d) for d in self.findChildren(_record_dialog()) if d.isVisible() and d.typed()]
 
     @staticmethod
     def _named(dialog: QWidget) -> str:
         """A dialog's title with its case, to name it after the unlock."""
         parent = dialog.parentWidget()
-        while parent is not None and not isinstance(parent, CaseView):
+        case_view = _case_view()
+        while parent is not None and not isinstance(parent, case_view):
             parent = parent.parentWidget()
-        case = f" on {parent.case.name} ({parent.case.crn})" if isinstance(parent, CaseView) else ""
+        case = f" on {parent.case.name} ({parent.case.crn})" if isinstance(parent, case_view) else ""
         return dialog.windowTitle() + case
 
     def _lock_reaches(self, _old: QWidget | None, now: QWidget | None) -> None:
@@ -741,7 +887,10 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
 
     def case_views(self) -> list[CaseView]:
-        return [w for i in range(1, self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
+        if not self._built:
+            return []
+        case_view = _case_view()
+        return [w for i in range(1, self.tabs.count()) if isinstance(w := self.tabs.widget(i), case_view)]
 
     def _pin_caseload_tab(self) -> None:
         """The caseload's tab stays in sight however many records are open: it is a button fixed at the left of
@@ -839,6 +988,8 @@ class MainWindow(QMainWindow):
     def change_passphrase(self) -> None:
         if not self.is_unlocked:
             return
+        from lpt_desktop.gui.dialogs import ChangePassphraseDialog
+
         dialog = ChangePassphraseDialog(self.db_path, self.ops, self._passphrase_changed, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.passphrase_dialog = dialog
@@ -850,6 +1001,8 @@ class MainWindow(QMainWindow):
                           "Your passphrase has been changed. Use the new one next time you unlock.")
 
     def edit_preferences(self) -> None:
+        from lpt_desktop.gui.dialogs import PreferencesDialog
+
         dialog = PreferencesDialog(self.prefs, self.ops if self.is_unlocked else None, self,
                                    lambda title: self.statusBar().showMessage(f"Policy in force: {title}", 6000))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -891,6 +1044,8 @@ class MainWindow(QMainWindow):
             def save(name: str, body: str) -> None:
                 self.ops.write(_save_template, name, body, on_ok=lambda _r: self.statusBar().showMessage(
                     f"Template “{name}” saved", 4000), label=f"note template “{name}”")
+
+            from lpt_desktop.gui.dialogs import NoteTemplatesDialog
 
             dialog = NoteTemplatesDialog(templates, save, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

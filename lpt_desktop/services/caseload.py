@@ -191,6 +191,23 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     return rows
 
 
+def warm_up() -> None:
+    """Once per process, what the first unlock and caseload load would otherwise do (the window runs it on a worker
+    while the passphrase is typed): SQLAlchemy's mappers configured, the newest schema revision read from the
+    migration scripts (store.database.head_revision), and the bank holidays of the years around today loaded
+    (their first use imports every country the `holidays` package knows)."""
+    from sqlalchemy.orm import configure_mappers
+
+    from lpt_desktop.standards.calendar import is_bank_holiday
+    from lpt_desktop.store.database import head_revision
+
+    configure_mappers()
+    head_revision()
+    this_year = date.today().year
+    for year in range(this_year - 3, this_year + 3):
+        is_bank_holiday(date(year, 1, 1))
+
+
 def caseload_json(rows: list[CaseloadRow]) -> list[dict[str, Any]]:
     return [
         {"crn": r.crn, "name": r.name, "order_type": r.order_type, "order": r.order_label, "tier": r.tier or None,

@@ -9,6 +9,7 @@ or re-created.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -153,6 +154,7 @@ class Database:
             conn = connect_raw(path, key, read_only=wal_existed)
             try:
                 row = conn.execute("SELECT value FROM lpt_meta WHERE key = 'database_id'").fetchone()
+                revision = _stored_revision(conn)
             except sqlcipher3.DatabaseError as exc:
                 if "no such table" in str(exc):
                     raise NotAnLptDatabase(
@@ -172,7 +174,10 @@ class Database:
                 f"The key file beside {path.name} belongs to a different caseload. Nothing has been changed."
             )
         db = cls(path, key, database_id)
-        if migrate:
+        # A file already at the newest schema has nothing to migrate: Alembic is not started (it loads every
+        # migration script, and the check after a migration, PRAGMA foreign_key_check, reads every row of the
+        # file: seconds at Trust scale, on every unlock). bench/: gui-unlock-paint.
+        if migrate and revision != head_revision():
             try:
                 migrations.upgrade(db.engine)
             except (sqlcipher3.DatabaseError, DBAPIError) as exc:
@@ -297,6 +302,24 @@ def keep_damaged_wal(path: Path) -> str:
             f"other changes saved shortly before it last stopped may be missing. A copy of the damaged log is kept "
             f"at {copy} for the service desk: do not delete it. Check your latest contacts, enter again any that "
             "are missing, and tell the service desk.")
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest schema revision this program knows (read once: the migration scripts do not change while it
+    runs). The window asks for it while the passphrase is typed, so an unlock does not wait for it."""
+    return migrations.head_revision()
+
+
+def _stored_revision(conn: sqlcipher3.Connection) -> str | None:
+    """The file's schema revision as Alembic recorded it (None if it has none yet)."""
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlcipher3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return None if row is None else str(row[0])
 
 
 def _translate(exc: Exception) -> Exception:
