@@ -332,6 +332,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
     revised)."""
     out: dict[str, list[RoshFollowUpFact]] = defaultdict(list)
     first_done: dict[str, date] = {}
+    reviews: list[tuple[str, RecordFact]] = []  # each completed assessment, as the rosh_review record it is
     for aid, pid, status, started, completed, full, writer, confirmed in core.execute(
             select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.started_on,
                    RoshAssessment.completed_on, RoshAssessment.full_analysis, RoshAssessment.by_report_writer,
@@ -341,6 +342,7 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
         done = completed if status == "complete" else None
         if done is not None:
             first_done[pid] = min(done, first_done.get(pid, done))
+            reviews.append((pid, RecordFact("rosh_review", done, aid)))
         if full == "required" or (full == "done" and done is not None):
             out[pid].append(RoshFollowUpFact("full_analysis", started, done, aid))
         sentence = sentences.get(pid)
@@ -352,11 +354,8 @@ def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dic
     # before RoSH assessments existed): one dated after it is not a review, and never meets one.
     for pid, first in first_done.items():
         records[pid] = [r for r in records[pid] if r.kind != "rosh_review" or r.on < first]
-    for aid, pid, status, completed in core.execute(
-            select(RoshAssessment.id, RoshAssessment.person_id, RoshAssessment.status, RoshAssessment.completed_on)
-            .where(_in(RoshAssessment.person_id, person_ids))).all():
-        if status == "complete" and completed is not None:
-            records[pid].append(RecordFact("rosh_review", completed, aid))
+    for pid, review in reviews:
+        records[pid].append(review)
     return out
 
 
@@ -406,7 +405,9 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
     conn = _raw_connection(s)
     cuts: dict[str, str] = {}
     # (types, outcomes, need) -> [[person, from, until]]
-    asks: dict[tuple[tuple[str, ...], tuple[str, ...] | None, int], list[list[str]]] = defaultdict(list)
+    asks: dict[tuple[tuple[str, ...], tuple[str, ...] | None, int], list[tuple[str, str, str]]] = defaultdict(list)
+    # A policy has a handful of (types, outcomes) pairs: each is put in its statement's order once.
+    terms: dict[tuple[frozenset[str], frozenset[str] | None], tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
     for pid in person_rows:
         first = since_of.get(pid)
         if first is None:
@@ -415,9 +416,13 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
         if cut is not None:
             cuts[pid] = max(cut.isoformat(), first)
         for lk in lookups:
-            key = (tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None, lk.need)
+            sorted_terms = terms.get((lk.types, lk.outcomes))
+            if sorted_terms is None:
+                sorted_terms = terms[(lk.types, lk.outcomes)] = (
+                    tuple(sorted(lk.types)), tuple(sorted(lk.outcomes)) if lk.outcomes else None)
+            key = (*sorted_terms, lk.need)
             end = until if lk.until is None else min(until, lk.until.isoformat())
-            asks[key].append([pid, max(lk.on.isoformat(), first), end])
+            asks[key].append((pid, max(lk.on.isoformat(), first), end))
     rows: dict[str, dict[str, _KeptContact]] = defaultdict(dict)  # person -> contact id -> row
 
     def keep(found: Iterable[_RawContact]) -> None:
@@ -448,7 +453,7 @@ def _recent_facts(s: Session, policy: Policy, calendar: WorkingCalendar, as_of: 
             match += f" AND c.outcome IN ({', '.join('?' * len(outcomes))})"
             params += outcomes
         matches.append((match, params))
-    flat = sorted([pid, on, end, k] for k, key in enumerate(kinds) for pid, on, end in asks[key])
+    flat = sorted((pid, on, end, k) for k, key in enumerate(kinds) for pid, on, end in asks[key])
     superseded = json.dumps(sorted(amended_by))
     ends, end_params = [], []
     for k, (match, mparams) in enumerate(matches):  # the day after the need-th match: where to stop reading
