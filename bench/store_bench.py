@@ -48,7 +48,9 @@ from lpt_desktop.store.migrations import head_revision
 TRUST = DemoSpec(cases=7_500, contacts_per_case=133, seed=1, today=BENCH_TODAY)  # 997,500 contacts
 QUICK = DemoSpec(cases=750, contacts_per_case=40, seed=1, today=BENCH_TODAY)  # a smoke run's size
 SMALL = DemoSpec(cases=60, contacts_per_case=20, seed=1, today=BENCH_TODAY)  # the demo caseload's size
-QUERY_GOAL = 1.5  # store query at most 1.5x the raw query on plain SQLite, warm
+QUERY_GOAL = 1.3  # store query at most 1.3x the raw query on plain SQLite, warm, in every run (issue 22)
+COLD_GOAL_S = 1.0  # the first caseload load after unlock, cold OS cache, under 1 s (issue 22)
+RSS_GOAL_MIB = 250  # peak memory with the Trust-scale file open and the caseload loaded (issue 22)
 KDF_TARGET = 0.5  # seconds; "about half a second" is read as 0.35 to 0.70 s
 KDF_BAND = (0.35, 0.70)
 
@@ -229,8 +231,11 @@ def bench_caseload_query(ctx: Context) -> None:
     floor = t["plain"].median
     ratio = t["store"].median / floor
     met = ratio <= QUERY_GOAL
+    # The runs were round-robin: each round's own ratio shows the spread the median hides.
+    rounds = [a / b for a, b in zip(t["store"].samples, t["plain"].samples, strict=True)]
     goal_line("load_caseload vs raw SQL on plain SQLite (stdlib, default settings), warm", f"<= {QUERY_GOAL}x",
-              met, f"{ratio:.2f}x ({fmt_s(t['store'].median)} / {fmt_s(floor)})")
+              met, f"{ratio:.2f}x ({fmt_s(t['store'].median)} / {fmt_s(floor)}); each round "
+                   f"{min(rounds):.2f}x-{max(rounds):.2f}x")
     say(f"  against the floor given the store's cache_size too: {t['store'].median / t['plain_cached'].median:.2f}x")
     step = t["same_build"].median / t["plain_cached"].median
     say(f"  where the time goes, each step against the one before: cache_size "
@@ -253,6 +258,7 @@ def bench_caseload_query(ctx: Context) -> None:
     try:
         cold_store = run_probe("cold-store", str(cached.path), BENCH_TODAY.isoformat())
         cold_plain = run_probe("cold-plain", str(cached.plain), sql)
+        cold_split = run_probe("cold-split", str(cached.path), BENCH_TODAY.isoformat())
     except (RuntimeError, OSError) as exc:
         say(f"  cold runs failed: {exc}")
         return
@@ -264,13 +270,27 @@ def bench_caseload_query(ctx: Context) -> None:
         f"first load_caseload {fmt_s(cold_store['first']):>9}, second {fmt_s(cold_store['second'])}, "
         f"peak RSS {cold_store['rss_mib']:.0f} MiB (after importing Python modules: "
         f"{cold_store['rss_before_mib']:.0f} MiB)")
+    say("    where the first load's time goes (another cold process, each part timed in the order load_caseload "
+        "runs it; wall, CPU in brackets):")
+    for part, text in (("next_due", "what is due (the engine, every case: services/obligations)"),
+                       ("tiers", "suggested tiers (services/tiering.caseload_tiers)"),
+                       ("awaiting", "awaiting countersignature"),
+                       ("rows", "the caseload query and rows, the rest kept")):
+        say(f"      {text + ':':<62} {fmt_s(cold_split[part]):>9} ({fmt_s(cold_split[part + '_cpu'])})")
+    met_cold = cold_store["first"] < COLD_GOAL_S
+    goal_line("first load_caseload after unlock, cold OS cache, Trust scale", f"< {COLD_GOAL_S:.0f} s", met_cold,
+              f"{fmt_s(cold_store['first'])} (raw SQL on the plain copy, cold: {fmt_s(cold_plain['first'])})")
+    met_rss = cold_store["rss_mib"] <= RSS_GOAL_MIB
+    goal_line("peak memory, Trust-scale file open and the caseload loaded", f"<= {RSS_GOAL_MIB} MiB", met_rss,
+              f"{cold_store['rss_mib']:.0f} MiB (raw SQL process: {cold_plain['rss_mib']:.0f} MiB)")
     pbase = "raw plain, cold"
     ctx.add(Result(name, f"{pbase} first query", cold_plain["first"], note=evicted))
     ctx.add(Result(name, "load_caseload, cold first query", cold_store["first"], baseline=pbase,
-                   ratio=cold_store["first"] / cold_plain["first"]))
+                   ratio=cold_store["first"] / cold_plain["first"], goal=f"< {COLD_GOAL_S:.0f} s", met=met_cold))
     ctx.add(Result(name, "peak RSS, raw plain process", cold_plain["rss_mib"], unit="MiB"))
     ctx.add(Result(name, "peak RSS, store process", cold_store["rss_mib"], unit="MiB",
-                   baseline="peak RSS, raw plain", ratio=cold_store["rss_mib"] / cold_plain["rss_mib"]))
+                   baseline="peak RSS, raw plain", ratio=cold_store["rss_mib"] / cold_plain["rss_mib"],
+                   goal=f"<= {RSS_GOAL_MIB} MiB", met=met_rss))
 
 
 def bench_cache_sweep(ctx: Context) -> None:
