@@ -578,8 +578,8 @@ def next_due(items: Sequence[Obligation]) -> Obligation | None:
 #   rows, note templates), or to the settings (the policy in force, office closures: they are in the key and
 #   re-read after any write), recomputes nothing;
 # - a write to the case tables is recomputed for the people the new audit rows name (a sync pull names each
-#   case it wrote: sync/apply.apply_items); one the audit does not name (bulk inserts and Core statements with
-#   no audit row) recomputes everyone, as does a new policy or set of closures.
+#   case it wrote: sync/apply.apply_items); a case table written with no audit row since naming a case of it
+#   (bulk inserts, Core statements) recomputes everyone, as does a new policy or set of closures.
 _writes: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
 # engine -> table -> the write count after its latest write (which tables a stretch of writes touched)
 _tables_written: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.WeakKeyDictionary()
@@ -587,8 +587,8 @@ _settings_cache: weakref.WeakKeyDictionary[Database, tuple[int, Policy, WorkingC
 _DML = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
                   r"[\"`\[]?(\w+)", re.IGNORECASE)
 _NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
-# Written without changing any case's facts: the settings are in the kept results' key, and the sync_*
-# tables are the pull's bookkeeping (cursor, versions, outbox, conflicts, notices, evictions).
+# Written without changing any case's facts: the settings are in the kept results' key, the sync_* tables are
+# the pull's bookkeeping (cursor, versions, outbox, conflicts, notices, evictions), *_fts the note search index.
 _SETTINGS = frozenset({"lpt_meta", "office_closure"})
 INCREMENTAL_MAX = 500  # more people changed than this: recompute everyone in one bulk pass
 _OPEN = ("due", "overdue", "upcoming")  # what the due list and the column can show
@@ -596,7 +596,7 @@ _OPEN = ("due", "overdue", "upcoming")  # what the due list and the column can s
 
 def _case_data(table: str) -> bool:
     """Whether a write to this table can change what the engine says for a case (unknown tables: yes)."""
-    return not (table in _NOT_READ or table in _SETTINGS or table.startswith("sync_"))
+    return not (table in _NOT_READ or table in _SETTINGS or table.startswith("sync_") or table.endswith("_fts"))
 
 
 def write_count(db: Database) -> int:
@@ -656,8 +656,9 @@ def _changed_people(db: Database, s: Session, hit: _Kept) -> set[str] | None:
     people = {pid for pid, _table in rows if pid is not None}
     if any(pid is None and _case_data(table) for pid, table in rows):
         return None  # a case table written and audited without naming its case
-    if not people and any(_case_data(t) for t in _tables_written_since(db, hit.count)):
-        return None  # a case table written, and no audit row names anyone
+    named = {table for pid, table in rows if pid is not None}
+    if any(_case_data(t) and t not in named for t in _tables_written_since(db, hit.count)):
+        return None  # a case table written that no audit row since names a case of (a Core statement, say)
     return people
 
 
@@ -701,7 +702,7 @@ def _kept_obligations(db: Database, as_of: date) -> _Kept:
     days.pop(as_of, None)
     days[as_of] = kept
     while len(days) > _KEPT_DAYS:
-        days.pop(next(iter(days)))
+        days.pop(next(iter(days)), None)
     return kept
 
 

@@ -401,3 +401,28 @@ def test_kept_due_list_is_what_the_full_computation_lists(demo):
 def _fresh_due_horizon(db, as_of, horizon):
     _forget(db)
     return so.caseload_due(db, as_of, horizon_days=horizon)
+
+
+def test_a_core_write_beside_an_audited_one_recomputes_everyone(small, monkeypatch):
+    """An audited write naming one case does not vouch for a Core statement to another table in the same stretch:
+    the person table written with no audit row naming a person is a write the audit does not name."""
+    from sqlalchemy import update
+
+    from lpt_desktop.store.models import Person
+
+    db, ids = small
+    load_caseload(db, TODAY)
+    calls = []
+    real = so.all_obligations
+
+    def spy(db_, as_of=None, person_ids=None, since=None):
+        calls.append(person_ids)
+        return real(db_, as_of, person_ids, since)
+
+    monkeypatch.setattr(so, "all_obligations", spy)
+    _record(db, ids["co"], datetime(2026, 11, 4, 10, 0))  # audited: names Adams (the contact table)
+    with db.write() as s:  # Core: no audit row
+        s.execute(update(Person).where(Person.id == ids["lic"]).values(rosh="VH"))
+    rows = {r.crn: r for r in load_caseload(db, TODAY)}
+    assert calls == [None]
+    assert rows["B100002"].next_due == date(2026, 11, 27)  # as the whole-caseload test above finds after it
