@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench import (  # noqa: E402
     bundle_bench,
+    central_load_bench,
     court_bench,
     gui_bench,
     integrity_bench,
@@ -83,8 +84,12 @@ BENCHMARKS: dict[str, Benchmark] = {
         court_bench.bench_court_report),
     "sync": Benchmark(
         "Sync on loopback: push + pull 1,000 changes (goal under 2 s), first download of a 60-case caseload "
-        "with its history, ~60,000 records (goal under 10 s); SQLite and PostgreSQL",
+        "with its history, ~60,000 records (goal under 5 s, with its split); SQLite and PostgreSQL",
         sync_bench.bench_sync),
+    "central-load": Benchmark(
+        "Central store on PostgreSQL: syncs/s from 200 clients for 30 s (push 3, pull, verify) vs /health/s in the "
+        "same run (goal at least half), and a sync with nothing new (goal one request, as cheap as /health)",
+        central_load_bench.bench_central_load),
     "bundle": Benchmark(
         "Installed bundle: size, and launch to unlock prompt vs the venv and a bare QApplication",
         bundle_bench.bench_bundle),

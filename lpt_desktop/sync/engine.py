@@ -8,10 +8,15 @@ outbox numbers it has applied, and a page applied twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+import time
 import uuid
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -25,7 +30,7 @@ from lpt_desktop.store.sync_models import SyncEvict, SyncOutbox, SyncRecord
 from lpt_desktop.sync import apply, enrol_restamp, rejections, state, sweep
 from lpt_desktop.sync import conflicts as _conflicts
 from lpt_desktop.sync import kinds as registry
-from lpt_desktop.sync.client import Refused, SyncClient
+from lpt_desktop.sync.client import AuthFailed, Refused, SyncClient
 from lpt_desktop.sync.protocol import (
     Change,
     FieldChange,
@@ -89,6 +94,62 @@ def _progress(progress: ProgressFn | None, phase: str, done: int, total: int | N
 def read_state(db: Database) -> dict[str, str]:
     with db.read() as s:
         return state.read_all(s)
+
+
+# The client a caseload keeps between syncs (its access token lasts 15 minutes): a sync with nothing new is then
+# one request, not a token refresh (a database write on the server) and then the sync's own.
+_kept: weakref.WeakKeyDictionary[Database, SyncClient] = weakref.WeakKeyDictionary()
+_kept_lock = threading.Lock()
+
+
+def kept_client(db: Database) -> SyncClient:
+    """This caseload's kept client; a new one if none, or if the server or the refresh token saved in the file is
+    not the one it holds (enrolled again, or another client rotated the token)."""
+    st = read_state(db)
+    if state.LAPTOP_ID not in st:
+        raise NotEnrolled("This caseload is not enrolled with a central store.")
+    with _kept_lock:
+        client = _kept.get(db)
+        if client is not None and (client.base_url != st[state.SERVER_URL].rstrip("/")
+                                   or client.refresh_token != st.get(state.REFRESH_TOKEN)):
+            client.close()
+            client = None
+        if client is None:
+            ref = weakref.ref(db)  # the kept client must not keep its caseload alive
+
+            def save(tokens: Tokens) -> None:
+                held = ref()
+                if held is not None:
+                    token_saver(held)(tokens)
+
+            client = SyncClient(st[state.SERVER_URL], st.get(state.REFRESH_TOKEN), on_tokens=save)
+            _kept[db] = client
+        return client
+
+
+def forget_client(db: Database) -> None:
+    """Close and drop the caseload's kept client (on locking, or when its sync failed to sign in)."""
+    with _kept_lock:
+        client = _kept.pop(db, None)
+    if client is not None:
+        client.close()
+
+
+@contextmanager
+def counting_requests(note: Callable[[str], None]) -> Iterator[None]:
+    """Call note("METHOD /path") for every request a SyncClient sends while this is open (the benchmarks count
+    the requests of a sync with it)."""
+    send = SyncClient._send
+
+    def counted(self: SyncClient, method: str, path: str, **kw: Any) -> Any:
+        note(f"{method} {path}")
+        return send(self, method, path, **kw)
+
+    SyncClient._send = counted  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SyncClient._send = send  # type: ignore[method-assign]
 
 
 def client_for(db: Database, **kw: Any) -> SyncClient:
@@ -304,20 +365,59 @@ def digests(db: Database) -> dict[str, KindDigest]:
     return out
 
 
-def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
+# A sync that sent and received nothing, with the laptop's digests as they were when the server last agreed at
+# this cursor, is verified without asking again; the server is asked at least this often all the same (what it
+# holds can change without a new number: an officer's role or team changed by an administrator).
+VERIFY_EVERY_S = 3600
+
+
+def _fingerprint(local: dict[str, KindDigest]) -> str:
+    return hashlib.sha256(json.dumps({k: [d.count, d.checksum] for k, d in sorted(local.items())}).encode()
+                          ).hexdigest()
+
+
+def _agreed_before(db: Database, result: SyncResult) -> tuple[bool, dict[str, KindDigest] | None]:
+    """(True, _) when this sync changed nothing and the last verification still stands; else (False, the local
+    digests if they were computed to find out, for verify to send)."""
+    if result.pushed or result.pulled or result.evicted or result.gained or result.retried or result.repaired:
+        return False, None
+    st = read_state(db)
+    try:
+        noted = json.loads(st.get(state.VERIFIED) or "null")
+        cursor, fingerprint, at = int(noted["cursor"]), str(noted["digests"]), float(noted["at"])
+    except (TypeError, KeyError, ValueError):
+        return False, None
+    if cursor != int(st.get(state.CURSOR, "0")) or not 0 <= time.time() - at <= VERIFY_EVERY_S:
+        return False, None
+    local = digests(db)
+    return _fingerprint(local) == fingerprint, local
+
+
+def _note_verified(db: Database, cursor: int, local: dict[str, KindDigest]) -> None:
+    with db.write() as s:
+        state.put(s, **{state.VERIFIED: json.dumps({"cursor": cursor, "digests": _fingerprint(local),
+                                                    "at": time.time()})})
+
+
+def verify(db: Database, client: SyncClient, result: SyncResult,
+           local: dict[str, KindDigest] | None = None) -> None:
     """Compare what the laptop holds with what the server says it should; re-pull the difference only."""
     cursor = int(read_state(db).get(state.CURSOR, "0"))
-    response = client.verify(VerifyRequest(kinds=digests(db), cursor=cursor))
+    local = digests(db) if local is None else local
+    response = client.verify(VerifyRequest(kinds=local, cursor=cursor))
     result.mismatched = list(response.mismatched)
     if not response.mismatched:
         result.verified = True
+        _note_verified(db, cursor, local)
         return
     # Records the server never had (written before enrolment, or past the outbox hook): send them now, then pull
     # what the server made of them (its rejections among it).
     if sweep.queue_unsent(db) and push(db, client, result) and pull(db, client, result):
-        response = client.verify(VerifyRequest(kinds=digests(db), cursor=int(read_state(db).get(state.CURSOR, "0"))))
+        cursor, local = int(read_state(db).get(state.CURSOR, "0")), digests(db)
+        response = client.verify(VerifyRequest(kinds=local, cursor=cursor))
         if not response.mismatched:  # result.mismatched still names what differed at first
             result.verified = True
+            _note_verified(db, cursor, local)
             return
     username = read_state(db).get(state.USERNAME, "")
     for name in response.mismatched:
@@ -339,7 +439,10 @@ def verify(db: Database, client: SyncClient, result: SyncResult) -> None:
                 apply._delete_row(conn, kind, record_id)
                 conn.execute(delete(SyncRecord).where(SyncRecord.kind == name, SyncRecord.record_id == record_id))
         result.repaired += n + len(gone)
-    result.verified = not client.verify(VerifyRequest(kinds=digests(db))).mismatched
+    local = digests(db)
+    result.verified = not client.verify(VerifyRequest(kinds=local)).mismatched
+    if result.verified:
+        _note_verified(db, int(read_state(db).get(state.CURSOR, "0")), local)
 
 
 # -- cases granted: their refused changes go again ---------------------------------------------------
@@ -368,7 +471,7 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
               cancel: Cancel | None = None, verify_after: bool = True) -> SyncResult:
     """Push, pull, evict, verify. Raises client errors (Offline, AuthFailed, Refused); whatever committed stays."""
     own = client is None
-    client = client or client_for(db)
+    client = client or kept_client(db)
     result = SyncResult()
     try:
         done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
@@ -380,15 +483,21 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
             evict_moved(db, result)
             if verify_after:
                 _progress(progress, "verify", 0, None)
-                verify(db, client, result)
+                agreed, local = _agreed_before(db, result)
+                if agreed:
+                    result.verified = True
+                else:
+                    verify(db, client, result, local)
             with db.write() as s:
                 state.put(s, **{state.LAST_SYNCED_AT: utcnow().isoformat(timespec="seconds")})
             result.finished_at = utcnow()
         else:
             result.cancelled = True
-    finally:
+    except AuthFailed:
         if own:
-            client.close()
+            forget_client(db)  # signed out or withdrawn: the next sync starts from what the file holds
+        raise
+    finally:
         with db.read() as s:
             result.waiting = s.scalar(select(func.count()).select_from(SyncOutbox)) or 0
             result.open_conflicts = _conflicts.count_open(s)
