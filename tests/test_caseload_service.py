@@ -366,3 +366,35 @@ def test_one_definition_of_overdue_for_the_red_rows_and_the_count(demo):
     # The default order puts them first.
     ordered = sorted(rows, key=due_order)
     assert {r.person_id for r in ordered[: len(overdue_rows)]} == overdue_rows
+
+
+def test_the_kept_awaiting_column_is_read_again_after_any_write(tmp_path, monkeypatch):
+    """load_caseload keeps awaiting_by_person's answer until a write (write_count); a write makes it read again,
+    and what it keeps is what a fresh read says."""
+    from lpt_desktop.services import caseload as module
+    from lpt_desktop.services.demo import DemoSpec, create_demo
+    from lpt_desktop.store.keyfile import KdfParams
+    from tests.conftest import DEMO_TODAY, PASSPHRASE
+
+    path = tmp_path / "c.lptdb"
+    db = create_demo(path, PASSPHRASE, DemoSpec(cases=12, contacts_per_case=4, seed=3, today=DEMO_TODAY),
+                     kdf=KdfParams.fast())
+    calls: list[int] = []
+    real = module.awaiting_by_person
+
+    def counted(d):  # noqa: ANN001, ANN202
+        calls.append(1)
+        return real(d)
+
+    monkeypatch.setattr(module, "awaiting_by_person", counted)
+    try:
+        first = module.load_caseload(db, DEMO_TODAY)
+        again = module.load_caseload(db, DEMO_TODAY)
+        assert len(calls) == 1 and first == again
+        assert {r.person_id: r.rosh_signing for r in again if r.rosh_signing} == real(db)
+        with db.write() as s:  # any write: the next load reads again
+            s.execute(module.select(module.Person).limit(1)).scalar_one().tier = "B2"
+        module.load_caseload(db, DEMO_TODAY)
+        assert len(calls) == 2
+    finally:
+        db.close()
