@@ -380,3 +380,23 @@ def test_every_home_visit_is_counted_however_many_the_standards_ask_for(small_co
         assert [a.as_json() for a in practice.audit(db, TODAY)] == _as_each_case_alone(db, TODAY)
     finally:
         db.close()
+
+
+def test_several_days_audited_together_are_each_days_own_audit(demo_db):
+    # audits_on reads the practice's tables once, up to the latest day, and keeps for each day what was dated on
+    # or before it: the same as auditing each day alone (the team view's two periods, the charts' month-ends).
+    days = [TODAY, TODAY - timedelta(days=30), TODAY - timedelta(days=95), TODAY - timedelta(days=200),
+            TODAY - timedelta(days=400)]
+    db = _open(demo_db)
+    try:
+        together = practice.audits_on(db, days)
+        assert sorted(together) == sorted(days)
+        for day in days:
+            alone = practice.audit(db, day)
+            assert [(a.as_json(), a.officer, a.name) for a in together[day]] == \
+                [(a.as_json(), a.officer, a.name) for a in alone], day
+        kept = practice.cached_audits(db, days[:3])
+        assert all([a.as_json() for a in kept[d]] == [a.as_json() for a in together[d]] for d in days[:3])
+        assert practice.cached_audit(db, days[1]) == kept[days[1]]  # kept: nothing written since
+    finally:
+        db.close()

@@ -96,26 +96,32 @@ class _Signing:
     grade: str | None
 
 
-def _signings(s: Session, as_of: date, person_ids: Sequence[str] | None = None) -> dict[tuple[str, str], _Signing]:
-    """Every target's countersignature status (the given people's targets only, when given), replayed from its
-    chain (records the central store refused left out, as services/countersign.py leaves them out), with the
-    grade the work was submitted under. Core rows of the columns the replay reads: loading every record as an
-    ORM object was two thirds of one case's audit (the case's panel, the team view's reload after a write)."""
+def _signings(s: Session, days: Sequence[date], person_ids: Sequence[str] | None = None
+              ) -> dict[date, dict[tuple[str, str], _Signing]]:
+    """Each day's countersignature status of every target (the given people's targets only, when given), replayed
+    from its chain as it stood that day (records the central store refused left out, as services/countersign.py
+    leaves them out), with the grade the work was submitted under. Core rows of the columns the replay reads:
+    loading every record as an ORM object was two thirds of one case's audit. One read for all the days."""
     accepted = select(SyncRecord.record_id).where(SyncRecord.kind == "countersignature")
     refused = set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
                                                                  SyncConflict.reason == "rejected",
                                                                  SyncConflict.record_id.not_in(accepted))))
     C = Countersignature
+    rows = [r for r in s.connection().execute(
+            select(C.id, C.target_kind, C.target_id, C.action, C.status_after, C.author_grade, C.follows_id,
+                   C.on_date)
+            .where(C.on_date <= max(days), _in_people(C.person_id, person_ids))
+            .order_by(C.on_date, C.created_at, C.id)).all() if r.id not in refused]
+    return {day: _replayed(r for r in rows if r.on_date <= day) for day in days}
+
+
+def _replayed(rows: Iterable[Any]) -> dict[tuple[str, str], _Signing]:
     chains: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for r in s.connection().execute(
-            select(C.id, C.target_kind, C.target_id, C.action, C.status_after, C.author_grade, C.follows_id)
-            .where(C.on_date <= as_of, _in_people(C.person_id, person_ids))
-            .order_by(C.on_date, C.created_at, C.id)).all():
-        if r.id not in refused:
-            chains[(r.target_kind, r.target_id)].append(r)
+    for r in rows:
+        chains[(r.target_kind, r.target_id)].append(r)
     out = {}
-    for key, rows in chains.items():
-        chain = cs.chain_order(rows)
+    for key, chain_rows in chains.items():
+        chain = cs.chain_order(chain_rows)
         submitted = next((r for r in reversed(chain) if r.action in (cs.SUBMITTED, cs.RESUBMITTED, cs.SELF_SIGN)),
                          None)
         out[key] = _Signing(cs.status_of(chain, key[0]), submitted.author_grade if submitted else None)
@@ -153,96 +159,131 @@ def _carried_of(now: Any, started_on: date) -> tuple[tuple[str, date], ...]:
     return tuple(sorted(out, key=lambda kv: (kv[1], kv[0])))
 
 
-def _rosh(s: Connection, as_of: date, person_ids: Sequence[str] | None,
-          signings: dict[tuple[str, str], _Signing]) -> dict[str, list[RoshFacts]]:
-    confirmed = {a: on for a, on in s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
-                                              .where(RoshConfirmation.on_date <= as_of,
-                                                     _in_people(RoshConfirmation.person_id, person_ids))).all()}
+def _rosh(s: Connection, days: Sequence[date], person_ids: Sequence[str] | None,
+          signings: dict[date, dict[tuple[str, str], _Signing]]) -> dict[date, dict[str, list[RoshFacts]]]:
+    last_day = max(days)
+    confirmations = s.execute(select(RoshConfirmation.assessment_id, RoshConfirmation.on_date)
+                              .where(RoshConfirmation.on_date <= last_day,
+                                     _in_people(RoshConfirmation.person_id, person_ids))).all()
     A = RoshAssessment
     rows = s.execute(select(A.id, A.person_id, A.kind, A.started_on, A.completed_on, A.overall_level,
                             A.by_report_writer, A.confirmed_on, A.full_analysis, A.gate_reason)
-                     .where(A.status == "complete", A.completed_on <= as_of, _in_people(A.person_id, person_ids))
+                     .where(A.status == "complete", A.completed_on <= last_day, _in_people(A.person_id, person_ids))
                      .order_by(A.person_id, A.completed_on, A.started_on)).all()
-    out: dict[str, list[RoshFacts]] = defaultdict(list)
-    for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate in rows:
-        sig = _signing(signings, cs.ROSH_ASSESSMENT, aid)
-        out[pid].append(RoshFacts(aid, kind, started, completed, level, bool(by_writer),
-                                  confirmed.get(aid) or confirmed_on, {}, (), {}, gate_state, gate, sig.status,
-                                  sig.grade))
+    by_day: dict[date, dict[str, list[RoshFacts]]] = {}
+    for day in days:
+        confirmed = {a: on for a, on in confirmations if on <= day}
+        day_signings = signings[day]
+        out: dict[str, list[RoshFacts]] = defaultdict(list)
+        for aid, pid, kind, started, completed, level, by_writer, confirmed_on, gate_state, gate in rows:
+            if completed > day:
+                continue
+            sig = _signing(day_signings, cs.ROSH_ASSESSMENT, aid)
+            out[pid].append(RoshFacts(aid, kind, started, completed, level, bool(by_writer),
+                                      confirmed.get(aid) or confirmed_on, {}, (), {}, gate_state, gate, sig.status,
+                                      sig.grade))
+        by_day[day] = out
     # The latest one's sources, answers about children (child-protection concerns) and what it carried: only those
-    # rows, and only those parts of their JSON, extracted by SQLite (the whole analysis would cost a decode a case).
-    latest = {found[-1].id: pid for pid, found in out.items()}
+    # rows (the latest of each day), and only those parts of their JSON, extracted by SQLite (the whole analysis
+    # would cost a decode a case).
+    latest = {found[-1].id for out in by_day.values() for found in out.values()}
     children = [q.id for q in screening().questions if q.block == "children"]
     columns = [A.id, A.sources_checked, A.source_reasons, func.json_extract(A.carried, "$.now"),
                *(func.json_extract(A.answers, f'$."{q}"') for q in children)]
-    for ids in _chunks(list(latest)):
+    extracted: dict[str, tuple[Any, ...]] = {}
+    for ids in _chunks(sorted(latest)):
         for aid, sources, reasons, now, *answers in s.execute(select(*columns).where(A.id.in_(ids))).all():
-            pid = latest[aid]
-            last = out[pid][-1]
-            found = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
-            out[pid][-1] = replace(last, answers=found, sources_checked=tuple(sources or ()),
-                                   source_reasons=dict(reasons or {}),
-                                   carried=_carried_of(json.loads(now) if now else {}, last.started_on))
-    return out
-
-
-def _risk_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
-                signings: dict[tuple[str, str], _Signing]) -> dict[str, RiskPlanFacts]:
-    chosen: dict[str, Any] = {}  # Core rows (attribute access as the models'): ORM objects cost too much here
-    R = RiskPlan
-    for p in s.execute(select(R.id, R.person_id, R.status, R.started_on, R.completed_on, R.shared)
-                       .where(R.started_on <= as_of, _in_people(R.person_id, person_ids))
-                       .order_by(R.started_on, R.created_at)).all():
-        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
-        held = chosen.get(p.person_id)
-        if complete or held is None or held.status != "complete":
-            if not complete and held is not None and held.status == "complete":
+            extracted[aid] = (sources, reasons, now, answers)
+    for out in by_day.values():
+        for found in out.values():
+            last = found[-1]
+            if last.id not in extracted:
                 continue
-            chosen[p.person_id] = p
-    ids = [p.id for p in chosen.values()]
+            sources, reasons, now, answers = extracted[last.id]
+            answered = {q: json.loads(a) for q, a in zip(children, answers, strict=True) if a}
+            found[-1] = replace(last, answers=answered, sources_checked=tuple(sources or ()),
+                                source_reasons=dict(reasons or {}),
+                                carried=_carried_of(json.loads(now) if now else {}, last.started_on))
+    return by_day
+
+
+def _risk_plans(s: Connection, days: Sequence[date], person_ids: Sequence[str] | None,
+                signings: dict[date, dict[tuple[str, str], _Signing]]) -> dict[date, dict[str, RiskPlanFacts]]:
+    R = RiskPlan
+    last_day = max(days)
+    plans = s.execute(select(R.id, R.person_id, R.status, R.started_on, R.completed_on, R.shared)
+                      .where(R.started_on <= last_day, _in_people(R.person_id, person_ids))
+                      .order_by(R.started_on, R.created_at)).all()
+    chosen_by_day: dict[date, dict[str, Any]] = {}
+    for day in days:
+        chosen: dict[str, Any] = {}  # Core rows (attribute access as the models'): ORM objects cost too much here
+        for p in plans:
+            if p.started_on > day:
+                continue
+            complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= day
+            held = chosen.get(p.person_id)
+            if complete or held is None or held.status != "complete":
+                if not complete and held is not None and held.status == "complete":
+                    continue
+                chosen[p.person_id] = p
+        chosen_by_day[day] = chosen
     actions: dict[str, list[PlanAction]] = defaultdict(list)
-    shared: dict[str, list[tuple[str, date]]] = defaultdict(list)
-    if ids:
+    sharing: list[tuple[str, str, date]] = []
+    if any(chosen_by_day.values()):
         for plan_id, section, who, what, by_when, done_on in s.execute(
                 select(RiskPlanAction.plan_id, RiskPlanAction.section, RiskPlanAction.who, RiskPlanAction.what,
                        RiskPlanAction.by_when, RiskPlanAction.done_on)
                 .where(_in_people(RiskPlanAction.person_id, person_ids))
                 .order_by(RiskPlanAction.section, RiskPlanAction.position)).all():
             actions[plan_id].append(PlanAction(section, who, what, by_when, done_on))
-        for plan_id, agency, on in s.execute(select(RiskPlanSharing.plan_id, RiskPlanSharing.agency,
-                                                    RiskPlanSharing.on_date)
-                                             .where(RiskPlanSharing.on_date <= as_of,
-                                                    _in_people(RiskPlanSharing.person_id, person_ids))).all():
-            shared[plan_id].append((agency, on))
-    out = {}
-    for pid, p in chosen.items():
-        legacy = [(agency, on) for agency, on in
-                  ((str(x.get("with") or ""), date.fromisoformat(str(x["on"])))
-                   for x in (p.shared or []) if isinstance(x, dict) and x.get("on"))
-                  if on <= as_of]
-        sig = _signing(signings, cs.RISK_PLAN, p.id)
-        out[pid] = RiskPlanFacts(p.id, "complete" if p.status == "complete" and p.completed_on is not None
-                                 and p.completed_on <= as_of else "draft", p.started_on, p.completed_on,
-                                 tuple(actions.get(p.id, ())), tuple(shared.get(p.id, ())) + tuple(legacy),
-                                 sig.status, sig.grade)
-    return out
+        sharing = [tuple(r) for r in s.execute(
+            select(RiskPlanSharing.plan_id, RiskPlanSharing.agency, RiskPlanSharing.on_date)
+            .where(RiskPlanSharing.on_date <= last_day, _in_people(RiskPlanSharing.person_id, person_ids))).all()]
+    by_day: dict[date, dict[str, RiskPlanFacts]] = {}
+    for day, chosen in chosen_by_day.items():
+        shared: dict[str, list[tuple[str, date]]] = defaultdict(list)
+        for plan_id, agency, on in sharing:
+            if on <= day:
+                shared[plan_id].append((agency, on))
+        day_signings = signings[day]
+        out = {}
+        for pid, p in chosen.items():
+            legacy = [(agency, on) for agency, on in
+                      ((str(x.get("with") or ""), date.fromisoformat(str(x["on"])))
+                       for x in (p.shared or []) if isinstance(x, dict) and x.get("on"))
+                      if on <= day]
+            sig = _signing(day_signings, cs.RISK_PLAN, p.id)
+            out[pid] = RiskPlanFacts(p.id, "complete" if p.status == "complete" and p.completed_on is not None
+                                     and p.completed_on <= day else "draft", p.started_on, p.completed_on,
+                                     tuple(actions.get(p.id, ())), tuple(shared.get(p.id, ())) + tuple(legacy),
+                                     sig.status, sig.grade)
+        by_day[day] = out
+    return by_day
 
 
-def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None,
-                    signings: dict[tuple[str, str], _Signing]) -> dict[str, SentencePlanFacts]:
-    chosen: dict[str, Any] = {}
-    best: dict[str, tuple[bool, date, Any]] = {}
+def _sentence_plans(s: Connection, days: Sequence[date], person_ids: Sequence[str] | None,
+                    signings: dict[date, dict[tuple[str, str], _Signing]]
+                    ) -> dict[date, dict[str, SentencePlanFacts]]:
     P = SentencePlan
-    for p in s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
-                              P.needs_assessment_id, P.persons_words, P.involvement,
-                              P.sequence_reason, P.created_at)
-                       .where(P.started_on <= as_of, _in_people(P.person_id, person_ids))).all():
-        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
-        # As sentence_plan.plan_in_force chooses: the latest completed, else the latest draft.
-        key = (complete, (p.completed_on if complete else None) or p.started_on, p.created_at)
-        if p.person_id not in best or key > best[p.person_id]:
-            best[p.person_id], chosen[p.person_id] = key, p
-    plan_ids = {p.id for p in chosen.values()}
+    last_day = max(days)
+    plans = s.execute(select(P.id, P.person_id, P.plan_type, P.status, P.started_on, P.completed_on,
+                             P.needs_assessment_id, P.persons_words, P.involvement,
+                             P.sequence_reason, P.created_at)
+                      .where(P.started_on <= last_day, _in_people(P.person_id, person_ids))).all()
+    chosen_by_day: dict[date, dict[str, Any]] = {}
+    for day in days:
+        chosen: dict[str, Any] = {}
+        best: dict[str, tuple[bool, date, Any]] = {}
+        for p in plans:
+            if p.started_on > day:
+                continue
+            complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= day
+            # As sentence_plan.plan_in_force chooses: the latest completed, else the latest draft.
+            key = (complete, (p.completed_on if complete else None) or p.started_on, p.created_at)
+            if p.person_id not in best or key > best[p.person_id]:
+                best[p.person_id], chosen[p.person_id] = key, p
+        chosen_by_day[day] = chosen
+    plan_ids = {p.id for chosen in chosen_by_day.values() for p in chosen.values()}
     goals: dict[str, list[Any]] = defaultdict(list)
     G = PlanGoal
     for g in s.execute(select(G.id, G.plan_id, G.title, G.area, G.outcome, G.status, G.need_links, G.rosh_link,
@@ -257,50 +298,63 @@ def _sentence_plans(s: Connection, as_of: date, person_ids: Sequence[str] | None
             .where(_in_people(PlanStep.person_id, person_ids)).order_by(PlanStep.position)).all():
         if goal_id in goal_ids:
             steps[goal_id].append(StepFacts(what, who, partner, status))
-    achieved: dict[str, date] = {}  # goal id -> the day it was last marked achieved
-    for goal_id, on in s.execute(
-            select(PlanGoalStatus.goal_id, PlanGoalStatus.on_date)
-            .where(PlanGoalStatus.status == "achieved", PlanGoalStatus.on_date <= as_of,
-                   _in_people(PlanGoalStatus.person_id, person_ids))).all():
-        if goal_id in goal_ids and (goal_id not in achieved or on > achieved[goal_id]):
-            achieved[goal_id] = on
-    agreements: dict[str, tuple[str, str | None]] = {}
-    for plan_id, answer, reason in s.execute(
-            select(PlanAgreement.plan_id, PlanAgreement.agreement, PlanAgreement.reason)
-            .where(PlanAgreement.on_date <= as_of, _in_people(PlanAgreement.person_id, person_ids))
-            .order_by(PlanAgreement.on_date, PlanAgreement.created_at)).all():
-        if plan_id in plan_ids:
-            agreements[plan_id] = (answer, reason)  # the latest counts
-    out = {}
-    for pid, p in chosen.items():
-        complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= as_of
-        gs = tuple(GoalFacts(g.title, g.area, g.outcome, g.status, tuple(g.need_links or ()), bool(g.rosh_link),
-                             bool(g.learning_plan), tuple(steps.get(g.id, ())),
-                             achieved.get(g.id) if g.status == "achieved" else None) for g in goals.get(p.id, ()))
-        answer, reason = agreements.get(p.id, (None, None))
-        sig = _signing(signings, cs.SENTENCE_PLAN, p.id)
-        out[pid] = SentencePlanFacts(p.id, p.plan_type, "complete" if complete else "draft", p.started_on,
-                                     p.completed_on if complete else None, p.needs_assessment_id, p.persons_words,
-                                     p.involvement, p.sequence_reason, gs, answer, reason, sig.status, sig.grade)
-    return out
+    marked = [(goal_id, on) for goal_id, on in s.execute(
+        select(PlanGoalStatus.goal_id, PlanGoalStatus.on_date)
+        .where(PlanGoalStatus.status == "achieved", PlanGoalStatus.on_date <= last_day,
+               _in_people(PlanGoalStatus.person_id, person_ids))).all() if goal_id in goal_ids]
+    agreed = [(plan_id, answer, reason, on) for plan_id, answer, reason, on in s.execute(
+        select(PlanAgreement.plan_id, PlanAgreement.agreement, PlanAgreement.reason, PlanAgreement.on_date)
+        .where(PlanAgreement.on_date <= last_day, _in_people(PlanAgreement.person_id, person_ids))
+        .order_by(PlanAgreement.on_date, PlanAgreement.created_at)).all() if plan_id in plan_ids]
+    by_day: dict[date, dict[str, SentencePlanFacts]] = {}
+    for day, chosen in chosen_by_day.items():
+        achieved: dict[str, date] = {}  # goal id -> the day it was last marked achieved
+        for goal_id, on in marked:
+            if on <= day and (goal_id not in achieved or on > achieved[goal_id]):
+                achieved[goal_id] = on
+        agreements = {plan_id: (answer, reason) for plan_id, answer, reason, on in agreed
+                      if on <= day}  # the latest counts
+        day_signings = signings[day]
+        out = {}
+        for pid, p in chosen.items():
+            complete = p.status == "complete" and p.completed_on is not None and p.completed_on <= day
+            gs = tuple(GoalFacts(g.title, g.area, g.outcome, g.status, tuple(g.need_links or ()), bool(g.rosh_link),
+                                 bool(g.learning_plan), tuple(steps.get(g.id, ())),
+                                 achieved.get(g.id) if g.status == "achieved" else None)
+                       for g in goals.get(p.id, ()))
+            answer, reason = agreements.get(p.id, (None, None))
+            sig = _signing(day_signings, cs.SENTENCE_PLAN, p.id)
+            out[pid] = SentencePlanFacts(p.id, p.plan_type, "complete" if complete else "draft", p.started_on,
+                                         p.completed_on if complete else None, p.needs_assessment_id,
+                                         p.persons_words, p.involvement, p.sequence_reason, gs, answer, reason,
+                                         sig.status, sig.grade)
+        by_day[day] = out
+    return by_day
 
 
-def _needs(s: Connection, as_of: date, person_ids: Sequence[str] | None) -> dict[str, NeedsFacts]:
+def _needs(s: Connection, days: Sequence[date], person_ids: Sequence[str] | None
+           ) -> dict[date, dict[str, NeedsFacts]]:
     N = NeedsAssessment
-    latest: dict[str, tuple[date, date, str]] = {}  # person -> the latest completed (first the dates)
-    for aid, pid, completed, started in s.execute(
-            select(N.id, N.person_id, N.completed_on, N.started_on)
-            .where(N.status == "complete", N.completed_on <= as_of, _in_people(N.person_id, person_ids))).all():
-        if pid not in latest or (completed, started) > latest[pid][:2]:
-            latest[pid] = (completed, started, aid)
-    out = {}
-    for ids in _chunks([v[2] for v in latest.values()]):  # only the latest rows' JSON is decoded
+    rows = s.execute(select(N.id, N.person_id, N.completed_on, N.started_on)
+                     .where(N.status == "complete", N.completed_on <= max(days),
+                            _in_people(N.person_id, person_ids))).all()
+    latest_by_day: dict[date, dict[str, tuple[date, date, str]]] = {}
+    for day in days:
+        latest: dict[str, tuple[date, date, str]] = {}  # person -> the latest completed (first the dates)
+        for aid, pid, completed, started in rows:
+            if completed <= day and (pid not in latest or (completed, started) > latest[pid][:2]):
+                latest[pid] = (completed, started, aid)
+        latest_by_day[day] = latest
+    found: dict[str, NeedsFacts] = {}
+    wanted = sorted({v[2] for latest in latest_by_day.values() for v in latest.values()})
+    for ids in _chunks(wanted):  # only the latest rows' JSON is decoded, once for all the days
         for a in s.execute(select(N.id, N.person_id, N.started_on, N.completed_on, N.sections, N.skills,
                                   N.barriers, func.json_extract(N.carried, "$.now").label("now"))
                            .where(N.id.in_(ids))).all():
-            out[a.person_id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
-                                          _carried_of(json.loads(a.now) if a.now else {}, a.started_on))
-    return out
+            found[a.id] = NeedsFacts(a.id, a.completed_on, needs_service.model_of(cast(Any, a)),
+                                     _carried_of(json.loads(a.now) if a.now else {}, a.started_on))
+    return {day: {pid: found[v[2]] for pid, v in latest.items() if v[2] in found}
+            for day, latest in latest_by_day.items()}
 
 
 def _officers(s: Connection, person_ids: Sequence[str] | None) -> dict[str, tuple[str, str, str | None, str | None]]:
@@ -349,59 +403,79 @@ def load_case_facts(db: Database, as_of: date | None = None, person_ids: Sequenc
     """Every case's practice facts (or the given cases'), from a fixed number of queries. Repeating obligations
     (contact windows, oversight cycles) are those of the audit period (settings.period_months before "as of");
     one-off obligations and enforcement are the whole sentence's."""
+    as_of = as_of or date.today()
     with _no_cycle_collection():
-        return _load_case_facts(db, as_of or date.today(), person_ids, settings or settings_for(as_of or date.today()))
+        return _load_case_facts(db, {as_of: settings or settings_for(as_of)}, person_ids)[as_of]
 
 
-def _load_case_facts(db: Database, as_of: date, person_ids: Sequence[str] | None,
-                     settings: Settings) -> list[CaseFacts]:
+def _load_case_facts(db: Database, settings: dict[date, Settings], person_ids: Sequence[str] | None
+                     ) -> dict[date, list[CaseFacts]]:
+    """Each day's facts (day -> its settings), the practice's own tables read once for all the days (up to the
+    latest, each day then keeping what was dated on or before it), in one read transaction."""
+    days = sorted(settings)
+    last_day = days[-1]
     with db.read() as s:
         policy = load_policy(_policy_name(s))
         calendar = working_calendar(s)
-        signings = _signings(s, as_of, person_ids)
+        signings = _signings(s, days, person_ids)
         core = s.connection()  # Core rows: the ORM's row loading costs as much again as these queries
-        rosh = _rosh(core, as_of, person_ids, signings)
-        risk_plans = _risk_plans(core, as_of, person_ids, signings)
-        needs = _needs(core, as_of, person_ids)
-        plans = _sentence_plans(core, as_of, person_ids, signings)
+        rosh = _rosh(core, days, person_ids, signings)
+        risk_plans = _risk_plans(core, days, person_ids, signings)
+        needs = _needs(core, days, person_ids)
+        plans = _sentence_plans(core, days, person_ids, signings)
         people = _officers(core, person_ids)
         held = holders_in(core)
         # Bare records of RoSH work from before assessments were kept here (imports, older histories): an OASys
         # initial assessment (recorded with its sentence plan) and reviews both include the RoSH screening.
-        legacy: dict[str, list[date]] = defaultdict(list)
-        for pid, on in core.execute(select(StandardsRecord.person_id, StandardsRecord.done_on)
-                                 .where(StandardsRecord.kind.in_(("rosh_review", "sentence_plan")),
-                                        StandardsRecord.done_on <= as_of,
-                                        _in_people(StandardsRecord.person_id, person_ids))).all():
-            legacy[pid].append(on)
+        records = core.execute(select(StandardsRecord.person_id, StandardsRecord.done_on)
+                               .where(StandardsRecord.kind.in_(("rosh_review", "sentence_plan")),
+                                      StandardsRecord.done_on <= last_day,
+                                      _in_people(StandardsRecord.person_id, person_ids))).all()
         offences = {pid: offence for pid, offence in core.execute(
             select(Sentence.person_id, Sentence.offence).where(Sentence.terminated_on.is_(None),
                                                                _in_people(Sentence.person_id, person_ids))
             .order_by(Sentence.start_date)).all()}
-        out = []
-        since = add_months(as_of, -settings.period_months)
-        # Every contact under the sentence (the path one case's audit takes): the engine's results are the same as
-        # from the few contacts its `since` reading picks (standards.obligations.contacts_needed), and the contact
-        # summary (home visits, oversight) needs them all: from those few it missed visits the engine did not ask
-        # for, so the caseload's audit and one case's audit differed. No slower at Trust scale (the fewer rows
-        # cost their seeks), three times faster for a team's 750 cases.
-        for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
-            pid = f.person_id
-            assert pid is not None
-            crn, name, gender, holder = people[pid]
-            found = rosh.get(pid, [])
-            plan = plans.get(pid)
-            na = needs.get(pid)
-            h = held.get(pid)
-            holder = h.name if h is not None else holder
-            if any(e.known > as_of for e in f.events):  # recorded after the audit day: not known then
-                f = replace(f, events=tuple(e for e in f.events if e.known <= as_of))
-            obligations = tuple(engine.obligations(policy, f, as_of, since=since, calendar=calendar))
-            out.append(CaseFacts(
-                pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
-                tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
-                tuple(found), tuple(sorted({*(r.completed_on for r in found), *legacy.get(pid, ())})),
-                risk_plans.get(pid), plan, na, _contacts(f.contacts), obligations))
+        by_day = {}
+        for as_of in days:
+            legacy: dict[str, list[date]] = defaultdict(list)
+            for pid, on in records:
+                if on <= as_of:
+                    legacy[pid].append(on)
+            by_day[as_of] = _facts_on(s, as_of, settings[as_of], person_ids, policy, calendar, people, held,
+                                      offences, legacy, rosh[as_of], risk_plans[as_of], needs[as_of], plans[as_of])
+    return by_day
+
+
+def _facts_on(s: Session, as_of: date, settings: Settings, person_ids: Sequence[str] | None, policy: Any,
+              calendar: Any, people: dict[str, tuple[str, str, str | None, str | None]], held: dict[str, Any],
+              offences: dict[str, str | None], legacy: dict[str, list[date]], rosh: dict[str, list[RoshFacts]],
+              risk_plans: dict[str, RiskPlanFacts], needs: dict[str, NeedsFacts],
+              plans: dict[str, SentencePlanFacts]) -> list[CaseFacts]:
+    """One day's facts: the standards engine's facts and obligations for that day, with the practice's own."""
+    out = []
+    since = add_months(as_of, -settings.period_months)
+    # Every contact under the sentence (the path one case's audit takes): the engine's results are the same as
+    # from the few contacts its `since` reading picks (standards.obligations.contacts_needed), and the contact
+    # summary (home visits, oversight) needs them all: from those few it missed visits the engine did not ask
+    # for, so the caseload's audit and one case's audit differed. No slower at Trust scale (the fewer rows
+    # cost their seeks), three times faster for a team's 750 cases.
+    for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
+        pid = f.person_id
+        assert pid is not None
+        crn, name, gender, holder = people[pid]
+        found = rosh.get(pid, [])
+        plan = plans.get(pid)
+        na = needs.get(pid)
+        h = held.get(pid)
+        holder = h.name if h is not None else holder
+        if any(e.known > as_of for e in f.events):  # recorded after the audit day: not known then
+            f = replace(f, events=tuple(e for e in f.events if e.known <= as_of))
+        obligations = tuple(engine.obligations(policy, f, as_of, since=since, calendar=calendar))
+        out.append(CaseFacts(
+            pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
+            tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
+            tuple(found), tuple(sorted({*(r.completed_on for r in found), *legacy.get(pid, ())})),
+            risk_plans.get(pid), plan, na, _contacts(f.contacts), obligations))
     return sorted(out, key=lambda c: c.crn)
 
 
@@ -437,9 +511,20 @@ def audit(db: Database, as_of: date | None = None, person_ids: Sequence[str] | N
           carried_forward_months: int | None = None) -> list[CaseAudit]:
     """Every case's checklist and score (or the given cases'), by CRN."""
     as_of = as_of or date.today()
-    settings = settings_for(as_of, carried_forward_months)
+    return audits_on(db, [as_of], person_ids, carried_forward_months)[as_of]
+
+
+def audits_on(db: Database, days: Iterable[date], person_ids: Sequence[str] | None = None,
+              carried_forward_months: int | None = None) -> dict[date, list[CaseAudit]]:
+    """Every case's checklist and score (or the given cases') on each of the days, by CRN: the same as auditing
+    each day alone, with the practice's own tables read once for all of them (the team view's two periods, the
+    charts' month-ends)."""
+    settings = {day: settings_for(day, carried_forward_months) for day in set(days)}
+    if not settings:
+        return {}
     with _no_cycle_collection():
-        return [audit_case(c, settings) for c in load_case_facts(db, as_of, person_ids, settings)]
+        facts = _load_case_facts(db, settings, person_ids)
+        return {day: [audit_case(c, settings[day]) for c in found] for day, found in facts.items()}
 
 
 # The whole caseload's audit per (day, threshold), kept until the next write; then only the cases the audit rows
@@ -456,26 +541,51 @@ def cached_audit(db: Database, as_of: date | None = None, carried_forward_months
     writes that name a few cases, only those cases are audited again (the team view and the panels reload in
     milliseconds instead of the seconds a whole caseload takes)."""
     as_of = as_of or date.today()
-    key = (as_of, carried_forward_months)
+    return cached_audits(db, [as_of], carried_forward_months)[as_of]
+
+
+def cached_audits(db: Database, days: Iterable[date], carried_forward_months: int | None = None
+                  ) -> dict[date, list[CaseAudit]]:
+    """cached_audit for several days at once: the days not kept are audited together (audits_on: the practice's
+    tables read once for all of them), so the team view's first open or the charts' months cost little more than
+    one day's audit."""
     count = write_count(db)  # read first: a write while auditing makes the next call look again
     cache = _audit_cache.setdefault(db, {})
-    hit = cache.get(key)
-    if hit is not None and hit[0] == count:
-        return sorted(hit[2].values(), key=lambda a: a.crn)
+    out: dict[date, list[CaseAudit]] = {}
+    stale: dict[date, tuple[int, int, dict[str, CaseAudit]] | None] = {}
+    for day in dict.fromkeys(days):
+        hit = cache.get((day, carried_forward_months))
+        if hit is not None and hit[0] == count:
+            out[day] = sorted(hit[2].values(), key=lambda a: a.crn)
+        else:
+            stale[day] = hit
+    if not stale:
+        return out
     with db.read() as s:
-        changed = [] if hit is None else list(s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[1])))
+        changed = {day: list(s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[1])))
+                   for day, hit in stale.items() if hit is not None}
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
-    people = {pid for _id, pid in changed if pid is not None}
-    unnamed = any(pid is None for _id, pid in changed)  # a write the audit rows do not tie to one case
-    if hit is not None and changed and not unnamed and len(people) <= INCREMENTAL_MAX:
-        result = {pid: a for pid, a in hit[2].items() if pid not in people}
-        result.update({a.person_id: a for a in audit(db, as_of, sorted(people), carried_forward_months)})
-    else:
-        result = {a.person_id: a for a in audit(db, as_of, None, carried_forward_months)}
-    if key not in cache and len(cache) >= CACHED_DAYS:
-        cache.pop(next(iter(cache)))
-    cache[key] = (count, audit_max, result)
-    return sorted(result.values(), key=lambda a: a.crn)
+    results: dict[date, dict[str, CaseAudit]] = {}
+    whole: list[date] = []
+    for day, hit in stale.items():
+        since_kept = changed.get(day, [])
+        people = {pid for _id, pid in since_kept if pid is not None}
+        unnamed = any(pid is None for _id, pid in since_kept)  # a write the audit rows do not tie to one case
+        if hit is not None and since_kept and not unnamed and len(people) <= INCREMENTAL_MAX:
+            result = {pid: a for pid, a in hit[2].items() if pid not in people}
+            result.update({a.person_id: a for a in audit(db, day, sorted(people), carried_forward_months)})
+            results[day] = result
+        else:
+            whole.append(day)
+    for day, found in audits_on(db, whole, None, carried_forward_months).items():
+        results[day] = {a.person_id: a for a in found}
+    for day, result in results.items():
+        key = (day, carried_forward_months)
+        if key not in cache and len(cache) >= CACHED_DAYS:
+            cache.pop(next(iter(cache)))
+        cache[key] = (count, audit_max, result)
+        out[day] = sorted(result.values(), key=lambda a: a.crn)
+    return out
 
 
 def case_audit(db: Database, person_id: str, as_of: date | None = None,
@@ -500,12 +610,14 @@ def month_ends(as_of: date, months: int) -> list[date]:
 def criterion_trend(db: Database, as_of: date | None = None, months: int = 6,
                     person_ids: Sequence[str] | None = None) -> list[tuple[date, dict[str, Share]]]:
     """Each inspection criterion's share met across the cases at the end of each month (the charts' trend):
-    (day, criterion -> Share), oldest first. One audit per month, each kept until the next write (cached_audit),
-    so opening the charts again reads nothing: run it off the UI thread."""
+    (day, criterion -> Share), oldest first. The months are audited together, each kept until the next write
+    (cached_audits), so opening the charts again reads nothing: run it off the UI thread."""
     as_of = as_of or date.today()
     wanted = None if person_ids is None else set(person_ids)
-    return [(day, criterion_shares(a for a in cached_audit(db, day) if wanted is None or a.person_id in wanted))
-            for day in month_ends(as_of, months)]
+    days = month_ends(as_of, months)
+    audits = cached_audits(db, days)
+    return [(day, criterion_shares(a for a in audits[day] if wanted is None or a.person_id in wanted))
+            for day in days]
 
 
 # -- the team --------------------------------------------------------------------------------------------
@@ -550,8 +662,8 @@ def team_view(db: Database, as_of: date | None = None, previous_as_of: date | No
     as_of = as_of or date.today()
     previous_as_of = previous_as_of or add_months(as_of, -1)
     role = laptop_role(db)
-    now = cached_audit(db, as_of, carried_forward_months)
-    before = cached_audit(db, previous_as_of, carried_forward_months)
+    both = cached_audits(db, [as_of, previous_as_of], carried_forward_months)  # read together on first open
+    now, before = both[as_of], both[previous_as_of]
     if role.is_manager:
         own = False
         team = team_audit(now, before)
