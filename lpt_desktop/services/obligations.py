@@ -595,8 +595,8 @@ _OPEN = ("due", "overdue", "upcoming")  # what the due list and the column can s
 
 
 def _case_data(table: str) -> bool:
-    """Whether a write to this table can change what the engine says for a case (unknown tables: yes)."""
-    return not (table in _NOT_READ or table in _SETTINGS or table.startswith("sync_") or table.endswith("_fts"))
+    """Whether a write to this table can change a case's facts (unknown tables: yes)."""
+    return not (table in _NOT_READ or table.startswith("sync_") or table.endswith("_fts"))
 
 
 def write_count(db: Database) -> int:
@@ -650,14 +650,23 @@ _kept: weakref.WeakKeyDictionary[Database, dict[date, _Kept]] = weakref.WeakKeyD
 _KEPT_DAYS = 2
 
 
-def _changed_people(db: Database, s: Session, hit: _Kept) -> set[str] | None:
-    """The people whose facts may have changed since `hit` was worked out; None: anyone's may have."""
-    rows = s.execute(select(Audit.person_id, Audit.table_name).where(Audit.id > hit.audit_max)).all()
+def cases_changed_since(db: Database, s: Session, count: int, audit_max: int,
+                        in_key: frozenset[str] = frozenset()) -> set[str] | None:
+    """The cases written since write_count(db) was `count` and the audit's last row was `audit_max`: the people
+    the audit rows since name; None when a write may have changed anyone's (a case table written with no audit
+    row naming a case of it, or audited without naming one). Writes only to the sync_* bookkeeping, drafts, audit
+    rows, note templates and search indexes change no case; nor do writes to the tables `in_key` (settings the
+    caller keys its kept results on). For any cache kept per case by write_count (the caseload's columns)."""
+    rows = s.execute(select(Audit.person_id, Audit.table_name).where(Audit.id > audit_max)).all()
     people = {pid for pid, _table in rows if pid is not None}
-    if any(pid is None and _case_data(table) for pid, table in rows):
+
+    def case_data(table: str) -> bool:
+        return _case_data(table) and table not in in_key
+
+    if any(pid is None and case_data(table) for pid, table in rows):
         return None  # a case table written and audited without naming its case
     named = {table for pid, table in rows if pid is not None}
-    if any(_case_data(t) and t not in named for t in _tables_written_since(db, hit.count)):
+    if any(case_data(t) and t not in named for t in _tables_written_since(db, count)):
         return None  # a case table written that no audit row since names a case of (a Core statement, say)
     return people
 
@@ -678,7 +687,7 @@ def _kept_obligations(db: Database, as_of: date) -> _Kept:
             hit = None
         if hit is not None and hit.count == count:
             return hit
-        people = _changed_people(db, s, hit) if hit is not None else None
+        people = cases_changed_since(db, s, hit.count, hit.audit_max, _SETTINGS) if hit is not None else None
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
     if hit is not None and people is not None and len(people) <= INCREMENTAL_MAX:
         open_, who, next_ = dict(hit.open), dict(hit.who), dict(hit.next_due)
