@@ -193,8 +193,8 @@ def bench_practice(ctx: Context) -> None:
         # The split: both days' facts (the practice's reads once, the engine's facts and obligations a day each),
         # then both days' checks.
         both_settings = {day: settings_for(day) for day in (BENCH_TODAY, before)}
-        both_facts = _load_case_facts(team_db, both_settings, None)
-        t_team_facts = measure(_paused_collector(lambda: _load_case_facts(team_db, both_settings, None)), runs)
+        both_facts = dict(_load_case_facts(team_db, both_settings, None))
+        t_team_facts = measure(_paused_collector(lambda: dict(_load_case_facts(team_db, both_settings, None))), runs)
         t_team_checks = measure(_paused_collector(
             lambda: [audit_case(f, both_settings[d]) for d, fs in both_facts.items() for f in fs]), runs)
         say(f"  team view, {TEAM_OFFICERS} officers, {len(ids)} cases (two periods, cold): {fmt_s(t_team.median):>9}"

@@ -405,13 +405,15 @@ def load_case_facts(db: Database, as_of: date | None = None, person_ids: Sequenc
     one-off obligations and enforcement are the whole sentence's."""
     as_of = as_of or date.today()
     with _no_cycle_collection():
-        return _load_case_facts(db, {as_of: settings or settings_for(as_of)}, person_ids)[as_of]
+        return dict(_load_case_facts(db, {as_of: settings or settings_for(as_of)}, person_ids))[as_of]
 
 
 def _load_case_facts(db: Database, settings: dict[date, Settings], person_ids: Sequence[str] | None
-                     ) -> dict[date, list[CaseFacts]]:
-    """Each day's facts (day -> its settings), the practice's own tables read once for all the days (up to the
-    latest, each day then keeping what was dated on or before it), in one read transaction."""
+                     ) -> Iterator[tuple[date, list[CaseFacts]]]:
+    """Each day's facts (day -> its settings), a day at a time, oldest first: the practice's own tables read once
+    for all the days (up to the latest, each day then keeping what was dated on or before it), in one read
+    transaction. A day at a time so a caller can audit a day's facts and let them go before the next day's
+    (eight days of a Trust's facts at once cost hundreds of megabytes)."""
     days = sorted(settings)
     last_day = days[-1]
     with db.read() as s:
@@ -435,15 +437,14 @@ def _load_case_facts(db: Database, settings: dict[date, Settings], person_ids: S
             select(Sentence.person_id, Sentence.offence).where(Sentence.terminated_on.is_(None),
                                                                _in_people(Sentence.person_id, person_ids))
             .order_by(Sentence.start_date)).all()}
-        by_day = {}
         for as_of in days:
             legacy: dict[str, list[date]] = defaultdict(list)
             for pid, on in records:
                 if on <= as_of:
                     legacy[pid].append(on)
-            by_day[as_of] = _facts_on(s, as_of, settings[as_of], person_ids, policy, calendar, people, held,
-                                      offences, legacy, rosh[as_of], risk_plans[as_of], needs[as_of], plans[as_of])
-    return by_day
+            yield as_of, _facts_on(s, as_of, settings[as_of], person_ids, policy, calendar, people, held, offences,
+                                   legacy, rosh.pop(as_of), risk_plans.pop(as_of), needs.pop(as_of),
+                                   plans.pop(as_of))
 
 
 def _facts_on(s: Session, as_of: date, settings: Settings, person_ids: Sequence[str] | None, policy: Any,
@@ -523,8 +524,8 @@ def audits_on(db: Database, days: Iterable[date], person_ids: Sequence[str] | No
     if not settings:
         return {}
     with _no_cycle_collection():
-        facts = _load_case_facts(db, settings, person_ids)
-        return {day: [audit_case(c, settings[day]) for c in found] for day, found in facts.items()}
+        return {day: [audit_case(c, settings[day]) for c in found]
+                for day, found in _load_case_facts(db, settings, person_ids)}
 
 
 # The whole caseload's audit per (day, threshold), kept until the next write; then only the cases the audit rows
