@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -76,6 +76,9 @@ class Database:
         self._writer_ident: int | None = None
         # What the officer must be told about the opening, in words (a damaged -wal kept aside).
         self.notices: list[str] = []
+        # Called once at close (lock or quit): what a layer above keeps for this caseload (the sync engine's
+        # signed-in client and its tokens) is let go with the key, not when the object is collected.
+        self.on_close: list[Callable[[], None]] = []
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -266,6 +269,10 @@ class Database:
             if self._key is not None:
                 wipe(self._key)
                 self._key = None
+            hooks, self.on_close = self.on_close, []
+        for hook in hooks:
+            with contextlib.suppress(Exception):
+                hook()
 
 
 def keep_damaged_wal(path: Path) -> str:

@@ -124,7 +124,18 @@ def kept_client(db: Database) -> SyncClient:
 
             client = SyncClient(st[state.SERVER_URL], st.get(state.REFRESH_TOKEN), on_tokens=save)
             _kept[db] = client
+            kept = weakref.ref(client)
+            db.on_close.append(lambda: _forget_if_kept(ref, kept))
         return client
+
+
+def _forget_if_kept(db_ref: weakref.ref[Database], client_ref: weakref.ref[SyncClient]) -> None:
+    """At the caseload's close: drop its kept client, unless a later one has replaced it."""
+    db, client = db_ref(), client_ref()
+    if db is not None and client is not None and _kept.get(db) is client:
+        forget_client(db)
+    elif client is not None:
+        client.close()
 
 
 def forget_client(db: Database) -> None:

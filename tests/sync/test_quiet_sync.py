@@ -46,3 +46,15 @@ def test_a_quiet_sync_is_one_request_and_a_local_difference_is_still_verified(la
     with engine.counting_requests(sent.append):
         again = lap.sync()
     assert again.verified and sent == ["GET /sync/pull"]
+
+
+def test_locking_the_caseload_lets_its_kept_client_go(laptop_factory, central, unique):
+    """The kept client holds the officer's tokens: the lock (Database.close) drops and closes it at once."""
+    officer = central.add_user(f"quiet-lock-{unique}")
+    lap = laptop_factory(officer)
+    assert lap.sync().verified
+    client = engine.kept_client(lap.db)
+    assert engine._kept.get(lap.db) is client
+    lap.db.close()
+    assert engine._kept.get(lap.db) is None
+    assert client._http.is_closed
