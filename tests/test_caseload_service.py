@@ -369,9 +369,10 @@ def test_one_definition_of_overdue_for_the_red_rows_and_the_count(demo):
 
 
 def test_the_kept_awaiting_column_is_read_again_after_any_write(tmp_path, monkeypatch):
-    """load_caseload keeps awaiting_by_person's answer until a write (write_count); a write makes it read again,
-    and what it keeps is what a fresh read says."""
+    """load_caseload keeps the awaiting-countersignature column until a write (write_count); a write makes it read
+    again (the cases the write names), and what it keeps is what a fresh read says."""
     from lpt_desktop.services import caseload as module
+    from lpt_desktop.services.countersign import awaiting_by_person
     from lpt_desktop.services.demo import DemoSpec, create_demo
     from lpt_desktop.store.keyfile import KdfParams
     from tests.conftest import DEMO_TODAY, PASSPHRASE
@@ -379,22 +380,24 @@ def test_the_kept_awaiting_column_is_read_again_after_any_write(tmp_path, monkey
     path = tmp_path / "c.lptdb"
     db = create_demo(path, PASSPHRASE, DemoSpec(cases=12, contacts_per_case=4, seed=3, today=DEMO_TODAY),
                      kdf=KdfParams.fast())
-    calls: list[int] = []
-    real = module.awaiting_by_person
+    calls: list[object] = []
+    real = module.awaiting_of
 
-    def counted(d):  # noqa: ANN001, ANN202
-        calls.append(1)
-        return real(d)
+    def counted(s, person_ids, refused):  # noqa: ANN001, ANN202
+        calls.append(person_ids)
+        return real(s, person_ids, refused)
 
-    monkeypatch.setattr(module, "awaiting_by_person", counted)
+    monkeypatch.setattr(module, "awaiting_of", counted)
     try:
         first = module.load_caseload(db, DEMO_TODAY)
         again = module.load_caseload(db, DEMO_TODAY)
-        assert len(calls) == 1 and first == again
-        assert {r.person_id: r.rosh_signing for r in again if r.rosh_signing} == real(db)
-        with db.write() as s:  # any write: the next load reads again
-            s.execute(module.select(module.Person).limit(1)).scalar_one().tier = "B2"
+        assert calls == [None] and first == again
+        assert {r.person_id: r.rosh_signing for r in again if r.rosh_signing} == awaiting_by_person(db)
+        with db.write() as s:  # any write: the next load reads again, the case it names
+            person = s.execute(module.select(module.Person).limit(1)).scalar_one()
+            person.tier = "B2"
+            pid = person.id
         module.load_caseload(db, DEMO_TODAY)
-        assert len(calls) == 2
+        assert calls == [None, {pid}]
     finally:
         db.close()

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from lpt_desktop.domain.reference import reference
-from lpt_desktop.services.countersign import awaiting_by_person
-from lpt_desktop.services.obligations import next_due_by_person, write_count
+from lpt_desktop.services.countersign import awaiting_of, refused_ids
+from lpt_desktop.services.obligations import INCREMENTAL_MAX, cases_changed_since, next_due_by_person, write_count
 from lpt_desktop.services.tiering import caseload_tiers, tier_differs
 from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
-from lpt_desktop.store.models import Contact, Person, Registration, Sentence
+from lpt_desktop.store.models import Audit, Contact, Person, Registration, Sentence
 
 FLAG_ORDER = ("MAPPA", "CP", "DA", "PPO")
 
@@ -160,19 +160,38 @@ def order_text(label: str, recalled_on: date | None) -> str:
     return f"{label} (recalled)" if recalled_on is not None else label
 
 
-# db -> (write_count when read, awaiting_by_person's answer). It reads every completed RoSH assessment and every
-# RoSH countersignature (0.77 s of a 0.92 s warm load at Trust scale): kept until the next write, like the next-due
-# column and the suggested tiers.
-_awaiting_kept: weakref.WeakKeyDictionary[Database, tuple[int, dict[str, str]]] = weakref.WeakKeyDictionary()
+# db -> the awaiting-countersignature column as last read: it read every completed RoSH assessment and every RoSH
+# countersignature (0.77 s of a 0.92 s warm load at Trust scale), so after a write only the cases the audit names
+# are read again (obligations.cases_changed_since), everyone when it cannot say whose.
+@dataclass(frozen=True, slots=True)
+class _KeptAwaiting:
+    count: int  # write_count when read
+    audit_max: int  # the audit's last row then
+    refused: frozenset[str]  # the records the central store refused then (sync bookkeeping: no audit row says)
+    found: dict[str, str]
+
+
+_awaiting_kept: weakref.WeakKeyDictionary[Database, _KeptAwaiting] = weakref.WeakKeyDictionary()
+# Tables whose writes change no case's countersigning (settings: no case's chain reads them).
+_NOT_SIGNING = frozenset({"lpt_meta", "office_closure"})
 
 
 def _awaiting(db: Database) -> dict[str, str]:
     count = write_count(db)  # read first: a write while reading makes the next call read again
     hit = _awaiting_kept.get(db)
-    if hit is not None and hit[0] == count:
-        return hit[1]
-    found = awaiting_by_person(db)
-    _awaiting_kept[db] = (count, found)
+    if hit is not None and hit.count == count:
+        return hit.found
+    with db.read() as s:
+        people = cases_changed_since(db, s, hit.count, hit.audit_max, _NOT_SIGNING) if hit is not None else None
+        audit_max = s.scalar(select(func.max(Audit.id))) or 0
+        refused = frozenset(refused_ids(s))
+        if hit is not None and people is not None and refused == hit.refused and len(people) <= INCREMENTAL_MAX:
+            found = {pid: words for pid, words in hit.found.items() if pid not in people}
+            if people:
+                found.update(awaiting_of(s, people, set(refused)))
+        else:  # first read, anyone's chain may have changed, or many cases written: everyone in one pass
+            found = awaiting_of(s, None, set(refused))
+    _awaiting_kept[db] = _KeptAwaiting(count, audit_max, refused, found)
     return found
 
 

@@ -42,7 +42,7 @@ Reads:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -683,21 +683,38 @@ def override_status(db: Database, person_id: str) -> OverrideStatus | None:
 def awaiting_by_person(db: Database) -> dict[str, str]:
     """Cases whose RoSH level (their latest completed assessment) awaits countersignature, with the words to
     show beside the level: the level is in force meanwhile. Light columns only: the caseload calls it on every
-    load."""
-    out: dict[str, str] = {}
+    load (and keeps it: services/caseload recomputes only the cases written since, with awaiting_of)."""
     with db.read() as s:
-        latest: dict[str, str] = {}  # person -> their latest completed assessment's id
-        for pid, aid in s.execute(select(RoshAssessment.person_id, RoshAssessment.id)
-                                  .where(RoshAssessment.status == "complete")
-                                  .order_by(RoshAssessment.completed_on, RoshAssessment.created_at)):
-            latest[pid] = aid
-        refused = _refused_ids(s)
-        chains: dict[str, list[Any]] = defaultdict(list)
-        for rec in s.execute(select(Countersignature.id, Countersignature.follows_id, Countersignature.target_id,
-                                    Countersignature.action, Countersignature.status_after)
-                             .where(Countersignature.target_kind == cs.ROSH_ASSESSMENT).order_by(*_OLD_ORDER)):
-            if rec.id not in refused:
-                chains[rec.target_id].append(rec)
+        return awaiting_of(s, None, refused_ids(s))
+
+
+def refused_ids(s: Session) -> set[str]:
+    """The countersignature records the central store refused (see _refused_ids): the caseload keeps its column
+    with them, as a record refused or accepted since changes a chain without a write to the case's tables."""
+    return _refused_ids(s)
+
+
+def awaiting_of(s: Session, person_ids: Collection[str] | None, refused: set[str]) -> dict[str, str]:
+    """awaiting_by_person for these people only (None: everyone), with the refused records already read: a case's
+    answer depends on its own assessments and their chains alone, so any subset gives each case's full answer."""
+    out: dict[str, str] = {}
+    latest: dict[str, str] = {}  # person -> their latest completed assessment's id
+    query = (select(RoshAssessment.person_id, RoshAssessment.id).where(RoshAssessment.status == "complete")
+             # id last: a tie in the dates picks the same assessment whichever people are asked about
+             .order_by(RoshAssessment.completed_on, RoshAssessment.created_at, RoshAssessment.id))
+    if person_ids is not None:
+        query = query.where(RoshAssessment.person_id.in_(sorted(person_ids)))
+    for pid, aid in s.execute(query):
+        latest[pid] = aid
+    chains: dict[str, list[Any]] = defaultdict(list)
+    signing = (select(Countersignature.id, Countersignature.follows_id, Countersignature.target_id,
+                      Countersignature.action, Countersignature.status_after)
+               .where(Countersignature.target_kind == cs.ROSH_ASSESSMENT).order_by(*_OLD_ORDER))
+    if person_ids is not None:
+        signing = signing.where(Countersignature.target_id.in_(sorted(latest.values())))
+    for rec in s.execute(signing):
+        if rec.id not in refused:
+            chains[rec.target_id].append(rec)
     for pid, aid in latest.items():
         status = cs.status_of(cs.chain_order(chains.get(aid, [])), cs.ROSH_ASSESSMENT)
         if cs.is_awaiting(status):
@@ -706,7 +723,7 @@ def awaiting_by_person(db: Database) -> dict[str, str]:
 
 
 __all__ = ["Actor", "HistoryItem", "OverrideStatus", "QueueItem", "ReturnItem", "actor_in", "agree_override",
-           "awaiting_by_person", "chain_status", "countersign", "countersign_history", "countersign_queue",
-           "current_actor", "override_status", "person_of", "record_completion", "record_oversight", "refusal",
-           "refuse_override", "resubmit", "return_work", "returns_for_officer", "signing_status", "status_label",
-           "submit_for_countersignature"]
+           "awaiting_by_person", "awaiting_of", "chain_status", "countersign", "countersign_history",
+           "countersign_queue", "current_actor", "override_status", "person_of", "record_completion",
+           "record_oversight", "refusal", "refuse_override", "refused_ids", "resubmit", "return_work",
+           "returns_for_officer", "signing_status", "status_label", "submit_for_countersignature"]

@@ -73,7 +73,7 @@ from lpt_desktop.domain.validation import FieldError, ValidationError, require
 from lpt_desktop.services.case_events import add_event
 from lpt_desktop.services.changes import Change, writes
 from lpt_desktop.services.needs import tier_needs_bulk
-from lpt_desktop.services.obligations import INCREMENTAL_MAX, offence_category, write_count
+from lpt_desktop.services.obligations import INCREMENTAL_MAX, cases_changed_since, offence_category, write_count
 from lpt_desktop.store.case_record_models import Circumstance, SentenceEvent
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Enforcement, Meta, Person, Registration, Requirement, Sentence
@@ -329,6 +329,9 @@ def suggested_tiers(s: Session, scheme: str, as_of: date,
 # the audit says were written (as services/obligations.next_due_by_person does for the next-due column).
 _caseload_cache: weakref.WeakKeyDictionary[Database, tuple[int, tuple[date, str], int, dict[str, str],
                                                            dict[str, str]]] = weakref.WeakKeyDictionary()
+# Tables whose writes change no case's suggested tier: the scheme (lpt_meta) is in the kept results' key, and the
+# office closures are not read.
+_NOT_TIERING = frozenset({"lpt_meta", "office_closure"})
 
 
 def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict[str, str]]:
@@ -341,17 +344,17 @@ def caseload_tiers(db: Database, as_of: date) -> tuple[str, dict[str, str], dict
         hit = _caseload_cache.get(db)
         if hit is not None and hit[1] == key and hit[0] == count:
             return scheme, hit[3], hit[4]
-        changed: list[tuple[int, str | None]] = []
-        if hit is not None and hit[1] == key:
-            changed = [(i, p) for i, p in s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[2]))]
+        # Which cases the writes since changed (obligations.cases_changed_since: None when the audit cannot say).
+        people = cases_changed_since(db, s, hit[0], hit[2], _NOT_TIERING) if hit is not None and hit[1] == key \
+            else None
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
-        people = sorted({pid for _id, pid in changed if pid is not None})
-        if hit is not None and changed and all(pid is not None for _id, pid in changed) \
-                and len(people) <= INCREMENTAL_MAX:
+        if hit is not None and people is not None and len(people) <= INCREMENTAL_MAX:
             tiers = {pid: t for pid, t in hit[3].items() if pid not in people}
             overrides = {pid: t for pid, t in hit[4].items() if pid not in people}
-            tiers.update({pid: r.tier for pid, r in suggested_tiers(s, scheme, as_of, people).items()})
-            overrides.update(overridden_from(s, people))
+            if people:
+                asked = sorted(people)
+                tiers.update({pid: r.tier for pid, r in suggested_tiers(s, scheme, as_of, asked).items()})
+                overrides.update(overridden_from(s, asked))
         else:
             tiers = {pid: r.tier for pid, r in suggested_tiers(s, scheme, as_of).items()}
             overrides = overridden_from(s)
