@@ -165,3 +165,26 @@ def test_a_settings_write_recomputes_nobody(cases, monkeypatch) -> None:
     kept = _kept(db)
     assert asked.awaiting == [] and asked.tiers == []
     assert kept == _full(db)
+
+
+# -- rows first, the worked-out columns after ----------------------------------------------------------------
+def test_rows_first_then_the_columns_filled_are_the_whole_load(demo_db) -> None:
+    """The rows painted before the engines have run say nothing of what is due or the suggested tier; filled with
+    the columns worked out after, they are what load_caseload builds at once."""
+    from lpt_desktop.services.caseload import caseload_columns, fill_columns, load_caseload
+    from lpt_desktop.services.unlock import unlock
+    from tests.conftest import DEMO_TODAY
+
+    db = unlock(demo_db, PASSPHRASE)
+    try:
+        first = load_caseload(db, DEMO_TODAY, worked_out=False)
+        assert first and all(r.columns_pending for r in first)
+        assert all(r.next_due is None and not r.next_due_what and not r.next_due_status and not r.suggested_tier
+                   and not r.suggested_scheme and not r.tier_differs for r in first)
+        filled = fill_columns(first, caseload_columns(db, DEMO_TODAY))
+        tiering._caseload_cache.pop(db, None)
+        whole = load_caseload(db, DEMO_TODAY)
+        assert filled == whole and not any(r.columns_pending for r in whole)
+        assert any(r.next_due for r in whole) and any(r.tier_differs for r in whole)
+    finally:
+        db.close()

@@ -16,7 +16,7 @@ from lpt_desktop.gui.table_model import SORT_ROLE, Column, RecordTableModel
 from lpt_desktop.services.caseload import due_order, is_overdue
 
 if TYPE_CHECKING:
-    from lpt_desktop.services.caseload import CaseloadRow
+    from lpt_desktop.services.caseload import CaseloadColumns, CaseloadRow
 
 FLAG_NAMES = {"MAPPA": "MAPPA", "CP": "Child protection", "DA": "Domestic abuse", "PPO": "PPO/IOM",
               "RECALLED": "Recalled"}
@@ -77,6 +77,16 @@ def _tier_tip(r: CaseloadRow) -> str:
             "accept or override")
 
 
+# What the next-due column says while the engine is working it out (the rows are painted first after an unlock):
+# never a date or a blank that could be read as "nothing due".
+WORKING_OUT = "Working out…"
+
+
+def _tier_tip_or_working(r: CaseloadRow) -> str:
+    shown = _tier_tip(r)
+    return f"{shown}\nThe suggested tier is being worked out" if r.columns_pending else shown
+
+
 def _rosh_tip(r: CaseloadRow) -> str:
     return f"RoSH: {r.rosh_label}" if r.rosh_rank else "RoSH: not assessed"
 
@@ -85,10 +95,10 @@ CASELOAD_COLUMNS: list[Column[CaseloadRow]] = [
     Column("CRN", lambda r: r.crn),
     Column("Name", lambda r: r.name),
     Column("Order", lambda r: r.order_label),
-    Column("Tier", tier_cell, sort=_tier_key, tooltip=_tier_tip, align_centre=True),
+    Column("Tier", tier_cell, sort=_tier_key, tooltip=_tier_tip_or_working, align_centre=True),
     Column("RoSH", lambda r: r.rosh_label if r.rosh_rank else NOT_SET, sort=lambda r: -r.rosh_rank, tooltip=_rosh_tip),
     Column("Flags", lambda r: "  ".join(r.flags), sort=lambda r: (-len(r.flags), r.flags), tooltip=_flags_tip),
-    Column("Next due", lambda r: format_date(r.next_due), sort=due_order),
+    Column("Next due", lambda r: WORKING_OUT if r.columns_pending else format_date(r.next_due), sort=due_order),
     Column("Due for", lambda r: r.next_due_what),
 ]
 COL_CRN, COL_NAME, COL_ORDER, COL_TIER, COL_ROSH, COL_FLAGS, COL_DUE, COL_DUE_FOR = range(len(CASELOAD_COLUMNS))
@@ -128,6 +138,27 @@ class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
         self.today = date.today()  # the app may stay open for days: overdue marks follow the calendar
         super().set_rows(rows)
 
+    @property
+    def columns_pending(self) -> bool:
+        """Some rows wait for their next-due and suggested-tier columns (fill_columns)."""
+        return any(r.columns_pending for r in self._rows)
+
+    def fill_columns(self, columns: CaseloadColumns) -> bool:
+        """Fill the waiting rows' next-due and suggested-tier columns in place (the selection and scroll stay), then
+        sort again if sorted (a sort by those columns put the waiting rows last). False if none was waiting (rows
+        loaded since carry their own, newer columns)."""
+        from lpt_desktop.services.caseload import fill_columns
+
+        waiting = [i for i, r in enumerate(self._rows) if r.columns_pending]
+        if not waiting:
+            return False
+        for i, row in zip(waiting, fill_columns([self._rows[i] for i in waiting], columns), strict=True):
+            self._rows[i] = row
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self._width - 1))
+        if self.sorted_by is not None:
+            self.sort(*self.sorted_by)
+        return True
+
     def extra_data(self, rec: CaseloadRow, column: int, role: int) -> Any:
         if column == COL_TIER and rec.tier_differs:
             if role == Qt.ItemDataRole.ForegroundRole:
@@ -138,6 +169,8 @@ class CaseloadTableModel(RecordTableModel["CaseloadRow"]):
             return QBrush(QColor(ROSH_COLOURS[rec.rosh]))
         if column == COL_ROSH and role == Qt.ItemDataRole.FontRole and rec.rosh in ("H", "VH"):
             return self._bold
+        if column in (COL_DUE, COL_DUE_FOR) and rec.columns_pending and role == Qt.ItemDataRole.ToolTipRole:
+            return "What is due is being worked out"
         if column in (COL_DUE, COL_DUE_FOR) and rec.next_due is not None:
             days = (rec.next_due - self.today).days
             overdue = is_overdue(rec)  # the engine's word, as the status bar counts it (not the clock's)

@@ -7,6 +7,7 @@ and the calendar show. A booked appointment is not itself due: it is how a due c
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from lpt_desktop.domain.reference import reference
 from lpt_desktop.services.countersign import awaiting_of, refused_ids
 from lpt_desktop.services.obligations import INCREMENTAL_MAX, cases_changed_since, next_due_by_person, write_count
 from lpt_desktop.services.tiering import caseload_tiers, tier_differs
+from lpt_desktop.standards.obligations import Obligation
 from lpt_desktop.store.case_record_models import Alias
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Contact, Person, Registration, Sentence
@@ -51,6 +53,9 @@ class CaseloadRow:
     # "Awaiting countersignature" while the assessment that set the RoSH level awaits it (the level is in force
     # meanwhile; issue 19), else empty.
     rosh_signing: str = ""
+    # The next-due and suggested-tier columns are still being worked out (load_caseload(worked_out=False)): their
+    # fields are blank meanwhile and say nothing; fill_columns gives the row its worked-out values.
+    columns_pending: bool = False
 
     @property
     def search_key(self) -> str:
@@ -195,7 +200,46 @@ def _awaiting(db: Database) -> dict[str, str]:
     return found
 
 
-def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
+@dataclass(frozen=True)
+class CaseloadColumns:
+    """The columns worked out by the engines, apart from the rows: the first load after an unlock paints the rows
+    first (the query, 0.7 s CPU at Trust scale) and fills these when they are ready (what is due for every case
+    and the suggested tiers: about 8 s CPU cold at Trust scale)."""
+
+    next_due: dict[str, Obligation]  # services/obligations.next_due_by_person
+    scheme: str  # the tiering scheme in preferences
+    suggested: dict[str, str]  # person -> suggested tier under it
+    overrides: dict[str, str]  # person -> the suggestion their latest override overrode (tier_differs)
+
+
+def caseload_columns(db: Database, today: date | None = None) -> CaseloadColumns:
+    """The next-due and suggested-tier columns (each kept until a write, then worked out for the cases written)."""
+    today = today or date.today()
+    due = next_due_by_person(db, today)
+    scheme, suggested, overrides = caseload_tiers(db, today)
+    return CaseloadColumns(due, scheme, suggested, overrides)
+
+
+def _column_fields(pid: str, tier: str, tier_scheme: str, columns: CaseloadColumns) -> dict[str, Any]:
+    due = columns.next_due.get(pid)
+    suggested = columns.suggested
+    return {"next_due": due.due_by if due else None, "next_due_what": due.label if due else "",
+            "next_due_status": due.status if due else "", "suggested_tier": suggested.get(pid, ""),
+            "suggested_scheme": columns.scheme,
+            "tier_differs": pid in suggested and tier_differs(suggested[pid], tier, tier_scheme, columns.scheme,
+                                                              columns.overrides.get(pid))}
+
+
+def fill_columns(rows: Iterable[CaseloadRow], columns: CaseloadColumns) -> list[CaseloadRow]:
+    """The rows with their next-due and suggested-tier columns filled (in the same order): what load_caseload
+    would have built with these columns."""
+    return [dataclasses.replace(r, columns_pending=False, **_column_fields(r.person_id, r.tier, r.tier_scheme,
+                                                                           columns)) for r in rows]
+
+
+def load_caseload(db: Database, today: date | None = None, *, worked_out: bool = True) -> list[CaseloadRow]:
+    """Every case's row. worked_out=False: without the next-due and suggested-tier columns (columns_pending set,
+    their fields blank), for painting the rows before caseload_columns has worked them out."""
     today = today or date.today()
     ref = reference()
     rosh_levels = ref.rosh_levels
@@ -203,8 +247,8 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
     summaries = _summaries  # most people share a few hundred register sets: each summarised once per process
     if len(summaries) > _SUMMARIES_MAX:
         summaries.clear()
-    due_by_person = next_due_by_person(db, today)
-    scheme, suggested, overrides = caseload_tiers(db, today)  # cached until a write, like the next-due column
+    # Kept until a write, then worked out again for the cases written.
+    columns = caseload_columns(db, today) if worked_out else None
     awaiting = _awaiting(db)
     with db.read() as s:
         # Core rows, unpacked as tuples: building 7,500 rows is the largest part of the cost (see bench/).
@@ -213,24 +257,21 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
         for pid, first, last in s.connection().execute(select(Alias.person_id, Alias.first_name, Alias.last_name)):
             aliases.setdefault(pid, []).append(f"{first} {last}".strip())
     rows: list[CaseloadRow] = []
+    pending: dict[str, Any] = {"next_due": None, "next_due_what": "", "columns_pending": True}
     for pid, crn, first, last, tier, rosh, order, registers, next_appt, recalled_on, tier_scheme in result:
         regs = summaries.get(registers)
         if regs is None:
             regs = summaries[registers] = summarise_registers(registers)
-        due = due_by_person.get(pid)
         level = rosh_levels.get(rosh or "")
         rows.append(CaseloadRow(
             person_id=pid, crn=crn, name=f"{last}, {first}", order_type=order or "",
             order_label=order_text(order_labels.get(order, order), recalled_on) if order else "No current order",
             tier=tier or "", rosh=rosh or "",
             rosh_label=level.label if level else "Not assessed", rosh_rank=level.rank if level else 0,
-            flags=regs.flags, mappa=regs.mappa, next_due=due.due_by if due else None,
-            next_due_what=due.label if due else "", next_due_status=due.status if due else "",
+            flags=regs.flags, mappa=regs.mappa,
             next_appointment=next_appt, aliases="; ".join(aliases.get(pid, ())),
-            tier_scheme=tier_scheme or "", suggested_tier=suggested.get(pid, ""), suggested_scheme=scheme,
-            tier_differs=pid in suggested and tier_differs(suggested[pid], tier, tier_scheme, scheme,
-                                                           overrides.get(pid)),
-            rosh_signing=awaiting.get(pid, ""),
+            tier_scheme=tier_scheme or "", rosh_signing=awaiting.get(pid, ""),
+            **(_column_fields(pid, tier or "", tier_scheme or "", columns) if columns is not None else pending),
         ))
     return rows
 

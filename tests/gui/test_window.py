@@ -27,6 +27,11 @@ from tests.gui.conftest import unlock
 pytestmark = pytest.mark.gui
 
 
+
+def filled(qtbot, window) -> None:
+    """Wait for the caseload's next-due and suggested-tier columns (worked out after the rows are painted)."""
+    qtbot.waitUntil(lambda: not window.caseload_view.model.columns_pending, timeout=20000)
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -52,6 +57,7 @@ def test_unlock_shows_the_caseload(make_window, qtbot, demo_db):
     assert window.stack.currentWidget() is window.unlock_page
     assert not window.lock_action.isEnabled()
     unlock(qtbot, window, PASSPHRASE)
+    filled(qtbot, window)  # the rows are painted first; what is due fills its columns after
     assert window.is_unlocked
     assert window.stack.currentWidget() is window.tabs
     assert window.caseload_view.proxy.rowCount() == 60
@@ -422,6 +428,7 @@ def _red_rows(window) -> list[str]:
 def test_overdue_dates_are_marked(make_window, qtbot, demo_db):
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
+    filled(qtbot, window)  # the rows are painted first; what is due fills its columns after
     model = window.caseload_view.model
     overdue = [r for r in model.records if is_overdue(r)]
     assert overdue and len(overdue) < model.rowCount()
@@ -438,6 +445,7 @@ def test_the_status_bar_overdue_count_is_the_red_rows(make_window, qtbot, demo_d
     definition (services.caseload.is_overdue / case_standing) now gives both."""
     window = make_window(demo_db)
     unlock(qtbot, window, PASSPHRASE)
+    filled(qtbot, window)  # the rows are painted first; what is due fills its columns after
     count = window.features["standards"].count_button
     qtbot.waitUntil(lambda: count.isVisible() and count.text().startswith("Due:"), timeout=20000)
     red = _red_rows(window)
