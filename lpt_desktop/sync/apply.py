@@ -236,6 +236,23 @@ def _delete_row(conn: Connection, kind: Kind, record_id: str) -> None:
                                                                                       strict=True)))))
 
 
+def delete_repaired(conn: Connection, kind: Kind, record_ids: list[str], actor: str) -> None:
+    """Verify's repair: remove records the server no longer holds, with an audit row per case and table as a pull
+    writes, so the kept results (services/obligations.cases_changed_since) recompute the cases they were in: an
+    audited write beside them to the same table would otherwise vouch for these unnamed deletions."""
+    people = dict(conn.execute(select(SyncRecord.record_id, SyncRecord.person_id).where(
+        SyncRecord.kind == kind.name, SyncRecord.record_id.in_(record_ids))).all())
+    counts: dict[str | None, int] = {}
+    for record_id in record_ids:
+        _delete_row(conn, kind, record_id)
+        counts[people.get(record_id)] = counts.get(people.get(record_id), 0) + 1
+    conn.execute(delete(SyncRecord).where(SyncRecord.kind == kind.name, SyncRecord.record_id.in_(record_ids)))
+    conn.execute(insert(Audit), [
+        {"at": utcnow(), "actor": actor, "action": "sync", "table_name": kind.table.name, "record_id": pid or "-",
+         "person_id": pid, "detail": f"{plural(n, 'record')} removed: the central store no longer holds them"}
+        for pid, n in counts.items()])
+
+
 def apply_conflict(conn: Connection, item: Item, laptop_id: str | None = None) -> None:
     if item.deleted or item.data is None:
         conn.execute(delete(SyncConflict).where(SyncConflict.id == item.record_id))

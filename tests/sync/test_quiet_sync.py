@@ -58,3 +58,47 @@ def test_locking_the_caseload_lets_its_kept_client_go(laptop_factory, central, u
     lap.db.close()
     assert engine._kept.get(lap.db) is None
     assert client._http.is_closed
+
+
+def test_a_repair_that_removes_a_record_names_its_case_in_the_audit(laptop_factory, central, unique):
+    """Verify's repair deletes a record the server does not hold with an audit row naming its case, as a pull's
+    writes have: the kept due results and columns recompute that case (an unnamed deletion beside a named write to
+    the same table would leave them stale)."""
+    from sqlalchemy import select
+
+    from lpt_desktop.store.models import Audit
+    from lpt_desktop.store.sync_models import SyncRecord
+
+    officer = central.add_user(f"repair-{unique}")
+    lap = laptop_factory(officer)
+    with lap.db.write() as s:
+        person = Person(crn=f"R{uuid.uuid4().int % 1_000_000:06d}", first_name="Repair", last_name="Case",
+                        date_of_birth=date(1990, 4, 1), tier="C2")
+        s.add(person)
+    assert lap.sync().verified
+    with lap.db.write() as s:  # a contact the laptop believes came from the server, which never had it
+        contact = Contact(person_id=person.id, type_code="COAP", starts_at=datetime(2025, 1, 6, 9, 0),
+                          outcome="ATTC", notes="Held only here")
+        s.add(contact)
+        s.flush()
+        s.execute(delete(SyncOutbox))
+        s.add(SyncRecord(kind="contact", record_id=str(contact.id), version=1, deleted=False, person_id=person.id))
+    result = lap.sync()
+    assert result.verified and result.repaired == 1
+    with lap.db.read() as s:
+        assert s.get(Contact, contact.id) is None
+        rows = s.execute(select(Audit.person_id, Audit.detail).where(
+            Audit.table_name == "contact", Audit.action == "sync")).all()
+    assert any(pid == person.id and "removed" in detail for pid, detail in rows), rows
+
+
+def test_a_team_managers_laptop_always_asks_the_server_to_verify(laptop_factory, central, unique):
+    """A team manager sees cases they do not hold: a contact there that becomes restricted is withheld from their
+    pull without a new number, so their quiet sync still asks verify (which tells the laptop to let it go)."""
+    manager = central.add_user(f"quiet-tm-{unique}", role="team_manager", team=f"T{unique}", name="Sam Manager")
+    lap = laptop_factory(manager)
+    assert lap.sync().verified
+    sent: list[str] = []
+    with engine.counting_requests(sent.append):
+        again = lap.sync()
+    assert again.verified and "POST /sync/verify" in sent
