@@ -240,8 +240,9 @@ def delete_repaired(conn: Connection, kind: Kind, record_ids: list[str], actor: 
     """Verify's repair: remove records the server no longer holds, with an audit row per case and table as a pull
     writes, so the kept results (services/obligations.cases_changed_since) recompute the cases they were in: an
     audited write beside them to the same table would otherwise vouch for these unnamed deletions."""
-    people = dict(conn.execute(select(SyncRecord.record_id, SyncRecord.person_id).where(
-        SyncRecord.kind == kind.name, SyncRecord.record_id.in_(record_ids))).all())
+    people: dict[str, str | None] = {r: p for r, p in conn.execute(
+        select(SyncRecord.record_id, SyncRecord.person_id).where(
+            SyncRecord.kind == kind.name, SyncRecord.record_id.in_(record_ids))).tuples()}
     counts: dict[str | None, int] = {}
     for record_id in record_ids:
         _delete_row(conn, kind, record_id)
