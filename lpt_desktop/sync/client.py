@@ -64,6 +64,9 @@ class SyncClient:
         self.access_token: str | None = None
         self.on_tokens = on_tokens
         self._expires = 0.0  # monotonic time the access token runs out
+        # ...and by the wall clock: a laptop asleep (a home visit) stops the monotonic clock on Linux and macOS, so a
+        # kept client would otherwise think a long-expired token good and meet a 401 on a page fetched ahead.
+        self._expires_wall = 0.0
         self._refreshing = threading.RLock()  # two threads needing a token refresh once, not twice
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
                                   headers={"User-Agent": "lpt-desktop-sync/1"})
@@ -143,7 +146,8 @@ class SyncClient:
         """Refresh now if the access token has less than `margin` seconds left: called between requests on the
         thread that may write to the caseload, so a request made on another thread (a page fetched ahead) never
         needs to refresh, and so never needs to save a new refresh token from there."""
-        if self.refresh_token and (self.access_token is None or time.monotonic() + margin >= self._expires):
+        if self.refresh_token and (self.access_token is None or time.monotonic() + margin >= self._expires
+                                   or time.time() + margin >= self._expires_wall):
             self.refresh()
 
     def _took(self, tokens: Tokens) -> Tokens:
@@ -153,6 +157,7 @@ class SyncClient:
         self.refresh_token = tokens.refresh_token
         self.access_token = tokens.access_token
         self._expires = time.monotonic() + tokens.expires_in
+        self._expires_wall = time.time() + tokens.expires_in
         return tokens
 
     # -- sync --------------------------------------------------------------------------------------

@@ -488,6 +488,8 @@ def sync_once(db: Database, client: SyncClient | None = None, progress: Progress
     client = client or kept_client(db)
     result = SyncResult()
     try:
+        if client.access_token is not None:
+            client.ensure_fresh()  # a kept client after the laptop slept: refreshed here, on the writing thread
         done = push(db, client, result, progress, cancel) and pull(db, client, result, progress, cancel)
         if done:
             result.retried = _retry_granted(db)

@@ -102,3 +102,19 @@ def test_a_team_managers_laptop_always_asks_the_server_to_verify(laptop_factory,
     with engine.counting_requests(sent.append):
         again = lap.sync()
     assert again.verified and "POST /sync/verify" in sent
+
+
+def test_a_kept_client_refreshes_after_the_laptop_slept_past_its_token(laptop_factory, central, unique):
+    """The monotonic clock stops while a laptop sleeps: the wall clock saying the access token has run out is enough
+    for the kept client to refresh before its sync (not to meet a 401 on a page fetched ahead)."""
+    import time
+
+    officer = central.add_user(f"quiet-sleep-{unique}")
+    lap = laptop_factory(officer)
+    assert lap.sync().verified
+    client = engine.kept_client(lap.db)
+    client._expires_wall = time.time() - 1  # as after a night asleep: the monotonic expiry still looks far off
+    sent: list[str] = []
+    with engine.counting_requests(sent.append):
+        again = lap.sync()
+    assert again.verified and sent[0] == "POST /auth/refresh"
