@@ -188,3 +188,36 @@ def test_rows_first_then_the_columns_filled_are_the_whole_load(demo_db) -> None:
         assert any(r.next_due for r in whole) and any(r.tier_differs for r in whole)
     finally:
         db.close()
+
+
+def test_the_kept_rows_after_writes_are_the_rows_read_from_scratch(cases, monkeypatch) -> None:
+    """load_caseload keeps the caseload statement's rows: after a write naming one case only that case is read again
+    (a renamed case moves to its place by name), after an unaudited write everyone; always as read from scratch."""
+    from lpt_desktop.services.caseload import load_caseload
+
+    db, people = cases
+    statements: list[list[str] | None] = []  # whose rows each read asked for (None: everyone)
+    real = caseload_module._aliases
+
+    def spy(conn, person_ids):  # noqa: ANN001, ANN202
+        statements.append(person_ids)
+        return real(conn, person_ids)
+
+    def fresh() -> list:
+        caseload_module._result_kept.pop(db, None)
+        return load_caseload(db, TODAY)
+
+    monkeypatch.setattr(caseload_module, "_aliases", spy)
+    load_caseload(db, TODAY)
+    with db.write() as s:  # audited: names the case
+        s.get(Person, people[2]).last_name = "Aaronson"
+    statements.clear()
+    kept = load_caseload(db, TODAY)
+    assert statements == [[people[2]]] and kept[0].person_id == people[2] and kept[0].name == "Aaronson, Sam"
+    assert kept == fresh()
+    with db.write() as s:  # Core: no audit row names a case
+        s.execute(update(Person).where(Person.id == people[1]).values(last_name="Zed"))
+    statements.clear()
+    kept = load_caseload(db, TODAY)
+    assert statements == [None] and kept[-1].name == "Zed, Sam"
+    assert kept == fresh()
