@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -55,8 +55,9 @@ from lpt_desktop.practice.score import CaseAudit, audit_case
 from lpt_desktop.practice.team import Share, TeamAudit, criterion_shares, team_audit
 from lpt_desktop.services import needs as needs_service
 from lpt_desktop.services.appointments import working_calendar
+from lpt_desktop.services.countersign import refused_ids
 from lpt_desktop.services.holders import holders_in
-from lpt_desktop.services.obligations import iter_facts, offence_category, write_count
+from lpt_desktop.services.obligations import cases_changed_since, iter_facts, offence_category, write_count
 from lpt_desktop.standards import obligations as engine
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.countersign_models import Countersignature
@@ -78,7 +79,6 @@ from lpt_desktop.store.rosh_models import (
     RoshConfirmation,
 )
 from lpt_desktop.store.schedule_models import StandardsRecord
-from lpt_desktop.store.sync_models import SyncConflict, SyncRecord
 from lpt_desktop.sync import state
 
 HOME_VISITS = frozenset({"CHVS", "COHV"})
@@ -102,10 +102,7 @@ def _signings(s: Session, days: Sequence[date], person_ids: Sequence[str] | None
     from its chain as it stood that day (records the central store refused left out, as services/countersign.py
     leaves them out), with the grade the work was submitted under. Core rows of the columns the replay reads:
     loading every record as an ORM object was two thirds of one case's audit. One read for all the days."""
-    accepted = select(SyncRecord.record_id).where(SyncRecord.kind == "countersignature")
-    refused = set(s.scalars(select(SyncConflict.record_id).where(SyncConflict.kind == "countersignature",
-                                                                 SyncConflict.reason == "rejected",
-                                                                 SyncConflict.record_id.not_in(accepted))))
+    refused = refused_ids(s)
     C = Countersignature
     rows = [r for r in s.connection().execute(
             select(C.id, C.target_kind, C.target_id, C.action, C.status_after, C.author_grade, C.follows_id,
@@ -528,9 +525,19 @@ def audits_on(db: Database, days: Iterable[date], person_ids: Sequence[str] | No
                 for day, found in _load_case_facts(db, settings, person_ids)}
 
 
-# The whole caseload's audit per (day, threshold), kept until the next write; then only the cases the audit rows
-# since name are audited again (as services/obligations.next_due_by_person keeps the caseload's next-due column).
-_Cached = dict[tuple[date, int | None], tuple[int, int, dict[str, CaseAudit]]]
+# The whole caseload's audit per (day, threshold), kept until the next write; then only the cases written since are
+# audited again (obligations.cases_changed_since, as the caseload's kept columns): everyone when it cannot say whose
+# (a case table written with no audit row naming a case of it), or when the records the central store refused
+# changed (sync bookkeeping no audit row names, read by _signings: a pull's page refusing a countersignature on one
+# case and writing another case names only the other).
+class _KeptAudit(NamedTuple):
+    writes: int  # write_count when audited
+    audit_max: int  # the audit's last row then
+    result: dict[str, CaseAudit]  # person -> audit
+    refused: frozenset[str]  # the countersignature records the central store refused then
+
+
+_Cached = dict[tuple[date, int | None], _KeptAudit]
 _audit_cache: weakref.WeakKeyDictionary[Database, _Cached] = weakref.WeakKeyDictionary()
 INCREMENTAL_MAX = 500  # more cases changed than this: audit everyone again in one bulk pass
 CACHED_DAYS = 8  # audits kept per database (today, a month earlier, the charts' six month-ends)
@@ -553,28 +560,29 @@ def cached_audits(db: Database, days: Iterable[date], carried_forward_months: in
     count = write_count(db)  # read first: a write while auditing makes the next call look again
     cache = _audit_cache.setdefault(db, {})
     out: dict[date, list[CaseAudit]] = {}
-    stale: dict[date, tuple[int, int, dict[str, CaseAudit]] | None] = {}
+    stale: dict[date, _KeptAudit | None] = {}
     for day in dict.fromkeys(days):
         hit = cache.get((day, carried_forward_months))
-        if hit is not None and hit[0] == count:
-            out[day] = sorted(hit[2].values(), key=lambda a: a.crn)
+        if hit is not None and hit.writes == count:
+            out[day] = sorted(hit.result.values(), key=lambda a: a.crn)
         else:
             stale[day] = hit
     if not stale:
         return out
-    with db.read() as s:
-        changed = {day: list(s.execute(select(Audit.id, Audit.person_id).where(Audit.id > hit[1])))
-                   for day, hit in stale.items() if hit is not None}
+    with db.read() as s:  # one snapshot: the cases written since each day's audit, the audit's last row, refusals
+        refused = frozenset(refused_ids(s))
+        # No settings are in the key (the policy in force, office closures): a write to them recomputes everyone.
+        changed = {day: cases_changed_since(db, s, hit.writes, hit.audit_max)
+                   for day, hit in stale.items() if hit is not None and hit.refused == refused}
         audit_max = s.scalar(select(func.max(Audit.id))) or 0
     results: dict[date, dict[str, CaseAudit]] = {}
     whole: list[date] = []
     for day, hit in stale.items():
-        since_kept = changed.get(day, [])
-        people = {pid for _id, pid in since_kept if pid is not None}
-        unnamed = any(pid is None for _id, pid in since_kept)  # a write the audit rows do not tie to one case
-        if hit is not None and since_kept and not unnamed and len(people) <= INCREMENTAL_MAX:
-            result = {pid: a for pid, a in hit[2].items() if pid not in people}
-            result.update({a.person_id: a for a in audit(db, day, sorted(people), carried_forward_months)})
+        people = changed.get(day)
+        if hit is not None and people is not None and len(people) <= INCREMENTAL_MAX:
+            result = {pid: a for pid, a in hit.result.items() if pid not in people}
+            if people:
+                result.update({a.person_id: a for a in audit(db, day, sorted(people), carried_forward_months)})
             results[day] = result
         else:
             whole.append(day)
@@ -584,7 +592,7 @@ def cached_audits(db: Database, days: Iterable[date], carried_forward_months: in
         key = (day, carried_forward_months)
         if key not in cache and len(cache) >= CACHED_DAYS:
             cache.pop(next(iter(cache)))
-        cache[key] = (count, audit_max, result)
+        cache[key] = _KeptAudit(count, audit_max, result, refused)
         out[day] = sorted(result.values(), key=lambda a: a.crn)
     return out
 
