@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Row, event, func, select, true
 from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from lpt_desktop.domain.case_codes import case_codes
 from lpt_desktop.domain.validation import FieldError, ValidationError
@@ -592,6 +593,7 @@ _NOT_READ = frozenset({"contact_draft", "audit", "note_template"})
 _SETTINGS = frozenset({"lpt_meta", "office_closure"})
 INCREMENTAL_MAX = 500  # more people changed than this: recompute everyone in one bulk pass
 _OPEN = ("due", "overdue", "upcoming")  # what the due list and the column can show
+_UNSETTLED = "lpt_tables_written"  # connection info: the tables its open transaction has written
 
 
 def _case_data(table: str) -> bool:
@@ -600,21 +602,38 @@ def _case_data(table: str) -> bool:
 
 
 def write_count(db: Database) -> int:
-    """How many statements have changed tables the engine reads, through this database's engine."""
+    """How many statements have changed tables the engine reads, through this database's engine; counted again
+    once their transaction has ended.
+
+    Counted when a statement runs, so a reader computing while a write is under way looks again next time; but a
+    reader can read the count after the writer's statement and open its snapshot before the commit, and keep
+    results without the write under a count that already includes it. So each transaction's tables are counted
+    (and stamped) once more when its connection goes back to the pool, after the COMMIT (or rollback) has run:
+    whatever was kept in between is looked at again. (SQLAlchemy's "commit" event fires before the COMMIT runs:
+    too early.) Every write path returns its connection: Database.write's session, sync's applying, Core."""
     engine = db.engine
     if engine not in _writes:
         counter = _writes[engine] = [0]
         tables = _tables_written[engine] = {}
 
-        def after(_conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object) -> None:
+        def after(conn: Connection, _cursor: DBAPICursor, statement: str, *_args: object) -> None:
             m = _DML.match(statement)
             if m is not None:
                 table = m.group(1).lower()
                 if table not in _NOT_READ:
                     counter[0] += 1
                     tables[table] = counter[0]
+                    conn.info.setdefault(_UNSETTLED, set()).add(table)  # the pooled connection's own info
+
+        def settled(_dbapi_conn: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+            written = record.info.pop(_UNSETTLED, None)
+            if written:  # its transaction has committed or rolled back: count its tables again
+                counter[0] += 1
+                for table in written:
+                    tables[table] = counter[0]
 
         event.listen(engine, "after_cursor_execute", after)
+        event.listen(engine, "checkin", settled)
     return _writes[engine][0]
 
 
