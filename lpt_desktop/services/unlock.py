@@ -95,6 +95,10 @@ def unlock(path: Path, passphrase: str) -> Database:
     db = Database.open(Path(path), passphrase)
     try:
         _set_actor(db)
+        # The write counter's listeners before any writer or sync starts: a write already running when they are
+        # first registered would never be counted at its commit, and a cache filled then would stay stale.
+        from lpt_desktop.services.obligations import write_count
+        write_count(db)
     except BaseException:
         db.close()
         raise
