@@ -96,6 +96,18 @@ def _prune_stale(spec: DemoSpec, stem: str) -> None:
             f.unlink(missing_ok=True)
 
 
+def _sizes_of_stale(spec: DemoSpec, stem: str) -> dict | None:
+    """The sizes recorded for the newest file of this spec made for another schema revision, if any."""
+    stale = sorted((f for f in CACHE_DIR.glob(_spec_prefix(spec) + "*.json") if f.name != stem + ".json"),
+                   key=lambda f: f.stat().st_mtime)
+    for f in reversed(stale):
+        with contextlib.suppress(ValueError, OSError):
+            old = json.loads(f.read_text())
+            if "encrypted_bytes" in old and "plain_bytes" in old:
+                return {"file": f.stem, "encrypted_bytes": old["encrypted_bytes"], "plain_bytes": old["plain_bytes"]}
+    return None
+
+
 def _remove(*paths: Path) -> None:
     for p in paths:
         for q in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm"), p.with_name(p.name + "-journal")):
@@ -119,6 +131,9 @@ def ensure_database(spec: DemoSpec) -> CachedDb:
             say("  note: lpt_desktop/services/demo/ has changed since this file was made; "
                 "delete bench/.cache/ to regenerate it if the change alters the data")
     else:
+        replaced = _sizes_of_stale(spec, stem)
+        if replaced:  # kept, so a schema change's effect on the file's size can be printed after it
+            meta["replaced"] = replaced
         _prune_stale(spec, stem)
         partial = CACHE_DIR / f"{stem}.partial.lptdb"
         _remove(partial, key_path_for(partial))

@@ -802,12 +802,14 @@ def fts_query(text: str) -> str:
 # Ranking (bm25) every match of a very common word costs half a second at Trust scale, so only the
 # newest RECENT_MATCHES matching notes are ranked: all of them whenever fewer match. The cut-off is
 # the rowid of the RECENT_MATCHES-th newest match, found by walking the index backwards without
-# ranking (bench/: note-search). Parameters: ?1 query, ?2 limit, ?3 RECENT_MATCHES - 1.
+# ranking (bench/: note-search). The index's rowid is the contact's (store/note_index: the note is
+# read from the contact row, not stored twice), so newest means most recently written contact.
+# Parameters: ?1 query, ?2 limit, ?3 RECENT_MATCHES - 1.
 RECENT_MATCHES = 5_000
 SEARCH_SQL = (
-    "SELECT f.contact_id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
+    "SELECT c.id, snippet(contact_fts, 0, '[', ']', '…', 12), c.person_id, c.starts_at, c.type_code,"
     " c.restricted, p.crn, p.first_name, p.last_name, p.officer_id"
-    " FROM contact_fts f JOIN contact c ON c.id = f.contact_id JOIN person p ON p.id = c.person_id"
+    " FROM contact_fts f JOIN contact c ON c.rowid = f.rowid JOIN person p ON p.id = c.person_id"
     " WHERE contact_fts MATCH ?1 AND f.rowid >= coalesce((SELECT rowid FROM contact_fts"
     " WHERE contact_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?3), 0)"
     " AND NOT EXISTS (SELECT 1 FROM contact n WHERE n.amends_id = c.id)"  # superseded versions

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from lpt_desktop.domain.words import plural
+from lpt_desktop.store import note_index
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.models import Audit, Meta, Person, utcnow
 from lpt_desktop.store.sync_models import SyncConflict, SyncEvict, SyncNotice, SyncOutbox, SyncRecord, SyncState
@@ -145,8 +146,8 @@ def _fts_in_bulk(conn: Connection, table: str, rows: int) -> Iterator[None]:
     """For a big page, index the new rows' text in one statement instead of one trigger call a row.
 
     The same technique as services/demo/build._fts_filled_in_bulk (two to three times faster there): drop the
-    table's `<table>_fts_insert` trigger inside this transaction, index rows past the old last rowid with the
-    trigger's own columns, recreate the trigger from its stored SQL. Tables without such a trigger: no-op.
+    table's `<table>_fts_insert` trigger inside this transaction, index rows past the old last rowid
+    (store/note_index.index_added), recreate the trigger from its stored SQL. Tables without such a trigger: no-op.
     """
     name = f"{table}_fts_insert"
     trigger = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
@@ -154,13 +155,12 @@ def _fts_in_bulk(conn: Connection, table: str, rows: int) -> Iterator[None]:
     if trigger is None or table != "contact":  # only the contact note index is known to have this shape
         yield
         return
-    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM contact").scalar()
+    last = note_index.last_contact_rowid(conn)
     conn.exec_driver_sql(f"DROP TRIGGER {name}")
     try:
         yield
     finally:
-        conn.exec_driver_sql("INSERT INTO contact_fts (notes, contact_id) SELECT notes, id FROM contact "
-                             "WHERE rowid > ? AND notes IS NOT NULL ORDER BY rowid", (last,))
+        note_index.index_added(conn, last)
         conn.exec_driver_sql(trigger)
 
 

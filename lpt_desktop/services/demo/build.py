@@ -23,6 +23,7 @@ from lpt_desktop.services.demo.rosh import add_rosh
 from lpt_desktop.services.demo.signatures import add_signatures
 from lpt_desktop.services.demo.tiering import _tier_decisions
 from lpt_desktop.services.unlock import create_caseload, officer_id
+from lpt_desktop.store import note_index
 from lpt_desktop.store.case_record_models import (
     Alias,
     CaseEvent,
@@ -118,11 +119,10 @@ def _fts_filled_in_bulk(conn: Connection) -> Iterator[None]:
     if trigger is None:  # an older schema without the index: nothing to do
         yield
         return
-    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM contact").scalar()
+    last = note_index.last_contact_rowid(conn)
     conn.exec_driver_sql("DROP TRIGGER contact_fts_insert")
     yield
-    conn.exec_driver_sql("INSERT INTO contact_fts (notes, contact_id) SELECT notes, id FROM contact "
-                         "WHERE rowid > ? AND notes IS NOT NULL ORDER BY rowid", (last,))
+    note_index.index_added(conn, last)
     conn.exec_driver_sql(trigger)
 
 
