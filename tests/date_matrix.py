@@ -1,8 +1,8 @@
 """Run the date-sensitive suites on other days than the one every test is frozen at (part of `make test`).
 
-The pure suites (standards, court deadlines, enforcement, the practice checks, the demo) run at each of five days chosen for what
-they catch; the calendar and booking window tests at two of them. Each run is a separate pytest process with
-LPT_TEST_TODAY set (tests/conftest.py travels to it) and TZ=Europe/London.
+The pure suites (standards, court deadlines, enforcement, the practice checks, the demo) run at each of five days
+chosen for what they catch; the calendar and booking window tests at two of them. Each run is a separate pytest
+process with LPT_TEST_TODAY set (tests/conftest.py travels to it) and TZ=Europe/London.
 
     python tests/date_matrix.py            # every day
     python tests/date_matrix.py 2028-02-29 # one day
