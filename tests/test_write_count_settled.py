@@ -106,3 +106,31 @@ def test_a_transaction_rolled_back_only_makes_the_next_call_look_again(cases) ->
         raise RuntimeError(str(uuid.uuid4()))
     assert obligations.write_count(db) > count
     assert _audits(db) == before == _plain_audits(db)
+
+
+def test_two_threads_asking_at_once_work_everyone_out_once(cases, monkeypatch) -> None:
+    """After an unlock the caseload's columns and the standards feature ask for the kept results at once: the
+    second waits for the first's result instead of working every case out again beside it."""
+    db, _people = cases
+    calls: list[int] = []
+    inner = obligations.all_obligations
+    second = threading.Event()
+
+    def counted(*args, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            second.wait(1.0)  # the first computation lasts long enough for the other thread to ask meanwhile
+        else:
+            second.set()
+        return inner(*args, **kw)
+
+    monkeypatch.setattr(obligations, "all_obligations", counted)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(obligations.next_due_by_person(db, TODAY)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 2 and results[0] == results[1]
+    assert len(calls) == 1

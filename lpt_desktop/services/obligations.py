@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import tomllib
 import weakref
 from collections import defaultdict
@@ -694,8 +695,22 @@ def _open_by_person(found: dict[str, list[Obligation]]) -> dict[str, list[Obliga
     return {pid: [o for o in obs if o.status in _OPEN] for pid, obs in found.items()}
 
 
+_kept_locks: weakref.WeakKeyDictionary[Database, threading.Lock] = weakref.WeakKeyDictionary()
+_kept_locks_guard = threading.Lock()
+
+
 def _kept_obligations(db: Database, as_of: date) -> _Kept:
-    """Every case's open obligations as of a day (`since` that day), worked out again only where changed."""
+    """Every case's open obligations as of a day (`since` that day), worked out again only where changed. One
+    caller at a time per caseload: after an unlock the caseload's columns and the standards feature both ask at
+    once on the two read threads, and the second then takes the first's result instead of working everyone out
+    again beside it."""
+    with _kept_locks_guard:
+        lock = _kept_locks.setdefault(db, threading.Lock())
+    with lock:
+        return _kept_obligations_now(db, as_of)
+
+
+def _kept_obligations_now(db: Database, as_of: date) -> _Kept:
     count = write_count(db)  # read first: a write while computing makes the next call look again
     with db.read() as s:
         policy, calendar = _settings(db, s)
