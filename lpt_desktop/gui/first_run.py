@@ -8,11 +8,13 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from lpt_desktop.gui.import_lock import IMPORTS
 from lpt_desktop.gui.ops import Ops
 
 
 def _new_caseload(path: Path, passphrase: str, confirm: str, officer: str, staff_code: str, team: str) -> None:
-    from lpt_desktop.services.unlock import start_caseload
+    with IMPORTS:  # not beside the staged window's warm-up, which may still be importing SQLAlchemy
+        from lpt_desktop.services.unlock import start_caseload
 
     start_caseload(path, passphrase, officer, staff_code, team=team, confirm=confirm)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.domain.words import plural
 from lpt_desktop.gui.idle import IdleWatcher
+from lpt_desktop.gui.import_lock import IMPORTS
 from lpt_desktop.gui.ops import Ops
 from lpt_desktop.gui.preferences import Preferences
 from lpt_desktop.gui.unlock_page import UnlockPage
@@ -84,9 +84,8 @@ def _open_case(db: Database, person_id: str) -> CaseRecord:
     return open_case(db, person_id)
 
 
-# SQLAlchemy's modules import one another part way through: two threads importing them at once fail (one sees a
-# half-made module). Whoever needs them first imports them all under this lock; the rest wait for it.
-_IMPORTS = threading.Lock()
+# Whoever needs SQLAlchemy and the services first imports them all under this lock; the rest wait for it.
+_IMPORTS = IMPORTS
 
 
 def _warm_imports() -> None:
@@ -303,8 +302,8 @@ class MainWindow(QMainWindow):
         before the warm-up has imported their modules, as an unlock that finishes first does)."""
         if self._built:
             return
-        self._built = True
         _warm_imports()  # at once, or waits for the worker that is importing them
+        self._built = True  # after the imports: one that failed leaves the next call to try again
         from lpt_desktop.gui.caseload_view import CaseloadView
 
         self.caseload_view = CaseloadView(self.prefs)
