@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from lpt_desktop import APP_NAME, __version__
 from lpt_desktop.domain.words import plural
+from lpt_desktop.gui import collector
 from lpt_desktop.gui.idle import IdleWatcher
 from lpt_desktop.gui.import_lock import IMPORTS
 from lpt_desktop.gui.ops import Ops
@@ -242,6 +243,9 @@ class MainWindow(QMainWindow):
         """staged (the app's own window): show the unlock prompt first and build the rest once its modules are
         imported on a worker (finish_building); otherwise (tests, the self-test) the whole window at once."""
         super().__init__()
+        app = QApplication.instance()
+        if app is not None:
+            collector.install(app)  # cycles collected on this thread only, before any worker starts
         self.db_path = Path(db_path)
         self.demo = demo
         self.prefs = prefs or Preferences()

@@ -17,6 +17,22 @@ from lpt_desktop.gui.main_window import MainWindow  # noqa: E402
 from lpt_desktop.gui.preferences import Preferences  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def cycles_collected_on_the_ui_thread(qapp) -> Iterator[None]:
+    """As the app runs (gui/collector.py): no automatic collection on the read pool's threads while a test's
+    widgets live; afterwards one collection here, and the automatic collector back for tests without Qt."""
+    import gc
+
+    from lpt_desktop.gui import collector
+
+    was = gc.isenabled()
+    collector.install(qapp)
+    yield
+    gc.collect()
+    if was:
+        gc.enable()
+
+
 @pytest.fixture
 def settings_path(tmp_path) -> Path:
     return tmp_path / "settings" / "lpt-desktop.ini"
