@@ -38,6 +38,7 @@ from bench.common import (
     run_probe,
     say,
 )
+from lpt_desktop.services import caseload as caseload_service
 from lpt_desktop.services.caseload import caseload_statement, load_caseload
 from lpt_desktop.services.demo import DemoSpec, create_demo
 from lpt_desktop.store import engine as store_engine
@@ -184,6 +185,14 @@ def caseload_sql(today: date) -> str:
 
 
 # -- 1. the caseload query at Trust scale --------------------------------------------------------
+def _query_and_rows(db: Database) -> list:
+    """load_caseload as it reads after a write to every case: the statement run and every row built (its kept rows
+    dropped first, else a warm call returns them and is compared with a query it never ran); the next-due and
+    awaiting columns stay kept, as the comparison has always had them."""
+    caseload_service._result_kept.pop(db, None)
+    return load_caseload(db, BENCH_TODAY)
+
+
 def bench_caseload_query(ctx: Context) -> None:
     """load_caseload through the store against the same SQL on a plain SQLite copy (stdlib sqlite3)."""
     spec = QUICK if ctx.quick else TRUST
@@ -222,7 +231,7 @@ def bench_caseload_query(ctx: Context) -> None:
         "same_build": lambda: same_build.execute(sql).fetchall(),
         "cipher": lambda: cipher_conn.execute(sql).fetchall(),
         "core": core_only,
-        "store": lambda: load_caseload(db, BENCH_TODAY),
+        "store": lambda: _query_and_rows(db),
     }
     try:
         counts = {k: len(fn()) for k, fn in variants.items()}
