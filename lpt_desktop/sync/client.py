@@ -91,17 +91,29 @@ class SyncClient:
                     self._renew(None)
                     used = self.access_token
                 headers["Authorization"] = f"Bearer {used}"
-            try:
-                r = self._http.request(method, path, headers=headers, **kw)
-            except httpx.TimeoutException:
-                raise Offline("The central store did not answer in time.") from None
-            except httpx.TransportError:
-                raise Offline("The central store cannot be reached.") from None
+            r = self._request(method, path, headers, retry=auth, **kw)
             if r.status_code == 401 and auth and attempt == 0 and self.refresh_token:
                 self._renew(used)  # expired: refresh once and retry
                 continue
             return self._result(r, raw)
         raise AuthFailed("Sign in to the central store again.")
+
+    def _request(self, method: str, path: str, headers: dict[str, str], *, retry: bool, **kw: Any) -> httpx.Response:
+        """One request; once more on a fresh connection when a kept-alive one was closed under it (the server or a
+        proxy let it go idle just as this was sent: a keep-alive timeout's race). Only the signed-in requests
+        retry: each is a read or a push, which the server applies once by its outbox numbers. Signing in and
+        refreshing never do (a refresh the server took but whose answer was lost has already rotated the token)."""
+        for attempt in (0, 1):
+            try:
+                return self._http.request(method, path, headers=headers, **kw)
+            except httpx.TimeoutException:
+                raise Offline("The central store did not answer in time.") from None
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                if not retry or attempt == 1:
+                    raise Offline("The central store cannot be reached.") from None
+            except httpx.TransportError:
+                raise Offline("The central store cannot be reached.") from None
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _result(r: httpx.Response, raw: bool = False) -> Any:
