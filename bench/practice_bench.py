@@ -190,13 +190,13 @@ def bench_practice(ctx: Context) -> None:
 
         t_team = measure(team, ctx.runs)
         cpu_team = cpu_seconds(team)
-        # The split: both days' facts (the practice's reads once, the engine's facts and obligations a day each),
-        # then both days' checks.
+        # The split: both days' facts (the practice's reads and the engine's facts once, its obligations a day
+        # each), then both days' checks.
         both_settings = {day: settings_for(day) for day in (BENCH_TODAY, before)}
-        both_facts = dict(_load_case_facts(team_db, both_settings, None))
-        t_team_facts = measure(_paused_collector(lambda: dict(_load_case_facts(team_db, both_settings, None))), runs)
+        both_facts = list(_load_case_facts(team_db, both_settings, None))
+        t_team_facts = measure(_paused_collector(lambda: list(_load_case_facts(team_db, both_settings, None))), runs)
         t_team_checks = measure(_paused_collector(
-            lambda: [audit_case(f, both_settings[d]) for d, fs in both_facts.items() for f in fs]), runs)
+            lambda: [audit_case(f, both_settings[d]) for by_day in both_facts for d, f in by_day.items()]), runs)
         say(f"  team view, {TEAM_OFFICERS} officers, {len(ids)} cases (two periods, cold): {fmt_s(t_team.median):>9}"
             f"  ({t_team.spread()}; CPU {fmt_s(cpu_team)})")
         met_cold = t_team.median < TEAM_GOAL_S

@@ -400,3 +400,21 @@ def test_several_days_audited_together_are_each_days_own_audit(demo_db):
         assert practice.cached_audit(db, days[1]) == kept[days[1]]  # kept: nothing written since
     finally:
         db.close()
+
+
+def test_the_engine_facts_of_several_days_read_once_are_each_days_own(demo_db):
+    # obligations.iter_facts_on reads and parses the contacts once for all the days: each day's facts must equal
+    # iter_facts on that day alone (contacts up to that day, none after).
+    from lpt_desktop.services.obligations import iter_facts, iter_facts_on
+
+    days = [TODAY, TODAY - timedelta(days=45), TODAY - timedelta(days=300)]
+    db = _open(demo_db)
+    try:
+        with db.read() as s:
+            together = list(iter_facts_on(s, days))
+            for day in days:
+                alone = {f.person_id: f for f in iter_facts(s, day)}
+                assert {by_day[day].person_id: by_day[day] for by_day in together} == alone, day
+        assert any(len(by_day[days[0]].contacts) > len(by_day[days[2]].contacts) for by_day in together)
+    finally:
+        db.close()

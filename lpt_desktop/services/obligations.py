@@ -208,6 +208,23 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     reads (standards.obligations.contacts_needed): its results are the same, from a fraction of the rows.
     `calendar` must be the one the engine is then given (None: the office closures this session sees).
     """
+    for by_day in _iter_facts(s, (as_of,), person_ids, who, since, policy, calendar):
+        yield by_day[as_of]
+
+
+def iter_facts_on(s: Session, days: Sequence[date], person_ids: Sequence[str] | None = None,
+                  ) -> Iterator[dict[date, CaseFacts]]:
+    """Each case's facts on each of the days ({day: CaseFacts}), one case at a time, from one reading: the same
+    as iter_facts for each day alone (a day's facts hold the contacts up to it), with the contacts read and
+    parsed once for all the days (the practice team view's two periods, the charts' month-ends)."""
+    return _iter_facts(s, tuple(days), person_ids)
+
+
+def _iter_facts(s: Session, days: tuple[date, ...], person_ids: Sequence[str] | None = None,
+                who: dict[str, _Who] | None = None, since: date | None = None,
+                policy: Policy | None = None, calendar: WorkingCalendar | None = None
+                ) -> Iterator[dict[date, CaseFacts]]:
+    as_of = max(days)
     core = s.connection()  # Core rows: the ORM's row loading doubled these queries' cost
     people = core.execute(select(Person.id, Person.crn, Person.first_name, Person.last_name, Person.tier, Person.rosh,
                                  Person.tier_scheme).where(_in(Person.id, person_ids))).all()
@@ -298,11 +315,15 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
     until = (as_of + timedelta(days=1)).isoformat()
     since_of = {pid: (row[4] or row[5]).isoformat() for pid, row in sentences.items()}
     if since is not None and policy is not None and person_ids is None:  # a few people: read them whole
+        assert len(days) == 1, "the engine's own reading is of one day"
         if calendar is None:
             calendar = working_calendar(s)
-        yield from _recent_facts(s, policy, calendar, as_of, since, until, person_rows, since_of, amended_by,
-                                 build)
+        for facts in _recent_facts(s, policy, calendar, as_of, since, until, person_rows, since_of, amended_by,
+                                   build):
+            yield {as_of: facts}
         return
+    # An earlier day's facts keep the contacts before its own next day, as iter_facts on that day reads them.
+    earlier = [(day, (day + timedelta(days=1)).isoformat()) for day in days if day != as_of]
     sql = "SELECT person_id, starts_at, type_code, outcome, id FROM contact WHERE outcome IS NOT NULL"
     params: tuple[str, ...] = ()
     if person_ids is not None:
@@ -317,13 +338,17 @@ def iter_facts(s: Session, as_of: date, person_ids: Sequence[str] | None = None,
         seen.add(pid)
         first = since_of.get(pid)
         if first is None:
-            yield build(pid, [])
+            yield dict.fromkeys(days, build(pid, []))
             continue
-        yield build(pid, [(cid, parse(at), code, outcome) for _p, at, code, outcome, cid in rows
-                          if first <= at < until and cid not in amended_by])
+        kept = [(at, (cid, parse(at), code, outcome)) for _p, at, code, outcome, cid in rows
+                if first <= at < until and cid not in amended_by]
+        by_day = {as_of: build(pid, [row for _at, row in kept])}
+        for day, day_until in earlier:
+            by_day[day] = build(pid, [row for at, row in kept if at < day_until])
+        yield by_day
     for pid in person_rows:
         if pid not in seen:
-            yield build(pid, [])
+            yield dict.fromkeys(days, build(pid, []))
 
 
 def _rosh_facts(core: Connection, person_ids: Sequence[str] | None, records: dict[str, list[RecordFact]],

@@ -57,7 +57,7 @@ from lpt_desktop.services import needs as needs_service
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.countersign import refused_ids
 from lpt_desktop.services.holders import holders_in
-from lpt_desktop.services.obligations import cases_changed_since, iter_facts, offence_category, write_count
+from lpt_desktop.services.obligations import cases_changed_since, iter_facts_on, offence_category, write_count
 from lpt_desktop.standards import obligations as engine
 from lpt_desktop.standards.policy import load_policy
 from lpt_desktop.store.countersign_models import Countersignature
@@ -402,15 +402,16 @@ def load_case_facts(db: Database, as_of: date | None = None, person_ids: Sequenc
     one-off obligations and enforcement are the whole sentence's."""
     as_of = as_of or date.today()
     with _no_cycle_collection():
-        return dict(_load_case_facts(db, {as_of: settings or settings_for(as_of)}, person_ids))[as_of]
+        return sorted((by_day[as_of] for by_day in _load_case_facts(db, {as_of: settings or settings_for(as_of)},
+                                                                    person_ids)), key=lambda c: c.crn)
 
 
 def _load_case_facts(db: Database, settings: dict[date, Settings], person_ids: Sequence[str] | None
-                     ) -> Iterator[tuple[date, list[CaseFacts]]]:
-    """Each day's facts (day -> its settings), a day at a time, oldest first: the practice's own tables read once
-    for all the days (up to the latest, each day then keeping what was dated on or before it), in one read
-    transaction. A day at a time so a caller can audit a day's facts and let them go before the next day's
-    (eight days of a Trust's facts at once cost hundreds of megabytes)."""
+                     ) -> Iterator[dict[date, CaseFacts]]:
+    """Each case's facts on each day (day -> its settings), a case at a time, in one read transaction: the
+    practice's own tables read once for all the days (each day then keeping what was dated on or before it), and
+    the standards engine's facts too (obligations.iter_facts_on). A case at a time so a caller can audit it and
+    let its facts go (eight days of a Trust's facts held at once cost hundreds of megabytes)."""
     days = sorted(settings)
     last_day = days[-1]
     with db.read() as s:
@@ -434,47 +435,34 @@ def _load_case_facts(db: Database, settings: dict[date, Settings], person_ids: S
             select(Sentence.person_id, Sentence.offence).where(Sentence.terminated_on.is_(None),
                                                                _in_people(Sentence.person_id, person_ids))
             .order_by(Sentence.start_date)).all()}
-        for as_of in days:
-            legacy: dict[str, list[date]] = defaultdict(list)
-            for pid, on in records:
-                if on <= as_of:
-                    legacy[pid].append(on)
-            yield as_of, _facts_on(s, as_of, settings[as_of], person_ids, policy, calendar, people, held, offences,
-                                   legacy, rosh.pop(as_of), risk_plans.pop(as_of), needs.pop(as_of),
-                                   plans.pop(as_of))
-
-
-def _facts_on(s: Session, as_of: date, settings: Settings, person_ids: Sequence[str] | None, policy: Any,
-              calendar: Any, people: dict[str, tuple[str, str, str | None, str | None]], held: dict[str, Any],
-              offences: dict[str, str | None], legacy: dict[str, list[date]], rosh: dict[str, list[RoshFacts]],
-              risk_plans: dict[str, RiskPlanFacts], needs: dict[str, NeedsFacts],
-              plans: dict[str, SentencePlanFacts]) -> list[CaseFacts]:
-    """One day's facts: the standards engine's facts and obligations for that day, with the practice's own."""
-    out = []
-    since = add_months(as_of, -settings.period_months)
-    # Every contact under the sentence (the path one case's audit takes): the engine's results are the same as
-    # from the few contacts its `since` reading picks (standards.obligations.contacts_needed), and the contact
-    # summary (home visits, oversight) needs them all: from those few it missed visits the engine did not ask
-    # for, so the caseload's audit and one case's audit differed. No slower at Trust scale (the fewer rows
-    # cost their seeks), three times faster for a team's 750 cases.
-    for f in iter_facts(s, as_of, person_ids, policy=policy, calendar=calendar):
-        pid = f.person_id
-        assert pid is not None
-        crn, name, gender, holder = people[pid]
-        found = rosh.get(pid, [])
-        plan = plans.get(pid)
-        na = needs.get(pid)
-        h = held.get(pid)
-        holder = h.name if h is not None else holder
-        if any(e.known > as_of for e in f.events):  # recorded after the audit day: not known then
-            f = replace(f, events=tuple(e for e in f.events if e.known <= as_of))
-        obligations = tuple(engine.obligations(policy, f, as_of, since=since, calendar=calendar))
-        out.append(CaseFacts(
-            pid, crn, name, gender, holder or NOT_KNOWN, _sentence(f, offences), f.rosh,
-            tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
-            tuple(found), tuple(sorted({*(r.completed_on for r in found), *legacy.get(pid, ())})),
-            risk_plans.get(pid), plan, na, _contacts(f.contacts), obligations))
-    return sorted(out, key=lambda c: c.crn)
+        legacy: dict[str, list[date]] = defaultdict(list)
+        for pid, on in records:
+            legacy[pid].append(on)
+        since = {day: add_months(day, -settings[day].period_months) for day in days}
+        # Every contact under the sentence (the path one case's audit takes): the engine's results are the same as
+        # from the few contacts its `since` reading picks (standards.obligations.contacts_needed), and the contact
+        # summary (home visits, oversight) needs them all: from those few it missed visits the engine did not ask
+        # for, so the caseload's audit and one case's audit differed. No slower at Trust scale (the fewer rows
+        # cost their seeks), three times faster for a team's 750 cases.
+        for by_day in iter_facts_on(s, days, person_ids):
+            pid = next(iter(by_day.values())).person_id
+            assert pid is not None
+            crn, name, gender, holder = people[pid]
+            h = held.get(pid)
+            holder = (h.name if h is not None else holder) or NOT_KNOWN
+            out = {}
+            for as_of, f in by_day.items():
+                found = rosh[as_of].get(pid, [])
+                if any(e.known > as_of for e in f.events):  # recorded after the audit day: not known then
+                    f = replace(f, events=tuple(e for e in f.events if e.known <= as_of))
+                obligations = tuple(engine.obligations(policy, f, as_of, since=since[as_of], calendar=calendar))
+                done = {*(r.completed_on for r in found), *(on for on in legacy.get(pid, ()) if on <= as_of)}
+                out[as_of] = CaseFacts(
+                    pid, crn, name, gender, holder, _sentence(f, offences), f.rosh,
+                    tuple(RegisterFacts(r.code, r.start, r.category, r.level) for r in f.registers),
+                    tuple(found), tuple(sorted(done)), risk_plans[as_of].get(pid), plans[as_of].get(pid),
+                    needs[as_of].get(pid), _contacts(f.contacts), obligations)
+            yield out
 
 
 def _policy_name(s: Session) -> str:
@@ -520,9 +508,14 @@ def audits_on(db: Database, days: Iterable[date], person_ids: Sequence[str] | No
     settings = {day: settings_for(day, carried_forward_months) for day in set(days)}
     if not settings:
         return {}
+    out: dict[date, list[CaseAudit]] = {day: [] for day in settings}
     with _no_cycle_collection():
-        return {day: [audit_case(c, settings[day]) for c in found]
-                for day, found in _load_case_facts(db, settings, person_ids)}
+        for by_day in _load_case_facts(db, settings, person_ids):
+            for day, facts in by_day.items():
+                out[day].append(audit_case(facts, settings[day]))
+    for found in out.values():
+        found.sort(key=lambda a: a.crn)
+    return out
 
 
 # The whole caseload's audit per (day, threshold), kept until the next write; then only the cases written since are
