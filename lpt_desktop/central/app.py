@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -199,16 +199,20 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
         except jwt.InvalidTokenError:
             raise HTTPException(401, "Your sign-in has expired: refresh it.",
                                 headers={"WWW-Authenticate": "Bearer"}) from None
+        # One query for the account and, so that a revoked laptop (or sign-in) is refused at once rather than when
+        # its 15-minute access token expires, the laptop's and the sign-in's revocation: every request asks it,
+        # and three ORM lookups were most of a quiet sync's time on the server.
+        device_revoked = select(Device.revoked_at).where(Device.laptop_id == laptop_id).scalar_subquery()
+        family_revoked = select(TokenFamily.revoked_at).where(TokenFamily.id == family_id).scalar_subquery()
         with db.read() as s:
-            user = s.get(User, username)
-            # A revoked laptop (or sign-in) is refused at once, not when its 15-minute access token expires.
-            device = s.get(Device, laptop_id) if laptop_id else None
-            family = s.get(TokenFamily, family_id) if family_id else None
+            user = s.execute(select(User.username, User.role, User.team, User.court, User.grade, User.active,
+                                    device_revoked if laptop_id else null(), family_revoked if family_id else null())
+                             .where(User.username == username)).first()
         if user is None or not user.active:
             raise HTTPException(401, "This account is not active.")
-        if device is not None and device.revoked_at is not None:
+        if user[6] is not None:
             raise HTTPException(401, auth.WITHDRAWN, headers={"WWW-Authenticate": "Bearer"})
-        if family is not None and family.revoked_at is not None:
+        if user[7] is not None:
             raise HTTPException(401, auth.SIGN_IN_AGAIN, headers={"WWW-Authenticate": "Bearer"})
         return Principal(user.username, user.role, user.team, user.court, laptop_id, user.grade)
 
