@@ -104,11 +104,14 @@ def startup_problem() -> str | None:
     if not sys.platform.startswith("linux") or not _uses_xcb():
         return None
     missing = missing_libraries()
+    if not os.environ.get("DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
+        # Said first: with no display no library would help (a terminal over SSH); the libraries still owed are
+        # named after it, so the desktop session started next does not fail again.
+        text = ("LPT Desktop cannot open its window: there is no display (DISPLAY is not set). Start it from "
+                "a desktop session; the `lpt` command works without one.")
+        return text + ("\n\nIn a desktop session it would also need this:\n" + problem_text(missing) if missing else "")
     if missing:
         return problem_text(missing)
-    if not os.environ.get("DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
-        return ("LPT Desktop cannot open its window: there is no display (DISPLAY is not set). Start it from "
-                "a desktop session; the `lpt` command works without one.")
     return None
 
 

@@ -5,6 +5,7 @@ the dynamic loader then cannot load it, exactly as when the package is not insta
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -56,13 +57,29 @@ def test_no_display_is_said_on_the_terminal(tmp_path):
 
 
 def test_the_probe_reads_what_the_loader_says(tmp_path, monkeypatch):
-    stub = _broken_stub(tmp_path)
-    monkeypatch.setenv("LD_LIBRARY_PATH", str(stub))
+    # Whatever this machine lacks (a fresh machine may have none of the X libraries), each library named is one
+    # the dynamic loader itself cannot load, and the broken stub is named (ldd stops at a library that is there
+    # but will not load, so the others may go unnamed then).
     if not platform_check._plugin_files():
         pytest.skip("no xcb plugin in this Qt")
-    assert platform_check.missing_libraries() == ["libxcb-cursor.so.0"]
-    monkeypatch.delenv("LD_LIBRARY_PATH")
-    assert platform_check.missing_libraries() == []  # this machine has the libraries
+    monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)
+    here = platform_check.missing_libraries()
+    for name in here:
+        with pytest.raises(OSError):
+            ctypes.CDLL(name)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(_broken_stub(tmp_path)))
+    broken = platform_check.missing_libraries()
+    assert "libxcb-cursor.so.0" in broken
+    assert set(broken) <= {*here, "libxcb-cursor.so.0"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux's")
+def test_no_display_and_missing_libraries_are_both_said(tmp_path):
+    stub = _broken_stub(tmp_path)
+    done = _run(tmp_path, _env(tmp_path, LD_LIBRARY_PATH=str(stub)))
+    assert done.returncode == 1
+    first, _, rest = done.stderr.partition("there is no display (DISPLAY is not set)")
+    assert "libxcb-cursor.so.0" not in first and "sudo apt install" in rest and "libxcb-cursor0" in rest
 
 
 def test_the_message_names_every_package_and_unknown_libraries():
