@@ -691,7 +691,10 @@ def pull_page(s: Session, p: Principal, after: int, limit: int, count: bool = Fa
                                            key=lambda t: t[0])
     more = len(merged) > limit
     merged = merged[:limit]
-    cursor = merged[-1][0] if merged else after
+    # A page that is not full holds everything this laptop may see up to the head: its cursor is the head, so the
+    # next pull starts there. (It stayed at the last record the laptop could see: a quiet laptop then had every
+    # other officer's changes since walked again on each sync, more and more as the Trust worked on.)
+    cursor = merged[-1][0] if more else head
     rows: list[Any] = []
     evict: list[str] = []
     gained: list[str] = []

@@ -118,3 +118,28 @@ def test_a_kept_client_refreshes_after_the_laptop_slept_past_its_token(laptop_fa
     with engine.counting_requests(sent.append):
         again = lap.sync()
     assert again.verified and sent[0] == "POST /auth/refresh"
+
+
+def test_a_quiet_laptop_moves_past_other_officers_changes_without_asking_to_verify(laptop_factory, central, unique):
+    """Other officers' pushes move the central counter on. A pull that finds nothing for this laptop answers with
+    the head as its cursor (it stayed at this laptop's last record, so each quiet sync had the server walk every
+    change made since, more and more as the Trust worked on), and the laptop, having received nothing, still
+    counts its last verification as standing: one request."""
+    from lpt_desktop.sync import state
+
+    quiet_lap = laptop_factory(central.add_user(f"quiet-a-{unique}"))
+    busy_lap = laptop_factory(central.add_user(f"quiet-b-{unique}"))
+    assert quiet_lap.sync().verified
+    before = int(engine.read_state(quiet_lap.db)[state.CURSOR])
+    with busy_lap.db.write() as s:
+        s.add(Person(crn=f"B{uuid.uuid4().int % 1_000_000:06d}", first_name="Busy", last_name="Colleague",
+                     date_of_birth=date(1988, 2, 3), tier="B1"))
+    pushed = busy_lap.sync()
+    assert pushed.pushed == 1
+
+    sent: list[str] = []
+    with engine.counting_requests(sent.append):
+        quiet = quiet_lap.sync()
+    assert quiet.verified and quiet.pulled == 0 and sent == ["GET /sync/pull"]
+    after = int(engine.read_state(quiet_lap.db)[state.CURSOR])
+    assert after > before and after >= int(engine.read_state(busy_lap.db)[state.CURSOR])
