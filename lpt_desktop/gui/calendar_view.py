@@ -453,10 +453,16 @@ class CalendarView(QWidget):
             self.range_label.setText(f"{format_date(days[0])} to {format_date(days[-1])}")
         else:
             self.range_label.setText(f"{self.anchor:%B %Y}")
-        self.ops.query(load_calendar, days[0], days[-1], common.today(), on_ok=self._loaded, owner=self,
-                       label="calendar")
+        asked = (days[0], days[-1])
+        self.ops.query(load_calendar, days[0], days[-1], common.today(),
+                       on_ok=lambda result: self._loaded(result, asked), owner=self, label="calendar")
 
-    def _loaded(self, result: tuple[list[Any], list[Any], str, dict[date, str]]) -> None:
+    def _loaded(self, result: tuple[list[Any], list[Any], str, dict[date, str]], asked: tuple[date, date]) -> None:
+        days = self.days
+        if asked != (days[0], days[-1]):
+            # The reads run on two threads: a week or month left before its answer came must not overwrite the
+            # one now shown (its own answer comes, or has come, for it).
+            return
         appointments, due, title, closures = result
         self.show_entries([appointment_entry(a) for a in appointments] + [due_entry(i) for i in due], title,
                           closures)

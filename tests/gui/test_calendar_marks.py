@@ -124,3 +124,49 @@ def test_the_month_marks_shut_days_and_what_is_booked_on_them(make_window, qtbot
     week = _lines(cal, holiday)
     assert f"⚠ 11:00 {person.name} · Office appointment" in week
     assert not any(person.crn in t for t in week)
+
+
+def test_a_month_left_before_its_answer_came_never_overwrites_the_one_shown(make_window, qtbot, demo_db,
+                                                                          monkeypatch):
+    """The calendar's reads run on two threads: moving on before a month's answer came, that late answer must not
+    replace the month now shown (the diary showed a month with nothing booked in it)."""
+    import threading
+
+    from lpt_desktop.gui import calendar_view
+    from lpt_desktop.services import appointments
+
+    _holiday, _closed, _saturday, working = _days(DEMO_TODAY)
+    window = make_window(demo_db)
+    unlock(qtbot, window, PASSPHRASE)
+    ctl = window.features["standards"]
+    qtbot.waitUntil(lambda: window.caseload_view.model.rowCount() > 0, timeout=20000)
+    person = window.caseload_view.model.records[0]
+    on_writer(qtbot, window, appointments.book_appointment, person.person_id, datetime.combine(working, time(11)),
+              "COAP", "Preston office", now=datetime.combine(DEMO_TODAY, time(9)))
+    ctl.calendar_action.trigger()
+    cal = ctl.calendar
+    qtbot.waitUntil(lambda: cal.loaded, timeout=10000)
+    cal.month_button.click()
+    qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
+
+    earlier = (working.replace(day=1) - timedelta(days=40)).replace(day=15)
+    released, answered = threading.Event(), threading.Event()
+    real = calendar_view.load_calendar
+
+    def slow_for_the_earlier_month(db, start, end, as_of):  # noqa: ANN001, ANN202
+        if start <= earlier <= end:
+            released.wait(10)  # answers only once the later month's answer has been shown
+        found = real(db, start, end, as_of)
+        if start <= working <= end:
+            answered.set()
+        return found
+
+    monkeypatch.setattr(calendar_view, "load_calendar", slow_for_the_earlier_month)
+    cal.go_to(earlier)
+    cal.go_to(working)
+    qtbot.waitUntil(lambda: answered.is_set() and window.ops.running == 1, timeout=10000)  # shown; the other waits
+    released.set()
+    qtbot.waitUntil(lambda: window.ops.running == 0, timeout=10000)
+    assert cal.range_label.text() == f"{working:%B %Y}"
+    assert any(e.day == working and e.kind == "appointment" for e in cal.entries)
+    assert any(t.endswith("booked") for t in _lines(cal, working))
