@@ -26,7 +26,7 @@ GOAL_OPEN_S = 0.1  # "without a visible pause"
 LETTER = dict(name="Jordan O'Neill", crn="L123456", address_lines=["14 Ribble Way", "Preston", "PR2 8AB"],
               order_label="Community order", court="Preston Magistrates' Court", sentence_date=BENCH_TODAY,
               failure_on=BENCH_TODAY, failure_description="failed to attend", letter="first", officer="Alex Morgan",
-              office="Preston Central", issued_on=BENCH_TODAY)
+              office="Preston Central", decided_on=BENCH_TODAY)
 
 
 def _long(draft: court.ReportDraft) -> court.ReportDraft:

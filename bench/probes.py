@@ -402,7 +402,22 @@ def gui_filter(module: str, db: str, passphrase: str, rows: str, terms: str) -> 
         # The window's background work after unlock (what is due, sync status) holds the GIL while it
         # runs; filtering is timed once it has settled (gui-unlock-paint covers the unlock itself).
         settle_started = time.perf_counter()
-        driver.wait_for(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, 60)
+        # The app's reads run on Python threads, not Qt's pool: its window says while any is running ("lptBusy").
+        # One read starts after another (the columns after the first paint), so settled means quiet for a while.
+        def busy() -> bool:
+            return QThreadPool.globalInstance().activeThreadCount() > 0 or any(
+                bool(w.property("lptBusy")) for w in _visible_windows())
+
+        quiet_since: float | None = None
+        while time.perf_counter() - settle_started < 60:
+            now = time.perf_counter()
+            if busy():
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= 1.5:
+                break
+            driver.wait_for(lambda: False, 0.05)
         settle = time.perf_counter() - settle_started
         edit = driver.wait_for(lambda: _find_edit(False, FILTER_NAMES), 10)
         if edit is None:

@@ -251,6 +251,9 @@ class MainWindow(QMainWindow):
         self.prefs = prefs or Preferences()
         self.ops = Ops(self.report_error, self)
         self.ops.changed.connect(self._changed)
+        # Whether reads or writes are still running, as a dynamic property (as "lptBuilding"): the benchmark's probe
+        # times keystrokes once the work after unlock has settled.
+        self.ops.running_changed.connect(lambda n: self.setProperty("lptBusy", n > 0))
         self.officer = ""
         self.last_message: QMessageBox | None = None
         self._unlocking = False
