@@ -133,7 +133,7 @@ class StandardsController(QObject):
 
         self.due_items, self.policy_title = result
         due, overdue = case_counts(self.due_items)  # cases, as the caseload's rows (red: overdue)
-        self.count_button.setText(f"Due: {due} · Overdue: {overdue}")
+        self.count_button.setText(f"Cases due: {due} · Overdue: {overdue}")  # cases: the diary counts items
         self.count_button.setAccessibleDescription(f"{due} cases due and {overdue} cases overdue within "
                                                    f"{self._horizon()} days")
         self.count_button.show()

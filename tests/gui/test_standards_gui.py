@@ -52,7 +52,7 @@ def _ready(qtbot, make_window, demo_db):
     unlock(qtbot, window, PASSPHRASE)
     assert window.is_unlocked
     ctl = window.features["standards"]
-    qtbot.waitUntil(lambda: ctl.count_button.isVisible() and ctl.count_button.text().startswith("Due:"),
+    qtbot.waitUntil(lambda: ctl.count_button.isVisible() and ctl.count_button.text().startswith("Cases due:"),
                     timeout=20000)
     return window, ctl
 
@@ -77,7 +77,7 @@ def test_this_week_lists_the_engines_due_items_by_due_date_with_a_status_bar_cou
     due = len({i.person_id for i in expected if i.obligation.status == "due"}
               - {i.person_id for i in expected if i.obligation.status == "overdue"})
     overdue = len({i.person_id for i in expected if i.obligation.status == "overdue"})
-    assert ctl.count_button.text() == f"Due: {due} · Overdue: {overdue}"
+    assert ctl.count_button.text() == f"Cases due: {due} · Overdue: {overdue}"
     assert ctl.count_button.accessibleName() == "Due this week"
 
     ctl.this_week_action.trigger()

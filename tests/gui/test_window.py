@@ -447,7 +447,7 @@ def test_the_status_bar_overdue_count_is_the_red_rows(make_window, qtbot, demo_d
     unlock(qtbot, window, PASSPHRASE)
     filled(qtbot, window)  # the rows are painted first; what is due fills its columns after
     count = window.features["standards"].count_button
-    qtbot.waitUntil(lambda: count.isVisible() and count.text().startswith("Due:"), timeout=20000)
+    qtbot.waitUntil(lambda: count.isVisible() and count.text().startswith("Cases due:"), timeout=20000)
     red = _red_rows(window)
     assert red, "the demo caseload has overdue cases"
     assert count.text().endswith(f"Overdue: {len(red)}")
