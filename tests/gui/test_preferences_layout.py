@@ -3,6 +3,8 @@ for letters" over the contact location field, the letters help over its choice, 
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
@@ -24,9 +26,18 @@ def test_preferences_rows_never_overlap_and_help_texts_show_whole(make_window, q
     dialog = window.preferences_dialog
     qtbot.waitUntil(lambda: dialog.policy.isEnabled() and dialog.ui.office.isEnabled()
                     and dialog.tier_scheme.isEnabled(), timeout=10000)
-    qtbot.wait(50)  # the layout settles after the last text
-    shown = [w for kind in (QLabel, QLineEdit, QComboBox) for w in dialog.findChildren(kind)
-             if w.isVisibleTo(dialog) and w.width() > 0 and (not isinstance(w, QLabel) or w.text())]
+    def shown_now() -> list[QWidget]:
+        return [w for kind in (QLabel, QLineEdit, QComboBox) for w in dialog.findChildren(kind)
+                if w.isVisibleTo(dialog) and w.width() > 0 and (not isinstance(w, QLabel) or w.text())]
+
+    def settled() -> bool:  # the layout settles in the event loop after the last text (later on a loaded machine)
+        return all(w.height() >= w.heightForWidth(w.width()) for w in shown_now()
+                   if isinstance(w, QLabel) and w.wordWrap())
+
+    qtbot.wait(50)
+    with contextlib.suppress(qtbot.TimeoutError):  # if it never settles, the assertions below say what is cut off
+        qtbot.waitUntil(settled, timeout=5000)
+    shown = shown_now()
     for i, a in enumerate(shown):
         for b in shown[i + 1:]:
             if a.isAncestorOf(b) or b.isAncestorOf(a):
