@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -260,17 +261,25 @@ def create_app(db: CentralDB, rules: auth.Settings | None = None, max_body: int 
         # The attempt is counted as a failure before its password is checked, in one short write that refuses
         # it if the account or address is locked: attempts made at once are counted one after another, so no
         # more than the limit reach the (slow) check. A refusal costs no Argon2 hash. A right password undoes it.
-        with db.write() as s:
-            held = auth.reserve(s, rules, body.username, address)
-            if isinstance(held, auth.Throttled):
-                service.audit(s, None, "sign-in throttled", detail=body.username[:120])
-            user = s.get(User, body.username)
+        waited_since = time.monotonic()
+        while True:
+            with db.write() as s:
+                held = auth.reserve(s, rules, body.username, address)
+                settling = isinstance(held, auth.Throttled) and held.settling \
+                    and time.monotonic() - waited_since < auth.SETTLE.total_seconds()
+                if isinstance(held, auth.Throttled) and not settling:
+                    service.audit(s, None, "sign-in throttled", detail=body.username[:120])
+                user = s.get(User, body.username)
+            if not settling:
+                break
+            time.sleep(0.05)  # attempts at once are being checked: their answer decides whether this one may try
         if isinstance(held, auth.Throttled):
             raise HTTPException(429, held.message, headers={"Retry-After": str(held.seconds)})
         ok: bool | None = check_password(user, body.password)  # outside any transaction: it is slow on purpose
         withdrawn = False
         with db.write() as s:
             if not ok:
+                auth.settle(s, held)
                 service.audit(s, None, "sign-in refused", detail=body.username[:120])  # counted by reserve
             else:
                 assert user is not None

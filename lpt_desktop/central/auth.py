@@ -228,6 +228,14 @@ def revoke_laptops(s: Session, *, laptop_id: str | None = None, username: str | 
 class Throttled:
     seconds: int
     message: str
+    # The lock was set by attempts still being checked: a right password among them will lift it, so the
+    # caller waits for them (up to SETTLE) before refusing in words that say "try again in 15 minutes".
+    settling: bool = False
+
+
+# How long a lock set by attempts still being checked is waited on. Longer than any password check; a server
+# that died mid-check leaves its count pending, and this bounds how long that is waited for.
+SETTLE = timedelta(seconds=10)
 
 
 def _keys(username: str, address: str | None) -> list[str]:
@@ -256,7 +264,7 @@ def _row(s: Session, key: str) -> SignInThrottle:
         return row
     try:
         with s.begin_nested():
-            row = SignInThrottle(key=key, failures=0, window_start=utcnow(), lockouts=0)
+            row = SignInThrottle(key=key, failures=0, window_start=utcnow(), lockouts=0, pending=0)
             s.add(row)
         return row
     except IntegrityError:
@@ -321,18 +329,26 @@ def reserve(s: Session, rules: Settings, username: str,
 
     In one short write transaction with the rows locked (FOR UPDATE on PostgreSQL; SQLite writers take the
     database lock at BEGIN IMMEDIATE): many attempts at once are counted one after another, so no more than
-    the limit ever reach the password check. A refusal costs no Argon2 hash. A right password `release`s it.
+    the limit ever reach the password check. A refusal costs no Argon2 hash. A right password `release`s it,
+    a wrong one `settle`s it. A lock set by attempts still being checked is answered `settling`: more attempts
+    at once than the limit (a laptop's retries on a flaky link) would otherwise be refused with a lock the
+    right password among them is about to lift.
     """
     now = utcnow()
     _forget_stale(s, rules, now)
     rows = [_row(s, key) for key in sorted(_keys(username, address))]  # one order: two servers never deadlock
     for row in sorted(rows, key=lambda r: not r.key.startswith("user:")):  # the account's lock is named first
         if row.locked_until is not None and row.locked_until > now:
-            return _refusal(row.key, row.locked_until, now)
+            refusal = _refusal(row.key, row.locked_until, now)
+            # window_start is when the lock was set (_count); refused attempts are never counted on a locked row.
+            if row.pending > 0 and now - row.window_start < SETTLE:
+                return Throttled(refusal.seconds, refusal.message, settling=True)
+            return refusal
     before = []
     for row in rows:
         was = (row.failures, row.window_start, row.locked_until, row.lockouts)
         _count(row, rules, now)
+        row.pending += 1
         before.append(_Before(row.key, *was, set_lock=row.locked_until if row.locked_until != was[2] else None))
     return Reservation(tuple(before))
 
@@ -343,11 +359,20 @@ def release(s: Session, reservation: Reservation) -> None:
         row = s.get(SignInThrottle, was.key, with_for_update=True, populate_existing=True)
         if row is None:  # unlocked by an administrator meanwhile
             continue
+        row.pending = max(0, row.pending - 1)
         if was.set_lock is not None and row.locked_until == was.set_lock:
             row.failures, row.window_start = was.failures, was.window_start
             row.locked_until, row.lockouts = was.locked_until, was.lockouts
         elif was.set_lock is None and row.failures > 0:  # later attempts may have counted on it since
             row.failures -= 1
+
+
+def settle(s: Session, reservation: Reservation) -> None:
+    """A reserved attempt's password was wrong: its failure stands, and it is no longer pending."""
+    for was in sorted(reservation.rows, key=lambda b: b.key):
+        row = s.get(SignInThrottle, was.key, with_for_update=True, populate_existing=True)
+        if row is not None:
+            row.pending = max(0, row.pending - 1)
 
 
 def record_success(s: Session, username: str) -> None:

@@ -113,6 +113,8 @@ class SignInThrottle(Base):
     window_start: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row: each lock lasts twice the last
+    # Attempts counted (auth.reserve) whose password is still being checked: a lock they set may yet be lifted.
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Record(Base):
