@@ -141,7 +141,7 @@ class StandardsController(QObject):
             self.this_week.show_items(self.due_items, self.policy_title)
 
     def _count_failed(self, exc: BaseException) -> None:
-        self.count_button.setText("Due: not available")
+        self.count_button.setText("Cases due: not available")
         self.count_button.show()
         if not isinstance(exc, (ImportError, NotImplementedError)):
             self.host.report_error(exc)

@@ -477,3 +477,18 @@ def test_no_two_actions_share_a_shortcut(make_window, qtbot, tmp_path):
             assert text not in seen, f"{text} is both {seen[text]} and {action.text()}"
             seen[text] = action.text()
     assert seen["Ctrl+Shift+W"] == "This &week"
+
+
+def test_the_count_says_in_words_when_what_is_due_cannot_be_read(make_window, qtbot, demo_db, monkeypatch):
+    """The status bar never shows a stale or bare count: a failed read says the cases due are not available."""
+    from lpt_desktop.services import obligations
+
+    window, ctl = _ready(qtbot, make_window, demo_db)
+
+    def broken(*_args, **_kwargs):
+        raise NotImplementedError("no policy for this day")
+
+    monkeypatch.setattr(obligations, "caseload_due", broken)
+    ctl.refresh()
+    qtbot.waitUntil(lambda: ctl.count_button.text() == "Cases due: not available", timeout=10000)
+    assert ctl.count_button.isVisible()
