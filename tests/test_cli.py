@@ -6,20 +6,19 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date
 
 import pytest
 
 from lpt_desktop.store.keyfile import key_path_for
+from tests.cli_process import run_lpt
 from tests.conftest import PASSPHRASE, IsolatedDirs
 
 NEW_PASSPHRASE = "a much better passphrase"
 
 
 def lpt(*args: str, env: dict[str, str], cwd, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return run_lpt(args, env=env, cwd=cwd, timeout=timeout)  # a real process, forked with the imports done
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from lpt_desktop.services.cases import add_person, add_sentence, person_id_for_c
 from lpt_desktop.services.contacts import amend_contact, list_contacts
 from lpt_desktop.services.unlock import create_caseload, unlock
 from lpt_desktop.store.keyfile import KdfParams
+from tests.cli_process import run_lpt
 from tests.conftest import PASSPHRASE
 
 CRN = "C123456"
@@ -27,8 +27,7 @@ OPEN_CRN = "E111222"  # an order with no end date
 
 
 def lpt(*args: str, env: dict[str, str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return run_lpt(args, env=env, cwd=cwd, timeout=timeout)  # a real process, forked with the imports done
 
 
 def one_line_error(result: subprocess.CompletedProcess, *needles: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from lpt_desktop.services.unlock import unlock
 from lpt_desktop.store.database import Database
 from lpt_desktop.store.keyfile import KdfParams
 from lpt_desktop.store.models import Contact
+from tests.cli_process import run_lpt
 from tests.conftest import PASSPHRASE
 from tests.sync.cases import add_contact, get, new_person
 from tests.sync.server import PASSWORD, CentralServer, free_port, sqlite_central
@@ -58,8 +58,7 @@ def lpt(isolated_dirs, tmp_path):
     env = isolated_dirs.env(LPT_PASSPHRASE=PASSPHRASE, LPT_CENTRAL_PASSWORD=PASSWORD)
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", "sync", *args], env={**env, **extra},
-                              cwd=tmp_path, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        return run_lpt(["sync", *args], env={**env, **extra}, cwd=tmp_path)  # forked: tests/cli_process.py
 
     return run
 
@@ -175,8 +174,7 @@ def test_a_laptop_started_offline_sends_its_caseload_at_setup_and_a_new_laptop_g
     env = isolated_dirs.env(LPT_PASSPHRASE=PASSPHRASE, LPT_CENTRAL_PASSWORD=PASSWORD)
 
     def lpt_any(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *args], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        return run_lpt(args, env=env, cwd=tmp_path, timeout=300)
 
     first, second = tmp_path / "offline.lptdb", tmp_path / "new.lptdb"
     ok(lpt_any("demo", "--db", str(first), "--cases", "6", "--contacts-per-case", "3", "--seed", "11", "--quiet"))

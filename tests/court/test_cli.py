@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
+from tests.cli_process import run_lpt
 from tests.conftest import DEMO_TODAY, PASSPHRASE
 from tests.pdftext import pdf_text
 
 
 def lpt(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *args], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return run_lpt(args, env=env, cwd=cwd)  # a real process, forked with the imports done (tests/cli_process.py)
 
 
 def test_list_and_render(demo_db, isolated_dirs, tmp_path):

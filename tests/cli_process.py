@@ -1,0 +1,98 @@
+"""`lpt` run as a real process, without paying its imports each time.
+
+Each run is its own process, with its own environment, working folder, standard streams, exit code and (for an
+uncaught exception) traceback, as `subprocess.run([python, "-m", "lpt_desktop.cli", ...])` gives. But the process
+is forked from a multiprocessing fork server that has imported the CLI and the services it reaches once, so a
+run costs the command's own work, not the second or more of imports each of hundreds of runs paid (the CLI test
+files were among the slowest in `make test`). Nothing in lpt_desktop reads the environment at import time, so a
+fork sees the environment it is given. A few tests still start `python -m lpt_desktop.cli` itself (the entry
+point, real logging from a cold start): see tests/test_cli.py and tests/test_plaintext.py.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+# What the commands import on their first use (found with `python -X importtime -m lpt_desktop.cli ...`).
+PRELOAD = [
+    "lpt_desktop.cli",
+    "lpt_desktop.cli.audit",
+    "lpt_desktop.cli.caseload",
+    "lpt_desktop.cli.check",
+    "lpt_desktop.cli.contacts",
+    "lpt_desktop.cli.court",
+    "lpt_desktop.cli.plan",
+    "lpt_desktop.cli.rosh",
+    "lpt_desktop.cli.standards",
+    "lpt_desktop.cli.sync",
+    "lpt_desktop.cli.tier",
+    "lpt_desktop.cli.transfer",
+    "lpt_desktop.services.cases",
+    "lpt_desktop.services.contacts",
+    "lpt_desktop.services.obligations",
+    "lpt_desktop.services.sync",
+    "lpt_desktop.store.database",
+    "alembic.runtime.migration",
+    "alembic.command",
+    "httpx",
+    "reportlab.platypus",
+]
+
+_context: multiprocessing.context.BaseContext | None = None
+
+
+def _forkserver() -> multiprocessing.context.BaseContext | None:
+    global _context
+    if _context is None and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        _context = ctx
+    return _context
+
+
+def _child(argv: list[str], env: dict[str, str], cwd: str, stdin: str, out: str, err: str) -> None:
+    """In the forked process: become `lpt argv` run in cwd with env, streams to the given files."""
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    for fd, path, flags in ((0, stdin, os.O_RDONLY), (1, out, os.O_WRONLY), (2, err, os.O_WRONLY)):
+        opened = os.open(path, flags)
+        os.dup2(opened, fd)
+        os.close(opened)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own stdin, kept open
+    sys.argv = ["lpt", *argv]
+    from lpt_desktop.cli import main
+
+    sys.exit(main(argv))  # an uncaught exception prints its traceback to fd 2 and exits 1, as python does
+
+
+def run_lpt(args: Sequence[str], *, env: Mapping[str, str], cwd: str | Path, timeout: float = 120,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m lpt_desktop.cli *args` with stdin from `input` (else /dev/null), output captured as text."""
+    ctx = _forkserver()
+    argv = [str(a) for a in args]
+    if ctx is None:  # no fork server on this platform: a plain process
+        return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *argv], env=dict(env), cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout, input=input,
+                              stdin=None if input is not None else subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="lpt-run-") as tmp:
+        files = [Path(tmp, name) for name in ("stdin", "stdout", "stderr")]
+        for f in files:
+            f.write_text(input if f.name == "stdin" and input is not None else "", encoding="utf-8")
+        process = ctx.Process(target=_child, args=(argv, dict(env), str(cwd), *map(str, files)))  # type: ignore[attr-defined]
+        process.start()
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+            raise subprocess.TimeoutExpired(["lpt", *argv], timeout)
+        code = process.exitcode
+        assert code is not None
+        return subprocess.CompletedProcess(["lpt", *argv], code,
+                                           files[1].read_text(encoding="utf-8"), files[2].read_text(encoding="utf-8"))
