@@ -9,24 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lpt_desktop.cli.common import opened, print_json
-
-
-def day_arg(text: str) -> date:
-    """--as-of: dd/mm/yyyy (as the window takes dates) or yyyy-mm-dd."""
-    from lpt_desktop.domain.dates import DateTextError, parse_date_text
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = parse_date_text(text, today=date.today())
-    except DateTextError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if parsed is None:
-        raise argparse.ArgumentTypeError("no date given: use dd/mm/yyyy or yyyy-mm-dd")
-    return parsed
+from lpt_desktop.cli.common import day_arg, opened, print_json
 
 
 def _pct(share: float | None) -> float | None:

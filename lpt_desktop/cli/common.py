@@ -56,3 +56,20 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: use ISO form, e.g. 2024-01-31") from None
+
+
+def day_arg(text: str) -> date:
+    """A date option given as dd/mm/yyyy (as the window takes dates) or yyyy-mm-dd."""
+    from lpt_desktop.domain.dates import DateTextError, parse_date_text
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        parsed = parse_date_text(text, today=date.today())
+    except DateTextError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if parsed is None:
+        raise argparse.ArgumentTypeError("no date given: use dd/mm/yyyy or yyyy-mm-dd")
+    return parsed

@@ -7,24 +7,7 @@ import json
 import sys
 from datetime import date
 
-from lpt_desktop.cli.common import print_json
-
-
-def _as_of(text: str) -> date:
-    """A date as yyyy-mm-dd or dd/mm/yyyy."""
-    from lpt_desktop.domain.dates import DateTextError, parse_date_text
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = parse_date_text(text, today=date.today())
-    except DateTextError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if parsed is None:
-        raise argparse.ArgumentTypeError("no date given: use dd/mm/yyyy or yyyy-mm-dd")
-    return parsed
+from lpt_desktop.cli.common import day_arg, print_json
 
 
 def _cmd_tier(args: argparse.Namespace) -> int:
@@ -59,7 +42,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     t = sub.add_parser("tier", help="a case's tier and its working; the case's inputs are JSON on standard input")
     t.add_argument("--scheme", choices=SCHEMES, default=SCHEME_2026, help="2026 (A-G, the default) or ab03 (A-D "
                    "with change level 0-3)")
-    t.add_argument("--as-of", type=_as_of, default=None, metavar="DATE",
+    t.add_argument("--as-of", type=day_arg, default=None, metavar="DATE",
                    help="the day to tier on, dd/mm/yyyy or yyyy-mm-dd (default today)")
     t.add_argument("--json", action="store_true", help="print the result as JSON")
     t.set_defaults(func=_cmd_tier)
