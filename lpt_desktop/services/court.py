@@ -9,8 +9,6 @@ a sent report is the court's record and cannot be changed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from lpt_desktop.domain.reference import canonical_court, find_court, load_json,
 from lpt_desktop.domain.validation import FieldError, ValidationError, require, validate_person
 from lpt_desktop.services.appointments import working_calendar
 from lpt_desktop.services.changes import Change, writes
+from lpt_desktop.services.export_file import write_atomically
 from lpt_desktop.standards.calendar import ENGLAND_AND_WALES, WorkingCalendar
 from lpt_desktop.standards.obligations import Obligation, status_of
 from lpt_desktop.standards.report_deadlines import report_due_date
@@ -661,18 +660,7 @@ def render_pdf(db: Database, report_id: str, password: str | None = None) -> byt
 
 def export_pdf(path: str | Path, data: bytes) -> Path:
     """Write the PDF atomically: a temporary file in the same folder, then a rename over the target."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".lpt-", suffix=".pdf.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, data)
 
 
 def timeliness(db: Database, month: date, as_of: date | None = None) -> Timeliness:

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +44,7 @@ from lpt_desktop.reports.practice_pdf import (
     team_pdf,
 )
 from lpt_desktop.services import practice
+from lpt_desktop.services.export_file import write_atomically
 from lpt_desktop.store.database import Database
 
 CSV_HEADINGS = ("crn", "name", "officer", "score (%)", "check id", "criterion", "status", "reason")
@@ -144,18 +143,7 @@ def suggested_name(kind: str, today: date | None = None, crn: str = "") -> str:
 def write_file(path: str | Path, data: bytes) -> Path:
     """Write atomically: a temporary file in the same folder, then a rename over the target. An unprotected copy,
     made only after the officer was told so."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".lpt-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, data)
 
 
 __all__ = ["CSV_HEADINGS", "audit_csv_bytes", "case_pdf_bytes", "case_report", "csv_bytes", "csv_rows",

@@ -172,17 +172,15 @@ def export_rejected(db: Database, out: Path, ids: list[str] | None = None) -> in
     """Write these rejected changes (None: all) to a JSON file, NOT encrypted, then set them aside (they leave
     the list, here and on the central store). Returns how many; with none listed, no file is written."""
     import json
-    import os
+
+    from lpt_desktop.services.export_file import write_atomically
 
     install_hooks()
     views = [v for v in list_rejections(db) if ids is None or v.id in ids]
     if not views:
         return 0
     text = json.dumps(_views.export_document(db, views), indent=1, ensure_ascii=False)
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    os.replace(tmp, out)  # the whole file or none: only then are they set aside
+    write_atomically(out, (text + "\n").encode("utf-8"))  # the whole file or none: only then are they set aside
     n = _rejections.set_aside(db, [v.id for v in views])
     announce(Change.SYNC)
     return n
