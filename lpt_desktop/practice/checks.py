@@ -543,19 +543,20 @@ def _rmp_missing(case: CaseFacts) -> Outcome | None:
     return None
 
 
+def _rmp_not_in_force(case: CaseFacts, s: Settings) -> Outcome | None:
+    """Every risk plan check's answer when there is no completed plan to judge (not needed, none, a draft)."""
+    return _rmp_gate(case, s) or _rmp_missing(case)
+
+
 def risk_plan_present(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case, s)) is not None:
-        return gate
-    if (gate := _rmp_missing(case)) is not None:
+    if (gate := _rmp_not_in_force(case, s)) is not None:
         return gate
     assert case.risk_plan is not None
     return met(f"Risk management plan completed on {_d(case.risk_plan.completed_on)}.")
 
 
 def risk_plan_actions(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case, s)) is not None:
-        return gate
-    if (gate := _rmp_missing(case)) is not None:
+    if (gate := _rmp_not_in_force(case, s)) is not None:
         return gate
     plan = case.risk_plan
     assert plan is not None
@@ -575,9 +576,7 @@ def risk_plan_actions(case: CaseFacts, s: Settings) -> Outcome:
 
 
 def risk_plan_shared(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case, s)) is not None:
-        return gate
-    if (gate := _rmp_missing(case)) is not None:
+    if (gate := _rmp_not_in_force(case, s)) is not None:
         return gate
     plan = case.risk_plan
     assert plan is not None
@@ -593,9 +592,7 @@ def _signed_words(status: str) -> str:
 
 
 def risk_plan_countersigned(case: CaseFacts, s: Settings) -> Outcome:
-    if (gate := _rmp_gate(case, s)) is not None:
-        return gate
-    if (gate := _rmp_missing(case)) is not None:
+    if (gate := _rmp_not_in_force(case, s)) is not None:
         return gate
     plan = case.risk_plan
     assert plan is not None
