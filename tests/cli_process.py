@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,8 +51,20 @@ _context: multiprocessing.context.BaseContext | None = None
 def _forkserver() -> multiprocessing.context.BaseContext | None:
     global _context
     if _context is None and "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver, process, util
+
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
+        # The fork server listens on a Unix socket in multiprocessing's temporary folder, made under
+        # tempfile's folder: the suite points that at each test's own (long, and deleted after the test)
+        # folder, past the 108 characters a socket path may have under xdist. A short folder of its own.
+        config = process.current_process()._config  # type: ignore[attr-defined]
+        cached = config.get("tempdir")
+        if cached is None or len(cached) > 40 or not os.path.isdir(cached):
+            short = tempfile.mkdtemp(prefix="pymp-", dir="/tmp" if os.path.isdir("/tmp") else None)
+            util.Finalize(None, shutil.rmtree, args=[short], exitpriority=-100)
+            config["tempdir"] = short
+        forkserver.ensure_running()
         _context = ctx
     return _context
 
@@ -60,6 +73,7 @@ def _child(argv: list[str], env: dict[str, str], cwd: str, stdin: str, out: str,
     """In the forked process: become `lpt argv` run in cwd with env, streams to the given files."""
     os.environ.clear()
     os.environ.update(env)
+    tempfile.tempdir = None  # found again from this environment, not the one the fork server started in
     os.chdir(cwd)
     for fd, path, flags in ((0, stdin, os.O_RDONLY), (1, out, os.O_WRONLY), (2, err, os.O_WRONLY)):
         opened = os.open(path, flags)
