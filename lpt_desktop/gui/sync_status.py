@@ -45,7 +45,10 @@ def synced_text(last: datetime | None, now: datetime | None = None) -> str:
 def describe(state: SyncState, now: datetime | None = None) -> tuple[str, str, str]:
     """(label text, tooltip, icon key) for a state; pure so the wording is tested directly."""
     server = state.server or "the central store"
-    if state.busy and not state.locked:  # enrolment counts: it is the first sync
+    # Enrolment counts: it is the first sync. The lock clears busy (SyncRunner.stop), so busy is a sync running
+    # now, even while `locked` still waits for the unlock's status read (a slow read on a loaded laptop left the
+    # enrolment's progress showing "Sync: not set up").
+    if state.busy:
         return f"Syncing… {state.percent}%", f"Sending and fetching changes with {server}.", "busy"
     if not state.enrolled:
         return ("Sync: not set up · working offline",

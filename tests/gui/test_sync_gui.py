@@ -360,6 +360,8 @@ TODAY_UTC = NOW.astimezone(UTC).replace(tzinfo=None)
     (SyncState(enrolled=True, locked=True), "Sync paused while locked"),
     (SyncState(enrolled=True, locked=False, busy=True, percent=42), "Syncing… 42%"),
     (SyncState(enrolled=False, locked=False, busy=True, percent=7), "Syncing… 7%"),  # enrolment
+    # Enrolment begun before the unlock's status read came back (locked still set until it does).
+    (SyncState(enrolled=False, locked=True, busy=True, percent=7), "Syncing… 7%"),
     (SyncState(enrolled=True, locked=False, offline=True), "Offline"),
     (SyncState(enrolled=True, locked=False, offline=True, waiting=3), "Offline · 3 changes waiting"),
     (SyncState(enrolled=True, locked=False, waiting=1), "1 change waiting"),
