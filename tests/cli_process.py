@@ -4,9 +4,10 @@ Each run is its own process, with its own environment, working folder, standard 
 uncaught exception) traceback, as `subprocess.run([python, "-m", "lpt_desktop.cli", ...])` gives. But the process
 is forked from a multiprocessing fork server that has imported the CLI and the services it reaches once, so a
 run costs the command's own work, not the second or more of imports each of hundreds of runs paid (the CLI test
-files were among the slowest in `make test`). Nothing in lpt_desktop reads the environment at import time, so a
+files were among the slowest in `make test`). Nothing the CLI imports reads the environment at import time, so a
 fork sees the environment it is given. A few tests still start `python -m lpt_desktop.cli` itself (the entry
-point, real logging from a cold start): see tests/test_cli.py and tests/test_plaintext.py.
+point, real logging from a cold start): tests/test_plaintext.py, test_plan_cli.py, test_rosh_cli.py and
+test_tier_agreement.py.
 """
 
 from __future__ import annotations
@@ -69,37 +70,37 @@ def _forkserver() -> multiprocessing.context.BaseContext | None:
     return _context
 
 
-def _child(argv: list[str], env: dict[str, str], cwd: str, stdin: str, out: str, err: str) -> None:
-    """In the forked process: become `lpt argv` run in cwd with env, streams to the given files."""
+def _child(argv: list[str], env: dict[str, str], cwd: str, out: str, err: str) -> None:
+    """In the forked process: become `lpt argv` run in cwd with env, output to the given files (multiprocessing
+    has already given it /dev/null for input)."""
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # found again from this environment, not the one the fork server started in
     os.chdir(cwd)
-    for fd, path, flags in ((0, stdin, os.O_RDONLY), (1, out, os.O_WRONLY), (2, err, os.O_WRONLY)):
-        opened = os.open(path, flags)
+    for fd, path in ((1, out), (2, err)):
+        opened = os.open(path, os.O_WRONLY)
         os.dup2(opened, fd)
         os.close(opened)
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own stdin, kept open
     sys.argv = ["lpt", *argv]
     from lpt_desktop.cli import main
 
-    sys.exit(main(argv))  # an uncaught exception prints its traceback to fd 2 and exits 1, as python does
+    sys.exit(main(argv))  # an uncaught exception: multiprocessing prints its traceback to stderr, exit code 1
 
 
-def run_lpt(args: Sequence[str], *, env: Mapping[str, str], cwd: str | Path, timeout: float = 120,
-            input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m lpt_desktop.cli *args` with stdin from `input` (else /dev/null), output captured as text."""
+def run_lpt(args: Sequence[str], *, env: Mapping[str, str], cwd: str | Path,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m lpt_desktop.cli *args` with stdin from /dev/null, output captured as text."""
     ctx = _forkserver()
     argv = [str(a) for a in args]
     if ctx is None:  # no fork server on this platform: a plain process
         return subprocess.run([sys.executable, "-m", "lpt_desktop.cli", *argv], env=dict(env), cwd=cwd,
-                              capture_output=True, text=True, timeout=timeout, input=input,
-                              stdin=None if input is not None else subprocess.DEVNULL)
+                              capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="lpt-run-") as tmp:
-        files = [Path(tmp, name) for name in ("stdin", "stdout", "stderr")]
-        for f in files:
-            f.write_text(input if f.name == "stdin" and input is not None else "", encoding="utf-8")
-        process = ctx.Process(target=_child, args=(argv, dict(env), str(cwd), *map(str, files)))  # type: ignore[attr-defined]
+        out, err = Path(tmp, "stdout"), Path(tmp, "stderr")
+        for f in (out, err):
+            f.touch()
+        process = ctx.Process(target=_child,  # type: ignore[attr-defined]
+                              args=(argv, dict(env), str(cwd), str(out), str(err)))
         process.start()
         process.join(timeout)
         if process.is_alive():
@@ -108,5 +109,5 @@ def run_lpt(args: Sequence[str], *, env: Mapping[str, str], cwd: str | Path, tim
             raise subprocess.TimeoutExpired(["lpt", *argv], timeout)
         code = process.exitcode
         assert code is not None
-        return subprocess.CompletedProcess(["lpt", *argv], code,
-                                           files[1].read_text(encoding="utf-8"), files[2].read_text(encoding="utf-8"))
+        return subprocess.CompletedProcess(["lpt", *argv], code, out.read_text(encoding="utf-8"),
+                                           err.read_text(encoding="utf-8"))
