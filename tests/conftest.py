@@ -25,7 +25,6 @@ from lpt_desktop.store.keyfile import KdfParams
 LONGEST_FIRST = (
     "tests/installer/test_bundle.py",
     "tests/sync/test_faults.py",
-    "tests/test_contacts_cli.py",
     "tests/test_sync_cli.py",
     "tests/sync/test_kill.py",
     "tests/central/test_schema_fuzz.py",
